@@ -1,0 +1,220 @@
+# rta: real-time event analytics as Unix filters.
+#
+#   make            build the programs and librta.a into build/
+#   make check      build and run every test (unit, command, fuzz corpus)
+#   make demo       install missing build dependencies, build, run the demo
+#   make bench      measure rta against jq, jansson and C baselines
+#   make fuzz       run the libFuzzer targets (clang) for FUZZ_TIME seconds
+#   make install    PREFIX=/usr/local (DESTDIR honoured)
+#
+# Variables: SANITIZE=1 builds with ASan+UBSan into build-san/; WERROR=1
+# turns warnings into errors (CI sets both, in two runs).
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+LIBDIR	?= $(PREFIX)/lib
+INCDIR	?= $(PREFIX)/include/rta
+MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share
+
+CC	?= cc
+AR	?= ar
+VERSION	:= $(shell sed -n 's/^\#define RTA_VERSION[^"]*"\(.*\)"/\1/p' lib/rta_version.h)
+
+ifeq ($(SANITIZE),1)
+B	?= build-san
+OPT	?= -O1 -g -fno-omit-frame-pointer
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+else
+B	?= build
+OPT	?= -O2 -g
+SANFLAGS :=
+endif
+
+WARN	:= -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+
+PKGS		:= libarchive libzstd
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+CHECK_CFLAGS	:= $(shell pkg-config --cflags check jansson 2>/dev/null)
+CHECK_LIBS	:= $(shell pkg-config --libs check jansson 2>/dev/null)
+
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(SANFLAGS) \
+	-Ilib $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC	:= $(sort $(wildcard lib/*.c))
+LIB_HDR	:= $(sort $(wildcard lib/*.h))
+LIB_OBJ	:= $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+CMD_SRC	:= $(sort $(wildcard cmd/rta-*.c))
+PROGS	:= $(CMD_SRC:cmd/%.c=$(B)/%)
+UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
+UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/%.c=%)
+MAN1	:= $(sort $(wildcard man/*.1))
+MAN5	:= $(sort $(wildcard man/*.5))
+MAN7	:= $(sort $(wildcard man/*.7))
+
+.PHONY: all check check-unit check-cmd check-fuzz check-examples check-meta \
+	clean install uninstall deps demo bench fuzz lint
+
+all: $(PROGS) $(B)/librta.a $(B)/rta.pc
+
+$(B)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/librta.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/rta-%: $(B)/cmd/rta-%.o $(B)/librta.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/librta.a $(PKG_LIBS)
+
+$(B)/rta.pc: Makefile lib/rta_version.h
+	@mkdir -p $(@D)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+	    'includedir=$(INCDIR)' '' 'Name: rta' \
+	    'Description: real-time event analytics: event stream codecs, producer API' \
+	    'Version: $(VERSION)' 'Requires.private: libarchive libzstd' \
+	    'Libs: -L$${libdir} -lrta' 'Libs.private: -lcsv -lm' \
+	    'Cflags: -I$${includedir}' > $@
+
+# ---- tests --------------------------------------------------------------
+
+$(B)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -MMD -MP \
+	    -c $< -o $@
+
+$(B)/tests/check_%: $(B)/tests/check_%.o $(B)/librta.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/librta.a $(PKG_LIBS) $(CHECK_LIBS)
+
+check: check-unit check-cmd check-fuzz check-examples check-meta
+
+check-unit: $(UNITS)
+	@set -e; for t in $(UNITS); do \
+	    CK_VERBOSITY=$${CK_VERBOSITY:-minimal} \
+	    RTA_TEST_DATA=tests/unit/data $$t; done
+
+check-cmd: $(PROGS) $(B)/tests/rta-trickle
+	RTA_BIN=$(CURDIR)/$(B) RTA_TESTS=$(CURDIR)/tests sh tests/cmd/run.sh
+
+check-examples: $(PROGS) $(B)/examples/producer
+	RTA_BIN=$(CURDIR)/$(B) sh tests/cmd/examples.sh
+
+check-meta: $(PROGS)
+	RTA_BIN=$(CURDIR)/$(B) sh tests/cmd/meta.sh
+
+$(B)/tests/rta-trickle: tests/cmd/trickle.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $<
+
+$(B)/examples/producer: examples/producer.c $(B)/librta.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(B)/librta.a \
+	    $(PKG_LIBS)
+
+# Fuzz targets: a plain driver replays the corpus under gcc with ASan and
+# UBSan on every `make check`; `make fuzz` runs libFuzzer with clang.
+FZ	:= $(B)/fuzz
+FZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-Ilib $(PKG_CFLAGS) $(CHECK_CFLAGS)
+FZ_LIB_OBJ := $(LIB_SRC:lib/%.c=$(FZ)/lib/%.o)
+
+$(FZ)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(FZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FZ)/replay_%: tests/fuzz/%.c tests/fuzz/driver.c $(FZ_LIB_OBJ)
+	$(CC) $(FZ_CFLAGS) -o $@ tests/fuzz/$*.c tests/fuzz/driver.c \
+	    $(FZ_LIB_OBJ) $(PKG_LIBS) $(CHECK_LIBS)
+
+check-fuzz: $(FUZZ_NAMES:%=$(FZ)/replay_%)
+	@set -e; for f in $(FUZZ_NAMES); do \
+	    ASAN_OPTIONS=detect_leaks=1 $(FZ)/replay_$$f tests/fuzz/corpus/$$f; \
+	    if $(FZ)/replay_$$f tests/fuzz/canary.bin >/dev/null 2>&1; then \
+	        echo "$$f: the sanitizer canary was not caught"; exit 1; fi; \
+	done; echo "fuzz corpus replay: $(words $(FUZZ_NAMES)) targets ok"
+
+FUZZ_TIME ?= 60
+FUZZ_CC	?= clang
+FZC	:= build-fuzz
+fuzz:
+	@mkdir -p $(FZC)
+	@set -e; for f in $(FUZZ_NAMES); do \
+	    $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
+	        -fno-sanitize-recover=undefined -std=c11 \
+	        -D_POSIX_C_SOURCE=200809L -Ilib $(PKG_CFLAGS) $(CHECK_CFLAGS) \
+	        -o $(FZC)/$$f tests/fuzz/$$f.c $(LIB_SRC) $(PKG_LIBS) \
+	        $(CHECK_LIBS); \
+	    mkdir -p $(FZC)/corpus-$$f; \
+	    $(FZC)/$$f -max_total_time=$(FUZZ_TIME) -rss_limit_mb=512 \
+	        -timeout=2 -print_final_stats=1 $(FZC)/corpus-$$f \
+	        tests/fuzz/corpus/$$f; \
+	done
+
+bench: all
+	RTA_BIN=$(CURDIR)/$(B) sh tests/bench/run.sh
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5) $(MAN7)
+
+# ---- demo and dependencies ---------------------------------------------
+
+deps:
+	@sh .ci/deps.sh
+
+demo: deps
+	$(MAKE) all
+	RTA_BIN=$(CURDIR)/$(B) sh examples/demo.sh
+
+# ---- install ------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	    $(DESTDIR)$(DATADIR)/zsh/site-functions \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(B)/librta.a $(DESTDIR)$(LIBDIR)
+	install -m 644 $(B)/rta.pc $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 644 $(LIB_HDR) $(DESTDIR)$(INCDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -m 644 completions/bash/rta \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/rta
+	for p in $(notdir $(PROGS)); do \
+	    ln -sf rta $(DESTDIR)$(DATADIR)/bash-completion/completions/$$p; \
+	done
+	install -m 644 completions/zsh/_rta $(DESTDIR)$(DATADIR)/zsh/site-functions
+	install -m 644 completions/fish/*.fish \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+
+uninstall:
+	for p in $(notdir $(PROGS)); do rm -f $(DESTDIR)$(BINDIR)/$$p \
+	    $(DESTDIR)$(MANDIR)/man1/$$p.1 \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/$$p \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$p.fish; done
+	rm -rf $(DESTDIR)$(INCDIR)
+	rm -f $(DESTDIR)$(LIBDIR)/librta.a $(DESTDIR)$(LIBDIR)/pkgconfig/rta.pc \
+	    $(DESTDIR)$(MANDIR)/man5/rta-format.5 $(DESTDIR)$(MANDIR)/man7/rta.7 \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/rta \
+	    $(DESTDIR)$(DATADIR)/zsh/site-functions/_rta
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(PROGS:$(B)/%=$(B)/cmd/%.d) $(FZ_LIB_OBJ:.o=.d)

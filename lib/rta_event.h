@@ -1,0 +1,115 @@
+/*
+ * rta_event.h: records of the rta stream and their NDJSON form.
+ *
+ * A record is an event (the envelope of DESIGN §2 with a typed payload) or
+ * a control record: a watermark (event-time progress), a source position
+ * (the Kafka topic/partition/offset the records after it come from) or the
+ * end of a stream.  Every string and value in a record is borrowed: it
+ * points into the input line, a frame, or the parser's scratch, and stays
+ * valid until the next record is read from the same source.
+ *
+ * NDJSON form of an event (canonical: this key order, compact, the
+ * timestamp with six fraction digits; extra top-level keys follow the
+ * payload in their input order):
+ *
+ *   {"event_id":"…","timestamp":"2026-11-26T10:00:00.123456Z",
+ *    "event_type":"page_view","tenant_id":"acme","schema_version":1,
+ *    "payload":{…}}
+ *
+ * and of control records (the "$rta" key marks them):
+ *
+ *   {"$rta":"watermark","watermark":"2026-11-26T10:00:00.000000Z"}
+ *   {"$rta":"position","topic":"events","partition":3,"offset":1234}
+ *   {"$rta":"end"}
+ */
+#ifndef RTA_EVENT_H
+#define RTA_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rta_buf.h"
+#include "rta_err.h"
+#include "rta_json.h"
+#include "rta_time.h"
+
+#define RTA_ID_MAX	255	/* bytes in event_id, event_type, tenant_id */
+#define RTA_TOPIC_MAX	249	/* Kafka's own limit on topic names */
+
+struct rta_event {
+	int64_t			 ts;		/* event time, µs UTC */
+	uint32_t		 schema_version;
+	uint8_t			 id_len, type_len, tenant_len;
+	const char		*id;
+	const char		*type;
+	const char		*tenant;
+	const unsigned char	*payload;	/* an object value */
+	size_t			 payload_len;
+	const unsigned char	*extra;		/* object value or NULL */
+	size_t			 extra_len;
+};
+
+struct rta_position {
+	const char	*topic;
+	size_t		 topic_len;
+	int32_t		 partition;
+	int64_t		 offset;
+};
+
+enum rta_kind {
+	RTA_REC_EVENT = 1,
+	RTA_REC_WATERMARK,
+	RTA_REC_POSITION,
+	RTA_REC_END
+};
+
+struct rta_record {
+	enum rta_kind		 kind;
+	struct rta_event	 ev;		/* RTA_REC_EVENT */
+	int64_t			 watermark;	/* RTA_REC_WATERMARK */
+	struct rta_position	 pos;		/* RTA_REC_POSITION */
+};
+
+/* How to read numbers given as the timestamp. */
+struct rta_envelope_opts {
+	enum rta_epoch_unit	 epoch_unit;
+};
+
+/* The value of an empty object, for events without a payload. */
+extern const unsigned char rta_empty_object[9];
+
+/*
+ * Check an envelope built by hand (rta_emit, CSV, rta-gen): ids within
+ * RTA_ID_MAX, non-empty, valid UTF-8, timestamp in range.  Payloads are
+ * not checked here.
+ */
+int	rta_event_check(const struct rta_event *ev, struct rta_error *err);
+
+/* ---- NDJSON ---- */
+
+struct rta_ndjson_parser {
+	struct rta_json		 json;
+	struct rta_buf		 payload;	/* encoded payload */
+	struct rta_buf		 extra;		/* encoded extra members */
+	struct rta_buf		 strings;	/* unescaped envelope strings */
+	struct rta_envelope_opts opts;
+};
+
+void	rta_ndjson_parser_init(struct rta_ndjson_parser *np);
+void	rta_ndjson_parser_release(struct rta_ndjson_parser *np);
+
+/*
+ * Parse one line (without its newline) into rec.  RTA_OK; or RTA_EDATA /
+ * RTA_ELIMIT / RTA_ENOMEM with err set: reason "bad-json", "bad-utf8",
+ * "duplicate-key", "too-deep", "too-many-members", "missing-field",
+ * "bad-field", "bad-timestamp" or "bad-control".  rec borrows from line
+ * and from np until the next call.
+ */
+int	rta_ndjson_parse(struct rta_ndjson_parser *np, const void *line,
+	    size_t len, struct rta_record *rec, struct rta_error *err);
+
+/* Append rec as one NDJSON line (with '\n').  End records write nothing:
+ * in NDJSON the end of a stream is the end of the bytes.  0 or -1. */
+int	rta_ndjson_put(struct rta_buf *out, const struct rta_record *rec);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * rta_frame.h: the binary stream ("rta frames"), the fast path between
+ * stages.  man/rta-format.5 is the specification; in short:
+ *
+ * A stream starts with a 12-byte header, which may recur (so that
+ * `cat a.rta b.rta` is a valid stream):
+ *	8 bytes magic 89 52 54 41 0D 0A 1A 0A, u16 version (1), u16 flags (0)
+ * then frames, each a 12-byte header and a body:
+ *	u32 body length, u8 type, u8 flags (0),
+ *	u16 header check (low 16 bits of CRC-32C of the 6 bytes before it),
+ *	u32 CRC-32C of the body
+ * Types: 'E' event, 'W' watermark, 'P' source position, 'Z' end of stream.
+ * The magic, read as a frame length, exceeds any allowed body, so the two
+ * can never be confused.  All integers are little-endian.
+ *
+ * Event body, fixed places first:
+ *	i64 timestamp (µs UTC), u32 schema_version,
+ *	u8 event_id length, u8 event_type length, u8 tenant_id length,
+ *	u8 flags (bit 0: an extra object follows the payload),
+ *	u32 payload length, then the three strings, the payload (an object
+ *	value, rta_value.h) and the extra object if flagged.
+ * Watermark body: i64 µs.  Position body: i32 partition, i64 offset, topic
+ * bytes (the rest).  End body: empty.
+ */
+#ifndef RTA_FRAME_H
+#define RTA_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rta_buf.h"
+#include "rta_err.h"
+#include "rta_event.h"
+
+#define RTA_FRAME_MAGIC		"\x89RTA\r\n\x1a\n"
+#define RTA_FORMAT_VERSION	1
+#define RTA_STREAM_HEADER_LEN	12
+#define RTA_FRAME_HEADER_LEN	12
+#define RTA_FRAME_MAX		(16U << 20)	/* default body limit */
+#define RTA_EVENT_FIXED_LEN	20
+
+enum rta_frame_type {
+	RTA_FRAME_EVENT = 'E',
+	RTA_FRAME_WATERMARK = 'W',
+	RTA_FRAME_POSITION = 'P',
+	RTA_FRAME_END = 'Z'
+};
+
+/* Append the stream header; 0 or -1 (ENOMEM). */
+int	rta_frame_put_header(struct rta_buf *out);
+
+/* Append rec as one frame; 0 or -1 (ENOMEM, or an envelope string longer
+ * than RTA_ID_MAX). */
+int	rta_frame_put(struct rta_buf *out, const struct rta_record *rec);
+
+/* 1 if the avail bytes at p start with the stream magic (or, when fewer
+ * than 8 are given, with a prefix of it). */
+int	rta_frame_is_magic(const unsigned char *p, size_t avail);
+
+/*
+ * Look at the unit that starts at p (avail bytes present).  RTA_OK: *size
+ * is its total length (header + body) and *is_header says whether it is a
+ * stream header; the caller must then have *size bytes before decoding.
+ * RTA_EOF: fewer than 12 bytes present, call again with more.  RTA_EDATA
+ * ("bad-frame"): not a valid header (bad magic, version, flags, header
+ * check, or a length above max_body).  Nothing is allocated, whatever the
+ * declared length.
+ */
+int	rta_frame_probe(const unsigned char *p, size_t avail, size_t max_body,
+	    int *is_header, size_t *size, struct rta_error *err);
+
+/*
+ * Decode the complete frame of size bytes at p into rec (which then
+ * borrows from p).  Checks the CRC ("bad-crc") and the whole body
+ * ("bad-frame", "bad-utf8", "too-deep", ...) so that nothing it returns
+ * needs checking again.
+ */
+int	rta_frame_decode(const unsigned char *p, size_t size,
+	    unsigned max_depth, size_t max_members, struct rta_record *rec,
+	    struct rta_error *err);
+
+/*
+ * After damage: the offset of the first position in p[1..avail) where a
+ * stream header or a frame header with a valid check starts (or a prefix
+ * of one that the end of the bytes cuts), or avail if there is none.
+ */
+size_t	rta_frame_resync(const unsigned char *p, size_t avail,
+	    size_t max_body);
+
+#endif

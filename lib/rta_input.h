@@ -1,0 +1,79 @@
+/*
+ * rta_input.h: where bytes come from.
+ *
+ * An input is a file operand ("-" or none is stdin).  Compressed data
+ * (gzip, bzip2, xz, lz4, zstd, compress) and archives (tar, zip, cpio,
+ * 7z, ...) are recognised by their first bytes and read through libarchive;
+ * anything else is read with read(2) straight into the caller's buffer.
+ * An archive is a sequence of members, each read in order and named in
+ * positions as "logs.tar(day1.ndjson)", like ar's lib.a(obj.o).
+ *
+ * Before any read that may block, the input calls an idle hook, so that a
+ * filter can flush its output first (a trickle is then never held back)
+ * and keep its metrics fresh while it waits.
+ */
+#ifndef RTA_INPUT_H
+#define RTA_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "rta_err.h"
+
+struct archive;
+
+struct rta_input {
+	char		*path;		/* operand as given; NULL for stdin */
+	char		*name;		/* for messages: "<stdin>", path */
+	char		*member_name;	/* "path(member)" inside archives */
+	int		 fd;
+	int		 follow;	/* -f: wait for more, track rotation */
+	struct archive	*ar;
+	int		 ar_members;	/* an archive format, not raw */
+	int		 ar_entry_open;
+	unsigned char	*peek;		/* bytes read while detecting */
+	size_t		 peek_len, peek_pos;
+	unsigned char	*arbuf;		/* libarchive read-callback block */
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 pos;		/* bytes read from fd (plain files) */
+	int		 regular;
+	void		(*idle)(void *);
+	void		*idle_arg;
+	struct rta_error *cb_err;
+};
+
+/*
+ * Open operand (NULL or "-" is stdin).  RTA_OK, or RTA_EIO with err set
+ * ("cannot open": "nosuch.ndjson: No such file or directory").  With
+ * follow, a plain file is followed like tail -F.
+ */
+int	rta_input_open(struct rta_input *in, const char *operand, int follow,
+	    void (*idle)(void *), void *idle_arg, struct rta_error *err);
+
+/*
+ * Read up to n bytes of the current member into buf.  Returns the count,
+ * 0 at the end of the member, or -1 with err set (RTA_EIO).
+ */
+ssize_t	rta_input_read(struct rta_input *in, void *buf, size_t n,
+	    struct rta_error *err);
+
+/*
+ * Move to the next archive member.  1 if there is one (its name is in
+ * rta_input_name), 0 when the input is done, -1 on error.  A plain input
+ * has exactly one member, already current after open.
+ */
+int	rta_input_next_member(struct rta_input *in, struct rta_error *err);
+
+/* Name for positions: "<stdin>", "events.ndjson", "logs.tar(a.ndjson)". */
+const char *rta_input_name(const struct rta_input *in);
+
+/* Size of a regular plain file, for progress; -1 if unknown. */
+off_t	rta_input_size(const struct rta_input *in);
+/* Bytes read so far from the file (before decompression). */
+off_t	rta_input_offset(const struct rta_input *in);
+
+void	rta_input_close(struct rta_input *in);
+
+#endif

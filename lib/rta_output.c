@@ -1,0 +1,205 @@
+/*
+ * rta_output.c: buffered, optionally compressed record output.
+ *
+ * The buffer is written when it passes flush_at (256 KiB: big enough that
+ * write(2) costs little per record, small enough to stay in cache), at
+ * each explicit flush, and at close.  Writes loop over short writes and
+ * EINTR; a failure is sticky, so a filter notices it at its next record
+ * and stops instead of computing output that cannot be delivered.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "rta_frame.h"
+#include "rta_output.h"
+
+#define FLUSH_AT	(256U * 1024)
+
+void
+rta_output_init(struct rta_output *o, int fd, const char *name,
+    enum rta_format format)
+{
+	struct stat st;
+
+	memset(o, 0, sizeof(*o));
+	o->fd = fd;
+	o->name = name;
+	o->format = format == RTA_FMT_RTA ? RTA_FMT_RTA : RTA_FMT_NDJSON;
+	o->flush_at = FLUSH_AT;
+	rta_buf_init(&o->buf);
+	rta_buf_init(&o->zbuf);
+#ifdef F_SETPIPE_SZ
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)st;
+#endif
+}
+
+int
+rta_output_compress(struct rta_output *o, int level, struct rta_error *err)
+{
+	ZSTD_CCtx *zc = ZSTD_createCCtx();
+
+	if (zc == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	ZSTD_CCtx_setParameter(zc, ZSTD_c_compressionLevel, level);
+	ZSTD_CCtx_setParameter(zc, ZSTD_c_checksumFlag, 1);
+	o->zc = zc;
+	return RTA_OK;
+}
+
+static int
+write_all(struct rta_output *o, const unsigned char *p, size_t n,
+    struct rta_error *err)
+{
+	while (n > 0) {
+		ssize_t w = write(o->fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			o->failed = 1;
+			o->fail_errno = errno;
+			return rta_error_set(err, RTA_EIO, "io",
+			    "write error: %s", strerror(errno));
+		}
+		p += w;
+		n -= (size_t)w;
+		o->bytes += (uint64_t)w;
+	}
+	return RTA_OK;
+}
+
+/* Push o->buf through zstd (mode: continue, flush or end) into fd. */
+static int
+drain(struct rta_output *o, int mode, struct rta_error *err)
+{
+	ZSTD_inBuffer in;
+	int rc;
+
+	if (o->failed)
+		return rta_error_set(err, RTA_EIO, "io", "write error: %s",
+		    strerror(o->fail_errno));
+	if (o->zc == NULL) {
+		rc = write_all(o, o->buf.data, o->buf.len, err);
+		o->buf.len = 0;
+		return rc;
+	}
+	in.src = o->buf.data;
+	in.size = o->buf.len;
+	in.pos = 0;
+	for (;;) {
+		ZSTD_outBuffer out;
+		size_t left, cap = ZSTD_CStreamOutSize();
+
+		if (rta_buf_reserve(&o->zbuf, cap) != 0)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		out.dst = o->zbuf.data;
+		out.size = cap;
+		out.pos = 0;
+		left = ZSTD_compressStream2(o->zc, &out, &in,
+		    (ZSTD_EndDirective)mode);
+		if (ZSTD_isError(left))
+			return rta_error_set(err, RTA_EIO, "io", "zstd: %s",
+			    ZSTD_getErrorName(left));
+		if ((rc = write_all(o, out.dst, out.pos, err)) != RTA_OK)
+			return rc;
+		if (mode == ZSTD_e_continue ? in.pos == in.size : left == 0)
+			break;
+	}
+	o->buf.len = 0;
+	return RTA_OK;
+}
+
+int
+rta_output_bytes(struct rta_output *o, const void *p, size_t len,
+    struct rta_error *err)
+{
+	if (rta_buf_add(&o->buf, p, len) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	if (o->unbuffered)
+		return rta_output_flush(o, err);
+	if (o->buf.len >= o->flush_at)
+		return drain(o, ZSTD_e_continue, err);
+	return RTA_OK;
+}
+
+int
+rta_output_record(struct rta_output *o, const struct rta_record *rec,
+    struct rta_error *err)
+{
+	int r;
+
+	if (o->failed)
+		return rta_error_set(err, RTA_EIO, "io", "write error: %s",
+		    strerror(o->fail_errno));
+	if (o->format == RTA_FMT_RTA) {
+		if (!o->header_done) {
+			if (rta_frame_put_header(&o->buf) != 0)
+				goto nomem;
+			o->header_done = 1;
+		}
+		r = rta_frame_put(&o->buf, rec);
+	} else
+		r = rta_ndjson_put(&o->buf, rec);
+	if (r != 0)
+		goto nomem;
+	o->records++;
+	if (o->unbuffered)
+		return rta_output_flush(o, err);
+	if (o->buf.len >= o->flush_at)
+		return drain(o, ZSTD_e_continue, err);
+	return RTA_OK;
+nomem:
+	return rta_error_set(err, RTA_ENOMEM, "no-memory", "out of memory");
+}
+
+int
+rta_output_flush(struct rta_output *o, struct rta_error *err)
+{
+	if (o->buf.len == 0 && o->zc == NULL)
+		return o->failed ? rta_error_set(err, RTA_EIO, "io",
+		    "write error: %s", strerror(o->fail_errno)) : RTA_OK;
+	return drain(o, ZSTD_e_flush, err);
+}
+
+int
+rta_output_close(struct rta_output *o, struct rta_error *err)
+{
+	struct rta_record end;
+	int rc = RTA_OK;
+
+	if (!o->failed && o->format == RTA_FMT_RTA) {
+		/* a binary stream always says it ended cleanly */
+		memset(&end, 0, sizeof(end));
+		end.kind = RTA_REC_END;
+		if ((!o->header_done && rta_frame_put_header(&o->buf) != 0) ||
+		    rta_frame_put(&o->buf, &end) != 0)
+			rc = rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		o->header_done = 1;
+	}
+	if (rc == RTA_OK)
+		rc = drain(o, ZSTD_e_end, err);
+	rta_output_release(o);
+	return rc;
+}
+
+void
+rta_output_release(struct rta_output *o)
+{
+	if (o->zc != NULL)
+		ZSTD_freeCCtx(o->zc);
+	o->zc = NULL;
+	rta_buf_release(&o->buf);
+	rta_buf_release(&o->zbuf);
+}

@@ -1,0 +1,726 @@
+/*
+ * rta_reader.c: splitting inputs into records.
+ *
+ * One buffer per reader holds the unread bytes buf[lo..hi).  Records are
+ * decoded in place and borrow from it, so a record is valid only until the
+ * next call, which may move or overwrite the bytes.  The buffer grows only
+ * as far as one unit needs: a line up to max_line, a frame up to max_frame
+ * plus its header.  A longer line is reported as soon as max_line bytes
+ * are seen and the rest of it is skipped as it streams past; a frame
+ * header declaring too much is rejected before anything is allocated.
+ *
+ * After damage in a binary stream the reader looks for the next stream
+ * header or frame header whose check matches, reports the bytes in between
+ * as one bad record (first 4 KiB kept for the dead letter), and goes on.
+ *
+ * An end-of-stream frame ends a binary stream; what follows is detected
+ * again, so concatenated files of either encoding read as one stream.
+ */
+#include <string.h>
+
+#include "rta_alloc.h"
+#include "rta_frame.h"
+#include "rta_input.h"
+#include "rta_reader.h"
+#include "rta_value.h"
+
+#define BUF_INITIAL	(1U << 20)
+#define READ_CHUNK	(64U * 1024)
+#define GARBAGE_KEEP	4096
+#define LONG_LINE_KEEP	(64U * 1024)
+
+enum { SWITCH_TO_RTA = 100 };
+
+struct rta_reader {
+	struct rta_reader_opts	 o;
+	struct rta_input	 in;
+	int			 open;
+	int			 member_fresh;
+	int			 member_done;
+	unsigned char		*buf;
+	size_t			 cap, lo, hi, scan;
+	uint64_t		 off;		/* member offset of buf[lo] */
+	uint64_t		 line;
+	enum rta_format		 mode;
+	enum rta_format		 encoding;
+	int			 skipping;
+	struct rta_where	 where;
+	const unsigned char	*raw;
+	size_t			 raw_len;
+	uint64_t		 raw_total;
+	struct rta_buf		 garbage;
+	struct rta_ndjson_parser np;
+	/* kcat -J */
+	struct rta_json		 kj;
+	struct rta_buf		 kscratch;
+	int			 kpending;
+	const char		*kpayload;
+	size_t			 kpayload_len;
+	uint64_t		 kline;
+	/* CSV */
+	struct rta_csv		 csv;
+	int			 csv_ready;
+	int			 csv_final;
+	struct rta_buf		 csvraw;
+	uint64_t		 csv_row_line;
+};
+
+int
+rta_format_parse(const char *s, enum rta_format *f)
+{
+	static const struct { const char *name; enum rta_format f; } t[] = {
+		{ "auto", RTA_FMT_AUTO }, { "ndjson", RTA_FMT_NDJSON },
+		{ "json", RTA_FMT_NDJSON }, { "rta", RTA_FMT_RTA },
+		{ "csv", RTA_FMT_CSV }, { "kcat-json", RTA_FMT_KCAT },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(s, t[i].name) == 0) {
+			*f = t[i].f;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+rta_format_name(enum rta_format f)
+{
+	switch (f) {
+	case RTA_FMT_NDJSON: return "ndjson";
+	case RTA_FMT_RTA: return "rta";
+	case RTA_FMT_CSV: return "csv";
+	case RTA_FMT_KCAT: return "kcat-json";
+	default: return "auto";
+	}
+}
+
+void
+rta_reader_opts_init(struct rta_reader_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = RTA_FMT_AUTO;
+	o->max_line = RTA_LINE_MAX;
+	o->max_frame = RTA_FRAME_MAX;
+	o->max_depth = RTA_VALUE_MAX_DEPTH;
+	o->max_members = RTA_VALUE_MAX_MEMBERS;
+	rta_csv_opts_init(&o->csv);
+}
+
+struct rta_reader *
+rta_reader_new(const struct rta_reader_opts *o)
+{
+	struct rta_reader *r;
+
+	if ((r = rta_calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->o = *o;
+	if ((r->buf = rta_malloc(BUF_INITIAL)) == NULL) {
+		rta_free(r);
+		return NULL;
+	}
+	r->cap = BUF_INITIAL;
+	rta_ndjson_parser_init(&r->np);
+	r->np.json.max_depth = o->max_depth;
+	r->np.json.max_members = o->max_members;
+	r->np.opts.epoch_unit = o->epoch_unit;
+	rta_json_init(&r->kj);
+	r->in.fd = -1;
+	return r;
+}
+
+void
+rta_reader_free(struct rta_reader *r)
+{
+	if (r == NULL)
+		return;
+	rta_reader_close(r);
+	rta_ndjson_parser_release(&r->np);
+	rta_json_release(&r->kj);
+	rta_buf_release(&r->kscratch);
+	rta_buf_release(&r->garbage);
+	rta_buf_release(&r->csvraw);
+	rta_free(r->buf);
+	rta_free(r);
+}
+
+static void
+member_reset(struct rta_reader *r)
+{
+	r->lo = r->hi = r->scan = 0;
+	r->off = 0;
+	r->line = 0;
+	r->member_done = 0;
+	r->member_fresh = 1;
+	r->skipping = 0;
+	r->kpending = 0;
+	if (r->csv_ready) {
+		rta_csv_release(&r->csv);
+		r->csv_ready = 0;
+	}
+}
+
+int
+rta_reader_open(struct rta_reader *r, const char *operand,
+    struct rta_error *err)
+{
+	int rc;
+
+	rta_reader_close(r);
+	if ((rc = rta_input_open(&r->in, operand, r->o.follow, r->o.idle,
+	    r->o.idle_arg, err)) != RTA_OK)
+		return rc;
+	r->open = 1;
+	r->encoding = RTA_FMT_AUTO;
+	member_reset(r);
+	r->where.source = rta_input_name(&r->in);
+	return RTA_OK;
+}
+
+void
+rta_reader_close(struct rta_reader *r)
+{
+	if (r->open)
+		rta_input_close(&r->in);
+	r->open = 0;
+	if (r->csv_ready) {
+		rta_csv_release(&r->csv);
+		r->csv_ready = 0;
+	}
+}
+
+int
+rta_reader_is_open(const struct rta_reader *r)
+{
+	return r->open;
+}
+
+const struct rta_where *
+rta_reader_where(const struct rta_reader *r)
+{
+	return &r->where;
+}
+
+void
+rta_reader_raw(const struct rta_reader *r, const unsigned char **p,
+    size_t *len, uint64_t *total)
+{
+	*p = r->raw;
+	*len = r->raw_len;
+	*total = r->raw_total;
+}
+
+enum rta_format
+rta_reader_encoding(const struct rta_reader *r)
+{
+	return r->encoding;
+}
+
+void
+rta_reader_progress(const struct rta_reader *r, off_t *done, off_t *total)
+{
+	if (!r->open) {
+		*done = 0;
+		*total = -1;
+		return;
+	}
+	*done = rta_input_offset(&r->in);
+	*total = rta_input_size(&r->in);
+}
+
+static void
+advance(struct rta_reader *r, size_t k)
+{
+	r->lo += k;
+	r->off += k;
+	if (r->scan < r->lo)
+		r->scan = r->lo;
+}
+
+/*
+ * Have at least need bytes from lo in the buffer if the input has them.
+ * 1: bytes were added; 0: the member is finished; -1: read error.
+ */
+static int
+fill(struct rta_reader *r, size_t need, struct rta_error *err)
+{
+	ssize_t n;
+
+	if (r->member_done)
+		return 0;
+	if (r->lo > 0 && (r->lo == r->hi || r->cap - r->lo < need ||
+	    r->cap - r->hi < READ_CHUNK)) {
+		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
+		r->hi -= r->lo;
+		r->scan -= r->lo;
+		r->lo = 0;
+	}
+	if (r->cap < need) {
+		size_t ncap = r->cap * 2 > need ? r->cap * 2 : need;
+		unsigned char *nb = rta_realloc(r->buf, ncap);
+
+		if (nb == NULL) {
+			rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+			return -1;
+		}
+		r->buf = nb;
+		r->cap = ncap;
+	}
+	n = rta_input_read(&r->in, r->buf + r->hi, r->cap - r->hi, err);
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		r->member_done = 1;
+		return 0;
+	}
+	r->hi += (size_t)n;
+	return 1;
+}
+
+static void
+set_raw(struct rta_reader *r, const unsigned char *p, size_t len,
+    uint64_t total)
+{
+	r->raw = p;
+	r->raw_len = len;
+	r->raw_total = total;
+}
+
+static int
+is_blank(const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/*
+ * The next line (without its newline).  RTA_OK, RTA_EOF, RTA_ELIMIT (too
+ * long; the rest of it will be skipped), RTA_EIO/RTA_ENOMEM, or
+ * SWITCH_TO_RTA when a binary stream header starts here (auto mode).
+ */
+static int
+next_line(struct rta_reader *r, const unsigned char **line, size_t *len,
+    struct rta_error *err)
+{
+	unsigned char *nl;
+	int rc;
+
+	for (;;) {
+		if (r->skipping) {
+			nl = memchr(r->buf + r->lo, '\n', r->hi - r->lo);
+			if (nl != NULL) {
+				advance(r, (size_t)(nl - (r->buf + r->lo)) + 1);
+				r->skipping = 0;
+				continue;
+			}
+			advance(r, r->hi - r->lo);
+			if ((rc = fill(r, READ_CHUNK, err)) < 0)
+				return err->code;
+			if (rc == 0) {
+				r->skipping = 0;
+				return RTA_EOF;
+			}
+			continue;
+		}
+		if (r->o.format == RTA_FMT_AUTO && r->lo < r->hi &&
+		    r->buf[r->lo] == 0x89 && r->scan == r->lo)
+			return SWITCH_TO_RTA;
+		nl = memchr(r->buf + r->scan, '\n', r->hi - r->scan);
+		if (nl != NULL) {
+			*line = r->buf + r->lo;
+			*len = (size_t)(nl - *line);
+			r->line++;
+			r->where.line = r->line;
+			r->where.offset = r->off;
+			advance(r, *len + 1);
+			if (*len > r->o.max_line) {
+				set_raw(r, *line, LONG_LINE_KEEP < *len ?
+				    LONG_LINE_KEEP : *len, *len);
+				return rta_error_set(err, RTA_ELIMIT,
+				    "too-long", "line longer than %zu bytes",
+				    r->o.max_line);
+			}
+			return RTA_OK;
+		}
+		r->scan = r->hi;
+		if (r->hi - r->lo > r->o.max_line) {
+			r->line++;
+			r->where.line = r->line;
+			r->where.offset = r->off;
+			set_raw(r, r->buf + r->lo, LONG_LINE_KEEP, r->hi - r->lo);
+			advance(r, r->hi - r->lo);
+			r->skipping = 1;
+			return rta_error_set(err, RTA_ELIMIT, "too-long",
+			    "line longer than %zu bytes", r->o.max_line);
+		}
+		if ((rc = fill(r, r->hi - r->lo + READ_CHUNK, err)) < 0)
+			return err->code;
+		if (rc == 0) {
+			if (r->lo == r->hi)
+				return RTA_EOF;
+			/* a last line without a newline */
+			*line = r->buf + r->lo;
+			*len = r->hi - r->lo;
+			r->line++;
+			r->where.line = r->line;
+			r->where.offset = r->off;
+			advance(r, *len);
+			return RTA_OK;
+		}
+	}
+}
+
+static int
+ndjson_next(struct rta_reader *r, struct rta_record *rec,
+    struct rta_error *err)
+{
+	const unsigned char *line;
+	size_t len;
+	int rc;
+
+	for (;;) {
+		if ((rc = next_line(r, &line, &len, err)) != RTA_OK)
+			return rc;
+		if (is_blank(line, len))
+			continue;
+		set_raw(r, line, len, len);
+		return rta_ndjson_parse(&r->np, line, len, rec, err);
+	}
+}
+
+/* Skip damaged bytes up to the next plausible header; one bad record. */
+static int
+resync(struct rta_reader *r, struct rta_error *err)
+{
+	struct rta_error first = *err;
+	uint64_t total = 0;
+	size_t k;
+	int rc, is_hdr;
+
+	rta_buf_reset(&r->garbage);
+	r->where.offset = r->off;
+	r->where.line = 0;
+	for (;;) {
+		size_t size;
+
+		k = rta_frame_resync(r->buf + r->lo, r->hi - r->lo,
+		    r->o.max_frame);
+		if (k > 0 && r->garbage.len < GARBAGE_KEEP)
+			(void)rta_buf_add(&r->garbage, r->buf + r->lo,
+			    k < GARBAGE_KEEP - r->garbage.len ? k :
+			    GARBAGE_KEEP - r->garbage.len);
+		total += k;
+		advance(r, k);
+		if (r->hi - r->lo < RTA_FRAME_HEADER_LEN) {
+			if ((rc = fill(r, RTA_FRAME_HEADER_LEN, err)) < 0)
+				return err->code;
+			if (rc == 0) {
+				k = r->hi - r->lo;
+				if (k > 0 && r->garbage.len < GARBAGE_KEEP)
+					(void)rta_buf_add(&r->garbage,
+					    r->buf + r->lo, k <
+					    GARBAGE_KEEP - r->garbage.len ? k :
+					    GARBAGE_KEEP - r->garbage.len);
+				total += k;
+				advance(r, k);
+				break;
+			}
+			if (r->hi - r->lo < RTA_FRAME_HEADER_LEN)
+				continue;
+		}
+		if (rta_frame_probe(r->buf + r->lo, r->hi - r->lo,
+		    r->o.max_frame, &is_hdr, &size, NULL) == RTA_OK)
+			break;
+		/* not a header after all: scan on from the next byte */
+		if (r->garbage.len < GARBAGE_KEEP)
+			(void)rta_buf_addc(&r->garbage, r->buf[r->lo]);
+		total++;
+		advance(r, 1);
+	}
+	set_raw(r, r->garbage.data, r->garbage.len, total);
+	*err = first;
+	return rta_error_set(err, first.code, first.reason,
+	    "%s; skipped %llu bytes", first.text, (unsigned long long)total);
+}
+
+static int
+frame_next(struct rta_reader *r, struct rta_record *rec,
+    struct rta_error *err)
+{
+	size_t avail, size;
+	int rc, is_hdr;
+
+	for (;;) {
+		avail = r->hi - r->lo;
+		if (avail < RTA_FRAME_HEADER_LEN) {
+			if ((rc = fill(r, RTA_FRAME_HEADER_LEN, err)) < 0)
+				return err->code;
+			if (rc > 0)
+				continue;
+			if (avail == 0)
+				return RTA_EOF;
+			r->where.offset = r->off;
+			r->where.line = 0;
+			set_raw(r, r->buf + r->lo, avail, avail);
+			advance(r, avail);
+			return rta_error_set(err, RTA_EDATA, "truncated",
+			    "stream ends inside a frame header");
+		}
+		rc = rta_frame_probe(r->buf + r->lo, avail, r->o.max_frame,
+		    &is_hdr, &size, err);
+		if (rc != RTA_OK)
+			return resync(r, err);
+		if (is_hdr) {
+			advance(r, size);
+			continue;
+		}
+		if (avail < size) {
+			if ((rc = fill(r, size, err)) < 0)
+				return err->code;
+			if (rc > 0)
+				continue;
+			r->where.offset = r->off;
+			r->where.line = 0;
+			set_raw(r, r->buf + r->lo, avail, size);
+			advance(r, avail);
+			return rta_error_set(err, RTA_EDATA, "truncated",
+			    "stream ends inside a frame (%zu of %zu bytes)",
+			    avail, size);
+		}
+		r->where.offset = r->off;
+		r->where.line = 0;
+		set_raw(r, r->buf + r->lo, size, size);
+		rc = rta_frame_decode(r->buf + r->lo, size, r->o.max_depth,
+		    r->o.max_members, rec, err);
+		advance(r, size);
+		if (rc == RTA_OK && rec->kind == RTA_REC_END)
+			r->mode = r->o.format;	/* detect what follows */
+		return rc;
+	}
+}
+
+static int
+kcat_next(struct rta_reader *r, struct rta_record *rec,
+    struct rta_error *err)
+{
+	const unsigned char *line, *v, *m;
+	const char *s;
+	size_t len, sl;
+	int64_t i;
+	int rc;
+
+	if (r->kpending) {
+		int pending = r->kpending;
+
+		r->kpending = 0;
+		r->where.line = r->kline;
+		if (pending == 2) {
+			set_raw(r, (const unsigned char *)"", 0, 0);
+			return rta_error_set(err, RTA_EDATA, "no-payload",
+			    "message has no payload");
+		}
+		set_raw(r, (const unsigned char *)r->kpayload,
+		    r->kpayload_len, r->kpayload_len);
+		return rta_ndjson_parse(&r->np, r->kpayload, r->kpayload_len,
+		    rec, err);
+	}
+	do {
+		if ((rc = next_line(r, &line, &len, err)) != RTA_OK)
+			return rc;
+	} while (is_blank(line, len));
+	set_raw(r, line, len, len);
+	r->where.has_kafka = 0;
+	rta_buf_reset(&r->kscratch);
+	if ((rc = rta_json_document(&r->kj, line, len, &r->kscratch, err)) !=
+	    RTA_OK)
+		return rc;
+	v = r->kscratch.data;
+	if (v[0] != RTA_V_OBJECT ||
+	    (m = rta_value_member(v, "topic", 5)) == NULL ||
+	    !rta_value_str(m, &rec->pos.topic, &rec->pos.topic_len) ||
+	    rec->pos.topic_len == 0 || rec->pos.topic_len > RTA_TOPIC_MAX ||
+	    (m = rta_value_member(v, "partition", 9)) == NULL ||
+	    m[0] != RTA_V_INT || !rta_value_i64(m, &i) || i < 0 ||
+	    i > INT32_MAX)
+		goto bad;
+	rec->pos.partition = (int32_t)i;
+	if ((m = rta_value_member(v, "offset", 6)) == NULL ||
+	    m[0] != RTA_V_INT || !rta_value_i64(m, &i) || i < 0)
+		goto bad;
+	rec->pos.offset = i;
+	rec->kind = RTA_REC_POSITION;
+	r->where.has_kafka = 1;
+	r->where.kafka = rec->pos;
+	r->kline = r->where.line;
+	m = rta_value_member(v, "payload", 7);
+	if (m == NULL || m[0] == RTA_V_NULL)
+		r->kpending = 2;
+	else if (rta_value_str(m, &s, &sl)) {
+		r->kpending = 1;
+		r->kpayload = s;
+		r->kpayload_len = sl;
+	} else
+		goto bad;
+	return RTA_OK;
+bad:
+	return rta_error_set(err, RTA_EDATA, "bad-kcat",
+	    "not a kcat -J envelope (needs topic, partition, offset and a "
+	    "string payload)");
+}
+
+static int
+csv_next(struct rta_reader *r, struct rta_record *rec,
+    struct rta_error *err)
+{
+	const unsigned char *line;
+	size_t len;
+	int rc;
+
+	if (!r->csv_ready) {
+		if (rta_csv_init(&r->csv, &r->o.csv) != RTA_OK)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		r->csv_ready = 1;
+		r->csv_final = 0;
+		rta_buf_reset(&r->csvraw);
+	}
+	for (;;) {
+		if (r->csv.fatal)
+			return RTA_EOF;
+		if (rta_csv_pending(&r->csv) > 0) {
+			r->where.line = r->csv_row_line;
+			set_raw(r, r->csvraw.data, r->csvraw.len, r->csvraw.len);
+			rc = rta_csv_next(&r->csv, rec, r->csv_row_line,
+			    r->csvraw.data, r->csvraw.len, err);
+			if (rc == RTA_EOF)
+				continue;	/* the header, or an empty row */
+			return rc;
+		}
+		if (r->csv_final)
+			return RTA_EOF;
+		rc = next_line(r, &line, &len, err);
+		if (rc == RTA_EOF) {
+			r->csv_final = 1;
+			if ((rc = rta_csv_feed(&r->csv, NULL, 0, 1, err)) !=
+			    RTA_OK) {
+				set_raw(r, r->csvraw.data, r->csvraw.len,
+				    r->csvraw.len);
+				r->where.line = r->csv_row_line;
+				return rc;
+			}
+			continue;
+		}
+		if (rc != RTA_OK) {
+			rta_buf_reset(&r->csvraw);
+			return rc;
+		}
+		if (r->csv.parser.pstate == 0) {
+			/* this line starts a row */
+			rta_buf_reset(&r->csvraw);
+			r->csv_row_line = r->line;
+		}
+		if (r->csvraw.len + len + 1 > r->o.max_line) {
+			/* a quoted field that never ends must not grow us */
+			rta_buf_reset(&r->csvraw);
+			rta_csv_drop_row(&r->csv);
+			r->where.line = r->csv_row_line;
+			set_raw(r, line, len, len);
+			return rta_error_set(err, RTA_ELIMIT, "too-long",
+			    "CSV row longer than %zu bytes", r->o.max_line);
+		}
+		if (rta_buf_add(&r->csvraw, line, len) != 0 ||
+		    rta_buf_addc(&r->csvraw, '\n') != 0)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		if ((rc = rta_csv_feed(&r->csv, line, len, 0, err)) != RTA_OK ||
+		    (rc = rta_csv_feed(&r->csv, "\n", 1, 0, err)) != RTA_OK) {
+			r->where.line = r->csv_row_line;
+			set_raw(r, r->csvraw.data, r->csvraw.len,
+			    r->csvraw.len);
+			return rc;
+		}
+	}
+}
+
+int
+rta_reader_next(struct rta_reader *r, struct rta_record *rec,
+    struct rta_error *err)
+{
+	int rc;
+
+	rta_error_clear(err);
+	if (!r->open)
+		return RTA_EOF;
+	for (;;) {
+		if (r->member_fresh) {
+			r->member_fresh = 0;
+			r->mode = r->o.format;
+			r->where.source = rta_input_name(&r->in);
+			r->where.has_kafka = 0;
+			if (r->o.format != RTA_FMT_RTA) {
+				/* a UTF-8 byte order mark is not data */
+				if ((rc = fill(r, 3, err)) < 0)
+					goto fail;
+				if (r->hi - r->lo >= 3 &&
+				    memcmp(r->buf + r->lo, "\xef\xbb\xbf", 3) == 0)
+					advance(r, 3);
+			}
+		}
+		switch (r->mode) {
+		case RTA_FMT_AUTO:
+			if (r->lo == r->hi && (rc = fill(r, 1, err)) <= 0) {
+				if (rc < 0)
+					goto fail;
+				rc = RTA_EOF;
+				break;
+			}
+			r->mode = r->buf[r->lo] == 0x89 ? RTA_FMT_RTA :
+			    RTA_FMT_NDJSON;
+			continue;
+		case RTA_FMT_NDJSON:
+			rc = ndjson_next(r, rec, err);
+			break;
+		case RTA_FMT_RTA:
+			rc = frame_next(r, rec, err);
+			break;
+		case RTA_FMT_CSV:
+			rc = csv_next(r, rec, err);
+			break;
+		case RTA_FMT_KCAT:
+			rc = kcat_next(r, rec, err);
+			break;
+		default:
+			rc = RTA_EOF;
+			break;
+		}
+		if (rc == SWITCH_TO_RTA) {
+			r->mode = RTA_FMT_RTA;
+			continue;
+		}
+		if (rc == RTA_OK || rc == RTA_EDATA || rc == RTA_ELIMIT) {
+			if (r->encoding == RTA_FMT_AUTO)
+				r->encoding = r->mode == RTA_FMT_RTA ?
+				    RTA_FMT_RTA : RTA_FMT_NDJSON;
+			return rc;
+		}
+		if (rc != RTA_EOF)
+			goto fail;
+		if ((rc = rta_input_next_member(&r->in, err)) > 0) {
+			member_reset(r);
+			continue;
+		}
+		if (rc < 0)
+			goto fail;
+		rta_reader_close(r);
+		return RTA_EOF;
+	}
+fail:
+	rc = err->code != RTA_OK ? err->code : RTA_EIO;
+	rta_reader_close(r);
+	return rc;
+}

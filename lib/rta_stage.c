@@ -1,0 +1,410 @@
+/*
+ * rta_stage.c: the shared record loop of the rta filters.
+ *
+ * Everything a user can rely on across the toolkit lives here once: how a
+ * bad record is reported and counted, when a run stops, when output is
+ * flushed, what --metrics holds.  The loop itself is the caller's; these
+ * functions keep the books.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rta_cli.h"
+#include "rta_stage.h"
+#include "rta_time.h"
+
+#define SHOW_ERRORS	10
+#define TICK_EVERY	4096
+#define PROGRESS_DELAY	(1000000LL)
+#define PROGRESS_EVERY	(500000LL)
+
+static volatile sig_atomic_t usr1_seen;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen = 1;
+}
+
+void
+rta_stage_init(struct rta_stage *st, const char *name, const char *usage)
+{
+	memset(st, 0, sizeof(*st));
+	st->name = name;
+	st->usage = usage;
+	st->to = RTA_FMT_AUTO;
+	rta_reader_opts_init(&st->ropts);
+	rta_metrics_init(&st->m, name);
+	rta_cli_init(name);
+}
+
+int
+rta_stage_getopt(struct rta_stage *st, int c, const char *arg)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'o':
+		if (rta_format_parse(arg, &st->to) != 0 ||
+		    (st->to != RTA_FMT_NDJSON && st->to != RTA_FMT_RTA))
+			rta_usage_error(st->usage, "bad output format '%s' "
+			    "(use ndjson or rta)", arg);
+		return 1;
+	case 'q':
+		st->quiet = 1;
+		return 1;
+	case 'u':
+		st->unbuffered = 1;
+		return 1;
+	case RTA_OPT_DEAD_LETTER:
+		st->dead_letter = arg;
+		return 1;
+	case RTA_OPT_MAX_ERRORS:
+		if (rta_parse_u64(arg, 1, UINT64_MAX, &st->max_errors) != 0)
+			rta_usage_error(st->usage, "bad --max-errors '%s' "
+			    "(a number of records, at least 1)", arg);
+		return 1;
+	case RTA_OPT_METRICS:
+		st->metrics_path = arg;
+		return 1;
+	case RTA_OPT_STRICT:
+		st->max_errors = 1;
+		return 1;
+	case RTA_OPT_MAX_LINE:
+		if (rta_parse_size(arg, &v) != 0 || v < 64 || v > (1U << 30))
+			rta_usage_error(st->usage, "bad --max-line '%s' "
+			    "(a size from 64 to 1G)", arg);
+		st->ropts.max_line = (size_t)v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+rta_stage_idle(void *arg)
+{
+	struct rta_stage *st = arg;
+	struct rta_error err;
+
+	if (st->out_ready && rta_output_flush(&st->out, &err) != RTA_OK) {
+		rta_cli_check_pipe(st->out.fail_errno);
+		/* reported by the next emit or by finish */
+	}
+	if (usr1_seen) {
+		struct rta_buf b = RTA_BUF_INIT;
+
+		usr1_seen = 0;
+		if (rta_metrics_format(&st->m, &b) == 0) {
+			fwrite(b.data, 1, b.len, stderr);
+			fflush(stderr);
+		}
+		rta_buf_release(&b);
+	}
+	if (st->m.path != NULL && rta_metrics_write(&st->m, 0, &err) !=
+	    RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, RTA_EXIT_IO);
+	}
+}
+
+int
+rta_stage_start(struct rta_stage *st, int argc, char **argv)
+{
+	struct rta_error err;
+	struct sigaction sa;
+
+	st->operands = argv;
+	st->noperands = argc;
+	st->ropts.idle = rta_stage_idle;
+	st->ropts.idle_arg = st;
+	if ((st->rd = rta_reader_new(&st->ropts)) == NULL) {
+		rta_warnx("out of memory");
+		return RTA_EXIT_LIMIT;
+	}
+	if (st->dead_letter != NULL) {
+		if (rta_deadletter_open(&st->dlq, st->dead_letter, st->name,
+		    &err) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			return RTA_EXIT_IO;
+		}
+		st->dlq_open = 1;
+	}
+	if (st->metrics_path != NULL &&
+	    rta_metrics_open(&st->m, st->metrics_path, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return RTA_EXIT_IO;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: wake blocked reads */
+	st->progress = !st->quiet && isatty(STDERR_FILENO) &&
+	    !isatty(STDOUT_FILENO);
+	st->progress_at = rta_now() + PROGRESS_DELAY;
+	return 0;
+}
+
+static void
+progress(struct rta_stage *st, int done)
+{
+	off_t got, total;
+	int64_t now;
+
+	if (done) {
+		if (st->progress_at == 0)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	now = rta_now();
+	if (st->progress_at == 0 ? now < st->progress_next :
+	    now < st->progress_at)
+		return;
+	st->progress_at = 0;
+	st->progress_next = now + PROGRESS_EVERY;
+	rta_reader_progress(st->rd, &got, &total);
+	if (total > 0)
+		fprintf(stderr, "\r\033[K%s: %.0f%% %llu records", st->name,
+		    100.0 * (double)got / (double)total,
+		    (unsigned long long)st->m.in);
+	else
+		fprintf(stderr, "\r\033[K%s: %llu records", st->name,
+		    (unsigned long long)st->m.in);
+}
+
+/* Every TICK_EVERY records: metrics file, SIGUSR1, progress. */
+static void
+tick(struct rta_stage *st)
+{
+	struct rta_error err;
+
+	if (usr1_seen)
+		rta_stage_idle(st);
+	if ((st->m.in & (TICK_EVERY - 1)) != 0)
+		return;
+	if (st->m.path != NULL && rta_metrics_write(&st->m, 0, &err) !=
+	    RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, RTA_EXIT_IO);
+	}
+	if (st->progress)
+		progress(st, 0);
+}
+
+/* "events.ndjson:42", "x.rta: byte 120", with kafka coordinates. */
+static void
+where_text(char *out, size_t n, const struct rta_where *w)
+{
+	char src[256], topic[160];
+
+	rta_quote(src, sizeof(src), w->source ? w->source : "<input>",
+	    w->source ? strlen(w->source) : 7, 200);
+	if (w->has_kafka) {
+		rta_quote(topic, sizeof(topic), w->kafka.topic,
+		    w->kafka.topic_len, 100);
+		snprintf(out, n, "%s:%llu: topic %s partition %d offset %lld",
+		    src, (unsigned long long)w->line, topic,
+		    (int)w->kafka.partition, (long long)w->kafka.offset);
+	} else if (w->line > 0)
+		snprintf(out, n, "%s:%llu", src, (unsigned long long)w->line);
+	else
+		snprintf(out, n, "%s: byte %llu", src,
+		    (unsigned long long)w->offset);
+}
+
+static void
+reject(struct rta_stage *st, const struct rta_where *w,
+    const struct rta_error *e, const void *raw, size_t len, uint64_t total)
+{
+	struct rta_error err;
+	char where[512];
+
+	st->m.in++;
+	rta_metrics_reject(&st->m, e->reason);
+	st->errors++;
+	rta_cli_status(&st->status, RTA_EXIT_DATA);
+	if (!st->quiet && st->shown < SHOW_ERRORS) {
+		where_text(where, sizeof(where), w);
+		rta_warnx("%s: %s", where, e->text);
+		st->shown++;
+	}
+	if (st->dlq_open && rta_deadletter_put(&st->dlq, w, e, raw, len,
+	    total, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, rta_exit_code(err.code));
+		st->stop = 1;
+	}
+	if (st->max_errors > 0 && st->errors >= st->max_errors) {
+		if (!st->quiet && st->max_errors > 1)
+			rta_warnx("stopping after %llu bad records "
+			    "(--max-errors)", (unsigned long long)st->errors);
+		st->stop = 1;
+	}
+}
+
+void
+rta_stage_reject(struct rta_stage *st, const struct rta_error *e,
+    const void *raw, size_t len)
+{
+	/* the record was counted in when it was read */
+	st->m.in--;
+	reject(st, rta_reader_where(st->rd), e, raw, len, len);
+}
+
+int
+rta_stage_next(struct rta_stage *st, struct rta_record *rec)
+{
+	struct rta_error err;
+	const unsigned char *raw;
+	size_t len;
+	uint64_t total;
+	int rc;
+
+	for (;;) {
+		if (st->stop)
+			return RTA_EOF;
+		if (!rta_reader_is_open(st->rd)) {
+			const char *op;
+
+			if (st->next_operand >= st->noperands &&
+			    !(st->noperands == 0 && st->next_operand == 0))
+				return RTA_EOF;
+			op = st->noperands == 0 ? "-" :
+			    st->operands[st->next_operand];
+			st->next_operand++;
+			if ((rc = rta_reader_open(st->rd, op, &err)) != RTA_OK) {
+				rta_warnx("%s", err.text);
+				rta_cli_status(&st->status, rta_exit_code(rc));
+				if (rc == RTA_ENOMEM)
+					st->stop = 1;
+				continue;
+			}
+		}
+		rc = rta_reader_next(st->rd, rec, &err);
+		switch (rc) {
+		case RTA_OK:
+			if (st->seen_encoding == RTA_FMT_AUTO)
+				st->seen_encoding = rta_reader_encoding(st->rd);
+			if (rec->kind == RTA_REC_END)
+				continue;	/* each input's own end */
+			if (rec->kind == RTA_REC_EVENT) {
+				st->m.in++;
+				rta_metrics_event_time(&st->m, rec->ev.ts);
+				tick(st);
+			}
+			return RTA_OK;
+		case RTA_EDATA:
+		case RTA_ELIMIT:
+			if (st->seen_encoding == RTA_FMT_AUTO)
+				st->seen_encoding = rta_reader_encoding(st->rd);
+			rta_reader_raw(st->rd, &raw, &len, &total);
+			reject(st, rta_reader_where(st->rd), &err, raw, len,
+			    total);
+			continue;
+		case RTA_EOF:
+			continue;
+		default:
+			rta_warnx("%s", err.text);
+			rta_cli_status(&st->status, rta_exit_code(rc));
+			if (rc == RTA_ENOMEM)
+				st->stop = 1;
+			continue;
+		}
+	}
+}
+
+void
+rta_stage_set_output(struct rta_stage *st, enum rta_format f)
+{
+	struct rta_error err;
+
+	if (st->out_ready)
+		return;
+	if (f == RTA_FMT_AUTO)
+		f = st->seen_encoding == RTA_FMT_RTA &&
+		    !isatty(STDOUT_FILENO) ? RTA_FMT_RTA : RTA_FMT_NDJSON;
+	rta_output_init(&st->out, STDOUT_FILENO, "<stdout>", f);
+	st->out.unbuffered = st->unbuffered;
+	if (st->compress > 0 &&
+	    rta_output_compress(&st->out, st->compress, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, RTA_EXIT_LIMIT);
+		st->stop = 1;
+	}
+	st->out_ready = 1;
+}
+
+int
+rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
+{
+	struct rta_error err;
+	int rc;
+
+	if (!st->out_ready)
+		rta_stage_set_output(st, st->to);
+	if ((rc = rta_output_record(&st->out, rec, &err)) != RTA_OK) {
+		rta_cli_check_pipe(st->out.fail_errno);
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, rta_exit_code(rc));
+		st->stop = 1;
+		return rc;
+	}
+	switch (rec->kind) {
+	case RTA_REC_EVENT:
+		st->m.out++;
+		if (st->m.path != NULL)
+			rta_metrics_tenant(&st->m, rec->ev.tenant,
+			    rec->ev.tenant_len, RTA_TENANT_OUT);
+		break;
+	case RTA_REC_WATERMARK:
+		if (rec->watermark > st->m.watermark)
+			st->m.watermark = rec->watermark;
+		break;
+	default:
+		break;
+	}
+	return RTA_OK;
+}
+
+int
+rta_stage_finish(struct rta_stage *st)
+{
+	struct rta_error err;
+
+	if (st->progress)
+		progress(st, 1);
+	/* an empty binary input still gives a valid (empty) binary stream */
+	if (!st->out_ready && (st->to == RTA_FMT_RTA ||
+	    (st->to == RTA_FMT_AUTO && st->seen_encoding == RTA_FMT_RTA)))
+		rta_stage_set_output(st, st->to);
+	if (st->out_ready) {
+		if (st->out.failed) {
+			rta_output_release(&st->out);
+		} else if (rta_output_close(&st->out, &err) != RTA_OK) {
+			rta_cli_check_pipe(st->out.fail_errno);
+			rta_warnx("%s", err.text);
+			rta_cli_status(&st->status, rta_exit_code(err.code));
+		}
+	}
+	if (!st->quiet && st->errors > st->shown)
+		rta_warnx("%llu more bad records not shown",
+		    (unsigned long long)(st->errors - st->shown));
+	if (st->m.path != NULL && rta_metrics_write(&st->m, 1, &err) !=
+	    RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, RTA_EXIT_IO);
+	}
+	if (st->dlq_open && rta_deadletter_close(&st->dlq, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, RTA_EXIT_IO);
+	}
+	rta_reader_free(st->rd);
+	st->rd = NULL;
+	rta_metrics_release(&st->m);
+	return rta_cli_finish(st->status);
+}

@@ -1,0 +1,132 @@
+/*
+ * rta_value.h: typed values, the payload representation of every record.
+ *
+ * A value is a tag byte followed by its data, little-endian, with explicit
+ * lengths so that a reader can skip any value in O(1) and work on it in
+ * place (no copy per field):
+ *
+ *	0x00 null	0x01 false	0x02 true
+ *	0x03 int	int64
+ *	0x04 double	binary64, finite (a computed number)
+ *	0x05 number	binary64, u32 n, n bytes of JSON number text; the text
+ *			is the value as written, the binary64 its nearest double
+ *	0x06 string	u32 n, n bytes of UTF-8
+ *	0x07 array	u32 count, u32 n, then n bytes holding count values
+ *	0x08 object	u32 count, u32 n, then n bytes holding count members,
+ *			each u32 key length, key bytes (UTF-8), value
+ *
+ * Object members keep their order and keys are unique.  man/rta-format.5 is
+ * the normative description.  Values that come from outside the process
+ * are checked once with rta_value_check(); every other function here
+ * assumes a checked value and does no bounds checking of its own.
+ */
+#ifndef RTA_VALUE_H
+#define RTA_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rta_buf.h"
+#include "rta_err.h"
+
+enum rta_vtag {
+	RTA_V_NULL = 0,
+	RTA_V_FALSE,
+	RTA_V_TRUE,
+	RTA_V_INT,
+	RTA_V_DOUBLE,
+	RTA_V_NUMBER,
+	RTA_V_STRING,
+	RTA_V_ARRAY,
+	RTA_V_OBJECT
+};
+
+#define RTA_VALUE_MAX_DEPTH	64	/* default nesting limit */
+#define RTA_VALUE_MAX_MEMBERS	1024	/* default members per object */
+
+/* ---- encoding: each appends one value to b; 0, or -1 on ENOMEM ---- */
+int	rta_venc_null(struct rta_buf *b);
+int	rta_venc_bool(struct rta_buf *b, int v);
+int	rta_venc_int(struct rta_buf *b, int64_t v);
+/* v must be finite. */
+int	rta_venc_double(struct rta_buf *b, double v);
+/* text must be a JSON number and d its value. */
+int	rta_venc_number(struct rta_buf *b, double d, const char *text,
+	    size_t len);
+/* s must be valid UTF-8. */
+int	rta_venc_string(struct rta_buf *b, const char *s, size_t len);
+/*
+ * Containers: begin writes the header and returns its offset in b (or
+ * (size_t)-1 on ENOMEM); add the items (for objects, rta_venc_key before
+ * each value), then end patches the count and size.
+ */
+size_t	rta_venc_begin(struct rta_buf *b, enum rta_vtag tag);
+void	rta_venc_end(struct rta_buf *b, size_t off, uint32_t count);
+int	rta_venc_key(struct rta_buf *b, const char *k, size_t len);
+
+/*
+ * Check that the len bytes at v are exactly one well-formed value: known
+ * tags, lengths inside their parents, valid UTF-8, JSON number text,
+ * finite doubles, unique keys, nesting within max_depth and at most
+ * max_members per object.  RTA_OK, or RTA_EDATA/RTA_ELIMIT with err set.
+ */
+int	rta_value_check(const unsigned char *v, size_t len, unsigned max_depth,
+	    size_t max_members, struct rta_error *err);
+
+/* Total encoded size of the checked value at v. */
+size_t	rta_value_size(const unsigned char *v);
+
+static inline enum rta_vtag
+rta_value_tag(const unsigned char *v)
+{
+	return (enum rta_vtag)v[0];
+}
+
+/* Number of items or members of an array or object. */
+uint32_t rta_value_count(const unsigned char *v);
+
+/* Iteration over a checked array or object. */
+struct rta_viter {
+	const unsigned char	*p;
+	uint32_t		 left;
+};
+
+void	rta_viter_init(struct rta_viter *it, const unsigned char *container);
+/* Next array item: 1 and *val set, or 0 at the end. */
+int	rta_viter_item(struct rta_viter *it, const unsigned char **val);
+/* Next object member: 1 with key (not NUL-terminated), klen and val. */
+int	rta_viter_member(struct rta_viter *it, const char **key, size_t *klen,
+	    const unsigned char **val);
+
+/* The member named key of object obj (borrowed), or NULL. */
+const unsigned char *rta_value_member(const unsigned char *obj,
+	    const char *key, size_t klen);
+
+/* String contents (borrowed); 0 if v is not a string. */
+int	rta_value_str(const unsigned char *v, const char **s, size_t *len);
+/* Numeric value of an int, double or number; 0 if not numeric. */
+int	rta_value_num(const unsigned char *v, double *d);
+/* int64 of an int (or a number holding an exact integer); 0 otherwise. */
+int	rta_value_i64(const unsigned char *v, int64_t *i);
+
+/* 1 if the two checked values are equal (numbers by value). */
+int	rta_value_equal(const unsigned char *a, const unsigned char *b);
+
+/* ---- JSON text out ---- */
+
+/* Append the checked value v as compact JSON; 0 or -1 (ENOMEM). */
+int	rta_value_to_json(struct rta_buf *out, const unsigned char *v);
+/* Append s (valid UTF-8) as a JSON string with quotes. */
+int	rta_json_put_string(struct rta_buf *out, const char *s, size_t len);
+/* Append s, of any bytes, as a JSON string: invalid UTF-8 bytes become
+ * U+FFFD.  For diagnostics that quote input. */
+int	rta_json_put_bytes_lossy(struct rta_buf *out, const void *s,
+	    size_t len);
+
+/* Decimal int64; out needs 21 bytes; returns the length (no NUL). */
+size_t	rta_fmt_i64(char *out, int64_t v);
+/* Shortest text that reads back as v, always with a '.' or exponent so
+ * that it stays a real; out needs 32 bytes.  v must be finite. */
+size_t	rta_fmt_double(char *out, double v);
+
+#endif

@@ -1,0 +1,1 @@
+rta-cat --no-such-option
