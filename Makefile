@@ -31,6 +31,11 @@ OPT	?= -O2 -g
 SANFLAGS :=
 endif
 
+# GCC expands memcpy of lengths it knows to be small (our u8 id lengths)
+# into `rep movs`, which is slow to start; calling memcpy is faster.
+ARCHFLAGS := $(shell $(CC) -mstringop-strategy=libcall -E -x c /dev/null \
+	>/dev/null 2>&1 && echo -mstringop-strategy=libcall)
+
 WARN	:= -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wmissing-prototypes
 ifeq ($(WERROR),1)
 WARN	+= -Werror
@@ -42,7 +47,8 @@ PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 CHECK_CFLAGS	:= $(shell pkg-config --cflags check jansson 2>/dev/null)
 CHECK_LIBS	:= $(shell pkg-config --libs check jansson 2>/dev/null)
 
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(SANFLAGS) \
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(ARCHFLAGS) \
+	$(SANFLAGS) \
 	-Ilib $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 

@@ -3,35 +3,123 @@
  * and a slicing-by-8 table otherwise.
  *
  * Checksums run over every frame twice in a pass-through stage (verify on
- * read, compute on write), so the hardware path matters: about 8 bytes per
- * cycle against about 1 for the table.  The choice is made once, on first
- * use, with the compiler's cpu probe; both paths give the same answers and
- * the unit test compares them.
+ * read, compute on write), so the hardware path matters.  The crc32
+ * instruction has a latency of three cycles but a throughput of one, so a
+ * single dependent chain wastes two thirds of it: blocks of 3 x 64 bytes
+ * (and 3 x 1024 for long buffers) are summed as three independent chains
+ * and combined by "shifting" the first CRCs over the bytes that follow
+ * them, which is multiplying by x^(8n) modulo the polynomial, done with
+ * four table lookups (Mark Adler's method).  A 200-byte frame costs about
+ * a third of the cycles of the plain loop.  Tables are built once, before
+ * main, by a constructor; the unit test compares every path.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "rta_crc32c.h"
 
+#define POLY	0x82F63B78U
+#define SHORT	64
+#define LONG	1024
+
 static uint32_t	table[8][256];
-static int	table_ready;
+static uint32_t	zeros_short[4][256];
+static uint32_t	zeros_long[4][256];
+
+static uint32_t
+gf2_times(const uint32_t *mat, uint32_t vec)
+{
+	uint32_t sum = 0;
+
+	while (vec) {
+		if (vec & 1)
+			sum ^= *mat;
+		vec >>= 1;
+		mat++;
+	}
+	return sum;
+}
 
 static void
-table_init(void)
+gf2_square(uint32_t *square, const uint32_t *mat)
+{
+	int n;
+
+	for (n = 0; n < 32; n++)
+		square[n] = gf2_times(mat, mat[n]);
+}
+
+/* The operator that appends len zero bytes (len a power of two). */
+static void
+zeros_op(uint32_t *even, size_t len)
+{
+	uint32_t odd[32], row = 1;
+	int n;
+
+	odd[0] = POLY;
+	for (n = 1; n < 32; n++) {
+		odd[n] = row;
+		row <<= 1;
+	}
+	gf2_square(even, odd);		/* two zero bits */
+	gf2_square(odd, even);		/* four zero bits */
+	do {
+		gf2_square(even, odd);
+		len >>= 1;
+		if (len == 0)
+			return;
+		gf2_square(odd, even);
+		len >>= 1;
+	} while (len);
+	memcpy(even, odd, sizeof(odd));
+}
+
+static void
+zeros_table(uint32_t zeros[4][256], size_t len)
+{
+	uint32_t op[32], n;
+
+	zeros_op(op, len);
+	for (n = 0; n < 256; n++) {
+		zeros[0][n] = gf2_times(op, n);
+		zeros[1][n] = gf2_times(op, n << 8);
+		zeros[2][n] = gf2_times(op, n << 16);
+		zeros[3][n] = gf2_times(op, n << 24);
+	}
+}
+
+static uint32_t
+shift(uint32_t zeros[4][256], uint32_t crc)
+{
+	return zeros[0][crc & 0xff] ^ zeros[1][(crc >> 8) & 0xff] ^
+	    zeros[2][(crc >> 16) & 0xff] ^ zeros[3][crc >> 24];
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+static int have_hw;
+#endif
+
+__attribute__((constructor)) static void
+tables_init(void)
 {
 	uint32_t i, j, c;
 
 	for (i = 0; i < 256; i++) {
 		c = i;
 		for (j = 0; j < 8; j++)
-			c = (c >> 1) ^ (0x82F63B78U & (0U - (c & 1)));
+			c = (c >> 1) ^ (POLY & (0U - (c & 1)));
 		table[0][i] = c;
 	}
 	for (i = 0; i < 256; i++)
 		for (j = 1; j < 8; j++)
 			table[j][i] = (table[j - 1][i] >> 8) ^
 			    table[0][table[j - 1][i] & 0xff];
-	table_ready = 1;
+	zeros_table(zeros_short, SHORT);
+	zeros_table(zeros_long, LONG);
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	have_hw = __builtin_cpu_supports("sse4.2");
+#endif
 }
 
 uint32_t
@@ -39,8 +127,6 @@ rta_crc32c_sw(uint32_t crc, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 
-	if (!table_ready)
-		table_init();
 	crc = ~crc;
 	while (len >= 8) {
 		uint32_t lo = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
@@ -64,39 +150,92 @@ rta_crc32c_sw(uint32_t crc, const void *buf, size_t len)
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <nmmintrin.h>
 
+static inline uint64_t
+load64(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
 __attribute__((target("sse4.2"))) static uint32_t
 crc32c_hw(uint32_t crc, const void *buf, size_t len)
 {
-	const unsigned char *p = buf;
-	uint64_t c = ~crc & 0xffffffffU;
+	const unsigned char *next = buf, *end;
+	uint64_t crc0 = ~crc & 0xffffffffU, crc1, crc2;
 
+	while (len >= LONG * 3) {
+		crc1 = crc2 = 0;
+		end = next + LONG;
+		do {
+			crc0 = _mm_crc32_u64(crc0, load64(next));
+			crc1 = _mm_crc32_u64(crc1, load64(next + LONG));
+			crc2 = _mm_crc32_u64(crc2, load64(next + 2 * LONG));
+			next += 8;
+		} while (next < end);
+		crc0 = shift(zeros_long, (uint32_t)crc0) ^ crc1;
+		crc0 = shift(zeros_long, (uint32_t)crc0) ^ crc2;
+		next += LONG * 2;
+		len -= LONG * 3;
+	}
+	while (len >= SHORT * 3) {
+		crc1 = crc2 = 0;
+		end = next + SHORT;
+		do {
+			crc0 = _mm_crc32_u64(crc0, load64(next));
+			crc1 = _mm_crc32_u64(crc1, load64(next + SHORT));
+			crc2 = _mm_crc32_u64(crc2, load64(next + 2 * SHORT));
+			next += 8;
+		} while (next < end);
+		crc0 = shift(zeros_short, (uint32_t)crc0) ^ crc1;
+		crc0 = shift(zeros_short, (uint32_t)crc0) ^ crc2;
+		next += SHORT * 2;
+		len -= SHORT * 3;
+	}
 	while (len >= 8) {
-		uint64_t w;
-
-		memcpy(&w, p, 8);
-		c = _mm_crc32_u64(c, w);
-		p += 8;
+		crc0 = _mm_crc32_u64(crc0, load64(next));
+		next += 8;
 		len -= 8;
 	}
 	while (len-- > 0)
-		c = _mm_crc32_u8((uint32_t)c, *p++);
-	return ~(uint32_t)c;
+		crc0 = _mm_crc32_u8((uint32_t)crc0, *next++);
+	return ~(uint32_t)crc0;
 }
-
-static int have_hw = -1;
 
 uint32_t
 rta_crc32c(uint32_t crc, const void *buf, size_t len)
 {
-	if (have_hw < 0) {
-		__builtin_cpu_init();
-		have_hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
-	}
 	if (have_hw)
 		return crc32c_hw(crc, buf, len);
 	return rta_crc32c_sw(crc, buf, len);
 }
+
+__attribute__((target("sse4.2"))) static uint32_t
+crc32c_6_hw(const unsigned char *p)
+{
+	uint32_t w;
+	uint16_t h;
+
+	memcpy(&w, p, 4);
+	memcpy(&h, p + 4, 2);
+	return ~_mm_crc32_u16(_mm_crc32_u32(0xffffffffU, w), h);
+}
+
+uint32_t
+rta_crc32c_6(const void *p)
+{
+	if (have_hw)
+		return crc32c_6_hw(p);
+	return rta_crc32c_sw(0, p, 6);
+}
 #else
+uint32_t
+rta_crc32c_6(const void *p)
+{
+	return rta_crc32c_sw(0, p, 6);
+}
+
 uint32_t
 rta_crc32c(uint32_t crc, const void *buf, size_t len)
 {

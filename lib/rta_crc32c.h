@@ -14,6 +14,9 @@
  */
 uint32_t	rta_crc32c(uint32_t crc, const void *p, size_t len);
 
+/* CRC-32C of exactly six bytes (the frame header check), fast. */
+uint32_t	rta_crc32c_6(const void *p);
+
 /* The table-driven path, always available; for tests that compare paths. */
 uint32_t	rta_crc32c_sw(uint32_t crc, const void *p, size_t len);
 

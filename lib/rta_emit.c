@@ -103,6 +103,8 @@ rta_emit_event(struct rta_emitter *em, const struct rta_event *ev)
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = RTA_REC_EVENT;
 	rec.ev = *ev;
+	rec.ev.frame = NULL;	/* callers need not know about it */
+	rec.ev.frame_len = 0;
 	rta_buf_reset(&em->out);
 	if (em->format == RTA_EMIT_RTA) {
 		if (!em->header_done && rta_frame_put_header(&em->out) != 0)

@@ -47,6 +47,16 @@ struct rta_event {
 	size_t			 payload_len;
 	const unsigned char	*extra;		/* object value or NULL */
 	size_t			 extra_len;
+	/*
+	 * The frame this event was decoded from (header and body), or NULL.
+	 * While every field above still holds what was decoded, the frame
+	 * encoder copies these bytes, checksums included, instead of
+	 * encoding again: a pass-through stage costs little more than the
+	 * pipe.  Changing any field (a new pointer or value) makes the event
+	 * be encoded anew; code that builds events sets this to NULL.
+	 */
+	const unsigned char	*frame;
+	size_t			 frame_len;
 };
 
 struct rta_position {

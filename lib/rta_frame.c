@@ -21,7 +21,7 @@
 static uint16_t
 header_check(const unsigned char *h)
 {
-	return (uint16_t)rta_crc32c(0, h, 6);
+	return (uint16_t)rta_crc32c_6(h);
 }
 
 int
@@ -60,6 +60,34 @@ end_frame(unsigned char *body, size_t blen)
 	rta_put_u32(body - 4, rta_crc32c(0, body, blen));
 }
 
+/* Does ev still describe, field for field, the frame it came from? */
+static int
+unchanged(const struct rta_event *ev)
+{
+	const unsigned char *b = ev->frame + RTA_FRAME_HEADER_LEN;
+	size_t strs = (size_t)ev->id_len + ev->type_len + ev->tenant_len;
+	size_t rest;
+
+	if (ev->frame_len < RTA_FRAME_HEADER_LEN + RTA_EVENT_FIXED_LEN ||
+	    ev->frame[4] != RTA_FRAME_EVENT ||
+	    (int64_t)rta_get_u64(b) != ev->ts ||
+	    rta_get_u32(b + 8) != ev->schema_version ||
+	    b[12] != ev->id_len || b[13] != ev->type_len ||
+	    b[14] != ev->tenant_len ||
+	    ev->id != (const char *)b + RTA_EVENT_FIXED_LEN ||
+	    ev->type != ev->id + ev->id_len ||
+	    ev->tenant != ev->type + ev->type_len ||
+	    ev->payload != b + RTA_EVENT_FIXED_LEN + strs ||
+	    ev->payload_len != rta_get_u32(b + 16))
+		return 0;
+	rest = ev->frame_len - RTA_FRAME_HEADER_LEN - RTA_EVENT_FIXED_LEN -
+	    strs - ev->payload_len;
+	if (ev->extra == NULL)
+		return (b[15] & 1) == 0 && rest == 0;
+	return (b[15] & 1) && ev->extra == ev->payload + ev->payload_len &&
+	    ev->extra_len == rest;
+}
+
 int
 rta_frame_put(struct rta_buf *out, const struct rta_record *rec)
 {
@@ -69,6 +97,8 @@ rta_frame_put(struct rta_buf *out, const struct rta_record *rec)
 
 	switch (rec->kind) {
 	case RTA_REC_EVENT:
+		if (ev->frame != NULL && unchanged(ev))
+			return rta_buf_add(out, ev->frame, ev->frame_len);
 		blen = RTA_EVENT_FIXED_LEN + (size_t)ev->id_len +
 		    ev->type_len + ev->tenant_len + ev->payload_len +
 		    (ev->extra != NULL ? ev->extra_len : 0);
@@ -169,6 +199,23 @@ rta_frame_probe(const unsigned char *p, size_t avail, size_t max_body,
 	return RTA_OK;
 }
 
+/* 1 if the n bytes at p are all ASCII. */
+static int
+ascii(const unsigned char *p, size_t n)
+{
+	uint64_t acc = 0, w;
+
+	while (n >= 8) {
+		memcpy(&w, p, 8);
+		acc |= w;
+		p += 8;
+		n -= 8;
+	}
+	while (n > 0)
+		acc |= p[--n];
+	return (acc & 0x8080808080808080ULL) == 0;
+}
+
 static int
 decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
     size_t max_members, struct rta_record *rec, struct rta_error *err)
@@ -197,8 +244,13 @@ decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
 	ev->id = (const char *)q;
 	ev->type = (const char *)q + ev->id_len;
 	ev->tenant = ev->type + ev->type_len;
-	if ((rc = rta_event_check(ev, err)) != RTA_OK)
-		return rc;
+	if (ev->id_len == 0 || ev->type_len == 0 || ev->tenant_len == 0 ||
+	    ev->ts < RTA_TIME_MIN || ev->ts > RTA_TIME_MAX ||
+	    !ascii(q, strs)) {
+		/* the rare path: say precisely what is wrong */
+		if ((rc = rta_event_check(ev, err)) != RTA_OK)
+			return rc;
+	}
 	q += strs;
 	ev->payload = q;
 	ev->payload_len = pl;
@@ -240,6 +292,8 @@ rta_frame_decode(const unsigned char *p, size_t size, unsigned max_depth,
 		return frame_fail(err, "bad-crc", "frame checksum mismatch");
 	switch (p[4]) {
 	case RTA_FRAME_EVENT:
+		rec->ev.frame = p;
+		rec->ev.frame_len = size;
 		return decode_event(b, blen, max_depth, max_members, rec, err);
 	case RTA_FRAME_WATERMARK:
 		if (blen != 8)

@@ -27,12 +27,6 @@
 #include <emmintrin.h>
 #endif
 
-/* Entries on j->keys: where each open object's keys are in out. */
-struct keyent {
-	size_t		off;
-	uint32_t	len;
-	uint32_t	hash;	/* low bits of the seeded hash, once hashed */
-};
 
 void
 rta_json_init(struct rta_json *j)
@@ -40,7 +34,6 @@ rta_json_init(struct rta_json *j)
 	memset(j, 0, sizeof(*j));
 	j->max_depth = RTA_VALUE_MAX_DEPTH;
 	j->max_members = RTA_VALUE_MAX_MEMBERS;
-	rta_buf_init(&j->keys);
 	rta_buf_init(&j->table);
 }
 
@@ -49,7 +42,6 @@ rta_json_release(struct rta_json *j)
 {
 	if (j == NULL)
 		return;
-	rta_buf_release(&j->keys);
 	rta_buf_release(&j->table);
 }
 
@@ -60,7 +52,6 @@ rta_json_begin(struct rta_json *j, const void *s, size_t len,
 	j->start = j->p = s;
 	j->end = j->start + len;
 	j->err = err;
-	j->keys.len = 0;
 	j->table.len = 0;
 }
 
@@ -92,7 +83,10 @@ nomem(struct rta_json *j)
 /*
  * Advance over bytes that a string may hold as they are: printable ASCII
  * other than '"' and '\\', and whole valid UTF-8 sequences.  Stops at
- * anything else (or the end).
+ * anything else (or the end).  With a padded input (j->padded: sixteen
+ * readable bytes after j->end) the vector loop runs to the very end,
+ * treating lanes past it as stops, so short strings near the end of a
+ * line take no scalar path.
  */
 static void
 skip_plain(struct rta_json *j)
@@ -104,16 +98,18 @@ skip_plain(struct rta_json *j)
 		const __m128i q = _mm_set1_epi8('"'),
 		    bs = _mm_set1_epi8('\\'), lim = _mm_set1_epi8(0x20);
 
-		while (end - p >= 16) {
+		while (j->padded ? p < end : end - p >= 16) {
 			__m128i c = _mm_loadu_si128((const __m128i *)p);
 			/* signed compare: catches both < 0x20 and >= 0x80 */
 			__m128i m = _mm_or_si128(_mm_or_si128(
 			    _mm_cmpeq_epi8(c, q), _mm_cmpeq_epi8(c, bs)),
 			    _mm_cmplt_epi8(c, lim));
-			int mask = _mm_movemask_epi8(m);
+			unsigned mask = (unsigned)_mm_movemask_epi8(m);
 
+			if (end - p < 16)
+				mask |= ~0U << (end - p);
 			if (mask != 0) {
-				p += __builtin_ctz((unsigned)mask);
+				p += __builtin_ctz(mask);
 				break;
 			}
 			p += 16;
@@ -133,6 +129,31 @@ skip_plain(struct rta_json *j)
 		break;
 	}
 	j->p = p;
+}
+
+/* Append the n bytes at src (inside the input) to out. */
+static int
+copy_run(struct rta_json *j, struct rta_buf *out, const unsigned char *src,
+    size_t n)
+{
+#if defined(__SSE2__)
+	if (j->padded) {
+		unsigned char *d;
+		size_t i;
+
+		/* whole vectors: the input is padded, the output reserved */
+		if (rta_buf_reserve(out, n + 16) != 0)
+			return -1;
+		d = out->data + out->len;
+		for (i = 0; i < n; i += 16)
+			_mm_storeu_si128((__m128i *)(d + i),
+			    _mm_loadu_si128((const __m128i *)(src + i)));
+		out->len += n;
+		return 0;
+	}
+#endif
+	(void)j;
+	return rta_buf_add(out, src, n);
 }
 
 static int
@@ -222,7 +243,7 @@ string_body(struct rta_json *j, struct rta_buf *out)
 		int rc;
 
 		skip_plain(j);
-		if (j->p > run && rta_buf_add(out, run,
+		if (j->p > run && copy_run(j, out, run,
 		    (size_t)(j->p - run)) != 0)
 			return nomem(j);
 		if (j->p >= j->end)
@@ -271,6 +292,23 @@ rta_json_string(struct rta_json *j, struct rta_buf *scratch, const char **s,
 	*copied = 1;
 	*scratch_off = off;
 	return RTA_OK;
+}
+
+int
+rta_json_plain_string(struct rta_json *j, const char **s, size_t *len)
+{
+	const unsigned char *start = j->p + 1;
+
+	j->p = start;
+	skip_plain(j);
+	if (j->p < j->end && *j->p == '"') {
+		*s = (const char *)start;
+		*len = (size_t)(j->p - start);
+		j->p++;
+		return 1;
+	}
+	j->p = start - 1;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- numbers */
@@ -416,36 +454,63 @@ rta_json_number(struct rta_json *j, struct rta_json_num *n)
 
 /* --------------------------------------------------------------- objects */
 
-static uint32_t
-key_hash(const unsigned char *k, uint32_t len)
+/*
+ * Duplicate keys.  A key is compared with earlier ones only when a 64-bit
+ * filter on (length, first and last byte) says it might equal one, and a
+ * small object then walks its members already encoded in out.  From 16
+ * members on, a hash table seeded per process holds the keys' offsets (one
+ * table per open large object, stacked on j->table), so no input makes the
+ * check quadratic.
+ */
+static uint64_t
+key_bit(const unsigned char *k, uint32_t n)
 {
-	return (uint32_t)rta_hash64(k, len, rta_hash_seed()) | 1;
+	return n == 0 ? 1 : 1ULL << ((n * 7 + k[0] * 3 + k[n - 1]) & 63);
+}
+
+/* Among the first count members of the object at obj, is there key k? */
+static int
+small_has_key(const unsigned char *obj, uint32_t count, const unsigned char *k,
+    uint32_t n)
+{
+	const unsigned char *p = obj + 9;
+	uint32_t i;
+
+	for (i = 0; i < count; i++) {
+		uint32_t kl = rta_get_u32(p);
+
+		if (kl == n && memcmp(p + 4, k, n) == 0)
+			return 1;
+		p += 4 + kl;
+		p += rta_value_size(p);
+	}
+	return 0;
 }
 
 /*
- * The table of the innermost large object sits at the top of j->table:
- * a u32 slot count, then slots holding key index + 1 (0 is empty).
+ * The table at j->table.data + tbase: u32 slot count (a power of two),
+ * then slots of u32 key offset from obj plus one (0: empty).  Insert the
+ * key at obj + koff; 1 if an equal key is there already.
  */
 static int
-table_insert(struct rta_json *j, size_t tbase, struct keyent *keys,
-    uint32_t idx, const unsigned char *outdata)
+table_insert(struct rta_json *j, size_t tbase, const unsigned char *obj,
+    uint32_t koff)
 {
-	uint32_t nslots = rta_get_u32(j->table.data + tbase);
-	unsigned char *slots = j->table.data + tbase + 4;
-	uint32_t h = keys[idx].hash, i = h & (nslots - 1);
+	unsigned char *t = j->table.data + tbase;
+	uint32_t nslots = rta_get_u32(t), n = rta_get_u32(obj + koff);
+	const unsigned char *k = obj + koff + 4;
+	uint32_t i = (uint32_t)rta_hash64(k, n, rta_hash_seed()) &
+	    (nslots - 1);
 
 	for (;;) {
-		uint32_t v = rta_get_u32(slots + 4 * i);
-		struct keyent *o;
+		uint32_t v = rta_get_u32(t + 4 + 4 * (size_t)i);
 
 		if (v == 0) {
-			rta_put_u32(slots + 4 * i, idx + 1);
+			rta_put_u32(t + 4 + 4 * (size_t)i, koff + 1);
 			return 0;
 		}
-		o = &keys[v - 1];
-		if (o->hash == h && o->len == keys[idx].len &&
-		    memcmp(outdata + o->off, outdata + keys[idx].off,
-		    o->len) == 0)
+		if (rta_get_u32(obj + v - 1) == n &&
+		    memcmp(obj + v - 1 + 4, k, n) == 0)
 			return 1;
 		i = (i + 1) & (nslots - 1);
 	}
@@ -453,8 +518,9 @@ table_insert(struct rta_json *j, size_t tbase, struct keyent *keys,
 
 static int
 table_build(struct rta_json *j, size_t tbase, uint32_t nslots,
-    struct keyent *keys, uint32_t count, const unsigned char *outdata)
+    const unsigned char *obj, uint32_t count)
 {
+	const unsigned char *p = obj + 9;
 	uint32_t i;
 
 	j->table.len = tbase;
@@ -464,10 +530,11 @@ table_build(struct rta_json *j, size_t tbase, uint32_t nslots,
 	memset(j->table.data + tbase + 4, 0, 4 * (size_t)nslots);
 	j->table.len = tbase + 4 + 4 * (size_t)nslots;
 	for (i = 0; i < count; i++) {
-		if (keys[i].hash == 0)
-			keys[i].hash = key_hash(outdata + keys[i].off,
-			    keys[i].len);
-		(void)table_insert(j, tbase, keys, i, outdata);
+		uint32_t kl = rta_get_u32(p);
+
+		(void)table_insert(j, tbase, obj, (uint32_t)(p - obj));
+		p += 4 + kl;
+		p += rta_value_size(p);
 	}
 	return 0;
 }
@@ -475,8 +542,9 @@ table_build(struct rta_json *j, size_t tbase, uint32_t nslots,
 static int
 object(struct rta_json *j, struct rta_buf *out, unsigned depth)
 {
-	size_t off, kbase, tbase = j->table.len;
+	size_t off, tbase = j->table.len;
 	uint32_t count = 0, nslots = 0;
+	uint64_t seen = 0;
 	int rc;
 
 	if ((off = rta_venc_begin(out, RTA_V_OBJECT)) == (size_t)-1)
@@ -488,11 +556,10 @@ object(struct rta_json *j, struct rta_buf *out, unsigned depth)
 		rta_venc_end(out, off, 0);
 		return RTA_OK;
 	}
-	kbase = j->keys.len;
 	for (;;) {
-		struct keyent ke, *keys;
 		size_t lenpos;
-		uint32_t i;
+		uint32_t klen;
+		const unsigned char *kp;
 
 		if (j->p >= j->end || *j->p != '"')
 			return rta_json_fail(j, RTA_EDATA, "bad-json",
@@ -506,29 +573,25 @@ object(struct rta_json *j, struct rta_buf *out, unsigned depth)
 		j->p++;
 		if ((rc = string_body(j, out)) != RTA_OK)
 			return rc;
-		ke.off = lenpos + 4;
-		ke.len = (uint32_t)(out->len - ke.off);
-		ke.hash = 0;
-		rta_put_u32(out->data + lenpos, ke.len);
-		if (rta_buf_add(&j->keys, &ke, sizeof(ke)) != 0)
-			return nomem(j);
-		keys = (struct keyent *)(void *)(j->keys.data + kbase);
+		klen = (uint32_t)(out->len - lenpos - 4);
+		rta_put_u32(out->data + lenpos, klen);
+		kp = out->data + lenpos + 4;
 		if (count < 16) {
-			for (i = 0; i < count; i++)
-				if (keys[i].len == ke.len &&
-				    memcmp(out->data + keys[i].off,
-				    out->data + ke.off, ke.len) == 0)
-					goto dup;
+			uint64_t bit = key_bit(kp, klen);
+
+			if ((seen & bit) != 0 &&
+			    small_has_key(out->data + off, count, kp, klen))
+				goto dup;
+			seen |= bit;
 		} else {
 			if (nslots == 0 || (count + 1) * 2 > nslots) {
 				nslots = nslots == 0 ? 64 : nslots * 2;
-				if (table_build(j, tbase, nslots, keys, count,
-				    out->data) != 0)
+				if (table_build(j, tbase, nslots,
+				    out->data + off, count) != 0)
 					return nomem(j);
 			}
-			keys[count].hash = key_hash(out->data + ke.off,
-			    ke.len);
-			if (table_insert(j, tbase, keys, count, out->data))
+			if (table_insert(j, tbase, out->data + off,
+			    (uint32_t)(lenpos - off)))
 				goto dup;
 		}
 		count++;
@@ -553,7 +616,6 @@ object(struct rta_json *j, struct rta_buf *out, unsigned depth)
 		return rta_json_fail(j, RTA_EDATA, "bad-json",
 		    "expected ',' or '}' in object");
 	}
-	j->keys.len = kbase;
 	j->table.len = tbase;
 	rta_venc_end(out, off, count);
 	return RTA_OK;

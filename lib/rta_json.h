@@ -28,8 +28,8 @@ struct rta_json {
 	const unsigned char	*end;
 	unsigned		 max_depth;	/* nested containers */
 	size_t			 max_members;	/* per object */
-	struct rta_buf		 keys;		/* open objects' keys */
-	struct rta_buf		 table;		/* their hash tables */
+	int			 padded;	/* 16 readable bytes after end */
+	struct rta_buf		 table;		/* large objects' key tables */
 	struct rta_error	*err;
 };
 
@@ -55,8 +55,9 @@ int	rta_json_document(struct rta_json *j, const void *s, size_t len,
 static inline void
 rta_json_ws(struct rta_json *j)
 {
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-	    *j->p == '\n' || *j->p == '\r'))
+	/* compact JSON has none: one compare decides */
+	while (j->p < j->end && *j->p <= ' ' && (*j->p == ' ' ||
+	    *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
 		j->p++;
 }
 
@@ -73,6 +74,13 @@ int	rta_json_value(struct rta_json *j, struct rta_buf *out,
  */
 int	rta_json_string(struct rta_json *j, struct rta_buf *scratch,
 	    const char **s, size_t *len, int *copied, size_t *scratch_off);
+
+/*
+ * The string at the cursor (at a quote) if it holds no escape: 1, with *s
+ * and *len pointing into the input and the cursor after the closing quote;
+ * else 0 and the cursor unmoved (the caller takes the general path).
+ */
+int	rta_json_plain_string(struct rta_json *j, const char **s, size_t *len);
 
 /* A parsed number: an integer in int64, or a real with its text. */
 struct rta_json_num {

@@ -25,6 +25,7 @@
 #include "rta_value.h"
 
 #define BUF_INITIAL	(1U << 20)
+#define BUF_PAD		64	/* zeroed bytes after cap: see rta_json.h padded */
 #define READ_CHUNK	(64U * 1024)
 #define GARBAGE_KEEP	4096
 #define LONG_LINE_KEEP	(64U * 1024)
@@ -115,14 +116,16 @@ rta_reader_new(const struct rta_reader_opts *o)
 	if ((r = rta_calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->o = *o;
-	if ((r->buf = rta_malloc(BUF_INITIAL)) == NULL) {
+	if ((r->buf = rta_malloc(BUF_INITIAL + BUF_PAD)) == NULL) {
 		rta_free(r);
 		return NULL;
 	}
 	r->cap = BUF_INITIAL;
+	memset(r->buf + r->cap, 0, BUF_PAD);
 	rta_ndjson_parser_init(&r->np);
 	r->np.json.max_depth = o->max_depth;
 	r->np.json.max_members = o->max_members;
+	r->np.json.padded = 1;	/* lines and kcat payloads both are */
 	r->np.opts.epoch_unit = o->epoch_unit;
 	rta_json_init(&r->kj);
 	r->in.fd = -1;
@@ -257,7 +260,7 @@ fill(struct rta_reader *r, size_t need, struct rta_error *err)
 	}
 	if (r->cap < need) {
 		size_t ncap = r->cap * 2 > need ? r->cap * 2 : need;
-		unsigned char *nb = rta_realloc(r->buf, ncap);
+		unsigned char *nb = rta_realloc(r->buf, ncap + BUF_PAD);
 
 		if (nb == NULL) {
 			rta_error_set(err, RTA_ENOMEM, "no-memory",
@@ -266,6 +269,7 @@ fill(struct rta_reader *r, size_t need, struct rta_error *err)
 		}
 		r->buf = nb;
 		r->cap = ncap;
+		memset(r->buf + r->cap, 0, BUF_PAD);
 	}
 	n = rta_input_read(&r->in, r->buf + r->hi, r->cap - r->hi, err);
 	if (n < 0)
@@ -539,6 +543,11 @@ kcat_next(struct rta_reader *r, struct rta_record *rec,
 	if ((rc = rta_json_document(&r->kj, line, len, &r->kscratch, err)) !=
 	    RTA_OK)
 		return rc;
+	/* the payload string inside must be padded for the event parser */
+	if (rta_buf_reserve(&r->kscratch, 16) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	memset(r->kscratch.data + r->kscratch.len, 0, 16);
 	v = r->kscratch.data;
 	if (v[0] != RTA_V_OBJECT ||
 	    (m = rta_value_member(v, "topic", 5)) == NULL ||

@@ -86,13 +86,54 @@ bad(struct rta_error *err, const char *what)
 	return rta_error_set(err, RTA_EDATA, "bad-timestamp", "%s", what);
 }
 
+/*
+ * The canonical form ("2026-11-26T10:00:00.123456Z", what rta writes) is
+ * most of what rta reads.  Its date changes once a day in a time-ordered
+ * stream, so the date part is looked up in a one-entry cache, and only the
+ * time of day is parsed.
+ */
+static _Thread_local char	 date_key[10];
+static _Thread_local int64_t	 date_days;
+static _Thread_local int	 date_ok;
+
+static int
+fast_canonical(const char *s, int64_t *us)
+{
+	static const unsigned char pos[12] = { 11, 12, 14, 15, 17, 18, 20, 21,
+	    22, 23, 24, 25 };
+	unsigned v[12], i;
+	int64_t sod;
+
+	if (!date_ok || memcmp(s, date_key, 10) != 0)
+		return 0;
+	for (i = 0; i < 12; i++) {
+		v[i] = (unsigned)(unsigned char)s[pos[i]] - '0';
+		if (v[i] > 9)
+			return 0;
+	}
+	sod = (v[0] * 10 + v[1]) * 3600 + (v[2] * 10 + v[3]) * 60 +
+	    v[4] * 10 + v[5];
+	if (v[0] * 10 + v[1] > 23 || v[2] > 5 || v[4] > 5)
+		return 0;
+	*us = (date_days * 86400 + sod) * RTA_US_PER_SEC +
+	    ((((v[6] * 10 + v[7]) * 10 + v[8]) * 10 + v[9]) * 10 + v[10]) *
+	    10 + v[11];
+	return 1;
+}
+
 int
 rta_time_parse(const char *s, size_t len, int64_t *us, struct rta_error *err)
 {
+	int canonical = len == RTA_TIME_LEN && s[4] == '-' && s[7] == '-' &&
+	    s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == '.' &&
+	    s[26] == 'Z';
 	size_t i = 0;
 	int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
 	int64_t frac = 0, t;
 	unsigned fd = 0;
+
+	if (canonical && fast_canonical(s, us))
+		return RTA_OK;
 
 	if ((y = digits(s, len, &i, 4)) < 0 || i >= len || s[i++] != '-')
 		return bad(err, "expected YYYY-MM-DD");
@@ -155,8 +196,13 @@ rta_time_parse(const char *s, size_t len, int64_t *us, struct rta_error *err)
 		se = 59;
 		frac = 999999;
 	}
-	t = rta_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + se - sign * (oh * 3600 + om * 60);
+	t = rta_days_from_civil(y, (unsigned)mo, (unsigned)d);
+	if (canonical) {
+		memcpy(date_key, s, 10);
+		date_days = t;
+		date_ok = 1;
+	}
+	t = t * 86400 + h * 3600 + mi * 60 + se - sign * (oh * 3600 + om * 60);
 	t = t * RTA_US_PER_SEC + frac;
 	if (t < RTA_TIME_MIN || t > RTA_TIME_MAX)
 		return bad(err, "out of range after applying the offset");

@@ -181,58 +181,44 @@ keyref_cmp(const void *a, const void *b)
 }
 
 /*
- * Duplicate keys in an object body of count members already known to be
- * well-formed.  Small objects compare pairwise; large ones sort key hashes,
- * so a hostile 1,024-key object costs n log n, not n squared.
+ * Duplicates among n keys, compared pairwise when there are few (the
+ * caller's filter already said two may be equal) and sorted by a hash when
+ * there are many, so a hostile 1,024-key object costs n log n, not n
+ * squared.
  */
 static int
-has_duplicate_keys(const unsigned char *p, uint32_t count, int *nomem)
+has_duplicate_keys(struct keyref *refs, uint32_t n)
 {
-	struct keyref small[16], *refs = small;
 	uint32_t i, j;
-	int dup = 0;
 
-	*nomem = 0;
-	if (count < 2)
-		return 0;
-	if (count > 16 && (refs = rta_reallocarray(NULL, count,
-	    sizeof(*refs))) == NULL) {
-		*nomem = 1;
-		return 0;
-	}
-	for (i = 0; i < count; i++) {
-		uint32_t kl = rta_get_u32(p);
-
-		refs[i].k = p + 4;
-		refs[i].n = kl;
-		refs[i].h = count > 16 ? rta_hash64(p + 4, kl, 0) : 0;
-		p += 4 + kl;
-		p += rta_value_size(p);
-	}
-	if (count <= 16) {
-		for (i = 1; i < count && !dup; i++)
+	if (n <= 16) {
+		for (i = 1; i < n; i++)
 			for (j = 0; j < i; j++)
 				if (refs[i].n == refs[j].n &&
-				    memcmp(refs[i].k, refs[j].k, refs[i].n) == 0) {
-					dup = 1;
-					break;
-				}
-		return dup;
+				    memcmp(refs[i].k, refs[j].k, refs[i].n) == 0)
+					return 1;
+		return 0;
 	}
-	qsort(refs, count, sizeof(*refs), keyref_cmp);
-	for (i = 1; i < count; i++)
-		if (keyref_cmp(&refs[i - 1], &refs[i]) == 0) {
-			dup = 1;
-			break;
-		}
-	rta_free(refs);
-	return dup;
+	for (i = 0; i < n; i++)
+		refs[i].h = rta_hash64(refs[i].k, refs[i].n, 0);
+	qsort(refs, n, sizeof(*refs), keyref_cmp);
+	for (i = 1; i < n; i++)
+		if (keyref_cmp(&refs[i - 1], &refs[i]) == 0)
+			return 1;
+	return 0;
 }
 
+/*
+ * The checker makes one pass.  Strings and keys are not UTF-8-validated
+ * on the way: their bytes are ORed into `high`, and only if some byte had
+ * its top bit set (rare in event data) does a second pass validate them.
+ */
 struct checker {
 	const unsigned char	*base;
 	unsigned		 max_depth;
 	size_t			 max_members;
+	int			 utf8;		/* second pass: validate */
+	uint64_t		 high;
 	struct rta_error	*err;
 };
 
@@ -246,20 +232,167 @@ check_fail(struct checker *c, const unsigned char *at, int code,
 	return -1;
 }
 
+/* Account for n text bytes at p; 0, or -1 if they are not valid UTF-8. */
+static inline int
+text(struct checker *c, const unsigned char *p, size_t n)
+{
+	uint64_t acc = 0, w;
+
+	if (c->utf8)
+		return rta_utf8_valid(p, n, NULL) ? 0 : -1;
+	if (n >= 8) {
+		/* whole words, then one last word overlapping the end */
+		while (n > 8) {
+			memcpy(&w, p, 8);
+			acc |= w;
+			p += 8;
+			n -= 8;
+		}
+		memcpy(&w, p + n - 8, 8);
+		acc |= w;
+	} else if (n >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, p, 4);
+		memcpy(&y, p + n - 4, 4);
+		acc = x | y;
+	} else if (n > 0)
+		acc = p[0] | p[n / 2] | p[n - 1];
+	c->high |= acc;
+	return 0;
+}
+
+static size_t check_value(struct checker *, const unsigned char *, size_t,
+    unsigned);
+
+/* Members or items of a container whose header is at p. */
+static size_t
+check_container(struct checker *c, const unsigned char *p, size_t avail,
+    unsigned depth)
+{
+	struct keyref small[16], *refs = small;
+	const unsigned char *q, *end;
+	uint32_t count, n, i;
+	uint64_t seen = 0;
+	int obj = p[0] == RTA_V_OBJECT, dup, maybe = 0;
+
+	if (avail < 9)
+		goto truncated;
+	if (depth >= c->max_depth) {
+		check_fail(c, p, RTA_ELIMIT, "too-deep", "nesting too deep");
+		return (size_t)-1;
+	}
+	count = rta_get_u32(p + 1);
+	n = rta_get_u32(p + 5);
+	if (n > avail - 9)
+		goto truncated;
+	if (obj && count > c->max_members) {
+		check_fail(c, p, RTA_ELIMIT, "too-many-members",
+		    "too many object members");
+		return (size_t)-1;
+	}
+	if (count > n)		/* every item takes at least one byte */
+		goto truncated;
+	if (obj && count > 16 && (refs = rta_reallocarray(NULL, count,
+	    sizeof(*refs))) == NULL) {
+		check_fail(c, p, RTA_ENOMEM, "no-memory", "out of memory");
+		return (size_t)-1;
+	}
+	q = p + 9;
+	end = q + n;
+	for (i = 0; i < count; i++) {
+		size_t sz, left;
+		uint32_t sl;
+
+		if (obj) {
+			uint32_t kl;
+
+			if (end - q < 4)
+				goto truncated_free;
+			kl = rta_get_u32(q);
+			if (kl > (size_t)(end - q) - 4)
+				goto truncated_free;
+			if (text(c, q + 4, kl) != 0) {
+				check_fail(c, q, RTA_EDATA, "bad-utf8",
+				    "key is not valid UTF-8");
+				goto fail;
+			}
+			refs[i].k = q + 4;
+			refs[i].n = kl;
+			if (kl > 0) {
+				/*
+				 * A 64-bit filter on (length, first and last
+				 * byte): a key with a new bit cannot equal
+				 * an earlier one, so distinct keys, the
+				 * normal case, need no comparison at all.
+				 */
+				uint64_t bit = 1ULL << ((kl * 7 + q[4] * 3 +
+				    q[3 + kl]) & 63);
+
+				maybe |= (seen & bit) != 0;
+				seen |= bit;
+			} else {
+				maybe |= (seen & 1) != 0;
+				seen |= 1;
+			}
+			q += 4 + kl;
+		}
+		/* the common leaves inline; the rest through check_value */
+		left = (size_t)(end - q);
+		if (left >= 5 && q[0] == RTA_V_STRING &&
+		    (sl = rta_get_u32(q + 1)) <= left - 5) {
+			if (text(c, q + 5, sl) != 0) {
+				check_fail(c, q, RTA_EDATA, "bad-utf8",
+				    "string is not valid UTF-8");
+				goto fail;
+			}
+			q += 5 + (size_t)sl;
+			continue;
+		}
+		if (left >= 9 && q[0] == RTA_V_INT) {
+			q += 9;
+			continue;
+		}
+		if ((sz = check_value(c, q, left, depth + 1)) == (size_t)-1)
+			goto fail;
+		q += sz;
+	}
+	if (q != end) {
+		check_fail(c, p, RTA_EDATA, "bad-value",
+		    "container size does not match its items");
+		goto fail;
+	}
+	dup = obj && (maybe || count > 16) && has_duplicate_keys(refs, count);
+	if (refs != small)
+		rta_free(refs);
+	if (dup) {
+		check_fail(c, p, RTA_EDATA, "duplicate-key",
+		    "duplicate object key");
+		return (size_t)-1;
+	}
+	return 9 + (size_t)n;
+truncated_free:
+	check_fail(c, p, RTA_EDATA, "bad-value", "value length out of bounds");
+fail:
+	if (refs != small)
+		rta_free(refs);
+	return (size_t)-1;
+truncated:
+	check_fail(c, p, RTA_EDATA, "bad-value", "value length out of bounds");
+	return (size_t)-1;
+}
+
 /* Check one value at p, which may use at most avail bytes; return its size
  * or (size_t)-1. */
 static size_t
 check_value(struct checker *c, const unsigned char *p, size_t avail,
     unsigned depth)
 {
-	uint32_t n, count, i;
-	const unsigned char *q, *end;
+	uint32_t n;
 	double d;
 
-	if (avail < 1) {
-		check_fail(c, p, RTA_EDATA, "bad-value", "value truncated");
-		return (size_t)-1;
-	}
+	if (avail < 1)
+		goto truncated;
 	switch (p[0]) {
 	case RTA_V_NULL:
 	case RTA_V_FALSE:
@@ -298,7 +431,7 @@ check_value(struct checker *c, const unsigned char *p, size_t avail,
 		n = rta_get_u32(p + 1);
 		if (n > avail - 5)
 			goto truncated;
-		if (!rta_utf8_valid(p + 5, n, NULL)) {
+		if (text(c, p + 5, n) != 0) {
 			check_fail(c, p, RTA_EDATA, "bad-utf8",
 			    "string is not valid UTF-8");
 			return (size_t)-1;
@@ -306,71 +439,11 @@ check_value(struct checker *c, const unsigned char *p, size_t avail,
 		return 5 + (size_t)n;
 	case RTA_V_ARRAY:
 	case RTA_V_OBJECT:
-		break;
+		return check_container(c, p, avail, depth);
 	default:
 		check_fail(c, p, RTA_EDATA, "bad-value", "unknown value tag");
 		return (size_t)-1;
 	}
-	if (avail < 9)
-		goto truncated;
-	if (depth >= c->max_depth) {
-		check_fail(c, p, RTA_ELIMIT, "too-deep", "nesting too deep");
-		return (size_t)-1;
-	}
-	count = rta_get_u32(p + 1);
-	n = rta_get_u32(p + 5);
-	if (n > avail - 9)
-		goto truncated;
-	if (p[0] == RTA_V_OBJECT && count > c->max_members) {
-		check_fail(c, p, RTA_ELIMIT, "too-many-members",
-		    "too many object members");
-		return (size_t)-1;
-	}
-	q = p + 9;
-	end = q + n;
-	for (i = 0; i < count; i++) {
-		size_t sz;
-
-		if (p[0] == RTA_V_OBJECT) {
-			uint32_t kl;
-
-			if (end - q < 4)
-				goto truncated;
-			kl = rta_get_u32(q);
-			if (kl > (size_t)(end - q) - 4)
-				goto truncated;
-			if (!rta_utf8_valid(q + 4, kl, NULL)) {
-				check_fail(c, q, RTA_EDATA, "bad-utf8",
-				    "key is not valid UTF-8");
-				return (size_t)-1;
-			}
-			q += 4 + kl;
-		}
-		if ((sz = check_value(c, q, (size_t)(end - q), depth + 1)) ==
-		    (size_t)-1)
-			return (size_t)-1;
-		q += sz;
-	}
-	if (q != end) {
-		check_fail(c, p, RTA_EDATA, "bad-value",
-		    "container size does not match its items");
-		return (size_t)-1;
-	}
-	if (p[0] == RTA_V_OBJECT) {
-		int nomem;
-
-		if (has_duplicate_keys(p + 9, count, &nomem)) {
-			check_fail(c, p, RTA_EDATA, "duplicate-key",
-			    "duplicate object key");
-			return (size_t)-1;
-		}
-		if (nomem) {
-			check_fail(c, p, RTA_ENOMEM, "no-memory",
-			    "out of memory");
-			return (size_t)-1;
-		}
-	}
-	return 9 + (size_t)n;
 truncated:
 	check_fail(c, p, RTA_EDATA, "bad-value", "value length out of bounds");
 	return (size_t)-1;
@@ -380,7 +453,7 @@ int
 rta_value_check(const unsigned char *v, size_t len, unsigned max_depth,
     size_t max_members, struct rta_error *err)
 {
-	struct checker c = { v, max_depth, max_members, err };
+	struct checker c = { v, max_depth, max_members, 0, 0, err };
 	size_t n;
 
 	if ((n = check_value(&c, v, len, 0)) == (size_t)-1)
@@ -389,6 +462,12 @@ rta_value_check(const unsigned char *v, size_t len, unsigned max_depth,
 		check_fail(&c, v + n, RTA_EDATA, "bad-value",
 		    "bytes after value");
 		return RTA_EDATA;
+	}
+	if (c.high & 0x8080808080808080ULL) {
+		/* some text is not ASCII: now check it is UTF-8 */
+		c.utf8 = 1;
+		if (check_value(&c, v, len, 0) == (size_t)-1)
+			return err != NULL ? err->code : RTA_EDATA;
 	}
 	return RTA_OK;
 }
@@ -629,81 +708,112 @@ rta_fmt_double(char *out, double v)
 	return (size_t)n;
 }
 
+#if !defined(__SSE2__)
 /* Which bytes a JSON string must escape: '"', '\\' and C0 controls. */
 static const unsigned char needs_escape[256] = {
 	1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
 	0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
 	0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
 };
-
-/* Length of the run at s that needs no escaping. */
-static size_t
-plain_run(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-#if defined(__SSE2__)
-	const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-	    bias = _mm_set1_epi8((char)0x80),
-	    lim = _mm_set1_epi8((char)(0x20 ^ 0x80));
-
-	while (n - i >= 16) {
-		__m128i c = _mm_loadu_si128((const __m128i *)(s + i));
-		__m128i m = _mm_or_si128(
-		    _mm_or_si128(_mm_cmpeq_epi8(c, q), _mm_cmpeq_epi8(c, bs)),
-		    _mm_cmplt_epi8(_mm_xor_si128(c, bias), lim));
-		int mask = _mm_movemask_epi8(m);
-
-		if (mask != 0)
-			return i + (size_t)__builtin_ctz((unsigned)mask);
-		i += 16;
-	}
 #endif
-	while (i < n && !needs_escape[s[i]])
-		i++;
-	return i;
+
+/* Write the escape for byte c at d; return its length. */
+static size_t
+put_escape(unsigned char *d, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	d[0] = '\\';
+	switch (c) {
+	case '"':  d[1] = '"'; return 2;
+	case '\\': d[1] = '\\'; return 2;
+	case '\b': d[1] = 'b'; return 2;
+	case '\f': d[1] = 'f'; return 2;
+	case '\n': d[1] = 'n'; return 2;
+	case '\r': d[1] = 'r'; return 2;
+	case '\t': d[1] = 't'; return 2;
+	default:
+		memcpy(d + 1, "u00", 3);
+		d[4] = (unsigned char)hex[c >> 4];
+		d[5] = (unsigned char)hex[c & 15];
+		return 6;
+	}
 }
 
+/*
+ * Strings are copied sixteen bytes at a time while the same compare finds
+ * the bytes that need an escape ('"', '\\', C0 controls); a vector is
+ * stored whole even when only part of it is used, which is why the output
+ * reserve runs sixteen bytes ahead.  Input is never read past its end: a
+ * last partial vector goes through a small copy.
+ */
 int
 rta_json_put_string(struct rta_buf *out, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	unsigned char *d;
 	size_t i = 0;
 
-	if (rta_buf_reserve(out, len + 2) != 0)
+	if (rta_buf_reserve(out, len + 18) != 0)
 		return -1;
-	out->data[out->len++] = '"';
-	while (i < len) {
-		size_t r = plain_run(s + i, len - i);
-		unsigned char c;
-		char e[8];
-		size_t en;
+	d = out->data + out->len;
+	*d++ = '"';
+#if defined(__SSE2__)
+	{
+		const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+		    bias = _mm_set1_epi8((char)0x80),
+		    lim = _mm_set1_epi8((char)(0x20 ^ 0x80));
 
-		if (r > 0) {
-			if (rta_buf_add(out, s + i, r) != 0)
+		while (i < len) {
+			size_t left = len - i, k;
+			unsigned char tmp[16];
+			__m128i c;
+			unsigned mask;
+
+			if (left >= 16)
+				c = _mm_loadu_si128((const __m128i *)(s + i));
+			else {
+				memset(tmp, 'a', sizeof(tmp));
+				memcpy(tmp, s + i, left);
+				c = _mm_loadu_si128((const __m128i *)tmp);
+			}
+			mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(c, q),
+			    _mm_cmpeq_epi8(c, bs)),
+			    _mm_cmplt_epi8(_mm_xor_si128(c, bias), lim)));
+			_mm_storeu_si128((__m128i *)d, c);
+			if (mask == 0) {
+				k = left < 16 ? left : 16;
+				d += k;
+				i += k;
+				continue;
+			}
+			k = (size_t)__builtin_ctz(mask);
+			d += k;
+			i += k;
+			/* room for this escape and a vector beyond the rest */
+			out->len = (size_t)(d - out->data);
+			if (rta_buf_reserve(out, 6 + (len - i) + 17) != 0)
 				return -1;
-			i += r;
-			if (i == len)
-				break;
+			d = out->data + out->len;
+			d += put_escape(d, s[i++]);
 		}
-		c = s[i++];
-		switch (c) {
-		case '"':  memcpy(e, "\\\"", 2); en = 2; break;
-		case '\\': memcpy(e, "\\\\", 2); en = 2; break;
-		case '\b': memcpy(e, "\\b", 2); en = 2; break;
-		case '\f': memcpy(e, "\\f", 2); en = 2; break;
-		case '\n': memcpy(e, "\\n", 2); en = 2; break;
-		case '\r': memcpy(e, "\\r", 2); en = 2; break;
-		case '\t': memcpy(e, "\\t", 2); en = 2; break;
-		default:
-			snprintf(e, sizeof(e), "\\u%04x", c);
-			en = 6;
-			break;
-		}
-		if (rta_buf_add(out, e, en) != 0)
-			return -1;
 	}
-	return rta_buf_addc(out, '"');
+#else
+	while (i < len) {
+		if (needs_escape[s[i]]) {
+			out->len = (size_t)(d - out->data);
+			if (rta_buf_reserve(out, 6 + (len - i) + 1) != 0)
+				return -1;
+			d = out->data + out->len;
+			d += put_escape(d, s[i++]);
+		} else
+			*d++ = s[i++];
+	}
+#endif
+	*d++ = '"';
+	out->len = (size_t)(d - out->data);
+	return 0;
 }
 
 int
