@@ -66,7 +66,7 @@ MAN5	:= $(sort $(wildcard man/*.5))
 MAN7	:= $(sort $(wildcard man/*.7))
 
 .PHONY: all check check-unit check-cmd check-fuzz check-examples check-meta \
-	clean install uninstall deps demo bench fuzz lint
+	clean install uninstall deps demo bench fuzz lint FORCE
 
 all: $(PROGS) $(B)/librta.a $(B)/rta.pc
 
@@ -85,14 +85,19 @@ $(B)/librta.a: $(LIB_OBJ)
 $(B)/rta-%: $(B)/cmd/rta-%.o $(B)/librta.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/librta.a $(PKG_LIBS)
 
-$(B)/rta.pc: Makefile lib/rta_version.h
+# Rewritten on every run: it records PREFIX, which install may change.
+# librta is a static library, so its dependencies are in Libs, not private.
+$(B)/rta.pc: FORCE
 	@mkdir -p $(@D)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
 	    'includedir=$(INCDIR)' '' 'Name: rta' \
 	    'Description: real-time event analytics: event stream codecs, producer API' \
-	    'Version: $(VERSION)' 'Requires.private: libarchive libzstd' \
-	    'Libs: -L$${libdir} -lrta' 'Libs.private: -lcsv -lm' \
-	    'Cflags: -I$${includedir}' > $@
+	    'Version: $(VERSION)' 'Requires: libarchive libzstd' \
+	    'Libs: -L$${libdir} -lrta -lcsv -lm' \
+	    'Cflags: -I$${includedir}' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+FORCE:
 
 # ---- tests --------------------------------------------------------------
 

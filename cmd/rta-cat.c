@@ -60,6 +60,8 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static int	csv_given;	/* a CSV-only option was used */
+
 static int	emit_main(int, char **);
 static int	csv_option(struct rta_csv_opts *, int, const char *);
 static void	help(void);
@@ -135,11 +137,11 @@ main(int argc, char *argv[])
 	if (st.to == RTA_FMT_RTA && isatty(STDOUT_FILENO))
 		rta_usage_error(usage_line, "not writing rta frames to a "
 		    "terminal (redirect stdout, or use -o ndjson)");
-	if (st.ropts.format != RTA_FMT_CSV && (st.ropts.csv.type != NULL ||
-	    st.ropts.csv.tenant != NULL || st.ropts.csv.id_col != NULL ||
-	    st.ropts.csv.time_col != NULL || st.ropts.csv.type_col != NULL ||
-	    st.ropts.csv.tenant_col != NULL || st.ropts.csv.version_col != NULL))
-		rta_usage_error(usage_line, "column options need --from csv");
+	if (st.ropts.format != RTA_FMT_CSV && csv_given)
+		rta_usage_error(usage_line, "CSV options need --from csv");
+	if (st.ropts.follow && argc > 1)
+		rta_usage_error(usage_line, "--follow reads one file (start one "
+		    "rta-cat per file)");
 	if ((status = rta_stage_start(&st, argc, argv)) != 0)
 		return status;
 	while (rta_stage_next(&st, &rec) == RTA_OK) {
@@ -156,6 +158,15 @@ main(int argc, char *argv[])
 static int
 csv_option(struct rta_csv_opts *o, int c, const char *arg)
 {
+	switch (c) {
+	case OPT_DELIMITER: case OPT_ID_COL: case OPT_NO_INFER:
+	case OPT_TENANT_COL: case OPT_TIME_COL: case OPT_TYPE_COL:
+	case OPT_VERSION_COL: case OPT_TENANT: case OPT_TYPE:
+		csv_given = 1;
+		break;
+	default:
+		return 0;
+	}
 	switch (c) {
 	case OPT_DELIMITER:
 		if (strcmp(arg, "\\t") == 0 || strcmp(arg, "tab") == 0)
@@ -251,6 +262,18 @@ nomem:
 	exit(RTA_EXIT_LIMIT);
 }
 
+/* The length of an envelope string given on the command line. */
+static size_t
+id_length(const char *name, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > RTA_ID_MAX)
+		rta_usage_error(usage_line, "%s must be 1 to %d bytes", name,
+		    RTA_ID_MAX);
+	return n;
+}
+
 static int
 emit_main(int argc, char **argv)
 {
@@ -317,27 +340,23 @@ emit_main(int argc, char **argv)
 	for (i = 2; i < argc; i++)
 		emit_field(&payload, &j, argv[i]);
 	rta_venc_end(&payload, off, (uint32_t)(argc - 2));
-	if (rta_value_check(payload.data, payload.len, RTA_VALUE_MAX_DEPTH,
-	    RTA_VALUE_MAX_MEMBERS, &err) != RTA_OK)
-		rta_usage_error(usage_line, "bad fields: %s", err.text);
 	if (id == NULL) {
 		rta_uuid_v7(idbuf, ev.ts / 1000);
-		ev.id = idbuf;
+		id = idbuf;
 		ev.id_len = RTA_UUID_LEN;
-	} else {
-		ev.id = id;
-		ev.id_len = (uint8_t)(strlen(id) > RTA_ID_MAX ? 0 : strlen(id));
-	}
+	} else
+		ev.id_len = (uint8_t)id_length("event_id", id);
+	ev.id = id;
 	ev.type = argv[0];
-	ev.type_len = (uint8_t)(strlen(argv[0]) > RTA_ID_MAX ? 0 :
-	    strlen(argv[0]));
+	ev.type_len = (uint8_t)id_length("event_type", argv[0]);
 	ev.tenant = argv[1];
-	ev.tenant_len = (uint8_t)(strlen(argv[1]) > RTA_ID_MAX ? 0 :
-	    strlen(argv[1]));
+	ev.tenant_len = (uint8_t)id_length("tenant_id", argv[1]);
 	ev.schema_version = (uint32_t)version;
 	ev.payload = payload.data;
 	ev.payload_len = payload.len;
-	if (rta_event_check(&ev, &err) != RTA_OK)
+	if (rta_event_check(&ev, &err) != RTA_OK ||
+	    rta_event_check_values(&ev, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, &err) != RTA_OK)
 		rta_usage_error(usage_line, "%s", err.text);
 	if ((em = rta_emitter_fd(STDOUT_FILENO, to == RTA_FMT_RTA ?
 	    RTA_EMIT_RTA : RTA_EMIT_NDJSON)) == NULL) {

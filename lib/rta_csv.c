@@ -202,6 +202,16 @@ header(struct rta_csv *c, const unsigned char *p, size_t n,
 				c->col[j] = (long)i;
 	}
 	c->ncols = n;
+	{
+		size_t mapped = 0;
+
+		for (j = 0; j < 5; j++)
+			mapped += c->col[j] >= 0;
+		if (n - mapped > RTA_VALUE_MAX_MEMBERS)
+			return rta_error_set(err, RTA_EDATA, "bad-csv",
+			    "bad CSV header: more than %d payload columns",
+			    RTA_VALUE_MAX_MEMBERS);
+	}
 	if (c->col[C_TS] < 0)
 		return rta_error_set(err, RTA_EDATA, "bad-csv",
 		    "bad CSV header: no column '%s' (name it with --time-col)",
@@ -337,10 +347,12 @@ rta_csv_next(struct rta_csv *c, struct rta_record *rec, uint64_t line,
 
 			names += 4 + kl;
 			p = field_at(p, f);
-			if (!rta_utf8_valid(f->s, f->len, NULL))
+			if (!rta_utf8_valid(f->s, f->len, NULL) ||
+			    memchr(f->s, 0, f->len) != NULL)
 				return rta_error_set(err, RTA_EDATA,
 				    "bad-utf8", "field '%.*s' is not valid "
-				    "UTF-8", (int)(kl > 40 ? 40 : kl), k);
+				    "UTF-8 or holds a NUL byte",
+				    (int)(kl > 40 ? 40 : kl), k);
 			if ((long)i == c->col[C_ID])
 				rc = envelope_string("event_id", f, &ev->id,
 				    &ev->id_len, err);
@@ -355,6 +367,15 @@ rta_csv_next(struct rta_csv *c, struct rta_record *rec, uint64_t line,
 				    "missing-field", "missing timestamp") :
 				    rta_time_parse_any(f->s, f->len,
 				    c->opts.epoch_unit, &ev->ts, err);
+				if (rc != RTA_OK && !f->null && err != NULL) {
+					char q[80], why[sizeof(err->text)];
+
+					rta_quote(q, sizeof(q), f->s, f->len, 40);
+					memcpy(why, err->text, sizeof(why));
+					rta_error_set(err, RTA_EDATA,
+					    "bad-timestamp",
+					    "bad timestamp '%s': %s", q, why);
+				}
 				have_ts = 1;
 			} else if ((long)i == c->col[C_VERSION]) {
 				char tmp[16];

@@ -37,6 +37,7 @@ emitter_new(int fd, FILE *fp, enum rta_emit_format format)
 	em->format = format;
 	em->version = 1;
 	rta_json_init(&em->json);
+	em->json.max_depth = RTA_VALUE_MAX_DEPTH - 1;	/* inside the envelope */
 	return em;
 }
 
@@ -98,7 +99,9 @@ rta_emit_event(struct rta_emitter *em, const struct rta_event *ev)
 	struct rta_record rec;
 
 	rta_error_clear(&em->err);
-	if (rta_event_check(ev, &em->err) != RTA_OK)
+	if (rta_event_check(ev, &em->err) != RTA_OK ||
+	    rta_event_check_values(ev, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, &em->err) != RTA_OK)
 		return -1;
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = RTA_REC_EVENT;

@@ -78,21 +78,26 @@ rta_ndjson_parser_release(struct rta_ndjson_parser *np)
 	rta_buf_release(&np->strings);
 }
 
-/* 1 if the n bytes at p are all ASCII (the usual case for ids). */
+/* 1 if the n bytes at p are ASCII without NUL (the usual case for ids). */
 static int
 ascii(const char *p, size_t n)
 {
-	uint64_t acc = 0, w;
+	uint64_t acc = 0, z = 0, w;
 
 	while (n >= 8) {
 		memcpy(&w, p, 8);
 		acc |= w;
+		z |= (w - 0x0101010101010101ULL) & ~w;
 		p += 8;
 		n -= 8;
 	}
-	while (n > 0)
-		acc |= (unsigned char)p[--n];
-	return (acc & 0x8080808080808080ULL) == 0;
+	while (n > 0) {
+		unsigned char c = (unsigned char)p[--n];
+
+		acc |= c;
+		z |= c == 0 ? 0x80 : 0;
+	}
+	return ((acc | z) & 0x8080808080808080ULL) == 0;
 }
 
 static int
@@ -109,6 +114,9 @@ id_check(const char *name, const char *s, size_t len, struct rta_error *err)
 	if (!rta_utf8_valid(s, len, NULL))
 		return rta_error_set(err, RTA_EDATA, "bad-utf8",
 		    "%s is not valid UTF-8", name);
+	if (memchr(s, 0, len) != NULL)
+		return rta_error_set(err, RTA_EDATA, "bad-field",
+		    "%s holds U+0000", name);
 	return RTA_OK;
 }
 
@@ -126,6 +134,44 @@ rta_event_check(const struct rta_event *ev, struct rta_error *err)
 	if (ev->ts < RTA_TIME_MIN || ev->ts > RTA_TIME_MAX)
 		return rta_error_set(err, RTA_EDATA, "bad-timestamp",
 		    "timestamp out of range");
+	return RTA_OK;
+}
+
+int
+rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
+    size_t max_members, struct rta_error *err)
+{
+	struct rta_viter it;
+	const unsigned char *v;
+	const char *k;
+	size_t kl;
+	int rc;
+
+	if (ev->payload == NULL || ev->payload_len == 0 ||
+	    ev->payload[0] != RTA_V_OBJECT)
+		return rta_error_set(err, RTA_EDATA, "bad-field",
+		    "payload is not an object");
+	/* the payload sits inside the envelope: one level down */
+	if ((rc = rta_value_check(ev->payload, ev->payload_len,
+	    max_depth > 0 ? max_depth - 1 : 0, max_members, err)) != RTA_OK)
+		return rc;
+	if (ev->extra == NULL)
+		return RTA_OK;
+	if (ev->extra_len == 0 || ev->extra[0] != RTA_V_OBJECT)
+		return rta_error_set(err, RTA_EDATA, "bad-field",
+		    "extra fields are not an object");
+	/* the extra object stands for the envelope itself */
+	if ((rc = rta_value_check(ev->extra, ev->extra_len, max_depth,
+	    max_members, err)) != RTA_OK)
+		return rc;
+	if (rta_value_count(ev->extra) + 6 > max_members)
+		return rta_error_set(err, RTA_ELIMIT, "too-many-members",
+		    "too many object members");
+	rta_viter_init(&it, ev->extra);
+	while (rta_viter_member(&it, &k, &kl, &v))
+		if (field_of(k, kl) != F_OTHER)
+			return rta_error_set(err, RTA_EDATA, "bad-field",
+			    "extra field named like an envelope field");
 	return RTA_OK;
 }
 

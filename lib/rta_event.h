@@ -95,6 +95,15 @@ extern const unsigned char rta_empty_object[9];
  */
 int	rta_event_check(const struct rta_event *ev, struct rta_error *err);
 
+/*
+ * Check the payload and extra values as a reader does: the payload an
+ * object nested at most max_depth - 1 deep (the envelope is the first
+ * level), the extra object at most max_members - 6 members, none named
+ * like an envelope field or "$rta", and no string anywhere holding U+0000.
+ */
+int	rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
+	    size_t max_members, struct rta_error *err);
+
 /* ---- NDJSON ---- */
 
 struct rta_ndjson_parser {

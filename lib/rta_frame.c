@@ -10,6 +10,7 @@
  * on one pipe) can find the next real frame without trusting garbage as a
  * length.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "rta_crc32c.h"
@@ -42,8 +43,11 @@ begin_frame(struct rta_buf *out, int type, size_t blen)
 {
 	unsigned char *h;
 
-	if (blen > RTA_FRAME_MAX ||
-	    rta_buf_reserve(out, RTA_FRAME_HEADER_LEN + blen) != 0)
+	if (blen > RTA_FRAME_MAX) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	if (rta_buf_reserve(out, RTA_FRAME_HEADER_LEN + blen) != 0)
 		return NULL;
 	h = out->data + out->len;
 	rta_put_u32(h, (uint32_t)blen);
@@ -175,7 +179,7 @@ rta_frame_probe(const unsigned char *p, size_t avail, size_t max_body,
 		uint16_t ver = rta_get_u16(p + 8), flags = rta_get_u16(p + 10);
 
 		if (ver != RTA_FORMAT_VERSION)
-			return rta_error_set(err, RTA_EDATA, "bad-frame",
+			return rta_error_set(err, RTA_EDATA, "bad-version",
 			    "unsupported rta format version %u", ver);
 		if (flags != 0)
 			return frame_fail(err, "bad-frame",
@@ -199,21 +203,24 @@ rta_frame_probe(const unsigned char *p, size_t avail, size_t max_body,
 	return RTA_OK;
 }
 
-/* 1 if the n bytes at p are all ASCII. */
+/* 1 if the n bytes at p are ASCII without NUL. */
 static int
 ascii(const unsigned char *p, size_t n)
 {
-	uint64_t acc = 0, w;
+	uint64_t acc = 0, z = 0, w;
 
 	while (n >= 8) {
 		memcpy(&w, p, 8);
 		acc |= w;
+		z |= (w - 0x0101010101010101ULL) & ~w;
 		p += 8;
 		n -= 8;
 	}
-	while (n > 0)
+	while (n > 0) {
 		acc |= p[--n];
-	return (acc & 0x8080808080808080ULL) == 0;
+		z |= p[n] == 0 ? 0x80 : 0;
+	}
+	return ((acc | z) & 0x8080808080808080ULL) == 0;
 }
 
 static int
@@ -254,28 +261,21 @@ decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
 	q += strs;
 	ev->payload = q;
 	ev->payload_len = pl;
-	if (pl == 0 || q[0] != RTA_V_OBJECT)
-		return frame_fail(err, "bad-frame",
-		    "event payload is not an object");
-	if ((rc = rta_value_check(q, pl, max_depth > 0 ? max_depth - 1 : 0,
-	    max_members, err)) != RTA_OK)
-		return rc;
-	q += pl;
 	rest = blen - RTA_EVENT_FIXED_LEN - strs - pl;
 	ev->extra = NULL;
 	ev->extra_len = 0;
 	if (b[15] & 1) {
-		if (rest == 0 || q[0] != RTA_V_OBJECT)
+		if (rest == 0)
 			return frame_fail(err, "bad-frame",
-			    "event extra is not an object");
-		if ((rc = rta_value_check(q, rest, max_depth > 0 ?
-		    max_depth - 1 : 0, max_members, err)) != RTA_OK)
-			return rc;
-		ev->extra = q;
+			    "event extra flag without extra fields");
+		ev->extra = q + pl;
 		ev->extra_len = rest;
 	} else if (rest != 0)
 		return frame_fail(err, "bad-frame",
 		    "bytes after the event payload");
+	if ((rc = rta_event_check_values(ev, max_depth, max_members, err)) !=
+	    RTA_OK)
+		return rc;
 	rec->kind = RTA_REC_EVENT;
 	return RTA_OK;
 }

@@ -49,8 +49,8 @@ enum rta_frame_type {
 /* Append the stream header; 0 or -1 (ENOMEM). */
 int	rta_frame_put_header(struct rta_buf *out);
 
-/* Append rec as one frame; 0 or -1 (ENOMEM, or an envelope string longer
- * than RTA_ID_MAX). */
+/* Append rec as one frame; 0, or -1 with errno ENOMEM, or EMSGSIZE when
+ * the body would exceed RTA_FRAME_MAX (then nothing is appended). */
 int	rta_frame_put(struct rta_buf *out, const struct rta_record *rec);
 
 /* 1 if the avail bytes at p start with the stream magic (or, when fewer
@@ -62,8 +62,9 @@ int	rta_frame_is_magic(const unsigned char *p, size_t avail);
  * is its total length (header + body) and *is_header says whether it is a
  * stream header; the caller must then have *size bytes before decoding.
  * RTA_EOF: fewer than 12 bytes present, call again with more.  RTA_EDATA
- * ("bad-frame"): not a valid header (bad magic, version, flags, header
- * check, or a length above max_body).  Nothing is allocated, whatever the
+ * ("bad-frame"): not a valid header (bad magic, flags, header check, or a
+ * length above max_body); "bad-version": a stream header of a version this
+ * code does not read, so nothing after it can be read either.  Nothing is allocated, whatever the
  * declared length.
  */
 int	rta_frame_probe(const unsigned char *p, size_t avail, size_t max_body,

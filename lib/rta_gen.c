@@ -16,6 +16,7 @@
 #include "rta_frame.h"
 #include "rta_gen.h"
 #include "rta_time.h"
+#include "rta_utf8.h"
 #include "rta_uuid.h"
 #include "rta_value.h"
 
@@ -107,7 +108,8 @@ rta_gen_parse_types(struct rta_gen_opts *o, const char *list)
 			return -1;
 		eq = memchr(p, '=', len);
 		nl = eq ? (size_t)(eq - p) : len;
-		if (nl == 0 || nl > RTA_ID_MAX)
+		if (nl == 0 || nl > RTA_ID_MAX || !rta_utf8_valid(p, nl, NULL) ||
+		    memchr(p, 0, nl) != NULL)
 			return -1;
 		if (eq != NULL) {
 			char num[16], *e;

@@ -151,6 +151,10 @@ rta_output_record(struct rta_output *o, const struct rta_record *rec,
 		r = rta_frame_put(&o->buf, rec);
 	} else
 		r = rta_ndjson_put(&o->buf, rec);
+	if (r != 0 && errno == EMSGSIZE)
+		return rta_error_set(err, RTA_EDATA, "too-large",
+		    "record too large for an rta frame (%u bytes at most)",
+		    RTA_FRAME_MAX);
 	if (r != 0)
 		goto nomem;
 	o->records++;

@@ -42,8 +42,10 @@ void	rta_output_init(struct rta_output *o, int fd, const char *name,
 int	rta_output_compress(struct rta_output *o, int level,
 	    struct rta_error *err);
 
-/* Append one record.  RTA_OK, or RTA_EIO/RTA_ENOMEM with err set; an
- * EPIPE failure leaves errno-like o->fail_errno == EPIPE. */
+/* Append one record.  RTA_OK; RTA_EDATA ("too-large") for a record that
+ * no frame can hold (nothing is written; the stream goes on); or
+ * RTA_EIO/RTA_ENOMEM with err set (o->fail_errno is EPIPE when the reader
+ * went away). */
 int	rta_output_record(struct rta_output *o, const struct rta_record *rec,
 	    struct rta_error *err);
 

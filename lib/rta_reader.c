@@ -45,6 +45,7 @@ struct rta_reader {
 	enum rta_format		 mode;
 	enum rta_format		 encoding;
 	int			 skipping;
+	int			 abandon;	/* rest of member unreadable */
 	struct rta_where	 where;
 	const unsigned char	*raw;
 	size_t			 raw_len;
@@ -156,6 +157,7 @@ member_reset(struct rta_reader *r)
 	r->member_done = 0;
 	r->member_fresh = 1;
 	r->skipping = 0;
+	r->abandon = 0;
 	r->kpending = 0;
 	if (r->csv_ready) {
 		rta_csv_release(&r->csv);
@@ -459,6 +461,8 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 	size_t avail, size;
 	int rc, is_hdr;
 
+	if (r->abandon)
+		return RTA_EOF;
 	for (;;) {
 		avail = r->hi - r->lo;
 		if (avail < RTA_FRAME_HEADER_LEN) {
@@ -477,6 +481,19 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 		}
 		rc = rta_frame_probe(r->buf + r->lo, avail, r->o.max_frame,
 		    &is_hdr, &size, err);
+		if (rc != RTA_OK && strcmp(err->reason, "bad-version") == 0) {
+			/* a newer format: nothing after this header is ours */
+			char why[sizeof(err->text)];
+
+			memcpy(why, err->text, sizeof(why));
+			r->where.offset = r->off;
+			r->where.line = 0;
+			set_raw(r, r->buf + r->lo, RTA_STREAM_HEADER_LEN,
+			    RTA_STREAM_HEADER_LEN);
+			r->abandon = 1;
+			return rta_error_set(err, RTA_EDATA, "bad-version",
+			    "%.100s; the rest of this input is not read", why);
+		}
 		if (rc != RTA_OK)
 			return resync(r, err);
 		if (is_hdr) {

@@ -248,11 +248,14 @@ reject(struct rta_stage *st, const struct rta_where *w,
 }
 
 void
-rta_stage_reject(struct rta_stage *st, const struct rta_error *e,
-    const void *raw, size_t len)
+rta_stage_reject(struct rta_stage *st, const struct rta_event *ev,
+    const struct rta_error *e, const void *raw, size_t len)
 {
 	/* the record was counted in when it was read */
 	st->m.in--;
+	if (ev != NULL)
+		rta_metrics_tenant(&st->m, ev->tenant, ev->tenant_len,
+		    RTA_TENANT_REJECTED);
 	reject(st, rta_reader_where(st->rd), e, raw, len, len);
 }
 
@@ -347,7 +350,18 @@ rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
 
 	if (!st->out_ready)
 		rta_stage_set_output(st, st->to);
-	if ((rc = rta_output_record(&st->out, rec, &err)) != RTA_OK) {
+	if ((rc = rta_output_record(&st->out, rec, &err)) == RTA_EDATA) {
+		/* this record cannot be written; the stream can */
+		const unsigned char *raw;
+		size_t len;
+		uint64_t total;
+
+		rta_reader_raw(st->rd, &raw, &len, &total);
+		rta_stage_reject(st, rec->kind == RTA_REC_EVENT ? &rec->ev :
+		    NULL, &err, raw, len);
+		return RTA_OK;
+	}
+	if (rc != RTA_OK) {
 		rta_cli_check_pipe(st->out.fail_errno);
 		rta_warnx("%s", err.text);
 		rta_cli_status(&st->status, rta_exit_code(rc));

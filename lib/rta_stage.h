@@ -119,10 +119,11 @@ int	rta_stage_emit(struct rta_stage *st, const struct rta_record *rec);
 
 /*
  * Reject a record the program itself found bad (as the reader does for
- * malformed ones): message, dead letter, counters, --max-errors.
+ * malformed ones): message, dead letter, counters (per tenant when ev is
+ * given), --max-errors.
  */
-void	rta_stage_reject(struct rta_stage *st, const struct rta_error *e,
-	    const void *raw, size_t len);
+void	rta_stage_reject(struct rta_stage *st, const struct rta_event *ev,
+	    const struct rta_error *e, const void *raw, size_t len);
 
 /* Count a record dropped on purpose. */
 static inline void

@@ -232,33 +232,52 @@ check_fail(struct checker *c, const unsigned char *at, int code,
 	return -1;
 }
 
-/* Account for n text bytes at p; 0, or -1 if they are not valid UTF-8. */
-static inline int
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* High bit set in each byte of w that is zero (exact as a boolean). */
+static inline uint64_t
+zeros(uint64_t w)
+{
+	return (w - ONES) & ~w & HIGHS;
+}
+
+/*
+ * Account for n text bytes at p; 0, or -1 if they are not valid UTF-8 or
+ * hold U+0000 (which NDJSON cannot carry: jansson and rta reject \u0000).
+ */
+__attribute__((always_inline)) static inline int
 text(struct checker *c, const unsigned char *p, size_t n)
 {
-	uint64_t acc = 0, w;
+	uint64_t acc = 0, z = 0, w;
 
 	if (c->utf8)
-		return rta_utf8_valid(p, n, NULL) ? 0 : -1;
+		return rta_utf8_valid(p, n, NULL) && memchr(p, 0, n) == NULL ?
+		    0 : -1;
 	if (n >= 8) {
 		/* whole words, then one last word overlapping the end */
 		while (n > 8) {
 			memcpy(&w, p, 8);
 			acc |= w;
+			z |= zeros(w);
 			p += 8;
 			n -= 8;
 		}
 		memcpy(&w, p + n - 8, 8);
 		acc |= w;
+		z |= zeros(w);
 	} else if (n >= 4) {
 		uint32_t x, y;
 
 		memcpy(&x, p, 4);
 		memcpy(&y, p + n - 4, 4);
-		acc = x | y;
-	} else if (n > 0)
+		acc = x | (uint64_t)y << 32;
+		z = zeros(acc);
+	} else if (n > 0) {
 		acc = p[0] | p[n / 2] | p[n - 1];
-	c->high |= acc;
+		z = p[0] == 0 || p[n / 2] == 0 || p[n - 1] == 0;
+	}
+	c->high |= acc | (z ? HIGHS : 0);
 	return 0;
 }
 
@@ -314,7 +333,7 @@ check_container(struct checker *c, const unsigned char *p, size_t avail,
 				goto truncated_free;
 			if (text(c, q + 4, kl) != 0) {
 				check_fail(c, q, RTA_EDATA, "bad-utf8",
-				    "key is not valid UTF-8");
+				    "key is not valid UTF-8 or holds U+0000");
 				goto fail;
 			}
 			refs[i].k = q + 4;
@@ -343,7 +362,7 @@ check_container(struct checker *c, const unsigned char *p, size_t avail,
 		    (sl = rta_get_u32(q + 1)) <= left - 5) {
 			if (text(c, q + 5, sl) != 0) {
 				check_fail(c, q, RTA_EDATA, "bad-utf8",
-				    "string is not valid UTF-8");
+				    "string is not valid UTF-8 or holds U+0000");
 				goto fail;
 			}
 			q += 5 + (size_t)sl;
@@ -433,7 +452,7 @@ check_value(struct checker *c, const unsigned char *p, size_t avail,
 			goto truncated;
 		if (text(c, p + 5, n) != 0) {
 			check_fail(c, p, RTA_EDATA, "bad-utf8",
-			    "string is not valid UTF-8");
+			    "string is not valid UTF-8 or holds U+0000");
 			return (size_t)-1;
 		}
 		return 5 + (size_t)n;
@@ -463,8 +482,8 @@ rta_value_check(const unsigned char *v, size_t len, unsigned max_depth,
 		    "bytes after value");
 		return RTA_EDATA;
 	}
-	if (c.high & 0x8080808080808080ULL) {
-		/* some text is not ASCII: now check it is UTF-8 */
+	if (c.high & HIGHS) {
+		/* some text is not plain ASCII: now check it properly */
 		c.utf8 = 1;
 		if (check_value(&c, v, len, 0) == (size_t)-1)
 			return err != NULL ? err->code : RTA_EDATA;
