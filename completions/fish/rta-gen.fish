@@ -1,0 +1,28 @@
+# fish completion for rta-gen.  Option lists follow rta-gen --help.
+
+complete -c rta-gen -f
+
+complete -c rta-gen -s c -l count -x -d 'Records to write (0 for no end)'
+complete -c rta-gen -s d -l duration -x -d 'Event time to cover (e.g. 1h)'
+complete -c rta-gen -s h -l help -d 'Show the help'
+complete -c rta-gen -s o -l to -x -a 'ndjson rta' -d 'Output encoding'
+complete -c rta-gen -s q -l quiet -d 'Report nothing but errors'
+complete -c rta-gen -s r -l rate -x -d 'Records per second of wall clock'
+complete -c rta-gen -s s -l seed -x -d 'Seed of the generator (default 1)'
+complete -c rta-gen -s t -l tenants -x -d 'Number of tenants (default 10)'
+complete -c rta-gen -s u -l unbuffered -d 'Flush after every record'
+complete -c rta-gen -s V -l version -d 'Show the version'
+complete -c rta-gen -l disorder -x -d 'Stamp events up to DURATION early'
+complete -c rta-gen -l duplicates -x -d 'Fraction of re-sent events'
+complete -c rta-gen -l eps -x -d 'Events per second of event time'
+complete -c rta-gen -l future -x -d 'Fraction of future-stamped events'
+complete -c rta-gen -l future-by -x -d 'How far ahead future events are (default 1h)'
+complete -c rta-gen -l late -x -d 'Fraction of late events'
+complete -c rta-gen -l late-by -x -d 'How far behind late events are (default 10m)'
+complete -c rta-gen -l malformed -x -d 'Fraction of broken records'
+complete -c rta-gen -l skew -x -d 'Zipf exponent of tenant popularity'
+complete -c rta-gen -l start -x -a now -d 'Event time of the first event'
+complete -c rta-gen -l stats -d 'Print what was generated on stderr'
+complete -c rta-gen -l types -x -a 'page_view=85,purchase=10,error=5' -d 'Event types and weights'
+complete -c rta-gen -l users -x -d 'Users per tenant (default 1000)'
+complete -c rta-gen -l watermark-every -x -d 'Add a watermark every DURATION of event time'
