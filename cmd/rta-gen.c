@@ -69,6 +69,7 @@ struct args {
 	int			 unbuffered;
 	int			 stats;
 	int			 eps_set;
+	int			 unlimited;	/* -c 0 */
 };
 
 static void	parse(struct args *, int, char **);
@@ -128,9 +129,13 @@ parse(struct args *a, int argc, char **argv)
 			if (rta_parse_u64(optarg, 0, UINT64_MAX, &a->count) != 0)
 				rta_usage_error(usage_line, "bad --count '%s'",
 				    optarg);
+			a->unlimited = a->count == 0;
 			break;
 		case 'd':
 			a->duration = duration("--duration", optarg);
+			if (a->duration <= 0)
+				rta_usage_error(usage_line, "bad --duration '%s' "
+				    "(more than zero)", optarg);
 			break;
 		case 'h':
 			help();
@@ -241,8 +246,15 @@ parse(struct args *a, int argc, char **argv)
 		    "terminal (redirect stdout, or use -o ndjson)");
 	if (!a->eps_set)
 		a->g.eps = a->rate > 0 ? a->rate : (double)a->g.tenants;
-	if (a->duration > 0)
-		a->count = (uint64_t)((double)a->duration / 1e6 * a->g.eps);
+	if (a->duration > 0) {
+		/* the events stamped within the duration, at least one */
+		double x = (double)a->duration / 1e6 * a->g.eps;
+
+		a->count = (uint64_t)x;
+		if ((double)a->count < x - 1e-6)
+			a->count++;
+		a->unlimited = 0;
+	}
 }
 
 /* Sleep until record k is due at the given rate from t0. */
@@ -289,7 +301,7 @@ run(struct args *a)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	t0 = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 	batch = a->rate > 0 ? (uint64_t)(a->rate / 200) + 1 : 0;
-	for (k = 0; a->count == 0 || k < a->count; k++) {
+	for (k = 0; a->unlimited || k < a->count; k++) {
 		if (batch > 0 && k % batch == 0)
 			pace(&o, a->rate, t0, k);
 		if (rta_gen_next(g, a->to, &rec, &nominal) != 0)

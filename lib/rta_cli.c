@@ -4,6 +4,7 @@
 #include <archive.h>
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -19,6 +20,22 @@
 
 const char *rta_progname = "rta";
 
+/*
+ * A program started with fd 0, 1 or 2 closed would hand that number to
+ * the next file it opens (a dead-letter file would receive the output).
+ * Occupy each closed one with /dev/null opened the wrong way round, so
+ * that using it fails with EBADF exactly as the closed fd would have.
+ */
+static void
+reserve_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+			(void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+}
+
 void
 rta_cli_init(const char *progname)
 {
@@ -26,6 +43,7 @@ rta_cli_init(const char *progname)
 
 	rta_progname = progname;
 	opterr = 0;	/* our own messages, with a fixed program name */
+	reserve_std_fds();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);

@@ -20,6 +20,9 @@
 
 enum { C_ID, C_TS, C_TYPE, C_TENANT, C_VERSION };
 
+/* Without a usable header no row can be read: every header error says so. */
+static const char rest_skipped[] = "; the rest of this input is not read";
+
 void
 rta_csv_opts_init(struct rta_csv_opts *o)
 {
@@ -178,18 +181,23 @@ header(struct rta_csv *c, const unsigned char *p, size_t n,
 		p = field_at(p, &f);
 		if (f.len == 0)
 			return rta_error_set(err, RTA_EDATA, "bad-csv",
-			    "bad CSV header: column %zu has no name", i + 1);
+			    "bad CSV header: column %zu has no name%s", i + 1,
+			    rest_skipped);
 		if (!rta_utf8_valid(f.s, f.len, NULL))
 			return rta_error_set(err, RTA_EDATA, "bad-csv",
-			    "bad CSV header: column %zu is not UTF-8", i + 1);
+			    "bad CSV header: column %zu is not UTF-8%s", i + 1,
+			    rest_skipped);
 		for (k = 0; k < i; k++) {
 			uint32_t l = rta_get_u32(q);
 
-			if (l == f.len && memcmp(q + 4, f.s, l) == 0)
+			if (l == f.len && memcmp(q + 4, f.s, l) == 0) {
+				char qn[80];
+
+				rta_quote(qn, sizeof(qn), f.s, f.len, 40);
 				return rta_error_set(err, RTA_EDATA,
 				    "bad-csv", "bad CSV header: duplicate "
-				    "column '%.*s'", (int)(l > 60 ? 60 : l),
-				    f.s);
+				    "column '%s'%s", qn, rest_skipped);
+			}
 			q += 4 + l;
 		}
 		if (rta_buf_add_u32(&c->names, (uint32_t)f.len) != 0 ||
@@ -209,29 +217,30 @@ header(struct rta_csv *c, const unsigned char *p, size_t n,
 			mapped += c->col[j] >= 0;
 		if (n - mapped > RTA_VALUE_MAX_MEMBERS)
 			return rta_error_set(err, RTA_EDATA, "bad-csv",
-			    "bad CSV header: more than %d payload columns",
-			    RTA_VALUE_MAX_MEMBERS);
+			    "bad CSV header: more than %d payload columns%s",
+			    RTA_VALUE_MAX_MEMBERS, rest_skipped);
 	}
 	if (c->col[C_TS] < 0)
 		return rta_error_set(err, RTA_EDATA, "bad-csv",
-		    "bad CSV header: no column '%s' (name it with --time-col)",
-		    want[C_TS]);
+		    "bad CSV header: no column '%s' (name it with "
+		    "--time-col)%s", want[C_TS], rest_skipped);
 	if (c->col[C_TYPE] < 0 && c->opts.type == NULL)
 		return rta_error_set(err, RTA_EDATA, "bad-csv",
 		    "bad CSV header: no column '%s' (name it with --type-col "
-		    "or set --type)", want[C_TYPE]);
+		    "or set --type)%s", want[C_TYPE], rest_skipped);
 	if (c->col[C_TENANT] < 0 && c->opts.tenant == NULL)
 		return rta_error_set(err, RTA_EDATA, "bad-csv",
 		    "bad CSV header: no column '%s' (name it with "
-		    "--tenant-col or set --tenant)", want[C_TENANT]);
+		    "--tenant-col or set --tenant)%s", want[C_TENANT],
+		    rest_skipped);
 	if (c->opts.id_col != NULL && c->col[C_ID] < 0)
 		return rta_error_set(err, RTA_EDATA, "bad-csv",
-		    "bad CSV header: no column '%s' (from --id-col)",
-		    c->opts.id_col);
+		    "bad CSV header: no column '%s' (from --id-col)%s",
+		    c->opts.id_col, rest_skipped);
 	if (c->opts.version_col != NULL && c->col[C_VERSION] < 0)
 		return rta_error_set(err, RTA_EDATA, "bad-csv",
-		    "bad CSV header: no column '%s' (from --version-col)",
-		    c->opts.version_col);
+		    "bad CSV header: no column '%s' (from --version-col)%s",
+		    c->opts.version_col, rest_skipped);
 	c->fatal = 0;
 	return RTA_OK;
 }
@@ -348,11 +357,14 @@ rta_csv_next(struct rta_csv *c, struct rta_record *rec, uint64_t line,
 			names += 4 + kl;
 			p = field_at(p, f);
 			if (!rta_utf8_valid(f->s, f->len, NULL) ||
-			    memchr(f->s, 0, f->len) != NULL)
+			    memchr(f->s, 0, f->len) != NULL) {
+				char qn[80];
+
+				rta_quote(qn, sizeof(qn), k, kl, 40);
 				return rta_error_set(err, RTA_EDATA,
-				    "bad-utf8", "field '%.*s' is not valid "
-				    "UTF-8 or holds a NUL byte",
-				    (int)(kl > 40 ? 40 : kl), k);
+				    "bad-utf8", "field '%s' is not valid "
+				    "UTF-8 or holds a NUL byte", qn);
+			}
 			if ((long)i == c->col[C_ID])
 				rc = envelope_string("event_id", f, &ev->id,
 				    &ev->id_len, err);

@@ -73,7 +73,7 @@ put(struct rta_emitter *em)
 
 	if (em->fp != NULL) {
 		if (fwrite(p, 1, n, em->fp) != n) {
-			rta_error_errno(&em->err, "write");
+			rta_error_errno(&em->err, "write error");
 			return -1;
 		}
 		return 0;
@@ -84,7 +84,7 @@ put(struct rta_emitter *em)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
-			rta_error_errno(&em->err, "write");
+			rta_error_errno(&em->err, "write error");
 			return -1;
 		}
 		p += w;

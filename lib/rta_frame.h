@@ -82,8 +82,10 @@ int	rta_frame_decode(const unsigned char *p, size_t size,
 
 /*
  * After damage: the offset of the first position in p[1..avail) where a
- * stream header or a frame header with a valid check starts (or a prefix
- * of one that the end of the bytes cuts), or avail if there is none.
+ * stream header, or a frame header of a known type with a valid check,
+ * starts (or a prefix of one that the end of the bytes cuts), or avail if
+ * there is none.  A candidate is only that: the caller confirms a frame by
+ * its body checksum before trusting its length.
  */
 size_t	rta_frame_resync(const unsigned char *p, size_t avail,
 	    size_t max_body);

@@ -27,7 +27,7 @@ struct rta_gen {
 	uint64_t		 s[4];
 	uint64_t		 n;		/* events given a nominal time */
 	uint32_t		 type_total;
-	double			*cdf;		/* tenant CDF when skewed */
+	double			 zh1, zhn, zs;	/* Zipf sampler constants */
 	int			 tenant_width;
 	struct rta_buf		 payload;
 	struct rta_buf		 scratch;
@@ -37,6 +37,10 @@ struct rta_gen {
 	int64_t			 next_wm;
 	struct rta_gen_stats	 st;
 };
+
+static double	zipf_h(const struct rta_gen *, double);
+static double	zipf_hint(const struct rta_gen *, double);
+static double	zipf_hinv(const struct rta_gen *, double);
 
 static uint64_t
 splitmix(uint64_t *x)
@@ -181,17 +185,9 @@ rta_gen_new(const struct rta_gen_opts *o)
 	if (g->tenant_width < 4)
 		g->tenant_width = 4;
 	if (g->o.skew > 0) {
-		double sum = 0;
-
-		if ((g->cdf = rta_reallocarray(NULL, g->o.tenants,
-		    sizeof(double))) == NULL)
-			goto fail;
-		for (i = 0; i < g->o.tenants; i++) {
-			sum += 1.0 / pow((double)(i + 1), g->o.skew);
-			g->cdf[i] = sum;
-		}
-		for (i = 0; i < g->o.tenants; i++)
-			g->cdf[i] /= sum;
+		g->zh1 = zipf_hint(g, 1.5) - 1.0;
+		g->zhn = zipf_hint(g, g->o.tenants + 0.5);
+		g->zs = 2 - zipf_hinv(g, zipf_hint(g, 2.5) - zipf_h(g, 2));
 	}
 	g->max_ts = INT64_MIN;
 	g->next_wm = g->o.start + g->o.watermark_every;
@@ -209,7 +205,6 @@ rta_gen_free(struct rta_gen *g)
 	if (g == NULL)
 		return;
 	rta_gen_opts_release(&g->o);
-	rta_free(g->cdf);
 	rta_buf_release(&g->payload);
 	rta_buf_release(&g->scratch);
 	for (i = 0; i < RING; i++)
@@ -223,25 +218,67 @@ rta_gen_stats(const struct rta_gen *g)
 	return &g->st;
 }
 
+/*
+ * Zipf-distributed tenants by rejection-inversion (Hormann and Derflinger,
+ * 1996): constant memory and time whatever the number of tenants, where a
+ * table of probabilities would need 8 bytes per tenant.  zipf_h is the
+ * density x^-s, zipf_hint its integral and zipf_hinv the inverse of that.
+ */
+static double
+helper1(double x)
+{
+	return fabs(x) > 1e-8 ? log1p(x) / x :
+	    1 - x * (0.5 - x * (1.0 / 3 - 0.25 * x));
+}
+
+static double
+helper2(double x)
+{
+	return fabs(x) > 1e-8 ? expm1(x) / x :
+	    1 + x * 0.5 * (1 + x * (1.0 / 3) * (1 + 0.25 * x));
+}
+
+static double
+zipf_h(const struct rta_gen *g, double x)
+{
+	return exp(-g->o.skew * log(x));
+}
+
+static double
+zipf_hint(const struct rta_gen *g, double x)
+{
+	double lx = log(x);
+
+	return helper2((1 - g->o.skew) * lx) * lx;
+}
+
+static double
+zipf_hinv(const struct rta_gen *g, double x)
+{
+	double t = x * (1 - g->o.skew);
+
+	if (t < -1)
+		t = -1;
+	return exp(helper1(t) * x);
+}
+
 static uint32_t
 pick_tenant(struct rta_gen *g)
 {
-	double u;
-	uint32_t lo = 0, hi;
-
-	if (g->cdf == NULL)
+	if (g->o.skew <= 0)
 		return below(g, g->o.tenants);
-	u = unif(g);
-	hi = g->o.tenants - 1;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+	for (;;) {
+		double u = g->zhn + unif(g) * (g->zh1 - g->zhn);
+		double x = zipf_hinv(g, u);
+		double k = floor(x + 0.5);
 
-		if (g->cdf[mid] < u)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (k < 1)
+			k = 1;
+		else if (k > g->o.tenants)
+			k = g->o.tenants;
+		if (k - x <= g->zs || u >= zipf_hint(g, k + 0.5) - zipf_h(g, k))
+			return (uint32_t)k - 1;
 	}
-	return lo;
 }
 
 static const char *const countries[] = {

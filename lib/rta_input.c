@@ -65,10 +65,14 @@ wait_readable(struct rta_input *in, int fd)
 	if (poll(&pfd, 1, 0) == 1)
 		return;
 	for (;;) {
+		int n;
+
 		if (in->idle != NULL)
 			in->idle(in->idle_arg);
-		if (poll(&pfd, 1, 1000) != 0)
-			return;		/* ready, error or signal: read tells */
+		n = poll(&pfd, 1, 1000);
+		if (n > 0 || (n < 0 && errno != EINTR))
+			return;		/* ready, or an error read will tell */
+		/* timeout or a signal (SIGUSR1): run the idle hook again */
 	}
 }
 

@@ -3,11 +3,12 @@
  *
  * Tenants are kept in an open-addressing table keyed by a seeded hash; it
  * stops growing at max_tenants, so a stream with a million tenant ids
- * costs a bounded amount of memory and text (the overflow is summed under
- * "_other").
+ * costs a bounded amount of memory and text (the overflow is summed in
+ * separate series, so no tenant's name can collide with it).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,12 @@ rta_metrics_format(struct rta_metrics *m, struct rta_buf *b)
 	    "rta_tenant_records_rejected_total" };
 	static const char *const th[2] = { "Events written, per tenant.",
 	    "Events rejected, per tenant." };
+	static const char *const on[2] = {
+	    "rta_tenant_other_records_out_total",
+	    "rta_tenant_other_records_rejected_total" };
+	static const char *const oh[2] = {
+	    "Events written of tenants beyond the ones counted one by one.",
+	    "Events rejected of tenants beyond the ones counted one by one." };
 	struct rta_metrics_tenant **sorted = NULL;
 	size_t i, k = 0;
 	int bad = 0, w;
@@ -234,10 +241,13 @@ rta_metrics_format(struct rta_metrics *m, struct rta_buf *b)
 			bad |= rta_buf_printf(b, "\"} %llu\n",
 			    (unsigned long long)sorted[i]->n[w]);
 		}
-		if (m->other[w] > 0)
-			bad |= rta_buf_printf(b, "%s{stage=\"%s\",tenant="
-			    "\"_other\"} %llu\n", tn[w], m->stage,
-			    (unsigned long long)m->other[w]);
+	}
+	for (w = 0; w < 2; w++) {
+		if (m->other[w] == 0)
+			continue;
+		bad |= head(b, on[w], "counter", oh[w]);
+		bad |= rta_buf_printf(b, "%s{stage=\"%s\"} %llu\n", on[w],
+		    m->stage, (unsigned long long)m->other[w]);
 	}
 	rta_free(sorted);
 	if (m->max_event_time != INT64_MIN) {
@@ -267,6 +277,7 @@ rta_metrics_format(struct rta_metrics *m, struct rta_buf *b)
 int
 rta_metrics_write(struct rta_metrics *m, int force, struct rta_error *err)
 {
+	struct stat st;
 	int64_t now;
 	char *tmp;
 	size_t n;
@@ -283,13 +294,21 @@ rta_metrics_write(struct rta_metrics *m, int force, struct rta_error *err)
 	if (rta_metrics_format(m, &m->text) != 0)
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
 		    "out of memory");
+	/*
+	 * The file is replaced by rename, which would replace a device node
+	 * or a symlink just as well: only a regular file (or none) is ours.
+	 */
+	if (lstat(m->path, &st) == 0 && !S_ISREG(st.st_mode))
+		return rta_error_set(err, RTA_EIO, "io",
+		    "%s: not a regular file", m->path);
 	n = strlen(m->path) + 32;
 	if ((tmp = rta_malloc(n)) == NULL)
 		return rta_error_errno(err, m->path);
 	snprintf(tmp, n, "%s.tmp.%ld", m->path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0644);
 	if (fd < 0) {
-		rc = rta_error_set(err, RTA_EIO, "io", "%s: %s", tmp,
+		rc = rta_error_set(err, RTA_EIO, "io", "%s: %s", m->path,
 		    strerror(errno));
 		rta_free(tmp);
 		return rc;
@@ -298,10 +317,10 @@ rta_metrics_write(struct rta_metrics *m, int force, struct rta_error *err)
 		w = write(fd, m->text.data, m->text.len);
 	while (w < 0 && errno == EINTR);
 	if (w < 0 || (size_t)w != m->text.len)
-		rc = rta_error_set(err, RTA_EIO, "io", "%s: %s", tmp,
+		rc = rta_error_set(err, RTA_EIO, "io", "%s: %s", m->path,
 		    w < 0 ? strerror(errno) : "short write");
 	if (close(fd) != 0 && rc == RTA_OK)
-		rc = rta_error_set(err, RTA_EIO, "io", "%s: %s", tmp,
+		rc = rta_error_set(err, RTA_EIO, "io", "%s: %s", m->path,
 		    strerror(errno));
 	if (rc == RTA_OK && rename(tmp, m->path) != 0)
 		rc = rta_error_set(err, RTA_EIO, "io", "%s: %s", m->path,

@@ -4,8 +4,8 @@
  *
  * Every program counts records in, out, rejected (by reason) and dropped,
  * so that in = out + rejected + dropped can be checked at any time; event
- * counts per tenant (the first max_tenants tenants by name, the rest under
- * tenant="_other", which no valid tenant id can be); the largest event
+ * counts per tenant (the first max_tenants tenants seen one by one, the
+ * rest summed in rta_tenant_other_records_*_total); the largest event
  * time seen and the watermark.  --metrics FILE rewrites the file
  * atomically (write a temporary file beside it, rename) every few seconds
  * and at exit; SIGUSR1 prints the same text on stderr.

@@ -44,8 +44,8 @@ struct rta_reader {
 	uint64_t		 line;
 	enum rta_format		 mode;
 	enum rta_format		 encoding;
-	int			 skipping;
 	int			 abandon;	/* rest of member unreadable */
+	int			 in_stream;	/* binary header read, no end yet */
 	struct rta_where	 where;
 	const unsigned char	*raw;
 	size_t			 raw_len;
@@ -58,6 +58,8 @@ struct rta_reader {
 	int			 kpending;
 	const char		*kpayload;
 	size_t			 kpayload_len;
+	const unsigned char	*kline_raw;	/* the envelope, for dead letters */
+	size_t			 kline_len;
 	uint64_t		 kline;
 	/* CSV */
 	struct rta_csv		 csv;
@@ -156,8 +158,8 @@ member_reset(struct rta_reader *r)
 	r->line = 0;
 	r->member_done = 0;
 	r->member_fresh = 1;
-	r->skipping = 0;
 	r->abandon = 0;
+	r->in_stream = 0;
 	r->kpending = 0;
 	if (r->csv_ready) {
 		rta_csv_release(&r->csv);
@@ -305,6 +307,44 @@ is_blank(const unsigned char *p, size_t len)
 }
 
 /*
+ * A line is longer than max_line: keep its start for the dead letter and
+ * read on to its end, holding no more than a read's worth at a time, so
+ * that the record reports the line's true length.
+ */
+static int
+long_line(struct rta_reader *r, struct rta_error *err)
+{
+	uint64_t total = r->hi - r->lo;
+	unsigned char *nl;
+	int rc;
+
+	r->line++;
+	r->where.line = r->line;
+	r->where.offset = r->off;
+	rta_buf_reset(&r->garbage);
+	(void)rta_buf_add(&r->garbage, r->buf + r->lo,
+	    total < LONG_LINE_KEEP ? total : LONG_LINE_KEEP);
+	advance(r, r->hi - r->lo);
+	for (;;) {
+		if ((rc = fill(r, READ_CHUNK, err)) < 0)
+			return err->code;
+		if (rc == 0)
+			break;
+		nl = memchr(r->buf + r->lo, '\n', r->hi - r->lo);
+		if (nl != NULL) {
+			total += (size_t)(nl - (r->buf + r->lo));
+			advance(r, (size_t)(nl - (r->buf + r->lo)) + 1);
+			break;
+		}
+		total += r->hi - r->lo;
+		advance(r, r->hi - r->lo);
+	}
+	set_raw(r, r->garbage.data, r->garbage.len, total);
+	return rta_error_set(err, RTA_ELIMIT, "too-long",
+	    "line longer than %zu bytes", r->o.max_line);
+}
+
+/*
  * The next line (without its newline).  RTA_OK, RTA_EOF, RTA_ELIMIT (too
  * long; the rest of it will be skipped), RTA_EIO/RTA_ENOMEM, or
  * SWITCH_TO_RTA when a binary stream header starts here (auto mode).
@@ -314,28 +354,20 @@ next_line(struct rta_reader *r, const unsigned char **line, size_t *len,
     struct rta_error *err)
 {
 	unsigned char *nl;
-	int rc;
+	int rc = 0;
 
 	for (;;) {
-		if (r->skipping) {
-			nl = memchr(r->buf + r->lo, '\n', r->hi - r->lo);
-			if (nl != NULL) {
-				advance(r, (size_t)(nl - (r->buf + r->lo)) + 1);
-				r->skipping = 0;
-				continue;
-			}
-			advance(r, r->hi - r->lo);
-			if ((rc = fill(r, READ_CHUNK, err)) < 0)
-				return err->code;
-			if (rc == 0) {
-				r->skipping = 0;
-				return RTA_EOF;
-			}
-			continue;
-		}
 		if (r->o.format == RTA_FMT_AUTO && r->lo < r->hi &&
-		    r->buf[r->lo] == 0x89 && r->scan == r->lo)
-			return SWITCH_TO_RTA;
+		    r->buf[r->lo] == 0x89 && r->scan == r->lo) {
+			/* a binary stream only if the whole magic is there */
+			while (r->hi - r->lo < 8 && (rc = fill(r, 8, err)) > 0)
+				;
+			if (rc < 0)
+				return err->code;
+			if (r->hi - r->lo >= 8 &&
+			    rta_frame_is_magic(r->buf + r->lo, 8))
+				return SWITCH_TO_RTA;
+		}
 		nl = memchr(r->buf + r->scan, '\n', r->hi - r->scan);
 		if (nl != NULL) {
 			*line = r->buf + r->lo;
@@ -354,16 +386,8 @@ next_line(struct rta_reader *r, const unsigned char **line, size_t *len,
 			return RTA_OK;
 		}
 		r->scan = r->hi;
-		if (r->hi - r->lo > r->o.max_line) {
-			r->line++;
-			r->where.line = r->line;
-			r->where.offset = r->off;
-			set_raw(r, r->buf + r->lo, LONG_LINE_KEEP, r->hi - r->lo);
-			advance(r, r->hi - r->lo);
-			r->skipping = 1;
-			return rta_error_set(err, RTA_ELIMIT, "too-long",
-			    "line longer than %zu bytes", r->o.max_line);
-		}
+		if (r->hi - r->lo > r->o.max_line)
+			return long_line(r, err);
 		if ((rc = fill(r, r->hi - r->lo + READ_CHUNK, err)) < 0)
 			return err->code;
 		if (rc == 0) {
@@ -399,27 +423,39 @@ ndjson_next(struct rta_reader *r, struct rta_record *rec,
 	}
 }
 
-/* Skip damaged bytes up to the next plausible header; one bad record. */
+/* Keep up to GARBAGE_KEEP damaged bytes for the dead letter. */
+static void
+keep_garbage(struct rta_reader *r, size_t k)
+{
+	if (k > 0 && r->garbage.len < GARBAGE_KEEP)
+		(void)rta_buf_add(&r->garbage, r->buf + r->lo,
+		    k < GARBAGE_KEEP - r->garbage.len ? k :
+		    GARBAGE_KEEP - r->garbage.len);
+}
+
+/*
+ * Skip damaged bytes up to the next plausible unit, reported as one bad
+ * record.  A frame header found there is never trusted for more than the
+ * next attempt: if its frame fails its checksum or runs past the end of
+ * the input, the scan starts again one byte after it, so a false header
+ * (its 16-bit check matches by chance about once in 65,536 candidates)
+ * cannot make the reader skip the real frames it seems to cover.
+ */
 static int
 resync(struct rta_reader *r, struct rta_error *err)
 {
 	struct rta_error first = *err;
 	uint64_t total = 0;
-	size_t k;
+	size_t k, size;
 	int rc, is_hdr;
 
 	rta_buf_reset(&r->garbage);
 	r->where.offset = r->off;
 	r->where.line = 0;
 	for (;;) {
-		size_t size;
-
 		k = rta_frame_resync(r->buf + r->lo, r->hi - r->lo,
 		    r->o.max_frame);
-		if (k > 0 && r->garbage.len < GARBAGE_KEEP)
-			(void)rta_buf_add(&r->garbage, r->buf + r->lo,
-			    k < GARBAGE_KEEP - r->garbage.len ? k :
-			    GARBAGE_KEEP - r->garbage.len);
+		keep_garbage(r, k);
 		total += k;
 		advance(r, k);
 		if (r->hi - r->lo < RTA_FRAME_HEADER_LEN) {
@@ -427,11 +463,7 @@ resync(struct rta_reader *r, struct rta_error *err)
 				return err->code;
 			if (rc == 0) {
 				k = r->hi - r->lo;
-				if (k > 0 && r->garbage.len < GARBAGE_KEEP)
-					(void)rta_buf_add(&r->garbage,
-					    r->buf + r->lo, k <
-					    GARBAGE_KEEP - r->garbage.len ? k :
-					    GARBAGE_KEEP - r->garbage.len);
+				keep_garbage(r, k);
 				total += k;
 				advance(r, k);
 				break;
@@ -439,12 +471,12 @@ resync(struct rta_reader *r, struct rta_error *err)
 			if (r->hi - r->lo < RTA_FRAME_HEADER_LEN)
 				continue;
 		}
-		if (rta_frame_probe(r->buf + r->lo, r->hi - r->lo,
+		if (rta_frame_is_magic(r->buf + r->lo, 8) ||
+		    rta_frame_probe(r->buf + r->lo, r->hi - r->lo,
 		    r->o.max_frame, &is_hdr, &size, NULL) == RTA_OK)
-			break;
-		/* not a header after all: scan on from the next byte */
-		if (r->garbage.len < GARBAGE_KEEP)
-			(void)rta_buf_addc(&r->garbage, r->buf[r->lo]);
+			break;	/* frame_next judges it */
+		/* not a frame after all: scan on from the next byte */
+		keep_garbage(r, 1);
 		total++;
 		advance(r, 1);
 	}
@@ -470,6 +502,16 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 				return err->code;
 			if (rc > 0)
 				continue;
+			if (avail == 0 && r->in_stream) {
+				/* cut at a frame boundary: the writer never
+				 * finished; say so once */
+				r->in_stream = 0;
+				r->where.offset = r->off;
+				r->where.line = 0;
+				set_raw(r, NULL, 0, 0);
+				return rta_error_set(err, RTA_EDATA, "no-end",
+				    "stream ends without an end frame");
+			}
 			if (avail == 0)
 				return RTA_EOF;
 			r->where.offset = r->off;
@@ -498,6 +540,7 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 			return resync(r, err);
 		if (is_hdr) {
 			advance(r, size);
+			r->in_stream = 1;
 			continue;
 		}
 		if (avail < size) {
@@ -505,22 +548,31 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 				return err->code;
 			if (rc > 0)
 				continue;
-			r->where.offset = r->off;
-			r->where.line = 0;
-			set_raw(r, r->buf + r->lo, avail, size);
-			advance(r, avail);
-			return rta_error_set(err, RTA_EDATA, "truncated",
+			/* the header may be false: what is left may still
+			 * hold frames, so look at it rather than skip it */
+			rta_error_set(err, RTA_EDATA, "truncated",
 			    "stream ends inside a frame (%zu of %zu bytes)",
 			    avail, size);
+			return resync(r, err);
 		}
 		r->where.offset = r->off;
 		r->where.line = 0;
 		set_raw(r, r->buf + r->lo, size, size);
 		rc = rta_frame_decode(r->buf + r->lo, size, r->o.max_depth,
 		    r->o.max_members, rec, err);
+		if (rc != RTA_OK && strcmp(err->reason, "bad-crc") == 0) {
+			/*
+			 * The length may be what is wrong (a torn write, two
+			 * writers on one pipe): look for the next header from
+			 * here rather than trusting it.
+			 */
+			return resync(r, err);
+		}
 		advance(r, size);
-		if (rc == RTA_OK && rec->kind == RTA_REC_END)
+		if (rc == RTA_OK && rec->kind == RTA_REC_END) {
+			r->in_stream = 0;
 			r->mode = r->o.format;	/* detect what follows */
+		}
 		return rc;
 	}
 }
@@ -541,7 +593,8 @@ kcat_next(struct rta_reader *r, struct rta_record *rec,
 		r->kpending = 0;
 		r->where.line = r->kline;
 		if (pending == 2) {
-			set_raw(r, (const unsigned char *)"", 0, 0);
+			/* still in the buffer: nothing was read since */
+			set_raw(r, r->kline_raw, r->kline_len, r->kline_len);
 			return rta_error_set(err, RTA_EDATA, "no-payload",
 			    "message has no payload");
 		}
@@ -584,6 +637,8 @@ kcat_next(struct rta_reader *r, struct rta_record *rec,
 	r->where.kafka = rec->pos;
 	r->kline = r->where.line;
 	m = rta_value_member(v, "payload", 7);
+	r->kline_raw = line;
+	r->kline_len = len;
 	if (m == NULL || m[0] == RTA_V_NULL)
 		r->kpending = 2;
 	else if (rta_value_str(m, &s, &sl)) {
@@ -705,8 +760,19 @@ rta_reader_next(struct rta_reader *r, struct rta_record *rec,
 				rc = RTA_EOF;
 				break;
 			}
-			r->mode = r->buf[r->lo] == 0x89 ? RTA_FMT_RTA :
-			    RTA_FMT_NDJSON;
+			/* NDJSON unless the whole magic is there; a line that
+			 * starts with 0x89 and no more is bad NDJSON */
+			r->mode = RTA_FMT_NDJSON;
+			if (r->buf[r->lo] == 0x89) {
+				while (r->hi - r->lo < 8 &&
+				    (rc = fill(r, 8, err)) > 0)
+					;
+				if (rc < 0)
+					goto fail;
+				if (r->hi - r->lo >= 8 &&
+				    rta_frame_is_magic(r->buf + r->lo, 8))
+					r->mode = RTA_FMT_RTA;
+			}
 			continue;
 		case RTA_FMT_NDJSON:
 			rc = ndjson_next(r, rec, err);

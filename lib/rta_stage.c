@@ -129,17 +129,13 @@ rta_stage_start(struct rta_stage *st, int argc, char **argv)
 	}
 	if (st->dead_letter != NULL) {
 		if (rta_deadletter_open(&st->dlq, st->dead_letter, st->name,
-		    &err) != RTA_OK) {
-			rta_warnx("%s", err.text);
-			return RTA_EXIT_IO;
-		}
+		    &err) != RTA_OK)
+			goto fail;
 		st->dlq_open = 1;
 	}
 	if (st->metrics_path != NULL &&
-	    rta_metrics_open(&st->m, st->metrics_path, &err) != RTA_OK) {
-		rta_warnx("%s", err.text);
-		return RTA_EXIT_IO;
-	}
+	    rta_metrics_open(&st->m, st->metrics_path, &err) != RTA_OK)
+		goto fail;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr1;
 	sigemptyset(&sa.sa_mask);
@@ -148,6 +144,15 @@ rta_stage_start(struct rta_stage *st, int argc, char **argv)
 	    !isatty(STDOUT_FILENO);
 	st->progress_at = rta_now() + PROGRESS_DELAY;
 	return 0;
+fail:
+	rta_warnx("%s", err.text);
+	if (st->dlq_open)
+		(void)rta_deadletter_close(&st->dlq, NULL);
+	st->dlq_open = 0;
+	rta_reader_free(st->rd);
+	st->rd = NULL;
+	rta_metrics_release(&st->m);
+	return rta_exit_code(err.code);
 }
 
 static void
@@ -177,7 +182,10 @@ progress(struct rta_stage *st, int done)
 		    (unsigned long long)st->m.in);
 }
 
-/* Every TICK_EVERY records: metrics file, SIGUSR1, progress. */
+/*
+ * Between records (the counters balance here): SIGUSR1 at once; every
+ * TICK_EVERY records the metrics file and progress.
+ */
 static void
 tick(struct rta_stage *st)
 {
@@ -185,7 +193,7 @@ tick(struct rta_stage *st)
 
 	if (usr1_seen)
 		rta_stage_idle(st);
-	if ((st->m.in & (TICK_EVERY - 1)) != 0)
+	if ((++st->ticks & (TICK_EVERY - 1)) != 0)
 		return;
 	if (st->m.path != NULL && rta_metrics_write(&st->m, 0, &err) !=
 	    RTA_OK) {
@@ -268,6 +276,7 @@ rta_stage_next(struct rta_stage *st, struct rta_record *rec)
 	uint64_t total;
 	int rc;
 
+	tick(st);
 	for (;;) {
 		if (st->stop)
 			return RTA_EOF;
@@ -298,7 +307,6 @@ rta_stage_next(struct rta_stage *st, struct rta_record *rec)
 			if (rec->kind == RTA_REC_EVENT) {
 				st->m.in++;
 				rta_metrics_event_time(&st->m, rec->ev.ts);
-				tick(st);
 			}
 			return RTA_OK;
 		case RTA_EDATA:
@@ -392,8 +400,11 @@ rta_stage_finish(struct rta_stage *st)
 
 	if (st->progress)
 		progress(st, 1);
-	/* an empty binary input still gives a valid (empty) binary stream */
-	if (!st->out_ready && (st->to == RTA_FMT_RTA ||
+	/*
+	 * An empty binary input still gives a valid (empty) binary stream,
+	 * and compressed output a valid (empty) zstd frame.
+	 */
+	if (!st->out_ready && (st->to == RTA_FMT_RTA || st->compress > 0 ||
 	    (st->to == RTA_FMT_AUTO && st->seen_encoding == RTA_FMT_RTA)))
 		rta_stage_set_output(st, st->to);
 	if (st->out_ready) {

@@ -95,6 +95,7 @@ struct rta_stage {
 	int			 progress;
 	int64_t			 progress_at;
 	int64_t			 progress_next;
+	uint64_t		 ticks;
 };
 
 void	rta_stage_init(struct rta_stage *st, const char *name,

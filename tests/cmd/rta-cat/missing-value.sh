@@ -1,0 +1,2 @@
+# An option that needs a value, given none, is a usage error.
+rta-cat --dead-letter
