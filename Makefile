@@ -99,6 +99,9 @@ $(B)/rta.pc: FORCE
 
 FORCE:
 
+# Keep test objects between runs (they are intermediate files otherwise).
+.SECONDARY:
+
 # ---- tests --------------------------------------------------------------
 
 $(B)/tests/%.o: tests/unit/%.c
@@ -111,10 +114,12 @@ $(B)/tests/check_%: $(B)/tests/check_%.o $(B)/librta.a
 
 check: check-unit check-cmd check-fuzz check-examples check-meta
 
+# Every suite runs even when one fails; the target fails at the end.
 check-unit: $(UNITS)
-	@set -e; for t in $(UNITS); do \
+	@fail=; for t in $(UNITS); do \
 	    CK_VERBOSITY=$${CK_VERBOSITY:-minimal} \
-	    RTA_TEST_DATA=tests/unit/data $$t; done
+	    RTA_TEST_DATA=tests/unit/data $$t || fail="$$fail $${t##*/}"; \
+	done; if [ -n "$$fail" ]; then echo "failed:$$fail"; exit 1; fi
 
 check-cmd: $(PROGS) $(B)/tests/rta-trickle
 	RTA_BIN=$(CURDIR)/$(B) RTA_TESTS=$(CURDIR)/tests sh tests/cmd/run.sh

@@ -30,6 +30,14 @@ rta_csv_opts_init(struct rta_csv_opts *o)
 	o->delim = ',';
 }
 
+/* RFC 4180: spaces are part of a field; libcsv would trim them. */
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
 int
 rta_csv_init(struct rta_csv *c, const struct rta_csv_opts *o)
 {
@@ -39,6 +47,7 @@ rta_csv_init(struct rta_csv *c, const struct rta_csv_opts *o)
 	    CSV_EMPTY_IS_NULL) != 0)
 		return rta_error_set(NULL, RTA_ENOMEM, "no-memory", "csv");
 	csv_set_delim(&c->parser, o->delim ? o->delim : ',');
+	csv_set_space_func(&c->parser, no_space);
 	c->parser_ok = 1;
 	return RTA_OK;
 }
@@ -92,8 +101,10 @@ rta_csv_drop_row(struct rta_csv *c)
 	csv_free(&c->parser);
 	c->parser_ok = csv_init(&c->parser, CSV_STRICT | CSV_STRICT_FINI |
 	    CSV_EMPTY_IS_NULL) == 0;
-	if (c->parser_ok)
+	if (c->parser_ok) {
 		csv_set_delim(&c->parser, c->opts.delim ? c->opts.delim : ',');
+		csv_set_space_func(&c->parser, no_space);
+	}
 	rta_buf_reset(&c->row);
 	c->row_fields = 0;
 }

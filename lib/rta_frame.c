@@ -315,7 +315,8 @@ rta_frame_decode(const unsigned char *p, size_t size, unsigned max_depth,
 		rec->pos.topic = (const char *)b + 12;
 		rec->pos.topic_len = blen - 12;
 		if (rec->pos.partition < 0 || rec->pos.offset < 0 ||
-		    !rta_utf8_valid(rec->pos.topic, rec->pos.topic_len, NULL))
+		    !rta_utf8_valid(rec->pos.topic, rec->pos.topic_len, NULL) ||
+		    memchr(rec->pos.topic, 0, rec->pos.topic_len) != NULL)
 			return frame_fail(err, "bad-frame",
 			    "bad position frame");
 		rec->kind = RTA_REC_POSITION;

@@ -210,6 +210,9 @@ ar_advance(struct rta_input *in, struct rta_error *err)
 			    m ? m : "");
 		}
 		in->ar_entry_open = 1;
+		in->blk_left = 0;
+		in->ar_pos = 0;
+		in->ar_hole = 0;
 		return 1;
 	}
 }
@@ -333,28 +336,63 @@ sleep:
 	return 1;
 }
 
-ssize_t
-rta_input_read(struct rta_input *in, void *buf, size_t n,
-    struct rta_error *err)
+/*
+ * Member data from libarchive's own blocks.  archive_read_data would copy
+ * several blocks per call and, when a later one fails (a truncated gzip
+ * file), return only the error: the good data before the damage would be
+ * lost.  Block by block, it all arrives before the error does.
+ */
+static ssize_t
+ar_read(struct rta_input *in, void *buf, size_t n, struct rta_error *err)
 {
-	ssize_t r;
+	size_t k;
 
-	if (in->ar != NULL) {
-		if (!in->ar_entry_open)
+	if (!in->ar_entry_open)
+		return 0;
+	while (in->blk_left == 0 && in->ar_hole == 0) {
+		const void *b;
+		size_t sz;
+		la_int64_t off;
+		int r = archive_read_data_block(in->ar, &b, &sz, &off);
+
+		if (r == ARCHIVE_EOF)
 			return 0;
-		for (;;) {
-			r = archive_read_data(in->ar, buf, n);
-			if (r >= 0)
-				return r;
-			if (r == ARCHIVE_RETRY || r == ARCHIVE_WARN)
-				continue;
+		if (r == ARCHIVE_RETRY)
+			continue;
+		if (r < ARCHIVE_WARN) {
 			rta_error_set(err, RTA_EIO, "io", "%s: %s",
 			    rta_input_name(in),
 			    archive_error_string(in->ar) ?
 			    archive_error_string(in->ar) : "read error");
 			return -1;
 		}
+		if (off > in->ar_pos)
+			in->ar_hole = off - in->ar_pos;
+		in->blk = b;
+		in->blk_left = sz;
+		in->ar_pos = off + (la_int64_t)sz;
 	}
+	if (in->ar_hole > 0) {
+		k = (uint64_t)in->ar_hole < n ? (size_t)in->ar_hole : n;
+		memset(buf, 0, k);
+		in->ar_hole -= (int64_t)k;
+		return (ssize_t)k;
+	}
+	k = in->blk_left < n ? in->blk_left : n;
+	memcpy(buf, in->blk, k);
+	in->blk += k;
+	in->blk_left -= k;
+	return (ssize_t)k;
+}
+
+ssize_t
+rta_input_read(struct rta_input *in, void *buf, size_t n,
+    struct rta_error *err)
+{
+	ssize_t r;
+
+	if (in->ar != NULL)
+		return ar_read(in, buf, n, err);
 	if (in->peek_pos < in->peek_len) {
 		size_t k = in->peek_len - in->peek_pos;
 

@@ -32,6 +32,10 @@ struct rta_input {
 	struct archive	*ar;
 	int		 ar_members;	/* an archive format, not raw */
 	int		 ar_entry_open;
+	const unsigned char *blk;	/* libarchive's current data block */
+	size_t		 blk_left;
+	int64_t		 ar_pos;	/* member offset of blk */
+	int64_t		 ar_hole;	/* zero bytes due (a sparse member) */
 	unsigned char	*peek;		/* bytes read while detecting */
 	size_t		 peek_len, peek_pos;
 	unsigned char	*arbuf;		/* libarchive read-callback block */

@@ -299,6 +299,8 @@ rta_json_plain_string(struct rta_json *j, const char **s, size_t *len)
 {
 	const unsigned char *start = j->p + 1;
 
+	if (j->p >= j->end || *j->p != '"')
+		return 0;
 	j->p = start;
 	skip_plain(j);
 	if (j->p < j->end && *j->p == '"') {
@@ -329,7 +331,7 @@ rta_json_number(struct rta_json *j, struct rta_json_num *n)
 {
 	const unsigned char *p = j->p, *end = j->end, *start = j->p;
 	uint64_t m = 0;
-	int neg = 0, sig = 0, trunc = 0, is_int = 1;
+	int neg = 0, sig = 0, trunc = 0, is_int = 1, huge = 0;
 	long e10 = 0, ex = 0;
 
 	if (*p == '-') {
@@ -390,6 +392,8 @@ rta_json_number(struct rta_json *j, struct rta_json_num *n)
 		while (isdig(p, end)) {
 			if (ex < 100000)
 				ex = ex * 10 + (*p - '0');
+			else
+				huge = 1;	/* strtod will judge it */
 			p++;
 		}
 		e10 += eneg ? -ex : ex;
@@ -418,7 +422,7 @@ rta_json_number(struct rta_json *j, struct rta_json_num *n)
 		    "integer out of range");
 	}
 	n->is_int = 0;
-	if (!trunc && m <= (1ULL << 53) && e10 >= -22 && e10 <= 22) {
+	if (!trunc && !huge && m <= (1ULL << 53) && e10 >= -22 && e10 <= 22) {
 		double d = (double)m;
 
 		d = e10 < 0 ? d / pow10tab[-e10] : d * pow10tab[e10];
@@ -426,6 +430,7 @@ rta_json_number(struct rta_json *j, struct rta_json_num *n)
 		return RTA_OK;
 	}
 	if (m == 0 && !trunc) {
+		/* zero whatever the exponent: 0e999999 is 0 */
 		n->d = neg ? -0.0 : 0.0;
 		return RTA_OK;
 	}

@@ -123,6 +123,9 @@ int
 rta_output_bytes(struct rta_output *o, const void *p, size_t len,
     struct rta_error *err)
 {
+	if (o->failed)
+		return rta_error_set(err, RTA_EIO, "io", "write error: %s",
+		    strerror(o->fail_errno));
 	if (rta_buf_add(&o->buf, p, len) != 0)
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
 		    "out of memory");

@@ -263,7 +263,17 @@ fill(struct rta_reader *r, size_t need, struct rta_error *err)
 		r->lo = 0;
 	}
 	if (r->cap < need) {
-		size_t ncap = r->cap * 2 > need ? r->cap * 2 : need;
+		/*
+		 * Double, but never past what one unit of the current
+		 * encoding can need: a line of max_line, a frame of
+		 * max_frame (each plus one read).
+		 */
+		size_t limit = (r->mode == RTA_FMT_RTA ? r->o.max_frame +
+		    RTA_FRAME_HEADER_LEN : r->o.max_line) + READ_CHUNK;
+		size_t ncap = r->cap * 2 < limit ? r->cap * 2 : limit;
+
+		if (ncap < need)
+			ncap = need;
 		unsigned char *nb = rta_realloc(r->buf, ncap + BUF_PAD);
 
 		if (nb == NULL) {
@@ -466,6 +476,9 @@ resync(struct rta_reader *r, struct rta_error *err)
 				keep_garbage(r, k);
 				total += k;
 				advance(r, k);
+				/* the damage ran to the end: it was reported
+				 * here, so no separate "no-end" follows */
+				r->in_stream = 0;
 				break;
 			}
 			if (r->hi - r->lo < RTA_FRAME_HEADER_LEN)
@@ -518,6 +531,7 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 			r->where.line = 0;
 			set_raw(r, r->buf + r->lo, avail, avail);
 			advance(r, avail);
+			r->in_stream = 0;	/* reported: no "no-end" too */
 			return rta_error_set(err, RTA_EDATA, "truncated",
 			    "stream ends inside a frame header");
 		}

@@ -242,7 +242,9 @@ rta_time_from_epoch(double v, enum rta_epoch_unit unit, int64_t *us,
 		break;
 	}
 	x = nearbyint(x);
-	if (!(x >= (double)RTA_TIME_MIN && x <= (double)RTA_TIME_MAX))
+	/* (double)RTA_TIME_MAX rounds up past it: compare with the bound
+	 * one microsecond above, which is exact */
+	if (!(x >= (double)RTA_TIME_MIN && x < 253402300800000000.0))
 		return bad(err, "epoch value out of range");
 	*us = (int64_t)x;
 	return RTA_OK;
@@ -276,10 +278,12 @@ rta_time_parse_any(const char *s, size_t len, enum rta_epoch_unit unit,
 
 	for (i = 0; isnum && i < len; i++)
 		if (!isdigit((unsigned char)s[i]) && s[i] != '.' &&
-		    !(i == 0 && s[i] == '-') && s[i] != 'e' && s[i] != 'E' &&
-		    s[i] != '+')
+		    s[i] != 'e' && s[i] != 'E' && !((s[i] == '-' || s[i] == '+') &&
+		    (i == 0 || s[i - 1] == 'e' || s[i - 1] == 'E')))
 			isnum = 0;
-	if (!isnum || (len >= 5 && s[4] == '-'))
+	if (!isnum || (len >= 5 && s[4] == '-' && isdigit((unsigned char)s[0]) &&
+	    isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
+	    isdigit((unsigned char)s[3])))
 		return rta_time_parse(s, len, us, err);
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
@@ -364,10 +368,20 @@ rta_duration_parse(const char *s, int64_t *us, struct rta_error *err)
 		char *end;
 		double v, mul;
 
-		if (!isdigit((unsigned char)*p) && *p != '.')
+		/* digits with an optional fraction: no signs, exponents or
+		 * hex, which strtod would take */
+		end = (char *)p;
+		while (isdigit((unsigned char)*end))
+			end++;
+		if (*end == '.') {
+			end++;
+			while (isdigit((unsigned char)*end))
+				end++;
+		}
+		if (end == p || (end == p + 1 && *p == '.'))
 			goto bad;
-		v = strtod(p, &end);
-		if (end == p || !isfinite(v))
+		v = strtod(p, NULL);
+		if (!isfinite(v))
 			goto bad;
 		p = end;
 		if (strncmp(p, "us", 2) == 0) {
@@ -407,9 +421,26 @@ bad:
 	    "bad duration '%s' (use e.g. 500ms, 10s, 5m, 1h30m, 14d)", s);
 }
 
+static int parse_arg(const char *, int64_t, int64_t *, struct rta_error *);
+
 int
 rta_time_parse_arg(const char *s, int64_t now, int64_t *us,
     struct rta_error *err)
+{
+	int64_t t;
+	int rc;
+
+	if ((rc = parse_arg(s, now, &t, err)) != RTA_OK)
+		return rc;
+	if (t < RTA_TIME_MIN || t > RTA_TIME_MAX)
+		return rta_error_set(err, RTA_EINVAL, "bad-timestamp",
+		    "time '%s' is outside the years 0001 to 9999", s);
+	*us = t;
+	return RTA_OK;
+}
+
+static int
+parse_arg(const char *s, int64_t now, int64_t *us, struct rta_error *err)
 {
 	size_t len = strlen(s);
 	int64_t d;

@@ -710,16 +710,44 @@ rta_fmt_i64(char *out, int64_t v)
 	return n;
 }
 
+/*
+ * The fewest significant digits that read back as v.  Whether p digits
+ * round-trip is monotonic in p (more digits are never farther away), so a
+ * binary search over 1 to 17 needs four or five tries; 15, which suits
+ * most computed values, is tried first.
+ */
 size_t
 rta_fmt_double(char *out, double v)
 {
-	int prec, n = 0;
+	int lo = 1, hi = 17, n;
 
-	for (prec = 15; prec <= 17; prec++) {
-		n = snprintf(out, 32, "%.*g", prec, v);
+	n = snprintf(out, 32, "%.15g", v);
+	if (strtod(out, NULL) == v)
+		hi = 15;
+	else
+		lo = 16;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		snprintf(out, 32, "%.*g", mid, v);
 		if (strtod(out, NULL) == v)
-			break;
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
+	/*
+	 * %g switches to an exponent once the integer digits outnumber the
+	 * precision (100 at one digit is 1e+02): give moderate magnitudes
+	 * the digits to stay positional.
+	 */
+	{
+		double a = fabs(v);
+		int e = a >= 1 && a < 1e15 ? (int)floor(log10(a)) + 1 : 0;
+
+		if (e > hi)
+			hi = e;
+	}
+	n = snprintf(out, 32, "%.*g", hi, v);
 	if (strpbrk(out, ".eE") == NULL) {
 		memcpy(out + n, ".0", 3);
 		n += 2;

@@ -1,0 +1,612 @@
+/*
+ * check_rta_output.c: buffered record output in both encodings, plain
+ * and zstd, its flush rules and its write errors.  What is written is
+ * read back with the codecs, the reader and libzstd.
+ */
+#define _GNU_SOURCE		/* F_GETPIPE_SZ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "rta_event.h"
+#include "rta_frame.h"
+#include "rta_output.h"
+#include "rta_reader.h"
+
+static char basedir[256];	/* one per test case, made by the parent */
+static char tmpdir[300];	/* one per test, inside it */
+
+/*
+ * The parent makes and removes the base directory, so that nothing is
+ * left behind even when a test fails before its own teardown.
+ */
+static void
+base_setup(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(basedir, sizeof(basedir), "%s/rta-output-XXXXXX",
+	    t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(basedir));
+}
+
+static void
+base_teardown(void)
+{
+	char cmd[400];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", basedir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static char file[400];
+static struct rta_output fo;
+static int fo_fd = -1;
+static struct rta_ndjson_parser np;
+
+static void
+setup(void)
+{
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(file, sizeof(file), "%s/out", tmpdir);
+	fo_fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fo_fd, 0);
+	rta_ndjson_parser_init(&np);
+}
+
+static void
+teardown(void)
+{
+	char cmd[400];
+
+	rta_output_release(&fo);
+	/* released: nothing left to free */
+	ck_assert_ptr_null(fo.buf.data);
+	ck_assert_ptr_null(fo.zbuf.data);
+	ck_assert_ptr_null(fo.zc);
+	ck_assert_uint_eq(fo.buf.len, 0);
+	if (fo_fd >= 0)
+		close(fo_fd);
+	fo_fd = -1;
+	rta_ndjson_parser_release(&np);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Event n as an NDJSON line (without the newline). */
+static size_t
+line_of(char *s, size_t cap, int n, int pad)
+{
+	int k = snprintf(s, cap, "{\"event_id\":\"e%d\",\"timestamp\":"
+	    "\"2026-01-01T00:00:00.%06dZ\",\"event_type\":\"t\",\"tenant_id\":"
+	    "\"acme\",\"schema_version\":1,\"payload\":{\"n\":%d,"
+	    "\"pad\":\"%*s\"}}",
+	    n, n % 1000000, n, pad, "");
+
+	ck_assert(k > 0 && (size_t)k < cap);
+	return (size_t)k;
+}
+
+static void
+record_of(struct rta_record *rec, const char *s, size_t len)
+{
+	struct rta_error err;
+
+	memset(rec, 0, sizeof(*rec));
+	ck_assert_msg(rta_ndjson_parse(&np, s, len, rec, &err) == RTA_OK,
+	    "%s", err.text);
+}
+
+static void
+put(struct rta_output *o, int n, int pad, struct rta_buf *expect)
+{
+	struct rta_record rec;
+	struct rta_error err;
+	char s[4096];
+	size_t len = line_of(s, sizeof(s), n, pad);
+
+	record_of(&rec, s, len);
+	ck_assert_int_eq(rta_output_record(o, &rec, &err), RTA_OK);
+	if (expect != NULL) {
+		ck_assert_int_eq(rta_buf_add(expect, s, len), 0);
+		ck_assert_int_eq(rta_buf_addc(expect, '\n'), 0);
+	}
+}
+
+static off_t
+file_size(void)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(file, &st), 0);
+	return st.st_size;
+}
+
+static void
+slurp(const char *name, struct rta_buf *b)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(name, O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		ck_assert_int_eq(rta_buf_add(b, chunk, (size_t)n), 0);
+	close(fd);
+}
+
+/* Read file back with the reader: the summary of what it holds. */
+static void
+read_back(const char *name, char *sum, size_t cap)
+{
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	size_t sl = 0;
+	int rc;
+
+	rta_reader_opts_init(&o);
+	r = rta_reader_new(&o);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(rta_reader_open(r, name, &err), RTA_OK);
+	sum[0] = '\0';
+	while ((rc = rta_reader_next(r, &rec, &err)) != RTA_EOF) {
+		const char *w = "?";
+		char id[64];
+
+		ck_assert_msg(rc == RTA_OK, "read back: %s", err.text);
+		if (rec.kind == RTA_REC_EVENT) {
+			snprintf(id, sizeof(id), "%.*s", (int)rec.ev.id_len,
+			    rec.ev.id);
+			w = id;
+		} else if (rec.kind == RTA_REC_END)
+			w = "end";
+		else if (rec.kind == RTA_REC_WATERMARK)
+			w = "wm";
+		else if (rec.kind == RTA_REC_POSITION)
+			w = "pos";
+		snprintf(sum + sl, cap - sl, "%s%s", sl ? " " : "", w);
+		sl = strlen(sum);
+	}
+	rta_reader_free(r);
+}
+
+/* ---- NDJSON and rta ---------------------------------------------------- */
+
+START_TEST(ndjson_out)
+{
+	struct rta_buf want = RTA_BUF_INIT, got = RTA_BUF_INIT;
+	struct rta_record rec;
+	struct rta_error err;
+	int i;
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_NDJSON);
+	ck_assert_int_eq(fo.format, RTA_FMT_NDJSON);
+	for (i = 0; i < 3; i++)
+		put(&fo, i, 3, &want);
+	/* control records have an NDJSON form too */
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_WATERMARK;
+	rec.watermark = 1767225600000000LL;
+	ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_OK);
+	rta_buf_adds(&want, "{\"$rta\":\"watermark\",\"watermark\":"
+	    "\"2026-01-01T00:00:00.000000Z\"}\n");
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_POSITION;
+	rec.pos.topic = "events";
+	rec.pos.topic_len = 6;
+	rec.pos.partition = 2;
+	rec.pos.offset = 99;
+	ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_OK);
+	rta_buf_adds(&want, "{\"$rta\":\"position\",\"topic\":\"events\","
+	    "\"partition\":2,\"offset\":99}\n");
+	ck_assert_int_eq(rta_output_bytes(&fo, "raw bytes\n", 10, &err),
+	    RTA_OK);
+	rta_buf_adds(&want, "raw bytes\n");
+	ck_assert_uint_eq(fo.records, 5);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	ck_assert_uint_eq(fo.bytes, want.len);
+	slurp(file, &got);
+	ck_assert_uint_eq(got.len, want.len);
+	ck_assert_int_eq(memcmp(got.data, want.data, want.len), 0);
+	rta_buf_release(&want);
+	rta_buf_release(&got);
+}
+END_TEST
+
+/* Any other format asked for means NDJSON. */
+START_TEST(format_fallback)
+{
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_CSV);
+	ck_assert_int_eq(fo.format, RTA_FMT_NDJSON);
+	rta_output_release(&fo);
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_AUTO);
+	ck_assert_int_eq(fo.format, RTA_FMT_NDJSON);
+}
+END_TEST
+
+START_TEST(rta_out)
+{
+	struct rta_buf got = RTA_BUF_INIT;
+	struct rta_error err;
+	char sum[256];
+	int i;
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
+	for (i = 0; i < 3; i++)
+		put(&fo, i, 0, NULL);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	slurp(file, &got);
+	ck_assert_int_eq(memcmp(got.data, RTA_FRAME_MAGIC, 8), 0);
+	/* it ends with an end frame: a 12-byte header, type 'Z', no body */
+	ck_assert_uint_gt(got.len, 24);
+	ck_assert_uint_eq(rta_get_u32(got.data + got.len - 12), 0);
+	ck_assert_int_eq(got.data[got.len - 8], 'Z');
+	ck_assert_uint_eq(fo.bytes, got.len);
+	read_back(file, sum, sizeof(sum));
+	ck_assert_str_eq(sum, "e0 e1 e2 end");
+	rta_buf_release(&got);
+}
+END_TEST
+
+/* A binary stream with no records still has its header and end. */
+START_TEST(rta_empty)
+{
+	struct rta_buf got = RTA_BUF_INIT;
+	struct rta_error err;
+	char sum[64];
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	slurp(file, &got);
+	ck_assert_uint_eq(got.len, RTA_STREAM_HEADER_LEN +
+	    RTA_FRAME_HEADER_LEN);
+	ck_assert_int_eq(memcmp(got.data, RTA_FRAME_MAGIC, 8), 0);
+	read_back(file, sum, sizeof(sum));
+	ck_assert_str_eq(sum, "end");
+	rta_buf_release(&got);
+	/* an empty NDJSON stream is no bytes at all */
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_NDJSON);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	ck_assert_int_eq(file_size(), RTA_STREAM_HEADER_LEN +
+	    RTA_FRAME_HEADER_LEN);
+}
+END_TEST
+
+/* ---- flushing ---------------------------------------------------------- */
+
+START_TEST(flush_threshold)
+{
+	struct rta_error err;
+	int i;
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_NDJSON);
+	ck_assert_uint_eq(fo.flush_at, 256 * 1024);
+	/* below the threshold, nothing reaches the file */
+	for (i = 0; i < 100; i++)
+		put(&fo, i, 100, NULL);
+	ck_assert_int_eq(file_size(), 0);
+	ck_assert_uint_eq(fo.bytes, 0);
+	/* past it, everything buffered goes out in one go */
+	while (fo.bytes == 0) {
+		size_t before = fo.buf.len;
+
+		put(&fo, i++, 1000, NULL);
+		if (fo.bytes > 0)
+			ck_assert_uint_ge(fo.bytes, 256 * 1024);
+		else
+			ck_assert_uint_gt(fo.buf.len, before);
+		ck_assert_int_lt(i, 1000);
+	}
+	ck_assert_uint_eq(fo.buf.len, 0);
+	ck_assert_int_eq(file_size(), (off_t)fo.bytes);
+	/* an explicit flush writes the rest */
+	put(&fo, i, 10, NULL);
+	ck_assert_uint_gt(fo.buf.len, 0);
+	ck_assert_int_eq(rta_output_flush(&fo, &err), RTA_OK);
+	ck_assert_uint_eq(fo.buf.len, 0);
+	ck_assert_int_eq(file_size(), (off_t)fo.bytes);
+	/* flushing nothing is fine */
+	ck_assert_int_eq(rta_output_flush(&fo, &err), RTA_OK);
+}
+END_TEST
+
+START_TEST(flush_at_custom)
+{
+	struct rta_error err;
+	off_t last = 0;
+	int i;
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_NDJSON);
+	fo.flush_at = 1000;
+	for (i = 0; i < 50; i++) {
+		put(&fo, i, 100, NULL);
+		ck_assert_uint_lt(fo.buf.len, 1000);
+		ck_assert_int_ge(file_size(), last);
+		last = file_size();
+	}
+	ck_assert_int_gt(last, 0);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	ck_assert_int_eq(file_size(), (off_t)fo.bytes);
+}
+END_TEST
+
+START_TEST(unbuffered)
+{
+	struct rta_buf want = RTA_BUF_INIT;
+	struct rta_error err;
+	int i;
+
+	rta_output_init(&fo, fo_fd, "out", _i ? RTA_FMT_RTA : RTA_FMT_NDJSON);
+	fo.unbuffered = 1;
+	for (i = 0; i < 5; i++) {
+		put(&fo, i, 5, &want);
+		/* each record is out at once */
+		ck_assert_uint_eq(fo.buf.len, 0);
+		ck_assert_int_eq(file_size(), (off_t)fo.bytes);
+		if (!_i)
+			ck_assert_uint_eq(fo.bytes, want.len);
+	}
+	ck_assert_int_eq(rta_output_bytes(&fo, "x", 1, &err), RTA_OK);
+	ck_assert_int_eq(file_size(), (off_t)fo.bytes);
+	rta_buf_release(&want);
+}
+END_TEST
+
+/* ---- zstd -------------------------------------------------------------- */
+
+START_TEST(zstd_ndjson)
+{
+	struct rta_buf want = RTA_BUF_INIT, got = RTA_BUF_INIT;
+	struct rta_buf dec = RTA_BUF_INIT;
+	struct rta_error err;
+	size_t n;
+	int i;
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_NDJSON);
+	ck_assert_int_eq(rta_output_compress(&fo, 3, &err), RTA_OK);
+	for (i = 0; i < 2000; i++)
+		put(&fo, i, i % 50, &want);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	slurp(file, &got);
+	ck_assert_uint_lt(got.len, want.len / 3);	/* it did compress */
+	ck_assert_uint_eq(ZSTD_findFrameCompressedSize(got.data, got.len),
+	    got.len);				/* one whole frame */
+	ck_assert_int_eq(rta_buf_reserve(&dec, want.len + 1), 0);
+	n = ZSTD_decompress(dec.data, dec.cap, got.data, got.len);
+	ck_assert_msg(!ZSTD_isError(n), "%s", ZSTD_getErrorName(n));
+	ck_assert_uint_eq(n, want.len);
+	ck_assert_int_eq(memcmp(dec.data, want.data, n), 0);
+	rta_buf_release(&want);
+	rta_buf_release(&got);
+	rta_buf_release(&dec);
+}
+END_TEST
+
+START_TEST(zstd_rta_via_reader)
+{
+	struct rta_error err;
+	char sum[256];
+	int i;
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
+	ck_assert_int_eq(rta_output_compress(&fo, 1, &err), RTA_OK);
+	for (i = 0; i < 4; i++)
+		put(&fo, i, 10, NULL);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	read_back(file, sum, sizeof(sum));
+	ck_assert_str_eq(sum, "e0 e1 e2 e3 end");
+}
+END_TEST
+
+/* After a flush, a reader can decode everything written so far. */
+START_TEST(zstd_flush_decodable)
+{
+	struct rta_buf want = RTA_BUF_INIT, got = RTA_BUF_INIT;
+	struct rta_buf dec = RTA_BUF_INIT;
+	struct rta_error err;
+	ZSTD_DStream *ds = ZSTD_createDStream();
+	ZSTD_inBuffer in;
+	ZSTD_outBuffer out;
+	int i, round;
+
+	ck_assert_ptr_nonnull(ds);
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_NDJSON);
+	ck_assert_int_eq(rta_output_compress(&fo, 3, &err), RTA_OK);
+	ck_assert_int_eq(rta_buf_reserve(&dec, 1 << 20), 0);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 10; i++)
+			put(&fo, round * 10 + i, 20, &want);
+		ck_assert_int_eq(rta_output_flush(&fo, &err), RTA_OK);
+		rta_buf_reset(&got);
+		slurp(file, &got);
+		ZSTD_initDStream(ds);
+		in.src = got.data;
+		in.size = got.len;
+		in.pos = 0;
+		out.dst = dec.data;
+		out.size = dec.cap;
+		out.pos = 0;
+		while (in.pos < in.size) {
+			size_t r = ZSTD_decompressStream(ds, &out, &in);
+
+			ck_assert_msg(!ZSTD_isError(r), "%s",
+			    ZSTD_getErrorName(r));
+		}
+		ck_assert_uint_eq(out.pos, want.len);
+		ck_assert_int_eq(memcmp(dec.data, want.data, want.len), 0);
+	}
+	ZSTD_freeDStream(ds);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	rta_buf_release(&want);
+	rta_buf_release(&got);
+	rta_buf_release(&dec);
+}
+END_TEST
+
+/* ---- write errors ------------------------------------------------------ */
+
+START_TEST(epipe)
+{
+	struct rta_error err;
+	int fd[2], rc = RTA_OK, i;
+
+	signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(pipe(fd), 0);
+	close(fd[0]);
+	rta_output_init(&fo, fd[1], "<stdout>", _i ? RTA_FMT_RTA :
+	    RTA_FMT_NDJSON);
+	for (i = 0; i < 10 && rc == RTA_OK; i++) {
+		put(&fo, i, 10, NULL);
+		rc = rta_output_flush(&fo, &err);
+	}
+	ck_assert_int_eq(rc, RTA_EIO);
+	ck_assert_int_eq(i, 1);
+	ck_assert(fo.failed);
+	ck_assert_int_eq(fo.fail_errno, EPIPE);
+	ck_assert_str_eq(err.reason, "io");
+	ck_assert_ptr_nonnull(strstr(err.text, "Broken pipe"));
+	/* sticky: the next record fails at once, and so does close */
+	rta_error_clear(&err);
+	{
+		struct rta_record rec;
+		char s[512];
+		size_t len = line_of(s, sizeof(s), 99, 0);
+
+		record_of(&rec, s, len);
+		ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_EIO);
+	}
+	ck_assert_int_eq(rta_output_flush(&fo, &err), RTA_EIO);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_EIO);
+	close(fd[1]);
+}
+END_TEST
+
+/* The failure is sticky for bytes the caller encodes, too. */
+START_TEST(bytes_after_failure)
+{
+	struct rta_error err;
+	int fd[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(pipe(fd), 0);
+	close(fd[0]);
+	rta_output_init(&fo, fd[1], "<stdout>", RTA_FMT_NDJSON);
+	ck_assert_int_eq(rta_output_bytes(&fo, "one\n", 4, &err), RTA_OK);
+	ck_assert_int_eq(rta_output_flush(&fo, &err), RTA_EIO);
+	ck_assert(fo.failed);
+	rta_error_clear(&err);
+	ck_assert_int_eq(rta_output_bytes(&fo, "two\n", 4, &err), RTA_EIO);
+	ck_assert_int_eq(err.code, RTA_EIO);
+	close(fd[1]);
+}
+END_TEST
+
+START_TEST(dev_full)
+{
+	struct rta_error err;
+	int fd = open("/dev/full", O_WRONLY), i;
+
+	ck_assert_int_ge(fd, 0);
+	rta_output_init(&fo, fd, "<stdout>", RTA_FMT_NDJSON);
+	if (_i)
+		ck_assert_int_eq(rta_output_compress(&fo, 3, &err), RTA_OK);
+	for (i = 0; i < 3; i++)
+		put(&fo, i, 10, NULL);
+	/* buffered: the failure shows at the write, i.e. the close */
+	rta_error_clear(&err);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_EIO);
+	ck_assert_int_eq(err.code, RTA_EIO);
+	ck_assert_int_eq(fo.fail_errno, ENOSPC);
+	ck_assert_str_eq(err.text, "write error: No space left on device");
+	close(fd);
+}
+END_TEST
+
+/* Output to a pipe asks for a 1 MiB pipe buffer. */
+START_TEST(pipe_buffer)
+{
+	int fd[2];
+	long max = 0;
+	FILE *f = fopen("/proc/sys/fs/pipe-max-size", "r");
+
+	if (f != NULL) {
+		if (fscanf(f, "%ld", &max) != 1)
+			max = 0;
+		fclose(f);
+	}
+	ck_assert_int_eq(pipe(fd), 0);
+	rta_output_init(&fo, fd[1], "<stdout>", RTA_FMT_NDJSON);
+	if (max >= (1 << 20) && geteuid() == 0)
+		ck_assert_int_eq(fcntl(fd[1], F_GETPIPE_SZ), 1 << 20);
+	else
+		ck_assert_int_ge(fcntl(fd[1], F_GETPIPE_SZ), 4096);
+	close(fd[0]);
+	close(fd[1]);
+}
+END_TEST
+
+static Suite *
+output_suite(void)
+{
+	Suite *s = suite_create("rta_output");
+	TCase *tc;
+
+	tc = tcase_create("encode");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ndjson_out);
+	tcase_add_test(tc, format_fallback);
+	tcase_add_test(tc, rta_out);
+	tcase_add_test(tc, rta_empty);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("flush");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, flush_threshold);
+	tcase_add_test(tc, flush_at_custom);
+	tcase_add_loop_test(tc, unbuffered, 0, 2);
+	tcase_add_test(tc, pipe_buffer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("zstd");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, zstd_ndjson);
+	tcase_add_test(tc, zstd_rta_via_reader);
+	tcase_add_test(tc, zstd_flush_decodable);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, epipe, 0, 2);
+	tcase_add_test(tc, bytes_after_failure);
+	tcase_add_loop_test(tc, dev_full, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(output_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

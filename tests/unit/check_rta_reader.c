@@ -1,0 +1,1575 @@
+/*
+ * check_rta_reader.c: records from files of every kind the reader takes.
+ *
+ * Each test writes its inputs into a fresh temporary directory: NDJSON,
+ * rta frames (encoded here from NDJSON with the library's own codecs),
+ * concatenations of both, compressed files and archives (written with
+ * libarchive), kcat -J envelopes and CSV.  Every record, good or bad, is
+ * collected with its position and raw bytes, and most assertions compare
+ * a one-line summary such as "e1 e2 !too-long e3".
+ */
+#define _GNU_SOURCE		/* memmem */
+#include <archive.h>
+#include <archive_entry.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "rta_event.h"
+#include "rta_frame.h"
+#include "rta_reader.h"
+
+#define MAXITEMS	256
+
+/* One result of rta_reader_next. */
+struct item {
+	int		 rc;
+	char		 what[80];	/* id, "!reason", "pos:..." */
+	char		 text[160];
+	char		 source[160];
+	uint64_t	 line;
+	uint64_t	 offset;
+	int		 has_kafka;
+	char		 ktopic[32];
+	int32_t		 kpart;
+	int64_t		 koff;
+	unsigned char	*raw;
+	size_t		 raw_len;
+	uint64_t	 raw_total;
+};
+
+static char basedir[256];	/* one per test case, made by the parent */
+static char tmpdir[300];	/* one per test, inside it */
+
+/*
+ * The parent makes and removes the base directory, so that nothing is
+ * left behind even when a test fails before its own teardown.
+ */
+static void
+base_setup(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(basedir, sizeof(basedir), "%s/rta-reader-XXXXXX",
+	    t != NULL && *t != '\0' ? t : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(basedir));
+}
+
+static void
+base_teardown(void)
+{
+	char cmd[400];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", basedir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static struct item items[MAXITEMS];
+static int nitems;
+static char summary[4096];
+
+static void
+setup(void)
+{
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	nitems = 0;
+	summary[0] = '\0';
+}
+
+static void
+clear_items(void)
+{
+	int i;
+
+	for (i = 0; i < nitems; i++)
+		free(items[i].raw);
+	nitems = 0;
+	summary[0] = '\0';
+}
+
+static void
+teardown(void)
+{
+	char cmd[400];
+
+	clear_items();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static const char *
+path(const char *name)
+{
+	static char p[4][400];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof(p[k]), "%s/%s", tmpdir, name);
+	return p[k];
+}
+
+static void
+write_file(const char *name, const void *data, size_t len)
+{
+	int fd = open(path(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+static void
+write_str(const char *name, const char *s)
+{
+	write_file(name, s, strlen(s));
+}
+
+/* An NDJSON event line with id e<n> (and its newline). */
+static void
+ev_line(struct rta_buf *b, int n)
+{
+	ck_assert_int_eq(rta_buf_printf(b, "{\"event_id\":\"e%d\",\"timestamp\":"
+	    "\"2026-01-01T00:00:%02dZ\",\"event_type\":\"t\",\"tenant_id\":"
+	    "\"acme\",\"payload\":{\"n\":%d}}\n", n, n % 60, n), 0);
+}
+
+/* A short event line (66 bytes with its newline) with id s<n>. */
+static void
+short_line(struct rta_buf *b, int n)
+{
+	ck_assert_int_eq(rta_buf_printf(b, "{\"event_id\":\"s%02d\","
+	    "\"timestamp\":0,\"event_type\":\"t\",\"tenant_id\":\"a\"}\n",
+	    n % 100), 0);
+}
+
+/* Encode NDJSON lines as rta frames (with a stream header, an end
+ * frame if end). */
+static void
+frames_of(struct rta_buf *out, const struct rta_buf *lines, int end)
+{
+	struct rta_ndjson_parser np;
+	struct rta_record rec;
+	struct rta_error err;
+	size_t i = 0;
+
+	rta_ndjson_parser_init(&np);
+	ck_assert_int_eq(rta_frame_put_header(out), 0);
+	while (i < lines->len) {
+		const unsigned char *l = lines->data + i;
+		const unsigned char *nl = memchr(l, '\n', lines->len - i);
+		size_t n = (size_t)(nl - l);
+
+		memset(&rec, 0, sizeof(rec));
+		ck_assert_int_eq(rta_ndjson_parse(&np, l, n, &rec, &err),
+		    RTA_OK);
+		ck_assert_int_eq(rta_frame_put(out, &rec), 0);
+		i += n + 1;
+	}
+	if (end) {
+		memset(&rec, 0, sizeof(rec));
+		rec.kind = RTA_REC_END;
+		ck_assert_int_eq(rta_frame_put(out, &rec), 0);
+	}
+	rta_ndjson_parser_release(&np);
+}
+
+static void
+events(struct rta_buf *b, int from, int to)
+{
+	int i;
+
+	for (i = from; i <= to; i++)
+		ev_line(b, i);
+}
+
+static void
+add_item(struct rta_reader *r, int rc, const struct rta_record *rec,
+    const struct rta_error *err)
+{
+	const struct rta_where *w = rta_reader_where(r);
+	struct item *it;
+	const unsigned char *p;
+	size_t len, sl = strlen(summary);
+
+	ck_assert_int_lt(nitems, MAXITEMS);
+	it = &items[nitems++];
+	memset(it, 0, sizeof(*it));
+	it->rc = rc;
+	if (rc == RTA_OK) {
+		switch (rec->kind) {
+		case RTA_REC_EVENT:
+			snprintf(it->what, sizeof(it->what), "%.*s",
+			    (int)rec->ev.id_len, rec->ev.id);
+			break;
+		case RTA_REC_POSITION:
+			snprintf(it->what, sizeof(it->what), "pos:%.*s/%d/%lld",
+			    (int)rec->pos.topic_len, rec->pos.topic,
+			    (int)rec->pos.partition,
+			    (long long)rec->pos.offset);
+			break;
+		case RTA_REC_WATERMARK:
+			snprintf(it->what, sizeof(it->what), "wm");
+			break;
+		case RTA_REC_END:
+			snprintf(it->what, sizeof(it->what), "end");
+			break;
+		}
+	} else
+		snprintf(it->what, sizeof(it->what), "!%s",
+		    err->reason ? err->reason : "?");
+	snprintf(it->text, sizeof(it->text), "%s", err->text);
+	snprintf(it->source, sizeof(it->source), "%s",
+	    w->source ? w->source : "(null)");
+	it->line = w->line;
+	it->offset = w->offset;
+	it->has_kafka = w->has_kafka;
+	if (w->has_kafka) {
+		snprintf(it->ktopic, sizeof(it->ktopic), "%.*s",
+		    (int)w->kafka.topic_len, w->kafka.topic);
+		it->kpart = w->kafka.partition;
+		it->koff = w->kafka.offset;
+	}
+	rta_reader_raw(r, &p, &len, &it->raw_total);
+	it->raw_len = len;
+	/* copy no more than is claimed to exist */
+	if (len > it->raw_total)
+		len = (size_t)it->raw_total;
+	it->raw = malloc(len + 1);
+	ck_assert_ptr_nonnull(it->raw);
+	if (len > 0)
+		memcpy(it->raw, p, len);
+	snprintf(summary + sl, sizeof(summary) - sl, "%s%s", sl ? " " : "",
+	    it->what);
+}
+
+/* Read the operands to the end; the results are in items[]. */
+static void
+read_all_opts(const struct rta_reader_opts *o, const char *const *names,
+    int n)
+{
+	struct rta_reader *r = rta_reader_new(o);
+	struct rta_record rec;
+	struct rta_error err;
+	int i, rc;
+
+	ck_assert_ptr_nonnull(r);
+	for (i = 0; i < n; i++) {
+		rta_error_clear(&err);
+		ck_assert_msg(rta_reader_open(r, path(names[i]), &err) ==
+		    RTA_OK, "open %s: %s", names[i], err.text);
+		ck_assert(rta_reader_is_open(r));
+		for (;;) {
+			memset(&rec, 0, sizeof(rec));
+			rc = rta_reader_next(r, &rec, &err);
+			if (rc == RTA_EOF)
+				break;
+			add_item(r, rc, &rec, &err);
+			if (rc != RTA_OK && rc != RTA_EDATA &&
+			    rc != RTA_ELIMIT)
+				break;
+		}
+		ck_assert(!rta_reader_is_open(r));
+	}
+	rta_reader_free(r);
+}
+
+static void
+read_one(const char *name, enum rta_format f)
+{
+	struct rta_reader_opts o;
+
+	rta_reader_opts_init(&o);
+	o.format = f;
+	read_all_opts(&o, &name, 1);
+}
+
+/*
+ * The summary is want, or want and then a "!no-end" for a binary stream
+ * that stopped without its end frame: damage at the end may be reported
+ * once as what it is, and once as the missing end.
+ */
+static void
+summary_is_cut(const char *want)
+{
+	char alt[4200];
+
+	snprintf(alt, sizeof(alt), "%s !no-end", want);
+	ck_assert_msg(strcmp(summary, want) == 0 || strcmp(summary, alt) == 0,
+	    "summary '%s', want '%s'", summary, want);
+	if (strcmp(summary, alt) == 0) {
+		ck_assert_int_eq(items[nitems - 1].rc, RTA_EDATA);
+		ck_assert_uint_eq(items[nitems - 1].raw_len, 0);
+	}
+}
+
+/* The raw bytes of item i equal s (and are all there is). */
+static void
+assert_raw(int i, const void *s, size_t len)
+{
+	ck_assert_uint_eq(items[i].raw_len, len);
+	ck_assert_uint_eq(items[i].raw_total, len);
+	ck_assert_msg(memcmp(items[i].raw, s, len) == 0, "item %d: raw bytes "
+	    "differ", i);
+}
+
+/* ---- NDJSON ------------------------------------------------------------ */
+
+START_TEST(ndjson_basic)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	size_t off1;
+	int i;
+
+	events(&b, 1, 3);
+	write_file("a.ndjson", b.data, b.len);
+	read_one("a.ndjson", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 e3");
+	off1 = (size_t)((unsigned char *)memchr(b.data, '\n', b.len) -
+	    b.data) + 1;
+	for (i = 0; i < 3; i++) {
+		ck_assert_str_eq(items[i].source, path("a.ndjson"));
+		ck_assert_uint_eq(items[i].line, (uint64_t)i + 1);
+		ck_assert(!items[i].has_kafka);
+	}
+	ck_assert_uint_eq(items[0].offset, 0);
+	ck_assert_uint_eq(items[1].offset, off1);
+	assert_raw(0, b.data, off1 - 1);
+	rta_buf_release(&b);
+}
+END_TEST
+
+START_TEST(ndjson_bad_lines)
+{
+	static const char text[] =
+	    "{\"event_id\":\"e1\",\"timestamp\":\"2026-01-01T00:00:00Z\","
+	    "\"event_type\":\"t\",\"tenant_id\":\"a\"}\n"
+	    "not json\n"
+	    "{\"event_id\":\"e3\",\"timestamp\":\"2026-13-01T00:00:00Z\","
+	    "\"event_type\":\"t\",\"tenant_id\":\"a\"}\n"
+	    "{\"event_id\":\"e4\",\"timestamp\":\"2026-01-01T00:00:00Z\","
+	    "\"event_type\":\"t\",\"tenant_id\":\"a\"}\n";
+
+	write_str("a.ndjson", text);
+	read_one("a.ndjson", RTA_FMT_NDJSON);
+	ck_assert_str_eq(summary, "e1 !bad-json !bad-timestamp e4");
+	ck_assert_int_eq(items[1].rc, RTA_EDATA);
+	ck_assert_uint_eq(items[1].line, 2);
+	assert_raw(1, "not json", 8);
+	ck_assert_uint_eq(items[2].line, 3);
+	ck_assert_ptr_nonnull(strstr(items[2].text, "month out of range"));
+	ck_assert_uint_eq(items[3].line, 4);
+}
+END_TEST
+
+START_TEST(bom_crlf_blank_lines)
+{
+	struct rta_buf b = RTA_BUF_INIT, l = RTA_BUF_INIT;
+
+	rta_buf_adds(&b, "\xef\xbb\xbf");
+	ev_line(&l, 1);
+	rta_buf_add(&b, l.data, l.len - 1);
+	rta_buf_adds(&b, "\r\n\r\n   \n\t\n\n");
+	rta_buf_reset(&l);
+	ev_line(&l, 2);
+	rta_buf_add(&b, l.data, l.len - 1);
+	rta_buf_adds(&b, "\r\n");
+	write_file("a.ndjson", b.data, b.len);
+	read_one("a.ndjson", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2");
+	ck_assert_uint_eq(items[0].line, 1);
+	ck_assert_uint_eq(items[0].offset, 3);	/* after the BOM */
+	ck_assert_uint_eq(items[1].line, 6);	/* blank lines count */
+	/* a BOM is skipped only at the start */
+	rta_buf_reset(&b);
+	clear_items();
+	rta_buf_adds(&b, "\xef\xbb\xbf");
+	rta_buf_reset(&l);
+	ev_line(&l, 1);
+	rta_buf_add(&b, l.data, l.len);
+	rta_buf_adds(&b, "\xef\xbb\xbf");
+	rta_buf_add(&b, l.data, l.len);
+	write_file("b.ndjson", b.data, b.len);
+	read_one("b.ndjson", RTA_FMT_NDJSON);
+	ck_assert_str_eq(summary, "e1 !bad-json");
+	rta_buf_release(&b);
+	rta_buf_release(&l);
+}
+END_TEST
+
+START_TEST(last_line_without_newline)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+
+	events(&b, 1, 2);
+	b.len--;
+	write_file("a.ndjson", b.data, b.len);
+	read_one("a.ndjson", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2");
+	ck_assert_uint_eq(items[1].line, 2);
+	/* and a file of one unterminated line */
+	clear_items();
+	rta_buf_reset(&b);
+	events(&b, 7, 7);
+	write_file("b.ndjson", b.data, b.len - 1);
+	read_one("b.ndjson", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e7");
+	rta_buf_release(&b);
+}
+END_TEST
+
+START_TEST(empty_inputs)
+{
+	write_str("empty", "");
+	write_str("blank", "\n\n  \n");
+	read_one("empty", RTA_FMT_AUTO);
+	read_one("blank", RTA_FMT_AUTO);
+	read_one("empty", RTA_FMT_RTA);
+	read_one("empty", RTA_FMT_CSV);
+	read_one("empty", RTA_FMT_KCAT);
+	ck_assert_int_eq(nitems, 0);
+}
+END_TEST
+
+START_TEST(nul_bytes_survive)
+{
+	static const char line[] = "{\"event_id\":\"e1\",\"timestamp\":"
+	    "\"2026-01-01T00:00:00Z\",\"event_type\":\"t\",\"tenant_id\":\"a\"}"
+	    "\n{\"a\":\0}\n";
+
+	write_file("a.ndjson", line, sizeof(line) - 1);
+	read_one("a.ndjson", RTA_FMT_NDJSON);
+	ck_assert_str_eq(summary, "e1 !bad-json");
+	assert_raw(1, "{\"a\":\0}", 7);
+}
+END_TEST
+
+/* ---- long lines -------------------------------------------------------- */
+
+START_TEST(long_line_in_buffer)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	const char *name = "a.ndjson";
+	size_t start;
+
+	int n = 0;
+
+	/* past the first read (the input's 4 KiB peek) */
+	while (b.len < 8192)
+		short_line(&b, n++);
+	start = b.len;
+	rta_buf_addc(&b, '{');
+	while (b.len < start + 5000)
+		rta_buf_addc(&b, 'x');
+	rta_buf_addc(&b, '\n');
+	ev_line(&b, 3);
+	write_file(name, b.data, b.len);
+	rta_reader_opts_init(&o);
+	o.max_line = 1000;
+	read_all_opts(&o, &name, 1);
+	ck_assert_int_eq(nitems, n + 2);
+	ck_assert_str_eq(items[n].what, "!too-long");
+	ck_assert_int_eq(items[n].rc, RTA_ELIMIT);
+	ck_assert_uint_eq(items[n].line, (uint64_t)n + 1);
+	ck_assert_uint_eq(items[n].offset, start);
+	ck_assert_uint_eq(items[n].raw_total, 5000);
+	ck_assert_uint_le(items[n].raw_len, items[n].raw_total);
+	ck_assert_uint_ge(items[n].raw_len, 1000);
+	ck_assert_int_eq(memcmp(items[n].raw, b.data + start,
+	    items[n].raw_len), 0);
+	ck_assert_ptr_nonnull(strstr(items[n].text, "1000"));
+	ck_assert_str_eq(items[n + 1].what, "e3");
+	ck_assert_uint_eq(items[n + 1].line, (uint64_t)n + 2);
+	rta_buf_release(&b);
+}
+END_TEST
+
+/* A 3 MiB line under the default 1 MiB limit: one record, then on. */
+START_TEST(long_line_streamed)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	size_t start;
+
+	ev_line(&b, 1);
+	start = b.len;
+	ck_assert_int_eq(rta_buf_reserve(&b, 3u << 20), 0);
+	memset(b.data + b.len, 'y', 3u << 20);
+	b.len += 3u << 20;
+	rta_buf_addc(&b, '\n');
+	ev_line(&b, 3);
+	ev_line(&b, 4);
+	write_file("a.ndjson", b.data, b.len);
+	read_one("a.ndjson", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 !too-long e3 e4");
+	ck_assert_uint_eq(items[1].line, 2);
+	ck_assert_uint_eq(items[1].offset, start);
+	ck_assert_uint_le(items[1].raw_len, items[1].raw_total);
+	ck_assert_uint_le(items[1].raw_len, 64 * 1024);
+	/* the length of the whole line, which was never held whole */
+	ck_assert_uint_eq(items[1].raw_total, 3u << 20);
+	ck_assert_int_eq(memcmp(items[1].raw, b.data + start,
+	    items[1].raw_len), 0);
+	ck_assert_uint_eq(items[2].line, 3);
+	ck_assert_uint_eq(items[3].line, 4);
+	rta_buf_release(&b);
+}
+END_TEST
+
+/*
+ * A line cut off by the end of a read with a small max_line: what
+ * rta_reader_raw hands out must be bytes of that line, no more than
+ * there are.
+ */
+START_TEST(long_line_raw_bounds)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	const char *name = "a.ndjson";
+	size_t start;
+
+	short_line(&b, 1);
+	start = b.len;
+	while (b.len < start + 20000)
+		rta_buf_addc(&b, 'z');
+	rta_buf_addc(&b, '\n');
+	short_line(&b, 3);
+	write_file(name, b.data, b.len);
+	rta_reader_opts_init(&o);
+	o.max_line = 100;
+	read_all_opts(&o, &name, 1);
+	ck_assert_str_eq(summary, "s01 !too-long s03");
+	ck_assert_msg(items[1].raw_len <= items[1].raw_total, "raw claims %zu "
+	    "bytes out of %llu", items[1].raw_len,
+	    (unsigned long long)items[1].raw_total);
+	ck_assert_uint_ge(items[1].raw_len, 100);
+	ck_assert_int_eq(memcmp(items[1].raw, b.data + start,
+	    items[1].raw_len), 0);
+	ck_assert_uint_eq(items[1].raw_total, 20000);
+	rta_buf_release(&b);
+}
+END_TEST
+
+/* The same, for a long line that meets the end of the 1 MiB buffer. */
+START_TEST(long_line_at_buffer_end)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	const char *name = "a.ndjson";
+	const struct item *it;
+	size_t start;
+	int n = 0;
+
+	/* a good line, then blank ones up to 150 bytes before 1 MiB */
+	short_line(&b, n++);
+	while (b.len < (1u << 20) - 150 - 100) {
+		rta_buf_adds(&b, "                                        "
+		    "                                         ");
+		rta_buf_addc(&b, '\n');
+	}
+	while (b.len < (1u << 20) - 151)
+		rta_buf_addc(&b, ' ');
+	rta_buf_addc(&b, '\n');
+	start = b.len;
+	while (b.len < start + 300)
+		rta_buf_addc(&b, 'w');
+	rta_buf_addc(&b, '\n');
+	short_line(&b, 7);
+	write_file(name, b.data, b.len);
+	rta_reader_opts_init(&o);
+	o.max_line = 100;
+	read_all_opts(&o, &name, 1);
+	ck_assert_int_eq(nitems, n + 2);
+	it = &items[n];
+	ck_assert_str_eq(it->what, "!too-long");
+	ck_assert_uint_eq(it->offset, start);
+	ck_assert_msg(it->raw_len <= it->raw_total, "raw claims %zu bytes out "
+	    "of %llu", it->raw_len, (unsigned long long)it->raw_total);
+	ck_assert_uint_ge(it->raw_len, 100);
+	ck_assert_int_eq(memcmp(it->raw, b.data + start, it->raw_len), 0);
+	ck_assert_uint_eq(it->raw_total, 300);
+	ck_assert_str_eq(items[n + 1].what, "s07");
+	rta_buf_release(&b);
+}
+END_TEST
+
+static long
+status_kb(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = strtol(line + strlen(key), NULL, 10);
+	fclose(f);
+	ck_assert_int_ge(v, 0);
+	return v;
+}
+
+/*
+ * A 64 MiB line with max_line 100 is skipped as it streams past: the
+ * process never holds much more than the initial buffer.  The line is
+ * a hole in a sparse file, so this costs no disk.
+ */
+START_TEST(long_line_memory_bounded)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	const char *name = "big.ndjson";
+	long before, peak;
+	int fd;
+
+	short_line(&b, 1);
+	rta_buf_addc(&b, '{');
+	write_file(name, b.data, b.len);
+	fd = open(path(name), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)b.len + (64 << 20)), 0);
+	ck_assert_int_eq(close(fd), 0);
+	rta_buf_reset(&b);
+	rta_buf_addc(&b, '\n');
+	short_line(&b, 3);
+	fd = open(path(name), O_WRONLY | O_APPEND);
+	ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
+	close(fd);
+	rta_buf_release(&b);
+	before = status_kb("VmRSS:");
+	rta_reader_opts_init(&o);
+	o.max_line = 100;
+	read_all_opts(&o, &name, 1);
+	peak = status_kb("VmHWM:");
+	ck_assert_str_eq(summary, "s01 !too-long s03");
+	ck_assert_uint_eq(items[1].raw_total, (64u << 20) + 1);
+	ck_assert_uint_eq(items[2].line, 3);
+	ck_assert_msg(peak - before < 16 * 1024, "memory grew by %ld KiB for "
+	    "a 64 MiB line", peak - before);
+}
+END_TEST
+
+/*
+ * With a larger max_line the buffer may grow, but no further than the
+ * longest line it must hold plus one read: max_line + 64 KiB.  (Under
+ * AddressSanitizer freed blocks stay resident, so peak memory says
+ * nothing there; the plain build checks this.)
+ */
+START_TEST(long_line_growth_bounded)
+{
+	const size_t max_line = 5u << 20;
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	const char *name = "big.ndjson";
+	long before, peak;
+	int fd;
+
+	short_line(&b, 1);
+	rta_buf_addc(&b, '{');
+	write_file(name, b.data, b.len);
+	fd = open(path(name), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)b.len + (40 << 20)), 0);
+	ck_assert_int_eq(close(fd), 0);
+	rta_buf_reset(&b);
+	rta_buf_addc(&b, '\n');
+	short_line(&b, 3);
+	fd = open(path(name), O_WRONLY | O_APPEND);
+	ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
+	close(fd);
+	rta_buf_release(&b);
+	before = status_kb("VmRSS:");
+	rta_reader_opts_init(&o);
+	o.max_line = max_line;
+	read_all_opts(&o, &name, 1);
+	peak = status_kb("VmHWM:");
+	ck_assert_str_eq(summary, "s01 !too-long s03");
+#if !defined(__SANITIZE_ADDRESS__)
+	ck_assert_msg((size_t)(peak - before) * 1024 < max_line + (1u << 20),
+	    "%ld KiB for a max_line of %zu KiB", peak - before,
+	    max_line / 1024);
+#else
+	(void)before;
+	(void)peak;
+#endif
+}
+END_TEST
+
+/* ---- rta frames -------------------------------------------------------- */
+
+START_TEST(frames_basic)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+	size_t first;
+	int i;
+
+	events(&l, 1, 3);
+	frames_of(&f, &l, 1);
+	write_file("a.rta", f.data, f.len);
+	read_one("a.rta", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 e3 end");
+	first = RTA_STREAM_HEADER_LEN;
+	ck_assert_uint_eq(items[0].offset, first);
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(items[i].line, 0);
+		ck_assert_str_eq(items[i].source, path("a.rta"));
+	}
+	/* raw is the whole frame */
+	ck_assert_uint_eq(items[1].offset, first + items[0].raw_len);
+	assert_raw(0, f.data + first, items[0].raw_len);
+	ck_assert_uint_eq(items[3].raw_len, RTA_FRAME_HEADER_LEN);
+	/* the same with the format forced */
+	clear_items();
+	read_one("a.rta", RTA_FMT_RTA);
+	ck_assert_str_eq(summary, "e1 e2 e3 end");
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+static void
+check_encoding(const char *name, enum rta_format want)
+{
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+
+	rta_reader_opts_init(&o);
+	r = rta_reader_new(&o);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(rta_reader_encoding(r), RTA_FMT_AUTO);
+	ck_assert_int_eq(rta_reader_open(r, path(name), &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_encoding(r), want);
+	rta_reader_free(r);
+}
+
+START_TEST(encoding_detected)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+
+	events(&l, 1, 2);
+	frames_of(&f, &l, 1);
+	write_file("a.rta", f.data, f.len);
+	write_file("a.ndjson", l.data, l.len);
+	check_encoding("a.rta", RTA_FMT_RTA);
+	check_encoding("a.ndjson", RTA_FMT_NDJSON);
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+START_TEST(concat_rta_then_ndjson)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+
+	events(&l, 1, 2);
+	frames_of(&f, &l, 1);
+	rta_buf_reset(&l);
+	events(&l, 3, 4);
+	rta_buf_add(&f, l.data, l.len);
+	write_file("ab", f.data, f.len);
+	read_one("ab", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 end e3 e4");
+	/* lines count from the start of the text part */
+	ck_assert_uint_eq(items[3].line, 1);
+	ck_assert_uint_eq(items[4].line, 2);
+	ck_assert_uint_eq(items[3].offset, f.len - l.len);
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+START_TEST(concat_ndjson_then_rta)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT, all = RTA_BUF_INIT;
+
+	events(&all, 1, 2);
+	events(&l, 3, 4);
+	frames_of(&f, &l, 1);
+	rta_buf_add(&all, f.data, f.len);
+	rta_buf_reset(&l);
+	events(&l, 5, 5);
+	rta_buf_add(&all, l.data, l.len);
+	write_file("ab", all.data, all.len);
+	read_one("ab", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 e3 e4 end e5");
+	ck_assert_uint_eq(items[2].line, 0);
+	/* two rta files one after the other: the header recurs */
+	rta_buf_reset(&all);
+	clear_items();
+	rta_buf_add(&all, f.data, f.len);
+	rta_buf_add(&all, f.data, f.len);
+	write_file("aa.rta", all.data, all.len);
+	read_one("aa.rta", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e3 e4 end e3 e4 end");
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+	rta_buf_release(&all);
+}
+END_TEST
+
+/* Whole frames with no end frame after them: every event is read. */
+START_TEST(frames_without_end)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+
+	events(&l, 1, 3);
+	frames_of(&f, &l, 0);
+	write_file("a.rta", f.data, f.len);
+	read_one("a.rta", RTA_FMT_AUTO);
+	summary_is_cut("e1 e2 e3");
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+START_TEST(truncated_frames)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+	size_t cut;
+
+	events(&l, 1, 2);
+	frames_of(&f, &l, 0);
+	/* inside the body of the second frame */
+	cut = f.len - 10;
+	write_file("body.rta", f.data, cut);
+	read_one("body.rta", RTA_FMT_AUTO);
+	summary_is_cut("e1 !truncated");
+	ck_assert_int_eq(items[1].rc, RTA_EDATA);
+	ck_assert_uint_eq(items[1].offset, RTA_STREAM_HEADER_LEN +
+	    items[0].raw_len);
+	/* the bytes there are (the length in the header is not trusted) */
+	ck_assert_uint_eq(items[1].raw_len, cut - items[1].offset);
+	ck_assert_uint_ge(items[1].raw_total, items[1].raw_len);
+	ck_assert_int_eq(memcmp(items[1].raw, f.data + items[1].offset,
+	    items[1].raw_len), 0);
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+START_TEST(truncated_frame_header)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+	size_t one;
+
+	events(&l, 1, 1);
+	frames_of(&f, &l, 0);
+	one = f.len;
+	events(&l, 2, 2);
+	rta_buf_reset(&f);
+	frames_of(&f, &l, 0);
+	/* the first frame and 7 bytes of the second's header */
+	write_file("a.rta", f.data, one + 7);
+	read_one("a.rta", RTA_FMT_AUTO);
+	summary_is_cut("e1 !truncated");
+	ck_assert_uint_eq(items[1].offset, one);
+	assert_raw(1, f.data + one, 7);
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+/* 5000 bytes of junk between two frames: one bad record for all of it. */
+START_TEST(garbage_between_frames)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT, all = RTA_BUF_INIT;
+	size_t gstart, i;
+
+	events(&l, 1, 1);
+	frames_of(&f, &l, 0);
+	rta_buf_add(&all, f.data, f.len);
+	gstart = all.len;
+	for (i = 0; i < 5000; i++)
+		rta_buf_addc(&all, "garbage\n"[i % 8]);
+	rta_buf_reset(&l);
+	rta_buf_reset(&f);
+	events(&l, 2, 2);
+	frames_of(&f, &l, 1);
+	/* the second frame, without its stream header */
+	rta_buf_add(&all, f.data + RTA_STREAM_HEADER_LEN,
+	    f.len - RTA_STREAM_HEADER_LEN);
+	write_file("g.rta", all.data, all.len);
+	read_one("g.rta", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 !bad-frame e2 end");
+	ck_assert_int_eq(items[1].rc, RTA_EDATA);
+	ck_assert_uint_eq(items[1].offset, gstart);
+	ck_assert_uint_eq(items[1].line, 0);
+	ck_assert_uint_eq(items[1].raw_total, 5000);
+	ck_assert_uint_eq(items[1].raw_len, 4096);
+	ck_assert_int_eq(memcmp(items[1].raw, all.data + gstart, 4096), 0);
+	ck_assert_ptr_nonnull(strstr(items[1].text, "skipped 5000 bytes"));
+	ck_assert_uint_eq(items[2].offset, gstart + 5000);
+	/* junk at the very end of the stream */
+	clear_items();
+	all.len = gstart + 100;
+	write_file("h.rta", all.data, all.len);
+	read_one("h.rta", RTA_FMT_RTA);
+	summary_is_cut("e1 !bad-frame");
+	ck_assert_uint_eq(items[1].raw_total, 100);
+	assert_raw(1, all.data + gstart, 100);
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+	rta_buf_release(&all);
+}
+END_TEST
+
+START_TEST(bad_crc)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+	size_t second;
+
+	events(&l, 1, 3);
+	frames_of(&f, &l, 1);
+	/* find the second frame: after the header and the first frame */
+	second = RTA_STREAM_HEADER_LEN + RTA_FRAME_HEADER_LEN +
+	    rta_get_u32(f.data + RTA_STREAM_HEADER_LEN);
+	f.data[second + RTA_FRAME_HEADER_LEN + 25] ^= 0x01;
+	write_file("a.rta", f.data, f.len);
+	read_one("a.rta", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 !bad-crc e3 end");
+	ck_assert_uint_eq(items[1].offset, second);
+	ck_assert_uint_eq(items[1].raw_len, RTA_FRAME_HEADER_LEN +
+	    rta_get_u32(f.data + second));
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+/* A frame longer than max_frame is refused from its header alone. */
+START_TEST(frame_over_limit)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	const char *name = "a.rta";
+
+	events(&l, 1, 2);
+	frames_of(&f, &l, 1);
+	write_file(name, f.data, f.len);
+	rta_reader_opts_init(&o);
+	o.max_frame = 20;
+	read_all_opts(&o, &name, 1);
+	/* both events are too big: one stretch of bytes, then the end */
+	ck_assert_str_eq(summary, "!bad-frame end");
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+/* ---- compression and archives ------------------------------------------ */
+
+enum filter { F_GZIP, F_BZIP2, F_XZ, F_ZSTD, F_NONE };
+
+static void
+add_filter(struct archive *a, enum filter f)
+{
+	int rc = ARCHIVE_OK;
+
+	switch (f) {
+	case F_GZIP:
+		rc = archive_write_add_filter_gzip(a);
+		break;
+	case F_BZIP2:
+		rc = archive_write_add_filter_bzip2(a);
+		break;
+	case F_XZ:
+		rc = archive_write_add_filter_xz(a);
+		break;
+	case F_ZSTD:
+		rc = archive_write_add_filter_zstd(a);
+		break;
+	case F_NONE:
+		break;
+	}
+	ck_assert_msg(rc == ARCHIVE_OK, "filter %d: %s", f,
+	    archive_error_string(a));
+}
+
+/* Write an archive (format: "raw", "tar", "zip") of members. */
+static void
+write_archive(const char *name, const char *format, enum filter f,
+    const char *const *members, const struct rta_buf *const *data, int n)
+{
+	struct archive *a = archive_write_new();
+	int i;
+
+	ck_assert_ptr_nonnull(a);
+	add_filter(a, f);
+	if (strcmp(format, "raw") == 0)
+		ck_assert_int_eq(archive_write_set_format_raw(a), ARCHIVE_OK);
+	else if (strcmp(format, "tar") == 0)
+		ck_assert_int_eq(archive_write_set_format_pax_restricted(a),
+		    ARCHIVE_OK);
+	else
+		ck_assert_int_eq(archive_write_set_format_zip(a), ARCHIVE_OK);
+	ck_assert_int_eq(archive_write_open_filename(a, path(name)),
+	    ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+
+		archive_entry_set_pathname(e, members[i]);
+		if (data[i] == NULL) {
+			archive_entry_set_filetype(e, AE_IFDIR);
+			archive_entry_set_perm(e, 0755);
+			archive_entry_set_size(e, 0);
+		} else {
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_size(e, (la_int64_t)data[i]->len);
+		}
+		archive_entry_set_mtime(e, 1767225600, 0);
+		ck_assert_msg(archive_write_header(a, e) == ARCHIVE_OK,
+		    "%s", archive_error_string(a));
+		if (data[i] != NULL && data[i]->len > 0)
+			ck_assert_int_eq(archive_write_data(a, data[i]->data,
+			    data[i]->len), (la_ssize_t)data[i]->len);
+		archive_entry_free(e);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+START_TEST(compressed)
+{
+	static const char *const names[] = { "a.ndjson.gz", "a.ndjson.bz2",
+	    "a.ndjson.xz", "a.ndjson.zst" };
+	static const char *const member[] = { "data" };
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+	const struct rta_buf *d[1];
+	char rname[64];
+
+	events(&l, 1, 3);
+	l.len--;		/* no final newline, even compressed */
+	d[0] = &l;
+	write_archive(names[_i], "raw", (enum filter)_i, member, d, 1);
+	read_one(names[_i], RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 e3");
+	ck_assert_str_eq(items[0].source, path(names[_i]));
+	ck_assert_uint_eq(items[2].line, 3);
+	/* rta frames compressed the same way */
+	clear_items();
+	l.len++;
+	frames_of(&f, &l, 1);
+	d[0] = &f;
+	snprintf(rname, sizeof(rname), "f-%s", names[_i]);
+	write_archive(rname, "raw", (enum filter)_i, member, d, 1);
+	read_one(rname, RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 e3 end");
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+END_TEST
+
+/* zstd written by the zstd library itself, with two frames in a row. */
+START_TEST(zstd_frames_concatenated)
+{
+	struct rta_buf l = RTA_BUF_INIT, z = RTA_BUF_INIT;
+	size_t n, half;
+
+	events(&l, 1, 4);
+	half = (size_t)((unsigned char *)memchr(l.data + l.len / 2, '\n',
+	    l.len / 2) - l.data) + 1;
+	ck_assert_int_eq(rta_buf_reserve(&z, 2 * ZSTD_compressBound(l.len)),
+	    0);
+	n = ZSTD_compress(z.data, z.cap, l.data, half, 3);
+	ck_assert(!ZSTD_isError(n));
+	z.len = n;
+	n = ZSTD_compress(z.data + z.len, z.cap - z.len, l.data + half,
+	    l.len - half, 3);
+	ck_assert(!ZSTD_isError(n));
+	z.len += n;
+	write_file("a.zst", z.data, z.len);
+	read_one("a.zst", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 e3 e4");
+	rta_buf_release(&l);
+	rta_buf_release(&z);
+}
+END_TEST
+
+static void
+archive_members(const char *name, const char *format, enum filter f)
+{
+	static const char *const members[] = { "dir/", "a.ndjson",
+	    "dir/b.ndjson", "empty.ndjson" };
+	struct rta_buf a = RTA_BUF_INIT, b = RTA_BUF_INIT, e = RTA_BUF_INIT;
+	const struct rta_buf *d[4];
+	char want[512];
+
+	events(&a, 1, 2);
+	events(&b, 3, 3);
+	rta_buf_adds(&b, "broken\n");
+	d[0] = NULL;
+	d[1] = &a;
+	d[2] = &b;
+	d[3] = &e;
+	write_archive(name, format, f, members, d, 4);
+	read_one(name, RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 e3 !bad-json");
+	snprintf(want, sizeof(want), "%s(a.ndjson)", path(name));
+	ck_assert_str_eq(items[0].source, want);
+	ck_assert_str_eq(items[1].source, want);
+	ck_assert_uint_eq(items[1].line, 2);
+	snprintf(want, sizeof(want), "%s(dir/b.ndjson)", path(name));
+	ck_assert_str_eq(items[2].source, want);
+	/* lines and offsets restart in each member */
+	ck_assert_uint_eq(items[2].line, 1);
+	ck_assert_uint_eq(items[2].offset, 0);
+	ck_assert_str_eq(items[3].source, want);
+	ck_assert_uint_eq(items[3].line, 2);
+	ck_assert_uint_eq(items[3].offset, b.len - 7);
+	assert_raw(3, "broken", 6);
+	rta_buf_release(&a);
+	rta_buf_release(&b);
+}
+
+START_TEST(tar_members)
+{
+	archive_members("x.tar", "tar", F_NONE);
+}
+END_TEST
+
+START_TEST(tar_gz_members)
+{
+	archive_members("x.tar.gz", "tar", F_GZIP);
+}
+END_TEST
+
+START_TEST(zip_members)
+{
+	archive_members("x.zip", "zip", F_NONE);
+}
+END_TEST
+
+/* A member that is rta frames, next to one that is NDJSON. */
+START_TEST(tar_mixed_encodings)
+{
+	static const char *const members[] = { "a.rta", "b.ndjson" };
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT, b = RTA_BUF_INIT;
+	const struct rta_buf *d[2];
+
+	events(&l, 1, 2);
+	frames_of(&f, &l, 1);
+	events(&b, 3, 3);
+	d[0] = &f;
+	d[1] = &b;
+	write_archive("m.tar", "tar", F_NONE, members, d, 2);
+	read_one("m.tar", RTA_FMT_AUTO);
+	ck_assert_str_eq(summary, "e1 e2 end e3");
+	ck_assert_uint_eq(items[3].line, 1);
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+	rta_buf_release(&b);
+}
+END_TEST
+
+/* ---- kcat -J ----------------------------------------------------------- */
+
+START_TEST(kcat_envelopes)
+{
+	static const char text[] =
+	    "{\"topic\":\"events\",\"partition\":3,\"offset\":42,\"tstype\":"
+	    "\"create\",\"ts\":1767225600000,\"broker\":1,\"key\":null,"
+	    "\"payload\":\"{\\\"event_id\\\":\\\"k1\\\",\\\"timestamp\\\":"
+	    "\\\"2026-01-01T00:00:00Z\\\",\\\"event_type\\\":\\\"t\\\","
+	    "\\\"tenant_id\\\":\\\"a\\\"}\"}\n"
+	    "{\"topic\":\"events\",\"partition\":3,\"offset\":43,\"key\":\"k\","
+	    "\"payload\":null}\n"
+	    "{\"topic\":\"events\",\"partition\":0,\"offset\":7,"
+	    "\"payload\":\"not json\"}\n"
+	    "{\"topic\":\"events\",\"offset\":44,\"payload\":\"{}\"}\n"
+	    "{\"topic\":\"events\",\"partition\":-1,\"offset\":44,"
+	    "\"payload\":\"{}\"}\n"
+	    "{\"topic\":\"events\",\"partition\":1,\"offset\":44,"
+	    "\"payload\":{}}\n"
+	    "{\"topic\":\"\",\"partition\":1,\"offset\":44,\"payload\":\"{}\"}\n"
+	    "[1,2]\n"
+	    "garbage\n"
+	    "{\"topic\":\"other\",\"partition\":2147483647,\"offset\":"
+	    "9007199254740993,\"payload\":\"{\\\"event_id\\\":\\\"k2\\\","
+	    "\\\"timestamp\\\":1767225600,\\\"event_type\\\":\\\"t\\\","
+	    "\\\"tenant_id\\\":\\\"a\\\"}\"}\n";
+
+	write_str("k.json", text);
+	read_one("k.json", RTA_FMT_KCAT);
+	ck_assert_str_eq(summary, "pos:events/3/42 k1 pos:events/3/43 "
+	    "!no-payload pos:events/0/7 !bad-json !bad-kcat !bad-kcat "
+	    "!bad-kcat !bad-kcat !bad-kcat !bad-json "
+	    "pos:other/2147483647/9007199254740993 k2");
+	/* the event carries the position of its message */
+	ck_assert(items[1].has_kafka);
+	ck_assert_str_eq(items[1].ktopic, "events");
+	ck_assert_int_eq(items[1].kpart, 3);
+	ck_assert_int_eq(items[1].koff, 42);
+	ck_assert_uint_eq(items[1].line, 1);
+	/* a tombstone */
+	ck_assert_int_eq(items[3].rc, RTA_EDATA);
+	ck_assert(items[3].has_kafka);
+	ck_assert_int_eq(items[3].koff, 43);
+	ck_assert_uint_eq(items[3].line, 2);
+	/* a bad payload: its raw bytes are the payload */
+	ck_assert_int_eq(items[5].koff, 7);
+	ck_assert_uint_eq(items[5].line, 3);
+	assert_raw(5, "not json", 8);
+	/* a bad envelope: the raw bytes are the line */
+	ck_assert_uint_eq(items[6].line, 4);
+	ck_assert(!items[6].has_kafka);
+	ck_assert_int_eq(memcmp(items[6].raw, "{\"topic\":\"events\",\"offset\"",
+	    25), 0);
+	ck_assert_uint_eq(items[11].line, 9);
+	ck_assert(items[13].has_kafka);
+	ck_assert_int_eq(items[13].koff, 9007199254740993LL);
+}
+END_TEST
+
+/* ---- CSV --------------------------------------------------------------- */
+
+START_TEST(csv_through_reader)
+{
+	static const char text[] =
+	    "event_id,timestamp,event_type,tenant_id,msg\n"	/* 1 */
+	    "c1,2026-01-01T00:00:00Z,t,a,\"one\n"		/* 2 */
+	    "two\n"						/* 3 */
+	    "three\"\n"						/* 4 */
+	    "c2,2026-01-01T00:00:01Z,t,a,plain\n"		/* 5 */
+	    "\n"						/* 6 */
+	    "c3,2026-13-01T00:00:00Z,t,a,\"bad\n"		/* 7 */
+	    "time\"\n"						/* 8 */
+	    "c4,2026-01-01T00:00:01Z,t,a,x,y\n"			/* 9 */
+	    "c5,2026-01-01T00:00:01Z,t,a,bad\"quote\n"		/* 10 */
+	    "c6,2026-01-01T00:00:02Z,t,a,\"last\n"		/* 11 */
+	    "line\"";						/* 12 */
+
+	write_str("a.csv", text);
+	read_one("a.csv", RTA_FMT_CSV);
+	ck_assert_str_eq(summary, "c1 c2 !bad-timestamp !bad-csv !bad-csv c6");
+	ck_assert_uint_eq(items[0].line, 2);
+	ck_assert_uint_eq(items[1].line, 5);
+	ck_assert_uint_eq(items[2].line, 7);
+	assert_raw(2, "c3,2026-13-01T00:00:00Z,t,a,\"bad\ntime\"\n", 39);
+	ck_assert_uint_eq(items[3].line, 9);
+	ck_assert_ptr_nonnull(strstr(items[3].text, "6 fields"));
+	ck_assert_uint_eq(items[4].line, 10);
+	ck_assert_uint_eq(items[5].line, 11);
+	ck_assert_str_eq(items[5].source, path("a.csv"));
+}
+END_TEST
+
+START_TEST(csv_bad_header)
+{
+	write_str("a.csv", "timestamp,event_type,event_type\n"
+	    "2026-01-01T00:00:00Z,t,t\n");
+	read_one("a.csv", RTA_FMT_CSV);
+	ck_assert_str_eq(summary, "!bad-csv");
+	ck_assert_uint_eq(items[0].line, 1);
+	ck_assert_ptr_nonnull(strstr(items[0].text, "duplicate"));
+}
+END_TEST
+
+/* A quoted field that never ends cannot make the reader grow. */
+START_TEST(csv_runaway_quote)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	const char *name = "a.csv";
+	int i;
+
+	rta_buf_adds(&b, "timestamp,event_type,tenant_id,x\n"
+	    "2026-01-01T00:00:00Z,t,a,\"open\n");
+	for (i = 0; i < 40; i++)
+		rta_buf_adds(&b, "more text inside the quotes\n");
+	write_file(name, b.data, b.len);
+	rta_reader_opts_init(&o);
+	o.format = RTA_FMT_CSV;
+	o.max_line = 1000;
+	read_all_opts(&o, &name, 1);
+	ck_assert_int_ge(nitems, 1);
+	ck_assert_str_eq(items[0].what, "!too-long");
+	ck_assert_int_eq(items[0].rc, RTA_ELIMIT);
+	ck_assert_uint_eq(items[0].line, 2);
+	/* what follows is read afresh, as rows of their own */
+	for (i = 1; i < nitems; i++)
+		ck_assert_str_eq(items[i].what, "!bad-csv");
+	rta_buf_release(&b);
+}
+END_TEST
+
+/* ---- operands, formats, progress --------------------------------------- */
+
+START_TEST(open_errors)
+{
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	char want[400];
+
+	rta_reader_opts_init(&o);
+	r = rta_reader_new(&o);
+	ck_assert_ptr_nonnull(r);
+	rta_error_clear(&err);
+	ck_assert_int_eq(rta_reader_open(r, path("nosuch.ndjson"), &err),
+	    RTA_EIO);
+	snprintf(want, sizeof(want), "%s: No such file or directory",
+	    path("nosuch.ndjson"));
+	ck_assert_str_eq(err.text, want);
+	ck_assert(!rta_reader_is_open(r));
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_EOF);
+	rta_error_clear(&err);
+	ck_assert_int_eq(rta_reader_open(r, tmpdir, &err), RTA_EIO);
+	ck_assert_ptr_nonnull(strstr(err.text, "Is a directory"));
+	ck_assert(!rta_reader_is_open(r));
+	/* the reader is still usable */
+	write_str("ok.ndjson", "");
+	ck_assert_int_eq(rta_reader_open(r, path("ok.ndjson"), &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_EOF);
+	rta_reader_free(r);
+	rta_reader_free(NULL);
+}
+END_TEST
+
+START_TEST(several_operands)
+{
+	static const char *const names[] = { "a.ndjson", "b.ndjson" };
+	struct rta_buf l = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+
+	events(&l, 1, 2);
+	write_file("a.ndjson", l.data, l.len);
+	rta_buf_reset(&l);
+	events(&l, 3, 3);
+	write_file("b.ndjson", l.data, l.len);
+	rta_reader_opts_init(&o);
+	read_all_opts(&o, names, 2);
+	ck_assert_str_eq(summary, "e1 e2 e3");
+	ck_assert_str_eq(items[2].source, path("b.ndjson"));
+	ck_assert_uint_eq(items[2].line, 1);
+	rta_buf_release(&l);
+}
+END_TEST
+
+START_TEST(progress)
+{
+	struct rta_buf l = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	off_t done, total;
+
+	events(&l, 1, 2);
+	write_file("a.ndjson", l.data, l.len);
+	rta_reader_opts_init(&o);
+	r = rta_reader_new(&o);
+	rta_reader_progress(r, &done, &total);
+	ck_assert_int_eq(done, 0);
+	ck_assert_int_eq(total, -1);
+	ck_assert_int_eq(rta_reader_open(r, path("a.ndjson"), &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
+	rta_reader_progress(r, &done, &total);
+	ck_assert_int_eq(total, (off_t)l.len);
+	ck_assert_int_eq(done, (off_t)l.len);
+	rta_reader_free(r);
+	rta_buf_release(&l);
+}
+END_TEST
+
+/* "-" and NULL are stdin, named "<stdin>". */
+START_TEST(stdin_operand)
+{
+	struct rta_buf l = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	int fd;
+
+	events(&l, 1, 1);
+	write_file("in.ndjson", l.data, l.len);
+	fd = open(path("in.ndjson"), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	rta_reader_opts_init(&o);
+	r = rta_reader_new(&o);
+	ck_assert_int_eq(rta_reader_open(r, _i ? "-" : NULL, &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
+	ck_assert_str_eq(rta_reader_where(r)->source, "<stdin>");
+	ck_assert_uint_eq(rta_reader_where(r)->line, 1);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_EOF);
+	rta_reader_free(r);
+	rta_buf_release(&l);
+}
+END_TEST
+
+/* A compressed file cut short: the records before the damage, then an
+ * I/O error that closes the operand. */
+START_TEST(io_error_mid_stream)
+{
+	static const char *const member[] = { "data" };
+	struct rta_buf l = RTA_BUF_INIT;
+	const struct rta_buf *d[1] = { &l };
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	int fd, rc, good = 0;
+	char *p;
+	size_t n;
+
+	/* enough varied text that the gzip stream is long */
+	for (n = 0; l.len < 400000; n++)
+		ev_line(&l, (int)(n * 7919 % 100000));
+	write_archive("a.gz", "raw", F_GZIP, member, d, 1);
+	fd = open(path("a.gz"), O_RDONLY);
+	p = malloc(1 << 20);
+	ck_assert_ptr_nonnull(p);
+	n = (size_t)read(fd, p, 1 << 20);
+	close(fd);
+	ck_assert_uint_gt(n, 10000);
+	write_file("a.gz", p, n / 2);
+	free(p);
+	rta_reader_opts_init(&o);
+	r = rta_reader_new(&o);
+	ck_assert_int_eq(rta_reader_open(r, path("a.gz"), &err), RTA_OK);
+	while ((rc = rta_reader_next(r, &rec, &err)) == RTA_OK ||
+	    rc == RTA_EDATA)
+		good += rc == RTA_OK;
+	ck_assert_int_eq(rc, RTA_EIO);
+	ck_assert_int_eq(err.code, RTA_EIO);
+	ck_assert_ptr_nonnull(strstr(err.text, "a.gz"));
+	/* zcat recovers well over a thousand lines from this file */
+	ck_assert_msg(good > 1000, "only %d events before the damage", good);
+	ck_assert(!rta_reader_is_open(r));
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_EOF);
+	rta_reader_free(r);
+	rta_buf_release(&l);
+}
+END_TEST
+
+START_TEST(format_names)
+{
+	static const struct { const char *s; enum rta_format f; } t[] = {
+		{ "auto", RTA_FMT_AUTO }, { "ndjson", RTA_FMT_NDJSON },
+		{ "rta", RTA_FMT_RTA }, { "csv", RTA_FMT_CSV },
+		{ "kcat-json", RTA_FMT_KCAT },
+	};
+	enum rta_format f;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		f = (enum rta_format)99;
+		ck_assert_int_eq(rta_format_parse(t[i].s, &f), 0);
+		ck_assert_int_eq(f, t[i].f);
+		ck_assert_str_eq(rta_format_name(t[i].f), t[i].s);
+	}
+	ck_assert_int_eq(rta_format_parse("xml", &f), -1);
+	ck_assert_int_eq(rta_format_parse("", &f), -1);
+	ck_assert_int_eq(rta_format_parse("NDJSON", &f), -1);
+}
+END_TEST
+
+static Suite *
+reader_suite(void)
+{
+	Suite *s = suite_create("rta_reader");
+	TCase *tc;
+
+	tc = tcase_create("ndjson");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ndjson_basic);
+	tcase_add_test(tc, ndjson_bad_lines);
+	tcase_add_test(tc, bom_crlf_blank_lines);
+	tcase_add_test(tc, last_line_without_newline);
+	tcase_add_test(tc, empty_inputs);
+	tcase_add_test(tc, nul_bytes_survive);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("long_lines");
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, long_line_in_buffer);
+	tcase_add_test(tc, long_line_streamed);
+	tcase_add_test(tc, long_line_raw_bounds);
+	tcase_add_test(tc, long_line_at_buffer_end);
+	tcase_add_test(tc, long_line_memory_bounded);
+	tcase_add_test(tc, long_line_growth_bounded);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("frames");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, frames_basic);
+	tcase_add_test(tc, encoding_detected);
+	tcase_add_test(tc, concat_rta_then_ndjson);
+	tcase_add_test(tc, concat_ndjson_then_rta);
+	tcase_add_test(tc, frames_without_end);
+	tcase_add_test(tc, truncated_frames);
+	tcase_add_test(tc, truncated_frame_header);
+	tcase_add_test(tc, garbage_between_frames);
+	tcase_add_test(tc, bad_crc);
+	tcase_add_test(tc, frame_over_limit);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("archives");
+	tcase_set_timeout(tc, 30);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, compressed, F_GZIP, F_ZSTD + 1);
+	tcase_add_test(tc, zstd_frames_concatenated);
+	tcase_add_test(tc, tar_members);
+	tcase_add_test(tc, tar_gz_members);
+	tcase_add_test(tc, zip_members);
+	tcase_add_test(tc, tar_mixed_encodings);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("kcat");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, kcat_envelopes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("csv");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, csv_through_reader);
+	tcase_add_test(tc, csv_bad_header);
+	tcase_add_test(tc, csv_runaway_quote);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("operands");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, open_errors);
+	tcase_add_test(tc, several_operands);
+	tcase_add_test(tc, progress);
+	tcase_add_loop_test(tc, stdin_operand, 0, 2);
+	tcase_add_test(tc, io_error_mid_stream);
+	tcase_add_test(tc, format_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(reader_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
