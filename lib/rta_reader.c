@@ -778,6 +778,7 @@ rta_reader_next(struct rta_reader *r, struct rta_record *rec,
 			 * starts with 0x89 and no more is bad NDJSON */
 			r->mode = RTA_FMT_NDJSON;
 			if (r->buf[r->lo] == 0x89) {
+				rc = 0;
 				while (r->hi - r->lo < 8 &&
 				    (rc = fill(r, 8, err)) > 0)
 					;

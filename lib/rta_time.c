@@ -427,7 +427,7 @@ int
 rta_time_parse_arg(const char *s, int64_t now, int64_t *us,
     struct rta_error *err)
 {
-	int64_t t;
+	int64_t t = 0;
 	int rc;
 
 	if ((rc = parse_arg(s, now, &t, err)) != RTA_OK)
