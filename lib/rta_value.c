@@ -126,11 +126,20 @@ rta_venc_key(struct rta_buf *b, const char *k, size_t len)
 
 /* ----------------------------------------------------------------- check */
 
-/* JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+/*
+ * The text of a number value must read back, from NDJSON, as the same
+ * kind of value: JSON number grammar
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, not an integer (those
+ * are ints; "-0" is the one integer kept as text), and finite.  Finiteness
+ * is decided from the digits when the decimal exponent is clearly in range,
+ * with strtod only for the rare text near the edges.
+ */
 static int
 number_text_ok(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
+	long mag = 0, ex = 0;
+	int lead = 1, real = 0, eneg = 0;
 
 	if (i < n && s[i] == '-')
 		i++;
@@ -138,28 +147,60 @@ number_text_ok(const unsigned char *s, size_t n)
 		return 0;
 	if (s[i] == '0')
 		i++;
-	else if (s[i] >= '1' && s[i] <= '9')
-		while (i < n && s[i] >= '0' && s[i] <= '9')
+	else if (s[i] >= '1' && s[i] <= '9') {
+		lead = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9') {
+			if (mag < 100000)
+				mag++;
 			i++;
-	else
+		}
+	} else
 		return 0;
 	if (i < n && s[i] == '.') {
+		real = 1;
 		i++;
 		if (i >= n || s[i] < '0' || s[i] > '9')
 			return 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9') {
+			if (lead && s[i] == '0' && mag > -100000)
+				mag--;
+			else
+				lead = 0;
 			i++;
+		}
 	}
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		real = 1;
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
+			eneg = s[i++] == '-';
 		if (i >= n || s[i] < '0' || s[i] > '9')
 			return 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9') {
+			if (ex < 100000)
+				ex = ex * 10 + (s[i] - '0');
 			i++;
+		}
 	}
-	return i == n;
+	if (i != n)
+		return 0;
+	if (!real && !(n == 2 && s[0] == '-' && s[1] == '0'))
+		return 0;
+	if (mag + (eneg ? -ex : ex) < 300)
+		return 1;	/* at most about 1e300: finite */
+	{
+		char small[64], *buf = small;
+		double d;
+
+		if (n >= sizeof(small) && (buf = rta_malloc(n + 1)) == NULL)
+			return 0;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		d = strtod(buf, NULL);
+		if (buf != small)
+			rta_free(buf);
+		return isfinite(d);
+	}
 }
 
 struct keyref {
