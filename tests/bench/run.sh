@@ -7,7 +7,8 @@
 #   RTA_BIN            directory holding rta-cat and rta-gen (default build/)
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
 #   BENCH_RUNS         runs per case (default 5 for sets up to 1M, else 3);
-#                      the median is reported
+#                      the fastest is reported (other work on a shared
+#                      machine only ever adds time)
 #   BENCH_ANCHOR_RUNS  runs of the slow anchors (jq, jansson) on sets above
 #                      1M events (default 1: one jq run on 10M events takes
 #                      about two minutes)
@@ -120,9 +121,9 @@ gendata() {
 
 # measure SIZE NAME INPUT PIN RUNS command...: run the command RUNS times
 # with stdin from INPUT and stdout to /dev/null; append to the TSV
-# size, name, runs, median wall seconds, input bytes, peak RSS (KiB, the
-# largest of the runs), median CPU seconds (user + system).  PIN is "pin"
-# to run on one core.
+# size, name, runs, best wall seconds, input bytes, peak RSS (KiB, the
+# largest of the runs), best CPU seconds (user + system).  PIN is "pin" to
+# run on one core.
 measure() {
 	m_n=$1 m_name=$2 m_in=$3 m_pin=$4 m_runs=$5
 	shift 5
@@ -151,11 +152,11 @@ measure() {
 		fi
 	done
 	# shellcheck disable=SC2086
-	m_med=$(printf '%s\n' $m_times | sort -n | awk '{ t[NR] = $1 }
-	    END { printf "%.4f", t[int((NR + 1) / 2)] / 1e9 }')
+	m_med=$(printf '%s\n' $m_times | sort -n | awk 'NR == 1 {
+	    printf "%.4f", $1 / 1e9 }')
 	# shellcheck disable=SC2086
-	m_cpu=$(printf '%s\n' $m_cpus | sort -n | awk '{ t[NR] = $1 }
-	    END { printf "%.2f", t[int((NR + 1) / 2)] }')
+	m_cpu=$(printf '%s\n' $m_cpus | sort -n | awk 'NR == 1 {
+	    printf "%.2f", $1 }')
 	m_bytes=$(wc -c <"$m_in")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$m_n" "$m_name" "$m_runs" \
 	    "$m_med" "$m_bytes" "$m_rss" "$m_cpu" >>"$tsv"
