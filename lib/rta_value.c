@@ -771,8 +771,9 @@ rta_fmt_double(char *out, double v)
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
-		snprintf(out, 32, "%.*g", mid, v);
-		if (strtod(out, NULL) == v)
+		/* at most 17 digits, a sign, a point and an exponent: 24 */
+		if (snprintf(out, 32, "%.*g", mid, v) < 32 &&
+		    strtod(out, NULL) == v)
 			hi = mid;
 		else
 			lo = mid + 1;
