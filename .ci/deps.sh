@@ -8,7 +8,8 @@
 set -eu
 
 pkgs="build-essential pkg-config libarchive-dev libjansson-dev libzstd-dev
-libcsv-dev check mandoc zstd xz-utils bzip2 gzip zip jq time $*"
+libcsv-dev check mandoc bsdextrautils strace zstd xz-utils bzip2 gzip zip jq
+time $*"
 
 if ! command -v apt-get >/dev/null 2>&1 ||
     ! command -v dpkg-query >/dev/null 2>&1; then
