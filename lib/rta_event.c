@@ -79,25 +79,10 @@ rta_ndjson_parser_release(struct rta_ndjson_parser *np)
 }
 
 /* 1 if the n bytes at p are ASCII without NUL (the usual case for ids). */
-static int
+static inline int
 ascii(const char *p, size_t n)
 {
-	uint64_t acc = 0, z = 0, w;
-
-	while (n >= 8) {
-		memcpy(&w, p, 8);
-		acc |= w;
-		z |= (w - 0x0101010101010101ULL) & ~w;
-		p += 8;
-		n -= 8;
-	}
-	while (n > 0) {
-		unsigned char c = (unsigned char)p[--n];
-
-		acc |= c;
-		z |= c == 0 ? 0x80 : 0;
-	}
-	return ((acc | z) & 0x8080808080808080ULL) == 0;
+	return rta_plain_ascii(p, n);
 }
 
 static int

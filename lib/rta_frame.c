@@ -204,23 +204,10 @@ rta_frame_probe(const unsigned char *p, size_t avail, size_t max_body,
 }
 
 /* 1 if the n bytes at p are ASCII without NUL. */
-static int
+static inline int
 ascii(const unsigned char *p, size_t n)
 {
-	uint64_t acc = 0, z = 0, w;
-
-	while (n >= 8) {
-		memcpy(&w, p, 8);
-		acc |= w;
-		z |= (w - 0x0101010101010101ULL) & ~w;
-		p += 8;
-		n -= 8;
-	}
-	while (n > 0) {
-		acc |= p[--n];
-		z |= p[n] == 0 ? 0x80 : 0;
-	}
-	return ((acc | z) & 0x8080808080808080ULL) == 0;
+	return rta_plain_ascii(p, n);
 }
 
 static int

@@ -830,31 +830,34 @@ put_escape(unsigned char *d, unsigned char c)
 	}
 }
 
-/* Any byte of the word w that JSON must escape ('"', '\\', C0)? */
-static inline int
-swar_escape(uint64_t w)
+#if defined(__SSE2__)
+/* Mask of the bytes of c that JSON must escape ('"', '\\', C0). */
+static inline unsigned
+escape_mask(__m128i c)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = ones * 0x80;
-	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-
-	return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-	    ((b - ones) & ~b)) & highs ? 1 : 0;
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(c, _mm_set1_epi8('\\'))),
+	    _mm_cmplt_epi8(_mm_xor_si128(c, _mm_set1_epi8((char)0x80)),
+	    _mm_set1_epi8((char)(0x20 ^ 0x80)))));
 }
 
 /*
- * Copy a tail of n < 16 bytes from s to d if none needs an escape: two
- * overlapping words (never reading outside s[0..n)).  0 if one does.
+ * Copy a tail of n < 16 bytes from s to d if none needs an escape: the
+ * bytes are read as two overlapping words (never outside s[0..n)) and
+ * tested in one vector.  0 if one needs an escape.
  */
 static inline int
 tail_copy(unsigned char *d, const unsigned char *s, size_t n)
 {
 	uint64_t a, b;
 	uint32_t x, y;
+	size_t i;
 
 	if (n >= 8) {
 		memcpy(&a, s, 8);
 		memcpy(&b, s + n - 8, 8);
-		if (swar_escape(a) || swar_escape(b))
+		if (escape_mask(_mm_set_epi64x((long long)b, (long long)a)))
 			return 0;
 		memcpy(d, &a, 8);
 		memcpy(d + n - 8, &b, 8);
@@ -863,20 +866,21 @@ tail_copy(unsigned char *d, const unsigned char *s, size_t n)
 	if (n >= 4) {
 		memcpy(&x, s, 4);
 		memcpy(&y, s + n - 4, 4);
-		if (swar_escape(x | 0x4141414100000000ULL) ||
-		    swar_escape(y | 0x4141414100000000ULL))
+		if (escape_mask(_mm_set_epi32(0x41414141, 0x41414141, (int)y,
+		    (int)x)))
 			return 0;
 		memcpy(d, &x, 4);
 		memcpy(d + n - 4, &y, 4);
 		return 1;
 	}
-	for (x = 0; x < n; x++)
-		if (s[x] < 0x20 || s[x] == '"' || s[x] == '\\')
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] == '"' || s[i] == '\\')
 			return 0;
-	for (x = 0; x < n; x++)
-		d[x] = s[x];
+	for (i = 0; i < n; i++)
+		d[i] = s[i];
 	return 1;
 }
+#endif
 
 /*
  * Strings are copied sixteen bytes at a time while the same compare finds
@@ -899,10 +903,6 @@ rta_json_put_string(struct rta_buf *out, const char *str, size_t len)
 	*d++ = '"';
 #if defined(__SSE2__)
 	{
-		const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-		    bias = _mm_set1_epi8((char)0x80),
-		    lim = _mm_set1_epi8((char)(0x20 ^ 0x80));
-
 		while (i < len) {
 			size_t left = len - i, k;
 			unsigned char tmp[16];
@@ -920,10 +920,7 @@ rta_json_put_string(struct rta_buf *out, const char *str, size_t len)
 				memcpy(tmp, s + i, left);
 				c = _mm_loadu_si128((const __m128i *)tmp);
 			}
-			mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_or_si128(_mm_cmpeq_epi8(c, q),
-			    _mm_cmpeq_epi8(c, bs)),
-			    _mm_cmplt_epi8(_mm_xor_si128(c, bias), lim)));
+			mask = escape_mask(c);
 			_mm_storeu_si128((__m128i *)d, c);
 			if (mask == 0) {
 				k = left < 16 ? left : 16;
