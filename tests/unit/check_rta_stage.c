@@ -7,12 +7,14 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rta_cli.h"
 #include "rta_stage.h"
 
 static char dir[] = "/tmp/check_rta_stage.XXXXXX";
