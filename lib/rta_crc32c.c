@@ -198,8 +198,25 @@ crc32c_hw(uint32_t crc, const void *buf, size_t len)
 		next += 8;
 		len -= 8;
 	}
-	while (len-- > 0)
-		crc0 = _mm_crc32_u8((uint32_t)crc0, *next++);
+	/* the last 0-7 bytes in at most three steps, not seven */
+	if (len >= 4) {
+		uint32_t w;
+
+		memcpy(&w, next, 4);
+		crc0 = _mm_crc32_u32((uint32_t)crc0, w);
+		next += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		uint16_t h;
+
+		memcpy(&h, next, 2);
+		crc0 = _mm_crc32_u16((uint32_t)crc0, h);
+		next += 2;
+		len -= 2;
+	}
+	if (len > 0)
+		crc0 = _mm_crc32_u8((uint32_t)crc0, *next);
 	return ~(uint32_t)crc0;
 }
 

@@ -126,6 +126,14 @@ int
 rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
     size_t max_members, struct rta_error *err)
 {
+	return rta_event_check_values_padded(ev, max_depth, max_members, 0,
+	    err);
+}
+
+int
+rta_event_check_values_padded(const struct rta_event *ev, unsigned max_depth,
+    size_t max_members, int padded, struct rta_error *err)
+{
 	struct rta_viter it;
 	const unsigned char *v;
 	const char *k;
@@ -137,8 +145,9 @@ rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
 		return rta_error_set(err, RTA_EDATA, "bad-field",
 		    "payload is not an object");
 	/* the payload sits inside the envelope: one level down */
-	if ((rc = rta_value_check(ev->payload, ev->payload_len,
-	    max_depth > 0 ? max_depth - 1 : 0, max_members, err)) != RTA_OK)
+	if ((rc = rta_value_check_padded(ev->payload, ev->payload_len,
+	    max_depth > 0 ? max_depth - 1 : 0, max_members, padded, err)) !=
+	    RTA_OK)
 		return rc;
 	if (ev->extra == NULL)
 		return RTA_OK;
@@ -146,8 +155,8 @@ rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
 		return rta_error_set(err, RTA_EDATA, "bad-field",
 		    "extra fields are not an object");
 	/* the extra object stands for the envelope itself */
-	if ((rc = rta_value_check(ev->extra, ev->extra_len, max_depth,
-	    max_members, err)) != RTA_OK)
+	if ((rc = rta_value_check_padded(ev->extra, ev->extra_len, max_depth,
+	    max_members, padded, err)) != RTA_OK)
 		return rc;
 	if (rta_value_count(ev->extra) + 6 > max_members)
 		return rta_error_set(err, RTA_ELIMIT, "too-many-members",

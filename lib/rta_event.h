@@ -103,6 +103,11 @@ int	rta_event_check(const struct rta_event *ev, struct rta_error *err);
  */
 int	rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
 	    size_t max_members, struct rta_error *err);
+/* The same when 16 readable bytes follow the values (see
+ * rta_value_check_padded). */
+int	rta_event_check_values_padded(const struct rta_event *ev,
+	    unsigned max_depth, size_t max_members, int padded,
+	    struct rta_error *err);
 
 /* ---- NDJSON ---- */
 

@@ -212,7 +212,8 @@ ascii(const unsigned char *p, size_t n)
 
 static int
 decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
-    size_t max_members, struct rta_record *rec, struct rta_error *err)
+    size_t max_members, int padded, struct rta_record *rec,
+    struct rta_error *err)
 {
 	struct rta_event *ev = &rec->ev;
 	size_t strs, pl, rest;
@@ -260,8 +261,8 @@ decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
 	} else if (rest != 0)
 		return frame_fail(err, "bad-frame",
 		    "bytes after the event payload");
-	if ((rc = rta_event_check_values(ev, max_depth, max_members, err)) !=
-	    RTA_OK)
+	if ((rc = rta_event_check_values_padded(ev, max_depth, max_members,
+	    padded, err)) != RTA_OK)
 		return rc;
 	rec->kind = RTA_REC_EVENT;
 	return RTA_OK;
@@ -270,6 +271,15 @@ decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
 int
 rta_frame_decode(const unsigned char *p, size_t size, unsigned max_depth,
     size_t max_members, struct rta_record *rec, struct rta_error *err)
+{
+	return rta_frame_decode_padded(p, size, max_depth, max_members, 0, rec,
+	    err);
+}
+
+int
+rta_frame_decode_padded(const unsigned char *p, size_t size,
+    unsigned max_depth, size_t max_members, int padded,
+    struct rta_record *rec, struct rta_error *err)
 {
 	const unsigned char *b = p + RTA_FRAME_HEADER_LEN;
 	size_t blen = size - RTA_FRAME_HEADER_LEN;
@@ -281,7 +291,8 @@ rta_frame_decode(const unsigned char *p, size_t size, unsigned max_depth,
 	case RTA_FRAME_EVENT:
 		rec->ev.frame = p;
 		rec->ev.frame_len = size;
-		return decode_event(b, blen, max_depth, max_members, rec, err);
+		return decode_event(b, blen, max_depth, max_members, padded,
+		    rec, err);
 	case RTA_FRAME_WATERMARK:
 		if (blen != 8)
 			return frame_fail(err, "bad-frame",

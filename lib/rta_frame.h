@@ -81,6 +81,15 @@ int	rta_frame_decode(const unsigned char *p, size_t size,
 	    struct rta_error *err);
 
 /*
+ * The same for a frame followed in memory by at least 16 readable bytes
+ * (padded nonzero), which lets the checks read whole vectors; the reader
+ * pads its buffer for this.
+ */
+int	rta_frame_decode_padded(const unsigned char *p, size_t size,
+	    unsigned max_depth, size_t max_members, int padded,
+	    struct rta_record *rec, struct rta_error *err);
+
+/*
  * After damage: the offset of the first position in p[1..avail) where a
  * stream header, or a frame header of a known type with a valid check,
  * starts (or a prefix of one that the end of the bytes cuts), or avail if

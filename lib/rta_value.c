@@ -203,6 +203,32 @@ number_text_ok(const unsigned char *s, size_t n)
 	}
 }
 
+/*
+ * The usual number text, a plain decimal such as 12.34 or -0.5: sign,
+ * integer digits without a leading zero (or one zero), a point, digits, at
+ * most 24 bytes (so finite).  1 if s is exactly that; 0 means "let
+ * number_text_ok decide", not "bad".
+ */
+static inline int
+plain_decimal(const unsigned char *s, size_t n)
+{
+	size_t i = s[0] == '-', dot;
+
+	if (n > 24 || n < i + 3)
+		return 0;
+	if (s[i] == '0' ? s[i + 1] != '.' : s[i] < '1' || s[i] > '9')
+		return 0;
+	for (dot = i + 1; dot < n && s[dot] != '.'; dot++)
+		if ((unsigned)(s[dot] - '0') > 9)
+			return 0;
+	if (dot + 1 >= n)
+		return 0;
+	for (i = dot + 1; i < n; i++)
+		if ((unsigned)(s[i] - '0') > 9)
+			return 0;
+	return 1;
+}
+
 struct keyref {
 	uint64_t		 h;
 	const unsigned char	*k;
@@ -259,6 +285,7 @@ struct checker {
 	unsigned		 max_depth;
 	size_t			 max_members;
 	int			 utf8;		/* second pass: validate */
+	int			 padded;	/* 16 readable bytes after len */
 	uint64_t		 high;
 	struct rta_error	*err;
 };
@@ -300,6 +327,27 @@ text(struct checker *c, const unsigned char *p, size_t n)
 	if (c->utf8)
 		return rta_utf8_valid(p, n, NULL) && memchr(p, 0, n) == NULL ?
 		    0 : -1;
+#if defined(__SSE2__)
+	if (c->padded) {
+		/* per byte, so no borrows: b | (0x80 - b) is exact here */
+		const __m128i h = _mm_set1_epi8((char)0x80);
+		__m128i v;
+		unsigned m = 0;
+
+		while (n > 16) {
+			v = _mm_loadu_si128((const __m128i *)p);
+			m |= (unsigned)_mm_movemask_epi8(_mm_or_si128(v,
+			    _mm_sub_epi8(h, v)));
+			p += 16;
+			n -= 16;
+		}
+		v = _mm_loadu_si128((const __m128i *)p);
+		m |= (unsigned)_mm_movemask_epi8(_mm_or_si128(v,
+		    _mm_sub_epi8(h, v))) & ((1U << n) - 1);
+		c->high |= m != 0 ? HIGHS : 0;
+		return 0;
+	}
+#endif
 	if (n >= 8) {
 		/* whole words, then one last word overlapping the end */
 		while (n > 8) {
@@ -414,6 +462,17 @@ check_container(struct checker *c, const unsigned char *p, size_t avail,
 			q += 9;
 			continue;
 		}
+		if (left >= 13 && q[0] == RTA_V_NUMBER &&
+		    (sl = rta_get_u32(q + 9)) <= left - 13 &&
+		    plain_decimal(q + 13, sl)) {
+			double d;
+
+			memcpy(&d, q + 1, 8);
+			if (isfinite(d)) {
+				q += 13 + (size_t)sl;
+				continue;
+			}
+		}
 		if ((sz = check_value(c, q, left, depth + 1)) == (size_t)-1)
 			goto fail;
 		q += sz;
@@ -514,7 +573,15 @@ int
 rta_value_check(const unsigned char *v, size_t len, unsigned max_depth,
     size_t max_members, struct rta_error *err)
 {
-	struct checker c = { v, max_depth, max_members, 0, 0, err };
+	return rta_value_check_padded(v, len, max_depth, max_members, 0, err);
+}
+
+int
+rta_value_check_padded(const unsigned char *v, size_t len,
+    unsigned max_depth, size_t max_members, int padded,
+    struct rta_error *err)
+{
+	struct checker c = { v, max_depth, max_members, 0, padded, 0, err };
 	size_t n;
 
 	if ((n = check_value(&c, v, len, 0)) == (size_t)-1)

@@ -73,6 +73,14 @@ int	rta_venc_key(struct rta_buf *b, const char *k, size_t len);
 int	rta_value_check(const unsigned char *v, size_t len, unsigned max_depth,
 	    size_t max_members, struct rta_error *err);
 
+/*
+ * The same, for a value followed in memory by at least 16 readable bytes
+ * (padded nonzero): strings are then checked a vector at a time.
+ */
+int	rta_value_check_padded(const unsigned char *v, size_t len,
+	    unsigned max_depth, size_t max_members, int padded,
+	    struct rta_error *err);
+
 /* Total encoded size of the checked value at v. */
 size_t	rta_value_size(const unsigned char *v);
 
