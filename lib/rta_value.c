@@ -320,7 +320,7 @@ special(uint64_t w)
  * hold U+0000 (which NDJSON cannot carry: jansson and rta reject \u0000).
  */
 __attribute__((always_inline)) static inline int
-text(struct checker *c, const unsigned char *p, size_t n)
+text(struct checker *c, uint64_t *high, const unsigned char *p, size_t n)
 {
 	uint64_t acc = 0, w;
 
@@ -344,7 +344,7 @@ text(struct checker *c, const unsigned char *p, size_t n)
 		v = _mm_loadu_si128((const __m128i *)p);
 		m |= (unsigned)_mm_movemask_epi8(_mm_or_si128(v,
 		    _mm_sub_epi8(h, v))) & ((1U << n) - 1);
-		c->high |= m != 0 ? HIGHS : 0;
+		*high |= m != 0 ? HIGHS : 0;
 		return 0;
 	}
 #endif
@@ -367,7 +367,7 @@ text(struct checker *c, const unsigned char *p, size_t n)
 	} else if (n > 0)
 		acc = special(p[0] | (uint64_t)p[n / 2] << 8 |
 		    (uint64_t)p[n - 1] << 16 | 0x4141414141000000ULL);
-	c->high |= acc;
+	*high |= acc;
 	return 0;
 }
 
@@ -382,7 +382,7 @@ check_container(struct checker *c, const unsigned char *p, size_t avail,
 	struct keyref small[16], *refs = small;
 	const unsigned char *q, *end;
 	uint32_t count, n, i;
-	uint64_t seen = 0;
+	uint64_t seen = 0, high = 0;	/* high: folded into c->high */
 	int obj = p[0] == RTA_V_OBJECT, dup, maybe = 0;
 
 	if (avail < 9)
@@ -421,7 +421,7 @@ check_container(struct checker *c, const unsigned char *p, size_t avail,
 			kl = rta_get_u32(q);
 			if (kl > (size_t)(end - q) - 4)
 				goto truncated_free;
-			if (text(c, q + 4, kl) != 0) {
+			if (text(c, &high, q + 4, kl) != 0) {
 				check_fail(c, q, RTA_EDATA, "bad-utf8",
 				    "key is not valid UTF-8 or holds U+0000");
 				goto fail;
@@ -450,7 +450,7 @@ check_container(struct checker *c, const unsigned char *p, size_t avail,
 		left = (size_t)(end - q);
 		if (left >= 5 && q[0] == RTA_V_STRING &&
 		    (sl = rta_get_u32(q + 1)) <= left - 5) {
-			if (text(c, q + 5, sl) != 0) {
+			if (text(c, &high, q + 5, sl) != 0) {
 				check_fail(c, q, RTA_EDATA, "bad-utf8",
 				    "string is not valid UTF-8 or holds U+0000");
 				goto fail;
@@ -482,6 +482,7 @@ check_container(struct checker *c, const unsigned char *p, size_t avail,
 		    "container size does not match its items");
 		goto fail;
 	}
+	c->high |= high;
 	dup = obj && (maybe || count > 16) && has_duplicate_keys(refs, count);
 	if (refs != small)
 		rta_free(refs);
@@ -551,7 +552,7 @@ check_value(struct checker *c, const unsigned char *p, size_t avail,
 		n = rta_get_u32(p + 1);
 		if (n > avail - 5)
 			goto truncated;
-		if (text(c, p + 5, n) != 0) {
+		if (text(c, &c->high, p + 5, n) != 0) {
 			check_fail(c, p, RTA_EDATA, "bad-utf8",
 			    "string is not valid UTF-8 or holds U+0000");
 			return (size_t)-1;
