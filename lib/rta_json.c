@@ -372,6 +372,13 @@ rta_json_number(struct rta_json *j, struct rta_json_num *n)
 	int neg = 0, sig = 0, trunc = 0, is_int = 1, huge = 0;
 	long e10 = 0, ex = 0;
 
+	/* defined on every path, errors included (and GCC can tell) */
+	n->is_int = 0;
+	n->i = 0;
+	n->d = 0;
+	n->text = (const char *)start;
+	n->len = 0;
+
 	if (*p == '-') {
 		neg = 1;
 		p++;
