@@ -123,6 +123,29 @@ rta_event_check(const struct rta_event *ev, struct rta_error *err)
 }
 
 int
+rta_position_from_value(const unsigned char *obj, struct rta_position *pos)
+{
+	const unsigned char *m;
+	int64_t i;
+
+	if (obj[0] != RTA_V_OBJECT ||
+	    (m = rta_value_member(obj, "topic", 5)) == NULL ||
+	    !rta_value_str(m, &pos->topic, &pos->topic_len) ||
+	    pos->topic_len == 0 || pos->topic_len > RTA_TOPIC_MAX)
+		return -1;
+	if ((m = rta_value_member(obj, "partition", 9)) == NULL ||
+	    m[0] != RTA_V_INT || !rta_value_i64(m, &i) || i < 0 ||
+	    i > INT32_MAX)
+		return -1;
+	pos->partition = (int32_t)i;
+	if ((m = rta_value_member(obj, "offset", 6)) == NULL ||
+	    m[0] != RTA_V_INT || !rta_value_i64(m, &i) || i < 0)
+		return -1;
+	pos->offset = i;
+	return 0;
+}
+
+int
 rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
     size_t max_members, struct rta_error *err)
 {
@@ -266,22 +289,9 @@ parse_control(struct rta_ndjson_parser *np, const void *line, size_t len,
 	}
 	if (sl == 8 && memcmp(s, "position", 8) == 0) {
 		rec->kind = RTA_REC_POSITION;
-		if (rta_value_count(v) != 4)
+		if (rta_value_count(v) != 4 ||
+		    rta_position_from_value(v, &rec->pos) != 0)
 			goto bad;
-		if ((m = rta_value_member(v, "topic", 5)) == NULL ||
-		    !rta_value_str(m, &rec->pos.topic, &rec->pos.topic_len) ||
-		    rec->pos.topic_len == 0 ||
-		    rec->pos.topic_len > RTA_TOPIC_MAX)
-			goto bad;
-		if ((m = rta_value_member(v, "partition", 9)) == NULL ||
-		    m[0] != RTA_V_INT || !rta_value_i64(m, &i) || i < 0 ||
-		    i > INT32_MAX)
-			goto bad;
-		rec->pos.partition = (int32_t)i;
-		if ((m = rta_value_member(v, "offset", 6)) == NULL ||
-		    m[0] != RTA_V_INT || !rta_value_i64(m, &i) || i < 0)
-			goto bad;
-		rec->pos.offset = i;
 		return RTA_OK;
 	}
 	if (sl == 3 && memcmp(s, "end", 3) == 0) {
@@ -490,18 +500,10 @@ rta_ndjson_parse(struct rta_ndjson_parser *np, const void *line, size_t len,
 		}
 		if (rc != RTA_OK)
 			return rc;
-		rta_json_ws(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			rta_json_ws(j);
-			continue;
-		}
-		if (j->p < j->end && *j->p == '}') {
-			j->p++;
+		if ((rc = rta_json_member_end(j)) < 0)
+			return err != NULL ? err->code : RTA_EDATA;
+		if (rc == 0)
 			break;
-		}
-		return rta_json_fail(j, RTA_EDATA, "bad-json",
-		    "expected ',' or '}' in object");
 	}
 close:
 	rta_json_ws(j);

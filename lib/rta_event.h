@@ -109,6 +109,14 @@ int	rta_event_check_values_padded(const struct rta_event *ev,
 	    unsigned max_depth, size_t max_members, int padded,
 	    struct rta_error *err);
 
+/*
+ * Read topic, partition and offset from an object value (a "$rta"
+ * position record, a kcat -J envelope) into pos, which then borrows the
+ * topic from obj.  0, or -1 if one is missing or out of range.
+ */
+int	rta_position_from_value(const unsigned char *obj,
+	    struct rta_position *pos);
+
 /* ---- NDJSON ---- */
 
 struct rta_ndjson_parser {

@@ -589,6 +589,24 @@ table_build(struct rta_json *j, size_t tbase, uint32_t nslots,
 	return 0;
 }
 
+int
+rta_json_member_end(struct rta_json *j)
+{
+	rta_json_ws(j);
+	if (j->p < j->end && *j->p == ',') {
+		j->p++;
+		rta_json_ws(j);
+		return 1;
+	}
+	if (j->p < j->end && *j->p == '}') {
+		j->p++;
+		return 0;
+	}
+	rta_json_fail(j, RTA_EDATA, "bad-json",
+	    "expected ',' or '}' in object");
+	return -1;
+}
+
 static int
 object(struct rta_json *j, struct rta_buf *out, unsigned depth)
 {
@@ -657,18 +675,10 @@ object(struct rta_json *j, struct rta_buf *out, unsigned depth)
 		rta_json_ws(j);
 		if ((rc = rta_json_value(j, out, depth + 1)) != RTA_OK)
 			return rc;
-		rta_json_ws(j);
-		if (j->p < j->end && *j->p == ',') {
-			j->p++;
-			rta_json_ws(j);
-			continue;
-		}
-		if (j->p < j->end && *j->p == '}') {
-			j->p++;
+		if ((rc = rta_json_member_end(j)) < 0)
+			return j->err != NULL ? j->err->code : RTA_EDATA;
+		if (rc == 0)
 			break;
-		}
-		return rta_json_fail(j, RTA_EDATA, "bad-json",
-		    "expected ',' or '}' in object");
 	}
 	j->table.len = tbase;
 	rta_venc_end(out, off, count);

@@ -94,6 +94,13 @@ struct rta_json_num {
 /* Parse the number at the cursor. */
 int	rta_json_number(struct rta_json *j, struct rta_json_num *n);
 
+/*
+ * After an object member's value: skip blanks, then step over ',' (1: a
+ * member follows) or '}' (0: the object is done); anything else is an
+ * error (-1, err set).
+ */
+int	rta_json_member_end(struct rta_json *j);
+
 /* Set err for a syntax error at the cursor: "what at byte N". */
 int	rta_json_fail(struct rta_json *j, int code, const char *reason,
 	    const char *what);

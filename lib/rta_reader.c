@@ -599,7 +599,6 @@ kcat_next(struct rta_reader *r, struct rta_record *rec,
 	const unsigned char *line, *v, *m;
 	const char *s;
 	size_t len, sl;
-	int64_t i;
 	int rc;
 
 	if (r->kpending) {
@@ -634,19 +633,8 @@ kcat_next(struct rta_reader *r, struct rta_record *rec,
 		    "out of memory");
 	memset(r->kscratch.data + r->kscratch.len, 0, 16);
 	v = r->kscratch.data;
-	if (v[0] != RTA_V_OBJECT ||
-	    (m = rta_value_member(v, "topic", 5)) == NULL ||
-	    !rta_value_str(m, &rec->pos.topic, &rec->pos.topic_len) ||
-	    rec->pos.topic_len == 0 || rec->pos.topic_len > RTA_TOPIC_MAX ||
-	    (m = rta_value_member(v, "partition", 9)) == NULL ||
-	    m[0] != RTA_V_INT || !rta_value_i64(m, &i) || i < 0 ||
-	    i > INT32_MAX)
+	if (rta_position_from_value(v, &rec->pos) != 0)
 		goto bad;
-	rec->pos.partition = (int32_t)i;
-	if ((m = rta_value_member(v, "offset", 6)) == NULL ||
-	    m[0] != RTA_V_INT || !rta_value_i64(m, &i) || i < 0)
-		goto bad;
-	rec->pos.offset = i;
 	rec->kind = RTA_REC_POSITION;
 	r->where.has_kafka = 1;
 	r->where.kafka = rec->pos;
