@@ -248,4 +248,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(PROGS:$(B)/%=$(B)/cmd/%.d) $(FZ_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(PROGS:$(B)/%=$(B)/cmd/%.d) $(FZ_LIB_OBJ:.o=.d) \
+	$(UNITS:%=%.d)

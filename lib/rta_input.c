@@ -22,6 +22,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -424,6 +426,143 @@ rta_input_next_member(struct rta_input *in, struct rta_error *err)
 	return ar_advance(in, err);
 }
 
+/*
+ * The read-ahead thread: one read at a time, posted by rta_input_post.
+ * Signals are blocked here, so that SIGUSR1 and the like reach the main
+ * thread, which waits with a timeout and runs the idle hook.
+ */
+static void *
+ahead_main(void *arg)
+{
+	struct rta_input *in = arg;
+	ssize_t r;
+	int old;
+
+	/* cancellable only inside read(2), where no lock is held */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	pthread_mutex_lock(&in->mu);
+	for (;;) {
+		while (!in->req && !in->quit)
+			pthread_cond_wait(&in->cv, &in->mu);
+		if (in->quit)
+			break;
+		pthread_mutex_unlock(&in->mu);
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+		do
+			r = read(in->fd, in->req_buf, in->req_len);
+		while (r < 0 && errno == EINTR);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+		pthread_mutex_lock(&in->mu);
+		in->res = r;
+		in->res_errno = r < 0 ? errno : 0;
+		in->req = 0;
+		in->done = 1;
+		pthread_cond_broadcast(&in->cv);
+	}
+	pthread_mutex_unlock(&in->mu);
+	return NULL;
+}
+
+int
+rta_input_ahead(struct rta_input *in)
+{
+	sigset_t all, old;
+	int rc;
+
+	if (in->ar != NULL || in->follow || in->ahead)
+		return in->ahead;
+	if (pthread_mutex_init(&in->mu, NULL) != 0)
+		return 0;
+	if (pthread_cond_init(&in->cv, NULL) != 0) {
+		pthread_mutex_destroy(&in->mu);
+		return 0;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&in->thread, NULL, ahead_main, in);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&in->cv);
+		pthread_mutex_destroy(&in->mu);
+		return 0;
+	}
+	in->ahead = 1;
+	return 1;
+}
+
+void
+rta_input_post(struct rta_input *in, void *buf, size_t n)
+{
+	if (!in->ahead || in->peek_pos < in->peek_len) {
+		/* synchronous: remember the request, serve it on collect */
+		in->req_buf = buf;
+		in->req_len = n;
+		in->sync_req = 1;
+		return;
+	}
+	pthread_mutex_lock(&in->mu);
+	in->req_buf = buf;
+	in->req_len = n;
+	in->done = 0;
+	in->req = 1;
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+}
+
+ssize_t
+rta_input_collect(struct rta_input *in, struct rta_error *err)
+{
+	struct timespec ts;
+	ssize_t r;
+
+	if (in->sync_req) {
+		in->sync_req = 0;
+		return rta_input_read(in, in->req_buf, in->req_len, err);
+	}
+	pthread_mutex_lock(&in->mu);
+	while (!in->done) {
+		/* flush downstream before waiting, then every second */
+		pthread_mutex_unlock(&in->mu);
+		if (in->idle != NULL)
+			in->idle(in->idle_arg);
+		pthread_mutex_lock(&in->mu);
+		if (in->done)
+			break;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		(void)pthread_cond_timedwait(&in->cv, &in->mu, &ts);
+	}
+	in->done = 0;
+	r = in->res;
+	errno = in->res_errno;
+	pthread_mutex_unlock(&in->mu);
+	if (r < 0) {
+		rta_error_set(err, RTA_EIO, "io", "%s: %s", in->name,
+		    strerror(errno));
+		return -1;
+	}
+	in->pos += r;
+	return r;
+}
+
+static void
+ahead_stop(struct rta_input *in)
+{
+	if (!in->ahead)
+		return;
+	pthread_mutex_lock(&in->mu);
+	in->quit = 1;
+	pthread_cond_broadcast(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+	/* a read on a pipe may never return: read(2) is a cancellation
+	 * point, and the thread holds no lock while in it */
+	pthread_cancel(in->thread);
+	pthread_join(in->thread, NULL);
+	pthread_cond_destroy(&in->cv);
+	pthread_mutex_destroy(&in->mu);
+	in->ahead = 0;
+}
+
 const char *
 rta_input_name(const struct rta_input *in)
 {
@@ -449,6 +588,7 @@ rta_input_offset(const struct rta_input *in)
 void
 rta_input_close(struct rta_input *in)
 {
+	ahead_stop(in);
 	if (in->ar != NULL)
 		archive_read_free(in->ar);
 	if (in->fd >= 0 && in->fd != STDIN_FILENO)

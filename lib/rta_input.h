@@ -15,6 +15,7 @@
 #ifndef RTA_INPUT_H
 #define RTA_INPUT_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -46,6 +47,19 @@ struct rta_input {
 	void		(*idle)(void *);
 	void		*idle_arg;
 	struct rta_error *cb_err;
+	/* reading ahead (rta_input_ahead) */
+	int		 ahead;		/* a thread serves the reads */
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	void		*req_buf;	/* a posted read ... */
+	size_t		 req_len;
+	int		 sync_req;	/* ... served on collect, or */
+	int		 req;		/* ... given to the thread, not done */
+	int		 done;		/* its result is ready: */
+	ssize_t		 res;
+	int		 res_errno;
+	int		 quit;
 };
 
 /*
@@ -69,6 +83,20 @@ ssize_t	rta_input_read(struct rta_input *in, void *buf, size_t n,
  * has exactly one member, already current after open.
  */
 int	rta_input_next_member(struct rta_input *in, struct rta_error *err);
+
+/*
+ * Read ahead: a thread of the input's own performs the reads of a plain
+ * (not compressed, not followed) input, so that they overlap with the
+ * caller's work on a second core.  1 when started; 0 when the input is
+ * not eligible or no thread could be made (reads are then synchronous).
+ * Then rta_input_post(buf, n) starts a read into buf, which the caller
+ * must not touch until rta_input_collect returns its result (the count,
+ * 0 at the end, -1 with err set), waiting and running the idle hook as
+ * rta_input_read does.
+ */
+int	rta_input_ahead(struct rta_input *in);
+void	rta_input_post(struct rta_input *in, void *buf, size_t n);
+ssize_t	rta_input_collect(struct rta_input *in, struct rta_error *err);
 
 /* Name for positions: "<stdin>", "events.ndjson", "logs.tar(a.ndjson)". */
 const char *rta_input_name(const struct rta_input *in);

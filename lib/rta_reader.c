@@ -26,6 +26,8 @@
 
 #define BUF_INITIAL	(1U << 20)
 #define BUF_PAD		64	/* zeroed bytes after cap: see rta_json.h padded */
+#define CARRY		(64U * 1024)	/* room for a unit's start before
+					 * read-ahead data */
 #define READ_CHUNK	(64U * 1024)
 #define GARBAGE_KEEP	4096
 #define LONG_LINE_KEEP	(64U * 1024)
@@ -40,6 +42,9 @@ struct rta_reader {
 	int			 member_done;
 	unsigned char		*buf;
 	size_t			 cap, lo, hi, scan;
+	unsigned char		*alt;		/* read-ahead target */
+	size_t			 altcap;
+	int			 pending;	/* a read-ahead is under way */
 	uint64_t		 off;		/* member offset of buf[lo] */
 	uint64_t		 line;
 	enum rta_format		 mode;
@@ -147,6 +152,7 @@ rta_reader_free(struct rta_reader *r)
 	rta_buf_release(&r->garbage);
 	rta_buf_release(&r->csvraw);
 	rta_free(r->buf);
+	rta_free(r->alt);
 	rta_free(r);
 }
 
@@ -181,6 +187,13 @@ rta_reader_open(struct rta_reader *r, const char *operand,
 	r->encoding = RTA_FMT_AUTO;
 	member_reset(r);
 	r->where.source = rta_input_name(&r->in);
+	if (r->o.ahead && r->alt == NULL &&
+	    (r->alt = rta_malloc(BUF_INITIAL + BUF_PAD)) != NULL) {
+		r->altcap = BUF_INITIAL;
+		memset(r->alt + r->altcap, 0, BUF_PAD);
+	}
+	if (r->o.ahead && r->alt != NULL)
+		(void)rta_input_ahead(&r->in);	/* or synchronous reads */
 	return RTA_OK;
 }
 
@@ -188,8 +201,9 @@ void
 rta_reader_close(struct rta_reader *r)
 {
 	if (r->open)
-		rta_input_close(&r->in);
+		rta_input_close(&r->in);	/* stops a read-ahead too */
 	r->open = 0;
+	r->pending = 0;
 	if (r->csv_ready) {
 		rta_csv_release(&r->csv);
 		r->csv_ready = 0;
@@ -245,6 +259,94 @@ advance(struct rta_reader *r, size_t k)
 }
 
 /*
+ * Make room for need bytes from lo: move the unread bytes to the front,
+ * and grow (doubling, but never past what one unit of the current
+ * encoding can need: a line of max_line, a frame of max_frame, each plus
+ * one read).  0, or -1 with err set.
+ */
+static int
+make_room(struct rta_reader *r, size_t need, struct rta_error *err)
+{
+	if (r->lo > 0 && (r->lo == r->hi || r->cap - r->lo < need ||
+	    r->cap - r->hi < READ_CHUNK)) {
+		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
+		r->hi -= r->lo;
+		r->scan -= r->lo;
+		r->lo = 0;
+	}
+	if (r->cap < need) {
+		size_t limit = (r->mode == RTA_FMT_RTA ? r->o.max_frame +
+		    RTA_FRAME_HEADER_LEN : r->o.max_line) + READ_CHUNK;
+		size_t ncap = r->cap * 2 < limit ? r->cap * 2 : limit;
+		unsigned char *nb;
+
+		if (ncap < need)
+			ncap = need;
+		if ((nb = rta_realloc(r->buf, ncap + BUF_PAD)) == NULL) {
+			rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+			return -1;
+		}
+		r->buf = nb;
+		r->cap = ncap;
+		memset(r->buf + r->cap, 0, BUF_PAD);
+	}
+	return 0;
+}
+
+/* With a read-ahead thread: start reading into the other buffer. */
+static void
+post_ahead(struct rta_reader *r)
+{
+	if (!r->in.ahead || r->alt == NULL || r->member_done)
+		return;
+	rta_input_post(&r->in, r->alt + CARRY, r->altcap - CARRY);
+	r->pending = 1;
+}
+
+/*
+ * Take what the read-ahead brought.  The unread bytes (the start of a
+ * unit) are copied just before it in the other buffer, and the buffers
+ * change places: the new data is never copied.  A unit longer than the
+ * carry room (a big frame) takes the slow way, appended to the buffer.
+ */
+static int
+take_ahead(struct rta_reader *r, struct rta_error *err)
+{
+	size_t part = r->hi - r->lo;
+	ssize_t n = rta_input_collect(&r->in, err);
+	unsigned char *t;
+	size_t tc;
+
+	r->pending = 0;
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		r->member_done = 1;
+		return 0;
+	}
+	if (part <= CARRY) {
+		memcpy(r->alt + CARRY - part, r->buf + r->lo, part);
+		t = r->buf;
+		r->buf = r->alt;
+		r->alt = t;
+		tc = r->cap;
+		r->cap = r->altcap;
+		r->altcap = tc;
+		r->scan = CARRY - part + (r->scan - r->lo);
+		r->lo = CARRY - part;
+		r->hi = CARRY + (size_t)n;
+	} else {
+		if (make_room(r, part + (size_t)n, err) != 0)
+			return -1;
+		memcpy(r->buf + r->hi, r->alt + CARRY, (size_t)n);
+		r->hi += (size_t)n;
+	}
+	post_ahead(r);
+	return 1;
+}
+
+/*
  * Have at least need bytes from lo in the buffer if the input has them.
  * 1: bytes were added; 0: the member is finished; -1: read error.
  */
@@ -255,36 +357,10 @@ fill(struct rta_reader *r, size_t need, struct rta_error *err)
 
 	if (r->member_done)
 		return 0;
-	if (r->lo > 0 && (r->lo == r->hi || r->cap - r->lo < need ||
-	    r->cap - r->hi < READ_CHUNK)) {
-		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
-		r->hi -= r->lo;
-		r->scan -= r->lo;
-		r->lo = 0;
-	}
-	if (r->cap < need) {
-		/*
-		 * Double, but never past what one unit of the current
-		 * encoding can need: a line of max_line, a frame of
-		 * max_frame (each plus one read).
-		 */
-		size_t limit = (r->mode == RTA_FMT_RTA ? r->o.max_frame +
-		    RTA_FRAME_HEADER_LEN : r->o.max_line) + READ_CHUNK;
-		size_t ncap = r->cap * 2 < limit ? r->cap * 2 : limit;
-
-		if (ncap < need)
-			ncap = need;
-		unsigned char *nb = rta_realloc(r->buf, ncap + BUF_PAD);
-
-		if (nb == NULL) {
-			rta_error_set(err, RTA_ENOMEM, "no-memory",
-			    "out of memory");
-			return -1;
-		}
-		r->buf = nb;
-		r->cap = ncap;
-		memset(r->buf + r->cap, 0, BUF_PAD);
-	}
+	if (r->pending)
+		return take_ahead(r, err);
+	if (make_room(r, need, err) != 0)
+		return -1;
 	n = rta_input_read(&r->in, r->buf + r->hi, r->cap - r->hi, err);
 	if (n < 0)
 		return -1;
@@ -293,6 +369,7 @@ fill(struct rta_reader *r, size_t need, struct rta_error *err)
 		return 0;
 	}
 	r->hi += (size_t)n;
+	post_ahead(r);
 	return 1;
 }
 

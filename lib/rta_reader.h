@@ -42,6 +42,7 @@ struct rta_reader_opts {
 	size_t			 max_members;
 	enum rta_epoch_unit	 epoch_unit;
 	int			 follow;
+	int			 ahead;		/* read ahead in a thread */
 	struct rta_csv_opts	 csv;
 	void			(*idle)(void *);
 	void			*idle_arg;

@@ -123,6 +123,7 @@ rta_stage_start(struct rta_stage *st, int argc, char **argv)
 	st->noperands = argc;
 	st->ropts.idle = rta_stage_idle;
 	st->ropts.idle_arg = st;
+	st->ropts.ahead = 1;	/* reads overlap the work on a second core */
 	if ((st->rd = rta_reader_new(&st->ropts)) == NULL) {
 		rta_warnx("out of memory");
 		return RTA_EXIT_LIMIT;
@@ -373,6 +374,7 @@ rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
 		rta_cli_check_pipe(st->out.fail_errno);
 		rta_warnx("%s", err.text);
 		rta_cli_status(&st->status, rta_exit_code(rc));
+		st->out_reported = 1;
 		st->stop = 1;
 		return rc;
 	}
@@ -409,6 +411,12 @@ rta_stage_finish(struct rta_stage *st)
 		rta_stage_set_output(st, st->to);
 	if (st->out_ready) {
 		if (st->out.failed) {
+			/* it failed in a flush between records: say so now */
+			if (!st->out_reported) {
+				rta_warnx("write error: %s",
+				    strerror(st->out.fail_errno));
+				rta_cli_status(&st->status, RTA_EXIT_IO);
+			}
 			rta_output_release(&st->out);
 		} else if (rta_output_close(&st->out, &err) != RTA_OK) {
 			rta_cli_check_pipe(st->out.fail_errno);

@@ -83,6 +83,7 @@ struct rta_stage {
 	struct rta_reader	*rd;
 	struct rta_output	 out;
 	int			 out_ready;
+	int			 out_reported;	/* its failure was reported */
 	struct rta_deadletter	 dlq;
 	int			 dlq_open;
 	struct rta_metrics	 m;

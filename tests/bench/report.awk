@@ -154,7 +154,11 @@ END {
 	    "CPU-time ratios are the steadier ones.  Single-threaded " \
 	    "programs run on one core " \
 	    "(" (pinned == "no" ? "taskset missing: not pinned" : pinned) \
-	    "); Miller is multi-threaded and runs unpinned.  MB/s counts " \
+	    "), and so does rta ndjson->rta, whose target is for one " \
+	    "core; Miller is multi-threaded and runs unpinned, and so do " \
+	    "rta rta->rta and rta rta->ndjson, whose targets are for the " \
+	    "2-core machine (rta-cat reads its input ahead in a second " \
+	    "thread; its CPU s then counts both).  MB/s counts " \
 	    "input bytes."
 	print ""
 	print "- `cat`: `cat f > /dev/null`, the page-cache read floor"

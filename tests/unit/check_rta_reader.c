@@ -19,12 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "rta_event.h"
 #include "rta_frame.h"
+#include "rta_hash.h"
 #include "rta_reader.h"
+#include "rta_value.h"
 
 #define MAXITEMS	256
 
@@ -1478,6 +1481,150 @@ START_TEST(format_names)
 }
 END_TEST
 
+/* ---- reading ahead -------------------------------------------------- */
+
+/*
+ * Reading ahead in a thread must not change a single record: the same
+ * input, read with and without it, from a file and from a pipe, gives the
+ * same records, positions and original bytes.  The input mixes NDJSON
+ * (with lines longer than the read-ahead carry room, and bad ones) and
+ * rta frames (some larger than the carry room), a few MiB in all so that
+ * many read-aheads and buffer swaps happen.
+ */
+static uint64_t
+digest_stream(int ahead, int from_pipe, const char *name, uint64_t *count)
+{
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	const struct rta_where *w;
+	const unsigned char *raw;
+	size_t len;
+	uint64_t total, h = 7;
+	int rc, fds[2] = { -1, -1 }, saved = -1;
+	pid_t pid = -1;
+
+	rta_reader_opts_init(&o);
+	o.ahead = ahead;
+	o.max_line = 1 << 20;
+	ck_assert_ptr_nonnull(r = rta_reader_new(&o));
+	if (from_pipe) {
+		/* a child copies the file into a pipe in small writes */
+		ck_assert_int_eq(pipe(fds), 0);
+		if ((pid = fork()) == 0) {
+			char buf[7000];
+			FILE *f = fopen(path(name), "rb");
+			size_t n;
+
+			close(fds[0]);
+			while (f != NULL && (n = fread(buf, 1, sizeof(buf),
+			    f)) > 0)
+				if (write(fds[1], buf, n) != (ssize_t)n)
+					_exit(1);
+			_exit(0);
+		}
+		close(fds[1]);
+		saved = dup(0);
+		dup2(fds[0], 0);
+		close(fds[0]);
+		ck_assert_int_eq(rta_reader_open(r, "-", &err), RTA_OK);
+	} else
+		ck_assert_int_eq(rta_reader_open(r, path(name), &err), RTA_OK);
+	*count = 0;
+	while ((rc = rta_reader_next(r, &rec, &err)) != RTA_EOF) {
+		w = rta_reader_where(r);
+		rta_reader_raw(r, &raw, &len, &total);
+		h = rta_hash64(&rc, sizeof(rc), h);
+		h = rta_hash64(raw, len, h ^ total);
+		h = rta_hash64(&w->line, sizeof(w->line), h);
+		h = rta_hash64(&w->offset, sizeof(w->offset), h);
+		if (rc == RTA_OK && rec.kind == RTA_REC_EVENT)
+			h = rta_hash64(rec.ev.id, rec.ev.id_len, h);
+		(*count)++;
+		ck_assert(rc == RTA_OK || rc == RTA_EDATA || rc == RTA_ELIMIT);
+	}
+	rta_reader_free(r);
+	if (from_pipe) {
+		dup2(saved, 0);
+		close(saved);
+		waitpid(pid, NULL, 0);
+	}
+	return h;
+}
+
+START_TEST(ahead_changes_nothing)
+{
+	struct rta_buf b = RTA_BUF_INIT, f = RTA_BUF_INIT;
+	struct rta_record rec;
+	unsigned char *big;
+	uint64_t want, got, nwant, ngot;
+	int i, fp;
+
+	big = malloc(200000);
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < 20000; i++) {
+		ev_line(&b, i);
+		if (i % 3000 == 7) {
+			/* a line longer than the carry room, and a bad one */
+			memset(big, 'x', 150000);
+			rta_buf_add(&b, "{\"event_id\":\"", 13);
+			rta_buf_add(&b, big, 150000);
+			rta_buf_adds(&b, "\"}\n{bad\n");
+		}
+	}
+	write_file("mixed.ndjson", b.data, b.len);
+	/* frames: the same events, and some with a 120 KB string */
+	rta_buf_reset(&f);
+	rta_frame_put_header(&f);
+	for (i = 0; i < 20000; i++) {
+		struct rta_buf v = RTA_BUF_INIT;
+		size_t off;
+		char id[32];
+
+		memset(&rec, 0, sizeof(rec));
+		rec.kind = RTA_REC_EVENT;
+		snprintf(id, sizeof(id), "f%d", i);
+		rec.ev.id = id;
+		rec.ev.id_len = (uint8_t)strlen(id);
+		rec.ev.type = "t";
+		rec.ev.type_len = 1;
+		rec.ev.tenant = "a";
+		rec.ev.tenant_len = 1;
+		rec.ev.ts = 1000000;
+		off = rta_venc_begin(&v, RTA_V_OBJECT);
+		rta_venc_key(&v, "s", 1);
+		memset(big, 'y', 120000);
+		rta_venc_string(&v, (const char *)big,
+		    i % 2500 == 3 ? 120000 : (size_t)(i % 50));
+		rta_venc_end(&v, off, 1);
+		rec.ev.payload = v.data;
+		rec.ev.payload_len = v.len;
+		ck_assert_int_eq(rta_frame_put(&f, &rec), 0);
+		rta_buf_release(&v);
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_END;
+	rta_frame_put(&f, &rec);
+	write_file("mixed.rta", f.data, f.len);
+	for (fp = 0; fp < 2; fp++) {
+		want = digest_stream(0, fp, "mixed.ndjson", &nwant);
+		got = digest_stream(1, fp, "mixed.ndjson", &ngot);
+		ck_assert_uint_eq(ngot, nwant);
+		ck_assert_msg(got == want, "NDJSON records differ (pipe %d)",
+		    fp);
+		want = digest_stream(0, fp, "mixed.rta", &nwant);
+		got = digest_stream(1, fp, "mixed.rta", &ngot);
+		ck_assert_uint_eq(ngot, nwant);
+		ck_assert_msg(got == want, "frames differ (pipe %d)", fp);
+	}
+	ck_assert_uint_ge(nwant, 20001);
+	free(big);
+	rta_buf_release(&b);
+	rta_buf_release(&f);
+}
+END_TEST
+
 static Suite *
 reader_suite(void)
 {
@@ -1557,6 +1704,13 @@ reader_suite(void)
 	tcase_add_loop_test(tc, stdin_operand, 0, 2);
 	tcase_add_test(tc, io_error_mid_stream);
 	tcase_add_test(tc, format_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ahead");
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, ahead_changes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
