@@ -119,11 +119,16 @@ $(B)/tests/%.o: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-missing-prototypes -MMD -MP \
 	    -c $< -o $@
 
+# Every suite links the helpers they share (tests/unit/unit.h).
+UNIT_OBJ := $(B)/tests/unit.o
+
 # Tests link without LTO: they call the allocator with absurd sizes on
 # purpose, which GCC would flag once it can see through the call.
-$(B)/tests/check_%: $(B)/tests/check_%.o $(B)/librta.a
+$(B)/tests/check_%: $(B)/tests/check_%.o $(UNIT_OBJ) $(B)/librta.a
 	$(CC) $(filter-out $(LTO),$(ALL_LDFLAGS)) $(if $(LTO),-fno-lto) \
-	    -o $@ $< $(B)/librta.a $(PKG_LIBS) $(CHECK_LIBS)
+	    -o $@ $< $(UNIT_OBJ) $(B)/librta.a $(PKG_LIBS) $(CHECK_LIBS)
+
+-include $(UNIT_OBJ:.o=.d)
 
 check: check-unit check-cmd check-fuzz check-examples check-meta
 

@@ -5,46 +5,19 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "rta_deadletter.h"
+#include "unit.h"
 
 #define NOW_TEXT	"2026-01-01T00:00:00.000000Z"
 
-static char basedir[256];	/* one per test case, made by the parent */
-static char tmpdir[300];	/* one per test, inside it */
-
-/*
- * The parent makes and removes the base directory, so that nothing is
- * left behind even when a test fails before its own teardown.
- */
-static void
-base_setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(basedir, sizeof(basedir), "%s/rta-dl-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(basedir));
-}
-
-static void
-base_teardown(void)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", basedir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char dlpath[400];
+static char dlpath[UNIT_PATH_MAX];
 static struct rta_deadletter fd_dl;
 
 static void
@@ -52,9 +25,8 @@ setup(void)
 {
 	struct rta_error err;
 
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(dlpath, sizeof(dlpath), "%s/dead.ndjson", tmpdir);
+	unit_tmp_setup();
+	snprintf(dlpath, sizeof(dlpath), "%s", unit_path("dead.ndjson"));
 	ck_assert_int_eq(rta_deadletter_open(&fd_dl, dlpath, "rta-cat", &err),
 	    RTA_OK);
 	ck_assert_uint_eq(fd_dl.count, 0);
@@ -64,28 +36,13 @@ static void
 teardown(void)
 {
 	struct rta_error err;
-	char cmd[400];
 
 	ck_assert_int_eq(rta_deadletter_close(&fd_dl, &err), RTA_OK);
 	/* closed: nothing held */
 	ck_assert_ptr_null(fd_dl.path);
 	ck_assert_ptr_null(fd_dl.line.data);
 	ck_assert_int_eq(fd_dl.fd, -1);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void
-slurp(struct rta_buf *b)
-{
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(dlpath, O_RDONLY);
-
-	ck_assert_int_ge(fd, 0);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		ck_assert_int_eq(rta_buf_add(b, chunk, (size_t)n), 0);
-	close(fd);
+	unit_tmp_teardown();
 }
 
 /* The file holds exactly want. */
@@ -94,7 +51,7 @@ assert_file(const char *want)
 {
 	struct rta_buf b = RTA_BUF_INIT;
 
-	slurp(&b);
+	unit_read(dlpath, &b);
 	ck_assert_msg(b.len == strlen(want) && memcmp(b.data, want, b.len) == 0,
 	    "dead letters:\n%.*s\nwant:\n%s", (int)b.len, b.data, want);
 	rta_buf_release(&b);
@@ -109,7 +66,7 @@ line_json(int n)
 	json_error_t je;
 	json_t *j;
 
-	slurp(&b);
+	unit_read(dlpath, &b);
 	p = b.data;
 	while (n-- > 0) {
 		nl = memchr(p, '\n', b.len - (size_t)(p - b.data));
@@ -251,7 +208,7 @@ START_TEST(escaping)
 	json_t *j, *o;
 
 	put(&w, &e, raw, sizeof(raw) - 1, sizeof(raw) - 1);
-	slurp(&b);
+	unit_read(dlpath, &b);
 	/* one line: the only newline is the last byte */
 	ck_assert_ptr_eq(memchr(b.data, '\n', b.len), b.data + b.len - 1);
 	rta_buf_release(&b);
@@ -384,9 +341,8 @@ START_TEST(open_error)
 {
 	struct rta_deadletter d;
 	struct rta_error err;
-	char p[400];
+	const char *p = unit_path("no/such/dir/dl.ndjson");
 
-	snprintf(p, sizeof(p), "%s/no/such/dir/dl.ndjson", tmpdir);
 	rta_error_clear(&err);
 	ck_assert_int_eq(rta_deadletter_open(&d, p, "x", &err), RTA_EIO);
 	ck_assert_ptr_nonnull(strstr(err.text, "No such file or directory"));
@@ -505,7 +461,7 @@ deadletter_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("line");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ndjson_position);
 	tcase_add_test(tc, frame_position_base64);
@@ -518,7 +474,7 @@ deadletter_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, appends);
 	tcase_add_test(tc, open_error);

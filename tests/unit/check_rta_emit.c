@@ -18,55 +18,10 @@
 #include "rta_frame.h"
 #include "rta_reader.h"
 #include "rta_uuid.h"
+#include "unit.h"
 
 #define NOW_TEXT	"2026-11-26T10:00:00.123456Z"
 #define NOW_MS		1795687200123LL		/* of NOW_TEXT */
-
-static char basedir[256];	/* one per test case, made by the parent */
-static char tmpdir[300];	/* one per test, inside it */
-
-/*
- * The parent makes and removes the base directory, so that nothing is
- * left behind even when a test fails before its own teardown.
- */
-static void
-base_setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(basedir, sizeof(basedir), "%s/rta-emit-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(basedir));
-}
-
-static void
-base_teardown(void)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", basedir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char fpath[400];
-
-static void
-setup(void)
-{
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(fpath, sizeof(fpath), "%s/out", tmpdir);
-}
-
-static void
-teardown(void)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
 
 /* Everything that can be read from fd now (it must not block). */
 static size_t
@@ -198,7 +153,7 @@ START_TEST(ids_and_versions)
 }
 END_TEST
 
-/* Read the file at fpath with the reader. */
+/* Read the file "out" with the reader. */
 static void
 read_back(char *sum, size_t cap)
 {
@@ -212,7 +167,7 @@ read_back(char *sum, size_t cap)
 	rta_reader_opts_init(&o);
 	r = rta_reader_new(&o);
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(rta_reader_open(r, fpath, &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_open(r, unit_path("out"), &err), RTA_OK);
 	sum[0] = '\0';
 	while ((rc = rta_reader_next(r, &rec, &err)) != RTA_EOF) {
 		ck_assert_msg(rc == RTA_OK, "%s", err.text);
@@ -232,7 +187,7 @@ START_TEST(rta_to_fd)
 {
 	struct rta_emitter *em;
 	char sum[256];
-	int fd = open(fpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fd = open(unit_path("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	off_t before_free;
 
 	ck_assert_int_ge(fd, 0);
@@ -254,9 +209,9 @@ END_TEST
 START_TEST(to_file_pointer)
 {
 	struct rta_emitter *em;
-	char sum[256], buf[4096];
-	FILE *f = fopen(fpath, "w");
-	size_t n;
+	struct rta_buf b = RTA_BUF_INIT;
+	char sum[256];
+	FILE *f = fopen(unit_path("out"), "w");
 
 	ck_assert_ptr_nonnull(f);
 	em = rta_emitter_fp(f, _i ? RTA_EMIT_RTA : RTA_EMIT_NDJSON);
@@ -270,11 +225,10 @@ START_TEST(to_file_pointer)
 	read_back(sum, sizeof(sum));
 	ck_assert_str_eq(sum, _i ? "a b end" : "a b");
 	if (!_i) {
-		f = fopen(fpath, "r");
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		buf[n] = '\0';
-		fclose(f);
-		ck_assert_ptr_nonnull(strstr(buf, "\"payload\":{\"x\":[1,2]}"));
+		unit_read(unit_path("out"), &b);
+		ck_assert_ptr_nonnull(strstr((const char *)b.data,
+		    "\"payload\":{\"x\":[1,2]}"));
+		rta_buf_release(&b);
 	}
 }
 END_TEST
@@ -357,7 +311,7 @@ START_TEST(emit_event)
 	struct rta_emitter *em;
 	struct rta_event ev;
 	char sum[256];
-	int fd = open(fpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int fd = open(unit_path("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 	ck_assert_int_ge(fd, 0);
 	em = rta_emitter_fd(fd, RTA_EMIT_RTA);
@@ -418,29 +372,29 @@ emit_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("ndjson");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, ndjson_to_pipe);
 	tcase_add_test(tc, ids_and_versions);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rta");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, rta_to_fd);
 	tcase_add_test(tc, rta_nothing_emitted);
 	tcase_add_test(tc, emit_event);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_loop_test(tc, to_file_pointer, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, bad_arguments);
 	tcase_add_loop_test(tc, write_errors, 0, 2);
 	suite_add_tcase(s, tc);

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rta_buf.h"
 #include "rta_err.h"
@@ -29,6 +28,7 @@
 #include "rta_reader.h"
 #include "rta_time.h"
 #include "rta_value.h"
+#include "unit.h"
 
 struct rng {
 	uint64_t	s;
@@ -1129,24 +1129,18 @@ struct got {
 static size_t
 read_stream(const struct rta_buf *bytes, struct got *g, size_t max)
 {
-	const char *tmp = getenv("TMPDIR");
-	char path[1024];
 	struct rta_reader_opts o;
 	struct rta_reader *rd;
 	struct rta_record rr;
 	struct rta_error e;
 	size_t n = 0;
-	int fd, rc;
+	int rc;
 
-	snprintf(path, sizeof(path), "%s/check_rta_frame.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert(write(fd, bytes->data, bytes->len) == (ssize_t)bytes->len);
-	close(fd);
+	unit_write("stream.rta", bytes->data, bytes->len);
 	rta_reader_opts_init(&o);
 	ck_assert_ptr_nonnull(rd = rta_reader_new(&o));
-	ck_assert_int_eq(rta_reader_open(rd, path, &e), RTA_OK);
+	ck_assert_int_eq(rta_reader_open(rd, unit_path("stream.rta"), &e),
+	    RTA_OK);
 	while ((rc = rta_reader_next(rd, &rr, &e)) != RTA_EOF) {
 		ck_assert_uint_lt(n, max);
 		g[n].code = rc;
@@ -1160,7 +1154,6 @@ read_stream(const struct rta_buf *bytes, struct got *g, size_t max)
 		ck_assert(rc == RTA_OK || rc == RTA_EDATA || rc == RTA_ELIMIT);
 	}
 	rta_reader_free(rd);
-	unlink(path);
 	return n;
 }
 
@@ -1610,6 +1603,8 @@ frame_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("resync");
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, resync_finds_next);
 	tcase_add_test(tc, resync_random);
 	tcase_add_test(tc, reader_damage);

@@ -6,18 +6,17 @@
  * records.
  */
 #include <check.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rta_event.h"
 #include "rta_frame.h"
 #include "rta_gen.h"
 #include "rta_reader.h"
+#include "unit.h"
 
 #define CHECK(expr, ...) do {						\
 	if (!(expr))							\
@@ -246,13 +245,8 @@ START_TEST(stats_add_up_rta)
 	struct rta_reader *r;
 	struct rta_record rec;
 	struct rta_error err;
-	const char *tmp = getenv("TMPDIR");
-	char name[300];
 	uint64_t ev = 0, wm = 0, bad = 0;
-	int fd, rc;
-
-	snprintf(name, sizeof(name), "%s/rta-gen-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	int rc;
 
 	trouble(&o);
 	g = rta_gen_new(&o);
@@ -268,14 +262,11 @@ START_TEST(stats_add_up_rta)
 		end.kind = RTA_REC_END;
 		ck_assert_int_eq(rta_frame_put(&b, &end), 0);
 	}
-	fd = mkstemp(name);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
-	close(fd);
+	unit_write("gen.rta", b.data, b.len);
 	rta_reader_opts_init(&ro);
 	r = rta_reader_new(&ro);
-	ck_assert_int_eq(rta_reader_open(r, name, &err), RTA_OK);
-	unlink(name);		/* open: nothing is left behind, come what may */
+	ck_assert_int_eq(rta_reader_open(r, unit_path("gen.rta"), &err),
+	    RTA_OK);
 	while ((rc = rta_reader_next(r, &rec, &err)) != RTA_EOF) {
 		if (rc != RTA_OK) {
 			/* a flipped bit, caught by the checksum */
@@ -546,6 +537,8 @@ gen_suite(void)
 
 	tc = tcase_create("stats");
 	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, stats_add_up);
 	tcase_add_test(tc, stats_add_up_rta);
 	tcase_add_test(tc, fractions);

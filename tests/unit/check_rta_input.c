@@ -22,70 +22,7 @@
 
 #include "rta_input.h"
 #include "rta_reader.h"
-
-static char basedir[256];	/* one per test case, made by the parent */
-static char tmpdir[300];	/* one per test, inside it */
-
-/*
- * The parent makes and removes the base directory, so that nothing is
- * left behind even when a test fails before its own teardown.
- */
-static void
-base_setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(basedir, sizeof(basedir), "%s/rta-input-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(basedir));
-}
-
-static void
-base_teardown(void)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", basedir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void
-setup(void)
-{
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-teardown(void)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *
-path(const char *name)
-{
-	static char p[4][400];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", tmpdir, name);
-	return p[k];
-}
-
-static void
-write_file(const char *name, const char *s, const char *mode)
-{
-	FILE *f = fopen(path(name), mode);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(s, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
-}
+#include "unit.h"
 
 static void
 msleep(long ms)
@@ -123,10 +60,10 @@ START_TEST(plain_file)
 	struct rta_error err;
 	char *s;
 
-	write_file("a.ndjson", "{\"a\":1}\n{\"a\":2}\n", "w");
-	ck_assert_int_eq(rta_input_open(&in, path("a.ndjson"), 0, NULL, NULL,
-	    &err), RTA_OK);
-	ck_assert_str_eq(rta_input_name(&in), path("a.ndjson"));
+	unit_write_str("a.ndjson", "{\"a\":1}\n{\"a\":2}\n");
+	ck_assert_int_eq(rta_input_open(&in, unit_path("a.ndjson"), 0, NULL,
+	    NULL, &err), RTA_OK);
+	ck_assert_str_eq(rta_input_name(&in), unit_path("a.ndjson"));
 	ck_assert_int_eq(rta_input_size(&in), 16);
 	s = slurp(&in);
 	ck_assert_str_eq(s, "{\"a\":1}\n{\"a\":2}\n");
@@ -153,9 +90,9 @@ START_TEST(tiny_files)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		char *s;
 
-		write_file("t", t[i], "w");
-		ck_assert_int_eq(rta_input_open(&in, path("t"), 0, NULL, NULL,
-		    &err), RTA_OK);
+		unit_write_str("t", t[i]);
+		ck_assert_int_eq(rta_input_open(&in, unit_path("t"), 0, NULL,
+		    NULL, &err), RTA_OK);
 		s = slurp(&in);
 		ck_assert_str_eq(s, t[i]);
 		free(s);
@@ -171,15 +108,15 @@ START_TEST(open_errors)
 	char want[500];
 
 	rta_error_clear(&err);
-	ck_assert_int_eq(rta_input_open(&in, path("nosuch"), 0, NULL, NULL,
-	    &err), RTA_EIO);
+	ck_assert_int_eq(rta_input_open(&in, unit_path("nosuch"), 0, NULL,
+	    NULL, &err), RTA_EIO);
 	snprintf(want, sizeof(want), "%s: No such file or directory",
-	    path("nosuch"));
+	    unit_path("nosuch"));
 	ck_assert_str_eq(err.text, want);
 	ck_assert_int_eq(in.fd, -1);
 	rta_error_clear(&err);
-	ck_assert_int_eq(rta_input_open(&in, tmpdir, 0, NULL, NULL, &err),
-	    RTA_EIO);
+	ck_assert_int_eq(rta_input_open(&in, unit_path("."), 0, NULL, NULL,
+	    &err), RTA_EIO);
 	ck_assert_ptr_nonnull(strstr(err.text, "Is a directory"));
 	ck_assert_int_eq(in.fd, -1);
 }
@@ -255,7 +192,7 @@ START_TEST(archive_member_names)
 
 	archive_write_set_format_pax_restricted(a);
 	archive_write_add_filter_gzip(a);
-	ck_assert_int_eq(archive_write_open_filename(a, path("x.tgz")),
+	ck_assert_int_eq(archive_write_open_filename(a, unit_path("x.tgz")),
 	    ARCHIVE_OK);
 	for (i = 0; i < 2; i++) {
 		struct archive_entry *e = archive_entry_new();
@@ -271,14 +208,14 @@ START_TEST(archive_member_names)
 	archive_write_close(a);
 	archive_write_free(a);
 
-	ck_assert_int_eq(rta_input_open(&in, path("x.tgz"), 0, NULL, NULL,
+	ck_assert_int_eq(rta_input_open(&in, unit_path("x.tgz"), 0, NULL, NULL,
 	    &err), RTA_OK);
 	for (i = 0; i < 2; i++) {
 		char *s;
 
 		if (i > 0)
 			ck_assert_int_eq(rta_input_next_member(&in, &err), 1);
-		snprintf(want, sizeof(want), "%s(%s)", path("x.tgz"),
+		snprintf(want, sizeof(want), "%s(%s)", unit_path("x.tgz"),
 		    names[i]);
 		ck_assert_str_eq(rta_input_name(&in), want);
 		s = slurp(&in);
@@ -290,7 +227,7 @@ START_TEST(archive_member_names)
 	{
 		struct stat st;
 
-		ck_assert_int_eq(stat(path("x.tgz"), &st), 0);
+		ck_assert_int_eq(stat(unit_path("x.tgz"), &st), 0);
 		ck_assert_int_eq(rta_input_offset(&in), st.st_size);
 	}
 	rta_input_close(&in);
@@ -306,14 +243,11 @@ START_TEST(damaged_gzip)
 	struct rta_error err;
 	char buf[256];
 	ssize_t n = 0;
-	FILE *f = fopen(path("bad.gz"), "w");
 	int rc;
 
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(gz, 1, sizeof(gz), f), sizeof(gz));
-	fclose(f);
+	unit_write("bad.gz", gz, sizeof(gz));
 	rta_error_clear(&err);
-	rc = rta_input_open(&in, path("bad.gz"), 0, NULL, NULL, &err);
+	rc = rta_input_open(&in, unit_path("bad.gz"), 0, NULL, NULL, &err);
 	if (rc == RTA_OK) {
 		while ((n = rta_input_read(&in, buf, sizeof(buf), &err)) > 0)
 			;
@@ -330,7 +264,7 @@ END_TEST
 static void
 append_line(const char *name, const char *line)
 {
-	FILE *f = fopen(path(name), "a");
+	FILE *f = fopen(unit_path(name), "a");
 
 	if (f == NULL || fputs(line, f) < 0 || fclose(f) != 0)
 		_exit(2);
@@ -368,13 +302,13 @@ writer(int token)
 	await_token(token);
 	append_line("f", event_line("a3"));
 	await_token(token);
-	if (rename(path("f"), path("f.1")) != 0)
+	if (rename(unit_path("f"), unit_path("f.1")) != 0)
 		_exit(3);
 	append_line("f", event_line("b1"));
 	await_token(token);
 	append_line("f", event_line("b2"));
 	await_token(token);
-	if (truncate(path("f"), 0) != 0)
+	if (truncate(unit_path("f"), 0) != 0)
 		_exit(4);
 	msleep(250);		/* the reader may see it empty first */
 	append_line("f", event_line("c1"));
@@ -388,11 +322,13 @@ START_TEST(follow_rotation_truncation)
 	struct rta_record rec;
 	struct rta_error err;
 	char got[256] = "";
+	const char *line;
 	int st, n = 0, token[2];
 	pid_t pid;
 
-	write_file("f", event_line("a1"), "w");
-	write_file("f", event_line("a2"), "a");
+	unit_write_str("f", event_line("a1"));
+	line = event_line("a2");
+	unit_append("f", line, strlen(line));
 	rta_reader_opts_init(&o);
 	o.follow = 1;
 	o.idle = idle;
@@ -400,7 +336,7 @@ START_TEST(follow_rotation_truncation)
 	idle_calls = 0;
 	r = rta_reader_new(&o);
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(rta_reader_open(r, path("f"), &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_open(r, unit_path("f"), &err), RTA_OK);
 	ck_assert_int_eq(pipe(token), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -439,9 +375,9 @@ START_TEST(no_follow_ends)
 	struct rta_error err;
 	char buf[64];
 
-	write_file("f", "{}\n", "w");
-	ck_assert_int_eq(rta_input_open(&in, path("f"), 0, NULL, NULL, &err),
-	    RTA_OK);
+	unit_write_str("f", "{}\n");
+	ck_assert_int_eq(rta_input_open(&in, unit_path("f"), 0, NULL, NULL,
+	    &err), RTA_OK);
 	ck_assert_int_eq(rta_input_read(&in, buf, sizeof(buf), &err), 3);
 	ck_assert_int_eq(rta_input_read(&in, buf, sizeof(buf), &err), 0);
 	rta_input_close(&in);
@@ -459,7 +395,7 @@ START_TEST(follow_compressed_ends)
 
 	archive_write_set_format_raw(a);
 	archive_write_add_filter_gzip(a);
-	ck_assert_int_eq(archive_write_open_filename(a, path("f.gz")),
+	ck_assert_int_eq(archive_write_open_filename(a, unit_path("f.gz")),
 	    ARCHIVE_OK);
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_pathname(e, "f");
@@ -468,7 +404,7 @@ START_TEST(follow_compressed_ends)
 	archive_entry_free(e);
 	archive_write_close(a);
 	archive_write_free(a);
-	ck_assert_int_eq(rta_input_open(&in, path("f.gz"), 1, NULL, NULL,
+	ck_assert_int_eq(rta_input_open(&in, unit_path("f.gz"), 1, NULL, NULL,
 	    &err), RTA_OK);
 	s = slurp(&in);
 	ck_assert_str_eq(s, "{}\n");
@@ -484,8 +420,8 @@ input_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("operands");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, plain_file);
 	tcase_add_test(tc, tiny_files);
 	tcase_add_test(tc, open_errors);
@@ -496,8 +432,8 @@ input_suite(void)
 
 	tc = tcase_create("follow");
 	tcase_set_timeout(tc, 20);
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, follow_rotation_truncation);
 	tcase_add_test(tc, no_follow_ends);
 	tcase_add_test(tc, follow_compressed_ends);

@@ -40,6 +40,7 @@
 #include "rta_err.h"
 #include "rta_json.h"
 #include "rta_value.h"
+#include "unit.h"
 
 #define JFLAGS		(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES)
 #define NDOCS_MIN	20000	/* accepted random documents required */
@@ -74,25 +75,6 @@ data_dir(void)
 	const char *d = getenv("RTA_TEST_DATA");
 
 	return d != NULL && *d != '\0' ? d : "tests/unit/data";
-}
-
-static int
-read_file(const char *path, struct rta_buf *b)
-{
-	FILE *f;
-	char chunk[8192];
-	size_t n;
-
-	rta_buf_reset(b);
-	if ((f = fopen(path, "rb")) == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (rta_buf_add(b, chunk, n) != 0) {
-			fclose(f);
-			return -1;
-		}
-	fclose(f);
-	return 0;
 }
 
 /* A printable excerpt of input for failure messages. */
@@ -469,8 +451,7 @@ run_corpus(const char *kind, int expect, unsigned long *limited)
 		int bad;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, nm.v[i]);
-		ck_assert_msg(read_file(path, &b) == 0, "cannot read %s",
-		    path);
+		unit_read(path, &b);
 		jv = json_loadb((const char *)b.data, b.len, JFLAGS, &jerr);
 		/* the corpus itself is checked, except where jansson errs */
 		bad = (jv != NULL) != expect && (b.len == 0 ||

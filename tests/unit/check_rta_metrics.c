@@ -19,47 +19,20 @@
 
 #include "rta_metrics.h"
 #include "rta_time.h"
+#include "unit.h"
 
 #define NOW_TEXT	"2026-01-01T00:01:00Z"
 #define NOW_US		(1767225660LL * RTA_US_PER_SEC)
 
-static char basedir[256];	/* one per test case, made by the parent */
-static char tmpdir[300];	/* one per test, inside it */
-
-/*
- * The parent makes and removes the base directory, so that nothing is
- * left behind even when a test fails before its own teardown.
- */
-static void
-base_setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(basedir, sizeof(basedir), "%s/rta-metrics-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(basedir));
-}
-
-static void
-base_teardown(void)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", basedir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char mpath[400];
+static char mpath[UNIT_PATH_MAX];
 static struct rta_metrics fm;
 static struct rta_buf ftext;
 
 static void
 setup(void)
 {
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(mpath, sizeof(mpath), "%s/rta.prom", tmpdir);
+	unit_tmp_setup();
+	snprintf(mpath, sizeof(mpath), "%s", unit_path("rta.prom"));
 	rta_metrics_init(&fm, "rta-cat");
 	ck_assert_int_eq(fm.start, NOW_US);
 	ck_assert(fm.max_event_time == INT64_MIN);
@@ -69,8 +42,6 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[400];
-
 	rta_metrics_release(&fm);
 	/* released: no table, no path, no text */
 	ck_assert_ptr_null(fm.tenants);
@@ -80,8 +51,7 @@ teardown(void)
 	ck_assert_uint_eq(fm.tused, 0);
 	rta_metrics_release(NULL);
 	rta_buf_release(&ftext);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_tmp_teardown();
 }
 
 /* The text as a C string. */
@@ -436,7 +406,7 @@ END_TEST
 static int
 strays(char *first, size_t n)
 {
-	DIR *d = opendir(tmpdir);
+	DIR *d = opendir(unit_path("."));
 	struct dirent *e;
 	int k = 0;
 
@@ -454,22 +424,6 @@ strays(char *first, size_t n)
 	return k;
 }
 
-static void
-file_text(struct rta_buf *b)
-{
-	FILE *f = fopen(mpath, "r");
-	char chunk[4096];
-	size_t n;
-
-	ck_assert_ptr_nonnull(f);
-	rta_buf_reset(b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rta_buf_add(b, chunk, n);
-	fclose(f);
-	rta_buf_addc(b, '\0');
-	b->len--;
-}
-
 START_TEST(file_written_at_open)
 {
 	struct rta_buf b = RTA_BUF_INIT;
@@ -478,7 +432,7 @@ START_TEST(file_written_at_open)
 
 	fm.in = 5;
 	ck_assert_int_eq(rta_metrics_open(&fm, mpath, &err), RTA_OK);
-	file_text(&b);
+	unit_read(mpath, &b);
 	ck_assert_str_eq((const char *)b.data, format());
 	has_line((const char *)b.data,
 	    "rta_records_in_total{stage=\"rta-cat\"} 5");
@@ -500,11 +454,11 @@ START_TEST(file_rewritten_atomically)
 	fm.out = 77;
 	/* the clock is pinned: the interval has not passed */
 	ck_assert_int_eq(rta_metrics_write(&fm, 0, &err), RTA_OK);
-	file_text(&b);
+	unit_read(mpath, &b);
 	no_line_with((const char *)b.data, "} 77\n");
 	/* forced: the new text, in a new file renamed over the old */
 	ck_assert_int_eq(rta_metrics_write(&fm, 1, &err), RTA_OK);
-	file_text(&b);
+	unit_read(mpath, &b);
 	has_line((const char *)b.data,
 	    "rta_records_out_total{stage=\"rta-cat\"} 77");
 	ck_assert_int_eq(stat(mpath, &st2), 0);
@@ -515,7 +469,7 @@ START_TEST(file_rewritten_atomically)
 	fm.last_write -= RTA_METRICS_INTERVAL;
 	fm.out = 78;
 	ck_assert_int_eq(rta_metrics_write(&fm, 0, &err), RTA_OK);
-	file_text(&b);
+	unit_read(mpath, &b);
 	has_line((const char *)b.data,
 	    "rta_records_out_total{stage=\"rta-cat\"} 78");
 	rta_buf_release(&b);
@@ -525,10 +479,10 @@ END_TEST
 START_TEST(file_errors)
 {
 	struct rta_error err;
-	char p[400], stray[256];
+	const char *p = unit_path("no/such/rta.prom");
+	char stray[256];
 
 	/* a directory that does not exist: found at open */
-	snprintf(p, sizeof(p), "%s/no/such/rta.prom", tmpdir);
 	rta_error_clear(&err);
 	ck_assert_int_eq(rta_metrics_open(&fm, p, &err), RTA_EIO);
 	ck_assert_ptr_nonnull(strstr(err.text, "No such file or directory"));
@@ -555,7 +509,7 @@ metrics_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("counters");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, counters);
 	tcase_add_test(tc, reasons);
@@ -564,7 +518,7 @@ metrics_suite(void)
 
 	tc = tcase_create("tenants");
 	tcase_set_timeout(tc, 30);
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, tenants_only_with_a_file);
 	tcase_add_test(tc, tenants_sorted);
@@ -574,7 +528,7 @@ metrics_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, file_written_at_open);
 	tcase_add_test(tc, file_rewritten_atomically);

@@ -19,34 +19,9 @@
 #include "rta_frame.h"
 #include "rta_output.h"
 #include "rta_reader.h"
+#include "unit.h"
 
-static char basedir[256];	/* one per test case, made by the parent */
-static char tmpdir[300];	/* one per test, inside it */
-
-/*
- * The parent makes and removes the base directory, so that nothing is
- * left behind even when a test fails before its own teardown.
- */
-static void
-base_setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(basedir, sizeof(basedir), "%s/rta-output-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(basedir));
-}
-
-static void
-base_teardown(void)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", basedir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static char file[400];
+static char file[UNIT_PATH_MAX];
 static struct rta_output fo;
 static int fo_fd = -1;
 static struct rta_ndjson_parser np;
@@ -54,10 +29,8 @@ static struct rta_ndjson_parser np;
 static void
 setup(void)
 {
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(file, sizeof(file), "%s/out", tmpdir);
+	unit_tmp_setup();
+	snprintf(file, sizeof(file), "%s", unit_path("out"));
 	fo_fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	ck_assert_int_ge(fo_fd, 0);
 	rta_ndjson_parser_init(&np);
@@ -66,8 +39,6 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[400];
-
 	rta_output_release(&fo);
 	/* released: nothing left to free */
 	ck_assert_ptr_null(fo.buf.data);
@@ -78,8 +49,7 @@ teardown(void)
 		close(fo_fd);
 	fo_fd = -1;
 	rta_ndjson_parser_release(&np);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_tmp_teardown();
 }
 
 /* Event n as an NDJSON line (without the newline). */
@@ -129,19 +99,6 @@ file_size(void)
 
 	ck_assert_int_eq(stat(file, &st), 0);
 	return st.st_size;
-}
-
-static void
-slurp(const char *name, struct rta_buf *b)
-{
-	char chunk[65536];
-	ssize_t n;
-	int fd = open(name, O_RDONLY);
-
-	ck_assert_int_ge(fd, 0);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		ck_assert_int_eq(rta_buf_add(b, chunk, (size_t)n), 0);
-	close(fd);
 }
 
 /* Read file back with the reader: the summary of what it holds. */
@@ -216,7 +173,7 @@ START_TEST(ndjson_out)
 	ck_assert_uint_eq(fo.records, 5);
 	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
 	ck_assert_uint_eq(fo.bytes, want.len);
-	slurp(file, &got);
+	unit_read(file, &got);
 	ck_assert_uint_eq(got.len, want.len);
 	ck_assert_int_eq(memcmp(got.data, want.data, want.len), 0);
 	rta_buf_release(&want);
@@ -246,7 +203,7 @@ START_TEST(rta_out)
 	for (i = 0; i < 3; i++)
 		put(&fo, i, 0, NULL);
 	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
-	slurp(file, &got);
+	unit_read(file, &got);
 	ck_assert_int_eq(memcmp(got.data, RTA_FRAME_MAGIC, 8), 0);
 	/* it ends with an end frame: a 12-byte header, type 'Z', no body */
 	ck_assert_uint_gt(got.len, 24);
@@ -268,7 +225,7 @@ START_TEST(rta_empty)
 
 	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
 	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
-	slurp(file, &got);
+	unit_read(file, &got);
 	ck_assert_uint_eq(got.len, RTA_STREAM_HEADER_LEN +
 	    RTA_FRAME_HEADER_LEN);
 	ck_assert_int_eq(memcmp(got.data, RTA_FRAME_MAGIC, 8), 0);
@@ -378,7 +335,7 @@ START_TEST(zstd_ndjson)
 	for (i = 0; i < 2000; i++)
 		put(&fo, i, i % 50, &want);
 	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
-	slurp(file, &got);
+	unit_read(file, &got);
 	ck_assert_uint_lt(got.len, want.len / 3);	/* it did compress */
 	ck_assert_uint_eq(ZSTD_findFrameCompressedSize(got.data, got.len),
 	    got.len);				/* one whole frame */
@@ -428,8 +385,7 @@ START_TEST(zstd_flush_decodable)
 		for (i = 0; i < 10; i++)
 			put(&fo, round * 10 + i, 20, &want);
 		ck_assert_int_eq(rta_output_flush(&fo, &err), RTA_OK);
-		rta_buf_reset(&got);
-		slurp(file, &got);
+		unit_read(file, &got);
 		ZSTD_initDStream(ds);
 		in.src = got.data;
 		in.size = got.len;
@@ -563,7 +519,7 @@ output_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("encode");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ndjson_out);
 	tcase_add_test(tc, format_fallback);
@@ -572,7 +528,7 @@ output_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("flush");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, flush_threshold);
 	tcase_add_test(tc, flush_at_custom);
@@ -581,7 +537,7 @@ output_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("zstd");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, zstd_ndjson);
 	tcase_add_test(tc, zstd_rta_via_reader);
@@ -589,7 +545,7 @@ output_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, epipe, 0, 2);
 	tcase_add_test(tc, bytes_after_failure);

@@ -28,6 +28,7 @@
 #include "rta_hash.h"
 #include "rta_reader.h"
 #include "rta_value.h"
+#include "unit.h"
 
 #define MAXITEMS	256
 
@@ -48,32 +49,6 @@ struct item {
 	uint64_t	 raw_total;
 };
 
-static char basedir[256];	/* one per test case, made by the parent */
-static char tmpdir[300];	/* one per test, inside it */
-
-/*
- * The parent makes and removes the base directory, so that nothing is
- * left behind even when a test fails before its own teardown.
- */
-static void
-base_setup(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(basedir, sizeof(basedir), "%s/rta-reader-XXXXXX",
-	    t != NULL && *t != '\0' ? t : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(basedir));
-}
-
-static void
-base_teardown(void)
-{
-	char cmd[400];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", basedir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
 static struct item items[MAXITEMS];
 static int nitems;
 static char summary[4096];
@@ -81,9 +56,7 @@ static char summary[4096];
 static void
 setup(void)
 {
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	unit_tmp_setup();
 	nitems = 0;
 	summary[0] = '\0';
 }
@@ -102,38 +75,8 @@ clear_items(void)
 static void
 teardown(void)
 {
-	char cmd[400];
-
 	clear_items();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *
-path(const char *name)
-{
-	static char p[4][400];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", tmpdir, name);
-	return p[k];
-}
-
-static void
-write_file(const char *name, const void *data, size_t len)
-{
-	int fd = open(path(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
-	ck_assert_int_eq(close(fd), 0);
-}
-
-static void
-write_str(const char *name, const char *s)
-{
-	write_file(name, s, strlen(s));
+	unit_tmp_teardown();
 }
 
 /* An NDJSON event line with id e<n> (and its newline). */
@@ -267,7 +210,7 @@ read_all_opts(const struct rta_reader_opts *o, const char *const *names,
 	ck_assert_ptr_nonnull(r);
 	for (i = 0; i < n; i++) {
 		rta_error_clear(&err);
-		ck_assert_msg(rta_reader_open(r, path(names[i]), &err) ==
+		ck_assert_msg(rta_reader_open(r, unit_path(names[i]), &err) ==
 		    RTA_OK, "open %s: %s", names[i], err.text);
 		ck_assert(rta_reader_is_open(r));
 		for (;;) {
@@ -333,13 +276,13 @@ START_TEST(ndjson_basic)
 	int i;
 
 	events(&b, 1, 3);
-	write_file("a.ndjson", b.data, b.len);
+	unit_write("a.ndjson", b.data, b.len);
 	read_one("a.ndjson", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2 e3");
 	off1 = (size_t)((unsigned char *)memchr(b.data, '\n', b.len) -
 	    b.data) + 1;
 	for (i = 0; i < 3; i++) {
-		ck_assert_str_eq(items[i].source, path("a.ndjson"));
+		ck_assert_str_eq(items[i].source, unit_path("a.ndjson"));
 		ck_assert_uint_eq(items[i].line, (uint64_t)i + 1);
 		ck_assert(!items[i].has_kafka);
 	}
@@ -361,7 +304,7 @@ START_TEST(ndjson_bad_lines)
 	    "{\"event_id\":\"e4\",\"timestamp\":\"2026-01-01T00:00:00Z\","
 	    "\"event_type\":\"t\",\"tenant_id\":\"a\"}\n";
 
-	write_str("a.ndjson", text);
+	unit_write_str("a.ndjson", text);
 	read_one("a.ndjson", RTA_FMT_NDJSON);
 	ck_assert_str_eq(summary, "e1 !bad-json !bad-timestamp e4");
 	ck_assert_int_eq(items[1].rc, RTA_EDATA);
@@ -385,7 +328,7 @@ START_TEST(bom_crlf_blank_lines)
 	ev_line(&l, 2);
 	rta_buf_add(&b, l.data, l.len - 1);
 	rta_buf_adds(&b, "\r\n");
-	write_file("a.ndjson", b.data, b.len);
+	unit_write("a.ndjson", b.data, b.len);
 	read_one("a.ndjson", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2");
 	ck_assert_uint_eq(items[0].line, 1);
@@ -400,7 +343,7 @@ START_TEST(bom_crlf_blank_lines)
 	rta_buf_add(&b, l.data, l.len);
 	rta_buf_adds(&b, "\xef\xbb\xbf");
 	rta_buf_add(&b, l.data, l.len);
-	write_file("b.ndjson", b.data, b.len);
+	unit_write("b.ndjson", b.data, b.len);
 	read_one("b.ndjson", RTA_FMT_NDJSON);
 	ck_assert_str_eq(summary, "e1 !bad-json");
 	rta_buf_release(&b);
@@ -414,7 +357,7 @@ START_TEST(last_line_without_newline)
 
 	events(&b, 1, 2);
 	b.len--;
-	write_file("a.ndjson", b.data, b.len);
+	unit_write("a.ndjson", b.data, b.len);
 	read_one("a.ndjson", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2");
 	ck_assert_uint_eq(items[1].line, 2);
@@ -422,7 +365,7 @@ START_TEST(last_line_without_newline)
 	clear_items();
 	rta_buf_reset(&b);
 	events(&b, 7, 7);
-	write_file("b.ndjson", b.data, b.len - 1);
+	unit_write("b.ndjson", b.data, b.len - 1);
 	read_one("b.ndjson", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e7");
 	rta_buf_release(&b);
@@ -431,8 +374,8 @@ END_TEST
 
 START_TEST(empty_inputs)
 {
-	write_str("empty", "");
-	write_str("blank", "\n\n  \n");
+	unit_write_str("empty", "");
+	unit_write_str("blank", "\n\n  \n");
 	read_one("empty", RTA_FMT_AUTO);
 	read_one("blank", RTA_FMT_AUTO);
 	read_one("empty", RTA_FMT_RTA);
@@ -448,7 +391,7 @@ START_TEST(nul_bytes_survive)
 	    "\"2026-01-01T00:00:00Z\",\"event_type\":\"t\",\"tenant_id\":\"a\"}"
 	    "\n{\"a\":\0}\n";
 
-	write_file("a.ndjson", line, sizeof(line) - 1);
+	unit_write("a.ndjson", line, sizeof(line) - 1);
 	read_one("a.ndjson", RTA_FMT_NDJSON);
 	ck_assert_str_eq(summary, "e1 !bad-json");
 	assert_raw(1, "{\"a\":\0}", 7);
@@ -475,7 +418,7 @@ START_TEST(long_line_in_buffer)
 		rta_buf_addc(&b, 'x');
 	rta_buf_addc(&b, '\n');
 	ev_line(&b, 3);
-	write_file(name, b.data, b.len);
+	unit_write(name, b.data, b.len);
 	rta_reader_opts_init(&o);
 	o.max_line = 1000;
 	read_all_opts(&o, &name, 1);
@@ -510,7 +453,7 @@ START_TEST(long_line_streamed)
 	rta_buf_addc(&b, '\n');
 	ev_line(&b, 3);
 	ev_line(&b, 4);
-	write_file("a.ndjson", b.data, b.len);
+	unit_write("a.ndjson", b.data, b.len);
 	read_one("a.ndjson", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 !too-long e3 e4");
 	ck_assert_uint_eq(items[1].line, 2);
@@ -545,7 +488,7 @@ START_TEST(long_line_raw_bounds)
 		rta_buf_addc(&b, 'z');
 	rta_buf_addc(&b, '\n');
 	short_line(&b, 3);
-	write_file(name, b.data, b.len);
+	unit_write(name, b.data, b.len);
 	rta_reader_opts_init(&o);
 	o.max_line = 100;
 	read_all_opts(&o, &name, 1);
@@ -586,7 +529,7 @@ START_TEST(long_line_at_buffer_end)
 		rta_buf_addc(&b, 'w');
 	rta_buf_addc(&b, '\n');
 	short_line(&b, 7);
-	write_file(name, b.data, b.len);
+	unit_write(name, b.data, b.len);
 	rta_reader_opts_init(&o);
 	o.max_line = 100;
 	read_all_opts(&o, &name, 1);
@@ -621,32 +564,41 @@ status_kb(const char *key)
 }
 
 /*
+ * Write name: short line s01, a long line ('{' then hole NUL bytes, left
+ * as a hole in a sparse file), then short line s03.
+ */
+static void
+write_long_line(const char *name, off_t hole)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	int fd;
+
+	short_line(&b, 1);
+	rta_buf_addc(&b, '{');
+	unit_write(name, b.data, b.len);
+	fd = open(unit_path(name), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)b.len + hole), 0);
+	ck_assert_int_eq(close(fd), 0);
+	rta_buf_reset(&b);
+	rta_buf_addc(&b, '\n');
+	short_line(&b, 3);
+	unit_append(name, b.data, b.len);
+	rta_buf_release(&b);
+}
+
+/*
  * A 64 MiB line with max_line 100 is skipped as it streams past: the
  * process never holds much more than the initial buffer.  The line is
  * a hole in a sparse file, so this costs no disk.
  */
 START_TEST(long_line_memory_bounded)
 {
-	struct rta_buf b = RTA_BUF_INIT;
 	struct rta_reader_opts o;
 	const char *name = "big.ndjson";
 	long before, peak;
-	int fd;
 
-	short_line(&b, 1);
-	rta_buf_addc(&b, '{');
-	write_file(name, b.data, b.len);
-	fd = open(path(name), O_WRONLY);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, (off_t)b.len + (64 << 20)), 0);
-	ck_assert_int_eq(close(fd), 0);
-	rta_buf_reset(&b);
-	rta_buf_addc(&b, '\n');
-	short_line(&b, 3);
-	fd = open(path(name), O_WRONLY | O_APPEND);
-	ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
-	close(fd);
-	rta_buf_release(&b);
+	write_long_line(name, 64 << 20);
 	before = status_kb("VmRSS:");
 	rta_reader_opts_init(&o);
 	o.max_line = 100;
@@ -669,26 +621,11 @@ END_TEST
 START_TEST(long_line_growth_bounded)
 {
 	const size_t max_line = 5u << 20;
-	struct rta_buf b = RTA_BUF_INIT;
 	struct rta_reader_opts o;
 	const char *name = "big.ndjson";
 	long before, peak;
-	int fd;
 
-	short_line(&b, 1);
-	rta_buf_addc(&b, '{');
-	write_file(name, b.data, b.len);
-	fd = open(path(name), O_WRONLY);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, (off_t)b.len + (40 << 20)), 0);
-	ck_assert_int_eq(close(fd), 0);
-	rta_buf_reset(&b);
-	rta_buf_addc(&b, '\n');
-	short_line(&b, 3);
-	fd = open(path(name), O_WRONLY | O_APPEND);
-	ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
-	close(fd);
-	rta_buf_release(&b);
+	write_long_line(name, 40 << 20);
 	before = status_kb("VmRSS:");
 	rta_reader_opts_init(&o);
 	o.max_line = max_line;
@@ -716,14 +653,14 @@ START_TEST(frames_basic)
 
 	events(&l, 1, 3);
 	frames_of(&f, &l, 1);
-	write_file("a.rta", f.data, f.len);
+	unit_write("a.rta", f.data, f.len);
 	read_one("a.rta", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2 e3 end");
 	first = RTA_STREAM_HEADER_LEN;
 	ck_assert_uint_eq(items[0].offset, first);
 	for (i = 0; i < 4; i++) {
 		ck_assert_uint_eq(items[i].line, 0);
-		ck_assert_str_eq(items[i].source, path("a.rta"));
+		ck_assert_str_eq(items[i].source, unit_path("a.rta"));
 	}
 	/* raw is the whole frame */
 	ck_assert_uint_eq(items[1].offset, first + items[0].raw_len);
@@ -750,7 +687,7 @@ check_encoding(const char *name, enum rta_format want)
 	r = rta_reader_new(&o);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(rta_reader_encoding(r), RTA_FMT_AUTO);
-	ck_assert_int_eq(rta_reader_open(r, path(name), &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_open(r, unit_path(name), &err), RTA_OK);
 	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
 	ck_assert_int_eq(rta_reader_encoding(r), want);
 	rta_reader_free(r);
@@ -762,8 +699,8 @@ START_TEST(encoding_detected)
 
 	events(&l, 1, 2);
 	frames_of(&f, &l, 1);
-	write_file("a.rta", f.data, f.len);
-	write_file("a.ndjson", l.data, l.len);
+	unit_write("a.rta", f.data, f.len);
+	unit_write("a.ndjson", l.data, l.len);
 	check_encoding("a.rta", RTA_FMT_RTA);
 	check_encoding("a.ndjson", RTA_FMT_NDJSON);
 	rta_buf_release(&l);
@@ -780,7 +717,7 @@ START_TEST(concat_rta_then_ndjson)
 	rta_buf_reset(&l);
 	events(&l, 3, 4);
 	rta_buf_add(&f, l.data, l.len);
-	write_file("ab", f.data, f.len);
+	unit_write("ab", f.data, f.len);
 	read_one("ab", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2 end e3 e4");
 	/* lines count from the start of the text part */
@@ -803,7 +740,7 @@ START_TEST(concat_ndjson_then_rta)
 	rta_buf_reset(&l);
 	events(&l, 5, 5);
 	rta_buf_add(&all, l.data, l.len);
-	write_file("ab", all.data, all.len);
+	unit_write("ab", all.data, all.len);
 	read_one("ab", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2 e3 e4 end e5");
 	ck_assert_uint_eq(items[2].line, 0);
@@ -812,7 +749,7 @@ START_TEST(concat_ndjson_then_rta)
 	clear_items();
 	rta_buf_add(&all, f.data, f.len);
 	rta_buf_add(&all, f.data, f.len);
-	write_file("aa.rta", all.data, all.len);
+	unit_write("aa.rta", all.data, all.len);
 	read_one("aa.rta", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e3 e4 end e3 e4 end");
 	rta_buf_release(&l);
@@ -828,7 +765,7 @@ START_TEST(frames_without_end)
 
 	events(&l, 1, 3);
 	frames_of(&f, &l, 0);
-	write_file("a.rta", f.data, f.len);
+	unit_write("a.rta", f.data, f.len);
 	read_one("a.rta", RTA_FMT_AUTO);
 	summary_is_cut("e1 e2 e3");
 	rta_buf_release(&l);
@@ -845,7 +782,7 @@ START_TEST(truncated_frames)
 	frames_of(&f, &l, 0);
 	/* inside the body of the second frame */
 	cut = f.len - 10;
-	write_file("body.rta", f.data, cut);
+	unit_write("body.rta", f.data, cut);
 	read_one("body.rta", RTA_FMT_AUTO);
 	summary_is_cut("e1 !truncated");
 	ck_assert_int_eq(items[1].rc, RTA_EDATA);
@@ -873,7 +810,7 @@ START_TEST(truncated_frame_header)
 	rta_buf_reset(&f);
 	frames_of(&f, &l, 0);
 	/* the first frame and 7 bytes of the second's header */
-	write_file("a.rta", f.data, one + 7);
+	unit_write("a.rta", f.data, one + 7);
 	read_one("a.rta", RTA_FMT_AUTO);
 	summary_is_cut("e1 !truncated");
 	ck_assert_uint_eq(items[1].offset, one);
@@ -902,7 +839,7 @@ START_TEST(garbage_between_frames)
 	/* the second frame, without its stream header */
 	rta_buf_add(&all, f.data + RTA_STREAM_HEADER_LEN,
 	    f.len - RTA_STREAM_HEADER_LEN);
-	write_file("g.rta", all.data, all.len);
+	unit_write("g.rta", all.data, all.len);
 	read_one("g.rta", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 !bad-frame e2 end");
 	ck_assert_int_eq(items[1].rc, RTA_EDATA);
@@ -916,7 +853,7 @@ START_TEST(garbage_between_frames)
 	/* junk at the very end of the stream */
 	clear_items();
 	all.len = gstart + 100;
-	write_file("h.rta", all.data, all.len);
+	unit_write("h.rta", all.data, all.len);
 	read_one("h.rta", RTA_FMT_RTA);
 	summary_is_cut("e1 !bad-frame");
 	ck_assert_uint_eq(items[1].raw_total, 100);
@@ -938,7 +875,7 @@ START_TEST(bad_crc)
 	second = RTA_STREAM_HEADER_LEN + RTA_FRAME_HEADER_LEN +
 	    rta_get_u32(f.data + RTA_STREAM_HEADER_LEN);
 	f.data[second + RTA_FRAME_HEADER_LEN + 25] ^= 0x01;
-	write_file("a.rta", f.data, f.len);
+	unit_write("a.rta", f.data, f.len);
 	read_one("a.rta", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 !bad-crc e3 end");
 	ck_assert_uint_eq(items[1].offset, second);
@@ -958,7 +895,7 @@ START_TEST(frame_over_limit)
 
 	events(&l, 1, 2);
 	frames_of(&f, &l, 1);
-	write_file(name, f.data, f.len);
+	unit_write(name, f.data, f.len);
 	rta_reader_opts_init(&o);
 	o.max_frame = 20;
 	read_all_opts(&o, &name, 1);
@@ -1015,7 +952,7 @@ write_archive(const char *name, const char *format, enum filter f,
 		    ARCHIVE_OK);
 	else
 		ck_assert_int_eq(archive_write_set_format_zip(a), ARCHIVE_OK);
-	ck_assert_int_eq(archive_write_open_filename(a, path(name)),
+	ck_assert_int_eq(archive_write_open_filename(a, unit_path(name)),
 	    ARCHIVE_OK);
 	for (i = 0; i < n; i++) {
 		struct archive_entry *e = archive_entry_new();
@@ -1057,7 +994,7 @@ START_TEST(compressed)
 	write_archive(names[_i], "raw", (enum filter)_i, member, d, 1);
 	read_one(names[_i], RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2 e3");
-	ck_assert_str_eq(items[0].source, path(names[_i]));
+	ck_assert_str_eq(items[0].source, unit_path(names[_i]));
 	ck_assert_uint_eq(items[2].line, 3);
 	/* rta frames compressed the same way */
 	clear_items();
@@ -1091,7 +1028,7 @@ START_TEST(zstd_frames_concatenated)
 	    l.len - half, 3);
 	ck_assert(!ZSTD_isError(n));
 	z.len += n;
-	write_file("a.zst", z.data, z.len);
+	unit_write("a.zst", z.data, z.len);
 	read_one("a.zst", RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2 e3 e4");
 	rta_buf_release(&l);
@@ -1118,11 +1055,11 @@ archive_members(const char *name, const char *format, enum filter f)
 	write_archive(name, format, f, members, d, 4);
 	read_one(name, RTA_FMT_AUTO);
 	ck_assert_str_eq(summary, "e1 e2 e3 !bad-json");
-	snprintf(want, sizeof(want), "%s(a.ndjson)", path(name));
+	snprintf(want, sizeof(want), "%s(a.ndjson)", unit_path(name));
 	ck_assert_str_eq(items[0].source, want);
 	ck_assert_str_eq(items[1].source, want);
 	ck_assert_uint_eq(items[1].line, 2);
-	snprintf(want, sizeof(want), "%s(dir/b.ndjson)", path(name));
+	snprintf(want, sizeof(want), "%s(dir/b.ndjson)", unit_path(name));
 	ck_assert_str_eq(items[2].source, want);
 	/* lines and offsets restart in each member */
 	ck_assert_uint_eq(items[2].line, 1);
@@ -1202,7 +1139,7 @@ START_TEST(kcat_envelopes)
 	    "\\\"timestamp\\\":1767225600,\\\"event_type\\\":\\\"t\\\","
 	    "\\\"tenant_id\\\":\\\"a\\\"}\"}\n";
 
-	write_str("k.json", text);
+	unit_write_str("k.json", text);
 	read_one("k.json", RTA_FMT_KCAT);
 	ck_assert_str_eq(summary, "pos:events/3/42 k1 pos:events/3/43 "
 	    "!no-payload pos:events/0/7 !bad-json !bad-kcat !bad-kcat "
@@ -1252,7 +1189,7 @@ START_TEST(csv_through_reader)
 	    "c6,2026-01-01T00:00:02Z,t,a,\"last\n"		/* 11 */
 	    "line\"";						/* 12 */
 
-	write_str("a.csv", text);
+	unit_write_str("a.csv", text);
 	read_one("a.csv", RTA_FMT_CSV);
 	ck_assert_str_eq(summary, "c1 c2 !bad-timestamp !bad-csv !bad-csv c6");
 	ck_assert_uint_eq(items[0].line, 2);
@@ -1263,13 +1200,13 @@ START_TEST(csv_through_reader)
 	ck_assert_ptr_nonnull(strstr(items[3].text, "6 fields"));
 	ck_assert_uint_eq(items[4].line, 10);
 	ck_assert_uint_eq(items[5].line, 11);
-	ck_assert_str_eq(items[5].source, path("a.csv"));
+	ck_assert_str_eq(items[5].source, unit_path("a.csv"));
 }
 END_TEST
 
 START_TEST(csv_bad_header)
 {
-	write_str("a.csv", "timestamp,event_type,event_type\n"
+	unit_write_str("a.csv", "timestamp,event_type,event_type\n"
 	    "2026-01-01T00:00:00Z,t,t\n");
 	read_one("a.csv", RTA_FMT_CSV);
 	ck_assert_str_eq(summary, "!bad-csv");
@@ -1290,7 +1227,7 @@ START_TEST(csv_runaway_quote)
 	    "2026-01-01T00:00:00Z,t,a,\"open\n");
 	for (i = 0; i < 40; i++)
 		rta_buf_adds(&b, "more text inside the quotes\n");
-	write_file(name, b.data, b.len);
+	unit_write(name, b.data, b.len);
 	rta_reader_opts_init(&o);
 	o.format = RTA_FMT_CSV;
 	o.max_line = 1000;
@@ -1320,20 +1257,21 @@ START_TEST(open_errors)
 	r = rta_reader_new(&o);
 	ck_assert_ptr_nonnull(r);
 	rta_error_clear(&err);
-	ck_assert_int_eq(rta_reader_open(r, path("nosuch.ndjson"), &err),
+	ck_assert_int_eq(rta_reader_open(r, unit_path("nosuch.ndjson"), &err),
 	    RTA_EIO);
 	snprintf(want, sizeof(want), "%s: No such file or directory",
-	    path("nosuch.ndjson"));
+	    unit_path("nosuch.ndjson"));
 	ck_assert_str_eq(err.text, want);
 	ck_assert(!rta_reader_is_open(r));
 	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_EOF);
 	rta_error_clear(&err);
-	ck_assert_int_eq(rta_reader_open(r, tmpdir, &err), RTA_EIO);
+	ck_assert_int_eq(rta_reader_open(r, unit_path("."), &err), RTA_EIO);
 	ck_assert_ptr_nonnull(strstr(err.text, "Is a directory"));
 	ck_assert(!rta_reader_is_open(r));
 	/* the reader is still usable */
-	write_str("ok.ndjson", "");
-	ck_assert_int_eq(rta_reader_open(r, path("ok.ndjson"), &err), RTA_OK);
+	unit_write_str("ok.ndjson", "");
+	ck_assert_int_eq(rta_reader_open(r, unit_path("ok.ndjson"), &err),
+	    RTA_OK);
 	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_EOF);
 	rta_reader_free(r);
 	rta_reader_free(NULL);
@@ -1347,14 +1285,14 @@ START_TEST(several_operands)
 	struct rta_reader_opts o;
 
 	events(&l, 1, 2);
-	write_file("a.ndjson", l.data, l.len);
+	unit_write("a.ndjson", l.data, l.len);
 	rta_buf_reset(&l);
 	events(&l, 3, 3);
-	write_file("b.ndjson", l.data, l.len);
+	unit_write("b.ndjson", l.data, l.len);
 	rta_reader_opts_init(&o);
 	read_all_opts(&o, names, 2);
 	ck_assert_str_eq(summary, "e1 e2 e3");
-	ck_assert_str_eq(items[2].source, path("b.ndjson"));
+	ck_assert_str_eq(items[2].source, unit_path("b.ndjson"));
 	ck_assert_uint_eq(items[2].line, 1);
 	rta_buf_release(&l);
 }
@@ -1370,13 +1308,14 @@ START_TEST(progress)
 	off_t done, total;
 
 	events(&l, 1, 2);
-	write_file("a.ndjson", l.data, l.len);
+	unit_write("a.ndjson", l.data, l.len);
 	rta_reader_opts_init(&o);
 	r = rta_reader_new(&o);
 	rta_reader_progress(r, &done, &total);
 	ck_assert_int_eq(done, 0);
 	ck_assert_int_eq(total, -1);
-	ck_assert_int_eq(rta_reader_open(r, path("a.ndjson"), &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_open(r, unit_path("a.ndjson"), &err),
+	    RTA_OK);
 	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
 	rta_reader_progress(r, &done, &total);
 	ck_assert_int_eq(total, (off_t)l.len);
@@ -1397,8 +1336,8 @@ START_TEST(stdin_operand)
 	int fd;
 
 	events(&l, 1, 1);
-	write_file("in.ndjson", l.data, l.len);
-	fd = open(path("in.ndjson"), O_RDONLY);
+	unit_write("in.ndjson", l.data, l.len);
+	fd = open(unit_path("in.ndjson"), O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
 	close(fd);
@@ -1419,31 +1358,26 @@ END_TEST
 START_TEST(io_error_mid_stream)
 {
 	static const char *const member[] = { "data" };
-	struct rta_buf l = RTA_BUF_INIT;
+	struct rta_buf l = RTA_BUF_INIT, gz = RTA_BUF_INIT;
 	const struct rta_buf *d[1] = { &l };
 	struct rta_reader_opts o;
 	struct rta_reader *r;
 	struct rta_record rec;
 	struct rta_error err;
-	int fd, rc, good = 0;
-	char *p;
+	int rc, good = 0;
 	size_t n;
 
 	/* enough varied text that the gzip stream is long */
 	for (n = 0; l.len < 400000; n++)
 		ev_line(&l, (int)(n * 7919 % 100000));
 	write_archive("a.gz", "raw", F_GZIP, member, d, 1);
-	fd = open(path("a.gz"), O_RDONLY);
-	p = malloc(1 << 20);
-	ck_assert_ptr_nonnull(p);
-	n = (size_t)read(fd, p, 1 << 20);
-	close(fd);
-	ck_assert_uint_gt(n, 10000);
-	write_file("a.gz", p, n / 2);
-	free(p);
+	unit_read(unit_path("a.gz"), &gz);
+	ck_assert_uint_gt(gz.len, 10000);
+	unit_write("a.gz", gz.data, gz.len / 2);
+	rta_buf_release(&gz);
 	rta_reader_opts_init(&o);
 	r = rta_reader_new(&o);
-	ck_assert_int_eq(rta_reader_open(r, path("a.gz"), &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_open(r, unit_path("a.gz"), &err), RTA_OK);
 	while ((rc = rta_reader_next(r, &rec, &err)) == RTA_OK ||
 	    rc == RTA_EDATA)
 		good += rc == RTA_OK;
@@ -1514,7 +1448,7 @@ digest_stream(int ahead, int from_pipe, const char *name, uint64_t *count)
 		ck_assert_int_eq(pipe(fds), 0);
 		if ((pid = fork()) == 0) {
 			char buf[7000];
-			FILE *f = fopen(path(name), "rb");
+			FILE *f = fopen(unit_path(name), "rb");
 			size_t n;
 
 			close(fds[0]);
@@ -1530,7 +1464,8 @@ digest_stream(int ahead, int from_pipe, const char *name, uint64_t *count)
 		close(fds[0]);
 		ck_assert_int_eq(rta_reader_open(r, "-", &err), RTA_OK);
 	} else
-		ck_assert_int_eq(rta_reader_open(r, path(name), &err), RTA_OK);
+		ck_assert_int_eq(rta_reader_open(r, unit_path(name), &err),
+		    RTA_OK);
 	*count = 0;
 	while ((rc = rta_reader_next(r, &rec, &err)) != RTA_EOF) {
 		w = rta_reader_where(r);
@@ -1573,7 +1508,7 @@ START_TEST(ahead_changes_nothing)
 			rta_buf_adds(&b, "\"}\n{bad\n");
 		}
 	}
-	write_file("mixed.ndjson", b.data, b.len);
+	unit_write("mixed.ndjson", b.data, b.len);
 	/* frames: the same events, and some with a 120 KB string */
 	rta_buf_reset(&f);
 	rta_frame_put_header(&f);
@@ -1606,7 +1541,7 @@ START_TEST(ahead_changes_nothing)
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = RTA_REC_END;
 	rta_frame_put(&f, &rec);
-	write_file("mixed.rta", f.data, f.len);
+	unit_write("mixed.rta", f.data, f.len);
 	for (fp = 0; fp < 2; fp++) {
 		want = digest_stream(0, fp, "mixed.ndjson", &nwant);
 		got = digest_stream(1, fp, "mixed.ndjson", &ngot);
@@ -1632,7 +1567,7 @@ reader_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("ndjson");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ndjson_basic);
 	tcase_add_test(tc, ndjson_bad_lines);
@@ -1644,7 +1579,7 @@ reader_suite(void)
 
 	tc = tcase_create("long_lines");
 	tcase_set_timeout(tc, 60);
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, long_line_in_buffer);
 	tcase_add_test(tc, long_line_streamed);
@@ -1655,7 +1590,7 @@ reader_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("frames");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, frames_basic);
 	tcase_add_test(tc, encoding_detected);
@@ -1671,7 +1606,7 @@ reader_suite(void)
 
 	tc = tcase_create("archives");
 	tcase_set_timeout(tc, 30);
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, compressed, F_GZIP, F_ZSTD + 1);
 	tcase_add_test(tc, zstd_frames_concatenated);
@@ -1682,13 +1617,13 @@ reader_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("kcat");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, kcat_envelopes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("csv");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, csv_through_reader);
 	tcase_add_test(tc, csv_bad_header);
@@ -1696,7 +1631,7 @@ reader_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("operands");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, open_errors);
 	tcase_add_test(tc, several_operands);
@@ -1708,7 +1643,7 @@ reader_suite(void)
 
 	tc = tcase_create("ahead");
 	tcase_set_timeout(tc, 60);
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ahead_changes_nothing);
 	suite_add_tcase(s, tc);

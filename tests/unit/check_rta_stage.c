@@ -16,53 +16,16 @@
 
 #include "rta_cli.h"
 #include "rta_stage.h"
-
-static char dir[] = "/tmp/check_rta_stage.XXXXXX";
-
-static void
-setup(void)
-{
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void
-teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	(void)system(cmd);
-	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
-}
-
-static void
-path(char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%s", dir, name);
-}
-
-static void
-put_file(const char *name, const char *text)
-{
-	char p[256];
-	FILE *f;
-
-	path(p, sizeof(p), name);
-	ck_assert_ptr_nonnull(f = fopen(p, "w"));
-	fputs(text, f);
-	fclose(f);
-}
+#include "unit.h"
 
 /* Lines of a file, or -1 if it cannot be read. */
 static int
 lines(const char *name)
 {
-	char p[256];
 	FILE *f;
 	int c, n = 0;
 
-	path(p, sizeof(p), name);
-	if ((f = fopen(p, "r")) == NULL)
+	if ((f = fopen(unit_path(name), "r")) == NULL)
 		return -1;
 	while ((c = getc(f)) != EOF)
 		n += c == '\n';
@@ -74,12 +37,11 @@ lines(const char *name)
 static long
 metric(const char *name, const char *prefix)
 {
-	char p[256], line[512];
+	char line[512];
 	FILE *f;
 	long v = -1;
 
-	path(p, sizeof(p), name);
-	if ((f = fopen(p, "r")) == NULL)
+	if ((f = fopen(unit_path(name), "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, prefix, strlen(prefix)) == 0) {
@@ -142,7 +104,8 @@ run_stage(int argc, char **argv)
 static int
 stage(const char *a0, ...)
 {
-	char *argv[32], outp[256], errp[256];
+	char *argv[32];
+	const char *outp = unit_path("out"), *errp = unit_path("err");
 	va_list ap;
 	int argc = 0, status, o, e;
 	const char *a;
@@ -154,14 +117,12 @@ stage(const char *a0, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
-	path(outp, sizeof(outp), "out");
-	path(errp, sizeof(errp), "err");
 	if ((pid = fork()) == 0) {
 		o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(o, 1);
 		dup2(e, 2);
-		if (chdir(dir) != 0)
+		if (chdir(unit_path(".")) != 0)
 			_exit(98);
 		_exit(run_stage(argc, argv));
 	}
@@ -178,7 +139,7 @@ START_TEST(counts_balance)
 	    "\"tenant_id\":\"globex\"}\n", good,
 	    "{\"event_id\":\"c\",\"timestamp\":1,\"event_type\":\"drop\","
 	    "\"tenant_id\":\"acme\"}\n");
-	put_file("in.ndjson", text);
+	unit_write_str("in.ndjson", text);
 	ck_assert_int_eq(stage("--dead-letter", "dl", "--metrics", "m",
 	    "in.ndjson", NULL), RTA_EXIT_DATA);
 	ck_assert_int_eq(lines("out"), 2);
@@ -200,7 +161,7 @@ END_TEST
 
 START_TEST(max_errors_stops)
 {
-	put_file("in.ndjson", "{1\n{2\n{3\n{4\n");
+	unit_write_str("in.ndjson", "{1\n{2\n{3\n{4\n");
 	ck_assert_int_eq(stage("--max-errors", "2", "--metrics", "m",
 	    "in.ndjson", NULL), RTA_EXIT_DATA);
 	ck_assert_int_eq(metric("m", "rta_records_in_total{"), 2);
@@ -212,7 +173,7 @@ END_TEST
 
 START_TEST(missing_operand_goes_on)
 {
-	put_file("a.ndjson", good);
+	unit_write_str("a.ndjson", good);
 	ck_assert_int_eq(stage("a.ndjson", "nosuch.ndjson", "a.ndjson", NULL),
 	    RTA_EXIT_IO);
 	ck_assert_int_eq(lines("out"), 2);
@@ -228,7 +189,7 @@ START_TEST(quiet_and_summary)
 	text[0] = '\0';
 	for (i = 0; i < 13; i++)
 		strcat(text, "{bad\n");
-	put_file("in.ndjson", text);
+	unit_write_str("in.ndjson", text);
 	ck_assert_int_eq(stage("in.ndjson", NULL), RTA_EXIT_DATA);
 	/* ten messages, then one line for the rest */
 	ck_assert_int_eq(lines("err"), 11);
@@ -239,20 +200,18 @@ END_TEST
 
 START_TEST(output_follows_input)
 {
-	char p[256];
 	FILE *f;
 	int c;
 
-	put_file("in.ndjson", good);
+	unit_write_str("in.ndjson", good);
 	/* NDJSON in, NDJSON out; -o rta gives a binary stream */
 	ck_assert_int_eq(stage("in.ndjson", NULL), 0);
-	path(p, sizeof(p), "out");
-	ck_assert_ptr_nonnull(f = fopen(p, "r"));
+	ck_assert_ptr_nonnull(f = fopen(unit_path("out"), "r"));
 	c = getc(f);
 	fclose(f);
 	ck_assert_int_eq(c, '{');
 	ck_assert_int_eq(stage("-o", "rta", "in.ndjson", NULL), 0);
-	ck_assert_ptr_nonnull(f = fopen(p, "r"));
+	ck_assert_ptr_nonnull(f = fopen(unit_path("out"), "r"));
 	c = getc(f);
 	fclose(f);
 	ck_assert_int_eq(c, 0x89);
@@ -261,7 +220,7 @@ END_TEST
 
 START_TEST(bad_start_frees_and_fails)
 {
-	put_file("in.ndjson", good);
+	unit_write_str("in.ndjson", good);
 	ck_assert_int_eq(stage("--dead-letter", "/nonexistent/dir/dl",
 	    "in.ndjson", NULL), RTA_EXIT_IO);
 	ck_assert_int_eq(lines("out"), 0);
@@ -276,7 +235,10 @@ stage_suite(int forking)
 
 	/* every test forks its own stage; without fork mode there is none */
 	if (forking) {
-		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_unchecked_fixture(tc, unit_base_setup,
+		    unit_base_teardown);
+		tcase_add_checked_fixture(tc, unit_tmp_setup,
+		    unit_tmp_teardown);
 		tcase_add_test(tc, counts_balance);
 		tcase_add_test(tc, max_errors_stops);
 		tcase_add_test(tc, missing_operand_goes_on);
