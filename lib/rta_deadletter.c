@@ -83,6 +83,16 @@ rta_deadletter_put(struct rta_deadletter *d, const struct rta_where *w,
     const struct rta_error *e, const void *raw, size_t len, uint64_t total,
     struct rta_error *err)
 {
+	return rta_deadletter_put_detail(d, w, e, raw, len, total, NULL, 0,
+	    err);
+}
+
+int
+rta_deadletter_put_detail(struct rta_deadletter *d,
+    const struct rta_where *w, const struct rta_error *e, const void *raw,
+    size_t len, uint64_t total, const char *detail, size_t dlen,
+    struct rta_error *err)
+{
 	struct rta_buf *b = &d->line;
 	char ts[RTA_TIME_LEN];
 	const unsigned char *p;
@@ -130,6 +140,10 @@ rta_deadletter_put(struct rta_deadletter *d, const struct rta_where *w,
 	}
 	if (raw != NULL && total > len)
 		bad |= put_u64(b, "original_length", total);
+	if (dlen > 0) {
+		bad |= rta_buf_addc(b, ',');
+		bad |= rta_buf_add(b, detail, dlen);
+	}
 	bad |= rta_buf_add(b, "}\n", 2);
 	if (bad)
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",

@@ -43,6 +43,15 @@ int	rta_deadletter_put(struct rta_deadletter *d, const struct rta_where *w,
 	    const struct rta_error *e, const void *raw, size_t len,
 	    uint64_t total, struct rta_error *err);
 
+/*
+ * The same, with more members: detail[0..dlen) is written after the
+ * others, as it is ("\"violations\":[...]").
+ */
+int	rta_deadletter_put_detail(struct rta_deadletter *d,
+	    const struct rta_where *w, const struct rta_error *e,
+	    const void *raw, size_t len, uint64_t total, const char *detail,
+	    size_t dlen, struct rta_error *err);
+
 /* Close (fsync'ing nothing: dead letters are not acknowledged data). */
 int	rta_deadletter_close(struct rta_deadletter *d, struct rta_error *err);
 

@@ -593,6 +593,10 @@ rta_ndjson_put(struct rta_buf *out, const struct rta_record *rec)
 		return 0;
 	case RTA_REC_END:
 		return 0;
+	case RTA_REC_VALUE:
+		if (rta_value_to_json(out, rec->value) != 0)
+			return -1;
+		return rta_buf_addc(out, '\n');
 	}
 	if (rta_buf_reserve(out, 128 + ev->id_len + ev->type_len +
 	    ev->tenant_len + ev->payload_len) != 0)
@@ -632,4 +636,21 @@ rta_ndjson_put(struct rta_buf *out, const struct rta_record *rec)
 				return -1;
 	}
 	return rta_buf_add(out, "}\n", 2);
+}
+
+int
+rta_tenant_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > RTA_TENANT_MAX || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			return 0;
+	}
+	return 1;
 }

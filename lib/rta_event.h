@@ -35,6 +35,7 @@
 
 #define RTA_ID_MAX	255	/* bytes in event_id, event_type, tenant_id */
 #define RTA_TOPIC_MAX	249	/* Kafka's own limit on topic names */
+#define RTA_TENANT_MAX	64	/* a tenant id fit for paths and labels */
 
 struct rta_event {
 	int64_t			 ts;		/* event time, µs UTC */
@@ -70,7 +71,8 @@ enum rta_kind {
 	RTA_REC_EVENT = 1,
 	RTA_REC_WATERMARK,
 	RTA_REC_POSITION,
-	RTA_REC_END
+	RTA_REC_END,
+	RTA_REC_VALUE		/* a plain JSON document (rta-validate --raw) */
 };
 
 struct rta_record {
@@ -78,6 +80,8 @@ struct rta_record {
 	struct rta_event	 ev;		/* RTA_REC_EVENT */
 	int64_t			 watermark;	/* RTA_REC_WATERMARK */
 	struct rta_position	 pos;		/* RTA_REC_POSITION */
+	const unsigned char	*value;		/* RTA_REC_VALUE */
+	size_t			 value_len;
 };
 
 /* How to read numbers given as the timestamp. */
@@ -108,6 +112,14 @@ int	rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
 int	rta_event_check_values_padded(const struct rta_event *ev,
 	    unsigned max_depth, size_t max_members, int padded,
 	    struct rta_error *err);
+
+/*
+ * 1 if s[0..len) is a tenant id that may name files and metric labels
+ * as it is: 1 to RTA_TENANT_MAX bytes of ASCII letters, digits, '_', '-'
+ * and '.', starting with a letter, digit or '_' (so never "." or "..").
+ * rta-validate holds tenants to this; rta-store will refuse others.
+ */
+int	rta_tenant_valid(const char *s, size_t len);
 
 /*
  * Read topic, partition and offset from an object value (a "$rta"
@@ -141,7 +153,8 @@ int	rta_ndjson_parse(struct rta_ndjson_parser *np, const void *line,
 	    size_t len, struct rta_record *rec, struct rta_error *err);
 
 /* Append rec as one NDJSON line (with '\n').  End records write nothing:
- * in NDJSON the end of a stream is the end of the bytes.  0 or -1. */
+ * in NDJSON the end of a stream is the end of the bytes; a plain value is
+ * written as compact JSON.  0 or -1. */
 int	rta_ndjson_put(struct rta_buf *out, const struct rta_record *rec);
 
 #endif

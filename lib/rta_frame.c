@@ -149,6 +149,7 @@ rta_frame_put(struct rta_buf *out, const struct rta_record *rec)
 			return -1;
 		break;
 	default:
+		errno = EINVAL;		/* a plain value has no frame form */
 		return -1;
 	}
 	end_frame(b, blen);

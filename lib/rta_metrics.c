@@ -271,7 +271,15 @@ rta_metrics_format(struct rta_metrics *m, struct rta_buf *b)
 	    "When the stage started.");
 	bad |= rta_buf_printf(b, "rta_start_time_seconds{stage=\"%s\"} %.6f\n",
 	    m->stage, m->start / 1e6);
+	if (m->extra != NULL)
+		bad |= m->extra(m->extra_arg, b) != 0;
 	return bad ? -1 : 0;
+}
+
+int
+rta_metrics_label(struct rta_buf *b, const char *s, size_t len)
+{
+	return label(b, s, len) ? -1 : 0;
 }
 
 int

@@ -48,6 +48,9 @@ struct rta_metrics {
 	int64_t				 max_event_time;	/* INT64_MIN: none */
 	int64_t				 watermark;		/* INT64_MIN: none */
 	struct rta_buf			 text;
+	/* a program's own series, appended after the common ones */
+	int				(*extra)(void *arg, struct rta_buf *out);
+	void				*extra_arg;
 };
 
 void	rta_metrics_init(struct rta_metrics *m, const char *stage);
@@ -72,6 +75,9 @@ rta_metrics_event_time(struct rta_metrics *m, int64_t ts)
 	if (ts > m->max_event_time)
 		m->max_event_time = ts;
 }
+
+/* Append s[0..len) as a label value (\\, \" and \n escaped); 0 or -1. */
+int	rta_metrics_label(struct rta_buf *b, const char *s, size_t len);
 
 /* Append the Prometheus text to out; 0 or -1. */
 int	rta_metrics_format(struct rta_metrics *m, struct rta_buf *out);

@@ -158,6 +158,9 @@ rta_output_record(struct rta_output *o, const struct rta_record *rec,
 		return rta_error_set(err, RTA_EDATA, "too-large",
 		    "record too large for an rta frame (%u bytes at most)",
 		    RTA_FRAME_MAX);
+	if (r != 0 && errno == EINVAL)
+		return rta_error_set(err, RTA_EINVAL, "no-frame",
+		    "a plain JSON value has no rta frame form (use -o ndjson)");
 	if (r != 0)
 		goto nomem;
 	o->records++;

@@ -100,6 +100,7 @@ rta_format_name(enum rta_format f)
 	case RTA_FMT_RTA: return "rta";
 	case RTA_FMT_CSV: return "csv";
 	case RTA_FMT_KCAT: return "kcat-json";
+	case RTA_FMT_VALUES: return "json-values";
 	default: return "auto";
 	}
 }
@@ -136,6 +137,8 @@ rta_reader_new(const struct rta_reader_opts *o)
 	r->np.json.padded = 1;	/* lines and kcat payloads both are */
 	r->np.opts.epoch_unit = o->epoch_unit;
 	rta_json_init(&r->kj);
+	r->kj.max_depth = o->max_depth;
+	r->kj.max_members = o->max_members;
 	r->in.fd = -1;
 	return r;
 }
@@ -510,6 +513,33 @@ ndjson_next(struct rta_reader *r, struct rta_record *rec,
 	}
 }
 
+/* A JSON document per line, whatever its shape. */
+static int
+values_next(struct rta_reader *r, struct rta_record *rec,
+    struct rta_error *err)
+{
+	const unsigned char *line;
+	size_t len;
+	int rc;
+
+	for (;;) {
+		if ((rc = next_line(r, &line, &len, err)) != RTA_OK)
+			return rc;
+		if (is_blank(line, len))
+			continue;
+		set_raw(r, line, len, len);
+		r->kscratch.len = 0;
+		if ((rc = rta_json_document(&r->kj, line, len, &r->kscratch,
+		    err)) != RTA_OK)
+			return rc;
+		memset(rec, 0, sizeof(*rec));
+		rec->kind = RTA_REC_VALUE;
+		rec->value = r->kscratch.data;
+		rec->value_len = r->kscratch.len;
+		return RTA_OK;
+	}
+}
+
 /* Keep up to GARBAGE_KEEP damaged bytes for the dead letter. */
 static void
 keep_garbage(struct rta_reader *r, size_t k)
@@ -866,6 +896,9 @@ rta_reader_next(struct rta_reader *r, struct rta_record *rec,
 			break;
 		case RTA_FMT_KCAT:
 			rc = kcat_next(r, rec, err);
+			break;
+		case RTA_FMT_VALUES:
+			rc = values_next(r, rec, err);
 			break;
 		default:
 			rc = RTA_EOF;

@@ -27,10 +27,12 @@ enum rta_format {
 	RTA_FMT_NDJSON,
 	RTA_FMT_RTA,
 	RTA_FMT_CSV,
-	RTA_FMT_KCAT		/* kcat -J: one message envelope per line */
+	RTA_FMT_KCAT,		/* kcat -J: one message envelope per line */
+	RTA_FMT_VALUES		/* any JSON document per line (no envelope) */
 };
 
-/* "auto", "ndjson", "rta", "csv", "kcat-json"; 0 or -1. */
+/* "auto", "ndjson", "rta", "csv", "kcat-json"; 0 or -1.  (VALUES is
+ * chosen by programs, not named by users.) */
 int	rta_format_parse(const char *s, enum rta_format *f);
 const char *rta_format_name(enum rta_format f);
 

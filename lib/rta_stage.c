@@ -16,6 +16,7 @@
 #include "rta_cli.h"
 #include "rta_stage.h"
 #include "rta_time.h"
+#include "rta_value.h"
 
 #define SHOW_ERRORS	10
 #define TICK_EVERY	4096
@@ -226,24 +227,109 @@ where_text(char *out, size_t n, const struct rta_where *w)
 		    (unsigned long long)w->offset);
 }
 
+/* GitHub workflow-command escaping: %, CR and LF; in properties : and ,
+ * too. */
+static void
+github_escape(struct rta_buf *b, const char *s, size_t len, int property)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%')
+			rta_buf_adds(b, "%25");
+		else if (s[i] == '\r')
+			rta_buf_adds(b, "%0D");
+		else if (s[i] == '\n')
+			rta_buf_adds(b, "%0A");
+		else if (property && s[i] == ':')
+			rta_buf_adds(b, "%3A");
+		else if (property && s[i] == ',')
+			rta_buf_adds(b, "%2C");
+		else
+			rta_buf_addc(b, s[i]);
+	}
+}
+
+/* One bad-record message on stderr, in the --format asked for. */
+static void
+message(struct rta_stage *st, const struct rta_where *w,
+    const struct rta_error *e, const char *detail, size_t dlen)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	const char *src = w->source ? w->source : "<input>";
+	char where[512];
+
+	switch (st->msg_format) {
+	case RTA_MSG_GITHUB:
+		rta_buf_adds(&b, "::error file=");
+		github_escape(&b, src, strlen(src), 1);
+		if (w->line > 0)
+			rta_buf_printf(&b, ",line=%llu::",
+			    (unsigned long long)w->line);
+		else
+			rta_buf_printf(&b, "::byte %llu: ",
+			    (unsigned long long)w->offset);
+		github_escape(&b, e->text, strlen(e->text), 0);
+		rta_buf_addc(&b, '\n');
+		break;
+	case RTA_MSG_JSON:
+		rta_buf_adds(&b, "{\"stage\":");
+		rta_json_put_string(&b, st->name, strlen(st->name));
+		rta_buf_adds(&b, ",\"source\":");
+		rta_json_put_bytes_lossy(&b, src, strlen(src));
+		if (w->has_kafka) {
+			rta_buf_adds(&b, ",\"topic\":");
+			rta_json_put_bytes_lossy(&b, w->kafka.topic,
+			    w->kafka.topic_len);
+			rta_buf_printf(&b, ",\"partition\":%d,\"offset\":%lld",
+			    (int)w->kafka.partition,
+			    (long long)w->kafka.offset);
+		}
+		if (w->line > 0)
+			rta_buf_printf(&b, ",\"line\":%llu",
+			    (unsigned long long)w->line);
+		else
+			rta_buf_printf(&b, ",\"byte_offset\":%llu",
+			    (unsigned long long)w->offset);
+		rta_buf_adds(&b, ",\"reason\":");
+		rta_json_put_string(&b, e->reason ? e->reason : "error",
+		    strlen(e->reason ? e->reason : "error"));
+		rta_buf_adds(&b, ",\"message\":");
+		rta_json_put_bytes_lossy(&b, e->text, strlen(e->text));
+		if (dlen > 0) {
+			rta_buf_addc(&b, ',');
+			rta_buf_add(&b, detail, dlen);
+		}
+		rta_buf_adds(&b, "}\n");
+		break;
+	default:
+		where_text(where, sizeof(where), w);
+		rta_warnx("%s: %s", where, e->text);
+		return;
+	}
+	fwrite(b.data, 1, b.len, stderr);
+	rta_buf_release(&b);
+}
+
 static void
 reject(struct rta_stage *st, const struct rta_where *w,
-    const struct rta_error *e, const void *raw, size_t len, uint64_t total)
+    const struct rta_error *e, const void *raw, size_t len, uint64_t total,
+    const char *detail, size_t dlen)
 {
 	struct rta_error err;
-	char where[512];
 
 	st->m.in++;
 	rta_metrics_reject(&st->m, e->reason);
 	st->errors++;
 	rta_cli_status(&st->status, RTA_EXIT_DATA);
-	if (!st->quiet && st->shown < SHOW_ERRORS) {
-		where_text(where, sizeof(where), w);
-		rta_warnx("%s: %s", where, e->text);
+	/* machine-read formats get every record; people get the first few */
+	if (!st->quiet && (st->shown < SHOW_ERRORS ||
+	    st->msg_format != RTA_MSG_TEXT)) {
+		message(st, w, e, detail, dlen);
 		st->shown++;
 	}
-	if (st->dlq_open && rta_deadletter_put(&st->dlq, w, e, raw, len,
-	    total, &err) != RTA_OK) {
+	if (st->dlq_open && rta_deadletter_put_detail(&st->dlq, w, e, raw,
+	    len, total, detail, dlen, &err) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_cli_status(&st->status, rta_exit_code(err.code));
 		st->stop = 1;
@@ -265,7 +351,19 @@ rta_stage_reject(struct rta_stage *st, const struct rta_event *ev,
 	if (ev != NULL)
 		rta_metrics_tenant(&st->m, ev->tenant, ev->tenant_len,
 		    RTA_TENANT_REJECTED);
-	reject(st, rta_reader_where(st->rd), e, raw, len, len);
+	reject(st, rta_reader_where(st->rd), e, raw, len, len, NULL, 0);
+}
+
+void
+rta_stage_reject_detail(struct rta_stage *st, const struct rta_event *ev,
+    const struct rta_error *e, const void *raw, size_t len,
+    const char *detail, size_t dlen)
+{
+	st->m.in--;
+	if (ev != NULL)
+		rta_metrics_tenant(&st->m, ev->tenant, ev->tenant_len,
+		    RTA_TENANT_REJECTED);
+	reject(st, rta_reader_where(st->rd), e, raw, len, len, detail, dlen);
 }
 
 int
@@ -308,7 +406,8 @@ rta_stage_next(struct rta_stage *st, struct rta_record *rec)
 			if (rec->kind == RTA_REC_EVENT) {
 				st->m.in++;
 				rta_metrics_event_time(&st->m, rec->ev.ts);
-			}
+			} else if (rec->kind == RTA_REC_VALUE)
+				st->m.in++;
 			return RTA_OK;
 		case RTA_EDATA:
 		case RTA_ELIMIT:
@@ -316,7 +415,7 @@ rta_stage_next(struct rta_stage *st, struct rta_record *rec)
 				st->seen_encoding = rta_reader_encoding(st->rd);
 			rta_reader_raw(st->rd, &raw, &len, &total);
 			reject(st, rta_reader_where(st->rd), &err, raw, len,
-			    total);
+			    total, NULL, 0);
 			continue;
 		case RTA_EOF:
 			continue;
@@ -384,6 +483,9 @@ rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
 		if (st->m.path != NULL)
 			rta_metrics_tenant(&st->m, rec->ev.tenant,
 			    rec->ev.tenant_len, RTA_TENANT_OUT);
+		break;
+	case RTA_REC_VALUE:
+		st->m.out++;
 		break;
 	case RTA_REC_WATERMARK:
 		if (rec->watermark > st->m.watermark)

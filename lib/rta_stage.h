@@ -67,6 +67,13 @@ enum {
 "      --strict            stop at the first bad record\n" \
 "  -u, --unbuffered        flush after every record\n"
 
+/* How bad records are reported on stderr (--format). */
+enum rta_msg_format {
+	RTA_MSG_TEXT = 0,	/* prog: file:line: what (the first ten) */
+	RTA_MSG_GITHUB,		/* ::error file=…,line=…::what (all) */
+	RTA_MSG_JSON		/* one JSON object per line (all) */
+};
+
 struct rta_stage {
 	const char		*name;
 	const char		*usage;
@@ -78,6 +85,7 @@ struct rta_stage {
 	const char		*dead_letter;
 	const char		*metrics_path;
 	int			 compress;	/* zstd level, 0: none */
+	enum rta_msg_format	 msg_format;
 	struct rta_reader_opts	 ropts;
 	/* state */
 	struct rta_reader	*rd;
@@ -126,6 +134,14 @@ int	rta_stage_emit(struct rta_stage *st, const struct rta_record *rec);
  */
 void	rta_stage_reject(struct rta_stage *st, const struct rta_event *ev,
 	    const struct rta_error *e, const void *raw, size_t len);
+
+/*
+ * The same with more members for the dead letter and JSON messages:
+ * detail[0..dlen) is JSON object members ("\"violations\":[…]").
+ */
+void	rta_stage_reject_detail(struct rta_stage *st,
+	    const struct rta_event *ev, const struct rta_error *e,
+	    const void *raw, size_t len, const char *detail, size_t dlen);
 
 /* Count a record dropped on purpose. */
 static inline void

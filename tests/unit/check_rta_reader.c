@@ -168,6 +168,10 @@ add_item(struct rta_reader *r, int rc, const struct rta_record *rec,
 		case RTA_REC_END:
 			snprintf(it->what, sizeof(it->what), "end");
 			break;
+		case RTA_REC_VALUE:
+			snprintf(it->what, sizeof(it->what), "value:%.*s",
+			    (int)rec->value_len, rec->value);
+			break;
 		}
 	} else
 		snprintf(it->what, sizeof(it->what), "!%s",
