@@ -227,10 +227,8 @@ where_text(char *out, size_t n, const struct rta_where *w)
 		    (unsigned long long)w->offset);
 }
 
-/* GitHub workflow-command escaping: %, CR and LF; in properties : and ,
- * too. */
-static void
-github_escape(struct rta_buf *b, const char *s, size_t len, int property)
+void
+rta_github_escape(struct rta_buf *b, const char *s, size_t len, int property)
 {
 	size_t i;
 
@@ -262,14 +260,14 @@ message(struct rta_stage *st, const struct rta_where *w,
 	switch (st->msg_format) {
 	case RTA_MSG_GITHUB:
 		rta_buf_adds(&b, "::error file=");
-		github_escape(&b, src, strlen(src), 1);
+		rta_github_escape(&b, src, strlen(src), 1);
 		if (w->line > 0)
 			rta_buf_printf(&b, ",line=%llu::",
 			    (unsigned long long)w->line);
 		else
 			rta_buf_printf(&b, "::byte %llu: ",
 			    (unsigned long long)w->offset);
-		github_escape(&b, e->text, strlen(e->text), 0);
+		rta_github_escape(&b, e->text, strlen(e->text), 0);
 		rta_buf_addc(&b, '\n');
 		break;
 	case RTA_MSG_JSON:

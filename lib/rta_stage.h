@@ -74,6 +74,13 @@ enum rta_msg_format {
 	RTA_MSG_JSON		/* one JSON object per line (all) */
 };
 
+/*
+ * Append s[0..len) escaped for a GitHub workflow command: %, CR and LF,
+ * and in a property (file=...) also : and ,.
+ */
+void	rta_github_escape(struct rta_buf *b, const char *s, size_t len,
+	    int property);
+
 struct rta_stage {
 	const char		*name;
 	const char		*usage;
