@@ -15,8 +15,10 @@ events=${DEMO_EVENTS:-300000}
 tenants=1000
 export LC_ALL=C
 
+schemas=$here/data/schemas
 gen=$bin/rta-gen
 cat=$bin/rta-cat
+validate=$bin/rta-validate
 
 # ---- helpers --------------------------------------------------------------
 
@@ -35,13 +37,14 @@ commas() {
 		print s r }'
 }
 
-# metric NAME [LABEL-MATCH]: the value of one line of the metrics file.
+# metric NAME [LABEL-MATCH [FILE]]: the value of one line of a metrics
+# file (default: rta-cat's).
 metric() {
 	awk -v name="$1" -v want="${2:-}" '
 	    index($0, name "{") != 1 { next }
 	    want == "" && $0 !~ /reason=|tenant=/ { print $2; exit }
 	    want != "" && index($0, want) > 0 { print $2; exit }' \
-	    "$dir/metrics.prom"
+	    "${3:-$dir/metrics.prom}"
 }
 
 section() {
@@ -81,13 +84,35 @@ ingest() {
 	esac
 }
 
-# ---- stage 3: read back ---------------------------------------------------
-# Decode the frames again and count events per tenant, the way a later
+# ---- stage 3: validate ----------------------------------------------------
+# rta-validate checks every event against the JSON Schema of its type and
+# version in the schema directory, and its envelope (no timestamp more than
+# 5 minutes ahead).  page_view has a v2 there: --upgrade fills its new
+# fields' defaults into v1 events, so later stages read v2 only.  Invalid
+# events go to their own dead-letter file with every violation.
+
+validate() {
+	t0=$(now_ns)
+	validate_status=0
+	"$validate" -q -s "$schemas" --upgrade --max-future 5m \
+	    --dead-letter "$dir/invalid.ndjson" --metrics "$dir/validate.prom" \
+	    "$dir/events.rta" >"$dir/valid.rta" || validate_status=$?
+	t1=$(now_ns)
+	validate_ns=$((t1 - t0))
+	case $validate_status in
+	0|1) ;;
+	*) echo "demo: rta-validate failed (exit $validate_status)" >&2
+	   exit 1 ;;
+	esac
+}
+
+# ---- stage 4: read back ---------------------------------------------------
+# Decode the validated frames and count events per tenant, the way a later
 # stage sees the stream.
 
 read_back() {
 	t0=$(now_ns)
-	"$cat" -o ndjson --events-only "$dir/events.rta" |
+	"$cat" -o ndjson --events-only "$dir/valid.rta" |
 	    awk -F '"tenant_id":"' '{ split($2, t, "\""); n[t[1]]++ }
 	    END { for (k in n) print n[k], k }' |
 	    sort -k1,1nr -k2,2 >"$dir/tenants.txt"
@@ -96,8 +121,8 @@ read_back() {
 }
 
 # Later stages slot in here, each reading the previous stage's frames:
-#   validate (rta-validate), dedup (rta-dedup), enrich (rta-enrich),
-#   window (rta-window), store (rta-store), query (rta-query).
+#   dedup (rta-dedup), enrich (rta-enrich), window (rta-window),
+#   store (rta-store), query (rta-query).
 
 # ---- report ---------------------------------------------------------------
 
@@ -133,17 +158,52 @@ report() {
 		printf "  throughput %.2f s: %.2fM records/s, %.0f MB/s\n",
 		    s, n / s / 1e6, b / s / 1e6 }'
 
+	vp=$dir/validate.prom
+	vin=$(metric rta_records_in_total "" "$vp")
+	vout=$(metric rta_records_out_total "" "$vp")
+	vrej=$(metric rta_records_rejected_total "" "$vp")
+	section "validate: rta-validate -s examples/data/schemas --upgrade"
+	printf '  %-22s %12s\n' "events in" "$(commas "$vin")" \
+	    "valid (passed on)" "$(commas "$vout")" \
+	    "invalid" "$(commas "$vrej")"
+	grep '^rta_records_rejected_total{.*reason=' "$vp" |
+	    sed 's/.*reason="\([^"]*\)"} \(.*\)/\2 \1/' | sort -k1,1nr |
+	    while read -r n reason; do
+		printf '    %-20s %12s\n' "$reason" "$(commas "$n")"
+	done
+	if [ $((vout + vrej)) -eq "$vin" ] && [ "$vin" -eq "$out" ]; then
+		echo "  in = rta-cat's out = valid + invalid: balanced"
+	else
+		echo "  in = rta-cat's out = valid + invalid: NOT BALANCED"
+	fi
+	echo "  by schema; upgraded: v1 events passed on as v2, its defaults"
+	echo "  filled in"
+	printf '    %-14s %12s %12s %8s\n' "" unchanged upgraded invalid
+	# rta_validate_events_total{event_type="T",schema_version="N",
+	# result="R"} COUNT, split at the quotes
+	awk -F '"' '/^rta_validate_events_total[{]/ {
+		s = $2 " v" $4; k[s]; n[s, $6] = substr($7, 3) }
+	    END { for (s in k) print s, n[s, "valid"] + 0,
+		n[s, "upgraded"] + 0, n[s, "invalid"] + 0 }' "$vp" | sort |
+	    while read -r t v valid upgraded invalid; do
+		printf '    %-14s %12s %12s %8s\n' "$t $v" "$(commas "$valid")" \
+		    "$(commas "$upgraded")" "$(commas "$invalid")"
+	done
+	awk -v ns="$validate_ns" -v n="$vin" 'BEGIN {
+		s = ns / 1e9
+		printf "  throughput %.2f s: %.2fM events/s\n", s, n / s / 1e6 }'
+
 	section "read back: rta frames -> NDJSON"
 	printf '  %s events decoded (%s), in %.2f s\n' "$(commas "$readback")" \
-	    "$([ "$readback" = "$out" ] && echo "all of them" ||
-	    echo "NOT the $out written")" \
+	    "$([ "$readback" = "$vout" ] && echo "all of them" ||
+	    echo "NOT the $vout written")" \
 	    "$(awk -v ns="$read_ns" 'BEGIN { print ns / 1e9 }')"
 	echo "  top 5 tenants by events:"
 	head -5 "$dir/tenants.txt" | while read -r n t; do
 		printf '    %-10s %10s\n' "$t" "$(commas "$n")"
 	done
 	sed -n 's/^rta_tenant_records_out_total{.*tenant="\([^"]*\)"} \(.*\)/\2 \1/p' \
-	    "$dir/metrics.prom" | sort -k1,1nr -k2,2 >"$dir/tenants.metrics"
+	    "$vp" | sort -k1,1nr -k2,2 >"$dir/tenants.metrics"
 	if cmp -s "$dir/tenants.txt" "$dir/tenants.metrics"; then
 		echo "  per-tenant counts agree with the metrics file"
 	else
@@ -167,7 +227,7 @@ report() {
 
 	section "files written in $dir"
 	for f in events.ndjson events.rta dead-letters.ndjson metrics.prom \
-	    tenants.txt; do
+	    valid.rta invalid.ndjson validate.prom tenants.txt; do
 		printf '  %-22s %12s bytes\n' "$f" \
 		    "$(commas "$(wc -c <"$dir/$f")")"
 	done
@@ -175,12 +235,13 @@ report() {
 
 main() {
 	mkdir -p "$dir"
-	rm -f "$dir/dead-letters.ndjson"	# it is appended to
+	rm -f "$dir/dead-letters.ndjson" "$dir/invalid.ndjson"	# appended to
 	echo "rta demo: $(commas "$events") records from $(commas "$tenants")" \
 	    "tenants over the last five minutes of event time"
 	start=$(now_ns)
 	generate
 	ingest
+	validate
 	read_back
 	report
 	end=$(now_ns)
