@@ -106,8 +106,11 @@ rta_frame_put(struct rta_buf *out, const struct rta_record *rec)
 		blen = RTA_EVENT_FIXED_LEN + (size_t)ev->id_len +
 		    ev->type_len + ev->tenant_len + ev->payload_len +
 		    (ev->extra != NULL ? ev->extra_len : 0);
-		if (ev->payload_len > UINT32_MAX ||
-		    (b = begin_frame(out, RTA_FRAME_EVENT, blen)) == NULL)
+		if (ev->payload_len > UINT32_MAX) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		if ((b = begin_frame(out, RTA_FRAME_EVENT, blen)) == NULL)
 			return -1;
 		rta_put_u64(b, (uint64_t)ev->ts);
 		rta_put_u32(b + 8, ev->schema_version);
@@ -136,8 +139,11 @@ rta_frame_put(struct rta_buf *out, const struct rta_record *rec)
 		break;
 	case RTA_REC_POSITION:
 		blen = 12 + rec->pos.topic_len;
-		if (rec->pos.topic_len > RTA_TOPIC_MAX ||
-		    (b = begin_frame(out, RTA_FRAME_POSITION, blen)) == NULL)
+		if (rec->pos.topic_len > RTA_TOPIC_MAX) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		if ((b = begin_frame(out, RTA_FRAME_POSITION, blen)) == NULL)
 			return -1;
 		rta_put_u32(b, (uint32_t)rec->pos.partition);
 		rta_put_u64(b + 4, (uint64_t)rec->pos.offset);

@@ -49,8 +49,12 @@ enum rta_frame_type {
 /* Append the stream header; 0 or -1 (ENOMEM). */
 int	rta_frame_put_header(struct rta_buf *out);
 
-/* Append rec as one frame; 0, or -1 with errno ENOMEM, or EMSGSIZE when
- * the body would exceed RTA_FRAME_MAX (then nothing is appended). */
+/*
+ * Append rec as one frame; 0, or -1 with errno ENOMEM, EMSGSIZE when the
+ * body would exceed RTA_FRAME_MAX or a field its width (a topic longer
+ * than RTA_TOPIC_MAX), or EINVAL for a record kind with no frame form
+ * (RTA_REC_VALUE).  Nothing is appended on failure.
+ */
 int	rta_frame_put(struct rta_buf *out, const struct rta_record *rec);
 
 /* 1 if the avail bytes at p start with the stream magic (or, when fewer

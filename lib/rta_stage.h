@@ -8,7 +8,9 @@
  * decide when to stop; an unreadable operand is reported and the next one
  * read; output is flushed before input may block; --metrics and SIGUSR1
  * report the counters; a terminal gets progress for long runs.  Counters
- * always balance: in = out + rejected + dropped.
+ * always balance: in = out + rejected + dropped, except after a fatal
+ * error (a failed write, a record the output cannot encode at all), when
+ * the stage stops with the record it was writing counted in only.
  *
  * Like rta_cli, this is front-end code: it prints on stderr.
  *

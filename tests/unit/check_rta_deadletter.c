@@ -1,6 +1,7 @@
 /*
  * check_rta_deadletter.c: the dead-letter line, byte for byte as the
- * header documents it, and read back with jansson; base64; appending.
+ * header documents it, and read back with jansson; the extra members a
+ * caller adds (rta_deadletter_put_detail); base64; appending.
  * RTA_NOW pins the "time" field (set in main, before any clock read).
  */
 #include <check.h>
@@ -104,6 +105,73 @@ put(const struct rta_where *w, const struct rta_error *e, const void *raw,
 	rta_error_clear(&err);
 	ck_assert_msg(rta_deadletter_put(&fd_dl, w, e, raw, len, total, &err) ==
 	    RTA_OK, "%s", err.text);
+}
+
+static void
+put_detail(const struct rta_where *w, const struct rta_error *e,
+    const void *raw, size_t len, uint64_t total, const char *detail,
+    size_t dlen)
+{
+	struct rta_error err;
+
+	rta_error_clear(&err);
+	ck_assert_msg(rta_deadletter_put_detail(&fd_dl, w, e, raw, len, total,
+	    detail, dlen, &err) == RTA_OK, "%s", err.text);
+}
+
+/* Line n (from 0) of the file, as it is, without its newline (a NUL
+ * follows it, not counted in out->len). */
+static void
+line_text(int n, struct rta_buf *out)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	const unsigned char *p, *nl;
+
+	unit_read(dlpath, &b);
+	p = b.data;
+	while (n-- > 0) {
+		nl = memchr(p, '\n', b.len - (size_t)(p - b.data));
+		ck_assert_ptr_nonnull(nl);
+		p = nl + 1;
+	}
+	nl = memchr(p, '\n', b.len - (size_t)(p - b.data));
+	ck_assert_ptr_nonnull(nl);
+	rta_buf_reset(out);
+	ck_assert_int_eq(rta_buf_add(out, p, (size_t)(nl - p)), 0);
+	ck_assert_int_eq(rta_buf_addc(out, '\0'), 0);
+	out->len--;
+	rta_buf_release(&b);
+}
+
+/* The members of object j are exactly names[], in that order. */
+static void
+assert_members(json_t *j, const char *const *names, size_t n)
+{
+	void *it = json_object_iter(j);
+	size_t i = 0;
+
+	ck_assert(json_is_object(j));
+	for (; it != NULL; it = json_object_iter_next(j, it), i++) {
+		ck_assert_msg(i < n, "extra member '%s'",
+		    json_object_iter_key(it));
+		ck_assert_msg(strcmp(json_object_iter_key(it), names[i]) == 0,
+		    "member %zu is '%s', want '%s'", i,
+		    json_object_iter_key(it), names[i]);
+	}
+	ck_assert_msg(i == n, "%zu members, want %zu", i, n);
+}
+
+/* Member key of j equals the JSON text want (compared by value). */
+static void
+assert_member_json(json_t *j, const char *key, const char *want)
+{
+	json_error_t je;
+	json_t *w = json_loads(want, JSON_DECODE_ANY, &je);
+
+	ck_assert_msg(w != NULL, "bad want %s: %s", want, je.text);
+	ck_assert_msg(json_equal(json_object_get(j, key), w), "member %s "
+	    "differs from %s", key, want);
+	json_decref(w);
 }
 
 /* ---- the line ---------------------------------------------------------- */
@@ -298,6 +366,172 @@ START_TEST(parse_back)
 }
 END_TEST
 
+/* ---- more members ------------------------------------------------------ */
+
+#define VIOLATIONS	"\"violations\":[{\"path\":\"/payload/n\"," \
+	"\"keyword\":\"type\",\"message\":\"want \\\"integer\\\"\"}," \
+	"{\"path\":\"\",\"keyword\":\"required\",\"missing\":[\"a\",\"b\"]}]"
+
+/* The members come after all the others, byte for byte as given. */
+START_TEST(detail_members)
+{
+	static const char *const names[] = { "time", "stage", "reason",
+	    "error", "source", "line", "original", "violations", "schema" };
+	static const char detail[] = VIOLATIONS ",\"schema\":\"ev.json\"";
+	struct rta_where w = { "events.ndjson", 7, 300, 0, { 0 } };
+	struct rta_error e = mkerr("schema", "2 schema violations");
+	struct rta_buf plain = RTA_BUF_INIT, more = RTA_BUF_INIT;
+	json_t *j;
+
+	put(&w, &e, "{\"n\":\"x\"}", 9, 9);
+	put_detail(&w, &e, "{\"n\":\"x\"}", 9, 9, detail, sizeof(detail) - 1);
+	ck_assert_uint_eq(fd_dl.count, 2);
+	/* put() is what it was; the detail line is it plus the members */
+	line_text(0, &plain);
+	line_text(1, &more);
+	ck_assert_str_eq((const char *)plain.data, "{\"time\":\"" NOW_TEXT
+	    "\",\"stage\":\"rta-cat\",\"reason\":\"schema\",\"error\":"
+	    "\"2 schema violations\",\"source\":\"events.ndjson\",\"line\":7,"
+	    "\"original\":\"{\\\"n\\\":\\\"x\\\"}\"}");
+	ck_assert_uint_eq(more.len, plain.len + 1 + sizeof(detail) - 1);
+	ck_assert_int_eq(memcmp(more.data, plain.data, plain.len - 1), 0);
+	ck_assert_int_eq(more.data[plain.len - 1], ',');
+	ck_assert_int_eq(memcmp(more.data + plain.len, detail,
+	    sizeof(detail) - 1), 0);
+	ck_assert_int_eq(more.data[more.len - 1], '}');
+	/* and it is one JSON object with every member in place */
+	j = line_json(1);
+	assert_members(j, names, sizeof(names) / sizeof(names[0]));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "time")),
+	    NOW_TEXT);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "stage")),
+	    "rta-cat");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "reason")),
+	    "schema");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "error")),
+	    "2 schema violations");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "source")),
+	    "events.ndjson");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "line")), 7);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "original")),
+	    "{\"n\":\"x\"}");
+	assert_member_json(j, "violations", "[{\"path\":\"/payload/n\","
+	    "\"keyword\":\"type\",\"message\":\"want \\\"integer\\\"\"},"
+	    "{\"path\":\"\",\"keyword\":\"required\",\"missing\":[\"a\","
+	    "\"b\"]}]");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "schema")),
+	    "ev.json");
+	json_decref(j);
+	rta_buf_release(&plain);
+	rta_buf_release(&more);
+}
+END_TEST
+
+/* After every optional member: kafka position, base64, a cut original. */
+START_TEST(detail_after_optional_parts)
+{
+	static const char *const names[] = { "time", "stage", "reason",
+	    "error", "source", "topic", "partition", "offset", "line",
+	    "original_base64", "original_length", "violations" };
+	static const char *const bare[] = { "time", "stage", "reason",
+	    "error", "n" };
+	struct rta_where w = { "<stdin>", 3, 0, 1, { "events", 6, 2, 41 } };
+	struct rta_error e = mkerr("schema", "bad");
+	json_t *j;
+
+	put_detail(&w, &e, "\xff\xfe\xfd", 3, 5000, VIOLATIONS,
+	    sizeof(VIOLATIONS) - 1);
+	j = line_json(0);
+	assert_members(j, names, sizeof(names) / sizeof(names[0]));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "topic")),
+	    "events");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "partition")),
+	    2);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "offset")), 41);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "line")), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(j,
+	    "original_base64")), "//79");
+	ck_assert_int_eq(json_integer_value(json_object_get(j,
+	    "original_length")), 5000);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "violations")),
+	    2);
+	json_decref(j);
+	/* no position and no original: the members follow the error */
+	put_detail(NULL, &e, NULL, 0, 0, "\"n\":1", 5);
+	j = line_json(1);
+	assert_members(j, bare, sizeof(bare) / sizeof(bare[0]));
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "n")), 1);
+	json_decref(j);
+	ck_assert_uint_eq(fd_dl.count, 2);
+}
+END_TEST
+
+/* A detail of length 0 adds nothing, whatever the pointer. */
+START_TEST(detail_empty)
+{
+	struct rta_where w = { "a.ndjson", 2, 10, 0, { 0 } };
+	struct rta_error e = mkerr("bad-json", "x");
+	struct rta_buf l0 = RTA_BUF_INIT, l = RTA_BUF_INIT;
+
+	put(&w, &e, "{", 1, 1);
+	put_detail(&w, &e, "{", 1, 1, NULL, 0);
+	put_detail(&w, &e, "{", 1, 1, "\"x\":1", 0);
+	ck_assert_uint_eq(fd_dl.count, 3);
+	line_text(0, &l0);
+	line_text(1, &l);
+	ck_assert_str_eq((const char *)l.data, (const char *)l0.data);
+	line_text(2, &l);
+	ck_assert_str_eq((const char *)l.data, (const char *)l0.data);
+	rta_buf_release(&l0);
+	rta_buf_release(&l);
+}
+END_TEST
+
+/* A large detail goes out whole, on one line. */
+START_TEST(detail_large)
+{
+	struct rta_where w = { "a.ndjson", 1, 0, 0, { 0 } };
+	struct rta_error e = mkerr("schema", "many");
+	struct rta_buf d = RTA_BUF_INIT, b = RTA_BUF_INIT;
+	json_t *j, *v;
+	size_t i;
+
+	rta_buf_adds(&d, "\"violations\":[");
+	for (i = 0; i < 20000; i++)
+		ck_assert_int_eq(rta_buf_printf(&d, "%s{\"path\":\"/a/%zu\"}",
+		    i > 0 ? "," : "", i), 0);
+	rta_buf_addc(&d, ']');
+	put_detail(&w, &e, "x", 1, 1, (const char *)d.data, d.len);
+	unit_read(dlpath, &b);
+	ck_assert_ptr_eq(memchr(b.data, '\n', b.len), b.data + b.len - 1);
+	j = line_json(0);
+	v = json_object_get(j, "violations");
+	ck_assert_uint_eq(json_array_size(v), 20000);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v,
+	    19999), "path")), "/a/19999");
+	json_decref(j);
+	rta_buf_release(&d);
+	rta_buf_release(&b);
+}
+END_TEST
+
+START_TEST(detail_write_error)
+{
+	struct rta_deadletter d;
+	struct rta_error err, e = mkerr("schema", "x");
+	struct rta_where w = { "a", 1, 0, 0, { 0 } };
+
+	ck_assert_int_eq(rta_deadletter_open(&d, "/dev/full", "x", &err),
+	    RTA_OK);
+	rta_error_clear(&err);
+	ck_assert_int_eq(rta_deadletter_put_detail(&d, &w, &e, "1", 1, 1,
+	    "\"n\":1", 5, &err), RTA_EIO);
+	ck_assert_ptr_nonnull(strstr(err.text, "No space left on device"));
+	ck_assert_uint_eq(d.count, 0);
+	ck_assert_int_eq(rta_deadletter_close(&d, &err), RTA_OK);
+}
+END_TEST
+
 /* ---- the file ---------------------------------------------------------- */
 
 START_TEST(appends)
@@ -471,6 +705,16 @@ deadletter_suite(void)
 	tcase_add_test(tc, escaping);
 	tcase_add_test(tc, optional_parts);
 	tcase_add_test(tc, parse_back);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("detail");
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, detail_members);
+	tcase_add_test(tc, detail_after_optional_parts);
+	tcase_add_test(tc, detail_empty);
+	tcase_add_test(tc, detail_large);
+	tcase_add_test(tc, detail_write_error);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file");

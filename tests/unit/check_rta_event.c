@@ -7,7 +7,9 @@
  * control records and the canonical output.  The identity tests build
  * random events as text, with the expected canonical fields computed
  * independently (timestamps through gmtime_r(3), values through jansson),
- * and check that parse(put(x)) puts the same bytes again.
+ * and check that parse(put(x)) puts the same bytes again.  Also: plain
+ * JSON values put as compact lines, and the tenant id checker, byte by
+ * byte against its charset written out here.
  */
 #define _DEFAULT_SOURCE
 #include <check.h>
@@ -23,6 +25,7 @@
 #include "rta_err.h"
 #include "rta_event.h"
 #include "rta_gen.h"
+#include "rta_json.h"
 #include "rta_reader.h"
 #include "rta_time.h"
 #include "rta_value.h"
@@ -1318,6 +1321,200 @@ END_TEST
 
 /* --------------------------------------------------------------- main */
 
+/* ------------------------------------------------------------- tenants */
+
+/*
+ * rta_tenant_valid on a heap copy of exactly len bytes, so that ASan sees
+ * a read past them.
+ */
+static int
+tenant_ok(const void *s, size_t len)
+{
+	char *copy = malloc(len > 0 ? len : 1);
+	int v;
+
+	ck_assert_ptr_nonnull(copy);
+	if (len > 0)
+		memcpy(copy, s, len);
+	v = rta_tenant_valid(copy, len);
+	ck_assert(v == 0 || v == 1);
+	free(copy);
+	return v;
+}
+
+#define TENANT(s)	tenant_ok(s, sizeof(s) - 1)
+
+/* The charset, written out: letters, digits, '_', '-' and '.'. */
+static int
+tenant_byte(int c)
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-.";
+
+	return c != 0 && strchr(set, c) != NULL;
+}
+
+START_TEST(tenant_names)
+{
+	static const char *const good[] = { "a", "Z", "0", "_", "acme",
+	    "Acme_Corp", "eu-west-1", "t.1", "a..b", "a.", "a-", "_.", "_-",
+	    "0-", "9.9", "x_y-z.w" };
+	static const char *const bad[] = { ".", "..", "...", ".hidden",
+	    "-x", "-", ".a", "a/b", "/a", "a\\b", "a b", " a", "a\t",
+	    "a\n", "a:b", "a,b", "a%2F", "a=b", "a\"b", "caf\xc3\xa9",
+	    "\xc3\xa9", "a\x7f", "a\x80", "\xff", "a*", "a?", "{a}" };
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(tenant_ok(good[i], strlen(good[i])) == 1,
+		    "'%s' refused", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(tenant_ok(bad[i], strlen(bad[i])) == 0,
+		    "'%s' accepted", bad[i]);
+	/* empty, and a NUL anywhere */
+	ck_assert_int_eq(rta_tenant_valid(NULL, 0), 0);
+	ck_assert_int_eq(tenant_ok("", 0), 0);
+	ck_assert_int_eq(TENANT("\0"), 0);
+	ck_assert_int_eq(TENANT("a\0b"), 0);
+	ck_assert_int_eq(TENANT("ab\0"), 0);
+	ck_assert_int_eq(TENANT("\0ab"), 0);
+	/* only the len bytes count */
+	ck_assert_int_eq(rta_tenant_valid("ab/c", 2), 1);
+	ck_assert_int_eq(rta_tenant_valid("ab/c", 3), 0);
+	ck_assert_int_eq(rta_tenant_valid("acme\0junk", 4), 1);
+}
+END_TEST
+
+/* 1 to RTA_TENANT_MAX (64) bytes. */
+START_TEST(tenant_length)
+{
+	char s[RTA_TENANT_MAX + 2];
+	size_t n;
+
+	ck_assert_int_eq(RTA_TENANT_MAX, 64);
+	memset(s, 'a', sizeof(s));
+	for (n = 0; n <= sizeof(s); n++)
+		ck_assert_msg(tenant_ok(s, n) == (n >= 1 && n <= 64),
+		    "length %zu", n);
+	/* the last byte is checked as well as the first */
+	s[63] = '/';
+	ck_assert_int_eq(tenant_ok(s, 64), 0);
+	s[63] = '.';
+	ck_assert_int_eq(tenant_ok(s, 64), 1);
+	s[0] = '.';
+	ck_assert_int_eq(tenant_ok(s, 64), 0);
+}
+END_TEST
+
+/* Every byte, first and later, against the charset written out. */
+START_TEST(tenant_every_byte)
+{
+	unsigned char s[3];
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		s[0] = (unsigned char)c;
+		ck_assert_msg(tenant_ok(s, 1) == (tenant_byte(c) && c != '.' &&
+		    c != '-'), "first byte 0x%02x", c);
+		s[0] = 'x';
+		s[1] = (unsigned char)c;
+		s[2] = 'y';
+		ck_assert_msg(tenant_ok(s, 3) == tenant_byte(c),
+		    "middle byte 0x%02x", c);
+		ck_assert_msg(tenant_ok(s, 2) == tenant_byte(c),
+		    "last byte 0x%02x", c);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------ plain values */
+
+/* The value of the JSON text s, as a record, put as NDJSON. */
+static const char *
+put_value(const char *s, size_t len, struct rta_buf *v)
+{
+	struct rta_json j;
+
+	rta_json_init(&j);
+	rta_buf_reset(v);
+	rta_error_clear(&err);
+	ck_assert_msg(rta_json_document(&j, s, len, v, &err) == RTA_OK,
+	    "'%.*s': %s", (int)len, s, err.text);
+	rta_json_release(&j);
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_VALUE;
+	rec.value = v->data;
+	rec.value_len = v->len;
+	return put();
+}
+
+/* A value is one line of compact JSON, numbers as written. */
+START_TEST(value_put)
+{
+	static const struct { const char *in, *want; } t[] = {
+		{ "0", "0\n" },
+		{ " -0 ", "-0\n" },
+		{ "1E+2", "1E+2\n" },
+		{ "175.55", "175.55\n" },
+		{ "-9223372036854775808", "-9223372036854775808\n" },
+		{ "true", "true\n" },
+		{ "\tnull\r", "null\n" },
+		{ "\"\"", "\"\"\n" },
+		{ "\"a\\u0041\\/\\t\\n\\\"\\\\\\u001f\"",
+		    "\"aA/\\t\\n\\\"\\\\\\u001f\"\n" },
+		{ "\"\\ud83d\\ude00\"", "\"\xf0\x9f\x98\x80\"\n" },
+		{ "[ ]", "[]\n" },
+		{ "{ }", "{}\n" },
+		{ "[ 1 , [ 2 , [ ] ] , { \"a\" : { } } ]",
+		    "[1,[2,[]],{\"a\":{}}]\n" },
+		{ "{ \"z\" : 1 , \"a\" : 2 , \"m\" : [ null ] }",
+		    "{\"z\":1,\"a\":2,\"m\":[null]}\n" },
+		{ "{\"event_id\":\"e\",\"timestamp\":1}",
+		    "{\"event_id\":\"e\",\"timestamp\":1}\n" },
+	};
+	struct rta_buf v = RTA_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_str_eq(put_value(t[i].in, strlen(t[i].in), &v),
+		    t[i].want);
+	/* appended to what is there */
+	rta_buf_reset(&out);
+	rta_buf_adds(&out, "x\n");
+	ck_assert_int_eq(rta_ndjson_put(&out, &rec), 0);
+	ck_assert_uint_eq(out.len, 2 + strlen(t[i - 1].want));
+	ck_assert_int_eq(memcmp(out.data + 2, t[i - 1].want, out.len - 2), 0);
+	rta_buf_release(&v);
+}
+END_TEST
+
+/* For generated values, put is a fixed point: put(parse(put(x))). */
+START_TEST(value_put_fixed_point)
+{
+	struct rng r = { 4242 };
+	struct rta_buf text = RTA_BUF_INIT, v = RTA_BUF_INIT;
+	struct rta_buf once = RTA_BUF_INIT;
+	unsigned long n;
+
+	for (n = 0; n < 2000; n++) {
+		rta_buf_reset(&text);
+		gen_value(&r, &text, 0);
+		rta_buf_reset(&once);
+		rta_buf_adds(&once, put_value((const char *)text.data,
+		    text.len, &v));
+		ck_assert_uint_gt(once.len, 0);
+		ck_assert_ptr_eq(memchr(once.data, '\n', once.len),
+		    once.data + once.len - 1);
+		rta_buf_addc(&once, '\0');
+		ck_assert_str_eq(put_value((const char *)once.data,
+		    once.len - 2, &v), (const char *)once.data);
+	}
+	rta_buf_release(&text);
+	rta_buf_release(&v);
+	rta_buf_release(&once);
+}
+END_TEST
+
 static Suite *
 event_suite(void)
 {
@@ -1353,6 +1550,18 @@ event_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, control_records);
 	tcase_add_test(tc, control_malformed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tenant");
+	tcase_add_test(tc, tenant_names);
+	tcase_add_test(tc, tenant_length);
+	tcase_add_test(tc, tenant_every_byte);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("value");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, value_put);
+	tcase_add_test(tc, value_put_fixed_point);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("identity");

@@ -5,7 +5,9 @@
  * small validator of the exposition format written here (every sample
  * has a # TYPE before it, label values are properly escaped, values are
  * numbers), and the file on disk, rewritten by rename with no temporary
- * file left behind.  RTA_NOW pins the clock (set in main).
+ * file left behind.  A program's own series (the extra hook) and the
+ * label escaper it uses are checked the same ways.  RTA_NOW pins the
+ * clock (set in main).
  */
 #include <check.h>
 #include <dirent.h>
@@ -502,6 +504,180 @@ START_TEST(file_errors)
 }
 END_TEST
 
+/* ---- a program's own series -------------------------------------------- */
+
+struct extra_state {
+	int		 calls;
+	int		 fail;
+	const char	*kind;		/* label value, escaped */
+	uint64_t	 n;
+};
+
+static int
+extra_series(void *arg, struct rta_buf *out)
+{
+	struct extra_state *x = arg;
+
+	x->calls++;
+	if (x->fail)
+		return -1;
+	if (rta_buf_adds(out, "# HELP rta_test_checks_total Checks made.\n"
+	    "# TYPE rta_test_checks_total counter\n"
+	    "rta_test_checks_total{stage=\"rta-cat\",kind=\"") != 0 ||
+	    rta_metrics_label(out, x->kind, strlen(x->kind)) != 0 ||
+	    rta_buf_printf(out, "\"} %llu\n", (unsigned long long)x->n) != 0)
+		return -1;
+	return 0;
+}
+
+#define EXTRA_TEXT(kind, n) "# HELP rta_test_checks_total Checks made.\n" \
+	"# TYPE rta_test_checks_total counter\n" \
+	"rta_test_checks_total{stage=\"rta-cat\",kind=\"" kind "\"} " n "\n"
+
+/* The text ends with what s ends with. */
+static void
+ends_with(const char *text, const char *s)
+{
+	size_t n = strlen(text), k = strlen(s);
+
+	ck_assert_msg(n >= k && strcmp(text + n - k, s) == 0,
+	    "text does not end with:\n%s\ntext:\n%s", s, text);
+}
+
+/* The hook's series come last, after the common ones, once. */
+START_TEST(extra_hook)
+{
+	struct extra_state x = { 0, 0, "type", 7 };
+	char common[8192];
+	const char *t;
+	int samples;
+
+	ck_assert(fm.extra == NULL);
+	ck_assert_ptr_null(fm.extra_arg);
+	fm.in = 3;
+	t = format();
+	samples = validate(t);
+	snprintf(common, sizeof(common), "%s", t);
+	ends_with(t, "rta_start_time_seconds{stage=\"rta-cat\"} "
+	    "1767225660.000000\n");
+	fm.extra = extra_series;
+	fm.extra_arg = &x;
+	t = format();
+	ck_assert_int_eq(x.calls, 1);
+	ck_assert_int_eq(validate(t), samples + 1);
+	/* the common text unchanged, then the hook's */
+	ck_assert_uint_eq(strlen(t), strlen(common) +
+	    strlen(EXTRA_TEXT("type", "7")));
+	ck_assert_int_eq(strncmp(t, common, strlen(common)), 0);
+	ends_with(t, EXTRA_TEXT("type", "7"));
+	/* called afresh each time, with the argument it was given */
+	x.n = 8;
+	x.kind = "say \"hi\"\\\n";
+	t = format();
+	ck_assert_int_eq(x.calls, 2);
+	validate(t);
+	ends_with(t, EXTRA_TEXT("say \\\"hi\\\"\\\\\\n", "8"));
+}
+END_TEST
+
+/* The file holds the hook's series too. */
+START_TEST(extra_hook_in_file)
+{
+	struct extra_state x = { 0, 0, "format", 12 };
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_error err;
+
+	fm.extra = extra_series;
+	fm.extra_arg = &x;
+	ck_assert_int_eq(rta_metrics_open(&fm, mpath, &err), RTA_OK);
+	ck_assert_int_eq(x.calls, 1);
+	x.n = 13;
+	ck_assert_int_eq(rta_metrics_write(&fm, 1, &err), RTA_OK);
+	unit_read(mpath, &b);
+	validate((const char *)b.data);
+	ends_with((const char *)b.data, EXTRA_TEXT("format", "13"));
+	ck_assert_str_eq((const char *)b.data, format());
+	rta_buf_release(&b);
+}
+END_TEST
+
+/* A failing hook fails the text, and the file keeps its last contents. */
+START_TEST(extra_hook_fails)
+{
+	struct extra_state x = { 0, 0, "k", 1 };
+	struct rta_buf before = RTA_BUF_INIT, after = RTA_BUF_INIT;
+	struct rta_error err;
+	char stray[256];
+
+	fm.extra = extra_series;
+	fm.extra_arg = &x;
+	ck_assert_int_eq(rta_metrics_open(&fm, mpath, &err), RTA_OK);
+	unit_read(mpath, &before);
+	x.fail = 1;
+	rta_buf_reset(&ftext);
+	ck_assert_int_eq(rta_metrics_format(&fm, &ftext), -1);
+	fm.out = 5;
+	rta_error_clear(&err);
+	ck_assert_int_ne(rta_metrics_write(&fm, 1, &err), RTA_OK);
+	ck_assert_int_ne(err.code, RTA_OK);
+	unit_read(mpath, &after);
+	ck_assert_uint_eq(after.len, before.len);
+	ck_assert_int_eq(memcmp(after.data, before.data, before.len), 0);
+	ck_assert_msg(strays(stray, sizeof(stray)) == 0, "left behind: %s",
+	    stray);
+	rta_buf_release(&before);
+	rta_buf_release(&after);
+}
+END_TEST
+
+/* rta_metrics_label on s (len bytes) after a prefix is prefix + want. */
+static void
+label_is(const char *s, size_t len, const char *want, size_t wlen)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+
+	ck_assert_int_eq(rta_buf_adds(&b, "pre="), 0);
+	ck_assert_int_eq(rta_metrics_label(&b, s, len), 0);
+	ck_assert_msg(b.len == 4 + wlen && memcmp(b.data, "pre=", 4) == 0 &&
+	    memcmp(b.data + 4, want, wlen) == 0, "label of '%.*s' is '%.*s', "
+	    "want '%.*s'", (int)len, s, (int)b.len, b.data, (int)wlen, want);
+	rta_buf_release(&b);
+}
+
+#define LABEL_IS(s, want) label_is(s, sizeof(s) - 1, want, sizeof(want) - 1)
+
+/* Backslash, double quote and line feed escaped; every other byte as is. */
+START_TEST(label_function)
+{
+	char one[1];
+	int c;
+
+	LABEL_IS("", "");
+	LABEL_IS("acme", "acme");
+	LABEL_IS("a\\b", "a\\\\b");
+	LABEL_IS("\"q\"", "\\\"q\\\"");
+	LABEL_IS("l1\nl2\n", "l1\\nl2\\n");
+	LABEL_IS("\\n", "\\\\n");
+	LABEL_IS("\\\"\n", "\\\\\\\"\\n");
+	LABEL_IS("tab\tcr\r", "tab\tcr\r");
+	LABEL_IS("caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac");
+	LABEL_IS("nul\0inside", "nul\0inside");
+	/* the length is what counts, not a NUL */
+	label_is("abc\\def", 3, "abc", 3);
+	for (c = 0; c < 256; c++) {
+		one[0] = (char)c;
+		if (c == '\\')
+			label_is(one, 1, "\\\\", 2);
+		else if (c == '"')
+			label_is(one, 1, "\\\"", 2);
+		else if (c == '\n')
+			label_is(one, 1, "\\n", 2);
+		else
+			label_is(one, 1, one, 1);
+	}
+}
+END_TEST
+
 static Suite *
 metrics_suite(void)
 {
@@ -525,6 +701,15 @@ metrics_suite(void)
 	tcase_add_test(tc, label_escaping);
 	tcase_add_test(tc, tenant_cap);
 	tcase_add_test(tc, tenant_cap_default);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("extra");
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, extra_hook);
+	tcase_add_test(tc, extra_hook_in_file);
+	tcase_add_test(tc, extra_hook_fails);
+	tcase_add_test(tc, label_function);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("file");

@@ -1,7 +1,8 @@
 /*
  * check_rta_output.c: buffered record output in both encodings, plain
- * and zstd, its flush rules and its write errors.  What is written is
- * read back with the codecs, the reader and libzstd.
+ * and zstd, its flush rules and its write errors, and plain JSON values
+ * (NDJSON only: a frame has no form for them).  What is written is read
+ * back with the codecs, the reader and libzstd.
  */
 #define _GNU_SOURCE		/* F_GETPIPE_SZ */
 #include <check.h>
@@ -17,6 +18,7 @@
 
 #include "rta_event.h"
 #include "rta_frame.h"
+#include "rta_json.h"
 #include "rta_output.h"
 #include "rta_reader.h"
 #include "unit.h"
@@ -237,6 +239,146 @@ START_TEST(rta_empty)
 	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
 	ck_assert_int_eq(file_size(), RTA_STREAM_HEADER_LEN +
 	    RTA_FRAME_HEADER_LEN);
+}
+END_TEST
+
+/* ---- plain JSON values ------------------------------------------------- */
+
+/* A value record holding the JSON text s, encoded into b. */
+static void
+value_of(struct rta_record *rec, struct rta_buf *b, const char *s)
+{
+	struct rta_json j;
+	struct rta_error err;
+
+	rta_json_init(&j);
+	rta_buf_reset(b);
+	ck_assert_msg(rta_json_document(&j, s, strlen(s), b, &err) == RTA_OK,
+	    "%s: %s", s, err.text);
+	rta_json_release(&j);
+	memset(rec, 0, sizeof(*rec));
+	rec->kind = RTA_REC_VALUE;
+	rec->value = b->data;
+	rec->value_len = b->len;
+}
+
+/* A frame cannot hold a value, nor a kind that does not exist. */
+START_TEST(frame_refuses_value)
+{
+	struct rta_buf v = RTA_BUF_INIT, out = RTA_BUF_INIT;
+	struct rta_record rec;
+	static const int kinds[] = { 0, RTA_REC_VALUE + 1, 7 };
+	size_t i;
+
+	value_of(&rec, &v, "{\"a\":[1,2]}");
+	ck_assert_int_eq(rta_buf_adds(&out, "before"), 0);
+	errno = 0;
+	ck_assert_int_eq(rta_frame_put(&out, &rec), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* nothing appended */
+	ck_assert_uint_eq(out.len, 6);
+	ck_assert_int_eq(memcmp(out.data, "before", 6), 0);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.kind = (enum rta_kind)kinds[i];
+		errno = 0;
+		ck_assert_int_eq(rta_frame_put(&out, &rec), -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_uint_eq(out.len, 6);
+	}
+	rta_buf_release(&v);
+	rta_buf_release(&out);
+}
+END_TEST
+
+/*
+ * rta output refuses a value with RTA_EINVAL "no-frame"; the stream is
+ * not harmed: records before and after it read back, and nothing else.
+ */
+START_TEST(rta_out_refuses_value)
+{
+	struct rta_buf v = RTA_BUF_INIT;
+	struct rta_record rec;
+	struct rta_error err;
+	char sum[64];
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
+	put(&fo, 0, 0, NULL);
+	value_of(&rec, &v, "[true,null]");
+	rta_error_clear(&err);
+	ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_EINVAL);
+	ck_assert_int_eq(err.code, RTA_EINVAL);
+	ck_assert_str_eq(err.reason, "no-frame");
+	ck_assert_str_eq(err.text,
+	    "a plain JSON value has no rta frame form (use -o ndjson)");
+	ck_assert_uint_eq(fo.records, 1);
+	ck_assert(!fo.failed);
+	/* the next record goes out as usual */
+	put(&fo, 1, 0, NULL);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	read_back(file, sum, sizeof(sum));
+	ck_assert_str_eq(sum, "e0 e1 end");
+	rta_buf_release(&v);
+}
+END_TEST
+
+START_TEST(rta_out_refuses_first_value)
+{
+	struct rta_buf v = RTA_BUF_INIT;
+	struct rta_record rec;
+	struct rta_error err;
+	char sum[64];
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
+	value_of(&rec, &v, "1");
+	ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_EINVAL);
+	ck_assert_str_eq(err.reason, "no-frame");
+	ck_assert_uint_eq(fo.records, 0);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	read_back(file, sum, sizeof(sum));
+	ck_assert_str_eq(sum, "end");
+	rta_buf_release(&v);
+}
+END_TEST
+
+/* A stale errno is not taken for the refusal. */
+START_TEST(stale_errno_ignored)
+{
+	struct rta_error err;
+
+	rta_output_init(&fo, fo_fd, "out", _i ? RTA_FMT_RTA : RTA_FMT_NDJSON);
+	errno = EINVAL;
+	put(&fo, 0, 0, NULL);
+	errno = EINVAL;
+	put(&fo, 1, 0, NULL);
+	ck_assert_uint_eq(fo.records, 2);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+}
+END_TEST
+
+/* NDJSON output writes a value as one line of compact JSON. */
+START_TEST(ndjson_out_value)
+{
+	static const char *const in[] = { " {\"a\" : [1, 2.50, \"x\\/y\"] } ",
+	    "null", "\"caf\\u00e9\"", "[ ]", "-0" };
+	static const char want[] = "{\"a\":[1,2.50,\"x/y\"]}\nnull\n"
+	    "\"caf\xc3\xa9\"\n[]\n-0\n";
+	struct rta_buf v = RTA_BUF_INIT, got = RTA_BUF_INIT;
+	struct rta_record rec;
+	struct rta_error err;
+	size_t i;
+
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_NDJSON);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		value_of(&rec, &v, in[i]);
+		ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_OK);
+	}
+	ck_assert_uint_eq(fo.records, sizeof(in) / sizeof(in[0]));
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	unit_read(file, &got);
+	ck_assert_str_eq((const char *)got.data, want);
+	rta_buf_release(&v);
+	rta_buf_release(&got);
 }
 END_TEST
 
@@ -525,6 +667,11 @@ output_suite(void)
 	tcase_add_test(tc, format_fallback);
 	tcase_add_test(tc, rta_out);
 	tcase_add_test(tc, rta_empty);
+	tcase_add_test(tc, frame_refuses_value);
+	tcase_add_test(tc, rta_out_refuses_value);
+	tcase_add_test(tc, rta_out_refuses_first_value);
+	tcase_add_loop_test(tc, stale_errno_ignored, 0, 2);
+	tcase_add_test(tc, ndjson_out_value);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("flush");

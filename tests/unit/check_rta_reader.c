@@ -4,9 +4,10 @@
  * Each test writes its inputs into a fresh temporary directory: NDJSON,
  * rta frames (encoded here from NDJSON with the library's own codecs),
  * concatenations of both, compressed files and archives (written with
- * libarchive), kcat -J envelopes and CSV.  Every record, good or bad, is
- * collected with its position and raw bytes, and most assertions compare
- * a one-line summary such as "e1 e2 !too-long e3".
+ * libarchive), kcat -J envelopes, CSV and plain JSON documents (checked
+ * against jansson).  Every record, good or bad, is collected with its
+ * position and raw bytes, and most assertions compare a one-line summary
+ * such as "e1 e2 !too-long e3".
  */
 #define _GNU_SOURCE		/* memmem */
 #include <archive.h>
@@ -14,6 +15,8 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,10 +171,15 @@ add_item(struct rta_reader *r, int rc, const struct rta_record *rec,
 		case RTA_REC_END:
 			snprintf(it->what, sizeof(it->what), "end");
 			break;
-		case RTA_REC_VALUE:
-			snprintf(it->what, sizeof(it->what), "value:%.*s",
-			    (int)rec->value_len, rec->value);
+		case RTA_REC_VALUE: {
+			struct rta_buf j = RTA_BUF_INIT;
+
+			ck_assert_int_eq(rta_value_to_json(&j, rec->value), 0);
+			snprintf(it->what, sizeof(it->what), "%.*s",
+			    (int)j.len, j.data);
+			rta_buf_release(&j);
 			break;
+		}
 		}
 	} else
 		snprintf(it->what, sizeof(it->what), "!%s",
@@ -1419,6 +1427,435 @@ START_TEST(format_names)
 }
 END_TEST
 
+/* ---- plain JSON values ------------------------------------------------- */
+
+/* Any JSON document per line, whatever its shape; no envelope. */
+START_TEST(values_shapes)
+{
+	static const char text[] =
+	    "\xef\xbb\xbf" "1\n"
+	    " -2.5e3 \n"
+	    "\"s\\/t\\u00e9\"\n"
+	    "true\n"
+	    "false\n"
+	    "null\n"
+	    "\n"
+	    "[]\n"
+	    "{}\n"
+	    "  \t\r\n"
+	    "[1,[2,[3,[4]]]]\r\n"
+	    "{\"a\" : {\"b\":[{\"c\":null}]}}\n"
+	    "{\"event_id\":\"e1\"}\n"
+	    "\t[ \"x\" , 0.10 ]";
+	static const uint64_t lines[] = { 1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 13,
+	    14 };
+	int i;
+
+	unit_write_str("v.json", text);
+	read_one("v.json", RTA_FMT_VALUES);
+	ck_assert_str_eq(summary, "1 -2.5e3 \"s/t\xc3\xa9\" true false null "
+	    "[] {} [1,[2,[3,[4]]]] {\"a\":{\"b\":[{\"c\":null}]}} "
+	    "{\"event_id\":\"e1\"} [\"x\",0.10]");
+	ck_assert_int_eq(nitems, 12);
+	for (i = 0; i < nitems; i++) {
+		ck_assert_int_eq(items[i].rc, RTA_OK);
+		ck_assert_uint_eq(items[i].line, lines[i]);
+		ck_assert_str_eq(items[i].source, unit_path("v.json"));
+	}
+	/* the raw bytes are the line (after the BOM, before the newline) */
+	assert_raw(0, "1", 1);
+	ck_assert_uint_eq(items[0].offset, 3);
+	assert_raw(1, " -2.5e3 ", 8);
+	ck_assert_uint_eq(items[1].offset, 5);
+	assert_raw(8, "[1,[2,[3,[4]]]]\r", 16);
+	assert_raw(11, "\t[ \"x\" , 0.10 ]", 15);
+}
+END_TEST
+
+/* A line that is not one JSON document is bad, with its line number. */
+START_TEST(values_bad_lines)
+{
+	static const char text[] =
+	    "{\"a\":1\n"			/* 1 */
+	    "[1,]\n"			/* 2 */
+	    "nul\n"				/* 3 */
+	    "{\"a\":1}{\"b\":2}\n"		/* 4 */
+	    "\"\xff\"\n"			/* 5 */
+	    "{\"a\":1,\"a\":2}\n"		/* 6 */
+	    "01\n"				/* 7 */
+	    "\"a\\u0000b\"\n"		/* 8 */
+	    "[1e400]\n"			/* 9 */
+	    "9223372036854775808\n"		/* 10 */
+	    "\n"				/* 11 */
+	    "'x'\n"				/* 12 */
+	    "\f1\n"				/* 13 */
+	    "{\"a\":\0}\n"			/* 14 */
+	    "[\"ok\"]\n";			/* 15 */
+	static const uint64_t lines[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12,
+	    13, 14, 15 };
+	int i;
+
+	unit_write("v.json", text, sizeof(text) - 1);
+	read_one("v.json", RTA_FMT_VALUES);
+	ck_assert_str_eq(summary, "!bad-json !bad-json !bad-json !bad-json "
+	    "!bad-utf8 !duplicate-key !bad-json !bad-json !bad-json "
+	    "!bad-json !bad-json !bad-json !bad-json [\"ok\"]");
+	for (i = 0; i < nitems; i++) {
+		ck_assert_uint_eq(items[i].line, lines[i]);
+		if (i < nitems - 1)
+			ck_assert_int_eq(items[i].rc, RTA_EDATA);
+	}
+	assert_raw(0, "{\"a\":1", 6);
+	assert_raw(3, "{\"a\":1}{\"b\":2}", 14);
+	assert_raw(12, "{\"a\":\0}", 7);
+	ck_assert_ptr_nonnull(strstr(items[3].text, "after the JSON value"));
+	/* each one agrees with jansson, which refuses them all too */
+	for (i = 0; i < nitems - 1; i++) {
+		json_error_t je;
+		json_t *j = json_loadb((const char *)items[i].raw,
+		    items[i].raw_len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+		    &je);
+
+		ck_assert_msg(j == NULL, "jansson takes line %d",
+		    (int)lines[i]);
+	}
+}
+END_TEST
+
+/* Depth, members per object and line length come from the options. */
+START_TEST(values_limits)
+{
+	static const char text[] =
+	    "[[[1]]]\n"				/* 1: depth 3 */
+	    "[[[[1]]]]\n"				/* 2: depth 4 */
+	    "{\"a\":{\"b\":[{}]}}\n"			/* 3: depth 4 */
+	    "[1,2,3,4,5,6,7,8,9,10]\n"			/* 4 */
+	    "{\"a\":1,\"b\":2}\n"			/* 5 */
+	    "{\"a\":1,\"b\":2,\"c\":3}\n"		/* 6 */
+	    "[{\"a\":1,\"b\":2},{\"c\":3,\"d\":4,\"e\":5}]\n"	/* 7 */
+	    "\"0123456789012345678901234567890123456789"
+	    "01234567890123456789012\"\n"		/* 8: 65 bytes */
+	    "\"012345678901234567890123456789012345678901234567890123456789"
+	    "01\"\n"					/* 9: 64 bytes */
+	    "[[[2]]]";				/* 10 */
+	struct rta_reader_opts o;
+	const char *name = "v.json";
+
+	unit_write_str(name, text);
+	rta_reader_opts_init(&o);
+	o.format = RTA_FMT_VALUES;
+	o.max_depth = 3;
+	o.max_members = 2;
+	o.max_line = 64;
+	read_all_opts(&o, &name, 1);
+	ck_assert_str_eq(summary, "[[[1]]] !too-deep !too-deep "
+	    "[1,2,3,4,5,6,7,8,9,10] {\"a\":1,\"b\":2} !too-many-members "
+	    "!too-many-members !too-long "
+	    "\"012345678901234567890123456789012345678901234567890123456789"
+	    "01\" [[[2]]]");
+	ck_assert_int_eq(items[1].rc, RTA_ELIMIT);
+	ck_assert_uint_eq(items[1].line, 2);
+	ck_assert_int_eq(items[5].rc, RTA_ELIMIT);
+	ck_assert_uint_eq(items[5].line, 6);
+	ck_assert_int_eq(items[7].rc, RTA_ELIMIT);
+	ck_assert_uint_eq(items[7].line, 8);
+	ck_assert_uint_eq(items[7].raw_total, 65);
+	ck_assert_uint_eq(items[9].line, 10);
+	/* with the defaults, all of them are fine */
+	clear_items();
+	read_one(name, RTA_FMT_VALUES);
+	ck_assert_int_eq(nitems, 10);
+	ck_assert_ptr_null(strchr(summary, '!'));
+}
+END_TEST
+
+/* kcat envelopes are held to the same options. */
+START_TEST(kcat_limits)
+{
+	static const char text[] =
+	    "{\"topic\":\"t\",\"partition\":0,\"offset\":1,\"key\":[[1]],"
+	    "\"payload\":\"{\\\"event_id\\\":\\\"k1\\\",\\\"timestamp\\\":0,"
+	    "\\\"event_type\\\":\\\"x\\\",\\\"tenant_id\\\":\\\"a\\\"}\"}\n"
+	    "{\"topic\":\"t\",\"partition\":0,\"offset\":2,\"key\":[[[1]]],"
+	    "\"payload\":null}\n"
+	    "{\"topic\":\"t\",\"partition\":0,\"offset\":3,\"key\":null,"
+	    "\"headers\":{\"a\":1},\"payload\":null}\n";
+	struct rta_reader_opts o;
+	const char *name = "k.json";
+
+	unit_write_str(name, text);
+	rta_reader_opts_init(&o);
+	o.format = RTA_FMT_KCAT;
+	o.max_depth = 3;
+	o.max_members = 5;
+	read_all_opts(&o, &name, 1);
+	ck_assert_str_eq(summary, "pos:t/0/1 k1 !too-deep !too-many-members");
+	ck_assert_uint_eq(items[2].line, 2);
+	ck_assert_uint_eq(items[3].line, 3);
+}
+END_TEST
+
+/*
+ * Generated documents, one per line with blank lines between some, read
+ * back as values and written with rta_ndjson_put: each comes out as one
+ * line of compact JSON that jansson reads as the same value as the line
+ * it came from (members in the same order).
+ */
+struct vgen {
+	uint64_t	s;
+};
+
+static uint32_t
+vgen_below(struct vgen *g, uint32_t n)
+{
+	uint64_t z = (g->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (uint32_t)((z ^ (z >> 31)) % n);
+}
+
+static void
+vgen_space(struct vgen *g, struct rta_buf *b)
+{
+	static const char *const ws[] = { "", "", "", " ", "  ", "\t", " \r" };
+
+	rta_buf_adds(b, ws[vgen_below(g, sizeof(ws) / sizeof(ws[0]))]);
+}
+
+static void
+vgen_string(struct vgen *g, struct rta_buf *b)
+{
+	static const char *const part[] = { "a", "Z", "0", " ", ",", ":",
+	    "{", "]", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r",
+	    "\\t", "\\u0001", "\\u001F", "\\u00e9", "\\u20AC", "\xc3\xa9",
+	    "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\\ud83d\\ude00", "\x7f",
+	    "\\u007f", "'" };
+	uint32_t n = vgen_below(g, 8), i;
+
+	rta_buf_addc(b, '"');
+	for (i = 0; i < n; i++)
+		rta_buf_adds(b, part[vgen_below(g, sizeof(part) /
+		    sizeof(part[0]))]);
+	rta_buf_addc(b, '"');
+}
+
+static void
+vgen_value(struct vgen *g, struct rta_buf *b, unsigned depth)
+{
+	static const char *const num[] = { "0", "-0", "7", "-42", "0.5",
+	    "-0.0", "1e3", "1E+3", "2.5e-3", "175.55", "0.10", "1e-400",
+	    "9223372036854775807", "-9223372036854775808",
+	    "1.7976931348623157e308", "4.9406564584124654e-324",
+	    "123456789012345678901234567890.5", "3.141592653589793238" };
+	uint32_t n, i;
+
+	vgen_space(g, b);
+	switch (vgen_below(g, depth < 5 ? 9 : 6)) {
+	case 0:
+		rta_buf_adds(b, vgen_below(g, 3) == 0 ? "null" :
+		    vgen_below(g, 2) ? "true" : "false");
+		break;
+	case 1:
+	case 2:
+		rta_buf_adds(b, num[vgen_below(g, sizeof(num) /
+		    sizeof(num[0]))]);
+		break;
+	case 3:
+		rta_buf_printf(b, "%ld", (long)vgen_below(g, 2000000) -
+		    1000000);
+		break;
+	case 4:
+	case 5:
+		vgen_string(g, b);
+		break;
+	case 6:
+	case 7:
+		n = vgen_below(g, 5);
+		rta_buf_addc(b, '{');
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				rta_buf_addc(b, ',');
+			vgen_space(g, b);
+			/* unique keys, not in sorted order */
+			rta_buf_printf(b, "\"%c%u", "zqa"[i % 3], i);
+			if (vgen_below(g, 3) == 0)
+				rta_buf_adds(b, "\\n\xc3\xa9");
+			rta_buf_addc(b, '"');
+			vgen_space(g, b);
+			rta_buf_addc(b, ':');
+			vgen_value(g, b, depth + 1);
+		}
+		vgen_space(g, b);
+		rta_buf_addc(b, '}');
+		break;
+	default:
+		n = vgen_below(g, 5);
+		rta_buf_addc(b, '[');
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				rta_buf_addc(b, ',');
+			vgen_value(g, b, depth + 1);
+		}
+		vgen_space(g, b);
+		rta_buf_addc(b, ']');
+		break;
+	}
+	vgen_space(g, b);
+}
+
+/* The same value and type, members in the same order. */
+static int
+same_json(json_t *a, json_t *b)
+{
+	void *ia, *ib;
+	size_t i;
+
+	if (json_typeof(a) != json_typeof(b))
+		return 0;
+	switch (json_typeof(a)) {
+	case JSON_OBJECT:
+		if (json_object_size(a) != json_object_size(b))
+			return 0;
+		for (ia = json_object_iter(a), ib = json_object_iter(b);
+		    ia != NULL && ib != NULL; ia = json_object_iter_next(a, ia),
+		    ib = json_object_iter_next(b, ib))
+			if (strcmp(json_object_iter_key(ia),
+			    json_object_iter_key(ib)) != 0 ||
+			    !same_json(json_object_iter_value(ia),
+			    json_object_iter_value(ib)))
+				return 0;
+		return ia == NULL && ib == NULL;
+	case JSON_ARRAY:
+		if (json_array_size(a) != json_array_size(b))
+			return 0;
+		for (i = 0; i < json_array_size(a); i++)
+			if (!same_json(json_array_get(a, i),
+			    json_array_get(b, i)))
+				return 0;
+		return 1;
+	case JSON_STRING:
+		return json_string_length(a) == json_string_length(b) &&
+		    memcmp(json_string_value(a), json_string_value(b),
+		    json_string_length(a)) == 0;
+	case JSON_INTEGER:
+		return json_integer_value(a) == json_integer_value(b);
+	case JSON_REAL:
+		return json_real_value(a) == json_real_value(b) &&
+		    signbit(json_real_value(a)) == signbit(json_real_value(b));
+	default:
+		return 1;
+	}
+}
+
+/* No whitespace outside strings, and one newline: the last byte. */
+static void
+assert_compact(const unsigned char *p, size_t len)
+{
+	size_t i;
+	int in_string = 0;
+
+	ck_assert_uint_gt(len, 1);
+	ck_assert_int_eq(p[len - 1], '\n');
+	for (i = 0; i < len - 1; i++) {
+		if (in_string) {
+			if (p[i] == '\\')
+				i++;
+			else if (p[i] == '"')
+				in_string = 0;
+			continue;
+		}
+		ck_assert_msg(p[i] != ' ' && p[i] != '\t' && p[i] != '\r' &&
+		    p[i] != '\n', "whitespace at %zu of '%.*s'", i,
+		    (int)len - 1, p);
+		in_string = p[i] == '"';
+	}
+	ck_assert(!in_string);
+}
+
+#define NDOCS	400
+
+START_TEST(values_round_trip)
+{
+	struct vgen g = { 20261126 };
+	struct rta_buf text = RTA_BUF_INIT, out = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	size_t *start, *len;
+	uint64_t *lines, line = 0;
+	int i, rc;
+
+	start = calloc(NDOCS, sizeof(*start));
+	len = calloc(NDOCS, sizeof(*len));
+	lines = calloc(NDOCS, sizeof(*lines));
+	ck_assert(start != NULL && len != NULL && lines != NULL);
+	for (i = 0; i < NDOCS; i++) {
+		if (vgen_below(&g, 8) == 0) {
+			rta_buf_adds(&text, vgen_below(&g, 2) ? "\n" : " \n");
+			line++;
+		}
+		start[i] = text.len;
+		vgen_value(&g, &text, 0);
+		len[i] = text.len - start[i];
+		lines[i] = ++line;
+		rta_buf_addc(&text, '\n');
+	}
+	unit_write("docs.json", text.data, text.len);
+	rta_reader_opts_init(&o);
+	o.format = RTA_FMT_VALUES;
+	o.ahead = _i;
+	ck_assert_ptr_nonnull(r = rta_reader_new(&o));
+	ck_assert_int_eq(rta_reader_open(r, unit_path("docs.json"), &err),
+	    RTA_OK);
+	for (i = 0; (rc = rta_reader_next(r, &rec, &err)) != RTA_EOF; i++) {
+		const char *doc = (const char *)text.data + start[i];
+		json_error_t je;
+		json_t *want, *got;
+
+		ck_assert_int_lt(i, NDOCS);
+		ck_assert_msg(rc == RTA_OK, "document %d, '%.*s': %s", i,
+		    (int)len[i], doc, err.text);
+		ck_assert_int_eq(rec.kind, RTA_REC_VALUE);
+		ck_assert_uint_eq(rta_reader_where(r)->line, lines[i]);
+		rta_buf_reset(&out);
+		ck_assert_int_eq(rta_ndjson_put(&out, &rec), 0);
+		assert_compact(out.data, out.len);
+		want = json_loadb(doc, len[i], JSON_DECODE_ANY |
+		    JSON_REJECT_DUPLICATES, &je);
+		ck_assert_msg(want != NULL, "jansson: '%.*s': %s", (int)len[i],
+		    doc, je.text);
+		got = json_loadb((const char *)out.data, out.len - 1,
+		    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+		ck_assert_msg(got != NULL, "jansson on the output '%.*s': %s",
+		    (int)out.len - 1, out.data, je.text);
+		ck_assert_msg(same_json(want, got), "'%.*s' came out as "
+		    "'%.*s'", (int)len[i], doc, (int)out.len - 1, out.data);
+		json_decref(want);
+		json_decref(got);
+	}
+	ck_assert_int_eq(i, NDOCS);
+	rta_reader_free(r);
+	free(start);
+	free(len);
+	free(lines);
+	rta_buf_release(&text);
+	rta_buf_release(&out);
+}
+END_TEST
+
+/* Programs choose the format; users cannot name it. */
+START_TEST(values_format_name)
+{
+	enum rta_format f = RTA_FMT_CSV;
+
+	ck_assert_str_eq(rta_format_name(RTA_FMT_VALUES), "json-values");
+	ck_assert_int_eq(rta_format_parse("json-values", &f), -1);
+	ck_assert_int_eq(f, RTA_FMT_CSV);
+}
+END_TEST
+
 /* ---- reading ahead -------------------------------------------------- */
 
 /*
@@ -1624,6 +2061,18 @@ reader_suite(void)
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, kcat_envelopes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("values");
+	tcase_set_timeout(tc, 30);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, values_shapes);
+	tcase_add_test(tc, values_bad_lines);
+	tcase_add_test(tc, values_limits);
+	tcase_add_test(tc, kcat_limits);
+	tcase_add_loop_test(tc, values_round_trip, 0, 2);
+	tcase_add_test(tc, values_format_name);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("csv");
