@@ -422,6 +422,10 @@ load_schemas(const struct opts *o, struct rta_registry *reg,
 		if (access(o->schema, R_OK) != 0) {
 			rta_warnx("%s: %s", o->schema, strerror(errno));
 			rc = RTA_EXIT_IO;
+		} else if (is_dir(o->schema)) {
+			rta_warnx("%s: is a directory (use -s for a schema "
+			    "directory)", o->schema);
+			rc = RTA_EXIT_IO;
 		} else if ((ps.file = o->schema, *one =
 		    rta_schema_load_file(o->schema, o->flags, &ps)) == NULL) {
 			warn_problems(o, &ps);
@@ -442,7 +446,7 @@ load_schemas(const struct opts *o, struct rta_registry *reg,
 			rc = RTA_EXIT_USAGE;
 		}
 	}
-	if (rc != 0)
+	if (rc == RTA_EXIT_USAGE && o->style == RTA_MSG_TEXT)
 		rta_warnx("not starting: fix the schemas first (rta-validate "
 		    "check)");
 	rta_schema_problems_release(&ps);
@@ -586,6 +590,28 @@ reject(struct run *r, const struct rta_record *rec, const char *reason,
 	    &rec->ev : NULL, &e, p, len, detail, dlen);
 }
 
+/* Echoed data in messages: at most ECHO_MAX bytes, controls escaped. */
+#define ECHO_MAX	40
+
+struct echo {
+	char	 id[ECHO_MAX * 4 + 8];
+	char	 s[ECHO_MAX * 4 + 8];
+};
+
+static const char *
+echo_id(struct echo *q, const struct rta_event *ev)
+{
+	rta_quote(q->id, sizeof(q->id), ev->id, ev->id_len, ECHO_MAX);
+	return q->id;
+}
+
+static const char *
+echo(struct echo *q, const char *s, size_t len)
+{
+	rta_quote(q->s, sizeof(q->s), s, len, ECHO_MAX);
+	return q->s;
+}
+
 /* Reject for schema violations, with all of them in the dead letter. */
 static void
 reject_violations(struct run *r, const struct rta_record *rec,
@@ -594,6 +620,7 @@ reject_violations(struct run *r, const struct rta_record *rec,
 	const struct rta_validator *v = &r->v;
 	size_t i, plen, mlen;
 	const char *path, *msg;
+	char pq[256];
 
 	for (i = 0; i < v->n; i++)
 		count_reason(r, v->v[i].reason);
@@ -603,15 +630,22 @@ reject_violations(struct run *r, const struct rta_record *rec,
 		r->detail.len = 0;
 	path = rta_violation_path(v, 0, &plen);
 	msg = rta_violation_message(v, 0, &mlen);
+	/* a deep path keeps its end, where the value is */
+	if (plen == 0)
+		snprintf(pq, sizeof(pq), "/");
+	else if (plen > 60) {
+		snprintf(pq, sizeof(pq), "...");
+		rta_quote(pq + 3, sizeof(pq) - 3, path + plen - 57, 57, 57);
+	} else
+		rta_quote(pq, sizeof(pq), path, plen, 60);
+	/* the whole list is in the dead letter; the message has the first */
 	if (v->n + v->more > 1)
 		reject(r, rec, reason, (const char *)r->detail.data,
-		    r->detail.len, "%s: %.*s: %.*s (and %llu more)", what,
-		    (int)(plen ? plen : 1), plen ? path : "/", (int)mlen, msg,
-		    (unsigned long long)(v->n + v->more - 1));
+		    r->detail.len, "%s: %s: %.*s (and %llu more)", what, pq,
+		    (int)mlen, msg, (unsigned long long)(v->n + v->more - 1));
 	else
 		reject(r, rec, reason, (const char *)r->detail.data,
-		    r->detail.len, "%s: %.*s: %.*s", what,
-		    (int)(plen ? plen : 1), plen ? path : "/", (int)mlen, msg);
+		    r->detail.len, "%s: %s: %.*s", what, pq, (int)mlen, msg);
 }
 
 /* The envelope checks every event gets; 0 if it passes. */
@@ -619,29 +653,30 @@ static int
 check_envelope(struct run *r, const struct rta_record *rec, int64_t now)
 {
 	const struct rta_event *ev = &rec->ev;
+	struct echo q;
 	char t[40];
 
 	if (!rta_tenant_valid(ev->tenant, ev->tenant_len)) {
-		reject(r, rec, "bad-tenant", NULL, 0, "event %.*s: tenant_id "
-		    "'%.*s' is not a tenant id (1 to %d of A-Z a-z 0-9 _ . -, "
-		    "not starting with . or -)", (int)ev->id_len, ev->id,
-		    (int)ev->tenant_len, ev->tenant, RTA_TENANT_MAX);
+		reject(r, rec, "bad-tenant", NULL, 0, "event %s: bad tenant_id "
+		    "'%s' (1 to %d of A-Za-z0-9_.-, not first . or -)",
+		    echo_id(&q, ev), echo(&q, ev->tenant, ev->tenant_len),
+		    RTA_TENANT_MAX);
 		return -1;
 	}
 	if (r->o->max_future >= 0 && ev->ts > now + r->o->max_future) {
 		rta_time_format(t, ev->ts);
 		t[27] = '\0';
-		reject(r, rec, "future-timestamp", NULL, 0, "event %.*s: "
+		reject(r, rec, "future-timestamp", NULL, 0, "event %s: "
 		    "timestamp %s is more than --max-future ahead",
-		    (int)ev->id_len, ev->id, t);
+		    echo_id(&q, ev), t);
 		return -1;
 	}
 	if (r->o->max_past >= 0 && ev->ts < now - r->o->max_past) {
 		rta_time_format(t, ev->ts);
 		t[27] = '\0';
-		reject(r, rec, "old-timestamp", NULL, 0, "event %.*s: "
+		reject(r, rec, "old-timestamp", NULL, 0, "event %s: "
 		    "timestamp %s is more than --max-past old",
-		    (int)ev->id_len, ev->id, t);
+		    echo_id(&q, ev), t);
 		return -1;
 	}
 	return 0;
@@ -653,7 +688,9 @@ upgrade(struct run *r, struct rta_record *rec,
     const struct rta_registry_entry *e)
 {
 	const struct rta_registry_entry *to = e->latest;
-	char what[80];
+	struct rta_record orig = *rec;
+	struct echo q;
+	char what[512];
 	int rc;
 
 	r->payload.len = 0;
@@ -669,9 +706,10 @@ upgrade(struct run *r, struct rta_record *rec,
 	rec->ev.schema_version = to->version;
 	rec->ev.frame = NULL;
 	if (!rta_validate(&r->v, to->schema, rec->ev.payload, "/payload")) {
-		snprintf(what, sizeof(what), "event %.*s: upgrading to v%u",
-		    (int)rec->ev.id_len, rec->ev.id, (unsigned)to->version);
-		reject_violations(r, rec, "upgrade-failed", what);
+		snprintf(what, sizeof(what), "event %s: upgrading to v%u",
+		    echo_id(&q, &rec->ev), (unsigned)to->version);
+		/* the dead letter holds the event as it came */
+		reject_violations(r, &orig, "upgrade-failed", what);
 		r->tally[e - r->reg.e].invalid++;
 		return -1;
 	}
@@ -685,7 +723,8 @@ validate_event(struct run *r, struct rta_record *rec, int64_t now)
 	const struct rta_registry_entry *e = NULL;
 	const struct rta_schema *s;
 	struct tally *t;
-	char what[300];
+	struct echo q;
+	char what[512];
 
 	if (check_envelope(r, rec, now) != 0)
 		return 0;
@@ -706,25 +745,24 @@ validate_event(struct run *r, struct rta_record *rec, int64_t now)
 			r->unknown_rejected++;
 			if (known)
 				reject(r, rec, "unknown-schema-version", NULL,
-				    0, "event %.*s: no schema for %.*s "
-				    "version %u", (int)rec->ev.id_len,
-				    rec->ev.id, (int)rec->ev.type_len,
-				    rec->ev.type,
+				    0, "event %s: no schema for %s version %u",
+				    echo_id(&q, &rec->ev), echo(&q,
+				    rec->ev.type, rec->ev.type_len),
 				    (unsigned)rec->ev.schema_version);
 			else
 				reject(r, rec, "unknown-event-type", NULL, 0,
-				    "event %.*s: no schema for event type "
-				    "'%.*s'", (int)rec->ev.id_len, rec->ev.id,
-				    (int)rec->ev.type_len, rec->ev.type);
+				    "event %s: no schema for event type '%s'",
+				    echo_id(&q, &rec->ev), echo(&q,
+				    rec->ev.type, rec->ev.type_len));
 			return 0;
 		}
 		s = e->schema;
 		t = &r->tally[e - r->reg.e];
 	}
 	if (!rta_validate(&r->v, s, rec->ev.payload, "/payload")) {
-		snprintf(what, sizeof(what), "event %.*s (%.*s v%u)",
-		    (int)rec->ev.id_len, rec->ev.id, (int)rec->ev.type_len,
-		    rec->ev.type, (unsigned)rec->ev.schema_version);
+		snprintf(what, sizeof(what), "event %s (%s v%u)",
+		    echo_id(&q, &rec->ev), echo(&q, rec->ev.type,
+		    rec->ev.type_len), (unsigned)rec->ev.schema_version);
 		reject_violations(r, rec, "schema-violation", what);
 		t->invalid++;
 		return 0;
@@ -1047,6 +1085,10 @@ compat_main(struct opts *o, int argc, char **argv)
 		goto out;
 	}
 	for (j = 0; j < 2; j++) {
+		if (is_dir(argv[j]))
+			rta_usage_error(usage_line, "%s is a directory: compat "
+			    "takes two schema files (old new) or one "
+			    "directory", argv[j]);
 		if (access(argv[j], R_OK) != 0) {
 			rta_warnx("%s: %s", argv[j], strerror(errno));
 			status = RTA_EXIT_IO;
@@ -1124,7 +1166,9 @@ drift_finding(void *arg, const struct rta_drift_finding *f)
 	if (f->node != NULL)
 		line = pointer_line(d->file, f->node->loc, &d->cache,
 		    &d->cached);
-	rta_buf_printf(&t, "%s: /payload%s: ", d->label, f->path);
+	if (d->label != NULL)
+		rta_buf_printf(&t, "%s: ", d->label);
+	rta_buf_printf(&t, "/payload%s: ", f->path);
 	switch (f->kind) {
 	case RTA_DRIFT_UNDECLARED:
 		rta_buf_printf(&t, "not declared, seen %llu time%s",
@@ -1150,8 +1194,11 @@ drift_finding(void *arg, const struct rta_drift_finding *f)
 		break;
 	}
 	rta_buf_addc(&t, '\0');
-	rta_buf_printf(&m, "\"kind\":\"%s\",\"label\":", kind);
-	rta_json_put_bytes_lossy(&m, d->label, strlen(d->label));
+	rta_buf_printf(&m, "\"kind\":\"%s\"", kind);
+	if (d->label != NULL) {
+		rta_buf_adds(&m, ",\"label\":");
+		rta_json_put_bytes_lossy(&m, d->label, strlen(d->label));
+	}
 	rta_buf_adds(&m, ",\"path\":");
 	rta_buf_adds(&t, "");
 	{
@@ -1189,8 +1236,9 @@ more_undeclared(struct drift_run *d, uint64_t n)
 
 	snprintf(members, sizeof(members), "\"kind\":\"more-undeclared\","
 	    "\"count\":%llu", (unsigned long long)n);
-	snprintf(text, sizeof(text), "%s: and %llu more undeclared fields "
-	    "(only %d are listed)", d->label, (unsigned long long)n,
+	snprintf(text, sizeof(text), "%s%sand %llu more undeclared fields "
+	    "(only %d are listed)", d->label ? d->label : "",
+	    d->label ? ": " : "", (unsigned long long)n,
 	    RTA_DRIFT_MAX_UNDECLARED);
 	finding(d->o, d->out, "warning", d->file, 0, members, text);
 }
@@ -1265,24 +1313,19 @@ drift_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 			break;
 	}
 	for (i = 0; i < np; i++) {
-		const struct rta_schema *s = one != NULL ? one :
-		    reg.e[i].schema;
-
-		if (one != NULL)
-			snprintf(label, sizeof(label), "%s", o->schema);
-		else
-			snprintf(label, sizeof(label), "%s v%u",
-			    reg.e[i].type, (unsigned)reg.e[i].version);
-		d.label = label;
+		/* with one schema, the file name says it all */
+		snprintf(label, sizeof(label), "%s v%u", one != NULL ? "" :
+		    reg.e[i].type, one != NULL ? 0 : (unsigned)reg.e[i].version);
+		d.label = one != NULL ? NULL : label;
 		d.file = one != NULL ? o->schema : reg.e[i].path;
 		d.findings = 0;
-		(void)s;
 		if (prof[i].events == 0)
 			continue;
 		rta_drift_report(&prof[i], drift_finding, &d);
 		if (o->style == RTA_MSG_TEXT)
 			fprintf(d.out, "%s: %llu event%s, %llu finding%s%s\n",
-			    label, (unsigned long long)prof[i].events,
+			    one != NULL ? o->schema : label,
+			    (unsigned long long)prof[i].events,
 			    prof[i].events == 1 ? "" : "s",
 			    (unsigned long long)d.findings,
 			    d.findings == 1 ? "" : "s", prof[i].truncated ?

@@ -1,0 +1,1 @@
+rta-validate --help

@@ -1,0 +1,8 @@
+# A missing operand between two good ones: reported, the others read,
+# exit 3.
+cp -R "$DATA/validate/schemas" schemas
+rta-gen -c 2 -s 1 >a.ndjson
+rta-gen -c 2 -s 2 >b.ndjson
+rta-validate -s schemas a.ndjson nosuch.ndjson b.ndjson >out
+echo "exit $?"
+cat a.ndjson b.ndjson | cmp - out && echo "both good inputs copied"
