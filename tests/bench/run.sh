@@ -1,10 +1,15 @@
 #!/bin/sh
 # tests/bench/run.sh: measure rta-cat against jq, a jansson parse+dump loop,
-# Miller and plain C baselines, in one run on one machine, and write
+# Miller and plain C baselines, and rta-validate against a jansson document
+# walk of the same checks, in one run on one machine, and write
 # tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN set.
 #
 # Environment:
-#   RTA_BIN            directory holding rta-cat and rta-gen (default build/)
+#   RTA_BIN            directory holding rta-cat, rta-gen and rta-validate
+#                      (default build/)
+#   BENCH_SECTIONS     which sections to run (default "cat validate"); a
+#                      run of fewer writes work/RESULTS.md instead, so that
+#                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
 #   BENCH_RUNS         runs per case (default 5 for sets up to 1M, else 3);
 #                      the fastest is reported (other work on a shared
@@ -19,6 +24,12 @@
 # core (taskset -c 0); Miller, which is multi-threaded, is not pinned, nor
 # are rta -> rta and rta -> NDJSON, whose targets are for the machine (rta
 # reads ahead in a second thread); NDJSON -> rta's target is for one core.
+#
+# The validate section checks page_view events (rta-gen --types page_view)
+# against the schema directory tests/bench/data/validate/ with
+# rta-validate, on rta frames and on NDJSON, and with
+# tests/bench/jansson_validate.c on NDJSON; all on one core, as the
+# targets of issue 3 are.  Its events are kept in work/pv-N.*.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +38,8 @@ RTA_BIN=$(cd "${RTA_BIN:-$root/build}" && pwd)
 export LC_ALL=C TZ=UTC
 sizes=${BENCH_SIZES:-1000000 10000000}
 seed=${BENCH_SEED:-1}
+sections=${BENCH_SECTIONS:-cat validate}
+schemas=$here/data/validate
 work=$here/work
 results=$here/RESULTS.md
 tsv=$work/results.tsv
@@ -38,7 +51,24 @@ die() {
 	exit 1
 }
 
-for p in rta-cat rta-gen; do
+# want SECTION: true if BENCH_SECTIONS names it
+want() {
+	case " $sections " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+for s in $sections; do
+	case $s in
+	cat|validate) ;;
+	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate)" ;;
+	esac
+done
+want cat && want validate || results=$work/RESULTS.md
+progs="rta-cat rta-gen"
+want validate && progs="$progs rta-validate"
+for p in $progs; do
 	[ -x "$RTA_BIN/$p" ] || die "$RTA_BIN/$p not found (run make first)"
 done
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
@@ -57,18 +87,29 @@ done
 
 # Measure copies, so that a rebuild during the run cannot mix two builds.
 mkdir -p "$work/bin"
-cp "$RTA_BIN/rta-cat" "$RTA_BIN/rta-gen" "$work/bin/"
+for p in $progs; do
+	cp "$RTA_BIN/$p" "$work/bin/"
+done
 cat=$work/bin/rta-cat
 gen=$work/bin/rta-gen
+validate=$work/bin/rta-validate
 ver_rta="$("$cat" --version | head -1), rta-cat cksum $(cksum <"$cat" |
     cut -d' ' -f1)"
+want validate && ver_rta="$ver_rta, rta-validate cksum $(cksum \
+    <"$validate" | cut -d' ' -f1)"
 if rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null); then
-	git -C "$root" diff --quiet HEAD -- lib cmd 2>/dev/null ||
-	    rev="$rev with local changes to lib/ or cmd/"
+	# An untracked file (a new program) is a local change too.
+	if ! git -C "$root" diff --quiet HEAD -- lib cmd 2>/dev/null ||
+	    [ -n "$(git -C "$root" status --porcelain -- lib cmd \
+	    2>/dev/null)" ]; then
+		rev="$rev with local changes to lib/ or cmd/"
+	fi
 	ver_rta="$ver_rta, git $rev"
 fi
+vcounts=$work/validate-counts.tsv
 : >"$tsv"
 : >"$notes"
+: >"$vcounts"
 start=$(date +%s)
 load0=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -96,6 +137,16 @@ if pkg-config --exists jansson 2>/dev/null; then
 else
 	note "jansson (libjansson-dev) not installed: jansson anchor skipped"
 fi
+jvalidate=
+if [ -n "$jansson" ] && want validate; then
+	# shellcheck disable=SC2046,SC2086
+	if $cc $ccflags -o "$work/jansson_validate" "$here/jansson_validate.c" \
+	    $(pkg-config --cflags --libs jansson); then
+		jvalidate=$work/jansson_validate
+	else
+		note "jansson_validate did not build: skipped"
+	fi
+fi
 jq=$(command -v jq || true)
 [ -n "$jq" ] || note "jq not installed: jq anchor skipped"
 mlr=$(command -v mlr || true)
@@ -119,13 +170,34 @@ gendata() {
 	echo "$stamp" >"$work/ev-$n.stamp"
 }
 
+# The same for the validate section: pv-N.ndjson and pv-N.rta, page views
+# only, so that every event is checked against the one schema.
+gendata_pv() {
+	n=$1
+	stamp="seed=$seed types=page_view $(cksum <"$gen")"
+	if [ -f "$work/pv-$n.stamp" ] &&
+	    [ "$(cat "$work/pv-$n.stamp")" = "$stamp" ] &&
+	    [ -f "$work/pv-$n.ndjson" ] && [ -f "$work/pv-$n.rta" ]; then
+		return 0
+	fi
+	echo "generating $n page_view events (seed $seed)"
+	rm -f "$work/pv-$n.stamp"
+	"$gen" -s "$seed" -c "$n" --types page_view=1 -o ndjson \
+	    >"$work/pv-$n.ndjson"
+	"$gen" -s "$seed" -c "$n" --types page_view=1 -o rta >"$work/pv-$n.rta"
+	echo "$stamp" >"$work/pv-$n.stamp"
+}
+
 # ---- measuring ------------------------------------------------------------
 
 # measure SIZE NAME INPUT PIN RUNS command...: run the command RUNS times
 # with stdin from INPUT and stdout to /dev/null; append to the TSV
 # size, name, runs, best wall seconds, input bytes, peak RSS (KiB, the
 # largest of the runs), best CPU seconds (user + system).  PIN is "pin" to
-# run on one core.
+# run on one core.  An exit status other than 0 is a failure unless
+# okstatus lists it (the validators exit 1 when they reject events); the
+# last run's stderr is left in work/stderr.out.
+okstatus=0
 measure() {
 	m_n=$1 m_name=$2 m_in=$3 m_pin=$4 m_runs=$5
 	shift 5
@@ -138,13 +210,18 @@ measure() {
 	while [ "$m_i" -lt "$m_runs" ]; do
 		m_i=$((m_i + 1))
 		m_t0=$(date +%s%N)
+		m_rc=0
 		# shellcheck disable=SC2086
-		if ! $m_pre /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
-		    "$@" <"$m_in" >/dev/null 2>"$work/stderr.out"; then
-			note "$m_name on $m_n events failed: $(head -c 300 \
-			    "$work/stderr.out")"
+		$m_pre /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
+		    "$@" <"$m_in" >/dev/null 2>"$work/stderr.out" || m_rc=$?
+		case " $okstatus " in
+		*" $m_rc "*) ;;
+		*)
+			note "$m_name on $m_n events failed (exit $m_rc):" \
+			    "$(head -c 300 "$work/stderr.out")"
 			return 0
-		fi
+			;;
+		esac
 		m_t1=$(date +%s%N)
 		m_times="$m_times $((m_t1 - m_t0))"
 		m_r=$(awk 'END { print $2 }' "$work/time.out")
@@ -171,12 +248,19 @@ measure() {
 
 # ---- run ------------------------------------------------------------------
 
-for n in $sizes; do
+catsizes=
+vsizes=
+want cat && catsizes=$sizes
+want validate && vsizes=$sizes
+for n in $catsizes; do
 	gendata "$n"
+done
+for n in $vsizes; do
+	gendata_pv "$n"
 done
 
 first=1
-for n in $sizes; do
+for n in $catsizes; do
 	nd=$work/ev-$n.ndjson
 	fr=$work/ev-$n.rta
 	if [ "$n" -le 1000000 ]; then
@@ -237,6 +321,83 @@ for n in $sizes; do
 		    --ojsonl cat
 	fi
 done
+
+# ---- validate --------------------------------------------------------------
+
+# rta-validate on the page_view sets, from rta frames and from NDJSON, in
+# three rounds taken in turn as above, then the jansson walk.  The
+# verdicts are compared too: on the first set, the events rta-validate
+# lets through (from frames, written as NDJSON, and from NDJSON) must be
+# exactly the lines jansson_validate keeps; on every set, the counts of
+# the anchor's timed run must equal rta-validate's.
+vfirst=1
+for n in $vsizes; do
+	nd=$work/pv-$n.ndjson
+	fr=$work/pv-$n.rta
+	if [ "$n" -le 1000000 ]; then
+		runs=${BENCH_RUNS:-5}
+		aruns=$runs
+	else
+		runs=${BENCH_RUNS:-3}
+		aruns=${BENCH_ANCHOR_RUNS:-1}
+	fi
+	echo "$n page_view events: $(wc -c <"$nd") bytes NDJSON," \
+	    "$(wc -c <"$fr") bytes rta"
+	lines=$("$work/baseline" <"$nd")
+	[ "$lines" = "$n" ] || die "pv-$n.ndjson has $lines lines, not $n"
+	# The events it passes, counted (and kept, for the first set).
+	# rta-validate exits 1 when it rejects events; above 1 is a failure.
+	keep=/dev/null
+	[ $vfirst = 1 ] && [ -n "$jvalidate" ] && keep=$work/pv.valid
+	vvalid=$({
+		rc=0
+		"$validate" -q -s "$schemas" -o ndjson <"$fr" || rc=$?
+		echo $rc >"$work/rc.out"
+	} | tee "$keep" | "$work/baseline")
+	rc=$(cat "$work/rc.out")
+	[ "$rc" -le 1 ] || die "rta-validate -s $schemas failed (exit $rc)"
+	if [ "$keep" != /dev/null ]; then
+		vfirst=0
+		if "$jvalidate" <"$nd" 2>/dev/null | cmp -s - "$keep"; then
+			echo "  check: jansson_validate keeps exactly the" \
+			    "events rta-validate passes from frames"
+		else
+			note "jansson_validate and rta-validate (frames)" \
+			    "accept different events of pv-$n"
+		fi
+		if "$validate" -q -s "$schemas" <"$nd" | cmp -s - "$keep"; then
+			echo "  check: rta-validate passes the same events" \
+			    "from NDJSON as from frames"
+		else
+			note "rta-validate passes other events from" \
+			    "pv-$n.ndjson than from pv-$n.rta"
+		fi
+	fi
+	rm -f "$work/pv.valid"
+	echo "  rta-validate: $vvalid valid, $((n - vvalid)) invalid"
+
+	okstatus="0 1"
+	r=0
+	while [ $r -lt 3 ]; do
+		r=$((r + 1))
+		measure "$n" "validate rta" "$fr" pin "$runs" "$validate" -q \
+		    -s "$schemas"
+		measure "$n" "validate ndjson" "$nd" pin "$runs" "$validate" \
+		    -q -s "$schemas"
+	done
+	jvalid=-
+	if [ -n "$jvalidate" ]; then
+		measure "$n" "jansson validate" "$nd" pin "$aruns" "$jvalidate"
+		jvalid=$(sed -n \
+		    's/^jansson_validate: \([0-9]*\) valid, .*/\1/p' \
+		    "$work/stderr.out")
+		[ "$jvalid" = "$vvalid" ] ||
+		    note "on pv-$n jansson_validate found ${jvalid:-?} valid" \
+		    "events, rta-validate $vvalid"
+	fi
+	okstatus=0
+	printf '%s\t%s\t%s\n' "$n" "$vvalid" "${jvalid:--}" >>"$vcounts"
+done
 elapsed=$(($(date +%s) - start))
 load1=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -252,14 +413,156 @@ ver_jansson=$(pkg-config --modversion jansson 2>/dev/null ||
 ver_mlr=$([ -n "$mlr" ] && "$mlr" --version 2>&1 || echo "not installed")
 ver_cc=$($cc --version 2>/dev/null | head -1)
 
+# The validate section is a second awk program run after report.awk in
+# the same process, so that it has report.awk's tables and functions
+# (target, ratio, cell); it prints the notes after its section, and
+# report.awk is given none.
+cat >"$work/validate.awk" <<'AWK'
+END {
+	nv = 0
+	for (i = 1; i <= nsizes; i++)
+		if (have[size[i], "validate rta"] ||
+		    have[size[i], "validate ndjson"] ||
+		    have[size[i], "jansson validate"])
+			nv++
+	if (nv > 0)
+		validate_section()
+	hdr = 0
+	while ((getline l < vnotes) > 0) {
+		if (!hdr) {
+			print ""
+			print "## Notes"
+			print ""
+			hdr = 1
+		}
+		print "- " l
+	}
+}
+
+# "21.3x (CPU 22.0x)", or "-" when a case is missing
+function vratio(n, a, b,    r) {
+	r = ratio(n, a, b)
+	if (r == "")
+		return "-"
+	return sprintf("%.1fx (CPU %s)", r, cpuratio(n, a, b))
+}
+
+function validate_section(    i, k, n, l, f, lo, hi, line, sep, an) {
+	print ""
+	print "## rta-validate (issue 3)"
+	print ""
+	print "rta-gen writes page_view events only (`--types " \
+	    "page_view=1`, the same seed) as rta frames and as NDJSON, " \
+	    "and each event is checked against the schema directory " \
+	    "tests/bench/data/validate/: its envelope (event_id, " \
+	    "timestamp, event_type, tenant_id, schema_version; the " \
+	    "registry lookup by type and version) and, through " \
+	    "page_view.v1.json, its payload, the nested object: six " \
+	    "required members and no others, with types, two patterns " \
+	    "(url, user_id), bounds (value, latency_ms, the length of " \
+	    "url) and two enums (country, device).  rta-gen's heavy " \
+	    "latency tail breaks the maximum of latency_ms and a value " \
+	    "of 0.00 the exclusive minimum, so a few events in a thousand " \
+	    "are rejected.  All three cases run on one core " \
+	    "(rta-validate's read-ahead thread shares it), read stdin, " \
+	    "write to /dev/null and are timed as above."
+	print ""
+	print "- `validate rta`: `rta-validate -q -s " \
+	    "tests/bench/data/validate < f.rta` (the valid events are " \
+	    "written on as frames)"
+	print "- `validate ndjson`: the same on the NDJSON file"
+	print "- `jansson validate`: tests/bench/jansson_validate.c, " \
+	    "json_loadb per line and the same checks written out in C " \
+	    "over the document (POSIX regexec with the patterns compiled " \
+	    "once, strcmp for the enums); the valid lines are written on"
+	print ""
+	print "Verdicts, from an untimed run of rta-validate on the frames " \
+	    "and the timed runs of jansson_validate (on the first set, " \
+	    "the events each passes are also compared line by line, see " \
+	    "Notes if they differ):"
+	print ""
+	print "| events | passed by rta-validate | rejected | " \
+	    "passed by jansson_validate | same verdicts |"
+	print "| ---: | ---: | ---: | ---: | --- |"
+	while ((getline l < vcounts) > 0) {
+		split(l, f, "\t")
+		printf "| %s | %s | %s | %s | %s |\n", commas(f[1]),
+		    commas(f[2]), commas(f[1] - f[2]),
+		    f[3] == "-" ? "not run" : commas(f[3]),
+		    f[3] == "-" ? "-" : f[3] == f[2] ? "yes" : "**NO**"
+	}
+	line = "|"
+	sep = "| --- |"
+	for (i = 1; i <= nsizes; i++) {
+		line = line " " commas(size[i]) " events |"
+		sep = sep " ---: |"
+	}
+	print ""
+	print "| ratio of events/s " line
+	print sep
+	split("validate rta|jansson validate|validate ndjson|" \
+	    "jansson validate|validate rta|validate ndjson", an, "|")
+	for (k = 1; k <= 5; k += 2) {
+		l = "| " an[k] " / " an[k + 1] " |"
+		for (i = 1; i <= nsizes; i++)
+			l = l " " vratio(size[i], an[k], an[k + 1]) " |"
+		print l
+	}
+	print ""
+	print "| target " line " verdict |"
+	gsub(/---:/, "---", sep)
+	print sep " --- |"
+	target("rta frames >= 1,500,000 ev/s, one core", "validate rta",
+	    "", 1500000, "evs")
+	target("rta frames >= 20x jansson document walk", "validate rta",
+	    "jansson validate", 20, "ratio")
+	# Memory: peak RSS of rta-validate on the largest set against the
+	# smallest; constant means it grows by less than 1 MiB.
+	lo = hi = ""
+	for (i = 1; i <= nsizes; i++) {
+		n = size[i]
+		vrss[n] = ""
+		for (k = 1; k <= 2; k++)
+			if (have[n, an[2 * k - 1]] && (vrss[n] == "" ||
+			    rss[n, an[2 * k - 1]] > vrss[n]))
+				vrss[n] = rss[n, an[2 * k - 1]]
+		if (vrss[n] == "")
+			continue
+		if (lo == "" || n + 0 < lo + 0)
+			lo = n
+		if (hi == "" || n + 0 > hi + 0)
+			hi = n
+	}
+	l = "| peak RSS constant in stream length (< 1 MiB more on the " \
+	    "largest set than on the smallest) |"
+	missed = 0
+	metcount = 0
+	for (i = 1; i <= nsizes; i++) {
+		n = size[i]
+		if (vrss[n] == "")
+			l = l " not measured |"
+		else if (n == hi && hi != lo)
+			l = l " " cell((vrss[hi] - vrss[lo]) / 1024,
+			    sprintf("%.1f MiB (%+.1f)", vrss[n] / 1024,
+			    (vrss[hi] - vrss[lo]) / 1024), 1, 1) " |"
+		else
+			l = l " " sprintf("%.1f MiB", vrss[n] / 1024) " |"
+	}
+	print l " " verdict() " |"
+	print ""
+	print "The targets are checked by wall time, on every set; the CPU " \
+	    "times are in the ratios above."
+}
+AWK
 awk -F '\t' \
     -v date="$(date -u)" -v nproc="$(nproc)" -v cpu="$cpu" \
     -v kernel="$(uname -sr)" -v mem="$mem" -v rta="$ver_rta" \
     -v jq="$ver_jq" -v jansson="$ver_jansson" -v mlr="$ver_mlr" \
-    -v cc="$ver_cc" -v elapsed="$elapsed" -v notes="$notes" \
+    -v cc="$ver_cc" -v elapsed="$elapsed" -v notes=/dev/null \
+    -v vnotes="$notes" -v vcounts="$vcounts" \
     -v pinned="${one:-no}" \
     -v load="$load0 at the start, $load1 at the end" \
-    -f "$here/report.awk" "$tsv" >"$results.tmp"
+    -f "$here/report.awk" -f "$work/validate.awk" "$tsv" >"$results.tmp"
 # what profiling found, kept by hand beside the script
 cat "$here/profile.md" >>"$results.tmp"
 mv "$results.tmp" "$results"
