@@ -5,8 +5,9 @@
  * document, the rules rta-validate applies with the schema directory
  * tests/bench/data/validate/: the envelope (event_id, timestamp,
  * event_type, tenant_id, schema_version, payload) and the page_view v1
- * payload schema (types, required members and no others, the url and
- * user_id patterns through POSIX regexec, numeric bounds, enums).
+ * payload schema (types, required members and no others, at the top and
+ * in the nested session object; the url, user_id, session id and referrer
+ * patterns through POSIX regexec; numeric and length bounds; enums).
  *
  * The rules are written out in C, not read from the schema: this is the
  * fastest a hand-written jansson check can be, so the ratio to it is a
@@ -30,7 +31,7 @@
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The patterns of page_view.v1.json, compiled once. */
-static regex_t re_url, re_user;
+static regex_t re_url, re_user, re_sid, re_ref;
 
 /* Members of the page_view payload, as bits. */
 enum {
@@ -40,15 +41,29 @@ enum {
 	P_LATENCY = 1 << 3,
 	P_COUNTRY = 1 << 4,
 	P_DEVICE = 1 << 5,
-	P_ALL = (1 << 6) - 1
+	P_SESSION = 1 << 6,
+	P_REFERRER = 1 << 7,
+	P_GROUP = 1 << 8,
+	P_CLIENT_TS = 1 << 9,
+	P_ALL = (1 << 10) - 1
+};
+
+/* Members of the nested session object. */
+enum {
+	S_ID = 1 << 0,
+	S_SEQ = 1 << 1,
+	S_LANDING = 1 << 2,
+	S_ALL = (1 << 3) - 1
 };
 
 static const char *const countries[] = { "AU", "BR", "CA", "DE", "ES",
 	"FR", "GB", "IN", "IT", "JP", "MX", "NL", "PL", "SE", "US" };
 static const char *const devices[] = { "desktop", "mobile", "tablet" };
+static const char *const groups[] = { "A", "B", "C" };
 
 static int	valid_event(json_t *);
 static int	valid_payload(json_t *);
+static int	valid_session(json_t *);
 static int	valid_timestamp(const char *, size_t);
 
 int
@@ -64,7 +79,11 @@ main(void)
 
 	if (regcomp(&re_url, "^/[A-Za-z0-9/?=&._-]*$",
 	    REG_EXTENDED | REG_NOSUB) != 0 ||
-	    regcomp(&re_user, "^u[0-9]{6}$", REG_EXTENDED | REG_NOSUB) != 0) {
+	    regcomp(&re_user, "^u[0-9]{6}$", REG_EXTENDED | REG_NOSUB) != 0 ||
+	    regcomp(&re_sid, "^s[0-9]{8}$", REG_EXTENDED | REG_NOSUB) != 0 ||
+	    regcomp(&re_ref,
+	    "^(https?://[a-z0-9.-]+(/[A-Za-z0-9/?=&._%-]*)?)?$",
+	    REG_EXTENDED | REG_NOSUB) != 0) {
 		fprintf(stderr, "jansson_validate: regcomp failed\n");
 		return 2;
 	}
@@ -83,6 +102,8 @@ main(void)
 	free(line);
 	regfree(&re_url);
 	regfree(&re_user);
+	regfree(&re_sid);
+	regfree(&re_ref);
 	fprintf(stderr, "jansson_validate: %llu valid, %llu invalid\n", good,
 	    bad);
 	if (ferror(stdin) || fflush(stdout) != 0 || ferror(stdout)) {
@@ -242,10 +263,67 @@ valid_payload(json_t *p)
 			    devices, NELEM(devices)))
 				return 0;
 			seen |= P_DEVICE;
+		} else if (strcmp(key, "session") == 0) {
+			if (!json_is_object(m) || !valid_session(m))
+				return 0;
+			seen |= P_SESSION;
+		} else if (strcmp(key, "referrer") == 0) {
+			if (!json_is_string(m))
+				return 0;
+			s = json_string_value(m);
+			n = code_points(s, json_string_length(m));
+			if (n > 2048 || regexec(&re_ref, s, 0, NULL, 0) != 0)
+				return 0;
+			seen |= P_REFERRER;
+		} else if (strcmp(key, "ab_group") == 0) {
+			if (!json_is_string(m) || !one_of(json_string_value(m),
+			    groups, NELEM(groups)))
+				return 0;
+			seen |= P_GROUP;
+		} else if (strcmp(key, "client_ts") == 0) {
+			if (!is_integer(m))
+				return 0;
+			d = json_number_value(m);
+			if (!(d >= 1577836800000.0 && d <= 4102444800000.0))
+				return 0;
+			seen |= P_CLIENT_TS;
 		} else
 			return 0;	/* additionalProperties: false */
 	}
 	return seen == P_ALL;
+}
+
+/* The nested "session" object of page_view.v1.json. */
+static int
+valid_session(json_t *o)
+{
+	const char *key;
+	json_t *m;
+	double d;
+	unsigned seen = 0;
+
+	json_object_foreach(o, key, m) {
+		if (strcmp(key, "id") == 0) {
+			if (!json_is_string(m) ||
+			    regexec(&re_sid, json_string_value(m), 0, NULL,
+			    0) != 0)
+				return 0;
+			seen |= S_ID;
+		} else if (strcmp(key, "seq") == 0) {
+			if (!is_integer(m))
+				return 0;
+			d = json_number_value(m);
+			if (!(d >= 1 && d <= 10000))
+				return 0;
+			seen |= S_SEQ;
+		} else if (strcmp(key, "landing") == 0) {
+			if (!json_is_boolean(m))
+				return 0;
+			seen |= S_LANDING;
+		} else
+			return 0;	/* additionalProperties: false */
+	}
+	return seen == S_ALL;
 }
 
 /* n decimal digits at s; their value, or -1. */
