@@ -1240,8 +1240,9 @@ more_undeclared(struct drift_run *d, uint64_t n)
 
 	snprintf(members, sizeof(members), "\"kind\":\"more-undeclared\","
 	    "\"count\":%llu", (unsigned long long)n);
-	snprintf(text, sizeof(text), "%s%sand %llu more undeclared fields "
-	    "(only %d are listed)", d->label ? d->label : "",
+	snprintf(text, sizeof(text), "%s%sand %llu more occurrences of "
+	    "undeclared fields (only %d paths are listed)",
+	    d->label ? d->label : "",
 	    d->label ? ": " : "", (unsigned long long)n,
 	    RTA_DRIFT_MAX_UNDECLARED);
 	finding(d->o, d->out, "warning", d->file, 0, members, text);

@@ -19,7 +19,42 @@
  * since producers write what their schema declares.  So adding an
  * optional property is backward compatible even when additionalProperties
  * is left open; removing a declared property is breaking only where the
- * other side closes additionalProperties (or still requires it).
+ * other side closes additionalProperties (or still requires it).  A
+ * property counts as declared where the schema names it (properties,
+ * required, dependentRequired), matches it by patternProperties or gives
+ * it a schema of substance through additionalProperties, in the schema
+ * itself, through $ref and allOf, or in a branch (anyOf, oneOf, then,
+ * else, dependentSchemas).  Closing or constraining additionalProperties
+ * is still reported: it is where that assumption would fail.
+ *
+ * Some changes are reported although they may be harmless, because the
+ * comparison cannot prove them so:
+ *
+ *	pattern-changed		a different pattern (the same one is fine)
+ *	pattern-added		patternProperties not on the other side
+ *	conditional-changed	an if/then/else whose condition differs and
+ *				whose branches do not both hold
+ *	branches-narrowed	anyOf/oneOf branches that together, but no
+ *				one of them, cover the other side (except by
+ *				type: ["string","null"] fits anyOf string,
+ *				null)
+ *	branches-changed	oneOf branches not shown disjoint
+ *	not-changed		a not that the other side does not imply
+ *	names-narrowed		propertyNames, against declared names
+ *	enum-added, const-added	a list of values where the other side has
+ *				none (null and booleans are listed)
+ *	count-tightened		maxContains, where the items matching it
+ *				are not shown to match the other side's
+ *				contains
+ *	too-complex		past 64 nested levels, 200,000 steps or 64
+ *				parts of one node (keyword "$ref")
+ *	additional-closed, additional-narrowed (above)
+ *
+ * A change's path is an instance path: "/name" for a member, "/0" for a
+ * prefix item, and a last token "*" for items past the prefix, for the
+ * items of contains and for members additionalProperties governs;
+ * changes of patternProperties and dependentSchemas are at the object's
+ * path.
  */
 #ifndef RTA_COMPAT_H
 #define RTA_COMPAT_H
@@ -55,6 +90,9 @@ struct rta_compat {
 	struct rta_buf		 text;
 	int			 nomem;
 	/* walk state */
+	int			 strict;	/* no member taken as absent */
+	unsigned		 probe;		/* nested trial comparisons */
+	int			 limited;	/* too-complex reported */
 	unsigned		 direction;
 	const struct rta_schema	*wide, *narrow;
 	const char		*wide_name, *narrow_name;
@@ -72,7 +110,8 @@ void	rta_compat_release(struct rta_compat *c);
  * Compare old and new for the directions in mode (RTA_COMPAT_*), adding
  * every breaking change found to c (earlier results are kept, so several
  * pairs can be compared into one list).  Returns the number of changes
- * added, or -1 on ENOMEM.
+ * found, those past RTA_COMPAT_MAX_CHANGES (counted in more) included,
+ * so 0 means compatible; or -1 on ENOMEM.
  */
 long	rta_compat_compare(struct rta_compat *c, const struct rta_schema *old,
 	    const struct rta_schema *new, unsigned mode);
