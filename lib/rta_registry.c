@@ -17,6 +17,7 @@
 #include "rta_buf.h"
 #include "rta_event.h"
 #include "rta_registry.h"
+#include "rta_schema.h"
 
 void
 rta_registry_init(struct rta_registry *r)
@@ -75,16 +76,21 @@ entry_hash(const char *type, size_t len, uint32_t version)
 	return h ^ (h >> 15);
 }
 
-/* Where the type and version of one file come from. */
+/*
+ * Where the type and version of one file come from, and the JSON pointer
+ * of the members that say so ("" for the file name).
+ */
 struct naming {
 	const char	*what;
 	const char	*type;
 	size_t		 type_len;
 	uint32_t	 version;	/* 0: none */
+	const char	*type_ptr, *version_ptr;
 };
 
 static void
-name_from(struct naming *nm, const char *what, const char *s, size_t len)
+name_from(struct naming *nm, const char *what, const char *ptr,
+    const char *s, size_t len)
 {
 	size_t tl;
 	uint32_t v;
@@ -92,6 +98,7 @@ name_from(struct naming *nm, const char *what, const char *s, size_t len)
 	nm->what = what;
 	nm->type = NULL;
 	nm->version = 0;
+	nm->type_ptr = nm->version_ptr = ptr;
 	if (rta_schema_name_parse(s, len, &tl, &v)) {
 		nm->type = s;
 		nm->type_len = tl;
@@ -99,83 +106,118 @@ name_from(struct naming *nm, const char *what, const char *s, size_t len)
 	}
 }
 
+/* Give the problems added since first the lines of their pointers. */
+static void
+set_lines(struct rta_schema_problems *ps, size_t first,
+    const struct rta_buf *text)
+{
+	size_t i, k, off;
+
+	for (i = first; i < ps->n; i++) {
+		if (ps->p[i].line != 0 || ps->p[i].pointer == NULL ||
+		    ps->p[i].pointer[0] == '\0' ||
+		    rta_json_pointer_offset(text->data, text->len,
+		    ps->p[i].pointer, &off) != 0)
+			continue;
+		ps->p[i].line = 1;
+		for (k = 0; k < off; k++)
+			if (text->data[k] == '\n')
+				ps->p[i].line++;
+	}
+}
+
 int
 rta_registry_add_file(struct rta_registry *r, const char *path,
     unsigned flags, struct rta_schema_problems *ps)
 {
-	struct rta_schema *s;
+	struct rta_schema *s = NULL;
 	struct rta_registry_entry *e;
 	struct naming fn, id, x;
 	const struct naming *tsrc = NULL, *vsrc = NULL, *all[3];
-	const char *base, *seg, *end;
-	size_t i;
+	const char *base, *seg, *end, *saved = ps->file;
+	struct rta_buf text;
+	size_t i, first = ps->n;
+	int bad = 0;
 
 	ps->file = path;
-	if ((s = rta_schema_load_file(path, flags, ps)) == NULL)
-		return -1;
+	rta_buf_init(&text);
+	if (rta_schema_read_file(path, &text, ps) != 0 ||
+	    (s = rta_schema_load(text.data, text.len, path, flags,
+	    ps)) == NULL)
+		goto fail;
 	base = strrchr(path, '/');
 	base = base != NULL ? base + 1 : path;
-	name_from(&fn, "the file name", base, strlen(base));
+	name_from(&fn, "the file name", "", base, strlen(base));
 	memset(&id, 0, sizeof(id));
 	if (s->id != NULL) {
 		end = strchr(s->id, '#');
 		end = end != NULL ? end : s->id + strlen(s->id);
 		for (seg = end; seg > s->id && seg[-1] != '/'; seg--)
 			;
-		name_from(&id, "$id", seg, (size_t)(end - seg));
+		name_from(&id, "$id", "/$id", seg, (size_t)(end - seg));
 	}
 	x.what = "x-rta-event-type/x-rta-version";
 	x.type = s->x_type;
 	x.type_len = s->x_type != NULL ? strlen(s->x_type) : 0;
 	x.version = (uint32_t)s->x_version;
+	x.type_ptr = "/x-rta-event-type";
+	x.version_ptr = "/x-rta-version";
 	all[0] = &x;
 	all[1] = &id;
 	all[2] = &fn;
+	/*
+	 * A schema whose names disagree is not used: which would be meant?
+	 * The problem is at the member of the one that takes precedence.
+	 */
 	for (i = 0; i < 3; i++) {
 		if (all[i]->type != NULL) {
 			if (tsrc == NULL)
 				tsrc = all[i];
 			else if (tsrc->type_len != all[i]->type_len ||
 			    memcmp(tsrc->type, all[i]->type,
-			    tsrc->type_len) != 0)
-				rta_schema_problems_add(ps, "", "%s names event "
-				    "type '%.*s' but %s names '%.*s'",
-				    tsrc->what, (int)tsrc->type_len,
-				    tsrc->type, all[i]->what,
-				    (int)all[i]->type_len, all[i]->type);
+			    tsrc->type_len) != 0) {
+				rta_schema_problems_add(ps, tsrc->type_ptr,
+				    "%s names event type '%.*s' but %s "
+				    "names '%.*s'", tsrc->what,
+				    (int)tsrc->type_len, tsrc->type,
+				    all[i]->what, (int)all[i]->type_len,
+				    all[i]->type);
+				bad = 1;
+			}
 		}
 		if (all[i]->version != 0) {
 			if (vsrc == NULL)
 				vsrc = all[i];
-			else if (vsrc->version != all[i]->version)
-				rta_schema_problems_add(ps, "", "%s says "
-				    "version %u but %s says %u", vsrc->what,
-				    vsrc->version, all[i]->what,
+			else if (vsrc->version != all[i]->version) {
+				rta_schema_problems_add(ps, vsrc->version_ptr,
+				    "%s says version %u but %s says %u",
+				    vsrc->what, vsrc->version, all[i]->what,
 				    all[i]->version);
+				bad = 1;
+			}
 		}
 	}
+	if (bad)
+		goto fail;
 	if (tsrc == NULL || vsrc == NULL) {
 		rta_schema_problems_add(ps, "", "no event type and version: "
 		    "name the file TYPE.vN.json or set x-rta-event-type and "
 		    "x-rta-version");
-		rta_schema_free(s);
-		return -1;
+		goto fail;
 	}
 	if (tsrc->type_len == 0 || tsrc->type_len > RTA_ID_MAX) {
-		rta_schema_problems_add(ps, "", "event type must be 1 to %d "
-		    "bytes", RTA_ID_MAX);
-		rta_schema_free(s);
-		return -1;
+		rta_schema_problems_add(ps, tsrc->type_ptr, "event type must "
+		    "be 1 to %d bytes", RTA_ID_MAX);
+		goto fail;
 	}
 	for (i = 0; i < r->n; i++)
 		if (r->e[i].version == vsrc->version &&
 		    r->e[i].type_len == tsrc->type_len &&
 		    memcmp(r->e[i].type, tsrc->type, tsrc->type_len) == 0) {
-			rta_schema_problems_add(ps, "", "%.*s v%u is also "
-			    "defined by %s", (int)tsrc->type_len, tsrc->type,
-			    vsrc->version, r->e[i].path);
-			rta_schema_free(s);
-			return -1;
+			rta_schema_problems_add(ps, vsrc->version_ptr, "%.*s "
+			    "v%u is also defined by %s", (int)tsrc->type_len,
+			    tsrc->type, vsrc->version, r->e[i].path);
+			goto fail;
 		}
 	if ((r->n & (r->n + 1)) == 0 || r->n == 0) {
 		e = rta_reallocarray(r->e, 2 * r->n + 2, sizeof(*e));
@@ -194,10 +236,17 @@ rta_registry_add_file(struct rta_registry *r, const char *path,
 	e->version = vsrc->version;
 	e->schema = s;
 	r->n++;
+	r->last = NULL;		/* r->e may have moved */
+	rta_buf_release(&text);
+	ps->file = saved;
 	return 0;
 oom:
 	rta_schema_problems_add(ps, "", "out of memory");
+fail:
+	set_lines(ps, first, &text);
 	rta_schema_free(s);
+	rta_buf_release(&text);
+	ps->file = saved;
 	return -1;
 }
 
@@ -218,7 +267,8 @@ rta_registry_index(struct rta_registry *r)
 	uint32_t cap = 8, i, j;
 	size_t k;
 
-	qsort(r->e, r->n, sizeof(*r->e), entry_cmp);
+	if (r->n > 1)
+		qsort(r->e, r->n, sizeof(*r->e), entry_cmp);
 	for (k = 0; k < r->n; k++) {
 		size_t last = k;
 
@@ -296,7 +346,8 @@ rta_registry_load(struct rta_registry *r, const char *dir, unsigned flags,
 	}
 	closedir(d);
 	d = NULL;
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	rta_buf_init(&path);
 	for (i = 0; i < n; i++) {
 		path.len = 0;

@@ -8,9 +8,12 @@
  *   the last segment of its "$id", read like a file name;
  *   the file name itself: TYPE.vN.json (page_view.v2.json).
  *
- * Where two of these say different things, that is a problem, as are a
- * file with no version, two files for one (type, version), and every
- * problem of the schemas themselves.  Lookup by (type, version) is a
+ * Where two of these say different things, that is a problem (and the
+ * file is not used), as are a file with no version, two files for one
+ * (type, version), and every problem of the schemas themselves.  Each
+ * problem names its file; one about a name points at the member that
+ * gives it ("/x-rta-version", "/$id"), with its line, unless the name is
+ * the file's own.  Lookup by (type, version) is a
  * hash probe; the last answer is cached, since events of one type come
  * in runs.
  */
@@ -52,7 +55,8 @@ int	rta_registry_load(struct rta_registry *r, const char *dir,
 
 /*
  * Add one schema file as (type, version) taken from the document or the
- * file name as above; 0 or -1 with ps filled.
+ * file name as above; 0 or -1 with ps filled.  Lookups see it, and the
+ * links of every entry are right again, after rta_registry_index.
  */
 int	rta_registry_add_file(struct rta_registry *r, const char *path,
 	    unsigned flags, struct rta_schema_problems *ps);

@@ -219,9 +219,13 @@ problem(struct comp *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	rta_buf_addc(&c->loc, '\0');
-	c->loc.len--;
-	rta_schema_problems_add(c->ps, (const char *)c->loc.data, "%s", text);
+	/* out of memory for the NUL: the problem is reported without place */
+	if (rta_buf_addc(&c->loc, '\0') == 0) {
+		c->loc.len--;
+		rta_schema_problems_add(c->ps, (const char *)c->loc.data, "%s",
+		    text);
+	} else
+		rta_schema_problems_add(c->ps, "", "%s", text);
 	c->failed = 1;
 }
 
@@ -267,7 +271,8 @@ loc_dup(struct comp *c)
 		oom(c);
 		return NULL;
 	}
-	memcpy(p, c->loc.data, c->loc.len);
+	if (c->loc.len > 0)	/* the root's: data may still be NULL */
+		memcpy(p, c->loc.data, c->loc.len);
 	p[c->loc.len] = '\0';
 	return p;
 }
@@ -335,6 +340,61 @@ get_count(struct comp *c, const char *kw, const unsigned char *v,
 	return -1;
 }
 
+/*
+ * The int64 that JSON number text s[0..len) is exactly (2.0, 25e2,
+ * -4.50e1): 1 and *out set, or 0 if it has a fraction or is out of range.
+ * Its double cannot tell: 9007199254740993.0 reads as 2^53.
+ */
+static int
+text_int64(const char *s, size_t len, int64_t *out)
+{
+	uint64_t m = 0, lim;
+	size_t i = 0;
+	long e = 0, frac = 0, x = 0;
+	int neg = 0, xneg = 0, point = 0;
+
+	if (i < len && s[i] == '-')
+		neg = 1, i++;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
+		if (s[i] == '.') {
+			point = 1;
+			continue;
+		}
+		if (m > lim / 10 || m * 10 + (uint64_t)(s[i] - '0') > lim) {
+			/* a trailing zero of the fraction changes nothing */
+			if (point && s[i] == '0')
+				continue;
+			return 0;
+		}
+		m = m * 10 + (uint64_t)(s[i] - '0');
+		frac += point;
+	}
+	if (i < len) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			xneg = s[i++] == '-';
+		for (; i < len; i++)
+			if ((x = x * 10 + (s[i] - '0')) > 40)
+				break;
+		if (i < len && m != 0)
+			return 0;	/* beyond any int64, or below 1 */
+	}
+	e = (xneg ? -x : x) - frac;
+	for (; e < 0; e++) {
+		if (m % 10 != 0)
+			return 0;
+		m /= 10;
+	}
+	for (; e > 0 && m != 0; e--) {
+		if (m > lim / 10)
+			return 0;
+		m *= 10;
+	}
+	*out = neg ? (int64_t)(0 - m) : (int64_t)m;
+	return 1;
+}
+
 static int
 get_num(struct comp *c, const char *kw, const unsigned char *v,
     struct rta_snum *n)
@@ -348,13 +408,10 @@ get_num(struct comp *c, const char *kw, const unsigned char *v,
 	if (v[0] == RTA_V_INT) {
 		n->is_int = 1;
 		n->i = (int64_t)rta_get_u64(v + 1);
-	} else if (n->d == floor(n->d) && fabs(n->d) < 9.2e18) {
-		n->is_int = 1;
-		n->i = (int64_t)n->d;
-	}
-	if (v[0] == RTA_V_NUMBER) {
+	} else if (v[0] == RTA_V_NUMBER) {
 		n->len = rta_get_u32(v + 9);
 		n->text = (const char *)v + 13;
+		n->is_int = text_int64(n->text, n->len, &n->i);
 	}
 	return 0;
 }
@@ -395,15 +452,17 @@ sub_array(struct comp *c, const char *kw, const unsigned char *v,
 	const unsigned char *item;
 	size_t n, i = 0, old;
 
+	old = loc_push(c, kw, strlen(kw));
 	if (v[0] != RTA_V_ARRAY || (n = rta_value_count(v)) == 0) {
 		problem(c, "%s must be a non-empty array of schemas", kw);
+		loc_pop(c, old);
 		return NULL;
 	}
 	if ((a = rta_calloc(n, sizeof(*a))) == NULL) {
 		oom(c);
+		loc_pop(c, old);
 		return NULL;
 	}
-	old = loc_push(c, kw, strlen(kw));
 	rta_viter_init(&it, v);
 	while (rta_viter_item(&it, &item)) {
 		size_t o2 = loc_push_index(c, i);
@@ -733,11 +792,12 @@ kw_defs(struct comp *c, const char *kw, const unsigned char *v)
 	const char *k;
 	size_t kl, old, o2;
 
+	old = loc_push(c, kw, strlen(kw));
 	if (v[0] != RTA_V_OBJECT) {
 		problem(c, "%s must be an object of schemas", kw);
+		loc_pop(c, old);
 		return;
 	}
-	old = loc_push(c, kw, strlen(kw));
 	rta_viter_init(&it, v);
 	while (rta_viter_member(&it, &k, &kl, &val)) {
 		o2 = loc_push(c, k, kl);
@@ -1217,7 +1277,10 @@ compile(struct comp *c, const unsigned char *v)
 
 /* ------------------------------------------------------------ references */
 
-/* Decode a URI fragment's %XX escapes into out (NUL-terminated). */
+/*
+ * Decode a URI fragment's %XX escapes into out (NUL-terminated): 0, -1
+ * for a bad escape, -2 when out of memory.
+ */
 static int
 percent_decode(const char *s, size_t len, struct rta_buf *out)
 {
@@ -1228,7 +1291,7 @@ percent_decode(const char *s, size_t len, struct rta_buf *out)
 
 		if (s[i] != '%') {
 			if (rta_buf_addc(out, s[i]) != 0)
-				return -1;
+				return -2;
 			continue;
 		}
 		if (len - i < 3)
@@ -1242,10 +1305,10 @@ percent_decode(const char *s, size_t len, struct rta_buf *out)
 		if (hi < 0 || lo < 0)
 			return -1;
 		if (rta_buf_addc(out, (char)(hi * 16 + lo)) != 0)
-			return -1;
+			return -2;
 		i += 2;
 	}
-	return rta_buf_addc(out, '\0');
+	return rta_buf_addc(out, '\0') != 0 ? -2 : 0;
 }
 
 /*
@@ -1321,6 +1384,7 @@ resolve(struct comp *c, struct pending_ref *r)
 	struct rta_buf ptr, tok;
 	size_t idlen, i;
 	struct rta_snode *t = NULL;
+	int rc;
 
 	rta_buf_init(&ptr);
 	rta_buf_init(&tok);
@@ -1339,8 +1403,11 @@ resolve(struct comp *c, struct pending_ref *r)
 	if (frag == NULL)
 		frag = "#";
 	frag++;
-	if (percent_decode(frag, strlen(frag), &ptr) != 0) {
-		problem(c, "$ref '%s' has a bad %%-escape", ref);
+	if ((rc = percent_decode(frag, strlen(frag), &ptr)) != 0) {
+		if (rc == -2)
+			oom(c);
+		else
+			problem(c, "$ref '%s' has a bad %%-escape", ref);
 		goto out;
 	}
 	if (ptr.data[0] == '/' || ptr.data[0] == '\0') {
@@ -1376,33 +1443,36 @@ out:
 
 /*
  * Depth-first over the edges that apply a schema to the same instance.
- * mark: 0 unseen, 1 on the current path, 2 done.  A cycle among them
- * would never reach a value; a long acyclic chain is bounded too, since
- * evaluation recurses along it.
+ * mark: 0 unseen, 1 on the current path, 2 + h done, where h is the
+ * number of nodes on the longest chain of such edges from the node.  A
+ * cycle among them would never reach a value; a long acyclic chain is
+ * bounded too, since evaluation recurses along it.  The height is kept,
+ * not only "done": a chain first entered near its end must still be
+ * measured in full when it is entered again from its start.  Returns the
+ * height, or -1 after a problem.
  */
-static int
+static long
 chain(struct comp *c, struct rta_snode *n, unsigned depth)
 {
 	struct rta_snode *next[8];
 	size_t i, k = 0;
 	uint32_t p;
+	long h = 0, t;
 
-	if (n == NULL || n->mark == 2)
+	if (n == NULL)
 		return 0;
+	if (n->mark >= 2)
+		return n->mark - 2;
 	if (n->mark == 1) {
 		c->loc.len = 0;
 		rta_buf_adds(&c->loc, n->loc);
 		problem(c, "schema refers to itself without reaching a value "
-		    "(a $ref, allOf, anyOf, oneOf, not or if loop)");
+		    "(a loop of $ref, allOf, anyOf, oneOf, not, if, then, "
+		    "else or dependentSchemas)");
 		return -1;
 	}
-	if (depth > SCHEMA_MAX_CHAIN) {
-		c->loc.len = 0;
-		rta_buf_adds(&c->loc, n->loc);
-		problem(c, "more than %d schemas applied in a row (through "
-		    "$ref, allOf and the like)", SCHEMA_MAX_CHAIN);
-		return -1;
-	}
+	if (depth >= SCHEMA_MAX_CHAIN)
+		goto long_chain;
 	n->mark = 1;
 	next[k++] = n->ref;
 	next[k++] = n->not_;
@@ -1410,22 +1480,40 @@ chain(struct comp *c, struct rta_snode *n, unsigned depth)
 	next[k++] = n->then_;
 	next[k++] = n->else_;
 	for (i = 0; i < k; i++)
-		if (chain(c, next[i], depth + 1) != 0)
+		if ((t = chain(c, next[i], depth + 1)) < 0)
 			return -1;
+		else if (t > h)
+			h = t;
 	for (i = 0; i < n->nall_of; i++)
-		if (chain(c, n->all_of[i], depth + 1) != 0)
+		if ((t = chain(c, n->all_of[i], depth + 1)) < 0)
 			return -1;
+		else if (t > h)
+			h = t;
 	for (i = 0; i < n->nany_of; i++)
-		if (chain(c, n->any_of[i], depth + 1) != 0)
+		if ((t = chain(c, n->any_of[i], depth + 1)) < 0)
 			return -1;
+		else if (t > h)
+			h = t;
 	for (i = 0; i < n->none_of; i++)
-		if (chain(c, n->one_of[i], depth + 1) != 0)
+		if ((t = chain(c, n->one_of[i], depth + 1)) < 0)
 			return -1;
+		else if (t > h)
+			h = t;
 	for (p = 0; p < n->nprops; p++)
-		if (chain(c, n->props[p].dep_schema, depth + 1) != 0)
+		if ((t = chain(c, n->props[p].dep_schema, depth + 1)) < 0)
 			return -1;
-	n->mark = 2;
-	return 0;
+		else if (t > h)
+			h = t;
+	if (h + 1 > SCHEMA_MAX_CHAIN)
+		goto long_chain;
+	n->mark = 2 + (int)(h + 1);
+	return h + 1;
+long_chain:
+	c->loc.len = 0;
+	rta_buf_adds(&c->loc, n->loc);
+	problem(c, "more than %d schemas applied in a row (through "
+	    "$ref, allOf and the like)", SCHEMA_MAX_CHAIN);
+	return -1;
 }
 
 /* ----------------------------------------------------------------- load */
@@ -1544,7 +1632,7 @@ rta_schema_load(const void *text, size_t len, const char *name,
 	}
 	if (!c.failed)
 		for (n = s->nodes; n != NULL; n = n->next)
-			if (chain(&c, n, 0) != 0)
+			if (chain(&c, n, 0) < 0)
 				break;
 	for (i = 0; i < c.nrefs; i++)
 		rta_free(c.refs[i].loc);
@@ -1562,26 +1650,24 @@ rta_schema_load(const void *text, size_t len, const char *name,
 	return s;
 }
 
-struct rta_schema *
-rta_schema_load_file(const char *path, unsigned flags,
+int
+rta_schema_read_file(const char *path, struct rta_buf *out,
     struct rta_schema_problems *ps)
 {
-	struct rta_schema *s;
-	struct rta_buf b;
 	struct stat st;
 	char chunk[65536];
+	size_t mark = out->len;
 	ssize_t n;
 	int fd;
 
-	rta_buf_init(&b);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		rta_schema_problems_add(ps, "", "%s", strerror(errno));
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		rta_schema_problems_add(ps, "", "%s", strerror(EISDIR));
-		return NULL;
+		return -1;
 	}
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
@@ -1593,24 +1679,36 @@ rta_schema_load_file(const char *path, unsigned flags,
 		}
 		if (n == 0)
 			break;
-		if (b.len + (size_t)n > RTA_SCHEMA_MAX_FILE) {
+		if (out->len - mark + (size_t)n > RTA_SCHEMA_MAX_FILE) {
 			rta_schema_problems_add(ps, "", "larger than %u MiB",
 			    RTA_SCHEMA_MAX_FILE >> 20);
 			goto fail;
 		}
-		if (rta_buf_add(&b, chunk, (size_t)n) != 0) {
+		if (rta_buf_add(out, chunk, (size_t)n) != 0) {
 			rta_schema_problems_add(ps, "", "out of memory");
 			goto fail;
 		}
 	}
 	close(fd);
-	s = rta_schema_load(b.data, b.len, path, flags, ps);
-	rta_buf_release(&b);
-	return s;
+	return 0;
 fail:
 	close(fd);
+	out->len = mark;
+	return -1;
+}
+
+struct rta_schema *
+rta_schema_load_file(const char *path, unsigned flags,
+    struct rta_schema_problems *ps)
+{
+	struct rta_schema *s = NULL;
+	struct rta_buf b;
+
+	rta_buf_init(&b);
+	if (rta_schema_read_file(path, &b, ps) == 0)
+		s = rta_schema_load(b.data, b.len, path, flags, ps);
 	rta_buf_release(&b);
-	return NULL;
+	return s;
 }
 
 /* ------------------------------------------------------- pointer offset */
@@ -1627,6 +1725,8 @@ skip_to(struct rta_json *j, const char *ptr, struct rta_buf *scratch,
 
 	rta_json_ws(j);
 	if (*ptr == '\0') {
+		if (j->p >= j->end)
+			return -1;	/* cut short before the value */
 		*off = (size_t)(j->p - j->start);
 		return 0;
 	}
@@ -1660,7 +1760,8 @@ skip_to(struct rta_json *j, const char *ptr, struct rta_buf *scratch,
 			if (j->p >= j->end || *j->p != ':')
 				goto out;
 			j->p++;
-			if (len == tok.len && memcmp(s, tok.data, len) == 0) {
+			if (len == tok.len && (len == 0 ||
+			    memcmp(s, tok.data, len) == 0)) {
 				rc = skip_to(j, e, scratch, off);
 				goto out;
 			}
@@ -1679,7 +1780,7 @@ skip_to(struct rta_json *j, const char *ptr, struct rta_buf *scratch,
 				goto out;
 			want = want * 10 + (tok.data[i] - '0');
 		}
-		if (tok.len == 0)
+		if (tok.len == 0 || (tok.len > 1 && tok.data[0] == '0'))
 			goto out;
 		j->p++;
 		for (;; idx++) {

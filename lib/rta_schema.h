@@ -212,6 +212,14 @@ struct rta_schema *rta_schema_load(const void *text, size_t len,
 struct rta_schema *rta_schema_load_file(const char *path, unsigned flags,
 	    struct rta_schema_problems *ps);
 
+/*
+ * Append the file at path (at most RTA_SCHEMA_MAX_FILE bytes) to out, as
+ * rta_schema_load_file reads it: 0, or -1 with the problem added to ps
+ * and out as it was.  For callers that want the text too (lines).
+ */
+int	rta_schema_read_file(const char *path, struct rta_buf *out,
+	    struct rta_schema_problems *ps);
+
 void	rta_schema_free(struct rta_schema *s);
 
 /* A schema node's property entry for key, or NULL. */
