@@ -14,8 +14,12 @@
  * errors by themselves.  Messages are formatted only on failure.
  *
  * multipleOf is exact for decimal numbers as written (19.99 is a multiple
- * of 0.01), by integer arithmetic on their digits; doubles are a fallback
- * for numbers too long for that.
+ * of 0.01), by integer arithmetic on their digits: an instance may have
+ * any number of them, a multipleOf up to 19 (past that, doubles decide).
+ * Bounds are compared as doubles and, when those are equal, by their
+ * digits (up to 19), so 9007199254740993.0 is above a maximum of 2^53.
+ * The schema walk nests at most EVAL_MAX_NEST deep, so no schema and
+ * instance can overflow the stack.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -30,9 +34,22 @@
 
 #define BITWORDS	(1024 / 64)	/* SCHEMA_MAX_KEYS bits */
 
+/*
+ * Schemas under evaluation at once.  In-place chains are bounded at load
+ * and the instance path by RTA_VALIDATE_DEPTH, but a recursive $ref may
+ * chain one to the other (160 levels of 256 schemas each would be far
+ * past any stack), so the $ref that would go past this fails instead.
+ * Between two $refs the nesting is bounded by the schema document's.
+ */
+#define EVAL_MAX_NEST	1024
+#define KEY_SMALL	256
+
 struct ctx {
 	struct rta_validator	*v;
 	int			 formats;
+	unsigned		 nest;		/* evals on the stack */
+	/* a key as a value, for propertyNames (whose walk meets no key) */
+	unsigned char		 key[KEY_SMALL];
 };
 
 static int eval(struct ctx *, const struct rta_snode *, const unsigned char *);
@@ -239,6 +256,8 @@ decimal_parse(const char *s, size_t len, struct decimal *d)
 		}
 		if (s[i] < '0' || s[i] > '9')
 			break;
+		if (frac > 100000)
+			return -1;
 		if (m == 0 && s[i] == '0') {
 			if (seen_point)
 				frac++;
@@ -293,11 +312,24 @@ decimal_of(const unsigned char *val, struct decimal *d)
 	}
 }
 
+/* The decimal of a bound from the schema, as written if it can be. */
+static int
+decimal_of_bound(const struct rta_snum *b, struct decimal *d)
+{
+	char buf[32];
+	size_t n;
+
+	if (b->text != NULL)
+		return decimal_parse(b->text, b->len, d);
+	n = b->is_int ? rta_fmt_i64(buf, b->i) : rta_fmt_double(buf, b->d);
+	return decimal_parse(buf, n, d);
+}
+
 __extension__ typedef unsigned __int128 u128;
 
 /* 10^k mod m. */
 static uint64_t
-pow10_mod(int k, uint64_t m)
+pow10_mod(uint64_t k, uint64_t m)
 {
 	uint64_t r = 1 % m, b = 10 % m;
 
@@ -311,66 +343,141 @@ pow10_mod(int k, uint64_t m)
 }
 
 /*
- * Is x = X 10^a a multiple of m = M 10^b?  x/m = (X/M) 10^(a-b).  When
- * a >= b, M must divide X 10^(a-b); otherwise M 10^(b-a) must divide X.
- * 1 yes, 0 no, -1 cannot tell exactly.
+ * Is the number written s[0..len) a multiple of m = M 10^b?  Its digits,
+ * as many as there are, make x = X 10^a with X free of trailing zeros.
+ * When a >= b, M must divide X 10^(a-b), and X mod M is taken digit by
+ * digit; when a < b, X would need a trailing zero.  1 yes, 0 no, -1
+ * cannot tell (an exponent past any double).
  */
 static int
-decimal_multiple(const struct decimal *x, const struct decimal *m)
+text_multiple(const char *s, size_t len, const struct decimal *m)
 {
-	int k;
-	uint64_t p = 1;
+	uint64_t r = 0, mm = m->m, zeros = 0;
+	int64_t frac = 0, exp = 0, a;
+	int point = 0, nonzero = 0, eneg = 0;
+	size_t i = 0;
 
-	if (x->m == 0)
-		return 1;
-	if (m->m == 0)
+	if (mm == 0)
 		return -1;
-	if (x->e >= m->e) {
-		k = x->e - m->e;
-		return (uint64_t)((u128)(x->m % m->m) * pow10_mod(k, m->m) %
-		    m->m) == 0;
+	if (i < len && s[i] == '-')
+		i++;
+	for (; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
+		if (s[i] == '.') {
+			point = 1;
+			continue;
+		}
+		frac += point;
+		if (s[i] == '0') {
+			zeros++;
+			continue;
+		}
+		/* the zeros before this digit were not trailing after all */
+		r = (uint64_t)(((u128)r * pow10_mod(zeros + 1, mm) +
+		    (unsigned)(s[i] - '0')) % mm);
+		zeros = 0;
+		nonzero = 1;
 	}
-	k = m->e - x->e;
-	if (k > 19)
-		return 0;	/* X < 10^19 cannot hold k trailing zeros */
-	while (k-- > 0)
-		p *= 10;
-	if (x->m % p != 0)
+	if (i < len) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		for (; i < len; i++) {
+			if (exp > 100000)
+				return -1;
+			exp = exp * 10 + (s[i] - '0');
+		}
+	}
+	if (!nonzero)
+		return 1;
+	a = (eneg ? -exp : exp) - frac + (int64_t)zeros;
+	if (a < m->e)
 		return 0;
-	return (x->m / p) % m->m == 0;
+	return (uint64_t)((u128)r * pow10_mod((uint64_t)(a - m->e), mm) %
+	    mm) == 0;
 }
 
 static int
 multiple_of(const struct rta_snum *mo, const unsigned char *val)
 {
-	struct decimal dx, dm;
+	struct decimal dm;
+	char buf[32];
+	size_t n;
 	double x, q;
-	int r;
+	int r = -1;
 
 	if (val[0] == RTA_V_INT && mo->is_int && mo->i > 0)
 		return (int64_t)rta_get_u64(val + 1) % mo->i == 0;
-	if (decimal_of(val, &dx) == 0) {
-		if (mo->text != NULL)
-			r = decimal_parse(mo->text, mo->len, &dm);
+	if (decimal_of_bound(mo, &dm) == 0) {
+		if (val[0] == RTA_V_NUMBER)
+			r = text_multiple((const char *)val + 13,
+			    rta_get_u32(val + 9), &dm);
 		else {
-			char buf[32];
-			size_t n = mo->is_int ? rta_fmt_i64(buf, mo->i) :
-			    rta_fmt_double(buf, mo->d);
-
-			r = decimal_parse(buf, n, &dm);
+			if (val[0] == RTA_V_INT)
+				n = rta_fmt_i64(buf,
+				    (int64_t)rta_get_u64(val + 1));
+			else {
+				rta_value_num(val, &x);
+				n = rta_fmt_double(buf, x);
+			}
+			r = text_multiple(buf, n, &dm);
 		}
-		if (r == 0 && (r = decimal_multiple(&dx, &dm)) >= 0)
+		if (r >= 0)
 			return r;
 	}
+	/* a multipleOf of more than 19 digits: doubles, not exact */
 	rta_value_num(val, &x);
 	q = x / mo->d;
 	return isfinite(q) && q == floor(q);
 }
 
-/* Compare an instance number with a bound: <0, 0, >0. */
+static int
+decimal_digits(uint64_t m)
+{
+	int k = 0;
+
+	for (; m != 0; m /= 10)
+		k++;
+	return k;
+}
+
+/* Compare two decimals by value: <0, 0, >0. */
+static int
+decimal_cmp(const struct decimal *a, const struct decimal *b)
+{
+	int sa = a->m == 0 ? 0 : a->neg ? -1 : 1;
+	int sb = b->m == 0 ? 0 : b->neg ? -1 : 1;
+	int da, db, c;
+	uint64_t ma, mb;
+
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	if (sa == 0)
+		return 0;
+	da = decimal_digits(a->m);
+	db = decimal_digits(b->m);
+	/* the place of the leading digit first, then the digits */
+	if (a->e + da != b->e + db)
+		c = a->e + da < b->e + db ? -1 : 1;
+	else {
+		for (ma = a->m; da < 19; da++)
+			ma *= 10;
+		for (mb = b->m; db < 19; db++)
+			mb *= 10;
+		c = ma < mb ? -1 : ma > mb;
+	}
+	return sa * c;
+}
+
+/*
+ * Compare an instance number with a bound: <0, 0, >0.  Doubles decide
+ * unless they are equal: two numbers as written can round to one double
+ * (9007199254740993.0 and 9007199254740992), and then their decimal
+ * digits decide, when there are at most 19 of them.
+ */
 static int
 num_cmp(const unsigned char *val, const struct rta_snum *b)
 {
+	struct decimal dx, db;
 	double x;
 
 	if (val[0] == RTA_V_INT && b->is_int) {
@@ -379,7 +486,11 @@ num_cmp(const unsigned char *val, const struct rta_snum *b)
 		return i < b->i ? -1 : i > b->i;
 	}
 	rta_value_num(val, &x);
-	return x < b->d ? -1 : x > b->d;
+	if (x != b->d)
+		return x < b->d ? -1 : 1;
+	if (decimal_of(val, &dx) != 0 || decimal_of_bound(b, &db) != 0)
+		return 0;
+	return decimal_cmp(&dx, &db);
 }
 
 static const char *
@@ -452,9 +563,12 @@ eval_string(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 	char q[80];
 	int ok = 1;
 
-	/* code points <= bytes <= 4 code points: count only when needed */
-	if (len < n->min_length || (n->max_length != UINT64_MAX &&
-	    len > n->max_length)) {
+	/*
+	 * bytes / 4 <= code points <= bytes: count only when a bound could
+	 * be crossed (an emoji is 4 bytes but 1 character, too short for
+	 * minLength 2).
+	 */
+	if ((len + 3) / 4 < n->min_length || len > n->max_length) {
 		cp = code_points(s, len);
 		if (cp < n->min_length)
 			ok = fail(x, n, "minLength", "too-short",
@@ -489,15 +603,92 @@ eval_string(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 
 /* --------------------------------------------------------------- objects */
 
-/* A key as a string value, for propertyNames. */
+/*
+ * A key as a string value, for propertyNames: in small (of size
+ * KEY_SMALL) when it fits, else in scratch; NULL only when out of memory.
+ */
 static const unsigned char *
-key_value(struct rta_validator *v, const char *k, size_t kl)
+key_value(struct rta_validator *v, const char *k, size_t kl,
+    unsigned char *small)
 {
 	size_t mark = v->scratch.len;
 
+	if (kl <= KEY_SMALL - 5) {
+		small[0] = RTA_V_STRING;
+		rta_put_u32(small + 1, (uint32_t)kl);
+		memcpy(small + 5, k, kl);
+		return small;
+	}
 	if (rta_venc_string(&v->scratch, k, kl) != 0)
 		return NULL;
 	return v->scratch.data + mark;
+}
+
+/* Equal keys; short ones without a call (overlapping word loads). */
+static inline int
+key_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, x2, y2;
+	uint32_t u, w, u2, w2;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&x2, a + n - 8, 8);
+		memcpy(&y2, b + n - 8, 8);
+		return ((x ^ y) | (x2 ^ y2)) == 0;
+	}
+	if (n >= 4 && n < 8) {
+		memcpy(&u, a, 4);
+		memcpy(&w, b, 4);
+		memcpy(&u2, a + n - 4, 4);
+		memcpy(&w2, b + n - 4, 4);
+		return ((u ^ w) | (u2 ^ w2)) == 0;
+	}
+	if (n > 16)
+		return memcmp(a, b, n) == 0;
+	while (n-- > 0)
+		if (*a++ != *b++)
+			return 0;
+	return 1;
+}
+
+/*
+ * The property entry of member number pos, named k: first the entry that
+ * member pos had in the last object of this node, then the hash.
+ */
+static inline const struct rta_sprop *
+find_prop(struct rta_vorder *o, const struct rta_snode *n, size_t pos,
+    const char *k, size_t kl)
+{
+	const struct rta_sprop *p;
+	uint16_t j;
+
+	/* (a node freed and another at its address: j may be stale) */
+	if (pos < RTA_VORDER_KEYS && (j = o->prop[pos]) != 0 &&
+	    j <= n->nprops) {
+		p = &n->props[j - 1];
+		if (p->klen == kl && key_eq(p->key, k, kl))
+			return p;
+	}
+	p = rta_snode_prop(n, k, kl);
+	if (pos < RTA_VORDER_KEYS)
+		o->prop[pos] = p != NULL && p - n->props < UINT16_MAX ?
+		    (uint16_t)(p - n->props + 1) : 0;
+	return p;
+}
+
+static struct rta_vorder *
+order_of(struct rta_validator *v, const struct rta_snode *n)
+{
+	struct rta_vorder *o;
+
+	o = &v->order[((uintptr_t)n >> 4) % RTA_VORDER_NODES];
+	if (o->node != n) {
+		o->node = n;
+		memset(o->prop, 0, sizeof(o->prop));
+	}
+	return o;
 }
 
 static int
@@ -509,7 +700,8 @@ eval_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 	const unsigned char *mv;
 	const struct rta_sprop *p;
 	const char *k;
-	size_t kl, i, count = 0, nw = (n->nprops + 63) / 64;
+	size_t kl, i, count = 0, nreq = 0, nw = (n->nprops + 63) / 64;
+	struct rta_vorder *order = order_of(v, n);
 	char q[80];
 	int ok = 1, matched;
 
@@ -521,8 +713,12 @@ eval_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 		if (push(v, k, kl) != 0)
 			return fail(x, n, "properties", "too-deep",
 			    "nested too deeply");
-		if ((p = rta_snode_prop(n, k, kl)) != NULL) {
+		if (n->nprops > 0 &&
+		    (p = find_prop(order, n, count - 1, k, kl)) != NULL) {
 			i = (size_t)(p - n->props);
+			if ((p->flags & RTA_SP_REQUIRED) &&
+			    !(seen[i / 64] & (1ull << (i % 64))))
+				nreq++;
 			seen[i / 64] |= 1ull << (i % 64);
 			if (p->schema != NULL) {
 				matched = 1;
@@ -561,9 +757,10 @@ eval_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 		}
 		if (n->property_names != NULL) {
 			size_t mark = v->scratch.len;
-			const unsigned char *kv = key_value(v, k, kl);
+			const unsigned char *kv = key_value(v, k, kl, x->key);
 
-			if (kv != NULL && !quiet(x, n->property_names, kv))
+			/* out of memory: not known to match, so it does not */
+			if (kv == NULL || !quiet(x, n->property_names, kv))
 				ok = fail(x, n, "propertyNames",
 				    "bad-property-name", "property name '%s' "
 				    "does not match propertyNames",
@@ -574,7 +771,7 @@ eval_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 		if (!ok && !v->collect)
 			return 0;
 	}
-	if (n->nrequired > 0) {
+	if (nreq < n->nrequired) {
 		for (i = 0; i < n->nprops; i++)
 			if ((n->props[i].flags & RTA_SP_REQUIRED) &&
 			    !(seen[i / 64] & (1ull << (i % 64)))) {
@@ -707,7 +904,9 @@ find_duplicate(struct rta_validator *v, const unsigned char *arr,
 	size_t i, j, mark = v->scratch.len;
 	int found = 0;
 
-	if (count <= 16) {
+	/* small arrays, or no memory for the hashes: compare every pair */
+	if (count <= 16 || rta_buf_reserve(&v->scratch,
+	    count * sizeof(*hs) + 16) != 0) {
 		rta_viter_init(&it, arr);
 		for (i = 0; rta_viter_item(&it, &a); i++) {
 			it2 = it;
@@ -721,8 +920,6 @@ find_duplicate(struct rta_validator *v, const unsigned char *arr,
 		return 0;
 	}
 	/* sizes follow the value, which the checker bounded */
-	if (rta_buf_reserve(&v->scratch, count * sizeof(*hs) + 16) != 0)
-		return 0;
 	hs = (struct hitem *)(void *)(v->scratch.data + mark +
 	    ((16 - (uintptr_t)(v->scratch.data + mark) % 16) % 16));
 	rta_viter_init(&it, arr);
@@ -810,16 +1007,30 @@ static int
 eval_enum(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 {
 	char s[80];
-	size_t i;
+	size_t i = 0;
 	int ok = 1;
 
 	if (n->const_value != NULL && !rta_value_equal(n->const_value, val))
 		ok = fail(x, n, "const", "not-const", "%s is not the constant "
 		    "value", show(x->v, val, s, sizeof(s)));
-	if (n->has_enum) {
+	if (n->has_enum && val[0] == RTA_V_STRING) {
+		/* a string equals only a string of its length and bytes */
+		uint32_t len = rta_get_u32(val + 1);
+
+		for (i = 0; i < n->nenums; i++) {
+			const unsigned char *e = n->enums[i];
+
+			if (e[0] == RTA_V_STRING && rta_get_u32(e + 1) == len &&
+			    key_eq((const char *)e + 5, (const char *)val + 5,
+			    len))
+				break;
+		}
+	} else if (n->has_enum) {
 		for (i = 0; i < n->nenums; i++)
 			if (rta_value_equal(n->enums[i], val))
 				break;
+	}
+	if (n->has_enum) {
 		if (i == n->nenums)
 			ok = fail(x, n, "enum", "not-in-enum",
 			    "%s is not one of the enum values",
@@ -835,9 +1046,13 @@ eval_apply(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 	size_t i, hits, first = 0;
 	int ok = 1;
 
-	if (n->ref != NULL && !eval(x, n->ref, val)) {
-		ok = 0;
-		if (!v->collect)
+	if (n->ref != NULL) {
+		if (x->nest >= EVAL_MAX_NEST)
+			ok = fail(x, n, "$ref", "too-deep", "schemas nested "
+			    "more than %d deep through $ref", EVAL_MAX_NEST);
+		else if (!eval(x, n->ref, val))
+			ok = 0;
+		if (!ok && !v->collect)
 			return 0;
 	}
 	for (i = 0; i < n->nall_of; i++)
@@ -888,7 +1103,7 @@ eval_apply(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 }
 
 static int
-eval(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
+eval_node(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 {
 	char want[80];
 	int ok = 1;
@@ -940,6 +1155,17 @@ eval(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 }
 
 static int
+eval(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
+{
+	int ok;
+
+	x->nest++;
+	ok = eval_node(x, n, val);
+	x->nest--;
+	return ok;
+}
+
+static int
 run(struct rta_validator *v, const struct rta_schema *s,
     const unsigned char *val, const char *prefix, int collect)
 {
@@ -955,6 +1181,7 @@ run(struct rta_validator *v, const struct rta_schema *s,
 	v->collect = collect;
 	x.v = v;
 	x.formats = (s->flags & RTA_SCHEMA_FORMATS) != 0;
+	x.nest = 0;
 	return eval(&x, s->root, val);
 }
 

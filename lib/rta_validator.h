@@ -12,6 +12,12 @@
  * branches are not listed one by one (a failed branch is not an error by
  * itself); the keyword that failed as a whole is.
  *
+ * Evaluation is bounded: instance paths of RTA_VALIDATE_DEPTH segments
+ * and recursion through $ref fail as "too-deep" violations rather than
+ * exhaust the stack.  A compiled schema must not be evaluated from two
+ * threads at once: its patterns' DFA caches change as they search
+ * (rta_regex.h); a validator is one thread's too.
+ *
  *	struct rta_validator v;
  *	rta_validator_init(&v);
  *	if (!rta_validate(&v, schema, payload, "/payload"))
@@ -29,6 +35,8 @@
 
 #define RTA_VIOLATIONS_MAX	32	/* kept per instance; more are counted */
 #define RTA_VALIDATE_DEPTH	160	/* instance path segments */
+#define RTA_VORDER_NODES	64	/* object nodes with a learnt order */
+#define RTA_VORDER_KEYS		32	/* members of each */
 
 struct rta_violation {
 	const char		*keyword;	/* "pattern" */
@@ -56,6 +64,15 @@ struct rta_validator {
 	unsigned		 depth;
 	struct rta_vseg		 path[RTA_VALIDATE_DEPTH];
 	struct rta_buf		 scratch;
+	/*
+	 * The order in which objects of a schema node listed their members
+	 * last time: events of one producer repeat it, so most names are
+	 * found by one comparison instead of a hash lookup.
+	 */
+	struct rta_vorder {
+		const struct rta_snode	*node;
+		uint16_t		 prop[RTA_VORDER_KEYS];	/* index + 1 */
+	}			 order[RTA_VORDER_NODES];
 };
 
 void	rta_validator_init(struct rta_validator *v);
@@ -69,7 +86,10 @@ void	rta_validator_release(struct rta_validator *v);
 int	rta_validate(struct rta_validator *v, const struct rta_schema *s,
 	    const unsigned char *val, const char *prefix);
 
-/* 1 if valid, without collecting violations (faster when failing). */
+/*
+ * 1 if valid, without collecting violations (faster when failing); the
+ * violations of an earlier rta_validate are cleared.
+ */
 int	rta_validate_quick(struct rta_validator *v,
 	    const struct rta_schema *s, const unsigned char *val);
 
