@@ -647,10 +647,16 @@ key_eq(const char *a, const char *b, size_t n)
 	}
 	if (n > 16)
 		return memcmp(a, b, n) == 0;
-	while (n-- > 0)
-		if (*a++ != *b++)
-			return 0;
-	return 1;
+	if (n >= 2) {
+		uint16_t h, k, h2, k2;
+
+		memcpy(&h, a, 2);
+		memcpy(&k, b, 2);
+		memcpy(&h2, a + n - 2, 2);
+		memcpy(&k2, b + n - 2, 2);
+		return ((h ^ k) | (h2 ^ k2)) == 0;
+	}
+	return n == 0 || *a == *b;
 }
 
 /*
