@@ -30,6 +30,7 @@
  * sets of leaves without keeping them: the same code, without the cache.
  * Compile allocates all the scratch a step needs, so a search never fails.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -461,7 +462,9 @@ make_set(struct parser *ps, int negate, uint32_t *out)
 	struct cset *s;
 	size_t i, n = 0, start;
 
-	qsort(ps->cls, ps->ncls, sizeof(*ps->cls), cmp_u64);
+	/* qsort(NULL, 0, ...) is undefined, and [] has no ranges */
+	if (ps->ncls > 1)
+		qsort(ps->cls, ps->ncls, sizeof(*ps->cls), cmp_u64);
 	for (i = 0; i < ps->ncls; i++) {
 		lo = (uint32_t)(ps->cls[i] >> 32);
 		hi = (uint32_t)ps->cls[i];
@@ -1240,7 +1243,8 @@ check_names(struct parser *ps)
 
 	for (i = 0; i < ps->ngrp; i++)
 		ps->grp[i].p = ps->name + ps->grp[i].off;
-	qsort(ps->grp, ps->ngrp, sizeof(*ps->grp), cmp_gname);
+	if (ps->ngrp > 1)	/* grp is NULL without named groups */
+		qsort(ps->grp, ps->ngrp, sizeof(*ps->grp), cmp_gname);
 	for (i = 1; i < ps->ngrp; i++)
 		if (ps->grp[i].len == ps->grp[i - 1].len &&
 		    memcmp(ps->grp[i].p, ps->grp[i - 1].p, ps->grp[i].len) ==
@@ -1276,7 +1280,11 @@ check_names(struct parser *ps)
 
 /* ------------------------------------------------------- compiling */
 
-#define SIZE_CAP	((uint64_t)RTA_REGEX_MAX_PROG + 1)
+/*
+ * With MATCH, a node of RTA_REGEX_MAX_PROG instructions is already too
+ * big: the first node to reach that is the one the error points at.
+ */
+#define SIZE_CAP	((uint64_t)RTA_REGEX_MAX_PROG)
 
 /* Instructions node i compiles to, at most SIZE_CAP. */
 static uint64_t
@@ -1714,6 +1722,32 @@ close_part(struct rta_regex *re, uint32_t pc, unsigned flags, uint32_t *nn)
 }
 
 /*
+ * Sort the n leaves just put in re->next by one closure generation.  A
+ * big set (a{30000} unanchored holds a leaf per byte read, up to the
+ * program's size) is not sorted but read back from the marks, in program
+ * order: the leaves are the SETs and the assertions other than ^ marked
+ * in this generation.  That costs the program's size instead of n log n.
+ */
+static void
+sort_leaves(struct rta_regex *re, uint32_t n)
+{
+	const struct inst *in;
+	uint32_t pc, k = 0;
+
+	if (n <= 64 || (size_t)n * 8 < re->nprog) {
+		sort_u32(re->next, n);
+		return;
+	}
+	for (pc = 0; pc < re->nprog; pc++) {
+		in = &re->prog[pc];
+		if (re->mark[pc] == re->gen && (in->op == OP_SET ||
+		    (in->op == OP_ASSERT && in->x != A_BOL)))
+			re->next[k++] = pc;
+	}
+	assert(k == n);
+}
+
+/*
  * One DFA step from the leaves set[0..n) (with flags) over a code point
  * of class ec.  -1 for a match, else the number of leaves of the next
  * state, sorted in re->next (0: no match can follow), its flags *nflags.
@@ -1739,7 +1773,7 @@ step(struct rta_regex *re, const uint32_t *set, uint32_t n, unsigned flags,
 	}
 	if (!re->anchored && close_part(re, 0, 0, &nn) != 0)
 		return -1;
-	sort_u32(re->next, nn);
+	sort_leaves(re, nn);
 	return nn;
 }
 
@@ -1752,7 +1786,7 @@ start_set(struct rta_regex *re)
 	bump(re);
 	if (close_part(re, 0, F_START, &nn) != 0)
 		return -1;
-	sort_u32(re->next, nn);
+	sort_leaves(re, nn);
 	return nn;
 }
 
