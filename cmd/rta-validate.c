@@ -1141,23 +1141,6 @@ struct drift_run {
 	uint64_t		 findings;
 };
 
-static void
-types_text(unsigned t, char *buf, size_t size)
-{
-	static const unsigned order[] = { RTA_ST_NULL, RTA_ST_BOOLEAN,
-	    RTA_ST_OBJECT, RTA_ST_ARRAY, RTA_ST_NUMBER, RTA_ST_INTEGER,
-	    RTA_ST_STRING };
-	size_t i, len = 0;
-
-	buf[0] = '\0';
-	if ((t & RTA_ST_NUMBER) && (t & RTA_ST_INTEGER))
-		t &= ~(unsigned)RTA_ST_INTEGER;
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if ((t & order[i]) && len + 12 < size)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s",
-			    len ? " or " : "", rta_stype_name(order[i]));
-}
-
 static int
 drift_finding(void *arg, const struct rta_drift_finding *f)
 {
@@ -1184,8 +1167,8 @@ drift_finding(void *arg, const struct rta_drift_finding *f)
 		    (unsigned long long)f->of, f->of == 1 ? "" : "s");
 		break;
 	case RTA_DRIFT_MISMATCH:
-		types_text(f->types, a, sizeof(a));
-		types_text(f->seen_types, b, sizeof(b));
+		rta_stype_list(f->types, " or ", a, sizeof(a));
+		rta_stype_list(f->seen_types, " or ", b, sizeof(b));
 		rta_buf_printf(&t, "%s expected, %s seen in %llu of %llu "
 		    "values", a, b, (unsigned long long)f->count,
 		    (unsigned long long)f->of);
@@ -1215,8 +1198,8 @@ drift_finding(void *arg, const struct rta_drift_finding *f)
 	rta_buf_printf(&m, ",\"count\":%llu,\"of\":%llu",
 	    (unsigned long long)f->count, (unsigned long long)f->of);
 	if (f->kind == RTA_DRIFT_MISMATCH) {
-		types_text(f->types, a, sizeof(a));
-		types_text(f->seen_types, b, sizeof(b));
+		rta_stype_list(f->types, " or ", a, sizeof(a));
+		rta_stype_list(f->seen_types, " or ", b, sizeof(b));
 		rta_buf_printf(&m, ",\"expected\":\"%s\",\"seen\":\"%s\"", a,
 		    b);
 	}

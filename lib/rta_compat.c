@@ -347,25 +347,6 @@ types_at(const struct rta_sparts *w, unsigned depth)
 	return t;
 }
 
-static void
-type_list(unsigned t, char *buf, size_t size)
-{
-	static const unsigned order[] = { RTA_ST_NULL, RTA_ST_BOOLEAN,
-	    RTA_ST_OBJECT, RTA_ST_ARRAY, RTA_ST_NUMBER, RTA_ST_INTEGER,
-	    RTA_ST_STRING };
-	size_t i, len = 0;
-
-	buf[0] = '\0';
-	if ((t & RTA_ST_NUMBER) && (t & RTA_ST_INTEGER))
-		t &= ~(unsigned)RTA_ST_INTEGER;
-	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if ((t & order[i]) && len + 12 < size)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s",
-			    len ? ", " : "", rta_stype_name(order[i]));
-	if (len == 0)
-		snprintf(buf, size, "nothing");
-}
-
 /* ---------------------------------------------------------- enum, const */
 
 static int
@@ -1765,8 +1746,8 @@ check_one(struct rta_compat *c, const struct rta_sparts *w,
 		tn |= RTA_ST_INTEGER;
 	leak = tw & ~tn;
 	if (leak) {
-		type_list(tw, a, sizeof(a));
-		type_list(n->types, b, sizeof(b));
+		rta_stype_list(tw, ", ", a, sizeof(a));
+		rta_stype_list(n->types, ", ", b, sizeof(b));
 		change(c, n, "type", "type-narrowed", "type narrowed: %s allows "
 		    "%s, %s allows %s", c->wide_name, a, c->narrow_name, b);
 	}

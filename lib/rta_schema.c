@@ -105,6 +105,32 @@ rta_stype_name(unsigned bit)
 	return "?";
 }
 
+void
+rta_stype_list(unsigned types, const char *sep, char *buf, size_t size)
+{
+	unsigned bit;
+	size_t len = 0;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (types & RTA_ST_NUMBER)
+		types &= ~(unsigned)RTA_ST_INTEGER;
+	for (bit = 1; bit < RTA_ST_ALL; bit <<= 1) {
+		int r;
+
+		if (!(types & bit))
+			continue;
+		r = snprintf(buf + len, size - len, "%s%s", len ? sep : "",
+		    rta_stype_name(bit));
+		if (r < 0 || (size_t)r >= size - len)
+			return;		/* cut short */
+		len += (size_t)r;
+	}
+	if (len == 0)
+		snprintf(buf, size, "nothing");
+}
+
 unsigned
 rta_value_stype(const unsigned char *v)
 {

@@ -228,6 +228,14 @@ const struct rta_sprop *rta_snode_prop(const struct rta_snode *n,
 
 /* The type set name of one RTA_ST_ bit ("string"), for messages. */
 const char *rta_stype_name(unsigned bit);
+
+/*
+ * A type set for messages into buf[0..size): the names joined by sep
+ * ("string or null"), integer left out when number is in, "nothing" for
+ * the empty set.
+ */
+void	rta_stype_list(unsigned types, const char *sep, char *buf,
+	    size_t size);
 /* The RTA_ST_ bit of an instance value's type (integers are INTEGER). */
 unsigned rta_value_stype(const unsigned char *v);
 

@@ -212,21 +212,6 @@ type_ok(unsigned types, const unsigned char *val)
 	}
 }
 
-static void
-type_list(unsigned types, char *out, size_t sz)
-{
-	unsigned bit;
-	size_t len = 0;
-
-	out[0] = '\0';
-	for (bit = 1; bit < RTA_ST_ALL; bit <<= 1)
-		if (types & bit) {
-			snprintf(out + len, sz - len, "%s%s", len ? " or " : "",
-			    rta_stype_name(bit));
-			len = strlen(out);
-		}
-}
-
 /* --------------------------------------------------------------- numbers */
 
 /* A decimal: value = sign * m * 10^e, m < 10^19. */
@@ -1123,7 +1108,7 @@ eval_node(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 	if ((kw & RTA_SK_TYPE) && !type_ok(n->types, val)) {
 		if (!x->v->collect)
 			return 0;
-		type_list(n->types, want, sizeof(want));
+		rta_stype_list(n->types, " or ", want, sizeof(want));
 		ok = fail(x, n, "type", "wrong-type", "expected %s, got %s",
 		    want, type_of(val));
 	}
