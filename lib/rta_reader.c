@@ -495,6 +495,21 @@ next_line(struct rta_reader *r, const unsigned char **line, size_t *len,
 	}
 }
 
+/* The next line that is not blank, noted as the record's raw bytes. */
+static int
+record_line(struct rta_reader *r, const unsigned char **line, size_t *len,
+    struct rta_error *err)
+{
+	int rc;
+
+	do {
+		if ((rc = next_line(r, line, len, err)) != RTA_OK)
+			return rc;
+	} while (is_blank(*line, *len));
+	set_raw(r, *line, *len, *len);
+	return RTA_OK;
+}
+
 static int
 ndjson_next(struct rta_reader *r, struct rta_record *rec,
     struct rta_error *err)
@@ -503,14 +518,9 @@ ndjson_next(struct rta_reader *r, struct rta_record *rec,
 	size_t len;
 	int rc;
 
-	for (;;) {
-		if ((rc = next_line(r, &line, &len, err)) != RTA_OK)
-			return rc;
-		if (is_blank(line, len))
-			continue;
-		set_raw(r, line, len, len);
-		return rta_ndjson_parse(&r->np, line, len, rec, err);
-	}
+	if ((rc = record_line(r, &line, &len, err)) != RTA_OK)
+		return rc;
+	return rta_ndjson_parse(&r->np, line, len, rec, err);
 }
 
 /* A JSON document per line, whatever its shape. */
@@ -522,22 +532,17 @@ values_next(struct rta_reader *r, struct rta_record *rec,
 	size_t len;
 	int rc;
 
-	for (;;) {
-		if ((rc = next_line(r, &line, &len, err)) != RTA_OK)
-			return rc;
-		if (is_blank(line, len))
-			continue;
-		set_raw(r, line, len, len);
-		r->kscratch.len = 0;
-		if ((rc = rta_json_document(&r->kj, line, len, &r->kscratch,
-		    err)) != RTA_OK)
-			return rc;
-		memset(rec, 0, sizeof(*rec));
-		rec->kind = RTA_REC_VALUE;
-		rec->value = r->kscratch.data;
-		rec->value_len = r->kscratch.len;
-		return RTA_OK;
-	}
+	if ((rc = record_line(r, &line, &len, err)) != RTA_OK)
+		return rc;
+	r->kscratch.len = 0;
+	if ((rc = rta_json_document(&r->kj, line, len, &r->kscratch,
+	    err)) != RTA_OK)
+		return rc;
+	memset(rec, 0, sizeof(*rec));
+	rec->kind = RTA_REC_VALUE;
+	rec->value = r->kscratch.data;
+	rec->value_len = r->kscratch.len;
+	return RTA_OK;
 }
 
 /* Keep up to GARBAGE_KEEP damaged bytes for the dead letter. */
@@ -724,11 +729,8 @@ kcat_next(struct rta_reader *r, struct rta_record *rec,
 		return rta_ndjson_parse(&r->np, r->kpayload, r->kpayload_len,
 		    rec, err);
 	}
-	do {
-		if ((rc = next_line(r, &line, &len, err)) != RTA_OK)
-			return rc;
-	} while (is_blank(line, len));
-	set_raw(r, line, len, len);
+	if ((rc = record_line(r, &line, &len, err)) != RTA_OK)
+		return rc;
 	r->where.has_kafka = 0;
 	rta_buf_reset(&r->kscratch);
 	if ((rc = rta_json_document(&r->kj, line, len, &r->kscratch, err)) !=
