@@ -169,7 +169,8 @@ $(FZ)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(FZ_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FZ)/replay_%: tests/fuzz/%.c tests/fuzz/driver.c $(FZ_LIB_OBJ)
+$(FZ)/replay_%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/canary.h \
+    $(FZ_LIB_OBJ)
 	$(CC) $(FZ_CFLAGS) -o $@ tests/fuzz/$*.c tests/fuzz/driver.c \
 	    $(FZ_LIB_OBJ) $(PKG_LIBS) $(CHECK_LIBS)
 

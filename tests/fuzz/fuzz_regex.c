@@ -31,37 +31,12 @@
 #include "rta_err.h"
 #include "rta_regex.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* FNV-1a of "RTA-CANARY" */
-#define CANARY_HASH	0xc61218d40f1e618dULL
+#include "canary.h"
 
 /* Program memory times subject bytes searched, at most. */
 #define WORK_MAX	((size_t)64 << 20)
 
-static volatile unsigned char canary_sink;
-
-/* By hash, so that comparison tracing cannot lead the fuzzer here. */
-static int
-canary(const uint8_t *data, size_t size)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	unsigned char *p;
-	size_t i;
-
-	if (size < 10)
-		return 0;
-	for (i = 0; i < 10; i++) {
-		h ^= data[i];
-		h *= 0x100000001b3ULL;
-	}
-	if (h != CANARY_HASH || (p = malloc(8)) == NULL)
-		return 0;
-	memcpy(p, data, 8);
-	canary_sink = p[8];		/* one byte past the block */
-	free(p);
-	return 1;
-}
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 fail(const char *what, const void *pat, size_t plen, const void *s,
