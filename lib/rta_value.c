@@ -736,6 +736,96 @@ is_num(const unsigned char *v)
 	    v[0] == RTA_V_NUMBER;
 }
 
+/*
+ * A number's exact decimal value, canonical: its significant digits
+ * (no leading or trailing zeros) in d[0..*n), the decimal exponent of
+ * the last one in *e, and the sign.  Digits past cap are left out: they
+ * are compared as absent, so such numbers compare by their first cap
+ * digits and exponent (and by their doubles, which the caller checked).
+ */
+struct exact {
+	char		 d[40];
+	size_t		 n;
+	long		 e;
+	int		 neg;
+};
+
+static void
+exact_of(const unsigned char *v, struct exact *x)
+{
+	char buf[32];
+	const char *s, *end;
+	size_t len, i;
+	long e = 0, frac = 0, ex = 0;
+	int in_frac = 0, eneg = 0;
+
+	if (v[0] == RTA_V_INT)
+		len = rta_fmt_i64(buf, (int64_t)rta_get_u64(v + 1)), s = buf;
+	else if (v[0] == RTA_V_NUMBER)
+		len = rta_get_u32(v + 9), s = (const char *)v + 13;
+	else {
+		double d;
+
+		rta_value_num(v, &d);
+		len = rta_fmt_double(buf, d), s = buf;
+	}
+	end = s + len;
+	memset(x, 0, sizeof(*x));
+	if (s < end && (*s == '-' || *s == '+'))
+		x->neg = *s++ == '-';
+	for (; s < end && *s != 'e' && *s != 'E'; s++) {
+		if (*s == '.') {
+			in_frac = 1;
+			continue;
+		}
+		if (*s < '0' || *s > '9')
+			break;
+		if (in_frac)
+			frac++;
+		if (x->n == 0 && *s == '0')
+			continue;		/* leading zero */
+		if (x->n < sizeof(x->d))
+			x->d[x->n++] = *s;
+		else
+			e++;			/* a digit left out */
+	}
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (s < end && (*s == '-' || *s == '+'))
+			eneg = *s++ == '-';
+		for (; s < end && *s >= '0' && *s <= '9'; s++)
+			if (ex < 100000000)
+				ex = ex * 10 + (*s - '0');
+	}
+	e += (eneg ? -ex : ex) - frac;
+	for (i = x->n; i > 0 && x->d[i - 1] == '0'; i--)
+		e++;
+	x->n = i;
+	x->e = x->n == 0 ? 0 : e;
+	if (x->n == 0)
+		x->neg = 0;			/* -0 is 0 */
+}
+
+/* Numbers as JSON means them: by their decimal value, exactly. */
+static int
+num_equal(const unsigned char *a, const unsigned char *b)
+{
+	struct exact x, y;
+	double p, q;
+
+	if (a[0] == RTA_V_INT && b[0] == RTA_V_INT)
+		return rta_get_u64(a + 1) == rta_get_u64(b + 1);
+	rta_value_num(a, &p);
+	rta_value_num(b, &q);
+	if (p != q)
+		return 0;
+	/* equal doubles: 2^53 + 1 and 2^53, or 0.1 and 0.10000000000000001 */
+	exact_of(a, &x);
+	exact_of(b, &y);
+	return x.neg == y.neg && x.n == y.n && x.e == y.e &&
+	    memcmp(x.d, y.d, x.n) == 0;
+}
+
 int
 rta_value_equal(const unsigned char *a, const unsigned char *b)
 {
@@ -746,15 +836,8 @@ rta_value_equal(const unsigned char *a, const unsigned char *b)
 	const char *sa = NULL, *sb = NULL;
 	size_t la = 0, lb = 0;
 
-	if (is_num(a) && is_num(b)) {
-		double x, y;
-
-		if (a[0] == RTA_V_INT && b[0] == RTA_V_INT)
-			return rta_get_u64(a + 1) == rta_get_u64(b + 1);
-		rta_value_num(a, &x);
-		rta_value_num(b, &y);
-		return x == y;
-	}
+	if (is_num(a) && is_num(b))
+		return num_equal(a, b);
 	if (a[0] != b[0])
 		return 0;
 	switch (a[0]) {
