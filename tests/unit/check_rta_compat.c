@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rta_alloc.h"
@@ -32,6 +31,7 @@
 #include "rta_schema.h"
 #include "rta_validator.h"
 #include "rta_value.h"
+#include "unit.h"
 
 #define NELEM(a)	((int)(sizeof(a) / sizeof((a)[0])))
 #define B		RTA_COMPAT_BACKWARD
@@ -887,25 +887,8 @@ fault_child(unsigned long n)
 START_TEST(allocation_failures)
 {
 	unsigned long n;
-	int status, code = 1;
-	pid_t pid;
 
-	for (n = 1; code == 1; n++) {
-		ck_assert_msg(n < 100000, "no end to the allocations");
-		pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0)
-			_exit(fault_child(n));
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFEXITED(status), "RTA_FAULT=alloc:%lu:"
-		    "persistent: the child died (signal %d)", n,
-		    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-		code = WEXITSTATUS(status);
-		ck_assert_msg(code != 12, "RTA_FAULT is not in effect: run "
-		    "this test forked");
-		ck_assert_msg(code == 0 || code == 1, "RTA_FAULT=alloc:%lu:"
-		    "persistent: wrong answer", n);
-	}
+	n = unit_alloc_failures(fault_child, NULL);
 	ck_assert_uint_gt(n, 10);
 }
 END_TEST

@@ -161,19 +161,6 @@ assert_members(json_t *j, const char *const *names, size_t n)
 	ck_assert_msg(i == n, "%zu members, want %zu", i, n);
 }
 
-/* Member key of j equals the JSON text want (compared by value). */
-static void
-assert_member_json(json_t *j, const char *key, const char *want)
-{
-	json_error_t je;
-	json_t *w = json_loads(want, JSON_DECODE_ANY, &je);
-
-	ck_assert_msg(w != NULL, "bad want %s: %s", want, je.text);
-	ck_assert_msg(json_equal(json_object_get(j, key), w), "member %s "
-	    "differs from %s", key, want);
-	json_decref(w);
-}
-
 /* ---- the line ---------------------------------------------------------- */
 
 START_TEST(ndjson_position)
@@ -415,7 +402,7 @@ START_TEST(detail_members)
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "line")), 7);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "original")),
 	    "{\"n\":\"x\"}");
-	assert_member_json(j, "violations", "[{\"path\":\"/payload/n\","
+	unit_json_member_is(j, "violations", "[{\"path\":\"/payload/n\","
 	    "\"keyword\":\"type\",\"message\":\"want \\\"integer\\\"\"},"
 	    "{\"path\":\"\",\"keyword\":\"required\",\"missing\":[\"a\","
 	    "\"b\"]}]");

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rta_alloc.h"
@@ -22,6 +21,7 @@
 #include "rta_drift.h"
 #include "rta_json.h"
 #include "rta_schema.h"
+#include "unit.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 size_t	__sanitizer_get_current_allocated_bytes(void);
@@ -626,6 +626,12 @@ END_TEST
 
 /* ---------------------------------------------- allocation failures */
 
+static const char *
+drift_why(int code)
+{
+	return code == 10 ? "init left a profile" : "wrong answer";
+}
+
 static int
 fault_child(unsigned long n)
 {
@@ -688,26 +694,8 @@ fault_child(unsigned long n)
 START_TEST(allocation_failures)
 {
 	unsigned long n;
-	int status, code = 1;
-	pid_t pid;
 
-	for (n = 1; code == 1; n++) {
-		ck_assert_msg(n < 100000, "no end to the allocations");
-		pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0)
-			_exit(fault_child(n));
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFEXITED(status), "RTA_FAULT=alloc:%lu:"
-		    "persistent: the child died (signal %d)", n,
-		    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-		code = WEXITSTATUS(status);
-		ck_assert_msg(code != 12, "RTA_FAULT is not in effect: run "
-		    "this test forked");
-		ck_assert_msg(code == 0 || code == 1, "RTA_FAULT=alloc:%lu:"
-		    "persistent: %s", n, code == 10 ? "init left a profile" :
-		    "wrong answer");
-	}
+	n = unit_alloc_failures(fault_child, drift_why);
 	ck_assert_uint_gt(n, 10);
 }
 END_TEST

@@ -18,12 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rta_alloc.h"
 #include "rta_err.h"
 #include "rta_regex.h"
+#include "unit.h"
 
 #define TINY_CACHE	4096
 #define ORACLE_MIN	4000	/* patterns the oracle must write */
@@ -1035,6 +1035,12 @@ static const struct {
 	{ "(?<g>x|y){2,3}$", "zxyz", 0 },
 };
 
+static const char *
+regex_why(int code)
+{
+	return code == 10 ? "bad failure of compile" : "wrong answer";
+}
+
 static int
 fault_child(unsigned long n)
 {
@@ -1076,8 +1082,6 @@ fault_child(unsigned long n)
 START_TEST(cache_allocation_failures)
 {
 	unsigned long n;
-	int status, code = 1;
-	pid_t pid;
 	const char *fork_env = getenv("CK_FORK");
 
 	/* RTA_FAULT is read once per process: other tests may have read it */
@@ -1086,23 +1090,7 @@ START_TEST(cache_allocation_failures)
 		    "CK_FORK=no\n");
 		return;
 	}
-	for (n = 1; code == 1; n++) {
-		ck_assert_msg(n < 100000, "no end to the allocations");
-		pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0)
-			_exit(fault_child(n));
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFEXITED(status), "RTA_FAULT=alloc:%lu:"
-		    "persistent: the child died (signal %d)", n,
-		    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-		code = WEXITSTATUS(status);
-		ck_assert_msg(code != 12, "RTA_FAULT is not in effect: it "
-		    "is read once per process, so run this test forked");
-		ck_assert_msg(code == 0 || code == 1, "RTA_FAULT=alloc:%lu:"
-		    "persistent: %s", n, code == 10 ? "bad failure of "
-		    "compile" : "wrong answer");
-	}
+	n = unit_alloc_failures(fault_child, regex_why);
 	ck_assert_uint_gt(n, 20);
 }
 END_TEST

@@ -261,19 +261,6 @@ line_json(const char *name, int n)
 	return j;
 }
 
-/* Member key of j equals the JSON text want (compared by value). */
-static void
-member_is(json_t *j, const char *key, const char *want)
-{
-	json_error_t je;
-	json_t *w = json_loads(want, JSON_DECODE_ANY, &je);
-
-	ck_assert_msg(w != NULL, "bad want %s: %s", want, je.text);
-	ck_assert_msg(json_equal(json_object_get(j, key), w), "member %s is "
-	    "not %s", key, want);
-	json_decref(w);
-}
-
 /*
  * Write name as an rta stream of the NDJSON lines in text, with an end
  * frame; *second is the byte offset of the second frame.
@@ -678,7 +665,8 @@ START_TEST(reject_detail)
 	    "original"))), 0);
 	ck_assert_int_eq(raw2[json_string_length(json_object_get(j,
 	    "original"))], '\n');
-	member_is(j, "violations", "[{\"path\":\"/payload\",\"keyword\":"
+	unit_json_member_is(j, "violations",
+	    "[{\"path\":\"/payload\",\"keyword\":"
 	    "\"type\"}]");
 	ck_assert_int_eq(json_object_size(j), 8);
 	json_decref(j);
@@ -695,7 +683,8 @@ START_TEST(reject_detail)
 	json_decref(j);
 	j = line_json("dl", 3);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "line")), 7);
-	member_is(j, "violations", "[{\"path\":\"/payload\",\"keyword\":"
+	unit_json_member_is(j, "violations",
+	    "[{\"path\":\"/payload\",\"keyword\":"
 	    "\"type\"}]");
 	json_decref(j);
 	/* the books */
@@ -753,7 +742,8 @@ START_TEST(values_through_stage)
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "line")), 4);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "original")),
 	    "\"no\"");
-	member_is(j, "violations", "[{\"path\":\"/payload\",\"keyword\":"
+	unit_json_member_is(j, "violations",
+	    "[{\"path\":\"/payload\",\"keyword\":"
 	    "\"type\"}]");
 	json_decref(j);
 	j = line_json("dl", 1);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -153,4 +154,44 @@ unit_read(const char *path, struct rta_buf *b)
 	ck_assert_int_eq(close(fd), 0);
 	ck_assert_int_eq(rta_buf_addc(b, '\0'), 0);
 	b->len--;
+}
+
+unsigned long
+unit_alloc_failures(int (*child)(unsigned long n),
+    const char *(*why)(int code))
+{
+	unsigned long n;
+	int status, code = 1;
+	pid_t pid;
+
+	for (n = 1; code == 1; n++) {
+		ck_assert_msg(n < 100000, "no end to the allocations");
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0)
+			_exit(child(n));
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status), "RTA_FAULT=alloc:%lu:"
+		    "persistent: the child died (signal %d)", n,
+		    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+		code = WEXITSTATUS(status);
+		ck_assert_msg(code != 12, "RTA_FAULT is not in effect: it "
+		    "is read once per process, so run this test forked");
+		ck_assert_msg(code == 0 || code == 1, "RTA_FAULT=alloc:%lu:"
+		    "persistent: %s", n, why != NULL ? why(code) :
+		    "wrong answer");
+	}
+	return n;
+}
+
+void
+unit_json_member_is(json_t *j, const char *key, const char *want)
+{
+	json_error_t je;
+	json_t *w = json_loads(want, JSON_DECODE_ANY, &je);
+
+	ck_assert_msg(w != NULL, "bad want %s: %s", want, je.text);
+	ck_assert_msg(json_equal(json_object_get(j, key), w), "member %s "
+	    "differs from %s", key, want);
+	json_decref(w);
 }

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "rta_buf.h"
 
 /* Path buffer size, NUL included: what unit_path returns always fits. */
@@ -61,5 +63,21 @@ void		 unit_append(const char *name, const void *p, size_t len);
  * counted in b->len, so a text file reads as a C string.
  */
 void		 unit_read(const char *path, struct rta_buf *b);
+
+/* Member key of j equals the JSON text want (compared by value). */
+void		 unit_json_member_is(json_t *j, const char *key,
+		    const char *want);
+
+/*
+ * Allocation failures, one at a time: for n = 1, 2, ... fork a child
+ * that runs child(n), which sets RTA_FAULT=alloc:n:persistent, does its
+ * work and exits 0 when it finished without meeting the fault (the loop
+ * is over), 1 when the work failed cleanly, 12 when the fault was not in
+ * effect, or another code for a wrong answer (why(code) says which, when
+ * why is given).  Any other exit or a signal fails the test.  Returns
+ * the number of steps taken, for the caller to check it is plausible.
+ */
+unsigned long	 unit_alloc_failures(int (*child)(unsigned long n),
+		    const char *(*why)(int code));
 
 #endif
