@@ -302,13 +302,8 @@ branch_types(struct rta_snode *const *b, size_t nb, unsigned depth)
 	return u;
 }
 
-/*
- * The types an instance of W may have, integer implied by number: what
- * type and the lists of values allow, and the branches of anyOf and
- * oneOf (to a small depth, as they may be recursive).
- */
-static unsigned
-types_of(const struct rta_sparts *w)
+unsigned
+rta_sparts_types(const struct rta_sparts *w)
 {
 	return types_at(w, 0);
 }
@@ -1430,7 +1425,7 @@ disjoint(const struct rta_sparts *a, const struct rta_sparts *b,
 
 	if (a->none || b->none)
 		return 1;
-	t = types_of(a) & types_of(b);
+	t = rta_sparts_types(a) & rta_sparts_types(b);
 	if (t == 0)
 		return 1;
 	for (side = 0; side < 2; side++) {
@@ -1487,7 +1482,7 @@ some_branch(struct rta_compat *c, const struct rta_sparts *w,
 			return 1;
 		}
 	*which = SIZE_MAX;
-	t = types_of(w);
+	t = rta_sparts_types(w);
 	if (t & RTA_ST_NUMBER)
 		t &= ~(unsigned)RTA_ST_INTEGER;
 	for (i = 0; i < sizeof(type_nodes) / sizeof(type_nodes[0]); i++) {
@@ -1740,7 +1735,7 @@ check_one(struct rta_compat *c, const struct rta_sparts *w,
 		    "here, which %s is not", c->narrow_name, c->wide_name);
 		return;
 	}
-	tw = types_of(w);
+	tw = rta_sparts_types(w);
 	tn = n->types;
 	if (tn & RTA_ST_NUMBER)
 		tn |= RTA_ST_INTEGER;

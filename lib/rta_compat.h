@@ -133,6 +133,14 @@ void	rta_sparts_of(struct rta_sparts *p, const struct rta_snode *n);
 /* Add n and its parts to p (no duplicates). */
 void	rta_sparts_add(struct rta_sparts *p, const struct rta_snode *n);
 
+/*
+ * The types an instance of the parts p may have (RTA_ST_*), integer
+ * implied by number in each part: what type and the lists of values
+ * allow, and the branches of anyOf and oneOf (to a small depth, as they
+ * may be recursive).  0 when p holds false.
+ */
+unsigned rta_sparts_types(const struct rta_sparts *p);
+
 /* Change i's instance path and message (borrowed, not NUL-terminated). */
 static inline const char *
 rta_compat_path(const struct rta_compat *c, size_t i, size_t *len)

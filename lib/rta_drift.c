@@ -47,54 +47,16 @@ rta_drift_kind_name(enum rta_drift_kind k)
 
 /* ------------------------------------------------------------ the tree */
 
-static unsigned	types_at(const struct rta_sparts *, unsigned);
-
 /*
- * The types an instance of the parts p may have: type, the types of a
- * list of values, and the branches of anyOf and oneOf (to a small depth,
- * as they may be recursive).  Integer is implied by number.
+ * The types an instance of the parts p may have; an integer is a number
+ * wherever a number is.
  */
 static unsigned
-types_at(const struct rta_sparts *p, unsigned depth)
+types_at(const struct rta_sparts *p)
 {
-	struct rta_sparts b;
-	unsigned t = RTA_ST_ALL, u;
-	size_t i, j;
+	unsigned t = rta_sparts_types(p);
 
-	for (i = 0; i < p->len; i++) {
-		const struct rta_snode *x = p->n[i];
-
-		u = x->types;
-		if (u & RTA_ST_NUMBER)
-			u |= RTA_ST_INTEGER;
-		t &= u;
-		if (x->const_value != NULL)
-			t &= rta_value_stype(x->const_value);
-		else if (x->has_enum) {
-			for (u = 0, j = 0; j < x->nenums; j++)
-				u |= rta_value_stype(x->enums[j]);
-			t &= u;
-		}
-		if (depth < 4 && x->nany_of > 0) {
-			for (u = 0, j = 0; j < x->nany_of; j++) {
-				rta_sparts_of(&b, x->any_of[j]);
-				u |= types_at(&b, depth + 1);
-			}
-			t &= u;
-		}
-		if (depth < 4 && x->none_of > 0) {
-			for (u = 0, j = 0; j < x->none_of; j++) {
-				rta_sparts_of(&b, x->one_of[j]);
-				u |= types_at(&b, depth + 1);
-			}
-			t &= u;
-		}
-	}
-	if (p->none)
-		t = 0;
-	if (t & RTA_ST_NUMBER)
-		t |= RTA_ST_INTEGER;
-	return t;
+	return t & RTA_ST_NUMBER ? t | RTA_ST_INTEGER : t;
 }
 
 static unsigned
@@ -103,7 +65,7 @@ types_of_node(const struct rta_snode *n)
 	struct rta_sparts p;
 
 	rta_sparts_of(&p, n);
-	return types_at(&p, 0);
+	return types_at(&p);
 }
 
 /*
