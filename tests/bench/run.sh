@@ -273,23 +273,28 @@ for n in $vsizes; do
 	gendata_pv "$n"
 done
 
-first=1
-for n in $catsizes; do
-	nd=$work/ev-$n.ndjson
-	fr=$work/ev-$n.rta
-	if [ "$n" -le 1000000 ]; then
+# set_up N WHAT NAME: runs and aruns for a set of N events, its sizes
+# said, and the check that its NDJSON file has N lines before anything
+# is timed (WHAT: "events"; NAME: the files' stem in $work).
+set_up() {
+	if [ "$1" -le 1000000 ]; then
 		runs=${BENCH_RUNS:-5}
 		aruns=$runs
 	else
 		runs=${BENCH_RUNS:-3}
 		aruns=${BENCH_ANCHOR_RUNS:-1}
 	fi
-	echo "$n events: $(wc -c <"$nd") bytes NDJSON," \
-	    "$(wc -c <"$fr") bytes rta"
+	echo "$1 $2: $(wc -c <"$work/$3.ndjson") bytes NDJSON," \
+	    "$(wc -c <"$work/$3.rta") bytes rta"
+	lines=$("$work/baseline" <"$work/$3.ndjson")
+	[ "$lines" = "$1" ] || die "$3.ndjson has $lines lines, not $1"
+}
 
-	# The inputs must be what they claim before they are timed.
-	lines=$("$work/baseline" <"$nd")
-	[ "$lines" = "$n" ] || die "ev-$n.ndjson has $lines lines, not $n"
+first=1
+for n in $catsizes; do
+	nd=$work/ev-$n.ndjson
+	fr=$work/ev-$n.rta
+	set_up "$n" events "ev-$n"
 	if [ $first = 1 ]; then
 		first=0
 		if "$cat" -o ndjson <"$fr" | cmp -s - "$nd"; then
@@ -348,17 +353,7 @@ vfirst=1
 for n in $vsizes; do
 	nd=$work/pv-$n.ndjson
 	fr=$work/pv-$n.rta
-	if [ "$n" -le 1000000 ]; then
-		runs=${BENCH_RUNS:-5}
-		aruns=$runs
-	else
-		runs=${BENCH_RUNS:-3}
-		aruns=${BENCH_ANCHOR_RUNS:-1}
-	fi
-	echo "$n page_view events: $(wc -c <"$nd") bytes NDJSON," \
-	    "$(wc -c <"$fr") bytes rta"
-	lines=$("$work/baseline" <"$nd")
-	[ "$lines" = "$n" ] || die "pv-$n.ndjson has $lines lines, not $n"
+	set_up "$n" "page_view events" "pv-$n"
 	# The events it passes, counted (and kept, for the first set).
 	# rta-validate exits 1 when it rejects events; above 1 is a failure.
 	keep=/dev/null
