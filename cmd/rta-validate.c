@@ -653,6 +653,7 @@ static int
 check_envelope(struct run *r, const struct rta_record *rec, int64_t now)
 {
 	const struct rta_event *ev = &rec->ev;
+	const char *late = NULL, *bound = NULL;
 	struct echo q;
 	char t[40];
 
@@ -664,19 +665,17 @@ check_envelope(struct run *r, const struct rta_record *rec, int64_t now)
 		return -1;
 	}
 	if (r->o->max_future >= 0 && ev->ts > now + r->o->max_future) {
-		rta_time_format(t, ev->ts);
-		t[27] = '\0';
-		reject(r, rec, "future-timestamp", NULL, 0, "event %s: "
-		    "timestamp %s is more than --max-future ahead",
-		    echo_id(&q, ev), t);
-		return -1;
+		late = "future-timestamp";
+		bound = "--max-future ahead";
+	} else if (r->o->max_past >= 0 && ev->ts < now - r->o->max_past) {
+		late = "old-timestamp";
+		bound = "--max-past old";
 	}
-	if (r->o->max_past >= 0 && ev->ts < now - r->o->max_past) {
+	if (late != NULL) {
 		rta_time_format(t, ev->ts);
 		t[27] = '\0';
-		reject(r, rec, "old-timestamp", NULL, 0, "event %s: "
-		    "timestamp %s is more than --max-past old",
-		    echo_id(&q, ev), t);
+		reject(r, rec, late, NULL, 0, "event %s: timestamp %s is more "
+		    "than %s", echo_id(&q, ev), t, bound);
 		return -1;
 	}
 	return 0;
