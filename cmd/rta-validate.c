@@ -7,7 +7,6 @@
  * versions and report how live data has drifted from its schemas.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -261,53 +260,25 @@ main(int argc, char *argv[])
 
 /* ---- shared: schemas and where problems are ---------------------------- */
 
-/* Read a whole file (at most RTA_SCHEMA_MAX_FILE bytes); 0 or -1. */
-static int
-read_text(const char *path, struct rta_buf *b)
-{
-	char chunk[65536];
-	ssize_t n;
-	int fd;
-
-	b->len = 0;
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return -1;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (b->len + (size_t)n > RTA_SCHEMA_MAX_FILE ||
-		    rta_buf_add(b, chunk, (size_t)n) != 0) {
-			n = -1;
-			break;
-		}
-	}
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
-
 /* The line of the JSON pointer ptr in the file at path; 0 if unknown. */
 static uint64_t
 pointer_line(const char *path, const char *ptr, struct rta_buf *cache,
     const char **cached)
 {
-	size_t off, i;
-	uint64_t line = 1;
+	struct rta_schema_problems ps;
+	int rc;
 
 	if (*cached == NULL || strcmp(*cached, path) != 0) {
 		*cached = NULL;
-		if (read_text(path, cache) != 0)
+		cache->len = 0;
+		rta_schema_problems_init(&ps);
+		rc = rta_schema_read_file(path, cache, &ps);
+		rta_schema_problems_release(&ps);
+		if (rc != 0)
 			return 0;
 		*cached = path;
 	}
-	if (rta_json_pointer_offset(cache->data, cache->len, ptr, &off) != 0)
-		return 0;
-	for (i = 0; i < off && i < cache->len; i++)
-		if (cache->data[i] == '\n')
-			line++;
-	return line;
+	return rta_json_pointer_line(cache->data, cache->len, ptr);
 }
 
 /* One finding about a file on stdout, in the --format asked for. */

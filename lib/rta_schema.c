@@ -1588,23 +1588,31 @@ rta_schema_free(struct rta_schema *s)
 	rta_free(s);
 }
 
+uint64_t
+rta_json_pointer_line(const void *text, size_t len, const char *ptr)
+{
+	const char *t = text;
+	uint64_t line = 1;
+	size_t off, k;
+
+	if (rta_json_pointer_offset(text, len, ptr, &off) != 0)
+		return 0;
+	for (k = 0; k < off; k++)
+		if (t[k] == '\n')
+			line++;
+	return line;
+}
+
 /* Fill in the lines of the problems added since first. */
 static void
 set_lines(struct rta_schema_problems *ps, size_t first, const void *text,
     size_t len)
 {
-	const char *t = text;
-	size_t i, off, k;
+	size_t i;
 
-	for (i = first; i < ps->n; i++) {
-		if (rta_json_pointer_offset(text, len, ps->p[i].pointer,
-		    &off) != 0)
-			continue;
-		ps->p[i].line = 1;
-		for (k = 0; k < off; k++)
-			if (t[k] == '\n')
-				ps->p[i].line++;
-	}
+	for (i = first; i < ps->n; i++)
+		ps->p[i].line = rta_json_pointer_line(text, len,
+		    ps->p[i].pointer);
 }
 
 struct rta_schema *

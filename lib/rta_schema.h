@@ -247,6 +247,10 @@ unsigned rta_value_stype(const unsigned char *v);
 int	rta_json_pointer_offset(const void *text, size_t len,
 	    const char *ptr, size_t *off);
 
+/* The line (from 1) of that place, or 0 if there is none. */
+uint64_t rta_json_pointer_line(const void *text, size_t len,
+	    const char *ptr);
+
 /* Append s[0..len) to out as one JSON pointer token ("~0", "~1"). */
 int	rta_pointer_escape(struct rta_buf *out, const char *s, size_t len);
 
