@@ -51,7 +51,7 @@ ifeq ($(WERROR),1)
 WARN	+= -Werror
 endif
 
-PKGS		:= libarchive libzstd
+PKGS		:= libarchive libzstd nettle
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
 CHECK_CFLAGS	:= $(shell pkg-config --cflags check jansson 2>/dev/null)
@@ -102,7 +102,7 @@ $(B)/rta.pc: FORCE
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
 	    'includedir=$(INCDIR)' '' 'Name: rta' \
 	    'Description: real-time event analytics: event stream codecs, producer API' \
-	    'Version: $(VERSION)' 'Requires: libarchive libzstd' \
+	    'Version: $(VERSION)' 'Requires: libarchive libzstd nettle' \
 	    'Libs: -L$${libdir} -lrta -lcsv -lm' \
 	    'Cflags: -I$${includedir}' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi

@@ -8,7 +8,7 @@
 set -eu
 
 pkgs="build-essential pkg-config libarchive-dev libjansson-dev libzstd-dev
-libcsv-dev check mandoc bsdextrautils strace zstd xz-utils bzip2 gzip zip jq
+libcsv-dev nettle-dev check mandoc bsdextrautils strace zstd xz-utils bzip2 gzip zip jq
 time nodejs $*"
 
 if ! command -v apt-get >/dev/null 2>&1 ||

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <nettle/version.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -96,6 +97,8 @@ rta_cli_version(void)
 	printf("%s\n", archive_version_details());
 	printf("zstd %s\n", ZSTD_versionString());
 	printf("libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+	printf("nettle %d.%d\n", nettle_version_major(),
+	    nettle_version_minor());
 }
 
 int
