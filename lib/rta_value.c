@@ -806,6 +806,24 @@ exact_of(const unsigned char *v, struct exact *x)
 		x->neg = 0;			/* -0 is 0 */
 }
 
+size_t
+rta_value_num_canon(const unsigned char *v, char *out)
+{
+	struct exact x;
+	size_t n = 0;
+
+	exact_of(v, &x);
+	if (x.neg)
+		out[n++] = '-';
+	if (x.n == 0)
+		out[n++] = '0';
+	memcpy(out + n, x.d, x.n);
+	n += x.n;
+	if (x.e != 0)
+		n += (size_t)snprintf(out + n, 24, "e%ld", x.e);
+	return n;
+}
+
 /* Numbers as JSON means them: by their decimal value, exactly. */
 static int
 num_equal(const unsigned char *a, const unsigned char *b)

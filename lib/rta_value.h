@@ -120,6 +120,15 @@ int	rta_value_i64(const unsigned char *v, int64_t *i);
 /* 1 if the two checked values are equal (numbers by value). */
 int	rta_value_equal(const unsigned char *a, const unsigned char *b);
 
+/*
+ * A number's exact decimal value as text, the same for equal numbers
+ * (1, 1.0 and 10e-1 all give "1"): its significant digits, then "e"
+ * and the exponent of the last one when not zero.  out holds
+ * RTA_NUM_CANON_MAX bytes; returns the length (no NUL).
+ */
+#define RTA_NUM_CANON_MAX	72
+size_t	rta_value_num_canon(const unsigned char *v, char *out);
+
 /* ---- JSON text out ---- */
 
 /* Append the checked value v as compact JSON; 0 or -1 (ENOMEM). */
