@@ -150,6 +150,13 @@ struct rta_regex {
 	uint32_t	*rep;		/* class -> a code point of it */
 	uint8_t		*isword;	/* class -> in \w; NULL without \b \B */
 	uint32_t	 ascii_ec[128];
+	/*
+	 * The class of every byte for the DFA: ASCII as ascii_ec, a byte
+	 * of a multibyte sequence the extra column nec, whose transitions
+	 * stay T_UNKNOWN; so the search tests one table per byte.
+	 */
+	uint32_t	 byte_ec[256];
+	uint32_t	 width;		/* a row of trans: nec + 1 */
 	int		 anchored;
 	size_t		 base_mem;
 
@@ -1599,7 +1606,10 @@ build_classes(struct rta_regex *re, int words)
 			    NRANGES(word_r), re->rep[i]);
 	}
 	for (i = 0; i < 128; i++)
-		re->ascii_ec[i] = class_of(re, i);
+		re->byte_ec[i] = re->ascii_ec[i] = class_of(re, i);
+	for (; i < 256; i++)
+		re->byte_ec[i] = re->nec;
+	re->width = re->nec + 1;
 	rc = 0;
 out:
 	rta_free(used);
@@ -1895,14 +1905,14 @@ add_state(struct rta_regex *re, const uint32_t *set, uint32_t n,
 			if (ds->hash == h && ds->flags == flags &&
 			    ds->n == n && memcmp(re->pool + ds->off, set,
 			    n * sizeof(*set)) == 0)
-				return T_FIRST + (re->hash[i] - 1) * re->nec;
+				return T_FIRST + (re->hash[i] - 1) * re->width;
 		}
 	}
 	k = re->nst;
-	row = T_FIRST + k * re->nec;
-	if (row + re->nec >= T_NOROOM)
+	row = T_FIRST + k * re->width;
+	if (row + re->width >= T_NOROOM)
 		return T_NOROOM;
-	if ((p = cache_grow(re, re->trans, &re->tcap, row + re->nec,
+	if ((p = cache_grow(re, re->trans, &re->tcap, row + re->width,
 	    sizeof(*re->trans))) == NULL)
 		return T_NOROOM;
 	re->trans = p;
@@ -1924,7 +1934,7 @@ add_state(struct rta_regex *re, const uint32_t *set, uint32_t n,
 	ds->end = -1;
 	memcpy(re->pool + re->plen, set, n * sizeof(*set));
 	re->plen += n;
-	memset(re->trans + row, 0, re->nec * sizeof(*re->trans));
+	memset(re->trans + row, 0, re->width * sizeof(*re->trans));
 	mask = re->hcap - 1;
 	for (i = h & mask; re->hash[i] != 0; i = (i + 1) & mask)
 		;
@@ -1967,7 +1977,7 @@ start_state(struct rta_regex *re)
 static uint32_t
 transition(struct rta_regex *re, uint32_t row, uint32_t ec)
 {
-	const struct dstate *ds = &re->st[(row - T_FIRST) / re->nec];
+	const struct dstate *ds = &re->st[(row - T_FIRST) / re->width];
 	unsigned nf;
 	uint32_t nx;
 	long n;
@@ -1989,7 +1999,7 @@ transition(struct rta_regex *re, uint32_t row, uint32_t ec)
 static int
 end_accepts(struct rta_regex *re, uint32_t row)
 {
-	struct dstate *ds = &re->st[(row - T_FIRST) / re->nec];
+	struct dstate *ds = &re->st[(row - T_FIRST) / re->width];
 
 	if (ds->end < 0)
 		ds->end = close_full(re, re->pool + ds->off, ds->n, ds->flags,
@@ -2042,7 +2052,7 @@ int
 rta_regex_search(struct rta_regex *re, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p;
-	const uint32_t *trans;
+	const uint32_t *trans, *bec;
 	uint32_t st, nx, ec;
 
 	if (len > 0)
@@ -2054,15 +2064,47 @@ rta_regex_search(struct rta_regex *re, const char *s, size_t len)
 	if (st == T_NOROOM)
 		return simulate(re, re->nnext, F_START, p, end);
 	trans = re->trans;
-	while (p < end) {
-		if (*p < 0x80)
-			ec = re->ascii_ec[*p++];
-		else
-			ec = class_of(re, decode(&p, end));
+	bec = re->byte_ec;
+	for (;;) {
+		/* known transitions, four bytes a step */
+		while (end - p >= 4) {
+			uint32_t a, b, c;
+
+			if ((a = trans[st + bec[p[0]]]) < T_FIRST)
+				break;
+			if ((b = trans[a + bec[p[1]]]) < T_FIRST) {
+				st = a, p += 1;
+				break;
+			}
+			if ((c = trans[b + bec[p[2]]]) < T_FIRST) {
+				st = b, p += 2;
+				break;
+			}
+			if ((nx = trans[c + bec[p[3]]]) < T_FIRST) {
+				st = c, p += 3;
+				break;
+			}
+			st = nx, p += 4;
+		}
+		if (p >= end)
+			break;
+		/* one byte: an end, a state to make, or a multibyte one */
+		ec = bec[*p++];
 		nx = trans[st + ec];
 		if (nx < T_FIRST) {
 			if (nx != T_UNKNOWN)
 				return nx == T_MATCH;
+			if (ec == re->nec) {
+				/* not ASCII: the code point's own class */
+				p--;
+				ec = class_of(re, decode(&p, end));
+				if ((nx = trans[st + ec]) >= T_FIRST) {
+					st = nx;
+					continue;
+				}
+				if (nx != T_UNKNOWN)
+					return nx == T_MATCH;
+			}
 			nx = transition(re, st, ec);
 			if (nx < T_FIRST)
 				return nx == T_MATCH;

@@ -1551,6 +1551,8 @@ node_free(struct rta_snode *n)
 
 	rta_free(n->loc);
 	rta_free(n->enums);
+	rta_free(n->qenums);
+	rta_free(n->qtable);
 	rta_regex_free(n->pattern);
 	rta_free(n->pattern_src);
 	for (i = 0; i < n->nprops; i++)
@@ -1615,6 +1617,108 @@ set_lines(struct rta_schema_problems *ps, size_t first, const void *text,
 		    ps->p[i].pointer);
 }
 
+/* The first min(len, 8) bytes of s, zero-padded, read without a call. */
+uint64_t
+rta_sqenum_head(const char *s, size_t len)
+{
+	uint64_t h;
+	uint32_t a, b;
+	uint16_t x, y;
+
+	if (len >= 8) {
+		memcpy(&h, s, 8);
+		return h;
+	}
+	if (len >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + len - 4, 4);
+		return (uint64_t)a | (uint64_t)b << (8 * (len - 4));
+	}
+	if (len >= 2) {
+		memcpy(&x, s, 2);
+		memcpy(&y, s + len - 2, 2);
+		return (uint64_t)x | (uint64_t)y << (8 * (len - 2));
+	}
+	return len == 1 ? (unsigned char)s[0] : 0;
+}
+
+/*
+ * Decide which value tags the quick pass may settle at node n: those the
+ * type admits without a closer look (an integer-only type looks at a
+ * double), with no keyword that only the full walk evaluates (in place
+ * applicators, const, enum members other than strings, multipleOf, a
+ * format that asserts, anything on objects and arrays).  Numbers pass
+ * when their double is strictly between the bounds' doubles: rounding is
+ * monotonic, so that proves the decimal values are within them.
+ */
+static int
+quick_prepare(struct rta_snode *n, unsigned flags)
+{
+	unsigned tags = 0, types = (n->kw & RTA_SK_TYPE) ? n->types :
+	    RTA_ST_ALL;
+	size_t i, k = 0;
+
+	n->qlo = -HUGE_VAL;
+	n->qhi = HUGE_VAL;
+	if (n->kw & (RTA_SK_FALSE | RTA_SK_APPLY) || n->const_value != NULL)
+		return 0;
+	if (!n->has_enum) {
+		if (types & RTA_ST_NULL)
+			tags |= 1u << RTA_V_NULL;
+		if (types & RTA_ST_BOOLEAN)
+			tags |= 1u << RTA_V_FALSE | 1u << RTA_V_TRUE;
+		if (!n->multiple_of.set) {
+			if (types & (RTA_ST_INTEGER | RTA_ST_NUMBER))
+				tags |= 1u << RTA_V_INT;
+			if (types & RTA_ST_NUMBER)
+				tags |= 1u << RTA_V_DOUBLE |
+				    1u << RTA_V_NUMBER;
+		}
+	}
+	if ((types & RTA_ST_STRING) && !(n->format >= 0 &&
+	    (flags & RTA_SCHEMA_FORMATS)))
+		tags |= 1u << RTA_V_STRING;
+	if (n->minimum.set && n->minimum.d > n->qlo)
+		n->qlo = n->minimum.d;
+	if (n->xminimum.set && n->xminimum.d > n->qlo)
+		n->qlo = n->xminimum.d;
+	if (n->maximum.set && n->maximum.d < n->qhi)
+		n->qhi = n->maximum.d;
+	if (n->xmaximum.set && n->xmaximum.d < n->qhi)
+		n->qhi = n->xmaximum.d;
+	if (n->has_enum && (tags & 1u << RTA_V_STRING)) {
+		for (i = 0; i < n->nenums; i++)
+			k += n->enums[i][0] == RTA_V_STRING;
+		if (k > 0 && (n->qenums = rta_calloc(k,
+		    sizeof(*n->qenums))) == NULL)
+			return -1;
+		for (i = 0; i < n->nenums; i++) {
+			struct rta_sqenum *q = &n->qenums[n->nqenums];
+
+			if (!rta_value_str(n->enums[i], &q->s, &q->len))
+				continue;
+			q->head = rta_sqenum_head(q->s, q->len);
+			n->nqenums++;
+		}
+		/* a table at most half full, so a miss ends soon */
+		for (k = 4; k < 2 * n->nqenums; k *= 2)
+			;
+		if ((n->qtable = rta_calloc(k, sizeof(*n->qtable))) == NULL)
+			return -1;
+		n->qmask = (uint32_t)k - 1;
+		for (i = 0; i < n->nqenums; i++) {
+			const struct rta_sqenum *q = &n->qenums[i];
+			uint32_t j = rta_sqenum_slot(q->head, q->len, n->qmask);
+
+			while (n->qtable[j] != 0)
+				j = (j + 1) & n->qmask;
+			n->qtable[j] = (uint32_t)i + 1;
+		}
+	}
+	n->quick_tags = tags;
+	return 0;
+}
+
 struct rta_schema *
 rta_schema_load(const void *text, size_t len, const char *name,
     unsigned flags, struct rta_schema_problems *ps)
@@ -1676,6 +1780,12 @@ rta_schema_load(const void *text, size_t len, const char *name,
 	rta_free(c.anchors);
 	rta_free(c.map);
 	rta_buf_release(&c.loc);
+	if (!c.failed)
+		for (n = s->nodes; n != NULL; n = n->next)
+			if (quick_prepare(n, flags) != 0) {
+				oom(&c);
+				break;
+			}
 	if (c.failed) {
 		set_lines(ps, first, text, len);
 		rta_schema_free(s);

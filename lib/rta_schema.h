@@ -103,6 +103,13 @@ struct rta_spattern {
 	struct rta_snode	*schema;
 };
 
+/* A string member of an enum, for the quick pass. */
+struct rta_sqenum {
+	uint64_t		 head;		/* first 8 bytes, zero-padded */
+	size_t			 len;
+	const char		*s;
+};
+
 struct rta_snode {
 	unsigned		 kw;		/* RTA_SK_* */
 	unsigned		 types;		/* RTA_ST_*, ALL without "type" */
@@ -151,6 +158,19 @@ struct rta_snode {
 	struct rta_snode	*ref;
 	char			*ref_src;
 	const unsigned char	*dflt;		/* "default", or NULL */
+	/*
+	 * The quick pass (rta_validate_quick): a value whose tag
+	 * (RTA_V_*) has its bit in quick_tags is checked by the type, the
+	 * bounds qlo < number < qhi, the byte lengths, the pattern and the
+	 * string members of enum alone; a value that fails these, or any
+	 * other, takes the full walk.
+	 */
+	unsigned		 quick_tags;
+	double			 qlo, qhi;
+	struct rta_sqenum	*qenums;
+	size_t			 nqenums;
+	uint32_t		*qtable;	/* hash: index + 1, 0 empty */
+	uint32_t		 qmask;
 	/* compilation */
 	int			 mark;
 	struct rta_snode	*next;		/* all nodes of a schema */
@@ -225,6 +245,16 @@ void	rta_schema_free(struct rta_schema *s);
 /* A schema node's property entry for key, or NULL. */
 const struct rta_sprop *rta_snode_prop(const struct rta_snode *n,
 	    const char *key, size_t klen);
+
+/* The first min(len, 8) bytes of s, zero-padded (rta_sqenum.head). */
+uint64_t rta_sqenum_head(const char *s, size_t len);
+
+/* The first slot of a string enum member in qtable. */
+static inline uint32_t
+rta_sqenum_slot(uint64_t head, size_t len, uint32_t mask)
+{
+	return (uint32_t)(((head ^ len) * 0x9e3779b97f4a7c15ull) >> 40) & mask;
+}
 
 /* The type set name of one RTA_ST_ bit ("string"), for messages. */
 const char *rta_stype_name(unsigned bit);

@@ -682,6 +682,132 @@ order_of(struct rta_validator *v, const struct rta_snode *n)
 	return o;
 }
 
+/* 1 if s[0..len) is a string member of n's enum. */
+static inline int
+quick_enum(const struct rta_snode *n, const char *s, size_t len)
+{
+	uint64_t h = rta_sqenum_head(s, len);
+	uint32_t i, k;
+
+	for (i = rta_sqenum_slot(h, len, n->qmask);; i = (i + 1) & n->qmask) {
+		const struct rta_sqenum *q;
+
+		if ((k = n->qtable[i]) == 0)
+			return 0;
+		q = &n->qenums[k - 1];
+		if (q->head == h && q->len == len &&
+		    (len <= 8 || memcmp(q->s + 8, s + 8, len - 8) == 0))
+			return 1;
+	}
+}
+
+/*
+ * Without collecting: settle val at n by the checks of the quick pass
+ * (rta_snode.quick_tags) when they suffice, else by the full walk.
+ */
+static inline int
+quick(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
+{
+	unsigned t = val[0];
+	const char *s;
+	size_t len;
+	double d;
+
+	if (!(n->quick_tags & 1u << t))
+		return eval(x, n, val);
+	if (t == RTA_V_STRING) {
+		len = rta_get_u32(val + 1);
+		s = (const char *)val + 5;
+		if ((len + 3) / 4 < n->min_length || len > n->max_length ||
+		    (n->pattern != NULL &&
+		    !rta_regex_search(n->pattern, s, len)) ||
+		    (n->has_enum && !quick_enum(n, s, len)))
+			return eval(x, n, val);
+		return 1;
+	}
+	if (t >= RTA_V_INT && t <= RTA_V_NUMBER) {
+		if (t == RTA_V_INT)
+			d = (double)(int64_t)rta_get_u64(val + 1);
+		else
+			rta_value_num(val, &d);
+		if (!(d > n->qlo && d < n->qhi))
+			return eval(x, n, val);
+	}
+	return 1;
+}
+
+/*
+ * The index of member number pos, named k, among n's properties, or -1:
+ * find_prop without the pointer.
+ */
+static inline long
+find_index(struct rta_vorder *o, const struct rta_snode *n, size_t pos,
+    const char *k, size_t kl)
+{
+	const struct rta_sprop *p;
+	uint16_t j;
+
+	if (pos < RTA_VORDER_KEYS && (j = o->prop[pos]) != 0 &&
+	    j <= n->nprops) {
+		p = &n->props[j - 1];
+		if (p->klen == kl && key_eq(p->key, k, kl))
+			return j - 1;
+	}
+	if ((p = find_prop(o, n, pos, k, kl)) == NULL)
+		return -1;
+	return p - n->props;
+}
+
+/*
+ * eval_object without collecting, for the common object node (no
+ * patternProperties, propertyNames or dependent keywords): the members'
+ * schemas through quick().  The instance path is not kept (nothing is
+ * reported), only its depth, which fails here where push() would.
+ */
+static int
+quick_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
+{
+	struct rta_validator *v = x->v;
+	uint64_t seen[BITWORDS];
+	struct rta_viter it;
+	const unsigned char *mv;
+	const struct rta_snode *sub;
+	const char *k;
+	size_t kl, count = 0, nreq = 0, nw = (n->nprops + 63) / 64;
+	struct rta_vorder *order = order_of(v, n);
+	long i;
+	int ok = 1;
+
+	rta_viter_init(&it, val);
+	if (it.left > 0 && v->depth == RTA_VALIDATE_DEPTH)
+		return 0;
+	memset(seen, 0, nw * sizeof(seen[0]));
+	v->depth++;
+	while (rta_viter_member(&it, &k, &kl, &mv)) {
+		count++;
+		sub = n->additional;
+		if (n->nprops > 0 &&
+		    (i = find_index(order, n, count - 1, k, kl)) >= 0) {
+			uint64_t bit = 1ull << (i % 64), *w = &seen[i / 64];
+
+			nreq += (n->props[i].flags & RTA_SP_REQUIRED) &&
+			    !(*w & bit);
+			*w |= bit;
+			if (n->props[i].schema != NULL)
+				sub = n->props[i].schema;
+		}
+		if (sub == NULL || sub->kw == 0)
+			continue;
+		if ((sub->kw & RTA_SK_FALSE) || !quick(x, sub, mv)) {
+			ok = 0;
+			break;
+		}
+	}
+	v->depth--;
+	return ok && nreq == n->nrequired && count >= n->min_props &&
+	    count <= n->max_props;
+}
+
 static int
 eval_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 {
@@ -692,10 +818,14 @@ eval_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 	const struct rta_sprop *p;
 	const char *k;
 	size_t kl, i, count = 0, nreq = 0, nw = (n->nprops + 63) / 64;
-	struct rta_vorder *order = order_of(v, n);
+	struct rta_vorder *order;
 	char q[80];
 	int ok = 1, matched;
 
+	if (!v->collect && n->npatterns == 0 && n->property_names == NULL &&
+	    !n->has_deps)
+		return quick_object(x, n, val);
+	order = order_of(v, n);
 	memset(seen, 0, nw * sizeof(seen[0]));
 	rta_viter_init(&it, val);
 	while (rta_viter_member(&it, &k, &kl, &mv)) {
