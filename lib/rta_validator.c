@@ -880,12 +880,19 @@ eval_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 			size_t mark = v->scratch.len;
 			const unsigned char *kv = key_value(v, k, kl, x->key);
 
-			/* out of memory: not known to match, so it does not */
-			if (kv == NULL || !quiet(x, n->property_names, kv))
+			/*
+			 * Out of memory: not known to match, so it does not.
+			 * A name is not a place in the instance: the object
+			 * is where it fails.
+			 */
+			if (kv == NULL || !quiet(x, n->property_names, kv)) {
+				v->depth--;
 				ok = fail(x, n, "propertyNames",
 				    "bad-property-name", "property name '%s' "
 				    "does not match propertyNames",
 				    (show_key(k, kl, q, sizeof(q)), q));
+				v->depth++;
+			}
 			v->scratch.len = mark;
 		}
 		v->depth--;
@@ -1322,6 +1329,32 @@ rta_validate_quick(struct rta_validator *v, const struct rta_schema *s,
 
 /* ---------------------------------------------------------------- output */
 
+/*
+ * Append a JSON pointer as a URI fragment (RFC 6901 section 6): bytes
+ * that RFC 3986 does not allow in a fragment are percent-encoded, so
+ * "/properties/a b" is "/properties/a%20b".
+ */
+static int
+fragment(struct rta_buf *out, const char *ptr)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	int bad = 0;
+
+	for (p = (const unsigned char *)ptr; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') ||
+		    strchr("-._~!$&'()*+,;=:@/?", *p) != NULL)
+			bad |= rta_buf_addc(out, *p);
+		else {
+			bad |= rta_buf_addc(out, '%');
+			bad |= rta_buf_addc(out, hex[*p >> 4]);
+			bad |= rta_buf_addc(out, hex[*p & 15]);
+		}
+	}
+	return bad;
+}
+
 int
 rta_violation_location(const struct rta_validator *v, size_t i,
     struct rta_buf *out)
@@ -1331,7 +1364,7 @@ rta_violation_location(const struct rta_validator *v, size_t i,
 
 	bad |= rta_buf_adds(out, v->schema->name);
 	bad |= rta_buf_addc(out, '#');
-	bad |= rta_buf_adds(out, vi->node->loc);
+	bad |= fragment(out, vi->node->loc);
 	if (strcmp(vi->keyword, "false") != 0) {
 		bad |= rta_buf_addc(out, '/');
 		bad |= rta_buf_adds(out, vi->keyword);

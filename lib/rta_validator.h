@@ -100,7 +100,8 @@ int	rta_validate_quick(struct rta_validator *v,
  */
 int	rta_violations_json(const struct rta_validator *v, struct rta_buf *out);
 
-/* The schema location of violation i ("name#/properties/x/pattern"),
+/* The schema location of violation i ("name#/properties/x/pattern",
+ * the JSON pointer percent-encoded as a URI fragment: "a b" is "a%20b"),
  * appended to out; 0 or -1. */
 int	rta_violation_location(const struct rta_validator *v, size_t i,
 	    struct rta_buf *out);
