@@ -136,6 +136,8 @@ check: check-unit check-cmd check-fuzz check-examples check-meta
 check-unit: $(UNITS)
 	@fail=; for t in $(UNITS); do \
 	    CK_VERBOSITY=$${CK_VERBOSITY:-minimal} \
+	    ASAN_OPTIONS=$${ASAN_OPTIONS:-exitcode=86} \
+	    UBSAN_OPTIONS=$${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1} \
 	    RTA_TEST_DATA=tests/unit/data $$t || fail="$$fail $${t##*/}"; \
 	done; if [ -n "$$fail" ]; then echo "failed:$$fail"; exit 1; fi
 

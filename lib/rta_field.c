@@ -113,11 +113,13 @@ rta_field_parse_n(struct rta_field *f, const char *s, size_t len,
 		return rta_error_set(err, RTA_EINVAL, "bad-field",
 		    "bad field '%s': only payload has members", quoted);
 	}
-	f->nparts = (size_t)n - 1;
 	f->text = rta_memdup(s, len);
-	f->parts = f->nparts ? rta_calloc(f->nparts, sizeof(*f->parts)) :
-	    NULL;
-	if (f->text == NULL || (f->nparts && f->parts == NULL))
+	if (n > 1 && (f->parts = rta_calloc((size_t)n - 1,
+	    sizeof(*f->parts))) == NULL)
+		goto nomem;
+	/* counted only once there is room: release frees what is counted */
+	f->nparts = (size_t)n - 1;
+	if (f->text == NULL)
 		goto nomem;
 	for (i = 0; i < f->nparts; i++) {
 		f->parts[i].len = tmp[i + 1].len;

@@ -177,6 +177,9 @@ unit_alloc_failures(int (*child)(unsigned long n),
 		code = WEXITSTATUS(status);
 		ck_assert_msg(code != 12, "RTA_FAULT is not in effect: it "
 		    "is read once per process, so run this test forked");
+		/* make check-unit gives the sanitizers this exit code */
+		ck_assert_msg(code != 86, "RTA_FAULT=alloc:%lu:persistent: "
+		    "a sanitizer found an error (see above)", n);
 		ck_assert_msg(code == 0 || code == 1, "RTA_FAULT=alloc:%lu:"
 		    "persistent: %s", n, why != NULL ? why(code) :
 		    "wrong answer");
