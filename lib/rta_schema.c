@@ -1692,7 +1692,7 @@ quick_prepare(struct rta_snode *n, unsigned flags)
 		if (k > 0 && (n->qenums = rta_calloc(k,
 		    sizeof(*n->qenums))) == NULL)
 			return -1;
-		for (i = 0; i < n->nenums; i++) {
+		for (i = 0; i < n->nenums && k > 0; i++) {
 			struct rta_sqenum *q = &n->qenums[n->nqenums];
 
 			if (!rta_value_str(n->enums[i], &q->s, &q->len))
