@@ -90,6 +90,8 @@ drain(struct rta_output *o, int mode, struct rta_error *err)
 	if (o->zc == NULL) {
 		rc = write_all(o, o->buf.data, o->buf.len, err);
 		o->buf.len = 0;
+		if (rc == RTA_OK && o->written != NULL)
+			o->written(o->written_arg);
 		return rc;
 	}
 	in.src = o->buf.data;
@@ -116,6 +118,8 @@ drain(struct rta_output *o, int mode, struct rta_error *err)
 			break;
 	}
 	o->buf.len = 0;
+	if (o->written != NULL)
+		o->written(o->written_arg);
 	return RTA_OK;
 }
 

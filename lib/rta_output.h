@@ -32,6 +32,11 @@ struct rta_output {
 	int		 fail_errno;
 	uint64_t	 records;
 	uint64_t	 bytes;		/* bytes written to fd */
+	/* called after each write of the whole buffer has returned (a
+	 * program that journals what reached the output sets it after
+	 * rta_output_init) */
+	void		(*written)(void *arg);
+	void		*written_arg;
 };
 
 /* Start writing to fd in format (RTA_FMT_NDJSON or RTA_FMT_RTA). */

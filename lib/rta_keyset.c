@@ -1,0 +1,1305 @@
+/*
+ * rta_keyset.c: fingerprints of seen keys, exact (a linear-probing table
+ * in memory or in a mapped file) or approximate (a blocked Bloom
+ * filter), with checkpoints and a journal.
+ *
+ * Invariants of the exact table: a slot is empty when both fingerprint
+ * words are 0 (a fingerprint never is); a key occurs at most once; the
+ * probe sequence of a key holds no empty slot before the key.  Expired
+ * and forgotten entries stay in place as tombstones (the first one met
+ * on a probe is reused by an insert) until a rebuild drops them, so
+ * deleting never moves entries.  used counts every non-empty slot, and
+ * the table is rebuilt (doubled, or at the same size when tombstones
+ * made it full) before used passes three quarters.
+ *
+ * The budget: a table is placed in anonymous memory when it and the
+ * table it replaces fit in max_mem together, otherwise in a file.  Pages
+ * of a file mapping count in the resident set while mapped, so every
+ * access is charged (two pages, to cover a probe crossing a page) and
+ * when the charge would pass what the budget leaves, all file mappings
+ * are released with MADV_DONTNEED: for a shared mapping that drops the
+ * pages from the process, while their data (dirty or not) stays in the
+ * page cache and the file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rta_alloc.h"
+#include "rta_crc32c.h"
+#include "rta_hash.h"
+#include "rta_keyset.h"
+
+#define DEAD		(1ULL << 63)
+#define MIN_SLOTS	1024U
+#define HEAP_MAX	(2U << 20)	/* larger tables are mmap'd */
+#define PAGE		4096U
+/* A read fault on a file mapping maps the pages around it too (the
+ * kernel's fault_around_bytes, 64 KiB by default): a random read is
+ * charged that many pages, a write one. */
+#define READ_PAGES	17U
+#define BLOCK		64U		/* Bloom block: one cache line */
+#define IO_CHUNK	(1U << 20)
+
+enum { T_NONE, T_HEAP, T_ANON, T_FILE };
+
+static const char ckpt_magic[8] = "RTADEDUP";
+static const char jrnl_magic[8] = "RTAJRNL1";
+
+static int
+live(const struct rta_keyset *ks, const struct rta_keyset_entry *e)
+{
+	return !(e->pos & DEAD) && e->ts >= ks->horizon;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+/* The control byte of a key: 0x80 and seven bits the slot index does not
+ * use (the index comes from lo). */
+static inline uint8_t
+tag_of(const struct rta_fp *fp)
+{
+	return (uint8_t)(0x80 | fp->hi >> 57);
+}
+
+static uint64_t
+table_memory(const struct rta_keyset_table *t)
+{
+	if (t->kind == T_HEAP || t->kind == T_ANON)
+		return t->len;
+	if (t->kind == T_FILE && !t->ctrl_in_file)
+		return t->mask + 1;
+	return 0;
+}
+
+static void
+table_free(struct rta_keyset_table *t)
+{
+	switch (t->kind) {
+	case T_HEAP:
+		rta_free(t->e);
+		break;
+	case T_ANON:
+		munmap(t->e, t->len);
+		break;
+	case T_FILE:
+		munmap(t->e, t->len);
+		if (!t->ctrl_in_file)
+			munmap(t->ctrl, (size_t)(t->mask + 1));
+		close(t->fd);
+		break;
+	default:
+		break;
+	}
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+}
+
+/* A file for a table: in dir (replacing keys.table), or unlinked in
+ * $TMPDIR. */
+static int
+spill_file(const struct rta_keyset *ks, struct rta_error *err)
+{
+	char path[4096];
+	const char *tmp;
+	int fd;
+
+	if (ks->dir != NULL) {
+		/* the old table may still be mapped: unlink, do not truncate */
+		snprintf(path, sizeof(path), "%s/keys.table", ks->dir);
+		(void)unlink(path);
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return rta_error_errno(err, path), -1;
+		return fd;
+	}
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(path, sizeof(path), "%s/rta-dedup.XXXXXX", tmp);
+	if ((fd = mkstemp(path)) < 0)
+		return rta_error_errno(err, path), -1;
+	(void)unlink(path);
+	return fd;
+}
+
+static void *
+anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/*
+ * Room for slots entries and their control bytes, in memory when other
+ * plus its size fits the budget.  Otherwise the entries go to a file,
+ * and the control bytes too unless they fit in half the budget.
+ */
+static int
+table_alloc(struct rta_keyset *ks, struct rta_keyset_table *t,
+    uint64_t slots, uint64_t other, struct rta_error *err)
+{
+	size_t len, elen;
+	void *p;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	if (slots > SIZE_MAX / (RTA_KEYSET_ENTRY_SIZE + 1))
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "key table too large");
+	elen = (size_t)slots * RTA_KEYSET_ENTRY_SIZE;
+	len = elen + (size_t)slots;
+	t->mask = slots - 1;
+	if (ks->o.max_mem == 0 || other + len <= ks->o.max_mem) {
+		if (len <= HEAP_MAX)
+			p = rta_calloc(1, len);
+		else
+			p = anon(len);
+		if (p == NULL)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory for %zu MiB of keys", len >> 20);
+		t->kind = len <= HEAP_MAX ? T_HEAP : T_ANON;
+		t->e = p;
+		t->ctrl = (uint8_t *)p + elen;
+		t->len = len;
+		return RTA_OK;
+	}
+	t->ctrl_in_file = other + slots > ks->o.max_mem / 2;
+	t->len = t->ctrl_in_file ? len : elen;
+	if ((t->fd = spill_file(ks, err)) < 0)
+		return RTA_EIO;
+	if (ftruncate(t->fd, (off_t)t->len) != 0) {
+		rta_error_errno(err, "key table file");
+		goto fail;
+	}
+	p = mmap(NULL, t->len, PROT_READ | PROT_WRITE, MAP_SHARED, t->fd, 0);
+	if (p == MAP_FAILED) {
+		rta_error_errno(err, "mapping the key table file");
+		goto fail;
+	}
+	/*
+	 * No readahead: it would bring (and a fault would then map) large
+	 * folios around each random access, many pages at a time.
+	 */
+	(void)madvise(p, t->len, MADV_RANDOM);
+	t->e = p;
+	if (t->ctrl_in_file)
+		t->ctrl = (uint8_t *)p + elen;
+	else if ((t->ctrl = anon((size_t)slots)) == NULL) {
+		munmap(p, t->len);
+		close(t->fd);
+		memset(t, 0, sizeof(*t));
+		t->fd = -1;
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	}
+	t->kind = T_FILE;
+	return RTA_OK;
+fail:
+	close(t->fd);
+	t->fd = -1;
+	return RTA_EIO;
+}
+
+/* Hand the pages of file mappings back once the budget is spent: the
+ * table and, during a rebuild, the new one (aux). */
+static void
+release_pages(struct rta_keyset *ks, struct rta_keyset_table *aux)
+{
+	if (ks->t.kind == T_FILE)
+		(void)madvise(ks->t.e, ks->t.len, MADV_DONTNEED);
+	if (aux != NULL && aux->kind == T_FILE)
+		(void)madvise(aux->e, aux->len, MADV_DONTNEED);
+	ks->touched = 0;
+	ks->releases++;
+}
+
+static void
+set_touch_limit(struct rta_keyset *ks, uint64_t mem)
+{
+	uint64_t room = ks->o.max_mem > mem ? ks->o.max_mem - mem : 0;
+
+	ks->touch_limit = room / PAGE;
+	if (ks->touch_limit < 64)
+		ks->touch_limit = 64;
+}
+
+/*
+ * The charge is an estimate: a fault may map more than one page (fault
+ * around, large folios of the page cache).  So every 128 charged
+ * accesses the resident file pages are read from /proc/self/statm,
+ * and they are released when they pass half of what the budget leaves.
+ */
+static void
+check_rss(struct rta_keyset *ks)
+{
+	char b[128];
+	unsigned long long size, res, shared;
+	ssize_t n;
+
+	if (ks->statm_fd < 0)
+		return;
+	if ((n = pread(ks->statm_fd, b, sizeof(b) - 1, 0)) <= 0)
+		return;
+	b[n] = '\0';
+	if (sscanf(b, "%llu %llu %llu", &size, &res, &shared) != 3)
+		return;
+	/* the program's own mapped files were there before the table */
+	if (ks->base_shared == 0 || shared < ks->base_shared)
+		ks->base_shared = shared;
+	else if (shared - ks->base_shared >= ks->touch_limit / 2)
+		ks->touched = ks->touch_limit;
+}
+
+static inline void
+touch(struct rta_keyset *ks, const struct rta_keyset_table *t,
+    struct rta_keyset_table *aux, uint64_t pages)
+{
+	if (t->kind != T_FILE || ks->o.max_mem == 0)
+		return;
+	ks->touched += pages + (t->ctrl_in_file ? READ_PAGES : 0);
+	if ((++ks->ops & 127) == 0)
+		check_rss(ks);
+	if (ks->touched >= ks->touch_limit)
+		release_pages(ks, aux);
+}
+
+/* Note the resident file pages before any table file is mapped. */
+static void
+rss_base(struct rta_keyset *ks)
+{
+	ks->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	check_rss(ks);
+}
+
+static void
+place(struct rta_keyset_table *t, const struct rta_keyset_entry *e)
+{
+	uint64_t i = e->lo & t->mask;
+	struct rta_fp fp;
+
+	while (t->ctrl[i] != 0)
+		i = (i + 1) & t->mask;
+	t->e[i] = *e;
+	fp.lo = e->lo;
+	fp.hi = e->hi;
+	t->ctrl[i] = tag_of(&fp);
+	t->used++;
+}
+
+/* Rebuild with the live entries only, at a size that leaves the table
+ * at most half full. */
+static int
+rebuild(struct rta_keyset *ks, struct rta_error *err)
+{
+	struct rta_keyset_table nt, *ot = &ks->t;
+	uint64_t i, n = 0, slots = MIN_SLOTS;
+	int rc;
+
+	if (ks->horizon == INT64_MIN && ks->dead == 0)
+		n = ot->used;	/* nothing can have expired */
+	else
+		for (i = 0; i <= ot->mask; i++) {
+			if (ot->ctrl[i] != 0 && live(ks, &ot->e[i]))
+				n++;
+			if ((i & 127) == 0)
+				touch(ks, ot, NULL, 1);
+		}
+	while (slots / 2 < n + 1)
+		slots *= 2;
+	if ((rc = table_alloc(ks, &nt, slots, table_memory(ot), err)) !=
+	    RTA_OK)
+		return rc;
+	set_touch_limit(ks, table_memory(ot) + table_memory(&nt));
+	for (i = 0; i <= ot->mask; i++) {
+		if (ot->ctrl[i] != 0 && live(ks, &ot->e[i])) {
+			place(&nt, &ot->e[i]);
+			touch(ks, &nt, &nt, 2);
+		}
+		if ((i & 127) == 0)
+			touch(ks, ot, &nt, 1);
+	}
+	table_free(ot);
+	*ot = nt;
+	ks->dead = 0;
+	set_touch_limit(ks, table_memory(ot));
+	if (ot->kind == T_FILE)
+		release_pages(ks, NULL);
+	return RTA_OK;
+}
+
+/* ---- Bloom filters ------------------------------------------------------ */
+
+/*
+ * The k bits of a key in its block are the top 9 bits of lo + i * step:
+ * the block comes from hi and the start from the top of lo, so the step
+ * is made of lo's low half, independent of both.
+ */
+static inline uint64_t
+bloom_step(const struct rta_fp *fp)
+{
+	return (fp->lo << 32 | fp->lo >> 32) | 1;
+}
+
+static unsigned char *
+bloom_block(const struct rta_keyset *ks, int g, const struct rta_fp *fp)
+{
+	__extension__ unsigned __int128 m =
+	    (unsigned __int128)fp->hi * ks->nblocks;
+
+	return ks->bloom[g] + (size_t)(uint64_t)(m >> 64) * BLOCK;
+}
+
+static int
+bloom_has(const struct rta_keyset *ks, int g, const struct rta_fp *fp)
+{
+	const unsigned char *b;
+	uint64_t step = bloom_step(fp), x = fp->lo;
+	unsigned i, bit;
+
+	if (ks->bloom[g] == NULL)
+		return 0;
+	b = bloom_block(ks, g, fp);
+	for (i = 0; i < ks->k; i++, x += step) {
+		bit = (unsigned)(x >> 55);
+		if (!(b[bit >> 3] & (1U << (bit & 7))))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+bloom_set(struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	unsigned char *b = bloom_block(ks, 0, fp);
+	uint64_t step = bloom_step(fp), x = fp->lo;
+	unsigned i, bit;
+
+	for (i = 0; i < ks->k; i++, x += step) {
+		bit = (unsigned)(x >> 55);
+		b[bit >> 3] |= (unsigned char)(1U << (bit & 7));
+	}
+}
+
+static int
+bloom_init(struct rta_keyset *ks, struct rta_error *err)
+{
+	double p = ks->o.approx, bits;
+	uint64_t bytes, gens = ks->o.ttl > 0 ? 2 : 1;
+
+	if (!(p > 0 && p < 1))
+		return rta_error_set(err, RTA_EINVAL, "bad-option",
+		    "false-positive rate must be between 0 and 1");
+	ks->k = (unsigned)ceil(-log2(p));
+	if (ks->k < 1)
+		ks->k = 1;
+	if (ks->k > 16)
+		ks->k = 16;
+	/* k/ln 2 bits per key for a plain filter; blocks need ~20% more */
+	bits = ks->k / M_LN2 * 1.2;
+	if (ks->o.expect > 0)
+		bytes = (uint64_t)ceil((double)ks->o.expect * bits / 8);
+	else if (ks->o.max_mem > 0)
+		bytes = ks->o.max_mem / gens;
+	else
+		return rta_error_set(err, RTA_EINVAL, "bad-option",
+		    "an approximate set needs an expected key count or a "
+		    "memory size");
+	ks->nblocks = bytes / BLOCK;
+	if (ks->nblocks == 0)
+		ks->nblocks = 1;
+	if (ks->nblocks > SIZE_MAX / BLOCK / 2)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "filter too large");
+	if ((ks->bloom[0] = rta_calloc(ks->nblocks, BLOCK)) == NULL ||
+	    (gens == 2 && (ks->bloom[1] = rta_calloc(ks->nblocks, BLOCK)) ==
+	    NULL)) {
+		rta_free(ks->bloom[0]);
+		ks->bloom[0] = NULL;
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory for the filter");
+	}
+	return RTA_OK;
+}
+
+/* ---- the set ------------------------------------------------------------ */
+
+int
+rta_keyset_init(struct rta_keyset *ks, const struct rta_keyset_opts *o,
+    struct rta_error *err)
+{
+	int rc;
+
+	memset(ks, 0, sizeof(*ks));
+	ks->t.fd = -1;
+	ks->statm_fd = -1;
+	ks->o = *o;
+	ks->horizon = INT64_MIN;
+	ks->gen_start = INT64_MIN;
+	if (o->seed[0] == 0 && o->seed[1] == 0) {
+		uint64_t s = rta_hash_seed();
+
+		ks->seed[0] = rta_hash64("rta-keyset/0", 12, s);
+		ks->seed[1] = rta_hash64("rta-keyset/1", 12, s);
+	} else {
+		ks->seed[0] = o->seed[0];
+		ks->seed[1] = o->seed[1];
+	}
+	if (o->dir != NULL && (ks->dir = rta_memdup(o->dir,
+	    strlen(o->dir))) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	ks->o.dir = ks->dir;
+	if (o->approx > 0)
+		rc = bloom_init(ks, err);
+	else
+		rc = table_alloc(ks, &ks->t, MIN_SLOTS, 0, err);
+	if (rc != RTA_OK) {
+		rta_keyset_release(ks);
+		return rc;
+	}
+	set_touch_limit(ks, table_memory(&ks->t));
+	if (o->max_mem > 0)
+		rss_base(ks);
+	return RTA_OK;
+}
+
+void
+rta_keyset_release(struct rta_keyset *ks)
+{
+	char path[4096];
+
+	if (ks->t.kind == T_FILE && ks->dir != NULL) {
+		snprintf(path, sizeof(path), "%s/keys.table", ks->dir);
+		(void)unlink(path);
+	}
+	table_free(&ks->t);
+	rta_free(ks->bloom[0]);
+	rta_free(ks->bloom[1]);
+	rta_free(ks->dir);
+	if (ks->statm_fd >= 0)
+		close(ks->statm_fd);
+	memset(ks, 0, sizeof(*ks));
+	ks->t.fd = -1;
+	ks->statm_fd = -1;
+}
+
+void
+rta_keyset_fingerprint(const struct rta_keyset *ks, const void *key,
+    size_t len, struct rta_fp *fp)
+{
+	fp->lo = rta_hash64(key, len, ks->seed[0]);
+	fp->hi = rta_hash64(key, len, ks->seed[1]);
+	if (fp->lo == 0 && fp->hi == 0)
+		fp->lo = 1;
+}
+
+void
+rta_keyset_set_horizon(struct rta_keyset *ks, int64_t h)
+{
+	int64_t ttl = ks->o.ttl;
+
+	if (h <= ks->horizon)
+		return;
+	ks->horizon = h;
+	if (ks->bloom[1] == NULL || ttl <= 0)
+		return;
+	if (ks->gen_start == INT64_MIN) {
+		ks->gen_start = h;
+		return;
+	}
+	if (h - ks->gen_start < ttl)
+		return;
+	if (h - ks->gen_start >= 2 * ttl)
+		memset(ks->bloom[1], 0, (size_t)ks->nblocks * BLOCK);
+	else
+		memcpy(ks->bloom[1], ks->bloom[0],
+		    (size_t)ks->nblocks * BLOCK);
+	memset(ks->bloom[0], 0, (size_t)ks->nblocks * BLOCK);
+	ks->gen_start += (h - ks->gen_start) / ttl * ttl;
+	ks->added = 0;
+}
+
+int
+rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
+    uint64_t pos, struct rta_keyset_entry *first, struct rta_error *err)
+{
+	struct rta_keyset_table *t = &ks->t;
+	struct rta_keyset_entry *e;
+	uint64_t i;
+	uint8_t tag = tag_of(fp), c;
+
+	if (ks->bloom[0] != NULL) {
+		if (bloom_has(ks, 0, fp) || bloom_has(ks, 1, fp))
+			return 1;
+		bloom_set(ks, fp);
+		ks->added++;
+		return 0;
+	}
+	if ((t->used + 1) * 4 > (t->mask + 1) * 3 &&
+	    rebuild(ks, err) != RTA_OK)
+		return -1;
+	/*
+	 * The control bytes are read first: a new key usually costs one
+	 * cache line of them and a store of the entry, not a load of it.
+	 * Expired entries are not reused here (that would need their
+	 * times); the next rebuild drops them.
+	 */
+	for (i = fp->lo & t->mask; (c = t->ctrl[i]) != 0;
+	    i = (i + 1) & t->mask) {
+		if (c != tag)
+			continue;
+		e = &t->e[i];
+		touch(ks, t, NULL, READ_PAGES);
+		if (e->lo != fp->lo || e->hi != fp->hi)
+			continue;
+		if (live(ks, e)) {
+			if (first != NULL)
+				*first = *e;
+			return 1;
+		}
+		if (e->pos & DEAD)
+			ks->dead--;
+		e->ts = ts;
+		e->pos = pos & ~DEAD;
+		return 0;
+	}
+	e = &t->e[i];
+	e->lo = fp->lo;
+	e->hi = fp->hi;
+	e->ts = ts;
+	e->pos = pos & ~DEAD;
+	t->ctrl[i] = tag;
+	t->used++;
+	touch(ks, t, NULL, 2);
+	return 0;
+}
+
+static struct rta_keyset_entry *
+find(struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	struct rta_keyset_table *t = &ks->t;
+	uint64_t i;
+	uint8_t tag = tag_of(fp), c;
+
+	for (i = fp->lo & t->mask; (c = t->ctrl[i]) != 0;
+	    i = (i + 1) & t->mask) {
+		struct rta_keyset_entry *e = &t->e[i];
+
+		if (c == tag && e->lo == fp->lo && e->hi == fp->hi)
+			return live(ks, e) ? e : NULL;
+	}
+	return NULL;
+}
+
+int
+rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	int r;
+
+	if (ks->bloom[0] != NULL)
+		return bloom_has(ks, 0, fp) || bloom_has(ks, 1, fp);
+	r = find(ks, fp) != NULL;
+	touch(ks, &ks->t, NULL, READ_PAGES);
+	return r;
+}
+
+int
+rta_keyset_forget(struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	struct rta_keyset_entry *e;
+
+	if (ks->bloom[0] != NULL)
+		return 0;
+	if ((e = find(ks, fp)) == NULL)
+		return 0;
+	e->pos |= DEAD;
+	ks->dead++;
+	touch(ks, &ks->t, NULL, READ_PAGES);
+	return 1;
+}
+
+uint64_t
+rta_keyset_count(struct rta_keyset *ks)
+{
+	return ks->bloom[0] != NULL ? ks->added : ks->t.used;
+}
+
+uint64_t
+rta_keyset_spilled(const struct rta_keyset *ks)
+{
+	return ks->t.kind == T_FILE ? ks->t.used : 0;
+}
+
+uint64_t
+rta_keyset_memory(const struct rta_keyset *ks)
+{
+	uint64_t m = table_memory(&ks->t);
+
+	if (ks->bloom[0] != NULL)
+		m += ks->nblocks * BLOCK * (ks->bloom[1] != NULL ? 2 : 1);
+	return m;
+}
+
+/* The chance that a new key finds all its k bits set in a block, from
+ * the blocks' fill. */
+static double
+fill_rate(const struct rta_keyset *ks, int g)
+{
+	const unsigned char *b = ks->bloom[g];
+	double sum = 0;
+	uint64_t i;
+	unsigned j, ones;
+
+	if (b == NULL)
+		return 0;
+	for (i = 0; i < ks->nblocks; i++, b += BLOCK) {
+		uint64_t w;
+
+		ones = 0;
+		for (j = 0; j < BLOCK; j += 8) {
+			memcpy(&w, b + j, 8);
+			ones += (unsigned)__builtin_popcountll(w);
+		}
+		if (ones > 0)
+			sum += pow(ones / 512.0, ks->k);
+	}
+	return sum / (double)ks->nblocks;
+}
+
+double
+rta_keyset_fp_rate(const struct rta_keyset *ks)
+{
+	double a, b;
+
+	if (ks->bloom[0] == NULL)
+		return 0;
+	a = fill_rate(ks, 0);
+	b = fill_rate(ks, 1);
+	return 1 - (1 - a) * (1 - b);
+}
+
+/* ---- checkpoints -------------------------------------------------------- */
+
+struct wr {
+	int		 fd;
+	uint32_t	 crc;
+	struct rta_buf	 b;
+	int		 failed;
+};
+
+static void
+wr_flush(struct wr *w)
+{
+	size_t off = 0;
+
+	while (!w->failed && off < w->b.len) {
+		ssize_t n = write(w->fd, w->b.data + off, w->b.len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			w->failed = errno != 0 ? errno : EIO;
+			break;
+		}
+		off += (size_t)n;
+	}
+	w->b.len = 0;
+}
+
+static void
+wr_add(struct wr *w, const void *p, size_t len)
+{
+	w->crc = rta_crc32c(w->crc, p, len);
+	if (w->b.len + len > IO_CHUNK)
+		wr_flush(w);
+	if (len > IO_CHUNK) {
+		while (len > 0 && !w->failed) {
+			size_t n = len < IO_CHUNK ? len : IO_CHUNK;
+
+			memcpy(w->b.data, p, n);
+			w->b.len = n;
+			wr_flush(w);
+			p = (const unsigned char *)p + n;
+			len -= n;
+		}
+		return;
+	}
+	memcpy(w->b.data + w->b.len, p, len);
+	w->b.len += len;
+}
+
+static void
+wr_u64(struct wr *w, uint64_t v)
+{
+	unsigned char b[8];
+
+	rta_put_u64(b, v);
+	wr_add(w, b, 8);
+}
+
+static int
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
+    const void *meta, size_t mlen, struct rta_error *err)
+{
+	char path[4096], tmp[4200];
+	struct wr w;
+	uint64_t i, n = 0;
+	unsigned char hdr[16], c[4];
+	int e;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	memset(&w, 0, sizeof(w));
+	if (rta_buf_reserve(&w.b, IO_CHUNK) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	if ((w.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) < 0) {
+		rta_buf_release(&w.b);
+		return rta_error_errno(err, tmp);
+	}
+	memcpy(hdr, ckpt_magic, 8);
+	rta_put_u32(hdr + 8, 1);
+	rta_put_u32(hdr + 12, ks->bloom[0] != NULL);
+	wr_add(&w, hdr, 16);
+	wr_u64(&w, ks->seed[0]);
+	wr_u64(&w, ks->seed[1]);
+	wr_u64(&w, mlen);
+	wr_add(&w, meta, mlen);
+	if (ks->bloom[0] != NULL) {
+		wr_u64(&w, ks->nblocks);
+		wr_u64(&w, ks->k | (ks->bloom[1] != NULL ? 1ULL << 32 : 0));
+		wr_u64(&w, (uint64_t)ks->gen_start);
+		wr_u64(&w, ks->added);
+		wr_add(&w, ks->bloom[0], (size_t)ks->nblocks * BLOCK);
+		if (ks->bloom[1] != NULL)
+			wr_add(&w, ks->bloom[1], (size_t)ks->nblocks * BLOCK);
+	} else {
+		for (i = 0; i <= ks->t.mask; i++)
+			if (ks->t.ctrl[i] != 0 && live(ks, &ks->t.e[i]))
+				n++;
+		wr_u64(&w, n);
+		for (i = 0; i <= ks->t.mask; i++) {
+			const struct rta_keyset_entry *x = &ks->t.e[i];
+
+			if (ks->t.ctrl[i] != 0 && live(ks, x)) {
+				unsigned char b[32];
+
+				rta_put_u64(b, x->lo);
+				rta_put_u64(b + 8, x->hi);
+				rta_put_u64(b + 16, (uint64_t)x->ts);
+				rta_put_u64(b + 24, x->pos);
+				wr_add(&w, b, 32);
+			}
+			if ((i & 127) == 0)
+				touch(ks, &ks->t, NULL, 1);
+		}
+	}
+	rta_put_u32(c, w.crc);
+	w.crc = 0;
+	wr_add(&w, c, 4);
+	wr_flush(&w);
+	e = w.failed;
+	if (e == 0 && fsync(w.fd) != 0)
+		e = errno;
+	if (close(w.fd) != 0 && e == 0)
+		e = errno;
+	rta_buf_release(&w.b);
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e == 0 && sync_dir(dir) != 0)
+		e = errno;
+	if (e != 0) {
+		(void)unlink(tmp);
+		return rta_error_set(err, RTA_EIO, "io", "%s: %s", tmp,
+		    strerror(e));
+	}
+	return RTA_OK;
+}
+
+struct rd {
+	int		 fd;
+	const char	*path;
+	uint32_t	 crc;
+	uint64_t	 left;		/* file bytes not yet read */
+	struct rta_error *err;
+};
+
+/* Read exactly n bytes (counted in the CRC); RTA_OK or an error. */
+static int
+rd_get(struct rd *r, void *p, size_t n)
+{
+	unsigned char *q = p;
+	size_t want = n;
+
+	if (n > r->left)
+		return rta_error_set(r->err, RTA_EDATA, "bad-state",
+		    "%s: truncated", r->path);
+	while (n > 0) {
+		ssize_t got = read(r->fd, q, n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return rta_error_errno(r->err, r->path);
+		if (got == 0)
+			return rta_error_set(r->err, RTA_EDATA, "bad-state",
+			    "%s: truncated", r->path);
+		q += got;
+		n -= (size_t)got;
+	}
+	r->left -= want;
+	r->crc = rta_crc32c(r->crc, p, want);
+	return RTA_OK;
+}
+
+static int
+rd_u64(struct rd *r, uint64_t *v)
+{
+	unsigned char b[8];
+	int rc;
+
+	if ((rc = rd_get(r, b, 8)) == RTA_OK)
+		*v = rta_get_u64(b);
+	return rc;
+}
+
+static int
+rd_open(struct rd *r, const char *dir, const char *name, char *path,
+    size_t psz, struct rta_error *err)
+{
+	struct stat sb;
+
+	memset(r, 0, sizeof(*r));
+	r->err = err;
+	r->path = path;
+	snprintf(path, psz, "%s/%s", dir, name);
+	if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return RTA_EOF;
+		return rta_error_errno(err, path);
+	}
+	if (fstat(r->fd, &sb) != 0) {
+		rta_error_errno(err, path);
+		close(r->fd);
+		return RTA_EIO;
+	}
+	r->left = (uint64_t)sb.st_size;
+	return RTA_OK;
+}
+
+/* Header, seeds and meta; *mode is 0 exact or 1 approx. */
+static int
+rd_head(struct rd *r, uint64_t seed[2], int *mode, struct rta_buf *meta)
+{
+	unsigned char hdr[16];
+	uint64_t mlen;
+	int rc;
+
+	if ((rc = rd_get(r, hdr, 16)) != RTA_OK)
+		return rc;
+	if (memcmp(hdr, ckpt_magic, 8) != 0 || rta_get_u32(hdr + 8) != 1 ||
+	    rta_get_u32(hdr + 12) > 1)
+		return rta_error_set(r->err, RTA_EDATA, "bad-state",
+		    "%s: not an rta-dedup checkpoint (of this version)",
+		    r->path);
+	*mode = (int)rta_get_u32(hdr + 12);
+	if ((rc = rd_u64(r, &seed[0])) != RTA_OK ||
+	    (rc = rd_u64(r, &seed[1])) != RTA_OK ||
+	    (rc = rd_u64(r, &mlen)) != RTA_OK)
+		return rc;
+	if (mlen > r->left)
+		return rta_error_set(r->err, RTA_EDATA, "bad-state",
+		    "%s: truncated", r->path);
+	meta->len = 0;
+	if (rta_buf_reserve(meta, (size_t)mlen + 1) != 0)
+		return rta_error_set(r->err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	if ((rc = rd_get(r, meta->data, (size_t)mlen)) != RTA_OK)
+		return rc;
+	meta->len = (size_t)mlen;
+	return RTA_OK;
+}
+
+static int
+rd_tail(struct rd *r)
+{
+	unsigned char c[4];
+	uint32_t want = r->crc;
+	int rc;
+
+	if ((rc = rd_get(r, c, 4)) != RTA_OK)
+		return rc;
+	if (rta_get_u32(c) != want || r->left != 0)
+		return rta_error_set(r->err, RTA_EDATA, "bad-state",
+		    "%s: checksum mismatch (damaged checkpoint)", r->path);
+	return RTA_OK;
+}
+
+int
+rta_keyset_peek(const char *dir, const char *name, uint64_t seed[2],
+    int *approx, struct rta_buf *meta, struct rta_error *err)
+{
+	char path[4096];
+	unsigned char *chunk = NULL;
+	struct rd r;
+	int rc;
+
+	if ((rc = rd_open(&r, dir, name, path, sizeof(path), err)) !=
+	    RTA_OK)
+		return rc;
+	if ((rc = rd_head(&r, seed, approx, meta)) != RTA_OK)
+		goto out;
+	/* the checksum covers the keys too: read through them */
+	if ((chunk = rta_malloc(IO_CHUNK)) == NULL) {
+		rc = rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+		goto out;
+	}
+	while (r.left > 4)
+		if ((rc = rd_get(&r, chunk, r.left - 4 < IO_CHUNK ?
+		    (size_t)(r.left - 4) : IO_CHUNK)) != RTA_OK)
+			goto out;
+	rc = rd_tail(&r);
+out:
+	rta_free(chunk);
+	close(r.fd);
+	return rc;
+}
+
+static int
+load_bloom(struct rta_keyset *ks, struct rd *r)
+{
+	uint64_t nb, kw, gs, added;
+	unsigned char *b[2] = { NULL, NULL };
+	int rc, gens;
+
+	if ((rc = rd_u64(r, &nb)) != RTA_OK || (rc = rd_u64(r, &kw)) !=
+	    RTA_OK || (rc = rd_u64(r, &gs)) != RTA_OK ||
+	    (rc = rd_u64(r, &added)) != RTA_OK)
+		return rc;
+	gens = (kw >> 32) & 1 ? 2 : 1;
+	if (nb == 0 || nb > r->left / BLOCK / (uint64_t)gens ||
+	    (kw & 0xffffffff) < 1 || (kw & 0xffffffff) > 16)
+		return rta_error_set(r->err, RTA_EDATA, "bad-state",
+		    "%s: bad filter size", r->path);
+	/* the saved filter wins over the size the options would give */
+	if ((b[0] = rta_malloc((size_t)nb * BLOCK)) == NULL ||
+	    (gens == 2 && (b[1] = rta_malloc((size_t)nb * BLOCK)) == NULL)) {
+		rta_free(b[0]);
+		return rta_error_set(r->err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	}
+	if ((rc = rd_get(r, b[0], (size_t)nb * BLOCK)) != RTA_OK ||
+	    (gens == 2 && (rc = rd_get(r, b[1], (size_t)nb * BLOCK)) !=
+	    RTA_OK) || (rc = rd_tail(r)) != RTA_OK) {
+		rta_free(b[0]);
+		rta_free(b[1]);
+		return rc;
+	}
+	rta_free(ks->bloom[0]);
+	rta_free(ks->bloom[1]);
+	ks->bloom[0] = b[0];
+	ks->bloom[1] = b[1];
+	ks->nblocks = nb;
+	ks->k = (unsigned)(kw & 0xffffffff);
+	ks->gen_start = (int64_t)gs;
+	ks->added = added;
+	return RTA_OK;
+}
+
+int
+rta_keyset_load(struct rta_keyset *ks, const char *dir, const char *name,
+    struct rta_error *err)
+{
+	char path[4096];
+	struct rta_buf meta = RTA_BUF_INIT;
+	unsigned char *chunk = NULL;
+	uint64_t seed[2], n, i;
+	struct rd r;
+	int rc, mode;
+
+	if ((rc = rd_open(&r, dir, name, path, sizeof(path), err)) !=
+	    RTA_OK)
+		return rc;
+	if ((rc = rd_head(&r, seed, &mode, &meta)) != RTA_OK)
+		goto out;
+	if (seed[0] != ks->seed[0] || seed[1] != ks->seed[1] ||
+	    mode != (ks->bloom[0] != NULL)) {
+		rc = rta_error_set(err, RTA_EINVAL, "bad-state", "%s: made "
+		    "with other seeds or another mode", path);
+		goto out;
+	}
+	if (mode == 1) {
+		rc = load_bloom(ks, &r);
+		goto out;
+	}
+	if ((rc = rd_u64(&r, &n)) != RTA_OK)
+		goto out;
+	if (n > r.left / RTA_KEYSET_ENTRY_SIZE) {
+		rc = rta_error_set(err, RTA_EDATA, "bad-state",
+		    "%s: truncated", path);
+		goto out;
+	}
+	if ((chunk = rta_malloc(IO_CHUNK)) == NULL) {
+		rc = rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; ) {
+		uint64_t m = n - i < IO_CHUNK / 32 ? n - i : IO_CHUNK / 32, j;
+
+		if ((rc = rd_get(&r, chunk, (size_t)m * 32)) != RTA_OK)
+			goto out;
+		for (j = 0; j < m; j++) {
+			struct rta_fp fp;
+			const unsigned char *p = chunk + j * 32;
+
+			fp.lo = rta_get_u64(p);
+			fp.hi = rta_get_u64(p + 8);
+			if (fp.lo == 0 && fp.hi == 0)
+				continue;
+			if (rta_keyset_add(ks, &fp, (int64_t)rta_get_u64(p +
+			    16), rta_get_u64(p + 24), NULL, err) < 0) {
+				rc = err != NULL ? err->code : RTA_ENOMEM;
+				goto out;
+			}
+		}
+		i += m;
+	}
+	rc = rd_tail(&r);
+out:
+	rta_free(chunk);
+	rta_buf_release(&meta);
+	close(r.fd);
+	return rc;
+}
+
+/* ---- journal ------------------------------------------------------------ */
+
+int
+rta_journal_create(struct rta_journal *j, const char *dir, const char *name,
+    uint64_t gen, struct rta_error *err)
+{
+	char path[4096], tmp[4200];
+	unsigned char hdr[16];
+	int fd, e = 0;
+
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((j->path = rta_memdup(path, strlen(path))) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) < 0) {
+		rta_error_errno(err, tmp);
+		rta_free(j->path);
+		j->path = NULL;
+		return RTA_EIO;
+	}
+	memcpy(hdr, jrnl_magic, 8);
+	rta_put_u64(hdr + 8, gen);
+	if (write(fd, hdr, 16) != 16 || fsync(fd) != 0 ||
+	    rename(tmp, path) != 0 || sync_dir(dir) != 0)
+		e = errno != 0 ? errno : EIO;
+	if (e != 0) {
+		close(fd);
+		(void)unlink(tmp);
+		rta_free(j->path);
+		j->path = NULL;
+		return rta_error_set(err, RTA_EIO, "io", "%s: %s", path,
+		    strerror(e));
+	}
+	j->fd = fd;
+	j->gen = gen;
+	j->bytes = 16;
+	return RTA_OK;
+}
+
+int
+rta_journal_append(struct rta_journal *j, const char *dir, const char *name,
+    uint64_t gen, uint64_t valid, struct rta_error *err)
+{
+	char path[4096];
+
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((j->path = rta_memdup(path, strlen(path))) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	if ((j->fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
+	    ftruncate(j->fd, (off_t)valid) != 0 ||
+	    lseek(j->fd, (off_t)valid, SEEK_SET) < 0) {
+		rta_error_errno(err, path);
+		rta_journal_close(j);
+		return RTA_EIO;
+	}
+	j->gen = gen;
+	j->bytes = valid;
+	return RTA_OK;
+}
+
+int
+rta_journal_put(struct rta_journal *j, int type, const void *p, size_t len)
+{
+	unsigned char h[8], c[4];
+	uint32_t crc;
+
+	if (len > RTA_JOURNAL_RECORD_MAX ||
+	    rta_buf_reserve(&j->buf, len + 12) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	h[0] = (unsigned char)type;
+	h[1] = h[2] = h[3] = 0;
+	rta_put_u32(h + 4, (uint32_t)len);
+	crc = rta_crc32c(0, h, 8);
+	crc = rta_crc32c(crc, p, len);
+	rta_put_u32(c, crc);
+	rta_buf_add(&j->buf, h, 8);
+	rta_buf_add(&j->buf, p, len);
+	rta_buf_add(&j->buf, c, 4);
+	return 0;
+}
+
+int
+rta_journal_write(struct rta_journal *j, struct rta_error *err)
+{
+	size_t off = 0;
+
+	while (off < j->buf.len) {
+		ssize_t n = write(j->fd, j->buf.data + off, j->buf.len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return rta_error_errno(err, j->path);
+		off += (size_t)n;
+		j->bytes += (uint64_t)n;
+	}
+	j->buf.len = 0;
+	return RTA_OK;
+}
+
+int
+rta_journal_sync(struct rta_journal *j, struct rta_error *err)
+{
+	if (fsync(j->fd) != 0)
+		return rta_error_errno(err, j->path);
+	return RTA_OK;
+}
+
+void
+rta_journal_close(struct rta_journal *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	rta_free(j->path);
+	rta_buf_release(&j->buf);
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+}
+
+int
+rta_journal_replay(const char *dir, const char *name, uint64_t gen,
+    int (*fn)(void *, int, const unsigned char *, size_t), void *arg,
+    int *applied, int *torn, uint64_t *valid, struct rta_error *err)
+{
+	char path[4096];
+	unsigned char h[16];
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_error rerr;
+	struct rd r;
+	uint32_t len;
+	int rc;
+
+	*applied = 0;
+	*torn = 0;
+	*valid = 0;
+	rta_error_clear(&rerr);
+	if ((rc = rd_open(&r, dir, name, path, sizeof(path), err)) != RTA_OK)
+		return rc == RTA_EOF ? RTA_OK : rc;
+	r.err = &rerr;
+	if (rd_get(&r, h, 16) != RTA_OK || memcmp(h, jrnl_magic, 8) != 0 ||
+	    rta_get_u64(h + 8) != gen) {
+		close(r.fd);
+		return RTA_OK;
+	}
+	*applied = 1;
+	*valid = 16;
+	for (;;) {
+		if (r.left == 0)
+			break;
+		r.crc = 0;
+		if (rd_get(&r, h, 8) != RTA_OK) {
+			*torn = 1;
+			break;
+		}
+		len = rta_get_u32(h + 4);
+		/* the length is untrusted: it must fit in what is left */
+		if (len > RTA_JOURNAL_RECORD_MAX || (uint64_t)len + 4 >
+		    r.left || h[1] != 0 || h[2] != 0 || h[3] != 0) {
+			*torn = 1;
+			break;
+		}
+		b.len = 0;
+		if (rta_buf_reserve(&b, (size_t)len + 4) != 0) {
+			rc = rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+			goto out;
+		}
+		if (rd_get(&r, b.data, len) != RTA_OK) {
+			*torn = 1;
+			break;
+		}
+		{
+			uint32_t want = r.crc;
+
+			if (rd_get(&r, b.data + len, 4) != RTA_OK ||
+			    rta_get_u32(b.data + len) != want) {
+				*torn = 1;
+				break;
+			}
+		}
+		if ((rc = fn(arg, h[0], b.data, len)) != RTA_OK)
+			goto out;
+		*valid += 12 + (uint64_t)len;
+	}
+	rc = RTA_OK;
+out:
+	rta_buf_release(&b);
+	close(r.fd);
+	if (rc == RTA_EIO && rerr.code == RTA_EIO && err != NULL)
+		*err = rerr;
+	return rc;
+}

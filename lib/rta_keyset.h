@@ -1,0 +1,223 @@
+/*
+ * rta_keyset.h: the set of keys rta-dedup has seen, with a horizon, a
+ * memory budget, checkpoints and a journal.
+ *
+ * A key is held as a 128-bit fingerprint (two rta_hash64 of its bytes
+ * under two seeds that belong to the set and are saved with it), so n
+ * distinct keys collide with probability about n^2 / 2^129.  Each entry
+ * keeps the event time and the position of the key's first occurrence.
+ *
+ * Exact mode: an open-addressing table (linear probing, 32-byte entries
+ * and a control byte per slot that is probed first) that doubles when
+ * three quarters full.  While it fits the memory
+ * budget it lives in anonymous memory (huge pages where the kernel gives
+ * them); beyond the budget it moves to a memory-mapped file (in the
+ * directory given, or an unlinked temporary file in $TMPDIR) whose pages
+ * are handed back to the page cache (MADV_DONTNEED) whenever those
+ * touched since the last release would pass the budget, so the resident
+ * set stays within it.  Nothing is ever forgotten for lack of memory.
+ *
+ * Horizon: entries whose first-occurrence time is before the horizon
+ * (set by the caller, never decreasing) count as absent at once and are
+ * reused or swept when the table is rebuilt; what a lookup answers
+ * depends only on the keys added and the horizon, not on when sweeping
+ * happens.
+ *
+ * Approximate mode: a blocked Bloom filter (one 64-byte block per key,
+ * k bits in it) sized for a false-positive rate; with a TTL, two filters
+ * of event-time generations, the older dropped as the horizon passes.
+ * A false positive is a new key taken for one already seen.
+ *
+ * Checkpoints (rta_keyset_save/load) hold the seeds, the caller's own
+ * bytes (meta) and the keys, written to a temporary file, fsynced and
+ * renamed into place.  A journal (struct rta_journal) holds what changed
+ * since: appended records, each with a CRC-32C, so a torn tail is seen
+ * and ignored.
+ */
+#ifndef RTA_KEYSET_H
+#define RTA_KEYSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rta_buf.h"
+#include "rta_err.h"
+
+/* A fingerprint; (0, 0) never occurs (it marks an empty slot). */
+struct rta_fp {
+	uint64_t	 lo, hi;
+};
+
+/* One key: its fingerprint, first-occurrence time and position. */
+struct rta_keyset_entry {
+	uint64_t	 lo, hi;
+	int64_t		 ts;
+	uint64_t	 pos;		/* caller's; RTA_KEYSET_POS_MAX at most */
+};
+
+#define RTA_KEYSET_POS_MAX	(UINT64_MAX >> 1)
+#define RTA_KEYSET_ENTRY_SIZE	32
+
+struct rta_keyset_opts {
+	uint64_t	 max_mem;	/* bytes for the set; 0: no limit */
+	const char	*dir;		/* spill file here (NULL: $TMPDIR) */
+	double		 approx;	/* 0: exact; else the false-positive rate */
+	uint64_t	 expect;	/* approx: keys per generation (0: from
+					 * max_mem) */
+	int64_t		 ttl;		/* approx: generation length; 0: none */
+	uint64_t	 seed[2];	/* fingerprint seeds; both 0: choose */
+};
+
+struct rta_keyset_table {
+	struct rta_keyset_entry	*e;
+	uint8_t			*ctrl;		/* per slot: 0 empty, else a tag */
+	int			 ctrl_in_file;
+	uint64_t		 mask;		/* slots - 1 */
+	uint64_t		 used;		/* slots not empty */
+	int			 kind;		/* heap, anonymous, file */
+	size_t			 len;		/* bytes mapped */
+	int			 fd;		/* file kind */
+};
+
+struct rta_keyset {
+	struct rta_keyset_opts	 o;
+	char			*dir;
+	uint64_t		 seed[2];
+	int64_t			 horizon;	/* INT64_MIN: none */
+	/* exact */
+	struct rta_keyset_table	 t;
+	uint64_t		 touched;	/* file pages since a release */
+	uint64_t		 touch_limit;
+	uint64_t		 releases;
+	uint64_t		 dead;		/* forgotten, not yet swept */
+	uint64_t		 ops;		/* file accesses */
+	int			 statm_fd;	/* /proc/self/statm or -1 */
+	uint64_t		 base_shared;	/* file pages before the table */
+	/* approx */
+	unsigned char		*bloom[2];	/* [0] current, [1] previous */
+	uint64_t		 nblocks;
+	unsigned		 k;
+	int64_t			 gen_start;	/* INT64_MIN: not started */
+	uint64_t		 added;		/* keys added, per set */
+};
+
+/* Set up an empty set.  RTA_OK, RTA_EINVAL (impossible options, err
+ * says which) or RTA_ENOMEM; on failure ks holds nothing. */
+int	rta_keyset_init(struct rta_keyset *ks, const struct rta_keyset_opts *o,
+	    struct rta_error *err);
+/* Free everything (and remove the spill file).  Accepts an empty set. */
+void	rta_keyset_release(struct rta_keyset *ks);
+
+/* The fingerprint of key[0..len) under the set's seeds. */
+void	rta_keyset_fingerprint(const struct rta_keyset *ks, const void *key,
+	    size_t len, struct rta_fp *fp);
+
+/*
+ * Move the horizon to h (a smaller h is ignored): entries first seen
+ * before it are forgotten.  In approximate mode this also rotates the
+ * generations.
+ */
+void	rta_keyset_set_horizon(struct rta_keyset *ks, int64_t h);
+
+/*
+ * Add a key first seen at ts (which must not be before the horizon) at
+ * position pos.  0: it is new and now held; 1: held already (exact mode:
+ * *first, if given, is its entry); -1: failure (RTA_EIO or RTA_ENOMEM
+ * in err; the set is unchanged).
+ */
+int	rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp,
+	    int64_t ts, uint64_t pos, struct rta_keyset_entry *first,
+	    struct rta_error *err);
+
+/* 1 if the key is held (and live), else 0. */
+int	rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp);
+
+/* Forget a key (exact mode); 1 if it was held. */
+int	rta_keyset_forget(struct rta_keyset *ks, const struct rta_fp *fp);
+
+/* Slots in use (exact: live keys and expired ones not yet swept), or
+ * keys added to the current generation (approx). */
+uint64_t rta_keyset_count(struct rta_keyset *ks);
+/* Slots in use and how many of them live in the spill file. */
+uint64_t rta_keyset_spilled(const struct rta_keyset *ks);
+/* Bytes of memory the set holds (heap and anonymous maps). */
+uint64_t rta_keyset_memory(const struct rta_keyset *ks);
+/* Approx: the false-positive rate the filters' fill gives now (0 for
+ * an exact set). */
+double	rta_keyset_fp_rate(const struct rta_keyset *ks);
+
+/*
+ * Write a checkpoint: DIR/name.tmp with the seeds, meta[0..mlen) and
+ * the live keys, fsync, rename to DIR/name, fsync DIR.  RTA_OK or
+ * RTA_EIO/RTA_ENOMEM (the old checkpoint is left as it was).
+ */
+int	rta_keyset_save(struct rta_keyset *ks, const char *dir,
+	    const char *name, const void *meta, size_t mlen,
+	    struct rta_error *err);
+
+/*
+ * Read the seeds and the caller's meta bytes of DIR/name into *seed and
+ * meta (replaced), without the keys.  RTA_OK, RTA_EOF (no checkpoint),
+ * RTA_EDATA (damaged: err says how) or RTA_EIO.
+ */
+int	rta_keyset_peek(const char *dir, const char *name, uint64_t seed[2],
+	    int *approx, struct rta_buf *meta, struct rta_error *err);
+
+/*
+ * Load the keys of DIR/name into ks, which must have been set up with
+ * the seeds rta_keyset_peek gave and the same mode.  RTA_OK, RTA_EDATA,
+ * RTA_EIO or RTA_ENOMEM (ks then holds part of the keys).
+ */
+int	rta_keyset_load(struct rta_keyset *ks, const char *dir,
+	    const char *name, struct rta_error *err);
+
+/* ---- journal ----------------------------------------------------------- */
+
+/*
+ * A journal file: a header with a generation number, then records
+ * (u8 type, 3 zero bytes, u32 length, the bytes, u32 CRC-32C of all
+ * before it in the record).  Records are buffered by rta_journal_put
+ * and written with one write(2) by rta_journal_write.
+ */
+struct rta_journal {
+	int		 fd;
+	char		*path;
+	uint64_t	 gen;
+	struct rta_buf	 buf;
+	uint64_t	 bytes;		/* written, header included */
+};
+
+#define RTA_JOURNAL_RECORD_MAX	(64U << 20)
+
+/* Start a new, empty journal DIR/name of generation gen (written under
+ * a temporary name and renamed over any old one). */
+int	rta_journal_create(struct rta_journal *j, const char *dir,
+	    const char *name, uint64_t gen, struct rta_error *err);
+/* Go on appending to DIR/name of generation gen after its first valid
+ * bytes (what rta_journal_replay found whole; a torn tail is cut). */
+int	rta_journal_append(struct rta_journal *j, const char *dir,
+	    const char *name, uint64_t gen, uint64_t valid,
+	    struct rta_error *err);
+/* Buffer one record; 0 or -1 (ENOMEM). */
+int	rta_journal_put(struct rta_journal *j, int type, const void *p,
+	    size_t len);
+/* Write what is buffered; RTA_OK or RTA_EIO. */
+int	rta_journal_write(struct rta_journal *j, struct rta_error *err);
+/* fsync; RTA_OK or RTA_EIO. */
+int	rta_journal_sync(struct rta_journal *j, struct rta_error *err);
+void	rta_journal_close(struct rta_journal *j);
+
+/*
+ * Call fn for every whole record of DIR/name if its generation is gen,
+ * stopping at the first torn or damaged one (*torn is then set); *valid
+ * is the length of the header and the whole records.  RTA_OK (also when
+ * there is no journal, or one of another generation: *applied says
+ * whether it was read), RTA_EIO, or what fn returned when it was not
+ * RTA_OK.
+ */
+int	rta_journal_replay(const char *dir, const char *name, uint64_t gen,
+	    int (*fn)(void *arg, int type, const unsigned char *p,
+	    size_t len), void *arg, int *applied, int *torn, uint64_t *valid,
+	    struct rta_error *err);
+
+#endif

@@ -1,0 +1,10 @@
+# Bad option values are usage errors (exit 2) before any input is read.
+rta-dedup --ttl x </dev/null; echo "ttl: $?"
+rta-dedup --beyond-horizon keep </dev/null; echo "beyond: $?"
+rta-dedup --max-mem 1K </dev/null; echo "max-mem: $?"
+rta-dedup --approx 2 </dev/null; echo "approx: $?"
+rta-dedup --approx 0.01 </dev/null; echo "approx unsized: $?"
+rta-dedup --key 'payload.' </dev/null; echo "key: $?"
+rta-dedup --resume </dev/null; echo "resume: $?"
+rta-dedup --checkpoint-every 0r </dev/null; echo "checkpoint: $?"
+rta-dedup offsets; echo "offsets: $?"

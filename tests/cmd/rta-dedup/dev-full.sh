@@ -1,0 +1,2 @@
+rta-dedup "$DATA/dedup/dups.ndjson" >/dev/full
+echo "exit $?"

@@ -1,0 +1,1 @@
+rta-dedup --nosuch

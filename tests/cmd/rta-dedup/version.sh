@@ -1,0 +1,1 @@
+rta-dedup --version | head -1
