@@ -1,13 +1,15 @@
 #!/bin/sh
 # tests/bench/run.sh: measure rta-cat against jq, a jansson parse+dump loop,
-# Miller and plain C baselines, and rta-validate against a jansson document
-# walk of the same checks, in one run on one machine, and write
-# tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN set.
+# Miller and plain C baselines, rta-validate against a jansson document
+# walk of the same checks, rta-dedup against awk and sort -u on the same
+# keys, and rta-enrich joining a million-row table, in one run on one
+# machine, and write tests/bench/RESULTS.md.  `make bench` runs it with
+# RTA_BIN set.
 #
 # Environment:
-#   RTA_BIN            directory holding rta-cat, rta-gen and rta-validate
-#                      (default build/)
-#   BENCH_SECTIONS     which sections to run (default "cat validate"); a
+#   RTA_BIN            directory holding the programs (default build/)
+#   BENCH_SECTIONS     which sections to run (default "cat validate dedup
+#                      enrich"); a
 #                      run of fewer writes work/RESULTS.md instead, so that
 #                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
@@ -31,6 +33,14 @@
 # tests/bench/data/validate/ with rta-validate, on rta frames and on
 # NDJSON, and with tests/bench/jansson_validate.c on NDJSON; all on one
 # core, as the targets of issue 3 are.  Its events are kept in work/pv-N.*.
+#
+# The dedup section runs rta-dedup on the frames of work/ev-N.rta (every
+# event_id distinct) and awk '!seen[$0]++' and sort -u on those event_ids,
+# one per line (work/keys-N.txt); then rta-dedup again with --max-mem 64M,
+# for its peak RSS.  The enrich section joins work/en-N.rta (rta-gen with a
+# million users) with work/users.csv, a table of 1,000,000 users, on
+# payload.user_id; "enrich load" is the same command on empty input, the
+# time to load the table.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +49,7 @@ RTA_BIN=$(cd "${RTA_BIN:-$root/build}" && pwd)
 export LC_ALL=C TZ=UTC
 sizes=${BENCH_SIZES:-1000000 10000000}
 seed=${BENCH_SEED:-1}
-sections=${BENCH_SECTIONS:-cat validate}
+sections=${BENCH_SECTIONS:-cat validate dedup enrich}
 schemas=$here/data/validate
 work=$here/work
 results=$here/RESULTS.md
@@ -62,13 +72,17 @@ want() {
 
 for s in $sections; do
 	case $s in
-	cat|validate) ;;
-	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate)" ;;
+	cat|validate|dedup|enrich) ;;
+	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate," \
+	    "dedup, enrich)" ;;
 	esac
 done
-want cat && want validate || results=$work/RESULTS.md
+want cat && want validate && want dedup && want enrich ||
+    results=$work/RESULTS.md
 progs="rta-cat rta-gen"
 want validate && progs="$progs rta-validate"
+want dedup && progs="$progs rta-dedup"
+want enrich && progs="$progs rta-enrich"
 for p in $progs; do
 	[ -x "$RTA_BIN/$p" ] || die "$RTA_BIN/$p not found (run make first)"
 done
@@ -94,10 +108,13 @@ done
 cat=$work/bin/rta-cat
 gen=$work/bin/rta-gen
 validate=$work/bin/rta-validate
-ver_rta="$("$cat" --version | head -1), rta-cat cksum $(cksum <"$cat" |
-    cut -d' ' -f1)"
-want validate && ver_rta="$ver_rta, rta-validate cksum $(cksum \
-    <"$validate" | cut -d' ' -f1)"
+dedup=$work/bin/rta-dedup
+enrich=$work/bin/rta-enrich
+ver_rta="$("$cat" --version | head -1)"
+for p in $progs; do
+	[ "$p" = rta-gen ] ||
+	    ver_rta="$ver_rta, $p cksum $(cksum <"$work/bin/$p" | cut -d' ' -f1)"
+done
 if rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null); then
 	# An untracked file (a new program) is a local change too.
 	if ! git -C "$root" diff --quiet HEAD -- lib cmd 2>/dev/null ||
@@ -202,6 +219,42 @@ gendata_pv() {
 	echo "$stamp" >"$work/pv-$n.stamp"
 }
 
+# The enrich section's events (en-N.rta: a million users, so that lookups
+# spread over the whole table) and its table, users.csv: one row for each
+# of rta-gen's user ids u000000 to u999999, in a shuffled order.
+gendata_en() {
+	n=$1
+	stamp="seed=$seed users=1000000 $(cksum <"$gen")"
+	if [ -f "$work/en-$n.stamp" ] &&
+	    [ "$(cat "$work/en-$n.stamp")" = "$stamp" ] &&
+	    [ -f "$work/en-$n.rta" ]; then
+		return 0
+	fi
+	echo "generating $n events of a million users (seed $seed)"
+	rm -f "$work/en-$n.stamp"
+	"$gen" -s "$seed" -c "$n" --users 1000000 -o rta >"$work/en-$n.rta" ||
+	    die "cannot make en-$n.rta"
+	echo "$stamp" >"$work/en-$n.stamp"
+}
+
+gendata_users() {
+	[ -f "$work/users.csv" ] &&
+	    [ "$(wc -l <"$work/users.csv")" = 1000001 ] && return 0
+	echo "generating users.csv (1,000,000 rows)"
+	awk 'BEGIN {
+		split("free basic pro enterprise", plan, " ")
+		split("AU BR CA DE ES FR GB IN IT JP MX NL PL SE US", cc, " ")
+		print "user_id,plan,country,segment,signup_date,lifetime_value"
+		for (i = 0; i < 1000000; i++) {
+			j = (i * 7919) % 1000000
+			printf "u%06d,%s,%s,seg-%d,2025-%02d-%02d,%d.%02d\n",
+			    j, plan[j % 4 + 1], cc[j % 15 + 1], j % 97,
+			    j % 12 + 1, j % 28 + 1, j % 5000, j % 100
+		}
+	}' >"$work/users.csv.tmp" && mv "$work/users.csv.tmp" "$work/users.csv" ||
+	    die "cannot make users.csv"
+}
+
 # ---- measuring ------------------------------------------------------------
 
 # measure SIZE NAME INPUT PIN RUNS command...: run the command RUNS times
@@ -264,14 +317,22 @@ measure() {
 
 catsizes=
 vsizes=
+dsizes=
+esizes=
 want cat && catsizes=$sizes
 want validate && vsizes=$sizes
-for n in $catsizes; do
+want dedup && dsizes=$sizes
+want enrich && esizes=$sizes
+for n in $catsizes $dsizes; do
 	gendata "$n"
 done
 for n in $vsizes; do
 	gendata_pv "$n"
 done
+for n in $esizes; do
+	gendata_en "$n"
+done
+[ -z "$esizes" ] || gendata_users
 
 # set_up N WHAT NAME: runs and aruns for a set of N events, its sizes
 # said, and the check that its NDJSON file has N lines before anything
@@ -407,6 +468,74 @@ for n in $vsizes; do
 	okstatus=0
 	printf '%s\t%s\t%s\n' "$n" "$vvalid" "${jvalid:--}" >>"$vcounts"
 done
+
+# ---- dedup ------------------------------------------------------------------
+
+for n in $dsizes; do
+	fr=$work/ev-$n.rta
+	keys=$work/keys-$n.txt
+	set_up "$n" events "ev-$n"
+	if ! [ -f "$keys" ] || [ "$keys" -ot "$work/ev-$n.stamp" ]; then
+		# {"event_id":"<id>",... : the id is the fourth field
+		"$cat" -o ndjson <"$fr" | cut -d'"' -f4 >"$keys.tmp" &&
+		    mv "$keys.tmp" "$keys" || die "cannot make keys-$n.txt"
+	fi
+	# The same verdict from all three before anything is timed.
+	dout=$("$dedup" -o ndjson <"$fr" | "$work/baseline")
+	aout=$(awk '!seen[$0]++' "$keys" | "$work/baseline")
+	sout=$(sort -u "$keys" | "$work/baseline")
+	if [ "$dout" = "$aout" ] && [ "$aout" = "$sout" ]; then
+		echo "  check: rta-dedup, awk and sort -u keep the same" \
+		    "$dout of $n"
+	else
+		note "on ev-$n rta-dedup keeps $dout events, awk $aout" \
+		    "keys, sort -u $sout"
+	fi
+	r=0
+	while [ $r -lt 3 ]; do
+		r=$((r + 1))
+		measure "$n" "dedup rta" "$fr" nopin "$runs" "$dedup" -o rta
+	done
+	# its disk table is slow by design: the slow anchors' runs
+	measure "$n" "dedup rta --max-mem 64M" "$fr" nopin "$aruns" "$dedup" \
+	    -o rta --max-mem 64M
+	measure "$n" "awk dedup" "$keys" pin "$aruns" awk '!seen[$0]++'
+	measure "$n" "sort -u" "$keys" nopin "$aruns" sort -u
+done
+
+# ---- enrich ------------------------------------------------------------------
+
+: >"$work/empty.rta"
+for n in $esizes; do
+	fr=$work/en-$n.rta
+	if [ "$n" -le 1000000 ]; then
+		runs=${BENCH_RUNS:-5}
+	else
+		runs=${BENCH_RUNS:-3}
+	fi
+	echo "$n events of a million users: $(wc -c <"$fr") bytes rta"
+	# every event out, and the joined ones carrying the user's plan
+	eout=$("$enrich" --ref "$work/users.csv" --on payload.user_id \
+	    -o ndjson <"$fr" | "$work/baseline")
+	ejoin=$("$enrich" --ref "$work/users.csv" --on payload.user_id \
+	    -o ndjson <"$fr" | grep -c '"users":{"plan":"' || true)
+	ewith=$("$cat" -o ndjson <"$fr" | grep -c '"user_id":"u' || true)
+	if [ "$eout" = "$n" ] && [ "$ejoin" = "$ewith" ]; then
+		echo "  check: rta-enrich passes all $n events and joins" \
+		    "the $ejoin that have a user_id"
+	else
+		note "on en-$n rta-enrich wrote $eout of $n events and" \
+		    "joined $ejoin of the $ewith with a user_id"
+	fi
+	measure "$n" "enrich load" "$work/empty.rta" nopin "$runs" "$enrich" \
+	    --ref "$work/users.csv" --on payload.user_id -o rta
+	r=0
+	while [ $r -lt 3 ]; do
+		r=$((r + 1))
+		measure "$n" "enrich rta" "$fr" nopin "$runs" "$enrich" \
+		    --ref "$work/users.csv" --on payload.user_id -o rta
+	done
+done
 elapsed=$(($(date +%s) - start))
 load1=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -424,8 +553,8 @@ ver_cc=$($cc --version 2>/dev/null | head -1)
 
 # The validate section is a second awk program run after report.awk in
 # the same process, so that it has report.awk's tables and functions
-# (target, ratio, cell); it prints the notes after its section, and
-# report.awk is given none.
+# (target, ratio, cell); stages.awk (dedup and enrich) comes third and
+# prints the notes after its sections, and report.awk is given none.
 cat >"$work/validate.awk" <<'AWK'
 END {
 	nv = 0
@@ -436,16 +565,6 @@ END {
 			nv++
 	if (nv > 0)
 		validate_section()
-	hdr = 0
-	while ((getline l < vnotes) > 0) {
-		if (!hdr) {
-			print ""
-			print "## Notes"
-			print ""
-			hdr = 1
-		}
-		print "- " l
-	}
 }
 
 # "21.3x (CPU 22.0x)", or "-" when a case is missing
@@ -578,7 +697,8 @@ awk -F '\t' \
     -v vnotes="$notes" -v vcounts="$vcounts" \
     -v pinned="${one:-no}" \
     -v load="$load0 at the start, $load1 at the end" \
-    -f "$here/report.awk" -f "$work/validate.awk" "$tsv" >"$results.tmp"
+    -f "$here/report.awk" -f "$work/validate.awk" -f "$here/stages.awk" \
+    "$tsv" >"$results.tmp"
 # what profiling found, kept by hand beside the script
 cat "$here/profile.md" >>"$results.tmp"
 mv "$results.tmp" "$results"
