@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,9 @@
 #include "rta_stage.h"
 #include "rta_time.h"
 #include "rta_value.h"
+
+static void	notice(struct rta_stage *, const struct rta_error *,
+		    const char *, int, const char *, ...) RTA_PRINTFLIKE(5, 6);
 
 #define SHOW_ERRORS	10
 #define TICK_EVERY	4096
@@ -109,7 +113,7 @@ rta_stage_idle(void *arg)
 	}
 	if (st->m.path != NULL && rta_metrics_write(&st->m, 0, &err) !=
 	    RTA_OK) {
-		rta_warnx("%s", err.text);
+		notice(st, &err, "io-error", 0, "%s", err.text);
 		rta_cli_status(&st->status, RTA_EXIT_IO);
 	}
 }
@@ -126,7 +130,7 @@ rta_stage_start(struct rta_stage *st, int argc, char **argv)
 	st->ropts.idle_arg = st;
 	st->ropts.ahead = 1;	/* reads overlap the work on a second core */
 	if ((st->rd = rta_reader_new(&st->ropts)) == NULL) {
-		rta_warnx("out of memory");
+		notice(st, NULL, "no-memory", 0, "out of memory");
 		return RTA_EXIT_LIMIT;
 	}
 	if (st->dead_letter != NULL) {
@@ -147,7 +151,7 @@ rta_stage_start(struct rta_stage *st, int argc, char **argv)
 	st->progress_at = rta_now() + PROGRESS_DELAY;
 	return 0;
 fail:
-	rta_warnx("%s", err.text);
+	notice(st, &err, "io-error", 0, "%s", err.text);
 	if (st->dlq_open)
 		(void)rta_deadletter_close(&st->dlq, NULL);
 	st->dlq_open = 0;
@@ -199,7 +203,7 @@ tick(struct rta_stage *st)
 		return;
 	if (st->m.path != NULL && rta_metrics_write(&st->m, 0, &err) !=
 	    RTA_OK) {
-		rta_warnx("%s", err.text);
+		notice(st, &err, "io-error", 0, "%s", err.text);
 		rta_cli_status(&st->status, RTA_EXIT_IO);
 	}
 	if (st->progress)
@@ -246,6 +250,52 @@ rta_github_escape(struct rta_buf *b, const char *s, size_t len, int property)
 		else
 			rta_buf_addc(b, s[i]);
 	}
+}
+
+/*
+ * A notice of the stage itself, not about one record (an output, input,
+ * dead-letter or metrics file failing; stopping at --max-errors): plain
+ * on stderr, or in the --format asked for, so that a reader of JSON
+ * messages gets nothing else.
+ */
+static void
+notice(struct rta_stage *st, const struct rta_error *e, const char *reason,
+    int warning, const char *fmt, ...)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (e != NULL && e->reason != NULL)
+		reason = e->reason;
+	switch (st->msg_format) {
+	case RTA_MSG_GITHUB:
+		rta_buf_adds(&b, warning ? "::warning::" : "::error::");
+		rta_github_escape(&b, st->name, strlen(st->name), 0);
+		rta_buf_adds(&b, ": ");
+		rta_github_escape(&b, text, strlen(text), 0);
+		rta_buf_addc(&b, '\n');
+		break;
+	case RTA_MSG_JSON:
+		rta_buf_adds(&b, "{\"stage\":");
+		rta_json_put_string(&b, st->name, strlen(st->name));
+		rta_buf_adds(&b, warning ? ",\"level\":\"warning\"" :
+		    ",\"level\":\"error\"");
+		rta_buf_adds(&b, ",\"reason\":");
+		rta_json_put_string(&b, reason, strlen(reason));
+		rta_buf_adds(&b, ",\"message\":");
+		rta_json_put_bytes_lossy(&b, text, strlen(text));
+		rta_buf_adds(&b, "}\n");
+		break;
+	default:
+		rta_warnx("%s", text);
+		return;
+	}
+	fwrite(b.data, 1, b.len, stderr);
+	rta_buf_release(&b);
 }
 
 /* One bad-record message on stderr, in the --format asked for. */
@@ -328,13 +378,14 @@ reject(struct rta_stage *st, const struct rta_where *w,
 	}
 	if (st->dlq_open && rta_deadletter_put_detail(&st->dlq, w, e, raw,
 	    len, total, detail, dlen, &err) != RTA_OK) {
-		rta_warnx("%s", err.text);
+		notice(st, &err, "io-error", 0, "%s", err.text);
 		rta_cli_status(&st->status, rta_exit_code(err.code));
 		st->stop = 1;
 	}
 	if (st->max_errors > 0 && st->errors >= st->max_errors) {
 		if (!st->quiet && st->max_errors > 1)
-			rta_warnx("stopping after %llu bad records "
+			notice(st, NULL, "max-errors", 1,
+			    "stopping after %llu bad records "
 			    "(--max-errors)", (unsigned long long)st->errors);
 		st->stop = 1;
 	}
@@ -387,7 +438,7 @@ rta_stage_next(struct rta_stage *st, struct rta_record *rec)
 			    st->operands[st->next_operand];
 			st->next_operand++;
 			if ((rc = rta_reader_open(st->rd, op, &err)) != RTA_OK) {
-				rta_warnx("%s", err.text);
+				notice(st, &err, "io-error", 0, "%s", err.text);
 				rta_cli_status(&st->status, rta_exit_code(rc));
 				if (rc == RTA_ENOMEM)
 					st->stop = 1;
@@ -418,7 +469,7 @@ rta_stage_next(struct rta_stage *st, struct rta_record *rec)
 		case RTA_EOF:
 			continue;
 		default:
-			rta_warnx("%s", err.text);
+			notice(st, &err, "io-error", 0, "%s", err.text);
 			rta_cli_status(&st->status, rta_exit_code(rc));
 			if (rc == RTA_ENOMEM)
 				st->stop = 1;
@@ -441,7 +492,7 @@ rta_stage_set_output(struct rta_stage *st, enum rta_format f)
 	st->out.unbuffered = st->unbuffered;
 	if (st->compress > 0 &&
 	    rta_output_compress(&st->out, st->compress, &err) != RTA_OK) {
-		rta_warnx("%s", err.text);
+		notice(st, &err, "io-error", 0, "%s", err.text);
 		rta_cli_status(&st->status, RTA_EXIT_LIMIT);
 		st->stop = 1;
 	}
@@ -469,7 +520,7 @@ rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
 	}
 	if (rc != RTA_OK) {
 		rta_cli_check_pipe(st->out.fail_errno);
-		rta_warnx("%s", err.text);
+		notice(st, &err, "io-error", 0, "%s", err.text);
 		rta_cli_status(&st->status, rta_exit_code(rc));
 		st->out_reported = 1;
 		st->stop = 1;
@@ -513,14 +564,15 @@ rta_stage_finish(struct rta_stage *st)
 		if (st->out.failed) {
 			/* it failed in a flush between records: say so now */
 			if (!st->out_reported) {
-				rta_warnx("write error: %s",
+				notice(st, NULL, "io-error", 0,
+				    "write error: %s",
 				    strerror(st->out.fail_errno));
 				rta_cli_status(&st->status, RTA_EXIT_IO);
 			}
 			rta_output_release(&st->out);
 		} else if (rta_output_close(&st->out, &err) != RTA_OK) {
 			rta_cli_check_pipe(st->out.fail_errno);
-			rta_warnx("%s", err.text);
+			notice(st, &err, "io-error", 0, "%s", err.text);
 			rta_cli_status(&st->status, rta_exit_code(err.code));
 		}
 	}
@@ -529,11 +581,11 @@ rta_stage_finish(struct rta_stage *st)
 		    (unsigned long long)(st->errors - st->shown));
 	if (st->m.path != NULL && rta_metrics_write(&st->m, 1, &err) !=
 	    RTA_OK) {
-		rta_warnx("%s", err.text);
+		notice(st, &err, "io-error", 0, "%s", err.text);
 		rta_cli_status(&st->status, RTA_EXIT_IO);
 	}
 	if (st->dlq_open && rta_deadletter_close(&st->dlq, &err) != RTA_OK) {
-		rta_warnx("%s", err.text);
+		notice(st, &err, "io-error", 0, "%s", err.text);
 		rta_cli_status(&st->status, RTA_EXIT_IO);
 	}
 	rta_reader_free(st->rd);
