@@ -156,7 +156,12 @@ struct rta_regex {
 	 * stay T_UNKNOWN; so the search tests one table per byte.
 	 */
 	uint32_t	 byte_ec[256];
-	uint32_t	 width;		/* a row of trans: nec + 1 */
+	/*
+	 * A row of trans: the nec classes, the never-filled column nec,
+	 * and at nec + 1 whether the state matches at the end of the
+	 * subject (T_MATCH, T_DEAD, or T_UNKNOWN until asked).
+	 */
+	uint32_t	 width;
 	int		 anchored;
 	size_t		 base_mem;
 
@@ -1609,7 +1614,7 @@ build_classes(struct rta_regex *re, int words)
 		re->byte_ec[i] = re->ascii_ec[i] = class_of(re, i);
 	for (; i < 256; i++)
 		re->byte_ec[i] = re->nec;
-	re->width = re->nec + 1;
+	re->width = re->nec + 2;
 	rc = 0;
 out:
 	rta_free(used);
@@ -1999,12 +2004,17 @@ transition(struct rta_regex *re, uint32_t row, uint32_t ec)
 static int
 end_accepts(struct rta_regex *re, uint32_t row)
 {
-	struct dstate *ds = &re->st[(row - T_FIRST) / re->width];
+	uint32_t *e = &re->trans[row + re->nec + 1];
+	struct dstate *ds;
 
-	if (ds->end < 0)
-		ds->end = close_full(re, re->pool + ds->off, ds->n, ds->flags,
-		    0, 1) < 0;
-	return ds->end;
+	if (*e == T_UNKNOWN) {
+		ds = &re->st[(row - T_FIRST) / re->width];
+		if (ds->end < 0)
+			ds->end = close_full(re, re->pool + ds->off, ds->n,
+			    ds->flags, 0, 1) < 0;
+		*e = ds->end ? T_MATCH : T_DEAD;
+	}
+	return *e == T_MATCH;
 }
 
 /* ------------------------------------------------------- searching */

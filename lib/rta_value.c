@@ -603,68 +603,6 @@ rta_value_check_padded(const unsigned char *v, size_t len,
 
 /* ------------------------------------------------------------------ walk */
 
-size_t
-rta_value_size(const unsigned char *v)
-{
-	switch (v[0]) {
-	case RTA_V_INT:
-	case RTA_V_DOUBLE:
-		return 9;
-	case RTA_V_NUMBER:
-		return 13 + (size_t)rta_get_u32(v + 9);
-	case RTA_V_STRING:
-		return 5 + (size_t)rta_get_u32(v + 1);
-	case RTA_V_ARRAY:
-	case RTA_V_OBJECT:
-		return 9 + (size_t)rta_get_u32(v + 5);
-	default:
-		return 1;
-	}
-}
-
-uint32_t
-rta_value_count(const unsigned char *v)
-{
-	if (v[0] != RTA_V_ARRAY && v[0] != RTA_V_OBJECT)
-		return 0;
-	return rta_get_u32(v + 1);
-}
-
-void
-rta_viter_init(struct rta_viter *it, const unsigned char *v)
-{
-	it->p = v + 9;
-	it->left = rta_value_count(v);
-}
-
-int
-rta_viter_item(struct rta_viter *it, const unsigned char **val)
-{
-	if (it->left == 0)
-		return 0;
-	*val = it->p;
-	it->p += rta_value_size(it->p);
-	it->left--;
-	return 1;
-}
-
-int
-rta_viter_member(struct rta_viter *it, const char **key, size_t *klen,
-    const unsigned char **val)
-{
-	uint32_t kl;
-
-	if (it->left == 0)
-		return 0;
-	kl = rta_get_u32(it->p);
-	*key = (const char *)it->p + 4;
-	*klen = kl;
-	*val = it->p + 4 + kl;
-	it->p = *val + rta_value_size(*val);
-	it->left--;
-	return 1;
-}
-
 const unsigned char *
 rta_value_member(const unsigned char *obj, const char *key, size_t klen)
 {

@@ -81,8 +81,28 @@ int	rta_value_check_padded(const unsigned char *v, size_t len,
 	    unsigned max_depth, size_t max_members, int padded,
 	    struct rta_error *err);
 
-/* Total encoded size of the checked value at v. */
-size_t	rta_value_size(const unsigned char *v);
+/*
+ * Total encoded size of the checked value at v.  (This and the iteration
+ * below are inline: every walk over a payload runs through them.)
+ */
+static inline size_t
+rta_value_size(const unsigned char *v)
+{
+	switch (v[0]) {
+	case RTA_V_INT:
+	case RTA_V_DOUBLE:
+		return 9;
+	case RTA_V_NUMBER:
+		return 13 + (size_t)rta_get_u32(v + 9);
+	case RTA_V_STRING:
+		return 5 + (size_t)rta_get_u32(v + 1);
+	case RTA_V_ARRAY:
+	case RTA_V_OBJECT:
+		return 9 + (size_t)rta_get_u32(v + 5);
+	default:
+		return 1;
+	}
+}
 
 static inline enum rta_vtag
 rta_value_tag(const unsigned char *v)
@@ -91,7 +111,13 @@ rta_value_tag(const unsigned char *v)
 }
 
 /* Number of items or members of an array or object. */
-uint32_t rta_value_count(const unsigned char *v);
+static inline uint32_t
+rta_value_count(const unsigned char *v)
+{
+	if (v[0] != RTA_V_ARRAY && v[0] != RTA_V_OBJECT)
+		return 0;
+	return rta_get_u32(v + 1);
+}
 
 /* Iteration over a checked array or object. */
 struct rta_viter {
@@ -99,12 +125,42 @@ struct rta_viter {
 	uint32_t		 left;
 };
 
-void	rta_viter_init(struct rta_viter *it, const unsigned char *container);
+static inline void
+rta_viter_init(struct rta_viter *it, const unsigned char *container)
+{
+	it->p = container + 9;
+	it->left = rta_value_count(container);
+}
+
 /* Next array item: 1 and *val set, or 0 at the end. */
-int	rta_viter_item(struct rta_viter *it, const unsigned char **val);
+static inline int
+rta_viter_item(struct rta_viter *it, const unsigned char **val)
+{
+	if (it->left == 0)
+		return 0;
+	*val = it->p;
+	it->p += rta_value_size(it->p);
+	it->left--;
+	return 1;
+}
+
 /* Next object member: 1 with key (not NUL-terminated), klen and val. */
-int	rta_viter_member(struct rta_viter *it, const char **key, size_t *klen,
-	    const unsigned char **val);
+static inline int
+rta_viter_member(struct rta_viter *it, const char **key, size_t *klen,
+    const unsigned char **val)
+{
+	uint32_t kl;
+
+	if (it->left == 0)
+		return 0;
+	kl = rta_get_u32(it->p);
+	*key = (const char *)it->p + 4;
+	*klen = kl;
+	*val = it->p + 4 + kl;
+	it->p = *val + rta_value_size(*val);
+	it->left--;
+	return 1;
+}
 
 /* The member named key of object obj (borrowed), or NULL. */
 const unsigned char *rta_value_member(const unsigned char *obj,
