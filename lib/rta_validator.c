@@ -768,12 +768,11 @@ static int
 quick_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 {
 	struct rta_validator *v = x->v;
-	uint64_t seen[BITWORDS];
 	struct rta_viter it;
 	const unsigned char *mv;
 	const struct rta_snode *sub;
 	const char *k;
-	size_t kl, count = 0, nreq = 0, nw = (n->nprops + 63) / 64;
+	size_t kl, count = 0, nreq = 0;
 	struct rta_vorder *order = order_of(v, n);
 	long i;
 	int ok = 1;
@@ -781,18 +780,15 @@ quick_object(struct ctx *x, const struct rta_snode *n, const unsigned char *val)
 	rta_viter_init(&it, val);
 	if (it.left > 0 && v->depth == RTA_VALIDATE_DEPTH)
 		return 0;
-	memset(seen, 0, nw * sizeof(seen[0]));
 	v->depth++;
 	while (rta_viter_member(&it, &k, &kl, &mv)) {
 		count++;
 		sub = n->additional;
+		/* a checked object has no key twice: each required one
+		 * found counts once */
 		if (n->nprops > 0 &&
 		    (i = find_index(order, n, count - 1, k, kl)) >= 0) {
-			uint64_t bit = 1ull << (i % 64), *w = &seen[i / 64];
-
-			nreq += (n->props[i].flags & RTA_SP_REQUIRED) &&
-			    !(*w & bit);
-			*w |= bit;
+			nreq += (n->props[i].flags & RTA_SP_REQUIRED) != 0;
 			if (n->props[i].schema != NULL)
 				sub = n->props[i].schema;
 		}
