@@ -1346,6 +1346,11 @@ setup(struct dd *d)
 	ko.approx = d->o->approx;
 	ko.expect = d->o->expect;
 	ko.ttl = d->o->ttl;
+	/* what no one will ask for is not kept: smaller entries */
+	if (d->o->state == NULL && d->o->ttl == 0)
+		ko.lean |= RTA_KEYSET_NO_TIME;
+	if (d->o->state == NULL && d->o->duplicates == NULL)
+		ko.lean |= RTA_KEYSET_NO_POS;
 	if (fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		d->out_regular = 1;
 	}

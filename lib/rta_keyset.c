@@ -341,6 +341,366 @@ rebuild(struct rta_keyset *ks, struct rta_error *err)
 	return RTA_OK;
 }
 
+/* ---- partitions ---------------------------------------------------------- */
+
+#define PART_SHIFT	(64 - 6)	/* log2 RTA_KEYSET_PARTS */
+#define BUCKET		64U
+#define MIN_BUCKETS	4U
+#define RANGE_MAX	30U		/* log2 of a range without a budget */
+#define HUGE		(2U << 20)
+#if defined(__linux__) && !defined(MADV_COLLAPSE)
+#define MADV_COLLAPSE	25		/* Linux 6.1 */
+#endif
+
+static inline struct rta_keyset_part *
+part_of(const struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	return &ks->parts[fp->hi >> PART_SHIFT];
+}
+
+static inline unsigned char *
+part_base(const struct rta_keyset *ks, const struct rta_keyset_part *p)
+{
+	return ks->arena + ((size_t)(p - ks->parts) << ks->range_shift);
+}
+
+static inline uint64_t *
+slot_at(const struct rta_keyset *ks, const struct rta_keyset_part *p,
+    uint64_t i)
+{
+	return (uint64_t *)(void *)(part_base(ks, p) + i * ks->es);
+}
+
+/* The first slot a key probes. */
+static inline uint64_t
+home_of(const struct rta_keyset *ks, const struct rta_keyset_part *p,
+    uint64_t lo)
+{
+	return (lo & (p->nb - 1)) * (BUCKET / ks->es);
+}
+
+static inline int
+slot_live(const struct rta_keyset *ks, const uint64_t *s)
+{
+	return ks->es == 16 || (int64_t)s[2] >= ks->horizon;
+}
+
+static void
+slot_entry(const struct rta_keyset *ks, const uint64_t *s,
+    struct rta_keyset_entry *e)
+{
+	e->lo = s[0];
+	e->hi = s[1];
+	if (ks->es == 16) {
+		e->ts = 0;
+		e->pos = RTA_KEYSET_POS_MAX;
+	} else {
+		e->ts = (int64_t)s[2];
+		e->pos = s[3];
+	}
+}
+
+/*
+ * Reserve a range of address space per partition (PROT_NONE: nothing is
+ * committed until a partition makes its first buckets writable).  With a
+ * budget a range holds four times a partition's share of it; a partition
+ * that outgrows its range moves the set to one table.
+ */
+static int
+parts_init(struct rta_keyset *ks, struct rta_error *err)
+{
+	unsigned shift = RANGE_MAX;
+	size_t len = 0;
+	void *p = MAP_FAILED;
+
+	ks->es = (ks->o.lean & (RTA_KEYSET_NO_TIME | RTA_KEYSET_NO_POS)) ==
+	    (RTA_KEYSET_NO_TIME | RTA_KEYSET_NO_POS) ? 16 : 32;
+	if (ks->o.max_mem > 0)
+		for (shift = 12; shift < RANGE_MAX && (1ULL << shift) <
+		    ks->o.max_mem / RTA_KEYSET_PARTS * 4; shift++)
+			;
+	for (; shift >= 12; shift--) {
+		len = ((size_t)RTA_KEYSET_PARTS << shift) + HUGE;
+		if ((p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE |
+		    MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) != MAP_FAILED)
+			break;
+	}
+	if (p == MAP_FAILED || (ks->parts = rta_calloc(RTA_KEYSET_PARTS,
+	    sizeof(*ks->parts))) == NULL) {
+		if (p != MAP_FAILED)
+			munmap(p, len);
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	}
+	ks->map = p;
+	ks->map_len = len;
+	ks->range_shift = shift;
+	ks->arena_cap = ks->o.max_mem > 0 ? ks->o.max_mem : UINT64_MAX;
+	/* ranges start on a huge page boundary */
+	ks->arena = ks->map + (HUGE - (uintptr_t)ks->map % HUGE) % HUGE;
+	return RTA_OK;
+}
+
+static void
+parts_free(struct rta_keyset *ks)
+{
+	if (ks->map != NULL)
+		munmap(ks->map, ks->map_len);
+	rta_free(ks->parts);
+	rta_free(ks->scratch);
+	ks->map = ks->arena = ks->scratch = NULL;
+	ks->parts = NULL;
+	ks->map_len = ks->scratch_len = 0;
+	ks->arena_used = ks->arena_cap = 0;
+	ks->nused = 0;
+}
+
+/* Live entries of a partition. */
+static uint64_t
+part_live(const struct rta_keyset *ks, const struct rta_keyset_part *p)
+{
+	uint64_t i, n = 0, slots = (uint64_t)p->nb * (BUCKET / ks->es);
+
+	if (ks->es == 16 || ks->horizon == INT64_MIN)
+		return p->used;
+	for (i = 0; i < slots; i++) {
+		const uint64_t *s = slot_at(ks, p, i);
+
+		if ((s[0] | s[1]) != 0 && slot_live(ks, s))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Every key to one table (in a file when the budget says so): the
+ * partitions cannot grow within the budget.
+ */
+static int
+migrate(struct rta_keyset *ks, struct rta_error *err)
+{
+	struct rta_keyset_table nt;
+	struct rta_keyset_entry e;
+	uint64_t n = 0, slots = MIN_SLOTS, i, k, ns;
+	int rc;
+
+	for (k = 0; k < RTA_KEYSET_PARTS; k++)
+		n += part_live(ks, &ks->parts[k]);
+	while (slots / 2 < n + 1)
+		slots *= 2;
+	if ((rc = table_alloc(ks, &nt, slots, ks->arena_used, err)) != RTA_OK)
+		return rc;
+	set_touch_limit(ks, ks->arena_used + table_memory(&nt));
+	for (k = 0; k < RTA_KEYSET_PARTS; k++) {
+		const struct rta_keyset_part *p = &ks->parts[k];
+
+		ns = (uint64_t)p->nb * (BUCKET / ks->es);
+		for (i = 0; i < ns; i++) {
+			const uint64_t *s = slot_at(ks, p, i);
+
+			if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
+				continue;
+			slot_entry(ks, s, &e);
+			place(&nt, &e);
+			touch(ks, &nt, &nt, 2);
+		}
+	}
+	parts_free(ks);
+	table_free(&ks->t);
+	ks->t = nt;
+	ks->dead = 0;
+	set_touch_limit(ks, table_memory(&ks->t));
+	if (ks->t.kind == T_FILE)
+		release_pages(ks, NULL);
+	return RTA_OK;
+}
+
+/*
+ * Make the first nb buckets of a partition's range writable (counted
+ * against the budget) and the scratch room hold its old table: 0 or -1.
+ */
+static int
+part_room(struct rta_keyset *ks, struct rta_keyset_part *p, uint64_t nb)
+{
+	/* pages are made writable, and counted, whole */
+	uint64_t had = ((uint64_t)p->max_nb * BUCKET + PAGE - 1) / PAGE * PAGE;
+	uint64_t want = (nb * BUCKET + PAGE - 1) / PAGE * PAGE;
+	uint64_t more = want > had ? want - had : 0;
+	size_t old = (size_t)p->nb * BUCKET;
+	unsigned char *b = part_base(ks, p);
+
+	if (nb * BUCKET > (1ULL << ks->range_shift))
+		return -1;
+	if (old > ks->scratch_len) {
+		if (ks->arena_used + more + (old - ks->scratch_len) >
+		    ks->arena_cap)
+			return -1;
+		rta_free(ks->scratch);
+		if ((ks->scratch = rta_malloc(old)) == NULL) {
+			ks->arena_used -= ks->scratch_len;
+			ks->scratch_len = 0;
+			return -1;
+		}
+		ks->arena_used += old - ks->scratch_len;
+		ks->scratch_len = old;
+	}
+	if (nb > p->max_nb && more == 0) {
+		p->max_nb = (uint32_t)nb;
+		return 0;
+	}
+	if (more == 0)
+		return 0;
+	if (ks->arena_used + more > ks->arena_cap ||
+	    mprotect(b + had, (size_t)more, PROT_READ | PROT_WRITE) != 0)
+		return -1;
+	ks->arena_used += more;
+	p->max_nb = (uint32_t)nb;
+	return 0;
+}
+
+/*
+ * Rebuild a partition in place with its live entries, at a size that
+ * leaves it at most half full: 1 done, 0 the set moved to one table
+ * instead, -1 failure.
+ */
+static int
+part_grow(struct rta_keyset *ks, struct rta_keyset_part *p,
+    struct rta_error *err)
+{
+	unsigned bs = BUCKET / ks->es;
+	uint64_t live = part_live(ks, p), nb = MIN_BUCKETS, i, j, os, mask;
+	uint64_t was = p->max_nb;
+	unsigned char *b = part_base(ks, p);
+
+	while ((live + 1) * 2 > nb * bs)
+		nb *= 2;
+	if (nb > UINT32_MAX / 2 || part_room(ks, p, nb) != 0)
+		return migrate(ks, err) == RTA_OK ? 0 : -1;
+	os = (uint64_t)p->nb * bs;
+	if (os > 0)
+		memcpy(ks->scratch, b, (size_t)p->nb * BUCKET);
+	if (nb * BUCKET >= HUGE && was * BUCKET < HUGE) {
+		/*
+		 * Large enough for huge pages (a random probe then costs no
+		 * page walk): the small pages are handed back so that the
+		 * whole range faults in afresh, zeroed.
+		 */
+		(void)madvise(b, (size_t)(was * BUCKET + PAGE - 1) / PAGE *
+		    PAGE, MADV_DONTNEED);
+#ifdef MADV_HUGEPAGE
+		(void)madvise(b, (size_t)1 << ks->range_shift, MADV_HUGEPAGE);
+#endif
+	} else
+		/* what was touched before is cleared; the rest is new */
+		memset(b, 0, (size_t)((nb < was ? nb : was) * BUCKET));
+	ks->nused -= p->used;
+	p->nb = (uint32_t)nb;
+	p->used = 0;
+	mask = nb * bs - 1;
+	for (i = 0; i < os; i++) {
+		const uint64_t *s = (const uint64_t *)(void *)(ks->scratch +
+		    i * ks->es);
+
+		if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
+			continue;
+		for (j = home_of(ks, p, s[0]); (slot_at(ks, p, j)[0] |
+		    slot_at(ks, p, j)[1]) != 0; j = (j + 1) & mask)
+			;
+		memcpy(slot_at(ks, p, j), s, ks->es);
+		p->used++;
+	}
+	ks->nused += p->used;
+#ifdef MADV_COLLAPSE
+	/* the first 2 MiB were faulted before the range took huge pages */
+	if (nb * BUCKET >= HUGE && was * BUCKET < HUGE)
+		(void)madvise(b, HUGE, MADV_COLLAPSE);
+#endif
+	return 1;
+}
+
+/* The slot holding fp, or -1. */
+static int64_t
+part_find(const struct rta_keyset *ks, const struct rta_keyset_part *p,
+    const struct rta_fp *fp)
+{
+	uint64_t i, mask;
+
+	if (p->nb == 0)
+		return -1;
+	mask = (uint64_t)p->nb * (BUCKET / ks->es) - 1;
+	for (i = home_of(ks, p, fp->lo);; i = (i + 1) & mask) {
+		const uint64_t *s = slot_at(ks, p, i);
+
+		if (s[0] == fp->lo && s[1] == fp->hi)
+			return (int64_t)i;
+		if ((s[0] | s[1]) == 0)
+			return -1;
+	}
+}
+
+/* As rta_keyset_add, or 2: the set moved to one table meanwhile. */
+static int
+part_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
+    uint64_t pos, struct rta_keyset_entry *first, struct rta_error *err)
+{
+	struct rta_keyset_part *p = part_of(ks, fp);
+	unsigned bs = BUCKET / ks->es;
+	uint64_t i, mask, *s;
+	int r;
+
+	if ((uint64_t)(p->used + 1) * 4 > (uint64_t)p->nb * bs * 3 &&
+	    (r = part_grow(ks, p, err)) != 1)
+		return r == 0 ? 2 : -1;
+	mask = (uint64_t)p->nb * bs - 1;
+	for (i = home_of(ks, p, fp->lo);; i = (i + 1) & mask) {
+		s = slot_at(ks, p, i);
+		if (s[0] == fp->lo && s[1] == fp->hi) {
+			if (slot_live(ks, s)) {
+				if (first != NULL)
+					slot_entry(ks, s, first);
+				return 1;
+			}
+			/* expired: new again, with its new time */
+			s[2] = (uint64_t)ts;
+			s[3] = pos & RTA_KEYSET_POS_MAX;
+			return 0;
+		}
+		if ((s[0] | s[1]) == 0)
+			break;
+	}
+	s[0] = fp->lo;
+	s[1] = fp->hi;
+	if (ks->es == 32) {
+		s[2] = (uint64_t)ts;
+		s[3] = pos & RTA_KEYSET_POS_MAX;
+	}
+	p->used++;
+	ks->nused++;
+	return 0;
+}
+
+/* Remove slot i, moving later entries of its run back (no tombstone). */
+static void
+part_remove(struct rta_keyset *ks, struct rta_keyset_part *p, uint64_t i)
+{
+	uint64_t mask = (uint64_t)p->nb * (BUCKET / ks->es) - 1, j, h;
+	uint64_t *s;
+
+	for (j = (i + 1) & mask;; j = (j + 1) & mask) {
+		s = slot_at(ks, p, j);
+		if ((s[0] | s[1]) == 0)
+			break;
+		h = home_of(ks, p, s[0]);
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			memcpy(slot_at(ks, p, i), s, ks->es);
+			i = j;
+		}
+	}
+	memset(slot_at(ks, p, i), 0, ks->es);
+	p->used--;
+	ks->nused--;
+}
+
 /* ---- Bloom filters ------------------------------------------------------ */
 
 /*
@@ -466,7 +826,7 @@ rta_keyset_init(struct rta_keyset *ks, const struct rta_keyset_opts *o,
 	if (o->approx > 0)
 		rc = bloom_init(ks, err);
 	else
-		rc = table_alloc(ks, &ks->t, MIN_SLOTS, 0, err);
+		rc = parts_init(ks, err);
 	if (rc != RTA_OK) {
 		rta_keyset_release(ks);
 		return rc;
@@ -487,6 +847,7 @@ rta_keyset_release(struct rta_keyset *ks)
 		(void)unlink(path);
 	}
 	table_free(&ks->t);
+	parts_free(ks);
 	rta_free(ks->bloom[0]);
 	rta_free(ks->bloom[1]);
 	rta_free(ks->dir);
@@ -512,7 +873,8 @@ rta_keyset_set_horizon(struct rta_keyset *ks, int64_t h)
 {
 	int64_t ttl = ks->o.ttl;
 
-	if (h <= ks->horizon)
+	if (h <= ks->horizon || (ks->bloom[0] == NULL &&
+	    (ks->o.lean & RTA_KEYSET_NO_TIME)))
 		return;
 	ks->horizon = h;
 	if (ks->bloom[1] == NULL || ttl <= 0)
@@ -548,6 +910,13 @@ rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 		bloom_set(ks, fp);
 		ks->added++;
 		return 0;
+	}
+	if (ks->parts != NULL) {
+		int r = part_add(ks, fp, ts, pos, first, err);
+
+		if (r != 2)
+			return r;
+		/* moved to one table: add it there */
 	}
 	if ((t->used + 1) * 4 > (t->mask + 1) * 3 &&
 	    rebuild(ks, err) != RTA_OK)
@@ -605,13 +974,36 @@ find(struct rta_keyset *ks, const struct rta_fp *fp)
 	return NULL;
 }
 
+void
+rta_keyset_prefetch(const struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	const struct rta_keyset_part *p;
+
+	if (ks->parts != NULL) {
+		p = part_of(ks, fp);
+		if (p->nb != 0)
+			__builtin_prefetch(part_base(ks, p) + (fp->lo &
+			    (p->nb - 1)) * BUCKET, 1, 3);
+	} else if (ks->bloom[0] != NULL)
+		__builtin_prefetch(bloom_block(ks, 0, fp), 0, 3);
+	else if (ks->t.ctrl != NULL)
+		__builtin_prefetch(&ks->t.ctrl[fp->lo & ks->t.mask], 0, 3);
+}
+
 int
 rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp)
 {
 	int r;
+	int64_t i;
 
 	if (ks->bloom[0] != NULL)
 		return bloom_has(ks, 0, fp) || bloom_has(ks, 1, fp);
+	if (ks->parts != NULL) {
+		const struct rta_keyset_part *p = part_of(ks, fp);
+
+		i = part_find(ks, p, fp);
+		return i >= 0 && slot_live(ks, slot_at(ks, p, (uint64_t)i));
+	}
 	r = find(ks, fp) != NULL;
 	touch(ks, &ks->t, NULL, READ_PAGES);
 	return r;
@@ -624,6 +1016,15 @@ rta_keyset_forget(struct rta_keyset *ks, const struct rta_fp *fp)
 
 	if (ks->bloom[0] != NULL)
 		return 0;
+	if (ks->parts != NULL) {
+		struct rta_keyset_part *p = part_of(ks, fp);
+		int64_t i = part_find(ks, p, fp);
+
+		if (i < 0 || !slot_live(ks, slot_at(ks, p, (uint64_t)i)))
+			return 0;
+		part_remove(ks, p, (uint64_t)i);
+		return 1;
+	}
 	if ((e = find(ks, fp)) == NULL)
 		return 0;
 	e->pos |= DEAD;
@@ -635,7 +1036,9 @@ rta_keyset_forget(struct rta_keyset *ks, const struct rta_fp *fp)
 uint64_t
 rta_keyset_count(struct rta_keyset *ks)
 {
-	return ks->bloom[0] != NULL ? ks->added : ks->t.used;
+	if (ks->bloom[0] != NULL)
+		return ks->added;
+	return ks->parts != NULL ? ks->nused : ks->t.used;
 }
 
 uint64_t
@@ -647,7 +1050,7 @@ rta_keyset_spilled(const struct rta_keyset *ks)
 uint64_t
 rta_keyset_memory(const struct rta_keyset *ks)
 {
-	uint64_t m = table_memory(&ks->t);
+	uint64_t m = table_memory(&ks->t) + ks->arena_used;
 
 	if (ks->bloom[0] != NULL)
 		m += ks->nblocks * BLOCK * (ks->bloom[1] != NULL ? 2 : 1);
@@ -801,6 +1204,31 @@ rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
 		wr_add(&w, ks->bloom[0], (size_t)ks->nblocks * BLOCK);
 		if (ks->bloom[1] != NULL)
 			wr_add(&w, ks->bloom[1], (size_t)ks->nblocks * BLOCK);
+	} else if (ks->parts != NULL) {
+		unsigned char b[32];
+		struct rta_keyset_entry x;
+		uint64_t k, ns;
+
+		for (k = 0; k < RTA_KEYSET_PARTS; k++)
+			n += part_live(ks, &ks->parts[k]);
+		wr_u64(&w, n);
+		for (k = 0; k < RTA_KEYSET_PARTS; k++) {
+			const struct rta_keyset_part *p = &ks->parts[k];
+
+			ns = (uint64_t)p->nb * (BUCKET / ks->es);
+			for (i = 0; i < ns; i++) {
+				const uint64_t *s = slot_at(ks, p, i);
+
+				if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
+					continue;
+				slot_entry(ks, s, &x);
+				rta_put_u64(b, x.lo);
+				rta_put_u64(b + 8, x.hi);
+				rta_put_u64(b + 16, (uint64_t)x.ts);
+				rta_put_u64(b + 24, x.pos);
+				wr_add(&w, b, 32);
+			}
+		}
 	} else {
 		for (i = 0; i <= ks->t.mask; i++)
 			if (ks->t.ctrl[i] != 0 && live(ks, &ks->t.e[i]))

@@ -7,15 +7,24 @@
  * distinct keys collide with probability about n^2 / 2^129.  Each entry
  * keeps the event time and the position of the key's first occurrence.
  *
- * Exact mode: an open-addressing table (linear probing, 32-byte entries
- * and a control byte per slot that is probed first) that doubles when
- * three quarters full.  While it fits the memory
- * budget it lives in anonymous memory (huge pages where the kernel gives
- * them); beyond the budget it moves to a memory-mapped file (in the
- * directory given, or an unlinked temporary file in $TMPDIR) whose pages
- * are handed back to the page cache (MADV_DONTNEED) whenever those
- * touched since the last release would pass the budget, so the resident
- * set stays within it.  Nothing is ever forgotten for lack of memory.
+ * Exact mode: the key space is cut by the top bits of the fingerprint
+ * into RTA_KEYSET_PARTS partitions, each a small open-addressing table
+ * (linear probing over 64-byte buckets, so a probe usually stays in one
+ * cache line) that grows on its own when three quarters full: a rebuild
+ * touches one partition, which fits in cache, never the whole set.  An
+ * entry is the fingerprint alone (16 bytes) when the set is made without
+ * times and positions (RTA_KEYSET_NO_TIME | RTA_KEYSET_NO_POS), else the
+ * fingerprint, time and position (32 bytes).  Each partition has its
+ * own range of reserved address space and doubles in place, so memory is
+ * touched once, for the largest size each reached.  When the partitions
+ * would pass the budget (or a range is full), every key moves to a single
+ * table in a memory-mapped file (in the directory given, or an unlinked
+ * temporary file in $TMPDIR; linear
+ * probing, 32-byte entries and a control byte per slot that is probed
+ * first, doubling when three quarters full) whose pages are handed back
+ * to the page cache (MADV_DONTNEED) whenever those touched since the
+ * last release would pass the budget, so the resident set stays within
+ * it.  Nothing is ever forgotten for lack of memory.
  *
  * Horizon: entries whose first-occurrence time is before the horizon
  * (set by the caller, never decreasing) count as absent at once and are
@@ -57,6 +66,13 @@ struct rta_keyset_entry {
 
 #define RTA_KEYSET_POS_MAX	(UINT64_MAX >> 1)
 #define RTA_KEYSET_ENTRY_SIZE	32
+#define RTA_KEYSET_PARTS	64
+
+/* Leaner sets (rta_keyset_opts.lean), exact mode: without times the
+ * horizon is ignored and keys never expire (ts reads 0); without
+ * positions pos reads RTA_KEYSET_POS_MAX. */
+#define RTA_KEYSET_NO_TIME	1U
+#define RTA_KEYSET_NO_POS	2U
 
 struct rta_keyset_opts {
 	uint64_t	 max_mem;	/* bytes for the set; 0: no limit */
@@ -66,6 +82,14 @@ struct rta_keyset_opts {
 					 * max_mem) */
 	int64_t		 ttl;		/* approx: generation length; 0: none */
 	uint64_t	 seed[2];	/* fingerprint seeds; both 0: choose */
+	unsigned	 lean;		/* RTA_KEYSET_NO_TIME, _NO_POS */
+};
+
+/* A partition of the exact set in memory: nb buckets of 64 bytes. */
+struct rta_keyset_part {
+	uint32_t		 nb;		/* 0: nothing yet */
+	uint32_t		 used;
+	uint32_t		 max_nb;	/* buckets ever touched */
 };
 
 struct rta_keyset_table {
@@ -84,7 +108,19 @@ struct rta_keyset {
 	char			*dir;
 	uint64_t		 seed[2];
 	int64_t			 horizon;	/* INT64_MIN: none */
-	/* exact */
+	/* exact, in memory */
+	struct rta_keyset_part	*parts;		/* NULL: in t */
+	unsigned		 es;		/* entry size: 16 or 32 */
+	unsigned char		*map;		/* reserved address space */
+	size_t			 map_len;
+	unsigned char		*arena;		/* the partitions' ranges */
+	unsigned		 range_shift;	/* log2 bytes of a range */
+	uint64_t		 arena_used;	/* touched, scratch included */
+	uint64_t		 arena_cap;	/* may touch */
+	unsigned char		*scratch;	/* a partition while it grows */
+	size_t			 scratch_len;
+	uint64_t		 nused;		/* entries in parts */
+	/* exact, one table (spilled) */
 	struct rta_keyset_table	 t;
 	uint64_t		 touched;	/* file pages since a release */
 	uint64_t		 touch_limit;
@@ -128,6 +164,11 @@ void	rta_keyset_set_horizon(struct rta_keyset *ks, int64_t h);
 int	rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp,
 	    int64_t ts, uint64_t pos, struct rta_keyset_entry *first,
 	    struct rta_error *err);
+
+/* Start loading the cache line a lookup of fp will read first, for a
+ * call some events later. */
+void	rta_keyset_prefetch(const struct rta_keyset *ks,
+	    const struct rta_fp *fp);
 
 /* 1 if the key is held (and live), else 0. */
 int	rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp);

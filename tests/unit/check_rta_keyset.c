@@ -1,7 +1,7 @@
 /*
  * check_rta_keyset.c: the key set of rta-dedup.  Inserts and lookups
- * through growth, the horizon, the spill to a mapped file under a small
- * budget (answers must not change), checkpoint round trips, the journal
+ * through growth, lean entries and forgetting, the horizon, the spill
+ * to a mapped file under a small budget (answers must not change), checkpoint round trips, the journal
  * and its torn tail, the approximate filter, and allocation failures.
  */
 #include <check.h>
@@ -33,6 +33,50 @@ opts_exact(struct rta_keyset_opts *o)
 	o->seed[0] = 11;
 	o->seed[1] = 22;
 }
+
+/*
+ * A lean set (no times, no positions): 16-byte entries, answers as a
+ * full one, no horizon; forgetting moves later keys of a run back, so
+ * every other key is still found after half are forgotten.
+ */
+START_TEST(lean)
+{
+	struct rta_keyset ks;
+	struct rta_keyset_opts o;
+	struct rta_keyset_entry first;
+	struct rta_fp fp;
+	uint64_t i, n = 200000;
+
+	opts_exact(&o);
+	o.lean = RTA_KEYSET_NO_TIME | RTA_KEYSET_NO_POS;
+	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
+	for (i = 0; i < n; i++) {
+		fp = fp_of(&ks, i);
+		rta_keyset_prefetch(&ks, &fp);
+		ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)i, i,
+		    NULL, NULL), 0);
+	}
+	ck_assert_uint_eq(rta_keyset_count(&ks), n);
+	/* well below the 32-byte entries and control bytes of one table */
+	ck_assert_uint_lt(rta_keyset_memory(&ks), n * 48);
+	fp = fp_of(&ks, 3);
+	ck_assert_int_eq(rta_keyset_add(&ks, &fp, 5, 5, &first, NULL), 1);
+	ck_assert_int_eq(first.ts, 0);
+	ck_assert_uint_eq(first.pos, RTA_KEYSET_POS_MAX);
+	rta_keyset_set_horizon(&ks, INT64_MAX);
+	ck_assert_int_eq(rta_keyset_has(&ks, &fp), 1);
+	for (i = 0; i < n; i += 2) {
+		fp = fp_of(&ks, i);
+		ck_assert_int_eq(rta_keyset_forget(&ks, &fp), 1);
+	}
+	ck_assert_uint_eq(rta_keyset_count(&ks), n / 2);
+	for (i = 0; i < n; i++) {
+		fp = fp_of(&ks, i);
+		ck_assert_int_eq(rta_keyset_has(&ks, &fp), (int)(i & 1));
+	}
+	rta_keyset_release(&ks);
+}
+END_TEST
 
 START_TEST(insert_lookup_growth)
 {
@@ -451,6 +495,7 @@ keyset_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, insert_lookup_growth);
 	tcase_add_test(tc, fingerprints);
+	tcase_add_test(tc, lean);
 	tcase_add_test(tc, horizon);
 	tcase_add_test(tc, spill);
 	tcase_add_test(tc, approx);
@@ -463,6 +508,7 @@ keyset_suite(void)
 	tcase_add_test(tc, checkpoint_round_trip);
 	tcase_add_test(tc, checkpoint_damaged);
 	tcase_add_test(tc, journal_torn_tail);
+	tcase_set_timeout(tc, 60);	/* fsync on a loaded machine */
 	suite_add_tcase(s, tc);
 	return s;
 }

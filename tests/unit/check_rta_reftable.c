@@ -767,6 +767,7 @@ reftable_suite(void)
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, long_lines);
 	tcase_add_test(tc, big_table);
+	tcase_set_timeout(tc, 60);	/* a big table, also under ASan */
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ndjson");
