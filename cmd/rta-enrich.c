@@ -18,6 +18,7 @@
 #include "rta_alloc.h"
 #include "rta_cli.h"
 #include "rta_field.h"
+#include "rta_frame.h"
 #include "rta_privacy.h"
 #include "rta_reftable.h"
 #include "rta_stage.h"
@@ -103,8 +104,44 @@ struct table {
 	uint64_t		 reloads, failures, hits, misses;
 };
 
+/*
+ * Fetching ahead.  A lookup in a big table costs two dependent cache
+ * misses (index slot, then row), and the stage hands out one event at a
+ * time.  So before each event the bytes the reader already holds are
+ * walked to the events AHEAD_D and 2 * AHEAD_D further on: the slot of
+ * the farther one is fetched, and the row of the nearer one, whose slot
+ * should be in cache by then.  The bytes are unchecked: they only ever
+ * decide what is fetched, never what is joined.  Each frame is looked at
+ * once; the ring remembers, by member offset, the keys' hashes of the
+ * events found and not yet read.
+ */
+#define AHEAD_D		16	/* events between the two steps */
+#define AHEAD_RING	64		/* > 2 * AHEAD_D, a power of 2 */
+#define AHEAD_MIN	(8U << 20)	/* table bytes worth it: a table the
+					 * caches hold would only pay the walk */
+
+struct ahead_ent {
+	uint64_t		 end;		/* offset after the frame */
+	uint64_t		 step;		/* when it was found */
+	int			 rowed;		/* row fetch issued */
+};
+
+struct ahead {
+	int			 can;		/* every key a payload member */
+	int			 on;		/* ... and a table big enough */
+	const char		*source;	/* the input of the offsets */
+	uint64_t		 last;		/* offset of the last look */
+	uint64_t		 cur;		/* of the next frame to see */
+	uint64_t		 steps;
+	struct ahead_ent	 ent[AHEAD_RING];
+	uint64_t		*h;		/* AHEAD_RING x ntabs hashes */
+	unsigned char		*ok;		/* ... and whether found */
+	unsigned		 head, n;
+};
+
 struct run {
 	struct rta_stage	*st;
+	struct ahead		 ah;
 	struct table		*tabs;
 	size_t			 ntabs;
 	const char		*privacy_path, *keys_path;
@@ -157,6 +194,8 @@ main(int argc, char *argv[])
 	rta_buf_release(&r.pay[0]);
 	rta_buf_release(&r.pay[1]);
 	rta_buf_release(&r.raw);
+	rta_free(r.ah.h);
+	rta_free(r.ah.ok);
 	return status;
 }
 
@@ -695,6 +734,131 @@ reject(struct run *r, const struct rta_event *orig, const char *reason,
 	rta_stage_reject(r->st, orig, &e, p, len);
 }
 
+/* ---- fetching ahead ------------------------------------------------------ */
+
+/* Look ahead only when every table's key is a payload member. */
+static void
+ahead_init(struct run *r)
+{
+	struct ahead *a = &r->ah;
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	if (r->ntabs == 0)
+		return;
+	for (i = 0; i < r->ntabs; i++)
+		if (r->tabs[i].on.root != RTA_F_PAYLOAD ||
+		    r->tabs[i].on.nparts == 0)
+			return;
+	a->h = rta_reallocarray(NULL, AHEAD_RING * r->ntabs, sizeof(*a->h));
+	a->ok = rta_calloc(AHEAD_RING * r->ntabs, 1);
+	a->can = a->h != NULL && a->ok != NULL;
+}
+
+/* Start afresh (after a reload too: the tables may have grown or shrunk). */
+static void
+ahead_clear(struct run *r)
+{
+	struct ahead *a = &r->ah;
+	size_t i;
+
+	a->head = a->n = 0;
+	a->source = NULL;
+	a->on = 0;
+	for (i = 0; a->can && i < r->ntabs; i++)
+		if (rta_reftable_bytes(r->tabs[i].t) >= AHEAD_MIN)
+			a->on = 1;
+}
+
+/* Find the keys of the event at payload (len bytes, unchecked), hash them
+ * into ring entry e and fetch their slots. */
+static void
+ahead_keys(struct run *r, size_t e, const unsigned char *payload,
+    size_t len)
+{
+	const unsigned char *end = payload + len, *v;
+	const char *s;
+	size_t i, j, sl;
+
+	for (i = 0; i < r->ntabs; i++) {
+		const struct table *t = &r->tabs[i];
+		size_t k = e * r->ntabs + i;
+
+		v = payload;
+		for (j = 0; j < t->on.nparts && v != NULL; j++)
+			v = rta_value_member_hint(v, end, t->on.parts[j].name,
+			    t->on.parts[j].len);
+		r->ah.ok[k] = v != NULL && rta_value_str_hint(v, end, &s, &sl);
+		if (!r->ah.ok[k])
+			continue;
+		r->ah.h[k] = rta_reftable_hash(t->t, s, sl);
+		rta_reftable_prefetch_slot(t->t, r->ah.h[k]);
+	}
+}
+
+/*
+ * Before the event just read: forget the ring entries read since, walk
+ * the bytes after it until the ring holds the next 2 * AHEAD_D events,
+ * and fetch the row of the one AHEAD_D on.
+ */
+static void
+ahead_step(struct run *r)
+{
+	struct ahead *a = &r->ah;
+	const struct rta_where *w = rta_reader_where(r->st->rd);
+	const unsigned char *p, *raw;
+	struct rta_frame_hint fh;
+	struct ahead_ent *e;
+	uint64_t at, total;
+	size_t len, rawlen, off, size, i;
+
+	rta_reader_raw(r->st->rd, &raw, &rawlen, &total);
+	rta_reader_ahead(r->st->rd, &p, &len);
+	at = w->offset + rawlen;		/* the member offset of p */
+	if (w->source != a->source || at < a->last) {
+		/* another input, or another member of it */
+		a->head = a->n = 0;
+		a->source = w->source;
+		a->cur = at;
+	}
+	a->last = at;
+	if (a->cur < at)
+		a->cur = at;	/* the reader went past what was walked */
+	while (a->n > 0 && a->ent[a->head].end <= at) {
+		a->head = (a->head + 1) & (AHEAD_RING - 1);
+		a->n--;
+	}
+	a->steps++;
+	off = (size_t)(a->cur - at);
+	while (a->n < 2 * AHEAD_D && off < len) {
+		if (!rta_frame_peek(p + off, len - off, &size, &fh) ||
+		    size > len - off)
+			break;		/* wait for more, or not a frame */
+		if (fh.type == RTA_FRAME_EVENT && fh.payload != NULL) {
+			i = (a->head + a->n) & (AHEAD_RING - 1);
+			e = &a->ent[i];
+			e->end = at + off + size;
+			e->step = a->steps;
+			e->rowed = 0;
+			ahead_keys(r, i, fh.payload, fh.payload_len);
+			a->n++;
+		}
+		off += size;
+	}
+	a->cur = at + off;
+	if (a->n < AHEAD_D)
+		return;
+	i = (a->head + AHEAD_D - 1) & (AHEAD_RING - 1);
+	e = &a->ent[i];
+	if (e->rowed || e->step == a->steps)
+		return;		/* its slot fetch was just issued */
+	e->rowed = 1;
+	for (off = 0; off < r->ntabs; off++)
+		if (a->ok[i * r->ntabs + off])
+			rta_reftable_prefetch_row(r->tabs[off].t,
+			    a->h[i * r->ntabs + off]);
+}
+
 /* Join ev with every table in turn, then apply the privacy rules. */
 static enum verdict
 enrich(struct run *r, struct rta_event *ev)
@@ -777,11 +941,20 @@ enrich_main(struct run *r, int argc, char **argv)
 	if ((status = rta_stage_start(st, argc, argv)) != 0)
 		return status;
 	start_watching(r);
+	ahead_init(r);
+	ahead_clear(r);
 	while (rta_stage_next(st, &rec) == RTA_OK) {
-		if (check_due | hup_seen)
+		if (check_due | hup_seen) {
 			check_tables(r);
+			ahead_clear(r);
+		}
 		if (rec.kind == RTA_REC_EVENT) {
-			enum verdict v = enrich(r, &rec.ev);
+			enum verdict v;
+
+			if (r->ah.on &&
+			    rta_reader_encoding(st->rd) == RTA_FMT_RTA)
+				ahead_step(r);
+			v = enrich(r, &rec.ev);
 
 			if (v == DROP) {
 				rta_stage_drop(st);

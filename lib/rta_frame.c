@@ -357,3 +357,41 @@ rta_frame_resync(const unsigned char *p, size_t avail, size_t max_body)
 	}
 	return avail;
 }
+
+int
+rta_frame_peek(const unsigned char *p, size_t avail, size_t *size,
+    struct rta_frame_hint *h)
+{
+	const unsigned char *b = p + RTA_FRAME_HEADER_LEN;
+	size_t blen, strs, pl, room;
+
+	h->type = 0;
+	h->payload = NULL;
+	h->payload_len = 0;
+	if (avail < RTA_FRAME_HEADER_LEN)
+		return 0;
+	if (p[0] == 0x89 && rta_frame_is_magic(p, 8)) {
+		*size = RTA_STREAM_HEADER_LEN;
+		return 1;
+	}
+	blen = rta_get_u32(p);
+	if (blen > RTA_FRAME_MAX || p[5] != 0 ||
+	    rta_get_u16(p + 6) != header_check(p))
+		return 0;
+	*size = RTA_FRAME_HEADER_LEN + blen;
+	h->type = p[4];
+	room = avail - RTA_FRAME_HEADER_LEN;
+	if (h->type != RTA_FRAME_EVENT || blen < RTA_EVENT_FIXED_LEN ||
+	    room < RTA_EVENT_FIXED_LEN)
+		return 1;
+	strs = (size_t)b[12] + b[13] + b[14];
+	pl = rta_get_u32(b + 16);
+	if (strs > blen - RTA_EVENT_FIXED_LEN ||
+	    pl > blen - RTA_EVENT_FIXED_LEN - strs ||
+	    RTA_EVENT_FIXED_LEN + strs >= room)
+		return 1;
+	room -= RTA_EVENT_FIXED_LEN + strs;
+	h->payload = b + RTA_EVENT_FIXED_LEN + strs;
+	h->payload_len = pl < room ? pl : room;
+	return 1;
+}

@@ -103,4 +103,27 @@ int	rta_frame_decode_padded(const unsigned char *p, size_t size,
 size_t	rta_frame_resync(const unsigned char *p, size_t avail,
 	    size_t max_body);
 
+/*
+ * A look at unchecked bytes, for fetching ahead (see rta_reader_ahead):
+ * what the unit at p seems to be, reading only p[0..avail).
+ */
+struct rta_frame_hint {
+	int			 type;		/* frame type (0: header) */
+	const unsigned char	*payload;	/* event: its payload value, */
+	size_t			 payload_len;	/* as much as avail holds */
+};
+
+/*
+ * 1 if the avail bytes at p start with a stream header or a frame header
+ * with a good header check and a body length within RTA_FRAME_MAX: then
+ * *size is the unit's total length (it may exceed avail) and h says what
+ * it is; for an event whose fixed part is there and whose lengths agree
+ * with the frame's, h->payload points at the payload (else NULL).  0 for
+ * anything else, a cut header included.  Nothing is checked beyond that
+ * (no body CRC, no UTF-8, no payload structure): the result is a hint to
+ * be confirmed by rta_frame_decode, never a substitute for it.
+ */
+int	rta_frame_peek(const unsigned char *p, size_t avail, size_t *size,
+	    struct rta_frame_hint *h);
+
 #endif

@@ -234,6 +234,19 @@ rta_reader_raw(const struct rta_reader *r, const unsigned char **p,
 	*total = r->raw_total;
 }
 
+void
+rta_reader_ahead(const struct rta_reader *r, const unsigned char **p,
+    size_t *len)
+{
+	*p = NULL;
+	*len = 0;
+	if (!r->open || r->lo >= r->hi || (r->mode != RTA_FMT_RTA &&
+	    r->mode != RTA_FMT_NDJSON && r->mode != RTA_FMT_VALUES))
+		return;
+	*p = r->buf + r->lo;
+	*len = r->hi - r->lo;
+}
+
 enum rta_format
 rta_reader_encoding(const struct rta_reader *r)
 {

@@ -92,6 +92,22 @@ const struct rta_where *rta_reader_where(const struct rta_reader *r);
 void	rta_reader_raw(const struct rta_reader *r, const unsigned char **p,
 	    size_t *len, uint64_t *total);
 
+/*
+ * A look-ahead hint: the bytes already read past the last record, *len
+ * of them at *p (none: *len 0), so that a stage can start fetching what
+ * the next records will need before it asks for them.  They follow the
+ * last record's raw bytes (rta_reader_raw) in the input: for rta frames
+ * the next frames, from member offset where->offset + raw length on; for
+ * NDJSON the next lines (after the newline the raw bytes leave out).
+ * CSV and kcat -J inputs give none, since their records do not end where
+ * their bytes do.  They are the input as it is, checked for nothing: they may
+ * end inside a record, hold damage or a stream header, or belong to
+ * another encoding after an end frame.  Valid until the next call on the
+ * reader; none when no operand is open.
+ */
+void	rta_reader_ahead(const struct rta_reader *r, const unsigned char **p,
+	    size_t *len);
+
 /* Encoding of the current input: RTA_FMT_NDJSON or RTA_FMT_RTA once
  * known (CSV and kcat inputs report NDJSON), else RTA_FMT_AUTO. */
 enum rta_format rta_reader_encoding(const struct rta_reader *r);

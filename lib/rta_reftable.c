@@ -5,10 +5,12 @@
  * interval, chain links, line), the key bytes, then the row's members
  * encoded and named as they will appear in a payload.  The index is an
  * open-addressing hash table of 64-bit slots, each holding the arena
- * offset of a row (divided by 8: records are 8-aligned and never at
- * offset 0) and the top 24 bits of the key's hash, so that most probes
- * that miss never touch the arena.  A lookup that hits costs two cache
- * misses: the slot and the row.
+ * offset of a row (divided by 8: records start on a cache line and never
+ * at offset 0, so the low 3 bits are free and hold the number of cache
+ * lines the row spans, up to 7) and the top 24 bits of the key's hash,
+ * so that most probes that miss never touch the arena.  A lookup that
+ * hits costs two cache misses: the slot and the row, whose lines are
+ * fetched together.  rta_reftable_prefetch_row can start those early.
  *
  * Rows of an effective-dated key form a chain sorted by valid-from; the
  * head (the one in the index) also knows the tail, so a file sorted by
@@ -43,6 +45,11 @@
 #define MAX_COLUMNS	4096
 #define SLOT_OFF_BITS	40
 #define SLOT_OFF_MASK	((1ULL << SLOT_OFF_BITS) - 1)
+#define SLOT_LINES	7ULL	/* low bits: cache lines of the row */
+#define LINE		64
+/* The arena offset of the row a slot holds, and its cache lines. */
+#define SLOT_ROW(s)	(((s) & SLOT_OFF_MASK & ~SLOT_LINES) << 3)
+#define SLOT_NLINES(s)	((unsigned)((s) & SLOT_LINES))
 
 struct rec {
 	int64_t		 from, to;	/* [from, to); open: MIN/MAX */
@@ -54,7 +61,8 @@ struct rec {
 };
 
 struct rta_reftable {
-	unsigned char	*arena;
+	unsigned char	*arena;		/* the allocation */
+	unsigned char	*base;		/* its first cache line boundary */
 	size_t		 alen, acap;
 	uint64_t	*slots;
 	size_t		 nslots, used;	/* nslots a power of 2 (or 0) */
@@ -196,24 +204,43 @@ huge_pages(void *p, size_t n)
 
 /* The arena grew by doubling while it was written; copy it once into a
  * block of its final size, in huge pages where possible. */
+static unsigned char *
+line_up(unsigned char *a)
+{
+	return a + ((LINE - (uintptr_t)a % LINE) % LINE);
+}
+
 static void
 settle_arena(struct rta_reftable *t)
 {
-	unsigned char *a;
+	unsigned char *a, *b;
 
-	if (t->alen < 2 * HUGE_PAGE || (a = rta_malloc(t->alen)) == NULL)
+	if (t->alen < 2 * HUGE_PAGE || (a = rta_malloc(t->alen + LINE)) ==
+	    NULL)
 		return;
-	huge_pages(a, t->alen);
-	memcpy(a, t->arena, t->alen);
+	huge_pages(a, t->alen + LINE);
+	b = line_up(a);
+	memcpy(b, t->base, t->alen);
 	rta_free(t->arena);
 	t->arena = a;
+	t->base = b;
 	t->acap = t->alen;
 }
 
 static inline struct rec *
 rec_at(const struct rta_reftable *t, uint64_t off)
 {
-	return (struct rec *)(void *)(t->arena + off);
+	return (struct rec *)(void *)(t->base + off);
+}
+
+/* The slot bits for the row at off: offset / 8 and its cache lines. */
+static inline uint64_t
+slot_row(const struct rta_reftable *t, uint64_t off)
+{
+	const struct rec *r = rec_at(t, off);
+	size_t lines = (sizeof(*r) + r->klen + r->mlen + LINE - 1) / LINE;
+
+	return off >> 3 | (lines < SLOT_LINES ? lines : SLOT_LINES);
 }
 
 static inline uint64_t
@@ -235,7 +262,7 @@ find_slot(const struct rta_reftable *t, const char *key, size_t len,
 		if (s == 0)
 			return i;
 		if ((s >> SLOT_OFF_BITS) == tag) {
-			const struct rec *r = rec_at(t, (s & SLOT_OFF_MASK) << 3);
+			const struct rec *r = rec_at(t, SLOT_ROW(s));
 
 			if (r->klen == len && memcmp(r + 1, key, len) == 0)
 				return i;
@@ -259,7 +286,7 @@ grow_slots(struct rta_reftable *t)
 
 		if ((v = t->slots[i]) == 0)
 			continue;
-		r = rec_at(t, (v & SLOT_OFF_MASK) << 3);
+		r = rec_at(t, SLOT_ROW(v));
 		j = (size_t)key_hash(t, r + 1, r->klen) & (n - 1);
 		while (s[j] != 0)
 			j = (j + 1) & (n - 1);
@@ -276,12 +303,13 @@ static uint64_t
 arena_add(struct rta_reftable *t, const char *key, size_t klen,
     const unsigned char *m, size_t mlen, uint32_t count, uint64_t line)
 {
-	size_t need = (sizeof(struct rec) + klen + mlen + 7) & ~(size_t)7;
+	size_t need = (sizeof(struct rec) + klen + mlen + LINE - 1) &
+	    ~(size_t)(LINE - 1);
 	uint64_t off;
 	struct rec *r;
 
 	if (t->acap - t->alen < need) {
-		size_t cap = t->acap ? t->acap : 1 << 16;
+		size_t cap = t->acap ? t->acap : 1 << 16, shift;
 		unsigned char *a;
 
 		while (cap - t->alen < need) {
@@ -289,13 +317,17 @@ arena_add(struct rta_reftable *t, const char *key, size_t klen,
 				return 0;
 			cap *= 2;
 		}
+		shift = t->arena != NULL ? (size_t)(t->base - t->arena) : 0;
 		if ((uint64_t)cap >> (SLOT_OFF_BITS + 3) != 0 ||
-		    (a = rta_realloc(t->arena, cap)) == NULL)
+		    (a = rta_realloc(t->arena, cap + LINE)) == NULL)
 			return 0;
 		t->arena = a;
+		t->base = line_up(a);
+		if ((size_t)(t->base - a) != shift && t->alen > 0)
+			memmove(t->base, a + shift, t->alen);
 		t->acap = cap;
 		if (t->alen == 0)
-			t->alen = 8;	/* offset 0 means "none" */
+			t->alen = LINE;	/* offset 0 means "none" */
 	}
 	off = t->alen;
 	r = rec_at(t, off);
@@ -325,7 +357,7 @@ static int
 chain_insert(struct loader *L, size_t i, uint64_t off)
 {
 	struct rta_reftable *t = L->t;
-	uint64_t head = (t->slots[i] & SLOT_OFF_MASK) << 3, prev = 0, cur;
+	uint64_t head = SLOT_ROW(t->slots[i]), prev = 0, cur;
 	struct rec *n = rec_at(t, off), *h = rec_at(t, head), *tail, *c;
 	char q[80];
 
@@ -354,7 +386,7 @@ chain_insert(struct loader *L, size_t i, uint64_t off)
 		rec_at(t, prev)->next = off;
 	else {
 		n->last = h->last;
-		t->slots[i] = (t->slots[i] & ~SLOT_OFF_MASK) | off >> 3;
+		t->slots[i] = (t->slots[i] & ~SLOT_OFF_MASK) | slot_row(t, off);
 	}
 	return RTA_OK;
 }
@@ -377,7 +409,7 @@ add_row(struct loader *L, const char *key, size_t klen, int64_t from,
 	i = find_slot(t, key, klen, h);
 	if (t->slots[i] != 0 && !t->dated) {
 		const struct rec *r = rec_at(t,
-		    (t->slots[i] & SLOT_OFF_MASK) << 3);
+		    SLOT_ROW(t->slots[i]));
 
 		quote_key(q, sizeof(q), key, klen);
 		return load_fail(L, L->row_line, RTA_EDATA, "duplicate-key",
@@ -392,7 +424,7 @@ add_row(struct loader *L, const char *key, size_t klen, int64_t from,
 	t->rows++;
 	if (t->slots[i] != 0)
 		return chain_insert(L, i, off);
-	t->slots[i] = (h >> SLOT_OFF_BITS) << SLOT_OFF_BITS | off >> 3;
+	t->slots[i] = (h >> SLOT_OFF_BITS) << SLOT_OFF_BITS | slot_row(t, off);
 	t->used++;
 	return RTA_OK;
 }
@@ -401,6 +433,72 @@ size_t
 rta_reftable_rows(const struct rta_reftable *t)
 {
 	return t->rows;
+}
+
+uint64_t
+rta_reftable_hash(const struct rta_reftable *t, const char *key, size_t len)
+{
+	return key_hash(t, key, len);
+}
+
+void
+rta_reftable_prefetch_slot(const struct rta_reftable *t, uint64_t h)
+{
+	if (t->nslots > 0)
+		__builtin_prefetch(&t->slots[(size_t)h & (t->nslots - 1)]);
+}
+
+size_t
+rta_reftable_bytes(const struct rta_reftable *t)
+{
+	return t->alen + t->nslots * sizeof(*t->slots);
+}
+
+void
+rta_reftable_prefetch(const struct rta_reftable *t, const char *key,
+    size_t len)
+{
+	rta_reftable_prefetch_slot(t, key_hash(t, key, len));
+}
+
+void
+rta_reftable_prefetch_row(const struct rta_reftable *t, uint64_t h)
+{
+	size_t mask, i, n;
+	uint64_t tag = h >> SLOT_OFF_BITS, s;
+	const unsigned char *r;
+
+	if (t->nslots == 0)
+		return;
+	mask = t->nslots - 1;
+	i = (size_t)h & mask;
+	for (n = 0; n < 4; n++, i = (i + 1) & mask) {
+		if ((s = t->slots[i]) == 0)
+			return;
+		if ((s >> SLOT_OFF_BITS) != tag)
+			continue;
+		r = t->base + SLOT_ROW(s);
+		switch (SLOT_NLINES(s)) {
+		default:
+			__builtin_prefetch(r + 6 * LINE);
+			__builtin_prefetch(r + 5 * LINE);
+			__builtin_prefetch(r + 4 * LINE);
+			/* FALLTHROUGH */
+		case 4:
+			__builtin_prefetch(r + 3 * LINE);
+			/* FALLTHROUGH */
+		case 3:
+			__builtin_prefetch(r + 2 * LINE);
+			/* FALLTHROUGH */
+		case 2:
+			__builtin_prefetch(r + LINE);
+			/* FALLTHROUGH */
+		case 1:
+		case 0:
+			__builtin_prefetch(r);
+		}
+		return;
+	}
 }
 
 int
@@ -415,7 +513,7 @@ rta_reftable_lookup(const struct rta_reftable *t, const char *key,
 	h = key_hash(t, key, len);
 	if ((s = t->slots[find_slot(t, key, len, h)]) == 0)
 		return 0;
-	off = (s & SLOT_OFF_MASK) << 3;
+	off = SLOT_ROW(s);
 	for (;;) {
 		r = rec_at(t, off);
 		if (!t->dated || (r->from <= ts && ts < r->to))

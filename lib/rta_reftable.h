@@ -114,6 +114,35 @@ struct rta_refrow {
 int	rta_reftable_lookup(const struct rta_reftable *t, const char *key,
 	    size_t len, int64_t ts, struct rta_refrow *row);
 
+/*
+ * Fetching ahead.  A lookup that hits costs two dependent cache misses,
+ * the index slot and then the row; a stage that knows the keys of the
+ * events to come can start both early, in two steps some events apart:
+ *
+ *	h = rta_reftable_hash(t, key, len);	(event i + 2D)
+ *	rta_reftable_prefetch_slot(t, h);
+ *	...
+ *	rta_reftable_prefetch_row(t, h);	(event i + D: slot cached)
+ *	...
+ *	rta_reftable_lookup(t, key, len, ts, &row);	(event i)
+ *
+ * None of these changes anything or can fail; a hash is only good for
+ * the table it was computed for.  A wrong key costs a wasted fetch.
+ */
+uint64_t rta_reftable_hash(const struct rta_reftable *t, const char *key,
+	    size_t len);
+/* Start fetching the index slot of the key hashed to h. */
+void	rta_reftable_prefetch_slot(const struct rta_reftable *t, uint64_t h);
+/* Read that slot (it should be in cache by now) and start fetching the
+ * row it points to. */
+void	rta_reftable_prefetch_row(const struct rta_reftable *t, uint64_t h);
+/* Bytes the index and rows take: fetching ahead pays only for a table
+ * much bigger than the caches close to the core. */
+size_t	rta_reftable_bytes(const struct rta_reftable *t);
+/* Hash and prefetch the slot in one call. */
+void	rta_reftable_prefetch(const struct rta_reftable *t, const char *key,
+	    size_t len);
+
 /* The row built from the defaults: 1 with *row set, or 0 if none were
  * given. */
 int	rta_reftable_defaults(const struct rta_reftable *t,

@@ -620,6 +620,82 @@ rta_value_member(const unsigned char *obj, const char *key, size_t klen)
 	return NULL;
 }
 
+/* The size of the value at v if its header lies inside n bytes and its
+ * tag is known, else 0; the size may exceed n. */
+static size_t
+size_hint(const unsigned char *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	switch (v[0]) {
+	case RTA_V_NULL:
+	case RTA_V_FALSE:
+	case RTA_V_TRUE:
+		return 1;
+	case RTA_V_INT:
+	case RTA_V_DOUBLE:
+		return 9;
+	case RTA_V_NUMBER:
+		return n < 13 ? 0 : 13 + (size_t)rta_get_u32(v + 9);
+	case RTA_V_STRING:
+		return n < 5 ? 0 : 5 + (size_t)rta_get_u32(v + 1);
+	case RTA_V_ARRAY:
+	case RTA_V_OBJECT:
+		return n < 9 ? 0 : 9 + (size_t)rta_get_u32(v + 5);
+	default:
+		return 0;
+	}
+}
+
+const unsigned char *
+rta_value_member_hint(const unsigned char *obj, const unsigned char *end,
+    const char *key, size_t klen)
+{
+	const unsigned char *p, *lim, *v;
+	size_t n, kl, vs;
+	uint32_t left;
+
+	if (obj == NULL || end <= obj || (size_t)(end - obj) < 9 ||
+	    obj[0] != RTA_V_OBJECT)
+		return NULL;
+	left = rta_get_u32(obj + 1);
+	n = rta_get_u32(obj + 5);
+	p = obj + 9;
+	lim = n < (size_t)(end - p) ? p + n : end;
+	for (; left > 0; left--) {
+		if ((size_t)(lim - p) < 4)
+			return NULL;
+		kl = rta_get_u32(p);
+		if (kl >= (size_t)(lim - p) - 4)
+			return NULL;	/* no room for the value */
+		v = p + 4 + kl;
+		if (kl == klen && memcmp(p + 4, key, klen) == 0)
+			return v;
+		if ((vs = size_hint(v, (size_t)(lim - v))) == 0 ||
+		    vs > (size_t)(lim - v))
+			return NULL;
+		p = v + vs;
+	}
+	return NULL;
+}
+
+int
+rta_value_str_hint(const unsigned char *v, const unsigned char *end,
+    const char **s, size_t *len)
+{
+	size_t n;
+
+	if (v == NULL || end <= v || (size_t)(end - v) < 5 ||
+	    v[0] != RTA_V_STRING)
+		return 0;
+	n = rta_get_u32(v + 1);
+	if (n > (size_t)(end - v) - 5)
+		return 0;
+	*s = (const char *)v + 5;
+	*len = n;
+	return 1;
+}
+
 int
 rta_value_str(const unsigned char *v, const char **s, size_t *len)
 {

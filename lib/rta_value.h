@@ -166,6 +166,20 @@ rta_viter_member(struct rta_viter *it, const char **key, size_t *klen,
 const unsigned char *rta_value_member(const unsigned char *obj,
 	    const char *key, size_t klen);
 
+/*
+ * Lookups on unchecked bytes, for hints (fetching ahead): they read only
+ * [v, end), return NULL or 0 on anything that is not well formed as far
+ * as they look, and check nothing they do not need (no UTF-8, no key
+ * uniqueness, no nesting).  What they find must be confirmed on the
+ * checked value before it decides anything.
+ */
+/* The member named key of the object at obj, or NULL. */
+const unsigned char *rta_value_member_hint(const unsigned char *obj,
+	    const unsigned char *end, const char *key, size_t klen);
+/* String contents at v when they lie inside [v, end); 0 otherwise. */
+int	rta_value_str_hint(const unsigned char *v, const unsigned char *end,
+	    const char **s, size_t *len);
+
 /* String contents (borrowed); 0 if v is not a string. */
 int	rta_value_str(const unsigned char *v, const char **s, size_t *len);
 /* Numeric value of an int, double or number; 0 if not numeric. */

@@ -1572,6 +1572,118 @@ END_TEST
 
 /* --------------------------------------------------------------- main */
 
+/* ---------------------------------------------------------------- peek */
+
+/* A stream of every kind of unit: peek walks it unit by unit, finds each
+ * event's payload where the decoder does, and gives up on cut or false
+ * headers without reading past the bytes it is given. */
+START_TEST(peek_walks_stream)
+{
+	struct rta_buf b = RTA_BUF_INIT, pay = RTA_BUF_INIT;
+	struct rta_frame_hint h;
+	struct rta_record r;
+	unsigned char *copy;
+	size_t pos, size, n, cut;
+	int kinds = 0;
+
+	ck_assert_int_eq(rta_frame_put_header(&b), 0);
+	value_of(&pay, "{\"user_id\":\"u1\",\"n\":1}", 8);
+	make_event(&r, 5, "e1", "t", "acme", &pay, NULL);
+	ck_assert_int_eq(rta_frame_put(&b, &r), 0);
+	memset(&r, 0, sizeof(r));
+	r.kind = RTA_REC_WATERMARK;
+	r.watermark = 7;
+	ck_assert_int_eq(rta_frame_put(&b, &r), 0);
+	ck_assert_int_eq(rta_frame_put_header(&b), 0);
+	make_event(&r, 6, "e2", "type", "t", NULL, NULL);
+	ck_assert_int_eq(rta_frame_put(&b, &r), 0);
+	memset(&r, 0, sizeof(r));
+	r.kind = RTA_REC_END;
+	ck_assert_int_eq(rta_frame_put(&b, &r), 0);
+
+	for (pos = 0; pos < b.len; pos += size) {
+		ck_assert_int_eq(rta_frame_peek(b.data + pos, b.len - pos,
+		    &size, &h), 1);
+		ck_assert_uint_le(size, b.len - pos);
+		if (h.type == 0) {
+			ck_assert_uint_eq(size, RTA_STREAM_HEADER_LEN);
+			kinds |= 1;
+			continue;
+		}
+		ck_assert_int_eq(decode_n(b.data + pos, size, 8, 16), RTA_OK);
+		if (h.type == RTA_FRAME_EVENT) {
+			/* decode_n decoded a copy: compare places */
+			ck_assert_ptr_nonnull(h.payload);
+			ck_assert_uint_eq((size_t)(h.payload - (b.data + pos)),
+			    (size_t)(rec.ev.payload - rec.ev.frame));
+			ck_assert_uint_eq(h.payload_len, rec.ev.payload_len);
+			kinds |= 2;
+		} else {
+			ck_assert_ptr_null(h.payload);
+			kinds |= h.type == RTA_FRAME_WATERMARK ? 4 : 8;
+		}
+	}
+	ck_assert_uint_eq(pos, b.len);
+	ck_assert_int_eq(kinds, 15);
+
+	/* every cut of the first event, each in a block of exactly its size
+	 * (so that a sanitizer build sees any read past it) */
+	pos = RTA_STREAM_HEADER_LEN;
+	ck_assert_int_eq(rta_frame_peek(b.data + pos, b.len - pos, &n, &h), 1);
+	for (cut = 0; cut <= n; cut++) {
+		copy = malloc(cut > 0 ? cut : 1);
+		ck_assert_ptr_nonnull(copy);
+		memcpy(copy, b.data + pos, cut);
+		if (cut < RTA_FRAME_HEADER_LEN)
+			ck_assert_int_eq(rta_frame_peek(copy, cut, &size, &h),
+			    0);
+		else {
+			ck_assert_int_eq(rta_frame_peek(copy, cut, &size, &h),
+			    1);
+			ck_assert_uint_eq(size, n);
+			ck_assert_int_eq(h.type, RTA_FRAME_EVENT);
+			if (h.payload != NULL)
+				ck_assert_uint_le((size_t)(h.payload - copy) +
+				    h.payload_len, cut);
+			/* the payload shows once the fixed part and strings
+			 * are there, cut to what there is */
+			ck_assert_int_eq(h.payload != NULL,
+			    cut > RTA_FRAME_HEADER_LEN + RTA_EVENT_FIXED_LEN +
+			    2 + 1 + 4);
+		}
+		free(copy);
+	}
+
+	/* a damaged header check, flags, a length over the limit */
+	copy = malloc(n);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, b.data + pos, n);
+	copy[6] ^= 1;
+	ck_assert_int_eq(rta_frame_peek(copy, n, &size, &h), 0);
+	copy[6] ^= 1;
+	raw_header(copy, (uint32_t)(n - 12), RTA_FRAME_EVENT, 1, 0);
+	ck_assert_int_eq(rta_frame_peek(copy, n, &size, &h), 0);
+	raw_header(copy, RTA_FRAME_MAX + 1, RTA_FRAME_EVENT, 0, 0);
+	ck_assert_int_eq(rta_frame_peek(copy, n, &size, &h), 0);
+	/* a length the bytes do not hold is still told (the caller waits) */
+	raw_header(copy, RTA_FRAME_MAX, RTA_FRAME_EVENT, 0, 0);
+	ck_assert_int_eq(rta_frame_peek(copy, n, &size, &h), 1);
+	ck_assert_uint_eq(size, RTA_FRAME_HEADER_LEN + RTA_FRAME_MAX);
+	/* string lengths past the body: no payload */
+	raw_header(copy, (uint32_t)(n - 12), RTA_FRAME_EVENT, 0, 0);
+	copy[12 + 12] = 255;
+	ck_assert_int_eq(rta_frame_peek(copy, n, &size, &h), 1);
+	ck_assert_ptr_null(h.payload);
+	copy[12 + 12] = 2;
+	rta_put_u32(copy + 12 + 16, 0xffffffffU);
+	ck_assert_int_eq(rta_frame_peek(copy, n, &size, &h), 1);
+	ck_assert_ptr_null(h.payload);
+	free(copy);
+	rta_buf_release(&b);
+	rta_buf_release(&pay);
+}
+END_TEST
+
 static Suite *
 frame_suite(void)
 {
@@ -1618,6 +1730,10 @@ frame_suite(void)
 	tcase_add_test(tc, identity_rta_gen);
 	tcase_add_test(tc, identity_random);
 	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("peek");
+	tcase_add_test(tc, peek_walks_stream);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2001,6 +2001,122 @@ START_TEST(ahead_changes_nothing)
 }
 END_TEST
 
+/*
+ * The look-ahead bytes after each record are exactly the input that
+ * follows it: whole frames first (the next record among them), never a
+ * byte more than the file holds; none after the last record.
+ */
+static void
+ahead_matches(int threaded)
+{
+	struct rta_buf l = RTA_BUF_INIT, f = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	const struct rta_where *w;
+	const unsigned char *p, *raw;
+	size_t len, rawlen, next, size, k, nonempty = 0;
+	uint64_t total, nrec = 0;
+	int rc, is_hdr, i;
+
+	for (i = 0; i < 30000; i++)
+		ev_line(&l, i);
+	frames_of(&f, &l, 1);
+	unit_write("ahead.rta", f.data, f.len);
+	rta_reader_opts_init(&o);
+	o.ahead = threaded;
+	r = rta_reader_new(&o);
+	ck_assert_ptr_nonnull(r);
+	rta_reader_ahead(r, &p, &len);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(rta_reader_open(r, unit_path("ahead.rta"), &err),
+	    RTA_OK);
+	while ((rc = rta_reader_next(r, &rec, &err)) == RTA_OK) {
+		w = rta_reader_where(r);
+		rta_reader_raw(r, &raw, &rawlen, &total);
+		next = (size_t)w->offset + rawlen;
+		rta_reader_ahead(r, &p, &len);
+		ck_assert_uint_le(next + len, f.len);
+		if (len > 0) {
+			ck_assert_ptr_nonnull(p);
+			ck_assert_msg(memcmp(p, f.data + next, len) == 0,
+			    "look-ahead after record %llu is not the input",
+			    (unsigned long long)nrec);
+			nonempty++;
+		}
+		/* the frames in it are the next records, whole */
+		for (k = 0; k < len && k < 4096; k += size) {
+			if (rta_frame_probe(p + k, len - k, RTA_FRAME_MAX,
+			    &is_hdr, &size, &err) != RTA_OK)
+				break;
+			ck_assert_int_eq(is_hdr, 0);
+		}
+		if (len >= 4096)
+			ck_assert_uint_ge(k, 4096);
+		nrec++;
+	}
+	ck_assert_int_eq(rc, RTA_EOF);
+	ck_assert_uint_eq(nrec, 30001);		/* the events and the end */
+	ck_assert_uint_ge(nonempty, 29000);
+	rta_reader_ahead(r, &p, &len);
+	ck_assert_uint_eq(len, 0);
+	rta_reader_free(r);
+	rta_buf_release(&l);
+	rta_buf_release(&f);
+}
+
+START_TEST(ahead_bytes_follow)
+{
+	ahead_matches(_i);
+}
+END_TEST
+
+/* NDJSON: the bytes after a record start with the next line; CSV gives
+ * none, since its parser holds rows the bytes no longer show. */
+START_TEST(ahead_bytes_lines)
+{
+	struct rta_buf l = RTA_BUF_INIT;
+	struct rta_reader_opts o;
+	struct rta_reader *r;
+	struct rta_record rec;
+	struct rta_error err;
+	const unsigned char *p;
+	size_t len;
+
+	events(&l, 1, 3);
+	unit_write("a.ndjson", l.data, l.len);
+	rta_reader_opts_init(&o);
+	r = rta_reader_new(&o);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(rta_reader_open(r, unit_path("a.ndjson"), &err),
+	    RTA_OK);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
+	rta_reader_ahead(r, &p, &len);
+	ck_assert_uint_eq(len, l.len - (size_t)((const unsigned char *)
+	    memchr(l.data, '\n', l.len) - l.data) - 1);
+	ck_assert_int_eq(memcmp(p, "{\"event_id\":\"e2\"", 16), 0);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
+	rta_reader_ahead(r, &p, &len);
+	ck_assert_uint_eq(len, 0);
+	rta_reader_free(r);
+
+	unit_write_str("a.csv", "event_id,timestamp,event_type,tenant_id\n"
+	    "c1,2026-01-01T00:00:00Z,t,a\nc2,2026-01-01T00:00:01Z,t,a\n");
+	o.format = RTA_FMT_CSV;
+	r = rta_reader_new(&o);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(rta_reader_open(r, unit_path("a.csv"), &err),
+	    RTA_OK);
+	ck_assert_int_eq(rta_reader_next(r, &rec, &err), RTA_OK);
+	rta_reader_ahead(r, &p, &len);
+	ck_assert_uint_eq(len, 0);
+	rta_reader_free(r);
+	rta_buf_release(&l);
+}
+END_TEST
+
 static Suite *
 reader_suite(void)
 {
@@ -2099,6 +2215,14 @@ reader_suite(void)
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ahead_changes_nothing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("look-ahead");
+	tcase_set_timeout(tc, 30);
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, ahead_bytes_follow, 0, 2);
+	tcase_add_test(tc, ahead_bytes_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }

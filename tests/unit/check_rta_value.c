@@ -1314,6 +1314,108 @@ END_TEST
 
 /* --------------------------------------------------------------- main */
 
+/* --------------------------------------------------------------- hints */
+
+/* On a checked object the hints find what the checked lookups find. */
+START_TEST(hint_agrees_when_checked)
+{
+	static const char *const keys[] = { "a", "user_id", "n", "s", "o",
+	    "missing", "" };
+	struct rta_buf b = RTA_BUF_INIT;
+	const unsigned char *v, *o;
+	const char *s1, *s2;
+	size_t i, l1, l2;
+
+	from_json(&b, "{\"n\":1.5e3,\"a\":[1,{\"x\":2}],\"o\":{\"user_id\":"
+	    "\"inner\"},\"s\":\"\",\"user_id\":\"u000042\",\"\":null,"
+	    "\"t\":true}");
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = rta_value_member_hint(b.data, b.data + b.len, keys[i],
+		    strlen(keys[i]));
+		ck_assert_ptr_eq(v, rta_value_member(b.data, keys[i],
+		    strlen(keys[i])));
+	}
+	v = rta_value_member_hint(b.data, b.data + b.len, "user_id", 7);
+	ck_assert_int_eq(rta_value_str_hint(v, b.data + b.len, &s1, &l1), 1);
+	ck_assert_int_eq(rta_value_str(v, &s2, &l2), 1);
+	ck_assert_ptr_eq(s1, s2);
+	ck_assert_uint_eq(l1, 7);
+	/* one level down */
+	o = rta_value_member_hint(b.data, b.data + b.len, "o", 1);
+	v = rta_value_member_hint(o, b.data + b.len, "user_id", 7);
+	ck_assert_ptr_eq(v, rta_value_member(rta_value_member(b.data, "o", 1),
+	    "user_id", 7));
+	ck_assert_int_eq(rta_value_str_hint(v, b.data + b.len, &s1, &l1), 1);
+	ck_assert_mem_eq(s1, "inner", 5);
+	/* not strings, not objects */
+	ck_assert_int_eq(rta_value_str_hint(rta_value_member(b.data, "n", 1),
+	    b.data + b.len, &s1, &l1), 0);
+	ck_assert_ptr_null(rta_value_member_hint(rta_value_member(b.data, "a",
+	    1), b.data + b.len, "x", 1));
+	ck_assert_int_eq(rta_value_str_hint(NULL, b.data, &s1, &l1), 0);
+	ck_assert_ptr_null(rta_value_member_hint(NULL, b.data, "a", 1));
+	rta_buf_release(&b);
+}
+END_TEST
+
+/*
+ * Cut anywhere, or with sizes that lie, the hints stay inside the bytes
+ * they are given (each cut sits in a block of exactly its size, so a
+ * sanitizer build sees any read past it) and find only what lies whole
+ * inside them.
+ */
+START_TEST(hint_bounded)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	const unsigned char *v;
+	unsigned char *c;
+	const char *s;
+	size_t cut, len, at;
+
+	from_json(&b, "{\"n\":12,\"x\":\"abc\",\"user_id\":\"u7\"}");
+	at = (size_t)(rta_value_member(b.data, "user_id", 7) - b.data);
+	for (cut = 0; cut <= b.len; cut++) {
+		c = malloc(cut > 0 ? cut : 1);
+		ck_assert_ptr_nonnull(c);
+		memcpy(c, b.data, cut);
+		v = rta_value_member_hint(c, c + cut, "user_id", 7);
+		if (cut > at)
+			ck_assert_ptr_eq(v, c + at);
+		else
+			ck_assert_ptr_null(v);
+		ck_assert_int_eq(rta_value_str_hint(v, c + cut, &s, &len),
+		    cut == b.len);
+		free(c);
+	}
+	/* a count and size larger than the bytes: bounded by the bytes */
+	c = malloc(b.len);
+	ck_assert_ptr_nonnull(c);
+	memcpy(c, b.data, b.len);
+	rta_put_u32(c + 1, 0xffffffffU);
+	rta_put_u32(c + 5, 0xffffffffU);
+	ck_assert_ptr_eq(rta_value_member_hint(c, c + b.len, "user_id", 7),
+	    c + at);
+	ck_assert_ptr_null(rta_value_member_hint(c, c + b.len, "zz", 2));
+	/* a size smaller than the members: the rest is not looked at */
+	memcpy(c, b.data, b.len);
+	rta_put_u32(c + 5, (uint32_t)(at - 9 - 4));
+	ck_assert_ptr_null(rta_value_member_hint(c, c + b.len, "user_id", 7));
+	/* a key length past the end, an unknown tag before the key */
+	memcpy(c, b.data, b.len);
+	rta_put_u32(c + 9, 0x7fffffffU);
+	ck_assert_ptr_null(rta_value_member_hint(c, c + b.len, "user_id", 7));
+	memcpy(c, b.data, b.len);
+	c[9 + 4 + 1] = 0x42;		/* the tag of member "n" */
+	ck_assert_ptr_null(rta_value_member_hint(c, c + b.len, "user_id", 7));
+	/* a string whose length runs past the end */
+	memcpy(c, b.data, b.len);
+	rta_put_u32(c + at + 1, 3);
+	ck_assert_int_eq(rta_value_str_hint(c + at, c + b.len, &s, &len), 0);
+	free(c);
+	rta_buf_release(&b);
+}
+END_TEST
+
 static Suite *
 value_suite(void)
 {
@@ -1364,6 +1466,11 @@ value_suite(void)
 	tcase_add_test(tc, fmt_double_subnormal_shortest);
 	tcase_add_test(tc, fmt_i64);
 	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hints");
+	tcase_add_test(tc, hint_agrees_when_checked);
+	tcase_add_test(tc, hint_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
