@@ -109,6 +109,28 @@ struct tenant {
 	uint64_t	 n;
 };
 
+/*
+ * Fetching ahead.  With millions of keys each lookup waits on a cache
+ * miss, and the stage hands out one event at a time.  So before each
+ * event the bytes the reader already holds are walked to the event
+ * AHEAD_D further on, and the bucket of its key is fetched.  The bytes
+ * are unchecked (rta_frame_peek): they only decide what is fetched,
+ * never what is passed.  Each frame is looked at once; the ring keeps
+ * the member offsets where the events found end.
+ */
+#define AHEAD_D		48
+#define AHEAD_RING	64		/* > AHEAD_D, a power of 2 */
+#define AHEAD_KEYS	(1U << 17)	/* fewer keys stay in the caches */
+
+struct ahead {
+	int			 can;	/* keys a hint can give */
+	const char		*source;
+	uint64_t		 last;	/* member offset of the last look */
+	uint64_t		 cur;	/* ... of the next frame to see */
+	uint64_t		 end[AHEAD_RING];
+	unsigned		 head, n;
+};
+
 struct dd {
 	struct opts		*o;
 	struct rta_stage	*st;
@@ -149,6 +171,9 @@ struct dd {
 	/* --duplicates */
 	int			 dup_fd;
 	struct rta_buf		 dupbuf;
+	/* fetching ahead */
+	struct ahead		 ah;
+	struct rta_buf		 hb;		/* key bytes of a hint */
 };
 
 static int	checkpoint(struct dd *);
@@ -739,6 +764,120 @@ event_key(struct dd *d, const struct rta_event *ev, struct rta_fp *fp)
 	return 0;
 }
 
+/* Fetching ahead needs keys of envelope fields or payload members. */
+static void
+ahead_init(struct dd *d)
+{
+	size_t i;
+
+	d->ah.can = 1;
+	for (i = 0; i < d->nkeys; i++)
+		if (d->keys[i].root == RTA_F_PAYLOAD &&
+		    d->keys[i].nparts == 0)
+			d->ah.can = 0;
+}
+
+/*
+ * The fingerprint the key of the event in hint h would have, when the
+ * hint holds it: 1, or 0 (a payload key that is not a string, a cut
+ * frame).  The key bytes are those event_key makes of the same values.
+ */
+static int
+ahead_fp(struct dd *d, const struct rta_frame_hint *h, struct rta_fp *fp)
+{
+	const unsigned char *v, *end;
+	struct rta_fval fv;
+	size_t i, j;
+
+	if (h->id == NULL)
+		return 0;
+	d->hb.len = 0;
+	for (i = 0; i < d->nkeys; i++) {
+		const struct rta_field *f = &d->keys[i];
+
+		memset(&fv, 0, sizeof(fv));
+		fv.kind = RTA_FV_STRING;
+		switch (f->root) {
+		case RTA_F_EVENT_ID:
+			fv.s = h->id, fv.len = h->id_len;
+			break;
+		case RTA_F_EVENT_TYPE:
+			fv.s = h->etype, fv.len = h->etype_len;
+			break;
+		case RTA_F_TENANT_ID:
+			fv.s = h->tenant, fv.len = h->tenant_len;
+			break;
+		case RTA_F_TIMESTAMP:
+			fv.kind = RTA_FV_TIME, fv.i = h->ts;
+			break;
+		case RTA_F_SCHEMA_VERSION:
+			fv.kind = RTA_FV_UINT, fv.i = h->schema_version;
+			break;
+		case RTA_F_PAYLOAD:
+			if ((v = h->payload) == NULL)
+				return 0;
+			end = v + h->payload_len;
+			for (j = 0; j < f->nparts && v != NULL; j++)
+				v = rta_value_member_hint(v, end,
+				    f->parts[j].name, f->parts[j].len);
+			if (v == NULL || !rta_value_str_hint(v, end, &fv.s,
+			    &fv.len))
+				return 0;
+			break;
+		}
+		if (rta_fval_key(&d->hb, &fv) != 0)
+			return 0;
+	}
+	rta_keyset_fingerprint(&d->ks, d->hb.data, d->hb.len, fp);
+	return 1;
+}
+
+/* Before the event just read: walk on to the event AHEAD_D further and
+ * fetch its key's bucket. */
+static void
+ahead_step(struct dd *d)
+{
+	struct ahead *a = &d->ah;
+	const struct rta_where *w = rta_reader_where(d->st->rd);
+	const unsigned char *p, *raw;
+	struct rta_frame_hint fh;
+	struct rta_fp fp;
+	uint64_t at, total;
+	size_t len, rawlen, off, size;
+
+	rta_reader_raw(d->st->rd, &raw, &rawlen, &total);
+	rta_reader_ahead(d->st->rd, &p, &len);
+	at = w->offset + rawlen;		/* the member offset of p */
+	if (w->source != a->source || at < a->last) {
+		/* another input, or another member of it */
+		a->head = a->n = 0;
+		a->source = w->source;
+		a->cur = at;
+	}
+	a->last = at;
+	if (a->cur < at)
+		a->cur = at;	/* the reader went past what was walked */
+	while (a->n > 0 && a->end[a->head] <= at) {
+		a->head = (a->head + 1) & (AHEAD_RING - 1);
+		a->n--;
+	}
+	off = (size_t)(a->cur - at);
+	while (a->n < AHEAD_D && off < len) {
+		if (!rta_frame_peek(p + off, len - off, &size, &fh) ||
+		    size > len - off)
+			break;		/* wait for more, or not a frame */
+		if (fh.type == RTA_FRAME_EVENT) {
+			a->end[(a->head + a->n) & (AHEAD_RING - 1)] = at + off +
+			    size;
+			a->n++;
+			if (ahead_fp(d, &fh, &fp))
+				rta_keyset_prefetch(&d->ks, &fp);
+		}
+		off += size;
+	}
+	a->cur = at + off;
+}
+
 static void
 update_horizon(struct dd *d)
 {
@@ -1319,6 +1458,7 @@ release(struct dd *d)
 		rta_free(d->tenants[i].name);
 	rta_free(d->tenants);
 	rta_buf_release(&d->kb);
+	rta_buf_release(&d->hb);
 	rta_buf_release(&d->line);
 	rta_buf_release(&d->pend);
 	rta_buf_release(&d->dupbuf);
@@ -1436,6 +1576,7 @@ dedup_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 		rta_usage_error(usage_line, "bad --key '%s': %s", o->key,
 		    err.text);
 	}
+	ahead_init(&d);
 	if ((status = setup(&d)) != 0)
 		goto out;
 	if (o->duplicates != NULL && (d.dup_fd = open(o->duplicates,
@@ -1458,6 +1599,9 @@ dedup_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 			continue;
 		source_done(&d, d.cur_file, where_value(&d));
 		if (rec.kind == RTA_REC_EVENT) {
+			if (d.ah.can && rta_reader_encoding(st->rd) ==
+			    RTA_FMT_RTA && rta_keyset_count(&d.ks) >= AHEAD_KEYS)
+				ahead_step(&d);
 			if (event(&d, &rec) != 0)
 				break;
 		} else {

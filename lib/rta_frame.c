@@ -365,9 +365,7 @@ rta_frame_peek(const unsigned char *p, size_t avail, size_t *size,
 	const unsigned char *b = p + RTA_FRAME_HEADER_LEN;
 	size_t blen, strs, pl, room;
 
-	h->type = 0;
-	h->payload = NULL;
-	h->payload_len = 0;
+	memset(h, 0, sizeof(*h));
 	if (avail < RTA_FRAME_HEADER_LEN)
 		return 0;
 	if (p[0] == 0x89 && rta_frame_is_magic(p, 8)) {
@@ -390,6 +388,14 @@ rta_frame_peek(const unsigned char *p, size_t avail, size_t *size,
 	    pl > blen - RTA_EVENT_FIXED_LEN - strs ||
 	    RTA_EVENT_FIXED_LEN + strs >= room)
 		return 1;
+	h->ts = (int64_t)rta_get_u64(b);
+	h->schema_version = rta_get_u32(b + 8);
+	h->id_len = b[12];
+	h->etype_len = b[13];
+	h->tenant_len = b[14];
+	h->id = (const char *)b + RTA_EVENT_FIXED_LEN;
+	h->etype = h->id + h->id_len;
+	h->tenant = h->etype + h->etype_len;
 	room -= RTA_EVENT_FIXED_LEN + strs;
 	h->payload = b + RTA_EVENT_FIXED_LEN + strs;
 	h->payload_len = pl < room ? pl : room;

@@ -111,6 +111,11 @@ struct rta_frame_hint {
 	int			 type;		/* frame type (0: header) */
 	const unsigned char	*payload;	/* event: its payload value, */
 	size_t			 payload_len;	/* as much as avail holds */
+	/* event, when its ids are all within avail (else id is NULL) */
+	int64_t			 ts;
+	uint32_t		 schema_version;
+	const char		*id, *etype, *tenant;
+	uint8_t			 id_len, etype_len, tenant_len;
 };
 
 /*
@@ -118,7 +123,9 @@ struct rta_frame_hint {
  * with a good header check and a body length within RTA_FRAME_MAX: then
  * *size is the unit's total length (it may exceed avail) and h says what
  * it is; for an event whose fixed part is there and whose lengths agree
- * with the frame's, h->payload points at the payload (else NULL).  0 for
+ * with the frame's, h->id, h->etype and h->tenant point at its ids, with
+ * h->ts and h->schema_version, and h->payload at the payload (else they
+ * are NULL).  0 for
  * anything else, a cut header included.  Nothing is checked beyond that
  * (no body CRC, no UTF-8, no payload structure): the result is a hint to
  * be confirmed by rta_frame_decode, never a substitute for it.

@@ -125,6 +125,12 @@ walk(const unsigned char *p, size_t size)
 				    p + pos, avail);
 			probe_object(h.payload, h.payload + h.payload_len);
 		}
+		if (h.id != NULL &&
+		    ((const unsigned char *)h.id < p + pos ||
+		    (const unsigned char *)h.tenant + h.tenant_len >
+		    p + size || h.etype != h.id + h.id_len ||
+		    h.tenant != h.etype + h.etype_len))
+			fail("peek's ids outside the bytes", p + pos, avail);
 		if (sz > avail) {
 			pos++;
 			continue;
@@ -133,7 +139,11 @@ walk(const unsigned char *p, size_t size)
 		    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS, &rec,
 		    &err) == RTA_OK && rec.kind == RTA_REC_EVENT) {
 			if (h.payload != rec.ev.payload ||
-			    h.payload_len != rec.ev.payload_len)
+			    h.payload_len != rec.ev.payload_len ||
+			    h.id != rec.ev.id || h.id_len != rec.ev.id_len ||
+			    h.tenant != rec.ev.tenant ||
+			    h.tenant_len != rec.ev.tenant_len ||
+			    h.ts != rec.ev.ts)
 				fail("peek disagrees with the decoder",
 				    p + pos, sz);
 			agree_object(rec.ev.payload, rec.ev.payload_len);

@@ -1617,6 +1617,17 @@ START_TEST(peek_walks_stream)
 			ck_assert_uint_eq((size_t)(h.payload - (b.data + pos)),
 			    (size_t)(rec.ev.payload - rec.ev.frame));
 			ck_assert_uint_eq(h.payload_len, rec.ev.payload_len);
+			/* and the envelope, as the decoder read it */
+			ck_assert(h.ts == rec.ev.ts);
+			ck_assert_uint_eq(h.schema_version,
+			    rec.ev.schema_version);
+			ck_assert_uint_eq(h.id_len, rec.ev.id_len);
+			ck_assert_mem_eq(h.id, rec.ev.id, h.id_len);
+			ck_assert_uint_eq(h.etype_len, rec.ev.type_len);
+			ck_assert_mem_eq(h.etype, rec.ev.type, h.etype_len);
+			ck_assert_uint_eq(h.tenant_len, rec.ev.tenant_len);
+			ck_assert_mem_eq(h.tenant, rec.ev.tenant,
+			    h.tenant_len);
 			kinds |= 2;
 		} else {
 			ck_assert_ptr_null(h.payload);
