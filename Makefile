@@ -171,7 +171,7 @@ $(FZ)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(FZ_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FZ)/replay_%: tests/fuzz/%.c tests/fuzz/driver.c tests/fuzz/canary.h \
+$(FZ)/replay_%: tests/fuzz/%.c tests/fuzz/driver.c $(wildcard tests/fuzz/*.h) \
     $(FZ_LIB_OBJ)
 	$(CC) $(FZ_CFLAGS) -o $@ tests/fuzz/$*.c tests/fuzz/driver.c \
 	    $(FZ_LIB_OBJ) $(PKG_LIBS) $(CHECK_LIBS)

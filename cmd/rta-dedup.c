@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rta_ahead.h"
 #include "rta_alloc.h"
 #include "rta_cli.h"
 #include "rta_field.h"
@@ -112,24 +113,12 @@ struct tenant {
 /*
  * Fetching ahead.  With millions of keys each lookup waits on a cache
  * miss, and the stage hands out one event at a time.  So before each
- * event the bytes the reader already holds are walked to the event
- * AHEAD_D further on, and the bucket of its key is fetched.  The bytes
- * are unchecked (rta_frame_peek): they only decide what is fetched,
- * never what is passed.  Each frame is looked at once; the ring keeps
- * the member offsets where the events found end.
+ * event the frames the reader already holds are walked (rta_ahead) to
+ * the event AHEAD_D further on, and the bucket of each new one's key is
+ * fetched.
  */
 #define AHEAD_D		48
-#define AHEAD_RING	64		/* > AHEAD_D, a power of 2 */
 #define AHEAD_KEYS	(1U << 17)	/* fewer keys stay in the caches */
-
-struct ahead {
-	int			 can;	/* keys a hint can give */
-	const char		*source;
-	uint64_t		 last;	/* member offset of the last look */
-	uint64_t		 cur;	/* ... of the next frame to see */
-	uint64_t		 end[AHEAD_RING];
-	unsigned		 head, n;
-};
 
 struct dd {
 	struct opts		*o;
@@ -172,7 +161,8 @@ struct dd {
 	int			 dup_fd;
 	struct rta_buf		 dupbuf;
 	/* fetching ahead */
-	struct ahead		 ah;
+	int			 ahead;		/* the keys are in hints */
+	struct rta_ahead	 ah;
 	struct rta_buf		 hb;		/* key bytes of a hint */
 };
 
@@ -770,11 +760,12 @@ ahead_init(struct dd *d)
 {
 	size_t i;
 
-	d->ah.can = 1;
+	rta_ahead_reset(&d->ah);
+	d->ahead = 1;
 	for (i = 0; i < d->nkeys; i++)
 		if (d->keys[i].root == RTA_F_PAYLOAD &&
 		    d->keys[i].nparts == 0)
-			d->ah.can = 0;
+			d->ahead = 0;
 }
 
 /*
@@ -832,50 +823,16 @@ ahead_fp(struct dd *d, const struct rta_frame_hint *h, struct rta_fp *fp)
 	return 1;
 }
 
-/* Before the event just read: walk on to the event AHEAD_D further and
- * fetch its key's bucket. */
+/* A new event ahead: fetch its key's bucket. */
 static void
-ahead_step(struct dd *d)
+ahead_found(void *arg, unsigned slot, const struct rta_frame_hint *h)
 {
-	struct ahead *a = &d->ah;
-	const struct rta_where *w = rta_reader_where(d->st->rd);
-	const unsigned char *p, *raw;
-	struct rta_frame_hint fh;
+	struct dd *d = arg;
 	struct rta_fp fp;
-	uint64_t at, total;
-	size_t len, rawlen, off, size;
 
-	rta_reader_raw(d->st->rd, &raw, &rawlen, &total);
-	rta_reader_ahead(d->st->rd, &p, &len);
-	at = w->offset + rawlen;		/* the member offset of p */
-	if (w->source != a->source || at < a->last) {
-		/* another input, or another member of it */
-		a->head = a->n = 0;
-		a->source = w->source;
-		a->cur = at;
-	}
-	a->last = at;
-	if (a->cur < at)
-		a->cur = at;	/* the reader went past what was walked */
-	while (a->n > 0 && a->end[a->head] <= at) {
-		a->head = (a->head + 1) & (AHEAD_RING - 1);
-		a->n--;
-	}
-	off = (size_t)(a->cur - at);
-	while (a->n < AHEAD_D && off < len) {
-		if (!rta_frame_peek(p + off, len - off, &size, &fh) ||
-		    size > len - off)
-			break;		/* wait for more, or not a frame */
-		if (fh.type == RTA_FRAME_EVENT) {
-			a->end[(a->head + a->n) & (AHEAD_RING - 1)] = at + off +
-			    size;
-			a->n++;
-			if (ahead_fp(d, &fh, &fp))
-				rta_keyset_prefetch(&d->ks, &fp);
-		}
-		off += size;
-	}
-	a->cur = at + off;
+	(void)slot;
+	if (ahead_fp(d, h, &fp))
+		rta_keyset_prefetch(&d->ks, &fp);
 }
 
 static void
@@ -1599,9 +1556,10 @@ dedup_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 			continue;
 		source_done(&d, d.cur_file, where_value(&d));
 		if (rec.kind == RTA_REC_EVENT) {
-			if (d.ah.can && rta_reader_encoding(st->rd) ==
+			if (d.ahead && rta_reader_encoding(st->rd) ==
 			    RTA_FMT_RTA && rta_keyset_count(&d.ks) >= AHEAD_KEYS)
-				ahead_step(&d);
+				rta_ahead_walk(&d.ah, st->rd, AHEAD_D,
+				    ahead_found, &d);
 			if (event(&d, &rec) != 0)
 				break;
 		} else {

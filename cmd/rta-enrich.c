@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "rta_ahead.h"
 #include "rta_alloc.h"
 #include "rta_cli.h"
 #include "rta_field.h"
@@ -107,36 +108,28 @@ struct table {
 /*
  * Fetching ahead.  A lookup in a big table costs two dependent cache
  * misses (index slot, then row), and the stage hands out one event at a
- * time.  So before each event the bytes the reader already holds are
- * walked to the events AHEAD_D and 2 * AHEAD_D further on: the slot of
- * the farther one is fetched, and the row of the nearer one, whose slot
- * should be in cache by then.  The bytes are unchecked: they only ever
- * decide what is fetched, never what is joined.  Each frame is looked at
- * once; the ring remembers, by member offset, the keys' hashes of the
- * events found and not yet read.
+ * time.  So before each event the frames the reader already holds are
+ * walked (rta_ahead) to the events AHEAD_D and 2 * AHEAD_D further on:
+ * the slot of the farther one is fetched when it is found, and the row
+ * of the nearer one, whose slot should be in cache by then.
  */
 #define AHEAD_D		16	/* events between the two steps */
-#define AHEAD_RING	64		/* > 2 * AHEAD_D, a power of 2 */
 #define AHEAD_MIN	(8U << 20)	/* table bytes worth it: a table the
 					 * caches hold would only pay the walk */
 
+/* What is kept for each event of the ring (rta_ahead slots). */
 struct ahead_ent {
-	uint64_t		 end;		/* offset after the frame */
-	uint64_t		 step;		/* when it was found */
+	uint64_t		 walk;		/* when it was found */
 	int			 rowed;		/* row fetch issued */
 };
 
 struct ahead {
-	int			 can;		/* every key a payload member */
-	int			 on;		/* ... and a table big enough */
-	const char		*source;	/* the input of the offsets */
-	uint64_t		 last;		/* offset of the last look */
-	uint64_t		 cur;		/* of the next frame to see */
-	uint64_t		 steps;
-	struct ahead_ent	 ent[AHEAD_RING];
-	uint64_t		*h;		/* AHEAD_RING x ntabs hashes */
-	unsigned char		*ok;		/* ... and whether found */
-	unsigned		 head, n;
+	int			 can;	/* every key a payload member */
+	int			 on;	/* ... and a table big enough */
+	struct rta_ahead	 a;
+	struct ahead_ent	 ent[RTA_AHEAD_RING];
+	uint64_t		*h;	/* RTA_AHEAD_RING x ntabs hashes */
+	unsigned char		*ok;	/* ... and whether found */
 };
 
 struct run {
@@ -750,8 +743,9 @@ ahead_init(struct run *r)
 		if (r->tabs[i].on.root != RTA_F_PAYLOAD ||
 		    r->tabs[i].on.nparts == 0)
 			return;
-	a->h = rta_reallocarray(NULL, AHEAD_RING * r->ntabs, sizeof(*a->h));
-	a->ok = rta_calloc(AHEAD_RING * r->ntabs, 1);
+	a->h = rta_reallocarray(NULL, RTA_AHEAD_RING * r->ntabs,
+	    sizeof(*a->h));
+	a->ok = rta_calloc(RTA_AHEAD_RING * r->ntabs, 1);
 	a->can = a->h != NULL && a->ok != NULL;
 }
 
@@ -762,29 +756,35 @@ ahead_clear(struct run *r)
 	struct ahead *a = &r->ah;
 	size_t i;
 
-	a->head = a->n = 0;
-	a->source = NULL;
+	rta_ahead_reset(&a->a);
 	a->on = 0;
 	for (i = 0; a->can && i < r->ntabs; i++)
 		if (rta_reftable_bytes(r->tabs[i].t) >= AHEAD_MIN)
 			a->on = 1;
 }
 
-/* Find the keys of the event at payload (len bytes, unchecked), hash them
- * into ring entry e and fetch their slots. */
+/* A new event ahead, in ring slot e: hash its keys and fetch their
+ * slots. */
 static void
-ahead_keys(struct run *r, size_t e, const unsigned char *payload,
-    size_t len)
+ahead_found(void *arg, unsigned e, const struct rta_frame_hint *fh)
 {
-	const unsigned char *end = payload + len, *v;
+	struct run *r = arg;
+	const unsigned char *end, *v;
 	const char *s;
 	size_t i, j, sl;
 
+	r->ah.ent[e].walk = r->ah.a.walks;
+	r->ah.ent[e].rowed = 0;
+	if (fh->payload == NULL) {
+		memset(r->ah.ok + e * r->ntabs, 0, r->ntabs);
+		return;
+	}
+	end = fh->payload + fh->payload_len;
 	for (i = 0; i < r->ntabs; i++) {
 		const struct table *t = &r->tabs[i];
 		size_t k = e * r->ntabs + i;
 
-		v = payload;
+		v = fh->payload;
 		for (j = 0; j < t->on.nparts && v != NULL; j++)
 			v = rta_value_member_hint(v, end, t->on.parts[j].name,
 			    t->on.parts[j].len);
@@ -796,67 +796,26 @@ ahead_keys(struct run *r, size_t e, const unsigned char *payload,
 	}
 }
 
-/*
- * Before the event just read: forget the ring entries read since, walk
- * the bytes after it until the ring holds the next 2 * AHEAD_D events,
- * and fetch the row of the one AHEAD_D on.
- */
+/* Before the event just read: walk on to 2 * AHEAD_D events ahead, and
+ * fetch the row of the one AHEAD_D on. */
 static void
 ahead_step(struct run *r)
 {
 	struct ahead *a = &r->ah;
-	const struct rta_where *w = rta_reader_where(r->st->rd);
-	const unsigned char *p, *raw;
-	struct rta_frame_hint fh;
-	struct ahead_ent *e;
-	uint64_t at, total;
-	size_t len, rawlen, off, size, i;
+	unsigned i;
+	size_t k;
 
-	rta_reader_raw(r->st->rd, &raw, &rawlen, &total);
-	rta_reader_ahead(r->st->rd, &p, &len);
-	at = w->offset + rawlen;		/* the member offset of p */
-	if (w->source != a->source || at < a->last) {
-		/* another input, or another member of it */
-		a->head = a->n = 0;
-		a->source = w->source;
-		a->cur = at;
-	}
-	a->last = at;
-	if (a->cur < at)
-		a->cur = at;	/* the reader went past what was walked */
-	while (a->n > 0 && a->ent[a->head].end <= at) {
-		a->head = (a->head + 1) & (AHEAD_RING - 1);
-		a->n--;
-	}
-	a->steps++;
-	off = (size_t)(a->cur - at);
-	while (a->n < 2 * AHEAD_D && off < len) {
-		if (!rta_frame_peek(p + off, len - off, &size, &fh) ||
-		    size > len - off)
-			break;		/* wait for more, or not a frame */
-		if (fh.type == RTA_FRAME_EVENT && fh.payload != NULL) {
-			i = (a->head + a->n) & (AHEAD_RING - 1);
-			e = &a->ent[i];
-			e->end = at + off + size;
-			e->step = a->steps;
-			e->rowed = 0;
-			ahead_keys(r, i, fh.payload, fh.payload_len);
-			a->n++;
-		}
-		off += size;
-	}
-	a->cur = at + off;
-	if (a->n < AHEAD_D)
+	rta_ahead_walk(&a->a, r->st->rd, 2 * AHEAD_D, ahead_found, r);
+	if (rta_ahead_count(&a->a) < AHEAD_D)
 		return;
-	i = (a->head + AHEAD_D - 1) & (AHEAD_RING - 1);
-	e = &a->ent[i];
-	if (e->rowed || e->step == a->steps)
+	i = rta_ahead_slot(&a->a, AHEAD_D);
+	if (a->ent[i].rowed || a->ent[i].walk == a->a.walks)
 		return;		/* its slot fetch was just issued */
-	e->rowed = 1;
-	for (off = 0; off < r->ntabs; off++)
-		if (a->ok[i * r->ntabs + off])
-			rta_reftable_prefetch_row(r->tabs[off].t,
-			    a->h[i * r->ntabs + off]);
+	a->ent[i].rowed = 1;
+	for (k = 0; k < r->ntabs; k++)
+		if (a->ok[i * r->ntabs + k])
+			rta_reftable_prefetch_row(r->tabs[k].t,
+			    a->h[i * r->ntabs + k]);
 }
 
 /* Join ev with every table in turn, then apply the privacy rules. */
