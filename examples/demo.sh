@@ -19,6 +19,8 @@ schemas=$here/data/schemas
 gen=$bin/rta-gen
 cat=$bin/rta-cat
 validate=$bin/rta-validate
+dedup=$bin/rta-dedup
+enrich=$bin/rta-enrich
 
 # ---- helpers --------------------------------------------------------------
 
@@ -106,13 +108,59 @@ validate() {
 	esac
 }
 
-# ---- stage 4: read back ---------------------------------------------------
-# Decode the validated frames and count events per tenant, the way a later
+# ---- stage 4: dedup --------------------------------------------------------
+# rta-dedup passes each event_id once: the re-sent events (at-least-once
+# delivery) go to their own file, each with where its first copy was.  Keys
+# are forgotten an hour of event time behind the watermark, and the key set
+# is checkpointed in a state directory, so a restart goes on exactly.
+
+dedup() {
+	t0=$(now_ns)
+	rm -rf "$dir/dedup.state" "$dir/duplicates.ndjson"
+	"$dedup" -q --ttl 1h --state "$dir/dedup.state" \
+	    --duplicates "$dir/duplicates.ndjson" --metrics "$dir/dedup.prom" \
+	    "$dir/valid.rta" >"$dir/once.rta" ||
+	    { echo "demo: rta-dedup failed" >&2; exit 1; }
+	t1=$(now_ns)
+	dedup_ns=$((t1 - t0))
+}
+
+# ---- stage 5: enrich ------------------------------------------------------
+# rta-enrich joins each event with the user catalog (plan and home country
+# of each user id the generator draws) and then applies the privacy rules:
+# user ids become keyed pseudonyms (HMAC-SHA-256, the key id in the token),
+# so they stay joinable without naming anyone.
+
+enrich() {
+	awk 'BEGIN {
+		split("free basic pro enterprise", plan, " ")
+		split("AU BR CA DE ES FR GB IN IT JP MX NL PL SE US", cc, " ")
+		print "user_id,plan,home_country"
+		for (i = 0; i < 1000; i++)
+			printf "u%06d,%s,%s\n", i, plan[i % 7 % 4 + 1],
+			    cc[i % 15 + 1]
+	}' >"$dir/users.csv"
+	printf 'demo2026 %s\n' "$(printf '%064d' 0 | tr 0 7)" >"$dir/keys"
+	chmod 600 "$dir/keys"
+	printf '%s\n' '# the privacy rules of the demo (rta-privacy(5))' \
+	    'payload.user_id  pseudonymize key=demo2026 length=16' \
+	    >"$dir/privacy.conf"
+	t0=$(now_ns)
+	"$enrich" -q --ref "$dir/users.csv" --on payload.user_id \
+	    --privacy "$dir/privacy.conf" --keys "$dir/keys" \
+	    --metrics "$dir/enrich.prom" "$dir/once.rta" >"$dir/enriched.rta" ||
+	    { echo "demo: rta-enrich failed" >&2; exit 1; }
+	t1=$(now_ns)
+	enrich_ns=$((t1 - t0))
+}
+
+# ---- stage 6: read back ---------------------------------------------------
+# Decode the enriched frames and count events per tenant, the way a later
 # stage sees the stream.
 
 read_back() {
 	t0=$(now_ns)
-	"$cat" -o ndjson --events-only "$dir/valid.rta" |
+	"$cat" -o ndjson --events-only "$dir/enriched.rta" |
 	    awk -F '"tenant_id":"' '{ split($2, t, "\""); n[t[1]]++ }
 	    END { for (k in n) print n[k], k }' |
 	    sort -k1,1nr -k2,2 >"$dir/tenants.txt"
@@ -121,8 +169,7 @@ read_back() {
 }
 
 # Later stages slot in here, each reading the previous stage's frames:
-#   dedup (rta-dedup), enrich (rta-enrich), window (rta-window),
-#   store (rta-store), query (rta-query).
+#   window (rta-window), store (rta-store), query (rta-query).
 
 # ---- report ---------------------------------------------------------------
 
@@ -193,17 +240,49 @@ report() {
 		s = ns / 1e9
 		printf "  throughput %.2f s: %.2fM events/s\n", s, n / s / 1e6 }'
 
+	dp=$dir/dedup.prom
+	din=$(metric rta_records_in_total "" "$dp")
+	dout=$(metric rta_records_out_total "" "$dp")
+	ddrop=$(metric rta_records_dropped_total "" "$dp")
+	drej=$(metric rta_records_rejected_total "" "$dp")
+	section "dedup: rta-dedup --ttl 1h --state"
+	printf '  %-22s %12s\n' "records in" "$(commas "$din")" \
+	    "first occurrences" "$(commas "$dout")" \
+	    "duplicates set aside" "$(commas "$ddrop")"
+	if [ $((dout + ddrop + drej)) -eq "$din" ] &&
+	    [ "$ddrop" -eq "$(wc -l <"$dir/duplicates.ndjson")" ]; then
+		echo "  in = out + duplicates; each one in duplicates.ndjson"
+	else
+		echo "  in = out + duplicates: NOT BALANCED"
+	fi
+	awk -v ns="$dedup_ns" -v n="$din" 'BEGIN {
+		s = ns / 1e9
+		printf "  throughput %.2f s: %.2fM records/s\n", s, n / s / 1e6 }'
+
+	ep=$dir/enrich.prom
+	ein=$(metric rta_records_in_total "" "$ep")
+	eout=$(metric rta_records_out_total "" "$ep")
+	section "enrich: rta-enrich --ref users.csv --privacy"
+	printf '  %-22s %12s\n' "records in" "$(commas "$ein")" \
+	    "events out" "$(commas "$eout")"
+	echo "  the first event's user, pseudonymised, and its catalog row:"
+	"$cat" -o ndjson --events-only -n 1 "$dir/enriched.rta" |
+	    sed 's/.*"user_id":\("[^"]*"\).*"users":\({[^}]*}\).*/    \1 \2/'
+	awk -v ns="$enrich_ns" -v n="$ein" 'BEGIN {
+		s = ns / 1e9
+		printf "  throughput %.2f s: %.2fM records/s\n", s, n / s / 1e6 }'
+
 	section "read back: rta frames -> NDJSON"
 	printf '  %s events decoded (%s), in %.2f s\n' "$(commas "$readback")" \
-	    "$([ "$readback" = "$vout" ] && echo "all of them" ||
-	    echo "NOT the $vout written")" \
+	    "$([ "$readback" = "$eout" ] && echo "all of them" ||
+	    echo "NOT the $eout written")" \
 	    "$(awk -v ns="$read_ns" 'BEGIN { print ns / 1e9 }')"
 	echo "  top 5 tenants by events:"
 	head -5 "$dir/tenants.txt" | while read -r n t; do
 		printf '    %-10s %10s\n' "$t" "$(commas "$n")"
 	done
 	sed -n 's/^rta_tenant_records_out_total{.*tenant="\([^"]*\)"} \(.*\)/\2 \1/p' \
-	    "$vp" | sort -k1,1nr -k2,2 >"$dir/tenants.metrics"
+	    "$ep" | sort -k1,1nr -k2,2 >"$dir/tenants.metrics"
 	if cmp -s "$dir/tenants.txt" "$dir/tenants.metrics"; then
 		echo "  per-tenant counts agree with the metrics file"
 	else
@@ -227,7 +306,8 @@ report() {
 
 	section "files written in $dir"
 	for f in events.ndjson events.rta dead-letters.ndjson metrics.prom \
-	    valid.rta invalid.ndjson validate.prom tenants.txt; do
+	    valid.rta invalid.ndjson validate.prom once.rta duplicates.ndjson \
+	    dedup.prom enriched.rta enrich.prom tenants.txt; do
 		printf '  %-22s %12s bytes\n' "$f" \
 		    "$(commas "$(wc -c <"$dir/$f")")"
 	done
@@ -242,6 +322,8 @@ main() {
 	generate
 	ingest
 	validate
+	dedup
+	enrich
 	read_back
 	report
 	end=$(now_ns)
