@@ -202,6 +202,36 @@ apply(struct rta_privacy *p, const char *payload)
 	return apply_t(p, "acme", payload);
 }
 
+/*
+ * Apply p to a payload of one member, key, holding the computed double d
+ * (not number text): the new payload as JSON, and in *tag the member's
+ * type after.
+ */
+static const char *
+apply_double(struct rta_privacy *p, const char *key, double d, int *tag)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_event ev = event_in("acme", "{}");
+	struct rta_error err;
+	const unsigned char *m;
+	const char *out;
+	size_t off;
+
+	off = rta_venc_begin(&b, RTA_V_OBJECT);
+	ck_assert_uint_ne(off, (size_t)-1);
+	ck_assert_int_eq(rta_venc_key(&b, key, strlen(key)), 0);
+	ck_assert_int_eq(rta_venc_double(&b, d), 0);
+	rta_venc_end(&b, off, 1);
+	ev.payload = b.data;
+	ev.payload_len = b.len;
+	ck_assert_int_eq(rta_privacy_apply(p, &ev, &err), RTA_OK);
+	out = json_of(ev.payload);
+	m = rta_value_member(ev.payload, key, strlen(key));
+	*tag = m != NULL ? (int)rta_value_tag(m) : -1;
+	rta_buf_release(&b);
+	return out;
+}
+
 /* The value of one metrics series (its full name with labels). */
 static long long
 metric(const struct rta_privacy *p, const char *series)
@@ -398,22 +428,12 @@ END_TEST
 START_TEST(mask_double)
 {
 	struct rta_privacy *p = load("payload.d mask keep=2\n", NULL);
-	struct rta_buf b = RTA_BUF_INIT;
-	struct rta_event ev = event_in("acme", "{}");
-	struct rta_error err;
-	size_t off;
+	int tag;
 
 	/* computed numbers (a double, not number text) by their text too */
-	off = rta_venc_begin(&b, RTA_V_OBJECT);
-	ck_assert_uint_ne(off, (size_t)-1);
-	ck_assert_int_eq(rta_venc_key(&b, "d", 1), 0);
-	ck_assert_int_eq(rta_venc_double(&b, 0.25), 0);
-	rta_venc_end(&b, off, 1);
-	ev.payload = b.data;
-	ev.payload_len = b.len;
-	ck_assert_int_eq(rta_privacy_apply(p, &ev, &err), RTA_OK);
-	ck_assert_str_eq(json_of(ev.payload), "{\"d\":\"**25\"}");
-	rta_buf_release(&b);
+	ck_assert_str_eq(apply_double(p, "d", 0.25, &tag),
+	    "{\"d\":\"**25\"}");
+	ck_assert_int_eq(tag, RTA_V_STRING);
 	rta_privacy_free(p);
 }
 END_TEST
@@ -640,23 +660,11 @@ END_TEST
 START_TEST(coarsen_double)
 {
 	struct rta_privacy *p = load("payload.t coarsen 1m\n", NULL);
-	struct rta_buf b = RTA_BUF_INIT;
-	struct rta_event ev = event_in("acme", "{}");
-	struct rta_error err;
-	size_t off;
+	int tag;
 
-	off = rta_venc_begin(&b, RTA_V_OBJECT);
-	ck_assert_uint_ne(off, (size_t)-1);
-	ck_assert_int_eq(rta_venc_key(&b, "t", 1), 0);
-	ck_assert_int_eq(rta_venc_double(&b, 1795688262.5), 0);
-	rta_venc_end(&b, off, 1);
-	ev.payload = b.data;
-	ev.payload_len = b.len;
-	ck_assert_int_eq(rta_privacy_apply(p, &ev, &err), RTA_OK);
-	ck_assert_str_eq(json_of(ev.payload), "{\"t\":1795688220.0}");
-	ck_assert_int_eq(rta_value_tag(rta_value_member(ev.payload, "t", 1)),
-	    RTA_V_DOUBLE);
-	rta_buf_release(&b);
+	ck_assert_str_eq(apply_double(p, "t", 1795688262.5, &tag),
+	    "{\"t\":1795688220.0}");
+	ck_assert_int_eq(tag, RTA_V_DOUBLE);
 	rta_privacy_free(p);
 }
 END_TEST
