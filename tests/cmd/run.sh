@@ -37,7 +37,9 @@ for t in $cases; do
 	name=${t#"$here"/}
 	name=${name%.sh}
 	base=${t%.sh}
-	work=$(mktemp -d "${TMPDIR:-/tmp}/rta-test.XXXXXX")
+	# never run a case anywhere but in its own new directory
+	work=$(mktemp -d "${TMPDIR:-/tmp}/rta-test.XXXXXX") && [ -d "$work" ] ||
+	    { echo "run.sh: no directory for $name (disk full?)" >&2; exit 1; }
 	(cd "$work" && timeout 300 sh "$t" >"$work/.stdout" 2>"$work/.stderr")
 	echo $? >"$work/.exit"
 	ok=1
