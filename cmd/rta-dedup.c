@@ -163,6 +163,8 @@ struct dd {
 	/* fetching ahead */
 	int			 ahead;		/* the keys are in hints */
 	struct rta_ahead	 ah;
+	struct rta_fp		 afp[RTA_AHEAD_RING];	/* their keys */
+	unsigned char		 afp_ok[RTA_AHEAD_RING];
 	struct rta_buf		 hb;		/* key bytes of a hint */
 };
 
@@ -828,11 +830,9 @@ static void
 ahead_found(void *arg, unsigned slot, const struct rta_frame_hint *h)
 {
 	struct dd *d = arg;
-	struct rta_fp fp;
 
-	(void)slot;
-	if (ahead_fp(d, h, &fp))
-		rta_keyset_prefetch(&d->ks, &fp);
+	if ((d->afp_ok[slot] = (unsigned char)ahead_fp(d, h, &d->afp[slot])))
+		rta_keyset_prefetch(&d->ks, &d->afp[slot]);
 }
 
 static void
@@ -1300,9 +1300,10 @@ emit_hooked(struct dd *d)
 	}
 }
 
-/* Handle one event; 0 to go on, -1 to stop. */
+/* Handle one event (with its key's fingerprint when hint is not NULL);
+ * 0 to go on, -1 to stop. */
 static int
-event(struct dd *d, struct rta_record *rec)
+event(struct dd *d, struct rta_record *rec, const struct rta_fp *hint)
 {
 	struct rta_keyset_entry first;
 	struct rta_error err;
@@ -1346,7 +1347,9 @@ event(struct dd *d, struct rta_record *rec)
 			return rta_stage_emit(d->st, rec) == RTA_OK ? 0 : -1;
 		}
 	}
-	if (event_key(d, ev, &fp) != 0) {
+	if (hint != NULL)
+		fp = *hint;
+	else if (event_key(d, ev, &fp) != 0) {
 		rta_warnx("out of memory");
 		rta_cli_status(&d->st->status, RTA_EXIT_LIMIT);
 		return -1;
@@ -1556,11 +1559,22 @@ dedup_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 			continue;
 		source_done(&d, d.cur_file, where_value(&d));
 		if (rec.kind == RTA_REC_EVENT) {
+			const struct rta_fp *hint = NULL;
+			struct rta_fp hfp;
+			unsigned slot;
+
 			if (d.ahead && rta_reader_encoding(st->rd) ==
-			    RTA_FMT_RTA && rta_keyset_count(&d.ks) >= AHEAD_KEYS)
+			    RTA_FMT_RTA && rta_keyset_count(&d.ks) >= AHEAD_KEYS) {
+				/* its key, found from the same bytes */
+				if (rta_ahead_current(&d.ah, st->rd, &slot) &&
+				    d.afp_ok[slot]) {
+					hfp = d.afp[slot];
+					hint = &hfp;
+				}
 				rta_ahead_walk(&d.ah, st->rd, AHEAD_D,
 				    ahead_found, &d);
-			if (event(&d, &rec) != 0)
+			}
+			if (event(&d, &rec, hint) != 0)
 				break;
 		} else {
 			if (rec.kind == RTA_REC_WATERMARK &&

@@ -49,6 +49,7 @@ rta_ahead_walk(struct rta_ahead *a, const struct rta_reader *rd,
 			break;		/* wait for more, or not a frame */
 		if (fh.type == RTA_FRAME_EVENT) {
 			slot = (a->head + a->n) & (RTA_AHEAD_RING - 1);
+			a->start[slot] = at + off;
 			a->end[slot] = at + off + size;
 			a->n++;
 			found(arg, slot, &fh);
@@ -56,4 +57,30 @@ rta_ahead_walk(struct rta_ahead *a, const struct rta_reader *rd,
 		off += size;
 	}
 	a->cur = at + off;
+}
+
+int
+rta_ahead_current(const struct rta_ahead *a, const struct rta_reader *rd,
+    unsigned *slot)
+{
+	const struct rta_where *w = rta_reader_where(rd);
+	const unsigned char *raw;
+	uint64_t at, total;
+	size_t rawlen;
+	unsigned i, k;
+
+	if (w->source != a->source)
+		return 0;
+	rta_reader_raw(rd, &raw, &rawlen, &total);
+	at = w->offset + rawlen;
+	for (i = 0; i < a->n; i++) {
+		k = (a->head + i) & (RTA_AHEAD_RING - 1);
+		if (a->end[k] > at)
+			break;
+		if (a->end[k] == at && a->start[k] == w->offset) {
+			*slot = k;
+			return 1;
+		}
+	}
+	return 0;
 }

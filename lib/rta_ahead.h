@@ -33,7 +33,8 @@ struct rta_ahead {
 	const char	*source;	/* the input of the offsets */
 	uint64_t	 last;		/* member offset of the last look */
 	uint64_t	 cur;		/* ... of the next frame to see */
-	uint64_t	 end[RTA_AHEAD_RING];	/* offsets after the events */
+	uint64_t	 start[RTA_AHEAD_RING];	/* offsets of the events */
+	uint64_t	 end[RTA_AHEAD_RING];	/* offsets after them */
 	unsigned	 head, n;
 	uint64_t	 walks;		/* rta_ahead_walk calls */
 };
@@ -49,6 +50,15 @@ void	rta_ahead_reset(struct rta_ahead *a);
 void	rta_ahead_walk(struct rta_ahead *a, const struct rta_reader *rd,
 	    unsigned want, void (*found)(void *arg, unsigned slot,
 	    const struct rta_frame_hint *h), void *arg);
+
+/*
+ * The ring slot of the record rd has just returned, when a walk found it:
+ * the same input and the same first and last byte, so the hint was read
+ * from exactly the bytes the reader has since checked and decoded.  1 and
+ * *slot, else 0.  Call before rta_ahead_walk, which drops it.
+ */
+int	rta_ahead_current(const struct rta_ahead *a,
+	    const struct rta_reader *rd, unsigned *slot);
 
 /* Events known ahead of the current one. */
 static inline unsigned
