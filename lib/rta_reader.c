@@ -190,6 +190,7 @@ rta_reader_open(struct rta_reader *r, const char *operand,
 	r->encoding = RTA_FMT_AUTO;
 	member_reset(r);
 	r->where.source = rta_input_name(&r->in);
+	r->where.serial++;
 	if (r->o.ahead && r->alt == NULL &&
 	    (r->alt = rta_malloc(BUF_INITIAL + BUF_PAD)) != NULL) {
 		r->altcap = BUF_INITIAL;
@@ -867,6 +868,7 @@ rta_reader_next(struct rta_reader *r, struct rta_record *rec,
 			r->member_fresh = 0;
 			r->mode = r->o.format;
 			r->where.source = rta_input_name(&r->in);
+			r->where.serial++;
 			r->where.has_kafka = 0;
 			if (r->o.format != RTA_FMT_RTA) {
 				/* a UTF-8 byte order mark is not data */

@@ -59,6 +59,7 @@ struct rta_where {
 	uint64_t		 offset;	/* byte offset in the member */
 	int			 has_kafka;
 	struct rta_position	 kafka;		/* for kcat input */
+	uint64_t		 serial;	/* changes with the source */
 };
 
 struct rta_reader;

@@ -165,7 +165,7 @@ assert_members(json_t *j, const char *const *names, size_t n)
 
 START_TEST(ndjson_position)
 {
-	struct rta_where w = { "events.ndjson", 42, 1000, 0, { 0 } };
+	struct rta_where w = { "events.ndjson", 42, 1000, 0, { 0 }, 0 };
 	struct rta_error e = mkerr("bad-json",
 	    "expected ':' after key at byte 17");
 	static const char raw[] = "{\"event_id\" \"x\"}";
@@ -181,7 +181,7 @@ END_TEST
 
 START_TEST(frame_position_base64)
 {
-	struct rta_where w = { "in.rta", 0, 4096, 0, { 0 } };
+	struct rta_where w = { "in.rta", 0, 4096, 0, { 0 }, 0 };
 	struct rta_error e = mkerr("bad-crc", "checksum mismatch");
 	static const unsigned char raw[] = { 0x89, 'R', 'T', 'A', '\r', '\n',
 	    0x1a, '\n', 1, 0, 0, 0, 0xff };
@@ -196,7 +196,7 @@ END_TEST
 
 START_TEST(kafka_position)
 {
-	struct rta_where w = { "<stdin>", 7, 300, 1, { "events", 6, 3, 42 } };
+	struct rta_where w = { "<stdin>", 7, 300, 1, { "events", 6, 3, 42 }, 0 };
 	struct rta_error e = mkerr("no-payload", "message has no payload");
 
 	put(&w, &e, "", 0, 0);
@@ -209,7 +209,7 @@ END_TEST
 
 START_TEST(cut_original)
 {
-	struct rta_where w = { "big.ndjson", 3, 0, 0, { 0 } };
+	struct rta_where w = { "big.ndjson", 3, 0, 0, { 0 }, 0 };
 	struct rta_error e = mkerr("too-long", "line longer than 10 bytes");
 	json_t *j;
 
@@ -233,7 +233,7 @@ END_TEST
 /* More than 1 MiB of original is cut there, and says so. */
 START_TEST(huge_original)
 {
-	struct rta_where w = { "big.ndjson", 1, 0, 0, { 0 } };
+	struct rta_where w = { "big.ndjson", 1, 0, 0, { 0 }, 0 };
 	struct rta_error e = mkerr("too-long", "long");
 	size_t n = 3u << 20;
 	char *raw = malloc(n);
@@ -255,7 +255,7 @@ END_TEST
 /* Hostile bytes everywhere still make one valid JSON line. */
 START_TEST(escaping)
 {
-	struct rta_where w = { "we\"ird\n\xff.ndjson", 1, 0, 0, { 0 } };
+	struct rta_where w = { "we\"ird\n\xff.ndjson", 1, 0, 0, { 0 }, 0 };
 	struct rta_error e = mkerr("bad-json",
 	    "bad \"quote\" \\ and\ttab\x1b[31m");
 	static const char raw[] = "a\0b\"c\\d\ne\x01\x7f\xc3\xa9";
@@ -291,7 +291,7 @@ START_TEST(optional_parts)
 	    "\"reason\":\"error\",\"error\":\"no reason\"}\n");
 	/* a where without a source still has its position */
 	{
-		struct rta_where w = { NULL, 5, 0, 0, { 0 } };
+		struct rta_where w = { NULL, 5, 0, 0, { 0 }, 0 };
 
 		e = mkerr("bad-json", "x");
 		put(&w, &e, "x", 1, 1);
@@ -313,7 +313,7 @@ START_TEST(parse_back)
 
 	for (i = 0; i < 40; i++) {
 		struct rta_where w = { "f", (uint64_t)(i % 2 ? i : 0),
-		    (uint64_t)i * 100, i % 5 == 0, { "t", 1, i, i * 7 } };
+		    (uint64_t)i * 100, i % 5 == 0, { "t", 1, i, i * 7 }, 0 };
 		struct rta_error e = mkerr(reasons[i % 4], "why");
 		unsigned char raw[64];
 		int k;
@@ -365,7 +365,7 @@ START_TEST(detail_members)
 	static const char *const names[] = { "time", "stage", "reason",
 	    "error", "source", "line", "original", "violations", "schema" };
 	static const char detail[] = VIOLATIONS ",\"schema\":\"ev.json\"";
-	struct rta_where w = { "events.ndjson", 7, 300, 0, { 0 } };
+	struct rta_where w = { "events.ndjson", 7, 300, 0, { 0 }, 0 };
 	struct rta_error e = mkerr("schema", "2 schema violations");
 	struct rta_buf plain = RTA_BUF_INIT, more = RTA_BUF_INIT;
 	json_t *j;
@@ -422,7 +422,7 @@ START_TEST(detail_after_optional_parts)
 	    "original_base64", "original_length", "violations" };
 	static const char *const bare[] = { "time", "stage", "reason",
 	    "error", "n" };
-	struct rta_where w = { "<stdin>", 3, 0, 1, { "events", 6, 2, 41 } };
+	struct rta_where w = { "<stdin>", 3, 0, 1, { "events", 6, 2, 41 }, 0 };
 	struct rta_error e = mkerr("schema", "bad");
 	json_t *j;
 
@@ -456,7 +456,7 @@ END_TEST
 /* A detail of length 0 adds nothing, whatever the pointer. */
 START_TEST(detail_empty)
 {
-	struct rta_where w = { "a.ndjson", 2, 10, 0, { 0 } };
+	struct rta_where w = { "a.ndjson", 2, 10, 0, { 0 }, 0 };
 	struct rta_error e = mkerr("bad-json", "x");
 	struct rta_buf l0 = RTA_BUF_INIT, l = RTA_BUF_INIT;
 
@@ -477,7 +477,7 @@ END_TEST
 /* A large detail goes out whole, on one line. */
 START_TEST(detail_large)
 {
-	struct rta_where w = { "a.ndjson", 1, 0, 0, { 0 } };
+	struct rta_where w = { "a.ndjson", 1, 0, 0, { 0 }, 0 };
 	struct rta_error e = mkerr("schema", "many");
 	struct rta_buf d = RTA_BUF_INIT, b = RTA_BUF_INIT;
 	json_t *j, *v;
@@ -506,7 +506,7 @@ START_TEST(detail_write_error)
 {
 	struct rta_deadletter d;
 	struct rta_error err, e = mkerr("schema", "x");
-	struct rta_where w = { "a", 1, 0, 0, { 0 } };
+	struct rta_where w = { "a", 1, 0, 0, { 0 }, 0 };
 
 	ck_assert_int_eq(rta_deadletter_open(&d, "/dev/full", "x", &err),
 	    RTA_OK);
@@ -525,7 +525,7 @@ START_TEST(appends)
 {
 	struct rta_deadletter d2;
 	struct rta_error err, e = mkerr("bad-json", "one");
-	struct rta_where w = { "a", 1, 0, 0, { 0 } };
+	struct rta_where w = { "a", 1, 0, 0, { 0 }, 0 };
 	struct stat st;
 	json_t *j;
 
@@ -577,7 +577,7 @@ START_TEST(write_error)
 {
 	struct rta_deadletter d;
 	struct rta_error err, e = mkerr("bad-json", "x");
-	struct rta_where w = { "a", 1, 0, 0, { 0 } };
+	struct rta_where w = { "a", 1, 0, 0, { 0 }, 0 };
 
 	ck_assert_int_eq(rta_deadletter_open(&d, "/dev/full", "x", &err),
 	    RTA_OK);
