@@ -136,6 +136,7 @@ struct dd {
 	size_t			 nsrc;
 	size_t			 cur_file;	/* source of the record */
 	const char		*cur_name;	/* its name as the reader gave */
+	uint64_t		 cur_serial;	/* and the reader's serial then */
 	enum srckind		 cur_kind;
 	size_t			 cur_kafka;	/* NO_SOURCE: none */
 	int64_t			 cur_kafka_off;
@@ -388,9 +389,14 @@ static void
 track(struct dd *d)
 {
 	const struct rta_where *w = rta_reader_where(d->st->rd);
-	const char *name = w->source != NULL ? w->source : "<input>";
+	const char *name;
 	enum srckind kind = w->line > 0 ? SRC_LINES : SRC_BYTES;
 
+	if (w->serial == d->cur_serial && kind == d->cur_kind &&
+	    d->cur_file != NO_SOURCE)
+		return;
+	d->cur_serial = w->serial;
+	name = w->source != NULL ? w->source : "<input>";
 	if (name != d->cur_name || kind != d->cur_kind ||
 	    d->cur_file == NO_SOURCE || strcmp(d->src[d->cur_file].name,
 	    name) != 0) {
@@ -752,7 +758,8 @@ event_key(struct dd *d, const struct rta_event *ev, struct rta_fp *fp)
 		if (rta_fval_key(&d->kb, &v) != 0)
 			return -1;
 	}
-	rta_keyset_fingerprint(&d->ks, d->kb.data, d->kb.len, fp);
+	rta_keyset_fingerprint_at(&d->ks, d->kb.data, d->kb.len,
+	    rta_key_time(d->kb.data, d->kb.len), fp);
 	return 0;
 }
 
@@ -821,7 +828,8 @@ ahead_fp(struct dd *d, const struct rta_frame_hint *h, struct rta_fp *fp)
 		if (rta_fval_key(&d->hb, &fv) != 0)
 			return 0;
 	}
-	rta_keyset_fingerprint(&d->ks, d->hb.data, d->hb.len, fp);
+	rta_keyset_fingerprint_at(&d->ks, d->hb.data, d->hb.len,
+	    rta_key_time(d->hb.data, d->hb.len), fp);
 	return 1;
 }
 

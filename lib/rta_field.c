@@ -304,6 +304,83 @@ key_part(struct rta_buf *b, int type, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * Digit values of Crockford's base 32 for rta_key_time (any case; I and
+ * L read as 1, O as 0) in the low five bits with 0x80 set, 0x40 also set
+ * for 0-9 and A-F; 0 for other bytes.
+ */
+static const unsigned char key_digit[256] = {
+#define D(c, v) [c] = (v)
+	D('0', 0xc0), D('1', 0xc1), D('2', 0xc2), D('3', 0xc3),
+	D('4', 0xc4), D('5', 0xc5), D('6', 0xc6), D('7', 0xc7),
+	D('8', 0xc8), D('9', 0xc9),
+	D('a', 0xca), D('b', 0xcb), D('c', 0xcc), D('d', 0xcd),
+	D('e', 0xce), D('f', 0xcf),
+	D('A', 0xca), D('B', 0xcb), D('C', 0xcc), D('D', 0xcd),
+	D('E', 0xce), D('F', 0xcf),
+	D('g', 0x90), D('h', 0x91), D('j', 0x92), D('k', 0x93),
+	D('m', 0x94), D('n', 0x95), D('p', 0x96), D('q', 0x97),
+	D('r', 0x98), D('s', 0x99), D('t', 0x9a), D('v', 0x9b),
+	D('w', 0x9c), D('x', 0x9d), D('y', 0x9e), D('z', 0x9f),
+	D('G', 0x90), D('H', 0x91), D('J', 0x92), D('K', 0x93),
+	D('M', 0x94), D('N', 0x95), D('P', 0x96), D('Q', 0x97),
+	D('R', 0x98), D('S', 0x99), D('T', 0x9a), D('V', 0x9b),
+	D('W', 0x9c), D('X', 0x9d), D('Y', 0x9e), D('Z', 0x9f),
+	D('i', 0x81), D('l', 0x81), D('o', 0x80),
+	D('I', 0x81), D('L', 0x81), D('O', 0x80),
+#undef D
+};
+
+/*
+ * The value of n (4 or 8) hex digits of any case, the first in the
+ * lowest byte of x, eight at a time: each byte's low four bits, plus 9
+ * for a letter; other bytes give some value too (see rta_key_time).
+ */
+static uint64_t
+hex_digits(uint64_t x, unsigned n)
+{
+	x = (x & 0x0f0f0f0f0f0f0f0fULL) + (x >> 6 & 0x0101010101010101ULL) * 9;
+	/* two digits a byte, in the low byte of each 16-bit lane */
+	x = (x & 0x000f000f000f000fULL) << 4 | (x >> 8 & 0x000f000f000f000fULL);
+	if (n == 4)
+		return (x & 0xff) << 8 | (x >> 16 & 0xff);
+	return (x & 0xff) << 24 | (x >> 16 & 0xff) << 16 |
+	    (x >> 32 & 0xff) << 8 | (x >> 48 & 0xff);
+}
+
+int64_t
+rta_key_time(const void *key, size_t len)
+{
+	const unsigned char *k = key, *s = k + 5;
+	unsigned char all = 0x80, d;
+	uint64_t t = 0;
+	size_t i;
+
+	if (len < 5 || k[0] != K_STR)
+		return -1;
+	switch (rta_get_u32(k + 1) <= len - 5 ? rta_get_u32(k + 1) : 0) {
+	case 36:
+		/* 8-4-4-4-12 hex digits, version 7: the time is the first 12 */
+		if (s[8] != '-' || s[13] != '-' || s[18] != '-' ||
+		    s[23] != '-' || s[14] != '7')
+			return -1;
+		return (int64_t)(hex_digits(rta_get_u64(s), 8) << 16 |
+		    hex_digits(rta_get_u32(s + 9), 4));
+	case 26:
+		/* 10 digits of time (the first at most 7), 16 of randomness */
+		for (i = 0; i < 26; i++) {
+			d = key_digit[s[i]];
+			all &= d;
+			if (i < 10)
+				t = t << 5 | (d & 0x1f);
+		}
+		return all != 0 && key_digit[s[0]] <= 0xc7 &&
+		    key_digit[s[0]] >= 0xc0 ? (int64_t)t : -1;
+	default:
+		return -1;
+	}
+}
+
 int
 rta_fval_key(struct rta_buf *b, const struct rta_fval *v)
 {

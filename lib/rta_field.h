@@ -106,4 +106,15 @@ int	rta_fval_text(const struct rta_fval *v, char *tmp, const char **s,
  */
 int	rta_fval_key(struct rta_buf *b, const struct rta_fval *v);
 
+/*
+ * The time a key made by rta_fval_key carries: when its first part is a
+ * string holding a UUIDv7 (36 characters, 8-4-4-4-12 hex digits with
+ * the version digit 7) or a ULID (26 characters of Crockford's base 32),
+ * the milliseconds since the epoch its first 48 bits hold; else -1.
+ * Only the dashes and the version digit of a UUID are checked: for any
+ * other string of that shape the value is still a function of the key,
+ * which is all rta_keyset_fingerprint_at needs.
+ */
+int64_t	rta_key_time(const void *key, size_t len);
+
 #endif

@@ -51,6 +51,8 @@
 enum { T_NONE, T_HEAP, T_ANON, T_FILE };
 
 static const char ckpt_magic[8] = "RTADEDUP";
+/* 2: exact-mode fingerprints keep hi's top bit for keys with a time */
+#define CKPT_VERSION	2
 static const char jrnl_magic[8] = "RTAJRNL1";
 
 static int
@@ -61,12 +63,12 @@ live(const struct rta_keyset *ks, const struct rta_keyset_entry *e)
 
 /* ---- tables ------------------------------------------------------------- */
 
-/* The control byte of a key: 0x80 and seven bits the slot index does not
- * use (the index comes from lo). */
+/* The control byte of a key: 0x80 and seven bits of lo the slot index
+ * does not use (it takes the low bits; hi may hold a time). */
 static inline uint8_t
 tag_of(const struct rta_fp *fp)
 {
-	return (uint8_t)(0x80 | fp->hi >> 57);
+	return (uint8_t)(0x80 | (fp->lo >> 51 & 0x7f));
 }
 
 static uint64_t
@@ -341,8 +343,13 @@ rebuild(struct rta_keyset *ks, struct rta_error *err)
 	return RTA_OK;
 }
 
-/* ---- partitions ---------------------------------------------------------- */
+/* ---- buckets: the tables of partitions and slabs -------------------------- */
 
+/*
+ * A partition or a slab is nb buckets of 64 bytes at b, holding es-byte
+ * entries (the fingerprint, then with 32-byte entries the time and the
+ * position) probed linearly from the bucket lo gives.
+ */
 #define PART_SHIFT	(64 - 6)	/* log2 RTA_KEYSET_PARTS */
 #define BUCKET		64U
 #define MIN_BUCKETS	4U
@@ -352,31 +359,23 @@ rebuild(struct rta_keyset *ks, struct rta_error *err)
 #define MADV_COLLAPSE	25		/* Linux 6.1 */
 #endif
 
-static inline struct rta_keyset_part *
-part_of(const struct rta_keyset *ks, const struct rta_fp *fp)
-{
-	return &ks->parts[fp->hi >> PART_SHIFT];
-}
-
-static inline unsigned char *
-part_base(const struct rta_keyset *ks, const struct rta_keyset_part *p)
-{
-	return ks->arena + ((size_t)(p - ks->parts) << ks->range_shift);
-}
-
 static inline uint64_t *
-slot_at(const struct rta_keyset *ks, const struct rta_keyset_part *p,
-    uint64_t i)
+tab_slot(const struct rta_keyset *ks, unsigned char *b, uint64_t i)
 {
-	return (uint64_t *)(void *)(part_base(ks, p) + i * ks->es);
+	return (uint64_t *)(void *)(b + i * ks->es);
 }
 
 /* The first slot a key probes. */
 static inline uint64_t
-home_of(const struct rta_keyset *ks, const struct rta_keyset_part *p,
-    uint64_t lo)
+tab_home(const struct rta_keyset *ks, uint64_t nb, uint64_t lo)
 {
-	return (lo & (p->nb - 1)) * (BUCKET / ks->es);
+	return (lo & (nb - 1)) * (BUCKET / ks->es);
+}
+
+static inline uint64_t
+tab_mask(const struct rta_keyset *ks, uint64_t nb)
+{
+	return nb * (BUCKET / ks->es) - 1;
 }
 
 static inline int
@@ -398,6 +397,154 @@ slot_entry(const struct rta_keyset *ks, const uint64_t *s,
 		e->ts = (int64_t)s[2];
 		e->pos = s[3];
 	}
+}
+
+/* The slot holding fp, or -1. */
+static int64_t
+tab_find(const struct rta_keyset *ks, unsigned char *b, uint64_t nb,
+    const struct rta_fp *fp)
+{
+	uint64_t i, mask;
+
+	if (nb == 0)
+		return -1;
+	mask = tab_mask(ks, nb);
+	for (i = tab_home(ks, nb, fp->lo);; i = (i + 1) & mask) {
+		const uint64_t *s = tab_slot(ks, b, i);
+
+		if (s[0] == fp->lo && s[1] == fp->hi)
+			return (int64_t)i;
+		if ((s[0] | s[1]) == 0)
+			return -1;
+	}
+}
+
+/* Add fp to a table with room for it: 0 in a new slot, 1 held already
+ * (*first, if given, is its entry), 2 held but expired, now new again. */
+static int
+tab_put(const struct rta_keyset *ks, unsigned char *b, uint64_t nb,
+    const struct rta_fp *fp, int64_t ts, uint64_t pos,
+    struct rta_keyset_entry *first)
+{
+	uint64_t i, mask = tab_mask(ks, nb), *s;
+
+	for (i = tab_home(ks, nb, fp->lo);; i = (i + 1) & mask) {
+		s = tab_slot(ks, b, i);
+		if (s[0] == fp->lo && s[1] == fp->hi) {
+			if (slot_live(ks, s)) {
+				if (first != NULL)
+					slot_entry(ks, s, first);
+				return 1;
+			}
+			s[2] = (uint64_t)ts;
+			s[3] = pos & RTA_KEYSET_POS_MAX;
+			return 2;
+		}
+		if ((s[0] | s[1]) == 0)
+			break;
+	}
+	s[0] = fp->lo;
+	s[1] = fp->hi;
+	if (ks->es == 32) {
+		s[2] = (uint64_t)ts;
+		s[3] = pos & RTA_KEYSET_POS_MAX;
+	}
+	return 0;
+}
+
+/* Remove slot i, moving later entries of its run back (no tombstone). */
+static void
+tab_remove(const struct rta_keyset *ks, unsigned char *b, uint64_t nb,
+    uint64_t i)
+{
+	uint64_t mask = tab_mask(ks, nb), j, h;
+	uint64_t *s;
+
+	for (j = (i + 1) & mask;; j = (j + 1) & mask) {
+		s = tab_slot(ks, b, j);
+		if ((s[0] | s[1]) == 0)
+			break;
+		h = tab_home(ks, nb, s[0]);
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			memcpy(tab_slot(ks, b, i), s, ks->es);
+			i = j;
+		}
+	}
+	memset(tab_slot(ks, b, i), 0, ks->es);
+}
+
+/* Live entries of a table holding used. */
+static uint64_t
+tab_live(const struct rta_keyset *ks, unsigned char *b, uint64_t nb,
+    uint64_t used)
+{
+	uint64_t i, n = 0, slots = nb * (BUCKET / ks->es);
+
+	if (ks->es == 16 || ks->horizon == INT64_MIN)
+		return used;
+	for (i = 0; i < slots; i++) {
+		const uint64_t *s = tab_slot(ks, b, i);
+
+		if ((s[0] | s[1]) != 0 && slot_live(ks, s))
+			n++;
+	}
+	return n;
+}
+
+/* Copy the live entries of the table (src, snb) into the empty (dst,
+ * dnb), which has room for them; how many. */
+static uint64_t
+tab_fill(const struct rta_keyset *ks, unsigned char *dst, uint64_t dnb,
+    unsigned char *src, uint64_t snb)
+{
+	uint64_t i, j, n = 0, mask = tab_mask(ks, dnb);
+	uint64_t os = snb * (BUCKET / ks->es);
+
+	for (i = 0; i < os; i++) {
+		const uint64_t *s = tab_slot(ks, src, i);
+
+		if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
+			continue;
+		for (j = tab_home(ks, dnb, s[0]); (tab_slot(ks, dst, j)[0] |
+		    tab_slot(ks, dst, j)[1]) != 0; j = (j + 1) & mask)
+			;
+		memcpy(tab_slot(ks, dst, j), s, ks->es);
+		n++;
+	}
+	return n;
+}
+
+/* Place the live entries of a table in the spilled one. */
+static void
+tab_spill(struct rta_keyset *ks, struct rta_keyset_table *nt,
+    unsigned char *b, uint64_t nb)
+{
+	struct rta_keyset_entry e;
+	uint64_t i, ns = nb * (BUCKET / ks->es);
+
+	for (i = 0; i < ns; i++) {
+		const uint64_t *s = tab_slot(ks, b, i);
+
+		if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
+			continue;
+		slot_entry(ks, s, &e);
+		place(nt, &e);
+		touch(ks, nt, nt, 2);
+	}
+}
+
+/* ---- partitions ---------------------------------------------------------- */
+
+static inline struct rta_keyset_part *
+part_of(const struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	return &ks->parts[fp->lo >> PART_SHIFT];
+}
+
+static inline unsigned char *
+part_base(const struct rta_keyset *ks, const struct rta_keyset_part *p)
+{
+	return ks->arena + ((size_t)(p - ks->parts) << ks->range_shift);
 }
 
 /*
@@ -442,12 +589,27 @@ parts_init(struct rta_keyset *ks, struct rta_error *err)
 }
 
 static void
+slabs_free(struct rta_keyset *ks)
+{
+	size_t k;
+
+	for (k = 0; k < ks->nslab; k++)
+		rta_free(ks->slab[k].b);
+	rta_free(ks->slab);
+	rta_free(ks->slab_start);
+	ks->slab = NULL;
+	ks->slab_start = NULL;
+	ks->nslab = ks->slab_cap = ks->slab_done = 0;
+}
+
+static void
 parts_free(struct rta_keyset *ks)
 {
 	if (ks->map != NULL)
 		munmap(ks->map, ks->map_len);
 	rta_free(ks->parts);
 	rta_free(ks->scratch);
+	slabs_free(ks);
 	ks->map = ks->arena = ks->scratch = NULL;
 	ks->parts = NULL;
 	ks->map_len = ks->scratch_len = 0;
@@ -455,56 +617,33 @@ parts_free(struct rta_keyset *ks)
 	ks->nused = 0;
 }
 
-/* Live entries of a partition. */
-static uint64_t
-part_live(const struct rta_keyset *ks, const struct rta_keyset_part *p)
-{
-	uint64_t i, n = 0, slots = (uint64_t)p->nb * (BUCKET / ks->es);
-
-	if (ks->es == 16 || ks->horizon == INT64_MIN)
-		return p->used;
-	for (i = 0; i < slots; i++) {
-		const uint64_t *s = slot_at(ks, p, i);
-
-		if ((s[0] | s[1]) != 0 && slot_live(ks, s))
-			n++;
-	}
-	return n;
-}
-
 /*
  * Every key to one table (in a file when the budget says so): the
- * partitions cannot grow within the budget.
+ * partitions and slabs cannot grow within the budget.
  */
 static int
 migrate(struct rta_keyset *ks, struct rta_error *err)
 {
 	struct rta_keyset_table nt;
-	struct rta_keyset_entry e;
-	uint64_t n = 0, slots = MIN_SLOTS, i, k, ns;
+	uint64_t n = 0, slots = MIN_SLOTS, k;
 	int rc;
 
 	for (k = 0; k < RTA_KEYSET_PARTS; k++)
-		n += part_live(ks, &ks->parts[k]);
+		n += tab_live(ks, part_base(ks, &ks->parts[k]),
+		    ks->parts[k].nb, ks->parts[k].used);
+	for (k = 0; k < ks->nslab; k++)
+		n += tab_live(ks, ks->slab[k].b, ks->slab[k].nb,
+		    ks->slab[k].used);
 	while (slots / 2 < n + 1)
 		slots *= 2;
 	if ((rc = table_alloc(ks, &nt, slots, ks->arena_used, err)) != RTA_OK)
 		return rc;
 	set_touch_limit(ks, ks->arena_used + table_memory(&nt));
-	for (k = 0; k < RTA_KEYSET_PARTS; k++) {
-		const struct rta_keyset_part *p = &ks->parts[k];
-
-		ns = (uint64_t)p->nb * (BUCKET / ks->es);
-		for (i = 0; i < ns; i++) {
-			const uint64_t *s = slot_at(ks, p, i);
-
-			if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
-				continue;
-			slot_entry(ks, s, &e);
-			place(&nt, &e);
-			touch(ks, &nt, &nt, 2);
-		}
-	}
+	for (k = 0; k < RTA_KEYSET_PARTS; k++)
+		tab_spill(ks, &nt, part_base(ks, &ks->parts[k]),
+		    ks->parts[k].nb);
+	for (k = 0; k < ks->nslab; k++)
+		tab_spill(ks, &nt, ks->slab[k].b, ks->slab[k].nb);
 	parts_free(ks);
 	table_free(&ks->t);
 	ks->t = nt;
@@ -568,17 +707,16 @@ part_grow(struct rta_keyset *ks, struct rta_keyset_part *p,
     struct rta_error *err)
 {
 	unsigned bs = BUCKET / ks->es;
-	uint64_t live = part_live(ks, p), nb = MIN_BUCKETS, i, j, os, mask;
-	uint64_t was = p->max_nb;
 	unsigned char *b = part_base(ks, p);
+	uint64_t live = tab_live(ks, b, p->nb, p->used), nb = MIN_BUCKETS;
+	uint64_t was = p->max_nb, onb = p->nb;
 
 	while ((live + 1) * 2 > nb * bs)
 		nb *= 2;
 	if (nb > UINT32_MAX / 2 || part_room(ks, p, nb) != 0)
 		return migrate(ks, err) == RTA_OK ? 0 : -1;
-	os = (uint64_t)p->nb * bs;
-	if (os > 0)
-		memcpy(ks->scratch, b, (size_t)p->nb * BUCKET);
+	if (onb > 0)
+		memcpy(ks->scratch, b, (size_t)onb * BUCKET);
 	if (nb * BUCKET >= HUGE && was * BUCKET < HUGE) {
 		/*
 		 * Large enough for huge pages (a random probe then costs no
@@ -595,20 +733,7 @@ part_grow(struct rta_keyset *ks, struct rta_keyset_part *p,
 		memset(b, 0, (size_t)((nb < was ? nb : was) * BUCKET));
 	ks->nused -= p->used;
 	p->nb = (uint32_t)nb;
-	p->used = 0;
-	mask = nb * bs - 1;
-	for (i = 0; i < os; i++) {
-		const uint64_t *s = (const uint64_t *)(void *)(ks->scratch +
-		    i * ks->es);
-
-		if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
-			continue;
-		for (j = home_of(ks, p, s[0]); (slot_at(ks, p, j)[0] |
-		    slot_at(ks, p, j)[1]) != 0; j = (j + 1) & mask)
-			;
-		memcpy(slot_at(ks, p, j), s, ks->es);
-		p->used++;
-	}
+	p->used = (uint32_t)tab_fill(ks, b, nb, ks->scratch, onb);
 	ks->nused += p->used;
 #ifdef MADV_COLLAPSE
 	/* the first 2 MiB were faulted before the range took huge pages */
@@ -618,87 +743,211 @@ part_grow(struct rta_keyset *ks, struct rta_keyset_part *p,
 	return 1;
 }
 
-/* The slot holding fp, or -1. */
-static int64_t
-part_find(const struct rta_keyset *ks, const struct rta_keyset_part *p,
-    const struct rta_fp *fp)
-{
-	uint64_t i, mask;
-
-	if (p->nb == 0)
-		return -1;
-	mask = (uint64_t)p->nb * (BUCKET / ks->es) - 1;
-	for (i = home_of(ks, p, fp->lo);; i = (i + 1) & mask) {
-		const uint64_t *s = slot_at(ks, p, i);
-
-		if (s[0] == fp->lo && s[1] == fp->hi)
-			return (int64_t)i;
-		if ((s[0] | s[1]) == 0)
-			return -1;
-	}
-}
-
 /* As rta_keyset_add, or 2: the set moved to one table meanwhile. */
 static int
 part_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
     uint64_t pos, struct rta_keyset_entry *first, struct rta_error *err)
 {
 	struct rta_keyset_part *p = part_of(ks, fp);
-	unsigned bs = BUCKET / ks->es;
-	uint64_t i, mask, *s;
 	int r;
 
-	if ((uint64_t)(p->used + 1) * 4 > (uint64_t)p->nb * bs * 3 &&
-	    (r = part_grow(ks, p, err)) != 1)
+	if ((uint64_t)(p->used + 1) * 4 > (uint64_t)p->nb *
+	    (BUCKET / ks->es) * 3 && (r = part_grow(ks, p, err)) != 1)
 		return r == 0 ? 2 : -1;
-	mask = (uint64_t)p->nb * bs - 1;
-	for (i = home_of(ks, p, fp->lo);; i = (i + 1) & mask) {
-		s = slot_at(ks, p, i);
-		if (s[0] == fp->lo && s[1] == fp->hi) {
-			if (slot_live(ks, s)) {
-				if (first != NULL)
-					slot_entry(ks, s, first);
-				return 1;
-			}
-			/* expired: new again, with its new time */
-			s[2] = (uint64_t)ts;
-			s[3] = pos & RTA_KEYSET_POS_MAX;
-			return 0;
-		}
-		if ((s[0] | s[1]) == 0)
-			break;
+	if ((r = tab_put(ks, part_base(ks, p), p->nb, fp, ts, pos,
+	    first)) == 0) {
+		p->used++;
+		ks->nused++;
 	}
-	s[0] = fp->lo;
-	s[1] = fp->hi;
-	if (ks->es == 32) {
-		s[2] = (uint64_t)ts;
-		s[3] = pos & RTA_KEYSET_POS_MAX;
+	return r == 1;
+}
+
+/* ---- slabs: keys that carry a time ---------------------------------------- */
+
+/*
+ * A fingerprint of a key that carries a time (rta_keyset_fingerprint_at)
+ * holds that time in hi, and such keys go to slabs instead of the
+ * partitions: tables of their own, each for a range of those times, in
+ * order.  Keys made in time order (UUIDv7 event ids) then all go to the
+ * newest slab, whose buckets stay in the cache, instead of a random
+ * place in the whole set.  The newest slab covers every time from its
+ * start on; once it holds SLAB_BYTES and is three quarters full, a key
+ * newer than any in it starts a new slab there, so a time's slab never
+ * changes.  A key older than that lands in an older slab, which grows as
+ * a partition does.  A slab whose entries have all passed the horizon is
+ * freed whole.
+ */
+#define TIME_BIT	(1ULL << 63)
+#define TIME_SHIFT	15
+#define SLAB_BYTES	(1U << 20)
+
+static inline int
+fp_timed(const struct rta_fp *fp)
+{
+	return (fp->hi & TIME_BIT) != 0;
+}
+
+/* The slab holding the time of fp (there is one). */
+static size_t
+slab_index(const struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	int64_t t = (int64_t)((fp->hi & ~TIME_BIT) >> TIME_SHIFT);
+	size_t lo = 0, hi = ks->nslab - 1, mid;
+
+	if (t >= ks->slab_start[hi])
+		return hi;
+	while (lo < hi) {
+		mid = (lo + hi + 1) / 2;
+		if (ks->slab_start[mid] <= t)
+			lo = mid;
+		else
+			hi = mid - 1;
 	}
-	p->used++;
-	ks->nused++;
+	return lo;
+}
+
+/* A new, empty slab for the times from start on: 0 or -1 (ENOMEM). */
+static int
+slab_append(struct rta_keyset *ks, int64_t start)
+{
+	if (ks->nslab == ks->slab_cap) {
+		size_t cap = ks->slab_cap == 0 ? 64 : ks->slab_cap * 2;
+		struct rta_keyset_slab *s;
+		int64_t *st;
+
+		if ((s = rta_reallocarray(ks->slab, cap, sizeof(*s))) == NULL)
+			return -1;
+		ks->slab = s;
+		if ((st = rta_reallocarray(ks->slab_start, cap,
+		    sizeof(*st))) == NULL)
+			return -1;
+		ks->slab_start = st;
+		ks->slab_cap = cap;
+	}
+	memset(&ks->slab[ks->nslab], 0, sizeof(ks->slab[0]));
+	ks->slab[ks->nslab].max_t = INT64_MIN;
+	ks->slab[ks->nslab].max_ts = INT64_MIN;
+	ks->slab_start[ks->nslab++] = start;
 	return 0;
 }
 
-/* Remove slot i, moving later entries of its run back (no tombstone). */
-static void
-part_remove(struct rta_keyset *ks, struct rta_keyset_part *p, uint64_t i)
+/* Rebuild a slab with its live entries at a size leaving it at most
+ * half full, and of nb buckets at least: 1 done, 0 the set moved to one
+ * table, -1 failure. */
+static int
+slab_grow(struct rta_keyset *ks, struct rta_keyset_slab *s, uint64_t nb,
+    struct rta_error *err)
 {
-	uint64_t mask = (uint64_t)p->nb * (BUCKET / ks->es) - 1, j, h;
-	uint64_t *s;
+	unsigned bs = BUCKET / ks->es;
+	uint64_t live = tab_live(ks, s->b, s->nb, s->used);
+	unsigned char *b;
 
-	for (j = (i + 1) & mask;; j = (j + 1) & mask) {
-		s = slot_at(ks, p, j);
-		if ((s[0] | s[1]) == 0)
-			break;
-		h = home_of(ks, p, s[0]);
-		if (((j - h) & mask) >= ((j - i) & mask)) {
-			memcpy(slot_at(ks, p, i), s, ks->es);
-			i = j;
+	while ((live + 1) * 2 > nb * bs)
+		nb *= 2;
+	if (nb > UINT32_MAX / 2 || ks->arena_used + nb * BUCKET >
+	    ks->arena_cap)
+		return migrate(ks, err) == RTA_OK ? 0 : -1;
+	if ((b = rta_calloc((size_t)nb, BUCKET)) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory"), -1;
+	ks->nused -= s->used;
+	s->used = (uint32_t)tab_fill(ks, b, nb, s->b, s->nb);
+	ks->nused += s->used;
+	ks->arena_used += nb * BUCKET;
+	ks->arena_used -= (uint64_t)s->nb * BUCKET;
+	rta_free(s->b);
+	s->b = b;
+	s->nb = (uint32_t)nb;
+	return 1;
+}
+
+/* As part_add, for a fingerprint that carries a time. */
+static int
+slab_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
+    uint64_t pos, struct rta_keyset_entry *first, struct rta_error *err)
+{
+	int64_t t = (int64_t)((fp->hi & ~TIME_BIT) >> TIME_SHIFT);
+	uint64_t cap, nb = MIN_BUCKETS;
+	struct rta_keyset_slab *s;
+	size_t k;
+	int r;
+
+	if (ks->nslab == 0 && slab_append(ks, INT64_MIN) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory"), -1;
+	k = slab_index(ks, fp);
+	s = &ks->slab[k];
+	cap = (uint64_t)s->nb * (BUCKET / ks->es);
+	if ((uint64_t)(s->used + 1) * 4 > cap * 3) {
+		if (k == ks->nslab - 1 && (uint64_t)s->nb * BUCKET >=
+		    SLAB_BYTES && t > s->max_t) {
+			/*
+			 * No key in s has this time: a new slab from max_t,
+			 * at once as large as s, so keys coming in order
+			 * never wait for it to grow.
+			 */
+			if (slab_append(ks, s->max_t + 1) != 0)
+				return rta_error_set(err, RTA_ENOMEM,
+				    "no-memory", "out of memory"), -1;
+			s = &ks->slab[++k];
+			nb = SLAB_BYTES / BUCKET;
 		}
+		if ((r = slab_grow(ks, s, nb, err)) != 1)
+			return r == 0 ? 2 : -1;
 	}
-	memset(slot_at(ks, p, i), 0, ks->es);
-	p->used--;
-	ks->nused--;
+	if ((r = tab_put(ks, s->b, s->nb, fp, ts, pos, first)) == 1)
+		return 1;
+	if (r == 0) {
+		s->used++;
+		ks->nused++;
+	}
+	if (t > s->max_t)
+		s->max_t = t;
+	if (ts > s->max_ts)
+		s->max_ts = ts;
+	if (k < ks->slab_done)
+		ks->slab_done = k;
+	return 0;
+}
+
+/* Free the slabs, oldest first, whose entries have all expired. */
+static void
+slabs_expire(struct rta_keyset *ks)
+{
+	while (ks->slab_done + 1 < ks->nslab) {
+		struct rta_keyset_slab *s = &ks->slab[ks->slab_done];
+
+		if (s->max_ts >= ks->horizon)
+			break;
+		ks->nused -= s->used;
+		ks->arena_used -= (uint64_t)s->nb * BUCKET;
+		rta_free(s->b);
+		s->b = NULL;
+		s->nb = s->used = 0;
+		s->max_ts = INT64_MIN;
+		ks->slab_done++;
+	}
+}
+
+/* The table (base, buckets, used count) a fingerprint belongs to. */
+static void
+home_table(struct rta_keyset *ks, const struct rta_fp *fp,
+    unsigned char **b, uint64_t *nb, uint32_t **used)
+{
+	if (fp_timed(fp)) {
+		struct rta_keyset_slab *s;
+
+		if (ks->nslab == 0) {
+			*b = NULL, *nb = 0, *used = NULL;
+			return;
+		}
+		s = &ks->slab[slab_index(ks, fp)];
+		*b = s->b, *nb = s->nb, *used = &s->used;
+	} else {
+		struct rta_keyset_part *p = part_of(ks, fp);
+
+		*b = part_base(ks, p), *nb = p->nb, *used = &p->used;
+	}
 }
 
 /* ---- Bloom filters ------------------------------------------------------ */
@@ -862,8 +1111,23 @@ void
 rta_keyset_fingerprint(const struct rta_keyset *ks, const void *key,
     size_t len, struct rta_fp *fp)
 {
+	rta_keyset_fingerprint_at(ks, key, len, -1, fp);
+}
+
+void
+rta_keyset_fingerprint_at(const struct rta_keyset *ks, const void *key,
+    size_t len, int64_t at, struct rta_fp *fp)
+{
 	fp->lo = rta_hash64(key, len, ks->seed[0]);
 	fp->hi = rta_hash64(key, len, ks->seed[1]);
+	/* a Bloom filter wants every bit of hi random (it picks the block) */
+	if (ks->o.approx <= 0) {
+		if (at >= 0 && at < RTA_KEYSET_AT_MAX)
+			fp->hi = TIME_BIT | (uint64_t)at << TIME_SHIFT |
+			    (fp->hi & ((1U << TIME_SHIFT) - 1));
+		else
+			fp->hi &= ~TIME_BIT;
+	}
 	if (fp->lo == 0 && fp->hi == 0)
 		fp->lo = 1;
 }
@@ -877,6 +1141,8 @@ rta_keyset_set_horizon(struct rta_keyset *ks, int64_t h)
 	    (ks->o.lean & RTA_KEYSET_NO_TIME)))
 		return;
 	ks->horizon = h;
+	if (ks->nslab > 0 && ks->es == 32)
+		slabs_expire(ks);
 	if (ks->bloom[1] == NULL || ttl <= 0)
 		return;
 	if (ks->gen_start == INT64_MIN) {
@@ -912,7 +1178,8 @@ rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 		return 0;
 	}
 	if (ks->parts != NULL) {
-		int r = part_add(ks, fp, ts, pos, first, err);
+		int r = fp_timed(fp) ? slab_add(ks, fp, ts, pos, first, err) :
+		    part_add(ks, fp, ts, pos, first, err);
 
 		if (r != 2)
 			return r;
@@ -977,13 +1244,15 @@ find(struct rta_keyset *ks, const struct rta_fp *fp)
 void
 rta_keyset_prefetch(const struct rta_keyset *ks, const struct rta_fp *fp)
 {
-	const struct rta_keyset_part *p;
-
 	if (ks->parts != NULL) {
-		p = part_of(ks, fp);
-		if (p->nb != 0)
-			__builtin_prefetch(part_base(ks, p) + (fp->lo &
-			    (p->nb - 1)) * BUCKET, 1, 3);
+		unsigned char *b;
+		uint64_t nb;
+		uint32_t *used;
+
+		home_table((struct rta_keyset *)ks, fp, &b, &nb, &used);
+		if (nb != 0)
+			__builtin_prefetch(b + (fp->lo & (nb - 1)) * BUCKET, 1,
+			    3);
 	} else if (ks->bloom[0] != NULL)
 		__builtin_prefetch(bloom_block(ks, 0, fp), 0, 3);
 	else if (ks->t.ctrl != NULL)
@@ -999,10 +1268,13 @@ rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp)
 	if (ks->bloom[0] != NULL)
 		return bloom_has(ks, 0, fp) || bloom_has(ks, 1, fp);
 	if (ks->parts != NULL) {
-		const struct rta_keyset_part *p = part_of(ks, fp);
+		unsigned char *b;
+		uint64_t nb;
+		uint32_t *used;
 
-		i = part_find(ks, p, fp);
-		return i >= 0 && slot_live(ks, slot_at(ks, p, (uint64_t)i));
+		home_table(ks, fp, &b, &nb, &used);
+		i = tab_find(ks, b, nb, fp);
+		return i >= 0 && slot_live(ks, tab_slot(ks, b, (uint64_t)i));
 	}
 	r = find(ks, fp) != NULL;
 	touch(ks, &ks->t, NULL, READ_PAGES);
@@ -1017,12 +1289,18 @@ rta_keyset_forget(struct rta_keyset *ks, const struct rta_fp *fp)
 	if (ks->bloom[0] != NULL)
 		return 0;
 	if (ks->parts != NULL) {
-		struct rta_keyset_part *p = part_of(ks, fp);
-		int64_t i = part_find(ks, p, fp);
+		unsigned char *b;
+		uint64_t nb;
+		uint32_t *used;
+		int64_t i;
 
-		if (i < 0 || !slot_live(ks, slot_at(ks, p, (uint64_t)i)))
+		home_table(ks, fp, &b, &nb, &used);
+		i = tab_find(ks, b, nb, fp);
+		if (i < 0 || !slot_live(ks, tab_slot(ks, b, (uint64_t)i)))
 			return 0;
-		part_remove(ks, p, (uint64_t)i);
+		tab_remove(ks, b, nb, (uint64_t)i);
+		(*used)--;
+		ks->nused--;
 		return 1;
 	}
 	if ((e = find(ks, fp)) == NULL)
@@ -1167,6 +1445,29 @@ sync_dir(const char *dir)
 	return rc;
 }
 
+/* Write the live entries of a table to a checkpoint. */
+static void
+tab_save(const struct rta_keyset *ks, struct wr *w, unsigned char *b,
+    uint64_t nb)
+{
+	unsigned char out[32];
+	struct rta_keyset_entry x;
+	uint64_t i, ns = nb * (BUCKET / ks->es);
+
+	for (i = 0; i < ns; i++) {
+		const uint64_t *s = tab_slot(ks, b, i);
+
+		if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
+			continue;
+		slot_entry(ks, s, &x);
+		rta_put_u64(out, x.lo);
+		rta_put_u64(out + 8, x.hi);
+		rta_put_u64(out + 16, (uint64_t)x.ts);
+		rta_put_u64(out + 24, x.pos);
+		wr_add(w, out, 32);
+	}
+}
+
 int
 rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
     const void *meta, size_t mlen, struct rta_error *err)
@@ -1189,7 +1490,7 @@ rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
 		return rta_error_errno(err, tmp);
 	}
 	memcpy(hdr, ckpt_magic, 8);
-	rta_put_u32(hdr + 8, 1);
+	rta_put_u32(hdr + 8, CKPT_VERSION);
 	rta_put_u32(hdr + 12, ks->bloom[0] != NULL);
 	wr_add(&w, hdr, 16);
 	wr_u64(&w, ks->seed[0]);
@@ -1205,30 +1506,20 @@ rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
 		if (ks->bloom[1] != NULL)
 			wr_add(&w, ks->bloom[1], (size_t)ks->nblocks * BLOCK);
 	} else if (ks->parts != NULL) {
-		unsigned char b[32];
-		struct rta_keyset_entry x;
-		uint64_t k, ns;
+		uint64_t k;
 
 		for (k = 0; k < RTA_KEYSET_PARTS; k++)
-			n += part_live(ks, &ks->parts[k]);
+			n += tab_live(ks, part_base(ks, &ks->parts[k]),
+			    ks->parts[k].nb, ks->parts[k].used);
+		for (k = 0; k < ks->nslab; k++)
+			n += tab_live(ks, ks->slab[k].b, ks->slab[k].nb,
+			    ks->slab[k].used);
 		wr_u64(&w, n);
-		for (k = 0; k < RTA_KEYSET_PARTS; k++) {
-			const struct rta_keyset_part *p = &ks->parts[k];
-
-			ns = (uint64_t)p->nb * (BUCKET / ks->es);
-			for (i = 0; i < ns; i++) {
-				const uint64_t *s = slot_at(ks, p, i);
-
-				if ((s[0] | s[1]) == 0 || !slot_live(ks, s))
-					continue;
-				slot_entry(ks, s, &x);
-				rta_put_u64(b, x.lo);
-				rta_put_u64(b + 8, x.hi);
-				rta_put_u64(b + 16, (uint64_t)x.ts);
-				rta_put_u64(b + 24, x.pos);
-				wr_add(&w, b, 32);
-			}
-		}
+		for (k = 0; k < RTA_KEYSET_PARTS; k++)
+			tab_save(ks, &w, part_base(ks, &ks->parts[k]),
+			    ks->parts[k].nb);
+		for (k = 0; k < ks->nslab; k++)
+			tab_save(ks, &w, ks->slab[k].b, ks->slab[k].nb);
 	} else {
 		for (i = 0; i <= ks->t.mask; i++)
 			if (ks->t.ctrl[i] != 0 && live(ks, &ks->t.e[i]))
@@ -1353,7 +1644,7 @@ rd_head(struct rd *r, uint64_t seed[2], int *mode, struct rta_buf *meta)
 
 	if ((rc = rd_get(r, hdr, 16)) != RTA_OK)
 		return rc;
-	if (memcmp(hdr, ckpt_magic, 8) != 0 || rta_get_u32(hdr + 8) != 1 ||
+	if (memcmp(hdr, ckpt_magic, 8) != 0 || rta_get_u32(hdr + 8) != CKPT_VERSION ||
 	    rta_get_u32(hdr + 12) > 1)
 		return rta_error_set(r->err, RTA_EDATA, "bad-state",
 		    "%s: not an rta-dedup checkpoint (of this version)",

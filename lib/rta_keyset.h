@@ -7,8 +7,11 @@
  * distinct keys collide with probability about n^2 / 2^129.  Each entry
  * keeps the event time and the position of the key's first occurrence.
  *
- * Exact mode: the key space is cut by the top bits of the fingerprint
- * into RTA_KEYSET_PARTS partitions, each a small open-addressing table
+ * Exact mode: keys that carry a time (rta_keyset_fingerprint_at) go to
+ * slabs, one per range of those times, in order, so that keys made in
+ * time order share the newest slab and its cache lines; a slab whose
+ * entries have all expired is freed whole.  Other keys are cut by the
+ * top bits of the fingerprint into RTA_KEYSET_PARTS partitions, each a small open-addressing table
  * (linear probing over 64-byte buckets, so a probe usually stays in one
  * cache line) that grows on its own when three quarters full: a rebuild
  * touches one partition, which fits in cache, never the whole set.  An
@@ -85,6 +88,16 @@ struct rta_keyset_opts {
 	unsigned	 lean;		/* RTA_KEYSET_NO_TIME, _NO_POS */
 };
 
+/* A slab of the exact set in memory: the keys whose time is in its
+ * range, in nb buckets of 64 bytes at b. */
+struct rta_keyset_slab {
+	unsigned char		*b;
+	uint32_t		 nb;
+	uint32_t		 used;
+	int64_t			 max_t;		/* latest key time */
+	int64_t			 max_ts;	/* latest first occurrence */
+};
+
 /* A partition of the exact set in memory: nb buckets of 64 bytes. */
 struct rta_keyset_part {
 	uint32_t		 nb;		/* 0: nothing yet */
@@ -119,7 +132,12 @@ struct rta_keyset {
 	uint64_t		 arena_cap;	/* may touch */
 	unsigned char		*scratch;	/* a partition while it grows */
 	size_t			 scratch_len;
-	uint64_t		 nused;		/* entries in parts */
+	uint64_t		 nused;		/* entries in parts, slabs */
+	struct rta_keyset_slab	*slab;		/* keys with a time, */
+	int64_t			*slab_start;	/* from these times on */
+	size_t			 nslab;
+	size_t			 slab_cap;
+	size_t			 slab_done;	/* slabs before: expired */
 	/* exact, one table (spilled) */
 	struct rta_keyset_table	 t;
 	uint64_t		 touched;	/* file pages since a release */
@@ -147,6 +165,18 @@ void	rta_keyset_release(struct rta_keyset *ks);
 /* The fingerprint of key[0..len) under the set's seeds. */
 void	rta_keyset_fingerprint(const struct rta_keyset *ks, const void *key,
 	    size_t len, struct rta_fp *fp);
+
+/*
+ * The same for a key that carries a time at (0 <= at < 2^48, e.g. the
+ * milliseconds of a UUIDv7; any other value: none), which must be a
+ * function of the key alone.  In exact mode the fingerprint then holds
+ * that time and 79 hashed bits (keys of different times never collide),
+ * and the set keeps such keys in order of it, so that keys made in time
+ * order touch a small, recent part of the set.
+ */
+#define RTA_KEYSET_AT_MAX	(1LL << 48)
+void	rta_keyset_fingerprint_at(const struct rta_keyset *ks,
+	    const void *key, size_t len, int64_t at, struct rta_fp *fp);
 
 /*
  * Move the horizon to h (a smaller h is ignored): entries first seen

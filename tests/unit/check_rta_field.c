@@ -321,6 +321,74 @@ START_TEST(keys_composite)
 }
 END_TEST
 
+/* The time of a key: rta_key_time of one string part, or of s then a
+ * second part "x". */
+static int64_t
+key_time_of(const char *s, int second)
+{
+	struct rta_fval v;
+	struct rta_buf b;
+	int64_t t;
+
+	rta_buf_init(&b);
+	memset(&v, 0, sizeof(v));
+	v.kind = RTA_FV_STRING;
+	v.s = s;
+	v.len = strlen(s);
+	ck_assert_int_eq(rta_fval_key(&b, &v), 0);
+	if (second) {
+		v.s = "x";
+		v.len = 1;
+		ck_assert_int_eq(rta_fval_key(&b, &v), 0);
+	}
+	t = rta_key_time(b.data, b.len);
+	rta_buf_release(&b);
+	return t;
+}
+
+/* UUIDv7s and ULIDs carry their milliseconds; nothing else does. */
+START_TEST(key_times)
+{
+	struct rta_fval v;
+	struct rta_buf b;
+
+	/* 0x019b76daa800 ms: 2026-01-01T00:00:00Z */
+	ck_assert_int_eq(key_time_of("019b76da-a800-7dd7-ab49-ed3db4c66435",
+	    0), 1767225600000LL);
+	ck_assert_int_eq(key_time_of("019B76DA-A800-7DD7-AB49-ED3DB4C66435",
+	    1), 1767225600000LL);
+	ck_assert_int_eq(key_time_of("ffffffff-ffff-7fff-bfff-ffffffffffff",
+	    0), (1LL << 48) - 1);
+	/* the ULID specification's example */
+	ck_assert_int_eq(key_time_of("01ARZ3NDEKTSV4RRFFQ69G5FAV", 0),
+	    1469922850259LL);
+	ck_assert_int_eq(key_time_of("01arz3ndektsv4rrffq69g5fav", 0),
+	    1469922850259LL);
+	ck_assert_int_eq(key_time_of("7ZZZZZZZZZ0000000000000000", 0),
+	    (1LL << 48) - 1);
+	/* other versions, shapes and characters */
+	ck_assert_int_eq(key_time_of("019b76da-a800-4dd7-ab49-ed3db4c66435",
+	    0), -1);
+	ck_assert_int_eq(key_time_of("019b76da_a800-7dd7-ab49-ed3db4c66435",
+	    0), -1);
+	ck_assert_int_eq(key_time_of("019b76da-a800-7dd7-ab49-ed3db4c6643",
+	    0), -1);
+	ck_assert_int_eq(key_time_of("81ARZ3NDEKTSV4RRFFQ69G5FAV", 0), -1);
+	ck_assert_int_eq(key_time_of("01ARZ3NDEKTSV4RRFFQ69G5FAU", 0), -1);
+	ck_assert_int_eq(key_time_of("", 0), -1);
+	/* a key whose first part is not a string */
+	rta_buf_init(&b);
+	memset(&v, 0, sizeof(v));
+	v.kind = RTA_FV_UINT;
+	v.i = 1767225600000LL;
+	ck_assert_int_eq(rta_fval_key(&b, &v), 0);
+	ck_assert_int_eq(rta_key_time(b.data, b.len), -1);
+	/* a length beyond the bytes */
+	ck_assert_int_eq(rta_key_time(b.data, 3), -1);
+	rta_buf_release(&b);
+}
+END_TEST
+
 static Suite *
 field_suite(void)
 {
@@ -335,6 +403,7 @@ field_suite(void)
 	tcase_add_test(tc, lookup_kinds);
 	tcase_add_test(tc, keys_equal_values);
 	tcase_add_test(tc, keys_composite);
+	tcase_add_test(tc, key_times);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,8 +1,12 @@
 /*
  * check_rta_keyset.c: the key set of rta-dedup.  Inserts and lookups
  * through growth, lean entries and forgetting, the horizon, the spill
- * to a mapped file under a small budget (answers must not change), checkpoint round trips, the journal
- * and its torn tail, the approximate filter, and allocation failures.
+ * to a mapped file under a small budget (answers must not change),
+ * checkpoint round trips, the journal and its torn tail, the approximate
+ * filter, and allocation failures.  The tests of the exact set run three
+ * times: with keys that carry no time (partitions), with times in order
+ * (a new slab every so often) and with times out of order (keys for old
+ * slabs, which grow).
  */
 #include <check.h>
 #include <fcntl.h>
@@ -15,14 +19,25 @@
 #include "rta_keyset.h"
 #include "unit.h"
 
+/* Keys' times: none, in order (three keys a millisecond), or out of
+ * order (over 50 seconds); a loop test's index sets it. */
+static int key_times;
+
+#define T0	1767225600000LL		/* 2026-01-01, in milliseconds */
+
 static struct rta_fp
 fp_of(struct rta_keyset *ks, uint64_t n)
 {
 	char key[32];
 	struct rta_fp fp;
+	int64_t at = -1;
 
 	snprintf(key, sizeof(key), "key-%llu", (unsigned long long)n);
-	rta_keyset_fingerprint(ks, key, strlen(key), &fp);
+	if (key_times == 1)
+		at = T0 + (int64_t)(n / 3);
+	else if (key_times == 2)
+		at = T0 + (int64_t)(n * 7919 % 100003) / 2;
+	rta_keyset_fingerprint_at(ks, key, strlen(key), at, &fp);
 	return fp;
 }
 
@@ -47,6 +62,7 @@ START_TEST(lean)
 	struct rta_fp fp;
 	uint64_t i, n = 200000;
 
+	key_times = _i;
 	opts_exact(&o);
 	o.lean = RTA_KEYSET_NO_TIME | RTA_KEYSET_NO_POS;
 	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
@@ -86,6 +102,7 @@ START_TEST(insert_lookup_growth)
 	struct rta_fp fp;
 	uint64_t i, n = 100000;
 
+	key_times = _i;
 	opts_exact(&o);
 	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
 	for (i = 0; i < n; i++) {
@@ -147,6 +164,7 @@ START_TEST(horizon)
 	struct rta_fp fp;
 	uint64_t i;
 
+	key_times = _i;
 	opts_exact(&o);
 	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
 	for (i = 0; i < 5000; i++) {
@@ -188,6 +206,7 @@ START_TEST(spill)
 	struct rta_fp fp;
 	uint64_t i, n = 300000;
 
+	key_times = _i;
 	opts_exact(&o);
 	o.max_mem = 1U << 20;
 	o.dir = unit_path(".");
@@ -223,6 +242,7 @@ START_TEST(checkpoint_round_trip)
 	uint64_t seed[2], i;
 	int approx;
 
+	key_times = _i;
 	opts_exact(&o);
 	o.seed[0] = o.seed[1] = 0;	/* chosen by the set */
 	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
@@ -445,6 +465,89 @@ START_TEST(approx_generations)
 }
 END_TEST
 
+/*
+ * A key's time is in its fingerprint, and only there (exact mode): the
+ * same key with another time, or none, is another key; an approximate
+ * set's filter takes all of hi, so there it is ignored.
+ */
+START_TEST(fingerprint_times)
+{
+	struct rta_keyset ks;
+	struct rta_keyset_opts o;
+	struct rta_fp a, b, c;
+
+	opts_exact(&o);
+	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
+	rta_keyset_fingerprint_at(&ks, "k", 1, T0, &a);
+	rta_keyset_fingerprint_at(&ks, "k", 1, T0 + 1, &b);
+	rta_keyset_fingerprint_at(&ks, "k", 1, -1, &c);
+	ck_assert(a.lo == b.lo && a.hi != b.hi && a.hi != c.hi);
+	ck_assert_int_eq((int64_t)((a.hi << 1) >> 16), T0);
+	ck_assert_uint_eq(c.hi >> 63, 0);
+	/* out of range: no time */
+	rta_keyset_fingerprint_at(&ks, "k", 1, RTA_KEYSET_AT_MAX, &b);
+	ck_assert(b.lo == c.lo && b.hi == c.hi);
+	ck_assert_int_eq(rta_keyset_add(&ks, &a, 0, 0, NULL, NULL), 0);
+	ck_assert_int_eq(rta_keyset_has(&ks, &c), 0);
+	ck_assert_int_eq(rta_keyset_add(&ks, &c, 0, 0, NULL, NULL), 0);
+	ck_assert_uint_eq(rta_keyset_count(&ks), 2);
+	rta_keyset_release(&ks);
+	o.approx = 0.01;
+	o.expect = 1000;
+	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
+	rta_keyset_fingerprint_at(&ks, "k", 1, T0, &a);
+	rta_keyset_fingerprint(&ks, "k", 1, &b);
+	ck_assert(a.lo == b.lo && a.hi == b.hi);
+	rta_keyset_release(&ks);
+}
+END_TEST
+
+/*
+ * Keys in time order fill one slab after another, each about a
+ * megabyte; once the horizon passes all of a slab's entries its memory
+ * is given back at once, while the answers stay those of the horizon.
+ */
+START_TEST(slabs)
+{
+	struct rta_keyset ks;
+	struct rta_keyset_opts o;
+	struct rta_fp fp;
+	uint64_t i, n = 200000, mem;
+
+	key_times = 1;
+	opts_exact(&o);
+	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
+	for (i = 0; i < n; i++) {
+		fp = fp_of(&ks, i);
+		ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)i, i,
+		    NULL, NULL), 0);
+	}
+	ck_assert_uint_ge(ks.nslab, 6);
+	ck_assert_uint_eq(rta_keyset_count(&ks), n);
+	mem = rta_keyset_memory(&ks);
+	/* the partitions were never used */
+	for (i = 0; i < RTA_KEYSET_PARTS; i++)
+		ck_assert_uint_eq(ks.parts[i].nb, 0);
+	rta_keyset_set_horizon(&ks, (int64_t)n / 2);
+	ck_assert_uint_lt(rta_keyset_memory(&ks), mem * 2 / 3);
+	ck_assert_uint_lt(rta_keyset_count(&ks), n * 2 / 3);
+	for (i = 0; i < n; i++) {
+		fp = fp_of(&ks, i);
+		ck_assert_int_eq(rta_keyset_has(&ks, &fp), i >= n / 2);
+	}
+	/* an expired key of a freed slab is new again, and found */
+	fp = fp_of(&ks, 7);
+	ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)n, 1, NULL, NULL),
+	    0);
+	ck_assert_int_eq(rta_keyset_has(&ks, &fp), 1);
+	ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)n, 1, NULL, NULL),
+	    1);
+	ck_assert_int_eq(rta_keyset_forget(&ks, &fp), 1);
+	ck_assert_int_eq(rta_keyset_has(&ks, &fp), 0);
+	rta_keyset_release(&ks);
+}
+END_TEST
+
 static int
 alloc_child(unsigned long n)
 {
@@ -480,6 +583,7 @@ alloc_child(unsigned long n)
 
 START_TEST(alloc_failures)
 {
+	key_times = _i;
 	ck_assert_uint_ge(unit_alloc_failures(alloc_child, NULL), 2);
 }
 END_TEST
@@ -493,19 +597,21 @@ keyset_suite(void)
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, insert_lookup_growth);
+	tcase_add_loop_test(tc, insert_lookup_growth, 0, 3);
 	tcase_add_test(tc, fingerprints);
-	tcase_add_test(tc, lean);
-	tcase_add_test(tc, horizon);
-	tcase_add_test(tc, spill);
+	tcase_add_test(tc, fingerprint_times);
+	tcase_add_loop_test(tc, lean, 0, 3);
+	tcase_add_loop_test(tc, horizon, 0, 3);
+	tcase_add_test(tc, slabs);
+	tcase_add_loop_test(tc, spill, 0, 3);
 	tcase_add_test(tc, approx);
 	tcase_add_test(tc, approx_generations);
-	tcase_add_test(tc, alloc_failures);
+	tcase_add_loop_test(tc, alloc_failures, 0, 3);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("state");
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
-	tcase_add_test(tc, checkpoint_round_trip);
+	tcase_add_loop_test(tc, checkpoint_round_trip, 0, 3);
 	tcase_add_test(tc, checkpoint_damaged);
 	tcase_add_test(tc, journal_torn_tail);
 	tcase_set_timeout(tc, 60);	/* fsync on a loaded machine */
