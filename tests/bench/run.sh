@@ -35,9 +35,11 @@
 # core, as the targets of issue 3 are.  Its events are kept in work/pv-N.*.
 #
 # The dedup section runs rta-dedup on the frames of work/ev-N.rta (every
-# event_id distinct) and awk '!seen[$0]++' and sort -u on those event_ids,
-# one per line (work/keys-N.txt); then rta-dedup again with --max-mem 64M,
-# for its peak RSS.  The enrich section joins work/en-N.rta (rta-gen with a
+# event_id distinct) and, on those event_ids one per line
+# (work/keys-N.txt), awk '!seen[$0]++' and sort: sort-first.sh keeps the
+# first of each key in input order as rta-dedup and awk do (the anchor of
+# the target), plain sort -u only sorts them; then rta-dedup again with
+# --max-mem 64M, for its peak RSS.  The enrich section joins work/en-N.rta (rta-gen with a
 # million users) with work/users.csv, a table of 1,000,000 users, on
 # payload.user_id; "enrich load" is the same command on empty input, the
 # time to load the table.
@@ -484,12 +486,14 @@ for n in $dsizes; do
 	dout=$("$dedup" -o ndjson <"$fr" | "$work/baseline")
 	aout=$(awk '!seen[$0]++' "$keys" | "$work/baseline")
 	sout=$(sort -u "$keys" | "$work/baseline")
-	if [ "$dout" = "$aout" ] && [ "$aout" = "$sout" ]; then
-		echo "  check: rta-dedup, awk and sort -u keep the same" \
-		    "$dout of $n"
+	fout=$("$here/sort-first.sh" <"$keys" | "$work/baseline")
+	if [ "$dout" = "$aout" ] && [ "$aout" = "$sout" ] &&
+	    [ "$sout" = "$fout" ]; then
+		echo "  check: rta-dedup, awk, sort-first.sh and sort -u keep" \
+		    "the same $dout of $n"
 	else
 		note "on ev-$n rta-dedup keeps $dout events, awk $aout" \
-		    "keys, sort -u $sout"
+		    "keys, sort-first.sh $fout, sort -u $sout"
 	fi
 	r=0
 	while [ $r -lt 3 ]; do
@@ -500,6 +504,8 @@ for n in $dsizes; do
 	measure "$n" "dedup rta --max-mem 64M" "$fr" nopin "$aruns" "$dedup" \
 	    -o rta --max-mem 64M
 	measure "$n" "awk dedup" "$keys" pin "$aruns" awk '!seen[$0]++'
+	measure "$n" "sort, in order" "$keys" nopin "$aruns" \
+	    "$here/sort-first.sh"
 	measure "$n" "sort -u" "$keys" nopin "$aruns" sort -u
 done
 
