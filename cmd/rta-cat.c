@@ -145,11 +145,13 @@ main(int argc, char *argv[])
 	if ((status = rta_stage_start(&st, argc, argv)) != 0)
 		return status;
 	while (rta_stage_next(&st, &rec) == RTA_OK) {
-		if (events_only && rec.kind != RTA_REC_EVENT)
+		if (events_only && (rec.kind == RTA_REC_WATERMARK ||
+		    rec.kind == RTA_REC_POSITION))
 			continue;
 		if (rta_stage_emit(&st, &rec) != RTA_OK)
 			break;
-		if (rec.kind == RTA_REC_EVENT && head > 0 && ++n >= head)
+		if ((rec.kind == RTA_REC_EVENT ||
+		    rec.kind == RTA_REC_AGGREGATE) && head > 0 && ++n >= head)
 			break;
 	}
 	return rta_stage_finish(&st);

@@ -13,6 +13,7 @@
  * payload to {} (null counts as absent); ids are 1 to 255 bytes; duplicate
  * keys are an error at every level.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -254,6 +255,132 @@ get_timestamp(struct rta_ndjson_parser *np, int64_t *ts,
 	}
 }
 
+int
+rta_aggregate_check(const struct rta_event *ev, struct rta_error *err)
+{
+	static const char *const names[] = {
+		"$rta", "record_id", "window", "start", "tenant_id", "version"
+	};
+	struct rta_viter it;
+	const unsigned char *m;
+	const char *k;
+	size_t kl, i;
+
+	if (ev->extra != NULL)
+		return rta_error_set(err, RTA_EDATA, "bad-frame",
+		    "aggregate record with extra fields");
+	rta_viter_init(&it, ev->payload);
+	while (rta_viter_member(&it, &k, &kl, &m))
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i]) == kl &&
+			    memcmp(names[i], k, kl) == 0)
+				return rta_error_set(err, RTA_EDATA,
+				    "bad-field", "aggregate payload member "
+				    "\"%s\" is one of the record's own fields",
+				    names[i]);
+	return RTA_OK;
+}
+
+/* A time given as an RFC 3339 string or integer microseconds (control
+ * and aggregate records: never seconds by magnitude). */
+static int
+value_time(const unsigned char *m, int64_t *t, struct rta_error *err)
+{
+	const char *s;
+	size_t sl;
+	int64_t i;
+
+	if (rta_value_str(m, &s, &sl))
+		return rta_time_parse(s, sl, t, err) == RTA_OK ? 0 : -1;
+	if (rta_value_i64(m, &i) && rta_time_from_epoch_i64(i, RTA_EPOCH_US,
+	    t, err) == RTA_OK)
+		return 0;
+	return -1;
+}
+
+/* The string value m as one of an aggregate's ids (1 to 255 bytes). */
+static int
+agg_id(const unsigned char *m, const char **s, uint8_t *len)
+{
+	size_t sl;
+
+	if (m == NULL || !rta_value_str(m, s, &sl) || sl == 0 ||
+	    sl > RTA_ID_MAX)
+		return -1;
+	*len = (uint8_t)sl;
+	return 0;
+}
+
+/*
+ * The aggregate record in v (the whole line, decoded): its named fields
+ * to the envelope, every other member (but "$rta") to a payload object
+ * built in np->extra, in their order.
+ */
+static int
+parse_aggregate(struct rta_ndjson_parser *np, const unsigned char *v,
+    struct rta_record *rec, struct rta_error *err)
+{
+	static const char *const names[] = {
+		"record_id", "window", "start", "tenant_id", "version"
+	};
+	struct rta_event *ev = &rec->ev;
+	const unsigned char *f[5], *m;
+	struct rta_viter it;
+	const char *k;
+	size_t kl, off, i;
+	uint32_t n = 0;
+	int64_t ver;
+
+	memset(ev, 0, sizeof(*ev));
+	memset(f, 0, sizeof(f));
+	rta_buf_reset(&np->extra);
+	if ((off = rta_venc_begin(&np->extra, RTA_V_OBJECT)) == (size_t)-1)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	rta_viter_init(&it, v);
+	while (rta_viter_member(&it, &k, &kl, &m)) {
+		for (i = 0; i < 5; i++)
+			if (strlen(names[i]) == kl &&
+			    memcmp(names[i], k, kl) == 0)
+				break;
+		if (i < 5) {
+			f[i] = m;
+			continue;
+		}
+		if (kl == 4 && memcmp(k, "$rta", 4) == 0)
+			continue;
+		if (rta_venc_key(&np->extra, k, kl) != 0 ||
+		    rta_buf_add(&np->extra, m, rta_value_size(m)) != 0)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		n++;
+	}
+	rta_venc_end(&np->extra, off, n);
+	for (i = 0; i < 5; i++)
+		if (f[i] == NULL)
+			return rta_error_set(err, RTA_EDATA, "missing-field",
+			    "aggregate record without \"%s\"", names[i]);
+	if (agg_id(f[0], &ev->id, &ev->id_len) != 0 ||
+	    agg_id(f[1], &ev->type, &ev->type_len) != 0 ||
+	    agg_id(f[3], &ev->tenant, &ev->tenant_len) != 0)
+		return rta_error_set(err, RTA_EDATA, "bad-field",
+		    "aggregate record_id, window and tenant_id must be "
+		    "strings of 1 to %d bytes", RTA_ID_MAX);
+	if (value_time(f[2], &ev->ts, err) != 0)
+		return rta_error_set(err, RTA_EDATA, "bad-timestamp",
+		    "aggregate start must be an RFC 3339 string or integer "
+		    "microseconds");
+	if (!rta_value_i64(f[4], &ver) || ver < 0 || ver > UINT32_MAX)
+		return rta_error_set(err, RTA_EDATA, "bad-field",
+		    "aggregate version must be an integer from 0 to "
+		    "4294967295");
+	ev->schema_version = (uint32_t)ver;
+	ev->payload = np->extra.data;
+	ev->payload_len = np->extra.len;
+	rec->kind = RTA_REC_AGGREGATE;
+	return rta_event_check(ev, err);
+}
+
 static int
 parse_control(struct rta_ndjson_parser *np, const void *line, size_t len,
     struct rta_record *rec, struct rta_error *err)
@@ -261,7 +388,6 @@ parse_control(struct rta_ndjson_parser *np, const void *line, size_t len,
 	const unsigned char *v, *kind, *m;
 	const char *s;
 	size_t sl;
-	int64_t i;
 	int rc;
 
 	rta_buf_reset(&np->payload);
@@ -272,6 +398,8 @@ parse_control(struct rta_ndjson_parser *np, const void *line, size_t len,
 	kind = rta_value_member(v, "$rta", 4);
 	if (kind == NULL || !rta_value_str(kind, &s, &sl))
 		goto bad;
+	if (sl == 9 && memcmp(s, "aggregate", 9) == 0)
+		return parse_aggregate(np, v, rec, err);
 	if (sl == 9 && memcmp(s, "watermark", 9) == 0) {
 		rec->kind = RTA_REC_WATERMARK;
 		if ((m = rta_value_member(v, "watermark", 9)) == NULL ||
@@ -281,9 +409,7 @@ parse_control(struct rta_ndjson_parser *np, const void *line, size_t len,
 			if (rta_time_parse(s, sl, &rec->watermark, err) !=
 			    RTA_OK)
 				return RTA_EDATA;
-		} else if (!rta_value_i64(m, &i) ||
-		    rta_time_from_epoch_i64(i, RTA_EPOCH_US, &rec->watermark,
-		    err) != RTA_OK)
+		} else if (value_time(m, &rec->watermark, err) != 0)
 			goto bad;
 		return RTA_OK;
 	}
@@ -560,6 +686,46 @@ close:
 
 /* ------------------------------------------------------------------ write */
 
+/* An aggregate record: its named fields, then the payload's members. */
+static int
+put_aggregate(struct rta_buf *out, const struct rta_event *ev)
+{
+	char num[24];
+	size_t n, at;
+
+	if (ev->extra != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (rta_buf_adds(out, "{\"$rta\":\"aggregate\",\"record_id\":") ||
+	    rta_json_put_string(out, ev->id, ev->id_len) ||
+	    rta_buf_adds(out, ",\"window\":") ||
+	    rta_json_put_string(out, ev->type, ev->type_len) ||
+	    rta_buf_adds(out, ",\"start\":\"") ||
+	    rta_buf_reserve(out, RTA_TIME_LEN))
+		return -1;
+	rta_time_format((char *)out->data + out->len, ev->ts);
+	out->len += RTA_TIME_LEN;
+	if (rta_buf_adds(out, "\",\"tenant_id\":") ||
+	    rta_json_put_string(out, ev->tenant, ev->tenant_len) ||
+	    rta_buf_adds(out, ",\"version\":"))
+		return -1;
+	n = rta_fmt_i64(num, ev->schema_version);
+	if (rta_buf_add(out, num, n) != 0)
+		return -1;
+	/* the payload object's members continue this object */
+	at = out->len;
+	if (rta_value_to_json(out, ev->payload) != 0)
+		return -1;
+	if (out->len - at == 2)		/* {} */
+		out->len = at;
+	else
+		out->data[at] = ',';
+	if (out->len == at)
+		return rta_buf_adds(out, "}\n");
+	return rta_buf_addc(out, '\n');
+}
+
 int
 rta_ndjson_put(struct rta_buf *out, const struct rta_record *rec)
 {
@@ -597,6 +763,8 @@ rta_ndjson_put(struct rta_buf *out, const struct rta_record *rec)
 		if (rta_value_to_json(out, rec->value) != 0)
 			return -1;
 		return rta_buf_addc(out, '\n');
+	case RTA_REC_AGGREGATE:
+		return put_aggregate(out, ev);
 	}
 	if (rta_buf_reserve(out, 128 + ev->id_len + ev->type_len +
 	    ev->tenant_len + ev->payload_len) != 0)

@@ -21,6 +21,18 @@
  *   {"$rta":"watermark","watermark":"2026-11-26T10:00:00.000000Z"}
  *   {"$rta":"position","topic":"events","partition":3,"offset":1234}
  *   {"$rta":"end"}
+ *
+ * An aggregate record (rta-window's output: one window of one group) is
+ * held in the same struct rta_event: id is its record id, ts the start
+ * of its window, type the kind of window, tenant its tenant and
+ * schema_version its version; the payload holds the rest (the window's
+ * end, the group, the results and the mergeable states), and there is no
+ * extra object.  In NDJSON those fields are named for what they are, and
+ * the payload's members follow them at the top level:
+ *
+ *   {"$rta":"aggregate","record_id":"…","window":"tumbling",
+ *    "start":"2026-11-26T10:00:00.000000Z","tenant_id":"acme",
+ *    "version":1,"end":"…","group":{…},"results":{…},"states":{…}}
  */
 #ifndef RTA_EVENT_H
 #define RTA_EVENT_H
@@ -72,12 +84,13 @@ enum rta_kind {
 	RTA_REC_WATERMARK,
 	RTA_REC_POSITION,
 	RTA_REC_END,
-	RTA_REC_VALUE		/* a plain JSON document (rta-validate --raw) */
+	RTA_REC_VALUE,		/* a plain JSON document (rta-validate --raw) */
+	RTA_REC_AGGREGATE	/* in ev, as above */
 };
 
 struct rta_record {
 	enum rta_kind		 kind;
-	struct rta_event	 ev;		/* RTA_REC_EVENT */
+	struct rta_event	 ev;		/* RTA_REC_EVENT, _AGGREGATE */
 	int64_t			 watermark;	/* RTA_REC_WATERMARK */
 	struct rta_position	 pos;		/* RTA_REC_POSITION */
 	const unsigned char	*value;		/* RTA_REC_VALUE */
@@ -112,6 +125,14 @@ int	rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
 int	rta_event_check_values_padded(const struct rta_event *ev,
 	    unsigned max_depth, size_t max_members, int padded,
 	    struct rta_error *err);
+
+/*
+ * Check what an aggregate record holds beyond an event's checks: its
+ * payload has no member named like one of the NDJSON form's own fields
+ * ("$rta", "record_id", "window", "start", "tenant_id", "version"), so
+ * that the two forms map one to one.
+ */
+int	rta_aggregate_check(const struct rta_event *ev, struct rta_error *err);
 
 /*
  * 1 if s[0..len) is a tenant id that may name files and metric labels

@@ -64,16 +64,17 @@ end_frame(unsigned char *body, size_t blen)
 	rta_put_u32(body - 4, rta_crc32c(0, body, blen));
 }
 
-/* Does ev still describe, field for field, the frame it came from? */
+/* Does ev still describe, field for field, the frame of that type it
+ * came from? */
 static int
-unchanged(const struct rta_event *ev)
+unchanged(const struct rta_event *ev, int type)
 {
 	const unsigned char *b = ev->frame + RTA_FRAME_HEADER_LEN;
 	size_t strs = (size_t)ev->id_len + ev->type_len + ev->tenant_len;
 	size_t rest;
 
 	if (ev->frame_len < RTA_FRAME_HEADER_LEN + RTA_EVENT_FIXED_LEN ||
-	    ev->frame[4] != RTA_FRAME_EVENT ||
+	    ev->frame[4] != type ||
 	    (int64_t)rta_get_u64(b) != ev->ts ||
 	    rta_get_u32(b + 8) != ev->schema_version ||
 	    b[12] != ev->id_len || b[13] != ev->type_len ||
@@ -98,11 +99,19 @@ rta_frame_put(struct rta_buf *out, const struct rta_record *rec)
 	const struct rta_event *ev = &rec->ev;
 	unsigned char *b, *q;
 	size_t blen;
+	int type;
 
 	switch (rec->kind) {
 	case RTA_REC_EVENT:
-		if (ev->frame != NULL && unchanged(ev))
+	case RTA_REC_AGGREGATE:
+		type = rec->kind == RTA_REC_EVENT ? RTA_FRAME_EVENT :
+		    RTA_FRAME_AGGREGATE;
+		if (ev->frame != NULL && unchanged(ev, type))
 			return rta_buf_add(out, ev->frame, ev->frame_len);
+		if (type == RTA_FRAME_AGGREGATE && ev->extra != NULL) {
+			errno = EINVAL;	/* an aggregate has no extra object */
+			return -1;
+		}
 		blen = RTA_EVENT_FIXED_LEN + (size_t)ev->id_len +
 		    ev->type_len + ev->tenant_len + ev->payload_len +
 		    (ev->extra != NULL ? ev->extra_len : 0);
@@ -110,7 +119,7 @@ rta_frame_put(struct rta_buf *out, const struct rta_record *rec)
 			errno = EMSGSIZE;
 			return -1;
 		}
-		if ((b = begin_frame(out, RTA_FRAME_EVENT, blen)) == NULL)
+		if ((b = begin_frame(out, type, blen)) == NULL)
 			return -1;
 		rta_put_u64(b, (uint64_t)ev->ts);
 		rta_put_u32(b + 8, ev->schema_version);
@@ -291,6 +300,7 @@ rta_frame_decode_padded(const unsigned char *p, size_t size,
 	const unsigned char *b = p + RTA_FRAME_HEADER_LEN;
 	size_t blen = size - RTA_FRAME_HEADER_LEN;
 	int64_t v;
+	int rc;
 
 	if (rta_crc32c(0, b, blen) != rta_get_u32(p + 8))
 		return frame_fail(err, "bad-crc", "frame checksum mismatch");
@@ -300,6 +310,19 @@ rta_frame_decode_padded(const unsigned char *p, size_t size,
 		rec->ev.frame_len = size;
 		return decode_event(b, blen, max_depth, max_members, padded,
 		    rec, err);
+	case RTA_FRAME_AGGREGATE:
+		/* an event's layout, without the extra object */
+		if (blen >= RTA_EVENT_FIXED_LEN && (b[15] & 1))
+			return frame_fail(err, "bad-frame",
+			    "aggregate frame with extra fields");
+		rec->ev.frame = p;
+		rec->ev.frame_len = size;
+		if ((rc = decode_event(b, blen, max_depth, max_members,
+		    padded, rec, err)) != RTA_OK ||
+		    (rc = rta_aggregate_check(&rec->ev, err)) != RTA_OK)
+			return rc;
+		rec->kind = RTA_REC_AGGREGATE;
+		return RTA_OK;
 	case RTA_FRAME_WATERMARK:
 		if (blen != 8)
 			return frame_fail(err, "bad-frame",

@@ -41,6 +41,7 @@
 
 enum rta_frame_type {
 	RTA_FRAME_EVENT = 'E',
+	RTA_FRAME_AGGREGATE = 'A',
 	RTA_FRAME_WATERMARK = 'W',
 	RTA_FRAME_POSITION = 'P',
 	RTA_FRAME_END = 'Z'

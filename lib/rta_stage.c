@@ -455,7 +455,8 @@ rta_stage_next(struct rta_stage *st, struct rta_record *rec)
 			if (rec->kind == RTA_REC_EVENT) {
 				st->m.in++;
 				rta_metrics_event_time(&st->m, rec->ev.ts);
-			} else if (rec->kind == RTA_REC_VALUE)
+			} else if (rec->kind == RTA_REC_VALUE ||
+			    rec->kind == RTA_REC_AGGREGATE)
 				st->m.in++;
 			return RTA_OK;
 		case RTA_EDATA:
@@ -499,15 +500,24 @@ rta_stage_set_output(struct rta_stage *st, enum rta_format f)
 	st->out_ready = 1;
 }
 
-int
-rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
+/* Write rec; counted as out unless derived. */
+static int
+put_record(struct rta_stage *st, const struct rta_record *rec, int derived)
 {
 	struct rta_error err;
 	int rc;
 
 	if (!st->out_ready)
 		rta_stage_set_output(st, st->to);
-	if ((rc = rta_output_record(&st->out, rec, &err)) == RTA_EDATA) {
+	rc = rta_output_record(&st->out, rec, &err);
+	if (rc == RTA_EDATA && derived) {
+		/* made here, from many records: no input to blame */
+		notice(st, &err, err.reason != NULL ? err.reason : "bad-value",
+		    0, "cannot write a record: %s", err.text);
+		rta_cli_status(&st->status, RTA_EXIT_DATA);
+		return RTA_OK;
+	}
+	if (rc == RTA_EDATA) {
 		/* this record cannot be written; the stream can */
 		const unsigned char *raw;
 		size_t len;
@@ -526,8 +536,15 @@ rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
 		st->stop = 1;
 		return rc;
 	}
+	if (derived) {
+		if (rec->kind == RTA_REC_WATERMARK &&
+		    rec->watermark > st->m.watermark)
+			st->m.watermark = rec->watermark;
+		return RTA_OK;
+	}
 	switch (rec->kind) {
 	case RTA_REC_EVENT:
+	case RTA_REC_AGGREGATE:
 		st->m.out++;
 		if (st->m.path != NULL)
 			rta_metrics_tenant(&st->m, rec->ev.tenant,
@@ -544,6 +561,18 @@ rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
 		break;
 	}
 	return RTA_OK;
+}
+
+int
+rta_stage_emit(struct rta_stage *st, const struct rta_record *rec)
+{
+	return put_record(st, rec, 0);
+}
+
+int
+rta_stage_emit_derived(struct rta_stage *st, const struct rta_record *rec)
+{
+	return put_record(st, rec, 1);
 }
 
 int

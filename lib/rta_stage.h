@@ -137,6 +137,21 @@ int	rta_stage_next(struct rta_stage *st, struct rta_record *rec);
 int	rta_stage_emit(struct rta_stage *st, const struct rta_record *rec);
 
 /*
+ * Write a record the stage made from others (rta-window's aggregates):
+ * as rta_stage_emit, but not counted out, since the records it stands
+ * for were (rta_stage_absorb).
+ */
+int	rta_stage_emit_derived(struct rta_stage *st,
+	    const struct rta_record *rec);
+
+/* Count an input record as out: it went into derived records. */
+static inline void
+rta_stage_absorb(struct rta_stage *st)
+{
+	st->m.out++;
+}
+
+/*
  * Reject a record the program itself found bad (as the reader does for
  * malformed ones): message, dead letter, counters (per tenant when ev is
  * given), --max-errors.

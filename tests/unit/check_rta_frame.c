@@ -835,7 +835,7 @@ END_TEST
 START_TEST(decode_control_bodies)
 {
 	struct rta_buf body = RTA_BUF_INIT, b = RTA_BUF_INIT;
-	static const int types[] = { 'X', 'e', 'w', 0, 0xff, 'A' };
+	static const int types[] = { 'X', 'e', 'w', 0, 0xff, 'a', 'B' };
 	char topic[260];
 	size_t k;
 

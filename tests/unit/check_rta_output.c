@@ -267,7 +267,7 @@ START_TEST(frame_refuses_value)
 {
 	struct rta_buf v = RTA_BUF_INIT, out = RTA_BUF_INIT;
 	struct rta_record rec;
-	static const int kinds[] = { 0, RTA_REC_VALUE + 1, 7 };
+	static const int kinds[] = { 0, RTA_REC_AGGREGATE + 1, 8 };
 	size_t i;
 
 	value_of(&rec, &v, "{\"a\":[1,2]}");

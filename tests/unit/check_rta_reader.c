@@ -159,6 +159,10 @@ add_item(struct rta_reader *r, int rc, const struct rta_record *rec,
 			snprintf(it->what, sizeof(it->what), "%.*s",
 			    (int)rec->ev.id_len, rec->ev.id);
 			break;
+		case RTA_REC_AGGREGATE:
+			snprintf(it->what, sizeof(it->what), "agg:%.*s",
+			    (int)rec->ev.id_len, rec->ev.id);
+			break;
 		case RTA_REC_POSITION:
 			snprintf(it->what, sizeof(it->what), "pos:%.*s/%d/%lld",
 			    (int)rec->pos.topic_len, rec->pos.topic,
