@@ -1,0 +1,1002 @@
+/*
+ * rta_ddsketch.c: DDSketch with a logarithmic mapping and collapsing-
+ * lowest dense stores.
+ *
+ * A store is an array of counts b[0..cap) for the bins off..off+cap-1.
+ * Invariants, for a store with total > 0: lo <= hi, both inside the
+ * array, b at lo and at hi is not 0, every count outside [lo, hi] is 0,
+ * hi - lo < max_bins and cap <= max_bins; an empty store has only zero
+ * counts.  Whatever the order of the adds, the bins are: each value's
+ * bin, raised to hi - max_bins + 1 when below (hi only grows, and a
+ * value below the floor either meets it on arrival or is folded up to
+ * it when hi moves), so they depend on the multiset of values alone and
+ * merging two sketches is exact.
+ *
+ * Growing a store first plans the new array (allocating only when the
+ * range does not fit the current one), then commits; a merge plans both
+ * stores before committing either, so a failed allocation leaves the
+ * sketch as it was.  A store whose range has to move inside an array
+ * that is large enough shifts in place, leaving room on the side it
+ * grows to: hi rises at most imax - imin times over a store's life, so
+ * the shifts cost O(max_bins) each, a bounded number of times.
+ *
+ * The logarithm and exponential below use only additions,
+ * multiplications, divisions and exact bit manipulations, so the bins
+ * and the answers do not depend on the machine's libm.  Under clang the
+ * pragma keeps the compiler from fusing them into FMAs (which would
+ * round differently on machines that have them); GCC does not contract
+ * in ISO C mode (-std=c11).
+ */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "rta_alloc.h"
+#include "rta_ddsketch.h"
+
+#define SQRT2		1.41421356237309504880
+#define LN2_HI		6.93147180369123816490e-01	/* 0x3fe62e42fee00000 */
+#define LN2_LO		1.90821492927058770002e-10
+#define INV_LN2		1.44269504088896338700e+00
+#define SPLIT_ZEROS	3	/* empty bins that split a run */
+#define MIN_BIN_ALLOC	32U
+
+/* ---- arithmetic ---------------------------------------------------------- */
+
+/* ln x for a normal, finite x > 0, to a few units in the last place. */
+static double
+dds_ln(double x)
+{
+	uint64_t u;
+	double m, s, s2, p;
+	int e;
+
+	memcpy(&u, &x, sizeof(u));
+	e = (int)(u >> 52 & 0x7ff) - 1023;
+	u = (u & 0xfffffffffffffULL) | 0x3ff0000000000000ULL;
+	memcpy(&m, &u, sizeof(m));		/* [1, 2) */
+	if (m > SQRT2) {
+		m *= 0.5;
+		e++;
+	}
+	/* ln m = 2 atanh s, |s| <= 0.1716: 10 terms of the series */
+	s = (m - 1) / (m + 1);
+	s2 = s * s;
+	p = 1.0 / 21;
+	p = p * s2 + 1.0 / 19;
+	p = p * s2 + 1.0 / 17;
+	p = p * s2 + 1.0 / 15;
+	p = p * s2 + 1.0 / 13;
+	p = p * s2 + 1.0 / 11;
+	p = p * s2 + 1.0 / 9;
+	p = p * s2 + 1.0 / 7;
+	p = p * s2 + 1.0 / 5;
+	p = p * s2 + 1.0 / 3;
+	p = p * s2;
+	return (double)e * LN2_HI + ((double)e * LN2_LO + (2 * s + 2 * s * p));
+}
+
+/* e^y, to a few units in the last place; overflows to infinity. */
+static double
+dds_exp(double y)
+{
+	double k, r, p;
+
+	if (y > 710)
+		return HUGE_VAL;
+	if (y < -746)
+		return 0;
+	k = floor(y * INV_LN2 + 0.5);
+	r = (y - k * LN2_HI) - k * LN2_LO;	/* |r| <= 0.35 */
+	p = 1.0 / 6227020800;			/* 1/13! */
+	p = p * r + 1.0 / 479001600;
+	p = p * r + 1.0 / 39916800;
+	p = p * r + 1.0 / 3628800;
+	p = p * r + 1.0 / 362880;
+	p = p * r + 1.0 / 40320;
+	p = p * r + 1.0 / 5040;
+	p = p * r + 1.0 / 720;
+	p = p * r + 1.0 / 120;
+	p = p * r + 1.0 / 24;
+	p = p * r + 1.0 / 6;
+	p = p * r + 0.5;
+	p = p * r + 1;
+	p = p * r + 1;
+	return ldexp(p, (int)k);
+}
+
+static double
+gamma_of(double alpha)
+{
+	return (1 + alpha) / (1 - alpha);
+}
+
+/* The bin of a (RTA_DDS_MIN_VALUE <= a <= DBL_MAX) without clamping. */
+static double
+raw_index(const struct rta_dds *s, double a)
+{
+	return ceil(dds_ln(a) * s->inv_lng);
+}
+
+static int32_t
+bin_of(const struct rta_dds *s, double a)
+{
+	double t = raw_index(s, a);
+
+	/* the mapping is monotone only to the last place: stay in range */
+	if (t < s->imin)
+		return s->imin;
+	if (t > s->imax)
+		return s->imax;
+	return (int32_t)t;
+}
+
+/* The value bin i stands for: 2 gamma^i / (gamma + 1). */
+static double
+representative(const struct rta_dds *s, int32_t i)
+{
+	return dds_exp((double)i * s->lng) * (2 / (s->gamma + 1));
+}
+
+/* Set the parameters from gamma, which is in range. */
+static void
+set_params(struct rta_dds *s, double gamma, unsigned max_bins)
+{
+	memset(s, 0, sizeof(*s));
+	s->gamma = gamma;
+	s->alpha = (gamma - 1) / (gamma + 1);
+	s->lng = dds_ln(gamma);
+	s->inv_lng = 1 / s->lng;
+	s->max_bins = max_bins;
+	s->imin = (int32_t)raw_index(s, RTA_DDS_MIN_VALUE);
+	s->imax = (int32_t)raw_index(s, 0x1.fffffffffffffp1023);
+}
+
+/* ---- stores -------------------------------------------------------------- */
+
+static inline uint64_t *
+bin_at(const struct rta_dds_store *st, int64_t i)
+{
+	return &st->b[i - st->off];
+}
+
+/* How a store is to hold the bins [nlo, nhi]. */
+struct plan {
+	int		 how;		/* in place, shift, new array */
+	uint64_t	*b;		/* the new array */
+	uint32_t	 cap;
+	int64_t		 off;
+};
+
+enum { P_KEEP, P_SHIFT, P_NEW };
+
+/*
+ * Plan room for [nlo, nhi] (at most max_bins, nhi >= the store's hi) in
+ * st, the bins below nlo to be folded into nlo.  0, or -1 on ENOMEM.
+ */
+static int
+plan_store(const struct rta_dds_store *st, int64_t nlo, int64_t nhi,
+    unsigned max_bins, struct plan *pl)
+{
+	uint64_t span = (uint64_t)(nhi - nlo + 1);
+	uint32_t cap;
+
+	assert(nlo <= nhi && span <= max_bins);
+	memset(pl, 0, sizeof(*pl));
+	if (st->b != NULL && nlo >= st->off &&
+	    nhi < st->off + (int64_t)st->cap) {
+		pl->how = P_KEEP;
+		return 0;
+	}
+	if (st->b != NULL && span <= st->cap) {
+		pl->how = P_SHIFT;
+		cap = st->cap;
+	} else {
+		pl->how = P_NEW;
+		cap = st->cap < MIN_BIN_ALLOC / 2 ? MIN_BIN_ALLOC : st->cap * 2;
+		while (cap < span)
+			cap *= 2;
+		if (cap > max_bins)
+			cap = max_bins;
+		if ((pl->b = rta_calloc(cap, sizeof(uint64_t))) == NULL)
+			return -1;
+	}
+	pl->cap = cap;
+	/* room on the side the store grows to */
+	if (st->total == 0 || nhi > st->hi)
+		pl->off = nlo;
+	else
+		pl->off = nhi - (int64_t)cap + 1;
+	return 0;
+}
+
+static void
+plan_drop(struct plan *pl)
+{
+	rta_free(pl->b);
+	pl->b = NULL;
+}
+
+/* Carry out a plan: the store spans [nlo, nhi], with the bins that were
+ * below nlo counted in nlo. */
+static void
+commit_store(struct rta_dds_store *st, struct plan *pl, int64_t nlo,
+    int64_t nhi)
+{
+	uint64_t fold = 0;
+	int64_t k, keep_lo;
+
+	if (st->total != 0 && st->lo < nlo) {
+		for (k = st->lo; k < nlo && k <= st->hi; k++) {
+			fold += *bin_at(st, k);
+			*bin_at(st, k) = 0;
+		}
+	}
+	keep_lo = st->total != 0 && st->lo > nlo ? st->lo : nlo;
+	if (pl->how == P_NEW) {
+		if (st->total != 0 && keep_lo <= st->hi)
+			memcpy(pl->b + (keep_lo - pl->off), bin_at(st, keep_lo),
+			    (size_t)(st->hi - keep_lo + 1) * sizeof(uint64_t));
+		rta_free(st->b);
+		st->b = pl->b;
+		pl->b = NULL;
+		st->cap = pl->cap;
+		st->off = pl->off;
+	} else if (pl->how == P_SHIFT) {
+		if (st->total != 0 && keep_lo <= st->hi) {
+			size_t n = (size_t)(st->hi - keep_lo + 1);
+			size_t from = (size_t)(keep_lo - st->off);
+			size_t to = (size_t)(keep_lo - pl->off);
+
+			memmove(st->b + to, st->b + from,
+			    n * sizeof(uint64_t));
+			/* clear what the move left behind */
+			memset(st->b, 0, to * sizeof(uint64_t));
+			memset(st->b + to + n, 0,
+			    (st->cap - to - n) * sizeof(uint64_t));
+		} else
+			memset(st->b, 0, st->cap * sizeof(uint64_t));
+		st->off = pl->off;
+	}
+	*bin_at(st, nlo) += fold;
+	st->lo = (int32_t)nlo;
+	st->hi = (int32_t)nhi;
+}
+
+/* Add n to bin i of st (collapsing as needed).  0, or -1 (ENOMEM). */
+static int
+store_add(struct rta_dds_store *st, int64_t i, uint64_t n,
+    unsigned max_bins)
+{
+	struct plan pl;
+	int64_t nlo, nhi, floor_bin;
+
+	if (st->total != 0 && i >= st->lo && i <= st->hi) {
+		*bin_at(st, i) += n;
+		st->total += n;
+		return 0;
+	}
+	if (st->total == 0) {
+		nlo = nhi = i;
+	} else {
+		nhi = i > st->hi ? i : st->hi;
+		floor_bin = nhi - (int64_t)max_bins + 1;
+		nlo = i < st->lo ? i : st->lo;
+		if (nlo < floor_bin)
+			nlo = floor_bin;
+		if (i < floor_bin)
+			i = floor_bin;
+	}
+	if (plan_store(st, nlo, nhi, max_bins, &pl) != 0)
+		return -1;
+	commit_store(st, &pl, nlo, nhi);
+	*bin_at(st, i) += n;
+	st->total += n;
+	return 0;
+}
+
+/* The range into's store takes to hold from's bins too. */
+static void
+merge_range(const struct rta_dds_store *a, const struct rta_dds_store *b,
+    unsigned max_bins, int64_t *nlo, int64_t *nhi)
+{
+	int64_t lo = b->lo, hi = b->hi;
+
+	if (a->total != 0) {
+		lo = a->lo < lo ? a->lo : lo;
+		hi = a->hi > hi ? a->hi : hi;
+	}
+	if (lo < hi - (int64_t)max_bins + 1)
+		lo = hi - (int64_t)max_bins + 1;
+	*nlo = lo;
+	*nhi = hi;
+}
+
+static void
+store_release(struct rta_dds_store *st)
+{
+	rta_free(st->b);
+	memset(st, 0, sizeof(*st));
+}
+
+static void
+store_reset(struct rta_dds_store *st)
+{
+	if (st->total != 0)
+		memset(bin_at(st, st->lo), 0,
+		    (size_t)(st->hi - st->lo + 1) * sizeof(uint64_t));
+	st->total = 0;
+	st->lo = st->hi = 0;
+}
+
+static int
+store_copy(struct rta_dds_store *dst, const struct rta_dds_store *src)
+{
+	size_t n;
+
+	memset(dst, 0, sizeof(*dst));
+	if (src->total == 0)
+		return 0;
+	n = (size_t)(src->hi - src->lo + 1);
+	if ((dst->b = rta_reallocarray(NULL, n, sizeof(uint64_t))) == NULL)
+		return -1;
+	memcpy(dst->b, bin_at(src, src->lo), n * sizeof(uint64_t));
+	dst->cap = (uint32_t)n;
+	dst->off = src->lo;
+	dst->lo = src->lo;
+	dst->hi = src->hi;
+	dst->total = src->total;
+	return 0;
+}
+
+/* ---- the sketch ---------------------------------------------------------- */
+
+int
+rta_dds_init(struct rta_dds *s, double alpha, unsigned max_bins)
+{
+	memset(s, 0, sizeof(*s));
+	if (!(alpha >= RTA_DDS_ALPHA_MIN && alpha <= RTA_DDS_ALPHA_MAX) ||
+	    max_bins < RTA_DDS_BINS_MIN || max_bins > RTA_DDS_BINS_MAX)
+		return RTA_EINVAL;
+	set_params(s, gamma_of(alpha), max_bins);
+	return RTA_OK;
+}
+
+void
+rta_dds_init_like(struct rta_dds *s, const struct rta_dds *like)
+{
+	set_params(s, like->gamma, like->max_bins);
+}
+
+void
+rta_dds_release(struct rta_dds *s)
+{
+	if (s == NULL)
+		return;
+	store_release(&s->neg);
+	store_release(&s->pos);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+rta_dds_reset(struct rta_dds *s)
+{
+	store_reset(&s->neg);
+	store_reset(&s->pos);
+	s->zero = s->count = 0;
+	s->min = s->max = s->sum = 0;
+}
+
+int
+rta_dds_copy(struct rta_dds *dst, const struct rta_dds *src)
+{
+	*dst = *src;
+	if (store_copy(&dst->neg, &src->neg) != 0)
+		goto fail;
+	if (store_copy(&dst->pos, &src->pos) != 0)
+		goto fail;
+	return RTA_OK;
+fail:
+	rta_free(dst->neg.b);
+	memset(dst, 0, sizeof(*dst));
+	return RTA_ENOMEM;
+}
+
+/* A NaN sum is always this one, so that equal states encode alike. */
+static double
+canonical_nan(void)
+{
+	uint64_t u = 0x7ff8000000000000ULL;
+	double d;
+
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+static void
+add_sum(struct rta_dds *s, double x)
+{
+	s->sum += x;
+	if (isnan(s->sum))
+		s->sum = canonical_nan();
+}
+
+int
+rta_dds_add_n(struct rta_dds *s, double v, uint64_t n)
+{
+	double a;
+
+	if (isnan(v) || isinf(v))
+		return RTA_EINVAL;
+	if (n == 0)
+		return RTA_OK;
+	if (s->count > UINT64_MAX - n)
+		return RTA_EINVAL;
+	if (v == 0)
+		v = 0;		/* -0 is +0: min and max must not see a sign */
+	a = fabs(v);
+	if (a < RTA_DDS_MIN_VALUE)
+		s->zero += n;
+	else if (store_add(v > 0 ? &s->pos : &s->neg, bin_of(s, a), n,
+	    s->max_bins) != 0)
+		return RTA_ENOMEM;
+	if (s->count == 0) {
+		s->min = s->max = v;
+		s->sum = 0;
+	} else {
+		if (v < s->min)
+			s->min = v;
+		if (v > s->max)
+			s->max = v;
+	}
+	s->count += n;
+	add_sum(s, v * (double)n);
+	return RTA_OK;
+}
+
+int
+rta_dds_add(struct rta_dds *s, double v)
+{
+	return rta_dds_add_n(s, v, 1);
+}
+
+uint64_t
+rta_dds_count(const struct rta_dds *s)
+{
+	return s->count;
+}
+
+double
+rta_dds_min(const struct rta_dds *s)
+{
+	return s->count == 0 ? NAN : s->min;
+}
+
+double
+rta_dds_max(const struct rta_dds *s)
+{
+	return s->count == 0 ? NAN : s->max;
+}
+
+double
+rta_dds_sum(const struct rta_dds *s)
+{
+	return s->count == 0 ? 0 : s->sum;
+}
+
+double
+rta_dds_alpha(const struct rta_dds *s)
+{
+	return s->alpha;
+}
+
+size_t
+rta_dds_memory(const struct rta_dds *s)
+{
+	return ((size_t)s->neg.cap + s->pos.cap) * sizeof(uint64_t);
+}
+
+double
+rta_dds_quantile(const struct rta_dds *s, double q)
+{
+	const struct rta_dds_store *st;
+	uint64_t rank, seen = 0;
+	double r, v = 0;
+	int64_t k;
+
+	if (s->count == 0 || !(q >= 0 && q <= 1))
+		return NAN;
+	r = floor(q * (double)(s->count - 1));
+	rank = r >= (double)(s->count - 1) ? s->count - 1 : (uint64_t)r;
+	if (rank < s->neg.total) {
+		/* negative values, the largest magnitude first */
+		st = &s->neg;
+		for (k = st->hi; k >= st->lo; k--) {
+			seen += *bin_at(st, k);
+			if (seen > rank)
+				break;
+		}
+		assert(k >= st->lo);
+		v = -representative(s, (int32_t)k);
+	} else if (rank - s->neg.total < s->zero) {
+		v = 0;
+	} else {
+		rank -= s->neg.total + s->zero;
+		st = &s->pos;
+		for (k = st->lo; k <= st->hi; k++) {
+			seen += *bin_at(st, k);
+			if (seen > rank)
+				break;
+		}
+		assert(k <= st->hi);
+		v = representative(s, (int32_t)k);
+	}
+	if (v < s->min)
+		v = s->min;
+	if (v > s->max)
+		v = s->max;
+	return v;
+}
+
+int
+rta_dds_merge(struct rta_dds *into, const struct rta_dds *from,
+    struct rta_error *err)
+{
+	struct plan pn, pp;
+	struct rta_dds tmp;
+	int64_t nlo[2] = { 0, 0 }, nhi[2] = { 0, 0 }, k, floor_bin;
+	const struct rta_dds_store *fs;
+	struct rta_dds_store *ts;
+	int i, rc;
+
+	if (memcmp(&into->gamma, &from->gamma, sizeof(double)) != 0)
+		return rta_error_set(err, RTA_EINVAL, "sketch-mismatch",
+		    "sketches of different accuracy (alpha %g and %g)",
+		    into->alpha, from->alpha);
+	if (from->count == 0)
+		return RTA_OK;
+	if (into == from) {
+		if (rta_dds_copy(&tmp, from) != RTA_OK)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory merging sketches");
+		rc = rta_dds_merge(into, &tmp, err);
+		rta_dds_release(&tmp);
+		return rc;
+	}
+	if (into->count > UINT64_MAX - from->count)
+		return rta_error_set(err, RTA_EINVAL, "count-overflow",
+		    "merged sketch would count more than 2^64 - 1 values");
+	memset(&pn, 0, sizeof(pn));
+	memset(&pp, 0, sizeof(pp));
+	if (from->neg.total != 0) {
+		merge_range(&into->neg, &from->neg, into->max_bins, &nlo[0],
+		    &nhi[0]);
+		if (plan_store(&into->neg, nlo[0], nhi[0], into->max_bins,
+		    &pn) != 0)
+			goto nomem;
+	}
+	if (from->pos.total != 0) {
+		merge_range(&into->pos, &from->pos, into->max_bins, &nlo[1],
+		    &nhi[1]);
+		if (plan_store(&into->pos, nlo[1], nhi[1], into->max_bins,
+		    &pp) != 0)
+			goto nomem;
+	}
+	for (i = 0; i < 2; i++) {
+		fs = i == 0 ? &from->neg : &from->pos;
+		ts = i == 0 ? &into->neg : &into->pos;
+		if (fs->total == 0)
+			continue;
+		commit_store(ts, i == 0 ? &pn : &pp, nlo[i], nhi[i]);
+		floor_bin = nlo[i];
+		for (k = fs->lo; k <= fs->hi; k++)
+			*bin_at(ts, k < floor_bin ? floor_bin : k) +=
+			    *bin_at(fs, k);
+		ts->total += fs->total;
+	}
+	into->zero += from->zero;
+	if (into->count == 0) {
+		into->min = from->min;
+		into->max = from->max;
+		into->sum = 0;
+	} else {
+		if (from->min < into->min)
+			into->min = from->min;
+		if (from->max > into->max)
+			into->max = from->max;
+	}
+	into->count += from->count;
+	add_sum(into, from->sum);
+	return RTA_OK;
+nomem:
+	plan_drop(&pn);
+	return rta_error_set(err, RTA_ENOMEM, "no-memory",
+	    "out of memory merging sketches");
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+static size_t
+put_varint(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+static uint64_t
+zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t
+unzigzag(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* The last bin of the run that starts at the non-empty bin start. */
+static int64_t
+run_end(const struct rta_dds_store *st, int64_t start)
+{
+	int64_t k, end = start;
+
+	for (k = start + 1; k <= st->hi && k - end <= SPLIT_ZEROS; k++)
+		if (*bin_at(st, k) != 0)
+			end = k;
+	return end;
+}
+
+/* The first non-empty bin after a run's end. */
+static int64_t
+next_start(const struct rta_dds_store *st, int64_t end)
+{
+	int64_t k = end + 1;
+
+	while (k <= st->hi && *bin_at(st, k) == 0)
+		k++;
+	return k;
+}
+
+static size_t
+put_store(unsigned char *p, const struct rta_dds_store *st)
+{
+	int64_t start, end, prev = 0, k;
+	uint64_t runs = 0;
+	size_t n;
+
+	if (st->total == 0)
+		return put_varint(p, 0);
+	for (start = st->lo; start <= st->hi;
+	    start = next_start(st, run_end(st, start)))
+		runs++;
+	n = put_varint(p, runs);
+	for (start = st->lo; start <= st->hi; start = next_start(st, end)) {
+		end = run_end(st, start);
+		if (start == st->lo)
+			n += put_varint(p + n, zigzag(start));
+		else
+			n += put_varint(p + n,
+			    (uint64_t)(start - prev - 1 - SPLIT_ZEROS));
+		n += put_varint(p + n, (uint64_t)(end - start));
+		for (k = start; k <= end; k++)
+			n += put_varint(p + n, *bin_at(st, k));
+		prev = end;
+	}
+	return n;
+}
+
+static size_t
+store_bound(const struct rta_dds_store *st)
+{
+	/* a run per bin at worst: first bin, length and count varints */
+	return 10 + (st->total == 0 ? 0 : (size_t)(st->hi - st->lo + 1) * 30);
+}
+
+static void
+put_double(unsigned char *p, double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	rta_put_u64(p, u);
+}
+
+int
+rta_dds_encode(const struct rta_dds *s, struct rta_buf *out)
+{
+	unsigned char *p;
+	size_t n;
+
+	if (rta_buf_reserve(out, 2 + 8 + 10 + 10 + store_bound(&s->neg) +
+	    store_bound(&s->pos) + 24) != 0)
+		return -1;
+	p = out->data + out->len;
+	p[0] = RTA_DDS_TYPE;
+	p[1] = RTA_DDS_VERSION;
+	put_double(p + 2, s->gamma);
+	n = 10;
+	n += put_varint(p + n, s->max_bins);
+	n += put_varint(p + n, s->zero);
+	n += put_store(p + n, &s->neg);
+	n += put_store(p + n, &s->pos);
+	if (s->count != 0) {
+		put_double(p + n, s->min);
+		put_double(p + n + 8, s->max);
+		put_double(p + n + 16, s->sum);
+		n += 24;
+	}
+	out->len += n;
+	return 0;
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+
+struct cursor {
+	const unsigned char	*p;
+	size_t			 len, pos;
+	struct rta_error	*err;
+};
+
+static int
+bad(struct cursor *c, const char *what)
+{
+	if (c->err != NULL)
+		c->err->offset = c->pos;
+	return rta_error_set(c->err, RTA_EDATA, "bad-sketch",
+	    "bad sketch at byte %zu: %s", c->pos, what);
+}
+
+/* A shortest-form LEB128 varint of at most 64 bits. */
+static int
+get_varint(struct cursor *c, uint64_t *v)
+{
+	uint64_t r = 0;
+	unsigned shift = 0;
+	unsigned char b;
+
+	for (;;) {
+		if (c->pos >= c->len)
+			return bad(c, "truncated");
+		b = c->p[c->pos];
+		if (shift == 63 && b > 1)
+			return bad(c, "varint too large");
+		r |= (uint64_t)(b & 0x7f) << shift;
+		c->pos++;
+		if (!(b & 0x80))
+			break;
+		shift += 7;
+	}
+	if (b == 0 && shift != 0)
+		return bad(c, "varint not in shortest form");
+	*v = r;
+	return RTA_OK;
+}
+
+static int
+get_double(struct cursor *c, double *d)
+{
+	uint64_t u;
+
+	if (c->len - c->pos < 8)
+		return bad(c, "truncated");
+	u = rta_get_u64(c->p + c->pos);
+	memcpy(d, &u, sizeof(*d));
+	c->pos += 8;
+	return RTA_OK;
+}
+
+/*
+ * Read a store: check it (st NULL: find its range, *lo and *hi, and
+ * count its non-empty bins into *used and its values into *total), or
+ * fill st, whose array covers the range.
+ */
+static int
+get_store(struct cursor *c, const struct rta_dds *s,
+    struct rta_dds_store *st, int64_t *lo, int64_t *hi, uint64_t *used,
+    uint64_t *total)
+{
+	uint64_t runs, r, u, len, cnt, zeros;
+	int64_t start, end = 0, k, room;
+	int rc;
+
+	if ((rc = get_varint(c, &runs)) != RTA_OK)
+		return rc;
+	/* a run takes 3 bytes at least */
+	if (runs > (c->len - c->pos) / 3)
+		return bad(c, "more runs than bytes");
+	for (r = 0; r < runs; r++) {
+		if ((rc = get_varint(c, &u)) != RTA_OK)
+			return rc;
+		if (r == 0) {
+			start = unzigzag(u);
+			if (start < s->imin || start > s->imax)
+				return bad(c, "bin out of range");
+			*lo = start;
+		} else {
+			room = (int64_t)s->imax - end - 1 - SPLIT_ZEROS;
+			if (room < 0 || u > (uint64_t)room)
+				return bad(c, "bin out of range");
+			start = end + 1 + SPLIT_ZEROS + (int64_t)u;
+		}
+		if ((rc = get_varint(c, &len)) != RTA_OK)
+			return rc;
+		if (len > (uint64_t)(s->imax - start))
+			return bad(c, "bin out of range");
+		end = start + (int64_t)len;
+		if (end - *lo >= (int64_t)s->max_bins)
+			return bad(c, "bins span more than max_bins");
+		if (len >= c->len - c->pos)
+			return bad(c, "truncated");
+		zeros = 0;
+		for (k = start; k <= end; k++) {
+			if ((rc = get_varint(c, &cnt)) != RTA_OK)
+				return rc;
+			if (cnt == 0) {
+				if (k == start || k == end)
+					return bad(c, "run ends with an empty "
+					    "bin");
+				if (++zeros == SPLIT_ZEROS)
+					return bad(c, "empty bins inside a "
+					    "run");
+				continue;
+			}
+			zeros = 0;
+			if (st != NULL) {
+				*bin_at(st, k) = cnt;
+				continue;
+			}
+			if (cnt > UINT64_MAX - *total)
+				return bad(c, "count overflow");
+			*total += cnt;
+			(*used)++;
+		}
+	}
+	*hi = end;
+	return RTA_OK;
+}
+
+/* -1, 0 or 1: the sign class of a value. */
+static int
+class_of(double v)
+{
+	if (v <= -RTA_DDS_MIN_VALUE)
+		return -1;
+	return v >= RTA_DDS_MIN_VALUE;
+}
+
+/* min, max and sum, which must agree with the stores (already read). */
+static int
+get_summary(struct cursor *c, struct rta_dds *s, uint64_t used)
+{
+	uint64_t u;
+	size_t at = c->pos;
+	int first, last, rc;
+
+	if (s->count == 0)
+		return RTA_OK;
+	if ((rc = get_double(c, &s->min)) != RTA_OK ||
+	    (rc = get_double(c, &s->max)) != RTA_OK ||
+	    (rc = get_double(c, &s->sum)) != RTA_OK)
+		return rc;
+	c->pos = at;
+	if (!isfinite(s->min) || !isfinite(s->max) || !(s->min <= s->max))
+		return bad(c, "min and max not finite and ordered");
+	if ((s->min == 0 && signbit(s->min)) ||
+	    (s->max == 0 && signbit(s->max)))
+		return bad(c, "negative zero");
+	first = s->neg.total != 0 ? -1 : s->zero != 0 ? 0 : 1;
+	last = s->pos.total != 0 ? 1 : s->zero != 0 ? 0 : -1;
+	if (class_of(s->min) != first || class_of(s->max) != last)
+		return bad(c, "min or max does not match the bins");
+	if ((s->min == s->max && used != 1) ||
+	    (s->count == 1 && s->min != s->max))
+		return bad(c, "min and max do not match the count");
+	c->pos = at + 16;
+	memcpy(&u, &s->sum, sizeof(u));
+	if (isnan(s->sum) && u != 0x7ff8000000000000ULL)
+		return bad(c, "non-canonical NaN sum");
+	/* sums start at +0, and x + -x is +0 */
+	if (s->sum == 0 && signbit(s->sum))
+		return bad(c, "negative zero sum");
+	c->pos = at + 24;
+	return RTA_OK;
+}
+
+static int
+alloc_store(struct rta_dds_store *st, int64_t lo, int64_t hi,
+    uint64_t total)
+{
+	size_t n;
+
+	if (total == 0)
+		return 0;
+	n = (size_t)(hi - lo + 1);
+	if ((st->b = rta_calloc(n, sizeof(uint64_t))) == NULL)
+		return -1;
+	st->cap = (uint32_t)n;
+	st->off = lo;
+	st->lo = (int32_t)lo;
+	st->hi = (int32_t)hi;
+	st->total = total;
+	return 0;
+}
+
+static int
+decode(struct rta_dds *s, struct cursor *c)
+{
+	double gamma;
+	uint64_t bins, used = 0, tn = 0, tp = 0;
+	int64_t lon = 0, hin = 0, lop = 0, hip = 0;
+	size_t stores;
+	int rc;
+
+	if (c->len < 2 || c->p[0] != RTA_DDS_TYPE)
+		return bad(c, "not a DDSketch");
+	if (c->p[1] != RTA_DDS_VERSION)
+		return bad(c, "unknown version");
+	c->pos = 2;
+	if ((rc = get_double(c, &gamma)) != RTA_OK)
+		return rc;
+	if (!(gamma >= gamma_of(RTA_DDS_ALPHA_MIN) &&
+	    gamma <= gamma_of(RTA_DDS_ALPHA_MAX))) {
+		c->pos = 2;
+		return bad(c, "gamma out of range");
+	}
+	if ((rc = get_varint(c, &bins)) != RTA_OK)
+		return rc;
+	if (bins < RTA_DDS_BINS_MIN || bins > RTA_DDS_BINS_MAX)
+		return bad(c, "max_bins out of range");
+	set_params(s, gamma, (unsigned)bins);
+	if ((rc = get_varint(c, &s->zero)) != RTA_OK)
+		return rc;
+	used = s->zero != 0;
+	tn = s->zero;
+	stores = c->pos;
+	if ((rc = get_store(c, s, NULL, &lon, &hin, &used, &tn)) != RTA_OK)
+		return rc;
+	tp = tn;
+	if ((rc = get_store(c, s, NULL, &lop, &hip, &used, &tp)) != RTA_OK)
+		return rc;
+	s->count = tp;
+	if (alloc_store(&s->neg, lon, hin, tn - s->zero) != 0 ||
+	    alloc_store(&s->pos, lop, hip, tp - tn) != 0)
+		return rta_error_set(c->err, RTA_ENOMEM, "no-memory",
+		    "out of memory decoding a sketch");
+	if ((rc = get_summary(c, s, used)) != RTA_OK)
+		return rc;
+	if (c->pos != c->len)
+		return bad(c, "trailing bytes");
+	c->pos = stores;
+	(void)get_store(c, s, &s->neg, &lon, &hin, &used, &tn);
+	(void)get_store(c, s, &s->pos, &lop, &hip, &used, &tp);
+	return RTA_OK;
+}
+
+int
+rta_dds_decode(struct rta_dds *s, const void *p, size_t len,
+    struct rta_error *err)
+{
+	struct cursor c;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	c.p = p;
+	c.len = len;
+	c.pos = 0;
+	c.err = err;
+	if ((rc = decode(s, &c)) != RTA_OK)
+		rta_dds_release(s);
+	return rc;
+}
