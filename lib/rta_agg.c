@@ -1,0 +1,1031 @@
+/*
+ * rta_agg.c: aggregate specs, accumulators, results and states.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nettle/base64.h>
+
+#include "rta_agg.h"
+#include "rta_alloc.h"
+#include "rta_deadletter.h"
+#include "rta_value.h"
+
+#define DISTINCT_P	RTA_HLL_P_DEFAULT
+#define TOPK_CAP(k)	((k) * 10 > 64 ? (k) * 10 : 64)
+
+/* ---- specs --------------------------------------------------------------- */
+
+static const struct {
+	const char		*name;
+	enum rta_agg_kind	 kind;
+} kinds[] = {
+	{ "count", RTA_AGG_COUNT },
+	{ "sum", RTA_AGG_SUM },
+	{ "avg", RTA_AGG_AVG },
+	{ "min", RTA_AGG_MIN },
+	{ "max", RTA_AGG_MAX },
+	{ "stddev", RTA_AGG_STDDEV },
+	{ "first", RTA_AGG_FIRST },
+	{ "last", RTA_AGG_LAST },
+	{ "distinct", RTA_AGG_DISTINCT },
+};
+
+static int
+bad(struct rta_error *err, const char *item, size_t len, const char *why)
+{
+	return rta_error_set(err, RTA_EINVAL, "bad-agg", "--agg '%.*s': %s",
+	    (int)(len > 80 ? 80 : len), item, why);
+}
+
+/* "95", "99.9", "0", "100": the quantile in [0, 1]; -1 if not one. */
+static double
+percentile(const char *s, size_t len)
+{
+	char buf[16], *end;
+	double v;
+	size_t i, dots = 0;
+
+	if (len == 0 || len >= sizeof(buf) || s[0] == '.' || s[len - 1] == '.')
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.')
+			dots++;
+		else if (s[i] < '0' || s[i] > '9')
+			return -1;
+	}
+	if (dots > 1)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	v = strtod(buf, &end);
+	if (*end != '\0' || !(v >= 0 && v <= 100))
+		return -1;
+	return v / 100;
+}
+
+/* One item of the list, s[0..len). */
+static int
+parse_one(struct rta_agg_spec *sp, const char *s, size_t len,
+    struct rta_error *err)
+{
+	const char *colon = memchr(s, ':', len);
+	size_t fn = colon != NULL ? (size_t)(colon - s) : len, i;
+	int rc;
+
+	memset(sp, 0, sizeof(*sp));
+	if (len > RTA_AGG_NAME_MAX)
+		return bad(err, s, len, "name too long");
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i].name) == fn &&
+		    memcmp(kinds[i].name, s, fn) == 0)
+			break;
+	if (i < sizeof(kinds) / sizeof(kinds[0]))
+		sp->kind = kinds[i].kind;
+	else if (fn > 1 && s[0] == 'p' && (sp->q = percentile(s + 1,
+	    fn - 1)) >= 0)
+		sp->kind = RTA_AGG_QUANTILE;
+	else if (fn > 3 && memcmp(s, "top", 3) == 0) {
+		unsigned long k = 0;
+
+		for (i = 3; i < fn; i++) {
+			if (s[i] < '0' || s[i] > '9' || k > RTA_AGG_TOPK_MAX)
+				return bad(err, s, len, "topN needs N from 1 "
+				    "to 1000");
+			k = k * 10 + (unsigned long)(s[i] - '0');
+		}
+		if (k < 1 || k > RTA_AGG_TOPK_MAX || s[3] == '0')
+			return bad(err, s, len, "topN needs N from 1 to 1000");
+		sp->kind = RTA_AGG_TOPK;
+		sp->k = (unsigned)k;
+	} else
+		return bad(err, s, len, "unknown aggregate (count, sum, avg, "
+		    "min, max, stddev, first, last, distinct, pNN, topN)");
+	if (sp->kind == RTA_AGG_COUNT) {
+		if (colon != NULL)
+			return bad(err, s, len, "count takes no field");
+	} else {
+		if (colon == NULL || colon + 1 == s + len)
+			return bad(err, s, len, "needs a field (name:field)");
+		if ((rc = rta_field_parse_n(&sp->field, colon + 1,
+		    len - fn - 1, err)) != RTA_OK)
+			return rc;
+	}
+	if ((sp->name = rta_memdup(s, len)) == NULL) {
+		rta_field_release(&sp->field);
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	}
+	sp->name_len = len;
+	return RTA_OK;
+}
+
+int
+rta_agg_parse(const char *list, struct rta_agg_spec **specs, size_t *n,
+    struct rta_error *err)
+{
+	struct rta_agg_spec *sp = NULL, *t;
+	size_t cnt = 0, cap = 0, len, i;
+	const char *p = list, *e;
+	int rc;
+
+	for (;;) {
+		e = strchr(p, ',');
+		len = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (len == 0) {
+			rc = rta_error_set(err, RTA_EINVAL, "bad-agg",
+			    "--agg: empty item in '%s'", list);
+			goto fail;
+		}
+		if (cnt == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			if ((t = rta_reallocarray(sp, cap, sizeof(*sp))) ==
+			    NULL) {
+				rc = rta_error_set(err, RTA_ENOMEM, "no-memory",
+				    "out of memory");
+				goto fail;
+			}
+			sp = t;
+		}
+		if ((rc = parse_one(&sp[cnt], p, len, err)) != RTA_OK)
+			goto fail;
+		cnt++;
+		for (i = 0; i + 1 < cnt; i++)
+			if (sp[i].name_len == len &&
+			    memcmp(sp[i].name, p, len) == 0) {
+				rc = bad(err, p, len, "named twice");
+				goto fail;
+			}
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	*specs = sp;
+	*n = cnt;
+	return RTA_OK;
+fail:
+	rta_agg_specs_free(sp, cnt);
+	return rc;
+}
+
+void
+rta_agg_specs_free(struct rta_agg_spec *specs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		rta_free(specs[i].name);
+		rta_field_release(&specs[i].field);
+	}
+	rta_free(specs);
+}
+
+/* ---- accumulators -------------------------------------------------------- */
+
+static void
+acc_free(const struct rta_agg_spec *sp, struct rta_agg_acc *a)
+{
+	switch (sp->kind) {
+	case RTA_AGG_DISTINCT:
+		if (a->sketch != NULL)
+			rta_hll_release(a->sketch);
+		break;
+	case RTA_AGG_QUANTILE:
+		if (a->sketch != NULL)
+			rta_dds_release(a->sketch);
+		break;
+	case RTA_AGG_TOPK:
+		if (a->sketch != NULL)
+			rta_topk_release(a->sketch);
+		break;
+	default:
+		break;
+	}
+	rta_free(a->sketch);
+	rta_buf_release(&a->value);
+	memset(a, 0, sizeof(*a));
+}
+
+/* An empty accumulator; RTA_OK or RTA_ENOMEM. */
+static int
+acc_init(const struct rta_agg_spec *sp, struct rta_agg_acc *a)
+{
+	size_t size = 0;
+	int rc = RTA_OK;
+
+	memset(a, 0, sizeof(*a));
+	rta_buf_init(&a->value);
+	a->is_int = 1;
+	switch (sp->kind) {
+	case RTA_AGG_DISTINCT:
+		size = sizeof(struct rta_hll);
+		break;
+	case RTA_AGG_QUANTILE:
+		size = sizeof(struct rta_dds);
+		break;
+	case RTA_AGG_TOPK:
+		size = sizeof(struct rta_topk);
+		break;
+	default:
+		return RTA_OK;
+	}
+	if ((a->sketch = rta_calloc(1, size)) == NULL)
+		return RTA_ENOMEM;
+	if (sp->kind == RTA_AGG_DISTINCT)
+		rc = rta_hll_init(a->sketch, DISTINCT_P);
+	else if (sp->kind == RTA_AGG_QUANTILE)
+		rc = rta_dds_init(a->sketch, RTA_DDS_ALPHA_DEFAULT,
+		    RTA_DDS_BINS_DEFAULT);
+	else
+		rc = rta_topk_init(a->sketch, TOPK_CAP(sp->k));
+	if (rc != RTA_OK) {
+		rta_free(a->sketch);
+		a->sketch = NULL;
+		return RTA_ENOMEM;
+	}
+	return RTA_OK;
+}
+
+int
+rta_agg_init(const struct rta_agg_spec *specs, size_t n,
+    struct rta_agg_acc *acc, struct rta_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (acc_init(&specs[i], &acc[i]) != RTA_OK) {
+			rta_agg_release(specs, i, acc);
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		}
+	return RTA_OK;
+}
+
+void
+rta_agg_release(const struct rta_agg_spec *specs, size_t n,
+    struct rta_agg_acc *acc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		acc_free(&specs[i], &acc[i]);
+}
+
+size_t
+rta_agg_memory(const struct rta_agg_spec *specs, size_t n,
+    const struct rta_agg_acc *acc)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		m += acc[i].value.cap;
+		if (acc[i].sketch == NULL)
+			continue;
+		/* the sketches say their size through their encoding's
+		 * bound: a fixed estimate per kind keeps this cheap */
+		switch (specs[i].kind) {
+		case RTA_AGG_DISTINCT:
+			m += sizeof(struct rta_hll) + (1U << DISTINCT_P) / 8;
+			break;
+		case RTA_AGG_QUANTILE:
+			m += sizeof(struct rta_dds) + 256;
+			break;
+		default:
+			m += sizeof(struct rta_topk) +
+			    (size_t)TOPK_CAP(specs[i].k) * 64;
+			break;
+		}
+	}
+	return m;
+}
+
+/* The number in v, if it is one. */
+static int
+fval_num(const struct rta_fval *v, double *d, int64_t *i, int *is_int)
+{
+	if (v->kind == RTA_FV_UINT || v->kind == RTA_FV_TIME) {
+		*i = v->i;
+		*d = (double)v->i;
+		*is_int = 1;
+		return 1;
+	}
+	if (v->kind != RTA_FV_VALUE)
+		return 0;
+	switch (rta_value_tag(v->v)) {
+	case RTA_V_INT:
+		*is_int = rta_value_i64(v->v, i);
+		*d = (double)*i;
+		return 1;
+	case RTA_V_DOUBLE:
+	case RTA_V_NUMBER:
+		*is_int = 0;
+		return rta_value_num(v->v, d);
+	default:
+		return 0;
+	}
+}
+
+/* Add i to the exact integer sum, or the sum becomes a double. */
+static void
+sum_add(struct rta_agg_acc *a, double d, int64_t i, int is_int)
+{
+	int64_t t;
+
+	if (a->is_int && is_int && !__builtin_add_overflow(a->isum, i, &t)) {
+		a->isum = t;
+		return;
+	}
+	if (a->is_int) {
+		a->sum = (double)a->isum;
+		a->is_int = 0;
+	}
+	a->sum += d;
+}
+
+static double
+sum_of(const struct rta_agg_acc *a)
+{
+	return a->is_int ? (double)a->isum : a->sum;
+}
+
+/* An envelope field's value encoded (first, last) fits here: a string
+ * of up to 255 bytes, a timestamp as its 27, or an integer. */
+#define SMALL_VALUE	(5 + RTA_ID_MAX)
+
+/*
+ * The encoding of v for first and last: a payload value as it is (*p
+ * points into the event), an envelope field as a string or an integer,
+ * written into small.  Its length.
+ */
+static size_t
+fval_encoding(const struct rta_fval *v, unsigned char small[SMALL_VALUE],
+    const unsigned char **p)
+{
+	size_t n;
+
+	*p = small;
+	switch (v->kind) {
+	case RTA_FV_VALUE:
+		*p = v->v;
+		return rta_value_size(v->v);
+	case RTA_FV_UINT:
+		small[0] = RTA_V_INT;
+		rta_put_u64(small + 1, (uint64_t)v->i);
+		return 9;
+	case RTA_FV_TIME:
+		n = RTA_TIME_LEN;
+		rta_time_format((char *)small + 5, v->i);
+		break;
+	default:
+		n = v->len > RTA_ID_MAX ? RTA_ID_MAX : v->len;
+		memcpy(small + 5, v->s, n);
+		break;
+	}
+	small[0] = RTA_V_STRING;
+	rta_put_u32(small + 1, (uint32_t)n);
+	return 5 + n;
+}
+
+/* Compare two encoded values byte-wise, shorter first on a tie. */
+static int
+enc_cmp(const unsigned char *a, size_t al, const unsigned char *b,
+    size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	if (c != 0)
+		return c;
+	return al < bl ? -1 : al > bl;
+}
+
+/* first/last: does (ts, v) replace what a holds? */
+static int
+replaces(enum rta_agg_kind kind, const struct rta_agg_acc *a, int64_t ts,
+    const unsigned char *v, size_t vl)
+{
+	int c;
+
+	if (a->n == 0)
+		return 1;
+	if (ts != a->ts)
+		return kind == RTA_AGG_FIRST ? ts < a->ts : ts > a->ts;
+	c = enc_cmp(v, vl, a->value.data, a->value.len);
+	return kind == RTA_AGG_FIRST ? c < 0 : c > 0;
+}
+
+static int
+keep_value(struct rta_agg_acc *a, int64_t ts, const unsigned char *v,
+    size_t vl)
+{
+	a->value.len = 0;
+	if (rta_buf_add(&a->value, v, vl) != 0)
+		return -1;
+	a->ts = ts;
+	return 0;
+}
+
+static int
+acc_add(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
+    const struct rta_event *ev)
+{
+	unsigned char small[SMALL_VALUE];
+	const unsigned char *vp;
+	size_t vl;
+	struct rta_fval v;
+	double d, delta;
+	int64_t i = 0;
+	int is_int = 0;
+	char t[RTA_FVAL_TMP];
+	const char *s;
+	size_t sl;
+
+	if (sp->kind == RTA_AGG_COUNT) {
+		a->n++;
+		return 0;
+	}
+	if (!rta_field_get(&sp->field, ev, &v))
+		return 0;
+	switch (sp->kind) {
+	case RTA_AGG_SUM:
+	case RTA_AGG_AVG:
+		if (!fval_num(&v, &d, &i, &is_int))
+			return 0;
+		sum_add(a, d, i, is_int);
+		a->n++;
+		return 0;
+	case RTA_AGG_MIN:
+	case RTA_AGG_MAX:
+		if (!fval_num(&v, &d, &i, &is_int))
+			return 0;
+		if (a->n == 0 || (sp->kind == RTA_AGG_MIN ? d < a->sum :
+		    d > a->sum)) {
+			/* an integer stays one */
+			a->sum = d;
+			a->is_int = is_int;
+			a->isum = i;
+		}
+		a->n++;
+		return 0;
+	case RTA_AGG_STDDEV:
+		if (!fval_num(&v, &d, &i, &is_int))
+			return 0;
+		/* Welford */
+		a->n++;
+		delta = d - a->mean;
+		a->mean += delta / (double)a->n;
+		a->m2 += delta * (d - a->mean);
+		return 0;
+	case RTA_AGG_FIRST:
+	case RTA_AGG_LAST:
+		vl = fval_encoding(&v, small, &vp);
+		if (replaces(sp->kind, a, ev->ts, vp, vl) &&
+		    keep_value(a, ev->ts, vp, vl) != 0)
+			return -1;
+		a->n++;
+		return 0;
+	case RTA_AGG_QUANTILE:
+		if (!fval_num(&v, &d, &i, &is_int))
+			return 0;
+		if (rta_dds_add(a->sketch, d) == RTA_ENOMEM)
+			return -1;
+		a->n++;
+		return 0;
+	case RTA_AGG_DISTINCT:
+	case RTA_AGG_TOPK:
+		if (!rta_fval_text(&v, t, &s, &sl))
+			return 0;
+		if (sp->kind == RTA_AGG_DISTINCT) {
+			if (rta_hll_add(a->sketch, s, sl) != 0)
+				return -1;
+		} else {
+			if (sl > RTA_TOPK_ITEM_MAX)
+				sl = RTA_TOPK_ITEM_MAX;
+			if (rta_topk_add(a->sketch, s, sl, 1) == RTA_ENOMEM)
+				return -1;
+		}
+		a->n++;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int
+rta_agg_add(const struct rta_agg_spec *specs, size_t n,
+    struct rta_agg_acc *acc, const struct rta_event *ev,
+    struct rta_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (acc_add(&specs[i], &acc[i], ev) != 0)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+	return RTA_OK;
+}
+
+static int
+acc_merge(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
+    const struct rta_agg_acc *b, struct rta_error *err)
+{
+	double delta;
+	uint64_t n;
+
+	switch (sp->kind) {
+	case RTA_AGG_COUNT:
+		a->n += b->n;
+		return RTA_OK;
+	case RTA_AGG_SUM:
+	case RTA_AGG_AVG:
+		if (b->is_int)
+			sum_add(a, (double)b->isum, b->isum, 1);
+		else
+			sum_add(a, b->sum, 0, 0);
+		a->n += b->n;
+		return RTA_OK;
+	case RTA_AGG_MIN:
+	case RTA_AGG_MAX:
+		if (b->n > 0 && (a->n == 0 || (sp->kind == RTA_AGG_MIN ?
+		    b->sum < a->sum : b->sum > a->sum))) {
+			a->sum = b->sum;
+			a->is_int = b->is_int;
+			a->isum = b->isum;
+		}
+		a->n += b->n;
+		return RTA_OK;
+	case RTA_AGG_STDDEV:
+		/* Chan et al.'s pairwise update */
+		if (b->n == 0)
+			return RTA_OK;
+		n = a->n + b->n;
+		delta = b->mean - a->mean;
+		a->m2 += b->m2 + delta * delta * ((double)a->n *
+		    (double)b->n / (double)n);
+		a->mean += delta * ((double)b->n / (double)n);
+		a->n = n;
+		return RTA_OK;
+	case RTA_AGG_FIRST:
+	case RTA_AGG_LAST:
+		if (b->n > 0 && replaces(sp->kind, a, b->ts, b->value.data,
+		    b->value.len) && keep_value(a, b->ts, b->value.data,
+		    b->value.len) != 0)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		a->n += b->n;
+		return RTA_OK;
+	case RTA_AGG_DISTINCT:
+		a->n += b->n;
+		return rta_hll_merge(a->sketch, b->sketch, err);
+	case RTA_AGG_QUANTILE:
+		a->n += b->n;
+		return rta_dds_merge(a->sketch, b->sketch, err);
+	case RTA_AGG_TOPK:
+		a->n += b->n;
+		return rta_topk_merge(a->sketch, b->sketch, err);
+	}
+	return RTA_OK;
+}
+
+int
+rta_agg_merge(const struct rta_agg_spec *specs, size_t n,
+    struct rta_agg_acc *into, const struct rta_agg_acc *from,
+    struct rta_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = acc_merge(&specs[i], &into[i], &from[i], err)) !=
+		    RTA_OK)
+			return rc;
+	return RTA_OK;
+}
+
+/* ---- results and states -------------------------------------------------- */
+
+static int
+put_num(struct rta_buf *b, double d)
+{
+	if (!isfinite(d))
+		return rta_venc_null(b);
+	if (d == 0)
+		d = 0;		/* no negative zero */
+	return rta_venc_double(b, d);
+}
+
+static int
+put_key(struct rta_buf *b, const char *k)
+{
+	return rta_venc_key(b, k, strlen(k));
+}
+
+static int
+put_result(const struct rta_agg_spec *sp, const struct rta_agg_acc *a,
+    struct rta_buf *b)
+{
+	struct rta_topk_entry *e;
+	size_t off, i, got;
+	int rc = 0;
+
+	switch (sp->kind) {
+	case RTA_AGG_COUNT:
+		return rta_venc_int(b, (int64_t)a->n);
+	case RTA_AGG_SUM:
+		if (a->is_int)
+			return rta_venc_int(b, a->isum);
+		return put_num(b, a->sum);
+	case RTA_AGG_AVG:
+		if (a->n == 0)
+			return rta_venc_null(b);
+		return put_num(b, sum_of(a) / (double)a->n);
+	case RTA_AGG_MIN:
+	case RTA_AGG_MAX:
+		if (a->n == 0)
+			return rta_venc_null(b);
+		if (a->is_int)
+			return rta_venc_int(b, a->isum);
+		return put_num(b, a->sum);
+	case RTA_AGG_STDDEV:
+		if (a->n < 2)
+			return rta_venc_null(b);
+		return put_num(b, sqrt(a->m2 / (double)(a->n - 1)));
+	case RTA_AGG_FIRST:
+	case RTA_AGG_LAST:
+		if (a->n == 0)
+			return rta_venc_null(b);
+		return rta_buf_add(b, a->value.data, a->value.len);
+	case RTA_AGG_DISTINCT:
+		return rta_venc_int(b, (int64_t)llround(rta_hll_estimate(
+		    a->sketch)));
+	case RTA_AGG_QUANTILE:
+		if (rta_dds_count(a->sketch) == 0)
+			return rta_venc_null(b);
+		return put_num(b, rta_dds_quantile(a->sketch, sp->q));
+	case RTA_AGG_TOPK:
+		if ((e = rta_reallocarray(NULL, sp->k, sizeof(*e))) == NULL)
+			return -1;
+		got = rta_topk_top(a->sketch, e, sp->k);
+		off = rta_venc_begin(b, RTA_V_ARRAY);
+		for (i = 0; i < got && rc == 0; i++) {
+			size_t o = rta_venc_begin(b, RTA_V_OBJECT);
+
+			rc = put_key(b, "value") ||
+			    rta_venc_string(b, e[i].item, e[i].len) ||
+			    put_key(b, "count") ||
+			    rta_venc_int(b, (int64_t)e[i].count) ||
+			    put_key(b, "error") ||
+			    rta_venc_int(b, (int64_t)e[i].error);
+			if (o == (size_t)-1)
+				rc = -1;
+			else
+				rta_venc_end(b, o, 3);
+		}
+		rta_free(e);
+		if (off == (size_t)-1 || rc != 0)
+			return -1;
+		rta_venc_end(b, off, (uint32_t)got);
+		return 0;
+	}
+	return 0;
+}
+
+/* An object of each aggregate's name and what put writes for it. */
+static int
+put_object(const struct rta_agg_spec *specs, size_t n,
+    const struct rta_agg_acc *acc, struct rta_buf *b,
+    int (*put)(const struct rta_agg_spec *, const struct rta_agg_acc *,
+    struct rta_buf *))
+{
+	size_t off = rta_venc_begin(b, RTA_V_OBJECT), i;
+
+	if (off == (size_t)-1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (rta_venc_key(b, specs[i].name, specs[i].name_len) != 0 ||
+		    put(&specs[i], &acc[i], b) != 0)
+			return -1;
+	rta_venc_end(b, off, (uint32_t)n);
+	return 0;
+}
+
+int
+rta_agg_results(const struct rta_agg_spec *specs, size_t n,
+    const struct rta_agg_acc *acc, struct rta_buf *b)
+{
+	return put_object(specs, n, acc, b, put_result);
+}
+
+/* A sketch's bytes as base64 in a string value. */
+static int
+put_sketch(struct rta_buf *b, const struct rta_agg_spec *sp,
+    const struct rta_agg_acc *a)
+{
+	struct rta_buf raw = RTA_BUF_INIT, text = RTA_BUF_INIT;
+	int rc;
+
+	if (sp->kind == RTA_AGG_DISTINCT)
+		rc = rta_hll_encode(a->sketch, &raw);
+	else if (sp->kind == RTA_AGG_QUANTILE)
+		rc = rta_dds_encode(a->sketch, &raw);
+	else
+		rc = rta_topk_encode(a->sketch, &raw);
+	if (rc == 0)
+		rc = rta_base64(&text, raw.data, raw.len) != 0 ||
+		    rta_venc_string(b, (const char *)text.data, text.len);
+	rta_buf_release(&raw);
+	rta_buf_release(&text);
+	return rc != 0 ? -1 : 0;
+}
+
+static int
+put_state(const struct rta_agg_spec *sp, const struct rta_agg_acc *a,
+    struct rta_buf *b)
+{
+	size_t off = rta_venc_begin(b, RTA_V_OBJECT);
+	uint32_t m = 2;
+	int rc = off == (size_t)-1;
+
+	switch (sp->kind) {
+	case RTA_AGG_COUNT:
+		rc = rc || put_key(b, "type") || rta_venc_string(b, "count",
+		    5) || put_key(b, "count") || rta_venc_int(b,
+		    (int64_t)a->n);
+		break;
+	case RTA_AGG_SUM:
+	case RTA_AGG_AVG:
+		rc = rc || put_key(b, "type") || rta_venc_string(b, "sum", 3) ||
+		    put_key(b, "count") || rta_venc_int(b, (int64_t)a->n) ||
+		    put_key(b, "sum") || (a->is_int ? rta_venc_int(b,
+		    a->isum) : rta_venc_double(b, a->sum));
+		m = 3;
+		break;
+	case RTA_AGG_MIN:
+	case RTA_AGG_MAX:
+		rc = rc || put_key(b, "type") || rta_venc_string(b,
+		    sp->kind == RTA_AGG_MIN ? "min" : "max", 3) ||
+		    put_key(b, "count") || rta_venc_int(b, (int64_t)a->n);
+		if (a->n > 0) {
+			rc = rc || put_key(b, sp->kind == RTA_AGG_MIN ? "min" :
+			    "max") || (a->is_int ? rta_venc_int(b, a->isum) :
+			    rta_venc_double(b, a->sum));
+			m = 3;
+		}
+		break;
+	case RTA_AGG_STDDEV:
+		rc = rc || put_key(b, "type") || rta_venc_string(b, "moments",
+		    7) || put_key(b, "count") || rta_venc_int(b,
+		    (int64_t)a->n) || put_key(b, "mean") || rta_venc_double(b,
+		    a->mean) || put_key(b, "m2") || rta_venc_double(b, a->m2);
+		m = 4;
+		break;
+	case RTA_AGG_FIRST:
+	case RTA_AGG_LAST:
+		rc = rc || put_key(b, "type") || rta_venc_string(b,
+		    sp->kind == RTA_AGG_FIRST ? "first" : "last",
+		    sp->kind == RTA_AGG_FIRST ? 5 : 4) ||
+		    put_key(b, "count") || rta_venc_int(b, (int64_t)a->n);
+		if (a->n > 0) {
+			rc = rc || put_key(b, "ts") || rta_venc_int(b, a->ts) ||
+			    put_key(b, "value") || rta_buf_add(b, a->value.data,
+			    a->value.len);
+			m = 4;
+		}
+		break;
+	case RTA_AGG_DISTINCT:
+	case RTA_AGG_QUANTILE:
+	case RTA_AGG_TOPK:
+		rc = rc || put_key(b, "type") || rta_venc_string(b,
+		    sp->kind == RTA_AGG_DISTINCT ? "hll" : sp->kind ==
+		    RTA_AGG_QUANTILE ? "ddsketch" : "topk",
+		    sp->kind == RTA_AGG_DISTINCT ? 3 : sp->kind ==
+		    RTA_AGG_QUANTILE ? 8 : 4) || put_key(b, "count") ||
+		    rta_venc_int(b, (int64_t)a->n) || put_key(b, "sketch") ||
+		    put_sketch(b, sp, a);
+		m = 3;
+		break;
+	}
+	if (rc)
+		return -1;
+	rta_venc_end(b, off, m);
+	return 0;
+}
+
+int
+rta_agg_states(const struct rta_agg_spec *specs, size_t n,
+    const struct rta_agg_acc *acc, struct rta_buf *b)
+{
+	return put_object(specs, n, acc, b, put_state);
+}
+
+/* ---- loading states ------------------------------------------------------ */
+
+static int
+bad_state(struct rta_error *err, const struct rta_agg_spec *sp,
+    const char *why)
+{
+	return rta_error_set(err, RTA_EDATA, "bad-state", "state of '%s': %s",
+	    sp->name, why);
+}
+
+/* The non-negative integer member k of obj. */
+static int
+get_count(const unsigned char *obj, const char *k, uint64_t *n)
+{
+	const unsigned char *m = rta_value_member(obj, k, strlen(k));
+	int64_t i;
+
+	if (m == NULL || !rta_value_i64(m, &i) || i < 0)
+		return -1;
+	*n = (uint64_t)i;
+	return 0;
+}
+
+static int
+get_double(const unsigned char *obj, const char *k, double *d)
+{
+	const unsigned char *m = rta_value_member(obj, k, strlen(k));
+
+	if (m == NULL || !rta_value_num(m, d) || !isfinite(*d))
+		return -1;
+	return 0;
+}
+
+/* Decode the base64 sketch of st into a's sketch. */
+static int
+load_sketch(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
+    const unsigned char *st, struct rta_error *err)
+{
+	const unsigned char *m = rta_value_member(st, "sketch", 6);
+	struct base64_decode_ctx ctx;
+	struct rta_buf raw = RTA_BUF_INIT, back = RTA_BUF_INIT;
+	const char *s;
+	size_t sl, out = 0;
+	uint64_t n;
+	int rc;
+
+	if (m == NULL || !rta_value_str(m, &s, &sl))
+		return bad_state(err, sp, "no sketch");
+	if (rta_buf_reserve(&raw, BASE64_DECODE_LENGTH(sl) + 1) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	base64_decode_init(&ctx);
+	if (!base64_decode_update(&ctx, &out, raw.data, sl, s) ||
+	    !base64_decode_final(&ctx) || rta_base64(&back, raw.data,
+	    out) != 0 || back.len != sl || memcmp(back.data, s, sl) != 0) {
+		rta_buf_release(&raw);
+		rta_buf_release(&back);
+		return bad_state(err, sp, "sketch is not canonical base64");
+	}
+	rta_buf_release(&back);
+	/* replace the empty sketch acc_init made (the count stays) */
+	n = a->n;
+	acc_free(sp, a);
+	rc = acc_init(sp, a);
+	a->n = n;
+	if (rc != RTA_OK) {
+		rta_buf_release(&raw);
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	}
+	if (sp->kind == RTA_AGG_DISTINCT) {
+		rta_hll_release(a->sketch);
+		rc = rta_hll_decode(a->sketch, raw.data, out, err);
+		if (rc == RTA_OK && rta_hll_precision(a->sketch) != DISTINCT_P)
+			rc = bad_state(err, sp, "HyperLogLog of another "
+			    "precision");
+	} else if (sp->kind == RTA_AGG_QUANTILE) {
+		rta_dds_release(a->sketch);
+		rc = rta_dds_decode(a->sketch, raw.data, out, err);
+		if (rc == RTA_OK && fabs(rta_dds_alpha(a->sketch) -
+		    RTA_DDS_ALPHA_DEFAULT) > 1e-9)
+			rc = bad_state(err, sp, "DDSketch of another accuracy");
+	} else {
+		rta_topk_release(a->sketch);
+		rc = rta_topk_decode(a->sketch, raw.data, out, err);
+		if (rc == RTA_OK && rta_topk_capacity(a->sketch) !=
+		    TOPK_CAP(sp->k))
+			rc = bad_state(err, sp, "top-k of another capacity");
+	}
+	rta_buf_release(&raw);
+	if (rc != RTA_OK) {
+		char why[sizeof(err->text)];
+
+		snprintf(why, sizeof(why), "%s", err != NULL ? err->text : "");
+		/* the decoders leave nothing behind on failure */
+		rta_free(a->sketch);
+		a->sketch = NULL;
+		if (acc_init(sp, a) != RTA_OK || rc == RTA_ENOMEM)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		return bad_state(err, sp, why);
+	}
+	return RTA_OK;
+}
+
+static int
+load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
+    const unsigned char *st, struct rta_error *err)
+{
+	static const char *const types[] = {
+		[RTA_AGG_COUNT] = "count", [RTA_AGG_SUM] = "sum",
+		[RTA_AGG_AVG] = "sum", [RTA_AGG_MIN] = "min",
+		[RTA_AGG_MAX] = "max", [RTA_AGG_STDDEV] = "moments",
+		[RTA_AGG_FIRST] = "first", [RTA_AGG_LAST] = "last",
+		[RTA_AGG_DISTINCT] = "hll", [RTA_AGG_QUANTILE] = "ddsketch",
+		[RTA_AGG_TOPK] = "topk"
+	};
+	const unsigned char *m;
+	const char *s;
+	size_t sl;
+	int64_t i;
+
+	if (rta_value_tag(st) != RTA_V_OBJECT)
+		return bad_state(err, sp, "not an object");
+	m = rta_value_member(st, "type", 4);
+	if (m == NULL || !rta_value_str(m, &s, &sl) ||
+	    sl != strlen(types[sp->kind]) || memcmp(s, types[sp->kind],
+	    sl) != 0)
+		return bad_state(err, sp, "missing or other type");
+	if (get_count(st, "count", &a->n) != 0)
+		return bad_state(err, sp, "bad count");
+	switch (sp->kind) {
+	case RTA_AGG_COUNT:
+		return RTA_OK;
+	case RTA_AGG_SUM:
+	case RTA_AGG_AVG:
+		m = rta_value_member(st, "sum", 3);
+		if (m != NULL && rta_value_tag(m) == RTA_V_INT &&
+		    rta_value_i64(m, &i)) {
+			a->is_int = 1;
+			a->isum = i;
+			return RTA_OK;
+		}
+		a->is_int = 0;
+		if (get_double(st, "sum", &a->sum) != 0)
+			return bad_state(err, sp, "bad sum");
+		return RTA_OK;
+	case RTA_AGG_MIN:
+	case RTA_AGG_MAX:
+		if (a->n == 0)
+			return RTA_OK;
+		m = rta_value_member(st, sp->kind == RTA_AGG_MIN ? "min" :
+		    "max", 3);
+		if (m != NULL && rta_value_tag(m) == RTA_V_INT &&
+		    rta_value_i64(m, &a->isum)) {
+			a->is_int = 1;
+			a->sum = (double)a->isum;
+			return RTA_OK;
+		}
+		a->is_int = 0;
+		if (get_double(st, sp->kind == RTA_AGG_MIN ? "min" : "max",
+		    &a->sum) != 0)
+			return bad_state(err, sp, "bad value");
+		return RTA_OK;
+	case RTA_AGG_STDDEV:
+		if (get_double(st, "mean", &a->mean) != 0 ||
+		    get_double(st, "m2", &a->m2) != 0 || a->m2 < 0)
+			return bad_state(err, sp, "bad moments");
+		return RTA_OK;
+	case RTA_AGG_FIRST:
+	case RTA_AGG_LAST:
+		if (a->n == 0)
+			return RTA_OK;
+		if ((m = rta_value_member(st, "ts", 2)) == NULL ||
+		    !rta_value_i64(m, &a->ts) || a->ts < RTA_TIME_MIN ||
+		    a->ts > RTA_TIME_MAX ||
+		    (m = rta_value_member(st, "value", 5)) == NULL)
+			return bad_state(err, sp, "bad time or value");
+		if (keep_value(a, a->ts, m, rta_value_size(m)) != 0)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		return RTA_OK;
+	default:
+		return load_sketch(sp, a, st, err);
+	}
+}
+
+int
+rta_agg_load(const struct rta_agg_spec *specs, size_t n,
+    struct rta_agg_acc *acc, const unsigned char *states,
+    struct rta_error *err)
+{
+	const unsigned char *st;
+	size_t i;
+	int rc;
+
+	if (states == NULL || rta_value_tag(states) != RTA_V_OBJECT)
+		return rta_error_set(err, RTA_EDATA, "bad-state",
+		    "states must be an object");
+	for (i = 0; i < n; i++) {
+		st = rta_value_member(states, specs[i].name,
+		    specs[i].name_len);
+		if (st == NULL)
+			return rta_error_set(err, RTA_EDATA, "bad-state",
+			    "no state for '%s'", specs[i].name);
+		if ((rc = load_one(&specs[i], &acc[i], st, err)) != RTA_OK)
+			return rc;
+	}
+	return RTA_OK;
+}
