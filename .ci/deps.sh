@@ -9,7 +9,7 @@ set -eu
 
 pkgs="build-essential pkg-config libarchive-dev libjansson-dev libzstd-dev
 libcsv-dev nettle-dev check mandoc bsdextrautils strace zstd xz-utils bzip2 gzip zip jq
-time nodejs $*"
+time nodejs faketime $*"
 
 if ! command -v apt-get >/dev/null 2>&1 ||
     ! command -v dpkg-query >/dev/null 2>&1; then

@@ -1,0 +1,943 @@
+/*
+ * rta-window: event-time windows over the stream.  Each event goes to
+ * the windows its time falls in (tumbling, or sliding), per group of the
+ * --by fields; a window closes when the watermark reaches its end and
+ * its aggregate record (results and mergeable states) is written; late
+ * events within --allowed-lateness update it again, later ones go to
+ * --late.  Output depends only on the input: the same records in any
+ * chunks, at any speed, give the same bytes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rta_agg.h"
+#include "rta_alloc.h"
+#include "rta_cli.h"
+#include "rta_deadletter.h"
+#include "rta_field.h"
+#include "rta_hash.h"
+#include "rta_stage.h"
+#include "rta_time.h"
+#include "rta_uuid.h"
+#include "rta_value.h"
+
+static const char usage_line[] =
+"usage: rta-window [-hquV] [-o format] [--agg list]\n"
+"                  [--allowed-lateness duration] [--by list]\n"
+"                  [--dead-letter file] [--emit-every duration]\n"
+"                  [--every duration] [--late file] [--max-delay duration]\n"
+"                  [--max-errors n] [--max-future duration] [--max-groups n]\n"
+"                  [--max-line size] [--metrics file] [--sliding duration]\n"
+"                  [--strict] [--tumbling duration] [file ...]";
+
+enum {
+	OPT_AGG = RTA_OPT_STAGE_LAST,
+	OPT_BY, OPT_EMIT_EVERY, OPT_EVERY, OPT_LATE, OPT_LATENESS,
+	OPT_MAX_DELAY, OPT_MAX_FUTURE, OPT_MAX_GROUPS, OPT_SLIDING,
+	OPT_TUMBLING
+};
+
+static const struct option longopts[] = {
+	RTA_STAGE_LONGOPTS,
+	{ "agg", required_argument, NULL, OPT_AGG },
+	{ "allowed-lateness", required_argument, NULL, OPT_LATENESS },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "emit-every", required_argument, NULL, OPT_EMIT_EVERY },
+	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "late", required_argument, NULL, OPT_LATE },
+	{ "max-delay", required_argument, NULL, OPT_MAX_DELAY },
+	{ "max-future", required_argument, NULL, OPT_MAX_FUTURE },
+	{ "max-groups", required_argument, NULL, OPT_MAX_GROUPS },
+	{ "sliding", required_argument, NULL, OPT_SLIDING },
+	{ "tumbling", required_argument, NULL, OPT_TUMBLING },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+#define MAX_GROUPS_DEFAULT	1000000ULL
+#define ALL_TENANTS		"_all"
+
+enum wkind { W_TUMBLING = 1, W_SLIDING };
+
+struct opts {
+	enum wkind	 kind;
+	int64_t		 size;		/* µs */
+	int64_t		 slide;		/* µs; size for tumbling */
+	const char	*by;
+	const char	*agg;
+	int64_t		 max_delay;
+	int64_t		 lateness;
+	int64_t		 max_future;	/* 0: no limit */
+	int64_t		 emit_every;	/* 0: when closing only */
+	const char	*late;
+	uint64_t	 max_groups;
+};
+
+/* One window of one group. */
+struct win {
+	struct win		*next;		/* hash chain */
+	uint64_t		 h;
+	int64_t			 start, end;
+	int64_t			 due;		/* heap key: end, then end +
+						 * lateness once fired */
+	size_t			 heap_at;
+	uint32_t		 version;	/* emissions so far */
+	uint8_t			 fired;		/* the final record is out */
+	uint8_t			 dirty;		/* changed since emitted */
+	const char		*tenant;	/* in key, or ALL_TENANTS */
+	uint8_t			 tenant_len;
+	uint32_t		 klen;
+	unsigned char		*key;		/* rta_fval_key of --by */
+	unsigned char		*group;		/* the group object value */
+	size_t			 glen;
+	struct rta_agg_acc	 acc[];
+};
+
+struct wn {
+	const struct opts	*o;
+	struct rta_stage	*st;
+	struct rta_agg_spec	*specs;
+	size_t			 nspecs;
+	struct rta_field	*by;
+	size_t			 nby;
+	int			 tenant_by;	/* index of tenant_id in by, or -1 */
+	char			 spec_id[64];	/* hashed description */
+	/* windows */
+	struct win		**tab;
+	size_t			 tmask;
+	uint64_t		 nwin;
+	struct win		**heap;
+	size_t			 nheap, heapcap;
+	uint64_t		 seed;
+	/* time */
+	int64_t			 max_ts;	/* INT64_MIN: none yet */
+	int64_t			 wm_up;		/* from upstream records */
+	int64_t			 wm;		/* INT64_MIN: none yet */
+	int64_t			 emitted_wm;	/* last written downstream */
+	int64_t			 tick;		/* --emit-every period index */
+	/* output */
+	struct rta_buf		 key;		/* scratch */
+	struct rta_buf		 gbuf;
+	struct rta_buf		 idb;
+	struct rta_buf		 payload;
+	char			 id[RTA_UUID_LEN];
+	struct rta_deadletter	 late;
+	int			 late_open;
+	/* counts */
+	uint64_t		 aggregated;	/* events in some window */
+	uint64_t		 late_events;
+	uint64_t		 emitted;	/* aggregate records */
+	uint64_t		 updates;	/* of them, after the final */
+	uint64_t		 limited;	/* refused at --max-groups */
+	int			 failed;
+};
+
+static void	help(void);
+static int	window_main(const struct opts *, struct rta_stage *, int,
+		    char **);
+
+static void
+duration_opt(const char *name, const char *arg, int64_t *v, int positive)
+{
+	struct rta_error err;
+
+	if (rta_duration_parse(arg, v, &err) != RTA_OK || *v < 0 ||
+	    (positive && *v == 0))
+		rta_usage_error(usage_line, "bad --%s '%s' (a duration such "
+		    "as 90s, 5m, 1h)", name, arg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+	struct rta_stage st;
+	int64_t every = 0;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	o.by = "tenant_id";
+	o.agg = "count";
+	o.max_groups = MAX_GROUPS_DEFAULT;
+	rta_stage_init(&st, "rta-window", usage_line);
+	while ((c = getopt_long(argc, argv, ":hV" RTA_STAGE_SHORTOPTS,
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			help();
+			return rta_cli_finish(RTA_EXIT_OK);
+		case 'V':
+			rta_cli_version();
+			return rta_cli_finish(RTA_EXIT_OK);
+		case OPT_AGG:
+			o.agg = optarg;
+			break;
+		case OPT_BY:
+			o.by = optarg;
+			break;
+		case OPT_EMIT_EVERY:
+			duration_opt("emit-every", optarg, &o.emit_every, 1);
+			break;
+		case OPT_EVERY:
+			duration_opt("every", optarg, &every, 1);
+			break;
+		case OPT_LATE:
+			o.late = optarg;
+			break;
+		case OPT_LATENESS:
+			duration_opt("allowed-lateness", optarg, &o.lateness, 0);
+			break;
+		case OPT_MAX_DELAY:
+			duration_opt("max-delay", optarg, &o.max_delay, 0);
+			break;
+		case OPT_MAX_FUTURE:
+			duration_opt("max-future", optarg, &o.max_future, 1);
+			break;
+		case OPT_MAX_GROUPS:
+			if (rta_parse_u64(optarg, 1, 1ULL << 32,
+			    &o.max_groups) != 0)
+				rta_usage_error(usage_line, "bad --max-groups "
+				    "'%s' (1 to 4294967296)", optarg);
+			break;
+		case OPT_SLIDING:
+		case OPT_TUMBLING:
+			if (o.kind != 0)
+				rta_usage_error(usage_line, "give one of "
+				    "--tumbling and --sliding");
+			o.kind = c == OPT_TUMBLING ? W_TUMBLING : W_SLIDING;
+			duration_opt(c == OPT_TUMBLING ? "tumbling" : "sliding",
+			    optarg, &o.size, 1);
+			break;
+		default:
+			if (rta_stage_getopt(&st, c, optarg))
+				break;
+			rta_cli_bad_option(usage_line, c, argv);
+		}
+	}
+	if (o.kind == 0)
+		rta_usage_error(usage_line, "a window is needed: --tumbling or "
+		    "--sliding");
+	if (o.kind == W_SLIDING) {
+		if (every == 0)
+			rta_usage_error(usage_line, "--sliding needs --every");
+		if (every > o.size || o.size % every != 0)
+			rta_usage_error(usage_line, "--every must divide the "
+			    "--sliding size");
+		if (o.size / every > 1000)
+			rta_usage_error(usage_line, "--sliding windows may "
+			    "overlap at most 1000 times");
+		o.slide = every;
+	} else {
+		if (every != 0)
+			rta_usage_error(usage_line, "--every goes with "
+			    "--sliding");
+		o.slide = o.size;
+	}
+	return window_main(&o, &st, argc - optind, argv + optind);
+}
+
+/* ---- windows ------------------------------------------------------------- */
+
+/* Heap order: due time, then group key, then start: the order in which
+ * windows close, and so the order of the output. */
+static int
+win_before(const struct win *a, const struct win *b)
+{
+	int c;
+
+	if (a->due != b->due)
+		return a->due < b->due;
+	c = memcmp(a->key, b->key, a->klen < b->klen ? a->klen : b->klen);
+	if (c != 0)
+		return c < 0;
+	if (a->klen != b->klen)
+		return a->klen < b->klen;
+	return a->start < b->start;
+}
+
+static void
+heap_set(struct wn *w, size_t i, struct win *x)
+{
+	w->heap[i] = x;
+	x->heap_at = i;
+}
+
+static void
+heap_up(struct wn *w, size_t i)
+{
+	struct win *x = w->heap[i];
+
+	while (i > 0 && win_before(x, w->heap[(i - 1) / 2])) {
+		heap_set(w, i, w->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_set(w, i, x);
+}
+
+static void
+heap_down(struct wn *w, size_t i)
+{
+	struct win *x = w->heap[i];
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= w->nheap)
+			break;
+		if (c + 1 < w->nheap && win_before(w->heap[c + 1], w->heap[c]))
+			c++;
+		if (!win_before(w->heap[c], x))
+			break;
+		heap_set(w, i, w->heap[c]);
+		i = c;
+	}
+	heap_set(w, i, x);
+}
+
+static int
+heap_push(struct wn *w, struct win *x)
+{
+	if (w->nheap == w->heapcap) {
+		size_t cap = w->heapcap == 0 ? 1024 : w->heapcap * 2;
+		struct win **h = rta_reallocarray(w->heap, cap, sizeof(*h));
+
+		if (h == NULL)
+			return -1;
+		w->heap = h;
+		w->heapcap = cap;
+	}
+	w->heap[w->nheap++] = x;
+	heap_up(w, w->nheap - 1);
+	return 0;
+}
+
+static struct win *
+heap_pop(struct wn *w)
+{
+	struct win *x = w->heap[0];
+
+	if (--w->nheap > 0) {
+		heap_set(w, 0, w->heap[w->nheap]);
+		heap_down(w, 0);
+	}
+	return x;
+}
+
+static uint64_t
+win_hash(const struct wn *w, int64_t start, const void *key, size_t klen)
+{
+	return rta_hash64(key, klen, w->seed ^ (uint64_t)start *
+	    0x9e3779b97f4a7c15ULL);
+}
+
+static int
+tab_grow(struct wn *w)
+{
+	size_t n = w->tmask == 0 ? 1024 : (w->tmask + 1) * 2, i;
+	struct win **t = rta_calloc(n, sizeof(*t)), *x, *nx;
+
+	if (t == NULL)
+		return -1;
+	for (i = 0; w->tab != NULL && i <= w->tmask; i++)
+		for (x = w->tab[i]; x != NULL; x = nx) {
+			nx = x->next;
+			x->next = t[x->h & (n - 1)];
+			t[x->h & (n - 1)] = x;
+		}
+	rta_free(w->tab);
+	w->tab = t;
+	w->tmask = n - 1;
+	return 0;
+}
+
+static struct win *
+win_find(const struct wn *w, uint64_t h, int64_t start, const void *key,
+    size_t klen)
+{
+	struct win *x;
+
+	for (x = w->tab[h & w->tmask]; x != NULL; x = x->next)
+		if (x->h == h && x->start == start && x->klen == klen &&
+		    memcmp(x->key, key, klen) == 0)
+			return x;
+	return NULL;
+}
+
+static void
+win_unlink(struct wn *w, struct win *x)
+{
+	struct win **pp = &w->tab[x->h & w->tmask];
+
+	while (*pp != x)
+		pp = &(*pp)->next;
+	*pp = x->next;
+	w->nwin--;
+}
+
+static void
+win_free(struct wn *w, struct win *x)
+{
+	rta_agg_release(w->specs, w->nspecs, x->acc);
+	rta_free(x);
+}
+
+/*
+ * The group object of an event: {"<field>": value, ...} for the --by
+ * fields, missing ones as null; and the event's tenant when tenant_id is
+ * one of them.
+ */
+static int
+group_of(struct wn *w, const struct rta_event *ev, struct rta_buf *b)
+{
+	struct rta_fval v;
+	size_t off = rta_venc_begin(b, RTA_V_OBJECT), i;
+	char t[RTA_TIME_LEN];
+	int rc = off == (size_t)-1;
+
+	for (i = 0; i < w->nby && !rc; i++) {
+		rc = rta_venc_key(b, w->by[i].text, strlen(w->by[i].text));
+		if (rc)
+			break;
+		rta_field_get(&w->by[i], ev, &v);
+		switch (v.kind) {
+		case RTA_FV_STRING:
+			rc = rta_venc_string(b, v.s, v.len);
+			break;
+		case RTA_FV_TIME:
+			rta_time_format(t, v.i);
+			rc = rta_venc_string(b, t, RTA_TIME_LEN);
+			break;
+		case RTA_FV_UINT:
+			rc = rta_venc_int(b, v.i);
+			break;
+		case RTA_FV_VALUE:
+			rc = rta_buf_add(b, v.v, rta_value_size(v.v));
+			break;
+		default:
+			rc = rta_venc_null(b);
+			break;
+		}
+	}
+	if (rc)
+		return -1;
+	rta_venc_end(b, off, (uint32_t)w->nby);
+	return 0;
+}
+
+/* A new window for the event's group (its key in w->key): one block
+ * with its accumulators, key and group object. */
+static struct win *
+win_new(struct wn *w, const struct rta_event *ev, uint64_t h, int64_t start)
+{
+	size_t head = offsetof(struct win, acc) +
+	    w->nspecs * sizeof(struct rta_agg_acc);
+	struct win *x;
+	struct rta_error err;
+
+	if (w->nwin + 1 > (w->tmask + 1) && tab_grow(w) != 0)
+		return NULL;
+	w->gbuf.len = 0;
+	if (group_of(w, ev, &w->gbuf) != 0 ||
+	    (x = rta_malloc(head + w->key.len + w->gbuf.len)) == NULL)
+		return NULL;
+	memset(x, 0, sizeof(*x));
+	if (rta_agg_init(w->specs, w->nspecs, x->acc, &err) != RTA_OK) {
+		rta_free(x);
+		return NULL;
+	}
+	x->key = (unsigned char *)x + head;
+	memcpy(x->key, w->key.data, w->key.len);
+	x->group = x->key + w->key.len;
+	memcpy(x->group, w->gbuf.data, w->gbuf.len);
+	x->glen = w->gbuf.len;
+	x->klen = (uint32_t)w->key.len;
+	x->h = h;
+	x->start = start;
+	x->end = start + w->o->size;
+	x->due = x->end;
+	if (w->tenant_by >= 0) {
+		/* the event's tenant, as the group holds it */
+		x->tenant = (const char *)rta_value_member(x->group,
+		    "tenant_id", 9) + 5;
+		x->tenant_len = ev->tenant_len;
+	} else {
+		x->tenant = ALL_TENANTS;
+		x->tenant_len = sizeof(ALL_TENANTS) - 1;
+	}
+	if (heap_push(w, x) != 0) {
+		win_free(w, x);
+		return NULL;
+	}
+	x->next = w->tab[h & w->tmask];
+	w->tab[h & w->tmask] = x;
+	w->nwin++;
+	return x;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+/* Write the record of x (a new version of it). */
+static int
+emit(struct wn *w, struct win *x, int final)
+{
+	struct rta_record rec;
+	struct rta_buf *p = &w->payload;
+	unsigned char idin[64 + 8 + 4];
+	char t[RTA_TIME_LEN];
+	size_t off;
+	int rc;
+
+	p->len = 0;
+	off = rta_venc_begin(p, RTA_V_OBJECT);
+	rta_time_format(t, x->end);
+	rc = off == (size_t)-1 || rta_venc_key(p, "end", 3) ||
+	    rta_venc_string(p, t, RTA_TIME_LEN) ||
+	    rta_venc_key(p, "final", 5) || rta_venc_bool(p, final) ||
+	    rta_venc_key(p, "group", 5) ||
+	    rta_buf_add(p, x->group, x->glen) ||
+	    rta_venc_key(p, "results", 7) ||
+	    rta_agg_results(w->specs, w->nspecs, x->acc, p) ||
+	    rta_venc_key(p, "states", 6) ||
+	    rta_agg_states(w->specs, w->nspecs, x->acc, p);
+	if (rc) {
+		rta_warnx("out of memory");
+		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
+		w->failed = 1;
+		return -1;
+	}
+	rta_venc_end(p, off, 5);
+	/* the record id: the window spec, its start, the group key */
+	memcpy(idin, w->spec_id, 64);
+	rta_put_u64(idin + 64, (uint64_t)x->start);
+	rta_put_u32(idin + 72, x->klen);
+	w->idb.len = 0;
+	if (rta_buf_add(&w->idb, idin, sizeof(idin)) != 0 ||
+	    rta_buf_add(&w->idb, x->key, x->klen) != 0) {
+		rta_warnx("out of memory");
+		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
+		w->failed = 1;
+		return -1;
+	}
+	rta_uuid_v8_hash(w->id, w->idb.data, w->idb.len);
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_AGGREGATE;
+	rec.ev.id = w->id;
+	rec.ev.id_len = RTA_UUID_LEN;
+	rec.ev.type = w->o->kind == W_TUMBLING ? "tumbling" : "sliding";
+	rec.ev.type_len = (uint8_t)strlen(rec.ev.type);
+	rec.ev.tenant = x->tenant;
+	rec.ev.tenant_len = x->tenant_len;
+	rec.ev.ts = x->start;
+	rec.ev.schema_version = ++x->version;
+	rec.ev.payload = p->data;
+	rec.ev.payload_len = p->len;
+	x->dirty = 0;
+	w->emitted++;
+	if (x->fired)
+		w->updates++;
+	if (rta_stage_emit_derived(w->st, &rec) != RTA_OK) {
+		w->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+emit_watermark(struct wn *w, int64_t wm)
+{
+	struct rta_record rec;
+
+	if (wm <= w->emitted_wm)
+		return 0;
+	w->emitted_wm = wm;
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_WATERMARK;
+	rec.watermark = wm;
+	return rta_stage_emit_derived(w->st, &rec) == RTA_OK ? 0 : -1;
+}
+
+/* Windows due by the watermark: the open ones close (their final
+ * record), the fired ones leave once past their lateness. */
+static int
+fire(struct wn *w, int64_t upto, int all)
+{
+	struct win *x;
+	int any = 0;
+
+	while (w->nheap > 0 && (all || w->heap[0]->due <= upto)) {
+		x = heap_pop(w);
+		if (!x->fired) {
+			if (emit(w, x, 1) != 0)
+				return -1;
+			x->fired = 1;
+			any = 1;
+			if (w->o->lateness > 0 && !all) {
+				x->due = x->end + w->o->lateness;
+				if (heap_push(w, x) != 0)
+					return -1;
+				continue;
+			}
+		} else if (x->dirty && emit(w, x, 1) != 0)
+			return -1;
+		win_unlink(w, x);
+		win_free(w, x);
+	}
+	if (any && !all)
+		return emit_watermark(w, upto);
+	return 0;
+}
+
+static int
+cmp_win(const void *a, const void *b)
+{
+	const struct win *x = *(struct win *const *)a;
+	const struct win *y = *(struct win *const *)b;
+
+	if (win_before(x, y))
+		return -1;
+	return win_before(y, x);
+}
+
+/* --emit-every: the open windows changed since their last record. */
+static int
+emit_early(struct wn *w)
+{
+	struct win **v;
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (w->nheap == 0)
+		return 0;
+	if ((v = rta_reallocarray(NULL, w->nheap, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < w->nheap; i++)
+		if (w->heap[i]->dirty && !w->heap[i]->fired)
+			v[n++] = w->heap[i];
+	qsort(v, n, sizeof(*v), cmp_win);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = emit(w, v[i], 0);
+	rta_free(v);
+	return rc;
+}
+
+/* The watermark moved to wm: windows close, then early records. */
+static int
+advance(struct wn *w, int64_t wm)
+{
+	int64_t tick;
+
+	if (wm <= w->wm && w->wm != INT64_MIN)
+		return 0;
+	w->wm = wm;
+	w->st->m.watermark = wm;
+	if (fire(w, wm, 0) != 0)
+		return -1;
+	if (w->o->emit_every > 0) {
+		/* when the watermark crosses into a new period */
+		tick = wm / w->o->emit_every - (wm % w->o->emit_every < 0);
+		if (tick != w->tick) {
+			if (w->tick != INT64_MIN && emit_early(w) != 0)
+				return -1;
+			w->tick = tick;
+		}
+	}
+	return 0;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static void
+send_late(struct wn *w, const struct rta_record *rec)
+{
+	const unsigned char *raw;
+	size_t len;
+	uint64_t total;
+	struct rta_error e, err;
+	char t[RTA_TIME_LEN + 1], detail[64];
+	int n;
+
+	w->late_events++;
+	rta_stage_drop(w->st);
+	if (!w->late_open)
+		return;
+	rta_time_format(t, w->wm);
+	t[RTA_TIME_LEN] = '\0';
+	rta_error_set(&e, RTA_EDATA, "late", "event time before the "
+	    "watermark %s and past the allowed lateness", t);
+	n = snprintf(detail, sizeof(detail), "\"watermark\":\"%s\"", t);
+	rta_reader_raw(w->st->rd, &raw, &len, &total);
+	(void)rec;
+	if (rta_deadletter_put_detail(&w->late, rta_reader_where(w->st->rd),
+	    &e, raw, len, total, detail, (size_t)n, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&w->st->status, RTA_EXIT_IO);
+		w->failed = 1;
+	}
+}
+
+static void
+reject(struct wn *w, const struct rta_record *rec, const char *reason,
+    const char *text)
+{
+	const unsigned char *raw;
+	size_t len;
+	uint64_t total;
+	struct rta_error e;
+
+	rta_error_set(&e, RTA_EDATA, reason, "%s", text);
+	rta_reader_raw(w->st->rd, &raw, &len, &total);
+	rta_stage_reject(w->st, &rec->ev, &e, raw, len);
+}
+
+static int
+event(struct wn *w, const struct rta_record *rec)
+{
+	const struct rta_event *ev = &rec->ev;
+	const struct opts *o = w->o;
+	struct rta_fval v;
+	struct rta_error err;
+	struct win *x;
+	int64_t first, s, limit;
+	uint64_t h;
+	size_t i;
+	int placed = 0, any = 0;
+
+	if (o->max_future > 0 && w->wm != INT64_MIN &&
+	    ev->ts > w->wm + o->max_delay + o->max_future) {
+		reject(w, rec, "too-far-ahead", "event time too far ahead of "
+		    "the stream (--max-future)");
+		return 0;
+	}
+	w->key.len = 0;
+	for (i = 0; i < w->nby; i++) {
+		rta_field_get(&w->by[i], ev, &v);
+		if (rta_fval_key(&w->key, &v) != 0)
+			goto nomem;
+	}
+	/* the windows holding ts: starts at multiples of the slide */
+	s = ev->ts / o->slide * o->slide;
+	if (ev->ts % o->slide < 0)
+		s -= o->slide;
+	first = s - o->size + o->slide;
+	limit = w->wm == INT64_MIN ? INT64_MIN : w->wm - o->lateness;
+	for (; first <= s; first += o->slide) {
+		if (first + o->size <= limit)
+			continue;	/* past its lateness */
+		any = 1;
+		h = win_hash(w, first, w->key.data, w->key.len);
+		if ((x = win_find(w, h, first, w->key.data, w->key.len)) ==
+		    NULL) {
+			if (w->nwin >= o->max_groups) {
+				w->limited++;
+				continue;
+			}
+			if ((x = win_new(w, ev, h, first)) == NULL)
+				goto nomem;
+		}
+		if (rta_agg_add(w->specs, w->nspecs, x->acc, ev, &err) !=
+		    RTA_OK)
+			goto nomem;
+		x->dirty = 1;
+		placed = 1;
+		if (x->fired && emit(w, x, 1) != 0)
+			return -1;
+	}
+	if (!any) {
+		send_late(w, rec);
+		return 0;
+	}
+	if (!placed) {
+		reject(w, rec, "too-many-groups", "more open windows than "
+		    "--max-groups");
+		return 0;
+	}
+	w->aggregated++;
+	rta_stage_absorb(w->st);
+	return 0;
+nomem:
+	rta_warnx("out of memory");
+	rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
+	w->failed = 1;
+	return -1;
+}
+
+/* The watermark the stream implies now. */
+static int64_t
+watermark_now(const struct wn *w)
+{
+	int64_t wm = w->wm_up;
+
+	if (w->max_ts != INT64_MIN && w->max_ts - w->o->max_delay > wm)
+		wm = w->max_ts - w->o->max_delay;
+	return wm;
+}
+
+static int
+metrics_extra(void *arg, struct rta_buf *out)
+{
+	const struct wn *w = arg;
+
+	return rta_buf_printf(out,
+	    "# HELP rta_window_events_aggregated_total Events added to "
+	    "windows.\n"
+	    "# TYPE rta_window_events_aggregated_total counter\n"
+	    "rta_window_events_aggregated_total %llu\n"
+	    "# HELP rta_window_events_late_total Events past the allowed "
+	    "lateness.\n"
+	    "# TYPE rta_window_events_late_total counter\n"
+	    "rta_window_events_late_total %llu\n"
+	    "# HELP rta_window_records_total Aggregate records written.\n"
+	    "# TYPE rta_window_records_total counter\n"
+	    "rta_window_records_total %llu\n"
+	    "# HELP rta_window_updates_total Records updating a closed "
+	    "window.\n"
+	    "# TYPE rta_window_updates_total counter\n"
+	    "rta_window_updates_total %llu\n"
+	    "# HELP rta_window_open Windows held.\n"
+	    "# TYPE rta_window_open gauge\nrta_window_open %llu\n",
+	    (unsigned long long)w->aggregated,
+	    (unsigned long long)w->late_events,
+	    (unsigned long long)w->emitted, (unsigned long long)w->updates,
+	    (unsigned long long)w->nwin) != 0 ? -1 : 0;
+}
+
+static int
+window_main(const struct opts *o, struct rta_stage *st, int argc,
+    char **argv)
+{
+	struct wn w;
+	struct rta_record rec;
+	struct rta_error err;
+	struct rta_buf desc = RTA_BUF_INIT;
+	int status, i;
+
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.st = st;
+	w.max_ts = w.wm_up = w.wm = w.emitted_wm = INT64_MIN;
+	w.tick = INT64_MIN;
+	w.tenant_by = -1;
+	w.seed = rta_hash_seed();
+	if (rta_agg_parse(o->agg, &w.specs, &w.nspecs, &err) != RTA_OK ||
+	    rta_field_list_parse(o->by, &w.by, &w.nby, &err) != RTA_OK)
+		rta_usage_error(usage_line, "%s", err.text);
+	for (i = 0; (size_t)i < w.nby; i++)
+		if (w.by[i].root == RTA_F_TENANT_ID && w.tenant_by < 0)
+			w.tenant_by = i;
+	/* what makes record ids: the window and the names of the output */
+	if (rta_buf_printf(&desc, "rta-window/1 %d %lld %lld by=%s agg=%s",
+	    o->kind, (long long)o->size, (long long)o->slide, o->by,
+	    o->agg) != 0 || tab_grow(&w) != 0) {
+		rta_warnx("out of memory");
+		return rta_cli_finish(RTA_EXIT_LIMIT);
+	}
+	for (i = 0; i < 8; i++)
+		rta_put_u64((unsigned char *)w.spec_id + 8 * i,
+		    rta_hash64(desc.data, desc.len, 0x7274612d77696eULL + i));
+	rta_buf_release(&desc);
+	if (o->late != NULL) {
+		if (rta_deadletter_open(&w.late, o->late, "rta-window", &err) !=
+		    RTA_OK) {
+			rta_warnx("%s", err.text);
+			return rta_cli_finish(RTA_EXIT_IO);
+		}
+		w.late_open = 1;
+	}
+	st->m.extra = metrics_extra;
+	st->m.extra_arg = &w;
+	if ((status = rta_stage_start(st, argc, argv)) != 0)
+		return status;
+	while (!w.failed && rta_stage_next(st, &rec) == RTA_OK) {
+		switch (rec.kind) {
+		case RTA_REC_EVENT:
+			if (event(&w, &rec) != 0)
+				break;
+			if (rec.ev.ts > w.max_ts && !(o->max_future > 0 &&
+			    w.wm != INT64_MIN && rec.ev.ts > w.wm +
+			    o->max_delay + o->max_future))
+				w.max_ts = rec.ev.ts;
+			(void)advance(&w, watermark_now(&w));
+			break;
+		case RTA_REC_WATERMARK:
+			if (rec.watermark > w.wm_up)
+				w.wm_up = rec.watermark;
+			(void)advance(&w, watermark_now(&w));
+			break;
+		case RTA_REC_POSITION:
+			/* consumed: the records out depend on many inputs */
+			break;
+		default:
+			(void)rta_stage_emit(st, &rec);
+			break;
+		}
+	}
+	/* the end of the input closes every window */
+	if (!w.failed && !st->stop) {
+		int64_t last = INT64_MIN;
+		size_t k;
+
+		for (k = 0; k < w.nheap; k++)
+			if (w.heap[k]->end > last)
+				last = w.heap[k]->end;
+		if (fire(&w, 0, 1) == 0 && last != INT64_MIN)
+			(void)emit_watermark(&w, last);
+	}
+	while (w.nheap > 0) {
+		struct win *x = heap_pop(&w);
+
+		win_unlink(&w, x);
+		win_free(&w, x);
+	}
+	if (w.late_open && rta_deadletter_close(&w.late, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, RTA_EXIT_IO);
+	}
+	status = rta_stage_finish(st);
+	rta_free(w.tab);
+	rta_free(w.heap);
+	rta_buf_release(&w.key);
+	rta_buf_release(&w.gbuf);
+	rta_buf_release(&w.idb);
+	rta_buf_release(&w.payload);
+	rta_agg_specs_free(w.specs, w.nspecs);
+	rta_field_list_free(w.by, w.nby);
+	return status;
+}
+
+static void
+help(void)
+{
+	printf("%s\n\n", usage_line);
+	fputs(
+"Group events into event-time windows and write one aggregate record per\n"
+"window and group: its results and the mergeable state of each aggregate.\n"
+"A window closes when the watermark (the largest event time seen, less\n"
+"--max-delay, or a later watermark record read) reaches its end; the end\n"
+"of the input closes every window.\n"
+"\n"
+"      --tumbling DUR      windows of DUR, one after another\n"
+"      --sliding DUR       windows of DUR starting every --every\n"
+"      --every DUR         the step of --sliding (dividing DUR)\n"
+"      --by LIST           group fields (default tenant_id)\n"
+"      --agg LIST          aggregates (default count): count, sum:F,\n"
+"                          avg:F, min:F, max:F, stddev:F, first:F,\n"
+"                          last:F, distinct:F, pNN:F, topN:F\n"
+"      --max-delay DUR     how far events may arrive out of order\n"
+"      --allowed-lateness DUR  keep closed windows this long after the\n"
+"                          watermark passed them; late events update them\n"
+"      --late FILE         append events later than that to FILE\n"
+"      --max-future DUR    reject events this far ahead of the watermark\n"
+"      --emit-every DUR    also write changed open windows each time the\n"
+"                          watermark passes a multiple of DUR\n"
+"      --max-groups N      most windows held at once (default 1000000);\n"
+"                          events for new ones beyond it are rejected\n"
+RTA_STAGE_HELP
+"  -h, --help              print this help and exit\n"
+"  -V, --version           print the version and exit\n", stdout);
+}

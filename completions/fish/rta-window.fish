@@ -1,0 +1,39 @@
+# fish completion for rta-window.  Option lists follow rta-window --help.
+
+function __rta_window_inputs --description 'rta-window input files'
+    set -l token (commandline -ct)
+    for f in $token*
+        if test -d $f
+            echo $f/
+        else
+            switch $f
+                case '*.ndjson' '*.jsonl' '*.json' '*.rta' '*.gz' '*.zst' '*.xz' '*.bz2' '*.tar' '*.zip'
+                    echo $f
+            end
+        end
+    end
+end
+
+complete -c rta-window -f
+complete -c rta-window -k -a '(__rta_window_inputs)'
+complete -c rta-window -s h -l help -d 'Show the help'
+complete -c rta-window -s V -l version -d 'Show the version and library versions'
+complete -c rta-window -l tumbling -x -a '10s 1m 5m 1h' -d 'Windows of DUR, one after another'
+complete -c rta-window -l sliding -x -a '5m 15m 1h' -d 'Windows of DUR starting every --every'
+complete -c rta-window -l every -x -a '1m 5m' -d 'The step of --sliding'
+complete -c rta-window -l by -x -a 'tenant_id event_type tenant_id,event_type payload.' -d 'Group fields'
+complete -c rta-window -l agg -x -a 'count sum: avg: min: max: stddev: first: last: distinct: p95: top5:' -d 'Aggregates'
+complete -c rta-window -l max-delay -x -a '1s 10s 1m' -d 'How far events may come out of order'
+complete -c rta-window -l allowed-lateness -x -a '1m 10m 1h' -d 'Keep closed windows open to late events'
+complete -c rta-window -l late -r -F -d 'Append events past the allowed lateness to FILE'
+complete -c rta-window -l max-future -x -a '1m 1h' -d 'Reject events this far ahead of the watermark'
+complete -c rta-window -l emit-every -x -a '1s 5s' -d 'Early results as the watermark passes multiples of DUR'
+complete -c rta-window -l max-groups -x -d 'Most windows held at once'
+complete -c rta-window -l dead-letter -r -F -d 'Append rejected records to FILE'
+complete -c rta-window -l max-errors -x -d 'Stop after N bad records'
+complete -c rta-window -l max-line -x -d 'Longest NDJSON line'
+complete -c rta-window -l metrics -r -F -d 'Keep Prometheus counters in FILE'
+complete -c rta-window -s o -l to -x -a 'ndjson rta' -d 'Output encoding'
+complete -c rta-window -s q -l quiet -d 'Do not report bad records'
+complete -c rta-window -l strict -d 'Stop at the first bad record'
+complete -c rta-window -s u -l unbuffered -d 'Flush after every record'

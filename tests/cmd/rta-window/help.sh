@@ -1,0 +1,2 @@
+rta-window --help
+echo "exit $?"
