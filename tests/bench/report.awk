@@ -134,6 +134,7 @@ END {
 	print "| jq | " jq " |"
 	print "| jansson | " jansson " |"
 	print "| Miller | " mlr " |"
+	print "| DuckDB | " duckdb " |"
 	print "| C compiler | " cc " |"
 	print ""
 	print "## Method"

@@ -1,16 +1,16 @@
 #!/bin/sh
 # tests/bench/run.sh: measure rta-cat against jq, a jansson parse+dump loop,
 # Miller and plain C baselines, rta-validate against a jansson document
-# walk of the same checks, rta-dedup against awk and sort -u on the same
-# keys, and rta-enrich joining a million-row table, in one run on one
-# machine, and write tests/bench/RESULTS.md.  `make bench` runs it with
-# RTA_BIN set.
+# walk of the same checks, rta-dedup against awk and sort on the same
+# keys, rta-enrich joining a million-row table, and rta-window against
+# DuckDB and Miller, in one run on one machine, and write
+# tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN set.
 #
 # Environment:
 #   RTA_BIN            directory holding the programs (default build/)
 #   BENCH_SECTIONS     which sections to run (default "cat validate dedup
-#                      enrich"); a
-#                      run of fewer writes work/RESULTS.md instead, so that
+#                      enrich window"); a run of fewer writes
+#                      work/RESULTS.md instead, so that
 #                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
 #   BENCH_RUNS         runs per case (default 5 for sets up to 1M, else 3);
@@ -42,7 +42,10 @@
 # --max-mem 64M, for its peak RSS.  The enrich section joins work/en-N.rta (rta-gen with a
 # million users) with work/users.csv, a table of 1,000,000 users, on
 # payload.user_id; "enrich load" is the same command on empty input, the
-# time to load the table.
+# time to load the table.  The window section runs rta-window on
+# work/wn-N.* (1,000 tenants) and DuckDB (npm ci in tests/bench, from
+# package.json and package-lock.json; skipped with a note without node)
+# and Miller on the same NDJSON.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,7 +54,7 @@ RTA_BIN=$(cd "${RTA_BIN:-$root/build}" && pwd)
 export LC_ALL=C TZ=UTC
 sizes=${BENCH_SIZES:-1000000 10000000}
 seed=${BENCH_SEED:-1}
-sections=${BENCH_SECTIONS:-cat validate dedup enrich}
+sections=${BENCH_SECTIONS:-cat validate dedup enrich window}
 schemas=$here/data/validate
 work=$here/work
 results=$here/RESULTS.md
@@ -74,17 +77,18 @@ want() {
 
 for s in $sections; do
 	case $s in
-	cat|validate|dedup|enrich) ;;
+	cat|validate|dedup|enrich|window) ;;
 	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate," \
-	    "dedup, enrich)" ;;
+	    "dedup, enrich, window)" ;;
 	esac
 done
-want cat && want validate && want dedup && want enrich ||
+want cat && want validate && want dedup && want enrich && want window ||
     results=$work/RESULTS.md
 progs="rta-cat rta-gen"
 want validate && progs="$progs rta-validate"
 want dedup && progs="$progs rta-dedup"
 want enrich && progs="$progs rta-enrich"
+want window && progs="$progs rta-window"
 for p in $progs; do
 	[ -x "$RTA_BIN/$p" ] || die "$RTA_BIN/$p not found (run make first)"
 done
@@ -112,6 +116,7 @@ gen=$work/bin/rta-gen
 validate=$work/bin/rta-validate
 dedup=$work/bin/rta-dedup
 enrich=$work/bin/rta-enrich
+window=$work/bin/rta-window
 ver_rta="$("$cat" --version | head -1)"
 for p in $progs; do
 	[ "$p" = rta-gen ] ||
@@ -239,6 +244,25 @@ gendata_en() {
 	echo "$stamp" >"$work/en-$n.stamp"
 }
 
+# The window section's events: rta-gen's default stream of 1,000
+# tenants (one event a second each), as NDJSON and frames.
+gendata_wn() {
+	n=$1
+	stamp="seed=$seed tenants=1000 $(cksum <"$gen")"
+	if [ -f "$work/wn-$n.stamp" ] &&
+	    [ "$(cat "$work/wn-$n.stamp")" = "$stamp" ] &&
+	    [ -f "$work/wn-$n.ndjson" ] && [ -f "$work/wn-$n.rta" ]; then
+		return 0
+	fi
+	echo "generating $n events of 1,000 tenants (seed $seed)"
+	rm -f "$work/wn-$n.stamp"
+	"$gen" -s "$seed" -c "$n" --tenants 1000 -o ndjson \
+	    >"$work/wn-$n.ndjson" || die "cannot make wn-$n.ndjson"
+	"$gen" -s "$seed" -c "$n" --tenants 1000 -o rta >"$work/wn-$n.rta" ||
+	    die "cannot make wn-$n.rta"
+	echo "$stamp" >"$work/wn-$n.stamp"
+}
+
 gendata_users() {
 	[ -f "$work/users.csv" ] &&
 	    [ "$(wc -l <"$work/users.csv")" = 1000001 ] && return 0
@@ -321,6 +345,8 @@ catsizes=
 vsizes=
 dsizes=
 esizes=
+wsizes=
+want window && wsizes=$sizes
 want cat && catsizes=$sizes
 want validate && vsizes=$sizes
 want dedup && dsizes=$sizes
@@ -335,6 +361,21 @@ for n in $esizes; do
 	gendata_en "$n"
 done
 [ -z "$esizes" ] || gendata_users
+for n in $wsizes; do
+	gendata_wn "$n"
+done
+# DuckDB, the window section's anchor, from npm (tests/bench/package.json)
+duck=
+if [ -n "$wsizes" ]; then
+	if ! command -v node >/dev/null 2>&1; then
+		note "node not installed: DuckDB anchor skipped"
+	elif [ -d "$here/node_modules/@duckdb/node-api" ] ||
+	    (cd "$here" && npm ci --no-audit --no-fund >/dev/null 2>&1); then
+		duck="node $here/duckdb_window.mjs"
+	else
+		note "npm ci in tests/bench failed: DuckDB anchor skipped"
+	fi
+fi
 
 # set_up N WHAT NAME: runs and aruns for a set of N events, its sizes
 # said, and the check that its NDJSON file has N lines before anything
@@ -542,6 +583,45 @@ for n in $esizes; do
 		    --ref "$work/users.csv" --on payload.user_id -o rta
 	done
 done
+# ---- window ----------------------------------------------------------------
+
+wagg=count,sum:payload.value,p95:payload.latency_ms
+for n in $wsizes; do
+	set_up "$n" events "wn-$n"
+	fr=$work/wn-$n.rta
+	nd=$work/wn-$n.ndjson
+	# windows and the events in them, from rta-window and from DuckDB
+	wsum=$("$window" --tumbling 1m --by tenant_id,event_type \
+	    --agg count -o ndjson <"$fr" | awk '/"\$rta":"aggregate"/ {
+		n++; c = $0; sub(/.*"results":\{"count":/, "", c);
+		sub(/[,}].*/, "", c); e += c } END { print n + 0, e + 0 }')
+	if [ -n "$duck" ]; then
+		dsum=$($duck "$nd") || dsum="failed"
+		if [ "$wsum" = "$dsum" ]; then
+			echo "  check: rta-window and DuckDB find the same" \
+			    "windows and events ($wsum)"
+		else
+			note "on wn-$n rta-window finds windows and events" \
+			    "'$wsum', DuckDB '$dsum'"
+		fi
+	fi
+	r=0
+	while [ $r -lt 3 ]; do
+		r=$((r + 1))
+		measure "$n" "window rta" "$fr" pin "$runs" "$window" \
+		    --tumbling 1m --by tenant_id,event_type --agg "$wagg" -o rta
+		measure "$n" "cat-window ndjson" "$nd" nopin "$runs" sh -c \
+		    "$cat -o rta | $window --tumbling 1m --by tenant_id,event_type --agg count,sum:payload.value -o ndjson"
+	done
+	[ -z "$duck" ] || measure "$n" "duckdb group by" "$nd" nopin "$aruns" \
+	    $duck "$nd"
+	if [ -n "$mlr" ] && [ "$n" -le 1000000 ]; then
+		measure "$n" "mlr stats1" "$nd" nopin "$aruns" "$mlr" \
+		    --ijsonl --ojsonl flatten then put \
+		    '$minute = substr(${timestamp}, 0, 15)' then stats1 \
+		    -a count,sum -f payload.value -g tenant_id,event_type,minute
+	fi
+done
 elapsed=$(($(date +%s) - start))
 load1=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -556,6 +636,12 @@ ver_jansson=$(pkg-config --modversion jansson 2>/dev/null ||
     echo "not installed")
 ver_mlr=$([ -n "$mlr" ] && "$mlr" --version 2>&1 || echo "not installed")
 ver_cc=$($cc --version 2>/dev/null | head -1)
+ver_duck="not installed"
+if [ -n "$duck" ]; then
+	ver_duck=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
+	    "$here/node_modules/@duckdb/node-api/package.json" | head -1)
+	ver_duck="@duckdb/node-api $ver_duck, node $(node --version)"
+fi
 
 # The validate section is a second awk program run after report.awk in
 # the same process, so that it has report.awk's tables and functions
@@ -699,7 +785,8 @@ awk -F '\t' \
     -v date="$(date -u)" -v nproc="$(nproc)" -v cpu="$cpu" \
     -v kernel="$(uname -sr)" -v mem="$mem" -v rta="$ver_rta" \
     -v jq="$ver_jq" -v jansson="$ver_jansson" -v mlr="$ver_mlr" \
-    -v cc="$ver_cc" -v elapsed="$elapsed" -v notes=/dev/null \
+    -v cc="$ver_cc" -v duckdb="$ver_duck" -v elapsed="$elapsed" \
+    -v notes=/dev/null \
     -v vnotes="$notes" -v vcounts="$vcounts" \
     -v pinned="${one:-no}" \
     -v load="$load0 at the start, $load1 at the end" \

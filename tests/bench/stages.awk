@@ -1,5 +1,5 @@
-# tests/bench/stages.awk: the rta-dedup and rta-enrich sections of
-# RESULTS.md, then the notes.  Run after report.awk and validate.awk in
+# tests/bench/stages.awk: the rta-dedup, rta-enrich and rta-window
+# sections of RESULTS.md, then the notes.  Run after report.awk and validate.awk in
 # the same awk process (run.sh), whose tables and functions it uses.
 # Variables: vnotes (the notes file).
 
@@ -8,6 +8,8 @@ END {
 		dedup_section()
 	if (measured("enrich rta") || measured("enrich load"))
 		enrich_section()
+	if (measured("window rta") || measured("cat-window ndjson"))
+		window_section()
 	hdr = 0
 	while ((getline l < vnotes) > 0) {
 		if (!hdr) {
@@ -157,6 +159,58 @@ function enrich_section(    i, n, l, t, v) {
 			v = n / t
 			l = l " " cell(v, commas(v) " ev/s", 3000000, 0) " |"
 		} else
+			l = l " not measured |"
+	}
+	print l " " verdict() " |"
+}
+
+function window_section(    i, n, l, c, d) {
+	print ""
+	print "## rta-window (issue 5)"
+	print ""
+	print "rta-gen's stream of 1,000 tenants (`--tenants 1000`, one " \
+	    "event a second each, the same seed) as frames and NDJSON; " \
+	    "one-minute tumbling windows by tenant_id and event_type " \
+	    "(about 20 events a window).  `window rta`: `rta-window " \
+	    "--tumbling 1m --by tenant_id,event_type --agg " \
+	    "count,sum:payload.value,p95:payload.latency_ms -o rta` on " \
+	    "the frames, on one core (the target's setting).  `cat-window " \
+	    "ndjson`: `rta-cat -o rta | rta-window ... --agg " \
+	    "count,sum:payload.value -o ndjson` from the NDJSON file, " \
+	    "the two programs on the machine's two cores.  `duckdb group " \
+	    "by`: tests/bench/duckdb_window.mjs, DuckDB (@duckdb/node-api " \
+	    "from npm, two threads) computing count(*) and " \
+	    "sum(payload.value) grouped by tenant_id, event_type and " \
+	    "time_bucket(INTERVAL 1 minute, timestamp) straight from the " \
+	    "same NDJSON file, including its start-up (about 0.3 s).  " \
+	    "`mlr stats1`: Miller flattening each record, adding the " \
+	    "minute and running stats1 count,sum grouped the same way " \
+	    "(1M set only).  Before timing, the run checks that " \
+	    "rta-window and DuckDB find the same windows holding the " \
+	    "same events (see Notes if not)."
+	print ""
+	header("case (events/s, peak RSS)")
+	rates("window rta|cat-window ndjson|duckdb group by|mlr stats1")
+	print ""
+	target_header()
+	target("binary, count + sum + p95, one core >= 3,000,000 ev/s",
+	    "window rta", "", 3000000, "evs")
+	target("rta-cat piped to rta-window >= 1.5x DuckDB",
+	    "cat-window ndjson", "duckdb group by", 1.5, "ratio")
+	target("rta-cat piped to rta-window >= 20x Miller stats1",
+	    "cat-window ndjson", "mlr stats1", 20, "ratio")
+	c = "cat-window ndjson"
+	d = "duckdb group by"
+	l = "| peak RSS of rta-cat piped to rta-window below DuckDB's |"
+	missed = 0
+	metcount = 0
+	for (i = 1; i <= nsizes; i++) {
+		n = size[i]
+		if (have[n, c] && have[n, d])
+			l = l " " cell(rss[n, c], sprintf("%.1f MiB vs %.1f MiB",
+			    rss[n, c] / 1024, rss[n, d] / 1024), rss[n, d],
+			    1) " |"
+		else
 			l = l " not measured |"
 	}
 	print l " " verdict() " |"
