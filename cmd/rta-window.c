@@ -9,11 +9,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rta_agg.h"
 #include "rta_alloc.h"
@@ -27,33 +30,39 @@
 #include "rta_value.h"
 
 static const char usage_line[] =
-"usage: rta-window [-hquV] [-o format] [--agg list]\n"
+"usage: rta-window [-hquV] [-o format] [--agg list] [--alerts file]\n"
 "                  [--allowed-lateness duration] [--by list]\n"
-"                  [--dead-letter file] [--emit-every duration]\n"
-"                  [--every duration] [--late file] [--max-delay duration]\n"
+"                  [--dead-letter file] [--detect method]\n"
+"                  [--emit-every duration] [--every duration]\n"
+"                  [--history n] [--late file] [--max-delay duration]\n"
 "                  [--max-errors n] [--max-future duration] [--max-groups n]\n"
-"                  [--max-line size] [--metrics file] [--sliding duration]\n"
-"                  [--strict] [--tumbling duration] [file ...]";
+"                  [--max-line size] [--metrics file] [--min-history n]\n"
+"                  [--sliding duration] [--strict] [--tumbling duration]\n"
+"                  [file ...]";
 
 enum {
 	OPT_AGG = RTA_OPT_STAGE_LAST,
-	OPT_BY, OPT_EMIT_EVERY, OPT_EVERY, OPT_LATE, OPT_LATENESS,
-	OPT_MAX_DELAY, OPT_MAX_FUTURE, OPT_MAX_GROUPS, OPT_SLIDING,
-	OPT_TUMBLING
+	OPT_ALERTS, OPT_BY, OPT_DETECT, OPT_EMIT_EVERY, OPT_EVERY,
+	OPT_HISTORY, OPT_LATE, OPT_LATENESS, OPT_MAX_DELAY, OPT_MAX_FUTURE,
+	OPT_MAX_GROUPS, OPT_MIN_HISTORY, OPT_SLIDING, OPT_TUMBLING
 };
 
 static const struct option longopts[] = {
 	RTA_STAGE_LONGOPTS,
 	{ "agg", required_argument, NULL, OPT_AGG },
+	{ "alerts", required_argument, NULL, OPT_ALERTS },
 	{ "allowed-lateness", required_argument, NULL, OPT_LATENESS },
 	{ "by", required_argument, NULL, OPT_BY },
+	{ "detect", required_argument, NULL, OPT_DETECT },
 	{ "emit-every", required_argument, NULL, OPT_EMIT_EVERY },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "late", required_argument, NULL, OPT_LATE },
 	{ "max-delay", required_argument, NULL, OPT_MAX_DELAY },
 	{ "max-future", required_argument, NULL, OPT_MAX_FUTURE },
 	{ "max-groups", required_argument, NULL, OPT_MAX_GROUPS },
+	{ "min-history", required_argument, NULL, OPT_MIN_HISTORY },
 	{ "sliding", required_argument, NULL, OPT_SLIDING },
 	{ "tumbling", required_argument, NULL, OPT_TUMBLING },
 	{ "version", no_argument, NULL, 'V' },
@@ -64,6 +73,9 @@ static const struct option longopts[] = {
 #define ALL_TENANTS		"_all"
 
 enum wkind { W_TUMBLING = 1, W_SLIDING };
+enum detect { D_NONE, D_ZSCORE, D_EWMA };
+
+#define HISTORY_MAX	100000
 
 struct opts {
 	enum wkind	 kind;
@@ -77,6 +89,28 @@ struct opts {
 	int64_t		 emit_every;	/* 0: when closing only */
 	const char	*late;
 	uint64_t	 max_groups;
+	/* --detect */
+	enum detect	 detect;
+	double		 threshold;
+	const char	*detect_agg;	/* NULL: the first aggregate */
+	uint64_t	 history;
+	uint64_t	 min_history;
+	const char	*alerts;
+};
+
+/* Per group, the values of the aggregate --detect watches, window by
+ * window: a ring of the last history values, or the EWMA's mean and
+ * variance. */
+struct hist {
+	struct hist		*next;
+	uint64_t		 h;
+	int64_t			 last_end;	/* INT64_MIN: none yet */
+	uint64_t		 n;		/* values seen, up to history */
+	size_t			 pos;
+	double			 mean, var;	/* ewma */
+	uint32_t		 klen;
+	unsigned char		*key;
+	double			 v[];
 };
 
 /* One window of one group. */
@@ -129,6 +163,14 @@ struct wn {
 	char			 id[RTA_UUID_LEN];
 	struct rta_deadletter	 late;
 	int			 late_open;
+	/* --detect */
+	size_t			 det;		/* the aggregate watched */
+	struct hist		**htab;
+	size_t			 hmask;
+	uint64_t		 nhist;
+	int			 alerts_fd;
+	struct rta_buf		 alert;
+	uint64_t		 nalerts;
 	/* counts */
 	uint64_t		 aggregated;	/* events in some window */
 	uint64_t		 late_events;
@@ -153,6 +195,40 @@ duration_opt(const char *name, const char *arg, int64_t *v, int positive)
 		    "as 90s, 5m, 1h)", name, arg);
 }
 
+/* --detect zscore:3 or ewma:2.5, then an aggregate name (":count"). */
+static void
+detect_opt(struct opts *o, const char *arg)
+{
+	const char *c = strchr(arg, ':'), *c2;
+	char num[32];
+	size_t ml = c != NULL ? (size_t)(c - arg) : 0, nl;
+
+	if (c == NULL)
+		goto bad;
+	if (ml == 6 && memcmp(arg, "zscore", 6) == 0)
+		o->detect = D_ZSCORE;
+	else if (ml == 4 && memcmp(arg, "ewma", 4) == 0)
+		o->detect = D_EWMA;
+	else
+		goto bad;
+	c2 = strchr(c + 1, ':');
+	nl = c2 != NULL ? (size_t)(c2 - c - 1) : strlen(c + 1);
+	if (nl == 0 || nl >= sizeof(num))
+		goto bad;
+	memcpy(num, c + 1, nl);
+	num[nl] = '\0';
+	if (rta_parse_double(num, 0.1, 1000, &o->threshold) != 0)
+		goto bad;
+	o->detect_agg = c2 != NULL ? c2 + 1 : NULL;
+	if (o->detect_agg != NULL && *o->detect_agg == '\0')
+		goto bad;
+	return;
+bad:
+	rta_usage_error(usage_line, "bad --detect '%s' (zscore:T or ewma:T, "
+	    "T a threshold from 0.1 to 1000, then :AGG to watch an aggregate "
+	    "other than the first)", arg);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -165,6 +241,8 @@ main(int argc, char *argv[])
 	o.by = "tenant_id";
 	o.agg = "count";
 	o.max_groups = MAX_GROUPS_DEFAULT;
+	o.history = 60;
+	o.min_history = 10;
 	rta_stage_init(&st, "rta-window", usage_line);
 	while ((c = getopt_long(argc, argv, ":hV" RTA_STAGE_SHORTOPTS,
 	    longopts, NULL)) != -1) {
@@ -177,6 +255,21 @@ main(int argc, char *argv[])
 			return rta_cli_finish(RTA_EXIT_OK);
 		case OPT_AGG:
 			o.agg = optarg;
+			break;
+		case OPT_ALERTS:
+			o.alerts = optarg;
+			break;
+		case OPT_DETECT:
+			detect_opt(&o, optarg);
+			break;
+		case OPT_HISTORY:
+		case OPT_MIN_HISTORY:
+			if (rta_parse_u64(optarg, 1, HISTORY_MAX, c ==
+			    OPT_HISTORY ? &o.history : &o.min_history) != 0)
+				rta_usage_error(usage_line, "bad --%s '%s' (1 "
+				    "to %d windows)", c == OPT_HISTORY ?
+				    "history" : "min-history", optarg,
+				    HISTORY_MAX);
 			break;
 		case OPT_BY:
 			o.by = optarg;
@@ -223,6 +316,11 @@ main(int argc, char *argv[])
 	if (o.kind == 0)
 		rta_usage_error(usage_line, "a window is needed: --tumbling or "
 		    "--sliding");
+	if (o.detect == D_NONE && o.alerts != NULL)
+		rta_usage_error(usage_line, "--alerts goes with --detect");
+	if (o.min_history > o.history)
+		rta_usage_error(usage_line, "--min-history is more than "
+		    "--history");
 	if (o.kind == W_SLIDING) {
 		if (every == 0)
 			rta_usage_error(usage_line, "--sliding needs --every");
@@ -562,6 +660,246 @@ emit_watermark(struct wn *w, int64_t wm)
 	return rta_stage_emit_derived(w->st, &rec) == RTA_OK ? 0 : -1;
 }
 
+/* ---- anomalies ----------------------------------------------------------- */
+
+static struct hist *
+hist_get(struct wn *w, const struct win *x)
+{
+	uint64_t h = rta_hash64(x->key, x->klen, w->seed);
+	struct hist *e, **t;
+	size_t i, n;
+
+	if (w->htab != NULL)
+		for (e = w->htab[h & w->hmask]; e != NULL; e = e->next)
+			if (e->h == h && e->klen == x->klen &&
+			    memcmp(e->key, x->key, x->klen) == 0)
+				return e;
+	if (w->nhist + 1 > w->hmask + 1 || w->htab == NULL) {
+		n = w->htab == NULL ? 256 : (w->hmask + 1) * 2;
+		if ((t = rta_calloc(n, sizeof(*t))) == NULL)
+			return NULL;
+		for (i = 0; w->htab != NULL && i <= w->hmask; i++)
+			while ((e = w->htab[i]) != NULL) {
+				w->htab[i] = e->next;
+				e->next = t[e->h & (n - 1)];
+				t[e->h & (n - 1)] = e;
+			}
+		rta_free(w->htab);
+		w->htab = t;
+		w->hmask = n - 1;
+	}
+	n = w->o->detect == D_ZSCORE ? (size_t)w->o->history : 0;
+	if ((e = rta_calloc(1, sizeof(*e) + n * sizeof(double) +
+	    x->klen)) == NULL)
+		return NULL;
+	e->h = h;
+	e->last_end = INT64_MIN;
+	e->klen = x->klen;
+	e->key = (unsigned char *)&e->v[n];
+	memcpy(e->key, x->key, x->klen);
+	e->next = w->htab[h & w->hmask];
+	w->htab[h & w->hmask] = e;
+	w->nhist++;
+	return e;
+}
+
+/* Take in the value of one more window. */
+static void
+hist_push(const struct wn *w, struct hist *e, double v)
+{
+	double a, d, inc;
+
+	if (w->o->detect == D_ZSCORE) {
+		e->v[e->pos] = v;
+		e->pos = (e->pos + 1) % w->o->history;
+		if (e->n < w->o->history)
+			e->n++;
+		return;
+	}
+	/* EWMA over about history windows: alpha = 2 / (history + 1) */
+	a = 2.0 / ((double)w->o->history + 1);
+	if (e->n == 0) {
+		e->mean = v;
+		e->var = 0;
+	} else {
+		d = v - e->mean;
+		inc = a * d;
+		e->mean += inc;
+		e->var = (1 - a) * (e->var + d * inc);
+	}
+	if (e->n < w->o->history)
+		e->n++;
+}
+
+/* What the history expects: its mean and standard deviation. */
+static void
+hist_expect(const struct wn *w, const struct hist *e, double *mean,
+    double *sd)
+{
+	double m = 0, q = 0, d;
+	uint64_t i;
+
+	if (w->o->detect == D_EWMA) {
+		*mean = e->mean;
+		*sd = sqrt(e->var);
+		return;
+	}
+	for (i = 0; i < e->n; i++)
+		m += e->v[i];
+	m /= (double)e->n;
+	for (i = 0; i < e->n; i++) {
+		d = e->v[i] - m;
+		q += d * d;
+	}
+	*mean = m;
+	*sd = e->n > 1 ? sqrt(q / (double)(e->n - 1)) : 0;
+}
+
+static int
+put_num(struct rta_buf *b, double d)
+{
+	return isfinite(d) ? rta_venc_double(b, d == 0 ? 0 : d) :
+	    rta_venc_null(b);
+}
+
+static int
+write_all(int fd, const void *p, size_t len)
+{
+	const unsigned char *q = p;
+	ssize_t k;
+
+	while (len > 0) {
+		if ((k = write(fd, q, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		q += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Write an alert: an event of type rta.alert, to --alerts or stdout. */
+static int
+alert(struct wn *w, const struct win *x, double v, double mean, double sd,
+    double z, uint64_t n)
+{
+	const struct rta_agg_spec *sp = &w->specs[w->det];
+	struct rta_buf *p = &w->payload;
+	struct rta_record rec;
+	char t1[RTA_TIME_LEN], t2[RTA_TIME_LEN], id[RTA_UUID_LEN];
+	size_t off;
+	int rc;
+
+	p->len = 0;
+	off = rta_venc_begin(p, RTA_V_OBJECT);
+	rta_time_format(t1, x->start);
+	rta_time_format(t2, x->end);
+	rc = off == (size_t)-1 || rta_venc_key(p, "window_start", 12) ||
+	    rta_venc_string(p, t1, RTA_TIME_LEN) ||
+	    rta_venc_key(p, "window_end", 10) ||
+	    rta_venc_string(p, t2, RTA_TIME_LEN) ||
+	    rta_venc_key(p, "record_id", 9) ||
+	    rta_venc_string(p, w->id, RTA_UUID_LEN) ||
+	    rta_venc_key(p, "group", 5) ||
+	    rta_buf_add(p, x->group, x->glen) ||
+	    rta_venc_key(p, "aggregate", 9) ||
+	    rta_venc_string(p, sp->name, sp->name_len) ||
+	    rta_venc_key(p, "method", 6) ||
+	    rta_venc_string(p, w->o->detect == D_ZSCORE ? "zscore" : "ewma",
+	    w->o->detect == D_ZSCORE ? 6 : 4) ||
+	    rta_venc_key(p, "observed", 8) || put_num(p, v) ||
+	    rta_venc_key(p, "expected", 8) || put_num(p, mean) ||
+	    rta_venc_key(p, "stddev", 6) || put_num(p, sd) ||
+	    rta_venc_key(p, "score", 5) || put_num(p, z) ||
+	    rta_venc_key(p, "threshold", 9) ||
+	    put_num(p, w->o->threshold) ||
+	    rta_venc_key(p, "history", 7) || rta_venc_int(p, (int64_t)n);
+	if (rc) {
+		rta_warnx("out of memory");
+		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
+		return -1;
+	}
+	rta_venc_end(p, off, 12);
+	/* the id: the window's record id, marked */
+	{
+		unsigned char in[RTA_UUID_LEN + 6];
+
+		memcpy(in, w->id, RTA_UUID_LEN);
+		memcpy(in + RTA_UUID_LEN, "/alert", 6);
+		rta_uuid_v8_hash(id, in, sizeof(in));
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_EVENT;
+	rec.ev.id = id;
+	rec.ev.id_len = RTA_UUID_LEN;
+	rec.ev.type = "rta.alert";
+	rec.ev.type_len = 9;
+	rec.ev.tenant = x->tenant;
+	rec.ev.tenant_len = x->tenant_len;
+	rec.ev.ts = x->start;
+	rec.ev.schema_version = 1;
+	rec.ev.payload = p->data;
+	rec.ev.payload_len = p->len;
+	w->nalerts++;
+	if (w->alerts_fd < 0)
+		return rta_stage_emit_derived(w->st, &rec) == RTA_OK ? 0 : -1;
+	w->alert.len = 0;
+	if (rta_ndjson_put(&w->alert, &rec) != 0 ||
+	    write_all(w->alerts_fd, w->alert.data, w->alert.len) != 0) {
+		rta_warnx("%s: %s", w->o->alerts, strerror(errno));
+		rta_cli_status(&w->st->status, RTA_EXIT_IO);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A window of x's group has closed (its record just written): compare
+ * the watched aggregate with the group's history, alert when it is
+ * --detect's threshold or more standard deviations away, then add it.
+ * Windows of the group that never opened count as 0 for count, sum and
+ * distinct, and are skipped for the others.
+ */
+static int
+detect(struct wn *w, const struct win *x)
+{
+	const struct rta_agg_spec *sp = &w->specs[w->det];
+	struct hist *e;
+	double v, mean, sd, z;
+	int64_t gap;
+
+	if (!rta_agg_number(sp, &x->acc[w->det], &v))
+		return 0;
+	if ((e = hist_get(w, x)) == NULL) {
+		rta_warnx("out of memory");
+		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
+		return -1;
+	}
+	if (e->last_end != INT64_MIN && x->start > e->last_end &&
+	    (sp->kind == RTA_AGG_COUNT || sp->kind == RTA_AGG_SUM ||
+	    sp->kind == RTA_AGG_DISTINCT)) {
+		gap = (x->start - e->last_end) / w->o->slide;
+		while (gap-- > 0 && (uint64_t)gap < w->o->history)
+			hist_push(w, e, 0);
+	}
+	if (x->end > e->last_end)
+		e->last_end = x->end;
+	if (e->n >= w->o->min_history) {
+		hist_expect(w, e, &mean, &sd);
+		if (sd > 0)
+			z = (v - mean) / sd;
+		else
+			z = v == mean ? 0 : v > mean ? HUGE_VAL : -HUGE_VAL;
+		if (fabs(z) >= w->o->threshold &&
+		    alert(w, x, v, mean, sd, z, e->n) != 0)
+			return -1;
+	}
+	hist_push(w, e, v);
+	return 0;
+}
+
 /* Windows due by the watermark: the open ones close (their final
  * record), the fired ones leave once past their lateness. */
 static int
@@ -574,6 +912,8 @@ fire(struct wn *w, int64_t upto, int all)
 		x = heap_pop(w);
 		if (!x->fired) {
 			if (emit(w, x, 1) != 0)
+				return -1;
+			if (w->o->detect != D_NONE && detect(w, x) != 0)
 				return -1;
 			x->fired = 1;
 			any = 1;
@@ -799,11 +1139,15 @@ metrics_extra(void *arg, struct rta_buf *out)
 	    "window.\n"
 	    "# TYPE rta_window_updates_total counter\n"
 	    "rta_window_updates_total %llu\n"
+	    "# HELP rta_window_alerts_total Anomaly alerts written.\n"
+	    "# TYPE rta_window_alerts_total counter\n"
+	    "rta_window_alerts_total %llu\n"
 	    "# HELP rta_window_open Windows held.\n"
 	    "# TYPE rta_window_open gauge\nrta_window_open %llu\n",
 	    (unsigned long long)w->aggregated,
 	    (unsigned long long)w->late_events,
 	    (unsigned long long)w->emitted, (unsigned long long)w->updates,
+	    (unsigned long long)w->nalerts,
 	    (unsigned long long)w->nwin) != 0 ? -1 : 0;
 }
 
@@ -830,6 +1174,21 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	for (i = 0; (size_t)i < w.nby; i++)
 		if (w.by[i].root == RTA_F_TENANT_ID && w.tenant_by < 0)
 			w.tenant_by = i;
+	w.alerts_fd = -1;
+	if (o->detect != D_NONE) {
+		for (w.det = 0; o->detect_agg != NULL && w.det < w.nspecs;
+		    w.det++)
+			if (strcmp(w.specs[w.det].name, o->detect_agg) == 0)
+				break;
+		if (w.det == w.nspecs)
+			rta_usage_error(usage_line, "--detect watches '%s', "
+			    "which is not in --agg", o->detect_agg);
+		if (w.specs[w.det].kind == RTA_AGG_FIRST ||
+		    w.specs[w.det].kind == RTA_AGG_LAST ||
+		    w.specs[w.det].kind == RTA_AGG_TOPK)
+			rta_usage_error(usage_line, "--detect needs a number: "
+			    "'%s' is not one", w.specs[w.det].name);
+	}
 	/* what makes record ids: the window and the names of the output */
 	if (rta_buf_printf(&desc, "rta-window/1 %d %lld %lld by=%s agg=%s",
 	    o->kind, (long long)o->size, (long long)o->slide, o->by,
@@ -841,6 +1200,11 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 		rta_put_u64((unsigned char *)w.spec_id + 8 * i,
 		    rta_hash64(desc.data, desc.len, 0x7274612d77696eULL + i));
 	rta_buf_release(&desc);
+	if (o->alerts != NULL && (w.alerts_fd = open(o->alerts, O_WRONLY |
+	    O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
+		rta_warnx("%s: %s", o->alerts, strerror(errno));
+		return rta_cli_finish(RTA_EXIT_IO);
+	}
 	if (o->late != NULL) {
 		if (rta_deadletter_open(&w.late, o->late, "rta-window", &err) !=
 		    RTA_OK) {
@@ -898,7 +1262,20 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 		rta_warnx("%s", err.text);
 		rta_cli_status(&st->status, RTA_EXIT_IO);
 	}
+	if (w.alerts_fd >= 0 && close(w.alerts_fd) != 0) {
+		rta_warnx("%s: %s", o->alerts, strerror(errno));
+		rta_cli_status(&st->status, RTA_EXIT_IO);
+	}
 	status = rta_stage_finish(st);
+	for (i = 0; w.htab != NULL && (size_t)i <= w.hmask; i++)
+		while (w.htab[i] != NULL) {
+			struct hist *e = w.htab[i];
+
+			w.htab[i] = e->next;
+			rta_free(e);
+		}
+	rta_free(w.htab);
+	rta_buf_release(&w.alert);
 	rta_free(w.tab);
 	rta_free(w.heap);
 	rta_buf_release(&w.key);
@@ -937,6 +1314,13 @@ help(void)
 "                          watermark passes a multiple of DUR\n"
 "      --max-groups N      most windows held at once (default 1000000);\n"
 "                          events for new ones beyond it are rejected\n"
+"      --detect M:T[:AGG]  alert when a closed window's AGG (default the\n"
+"                          first aggregate) is T standard deviations or\n"
+"                          more from its group's history: M is zscore\n"
+"                          (mean of the last --history windows) or ewma\n"
+"      --history N         windows of history (default 60)\n"
+"      --min-history N     windows needed before alerting (default 10)\n"
+"      --alerts FILE       append alerts to FILE instead of stdout\n"
 RTA_STAGE_HELP
 "  -h, --help              print this help and exit\n"
 "  -V, --version           print the version and exit\n", stdout);

@@ -691,6 +691,46 @@ put_result(const struct rta_agg_spec *sp, const struct rta_agg_acc *a,
 	return 0;
 }
 
+int
+rta_agg_number(const struct rta_agg_spec *sp, const struct rta_agg_acc *a,
+    double *v)
+{
+	switch (sp->kind) {
+	case RTA_AGG_COUNT:
+		*v = (double)a->n;
+		return 1;
+	case RTA_AGG_SUM:
+		*v = sum_of(a);
+		return 1;
+	case RTA_AGG_AVG:
+		if (a->n == 0)
+			return 0;
+		*v = sum_of(a) / (double)a->n;
+		return 1;
+	case RTA_AGG_MIN:
+	case RTA_AGG_MAX:
+		if (a->n == 0)
+			return 0;
+		*v = a->is_int ? (double)a->isum : a->sum;
+		return 1;
+	case RTA_AGG_STDDEV:
+		if (a->n < 2)
+			return 0;
+		*v = sqrt(a->m2 / (double)(a->n - 1));
+		return 1;
+	case RTA_AGG_DISTINCT:
+		*v = round(rta_hll_estimate(a->sketch));
+		return 1;
+	case RTA_AGG_QUANTILE:
+		if (rta_dds_count(a->sketch) == 0)
+			return 0;
+		*v = rta_dds_quantile(a->sketch, sp->q);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* An object of each aggregate's name and what put writes for it. */
 static int
 put_object(const struct rta_agg_spec *specs, size_t n,

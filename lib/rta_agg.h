@@ -139,6 +139,14 @@ int	rta_agg_merge(const struct rta_agg_spec *specs, size_t n,
  */
 int	rta_agg_results(const struct rta_agg_spec *specs, size_t n,
 	    const struct rta_agg_acc *acc, struct rta_buf *b);
+/*
+ * The result of one aggregate as a number: count, sum, avg, min, max,
+ * stddev, distinct and percentiles; 1, or 0 when it has none (no values,
+ * or first, last and topN, which are not numbers).
+ */
+int	rta_agg_number(const struct rta_agg_spec *sp,
+	    const struct rta_agg_acc *acc, double *v);
+
 /* Append the states object, as above.  0 or -1 (ENOMEM). */
 int	rta_agg_states(const struct rta_agg_spec *specs, size_t n,
 	    const struct rta_agg_acc *acc, struct rta_buf *b);
