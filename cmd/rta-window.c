@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rta_agg.h"
@@ -34,8 +35,9 @@ static const char usage_line[] =
 "                  [--allowed-lateness duration] [--by list]\n"
 "                  [--dead-letter file] [--detect method]\n"
 "                  [--emit-every duration] [--every duration]\n"
-"                  [--history n] [--late file] [--max-delay duration]\n"
-"                  [--max-errors n] [--max-future duration] [--max-groups n]\n"
+"                  [--history n] [--idle duration] [--late file]\n"
+"                  [--max-delay duration] [--max-errors n]\n"
+"                  [--max-future duration] [--max-groups n]\n"
 "                  [--max-line size] [--metrics file] [--min-history n]\n"
 "                  [--sliding duration] [--strict] [--tumbling duration]\n"
 "                  [file ...]";
@@ -43,7 +45,7 @@ static const char usage_line[] =
 enum {
 	OPT_AGG = RTA_OPT_STAGE_LAST,
 	OPT_ALERTS, OPT_BY, OPT_DETECT, OPT_EMIT_EVERY, OPT_EVERY,
-	OPT_HISTORY, OPT_LATE, OPT_LATENESS, OPT_MAX_DELAY, OPT_MAX_FUTURE,
+	OPT_HISTORY, OPT_IDLE, OPT_LATE, OPT_LATENESS, OPT_MAX_DELAY, OPT_MAX_FUTURE,
 	OPT_MAX_GROUPS, OPT_MIN_HISTORY, OPT_SLIDING, OPT_TUMBLING
 };
 
@@ -58,6 +60,7 @@ static const struct option longopts[] = {
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "idle", required_argument, NULL, OPT_IDLE },
 	{ "late", required_argument, NULL, OPT_LATE },
 	{ "max-delay", required_argument, NULL, OPT_MAX_DELAY },
 	{ "max-future", required_argument, NULL, OPT_MAX_FUTURE },
@@ -87,6 +90,7 @@ struct opts {
 	int64_t		 lateness;
 	int64_t		 max_future;	/* 0: no limit */
 	int64_t		 emit_every;	/* 0: when closing only */
+	int64_t		 idle;		/* µs of quiet input; 0: never */
 	const char	*late;
 	uint64_t	 max_groups;
 	/* --detect */
@@ -155,6 +159,7 @@ struct wn {
 	int64_t			 wm;		/* INT64_MIN: none yet */
 	int64_t			 emitted_wm;	/* last written downstream */
 	int64_t			 tick;		/* --emit-every period index */
+	int64_t			 last_input;	/* --idle: monotonic µs */
 	/* output */
 	struct rta_buf		 key;		/* scratch */
 	struct rta_buf		 gbuf;
@@ -181,6 +186,7 @@ struct wn {
 };
 
 static void	help(void);
+static int64_t	watermark_now(const struct wn *);
 static int	window_main(const struct opts *, struct rta_stage *, int,
 		    char **);
 
@@ -279,6 +285,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_EVERY:
 			duration_opt("every", optarg, &every, 1);
+			break;
+		case OPT_IDLE:
+			duration_opt("idle", optarg, &o.idle, 1);
 			break;
 		case OPT_LATE:
 			o.late = optarg;
@@ -990,6 +999,41 @@ advance(struct wn *w, int64_t wm)
 	return 0;
 }
 
+/* ---- idle input ------------------------------------------------------------ */
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * RTA_US_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/*
+ * The reader's idle hook: before the input may block, and each second
+ * while it does.  With --idle, once the input has been quiet that long,
+ * event time is taken to go on at the wall clock's pace: the watermark
+ * moves to the last one the stream implied plus the quiet time, and the
+ * windows it passes close, so that a live dashboard does not wait for the
+ * next event.
+ */
+static void
+window_idle(void *arg)
+{
+	struct wn *w = arg;
+	int64_t quiet, wm;
+
+	if (w->o->idle > 0 && !w->failed && !w->st->stop) {
+		quiet = mono_us() - w->last_input;
+		wm = watermark_now(w);
+		if (quiet >= w->o->idle && wm != INT64_MIN &&
+		    wm < RTA_TIME_MAX - quiet)
+			(void)advance(w, wm + quiet);
+	}
+	rta_stage_idle(w->st);
+}
+
 /* ---- events -------------------------------------------------------------- */
 
 static void
@@ -1215,9 +1259,14 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	}
 	st->m.extra = metrics_extra;
 	st->m.extra_arg = &w;
+	st->ropts.idle = window_idle;
+	st->ropts.idle_arg = &w;
+	w.last_input = mono_us();
 	if ((status = rta_stage_start(st, argc, argv)) != 0)
 		return status;
 	while (!w.failed && rta_stage_next(st, &rec) == RTA_OK) {
+		if (o->idle > 0)
+			w.last_input = mono_us();
 		switch (rec.kind) {
 		case RTA_REC_EVENT:
 			if (event(&w, &rec) != 0)
@@ -1312,6 +1361,8 @@ help(void)
 "      --max-future DUR    reject events this far ahead of the watermark\n"
 "      --emit-every DUR    also write changed open windows each time the\n"
 "                          watermark passes a multiple of DUR\n"
+"      --idle DUR          when no input came for DUR, move the watermark\n"
+"                          on by the wall clock (live streams only)\n"
 "      --max-groups N      most windows held at once (default 1000000);\n"
 "                          events for new ones beyond it are rejected\n"
 "      --detect M:T[:AGG]  alert when a closed window's AGG (default the\n"

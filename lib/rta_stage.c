@@ -126,8 +126,11 @@ rta_stage_start(struct rta_stage *st, int argc, char **argv)
 
 	st->operands = argv;
 	st->noperands = argc;
-	st->ropts.idle = rta_stage_idle;
-	st->ropts.idle_arg = st;
+	if (st->ropts.idle == NULL) {
+		/* a program with its own hook calls rta_stage_idle from it */
+		st->ropts.idle = rta_stage_idle;
+		st->ropts.idle_arg = st;
+	}
 	st->ropts.ahead = 1;	/* reads overlap the work on a second core */
 	if ((st->rd = rta_reader_new(&st->ropts)) == NULL) {
 		notice(st, NULL, "no-memory", 0, "out of memory");

@@ -181,7 +181,9 @@ void	rta_stage_set_output(struct rta_stage *st, enum rta_format f);
 int	rta_stage_finish(struct rta_stage *st);
 
 /* The idle hook (flush, metrics, SIGUSR1), for programs that wait on
- * something other than the reader. */
+ * something other than the reader.  It is the reader's unless the
+ * program set ropts.idle before rta_stage_start, to a hook of its own
+ * that calls this one. */
 void	rta_stage_idle(void *st);
 
 #endif
