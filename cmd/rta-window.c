@@ -79,6 +79,8 @@ enum wkind { W_TUMBLING = 1, W_SLIDING };
 enum detect { D_NONE, D_ZSCORE, D_EWMA };
 
 #define HISTORY_MAX	100000
+/* 1000 years: sums of times and durations stay far inside an int64 */
+#define DURATION_MAX	(1000LL * 366 * 86400 * RTA_US_PER_SEC)
 
 struct opts {
 	enum wkind	 kind;
@@ -196,9 +198,9 @@ duration_opt(const char *name, const char *arg, int64_t *v, int positive)
 	struct rta_error err;
 
 	if (rta_duration_parse(arg, v, &err) != RTA_OK || *v < 0 ||
-	    (positive && *v == 0))
+	    (positive && *v == 0) || *v > DURATION_MAX)
 		rta_usage_error(usage_line, "bad --%s '%s' (a duration such "
-		    "as 90s, 5m, 1h)", name, arg);
+		    "as 90s, 5m, 1h; at most 1000 years)", name, arg);
 }
 
 /* --detect zscore:3 or ewma:2.5, then an aggregate name (":count"). */
@@ -886,11 +888,14 @@ detect(struct wn *w, const struct win *x)
 		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
 		return -1;
 	}
-	if (e->last_end != INT64_MIN && x->start > e->last_end &&
-	    (sp->kind == RTA_AGG_COUNT || sp->kind == RTA_AGG_SUM ||
-	    sp->kind == RTA_AGG_DISTINCT)) {
-		gap = (x->start - e->last_end) / w->o->slide;
-		while (gap-- > 0 && (uint64_t)gap < w->o->history)
+	if (e->last_end != INT64_MIN && (sp->kind == RTA_AGG_COUNT ||
+	    sp->kind == RTA_AGG_SUM || sp->kind == RTA_AGG_DISTINCT)) {
+		/* the group's windows that started after its last one and
+		 * before this one, and so held nothing */
+		gap = (x->start - (e->last_end - w->o->size)) / w->o->slide - 1;
+		if (gap > (int64_t)w->o->history)
+			gap = (int64_t)w->o->history;
+		while (gap-- > 0)
 			hist_push(w, e, 0);
 	}
 	if (x->end > e->last_end)
@@ -1079,6 +1084,8 @@ reject(struct wn *w, const struct rta_record *rec, const char *reason,
 	rta_stage_reject(w->st, &rec->ev, &e, raw, len);
 }
 
+/* An event into its windows: 0; 1 when it was rejected for its time,
+ * which then must not move the watermark; -1 when the stage must stop. */
 static int
 event(struct wn *w, const struct rta_record *rec)
 {
@@ -1096,7 +1103,7 @@ event(struct wn *w, const struct rta_record *rec)
 	    ev->ts > w->wm + o->max_delay + o->max_future) {
 		reject(w, rec, "too-far-ahead", "event time too far ahead of "
 		    "the stream (--max-future)");
-		return 0;
+		return 1;
 	}
 	w->key.len = 0;
 	for (i = 0; i < w->nby; i++) {
@@ -1109,6 +1116,11 @@ event(struct wn *w, const struct rta_record *rec)
 	if (ev->ts % o->slide < 0)
 		s -= o->slide;
 	first = s - o->size + o->slide;
+	if (first < RTA_TIME_MIN || s + o->size > RTA_TIME_MAX) {
+		reject(w, rec, "bad-window", "a window of this event would "
+		    "start or end outside the years 1 to 9999");
+		return 1;
+	}
 	limit = w->wm == INT64_MIN ? INT64_MIN : w->wm - o->lateness;
 	for (; first <= s; first += o->slide) {
 		if (first + o->size <= limit)
@@ -1203,7 +1215,7 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	struct rta_record rec;
 	struct rta_error err;
 	struct rta_buf desc = RTA_BUF_INIT;
-	int status, i;
+	int status, i, r;
 
 	memset(&w, 0, sizeof(w));
 	w.o = o;
@@ -1215,9 +1227,16 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	if (rta_agg_parse(o->agg, &w.specs, &w.nspecs, &err) != RTA_OK ||
 	    rta_field_list_parse(o->by, &w.by, &w.nby, &err) != RTA_OK)
 		rta_usage_error(usage_line, "%s", err.text);
-	for (i = 0; (size_t)i < w.nby; i++)
+	for (i = 0; (size_t)i < w.nby; i++) {
+		size_t j;
+
 		if (w.by[i].root == RTA_F_TENANT_ID && w.tenant_by < 0)
 			w.tenant_by = i;
+		for (j = 0; j < (size_t)i; j++)
+			if (strcmp(w.by[i].text, w.by[j].text) == 0)
+				rta_usage_error(usage_line, "--by names '%s' "
+				    "twice", w.by[i].text);
+	}
 	w.alerts_fd = -1;
 	if (o->detect != D_NONE) {
 		for (w.det = 0; o->detect_agg != NULL && w.det < w.nspecs;
@@ -1269,13 +1288,17 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 			w.last_input = mono_us();
 		switch (rec.kind) {
 		case RTA_REC_EVENT:
-			if (event(&w, &rec) != 0)
+			/* an event rejected for its time does not move the
+			 * watermark */
+			if ((r = event(&w, &rec)) < 0)
 				break;
-			if (rec.ev.ts > w.max_ts && !(o->max_future > 0 &&
-			    w.wm != INT64_MIN && rec.ev.ts > w.wm +
-			    o->max_delay + o->max_future))
+			if (r == 0 && rec.ev.ts > w.max_ts)
 				w.max_ts = rec.ev.ts;
 			(void)advance(&w, watermark_now(&w));
+			/* a late event may have opened a window already due */
+			if (w.wm != INT64_MIN && w.nheap > 0 &&
+			    w.heap[0]->due <= w.wm)
+				(void)fire(&w, w.wm, 0);
 			break;
 		case RTA_REC_WATERMARK:
 			if (rec.watermark > w.wm_up)

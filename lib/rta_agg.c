@@ -93,11 +93,11 @@ parse_one(struct rta_agg_spec *sp, const char *s, size_t len,
 		for (i = 3; i < fn; i++) {
 			if (s[i] < '0' || s[i] > '9' || k > RTA_AGG_TOPK_MAX)
 				return bad(err, s, len, "topN needs N from 1 "
-				    "to 1000");
+				    "to 100");
 			k = k * 10 + (unsigned long)(s[i] - '0');
 		}
 		if (k < 1 || k > RTA_AGG_TOPK_MAX || s[3] == '0')
-			return bad(err, s, len, "topN needs N from 1 to 1000");
+			return bad(err, s, len, "topN needs N from 1 to 100");
 		sp->kind = RTA_AGG_TOPK;
 		sp->k = (unsigned)k;
 	} else
@@ -327,6 +327,29 @@ fval_num(const struct rta_fval *v, double *d, int64_t *i, int *is_int)
 	}
 }
 
+/*
+ * Is the number (d, i, is_int) below (or, for max, above) the extreme a
+ * holds?  Integers compare as integers, so that values past 2^53 keep
+ * their order; an integer against a double compares exactly too.
+ */
+static int
+beats(int max, const struct rta_agg_acc *a, double d, int64_t i, int is_int)
+{
+	int c;
+
+	if (is_int && a->is_int)
+		c = i < a->isum ? -1 : i > a->isum;
+	else if (is_int)
+		c = (long double)i < (long double)a->sum ? -1 :
+		    (long double)i > (long double)a->sum;
+	else if (a->is_int)
+		c = (long double)d < (long double)a->isum ? -1 :
+		    (long double)d > (long double)a->isum;
+	else
+		c = d < a->sum ? -1 : d > a->sum;
+	return max ? c > 0 : c < 0;
+}
+
 /* Add i to the exact integer sum, or the sum becomes a double. */
 static void
 sum_add(struct rta_agg_acc *a, double d, int64_t i, int is_int)
@@ -459,8 +482,8 @@ acc_add(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 	case RTA_AGG_MAX:
 		if (!fval_num(&v, &d, &i, &is_int))
 			return 0;
-		if (a->n == 0 || (sp->kind == RTA_AGG_MIN ? d < a->sum :
-		    d > a->sum)) {
+		if (a->n == 0 || beats(sp->kind == RTA_AGG_MAX, a, d, i,
+		    is_int)) {
 			/* an integer stays one */
 			a->sum = d;
 			a->is_int = is_int;
@@ -500,8 +523,13 @@ acc_add(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 			if (rta_hll_add(a->sketch, s, sl) != 0)
 				return -1;
 		} else {
-			if (sl > RTA_TOPK_ITEM_MAX)
-				sl = RTA_TOPK_ITEM_MAX;
+			if (sl > RTA_AGG_ITEM_MAX) {
+				/* cut at a character boundary */
+				sl = RTA_AGG_ITEM_MAX;
+				while (sl > 0 && ((unsigned char)s[sl] &
+				    0xc0) == 0x80)
+					sl--;
+			}
 			if (rta_topk_add(a->sketch, s, sl, 1) == RTA_ENOMEM)
 				return -1;
 		}
@@ -547,8 +575,8 @@ acc_merge(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 		return RTA_OK;
 	case RTA_AGG_MIN:
 	case RTA_AGG_MAX:
-		if (b->n > 0 && (a->n == 0 || (sp->kind == RTA_AGG_MIN ?
-		    b->sum < a->sum : b->sum > a->sum))) {
+		if (b->n > 0 && (a->n == 0 || beats(sp->kind == RTA_AGG_MAX,
+		    a, b->sum, b->isum, b->is_int))) {
 			a->sum = b->sum;
 			a->is_int = b->is_int;
 			a->isum = b->isum;
@@ -798,7 +826,7 @@ put_state(const struct rta_agg_spec *sp, const struct rta_agg_acc *a,
 		rc = rc || put_key(b, "type") || rta_venc_string(b, "sum", 3) ||
 		    put_key(b, "count") || rta_venc_int(b, (int64_t)a->n) ||
 		    put_key(b, "sum") || (a->is_int ? rta_venc_int(b,
-		    a->isum) : rta_venc_double(b, a->sum));
+		    a->isum) : put_num(b, a->sum));
 		m = 3;
 		break;
 	case RTA_AGG_MIN:
@@ -816,8 +844,8 @@ put_state(const struct rta_agg_spec *sp, const struct rta_agg_acc *a,
 	case RTA_AGG_STDDEV:
 		rc = rc || put_key(b, "type") || rta_venc_string(b, "moments",
 		    7) || put_key(b, "count") || rta_venc_int(b,
-		    (int64_t)a->n) || put_key(b, "mean") || rta_venc_double(b,
-		    a->mean) || put_key(b, "m2") || rta_venc_double(b, a->m2);
+		    (int64_t)a->n) || put_key(b, "mean") || put_num(b,
+		    a->mean) || put_key(b, "m2") || put_num(b, a->m2);
 		m = 4;
 		break;
 	case RTA_AGG_FIRST:
@@ -882,11 +910,17 @@ get_count(const unsigned char *obj, const char *k, uint64_t *n)
 	return 0;
 }
 
+/* A double member of a state; null stands for one past the double
+ * range (a sum that overflowed), read back as NaN: no number. */
 static int
 get_double(const unsigned char *obj, const char *k, double *d)
 {
 	const unsigned char *m = rta_value_member(obj, k, strlen(k));
 
+	if (m != NULL && rta_value_tag(m) == RTA_V_NULL) {
+		*d = NAN;
+		return 0;
+	}
 	if (m == NULL || !rta_value_num(m, d) || !isfinite(*d))
 		return -1;
 	return 0;
@@ -953,7 +987,9 @@ load_sketch(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 		char why[sizeof(err->text)];
 
 		snprintf(why, sizeof(why), "%s", err != NULL ? err->text : "");
-		/* the decoders leave nothing behind on failure */
+		/* a sketch decoded but of other parameters is released; a
+		 * failed decode leaves nothing behind */
+		acc_free(sp, a);
 		rta_free(a->sketch);
 		a->sketch = NULL;
 		if (acc_init(sp, a) != RTA_OK || rc == RTA_ENOMEM)

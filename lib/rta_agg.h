@@ -14,7 +14,10 @@
  *				(DDSketch, 1% relative error): p50, p95,
  *				p99.9, any 0 <= NN <= 100
  *	topN:F			the N most frequent values of F (Space-Saving
- *				with max(10N, 64) counters), 1 <= N <= 1000
+ *				with max(10N, 64) counters), 1 <= N <= 100;
+ *				values are cut to RTA_AGG_ITEM_MAX bytes (at
+ *				a character boundary), so that a state stays
+ *				well within a record
  *
  * F is a field path (rta_field.h).  An event whose F is missing, or not
  * a number where one is needed (strings of digits are not numbers), adds
@@ -39,7 +42,8 @@
  * N counts the values added (events, for count).  min, max, first and
  * last have no "min", "max", "ts" or "value" when N is 0; T is integer
  * microseconds; S, X are integers while exact (sums of integers, an
- * integer extreme), else doubles.  Merging two states gives the state
+ * integer extreme), else doubles, and null for a double past its range
+ * (read back as NaN: the result is then null too).  Merging two states gives the state
  * of the union of their events: exactly for count, min, max, first and
  * last, and for sum and avg while the numbers are integers (an integer
  * sum that would leave the i64 range, and any fraction, make the sum a
@@ -76,7 +80,8 @@ enum rta_agg_kind {
 	RTA_AGG_TOPK
 };
 
-#define RTA_AGG_TOPK_MAX	1000
+#define RTA_AGG_TOPK_MAX	100
+#define RTA_AGG_ITEM_MAX	200	/* bytes of a topN value kept */
 #define RTA_AGG_NAME_MAX	255
 
 struct rta_agg_spec {

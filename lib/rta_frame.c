@@ -373,7 +373,7 @@ rta_frame_resync(const unsigned char *p, size_t avail, size_t max_body)
 			return i;
 		if (left < RTA_FRAME_HEADER_LEN)
 			return i;	/* may be a cut header: keep it */
-		if (p[i + 5] == 0 && strchr("EWPZ", p[i + 4]) != NULL &&
+		if (p[i + 5] == 0 && strchr("EAWPZ", p[i + 4]) != NULL &&
 		    p[i + 4] != 0 && rta_get_u32(p + i) <= max_body &&
 		    rta_get_u16(p + i + 6) == header_check(p + i))
 			return i;

@@ -111,7 +111,7 @@ START_TEST(parse_lists)
 	static const char *const good[] = {
 		"count", "sum:payload.x", "count,avg:payload.x,p99.9:payload.x",
 		"p0:payload.x,p100:payload.x,p50:payload.x",
-		"top1:payload.s,top1000:payload.s", "distinct:tenant_id",
+		"top1:payload.s,top100:payload.s", "distinct:tenant_id",
 		"first:payload.a\\.b,last:timestamp,stddev:payload.x",
 		"min:payload.x,max:payload.x",
 	};
@@ -119,7 +119,7 @@ START_TEST(parse_lists)
 		"", ",", "count,", "count,count", "count:payload.x", "sum",
 		"sum:", "median:payload.x", "p:payload.x", "p101:payload.x",
 		"p9.:payload.x", "p.5:payload.x", "p1.2.3:payload.x",
-		"top0:payload.s", "top1001:payload.s", "top:payload.s",
+		"top0:payload.s", "top101:payload.s", "top:payload.s",
 		"topx:payload.s", "top05:payload.s", "sum:payload.", "sum:foo",
 		"Count",
 	};

@@ -17,3 +17,8 @@ echo "exit $?"
 echo "-- events only"
 rta-cat --events-only -o ndjson in.rta
 echo "exit $?"
+echo "-- damage before aggregate frames: only the damage is skipped"
+head -c 12 in.rta >bad.rta
+printf 'xyz' >>bad.rta
+tail -c +13 in.rta >>bad.rta
+rta-cat -o ndjson bad.rta 2>&1 | grep -c '"\$rta":"aggregate"'

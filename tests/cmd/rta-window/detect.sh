@@ -43,3 +43,13 @@ for args in "--detect zscore:3:p95:payload.x" \
 	rta-window --tumbling 1m $args in.ndjson >/dev/null 2>err
 	echo "[$args] exit $?: $(head -1 err)"
 done
+echo "-- a gap longer than the history: all of it zeros"
+awk 'BEGIN {
+	for (m = 0; m < 10; m++)
+		printf "{\"event_id\":\"x%d\",\"timestamp\":\"2026-01-01T00:%02d:00Z\",\"event_type\":\"v\",\"tenant_id\":\"x\"}\n", m, m
+	printf "{\"event_id\":\"x30\",\"timestamp\":\"2026-01-01T00:30:00Z\",\"event_type\":\"v\",\"tenant_id\":\"x\"}\n"
+	printf "{\"event_id\":\"x31\",\"timestamp\":\"2026-01-01T00:31:00Z\",\"event_type\":\"v\",\"tenant_id\":\"x\"}\n"
+}' >long.ndjson
+rta-window --tumbling 1m --detect zscore:3 --history 5 --min-history 5 \
+    long.ndjson >out
+show out

@@ -25,3 +25,13 @@ rta-window --tumbling 1m --max-delay 30s --allowed-lateness 2m --late late2 \
 echo "exit $?"; show out
 grep -c '"reason":"late"' late2
 grep -E '^rta_(records|window)_[a-z_]+' m | sed 's/{stage="rta-window"}//'
+echo "-- a late event opening a window within the lateness: out at once"
+printf '%s\n' \
+ '{"event_id":"a","timestamp":"2026-01-01T00:00:10Z","event_type":"v","tenant_id":"x"}' \
+ '{"event_id":"b","timestamp":"2026-01-01T00:01:10Z","event_type":"v","tenant_id":"x"}' \
+ '{"event_id":"c","timestamp":"2026-01-01T00:00:20Z","event_type":"v","tenant_id":"y"}' \
+ >new.ndjson
+{ cat new.ndjson; sleep 2; } | rta-window --tumbling 1m --allowed-lateness 5m -u >out &
+sleep 1
+grep -o '"tenant_id":"[xy]","version":[0-9]*' out | paste -sd' ' -
+wait
