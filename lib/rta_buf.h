@@ -113,6 +113,37 @@ rta_get_u64(const unsigned char *p)
 	return (uint64_t)rta_get_u32(p) | (uint64_t)rta_get_u32(p + 4) << 32;
 }
 
+/* Unsigned LEB128, as the sketch encodings use it: at most
+ * RTA_VARINT_MAX bytes. */
+#define RTA_VARINT_MAX	10
+
+/* Bytes of v as a varint. */
+static inline size_t
+rta_varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* Write v as a varint at p (room for RTA_VARINT_MAX bytes); its length. */
+static inline size_t
+rta_put_varint(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
 static inline int
 rta_buf_add_u32(struct rta_buf *b, uint32_t v)
 {

@@ -621,19 +621,6 @@ nomem:
 
 /* ---- encoding ------------------------------------------------------------ */
 
-static size_t
-put_varint(unsigned char *p, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (unsigned char)v;
-	return n;
-}
-
 static uint64_t
 zigzag(int64_t v)
 {
@@ -677,21 +664,21 @@ put_store(unsigned char *p, const struct rta_dds_store *st)
 	size_t n;
 
 	if (st->total == 0)
-		return put_varint(p, 0);
+		return rta_put_varint(p, 0);
 	for (start = st->lo; start <= st->hi;
 	    start = next_start(st, run_end(st, start)))
 		runs++;
-	n = put_varint(p, runs);
+	n = rta_put_varint(p, runs);
 	for (start = st->lo; start <= st->hi; start = next_start(st, end)) {
 		end = run_end(st, start);
 		if (start == st->lo)
-			n += put_varint(p + n, zigzag(start));
+			n += rta_put_varint(p + n, zigzag(start));
 		else
-			n += put_varint(p + n,
+			n += rta_put_varint(p + n,
 			    (uint64_t)(start - prev - 1 - SPLIT_ZEROS));
-		n += put_varint(p + n, (uint64_t)(end - start));
+		n += rta_put_varint(p + n, (uint64_t)(end - start));
 		for (k = start; k <= end; k++)
-			n += put_varint(p + n, *bin_at(st, k));
+			n += rta_put_varint(p + n, *bin_at(st, k));
 		prev = end;
 	}
 	return n;
@@ -727,8 +714,8 @@ rta_dds_encode(const struct rta_dds *s, struct rta_buf *out)
 	p[1] = RTA_DDS_VERSION;
 	put_double(p + 2, s->gamma);
 	n = 10;
-	n += put_varint(p + n, s->max_bins);
-	n += put_varint(p + n, s->zero);
+	n += rta_put_varint(p + n, s->max_bins);
+	n += rta_put_varint(p + n, s->zero);
 	n += put_store(p + n, &s->neg);
 	n += put_store(p + n, &s->pos);
 	if (s->count != 0) {

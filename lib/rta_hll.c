@@ -33,7 +33,6 @@
 #define SP_BITS		RTA_HLL_SP
 #define SP_RANK_MAX	(64 - SP_BITS + 1)	/* 40 */
 #define SP_MIN_CAP	16U
-#define VARINT_MAX	10
 #define FORM_SPARSE	0
 #define FORM_DENSE	1
 #define LN2		0.693147180559945309417
@@ -627,19 +626,6 @@ nomem:
 
 /* ---- encoding ------------------------------------------------------------ */
 
-static size_t
-put_varint(unsigned char *q, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		q[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	q[n++] = (unsigned char)v;
-	return n;
-}
-
 int
 rta_hll_encode(const struct rta_hll *h, struct rta_buf *out)
 {
@@ -649,7 +635,7 @@ rta_hll_encode(const struct rta_hll *h, struct rta_buf *out)
 	long prev = -1;
 	size_t max;
 
-	max = 4 + 2 * VARINT_MAX;
+	max = 4 + 2 * RTA_VARINT_MAX;
 	max += h->reg != NULL ? (size_t)m / 4 * 3 : (size_t)n * 5;
 	if (rta_buf_reserve(out, max) != 0)
 		return -1;
@@ -658,7 +644,7 @@ rta_hll_encode(const struct rta_hll *h, struct rta_buf *out)
 	*q++ = 1;
 	*q++ = (unsigned char)h->p;
 	*q++ = h->reg != NULL ? FORM_DENSE : FORM_SPARSE;
-	q += put_varint(q, h->count);
+	q += rta_put_varint(q, h->count);
 	if (h->reg != NULL) {
 		const uint8_t *r = h->reg;
 
@@ -668,10 +654,10 @@ rta_hll_encode(const struct rta_hll *h, struct rta_buf *out)
 			*q++ = (unsigned char)(r[2] >> 4 | r[3] << 2);
 		}
 	} else {
-		q += put_varint(q, n);
+		q += rta_put_varint(q, n);
 		sp_union_init(&u, h, NULL);
 		while ((e = sp_union_next(&u)) != 0) {
-			q += put_varint(q, (uint64_t)((long)(e >> 6) -
+			q += rta_put_varint(q, (uint64_t)((long)(e >> 6) -
 			    prev - 1) << 6 | (e & 63));
 			prev = (long)(e >> 6);
 		}

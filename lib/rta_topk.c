@@ -31,7 +31,6 @@
 #include "rta_topk.h"
 
 #define MIN_TAB		4U
-#define VARINT_MAX	10
 
 /* A slot, its heap entry and its share of a table at most 4 words per
  * slot (tab is the smallest power of two >= 2 * slots) fit the bound. */
@@ -589,29 +588,6 @@ nomem:
 
 /* ---- encoding ----------------------------------------------------------- */
 
-static size_t
-varint_len(uint64_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static unsigned char *
-varint_put(unsigned char *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (unsigned char)v;
-	return p;
-}
-
 int
 rta_topk_encode(const struct rta_topk *t, struct rta_buf *out)
 {
@@ -623,12 +599,12 @@ rta_topk_encode(const struct rta_topk *t, struct rta_buf *out)
 	if (n > 0 && (e = rta_reallocarray(NULL, n, sizeof(*e))) == NULL)
 		return -1;
 	(void)rta_topk_top(t, e, n);
-	size = 2 + varint_len(t->capacity) + varint_len(t->total) +
-	    varint_len(n);
+	size = 2 + rta_varint_len(t->capacity) + rta_varint_len(t->total) +
+	    rta_varint_len(n);
 	for (i = 0; i < n; i++) {
-		size += varint_len(e[i].len) + e[i].len +
-		    varint_len(i == 0 ? e[i].count : prev - e[i].count) +
-		    varint_len(e[i].error);
+		size += rta_varint_len(e[i].len) + e[i].len +
+		    rta_varint_len(i == 0 ? e[i].count : prev - e[i].count) +
+		    rta_varint_len(e[i].error);
 		prev = e[i].count;
 	}
 	if (rta_buf_reserve(out, size) != 0) {
@@ -638,16 +614,16 @@ rta_topk_encode(const struct rta_topk *t, struct rta_buf *out)
 	p = out->data + out->len;
 	*p++ = 'K';
 	*p++ = 1;
-	p = varint_put(p, t->capacity);
-	p = varint_put(p, t->total);
-	p = varint_put(p, n);
+	p += rta_put_varint(p, t->capacity);
+	p += rta_put_varint(p, t->total);
+	p += rta_put_varint(p, n);
 	for (i = 0; i < n; i++) {
-		p = varint_put(p, e[i].len);
+		p += rta_put_varint(p, e[i].len);
 		if (e[i].len > 0)
 			memcpy(p, e[i].item, e[i].len);
 		p += e[i].len;
-		p = varint_put(p, i == 0 ? e[i].count : prev - e[i].count);
-		p = varint_put(p, e[i].error);
+		p += rta_put_varint(p, i == 0 ? e[i].count : prev - e[i].count);
+		p += rta_put_varint(p, e[i].error);
 		prev = e[i].count;
 	}
 	assert((size_t)(p - (out->data + out->len)) == size);
@@ -684,11 +660,11 @@ get_varint(struct rd *r, uint64_t *v)
 	uint64_t b;
 
 	*v = 0;
-	for (i = 0; i < VARINT_MAX; i++) {
+	for (i = 0; i < RTA_VARINT_MAX; i++) {
 		if (r->p == r->end)
 			return bad(r, r->p, "truncated");
 		b = *r->p++;
-		if (i == VARINT_MAX - 1 && b > 1)
+		if (i == RTA_VARINT_MAX - 1 && b > 1)
 			return bad(r, start, "varint above 64 bits");
 		*v |= (b & 0x7f) << (7 * i);
 		if ((b & 0x80) == 0) {
