@@ -35,18 +35,20 @@ static const char usage_line[] =
 "                  [--allowed-lateness duration] [--by list]\n"
 "                  [--dead-letter file] [--detect method]\n"
 "                  [--emit-every duration] [--every duration]\n"
-"                  [--history n] [--idle duration] [--late file]\n"
-"                  [--max-delay duration] [--max-errors n]\n"
+"                  [--funnel steps] [--history n] [--idle duration]\n"
+"                  [--late file] [--max-delay duration] [--max-errors n]\n"
 "                  [--max-future duration] [--max-groups n]\n"
 "                  [--max-line size] [--metrics file] [--min-history n]\n"
-"                  [--sliding duration] [--strict] [--tumbling duration]\n"
-"                  [file ...]";
+"                  [--session gap] [--sliding duration] [--strict]\n"
+"                  [--tumbling duration] [--user field]\n"
+"                  [--within duration] [file ...]";
 
 enum {
 	OPT_AGG = RTA_OPT_STAGE_LAST,
-	OPT_ALERTS, OPT_BY, OPT_DETECT, OPT_EMIT_EVERY, OPT_EVERY,
+	OPT_ALERTS, OPT_BY, OPT_DETECT, OPT_EMIT_EVERY, OPT_EVERY, OPT_FUNNEL,
 	OPT_HISTORY, OPT_IDLE, OPT_LATE, OPT_LATENESS, OPT_MAX_DELAY, OPT_MAX_FUTURE,
-	OPT_MAX_GROUPS, OPT_MIN_HISTORY, OPT_SLIDING, OPT_TUMBLING
+	OPT_MAX_GROUPS, OPT_MIN_HISTORY, OPT_SESSION, OPT_SLIDING, OPT_TUMBLING,
+	OPT_USER, OPT_WITHIN
 };
 
 static const struct option longopts[] = {
@@ -58,6 +60,7 @@ static const struct option longopts[] = {
 	{ "detect", required_argument, NULL, OPT_DETECT },
 	{ "emit-every", required_argument, NULL, OPT_EMIT_EVERY },
 	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "funnel", required_argument, NULL, OPT_FUNNEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "idle", required_argument, NULL, OPT_IDLE },
@@ -66,26 +69,30 @@ static const struct option longopts[] = {
 	{ "max-future", required_argument, NULL, OPT_MAX_FUTURE },
 	{ "max-groups", required_argument, NULL, OPT_MAX_GROUPS },
 	{ "min-history", required_argument, NULL, OPT_MIN_HISTORY },
+	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "sliding", required_argument, NULL, OPT_SLIDING },
 	{ "tumbling", required_argument, NULL, OPT_TUMBLING },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "version", no_argument, NULL, 'V' },
+	{ "within", required_argument, NULL, OPT_WITHIN },
 	{ NULL, 0, NULL, 0 }
 };
 
 #define MAX_GROUPS_DEFAULT	1000000ULL
 #define ALL_TENANTS		"_all"
 
-enum wkind { W_TUMBLING = 1, W_SLIDING };
+enum wkind { W_TUMBLING = 1, W_SLIDING, W_SESSION };
 enum detect { D_NONE, D_ZSCORE, D_EWMA };
 
 #define HISTORY_MAX	100000
+#define FUNNEL_MAX	32		/* steps */
 /* 1000 years: sums of times and durations stay far inside an int64 */
 #define DURATION_MAX	(1000LL * 366 * 86400 * RTA_US_PER_SEC)
 
 struct opts {
 	enum wkind	 kind;
-	int64_t		 size;		/* µs */
-	int64_t		 slide;		/* µs; size for tumbling */
+	int64_t		 size;		/* µs; the gap of sessions */
+	int64_t		 slide;		/* µs; size for tumbling, sessions */
 	const char	*by;
 	const char	*agg;
 	int64_t		 max_delay;
@@ -102,6 +109,49 @@ struct opts {
 	uint64_t	 history;
 	uint64_t	 min_history;
 	const char	*alerts;
+	/* --funnel */
+	const char	*funnel;
+	const char	*user;
+	int64_t		 within;
+};
+
+/* A queue entry: ordered by k, then s. */
+struct qent {
+	int64_t		 k;
+	uint64_t	 s;
+	void		*p;
+	uint32_t	 aux;
+};
+
+struct queue {
+	struct qent	*v;
+	size_t		 n, cap;
+};
+
+/*
+ * --funnel: one user of one group.  Its step events are taken in event
+ * time order once the watermark (less the allowed lateness) passes them.
+ * An attempt starts at a first step and lasts --within; the steps after
+ * it count in order.  The attempt's entry decides its window, where the
+ * user counts once, at the farthest step any of its attempts there
+ * reached.
+ */
+struct track {
+	struct track		*next;		/* hash chain */
+	uint64_t		 h;
+	uint64_t		 seq;		/* creation order */
+	int64_t			 entry;		/* INT64_MIN: no attempt */
+	unsigned		 level;		/* steps the attempt reached */
+	int64_t			 cw;		/* window counted in, or
+						 * INT64_MIN */
+	unsigned		 clevel;	/* steps counted there */
+	int64_t			 qk;		/* its expiry queue entry's
+						 * key; INT64_MIN: none */
+	uint32_t		 npending;	/* step events waiting */
+	uint32_t		 klen, gklen;	/* key: group key, user key */
+	size_t			 glen;
+	unsigned char		*key;
+	unsigned char		*group;
 };
 
 /* Per group, the values of the aggregate --detect watches, window by
@@ -119,13 +169,19 @@ struct hist {
 	double			 v[];
 };
 
-/* One window of one group. */
+/* One window, or session, of one group. */
 struct win {
 	struct win		*next;		/* hash chain */
 	uint64_t		 h;
-	int64_t			 start, end;
-	int64_t			 due;		/* heap key: end, then end +
-						 * lateness once fired */
+	int64_t			 start, end;	/* a session's first and last
+						 * event times */
+	int64_t			 id_start;	/* the start its record id
+						 * holds (sessions: the start
+						 * when first written) */
+	int64_t			 due;		/* heap key: when it closes
+						 * (end; a session's end +
+						 * gap), then that + lateness
+						 * once fired */
 	size_t			 heap_at;
 	uint32_t		 version;	/* emissions so far */
 	uint8_t			 fired;		/* the final record is out */
@@ -136,6 +192,7 @@ struct win {
 	unsigned char		*key;		/* rta_fval_key of --by */
 	unsigned char		*group;		/* the group object value */
 	size_t			 glen;
+	uint64_t		*fc;		/* --funnel: users per step */
 	struct rta_agg_acc	 acc[];
 };
 
@@ -143,7 +200,8 @@ struct wn {
 	const struct opts	*o;
 	struct rta_stage	*st;
 	struct rta_agg_spec	*specs;
-	size_t			 nspecs;
+	size_t			 nspecs;	/* all, sessions' own after */
+	size_t			 nout;		/* of them, --agg's */
 	struct rta_field	*by;
 	size_t			 nby;
 	int			 tenant_by;	/* index of tenant_id in by, or -1 */
@@ -178,17 +236,33 @@ struct wn {
 	int			 alerts_fd;
 	struct rta_buf		 alert;
 	uint64_t		 nalerts;
+	/* --funnel */
+	char			**steps;
+	size_t			 nsteps;
+	struct rta_field	 user;
+	struct track		**ttab;
+	size_t			 ttmask;
+	uint64_t		 ntracks, tseq;
+	struct queue		 pending;	/* step events by time */
+	struct queue		 expiry;	/* tracks by when to forget */
+	int64_t			 frontier;	/* steps taken up to here */
+	uint64_t		 skipped;	/* not a step, or no user */
 	/* counts */
 	uint64_t		 aggregated;	/* events in some window */
 	uint64_t		 late_events;
 	uint64_t		 emitted;	/* aggregate records */
 	uint64_t		 updates;	/* of them, after the final */
+	uint64_t		 merged;	/* sessions joined into others */
 	uint64_t		 limited;	/* refused at --max-groups */
 	int			 failed;
 };
 
 static void	help(void);
 static int64_t	watermark_now(const struct wn *);
+static int	put_num(struct rta_buf *, double);
+static int	funnel_run(struct wn *, int64_t);
+static int	funnel_put(struct wn *, const struct win *, struct rta_buf *,
+		    int);
 static int	window_main(const struct opts *, struct rta_stage *, int,
 		    char **);
 
@@ -243,7 +317,7 @@ main(int argc, char *argv[])
 	struct opts o;
 	struct rta_stage st;
 	int64_t every = 0;
-	int c;
+	int c, agg_set = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.by = "tenant_id";
@@ -263,6 +337,16 @@ main(int argc, char *argv[])
 			return rta_cli_finish(RTA_EXIT_OK);
 		case OPT_AGG:
 			o.agg = optarg;
+			agg_set = 1;
+			break;
+		case OPT_FUNNEL:
+			o.funnel = optarg;
+			break;
+		case OPT_USER:
+			o.user = optarg;
+			break;
+		case OPT_WITHIN:
+			duration_opt("within", optarg, &o.within, 1);
 			break;
 		case OPT_ALERTS:
 			o.alerts = optarg;
@@ -309,14 +393,17 @@ main(int argc, char *argv[])
 				rta_usage_error(usage_line, "bad --max-groups "
 				    "'%s' (1 to 4294967296)", optarg);
 			break;
+		case OPT_SESSION:
 		case OPT_SLIDING:
 		case OPT_TUMBLING:
 			if (o.kind != 0)
 				rta_usage_error(usage_line, "give one of "
-				    "--tumbling and --sliding");
-			o.kind = c == OPT_TUMBLING ? W_TUMBLING : W_SLIDING;
-			duration_opt(c == OPT_TUMBLING ? "tumbling" : "sliding",
-			    optarg, &o.size, 1);
+				    "--tumbling, --sliding and --session");
+			o.kind = c == OPT_TUMBLING ? W_TUMBLING : c ==
+			    OPT_SLIDING ? W_SLIDING : W_SESSION;
+			duration_opt(c == OPT_TUMBLING ? "tumbling" : c ==
+			    OPT_SLIDING ? "sliding" : "session", optarg,
+			    &o.size, 1);
 			break;
 		default:
 			if (rta_stage_getopt(&st, c, optarg))
@@ -325,10 +412,26 @@ main(int argc, char *argv[])
 		}
 	}
 	if (o.kind == 0)
-		rta_usage_error(usage_line, "a window is needed: --tumbling or "
+		rta_usage_error(usage_line, "a window is needed: --tumbling, "
+		    "--sliding or --session");
+	if (o.kind == W_SESSION && o.detect != D_NONE)
+		rta_usage_error(usage_line, "--detect goes with --tumbling or "
 		    "--sliding");
 	if (o.detect == D_NONE && o.alerts != NULL)
 		rta_usage_error(usage_line, "--alerts goes with --detect");
+	if (o.funnel != NULL) {
+		if (o.kind != W_TUMBLING)
+			rta_usage_error(usage_line, "--funnel goes with "
+			    "--tumbling");
+		if (o.user == NULL || o.within == 0)
+			rta_usage_error(usage_line, "--funnel needs --user and "
+			    "--within");
+		if (agg_set || o.detect != D_NONE)
+			rta_usage_error(usage_line, "--funnel counts its own "
+			    "results: no --agg or --detect with it");
+	} else if (o.user != NULL || o.within != 0)
+		rta_usage_error(usage_line, "--user and --within go with "
+		    "--funnel");
 	if (o.min_history > o.history)
 		rta_usage_error(usage_line, "--min-history is more than "
 		    "--history");
@@ -352,6 +455,14 @@ main(int argc, char *argv[])
 }
 
 /* ---- windows ------------------------------------------------------------- */
+
+/* When x closes: a window at its end, a session a gap after its last
+ * event. */
+static int64_t
+close_at(const struct wn *w, const struct win *x)
+{
+	return w->o->kind == W_SESSION ? x->end + w->o->size : x->end;
+}
 
 /* Heap order: due time, then group key, then start: the order in which
  * windows close, and so the order of the output. */
@@ -436,6 +547,29 @@ heap_pop(struct wn *w)
 		heap_down(w, 0);
 	}
 	return x;
+}
+
+/* Take x out of the heap. */
+static void
+heap_remove(struct wn *w, struct win *x)
+{
+	size_t i = x->heap_at;
+	struct win *y;
+
+	if (--w->nheap > i) {
+		y = w->heap[w->nheap];
+		heap_set(w, i, y);
+		heap_up(w, i);
+		heap_down(w, y->heap_at);
+	}
+}
+
+/* x's due time changed. */
+static void
+heap_fix(struct wn *w, struct win *x)
+{
+	heap_up(w, x->heap_at);
+	heap_down(w, x->heap_at);
 }
 
 static uint64_t
@@ -539,23 +673,27 @@ group_of(struct wn *w, const struct rta_event *ev, struct rta_buf *b)
 	return 0;
 }
 
-/* A new window for the event's group (its key in w->key): one block
- * with its accumulators, key and group object. */
+/* A new window (or session) for a group (its key in w->key, its group
+ * object at group): one block with its accumulators (or funnel counts),
+ * key and group object. */
 static struct win *
-win_new(struct wn *w, const struct rta_event *ev, uint64_t h, int64_t start)
+win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
+    int64_t start, int64_t end)
 {
 	size_t head = offsetof(struct win, acc) +
 	    w->nspecs * sizeof(struct rta_agg_acc);
+	size_t fsz = w->nsteps * sizeof(uint64_t);
 	struct win *x;
 	struct rta_error err;
+	const char *ts;
 
 	if (w->nwin + 1 > (w->tmask + 1) && tab_grow(w) != 0)
 		return NULL;
-	w->gbuf.len = 0;
-	if (group_of(w, ev, &w->gbuf) != 0 ||
-	    (x = rta_malloc(head + w->key.len + w->gbuf.len)) == NULL)
+	if ((x = rta_malloc(head + fsz + w->key.len + glen)) == NULL)
 		return NULL;
-	memset(x, 0, sizeof(*x));
+	memset(x, 0, head + fsz);
+	x->fc = (uint64_t *)(void *)((unsigned char *)x + head);
+	head += fsz;
 	if (rta_agg_init(w->specs, w->nspecs, x->acc, &err) != RTA_OK) {
 		rta_free(x);
 		return NULL;
@@ -563,18 +701,20 @@ win_new(struct wn *w, const struct rta_event *ev, uint64_t h, int64_t start)
 	x->key = (unsigned char *)x + head;
 	memcpy(x->key, w->key.data, w->key.len);
 	x->group = x->key + w->key.len;
-	memcpy(x->group, w->gbuf.data, w->gbuf.len);
-	x->glen = w->gbuf.len;
+	memcpy(x->group, group, glen);
+	x->glen = glen;
 	x->klen = (uint32_t)w->key.len;
 	x->h = h;
 	x->start = start;
-	x->end = start + w->o->size;
-	x->due = x->end;
+	x->end = end;
+	x->id_start = w->o->kind == W_SESSION ? INT64_MIN : start;
+	x->due = close_at(w, x);
 	if (w->tenant_by >= 0) {
-		/* the event's tenant, as the group holds it */
-		x->tenant = (const char *)rta_value_member(x->group,
-		    "tenant_id", 9) + 5;
-		x->tenant_len = ev->tenant_len;
+		/* the tenant, as the group holds it */
+		ts = (const char *)rta_value_member(x->group, "tenant_id", 9);
+		x->tenant = ts + 5;
+		x->tenant_len = (uint8_t)rta_get_u32((const unsigned char *)
+		    ts + 1);
 	} else {
 		x->tenant = ALL_TENANTS;
 		x->tenant_len = sizeof(ALL_TENANTS) - 1;
@@ -591,16 +731,68 @@ win_new(struct wn *w, const struct rta_event *ev, uint64_t h, int64_t start)
 
 /* ---- output -------------------------------------------------------------- */
 
-/* Write the record of x (a new version of it). */
 static int
-emit(struct wn *w, struct win *x, int final)
+nomem(struct wn *w)
+{
+	rta_warnx("out of memory");
+	rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
+	w->failed = 1;
+	return -1;
+}
+
+/* The record id of x: the window spec, its start, the group key. */
+static int
+record_id(struct wn *w, struct win *x, char id[RTA_UUID_LEN])
+{
+	unsigned char idin[64 + 8 + 4];
+
+	if (x->id_start == INT64_MIN)
+		x->id_start = x->start;
+	memcpy(idin, w->spec_id, 64);
+	rta_put_u64(idin + 64, (uint64_t)x->id_start);
+	rta_put_u32(idin + 72, x->klen);
+	w->idb.len = 0;
+	if (rta_buf_add(&w->idb, idin, sizeof(idin)) != 0 ||
+	    rta_buf_add(&w->idb, x->key, x->klen) != 0)
+		return nomem(w);
+	rta_uuid_v8_hash(id, w->idb.data, w->idb.len);
+	return 0;
+}
+
+/* A session's own members: {"duration": seconds, "events": n,
+ * "first_type": t, "last_type": t}. */
+static int
+session_info(struct wn *w, const struct win *x, struct rta_buf *p)
+{
+	const struct rta_agg_acc *a = &x->acc[w->nout];
+	size_t off = rta_venc_begin(p, RTA_V_OBJECT);
+	int rc, i;
+
+	rc = off == (size_t)-1 || rta_venc_key(p, "duration", 8) ||
+	    put_num(p, (double)(x->end - x->start) / RTA_US_PER_SEC) ||
+	    rta_venc_key(p, "events", 6) ||
+	    rta_venc_int(p, (int64_t)a[0].n);
+	for (i = 1; i <= 2 && !rc; i++)
+		rc = rta_venc_key(p, i == 1 ? "first_type" : "last_type",
+		    i == 1 ? 10 : 9) || (a[i].n > 0 ?
+		    rta_buf_add(p, a[i].value.data, a[i].value.len) :
+		    rta_venc_null(p));
+	if (rc)
+		return -1;
+	rta_venc_end(p, off, 4);
+	return 0;
+}
+
+/* Write the record of x (a new version of it); merged_into, the id of
+ * the session x was joined into (x's accumulators then empty). */
+static int
+emit(struct wn *w, struct win *x, int final, const char *merged_into)
 {
 	struct rta_record rec;
 	struct rta_buf *p = &w->payload;
-	unsigned char idin[64 + 8 + 4];
 	char t[RTA_TIME_LEN];
 	size_t off;
-	int rc;
+	int rc, session = w->o->kind == W_SESSION;
 
 	p->len = 0;
 	off = rta_venc_begin(p, RTA_V_OBJECT);
@@ -609,36 +801,29 @@ emit(struct wn *w, struct win *x, int final)
 	    rta_venc_string(p, t, RTA_TIME_LEN) ||
 	    rta_venc_key(p, "final", 5) || rta_venc_bool(p, final) ||
 	    rta_venc_key(p, "group", 5) ||
-	    rta_buf_add(p, x->group, x->glen) ||
-	    rta_venc_key(p, "results", 7) ||
-	    rta_agg_results(w->specs, w->nspecs, x->acc, p) ||
-	    rta_venc_key(p, "states", 6) ||
-	    rta_agg_states(w->specs, w->nspecs, x->acc, p);
-	if (rc) {
-		rta_warnx("out of memory");
-		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
-		w->failed = 1;
+	    rta_buf_add(p, x->group, x->glen);
+	if (!rc && merged_into != NULL)
+		rc = rta_venc_key(p, "merged_into", 11) ||
+		    rta_venc_string(p, merged_into, RTA_UUID_LEN);
+	rc = rc || rta_venc_key(p, "results", 7) || (w->nsteps > 0 ?
+	    funnel_put(w, x, p, 0) :
+	    rta_agg_results(w->specs, w->nout, x->acc, p));
+	if (!rc && session)
+		rc = rta_venc_key(p, "session", 7) || session_info(w, x, p);
+	rc = rc || rta_venc_key(p, "states", 6) || (w->nsteps > 0 ?
+	    funnel_put(w, x, p, 1) :
+	    rta_agg_states(w->specs, w->nout, x->acc, p));
+	if (rc)
+		return nomem(w);
+	rta_venc_end(p, off, 5 + session + (merged_into != NULL));
+	if (record_id(w, x, w->id) != 0)
 		return -1;
-	}
-	rta_venc_end(p, off, 5);
-	/* the record id: the window spec, its start, the group key */
-	memcpy(idin, w->spec_id, 64);
-	rta_put_u64(idin + 64, (uint64_t)x->start);
-	rta_put_u32(idin + 72, x->klen);
-	w->idb.len = 0;
-	if (rta_buf_add(&w->idb, idin, sizeof(idin)) != 0 ||
-	    rta_buf_add(&w->idb, x->key, x->klen) != 0) {
-		rta_warnx("out of memory");
-		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
-		w->failed = 1;
-		return -1;
-	}
-	rta_uuid_v8_hash(w->id, w->idb.data, w->idb.len);
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = RTA_REC_AGGREGATE;
 	rec.ev.id = w->id;
 	rec.ev.id_len = RTA_UUID_LEN;
-	rec.ev.type = w->o->kind == W_TUMBLING ? "tumbling" : "sliding";
+	rec.ev.type = w->nsteps > 0 ? "funnel" : w->o->kind == W_TUMBLING ?
+	    "tumbling" : session ? "session" : "sliding";
 	rec.ev.type_len = (uint8_t)strlen(rec.ev.type);
 	rec.ev.tenant = x->tenant;
 	rec.ev.tenant_len = x->tenant_len;
@@ -925,19 +1110,19 @@ fire(struct wn *w, int64_t upto, int all)
 	while (w->nheap > 0 && (all || w->heap[0]->due <= upto)) {
 		x = heap_pop(w);
 		if (!x->fired) {
-			if (emit(w, x, 1) != 0)
+			if (emit(w, x, 1, NULL) != 0)
 				return -1;
 			if (w->o->detect != D_NONE && detect(w, x) != 0)
 				return -1;
 			x->fired = 1;
 			any = 1;
-			if (w->o->lateness > 0 && !all) {
-				x->due = x->end + w->o->lateness;
+			if (w->o->lateness > 0 && !all && w->nsteps == 0) {
+				x->due += w->o->lateness;
 				if (heap_push(w, x) != 0)
 					return -1;
 				continue;
 			}
-		} else if (x->dirty && emit(w, x, 1) != 0)
+		} else if (x->dirty && emit(w, x, 1, NULL) != 0)
 			return -1;
 		win_unlink(w, x);
 		win_free(w, x);
@@ -975,7 +1160,7 @@ emit_early(struct wn *w)
 			v[n++] = w->heap[i];
 	qsort(v, n, sizeof(*v), cmp_win);
 	for (i = 0; i < n && rc == 0; i++)
-		rc = emit(w, v[i], 0);
+		rc = emit(w, v[i], 0, NULL);
 	rta_free(v);
 	return rc;
 }
@@ -990,6 +1175,8 @@ advance(struct wn *w, int64_t wm)
 		return 0;
 	w->wm = wm;
 	w->st->m.watermark = wm;
+	if (w->nsteps > 0 && funnel_run(w, wm - w->o->lateness) != 0)
+		return -1;
 	if (fire(w, wm, 0) != 0)
 		return -1;
 	if (w->o->emit_every > 0) {
@@ -1084,6 +1271,476 @@ reject(struct wn *w, const struct rta_record *rec, const char *reason,
 	rta_stage_reject(w->st, &rec->ev, &e, raw, len);
 }
 
+/* ---- funnels -------------------------------------------------------------- */
+
+static int
+q_before(const struct qent *a, const struct qent *b)
+{
+	return a->k != b->k ? a->k < b->k : a->s < b->s;
+}
+
+static int
+q_push(struct queue *q, int64_t k, uint64_t s, void *p, uint32_t aux)
+{
+	struct qent e = { k, s, p, aux };
+	size_t i, up;
+
+	if (q->n == q->cap) {
+		size_t cap = q->cap == 0 ? 256 : q->cap * 2;
+		struct qent *v = rta_reallocarray(q->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		q->v = v;
+		q->cap = cap;
+	}
+	for (i = q->n++; i > 0; i = up) {
+		up = (i - 1) / 2;
+		if (!q_before(&e, &q->v[up]))
+			break;
+		q->v[i] = q->v[up];
+	}
+	q->v[i] = e;
+	return 0;
+}
+
+static struct qent
+q_pop(struct queue *q)
+{
+	struct qent top = q->v[0], e = q->v[--q->n];
+	size_t i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= q->n)
+			break;
+		if (c + 1 < q->n && q_before(&q->v[c + 1], &q->v[c]))
+			c++;
+		if (!q_before(&q->v[c], &e))
+			break;
+		q->v[i] = q->v[c];
+		i = c;
+	}
+	if (q->n > 0)
+		q->v[i] = e;
+	return top;
+}
+
+static int
+track_grow(struct wn *w)
+{
+	size_t n = w->ttmask == 0 ? 1024 : (w->ttmask + 1) * 2, i;
+	struct track **t = rta_calloc(n, sizeof(*t)), *x, *nx;
+
+	if (t == NULL)
+		return -1;
+	for (i = 0; w->ttab != NULL && i <= w->ttmask; i++)
+		for (x = w->ttab[i]; x != NULL; x = nx) {
+			nx = x->next;
+			x->next = t[x->h & (n - 1)];
+			t[x->h & (n - 1)] = x;
+		}
+	rta_free(w->ttab);
+	w->ttab = t;
+	w->ttmask = n - 1;
+	return 0;
+}
+
+static void
+track_free(struct wn *w, struct track *t)
+{
+	struct track **pp = &w->ttab[t->h & w->ttmask];
+
+	while (*pp != t)
+		pp = &(*pp)->next;
+	*pp = t->next;
+	w->ntracks--;
+	rta_free(t);
+}
+
+/* When t may be forgotten: its attempt over, its window's time past. */
+static int64_t
+track_expiry(const struct wn *w, const struct track *t)
+{
+	int64_t a = t->entry == INT64_MIN ? INT64_MIN : t->entry +
+	    w->o->within;
+	int64_t b = t->cw == INT64_MIN ? INT64_MIN : t->cw + w->o->size;
+
+	return a > b ? a : b;
+}
+
+/* The user counts in its attempt's window up to the step it reached. */
+static int
+credit(struct wn *w, struct track *t)
+{
+	const struct opts *o = w->o;
+	int64_t ws = t->entry / o->size * o->size;
+	struct win *x;
+	uint64_t h;
+	unsigned i;
+
+	if (t->entry % o->size < 0)
+		ws -= o->size;
+	if (t->cw != ws) {
+		t->cw = ws;
+		t->clevel = 0;
+	}
+	if (t->level <= t->clevel)
+		return 0;
+	w->key.len = 0;
+	if (rta_buf_add(&w->key, t->key, t->gklen) != 0)
+		return nomem(w);
+	h = win_hash(w, ws, t->key, t->gklen);
+	if ((x = win_find(w, h, ws, t->key, t->gklen)) == NULL) {
+		if ((x = win_new(w, t->group, t->glen, h, ws, ws + o->size)) ==
+		    NULL)
+			return nomem(w);
+		/* complete once every attempt entering it has ended, and
+		 * the lateness passed */
+		x->due = x->end + o->within + o->lateness;
+		heap_fix(w, x);
+	}
+	for (i = t->clevel; i < t->level; i++)
+		x->fc[i]++;
+	t->clevel = t->level;
+	x->dirty = 1;
+	return 0;
+}
+
+/* A step event of t, in event time order. */
+static int
+funnel_step(struct wn *w, struct track *t, int64_t ts, unsigned step)
+{
+	if (t->entry != INT64_MIN && ts - t->entry > w->o->within)
+		t->entry = INT64_MIN;		/* the attempt is over */
+	if (t->entry == INT64_MIN) {
+		if (step != 0)
+			return 0;
+		t->entry = ts;
+		t->level = 1;
+	} else if (step == t->level)
+		t->level++;
+	else
+		return 0;
+	return credit(w, t);
+}
+
+/* Take the step events up to f, in time order; forget the users whose
+ * time is past. */
+static int
+funnel_run(struct wn *w, int64_t f)
+{
+	struct qent e;
+	struct track *t;
+	int64_t x;
+
+	if (f <= w->frontier)
+		return 0;
+	w->frontier = f;
+	while (w->pending.n > 0 && w->pending.v[0].k <= f) {
+		e = q_pop(&w->pending);
+		t = e.p;
+		t->npending--;
+		if (funnel_step(w, t, e.k, e.aux) != 0)
+			return -1;
+		if (t->npending == 0 && t->qk == INT64_MIN) {
+			t->qk = track_expiry(w, t);
+			if (q_push(&w->expiry, t->qk, t->seq, t, 0) != 0)
+				return nomem(w);
+		}
+	}
+	while (w->expiry.n > 0 && w->expiry.v[0].k <= f) {
+		e = q_pop(&w->expiry);
+		t = e.p;
+		t->qk = INT64_MIN;
+		if (t->npending > 0)
+			continue;	/* queued again when they are taken */
+		if ((x = track_expiry(w, t)) <= f) {
+			track_free(w, t);
+			continue;
+		}
+		t->qk = x;
+		if (q_push(&w->expiry, x, t->seq, t, 0) != 0)
+			return nomem(w);
+	}
+	return 0;
+}
+
+/* A step event waits, in its user's track, for the watermark. */
+static int
+funnel_event(struct wn *w, const struct rta_record *rec)
+{
+	const struct rta_event *ev = &rec->ev;
+	const struct opts *o = w->o;
+	struct rta_fval v;
+	struct track *t;
+	const char *s;
+	char tmp[RTA_FVAL_TMP];
+	size_t i, gk, len;
+	uint64_t h;
+
+	for (i = 0; i < w->nsteps; i++)
+		if (strlen(w->steps[i]) == ev->type_len &&
+		    memcmp(w->steps[i], ev->type, ev->type_len) == 0)
+			break;
+	rta_field_get(&w->user, ev, &v);
+	if (i == w->nsteps || !rta_fval_text(&v, tmp, &s, &len)) {
+		/* not a step, or no user to follow */
+		w->skipped++;
+		rta_stage_drop(w->st);
+		return 0;
+	}
+	if (ev->ts <= w->frontier) {
+		send_late(w, rec);
+		return 0;
+	}
+	if (ev->ts > RTA_TIME_MAX - o->size - o->within) {
+		reject(w, rec, "bad-window", "a window of this event would "
+		    "end outside the years 1 to 9999");
+		return 1;
+	}
+	gk = w->key.len;
+	if (rta_fval_key(&w->key, &v) != 0)
+		return nomem(w);
+	h = rta_hash64(w->key.data, w->key.len, w->seed);
+	for (t = w->ttab != NULL ? w->ttab[h & w->ttmask] : NULL; t != NULL;
+	    t = t->next)
+		if (t->h == h && t->klen == w->key.len &&
+		    memcmp(t->key, w->key.data, t->klen) == 0)
+			break;
+	if (t == NULL) {
+		if (w->ntracks + w->pending.n >= o->max_groups) {
+			w->limited++;
+			reject(w, rec, "too-many-groups", "more users and "
+			    "waiting steps than --max-groups");
+			return 0;
+		}
+		w->gbuf.len = 0;
+		if ((w->ntracks + 1 > w->ttmask + 1 || w->ttab == NULL) &&
+		    track_grow(w) != 0)
+			return nomem(w);
+		if (group_of(w, ev, &w->gbuf) != 0 ||
+		    (t = rta_malloc(sizeof(*t) + w->key.len +
+		    w->gbuf.len)) == NULL)
+			return nomem(w);
+		memset(t, 0, sizeof(*t));
+		t->h = h;
+		t->seq = w->tseq++;
+		t->entry = t->cw = t->qk = INT64_MIN;
+		t->key = (unsigned char *)(t + 1);
+		memcpy(t->key, w->key.data, w->key.len);
+		t->klen = (uint32_t)w->key.len;
+		t->gklen = (uint32_t)gk;
+		t->group = t->key + t->klen;
+		memcpy(t->group, w->gbuf.data, w->gbuf.len);
+		t->glen = w->gbuf.len;
+		t->next = w->ttab[h & w->ttmask];
+		w->ttab[h & w->ttmask] = t;
+		w->ntracks++;
+	} else if (w->ntracks + w->pending.n >= o->max_groups) {
+		w->limited++;
+		reject(w, rec, "too-many-groups", "more users and waiting "
+		    "steps than --max-groups");
+		return 0;
+	}
+	if (q_push(&w->pending, ev->ts, w->tseq++, t, (uint32_t)i) != 0)
+		return nomem(w);
+	t->npending++;
+	w->aggregated++;
+	rta_stage_absorb(w->st);
+	return 0;
+}
+
+/* A funnel's results: {"steps":[...],"users":[...],"conversion":[...]};
+ * its state: {"type":"funnel","steps":[...],"users":[...],"within":µs}. */
+static int
+funnel_put(struct wn *w, const struct win *x, struct rta_buf *p, int state)
+{
+	size_t off = rta_venc_begin(p, RTA_V_OBJECT), a, i;
+	int rc = off == (size_t)-1 || rta_venc_key(p, "funnel", 6);
+	size_t off2 = rc ? 0 : rta_venc_begin(p, RTA_V_OBJECT);
+
+	rc = rc || off2 == (size_t)-1;
+	if (!rc && !state) {
+		rc = rta_venc_key(p, "conversion", 10) ||
+		    (a = rta_venc_begin(p, RTA_V_ARRAY)) == (size_t)-1;
+		for (i = 0; i < w->nsteps && !rc; i++)
+			rc = put_num(p, x->fc[0] == 0 ? 0 :
+			    (double)x->fc[i] / (double)x->fc[0]);
+		if (!rc)
+			rta_venc_end(p, a, (uint32_t)w->nsteps);
+	}
+	rc = rc || rta_venc_key(p, "steps", 5) ||
+	    (a = rta_venc_begin(p, RTA_V_ARRAY)) == (size_t)-1;
+	for (i = 0; i < w->nsteps && !rc; i++)
+		rc = rta_venc_string(p, w->steps[i], strlen(w->steps[i]));
+	if (!rc)
+		rta_venc_end(p, a, (uint32_t)w->nsteps);
+	if (!rc && state)
+		rc = rta_venc_key(p, "type", 4) ||
+		    rta_venc_string(p, "funnel", 6);
+	rc = rc || rta_venc_key(p, "users", 5) ||
+	    (a = rta_venc_begin(p, RTA_V_ARRAY)) == (size_t)-1;
+	for (i = 0; i < w->nsteps && !rc; i++)
+		rc = rta_venc_int(p, (int64_t)x->fc[i]);
+	if (!rc)
+		rta_venc_end(p, a, (uint32_t)w->nsteps);
+	if (!rc && state)
+		rc = rta_venc_key(p, "within", 6) ||
+		    rta_venc_int(p, w->o->within);
+	if (rc)
+		return -1;
+	rta_venc_end(p, off2, 3 + state);
+	rta_venc_end(p, off, 1);
+	return 0;
+}
+
+/* --funnel's steps: 2 to FUNNEL_MAX distinct event types (1 to 255
+ * bytes).  0, or -1 when they are not. */
+static int
+funnel_parse(struct wn *w, const char *list)
+{
+	char *copy, *p, *c;
+	size_t n = 1, i, j;
+
+	for (p = (char *)list; *p != '\0'; p++)
+		n += *p == ',';
+	if (n < 2 || n > FUNNEL_MAX)
+		return -1;
+	if ((copy = rta_malloc(strlen(list) + 1)) == NULL ||
+	    (w->steps = rta_calloc(n, sizeof(*w->steps))) == NULL) {
+		rta_warnx("out of memory");
+		exit(rta_cli_finish(RTA_EXIT_LIMIT));
+	}
+	memcpy(copy, list, strlen(list) + 1);
+	for (i = 0, p = copy; i < n; i++, p = c + 1) {
+		if ((c = strchr(p, ',')) != NULL)
+			*c = '\0';
+		w->steps[i] = p;
+		if (*p == '\0' || strlen(p) > 255)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (strcmp(w->steps[j], p) == 0)
+				return -1;
+		if (c == NULL)
+			break;
+	}
+	w->nsteps = n;
+	return 0;
+}
+
+/* Empty x's accumulators. */
+static int
+acc_reset(struct wn *w, struct win *x)
+{
+	struct rta_error err;
+
+	rta_agg_release(w->specs, w->nspecs, x->acc);
+	if (rta_agg_init(w->specs, w->nspecs, x->acc, &err) != RTA_OK) {
+		memset(x->acc, 0, w->nspecs * sizeof(x->acc[0]));
+		return nomem(w);
+	}
+	return 0;
+}
+
+/*
+ * b joins a, one group's sessions which an event bridges.  The session
+ * whose record went out first keeps its id; a record of the other, if
+ * one went out, is replaced by an empty one saying where its events went,
+ * so that a store upserting by record id counts them once.
+ */
+static struct win *
+session_join(struct wn *w, struct win *a, struct win *b)
+{
+	struct rta_error err;
+	struct win *t;
+	char id[RTA_UUID_LEN];
+
+	if (b->version > 0 && (a->version == 0 || b->id_start < a->id_start)) {
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (rta_agg_merge(w->specs, w->nspecs, a->acc, b->acc, &err) !=
+	    RTA_OK)
+		return nomem(w), NULL;
+	if (b->start < a->start)
+		a->start = b->start;
+	if (b->end > a->end)
+		a->end = b->end;
+	a->dirty = 1;
+	w->merged++;
+	if (b->version > 0 && (record_id(w, a, id) != 0 ||
+	    acc_reset(w, b) != 0 || emit(w, b, 1, id) != 0))
+		return NULL;
+	heap_remove(w, b);
+	win_unlink(w, b);
+	win_free(w, b);
+	return a;
+}
+
+/*
+ * An event into its group's sessions: the sessions within a gap of it
+ * (at most two: one before, one after) and it become one; alone, it
+ * opens a session, unless that would be past its lateness already.
+ */
+static int
+session_event(struct wn *w, const struct rta_record *rec)
+{
+	const struct rta_event *ev = &rec->ev;
+	const struct opts *o = w->o;
+	struct rta_error err;
+	struct win *x, *a = NULL, *b = NULL;
+	uint64_t h = win_hash(w, 0, w->key.data, w->key.len);
+
+	for (x = w->tab[h & w->tmask]; x != NULL; x = x->next)
+		if (x->h == h && x->klen == w->key.len &&
+		    memcmp(x->key, w->key.data, x->klen) == 0 &&
+		    ev->ts - x->end < o->size && x->start - ev->ts < o->size) {
+			if (a == NULL)
+				a = x;
+			else
+				b = x;
+		}
+	if (a == NULL) {
+		if (ev->ts > RTA_TIME_MAX - o->size) {
+			reject(w, rec, "bad-window", "a session of this event "
+			    "would end outside the years 1 to 9999");
+			return 1;
+		}
+		if (w->wm != INT64_MIN &&
+		    ev->ts + o->size <= w->wm - o->lateness) {
+			send_late(w, rec);
+			return 0;
+		}
+		if (w->nwin >= o->max_groups) {
+			w->limited++;
+			reject(w, rec, "too-many-groups", "more open sessions "
+			    "than --max-groups");
+			return 0;
+		}
+		w->gbuf.len = 0;
+		if (group_of(w, ev, &w->gbuf) != 0 || (a = win_new(w,
+		    w->gbuf.data, w->gbuf.len, h, ev->ts, ev->ts)) == NULL)
+			return nomem(w);
+	} else if (b != NULL && (a = session_join(w, a, b)) == NULL)
+		return -1;
+	if (rta_agg_add(w->specs, w->nspecs, a->acc, ev, &err) != RTA_OK)
+		return nomem(w);
+	if (ev->ts < a->start)
+		a->start = ev->ts;
+	if (ev->ts > a->end)
+		a->end = ev->ts;
+	a->dirty = 1;
+	a->due = close_at(w, a) + (a->fired ? o->lateness : 0);
+	heap_fix(w, a);
+	if (a->fired && emit(w, a, 1, NULL) != 0)
+		return -1;
+	w->aggregated++;
+	rta_stage_absorb(w->st);
+	return 0;
+}
+
 /* An event into its windows: 0; 1 when it was rejected for its time,
  * which then must not move the watermark; -1 when the stage must stop. */
 static int
@@ -1111,6 +1768,10 @@ event(struct wn *w, const struct rta_record *rec)
 		if (rta_fval_key(&w->key, &v) != 0)
 			goto nomem;
 	}
+	if (o->kind == W_SESSION)
+		return session_event(w, rec);
+	if (w->nsteps > 0)
+		return funnel_event(w, rec);
 	/* the windows holding ts: starts at multiples of the slide */
 	s = ev->ts / o->slide * o->slide;
 	if (ev->ts % o->slide < 0)
@@ -1133,7 +1794,10 @@ event(struct wn *w, const struct rta_record *rec)
 				w->limited++;
 				continue;
 			}
-			if ((x = win_new(w, ev, h, first)) == NULL)
+			w->gbuf.len = 0;
+			if (group_of(w, ev, &w->gbuf) != 0 ||
+			    (x = win_new(w, w->gbuf.data, w->gbuf.len, h, first,
+			    first + o->size)) == NULL)
 				goto nomem;
 		}
 		if (rta_agg_add(w->specs, w->nspecs, x->acc, ev, &err) !=
@@ -1141,7 +1805,7 @@ event(struct wn *w, const struct rta_record *rec)
 			goto nomem;
 		x->dirty = 1;
 		placed = 1;
-		if (x->fired && emit(w, x, 1) != 0)
+		if (x->fired && emit(w, x, 1, NULL) != 0)
 			return -1;
 	}
 	if (!any) {
@@ -1195,6 +1859,10 @@ metrics_extra(void *arg, struct rta_buf *out)
 	    "window.\n"
 	    "# TYPE rta_window_updates_total counter\n"
 	    "rta_window_updates_total %llu\n"
+	    "# HELP rta_window_sessions_merged_total Sessions joined into "
+	    "others by an event between them.\n"
+	    "# TYPE rta_window_sessions_merged_total counter\n"
+	    "rta_window_sessions_merged_total %llu\n"
 	    "# HELP rta_window_alerts_total Anomaly alerts written.\n"
 	    "# TYPE rta_window_alerts_total counter\n"
 	    "rta_window_alerts_total %llu\n"
@@ -1203,7 +1871,7 @@ metrics_extra(void *arg, struct rta_buf *out)
 	    (unsigned long long)w->aggregated,
 	    (unsigned long long)w->late_events,
 	    (unsigned long long)w->emitted, (unsigned long long)w->updates,
-	    (unsigned long long)w->nalerts,
+	    (unsigned long long)w->merged, (unsigned long long)w->nalerts,
 	    (unsigned long long)w->nwin) != 0 ? -1 : 0;
 }
 
@@ -1227,6 +1895,37 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	if (rta_agg_parse(o->agg, &w.specs, &w.nspecs, &err) != RTA_OK ||
 	    rta_field_list_parse(o->by, &w.by, &w.nby, &err) != RTA_OK)
 		rta_usage_error(usage_line, "%s", err.text);
+	w.nout = w.nspecs;
+	w.frontier = INT64_MIN;
+	if (o->funnel != NULL) {
+		if (funnel_parse(&w, o->funnel) != 0)
+			rta_usage_error(usage_line, "bad --funnel '%s' (2 to "
+			    "%d distinct event types, comma-separated)",
+			    o->funnel, FUNNEL_MAX);
+		if (rta_field_parse(&w.user, o->user, &err) != RTA_OK)
+			rta_usage_error(usage_line, "%s", err.text);
+		/* counts, not aggregates */
+		rta_agg_specs_free(w.specs, w.nspecs);
+		w.specs = NULL;
+		w.nspecs = w.nout = 0;
+	}
+	if (o->kind == W_SESSION) {
+		/* a session's events, first and last types, after --agg's */
+		struct rta_agg_spec *own, *all;
+		size_t nown;
+
+		if (rta_agg_parse("count,first:event_type,last:event_type",
+		    &own, &nown, &err) != RTA_OK ||
+		    (all = rta_reallocarray(w.specs, w.nspecs + nown,
+		    sizeof(*all))) == NULL) {
+			rta_warnx("out of memory");
+			return rta_cli_finish(RTA_EXIT_LIMIT);
+		}
+		memcpy(all + w.nspecs, own, nown * sizeof(*own));
+		rta_free(own);
+		w.specs = all;
+		w.nspecs += nown;
+	}
 	for (i = 0; (size_t)i < w.nby; i++) {
 		size_t j;
 
@@ -1255,7 +1954,9 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	/* what makes record ids: the window and the names of the output */
 	if (rta_buf_printf(&desc, "rta-window/1 %d %lld %lld by=%s agg=%s",
 	    o->kind, (long long)o->size, (long long)o->slide, o->by,
-	    o->agg) != 0 || tab_grow(&w) != 0) {
+	    o->agg) != 0 || (o->funnel != NULL && rta_buf_printf(&desc,
+	    " funnel=%s within=%lld user=%s", o->funnel, (long long)o->within,
+	    o->user) != 0) || tab_grow(&w) != 0) {
 		rta_warnx("out of memory");
 		return rta_cli_finish(RTA_EXIT_LIMIT);
 	}
@@ -1318,9 +2019,11 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 		int64_t last = INT64_MIN;
 		size_t k;
 
+		if (w.nsteps > 0)
+			(void)funnel_run(&w, INT64_MAX);
 		for (k = 0; k < w.nheap; k++)
-			if (w.heap[k]->end > last)
-				last = w.heap[k]->end;
+			if (close_at(&w, w.heap[k]) > last)
+				last = close_at(&w, w.heap[k]);
 		if (fire(&w, 0, 1) == 0 && last != INT64_MIN)
 			(void)emit_watermark(&w, last);
 	}
@@ -1347,6 +2050,21 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 			rta_free(e);
 		}
 	rta_free(w.htab);
+	for (i = 0; w.ttab != NULL && (size_t)i <= w.ttmask; i++)
+		while (w.ttab[i] != NULL) {
+			struct track *t = w.ttab[i];
+
+			w.ttab[i] = t->next;
+			rta_free(t);
+		}
+	rta_free(w.ttab);
+	rta_free(w.pending.v);
+	rta_free(w.expiry.v);
+	if (w.steps != NULL) {
+		rta_free(w.steps[0]);
+		rta_free(w.steps);
+		rta_field_release(&w.user);
+	}
 	rta_buf_release(&w.alert);
 	rta_free(w.tab);
 	rta_free(w.heap);
@@ -1373,6 +2091,9 @@ help(void)
 "      --tumbling DUR      windows of DUR, one after another\n"
 "      --sliding DUR       windows of DUR starting every --every\n"
 "      --every DUR         the step of --sliding (dividing DUR)\n"
+"      --session GAP       per group, events less than GAP apart make one\n"
+"                          session; its record adds duration, events and\n"
+"                          first and last event types\n"
 "      --by LIST           group fields (default tenant_id)\n"
 "      --agg LIST          aggregates (default count): count, sum:F,\n"
 "                          avg:F, min:F, max:F, stddev:F, first:F,\n"
@@ -1388,6 +2109,10 @@ help(void)
 "                          on by the wall clock (live streams only)\n"
 "      --max-groups N      most windows held at once (default 1000000);\n"
 "                          events for new ones beyond it are rejected\n"
+"      --funnel STEPS      count users reaching each of the event types\n"
+"                          STEPS in order (with --tumbling)\n"
+"      --user F            the field naming the user, for --funnel\n"
+"      --within DUR        the time from a user's first step to its last\n"
 "      --detect M:T[:AGG]  alert when a closed window's AGG (default the\n"
 "                          first aggregate) is T standard deviations or\n"
 "                          more from its group's history: M is zscore\n"
