@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "rta_agg.h"
 #include "rta_alloc.h"
@@ -25,7 +26,9 @@
 #include "rta_deadletter.h"
 #include "rta_field.h"
 #include "rta_hash.h"
+#include "rta_crc32c.h"
 #include "rta_stage.h"
+#include "rta_state.h"
 #include "rta_time.h"
 #include "rta_uuid.h"
 #include "rta_value.h"
@@ -33,19 +36,21 @@
 static const char usage_line[] =
 "usage: rta-window [-hquV] [-o format] [--agg list] [--alerts file]\n"
 "                  [--allowed-lateness duration] [--by list]\n"
-"                  [--dead-letter file] [--detect method]\n"
-"                  [--emit-every duration] [--every duration]\n"
-"                  [--funnel steps] [--history n] [--idle duration]\n"
-"                  [--late file] [--max-delay duration] [--max-errors n]\n"
-"                  [--max-future duration] [--max-groups n]\n"
-"                  [--max-line size] [--metrics file] [--min-history n]\n"
-"                  [--session gap] [--sliding duration] [--strict]\n"
+"                  [--checkpoint-every interval] [--dead-letter file]\n"
+"                  [--detect method] [--emit-every duration]\n"
+"                  [--every duration] [--funnel steps] [--history n]\n"
+"                  [--idle duration] [--late file] [--max-delay duration]\n"
+"                  [--max-errors n] [--max-future duration]\n"
+"                  [--max-groups n] [--max-line size] [--metrics file]\n"
+"                  [--min-history n] [--resume] [--session gap]\n"
+"                  [--sliding duration] [--state dir] [--strict]\n"
 "                  [--tumbling duration] [--user field]\n"
-"                  [--within duration] [file ...]";
+"                  [--within duration] [file ...]\n"
+"       rta-window offsets [-hV] [--format style] --state dir";
 
 enum {
 	OPT_AGG = RTA_OPT_STAGE_LAST,
-	OPT_ALERTS, OPT_BY, OPT_DETECT, OPT_EMIT_EVERY, OPT_EVERY, OPT_FUNNEL,
+	OPT_ALERTS, OPT_BY, OPT_CHECKPOINT, OPT_FORMAT, OPT_RESUME, OPT_STATE, OPT_DETECT, OPT_EMIT_EVERY, OPT_EVERY, OPT_FUNNEL,
 	OPT_HISTORY, OPT_IDLE, OPT_LATE, OPT_LATENESS, OPT_MAX_DELAY, OPT_MAX_FUTURE,
 	OPT_MAX_GROUPS, OPT_MIN_HISTORY, OPT_SESSION, OPT_SLIDING, OPT_TUMBLING,
 	OPT_USER, OPT_WITHIN
@@ -57,9 +62,11 @@ static const struct option longopts[] = {
 	{ "alerts", required_argument, NULL, OPT_ALERTS },
 	{ "allowed-lateness", required_argument, NULL, OPT_LATENESS },
 	{ "by", required_argument, NULL, OPT_BY },
+	{ "checkpoint-every", required_argument, NULL, OPT_CHECKPOINT },
 	{ "detect", required_argument, NULL, OPT_DETECT },
 	{ "emit-every", required_argument, NULL, OPT_EMIT_EVERY },
 	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "funnel", required_argument, NULL, OPT_FUNNEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "history", required_argument, NULL, OPT_HISTORY },
@@ -69,8 +76,10 @@ static const struct option longopts[] = {
 	{ "max-future", required_argument, NULL, OPT_MAX_FUTURE },
 	{ "max-groups", required_argument, NULL, OPT_MAX_GROUPS },
 	{ "min-history", required_argument, NULL, OPT_MIN_HISTORY },
+	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "session", required_argument, NULL, OPT_SESSION },
 	{ "sliding", required_argument, NULL, OPT_SLIDING },
+	{ "state", required_argument, NULL, OPT_STATE },
 	{ "tumbling", required_argument, NULL, OPT_TUMBLING },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "version", no_argument, NULL, 'V' },
@@ -113,6 +122,12 @@ struct opts {
 	const char	*funnel;
 	const char	*user;
 	int64_t		 within;
+	/* --state */
+	const char	*state;
+	int		 resume;
+	int64_t		 ck_every;	/* µs of wall clock */
+	uint64_t	 ck_records;	/* 0: by time */
+	int		 json;		/* offsets --format json */
 };
 
 /* A queue entry: ordered by k, then s. */
@@ -148,6 +163,7 @@ struct track {
 	int64_t			 qk;		/* its expiry queue entry's
 						 * key; INT64_MIN: none */
 	uint32_t		 npending;	/* step events waiting */
+	uint64_t		 ix;		/* its number in a checkpoint */
 	uint32_t		 klen, gklen;	/* key: group key, user key */
 	size_t			 glen;
 	unsigned char		*key;
@@ -247,6 +263,17 @@ struct wn {
 	struct queue		 expiry;	/* tracks by when to forget */
 	int64_t			 frontier;	/* steps taken up to here */
 	uint64_t		 skipped;	/* not a step, or no user */
+	/* --state */
+	struct rta_sources	 src;
+	char			*desc;		/* what the state must match */
+	int			 lock_fd;
+	int64_t			 ck_next;
+	uint64_t		 ck_since;
+	uint64_t		 checkpoints;
+	uint64_t		 resumed;	/* records skipped by --resume */
+	int			 out_reg;	/* standard output is a file: */
+	uint64_t		 out_dev, out_ino, out_size;	/* as of the
+						 * checkpoint */
 	/* counts */
 	uint64_t		 aggregated;	/* events in some window */
 	uint64_t		 late_events;
@@ -258,6 +285,7 @@ struct wn {
 };
 
 static void	help(void);
+static int	offsets_main(const struct opts *, int);
 static int64_t	watermark_now(const struct wn *);
 static int	put_num(struct rta_buf *, double);
 static int	funnel_run(struct wn *, int64_t);
@@ -311,13 +339,33 @@ bad:
 	    "other than the first)", arg);
 }
 
+/* --checkpoint-every: a duration, or records as 10000r. */
+static void
+checkpoint_opt(struct opts *o, const char *arg)
+{
+	struct rta_error err;
+	size_t n = strlen(arg);
+	char num[32];
+
+	if (n > 1 && arg[n - 1] == 'r' && n - 1 < sizeof(num)) {
+		memcpy(num, arg, n - 1);
+		num[n - 1] = '\0';
+		if (rta_parse_u64(num, 1, UINT64_MAX, &o->ck_records) == 0)
+			return;
+	} else if (rta_duration_parse(arg, &o->ck_every, &err) == RTA_OK &&
+	    o->ck_every > 0 && o->ck_every <= DURATION_MAX)
+		return;
+	rta_usage_error(usage_line, "bad --checkpoint-every '%s' (a "
+	    "duration, or records as 10000r)", arg);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct opts o;
 	struct rta_stage st;
 	int64_t every = 0;
-	int c, agg_set = 0;
+	int c, agg_set = 0, offsets = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.by = "tenant_id";
@@ -325,9 +373,22 @@ main(int argc, char *argv[])
 	o.max_groups = MAX_GROUPS_DEFAULT;
 	o.history = 60;
 	o.min_history = 10;
+	o.ck_every = 10 * RTA_US_PER_SEC;
+	if (argc > 1 && strcmp(argv[1], "offsets") == 0) {
+		offsets = 1;
+		argc--;
+		argv++;
+	}
 	rta_stage_init(&st, "rta-window", usage_line);
 	while ((c = getopt_long(argc, argv, ":hV" RTA_STAGE_SHORTOPTS,
 	    longopts, NULL)) != -1) {
+		if (offsets && c != 'h' && c != 'V' && c != OPT_FORMAT &&
+		    c != OPT_STATE && c != '?' && c != ':')
+			rta_usage_error(usage_line, "offsets takes only "
+			    "--state and --format");
+		if (!offsets && c == OPT_FORMAT)
+			rta_usage_error(usage_line, "--format is an option of "
+			    "rta-window offsets");
 		switch (c) {
 		case 'h':
 			help();
@@ -341,6 +402,24 @@ main(int argc, char *argv[])
 			break;
 		case OPT_FUNNEL:
 			o.funnel = optarg;
+			break;
+		case OPT_CHECKPOINT:
+			checkpoint_opt(&o, optarg);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "kcat") == 0)
+				o.json = 0;
+			else if (strcmp(optarg, "json") == 0)
+				o.json = 1;
+			else
+				rta_usage_error(usage_line, "bad --format '%s' "
+				    "(use kcat or json)", optarg);
+			break;
+		case OPT_RESUME:
+			o.resume = 1;
+			break;
+		case OPT_STATE:
+			o.state = optarg;
 			break;
 		case OPT_USER:
 			o.user = optarg;
@@ -411,6 +490,10 @@ main(int argc, char *argv[])
 			rta_cli_bad_option(usage_line, c, argv);
 		}
 	}
+	if (offsets)
+		return offsets_main(&o, argc - optind);
+	if (o.resume && o.state == NULL)
+		rta_usage_error(usage_line, "--resume needs --state DIR");
 	if (o.kind == 0)
 		rta_usage_error(usage_line, "a window is needed: --tumbling, "
 		    "--sliding or --session");
@@ -1827,6 +1910,524 @@ nomem:
 	return -1;
 }
 
+/* ---- state ----------------------------------------------------------------- */
+
+/*
+ * The checkpoint in --state DIR: everything the output still depends on,
+ * as of the last record handled, with how far each input was handled.
+ * Little-endian, ending with a CRC-32C of all before it:
+ *
+ *	"rtawin" 0 1, the options' description (u32 length, bytes),
+ *	max_ts, wm_up, wm, emitted_wm, tick, frontier (i64),
+ *	aggregated, late, emitted, updates, merged, limited, alerts,
+ *	skipped, tseq (u64), the sources (rta_state.h), the output
+ *	file (u8 1, dev, inode, size as u64; or u8 0),
+ *	windows: u64 n, each start, end, id_start, due (i64), version
+ *	(u32), fired, dirty (u8), key, group (u32 length, bytes), funnel
+ *	counts (u64 each), the states of --agg's aggregates and of a
+ *	session's own (u32 length, value each),
+ *	histories: u64 n, each key, last_end, n, pos, mean, var, values,
+ *	users: u64 n, each seq, entry, level, cw, clevel, key, group key
+ *	length, group; then u64 n waiting steps: ts, seq, user, step.
+ */
+#define CK_MAGIC	"rtawin\0\1"
+#define CK_MAX		(64ULL << 30)
+
+static int
+put_blob(struct rta_buf *b, const void *p, size_t len)
+{
+	return rta_buf_add_u32(b, (uint32_t)len) || rta_buf_add(b, p, len);
+}
+
+static int
+put_states(struct wn *w, struct rta_buf *b, const struct rta_agg_spec *sp,
+    size_t n, const struct rta_agg_acc *acc)
+{
+	size_t at = b->len;
+
+	if (rta_buf_add_u32(b, 0) != 0 || rta_agg_states(sp, n, acc, b) != 0)
+		return -1;
+	rta_put_u32(b->data + at, (uint32_t)(b->len - at - 4));
+	(void)w;
+	return 0;
+}
+
+static int
+ck_build(struct wn *w, struct rta_buf *b)
+{
+	const int64_t tv[] = { w->max_ts, w->wm_up, w->wm, w->emitted_wm,
+	    w->tick, w->frontier };
+	const uint64_t cv[] = { w->aggregated, w->late_events, w->emitted,
+	    w->updates, w->merged, w->limited, w->nalerts, w->skipped,
+	    w->tseq };
+	struct track *t, **tv2 = NULL;
+	struct hist *e;
+	size_t i, j, k, nslots;
+	int rc;
+
+	b->len = 0;
+	rc = rta_buf_add(b, CK_MAGIC, 8) ||
+	    put_blob(b, w->desc, strlen(w->desc));
+	for (i = 0; i < 6 && !rc; i++)
+		rc = rta_buf_add_u64(b, (uint64_t)tv[i]);
+	for (i = 0; i < 9 && !rc; i++)
+		rc = rta_buf_add_u64(b, cv[i]);
+	rc = rc || rta_sources_encode(&w->src, b) ||
+	    rta_buf_add(b, w->out_reg ? "\1" : "\0", 1) ||
+	    rta_buf_add_u64(b, w->out_dev) || rta_buf_add_u64(b, w->out_ino) ||
+	    rta_buf_add_u64(b, w->out_size) ||
+	    rta_buf_add_u64(b, w->nheap);
+	for (i = 0; i < w->nheap && !rc; i++) {
+		const struct win *x = w->heap[i];
+		unsigned char h[4 * 8 + 4 + 2];
+
+		rta_put_u64(h, (uint64_t)x->start);
+		rta_put_u64(h + 8, (uint64_t)x->end);
+		rta_put_u64(h + 16, (uint64_t)x->id_start);
+		rta_put_u64(h + 24, (uint64_t)x->due);
+		rta_put_u32(h + 32, x->version);
+		h[36] = x->fired;
+		h[37] = x->dirty;
+		rc = rta_buf_add(b, h, sizeof(h)) ||
+		    put_blob(b, x->key, x->klen) ||
+		    put_blob(b, x->group, x->glen);
+		for (j = 0; j < w->nsteps && !rc; j++)
+			rc = rta_buf_add_u64(b, x->fc[j]);
+		rc = rc || put_states(w, b, w->specs, w->nout, x->acc) ||
+		    put_states(w, b, w->specs + w->nout, w->nspecs - w->nout,
+		    x->acc + w->nout);
+	}
+	nslots = w->o->detect == D_ZSCORE ? (size_t)w->o->history : 0;
+	rc = rc || rta_buf_add_u64(b, w->nhist);
+	for (i = 0; w->htab != NULL && i <= w->hmask && !rc; i++)
+		for (e = w->htab[i]; e != NULL && !rc; e = e->next) {
+			rc = put_blob(b, e->key, e->klen) ||
+			    rta_buf_add_u64(b, (uint64_t)e->last_end) ||
+			    rta_buf_add_u64(b, e->n) ||
+			    rta_buf_add_u64(b, e->pos) ||
+			    rta_buf_add(b, &e->mean, 8) ||
+			    rta_buf_add(b, &e->var, 8);
+			for (j = 0; j < nslots && !rc; j++)
+				rc = rta_buf_add(b, &e->v[j], 8);
+		}
+	/* users, numbered for their waiting steps */
+	if (!rc && w->ntracks > 0 &&
+	    (tv2 = rta_reallocarray(NULL, w->ntracks, sizeof(*tv2))) == NULL)
+		rc = -1;
+	k = 0;
+	for (i = 0; w->ttab != NULL && i <= w->ttmask && !rc; i++)
+		for (t = w->ttab[i]; t != NULL; t = t->next) {
+			t->ix = k;
+			tv2[k++] = t;
+		}
+	rc = rc || rta_buf_add_u64(b, k);
+	for (i = 0; i < k && !rc; i++) {
+		t = tv2[i];
+		rc = rta_buf_add_u64(b, t->seq) ||
+		    rta_buf_add_u64(b, (uint64_t)t->entry) ||
+		    rta_buf_add_u32(b, t->level) ||
+		    rta_buf_add_u64(b, (uint64_t)t->cw) ||
+		    rta_buf_add_u32(b, t->clevel) ||
+		    put_blob(b, t->key, t->klen) ||
+		    rta_buf_add_u32(b, t->gklen) ||
+		    put_blob(b, t->group, t->glen);
+	}
+	rc = rc || rta_buf_add_u64(b, w->pending.n);
+	for (i = 0; i < w->pending.n && !rc; i++) {
+		const struct qent *q = &w->pending.v[i];
+
+		rc = rta_buf_add_u64(b, (uint64_t)q->k) ||
+		    rta_buf_add_u64(b, q->s) ||
+		    rta_buf_add_u64(b, ((struct track *)q->p)->ix) ||
+		    rta_buf_add_u32(b, q->aux);
+	}
+	rta_free(tv2);
+	return rc || rta_buf_add_u32(b, rta_crc32c(0, b->data, b->len)) ?
+	    -1 : 0;
+}
+
+/* Where standard output ends, when it is a regular file. */
+static void
+out_note(struct wn *w)
+{
+	struct stat sb;
+
+	w->out_reg = fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode);
+	w->out_dev = w->out_reg ? (uint64_t)sb.st_dev : 0;
+	w->out_ino = w->out_reg ? (uint64_t)sb.st_ino : 0;
+	w->out_size = w->out_reg ? (uint64_t)sb.st_size : 0;
+}
+
+/*
+ * A restart appending to the file the crashed run wrote: what it wrote
+ * after the checkpoint (the records about to be written again, a torn
+ * one last) is cut, so that the file ends up as an uninterrupted run's.
+ * Not for compressed output, whose zstd frame the cut would leave open.
+ */
+static int
+out_cut(struct wn *w)
+{
+	struct stat sb;
+
+	if (!w->out_reg || w->st->compress > 0 ||
+	    fstat(STDOUT_FILENO, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_dev != w->out_dev ||
+	    (uint64_t)sb.st_ino != w->out_ino ||
+	    (uint64_t)sb.st_size < w->out_size)
+		return 0;
+	if ((uint64_t)sb.st_size > w->out_size &&
+	    ftruncate(STDOUT_FILENO, (off_t)w->out_size) != 0) {
+		rta_warnx("standard output: %s", strerror(errno));
+		return -1;
+	}
+	/* the stream goes on: no second frame stream header */
+	w->st->out_continues = w->out_size > 0;
+	return 0;
+}
+
+/* Everything the output depends on is in the checkpoint: the output
+ * written first, so that what the state says went out did. */
+static int
+checkpoint(struct wn *w)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_error err;
+	int rc;
+
+	if (w->st->out_ready && (w->st->out.failed ||
+	    rta_output_flush(&w->st->out, &err) != RTA_OK))
+		return -1;
+	out_note(w);
+	if (ck_build(w, &b) != 0) {
+		rta_buf_release(&b);
+		return nomem(w);
+	}
+	rc = rta_state_replace(w->o->state, "checkpoint", b.data, b.len,
+	    &err);
+	rta_buf_release(&b);
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&w->st->status, RTA_EXIT_IO);
+		w->failed = 1;
+		return -1;
+	}
+	w->checkpoints++;
+	w->ck_since = 0;
+	w->ck_next = rta_now() + w->o->ck_every;
+	return 0;
+}
+
+/*
+ * After a record: a checkpoint when one is due.  Records of a Kafka
+ * message (after its position record) are handled whole or not at all:
+ * within one, the checkpoint waits for the next position record
+ * (ck_boundary), when the message is done and the next not begun.
+ */
+static void
+maybe_checkpoint(struct wn *w)
+{
+	if (w->o->state == NULL)
+		return;
+	++w->ck_since;
+	if (rta_sources_mid_message(&w->src))
+		return;
+	if (w->o->ck_records > 0) {
+		if (w->ck_since >= w->o->ck_records)
+			(void)checkpoint(w);
+	} else if ((w->ck_since & 1023) == 0 && rta_now() >= w->ck_next)
+		(void)checkpoint(w);
+}
+
+static void
+ck_boundary(struct wn *w)
+{
+	if (w->o->state == NULL)
+		return;
+	if (w->o->ck_records > 0 ? w->ck_since >= w->o->ck_records :
+	    rta_now() >= w->ck_next)
+		(void)checkpoint(w);
+}
+
+struct ckr {
+	const unsigned char	*p, *end;
+	int			 bad;
+};
+
+static uint64_t
+get64(struct ckr *r)
+{
+	uint64_t v;
+
+	if (r->end - r->p < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	v = rta_get_u64(r->p);
+	r->p += 8;
+	return v;
+}
+
+static uint32_t
+get32(struct ckr *r)
+{
+	uint32_t v;
+
+	if (r->end - r->p < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	v = rta_get_u32(r->p);
+	r->p += 4;
+	return v;
+}
+
+static const unsigned char *
+get_blob(struct ckr *r, uint32_t *len)
+{
+	const unsigned char *q;
+
+	*len = get32(r);
+	if (r->bad || (size_t)(r->end - r->p) < *len) {
+		r->bad = 1;
+		*len = 0;
+		return NULL;
+	}
+	q = r->p;
+	r->p += *len;
+	return q;
+}
+
+/* A value in the checkpoint: checked before use. */
+static const unsigned char *
+get_value(struct ckr *r, uint32_t *len)
+{
+	const unsigned char *q = get_blob(r, len);
+	struct rta_error err;
+
+	if (q != NULL && rta_value_check(q, *len, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, &err) != RTA_OK)
+		r->bad = 1;
+	return r->bad ? NULL : q;
+}
+
+static int
+get_states(struct wn *w, struct ckr *r, const struct rta_agg_spec *sp,
+    size_t n, struct rta_agg_acc *acc)
+{
+	struct rta_error err;
+	uint32_t len;
+	const unsigned char *v = get_value(r, &len);
+
+	if (v == NULL || rta_agg_load(sp, n, acc, v, &err) != RTA_OK) {
+		r->bad = 1;
+		return -1;
+	}
+	(void)w;
+	return 0;
+}
+
+/* Set up w from a checkpoint: 0, or -1 with a message. */
+static int
+ck_load(struct wn *w, const unsigned char *p, size_t len)
+{
+	struct ckr r;
+	struct track **tv = NULL, *t;
+	struct win *x;
+	struct hist *e;
+	const unsigned char *k, *g;
+	uint64_t n, i, j, nt;
+	uint32_t kl, gl;
+	int64_t tv6[6];
+	uint64_t cv[9];
+	size_t nslots;
+
+	if (len < 12 || memcmp(p, CK_MAGIC, 8) != 0 ||
+	    rta_crc32c(0, p, len - 4) != rta_get_u32(p + len - 4)) {
+		rta_warnx("%s/checkpoint: damaged", w->o->state);
+		return -1;
+	}
+	r.p = p + 8;
+	r.end = p + len - 4;
+	r.bad = 0;
+	k = get_blob(&r, &kl);
+	if (r.bad || kl != strlen(w->desc) || memcmp(k, w->desc, kl) != 0) {
+		rta_warnx("%s: made with other options (%.*s)", w->o->state,
+		    r.bad ? 0 : (int)(kl > 200 ? 200 : kl), k != NULL ?
+		    (const char *)k : "");
+		return -1;
+	}
+	for (i = 0; i < 6; i++)
+		tv6[i] = (int64_t)get64(&r);
+	for (i = 0; i < 9; i++)
+		cv[i] = get64(&r);
+	w->max_ts = tv6[0];
+	w->wm_up = tv6[1];
+	w->wm = tv6[2];
+	w->emitted_wm = tv6[3];
+	w->tick = tv6[4];
+	w->frontier = tv6[5];
+	w->aggregated = cv[0];
+	w->late_events = cv[1];
+	w->emitted = cv[2];
+	w->updates = cv[3];
+	w->merged = cv[4];
+	w->limited = cv[5];
+	w->nalerts = cv[6];
+	w->skipped = cv[7];
+	w->tseq = cv[8];
+	if (r.bad || rta_sources_decode(&w->src, &r.p, r.end) != RTA_OK ||
+	    r.end - r.p < 1 || r.p[0] > 1)
+		goto bad;
+	w->out_reg = *r.p++;
+	w->out_dev = get64(&r);
+	w->out_ino = get64(&r);
+	w->out_size = get64(&r);
+	n = get64(&r);
+	for (i = 0; i < n && !r.bad; i++) {
+		int64_t h4[4];
+		uint32_t ver;
+		uint8_t fired, dirty;
+
+		for (j = 0; j < 4; j++)
+			h4[j] = (int64_t)get64(&r);
+		ver = get32(&r);
+		if (r.end - r.p < 2)
+			goto bad;
+		fired = r.p[0];
+		dirty = r.p[1];
+		r.p += 2;
+		k = get_blob(&r, &kl);
+		g = get_value(&r, &gl);
+		if (r.bad || fired > 1 || dirty > 1 ||
+		    rta_value_tag(g) != RTA_V_OBJECT ||
+		    (w->tenant_by >= 0 && (rta_value_member(g, "tenant_id", 9)
+		    == NULL || rta_value_tag(rta_value_member(g, "tenant_id",
+		    9)) != RTA_V_STRING)))
+			goto bad;
+		w->key.len = 0;
+		if (rta_buf_add(&w->key, k, kl) != 0 ||
+		    (x = win_new(w, g, gl, win_hash(w, w->o->kind ==
+		    W_SESSION ? 0 : h4[0], k, kl), h4[0], h4[1])) == NULL)
+			return nomem(w);
+		x->id_start = h4[2];
+		x->due = h4[3];
+		heap_fix(w, x);
+		x->version = ver;
+		x->fired = fired;
+		x->dirty = dirty;
+		for (j = 0; j < w->nsteps; j++)
+			x->fc[j] = get64(&r);
+		if (get_states(w, &r, w->specs, w->nout, x->acc) != 0 ||
+		    get_states(w, &r, w->specs + w->nout, w->nspecs - w->nout,
+		    x->acc + w->nout) != 0)
+			goto bad;
+	}
+	nslots = w->o->detect == D_ZSCORE ? (size_t)w->o->history : 0;
+	n = get64(&r);
+	for (i = 0; i < n && !r.bad; i++) {
+		struct win tmp;
+
+		k = get_blob(&r, &kl);
+		if (r.bad)
+			goto bad;
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.key = (unsigned char *)(uintptr_t)k;
+		tmp.klen = kl;
+		if ((e = hist_get(w, &tmp)) == NULL)
+			return nomem(w);
+		e->last_end = (int64_t)get64(&r);
+		e->n = get64(&r);
+		e->pos = (size_t)get64(&r);
+		if (r.bad || r.end - r.p < (ptrdiff_t)(16 + 8 * nslots) ||
+		    e->n > w->o->history || (nslots > 0 && e->pos >= nslots))
+			goto bad;
+		memcpy(&e->mean, r.p, 8);
+		memcpy(&e->var, r.p + 8, 8);
+		r.p += 16;
+		for (j = 0; j < nslots; j++, r.p += 8)
+			memcpy(&e->v[j], r.p, 8);
+	}
+	nt = get64(&r);
+	if (r.bad || nt > (uint64_t)(r.end - r.p) / 8)
+		goto bad;
+	if (nt > 0 && (tv = rta_reallocarray(NULL, nt, sizeof(*tv))) == NULL)
+		return nomem(w);
+	for (i = 0; i < nt && !r.bad; i++) {
+		uint64_t seq = get64(&r), cw;
+		int64_t entry = (int64_t)get64(&r);
+		uint32_t level = get32(&r), clevel, gk;
+		uint64_t h;
+
+		cw = get64(&r);
+		clevel = get32(&r);
+		k = get_blob(&r, &kl);
+		gk = get32(&r);
+		g = get_value(&r, &gl);
+		if (r.bad || level > w->nsteps || clevel > w->nsteps ||
+		    gk > kl || rta_value_tag(g) != RTA_V_OBJECT)
+			goto bad2;
+		if ((w->ntracks + 1 > w->ttmask + 1 || w->ttab == NULL) &&
+		    track_grow(w) != 0)
+			goto nomem;
+		if ((t = rta_malloc(sizeof(*t) + kl + gl)) == NULL)
+			goto nomem;
+		memset(t, 0, sizeof(*t));
+		h = rta_hash64(k, kl, w->seed);
+		t->h = h;
+		t->seq = seq;
+		t->entry = entry;
+		t->level = level;
+		t->cw = (int64_t)cw;
+		t->clevel = clevel;
+		t->qk = INT64_MIN;
+		t->key = (unsigned char *)(t + 1);
+		memcpy(t->key, k, kl);
+		t->klen = kl;
+		t->gklen = gk;
+		t->group = t->key + kl;
+		memcpy(t->group, g, gl);
+		t->glen = gl;
+		t->next = w->ttab[h & w->ttmask];
+		w->ttab[h & w->ttmask] = t;
+		w->ntracks++;
+		tv[i] = t;
+	}
+	n = get64(&r);
+	for (i = 0; i < n && !r.bad; i++) {
+		int64_t ts = (int64_t)get64(&r);
+		uint64_t seq = get64(&r), ti = get64(&r);
+		uint32_t step = get32(&r);
+
+		if (r.bad || ti >= nt || step >= w->nsteps)
+			goto bad2;
+		if (q_push(&w->pending, ts, seq, tv[ti], step) != 0)
+			goto nomem;
+		tv[ti]->npending++;
+	}
+	if (r.bad || r.p != r.end)
+		goto bad2;
+	/* the users with no step waiting wait to be forgotten */
+	for (i = 0; i < nt; i++)
+		if (tv[i]->npending == 0) {
+			tv[i]->qk = track_expiry(w, tv[i]);
+			if (q_push(&w->expiry, tv[i]->qk, tv[i]->seq, tv[i],
+			    0) != 0)
+				goto nomem;
+		}
+	rta_free(tv);
+	if (w->wm != INT64_MIN)
+		w->st->m.watermark = w->wm;
+	return 0;
+nomem:
+	rta_free(tv);
+	return nomem(w);
+bad2:
+	rta_free(tv);
+bad:
+	rta_warnx("%s/checkpoint: damaged", w->o->state);
+	return -1;
+}
+
 /* The watermark the stream implies now. */
 static int64_t
 watermark_now(const struct wn *w)
@@ -1842,8 +2443,9 @@ static int
 metrics_extra(void *arg, struct rta_buf *out)
 {
 	const struct wn *w = arg;
+	int rc;
 
-	return rta_buf_printf(out,
+	rc = rta_buf_printf(out,
 	    "# HELP rta_window_events_aggregated_total Events added to "
 	    "windows.\n"
 	    "# TYPE rta_window_events_aggregated_total counter\n"
@@ -1858,21 +2460,184 @@ metrics_extra(void *arg, struct rta_buf *out)
 	    "# HELP rta_window_updates_total Records updating a closed "
 	    "window.\n"
 	    "# TYPE rta_window_updates_total counter\n"
-	    "rta_window_updates_total %llu\n"
-	    "# HELP rta_window_sessions_merged_total Sessions joined into "
-	    "others by an event between them.\n"
-	    "# TYPE rta_window_sessions_merged_total counter\n"
-	    "rta_window_sessions_merged_total %llu\n"
+	    "rta_window_updates_total %llu\n",
+	    (unsigned long long)w->aggregated,
+	    (unsigned long long)w->late_events,
+	    (unsigned long long)w->emitted, (unsigned long long)w->updates);
+	if (rc == 0 && w->o->kind == W_SESSION)
+		rc = rta_buf_printf(out,
+		    "# HELP rta_window_sessions_merged_total Sessions joined "
+		    "into others by an event between them.\n"
+		    "# TYPE rta_window_sessions_merged_total counter\n"
+		    "rta_window_sessions_merged_total %llu\n",
+		    (unsigned long long)w->merged);
+	if (rc == 0 && w->o->state != NULL)
+		rc = rta_buf_printf(out,
+		    "# HELP rta_window_checkpoints_total Checkpoints written "
+		    "to --state.\n"
+		    "# TYPE rta_window_checkpoints_total counter\n"
+		    "rta_window_checkpoints_total %llu\n"
+		    "# HELP rta_window_resume_skipped_total Records skipped "
+		    "by --resume.\n"
+		    "# TYPE rta_window_resume_skipped_total counter\n"
+		    "rta_window_resume_skipped_total %llu\n",
+		    (unsigned long long)w->checkpoints,
+		    (unsigned long long)w->resumed);
+	return rc != 0 || rta_buf_printf(out,
 	    "# HELP rta_window_alerts_total Anomaly alerts written.\n"
 	    "# TYPE rta_window_alerts_total counter\n"
 	    "rta_window_alerts_total %llu\n"
 	    "# HELP rta_window_open Windows held.\n"
 	    "# TYPE rta_window_open gauge\nrta_window_open %llu\n",
-	    (unsigned long long)w->aggregated,
-	    (unsigned long long)w->late_events,
-	    (unsigned long long)w->emitted, (unsigned long long)w->updates,
-	    (unsigned long long)w->merged, (unsigned long long)w->nalerts,
+	    (unsigned long long)w->nalerts,
 	    (unsigned long long)w->nwin) != 0 ? -1 : 0;
+}
+
+/* Free what w holds (its windows are gone by now). */
+static void
+window_free(struct wn *w)
+{
+	size_t i;
+
+	for (i = 0; w->htab != NULL && i <= w->hmask; i++)
+		while (w->htab[i] != NULL) {
+			struct hist *e = w->htab[i];
+
+			w->htab[i] = e->next;
+			rta_free(e);
+		}
+	rta_free(w->htab);
+	for (i = 0; w->ttab != NULL && i <= w->ttmask; i++)
+		while (w->ttab[i] != NULL) {
+			struct track *t = w->ttab[i];
+
+			w->ttab[i] = t->next;
+			rta_free(t);
+		}
+	rta_free(w->ttab);
+	rta_free(w->pending.v);
+	rta_free(w->expiry.v);
+	if (w->steps != NULL) {
+		rta_free(w->steps[0]);
+		rta_free(w->steps);
+		rta_field_release(&w->user);
+	}
+	rta_buf_release(&w->alert);
+	rta_free(w->tab);
+	rta_free(w->heap);
+	rta_buf_release(&w->key);
+	rta_buf_release(&w->gbuf);
+	rta_buf_release(&w->idb);
+	rta_buf_release(&w->payload);
+	rta_agg_specs_free(w->specs, w->nspecs);
+	rta_field_list_free(w->by, w->nby);
+	rta_sources_release(&w->src);
+	rta_free(w->desc);
+	if (w->lock_fd >= 0)
+		close(w->lock_fd);
+}
+
+/* --state: lock the directory and load its checkpoint, if any; 0 or an
+ * exit status. */
+static int
+state_open(struct wn *w)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_error err;
+	int rc;
+
+	if ((w->lock_fd = rta_state_lock(w->o->state, &err)) < 0) {
+		rta_warnx("%s", err.text);
+		return RTA_EXIT_IO;
+	}
+	rc = rta_state_read(w->o->state, "checkpoint", CK_MAX, &b, &err);
+	if (rc == RTA_EOF) {
+		rta_buf_release(&b);
+		return 0;
+	}
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_buf_release(&b);
+		return rc == RTA_ENOMEM ? RTA_EXIT_LIMIT : RTA_EXIT_IO;
+	}
+	rc = ck_load(w, b.data, b.len);
+	rta_buf_release(&b);
+	if (rc != 0)
+		return w->failed ? RTA_EXIT_LIMIT : RTA_EXIT_IO;
+	if (out_cut(w) != 0)
+		return RTA_EXIT_IO;
+	if (w->o->resume)
+		rta_sources_arm_resume(&w->src);
+	w->ck_next = rta_now() + w->o->ck_every;
+	return 0;
+}
+
+/* --resume: a record handled before the restart. */
+static void
+skip_resumed(struct wn *w, const struct rta_record *rec)
+{
+	w->resumed++;
+	if (rec->kind == RTA_REC_EVENT)
+		rta_stage_drop(w->st);
+	else if (rec->kind == RTA_REC_POSITION)
+		rta_sources_position(&w->src, &rec->pos);
+}
+
+/* rta-window offsets: where to go on from. */
+static int
+offsets_main(const struct opts *o, int nargs)
+{
+	struct wn w;
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_error err;
+	const unsigned char *p, *end;
+	int rc;
+
+	if (o->state == NULL)
+		rta_usage_error(usage_line, "offsets needs --state DIR");
+	if (nargs > 0)
+		rta_usage_error(usage_line, "offsets takes no operands");
+	memset(&w, 0, sizeof(w));
+	rta_sources_init(&w.src);
+	rc = rta_state_read(o->state, "checkpoint", CK_MAX, &b, &err);
+	if (rc == RTA_EOF) {
+		rta_warnx("%s: no checkpoint", o->state);
+		rta_buf_release(&b);
+		return rta_cli_finish(RTA_EXIT_IO);
+	}
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_buf_release(&b);
+		return rta_cli_finish(RTA_EXIT_IO);
+	}
+	/* the sources follow the magic, the description, 6 times and 9
+	 * counts */
+	p = b.data;
+	end = b.data + b.len;
+	if (b.len < 12 + 4 || memcmp(p, CK_MAGIC, 8) != 0 ||
+	    rta_crc32c(0, p, b.len - 4) != rta_get_u32(end - 4) ||
+	    (size_t)(end - 4 - (p + 12)) < rta_get_u32(p + 8) + 15 * 8) {
+		rta_warnx("%s/checkpoint: damaged", o->state);
+		rta_buf_release(&b);
+		return rta_cli_finish(RTA_EXIT_IO);
+	}
+	p += 12 + rta_get_u32(p + 8) + 15 * 8;
+	if (rta_sources_decode(&w.src, &p, end - 4) != RTA_OK) {
+		rta_warnx("%s/checkpoint: damaged", o->state);
+		rc = RTA_EXIT_IO;
+	} else {
+		b.len = 0;
+		if (rta_sources_offsets(&w.src, o->json, &b) != 0) {
+			rta_warnx("out of memory");
+			rc = RTA_EXIT_LIMIT;
+		} else {
+			fwrite(b.data, 1, b.len, stdout);
+			rc = 0;
+		}
+	}
+	rta_buf_release(&b);
+	rta_sources_release(&w.src);
+	return rta_cli_finish(rc);
 }
 
 static int
@@ -1963,6 +2728,11 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	for (i = 0; i < 8; i++)
 		rta_put_u64((unsigned char *)w.spec_id + 8 * i,
 		    rta_hash64(desc.data, desc.len, 0x7274612d77696eULL + i));
+	if ((w.desc = rta_memdup(desc.data, desc.len + 1)) == NULL) {
+		rta_warnx("out of memory");
+		return rta_cli_finish(RTA_EXIT_LIMIT);
+	}
+	w.desc[desc.len] = '\0';
 	rta_buf_release(&desc);
 	if (o->alerts != NULL && (w.alerts_fd = open(o->alerts, O_WRONLY |
 	    O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
@@ -1982,11 +2752,28 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	st->ropts.idle = window_idle;
 	st->ropts.idle_arg = &w;
 	w.last_input = mono_us();
-	if ((status = rta_stage_start(st, argc, argv)) != 0)
+	rta_sources_init(&w.src);
+	w.lock_fd = -1;
+	if (o->state != NULL && (status = state_open(&w)) != 0) {
+		window_free(&w);
+		return rta_cli_finish(status);
+	}
+	if ((status = rta_stage_start(st, argc, argv)) != 0) {
+		window_free(&w);
 		return status;
+	}
 	while (!w.failed && rta_stage_next(st, &rec) == RTA_OK) {
+		const struct rta_where *wh = rta_reader_where(st->rd);
+
 		if (o->idle > 0)
 			w.last_input = mono_us();
+		if (o->state != NULL) {
+			rta_sources_track(&w.src, wh);
+			if (o->resume && rta_sources_resumed(&w.src, wh)) {
+				skip_resumed(&w, &rec);
+				continue;
+			}
+		}
 		switch (rec.kind) {
 		case RTA_REC_EVENT:
 			/* an event rejected for its time does not move the
@@ -2007,11 +2794,21 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 			(void)advance(&w, watermark_now(&w));
 			break;
 		case RTA_REC_POSITION:
-			/* consumed: the records out depend on many inputs */
+			/* consumed: the records out depend on many inputs;
+			 * the message before it is done */
+			if (o->state != NULL) {
+				rta_sources_end(&w.src);
+				ck_boundary(&w);
+				rta_sources_position(&w.src, &rec.pos);
+			}
 			break;
 		default:
 			(void)rta_stage_emit(st, &rec);
 			break;
+		}
+		if (o->state != NULL) {
+			rta_sources_handled(&w.src, wh);
+			maybe_checkpoint(&w);
 		}
 	}
 	/* the end of the input closes every window */
@@ -2026,6 +2823,12 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 				last = close_at(&w, w.heap[k]);
 		if (fire(&w, 0, 1) == 0 && last != INT64_MIN)
 			(void)emit_watermark(&w, last);
+	}
+	/* the state as the run leaves it: windows closed at the end of the
+	 * input, or kept open when a signal stopped it */
+	if (o->state != NULL && !w.failed) {
+		rta_sources_end(&w.src);
+		(void)checkpoint(&w);
 	}
 	while (w.nheap > 0) {
 		struct win *x = heap_pop(&w);
@@ -2042,38 +2845,7 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 		rta_cli_status(&st->status, RTA_EXIT_IO);
 	}
 	status = rta_stage_finish(st);
-	for (i = 0; w.htab != NULL && (size_t)i <= w.hmask; i++)
-		while (w.htab[i] != NULL) {
-			struct hist *e = w.htab[i];
-
-			w.htab[i] = e->next;
-			rta_free(e);
-		}
-	rta_free(w.htab);
-	for (i = 0; w.ttab != NULL && (size_t)i <= w.ttmask; i++)
-		while (w.ttab[i] != NULL) {
-			struct track *t = w.ttab[i];
-
-			w.ttab[i] = t->next;
-			rta_free(t);
-		}
-	rta_free(w.ttab);
-	rta_free(w.pending.v);
-	rta_free(w.expiry.v);
-	if (w.steps != NULL) {
-		rta_free(w.steps[0]);
-		rta_free(w.steps);
-		rta_field_release(&w.user);
-	}
-	rta_buf_release(&w.alert);
-	rta_free(w.tab);
-	rta_free(w.heap);
-	rta_buf_release(&w.key);
-	rta_buf_release(&w.gbuf);
-	rta_buf_release(&w.idb);
-	rta_buf_release(&w.payload);
-	rta_agg_specs_free(w.specs, w.nspecs);
-	rta_field_list_free(w.by, w.nby);
+	window_free(&w);
 	return status;
 }
 
@@ -2120,7 +2892,18 @@ help(void)
 "      --history N         windows of history (default 60)\n"
 "      --min-history N     windows needed before alerting (default 10)\n"
 "      --alerts FILE       append alerts to FILE instead of stdout\n"
+"      --state DIR         keep open windows, sketches and how far each\n"
+"                          input was handled in DIR, to go on after a\n"
+"                          restart, even after kill -9\n"
+"      --checkpoint-every I  write the state every I of wall clock\n"
+"                          (default 10s), or every N records as Nr\n"
+"      --resume            with --state: skip the records of each input\n"
+"                          file the state says were handled\n"
 RTA_STAGE_HELP
 "  -h, --help              print this help and exit\n"
-"  -V, --version           print the version and exit\n", stdout);
+"  -V, --version           print the version and exit\n"
+"\n"
+"rta-window offsets prints, for each Kafka partition in the state, the\n"
+"offset to go on from (-t topic -p partition -o offset, for kcat);\n"
+"--format json prints objects, input files included.\n", stdout);
 }

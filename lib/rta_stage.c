@@ -494,6 +494,7 @@ rta_stage_set_output(struct rta_stage *st, enum rta_format f)
 		    !isatty(STDOUT_FILENO) ? RTA_FMT_RTA : RTA_FMT_NDJSON;
 	rta_output_init(&st->out, STDOUT_FILENO, "<stdout>", f);
 	st->out.unbuffered = st->unbuffered;
+	st->out.header_done = st->out_continues;
 	if (st->compress > 0 &&
 	    rta_output_compress(&st->out, st->compress, &err) != RTA_OK) {
 		notice(st, &err, "io-error", 0, "%s", err.text);

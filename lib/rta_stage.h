@@ -100,6 +100,10 @@ struct rta_stage {
 	struct rta_reader	*rd;
 	struct rta_output	 out;
 	int			 out_ready;
+	int			 out_continues;	/* set before the output starts:
+						 * it goes on with a stream
+						 * already written (no frame
+						 * stream header) */
 	int			 out_reported;	/* its failure was reported */
 	struct rta_deadletter	 dlq;
 	int			 dlq_open;

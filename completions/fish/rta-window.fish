@@ -14,8 +14,18 @@ function __rta_window_inputs --description 'rta-window input files'
     end
 end
 
+function __rta_window_is_offsets --description 'true after the offsets subcommand'
+    set -l words (commandline -opc)
+    test (count $words) -ge 2; and test $words[2] = offsets
+end
+
 complete -c rta-window -f
-complete -c rta-window -k -a '(__rta_window_inputs)'
+complete -c rta-window -n 'not __rta_window_is_offsets' -k -a '(__rta_window_inputs)'
+complete -c rta-window -n '__fish_is_first_arg' -a offsets -d 'Print where to resume each Kafka partition'
+complete -c rta-window -l state -r -a '(__fish_complete_directories)' -d 'Checkpoint directory'
+complete -c rta-window -n '__rta_window_is_offsets' -l format -x -a 'kcat json' -d 'Output style'
+complete -c rta-window -n 'not __rta_window_is_offsets' -l checkpoint-every -x -a '10s 1m 100000r' -d 'Checkpoint interval or record count'
+complete -c rta-window -n 'not __rta_window_is_offsets' -l resume -d 'Skip records the state says were handled'
 complete -c rta-window -s h -l help -d 'Show the help'
 complete -c rta-window -s V -l version -d 'Show the version and library versions'
 complete -c rta-window -l tumbling -x -a '10s 1m 5m 1h' -d 'Windows of DUR, one after another'

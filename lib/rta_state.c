@@ -1,0 +1,404 @@
+/*
+ * rta_state.c: input positions and state files for restarts.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rta_alloc.h"
+#include "rta_state.h"
+#include "rta_value.h"
+
+#define VALUE_MAX	((1ULL << 62) - 1)
+
+void
+rta_sources_init(struct rta_sources *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->cur_file = s->cur_kafka = RTA_SOURCE_NONE;
+}
+
+void
+rta_sources_release(struct rta_sources *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		rta_free(s->v[i].name);
+	rta_free(s->v);
+	rta_sources_init(s);
+}
+
+static size_t
+find(const struct rta_sources *s, enum rta_src_kind kind, int32_t partition,
+    const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].kind == kind && s->v[i].partition == partition &&
+		    s->v[i].len == len && memcmp(s->v[i].name, name, len) == 0)
+			return i;
+	return RTA_SOURCE_NONE;
+}
+
+size_t
+rta_sources_get(struct rta_sources *s, enum rta_src_kind kind,
+    int32_t partition, const char *name, size_t len)
+{
+	struct rta_source *v;
+	size_t i = find(s, kind, partition, name, len);
+
+	if (i != RTA_SOURCE_NONE || s->n >= RTA_SOURCES_MAX ||
+	    len > RTA_SOURCE_NAME_MAX)
+		return i;
+	if ((v = rta_reallocarray(s->v, s->n + 1, sizeof(*v))) == NULL)
+		return RTA_SOURCE_NONE;
+	s->v = v;
+	v = &s->v[s->n];
+	memset(v, 0, sizeof(*v));
+	if ((v->name = rta_memdup(name, len)) == NULL)
+		return RTA_SOURCE_NONE;
+	v->kind = kind;
+	v->partition = partition;
+	v->len = len;
+	return s->n++;
+}
+
+void
+rta_sources_done(struct rta_sources *s, size_t i, uint64_t v)
+{
+	struct rta_source *x;
+
+	if (i == RTA_SOURCE_NONE || i >= s->n)
+		return;
+	x = &s->v[i];
+	if (v > VALUE_MAX)
+		v = VALUE_MAX;
+	if (!x->has_done || x->done < v) {
+		x->has_done = 1;
+		x->done = v;
+	}
+}
+
+uint64_t
+rta_sources_where(const struct rta_where *w)
+{
+	return w->line > 0 ? w->line : w->offset;
+}
+
+void
+rta_sources_end(struct rta_sources *s)
+{
+	if (s->cur_kafka != RTA_SOURCE_NONE)
+		rta_sources_done(s, s->cur_kafka, (uint64_t)s->cur_kafka_off);
+	s->cur_kafka = RTA_SOURCE_NONE;
+}
+
+void
+rta_sources_track(struct rta_sources *s, const struct rta_where *w)
+{
+	const char *name;
+	enum rta_src_kind kind = w->line > 0 ? RTA_SRC_LINES : RTA_SRC_BYTES;
+	size_t i;
+
+	if (w->serial == s->cur_serial && kind == s->cur_kind &&
+	    s->cur_file != RTA_SOURCE_NONE)
+		return;
+	s->cur_serial = w->serial;
+	name = w->source != NULL ? w->source : "<input>";
+	if (name == s->cur_name && kind == s->cur_kind &&
+	    s->cur_file != RTA_SOURCE_NONE &&
+	    strcmp(s->v[s->cur_file].name, name) == 0)
+		return;
+	i = rta_sources_get(s, kind, 0, name, strlen(name));
+	if (i != s->cur_file)
+		rta_sources_end(s);	/* a new input: its messages afresh */
+	s->cur_file = i;
+	s->cur_name = name;
+	s->cur_kind = kind;
+}
+
+void
+rta_sources_position(struct rta_sources *s, const struct rta_position *p)
+{
+	rta_sources_end(s);
+	if (p->offset < 0)
+		return;
+	s->cur_kafka = rta_sources_get(s, RTA_SRC_KAFKA, p->partition,
+	    p->topic, p->topic_len);
+	s->cur_kafka_off = p->offset;
+}
+
+void
+rta_sources_handled(struct rta_sources *s, const struct rta_where *w)
+{
+	rta_sources_done(s, s->cur_file, rta_sources_where(w));
+}
+
+int
+rta_sources_mid_message(const struct rta_sources *s)
+{
+	return s->cur_kafka != RTA_SOURCE_NONE;
+}
+
+void
+rta_sources_arm_resume(struct rta_sources *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		s->v[i].has_resume = s->v[i].has_done &&
+		    s->v[i].kind != RTA_SRC_KAFKA;
+		s->v[i].resume = s->v[i].done;
+	}
+}
+
+int
+rta_sources_resumed(const struct rta_sources *s, const struct rta_where *w)
+{
+	const struct rta_source *x;
+
+	if (s->cur_file == RTA_SOURCE_NONE)
+		return 0;
+	x = &s->v[s->cur_file];
+	return x->has_resume && rta_sources_where(w) <= x->resume;
+}
+
+int
+rta_sources_encode(const struct rta_sources *s, struct rta_buf *b)
+{
+	unsigned char h[1 + 4 + 1 + 8 + 4];
+	size_t i;
+
+	if (rta_buf_add_u32(b, (uint32_t)s->n) != 0)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		const struct rta_source *x = &s->v[i];
+
+		h[0] = (unsigned char)x->kind;
+		rta_put_u32(h + 1, (uint32_t)x->partition);
+		h[5] = (unsigned char)(x->has_done != 0);
+		rta_put_u64(h + 6, x->done);
+		rta_put_u32(h + 14, (uint32_t)x->len);
+		if (rta_buf_add(b, h, sizeof(h)) != 0 ||
+		    rta_buf_add(b, x->name, x->len) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+rta_sources_decode(struct rta_sources *s, const unsigned char **pp,
+    const unsigned char *end)
+{
+	const unsigned char *p = *pp;
+	uint32_t n, i, len;
+	size_t k;
+
+	if (end - p < 4)
+		return RTA_EDATA;
+	n = rta_get_u32(p);
+	p += 4;
+	if (n > RTA_SOURCES_MAX)
+		return RTA_EDATA;
+	for (i = 0; i < n; i++) {
+		if (end - p < 18)
+			return RTA_EDATA;
+		len = rta_get_u32(p + 14);
+		if (p[0] < RTA_SRC_LINES || p[0] > RTA_SRC_KAFKA || p[5] > 1 ||
+		    len > RTA_SOURCE_NAME_MAX || (size_t)(end - p - 18) < len ||
+		    rta_get_u64(p + 6) > VALUE_MAX)
+			return RTA_EDATA;
+		if (find(s, (enum rta_src_kind)p[0], (int32_t)rta_get_u32(p +
+		    1), (const char *)p + 18, len) != RTA_SOURCE_NONE)
+			return RTA_EDATA;
+		k = rta_sources_get(s, (enum rta_src_kind)p[0],
+		    (int32_t)rta_get_u32(p + 1), (const char *)p + 18, len);
+		if (k == RTA_SOURCE_NONE)
+			return RTA_ENOMEM;
+		s->v[k].has_done = p[5];
+		s->v[k].done = rta_get_u64(p + 6);
+		p += 18 + len;
+	}
+	*pp = p;
+	return RTA_OK;
+}
+
+int
+rta_sources_offsets(const struct rta_sources *s, int json,
+    struct rta_buf *out)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->n && rc == 0; i++) {
+		const struct rta_source *x = &s->v[i];
+
+		if (!x->has_done)
+			continue;
+		if (x->kind == RTA_SRC_KAFKA && !json)
+			rc = rta_buf_printf(out, "-t %.*s -p %d -o %llu\n",
+			    (int)x->len, x->name, (int)x->partition,
+			    (unsigned long long)x->done + 1);
+		else if (x->kind == RTA_SRC_KAFKA)
+			rc = rta_buf_adds(out, "{\"topic\":") ||
+			    rta_json_put_bytes_lossy(out, x->name, x->len) ||
+			    rta_buf_printf(out, ",\"partition\":%d,\"offset\":"
+			    "%llu}\n", (int)x->partition,
+			    (unsigned long long)x->done + 1);
+		else if (json)
+			rc = rta_buf_adds(out, "{\"input\":") ||
+			    rta_json_put_bytes_lossy(out, x->name, x->len) ||
+			    rta_buf_printf(out, x->kind == RTA_SRC_LINES ?
+			    ",\"line\":%llu}\n" : ",\"byte_offset\":%llu}\n",
+			    (unsigned long long)x->done);
+	}
+	return rc != 0 ? -1 : 0;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+static int
+path_of(char *buf, size_t size, const char *dir, const char *name,
+    struct rta_error *err)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= size)
+		return rta_error_set(err, RTA_EIO, "state-path", "%s: path too "
+		    "long", dir);
+	return RTA_OK;
+}
+
+int
+rta_state_lock(const char *dir, struct rta_error *err)
+{
+	char path[4096];
+	int fd;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		rta_error_set(err, RTA_EIO, "state-dir", "%s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (path_of(path, sizeof(path), dir, "lock", err) != RTA_OK)
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		rta_error_set(err, RTA_EIO, "state-dir", "%s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rta_error_set(err, RTA_EIO, "state-busy", "%s: in use by "
+		    "another process", dir);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+rta_state_replace(const char *dir, const char *name, const void *p,
+    size_t len, struct rta_error *err)
+{
+	char path[4096], tmp[4096];
+	const unsigned char *q = p;
+	ssize_t k;
+	int fd, e = 0;
+
+	if (path_of(path, sizeof(path), dir, name, err) != RTA_OK ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return rta_error_set(err, RTA_EIO, "state-path", "%s: path "
+		    "too long", dir);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) < 0)
+		return rta_error_set(err, RTA_EIO, "state-write", "%s: %s",
+		    tmp, strerror(errno));
+	while (len > 0 && e == 0) {
+		if ((k = write(fd, q, len)) < 0) {
+			if (errno != EINTR)
+				e = errno;
+			continue;
+		}
+		q += k;
+		len -= (size_t)k;
+	}
+	if (e == 0 && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0) {
+		(void)unlink(tmp);
+		return rta_error_set(err, RTA_EIO, "state-write", "%s: %s",
+		    path, strerror(e));
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (fsync(fd) != 0)
+			e = errno;
+		close(fd);
+	}
+	if (e != 0)
+		return rta_error_set(err, RTA_EIO, "state-write", "%s: %s",
+		    dir, strerror(e));
+	return RTA_OK;
+}
+
+int
+rta_state_read(const char *dir, const char *name, size_t max,
+    struct rta_buf *out, struct rta_error *err)
+{
+	char path[4096];
+	struct stat sb;
+	ssize_t k;
+	size_t want;
+	int fd;
+
+	if (path_of(path, sizeof(path), dir, name, err) != RTA_OK)
+		return RTA_EIO;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return RTA_EOF;
+		return rta_error_set(err, RTA_EIO, "state-read", "%s: %s",
+		    path, strerror(errno));
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return rta_error_set(err, RTA_EIO, "state-read", "%s: not a "
+		    "regular file", path);
+	}
+	if ((uint64_t)sb.st_size > max) {
+		close(fd);
+		return rta_error_set(err, RTA_EDATA, "state-too-large", "%s: "
+		    "larger than %zu bytes", path, max);
+	}
+	want = (size_t)sb.st_size;
+	out->len = 0;
+	if (rta_buf_reserve(out, want + 1) != 0) {
+		close(fd);
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	}
+	while (out->len < want) {
+		k = read(fd, out->data + out->len, want - out->len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			int e = k < 0 ? errno : EIO;
+
+			close(fd);
+			return rta_error_set(err, RTA_EIO, "state-read",
+			    "%s: %s", path, k < 0 ? strerror(e) :
+			    "shorter than it was");
+		}
+		out->len += (size_t)k;
+	}
+	close(fd);
+	return RTA_OK;
+}

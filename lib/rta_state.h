@@ -1,0 +1,128 @@
+/*
+ * rta_state.h: what a stage keeps in its --state directory to go on
+ * after a restart: how far each input was handled, and files replaced
+ * atomically.
+ *
+ * Sources.  A stage notes, for every record it handles, where it came
+ * from (struct rta_where, from the reader):
+ *
+ *	an input operand (by name; "<input>" for standard input), as the
+ *	line number of the record (NDJSON) or the byte offset of its
+ *	frame (rta frames);
+ *	a Kafka partition (topic, partition), from the position records
+ *	rta-cat writes before each message's records: a message is
+ *	handled once the next position record of its input comes (or the
+ *	input ends), and the partition's position is its offset.
+ *
+ * After a restart, `--resume` skips the records of each input operand up
+ * to its handled position (the same files given again), and Kafka
+ * consumers start again at the offset after each partition's
+ * (rta_sources_offsets).  At most RTA_SOURCES_MAX sources are kept; the
+ * rest are not tracked.
+ *
+ * Encoding (in a stage's checkpoint): u32 count, then per source: kind
+ * (1 byte: 1 lines, 2 bytes, 3 Kafka), i32 partition, u8 has_done, u64
+ * done, u32 name length, name.  Little-endian.
+ */
+#ifndef RTA_STATE_H
+#define RTA_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rta_buf.h"
+#include "rta_err.h"
+#include "rta_event.h"
+#include "rta_reader.h"
+
+enum rta_src_kind {
+	RTA_SRC_LINES = 1,
+	RTA_SRC_BYTES,
+	RTA_SRC_KAFKA
+};
+
+#define RTA_SOURCES_MAX		32767U
+#define RTA_SOURCE_NONE		((size_t)-1)
+#define RTA_SOURCE_NAME_MAX	4096	/* longer names are not tracked */
+
+struct rta_source {
+	enum rta_src_kind	 kind;
+	int32_t			 partition;	/* Kafka */
+	char			*name;		/* operand, or topic */
+	size_t			 len;
+	int			 has_done;
+	uint64_t		 done;		/* line, byte offset, offset */
+	int			 has_resume;
+	uint64_t		 resume;	/* --resume: skip up to this */
+};
+
+struct rta_sources {
+	struct rta_source	*v;
+	size_t			 n;
+	/* the record being handled */
+	size_t			 cur_file;
+	const char		*cur_name;
+	uint64_t		 cur_serial;
+	enum rta_src_kind	 cur_kind;
+	size_t			 cur_kafka;	/* its message's partition */
+	int64_t			 cur_kafka_off;
+};
+
+void	rta_sources_init(struct rta_sources *s);
+void	rta_sources_release(struct rta_sources *s);
+/* The index of a source, added if new; RTA_SOURCE_NONE past the limit,
+ * for a name too long, or on ENOMEM. */
+size_t	rta_sources_get(struct rta_sources *s, enum rta_src_kind kind,
+	    int32_t partition, const char *name, size_t len);
+/* Source i is handled up to v (positions only go forward). */
+void	rta_sources_done(struct rta_sources *s, size_t i, uint64_t v);
+/* Note the input of the record just read (call before handling it). */
+void	rta_sources_track(struct rta_sources *s, const struct rta_where *w);
+/* The record's place in its input: its line, or its byte offset. */
+uint64_t rta_sources_where(const struct rta_where *w);
+/* A position record: the message before it (if any) is handled. */
+void	rta_sources_position(struct rta_sources *s,
+	    const struct rta_position *p);
+/* The end of the input: its last message is handled. */
+void	rta_sources_end(struct rta_sources *s);
+/* The record just tracked is handled. */
+void	rta_sources_handled(struct rta_sources *s, const struct rta_where *w);
+/* Whether a Kafka message is open (its records may be partly handled). */
+int	rta_sources_mid_message(const struct rta_sources *s);
+/* For --resume: skip each source's records up to what was handled. */
+void	rta_sources_arm_resume(struct rta_sources *s);
+/* 1 if the record just tracked was handled before the restart. */
+int	rta_sources_resumed(const struct rta_sources *s,
+	    const struct rta_where *w);
+
+/* Append the encoding: 0, or -1 (ENOMEM). */
+int	rta_sources_encode(const struct rta_sources *s, struct rta_buf *b);
+/* Read an encoding at *p (before end) into s (empty), moving *p on:
+ * RTA_OK, RTA_EDATA (damaged) or RTA_ENOMEM. */
+int	rta_sources_decode(struct rta_sources *s, const unsigned char **p,
+	    const unsigned char *end);
+/*
+ * Append where to go on from: with json 0, a `-t topic -p partition -o
+ * offset` line per Kafka partition (for kcat); with json 1, one object
+ * per partition and per input ({"input":…,"line":N} or "byte_offset").
+ * 0, or -1 (ENOMEM).
+ */
+int	rta_sources_offsets(const struct rta_sources *s, int json,
+	    struct rta_buf *out);
+
+/*
+ * Files of a state directory.  rta_state_lock makes dir if missing and
+ * takes an exclusive lock on dir/lock for the process's life: a file
+ * descriptor, or -1 with err (RTA_EIO; reason "state-busy" when another
+ * process holds it).  rta_state_replace writes dir/name
+ * atomically: a temporary file, fsync, rename, fsync of dir.
+ * rta_state_read reads dir/name whole, refusing one larger than max:
+ * RTA_OK, RTA_EOF (no such file), RTA_EDATA (too large), RTA_EIO.
+ */
+int	rta_state_lock(const char *dir, struct rta_error *err);
+int	rta_state_replace(const char *dir, const char *name, const void *p,
+	    size_t len, struct rta_error *err);
+int	rta_state_read(const char *dir, const char *name, size_t max,
+	    struct rta_buf *out, struct rta_error *err);
+
+#endif
