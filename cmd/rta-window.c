@@ -252,6 +252,8 @@ struct wn {
 	int			 alerts_fd;
 	struct rta_buf		 alert;
 	uint64_t		 nalerts;
+	uint64_t		 unwatched;	/* windows --detect could not
+						 * follow (--max-groups) */
 	/* --funnel */
 	char			**steps;
 	size_t			 nsteps;
@@ -941,18 +943,47 @@ emit_watermark(struct wn *w, int64_t wm)
 
 /* ---- anomalies ----------------------------------------------------------- */
 
+/* Forget the histories of groups with no window in the last --history
+ * (window ends up to end). */
+static void
+hist_sweep(struct wn *w, int64_t end)
+{
+	int64_t span = (int64_t)w->o->history * w->o->slide;
+	struct hist **pp, *e;
+	size_t i;
+
+	for (i = 0; w->htab != NULL && i <= w->hmask; i++)
+		for (pp = &w->htab[i]; (e = *pp) != NULL;)
+			if (e->last_end != INT64_MIN && e->last_end <= end - span) {
+				*pp = e->next;
+				rta_free(e);
+				w->nhist--;
+			} else
+				pp = &e->next;
+}
+
+/* x's group's history, made if new; NULL on ENOMEM, or with *full set
+ * when --max-groups histories are held and none is old enough to go. */
 static struct hist *
-hist_get(struct wn *w, const struct win *x)
+hist_get(struct wn *w, const struct win *x, int *full)
 {
 	uint64_t h = rta_hash64(x->key, x->klen, w->seed);
 	struct hist *e, **t;
 	size_t i, n;
 
+	*full = 0;
 	if (w->htab != NULL)
 		for (e = w->htab[h & w->hmask]; e != NULL; e = e->next)
 			if (e->h == h && e->klen == x->klen &&
 			    memcmp(e->key, x->key, x->klen) == 0)
 				return e;
+	if (w->nhist >= w->o->max_groups) {
+		hist_sweep(w, x->end);
+		if (w->nhist >= w->o->max_groups) {
+			*full = 1;
+			return NULL;
+		}
+	}
 	if (w->nhist + 1 > w->hmask + 1 || w->htab == NULL) {
 		n = w->htab == NULL ? 256 : (w->hmask + 1) * 2;
 		if ((t = rta_calloc(n, sizeof(*t))) == NULL)
@@ -1148,10 +1179,15 @@ detect(struct wn *w, const struct win *x)
 	struct hist *e;
 	double v, mean, sd, z;
 	int64_t gap;
+	int full;
 
 	if (!rta_agg_number(sp, &x->acc[w->det], &v))
 		return 0;
-	if ((e = hist_get(w, x)) == NULL) {
+	if ((e = hist_get(w, x, &full)) == NULL && full) {
+		w->unwatched++;
+		return 0;
+	}
+	if (e == NULL) {
 		rta_warnx("out of memory");
 		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
 		return -1;
@@ -2237,6 +2273,7 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 	const unsigned char *k, *g;
 	uint64_t n, i, j, nt;
 	uint32_t kl, gl;
+	int full;
 	int64_t tv6[6];
 	uint64_t cv[9];
 	size_t nslots;
@@ -2333,8 +2370,11 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.key = (unsigned char *)(uintptr_t)k;
 		tmp.klen = kl;
-		if ((e = hist_get(w, &tmp)) == NULL)
+		if ((e = hist_get(w, &tmp, &full)) == NULL) {
+			if (full)
+				goto bad;
 			return nomem(w);
+		}
 		e->last_end = (int64_t)get64(&r);
 		e->n = get64(&r);
 		e->pos = (size_t)get64(&r);
@@ -2471,6 +2511,13 @@ metrics_extra(void *arg, struct rta_buf *out)
 		    "# TYPE rta_window_sessions_merged_total counter\n"
 		    "rta_window_sessions_merged_total %llu\n",
 		    (unsigned long long)w->merged);
+	if (rc == 0 && w->o->detect != D_NONE)
+		rc = rta_buf_printf(out,
+		    "# HELP rta_window_detect_unwatched_total Closed windows "
+		    "not compared: --max-groups histories held.\n"
+		    "# TYPE rta_window_detect_unwatched_total counter\n"
+		    "rta_window_detect_unwatched_total %llu\n",
+		    (unsigned long long)w->unwatched);
 	if (rc == 0 && w->o->state != NULL)
 		rc = rta_buf_printf(out,
 		    "# HELP rta_window_checkpoints_total Checkpoints written "

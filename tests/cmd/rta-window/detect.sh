@@ -53,3 +53,18 @@ awk 'BEGIN {
 rta-window --tumbling 1m --detect zscore:3 --history 5 --min-history 5 \
     long.ndjson >out
 show out
+echo "-- --max-groups bounds the histories: a group quiet for --history"
+echo "   windows makes room; else the window goes uncompared, counted"
+awk 'BEGIN {
+	for (m = 0; m < 12; m++) {
+		printf "{\"event_id\":\"a%d\",\"timestamp\":\"2026-01-01T00:%02d:00Z\",\"event_type\":\"v\",\"tenant_id\":\"a\"}\n", m, m
+		if (m < 3)
+			printf "{\"event_id\":\"b%d\",\"timestamp\":\"2026-01-01T00:%02d:10Z\",\"event_type\":\"v\",\"tenant_id\":\"b\"}\n", m, m
+		if (m == 5 || m == 11)
+			printf "{\"event_id\":\"c%d\",\"timestamp\":\"2026-01-01T00:%02d:20Z\",\"event_type\":\"v\",\"tenant_id\":\"c\"}\n", m, m
+	}
+}' >cap.ndjson
+rta-window --tumbling 1m --detect zscore:3 --history 5 --min-history 3 \
+    --max-groups 2 --metrics m cap.ndjson >/dev/null
+echo "exit $?"
+grep -E '^rta_(records_rejected|window_detect_unwatched)_total' m | sed 's/{stage="rta-window"}//'
