@@ -641,6 +641,13 @@ mr_str(struct mr *m, size_t *len)
 }
 
 /* Read checkpoint meta; 0, or -1 (damaged). */
+/* A time from a checkpoint: an event time, or none (INT64_MIN). */
+static int
+time_ok(int64_t t)
+{
+	return t == INT64_MIN || (t >= RTA_TIME_MIN && t <= RTA_TIME_MAX);
+}
+
 static int
 meta_parse(struct dd *d, const unsigned char *p, size_t len,
     const char **key, size_t *klen)
@@ -661,7 +668,8 @@ meta_parse(struct dd *d, const unsigned char *p, size_t len,
 	d->out_off = mr_u64(&m);
 	d->out_fmt = mr_u8(&m);
 	n = mr_u32(&m);
-	if (m.bad || n > MAX_SOURCES)
+	if (m.bad || n > MAX_SOURCES || !time_ok(d->wm_ctrl) ||
+	    !time_ok(d->max_ts))
 		return -1;
 	for (i = 0; i < n && !m.bad; i++) {
 		int kind = mr_u8(&m);

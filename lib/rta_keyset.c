@@ -1149,7 +1149,7 @@ rta_keyset_set_horizon(struct rta_keyset *ks, int64_t h)
 		ks->gen_start = h;
 		return;
 	}
-	if (h - ks->gen_start < ttl)
+	if (h < ks->gen_start || h - ks->gen_start < ttl)
 		return;
 	if (h - ks->gen_start >= 2 * ttl)
 		memset(ks->bloom[1], 0, (size_t)ks->nblocks * BLOCK);
@@ -1729,9 +1729,17 @@ load_bloom(struct rta_keyset *ks, struct rd *r)
 	    (kw & 0xffffffff) < 1 || (kw & 0xffffffff) > 16)
 		return rta_error_set(r->err, RTA_EDATA, "bad-state",
 		    "%s: bad filter size", r->path);
-	/* the saved filter wins over the size the options would give */
+	/* a generation starts at a horizon: a time (far inside an int64, so
+	 * that differences with other times cannot overflow), or none */
+	if ((int64_t)gs != INT64_MIN && ((int64_t)gs < -(1LL << 62) ||
+	    (int64_t)gs > (1LL << 62)))
+		return rta_error_set(r->err, RTA_EDATA, "bad-state",
+		    "%s: bad generation start", r->path);
+	/* the saved filter wins over the size the options would give; a
+	 * set that now ages (--ttl) keeps a second, empty, generation */
 	if ((b[0] = rta_malloc((size_t)nb * BLOCK)) == NULL ||
-	    (gens == 2 && (b[1] = rta_malloc((size_t)nb * BLOCK)) == NULL)) {
+	    ((gens == 2 || ks->bloom[1] != NULL) &&
+	    (b[1] = rta_calloc((size_t)nb, BLOCK)) == NULL)) {
 		rta_free(b[0]);
 		return rta_error_set(r->err, RTA_ENOMEM, "no-memory",
 		    "out of memory");
