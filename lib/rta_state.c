@@ -11,10 +11,11 @@
 #include <unistd.h>
 
 #include "rta_alloc.h"
+#include "rta_hash.h"
 #include "rta_state.h"
 #include "rta_value.h"
 
-#define VALUE_MAX	((1ULL << 62) - 1)
+#define VALUE_MAX	RTA_SOURCE_POS_MAX
 
 void
 rta_sources_init(struct rta_sources *s)
@@ -31,7 +32,35 @@ rta_sources_release(struct rta_sources *s)
 	for (i = 0; i < s->n; i++)
 		rta_free(s->v[i].name);
 	rta_free(s->v);
+	rta_free(s->ix);
 	rta_sources_init(s);
+}
+
+static uint64_t
+src_hash(enum rta_src_kind kind, int32_t partition, const char *name,
+    size_t len)
+{
+	return rta_hash64(name, len, (uint64_t)kind << 32 ^
+	    (uint32_t)partition);
+}
+
+/* The slot of the index where the source is, or the empty one where it
+ * would go. */
+static size_t
+slot(const struct rta_sources *s, enum rta_src_kind kind, int32_t partition,
+    const char *name, size_t len)
+{
+	size_t i = (size_t)src_hash(kind, partition, name, len) & s->ixmask;
+	const struct rta_source *x;
+
+	for (;; i = (i + 1) & s->ixmask) {
+		if (s->ix[i] == 0)
+			return i;
+		x = &s->v[s->ix[i] - 1];
+		if (x->kind == kind && x->partition == partition &&
+		    x->len == len && memcmp(x->name, name, len) == 0)
+			return i;
+	}
 }
 
 static size_t
@@ -40,11 +69,55 @@ find(const struct rta_sources *s, enum rta_src_kind kind, int32_t partition,
 {
 	size_t i;
 
+	if (s->ix == NULL)
+		return RTA_SOURCE_NONE;
+	i = slot(s, kind, partition, name, len);
+	return s->ix[i] == 0 ? RTA_SOURCE_NONE : s->ix[i] - 1;
+}
+
+/* Room for one more source: 0 or -1 (ENOMEM). */
+static int
+grow(struct rta_sources *s)
+{
+	struct rta_source *v;
+	uint32_t *ix;
+	size_t cap, n, i;
+
+	if (s->n == s->cap) {
+		cap = s->cap == 0 ? 8 : s->cap * 2;
+		if ((v = rta_reallocarray(s->v, cap, sizeof(*v))) == NULL)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	if (s->ix != NULL && (s->n + 1) * 2 <= s->ixmask + 1)
+		return 0;
+	n = s->ix == NULL ? 16 : (s->ixmask + 1) * 2;
+	if ((ix = rta_calloc(n, sizeof(*ix))) == NULL)
+		return -1;
+	rta_free(s->ix);
+	s->ix = ix;
+	s->ixmask = n - 1;
 	for (i = 0; i < s->n; i++)
-		if (s->v[i].kind == kind && s->v[i].partition == partition &&
-		    s->v[i].len == len && memcmp(s->v[i].name, name, len) == 0)
-			return i;
-	return RTA_SOURCE_NONE;
+		s->ix[slot(s, s->v[i].kind, s->v[i].partition, s->v[i].name,
+		    s->v[i].len)] = (uint32_t)i + 1;
+	return 0;
+}
+
+/* A Kafka topic name: [A-Za-z0-9._-]{1,249}. */
+static int
+kafka_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 1 || len > 249)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
 }
 
 size_t
@@ -55,11 +128,8 @@ rta_sources_get(struct rta_sources *s, enum rta_src_kind kind,
 	size_t i = find(s, kind, partition, name, len);
 
 	if (i != RTA_SOURCE_NONE || s->n >= RTA_SOURCES_MAX ||
-	    len > RTA_SOURCE_NAME_MAX)
+	    len > RTA_SOURCE_NAME_MAX || grow(s) != 0)
 		return i;
-	if ((v = rta_reallocarray(s->v, s->n + 1, sizeof(*v))) == NULL)
-		return RTA_SOURCE_NONE;
-	s->v = v;
 	v = &s->v[s->n];
 	memset(v, 0, sizeof(*v));
 	if ((v->name = rta_memdup(name, len)) == NULL)
@@ -67,6 +137,7 @@ rta_sources_get(struct rta_sources *s, enum rta_src_kind kind,
 	v->kind = kind;
 	v->partition = partition;
 	v->len = len;
+	s->ix[slot(s, kind, partition, name, len)] = (uint32_t)s->n + 1;
 	return s->n++;
 }
 
@@ -105,23 +176,18 @@ rta_sources_track(struct rta_sources *s, const struct rta_where *w)
 {
 	const char *name;
 	enum rta_src_kind kind = w->line > 0 ? RTA_SRC_LINES : RTA_SRC_BYTES;
-	size_t i;
 
-	if (w->serial == s->cur_serial && kind == s->cur_kind &&
-	    s->cur_file != RTA_SOURCE_NONE)
+	if (s->tracked && w->serial == s->cur_serial && kind == s->cur_kind)
 		return;
+	/* a new input (the reader's serial changed): its messages afresh */
+	if (s->tracked && w->serial != s->cur_serial)
+		rta_sources_end(s);
+	s->tracked = 1;
 	s->cur_serial = w->serial;
-	name = w->source != NULL ? w->source : "<input>";
-	if (name == s->cur_name && kind == s->cur_kind &&
-	    s->cur_file != RTA_SOURCE_NONE &&
-	    strcmp(s->v[s->cur_file].name, name) == 0)
-		return;
-	i = rta_sources_get(s, kind, 0, name, strlen(name));
-	if (i != s->cur_file)
-		rta_sources_end(s);	/* a new input: its messages afresh */
-	s->cur_file = i;
-	s->cur_name = name;
 	s->cur_kind = kind;
+	name = w->source != NULL ? w->source : "<input>";
+	s->cur_name = name;
+	s->cur_file = rta_sources_get(s, kind, 0, name, strlen(name));
 }
 
 void
@@ -199,7 +265,9 @@ rta_sources_decode(struct rta_sources *s, const unsigned char **pp,
 {
 	const unsigned char *p = *pp;
 	uint32_t n, i, len;
-	size_t k;
+	int32_t part;
+	size_t k, had;
+	int rc = RTA_EDATA;
 
 	if (end - p < 4)
 		return RTA_EDATA;
@@ -209,25 +277,31 @@ rta_sources_decode(struct rta_sources *s, const unsigned char **pp,
 		return RTA_EDATA;
 	for (i = 0; i < n; i++) {
 		if (end - p < 18)
-			return RTA_EDATA;
+			goto fail;
 		len = rta_get_u32(p + 14);
+		part = (int32_t)rta_get_u32(p + 1);
 		if (p[0] < RTA_SRC_LINES || p[0] > RTA_SRC_KAFKA || p[5] > 1 ||
+		    (p[0] != RTA_SRC_KAFKA && part != 0) ||
 		    len > RTA_SOURCE_NAME_MAX || (size_t)(end - p - 18) < len ||
-		    rta_get_u64(p + 6) > VALUE_MAX)
-			return RTA_EDATA;
-		if (find(s, (enum rta_src_kind)p[0], (int32_t)rta_get_u32(p +
-		    1), (const char *)p + 18, len) != RTA_SOURCE_NONE)
-			return RTA_EDATA;
-		k = rta_sources_get(s, (enum rta_src_kind)p[0],
-		    (int32_t)rta_get_u32(p + 1), (const char *)p + 18, len);
-		if (k == RTA_SOURCE_NONE)
-			return RTA_ENOMEM;
+		    rta_get_u64(p + 6) > VALUE_MAX || find(s, (enum rta_src_kind)p[0], part,
+		    (const char *)p + 18, len) != RTA_SOURCE_NONE)
+			goto fail;
+		had = s->n;
+		k = rta_sources_get(s, (enum rta_src_kind)p[0], part,
+		    (const char *)p + 18, len);
+		if (k == RTA_SOURCE_NONE || k != had) {
+			rc = RTA_ENOMEM;
+			goto fail;
+		}
 		s->v[k].has_done = p[5];
 		s->v[k].done = rta_get_u64(p + 6);
 		p += 18 + len;
 	}
 	*pp = p;
 	return RTA_OK;
+fail:
+	rta_sources_release(s);
+	return rc;
 }
 
 int
@@ -242,11 +316,13 @@ rta_sources_offsets(const struct rta_sources *s, int json,
 
 		if (!x->has_done)
 			continue;
-		if (x->kind == RTA_SRC_KAFKA && !json)
-			rc = rta_buf_printf(out, "-t %.*s -p %d -o %llu\n",
-			    (int)x->len, x->name, (int)x->partition,
-			    (unsigned long long)x->done + 1);
-		else if (x->kind == RTA_SRC_KAFKA)
+		if (x->kind == RTA_SRC_KAFKA && !json) {
+			if (kafka_name(x->name, x->len))
+				rc = rta_buf_printf(out, "-t %.*s -p %d -o "
+				    "%llu\n", (int)x->len, x->name,
+				    (int)x->partition,
+				    (unsigned long long)x->done + 1);
+		} else if (x->kind == RTA_SRC_KAFKA)
 			rc = rta_buf_adds(out, "{\"topic\":") ||
 			    rta_json_put_bytes_lossy(out, x->name, x->len) ||
 			    rta_buf_printf(out, ",\"partition\":%d,\"offset\":"

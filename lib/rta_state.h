@@ -14,6 +14,11 @@
  *	handled once the next position record of its input comes (or the
  *	input ends), and the partition's position is its offset.
  *
+ * An input is known by its name: the same file given twice is one
+ * source, whose position is the farthest either pass reached (so
+ * --resume skips the second pass as far as the first went).  Positions
+ * are at most RTA_SOURCE_POS_MAX (larger ones are taken as that).
+ *
  * After a restart, `--resume` skips the records of each input operand up
  * to its handled position (the same files given again), and Kafka
  * consumers start again at the offset after each partition's
@@ -44,6 +49,7 @@ enum rta_src_kind {
 #define RTA_SOURCES_MAX		32767U
 #define RTA_SOURCE_NONE		((size_t)-1)
 #define RTA_SOURCE_NAME_MAX	4096	/* longer names are not tracked */
+#define RTA_SOURCE_POS_MAX	((1ULL << 62) - 1)
 
 struct rta_source {
 	enum rta_src_kind	 kind;
@@ -58,7 +64,10 @@ struct rta_source {
 
 struct rta_sources {
 	struct rta_source	*v;
-	size_t			 n;
+	size_t			 n, cap;
+	uint32_t		*ix;		/* hash index: v's index + 1 */
+	size_t			 ixmask;
+	int			 tracked;	/* cur_* are set */
 	/* the record being handled */
 	size_t			 cur_file;
 	const char		*cur_name;
@@ -98,13 +107,16 @@ int	rta_sources_resumed(const struct rta_sources *s,
 /* Append the encoding: 0, or -1 (ENOMEM). */
 int	rta_sources_encode(const struct rta_sources *s, struct rta_buf *b);
 /* Read an encoding at *p (before end) into s (empty), moving *p on:
- * RTA_OK, RTA_EDATA (damaged) or RTA_ENOMEM. */
+ * RTA_OK, or RTA_EDATA (damaged) or RTA_ENOMEM, s then empty and *p
+ * where it was.  A file source's partition must be 0. */
 int	rta_sources_decode(struct rta_sources *s, const unsigned char **p,
 	    const unsigned char *end);
 /*
  * Append where to go on from: with json 0, a `-t topic -p partition -o
- * offset` line per Kafka partition (for kcat); with json 1, one object
- * per partition and per input ({"input":…,"line":N} or "byte_offset").
+ * offset` line per Kafka partition (for kcat) whose topic is a Kafka name
+ * ([A-Za-z0-9._-], 1 to 249 bytes: others cannot come from Kafka, and
+ * would not make a command line); with json 1, one object per partition
+ * and per input ({"input":…,"line":N} or "byte_offset").
  * 0, or -1 (ENOMEM).
  */
 int	rta_sources_offsets(const struct rta_sources *s, int json,
@@ -117,7 +129,8 @@ int	rta_sources_offsets(const struct rta_sources *s, int json,
  * process holds it).  rta_state_replace writes dir/name
  * atomically: a temporary file, fsync, rename, fsync of dir.
  * rta_state_read reads dir/name whole, refusing one larger than max:
- * RTA_OK, RTA_EOF (no such file), RTA_EDATA (too large), RTA_EIO.
+ * RTA_OK, RTA_EOF (no such file), RTA_EDATA (too large), RTA_EIO,
+ * RTA_ENOMEM.
  */
 int	rta_state_lock(const char *dir, struct rta_error *err);
 int	rta_state_replace(const char *dir, const char *name, const void *p,
