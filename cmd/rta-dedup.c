@@ -25,6 +25,7 @@
 #include "rta_hash.h"
 #include "rta_keyset.h"
 #include "rta_stage.h"
+#include "rta_state.h"
 #include "rta_time.h"
 #include "rta_value.h"
 
@@ -67,14 +68,11 @@ static const struct option longopts[] = {
 #define RESERVE		(12ULL << 20)
 #define MIN_MEM		(16ULL << 20)
 #define DUP_FLUSH	(64U * 1024)
-#define MAX_SOURCES	32767U
-#define VALUE_MAX	((1ULL << 48) - 1)
-#define NO_SOURCE	MAX_SOURCES
+#define VALUE_MAX	((1ULL << 48) - 1)	/* of a position in a key */
 #define MAX_TENANTS	10000U
 #define TENANT_SLOTS	16384U
 
 enum beyond { BEYOND_PASS, BEYOND_DROP, BEYOND_DEAD };
-enum srckind { SRC_LINES, SRC_BYTES, SRC_KAFKA };
 
 struct opts {
 	const char	*key;
@@ -90,18 +88,6 @@ struct opts {
 	uint64_t	 ck_records;	/* 0: by time */
 	int		 resume;
 	int		 json;		/* offsets --format json */
-};
-
-struct source {
-	enum srckind	 kind;
-	int32_t		 partition;
-	char		*name;
-	size_t		 len;
-	int		 has_done;
-	uint64_t	 done;		/* last record read (line, byte, offset) */
-	int		 dirty;		/* done changed since the journal */
-	int		 has_resume;
-	uint64_t	 resume;	/* --resume: skip records up to this */
 };
 
 struct tenant {
@@ -132,14 +118,7 @@ struct dd {
 	int64_t			 wm_ctrl;	/* watermark records */
 	int64_t			 max_ts;
 	int64_t			 horizon;
-	struct source		*src;
-	size_t			 nsrc;
-	size_t			 cur_file;	/* source of the record */
-	const char		*cur_name;	/* its name as the reader gave */
-	uint64_t		 cur_serial;	/* and the reader's serial then */
-	enum srckind		 cur_kind;
-	size_t			 cur_kafka;	/* NO_SOURCE: none */
-	int64_t			 cur_kafka_off;
+	struct rta_sources	 src;		/* inputs and how far */
 	/* --state */
 	int			 lock_fd;
 	struct rta_journal	 j;
@@ -304,20 +283,6 @@ main(int argc, char *argv[])
 
 /* ---- sources and positions ---------------------------------------------- */
 
-static size_t
-source_find(struct dd *d, enum srckind kind, int32_t partition,
-    const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < d->nsrc; i++)
-		if (d->src[i].kind == kind && d->src[i].partition ==
-		    partition && d->src[i].len == len &&
-		    memcmp(d->src[i].name, name, len) == 0)
-			return i;
-	return NO_SOURCE;
-}
-
 static void
 put_str(struct rta_buf *b, const char *s, size_t len)
 {
@@ -325,113 +290,57 @@ put_str(struct rta_buf *b, const char *s, size_t len)
 	rta_buf_add(b, s, len);
 }
 
-/* The index of a source, made if new (NO_SOURCE past the limit). */
-static size_t
-source_get(struct dd *d, enum srckind kind, int32_t partition,
-    const char *name, size_t len)
+/* A source was added: the journal says so (kinds 0 lines, 1 bytes, 2
+ * Kafka, as in the checkpoint). */
+static void
+source_new(void *arg, size_t i)
 {
-	struct source *s;
-	size_t i = source_find(d, kind, partition, name, len);
+	struct dd *d = arg;
+	const struct rta_source *x = &d->src.v[i];
+	struct rta_buf b = RTA_BUF_INIT;
+	unsigned char h[9];
 
-	if (i != NO_SOURCE || d->nsrc >= MAX_SOURCES)
-		return i;
-	if ((s = rta_reallocarray(d->src, d->nsrc + 1, sizeof(*s))) == NULL)
-		return NO_SOURCE;
-	d->src = s;
-	s = &d->src[d->nsrc];
-	memset(s, 0, sizeof(*s));
-	if ((s->name = rta_memdup(name, len)) == NULL)
-		return NO_SOURCE;
-	s->kind = kind;
-	s->partition = partition;
-	s->len = len;
-	if (d->journaling) {
-		struct rta_buf b = RTA_BUF_INIT;
-		unsigned char h[9];
+	if (!d->journaling)
+		return;
+	rta_put_u32(h, (uint32_t)i);
+	h[4] = (unsigned char)(x->kind - 1);
+	rta_put_u32(h + 5, (uint32_t)x->partition);
+	rta_buf_add(&b, h, 9);
+	put_str(&b, x->name, x->len);
+	if (b.len < 9 + 4 + x->len ||
+	    rta_journal_put(&d->j, 'N', b.data, b.len) != 0)
+		d->jfail = 1;
+	rta_buf_release(&b);
+}
 
-		rta_put_u32(h, (uint32_t)d->nsrc);
-		h[4] = (unsigned char)kind;
-		rta_put_u32(h + 5, (uint32_t)partition);
-		rta_buf_add(&b, h, 9);
-		put_str(&b, name, len);
-		if (rta_journal_put(&d->j, 'N', b.data, b.len) != 0)
-			d->jfail = 1;
-		rta_buf_release(&b);
-	}
-	return d->nsrc++;
+/* A source from the checkpoint or the journal, which must be the next
+ * one (kinds as source_new writes them). */
+static int
+source_load(struct dd *d, int kind, int32_t partition, const char *name,
+    size_t len)
+{
+	size_t n = d->src.n;
+
+	if (kind < 0 || kind > 2)
+		return -1;
+	return rta_sources_get(&d->src, (enum rta_src_kind)(kind + 1),
+	    partition, name, len) == n && d->src.n == n + 1 ? 0 : -1;
 }
 
 static uint64_t
 make_pos(size_t src, uint64_t v)
 {
+	if (src >= RTA_SOURCES_MAX)
+		src = RTA_SOURCES_MAX;		/* none */
 	if (v > VALUE_MAX)
 		v = VALUE_MAX;
 	return (uint64_t)src << 48 | v;
 }
 
-static void
-source_done(struct dd *d, size_t i, uint64_t v)
-{
-	struct source *s;
-
-	if (i == NO_SOURCE)
-		return;
-	s = &d->src[i];
-	if (!s->has_done || s->done < v) {
-		s->has_done = 1;
-		s->done = v;
-		s->dirty = 1;
-	}
-}
-
-/* Where the current record comes from, from the reader. */
-static void
-track(struct dd *d)
-{
-	const struct rta_where *w = rta_reader_where(d->st->rd);
-	const char *name;
-	enum srckind kind = w->line > 0 ? SRC_LINES : SRC_BYTES;
-
-	if (w->serial == d->cur_serial && kind == d->cur_kind &&
-	    d->cur_file != NO_SOURCE)
-		return;
-	d->cur_serial = w->serial;
-	name = w->source != NULL ? w->source : "<input>";
-	if (name != d->cur_name || kind != d->cur_kind ||
-	    d->cur_file == NO_SOURCE || strcmp(d->src[d->cur_file].name,
-	    name) != 0) {
-		size_t i = source_get(d, kind, 0, name, strlen(name));
-
-		if (i != d->cur_file) {
-			/* a new input: its position records start afresh */
-			if (d->cur_kafka != NO_SOURCE)
-				source_done(d, d->cur_kafka,
-				    (uint64_t)d->cur_kafka_off);
-			d->cur_kafka = NO_SOURCE;
-		}
-		d->cur_file = i;
-		d->cur_name = name;
-		d->cur_kind = kind;
-	}
-}
-
 static uint64_t
 where_value(const struct dd *d)
 {
-	const struct rta_where *w = rta_reader_where(d->st->rd);
-
-	return w->line > 0 ? w->line : w->offset;
-}
-
-/* A position record: the message before it is complete. */
-static void
-position(struct dd *d, const struct rta_position *p)
-{
-	if (d->cur_kafka != NO_SOURCE)
-		source_done(d, d->cur_kafka, (uint64_t)d->cur_kafka_off);
-	d->cur_kafka = source_get(d, SRC_KAFKA, p->partition, p->topic,
-	    p->topic_len);
-	d->cur_kafka_off = p->offset;
+	return rta_sources_where(rta_reader_where(d->st->rd));
 }
 
 static void
@@ -439,14 +348,14 @@ json_pos(struct rta_buf *b, const struct dd *d, uint64_t pos)
 {
 	size_t i = (size_t)(pos >> 48) & 0x7fff;
 	uint64_t v = pos & VALUE_MAX;
-	const struct source *s;
+	const struct rta_source *s;
 
-	if (i >= d->nsrc) {
+	if (i >= d->src.n) {
 		rta_buf_adds(b, "null");
 		return;
 	}
-	s = &d->src[i];
-	if (s->kind == SRC_KAFKA) {
+	s = &d->src.v[i];
+	if (s->kind == RTA_SRC_KAFKA) {
 		rta_buf_adds(b, "{\"topic\":");
 		rta_json_put_bytes_lossy(b, s->name, s->len);
 		rta_buf_printf(b, ",\"partition\":%d,\"offset\":%llu}",
@@ -455,7 +364,7 @@ json_pos(struct rta_buf *b, const struct dd *d, uint64_t pos)
 	}
 	rta_buf_adds(b, "{\"source\":");
 	rta_json_put_bytes_lossy(b, s->name, s->len);
-	rta_buf_printf(b, s->kind == SRC_LINES ? ",\"line\":%llu}" :
+	rta_buf_printf(b, s->kind == RTA_SRC_LINES ? ",\"line\":%llu}" :
 	    ",\"byte_offset\":%llu}", (unsigned long long)v);
 }
 
@@ -498,15 +407,15 @@ written(void *arg)
 	    d->pend.len) != 0)
 		d->jfail = 1;
 	d->pend.len = 0;
-	for (i = 0; i < d->nsrc; i++)
-		if (d->src[i].dirty) {
+	for (i = 0; i < d->src.n; i++)
+		if (d->src.v[i].dirty) {
 			unsigned char b[12];
 
 			rta_put_u32(b, (uint32_t)i);
-			rta_put_u64(b + 4, d->src[i].done);
+			rta_put_u64(b + 4, d->src.v[i].done);
 			if (rta_journal_put(&d->j, 'R', b, 12) != 0)
 				d->jfail = 1;
-			d->src[i].dirty = 0;
+			d->src.v[i].dirty = 0;
 		}
 	if (d->out_regular) {
 		off_t at = lseek(STDOUT_FILENO, 0, SEEK_CUR);
@@ -563,11 +472,11 @@ meta_build(struct dd *d, struct rta_buf *b)
 	rta_buf_add_u64(b, d->out_ino);
 	rta_buf_add_u64(b, d->out_off);
 	rta_buf_addc(b, d->out_fmt);
-	rta_buf_add_u32(b, (uint32_t)d->nsrc);
-	for (i = 0; i < d->nsrc; i++) {
-		const struct source *s = &d->src[i];
+	rta_buf_add_u32(b, (uint32_t)d->src.n);
+	for (i = 0; i < d->src.n; i++) {
+		const struct rta_source *s = &d->src.v[i];
 
-		rta_buf_addc(b, s->kind);
+		rta_buf_addc(b, (char)(s->kind - 1));
 		rta_buf_add_u32(b, (uint32_t)s->partition);
 		put_str(b, s->name, s->len);
 		rta_buf_addc(b, s->has_done);
@@ -668,7 +577,7 @@ meta_parse(struct dd *d, const unsigned char *p, size_t len,
 	d->out_off = mr_u64(&m);
 	d->out_fmt = mr_u8(&m);
 	n = mr_u32(&m);
-	if (m.bad || n > MAX_SOURCES || !time_ok(d->wm_ctrl) ||
+	if (m.bad || n > RTA_SOURCES_MAX || !time_ok(d->wm_ctrl) ||
 	    !time_ok(d->max_ts))
 		return -1;
 	for (i = 0; i < n && !m.bad; i++) {
@@ -679,13 +588,12 @@ meta_parse(struct dd *d, const unsigned char *p, size_t len,
 		int has = mr_u8(&m);
 		uint64_t v = mr_u64(&m);
 
-		if (m.bad || kind > SRC_KAFKA)
+		if (m.bad || has > 1 || v > RTA_SOURCE_POS_MAX ||
+		    source_load(d, kind, part, s, sl) != 0)
 			return -1;
-		at = source_get(d, (enum srckind)kind, part, s, sl);
-		if (at != i)
-			return -1;
-		d->src[at].has_done = has;
-		d->src[at].done = v;
+		at = i;
+		d->src.v[at].has_done = has;
+		d->src.v[at].done = v;
 	}
 	return m.bad ? -1 : 0;
 }
@@ -722,8 +630,8 @@ replay_record(void *arg, int type, const unsigned char *p, size_t len)
 		int32_t part = (int32_t)mr_u32(&m);
 		const char *s = mr_str(&m, &sl);
 
-		if (m.bad || kind > SRC_KAFKA || at != d->nsrc ||
-		    source_get(d, (enum srckind)kind, part, s, sl) != at)
+		if (m.bad || at != d->src.n ||
+		    source_load(d, kind, part, s, sl) != 0)
 			return RTA_EDATA;
 		break;
 	}
@@ -731,10 +639,10 @@ replay_record(void *arg, int type, const unsigned char *p, size_t len)
 		uint32_t at = mr_u32(&m);
 		uint64_t v = mr_u64(&m);
 
-		if (m.bad || at >= d->nsrc)
+		if (m.bad || at >= d->src.n || v > RTA_SOURCE_POS_MAX)
 			return RTA_EDATA;
-		d->src[at].has_done = 1;
-		d->src[at].done = v;
+		d->src.v[at].has_done = 1;
+		d->src.v[at].done = v;
 		break;
 	}
 	case 'S':
@@ -929,7 +837,7 @@ readback(struct dd *d)
 		munmap(map, (size_t)end);
 		return 0;	/* not ours to read, and never to cut */
 	}
-	src = source_get(d, SRC_BYTES, 0, "<stdout>", 8);
+	src = rta_sources_get(&d->src, RTA_SRC_BYTES, 0, "<stdout>", 8);
 	rta_ndjson_parser_init(&np);
 	good = p = d->out_off;
 	while (p < end) {
@@ -1332,10 +1240,10 @@ event(struct dd *d, struct rta_record *rec, const struct rta_fp *hint)
 		d->max_ts = ev->ts;
 		update_horizon(d);
 	}
-	if (d->cur_kafka != NO_SOURCE)
-		pos = make_pos(d->cur_kafka, (uint64_t)d->cur_kafka_off);
+	if (d->src.cur_kafka != RTA_SOURCE_NONE)
+		pos = make_pos(d->src.cur_kafka, (uint64_t)d->src.cur_kafka_off);
 	else
-		pos = make_pos(d->cur_file, where_value(d));
+		pos = make_pos(d->src.cur_file, where_value(d));
 	if (d->o->ttl > 0 && ev->ts < d->horizon) {
 		d->beyond++;
 		switch (d->o->beyond) {
@@ -1399,18 +1307,14 @@ event(struct dd *d, struct rta_record *rec, const struct rta_fp *hint)
 static int
 resumed(struct dd *d, const struct rta_record *rec)
 {
-	const struct source *s;
-
-	if (!d->o->resume || d->cur_file == NO_SOURCE)
-		return 0;
-	s = &d->src[d->cur_file];
-	if (!s->has_resume || where_value(d) > s->resume)
+	if (!d->o->resume ||
+	    !rta_sources_resumed(&d->src, rta_reader_where(d->st->rd)))
 		return 0;
 	if (rec->kind == RTA_REC_EVENT) {
 		d->skipped++;
 		rta_stage_drop(d->st);
 	} else if (rec->kind == RTA_REC_POSITION)
-		position(d, &rec->pos);
+		rta_sources_position(&d->src, &rec->pos);
 	else if (rec->kind == RTA_REC_WATERMARK && rec->watermark >
 	    d->wm_ctrl) {
 		d->wm_ctrl = rec->watermark;
@@ -1427,9 +1331,7 @@ release(struct dd *d)
 	if (d->ks_ready)
 		rta_keyset_release(&d->ks);
 	rta_field_list_free(d->keys, d->nkeys);
-	for (i = 0; i < d->nsrc; i++)
-		rta_free(d->src[i].name);
-	rta_free(d->src);
+	rta_sources_release(&d->src);
 	for (i = 0; d->tenants != NULL && i < TENANT_SLOTS; i++)
 		rta_free(d->tenants[i].name);
 	rta_free(d->tenants);
@@ -1488,9 +1390,9 @@ setup(struct dd *d)
 		}
 		d->journaling = 1;
 	}
-	for (i = 0; i < d->nsrc; i++) {
-		d->src[i].has_resume = d->src[i].has_done;
-		d->src[i].resume = d->src[i].done;
+	for (i = 0; i < d->src.n; i++) {
+		d->src.v[i].has_resume = d->src.v[i].has_done;
+		d->src.v[i].resume = d->src.v[i].done;
 	}
 	if ((rc = readback(d)) != 0)
 		return rc;
@@ -1543,7 +1445,9 @@ dedup_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 	d.lock_fd = d.dup_fd = -1;
 	d.j.fd = -1;
 	d.wm_ctrl = d.max_ts = d.horizon = INT64_MIN;
-	d.cur_file = d.cur_kafka = NO_SOURCE;
+	rta_sources_init(&d.src);
+	d.src.on_new = source_new;
+	d.src.on_new_arg = &d;
 	if (rta_field_list_parse(o->key, &d.keys, &d.nkeys, &err) != RTA_OK) {
 		if (err.code == RTA_ENOMEM) {
 			rta_warnx("out of memory");
@@ -1570,10 +1474,10 @@ dedup_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 			done = !st->stop;
 			break;
 		}
-		track(&d);
+		rta_sources_track(&d.src, rta_reader_where(st->rd));
 		if (resumed(&d, &rec))
 			continue;
-		source_done(&d, d.cur_file, where_value(&d));
+		rta_sources_handled(&d.src, rta_reader_where(st->rd));
 		if (rec.kind == RTA_REC_EVENT) {
 			const struct rta_fp *hint = NULL;
 			struct rta_fp hfp;
@@ -1598,7 +1502,7 @@ dedup_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 				d.wm_ctrl = rec.watermark;
 				update_horizon(&d);
 			} else if (rec.kind == RTA_REC_POSITION)
-				position(&d, &rec.pos);
+				rta_sources_position(&d.src, &rec.pos);
 			emit_hooked(&d);
 			if (rta_stage_emit(st, &rec) != RTA_OK)
 				break;
@@ -1607,8 +1511,8 @@ dedup_main(struct opts *o, struct rta_stage *st, int argc, char **argv)
 			break;
 		maybe_checkpoint(&d);
 	}
-	if (done && d.cur_kafka != NO_SOURCE)
-		source_done(&d, d.cur_kafka, (uint64_t)d.cur_kafka_off);
+	if (done)
+		rta_sources_end(&d.src);
 	if (d.dup_fd >= 0)
 		(void)dup_flush(&d);
 	if (o->approx > 0 && !st->quiet)
@@ -1631,7 +1535,7 @@ static int
 offsets_main(struct opts *o, int argc, char **argv)
 {
 	struct rta_keyset_opts ko;
-	struct rta_buf meta = RTA_BUF_INIT;
+	struct rta_buf meta = RTA_BUF_INIT, b = RTA_BUF_INIT;
 	struct rta_error err;
 	struct dd d;
 	const char *key;
@@ -1647,6 +1551,7 @@ offsets_main(struct opts *o, int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	memset(&ko, 0, sizeof(ko));
 	d.o = o;
+	rta_sources_init(&d.src);
 	d.lock_fd = d.dup_fd = -1;
 	d.j.fd = -1;
 	rc = rta_keyset_peek(o->state, "checkpoint", ko.seed, &approx, &meta,
@@ -1675,37 +1580,18 @@ offsets_main(struct opts *o, int argc, char **argv)
 		status = RTA_EXIT_IO;
 		goto out;
 	}
-	for (i = 0; i < d.nsrc; i++) {
-		const struct source *s = &d.src[i];
-
-		if (!s->has_done)
-			continue;
-		if (s->kind == SRC_KAFKA && !o->json)
-			printf("-t %.*s -p %d -o %llu\n", (int)s->len, s->name,
-			    (int)s->partition,
-			    (unsigned long long)s->done + 1);
-		else if (s->kind == SRC_KAFKA) {
-			struct rta_buf b = RTA_BUF_INIT;
-
-			rta_buf_adds(&b, "{\"topic\":");
-			rta_json_put_bytes_lossy(&b, s->name, s->len);
-			rta_buf_printf(&b, ",\"partition\":%d,\"offset\":%llu}"
-			    "\n", (int)s->partition,
-			    (unsigned long long)s->done + 1);
-			fwrite(b.data, 1, b.len, stdout);
-			rta_buf_release(&b);
-		} else if (o->json && strcmp(s->name, "<stdout>") != 0) {
-			struct rta_buf b = RTA_BUF_INIT;
-
-			rta_buf_adds(&b, "{\"input\":");
-			rta_json_put_bytes_lossy(&b, s->name, s->len);
-			rta_buf_printf(&b, s->kind == SRC_LINES ?
-			    ",\"line\":%llu}\n" : ",\"byte_offset\":%llu}\n",
-			    (unsigned long long)s->done);
-			fwrite(b.data, 1, b.len, stdout);
-			rta_buf_release(&b);
-		}
-	}
+	/* rta-dedup's own output, read back after a crash, is not an input */
+	for (i = 0; i < d.src.n; i++)
+		if (d.src.v[i].kind == RTA_SRC_BYTES && d.src.v[i].len == 8 &&
+		    memcmp(d.src.v[i].name, "<stdout>", 8) == 0)
+			d.src.v[i].has_done = 0;
+	b.len = 0;
+	if (rta_sources_offsets(&d.src, o->json, &b) != 0) {
+		rta_warnx("out of memory");
+		status = RTA_EXIT_LIMIT;
+	} else
+		fwrite(b.data, 1, b.len, stdout);
+	rta_buf_release(&b);
 out:
 	rta_buf_release(&meta);
 	release(&d);

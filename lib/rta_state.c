@@ -27,6 +27,8 @@ rta_sources_init(struct rta_sources *s)
 void
 rta_sources_release(struct rta_sources *s)
 {
+	void (*on_new)(void *, size_t) = s->on_new;
+	void *arg = s->on_new_arg;
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
@@ -34,6 +36,8 @@ rta_sources_release(struct rta_sources *s)
 	rta_free(s->v);
 	rta_free(s->ix);
 	rta_sources_init(s);
+	s->on_new = on_new;
+	s->on_new_arg = arg;
 }
 
 static uint64_t
@@ -138,6 +142,8 @@ rta_sources_get(struct rta_sources *s, enum rta_src_kind kind,
 	v->partition = partition;
 	v->len = len;
 	s->ix[slot(s, kind, partition, name, len)] = (uint32_t)s->n + 1;
+	if (s->on_new != NULL)
+		s->on_new(s->on_new_arg, s->n);
 	return s->n++;
 }
 
@@ -154,6 +160,7 @@ rta_sources_done(struct rta_sources *s, size_t i, uint64_t v)
 	if (!x->has_done || x->done < v) {
 		x->has_done = 1;
 		x->done = v;
+		x->dirty = 1;
 	}
 }
 

@@ -58,6 +58,8 @@ struct rta_source {
 	size_t			 len;
 	int			 has_done;
 	uint64_t		 done;		/* line, byte offset, offset */
+	int			 dirty;		/* done moved since the caller
+						 * cleared this */
 	int			 has_resume;
 	uint64_t		 resume;	/* --resume: skip up to this */
 };
@@ -75,6 +77,9 @@ struct rta_sources {
 	enum rta_src_kind	 cur_kind;
 	size_t			 cur_kafka;	/* its message's partition */
 	int64_t			 cur_kafka_off;
+	/* called when a source is added (index i), if set */
+	void			(*on_new)(void *arg, size_t i);
+	void			*on_new_arg;
 };
 
 void	rta_sources_init(struct rta_sources *s);
