@@ -515,10 +515,21 @@ put_record(struct rta_stage *st, const struct rta_record *rec, int derived)
 		rta_stage_set_output(st, st->to);
 	rc = rta_output_record(&st->out, rec, &err);
 	if (rc == RTA_EDATA && derived) {
-		/* made here, from many records: no input to blame */
+		/* made here, from many records: no input to blame; the
+		 * record itself goes to the dead-letter file, in NDJSON */
+		struct rta_buf nd = RTA_BUF_INIT;
+		struct rta_error e2;
+
 		notice(st, &err, err.reason != NULL ? err.reason : "bad-value",
 		    0, "cannot write a record: %s", err.text);
 		rta_cli_status(&st->status, RTA_EXIT_DATA);
+		if (st->dlq_open && rta_ndjson_put(&nd, rec) == 0 &&
+		    rta_deadletter_put(&st->dlq, NULL, &err, nd.data, nd.len > 0 ? nd.len - 1 : 0, nd.len > 0 ?
+		    nd.len - 1 : 0, &e2) != RTA_OK) {
+			notice(st, &e2, "io-error", 0, "%s", e2.text);
+			rta_cli_status(&st->status, RTA_EXIT_IO);
+		}
+		rta_buf_release(&nd);
 		return RTA_OK;
 	}
 	if (rc == RTA_EDATA) {

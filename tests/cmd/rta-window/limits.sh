@@ -42,3 +42,12 @@ printf '%s\n' \
 rta-window --tumbling 1m --agg sum:payload.n,stddev:payload.n huge.ndjson >h.out
 grep -o '"results":{[^}]*}\|"sum:payload.n":{[^}]*}' h.out
 rta-cat h.out | grep -c aggregate
+echo "-- a record too large for a frame goes to the dead-letter file"
+awk 'BEGIN { s = "x"; while (length(s) < 900000) s = s s; s = substr(s, 1, 900000);
+    printf "{\"event_id\":\"a\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"event_type\":\"v\",\"tenant_id\":\"t\",\"payload\":{\"a\":\"%s\",\"b\":\"%s\",\"c\":\"%s\",\"d\":\"%s\",\"e\":\"%s\"}}\n", s, s, s, s, s }' >big.ndjson
+rta-window --max-line 8M --tumbling 1m -o rta --dead-letter big.dl \
+    --agg first:payload.a,last:payload.a,first:payload.b,last:payload.b,first:payload.c,last:payload.c,first:payload.d,last:payload.d,first:payload.e,last:payload.e \
+    big.ndjson >big.rta 2>err
+echo "exit $?, aggregates out: $(rta-cat -o ndjson big.rta | grep -c aggregate)"
+head -c 120 err; echo
+grep -o '"reason":"[a-z-]*"\|"original":"{\\"$rta\\":\\"aggregate\\"\|"original_length":[0-9]*' big.dl
