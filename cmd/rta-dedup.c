@@ -977,7 +977,8 @@ state_load(struct dd *d, struct rta_keyset_opts *ko)
 	return 0;
 fail:
 	rta_warnx("%s", err.text);
-	return rta_exit_code(rc);
+	/* a damaged state is a failed state, as a damaged journal is */
+	return rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc);
 }
 
 static int
@@ -1564,7 +1565,8 @@ offsets_main(struct opts *o, int argc, char **argv)
 	if (rc != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_buf_release(&meta);
-		return rta_cli_finish(rta_exit_code(rc));
+		return rta_cli_finish(rc == RTA_EDATA ? RTA_EXIT_IO :
+		    rta_exit_code(rc));
 	}
 	if (meta_parse(&d, meta.data, meta.len, &key, &klen) != 0) {
 		rta_warnx("%s/checkpoint: damaged", o->state);

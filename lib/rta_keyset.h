@@ -237,7 +237,12 @@ int	rta_keyset_peek(const char *dir, const char *name, uint64_t seed[2],
 /*
  * Load the keys of DIR/name into ks, which must have been set up with
  * the seeds rta_keyset_peek gave and the same mode.  RTA_OK, RTA_EDATA,
- * RTA_EIO or RTA_ENOMEM (ks then holds part of the keys).
+ * RTA_EIO or RTA_ENOMEM (ks then holds part of the keys).  In
+ * approximate mode the saved filter wins over the size ks was set up
+ * with; a set with a TTL that loads a filter saved without one keeps an
+ * empty second generation and ages from then on.  A saved generation
+ * start must be none or within +-2^62 (RTA_EDATA otherwise), so that no
+ * difference with a horizon overflows.
  */
 int	rta_keyset_load(struct rta_keyset *ks, const char *dir,
 	    const char *name, struct rta_error *err);
