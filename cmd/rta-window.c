@@ -185,6 +185,15 @@ struct hist {
 	double			 v[];
 };
 
+/* Where a file written to ended at the checkpoint: standard output,
+ * --late, --alerts. */
+enum { M_OUT, M_LATE, M_ALERTS, NMARK };
+
+struct fmark {
+	int		 has;		/* a regular file */
+	uint64_t	 dev, ino, size;
+};
+
 /* One window, or session, of one group. */
 struct win {
 	struct win		*next;		/* hash chain */
@@ -201,6 +210,7 @@ struct win {
 	size_t			 heap_at;
 	uint32_t		 version;	/* emissions so far */
 	uint8_t			 fired;		/* the final record is out */
+	uint8_t			 finals;	/* a final record went out */
 	uint8_t			 dirty;		/* changed since emitted */
 	const char		*tenant;	/* in key, or ALL_TENANTS */
 	uint8_t			 tenant_len;
@@ -273,8 +283,7 @@ struct wn {
 	uint64_t		 ck_since;
 	uint64_t		 checkpoints;
 	uint64_t		 resumed;	/* records skipped by --resume */
-	int			 out_reg;	/* standard output is a file: */
-	uint64_t		 out_dev, out_ino, out_size;	/* as of the
+	struct fmark		 mark[NMARK];	/* files written, as of the
 						 * checkpoint */
 	/* counts */
 	uint64_t		 aggregated;	/* events in some window */
@@ -291,6 +300,7 @@ static int	offsets_main(const struct opts *, int);
 static int64_t	watermark_now(const struct wn *);
 static int	put_num(struct rta_buf *, double);
 static int	funnel_run(struct wn *, int64_t);
+static int	put_marks(const struct wn *, struct rta_buf *);
 static int	funnel_put(struct wn *, const struct win *, struct rta_buf *,
 		    int);
 static int	window_main(const struct opts *, struct rta_stage *, int,
@@ -918,8 +928,10 @@ emit(struct wn *w, struct win *x, int final, const char *merged_into)
 	rec.ev.payload_len = p->len;
 	x->dirty = 0;
 	w->emitted++;
-	if (x->fired)
+	if (x->finals)
 		w->updates++;
+	if (final)
+		x->finals = 1;
 	if (rta_stage_emit_derived(w->st, &rec) != RTA_OK) {
 		w->failed = 1;
 		return -1;
@@ -1609,13 +1621,17 @@ funnel_event(struct wn *w, const struct rta_record *rec)
 		rta_stage_drop(w->st);
 		return 0;
 	}
-	if (ev->ts <= w->frontier) {
+	/* steps up to the frontier were taken; one at it comes after
+	 * those of its time, as it would have */
+	if (ev->ts < w->frontier) {
 		send_late(w, rec);
 		return 0;
 	}
-	if (ev->ts > RTA_TIME_MAX - o->size - o->within) {
+	if (ev->ts > RTA_TIME_MAX - o->size - o->within ||
+	    ev->ts - ev->ts % o->size - (ev->ts % o->size < 0 ? o->size : 0) <
+	    RTA_TIME_MIN) {
 		reject(w, rec, "bad-window", "a window of this event would "
-		    "end outside the years 1 to 9999");
+		    "start or end outside the years 1 to 9999");
 		return 1;
 	}
 	gk = w->key.len;
@@ -1851,6 +1867,8 @@ session_event(struct wn *w, const struct rta_record *rec)
 	if (ev->ts > a->end)
 		a->end = ev->ts;
 	a->dirty = 1;
+	if (a->fired && w->wm != INT64_MIN && close_at(w, a) > w->wm)
+		a->fired = 0;	/* open again: it closes anew */
 	a->due = close_at(w, a) + (a->fired ? o->lateness : 0);
 	heap_fix(w, a);
 	if (a->fired && emit(w, a, 1, NULL) != 0)
@@ -1956,8 +1974,9 @@ nomem:
  *	"rtawin" 0 1, the options' description (u32 length, bytes),
  *	max_ts, wm_up, wm, emitted_wm, tick, frontier (i64),
  *	aggregated, late, emitted, updates, merged, limited, alerts,
- *	skipped, tseq (u64), the sources (rta_state.h), the output
- *	file (u8 1, dev, inode, size as u64; or u8 0),
+ *	skipped, tseq, unwatched (u64), the sources (rta_state.h), the
+ *	output, --late and --alerts files (each u8 1, dev, inode, size as
+ *	u64; or u8 0),
  *	windows: u64 n, each start, end, id_start, due (i64), version
  *	(u32), fired, dirty (u8), key, group (u32 length, bytes), funnel
  *	counts (u64 each), the states of --agg's aggregates and of a
@@ -1995,7 +2014,7 @@ ck_build(struct wn *w, struct rta_buf *b)
 	    w->tick, w->frontier };
 	const uint64_t cv[] = { w->aggregated, w->late_events, w->emitted,
 	    w->updates, w->merged, w->limited, w->nalerts, w->skipped,
-	    w->tseq };
+	    w->tseq, w->unwatched };
 	struct track *t, **tv2 = NULL;
 	struct hist *e;
 	size_t i, j, k, nslots;
@@ -2006,13 +2025,10 @@ ck_build(struct wn *w, struct rta_buf *b)
 	    put_blob(b, w->desc, strlen(w->desc));
 	for (i = 0; i < 6 && !rc; i++)
 		rc = rta_buf_add_u64(b, (uint64_t)tv[i]);
-	for (i = 0; i < 9 && !rc; i++)
+	for (i = 0; i < 10 && !rc; i++)
 		rc = rta_buf_add_u64(b, cv[i]);
 	rc = rc || rta_sources_encode(&w->src, b) ||
-	    rta_buf_add(b, w->out_reg ? "\1" : "\0", 1) ||
-	    rta_buf_add_u64(b, w->out_dev) || rta_buf_add_u64(b, w->out_ino) ||
-	    rta_buf_add_u64(b, w->out_size) ||
-	    rta_buf_add_u64(b, w->nheap);
+	    put_marks(w, b) || rta_buf_add_u64(b, w->nheap);
 	for (i = 0; i < w->nheap && !rc; i++) {
 		const struct win *x = w->heap[i];
 		unsigned char h[4 * 8 + 4 + 2];
@@ -2022,7 +2038,7 @@ ck_build(struct wn *w, struct rta_buf *b)
 		rta_put_u64(h + 16, (uint64_t)x->id_start);
 		rta_put_u64(h + 24, (uint64_t)x->due);
 		rta_put_u32(h + 32, x->version);
-		h[36] = x->fired;
+		h[36] = (unsigned char)(x->fired | x->finals << 1);
 		h[37] = x->dirty;
 		rc = rta_buf_add(b, h, sizeof(h)) ||
 		    put_blob(b, x->key, x->klen) ||
@@ -2082,42 +2098,85 @@ ck_build(struct wn *w, struct rta_buf *b)
 	    -1 : 0;
 }
 
-/* Where standard output ends, when it is a regular file. */
+static int
+mark_fd(const struct wn *w, int m)
+{
+	switch (m) {
+	case M_OUT:
+		return STDOUT_FILENO;
+	case M_LATE:
+		return w->late_open ? w->late.fd : -1;
+	default:
+		return w->alerts_fd;
+	}
+}
+
+/* Where the files written end, those that are regular files. */
 static void
-out_note(struct wn *w)
+marks_note(struct wn *w)
 {
 	struct stat sb;
+	int m, fd;
 
-	w->out_reg = fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode);
-	w->out_dev = w->out_reg ? (uint64_t)sb.st_dev : 0;
-	w->out_ino = w->out_reg ? (uint64_t)sb.st_ino : 0;
-	w->out_size = w->out_reg ? (uint64_t)sb.st_size : 0;
+	for (m = 0; m < NMARK; m++) {
+		struct fmark *f = &w->mark[m];
+
+		fd = mark_fd(w, m);
+		f->has = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+		f->dev = f->has ? (uint64_t)sb.st_dev : 0;
+		f->ino = f->has ? (uint64_t)sb.st_ino : 0;
+		f->size = f->has ? (uint64_t)sb.st_size : 0;
+	}
+}
+
+static int
+put_marks(const struct wn *w, struct rta_buf *b)
+{
+	int m;
+
+	for (m = 0; m < NMARK; m++)
+		if (rta_buf_add(b, w->mark[m].has ? "\1" : "\0", 1) ||
+		    rta_buf_add_u64(b, w->mark[m].dev) ||
+		    rta_buf_add_u64(b, w->mark[m].ino) ||
+		    rta_buf_add_u64(b, w->mark[m].size))
+			return -1;
+	return 0;
 }
 
 /*
- * A restart appending to the file the crashed run wrote: what it wrote
- * after the checkpoint (the records about to be written again, a torn
- * one last) is cut, so that the file ends up as an uninterrupted run's.
- * Not for compressed output, whose zstd frame the cut would leave open.
+ * A restart appending to the files the crashed run wrote: what it wrote
+ * after the checkpoint (the records, late events and alerts about to be
+ * written again, a torn one last) is cut, so that each file ends up as
+ * an uninterrupted run's.  Not for compressed output, whose zstd frame
+ * the cut would leave open.
  */
 static int
-out_cut(struct wn *w)
+marks_cut(struct wn *w)
 {
+	static const char *const what[] = { "standard output", "--late",
+	    "--alerts" };
 	struct stat sb;
+	int m, fd;
 
-	if (!w->out_reg || w->st->compress > 0 ||
-	    fstat(STDOUT_FILENO, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    (uint64_t)sb.st_dev != w->out_dev ||
-	    (uint64_t)sb.st_ino != w->out_ino ||
-	    (uint64_t)sb.st_size < w->out_size)
-		return 0;
-	if ((uint64_t)sb.st_size > w->out_size &&
-	    ftruncate(STDOUT_FILENO, (off_t)w->out_size) != 0) {
-		rta_warnx("standard output: %s", strerror(errno));
-		return -1;
+	for (m = 0; m < NMARK; m++) {
+		const struct fmark *f = &w->mark[m];
+
+		fd = mark_fd(w, m);
+		if (!f->has || fd < 0 || (m == M_OUT && w->st->compress > 0) ||
+		    fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+		    (uint64_t)sb.st_dev != f->dev ||
+		    (uint64_t)sb.st_ino != f->ino ||
+		    (uint64_t)sb.st_size < f->size)
+			continue;
+		if ((uint64_t)sb.st_size > f->size &&
+		    ftruncate(fd, (off_t)f->size) != 0) {
+			rta_warnx("%s: %s", what[m], strerror(errno));
+			return -1;
+		}
+		/* the stream goes on: no second frame stream header */
+		if (m == M_OUT)
+			w->st->out_continues = f->size > 0;
 	}
-	/* the stream goes on: no second frame stream header */
-	w->st->out_continues = w->out_size > 0;
 	return 0;
 }
 
@@ -2133,7 +2192,7 @@ checkpoint(struct wn *w)
 	if (w->st->out_ready && (w->st->out.failed ||
 	    rta_output_flush(&w->st->out, &err) != RTA_OK))
 		return -1;
-	out_note(w);
+	marks_note(w);
 	if (ck_build(w, &b) != 0) {
 		rta_buf_release(&b);
 		return nomem(w);
@@ -2182,6 +2241,15 @@ ck_boundary(struct wn *w)
 	if (w->o->ck_records > 0 ? w->ck_since >= w->o->ck_records :
 	    rta_now() >= w->ck_next)
 		(void)checkpoint(w);
+}
+
+/* A time in a checkpoint: none, or within reach of event times (the
+ * watermark may trail them by up to a duration, or lead by one). */
+static int
+tm_ok(int64_t t)
+{
+	return t == INT64_MIN || (t >= RTA_TIME_MIN - 4 * DURATION_MAX &&
+	    t <= RTA_TIME_MAX + 4 * DURATION_MAX);
 }
 
 struct ckr {
@@ -2275,7 +2343,7 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 	uint32_t kl, gl;
 	int full;
 	int64_t tv6[6];
-	uint64_t cv[9];
+	uint64_t cv[10];
 	size_t nslots;
 
 	if (len < 12 || memcmp(p, CK_MAGIC, 8) != 0 ||
@@ -2295,8 +2363,11 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 	}
 	for (i = 0; i < 6; i++)
 		tv6[i] = (int64_t)get64(&r);
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 10; i++)
 		cv[i] = get64(&r);
+	for (i = 0; i < 6; i++)
+		if (!tm_ok(tv6[i]) && !(i == 5 && tv6[i] == INT64_MAX))
+			goto bad;
 	w->max_ts = tv6[0];
 	w->wm_up = tv6[1];
 	w->wm = tv6[2];
@@ -2312,13 +2383,17 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 	w->nalerts = cv[6];
 	w->skipped = cv[7];
 	w->tseq = cv[8];
-	if (r.bad || rta_sources_decode(&w->src, &r.p, r.end) != RTA_OK ||
-	    r.end - r.p < 1 || r.p[0] > 1)
+	w->unwatched = cv[9];
+	if (r.bad || rta_sources_decode(&w->src, &r.p, r.end) != RTA_OK)
 		goto bad;
-	w->out_reg = *r.p++;
-	w->out_dev = get64(&r);
-	w->out_ino = get64(&r);
-	w->out_size = get64(&r);
+	for (i = 0; i < NMARK; i++) {
+		if (r.end - r.p < 1 || r.p[0] > 1)
+			goto bad;
+		w->mark[i].has = *r.p++;
+		w->mark[i].dev = get64(&r);
+		w->mark[i].ino = get64(&r);
+		w->mark[i].size = get64(&r);
+	}
 	n = get64(&r);
 	for (i = 0; i < n && !r.bad; i++) {
 		int64_t h4[4];
@@ -2335,7 +2410,9 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 		r.p += 2;
 		k = get_blob(&r, &kl);
 		g = get_value(&r, &gl);
-		if (r.bad || fired > 1 || dirty > 1 ||
+		if (r.bad || fired > 3 || dirty > 1 || !tm_ok(h4[0]) ||
+		    !tm_ok(h4[1]) || !tm_ok(h4[2]) || !tm_ok(h4[3]) ||
+		    h4[0] == INT64_MIN || h4[1] < h4[0] ||
 		    rta_value_tag(g) != RTA_V_OBJECT ||
 		    (w->tenant_by >= 0 && (rta_value_member(g, "tenant_id", 9)
 		    == NULL || rta_value_tag(rta_value_member(g, "tenant_id",
@@ -2350,7 +2427,8 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 		x->due = h4[3];
 		heap_fix(w, x);
 		x->version = ver;
-		x->fired = fired;
+		x->fired = fired & 1;
+		x->finals = fired >> 1;
 		x->dirty = dirty;
 		for (j = 0; j < w->nsteps; j++)
 			x->fc[j] = get64(&r);
@@ -2379,7 +2457,8 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 		e->n = get64(&r);
 		e->pos = (size_t)get64(&r);
 		if (r.bad || r.end - r.p < (ptrdiff_t)(16 + 8 * nslots) ||
-		    e->n > w->o->history || (nslots > 0 && e->pos >= nslots))
+		    !tm_ok(e->last_end) || e->n > w->o->history ||
+		    (nslots > 0 && e->pos >= nslots))
 			goto bad;
 		memcpy(&e->mean, r.p, 8);
 		memcpy(&e->var, r.p + 8, 8);
@@ -2404,6 +2483,7 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 		gk = get32(&r);
 		g = get_value(&r, &gl);
 		if (r.bad || level > w->nsteps || clevel > w->nsteps ||
+		    !tm_ok(entry) || !tm_ok((int64_t)cw) ||
 		    gk > kl || rta_value_tag(g) != RTA_V_OBJECT)
 			goto bad2;
 		if ((w->ntracks + 1 > w->ttmask + 1 || w->ttab == NULL) &&
@@ -2438,7 +2518,8 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 		uint64_t seq = get64(&r), ti = get64(&r);
 		uint32_t step = get32(&r);
 
-		if (r.bad || ti >= nt || step >= w->nsteps)
+		if (r.bad || ti >= nt || step >= w->nsteps || !tm_ok(ts) ||
+		    ts == INT64_MIN)
 			goto bad2;
 		if (q_push(&w->pending, ts, seq, tv[ti], step) != 0)
 			goto nomem;
@@ -2540,12 +2621,18 @@ metrics_extra(void *arg, struct rta_buf *out)
 	    (unsigned long long)w->nwin) != 0 ? -1 : 0;
 }
 
-/* Free what w holds (its windows are gone by now). */
+/* Free what w holds. */
 static void
 window_free(struct wn *w)
 {
 	size_t i;
 
+	while (w->nheap > 0) {
+		struct win *x = heap_pop(w);
+
+		win_unlink(w, x);
+		win_free(w, x);
+	}
 	for (i = 0; w->htab != NULL && i <= w->hmask; i++)
 		while (w->htab[i] != NULL) {
 			struct hist *e = w->htab[i];
@@ -2611,7 +2698,7 @@ state_open(struct wn *w)
 	rta_buf_release(&b);
 	if (rc != 0)
 		return w->failed ? RTA_EXIT_LIMIT : RTA_EXIT_IO;
-	if (out_cut(w) != 0)
+	if (marks_cut(w) != 0)
 		return RTA_EXIT_IO;
 	if (w->o->resume)
 		rta_sources_arm_resume(&w->src);
@@ -2657,18 +2744,18 @@ offsets_main(const struct opts *o, int nargs)
 		rta_buf_release(&b);
 		return rta_cli_finish(RTA_EXIT_IO);
 	}
-	/* the sources follow the magic, the description, 6 times and 9
+	/* the sources follow the magic, the description, 6 times and 10
 	 * counts */
 	p = b.data;
 	end = b.data + b.len;
 	if (b.len < 12 + 4 || memcmp(p, CK_MAGIC, 8) != 0 ||
 	    rta_crc32c(0, p, b.len - 4) != rta_get_u32(end - 4) ||
-	    (size_t)(end - 4 - (p + 12)) < rta_get_u32(p + 8) + 15 * 8) {
+	    (size_t)(end - 4 - (p + 12)) < rta_get_u32(p + 8) + 16 * 8) {
 		rta_warnx("%s/checkpoint: damaged", o->state);
 		rta_buf_release(&b);
 		return rta_cli_finish(RTA_EXIT_IO);
 	}
-	p += 12 + rta_get_u32(p + 8) + 15 * 8;
+	p += 12 + rta_get_u32(p + 8) + 16 * 8;
 	if (rta_sources_decode(&w.src, &p, end - 4) != RTA_OK) {
 		rta_warnx("%s/checkpoint: damaged", o->state);
 		rc = RTA_EXIT_IO;
@@ -2775,7 +2862,10 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	for (i = 0; i < 8; i++)
 		rta_put_u64((unsigned char *)w.spec_id + 8 * i,
 		    rta_hash64(desc.data, desc.len, 0x7274612d77696eULL + i));
-	if ((w.desc = rta_memdup(desc.data, desc.len + 1)) == NULL) {
+	/* what a checkpoint must match: that, and what shapes the state */
+	if (rta_buf_printf(&desc, " detect=%d:%.17g:%zu history=%llu",
+	    o->detect, o->threshold, w.det, (unsigned long long)o->history) !=
+	    0 || (w.desc = rta_memdup(desc.data, desc.len + 1)) == NULL) {
 		rta_warnx("out of memory");
 		return rta_cli_finish(RTA_EXIT_LIMIT);
 	}

@@ -93,3 +93,18 @@ if cmp -s got want; then
 else
 	echo "differ:"; diff got want | head
 fi
+echo "-- equal times: the second of two steps at one time is not late"
+printf '%s\n' \
+ '{"event_id":"1","timestamp":"2026-01-01T00:00:10Z","event_type":"a","tenant_id":"t","payload":{"u":"u1"}}' \
+ '{"event_id":"2","timestamp":"2026-01-01T00:00:10Z","event_type":"a","tenant_id":"t","payload":{"u":"u2"}}' \
+ '{"event_id":"3","timestamp":"2026-01-01T00:00:20Z","event_type":"b","tenant_id":"t","payload":{"u":"u1"}}' \
+ '{"event_id":"4","timestamp":"2026-01-01T00:00:20Z","event_type":"b","tenant_id":"t","payload":{"u":"u2"}}' \
+ >eq.ndjson
+rta-window --tumbling 1m --funnel a,b --within 1m --user payload.u \
+    --late eq.late eq.ndjson | grep -o '"results":{"funnel":{[^}]*}}'
+echo "late: $(wc -l <eq.late)"
+echo "-- a window before the year 1 is refused"
+printf '%s\n' \
+ '{"event_id":"1","timestamp":"0001-01-01T00:00:10Z","event_type":"a","tenant_id":"t","payload":{"u":"u1"}}' |
+    rta-window --tumbling 7d --funnel a,b --within 1m --user payload.u \
+    2>&1 >/dev/null

@@ -108,3 +108,15 @@ done
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
     faketime -f '+3d' sh -c 'rta-window --session 1m --by tenant_id,payload.user_id --agg count,p95:payload.latency_ms,distinct:payload.url --max-delay 20s --allowed-lateness 2m --emit-every 30s -o rta gen.rta' >c
 cmp a c && echo "three days on: same"
+echo "-- a late event reopening a closed session: final again only when"
+echo "   the watermark passes its new end plus the gap"
+printf '%s\n' \
+ '{"event_id":"1","timestamp":"2026-01-01T00:00:00Z","event_type":"a","tenant_id":"t"}' \
+ '{"event_id":"2","timestamp":"2026-01-01T00:00:15Z","event_type":"a","tenant_id":"t"}' \
+ '{"event_id":"3","timestamp":"2026-01-01T00:00:08Z","event_type":"a","tenant_id":"t"}' \
+ '{"event_id":"4","timestamp":"2026-01-01T00:00:16Z","event_type":"a","tenant_id":"t"}' \
+ '{"event_id":"5","timestamp":"2026-01-01T00:00:40Z","event_type":"a","tenant_id":"t"}' |
+    rta-window --session 10s --allowed-lateness 100s --metrics m2 |
+    sed -E 's/.*"version":([0-9]+),"end":"[^T]*T([^.]*).*"final":(true|false).*"events":([0-9]+).*/v\1 end \2 final \3 events \4/;
+        s/.*"watermark":"[^T]*T([^.]*).*/  watermark \1/'
+grep -E '^rta_window_(records|updates|sessions_merged)_total' m2

@@ -43,6 +43,29 @@ crash funnel $F
 crash detect $D
 crash frames $A -o rta
 
+echo "-- the --late and --alerts files are cut back too"
+rm -rf st-side fifo
+mkdir full-side
+O="--tumbling 5s --agg count --detect zscore:1 --history 10 --min-history 3 --max-delay 2s -o ndjson"
+mkfifo fifo
+rta-trickle 5 in.rta 40000 >fifo &
+tp=$!
+rta-window $O --alerts al --late lt --state st-side --checkpoint-every 1000r \
+    <fifo >out-side &
+wp=$!
+sleep 1
+kill -9 "$wp" 2>/dev/null && echo "killed partway"
+{ wait "$wp"; } 2>/dev/null
+kill "$tp" 2>/dev/null
+{ wait "$tp"; } 2>/dev/null
+rta-window $O --alerts al --late lt --state st-side --resume <in.rta >>out-side
+echo "restart exit $?"
+(cd full-side && rta-window $O --alerts al --late lt <../in.rta >out-side)
+for f in out-side al lt; do
+	cmp -s "$f" "full-side/$f" &&
+	    echo "$f: the same ($(wc -l <"$f") lines, $(sort "$f" | uniq -d | wc -l) repeated)"
+done
+
 echo "-- with --state and no crash, the same output"
 rm -rf st
 rta-window $A --state st --checkpoint-every 100r in.rta | cmp - full-tumbling &&
@@ -93,6 +116,9 @@ rta-window $A --state st-bad in.rta 2>&1 >/dev/null
 echo "exit $?"
 rta-window offsets --state st-bad 2>&1
 echo "exit $?"
+rta-window $D --state st-detect --history 20 in.rta 2>&1 >/dev/null |
+    sed 's/(rta-window.*/(...)/'
+
 ( flock -x 9; sleep 2 ) 9>st/lock &
 sleep 0.5
 rta-window $A --state st in.rta 2>&1 >/dev/null
