@@ -1,14 +1,21 @@
 /*
  * check_rta_ddsketch.c: the DDSketch quantile sketch.  The mapping
- * against long-double logarithms; accuracy against the exact sorted
- * answer over many seeded streams (several distributions, sizes 1 to
- * 1,000,000, several alphas); collapsing and the memory bound; merges
- * equal to the sketch of the concatenated stream, in any order and
- * grouping; the encoding's round trip, canonical form and every class of
- * malformed input; allocation failures.
+ * against long-double logarithms, and bit for bit against the logarithm
+ * that defines it; accuracy against the exact sorted answer over many
+ * seeded streams (several distributions, sizes 1 to 1,000,000, several
+ * alphas) and every rank of small sketches; collapsing and the memory
+ * bound; merges equal to the sketch of the concatenated stream, in any
+ * order and grouping; the encoding against a reference encoder, its
+ * round trip, canonical form and every class of malformed input;
+ * allocation failures.
  */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF	/* ref_ln rounds as the library does */
+#endif
+
 #include <check.h>
 #include <float.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -302,6 +309,192 @@ START_TEST(mapping)
 }
 END_TEST
 
+/* ---- the mapping, bit for bit ------------------------------------------- */
+
+/*
+ * A value's bin is defined by the logarithm the library was first
+ * written with, ref_ln below (a series in atanh, basic operations only).
+ * The library finds most bins with a quicker logarithm and must still
+ * give these bins exactly, for every double; the tests look where a
+ * difference could hide: around the edges of the bins, at the cells of
+ * the quick logarithm's table in every binade, and at random doubles.
+ */
+#define REF_SQRT2	1.41421356237309504880
+#define REF_LN2_HI	6.93147180369123816490e-01
+#define REF_LN2_LO	1.90821492927058770002e-10
+
+static double
+ref_ln(double x)
+{
+	uint64_t u;
+	double m, s, s2, p;
+	int e;
+
+	memcpy(&u, &x, sizeof(u));
+	e = (int)(u >> 52 & 0x7ff) - 1023;
+	u = (u & 0xfffffffffffffULL) | 0x3ff0000000000000ULL;
+	memcpy(&m, &u, sizeof(m));
+	if (m > REF_SQRT2) {
+		m *= 0.5;
+		e++;
+	}
+	s = (m - 1) / (m + 1);
+	s2 = s * s;
+	p = 1.0 / 21;
+	p = p * s2 + 1.0 / 19;
+	p = p * s2 + 1.0 / 17;
+	p = p * s2 + 1.0 / 15;
+	p = p * s2 + 1.0 / 13;
+	p = p * s2 + 1.0 / 11;
+	p = p * s2 + 1.0 / 9;
+	p = p * s2 + 1.0 / 7;
+	p = p * s2 + 1.0 / 5;
+	p = p * s2 + 1.0 / 3;
+	p = p * s2;
+	return (double)e * REF_LN2_HI + ((double)e * REF_LN2_LO +
+	    (2 * s + 2 * s * p));
+}
+
+static int32_t
+ref_bin(const struct rta_dds *s, double a)
+{
+	double t = ceil(ref_ln(a) * s->inv_lng);
+
+	if (t < s->imin)
+		return s->imin;
+	if (t > s->imax)
+		return s->imax;
+	return (int32_t)t;
+}
+
+/* a moved by k units in the last place; NaN outside the normal range. */
+static double
+near_ulps(double a, int64_t k)
+{
+	uint64_t u, lo, hi;
+	double min = RTA_DDS_MIN_VALUE, max = DBL_MAX;
+
+	memcpy(&u, &a, sizeof(u));
+	memcpy(&lo, &min, sizeof(lo));
+	memcpy(&hi, &max, sizeof(hi));
+	if (!(a >= 0) || (k < 0 && u < lo + (uint64_t)-k) ||
+	    (k > 0 && u > hi - (uint64_t)k) || u < lo || u > hi)
+		return NAN;
+	u += (uint64_t)k;
+	memcpy(&a, &u, sizeof(a));
+	return a;
+}
+
+/* rta_dds_add puts a in ref_bin(a), and -a in the same negative bin. */
+static void
+same_bin(struct rta_dds *s, double a)
+{
+	int32_t want;
+
+	if (!(a >= RTA_DDS_MIN_VALUE && a <= DBL_MAX))
+		return;
+	want = ref_bin(s, a);
+	rta_dds_reset(s);
+	ADD(s, a);
+	CHECK_MSG(s->pos.lo == want, "alpha %.17g: %a in bin %d, not %d",
+	    rta_dds_alpha(s), a, s->pos.lo, want);
+	ADD(s, -a);
+	CHECK_MSG(s->neg.lo == want, "alpha %.17g: -%a in bin %d, not %d",
+	    rta_dds_alpha(s), a, s->neg.lo, want);
+}
+
+static const double quick_alphas[] = {
+	0.01, 0.001, 0.5, 0.0371, 1e-6, 0.02, 0.1
+};
+#define NQUICK	(sizeof(quick_alphas) / sizeof(quick_alphas[0]))
+
+/*
+ * Around the edges between bins, where the two logarithms could round
+ * to different sides: every edge at the default alpha, 20,000 spread
+ * over the range at the others; at each, every double within 16 units
+ * in the last place, then two at each power of two of distance up to
+ * 2^40 units (which passes the quick path's margin of about
+ * 2^16 (1 + |ln a|) units).
+ */
+START_TEST(quick_edges)
+{
+	struct rta_dds s;
+	long double inv;
+	double edge;
+	int64_t i, step, k;
+	int j;
+
+	rng = 9100 + (uint64_t)_i;
+	ck_assert_int_eq(rta_dds_init(&s, quick_alphas[_i], 65536), RTA_OK);
+	inv = (long double)s.inv_lng;
+	step = _i == 0 ? 1 : ((int64_t)s.imax - s.imin) / 20000 + 1;
+	for (i = s.imin - 1; i <= (int64_t)s.imax + 1; i += step) {
+		/* ln a = i / inv_lng: the product crosses i there */
+		edge = (double)expl((long double)i / inv);
+		if (isinf(edge))
+			edge = DBL_MAX;
+		for (k = -16; k <= 16; k++)
+			same_bin(&s, near_ulps(edge, k));
+		for (j = 5; j <= 40; j++) {
+			k = ((int64_t)1 << j) +
+			    (int64_t)(rnd64() % ((uint64_t)1 << j));
+			same_bin(&s, near_ulps(edge, k));
+			same_bin(&s, near_ulps(edge, -k));
+		}
+	}
+	rta_dds_release(&s);
+}
+END_TEST
+
+/*
+ * The quick logarithm reads a table by the top 5 bits of the mantissa:
+ * in every binade, each cell's first doubles and the last ones before
+ * it, and the extremes of the range.
+ */
+START_TEST(quick_cells)
+{
+	static const double alphas[] = { 0.01, 1e-6, 0.5 };
+	struct rta_dds s;
+	double a;
+	int e, j, k;
+
+	ck_assert_int_eq(rta_dds_init(&s, alphas[_i], 65536), RTA_OK);
+	for (e = -1022; e <= 1023; e++)
+		for (j = 0; j < 32; j++) {
+			a = ldexp(1 + j / 32.0, e);
+			for (k = -3; k <= 3; k++)
+				same_bin(&s, near_ulps(a, k));
+		}
+	same_bin(&s, RTA_DDS_MIN_VALUE);
+	same_bin(&s, DBL_MAX);
+	same_bin(&s, 1);
+	same_bin(&s, s.gamma);
+	rta_dds_release(&s);
+}
+END_TEST
+
+/* Millions of random doubles: any bit pattern of the normal range (all
+ * binades alike), and values of everyday magnitudes. */
+START_TEST(quick_random)
+{
+	struct rta_dds s;
+	uint64_t u;
+	double a;
+	int k;
+
+	rng = 9200 + (uint64_t)_i;
+	ck_assert_int_eq(rta_dds_init(&s, quick_alphas[_i], 65536), RTA_OK);
+	for (k = 0; k < 400000; k++) {
+		u = rnd64() & 0x7fffffffffffffffULL;
+		memcpy(&a, &u, sizeof(a));
+		same_bin(&s, a);
+		same_bin(&s, pow(10, -3 + 9 * rnd01()));
+		same_bin(&s, (double)(1 + rnd64() % 100000));
+	}
+	rta_dds_release(&s);
+}
+END_TEST
+
 /* ---- accuracy ------------------------------------------------------------ */
 
 /* Add the stream, check count, min, max, sum and every quantile. */
@@ -421,6 +614,95 @@ START_TEST(quantile_definition)
 	ck_assert(rta_dds_quantile(&s, 0.5) == -5);
 	ck_assert(rta_dds_sum(&s) == 995);
 	rta_dds_release(&s);
+}
+END_TEST
+
+/*
+ * The value a sketch answers for its bin k: the representative, read
+ * from a sketch of three values where the one in bin k is the median,
+ * so that no clamp to [min, max] applies.
+ */
+static double
+rep_of(const struct rta_dds *like, int32_t k, int neg)
+{
+	struct rta_dds t;
+	double x = exp(((double)k - 0.5) * like->lng), got;
+
+	rta_dds_init_like(&t, like);
+	ADD(&t, neg ? -x : x);
+	CHECK(neg ? t.neg.lo == k : t.pos.lo == k);
+	ADD(&t, neg ? -x * 1e6 : x * 1e-6);
+	ADD(&t, neg ? -x * 1e-6 : x * 1e6);
+	got = rta_dds_quantile(&t, 0.5);
+	rta_dds_release(&t);
+	return got;
+}
+
+/* The bin of rank r counted from st's lowest bin up, the definition. */
+static int32_t
+bin_from_below(const struct rta_dds_store *st, uint64_t r)
+{
+	uint64_t seen = 0;
+	int64_t k;
+
+	for (k = st->lo; k <= st->hi; k++) {
+		seen += st->b[k - st->off];
+		if (seen > r)
+			return (int32_t)k;
+	}
+	ck_abort_msg("rank %" PRIu64 " beyond the store", r);
+	return 0;
+}
+
+/*
+ * Every rank of small sketches of both signs, with runs of equal values:
+ * the answer is the representative of the bin the definition walks to
+ * (from the lowest bin up), clamped to [min, max], although the library
+ * walks from the nearer end.
+ */
+START_TEST(quantile_ranks)
+{
+	struct rta_dds s;
+	uint64_t r, n, i;
+	double want, got, x;
+	int round;
+	int32_t k;
+
+	rng = 31;
+	for (round = 0; round < 60; round++) {
+		ck_assert_int_eq(rta_dds_init(&s, round % 3 ? 0.01 : 0.05,
+		    2048), RTA_OK);
+		n = 1 + rnd64() % 120;
+		for (i = 0; i < n; i++) {
+			x = round % 4 == 0 ? draw(D_MIXED) : draw(D_LATENCY);
+			if (rnd01() < 0.05)
+				x = 0;
+			ck_assert_int_eq(rta_dds_add_n(&s, x, 1 + rnd64() % 3),
+			    RTA_OK);
+		}
+		n = rta_dds_count(&s);
+		for (r = 0; r < n; r++) {
+			/* q (n - 1) lands inside [r, r + 1) */
+			got = rta_dds_quantile(&s, r + 1 == n ? 1 :
+			    ((double)r + 0.5) / (double)(n - 1));
+			if (r < s.neg.total) {
+				k = bin_from_below(&s.neg, s.neg.total - 1 - r);
+				want = rep_of(&s, k, 1);
+			} else if (r - s.neg.total < s.zero) {
+				want = 0;
+			} else {
+				k = bin_from_below(&s.pos,
+				    r - s.neg.total - s.zero);
+				want = rep_of(&s, k, 0);
+			}
+			want = want < s.min ? s.min : want > s.max ? s.max :
+			    want;
+			CHECK_MSG(got == want, "round %d, rank %" PRIu64
+			    " of %" PRIu64 ": %.17g, not %.17g", round, r, n,
+			    got, want);
+		}
+		rta_dds_release(&s);
+	}
 }
 END_TEST
 
@@ -986,6 +1268,184 @@ START_TEST(format)
 }
 END_TEST
 
+static void round_trip(const struct rta_dds *);
+
+/*
+ * The encoding by its description in rta_ddsketch.h, bin by bin: the
+ * runs counted first, each written from its first to its last bin.
+ */
+static void
+ref_var(struct rta_buf *b, uint64_t v)
+{
+	while (v >= 0x80) {
+		ck_assert_int_eq(rta_buf_addc(b, (int)(v & 0x7f) | 0x80), 0);
+		v >>= 7;
+	}
+	ck_assert_int_eq(rta_buf_addc(b, (int)v), 0);
+}
+
+static uint64_t
+ref_count(const struct rta_dds_store *st, int64_t k)
+{
+	return k < st->lo || k > st->hi ? 0 : st->b[k - st->off];
+}
+
+/* The last bin of the run from start: 3 empty bins end it. */
+static int64_t
+ref_run_end(const struct rta_dds_store *st, int64_t start)
+{
+	int64_t k = start, end = start;
+
+	while (++k <= st->hi && k - end <= 3)
+		if (ref_count(st, k) != 0)
+			end = k;
+	return end;
+}
+
+static uint64_t
+ref_store(struct rta_buf *b, const struct rta_dds_store *st)
+{
+	int64_t start, end, k, prev = 0;
+	uint64_t runs = 0;
+
+	if (st->total == 0) {
+		ref_var(b, 0);
+		return 0;
+	}
+	for (start = st->lo; start <= st->hi; start = k) {
+		end = ref_run_end(st, start);
+		for (k = end + 1; k <= st->hi && ref_count(st, k) == 0; k++)
+			continue;
+		runs++;
+	}
+	ref_var(b, runs);
+	for (start = st->lo; start <= st->hi; start = k) {
+		end = ref_run_end(st, start);
+		if (start == st->lo)
+			ref_var(b, ((uint64_t)start << 1) ^
+			    (uint64_t)(start >> 63));
+		else
+			ref_var(b, (uint64_t)(start - prev - 1 - 3));
+		ref_var(b, (uint64_t)(end - start));
+		for (k = start; k <= end; k++)
+			ref_var(b, ref_count(st, k));
+		prev = end;
+		for (k = end + 1; k <= st->hi && ref_count(st, k) == 0; k++)
+			continue;
+	}
+	return runs;
+}
+
+static void
+ref_double(struct rta_buf *b, double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	ck_assert_int_eq(rta_buf_add_u64(b, u), 0);
+}
+
+/* The reference encoding into b; the positive store's runs. */
+static uint64_t
+ref_encode(const struct rta_dds *s, struct rta_buf *b)
+{
+	uint64_t runs;
+
+	rta_buf_reset(b);
+	ck_assert_int_eq(rta_buf_addc(b, 'D'), 0);
+	ck_assert_int_eq(rta_buf_addc(b, 1), 0);
+	ref_double(b, s->gamma);
+	ref_var(b, s->max_bins);
+	ref_var(b, s->zero);
+	ref_store(b, &s->neg);
+	runs = ref_store(b, &s->pos);
+	if (s->count != 0) {
+		ref_double(b, s->min);
+		ref_double(b, s->max);
+		ref_double(b, s->sum);
+	}
+	return runs;
+}
+
+/* rta_dds_encode writes the reference's bytes. */
+static void
+assert_ref_encoding(const struct rta_dds *s)
+{
+	struct rta_buf a = RTA_BUF_INIT, b = RTA_BUF_INIT;
+
+	encode(s, &a);
+	(void)ref_encode(s, &b);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert_msg(memcmp(a.data, b.data, a.len) == 0,
+	    "encoding differs from the reference");
+	rta_buf_release(&a);
+	rta_buf_release(&b);
+}
+
+/* A value in bin k of the positive store. */
+static double
+in_bin(const struct rta_dds *s, int64_t k)
+{
+	return exp(((double)k - 0.5) * s->lng);
+}
+
+/*
+ * Runs by number (the count takes 1, 2 or 3 bytes: 127, 128, 16383 and
+ * 16384 runs) and by shape: single bins 3 or 4 empty bins apart, runs
+ * of two bins, and runs with 2 empty bins inside; then random sketches
+ * of every kind, collapsed or not.  All as the reference encodes them.
+ */
+START_TEST(encode_reference)
+{
+	static const uint64_t nruns[] = {
+		1, 2, 127, 128, 129, 16383, 16384
+	};
+	/* bins of each run (1: a value, 0: empty), then the gap */
+	static const struct {
+		const char	*run;
+		int		 gap;
+	} shapes[] = {
+		{ "1", 3 }, { "1", 4 }, { "11", 3 }, { "1001", 3 }
+	};
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_dds s;
+	uint64_t r;
+	size_t i, j, c, width;
+	int64_t k;
+	int d, round;
+
+	for (i = 0; i < sizeof(nruns) / sizeof(nruns[0]); i++)
+		for (j = 0; j < sizeof(shapes) / sizeof(shapes[0]); j++) {
+			width = strlen(shapes[j].run) + (size_t)shapes[j].gap;
+			if (nruns[i] * width - (size_t)shapes[j].gap > 65536)
+				continue;
+			ck_assert_int_eq(rta_dds_init(&s, 0.01, 65536),
+			    RTA_OK);
+			for (r = 0, k = -32000; r < nruns[i]; r++) {
+				for (c = 0; shapes[j].run[c] != '\0'; c++, k++)
+					if (shapes[j].run[c] == '1')
+						ADD(&s, in_bin(&s, k));
+				k += shapes[j].gap;
+			}
+			ck_assert_uint_eq(ref_encode(&s, &b), nruns[i]);
+			assert_ref_encoding(&s);
+			round_trip(&s);
+			rta_dds_release(&s);
+		}
+	rng = 5150;
+	for (round = 0; round < 400; round++) {
+		d = round % NDIST;
+		ck_assert_int_eq(rta_dds_init(&s, d == D_WIDE ? 0.1 : 0.01,
+		    round % 5 == 0 ? 64 : 2048), RTA_OK);
+		for (i = rnd64() % 300; i > 0; i--)
+			ADD(&s, draw(d));
+		assert_ref_encoding(&s);
+		rta_dds_release(&s);
+	}
+	rta_buf_release(&b);
+}
+END_TEST
+
 /* Decode and re-encode: same answers, same bytes. */
 static void
 round_trip(const struct rta_dds *s)
@@ -1506,12 +1966,19 @@ ddsketch_suite(void)
 	tcase_add_loop_test(tc, accuracy, 0, NDIST);
 	tcase_add_loop_test(tc, accuracy_million, 0, 2);
 	tcase_add_test(tc, quantile_definition);
+	tcase_add_test(tc, quantile_ranks);
 	tcase_add_test(tc, signed_zero);
 	tcase_add_test(tc, sum_limits);
 	tcase_add_test(tc, count_overflow);
 	tcase_add_loop_test(tc, collapse, 0, 8);
 	tcase_add_test(tc, memory_bound);
 	tcase_add_test(tc, reset_copy);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("mapping");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, quick_edges, 0, NQUICK);
+	tcase_add_loop_test(tc, quick_cells, 0, 3);
+	tcase_add_loop_test(tc, quick_random, 0, NQUICK);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("merge");
 	tcase_set_timeout(tc, 60);
@@ -1522,6 +1989,7 @@ ddsketch_suite(void)
 	tc = tcase_create("encoding");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, format);
+	tcase_add_test(tc, encode_reference);
 	tcase_add_loop_test(tc, round_trips, 0, NDIST);
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, malformed);

@@ -8,7 +8,8 @@
  * §4.2): lengths 0, 1, remaining+1, cap+1, 0x7FFFFFFF, 0x80000000,
  * 0xFFFFFFFC, 0xFFFFFFFF; streams cut in a header and one byte before the
  * end; bad magic, versions, reserved flags; inner lengths that disagree;
- * a correct CRC around a bad body and a wrong CRC around a good one.
+ * a correct CRC around a bad body and a wrong CRC around a good one; a
+ * bad byte at every position of the ids.
  * Damaged streams also go through rta_reader, which must report and go on.
  * Finally NDJSON -> frame -> NDJSON must be the identity.
  */
@@ -549,6 +550,49 @@ START_TEST(probe_headers)
 }
 END_TEST
 
+/*
+ * A header wrong in several ways is reported for the first check that
+ * fails, in the order magic, header check, length, flags; whatever the
+ * caller's limit, a stream header is never read as a length.
+ */
+START_TEST(probe_order)
+{
+	unsigned char h[12];
+	int hdr, bad_check, too_long, flags;
+	size_t size;
+	const char *want;
+
+	for (bad_check = 0; bad_check < 2; bad_check++)
+		for (too_long = 0; too_long < 2; too_long++)
+			for (flags = 0; flags < 2; flags++) {
+				raw_header(h, too_long ? 101 : 100, 'E',
+				    flags, 0);
+				if (bad_check)
+					h[6] ^= 0x40;
+				want = bad_check ? "check mismatch" :
+				    too_long ? "exceeds the limit of 100" :
+				    flags ? "unknown frame flags" : NULL;
+				ck_assert_int_eq(probe(h, 12, 100, &hdr, &size),
+				    want == NULL ? RTA_OK : RTA_EDATA);
+				if (want == NULL) {
+					ck_assert_int_eq(hdr, 0);
+					ck_assert_uint_eq(size, 112);
+					continue;
+				}
+				ck_assert_str_eq(err.reason, "bad-frame");
+				ck_assert_msg(strstr(err.text, want) != NULL,
+				    "'%s', want '%s'", err.text, want);
+				ck_assert_uint_eq(size, 12345);
+			}
+	memcpy(h, "\x89RTA\r\n\x1a\n\1\0\0\0", 12);
+	ck_assert_int_eq(probe(h, 12, SIZE_MAX, &hdr, &size), RTA_OK);
+	ck_assert_int_eq(hdr, 1);
+	ck_assert_uint_eq(size, 12);
+	ck_assert_int_eq(probe(h, 12, 0, &hdr, &size), RTA_OK);
+	ck_assert_int_eq(hdr, 1);
+}
+END_TEST
+
 /* ------------------------------------------------------------- decode */
 
 START_TEST(decode_crc)
@@ -722,6 +766,95 @@ START_TEST(decode_event_fields)
 	    0, pl.data, pl.len, (uint32_t)pl.len, NULL, 0);
 	event_expect(&body, RTA_OK, NULL, "ts max");
 	rta_buf_release(&body);
+	rta_buf_release(&pl);
+}
+END_TEST
+
+/*
+ * Decode an event with these ids (lengths len) and a valid payload, and
+ * compare the verdict with rta_event_check's on the same ids: the same
+ * code and message, or a decoded event.  The fixed part is full of high
+ * bytes (ts -1, schema version 0xfffefdfc).
+ */
+static void
+ids_verdict(const char *ids, const uint8_t len[3], const struct rta_buf *pl)
+{
+	struct rta_buf body = RTA_BUF_INIT, fr = RTA_BUF_INIT;
+	struct rta_error want;
+	struct rta_event ev;
+	int rc, wrc;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = -1;
+	ev.id = ids;
+	ev.id_len = len[0];
+	ev.type = ids + len[0];
+	ev.type_len = len[1];
+	ev.tenant = ev.type + len[1];
+	ev.tenant_len = len[2];
+	rta_error_clear(&want);
+	wrc = rta_event_check(&ev, &want);
+	event_body(&body, -1, 0xfffefdfc, ev.id, len[0], ev.type, len[1],
+	    ev.tenant, len[2], 0, pl->data, pl->len, (uint32_t)pl->len,
+	    NULL, 0);
+	raw_frame(&fr, 'E', body.data, body.len);
+	rc = decode_n(fr.data, fr.len, 64, 1000);
+	ck_assert_msg(rc == wrc, "lengths %u %u %u: rc %d, want %d (%s)",
+	    len[0], len[1], len[2], rc, wrc, want.text);
+	if (wrc == RTA_OK) {
+		ck_assert(rec.kind == RTA_REC_EVENT);
+		ck_assert(rec.ev.ts == -1);
+	} else {
+		ck_assert_str_eq(err.reason, want.reason);
+		ck_assert_str_eq(err.text, want.text);
+	}
+	rta_buf_release(&body);
+	rta_buf_release(&fr);
+}
+
+/*
+ * The ids are tested for bytes other than plain ASCII a vector at a
+ * time, the last vector ending where they do (and starting before them
+ * when they are short: those bytes of the fixed part must not count).
+ * For ids of every length class, with a NUL, a stray continuation byte,
+ * a lead byte with nothing after it, 0xff, or a whole two-byte character
+ * at each position in turn, the verdict must be rta_event_check's;
+ * decode_n puts each frame at the end of its heap block.
+ */
+START_TEST(decode_ids_every_byte)
+{
+	static const uint8_t lens[] = {
+		1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 36, 47, 48, 49, 255
+	};
+	static const char subs[] = { '\0', '\x80', '\xc3', '\xff', 'x' };
+	struct rta_buf pl = RTA_BUF_INIT;
+	char ids[3 * 255];
+	uint8_t len[3];
+	size_t li, slot, at, k, total;
+
+	value_of(&pl, "{\"a\":1}", 64);
+	for (li = 0; li < sizeof(lens); li++)
+		for (slot = 0; slot < 3; slot++) {
+			len[0] = len[1] = len[2] = (uint8_t)(1 + li % 3);
+			len[slot] = lens[li];
+			total = (size_t)len[0] + len[1] + len[2];
+			memset(ids, 'i', total);
+			ids_verdict(ids, len, &pl);
+			for (at = 0; at < total; at++) {
+				for (k = 0; k < sizeof(subs); k++) {
+					ids[at] = subs[k];
+					ids_verdict(ids, len, &pl);
+				}
+				ids[at] = 'i';
+				if (at + 1 < total) {
+					ids[at] = '\xc3';
+					ids[at + 1] = '\xa9';
+					ids_verdict(ids, len, &pl);
+					ids[at + 1] = 'i';
+				}
+				ids[at] = 'i';
+			}
+		}
 	rta_buf_release(&pl);
 }
 END_TEST
@@ -1712,12 +1845,14 @@ frame_suite(void)
 	tc = tcase_create("probe");
 	tcase_add_test(tc, probe_lengths);
 	tcase_add_test(tc, probe_headers);
+	tcase_add_test(tc, probe_order);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("decode");
 	tcase_add_test(tc, decode_crc);
 	tcase_add_test(tc, decode_event_lengths);
 	tcase_add_test(tc, decode_event_fields);
+	tcase_add_test(tc, decode_ids_every_byte);
 	tcase_add_test(tc, decode_event_values);
 	tcase_add_test(tc, decode_limits);
 	tcase_add_test(tc, decode_control_bodies);
