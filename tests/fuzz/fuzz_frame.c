@@ -146,7 +146,7 @@ check_record(const unsigned char *frame, size_t size,
 	if (rta_ndjson_put(&nd2, &back) != 0 || nd2.len != nd.len ||
 	    memcmp(nd2.data, nd.data, nd.len) != 0)
 		fail("its NDJSON is not a fixed point", frame, size);
-	if (rec->kind == RTA_REC_EVENT)
+	if (rec->kind == RTA_REC_EVENT || rec->kind == RTA_REC_AGGREGATE)
 		canon = canonical(rec->ev.payload) && (rec->ev.extra == NULL ||
 		    (rta_value_count(rec->ev.extra) > 0 &&
 		    canonical(rec->ev.extra)));
