@@ -86,115 +86,13 @@ struct replay {
 	struct rta_buf	 keys;		/* struct key of the K records */
 };
 
-static char	*dir;
-
 static const char *const names[] = {
 	"journal", "journal.tmp", "copy", "copy.tmp", "keys.table"
 };
 
-static void
-fail(const char *what, const uint8_t *p, size_t size)
-{
-	size_t i;
+#define FUZZ_NAME	"fuzz_journal"
+#include "statedir.h"
 
-	fprintf(stderr, "fuzz_journal: %s\nbytes:", what);
-	for (i = 0; i < size && i < 256; i++)
-		fprintf(stderr, " %02x", p[i]);
-	fprintf(stderr, "%s\n", size > 256 ? " ..." : "");
-	abort();
-}
-
-static void
-cleanup(void)
-{
-	char path[4096];
-	size_t i;
-
-	if (dir == NULL)
-		return;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		(void)unlink(path);
-	}
-	(void)rmdir(dir);
-	free(dir);
-	dir = NULL;
-}
-
-/* The private directory, made once. */
-static int
-setup(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	size_t len;
-
-	if (dir != NULL)
-		return 0;
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	len = strlen(tmp) + sizeof("/fuzz_journal.XXXXXX");
-	if ((dir = malloc(len)) == NULL)
-		return -1;
-	snprintf(dir, len, "%s/fuzz_journal.XXXXXX", tmp);
-	if (mkdtemp(dir) == NULL) {
-		fprintf(stderr, "fuzz_journal: %s: %s\n", dir, strerror(errno));
-		abort();
-	}
-	atexit(cleanup);
-	return 0;
-}
-
-static void
-put_file(const char *name, const void *p, size_t len)
-{
-	char path[4096];
-	const unsigned char *q = p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0) {
-		fprintf(stderr, "fuzz_journal: %s: %s\n", path,
-		    strerror(errno));
-		abort();
-	}
-	while (len > 0) {
-		if ((n = write(fd, q, len)) <= 0) {
-			fprintf(stderr, "fuzz_journal: %s: %s\n", path,
-			    strerror(errno));
-			abort();
-		}
-		q += n;
-		len -= (size_t)n;
-	}
-	close(fd);
-}
-
-/* The bytes of a file (free them); its length in *len. */
-static unsigned char *
-get_file(const char *name, size_t *len)
-{
-	char path[4096];
-	struct rta_buf b = RTA_BUF_INIT;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return NULL;
-	for (;;) {
-		if (rta_buf_reserve(&b, 65536) != 0)
-			abort();
-		if ((n = read(fd, b.data + b.len, 65536)) <= 0)
-			break;
-		b.len += (size_t)n;
-	}
-	close(fd);
-	*len = b.len;
-	if (b.data == NULL && (b.data = malloc(1)) == NULL)
-		abort();
-	return b.data;
-}
 
 /* ---- the format --------------------------------------------------------- */
 
