@@ -207,29 +207,13 @@ main(int argc, char *argv[])
 				    "horizon '%s' (use pass, drop or "
 				    "dead-letter)", optarg);
 			break;
-		case OPT_CHECKPOINT: {
-			size_t n = strlen(optarg);
-
-			if (n > 1 && optarg[n - 1] == 'r') {
-				char num[32];
-
-				if (n - 1 >= sizeof(num))
-					n = sizeof(num);
-				memcpy(num, optarg, n - 1);
-				num[n - 1] = '\0';
-				if (rta_parse_u64(num, 1, UINT64_MAX,
-				    &o.ck_records) != 0)
-					rta_usage_error(usage_line, "bad "
-					    "--checkpoint-every '%s' (a "
-					    "duration, or records as 10000r)",
-					    optarg);
-			} else if (rta_duration_parse(optarg, &o.ck_every,
-			    &err) != RTA_OK || o.ck_every <= 0)
+		case OPT_CHECKPOINT:
+			if (rta_state_interval(optarg, &o.ck_every,
+			    &o.ck_records) != 0)
 				rta_usage_error(usage_line, "bad "
 				    "--checkpoint-every '%s' (a duration, or "
 				    "records as 10000r)", optarg);
 			break;
-		}
 		case OPT_DUPLICATES:
 			o.duplicates = optarg;
 			break;

@@ -351,26 +351,6 @@ bad:
 	    "other than the first)", arg);
 }
 
-/* --checkpoint-every: a duration, or records as 10000r. */
-static void
-checkpoint_opt(struct opts *o, const char *arg)
-{
-	struct rta_error err;
-	size_t n = strlen(arg);
-	char num[32];
-
-	if (n > 1 && arg[n - 1] == 'r' && n - 1 < sizeof(num)) {
-		memcpy(num, arg, n - 1);
-		num[n - 1] = '\0';
-		if (rta_parse_u64(num, 1, UINT64_MAX, &o->ck_records) == 0)
-			return;
-	} else if (rta_duration_parse(arg, &o->ck_every, &err) == RTA_OK &&
-	    o->ck_every > 0 && o->ck_every <= DURATION_MAX)
-		return;
-	rta_usage_error(usage_line, "bad --checkpoint-every '%s' (a "
-	    "duration, or records as 10000r)", arg);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -416,7 +396,11 @@ main(int argc, char *argv[])
 			o.funnel = optarg;
 			break;
 		case OPT_CHECKPOINT:
-			checkpoint_opt(&o, optarg);
+			if (rta_state_interval(optarg, &o.ck_every,
+			    &o.ck_records) != 0 || o.ck_every > DURATION_MAX)
+				rta_usage_error(usage_line, "bad "
+				    "--checkpoint-every '%s' (a duration, or "
+				    "records as 10000r)", optarg);
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "kcat") == 0)

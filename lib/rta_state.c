@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "rta_alloc.h"
+#include "rta_cli.h"
 #include "rta_hash.h"
 #include "rta_state.h"
+#include "rta_time.h"
 #include "rta_value.h"
 
 #define VALUE_MAX	RTA_SOURCE_POS_MAX
@@ -343,6 +345,25 @@ rta_sources_offsets(const struct rta_sources *s, int json,
 			    (unsigned long long)x->done);
 	}
 	return rc != 0 ? -1 : 0;
+}
+
+int
+rta_state_interval(const char *arg, int64_t *us, uint64_t *records)
+{
+	struct rta_error err;
+	size_t n = strlen(arg);
+	char num[32];
+
+	*us = 0;
+	*records = 0;
+	if (n > 1 && arg[n - 1] == 'r') {
+		if (n - 1 >= sizeof(num))
+			return -1;
+		memcpy(num, arg, n - 1);
+		num[n - 1] = '\0';
+		return rta_parse_u64(num, 1, UINT64_MAX, records) == 0 ? 0 : -1;
+	}
+	return rta_duration_parse(arg, us, &err) == RTA_OK && *us > 0 ? 0 : -1;
 }
 
 /* ---- files --------------------------------------------------------------- */

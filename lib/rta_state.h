@@ -128,6 +128,13 @@ int	rta_sources_offsets(const struct rta_sources *s, int json,
 	    struct rta_buf *out);
 
 /*
+ * A checkpoint interval (--checkpoint-every): a duration ("10s"), or a
+ * count of records ("10000r").  0, with *us or *records set and the
+ * other 0; -1 for anything else.
+ */
+int	rta_state_interval(const char *arg, int64_t *us, uint64_t *records);
+
+/*
  * Files of a state directory.  rta_state_lock makes dir if missing and
  * takes an exclusive lock on dir/lock for the process's life: a file
  * descriptor, or -1 with err (RTA_EIO; reason "state-busy" when another

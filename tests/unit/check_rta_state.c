@@ -1342,6 +1342,31 @@ START_TEST(offsets_exact)
 }
 END_TEST
 
+/* --checkpoint-every: a duration or a record count, nothing else. */
+START_TEST(interval)
+{
+	static const char *const bad[] = { "", "r", "0r", "-1r", "0s",
+	    "-5s", "10x", "1.5r", "12345678901234567890123456789012345r",
+	    "18446744073709551616r", " 5r" };
+	int64_t us = -1;
+	uint64_t rec = 1;
+	size_t i;
+
+	ck_assert_int_eq(rta_state_interval("10s", &us, &rec), 0);
+	ck_assert_int_eq(us, 10000000);
+	ck_assert_uint_eq(rec, 0);
+	ck_assert_int_eq(rta_state_interval("10000r", &us, &rec), 0);
+	ck_assert_int_eq(us, 0);
+	ck_assert_uint_eq(rec, 10000);
+	ck_assert_int_eq(rta_state_interval("18446744073709551615r", &us,
+	    &rec), 0);
+	ck_assert_uint_eq(rec, UINT64_MAX);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(rta_state_interval(bad[i], &us, &rec) == -1,
+		    "'%s' taken", bad[i]);
+}
+END_TEST
+
 /* kcat lines only for topics that are Kafka names: another could not
  * come from Kafka, and would break the command line. */
 START_TEST(offsets_kcat_names)
@@ -1819,6 +1844,7 @@ state_suite(void)
 	tcase_add_test(tc, offsets_exact);
 	tcase_add_test(tc, offsets_json_names);
 	tcase_add_test(tc, offsets_kcat_names);
+	tcase_add_test(tc, interval);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
