@@ -918,8 +918,10 @@ state_load(struct dd *d, struct rta_keyset_opts *ko)
 		d->journaling = 1;
 		return 0;
 	}
-	if (rc != RTA_OK)
+	if (rc != RTA_OK) {
+		rta_buf_release(&meta);
 		goto fail;
+	}
 	if (meta_parse(d, meta.data, meta.len, &key, &klen) != 0) {
 		rta_warnx("%s/checkpoint: damaged", d->o->state);
 		rta_buf_release(&meta);
