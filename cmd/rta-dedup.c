@@ -129,8 +129,7 @@ struct dd {
 	int			 out_regular;
 	uint64_t		 out_dev, out_ino, out_off;
 	int			 out_fmt;	/* what the last run wrote */
-	int64_t			 ck_next;
-	uint64_t		 ck_since;
+	struct rta_cadence	 ck;
 	uint64_t		 checkpoints;
 	/* counters */
 	uint64_t		 dups, beyond, skipped, total_out, total_dups;
@@ -1000,21 +999,14 @@ checkpoint(struct dd *d)
 		return -1;
 	}
 	d->checkpoints++;
-	d->ck_since = 0;
-	d->ck_next = rta_now() + d->o->ck_every;
+	rta_cadence_done(&d->ck);
 	return 0;
 }
 
 static void
 maybe_checkpoint(struct dd *d)
 {
-	if (!d->journaling)
-		return;
-	d->ck_since++;
-	if (d->o->ck_records > 0) {
-		if (d->ck_since >= d->o->ck_records)
-			(void)checkpoint(d);
-	} else if ((d->ck_since & 4095) == 0 && rta_now() >= d->ck_next)
+	if (d->journaling && rta_cadence_tick(&d->ck))
 		(void)checkpoint(d);
 }
 
@@ -1400,7 +1392,7 @@ setup(struct dd *d)
 		rta_warnx("%s", err.text);
 		return rta_exit_code(rc);
 	}
-	d->ck_next = rta_now() + d->o->ck_every;
+	rta_cadence_start(&d->ck, d->o->ck_every, d->o->ck_records);
 	return 0;
 }
 

@@ -279,8 +279,7 @@ struct wn {
 	struct rta_sources	 src;
 	char			*desc;		/* what the state must match */
 	int			 lock_fd;
-	int64_t			 ck_next;
-	uint64_t		 ck_since;
+	struct rta_cadence	 ck;
 	uint64_t		 checkpoints;
 	uint64_t		 resumed;	/* records skipped by --resume */
 	struct fmark		 mark[NMARK];	/* files written, as of the
@@ -2191,8 +2190,7 @@ checkpoint(struct wn *w)
 		return -1;
 	}
 	w->checkpoints++;
-	w->ck_since = 0;
-	w->ck_next = rta_now() + w->o->ck_every;
+	rta_cadence_done(&w->ck);
 	return 0;
 }
 
@@ -2205,25 +2203,15 @@ checkpoint(struct wn *w)
 static void
 maybe_checkpoint(struct wn *w)
 {
-	if (w->o->state == NULL)
-		return;
-	++w->ck_since;
-	if (rta_sources_mid_message(&w->src))
-		return;
-	if (w->o->ck_records > 0) {
-		if (w->ck_since >= w->o->ck_records)
-			(void)checkpoint(w);
-	} else if ((w->ck_since & 1023) == 0 && rta_now() >= w->ck_next)
+	if (w->o->state != NULL && rta_cadence_tick(&w->ck) &&
+	    !rta_sources_mid_message(&w->src))
 		(void)checkpoint(w);
 }
 
 static void
 ck_boundary(struct wn *w)
 {
-	if (w->o->state == NULL)
-		return;
-	if (w->o->ck_records > 0 ? w->ck_since >= w->o->ck_records :
-	    rta_now() >= w->ck_next)
+	if (w->o->state != NULL && rta_cadence_due(&w->ck))
 		(void)checkpoint(w);
 }
 
@@ -2664,6 +2652,7 @@ state_open(struct wn *w)
 	struct rta_error err;
 	int rc;
 
+	rta_cadence_start(&w->ck, w->o->ck_every, w->o->ck_records);
 	if ((w->lock_fd = rta_state_lock(w->o->state, &err)) < 0) {
 		rta_warnx("%s", err.text);
 		return RTA_EXIT_IO;
@@ -2686,7 +2675,6 @@ state_open(struct wn *w)
 		return RTA_EXIT_IO;
 	if (w->o->resume)
 		rta_sources_arm_resume(&w->src);
-	w->ck_next = rta_now() + w->o->ck_every;
 	return 0;
 }
 

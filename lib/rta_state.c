@@ -347,6 +347,36 @@ rta_sources_offsets(const struct rta_sources *s, int json,
 	return rc != 0 ? -1 : 0;
 }
 
+void
+rta_cadence_start(struct rta_cadence *c, int64_t every, uint64_t records)
+{
+	c->every = every;
+	c->records = records;
+	rta_cadence_done(c);
+}
+
+void
+rta_cadence_done(struct rta_cadence *c)
+{
+	c->since = 0;
+	c->next = rta_now() + c->every;
+}
+
+int
+rta_cadence_due(const struct rta_cadence *c)
+{
+	return c->records > 0 ? c->since >= c->records : rta_now() >= c->next;
+}
+
+int
+rta_cadence_tick(struct rta_cadence *c)
+{
+	c->since++;
+	if (c->records > 0)
+		return c->since >= c->records;
+	return (c->since & 1023) == 0 && rta_now() >= c->next;
+}
+
 int
 rta_state_interval(const char *arg, int64_t *us, uint64_t *records)
 {

@@ -128,6 +128,26 @@ int	rta_sources_offsets(const struct rta_sources *s, int json,
 	    struct rta_buf *out);
 
 /*
+ * When to write a checkpoint: every `every` µs of wall clock, or, with
+ * records set, every that many records.  rta_cadence_start and
+ * rta_cadence_done (after a checkpoint) start the interval;
+ * rta_cadence_tick counts a record and says whether one is due (the
+ * clock is read every 1024 records); rta_cadence_due says so now.
+ */
+struct rta_cadence {
+	int64_t		 every;
+	uint64_t	 records;
+	int64_t		 next;
+	uint64_t	 since;
+};
+
+void	rta_cadence_start(struct rta_cadence *c, int64_t every,
+	    uint64_t records);
+void	rta_cadence_done(struct rta_cadence *c);
+int	rta_cadence_tick(struct rta_cadence *c);
+int	rta_cadence_due(const struct rta_cadence *c);
+
+/*
  * A checkpoint interval (--checkpoint-every): a duration ("10s"), or a
  * count of records ("10000r").  0, with *us or *records set and the
  * other 0; -1 for anything else.

@@ -1342,6 +1342,33 @@ START_TEST(offsets_exact)
 }
 END_TEST
 
+/* A record cadence is due at its count, then again after as many; a
+ * time cadence is due once its interval passed (the clock read every
+ * 1024 records). */
+START_TEST(cadence)
+{
+	struct rta_cadence c;
+	int i;
+
+	rta_cadence_start(&c, 0, 3);
+	ck_assert_int_eq(rta_cadence_tick(&c), 0);
+	ck_assert_int_eq(rta_cadence_due(&c), 0);
+	ck_assert_int_eq(rta_cadence_tick(&c), 0);
+	ck_assert_int_eq(rta_cadence_tick(&c), 1);
+	ck_assert_int_eq(rta_cadence_due(&c), 1);
+	rta_cadence_done(&c);
+	ck_assert_int_eq(rta_cadence_due(&c), 0);
+	rta_cadence_start(&c, 0, 0);	/* no interval: due at the read */
+	for (i = 1; i < 1024; i++)
+		ck_assert_int_eq(rta_cadence_tick(&c), 0);
+	ck_assert_int_eq(rta_cadence_tick(&c), 1);
+	rta_cadence_start(&c, 3600LL * 1000000, 0);
+	for (i = 0; i < 4096; i++)
+		ck_assert_int_eq(rta_cadence_tick(&c), 0);
+	ck_assert_int_eq(rta_cadence_due(&c), 0);
+}
+END_TEST
+
 /* --checkpoint-every: a duration or a record count, nothing else. */
 START_TEST(interval)
 {
@@ -1845,6 +1872,7 @@ state_suite(void)
 	tcase_add_test(tc, offsets_json_names);
 	tcase_add_test(tc, offsets_kcat_names);
 	tcase_add_test(tc, interval);
+	tcase_add_test(tc, cadence);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
