@@ -20,7 +20,8 @@ enum rta_exit {
 	RTA_EXIT_DATA = 1,	/* some records were bad (reported, skipped) */
 	RTA_EXIT_USAGE = 2,	/* bad option, value or operands */
 	RTA_EXIT_IO = 3,	/* cannot read an input, write failed, ... */
-	RTA_EXIT_LIMIT = 4	/* out of memory or a configured cap reached */
+	RTA_EXIT_LIMIT = 4,	/* out of memory or a configured cap reached */
+	RTA_EXIT_BUSY = 5	/* the store has another writer */
 };
 
 extern const char *rta_progname;

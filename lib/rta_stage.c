@@ -601,7 +601,8 @@ rta_stage_finish(struct rta_stage *st)
 	 * An empty binary input still gives a valid (empty) binary stream,
 	 * and compressed output a valid (empty) zstd frame.
 	 */
-	if (!st->out_ready && (st->to == RTA_FMT_RTA || st->compress > 0 ||
+	if (!st->out_ready && !st->sink && (st->to == RTA_FMT_RTA ||
+	    st->compress > 0 ||
 	    (st->to == RTA_FMT_AUTO && st->seen_encoding == RTA_FMT_RTA)))
 		rta_stage_set_output(st, st->to);
 	if (st->out_ready) {

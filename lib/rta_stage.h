@@ -105,6 +105,10 @@ struct rta_stage {
 						 * already written (no frame
 						 * stream header) */
 	int			 out_reported;	/* its failure was reported */
+	int			 sink;		/* set before the input starts:
+						 * the stage writes no records
+						 * (rta-store ingest), so
+						 * stdout stays untouched */
 	struct rta_deadletter	 dlq;
 	int			 dlq_open;
 	struct rta_metrics	 m;

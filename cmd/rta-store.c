@@ -1,0 +1,942 @@
+/*
+ * rta-store: the hot store.  `init` makes a store, `ingest` appends a
+ * stream to a dataset with group commits (and says on --ack-fd how far
+ * the input is durable), `cat` writes stored records back out, `offsets`
+ * says where to resume Kafka consumers.  lib/rta_store.h holds the
+ * format and the guarantees.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "rta_cli.h"
+#include "rta_stage.h"
+#include "rta_state.h"
+#include "rta_store.h"
+#include "rta_time.h"
+
+static const char usage_line[] =
+"usage: rta-store init [-hV] -s dir\n"
+"       rta-store ingest [-hqV] -d dataset -s dir [--ack-fd n]\n"
+"               [--bucket width] [--dead-letter file]\n"
+"               [--dedup-horizon duration] [--max-errors n]\n"
+"               [--max-future duration] [--max-line size] [--max-mem size]\n"
+"               [--max-new-buckets n] [--metrics file] [--strict]\n"
+"               [--sync-every interval] [file ...]\n"
+"       rta-store cat [-hV] [-o format] -d dataset -s dir [--from time]\n"
+"               [--tenant id] [--to time]\n"
+"       rta-store offsets [-hV] [--format style] -d dataset -s dir\n"
+"       rta-store fsck [-hV] [-d dataset] [--repair] -s dir\n"
+"       rta-store stats [-hV] [-d dataset] -s dir";
+
+enum {
+	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
+	OPT_BUCKET, OPT_DEDUP_HORIZON, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
+	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
+	OPT_TENANT, OPT_TO
+};
+
+enum sub { SUB_INIT, SUB_INGEST, SUB_CAT, SUB_OFFSETS, SUB_FSCK, SUB_STATS };
+
+static const struct option longopts[] = {
+	{ "ack-fd", required_argument, NULL, OPT_ACK_FD },
+	{ "bucket", required_argument, NULL, OPT_BUCKET },
+	{ "dataset", required_argument, NULL, 'd' },
+	{ "dead-letter", required_argument, NULL, RTA_OPT_DEAD_LETTER },
+	{ "dedup-horizon", required_argument, NULL, OPT_DEDUP_HORIZON },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "help", no_argument, NULL, 'h' },
+	{ "max-errors", required_argument, NULL, RTA_OPT_MAX_ERRORS },
+	{ "max-future", required_argument, NULL, OPT_MAX_FUTURE },
+	{ "max-line", required_argument, NULL, RTA_OPT_MAX_LINE },
+	{ "max-mem", required_argument, NULL, OPT_MAX_MEM },
+	{ "max-new-buckets", required_argument, NULL, OPT_MAX_NEW_BUCKETS },
+	{ "metrics", required_argument, NULL, RTA_OPT_METRICS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "repair", no_argument, NULL, OPT_REPAIR },
+	{ "store", required_argument, NULL, 's' },
+	{ "strict", no_argument, NULL, RTA_OPT_STRICT },
+	{ "sync-every", required_argument, NULL, OPT_SYNC_EVERY },
+	{ "tenant", required_argument, NULL, OPT_TENANT },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	enum sub		 sub;
+	const char		*store;
+	const char		*dataset;
+	int			 ack_fd;	/* -1: none */
+	struct rta_writer_opts	 w;
+	int64_t			 max_future;	/* 0: no limit */
+	int64_t			 sync_every;	/* µs */
+	uint64_t		 sync_records;	/* 0: by time */
+	const char		*tenant;
+	const char		*from, *to;
+	enum rta_format		 out;		/* cat */
+	int			 json;		/* offsets --format json */
+	int			 repair;	/* fsck */
+};
+
+static void	help(void);
+
+/* Which options each subcommand takes (beyond -h and -V). */
+static int
+allowed(enum sub sub, int c)
+{
+	switch (c) {
+	case 'h':
+	case 'V':
+	case 's':
+		return 1;
+	case 'd':
+		return sub != SUB_INIT;
+	case 'o':
+	case OPT_FROM:
+	case OPT_TENANT:
+	case OPT_TO:
+		return sub == SUB_CAT;
+	case OPT_FORMAT:
+		return sub == SUB_OFFSETS;
+	case OPT_REPAIR:
+		return sub == SUB_FSCK;
+	default:
+		return sub == SUB_INGEST;
+	}
+}
+
+static const char *
+opt_name(int c, char **argv)
+{
+	size_t i;
+
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == c)
+			return longopts[i].name;
+	(void)argv;
+	return "?";
+}
+
+static int
+open_store(const struct opts *o, struct rta_store *s)
+{
+	struct rta_error err;
+	int rc;
+
+	if ((rc = rta_store_open(s, o->store, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return rc == RTA_EINVAL ? RTA_EXIT_USAGE : rta_exit_code(rc);
+	}
+	return 0;
+}
+
+/* ---- init --------------------------------------------------------------- */
+
+static int
+init_main(const struct opts *o)
+{
+	struct rta_error err;
+	int rc;
+
+	if ((rc = rta_store_init(o->store, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+		    rta_exit_code(rc));
+	}
+	return rta_cli_finish(RTA_EXIT_OK);
+}
+
+/* ---- ingest ------------------------------------------------------------- */
+
+struct ingest {
+	const struct opts	*o;
+	struct rta_stage	*st;
+	struct rta_writer	*w;
+	struct rta_cadence	 cad;
+	int64_t			 future;	/* latest time accepted */
+	uint64_t		 stored, dups, commits;
+	int			 failed;	/* the writer failed: stop */
+	int			 status;
+	struct rta_buf		 ack;
+};
+
+static void
+set_future(struct ingest *in)
+{
+	in->future = in->o->max_future > 0 &&
+	    rta_now() <= RTA_TIME_MAX - in->o->max_future ?
+	    rta_now() + in->o->max_future : RTA_TIME_MAX;
+}
+
+/* Commit what is pending and say so on --ack-fd. */
+static int
+commit(struct ingest *in)
+{
+	const struct rta_commit *c;
+	struct rta_error err;
+	int rc;
+
+	if (in->failed)
+		return -1;
+	rta_cadence_done(&in->cad);
+	if (rta_writer_pending(in->w) == 0)
+		return 0;
+	if ((rc = rta_writer_commit(in->w, &c, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&in->status, rc == RTA_ELIMIT ? RTA_EXIT_LIMIT :
+		    RTA_EXIT_IO);
+		in->failed = 1;
+		in->st->stop = 1;
+		return -1;
+	}
+	set_future(in);
+	if (c == NULL)
+		return 0;
+	in->commits++;
+	if (in->o->ack_fd >= 0) {
+		in->ack.len = 0;
+		if (rta_buf_printf(&in->ack, "{\"commit\":%llu,\"handled\":%llu,"
+		    "\"stored\":%llu}\n", (unsigned long long)c->seq,
+		    (unsigned long long)(in->st->m.in),
+		    (unsigned long long)c->records) != 0) {
+			rta_warnx("out of memory");
+			rta_cli_status(&in->status, RTA_EXIT_LIMIT);
+			in->failed = 1;
+			in->st->stop = 1;
+			return -1;
+		}
+		if (write(in->o->ack_fd, in->ack.data, in->ack.len) !=
+		    (ssize_t)in->ack.len) {
+			rta_warnx("--ack-fd %d: %s", in->o->ack_fd,
+			    strerror(errno));
+			rta_cli_status(&in->status, RTA_EXIT_IO);
+			in->failed = 1;
+			in->st->stop = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Before the reader blocks: commit, so that a trickle is acknowledged
+ * as it comes. */
+static void
+ingest_idle(void *arg)
+{
+	struct ingest *in = arg;
+
+	(void)commit(in);
+	rta_stage_idle(in->st);
+}
+
+static int
+ingest_metrics(void *arg, struct rta_buf *out)
+{
+	struct ingest *in = arg;
+
+	return rta_buf_printf(out,
+	    "# HELP rta_store_records_stored_total Records appended.\n"
+	    "# TYPE rta_store_records_stored_total counter\n"
+	    "rta_store_records_stored_total %llu\n"
+	    "# HELP rta_store_duplicates_total Raw events already stored, "
+	    "absorbed.\n"
+	    "# TYPE rta_store_duplicates_total counter\n"
+	    "rta_store_duplicates_total %llu\n"
+	    "# HELP rta_store_commits_total Commits made durable.\n"
+	    "# TYPE rta_store_commits_total counter\n"
+	    "rta_store_commits_total %llu\n",
+	    (unsigned long long)in->stored, (unsigned long long)in->dups,
+	    (unsigned long long)in->commits);
+}
+
+static void
+record(struct ingest *in, const struct rta_record *rec)
+{
+	struct rta_stage *st = in->st;
+	const unsigned char *raw;
+	struct rta_error err;
+	uint64_t total;
+	size_t len;
+	int rc;
+
+	if (rec->ev.ts > in->future) {
+		rta_error_set(&err, RTA_EDATA, "too-far-future", "event time "
+		    "more than --max-future ahead of the clock");
+		goto reject;
+	}
+	rc = rta_writer_add(in->w, rec, &err);
+	if (rc == RTA_OK) {
+		in->stored++;
+		rta_stage_absorb(st);
+		rta_metrics_tenant(&st->m, rec->ev.tenant, rec->ev.tenant_len,
+		    RTA_TENANT_OUT);
+		return;
+	}
+	if (rc == 1) {
+		in->dups++;
+		rta_stage_drop(st);
+		return;
+	}
+	if (rc == RTA_EDATA)
+		goto reject;
+	rta_warnx("%s", err.text);
+	rta_cli_status(&in->status, rc == RTA_ENOMEM ? RTA_EXIT_LIMIT :
+	    rta_exit_code(rc));
+	in->failed = 1;
+	st->stop = 1;
+	return;
+reject:
+	rta_reader_raw(st->rd, &raw, &len, &total);
+	rta_stage_reject(st, &rec->ev, &err, raw, len);
+}
+
+static int
+ingest_main(const struct opts *o, struct rta_stage *st, int argc,
+    char **argv)
+{
+	struct rta_recovery recov;
+	struct rta_store s;
+	struct rta_sources *src;
+	struct rta_record rec;
+	struct rta_error err;
+	struct ingest in;
+	int rc, status, done = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.o = o;
+	in.st = st;
+	if (o->ack_fd >= 0 && fcntl(o->ack_fd, F_GETFD) < 0)
+		rta_usage_error(usage_line, "--ack-fd %d: not an open file "
+		    "descriptor", o->ack_fd);
+	if ((status = open_store(o, &s)) != 0)
+		return rta_cli_finish(status);
+	rc = rta_writer_open(&s, o->dataset, &o->w, &in.w, &recov, &err);
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_store_close(&s);
+		if (err.reason != NULL && strcmp(err.reason, "store-busy") == 0)
+			return rta_cli_finish(RTA_EXIT_BUSY);
+		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+		    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
+	}
+	if (recov.commit_bytes > 0 || recov.log_bytes > 0 ||
+	    recov.logs_removed > 0)
+		rta_warnx("%s/%s: recovered from an interrupted run: cut %llu "
+		    "uncommitted bytes from the commit file and %llu from the "
+		    "logs, removed %llu uncommitted logs", o->store,
+		    o->dataset, (unsigned long long)recov.commit_bytes,
+		    (unsigned long long)recov.log_bytes,
+		    (unsigned long long)recov.logs_removed);
+	src = rta_writer_sources(in.w);
+	set_future(&in);
+	rta_cadence_start(&in.cad, o->sync_every, o->sync_records);
+	st->ropts.idle = ingest_idle;
+	st->ropts.idle_arg = &in;
+	st->sink = 1;
+	st->m.extra = ingest_metrics;
+	st->m.extra_arg = &in;
+	if ((status = rta_stage_start(st, argc, argv)) != 0) {
+		rta_writer_close(in.w);
+		rta_store_close(&s);
+		return status;
+	}
+	for (;;) {
+		if (rta_stage_next(st, &rec) != RTA_OK) {
+			done = !st->stop;
+			break;
+		}
+		rta_sources_track(src, rta_reader_where(st->rd));
+		rta_sources_handled(src, rta_reader_where(st->rd));
+		switch (rec.kind) {
+		case RTA_REC_EVENT:
+		case RTA_REC_AGGREGATE:
+			record(&in, &rec);
+			break;
+		case RTA_REC_POSITION:
+			rta_sources_position(src, &rec.pos);
+			break;
+		case RTA_REC_WATERMARK:
+			rta_writer_watermark(in.w, rec.watermark);
+			break;
+		default:
+			break;
+		}
+		if (in.failed)
+			break;
+		if (rta_cadence_tick(&in.cad) && commit(&in) != 0)
+			break;
+	}
+	if (done)
+		rta_sources_end(src);
+	if (!in.failed)
+		(void)commit(&in);
+	status = rta_stage_finish(st);
+	rta_cli_status(&status, in.status);
+	rta_writer_close(in.w);
+	rta_store_close(&s);
+	rta_buf_release(&in.ack);
+	return status;
+}
+
+/* ---- cat ---------------------------------------------------------------- */
+
+static int
+parse_time(const char *what, const char *s, int64_t *us)
+{
+	struct rta_error err;
+
+	if (rta_time_parse_arg(s, rta_now(), us, &err) != RTA_OK)
+		rta_usage_error(usage_line, "bad %s '%s': %s", what, s,
+		    err.text);
+	return 0;
+}
+
+static int
+cat_main(const struct opts *o)
+{
+	struct rta_output out;
+	struct rta_dataset ds;
+	struct rta_record rec;
+	struct rta_scan *sc = NULL;
+	struct rta_store s;
+	struct rta_error err;
+	enum rta_format f = o->out;
+	int64_t from = RTA_TIME_MIN, to = RTA_TIME_MAX;
+	int rc, status;
+
+	if (o->from != NULL)
+		parse_time("--from", o->from, &from);
+	if (o->to != NULL)
+		parse_time("--to", o->to, &to);
+	if (o->tenant != NULL && !rta_tenant_valid(o->tenant,
+	    strlen(o->tenant)))
+		rta_usage_error(usage_line, "bad --tenant '%s' (a tenant id "
+		    "the store holds: letters, digits, _, - and .)", o->tenant);
+	if (f == RTA_FMT_AUTO)
+		f = isatty(STDOUT_FILENO) ? RTA_FMT_NDJSON : RTA_FMT_RTA;
+	if (f == RTA_FMT_RTA && isatty(STDOUT_FILENO))
+		rta_usage_error(usage_line, "not writing rta frames to a "
+		    "terminal (redirect stdout, or use -o ndjson)");
+	if ((status = open_store(o, &s)) != 0)
+		return rta_cli_finish(status);
+	rc = rta_dataset_open(&s, o->dataset, &ds, &err);
+	if (rc == RTA_EOF) {
+		rta_warnx("%s: no dataset '%s'", o->store, o->dataset);
+		rta_store_close(&s);
+		return rta_cli_finish(RTA_EXIT_USAGE);
+	}
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_store_close(&s);
+		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+		    rta_exit_code(rc));
+	}
+	rta_output_init(&out, STDOUT_FILENO, "<stdout>", f);
+	rc = rta_scan_open(&ds, o->tenant, o->tenant != NULL ?
+	    strlen(o->tenant) : 0, from, to, &sc, &err);
+	while (rc == RTA_OK && (rc = rta_scan_next(sc, &rec, &err)) == RTA_OK)
+		if ((rc = rta_output_record(&out, &rec, &err)) != RTA_OK)
+			break;
+	if (rc == RTA_EOF)
+		rc = rta_output_close(&out, &err);
+	else
+		rta_output_release(&out);
+	if (rc != RTA_OK) {
+		if (out.failed)
+			rta_cli_check_pipe(out.fail_errno);
+		rta_warnx("%s", err.text);
+		status = rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc);
+	}
+	rta_scan_close(sc);
+	rta_dataset_close(&ds);
+	rta_store_close(&s);
+	return rta_cli_finish(status);
+}
+
+/* ---- offsets ------------------------------------------------------------ */
+
+static int
+offsets_main(const struct opts *o)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_dataset ds;
+	struct rta_store s;
+	struct rta_error err;
+	int rc, status;
+
+	if ((status = open_store(o, &s)) != 0)
+		return rta_cli_finish(status);
+	rc = rta_dataset_open(&s, o->dataset, &ds, &err);
+	if (rc == RTA_EOF) {
+		rta_warnx("%s: no dataset '%s'", o->store, o->dataset);
+		rta_store_close(&s);
+		return rta_cli_finish(RTA_EXIT_USAGE);
+	}
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_store_close(&s);
+		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+		    rta_exit_code(rc));
+	}
+	if (rta_sources_offsets(&ds.c.src, o->json, &b) != 0) {
+		rta_warnx("out of memory");
+		status = RTA_EXIT_LIMIT;
+	} else
+		fwrite(b.data, 1, b.len, stdout);
+	rta_buf_release(&b);
+	rta_dataset_close(&ds);
+	rta_store_close(&s);
+	return rta_cli_finish(status);
+}
+
+/* ---- fsck and stats ---------------------------------------------------- */
+
+/* The datasets a subcommand covers: -d, or every one in the store. */
+static int
+datasets(const struct opts *o, struct rta_store *s, char ***names,
+    size_t *n)
+{
+	struct rta_error err;
+	int rc;
+
+	if (o->dataset != NULL) {
+		if (!rta_store_name_valid(o->dataset))
+			rta_usage_error(usage_line, "bad dataset name '%s'",
+			    o->dataset);
+		if ((*names = calloc(1, sizeof(**names))) == NULL ||
+		    ((*names)[0] = strdup(o->dataset)) == NULL) {
+			rta_warnx("out of memory");
+			return RTA_EXIT_LIMIT;
+		}
+		*n = 1;
+		return 0;
+	}
+	if ((rc = rta_store_datasets(s, names, n, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return rta_exit_code(rc);
+	}
+	return 0;
+}
+
+static void
+fsck_line(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
+}
+
+static int
+fsck_main(const struct opts *o)
+{
+	struct rta_store s;
+	struct rta_fsck r;
+	struct rta_error err;
+	char **names;
+	size_t n, i;
+	int rc, status;
+
+	if ((status = open_store(o, &s)) != 0)
+		return rta_cli_finish(status);
+	if ((status = datasets(o, &s, &names, &n)) != 0) {
+		rta_store_close(&s);
+		return rta_cli_finish(status);
+	}
+	for (i = 0; i < n; i++) {
+		rc = rta_dataset_fsck(&s, names[i], o->repair, fsck_line, NULL,
+		    &r, &err);
+		if (rc == RTA_EOF) {
+			rta_warnx("%s: no dataset '%s'", o->store, names[i]);
+			rta_cli_status(&status, RTA_EXIT_USAGE);
+			continue;
+		}
+		if (rc != RTA_OK) {
+			rta_warnx("%s", err.text);
+			rta_cli_status(&status, err.reason != NULL &&
+			    strcmp(err.reason, "store-busy") == 0 ?
+			    RTA_EXIT_BUSY : rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+			    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
+			continue;
+		}
+		printf("%s/%s: %llu logs, %llu records, %llu bytes: %s\n",
+		    o->store, names[i], (unsigned long long)r.logs,
+		    (unsigned long long)r.records, (unsigned long long)r.bytes,
+		    r.damaged == 0 ? "clean" : r.repaired == r.damaged ?
+		    "repaired" : "DAMAGED");
+		if (r.damaged > r.repaired)
+			rta_cli_status(&status, RTA_EXIT_DATA);
+	}
+	rta_store_names_free(names, n);
+	rta_store_close(&s);
+	return rta_cli_finish(status);
+}
+
+static void
+put_time(struct rta_buf *b, const char *key, int64_t t, int valid)
+{
+	char ts[40];
+
+	if (!valid) {
+		rta_buf_printf(b, ",\"%s\":null", key);
+		return;
+	}
+	rta_time_format(ts, t);
+	rta_buf_printf(b, ",\"%s\":\"%.27s\"", key, ts);
+}
+
+static int
+stats_main(const struct opts *o)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_dataset ds;
+	struct rta_store s;
+	struct rta_error err;
+	struct stat sb;
+	char **names, **tenants, logname[48];
+	size_t n, i, j, nt;
+	uint64_t disk, buckets;
+	int64_t now = rta_now();
+	int rc, status;
+
+	if ((status = open_store(o, &s)) != 0)
+		return rta_cli_finish(status);
+	if ((status = datasets(o, &s, &names, &n)) != 0) {
+		rta_store_close(&s);
+		return rta_cli_finish(status);
+	}
+	for (i = 0; i < n; i++) {
+		rc = rta_dataset_open(&s, names[i], &ds, &err);
+		if (rc == RTA_EOF) {
+			rta_warnx("%s: no dataset '%s'", o->store, names[i]);
+			rta_cli_status(&status, RTA_EXIT_USAGE);
+			continue;
+		}
+		if (rc == RTA_OK && (rc = rta_dataset_tenants(&ds, &tenants,
+		    &nt, &err)) != RTA_OK)
+			rta_dataset_close(&ds);
+		if (rc != RTA_OK) {
+			rta_warnx("%s", err.text);
+			rta_cli_status(&status, rc == RTA_EINVAL ?
+			    RTA_EXIT_USAGE : rc == RTA_EDATA ? RTA_EXIT_IO :
+			    rta_exit_code(rc));
+			continue;
+		}
+		rta_store_names_free(tenants, nt);
+		disk = 0;
+		buckets = 0;
+		for (j = 0; j < ds.c.nlogs; j++) {
+			rta_store_log_name(logname, sizeof(logname),
+			    ds.c.logs[j].bucket, ds.c.logs[j].gen);
+			if (fstatat(ds.fd, logname, &sb,
+			    AT_SYMLINK_NOFOLLOW) == 0)
+				disk += (uint64_t)sb.st_blocks * 512;
+			if (j == 0 || ds.c.logs[j].bucket !=
+			    ds.c.logs[j - 1].bucket)
+				buckets++;
+		}
+		if (fstatat(ds.fd, "commits", &sb, AT_SYMLINK_NOFOLLOW) == 0)
+			disk += (uint64_t)sb.st_blocks * 512;
+		b.len = 0;
+		rta_buf_printf(&b, "{\"dataset\":\"%s\",\"kind\":\"%s\","
+		    "\"records\":%llu,\"tenants\":%zu,\"buckets\":%llu,"
+		    "\"logs\":%zu,\"bucket_seconds\":%lld,\"bytes\":%llu",
+		    names[i], rta_ds_kind_name(ds.c.kind),
+		    (unsigned long long)ds.c.records, nt,
+		    (unsigned long long)buckets, ds.c.nlogs,
+		    (long long)(ds.c.width / RTA_US_PER_SEC),
+		    (unsigned long long)disk);
+		put_time(&b, "oldest", ds.c.min_ts, ds.c.records > 0);
+		put_time(&b, "newest", ds.c.max_ts, ds.c.records > 0);
+		put_time(&b, "watermark", ds.c.watermark,
+		    ds.c.watermark != INT64_MIN);
+		put_time(&b, "last_commit", ds.c.time, ds.c.seq > 0);
+		if (ds.c.records > 0)
+			rta_buf_printf(&b, ",\"lag_seconds\":%.3f",
+			    (double)(now - ds.c.max_ts) / RTA_US_PER_SEC);
+		else
+			rta_buf_adds(&b, ",\"lag_seconds\":null");
+		rta_buf_adds(&b, "}\n");
+		fwrite(b.data, 1, b.len, stdout);
+		rta_dataset_close(&ds);
+	}
+	rta_buf_release(&b);
+	rta_store_names_free(names, n);
+	rta_store_close(&s);
+	return rta_cli_finish(status);
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int
+bucket_width(const char *s, int64_t *us)
+{
+	struct rta_error err;
+
+	if (rta_duration_parse(s, us, &err) != RTA_OK ||
+	    *us % (3600 * RTA_US_PER_SEC) != 0 || *us <= 0 ||
+	    (86400 * RTA_US_PER_SEC) % *us != 0)
+		return -1;
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rta_stage st;
+	struct opts o;
+	uint64_t n;
+	int c;
+
+	rta_stage_init(&st, "rta-store", usage_line);
+	memset(&o, 0, sizeof(o));
+	o.ack_fd = -1;
+	o.max_future = 86400 * RTA_US_PER_SEC;
+	o.sync_every = 100000;
+	rta_writer_opts_init(&o.w);
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+		    strcmp(argv[1], "--help") == 0)) {
+			help();
+			return rta_cli_finish(RTA_EXIT_OK);
+		}
+		if (argc >= 2 && (strcmp(argv[1], "-V") == 0 ||
+		    strcmp(argv[1], "--version") == 0)) {
+			rta_cli_version();
+			return rta_cli_finish(RTA_EXIT_OK);
+		}
+		rta_usage_error(usage_line, "a subcommand is needed: init, "
+		    "ingest, cat, offsets, fsck or stats");
+	}
+	if (strcmp(argv[1], "init") == 0)
+		o.sub = SUB_INIT;
+	else if (strcmp(argv[1], "ingest") == 0)
+		o.sub = SUB_INGEST;
+	else if (strcmp(argv[1], "cat") == 0)
+		o.sub = SUB_CAT;
+	else if (strcmp(argv[1], "offsets") == 0)
+		o.sub = SUB_OFFSETS;
+	else if (strcmp(argv[1], "fsck") == 0)
+		o.sub = SUB_FSCK;
+	else if (strcmp(argv[1], "stats") == 0)
+		o.sub = SUB_STATS;
+	else
+		rta_usage_error(usage_line, "unknown subcommand '%s'", argv[1]);
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, ":d:ho:qs:V", longopts, NULL)) !=
+	    -1) {
+		if (c == '?' || c == ':')
+			rta_cli_bad_option(usage_line, c, argv);
+		if (!allowed(o.sub, c)) {
+			if (c == 'o' || c == 'q')
+				rta_usage_error(usage_line, "-%c is not an "
+				    "option of rta-store %s", c, argv[0]);
+			rta_usage_error(usage_line, "--%s is not an option of "
+			    "rta-store %s", opt_name(c, argv), argv[0]);
+		}
+		switch (c) {
+		case 'd':
+			o.dataset = optarg;
+			break;
+		case 'h':
+			help();
+			return rta_cli_finish(RTA_EXIT_OK);
+		case 'o':
+			if (rta_format_parse(optarg, &o.out) != 0 ||
+			    (o.out != RTA_FMT_NDJSON && o.out != RTA_FMT_RTA))
+				rta_usage_error(usage_line, "bad -o '%s' (use "
+				    "ndjson or rta)", optarg);
+			break;
+		case 's':
+			o.store = optarg;
+			break;
+		case 'V':
+			rta_cli_version();
+			return rta_cli_finish(RTA_EXIT_OK);
+		case OPT_ACK_FD:
+			if (rta_parse_u64(optarg, 0, 1 << 20, &n) != 0)
+				rta_usage_error(usage_line, "bad --ack-fd '%s' "
+				    "(a file descriptor number)", optarg);
+			o.ack_fd = (int)n;
+			break;
+		case OPT_BUCKET:
+			if (bucket_width(optarg, &o.w.width) != 0)
+				rta_usage_error(usage_line, "bad --bucket '%s' "
+				    "(whole hours that divide a day: 1h, 2h, "
+				    "3h, 4h, 6h, 8h, 12h or 1d)", optarg);
+			break;
+		case OPT_DEDUP_HORIZON: {
+			struct rta_error err;
+
+			if (rta_duration_parse(optarg, &o.w.horizon, &err) !=
+			    RTA_OK || o.w.horizon <= 0)
+				rta_usage_error(usage_line, "bad "
+				    "--dedup-horizon '%s' (a duration such as "
+				    "7d)", optarg);
+			break;
+		}
+		case OPT_FORMAT:
+			if (strcmp(optarg, "kcat") == 0)
+				o.json = 0;
+			else if (strcmp(optarg, "json") == 0)
+				o.json = 1;
+			else
+				rta_usage_error(usage_line, "bad --format '%s' "
+				    "(use kcat or json)", optarg);
+			break;
+		case OPT_FROM:
+			o.from = optarg;
+			break;
+		case OPT_MAX_FUTURE: {
+			struct rta_error err;
+
+			if (rta_duration_parse(optarg, &o.max_future, &err) !=
+			    RTA_OK || o.max_future < 0)
+				rta_usage_error(usage_line, "bad --max-future "
+				    "'%s' (a duration; 0 for no limit)",
+				    optarg);
+			break;
+		}
+		case OPT_MAX_MEM:
+			if (rta_parse_size(optarg, &o.w.max_mem) != 0 ||
+			    o.w.max_mem < (16ULL << 20))
+				rta_usage_error(usage_line, "bad --max-mem '%s' "
+				    "(a size of 16M or more)", optarg);
+			break;
+		case OPT_MAX_NEW_BUCKETS:
+			if (rta_parse_u64(optarg, 0, 1000000, &n) != 0)
+				rta_usage_error(usage_line, "bad "
+				    "--max-new-buckets '%s' (0 to 1000000; 0 "
+				    "for no limit)", optarg);
+			o.w.max_new_buckets = (unsigned)n;
+			break;
+		case OPT_REPAIR:
+			o.repair = 1;
+			break;
+		case OPT_SYNC_EVERY:
+			if (rta_state_interval(optarg, &o.sync_every,
+			    &o.sync_records) != 0)
+				rta_usage_error(usage_line, "bad --sync-every "
+				    "'%s' (a duration such as 100ms, or records "
+				    "as 10000r)", optarg);
+			break;
+		case OPT_TENANT:
+			o.tenant = optarg;
+			break;
+		case OPT_TO:
+			o.to = optarg;
+			break;
+		default:
+			if (!rta_stage_getopt(&st, c, optarg))
+				rta_usage_error(usage_line, "bad option");
+			break;
+		}
+	}
+	if (o.store == NULL)
+		rta_usage_error(usage_line, "-s DIR (the store) is needed");
+	if (o.sub != SUB_INIT && o.sub != SUB_FSCK && o.sub != SUB_STATS &&
+	    o.dataset == NULL)
+		rta_usage_error(usage_line, "-d DATASET is needed");
+	if (o.sub != SUB_INGEST && optind < argc)
+		rta_usage_error(usage_line, "rta-store %s takes no operands",
+		    argv[0]);
+	switch (o.sub) {
+	case SUB_INIT:
+		return init_main(&o);
+	case SUB_INGEST:
+		return ingest_main(&o, &st, argc - optind, argv + optind);
+	case SUB_CAT:
+		return cat_main(&o);
+	case SUB_FSCK:
+		return fsck_main(&o);
+	case SUB_STATS:
+		return stats_main(&o);
+	default:
+		return offsets_main(&o);
+	}
+}
+
+static void
+help(void)
+{
+	printf("%s\n\n", usage_line);
+	fputs(
+"The hot store: datasets of raw events or aggregate records in a\n"
+"directory, appended with group commits, read back by tenant and time.\n"
+"\n"
+"  -s, --store DIR         the store (made by rta-store init)\n"
+"  -d, --dataset NAME      the dataset (a-z, 0-9, _ and -); ingest makes\n"
+"                          it, and its first record decides its kind\n"
+"\n"
+"ingest: append the records of the inputs (stdin when none), either\n"
+"encoding.  Raw events are stored once per tenant and event_id within\n"
+"the dedup horizon; aggregate records are kept by record id, the latest\n"
+"version winning.\n"
+"      --sync-every INTERVAL  group commit: fsync and commit every\n"
+"                          INTERVAL of wall clock (default 100ms) or\n"
+"                          every N records (10000r), and whenever the\n"
+"                          input pauses\n"
+"      --ack-fd N          after each commit write a line to descriptor\n"
+"                          N: {\"commit\":SEQ,\"handled\":RECORDS,\n"
+"                          \"stored\":TOTAL}; the first RECORDS records\n"
+"                          read are durable\n"
+"      --bucket WIDTH      time bucket of a new dataset: 1h to 1d,\n"
+"                          dividing the day (default 1d)\n"
+"      --dedup-horizon DUR  raw events: keep event ids for DUR of event\n"
+"                          time before the newest (default 14d)\n"
+"      --max-mem SIZE      memory for the event ids; beyond it they move\n"
+"                          to a mapped file\n"
+"      --max-future DUR    reject records stamped more than DUR after the\n"
+"                          clock (default 1d; 0: no limit)\n"
+"      --max-new-buckets N  reject records that would open more than N\n"
+"                          new buckets in one run (default 1000)\n"
+"      --dead-letter FILE  append rejected records to FILE (NDJSON)\n"
+"      --max-errors N      stop after N bad records (default: never)\n"
+"      --max-line SIZE     longest NDJSON line (default 1M)\n"
+"      --metrics FILE      keep Prometheus counters in FILE\n"
+"  -q, --quiet             do not report bad records on stderr\n"
+"      --strict            stop at the first bad record\n"
+"\n"
+"cat: write a dataset's records back out, bucket by bucket, each\n"
+"tenant's in time order.\n"
+"      --tenant ID         only this tenant's records\n"
+"      --from TIME         from this event time on (RFC 3339, a date,\n"
+"                          epoch seconds, or -24h)\n"
+"      --to TIME           before this event time\n"
+"  -o FORMAT               ndjson or rta (default: rta, or ndjson on a\n"
+"                          terminal)\n"
+"\n"
+"fsck: check every commit, log and record of the datasets (-d, or all);\n"
+"exit 1 if damage is found.\n"
+"      --repair            cut what an interrupted run left, and cut a\n"
+"                          damaged log at its first bad record, the rest\n"
+"                          kept in quarantine/ (takes the writer's lock)\n"
+"\n"
+"stats: one JSON object per dataset: kind, records, tenants, buckets,\n"
+"bytes on disk, oldest and newest event time, ingest lag.\n"
+"\n"
+"offsets: where to resume each Kafka partition (the offset after the\n"
+"last one stored).\n"
+"      --format STYLE      kcat (-t topic -p partition -o offset, the\n"
+"                          default) or json (also inputs' last lines)\n"
+"\n"
+"  -h, --help              show this help\n"
+"  -V, --version           show the version and library versions\n"
+"\n"
+"Example:\n"
+"  rta-store init -s /var/lib/rta\n"
+"  rta-window ... -o rta < ev.rta | rta-store ingest -s /var/lib/rta \\\n"
+"      -d metrics_1m\n"
+"  rta-store cat -s /var/lib/rta -d metrics_1m --tenant acme --from -24h\n"
+"\n"
+"Exit status: 0 ok, 1 bad records, 2 usage or an unsafe store, 3 I/O\n"
+"error, 4 resource limit, 5 the dataset has another writer.\n"
+"See rta-store(1), rta-format(5), rta(7).\n", stdout);
+}

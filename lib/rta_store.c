@@ -1,0 +1,2169 @@
+/*
+ * rta_store.c: the hot store's files, its writer and its read API
+ * (rta_store.h describes the format).
+ */
+#define _GNU_SOURCE
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rta_alloc.h"
+#include "rta_crc32c.h"
+#include "rta_frame.h"
+#include "rta_hash.h"
+#include "rta_io.h"
+#include "rta_keyset.h"
+#include "rta_store.h"
+#include "rta_time.h"
+#include "rta_value.h"
+
+#define MARKER		"rta-store"
+#define MARKER_TEXT	"rta-store 1\n"
+#define COMMIT_MAGIC	"RTAC"
+#define COMMIT_HDR	12
+#define COMMIT_VERSION	1
+#define COMMIT_FIXED	60	/* body bytes before the logs */
+#define LOG_ENTRY	24
+#define COMMITS_READ_MAX ((size_t)RTA_STORE_COMMITS_ROTATE + \
+	    2 * ((size_t)RTA_STORE_COMMIT_MAX + COMMIT_HDR))
+#define LOG_FLUSH	(256U << 10)	/* write a log's buffer past this */
+#define LOG_RESERVE	(8LL << 20)	/* blocks reserved ahead at once */
+#define DAY_US		(86400LL * 1000000)
+#define HOUR_US		(3600LL * 1000000)
+
+const char *
+rta_ds_kind_name(enum rta_ds_kind k)
+{
+	switch (k) {
+	case RTA_DS_EVENTS:
+		return "events";
+	case RTA_DS_AGGREGATES:
+		return "aggregates";
+	default:
+		return "empty";
+	}
+}
+
+int
+rta_store_name_valid(const char *s)
+{
+	static const char *const reserved[] = { "lock", "tmp", "commits" };
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > RTA_STORE_NAME_MAX)
+		return 0;
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		    s[i] == '-'))
+			return 0;
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strcmp(s, reserved[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+/* A directory fit to hold the store's data: ours, not writable by others. */
+static int
+check_dir(int fd, const char *path, struct rta_error *err)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) != 0)
+		return rta_error_set(err, RTA_EIO, "store-io", "%s: %s", path,
+		    strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return rta_error_set(err, RTA_EINVAL, "not-a-store",
+		    "%s: not a directory", path);
+	if (sb.st_uid != geteuid())
+		return rta_error_set(err, RTA_EINVAL, "unsafe-store",
+		    "%s: owned by another user (uid %lu)", path,
+		    (unsigned long)sb.st_uid);
+	if ((sb.st_mode & 022) != 0)
+		return rta_error_set(err, RTA_EINVAL, "unsafe-store",
+		    "%s: writable by group or others (mode %03o)", path,
+		    (unsigned)(sb.st_mode & 0777));
+	return RTA_OK;
+}
+
+static int
+open_dir(int at, const char *path, struct rta_error *err)
+{
+	int fd;
+
+	fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			rta_error_set(err, RTA_EINVAL, "unsafe-store",
+			    "%s: not a directory (a symlink?)", path);
+		else
+			rta_error_errno(err, path);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+sync_dir(int fd, const char *path, struct rta_error *err)
+{
+	if (rta_io_fsync(fd) != 0)
+		return rta_error_set(err, RTA_EIO, "store-io", "%s: fsync: %s",
+		    path, strerror(errno));
+	return RTA_OK;
+}
+
+static int
+has_marker(int fd)
+{
+	char buf[sizeof(MARKER_TEXT)];
+	ssize_t k;
+	int mfd;
+
+	mfd = openat(fd, MARKER, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (mfd < 0)
+		return 0;
+	k = read(mfd, buf, sizeof(buf));
+	close(mfd);
+	return k == (ssize_t)strlen(MARKER_TEXT) &&
+	    memcmp(buf, MARKER_TEXT, (size_t)k) == 0;
+}
+
+int
+rta_store_init(const char *path, struct rta_error *err)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, mfd, rc, created = 0, empty = 1;
+
+	if (mkdir(path, 0700) == 0)
+		created = 1;
+	else if (errno != EEXIST)
+		return rta_error_errno(err, path);
+	if ((fd = open_dir(AT_FDCWD, path, err)) < 0)
+		return err != NULL ? err->code : RTA_EIO;
+	if (created && fchmod(fd, 0700) != 0) {
+		rc = rta_error_errno(err, path);
+		close(fd);
+		return rc;
+	}
+	if ((rc = check_dir(fd, path, err)) != RTA_OK) {
+		close(fd);
+		return rc;
+	}
+	if (has_marker(fd)) {
+		close(fd);
+		return RTA_OK;
+	}
+	/* Only an empty directory becomes a store. */
+	if ((d = fdopendir(dup(fd))) == NULL) {
+		rc = rta_error_errno(err, path);
+		close(fd);
+		return rc;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	if (!empty) {
+		close(fd);
+		return rta_error_set(err, RTA_EINVAL, "not-a-store", "%s: not "
+		    "empty and not a store", path);
+	}
+	mfd = openat(fd, MARKER ".tmp", O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (mfd < 0 || fchmod(mfd, 0600) != 0 ||
+	    rta_io_write(mfd, MARKER_TEXT, strlen(MARKER_TEXT)) != 0 ||
+	    rta_io_datasync(mfd) != 0 ||
+	    rta_io_rename(fd, MARKER ".tmp", MARKER) != 0) {
+		rc = rta_error_set(err, RTA_EIO, "store-io", "%s/%s: %s", path,
+		    MARKER, strerror(errno));
+		if (mfd >= 0)
+			close(mfd);
+		close(fd);
+		return rc;
+	}
+	close(mfd);
+	rc = sync_dir(fd, path, err);
+	close(fd);
+	return rc;
+}
+
+int
+rta_store_open(struct rta_store *s, const char *path, struct rta_error *err)
+{
+	int fd, rc;
+
+	s->fd = -1;
+	s->path = NULL;
+	if ((fd = open_dir(AT_FDCWD, path, err)) < 0)
+		return err != NULL ? err->code : RTA_EIO;
+	if ((rc = check_dir(fd, path, err)) != RTA_OK) {
+		close(fd);
+		return rc;
+	}
+	if (!has_marker(fd)) {
+		close(fd);
+		return rta_error_set(err, RTA_EINVAL, "not-a-store", "%s: not "
+		    "an rta store (make one with rta-store init)", path);
+	}
+	if ((s->path = rta_memdup(path, strlen(path) + 1)) == NULL) {
+		close(fd);
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	}
+	s->fd = fd;
+	return RTA_OK;
+}
+
+void
+rta_store_close(struct rta_store *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	rta_free(s->path);
+	s->fd = -1;
+	s->path = NULL;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+rta_store_names_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		rta_free(names[i]);
+	rta_free(names);
+}
+
+int
+rta_store_datasets(struct rta_store *s, char ***names, size_t *n,
+    struct rta_error *err)
+{
+	struct dirent *de;
+	struct stat sb;
+	char **v = NULL, **nv;
+	size_t cap = 0, k = 0;
+	DIR *d;
+	int fd;
+
+	*names = NULL;
+	*n = 0;
+	if ((fd = dup(s->fd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return rta_error_errno(err, s->path);
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (!rta_store_name_valid(de->d_name) ||
+		    fstatat(s->fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(sb.st_mode))
+			continue;
+		if (k == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = rta_reallocarray(v, cap, sizeof(*v))) ==
+			    NULL)
+				goto nomem;
+			v = nv;
+		}
+		if ((v[k] = rta_memdup(de->d_name, strlen(de->d_name) + 1)) ==
+		    NULL)
+			goto nomem;
+		k++;
+	}
+	closedir(d);
+	if (k > 1)
+		qsort(v, k, sizeof(*v), cmp_names);
+	*names = v;
+	*n = k;
+	return RTA_OK;
+nomem:
+	closedir(d);
+	rta_store_names_free(v, k);
+	return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+}
+
+/* ---- commits ------------------------------------------------------------ */
+
+void
+rta_commit_init(struct rta_commit *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->min_ts = INT64_MAX;
+	c->max_ts = INT64_MIN;
+	c->watermark = INT64_MIN;
+	rta_sources_init(&c->src);
+}
+
+void
+rta_commit_release(struct rta_commit *c)
+{
+	rta_free(c->logs);
+	rta_sources_release(&c->src);
+	rta_commit_init(c);
+}
+
+int
+rta_commit_encode(const struct rta_commit *c, struct rta_buf *b)
+{
+	size_t start = b->len, body, i;
+	unsigned char *p;
+
+	if (rta_buf_reserve(b, COMMIT_HDR + COMMIT_FIXED +
+	    c->nlogs * LOG_ENTRY) != 0)
+		return -1;
+	p = b->data + b->len;
+	memcpy(p, COMMIT_MAGIC, 4);
+	b->len += COMMIT_HDR;
+	p = b->data + b->len;
+	p[0] = COMMIT_VERSION;
+	p[1] = (unsigned char)c->kind;
+	rta_put_u16(p + 2, 0);
+	rta_put_u32(p + 4, (uint32_t)(c->width / 1000000));
+	rta_put_u64(p + 8, c->seq);
+	rta_put_u64(p + 16, (uint64_t)c->time);
+	rta_put_u64(p + 24, c->records);
+	rta_put_u64(p + 32, (uint64_t)c->min_ts);
+	rta_put_u64(p + 40, (uint64_t)c->max_ts);
+	rta_put_u64(p + 48, (uint64_t)c->watermark);
+	rta_put_u32(p + 56, (uint32_t)c->nlogs);
+	p += COMMIT_FIXED;
+	for (i = 0; i < c->nlogs; i++, p += LOG_ENTRY) {
+		rta_put_u64(p, (uint64_t)c->logs[i].bucket);
+		rta_put_u32(p + 8, c->logs[i].gen);
+		rta_put_u64(p + 12, c->logs[i].len);
+		rta_put_u32(p + 20, c->logs[i].flags);
+	}
+	b->len += COMMIT_FIXED + c->nlogs * LOG_ENTRY;
+	if (rta_sources_encode(&c->src, b) != 0) {
+		b->len = start;
+		return -1;
+	}
+	body = b->len - start - COMMIT_HDR;
+	if (body > RTA_STORE_COMMIT_MAX) {
+		b->len = start;
+		errno = EMSGSIZE;
+		return -1;
+	}
+	p = b->data + start;
+	rta_put_u32(p + 4, (uint32_t)body);
+	rta_put_u32(p + 8, rta_crc32c(0, p + COMMIT_HDR, body));
+	return 0;
+}
+
+/* Decode one commit body into c (released first): 0, or -1 if it is
+ * malformed (or ENOMEM, errno set). */
+static int
+commit_decode(const unsigned char *p, size_t len, struct rta_commit *c)
+{
+	const unsigned char *q, *end = p + len;
+	uint32_t w, i, n;
+
+	rta_commit_release(c);
+	errno = EINVAL;
+	if (len < COMMIT_FIXED || p[0] != COMMIT_VERSION ||
+	    (p[1] != RTA_DS_EVENTS && p[1] != RTA_DS_AGGREGATES) ||
+	    rta_get_u16(p + 2) != 0)
+		return -1;
+	w = rta_get_u32(p + 4);
+	if (w < 3600 || w > 86400 || 86400 % w != 0 || w % 3600 != 0)
+		return -1;
+	c->kind = p[1];
+	c->width = (int64_t)w * 1000000;
+	c->seq = rta_get_u64(p + 8);
+	c->time = (int64_t)rta_get_u64(p + 16);
+	c->records = rta_get_u64(p + 24);
+	c->min_ts = (int64_t)rta_get_u64(p + 32);
+	c->max_ts = (int64_t)rta_get_u64(p + 40);
+	c->watermark = (int64_t)rta_get_u64(p + 48);
+	n = rta_get_u32(p + 56);
+	if (c->seq == 0 || (size_t)(end - (p + COMMIT_FIXED)) / LOG_ENTRY < n)
+		return -1;
+	if (n > 0 && (c->logs = rta_calloc(n, sizeof(*c->logs))) == NULL)
+		return -1;
+	c->logcap = n;
+	q = p + COMMIT_FIXED;
+	for (i = 0; i < n; i++, q += LOG_ENTRY) {
+		struct rta_store_log *l = &c->logs[i];
+
+		l->bucket = (int64_t)rta_get_u64(q);
+		l->gen = rta_get_u32(q + 8);
+		l->len = rta_get_u64(q + 12);
+		l->flags = rta_get_u32(q + 20);
+		if (l->bucket < RTA_TIME_MIN || l->bucket > RTA_TIME_MAX ||
+		    l->bucket % c->width != 0 || l->gen == 0 ||
+		    l->len < RTA_STREAM_HEADER_LEN ||
+		    l->len > (uint64_t)INT64_MAX || l->flags != 0)
+			goto bad;
+		/* sorted by bucket, then generation, without repeats */
+		if (i > 0 && (l->bucket < l[-1].bucket ||
+		    (l->bucket == l[-1].bucket && l->gen <= l[-1].gen)))
+			goto bad;
+	}
+	c->nlogs = n;
+	if (rta_sources_decode(&c->src, &q, end) != RTA_OK || q != end)
+		goto bad;
+	return 0;
+bad:
+	rta_commit_release(c);
+	errno = EINVAL;
+	return -1;
+}
+
+int
+rta_commit_last(const unsigned char *p, size_t len, struct rta_commit *c,
+    size_t *valid, uint64_t *records)
+{
+	struct rta_commit t;
+	size_t off = 0, body;
+	uint64_t n = 0, seq = 0;
+
+	rta_commit_release(c);
+	rta_commit_init(&t);
+	*valid = 0;
+	while (len - off >= COMMIT_HDR) {
+		if (memcmp(p + off, COMMIT_MAGIC, 4) != 0)
+			break;
+		body = rta_get_u32(p + off + 4);
+		if (body > RTA_STORE_COMMIT_MAX || body > len - off - COMMIT_HDR)
+			break;
+		if (rta_crc32c(0, p + off + COMMIT_HDR, body) !=
+		    rta_get_u32(p + off + 8))
+			break;
+		if (commit_decode(p + off + COMMIT_HDR, body, &t) != 0) {
+			if (errno == ENOMEM) {
+				rta_commit_release(&t);
+				return RTA_ENOMEM;
+			}
+			break;
+		}
+		/* sequence numbers only go up */
+		if (t.seq <= seq)
+			break;
+		seq = t.seq;
+		rta_commit_release(c);
+		*c = t;
+		rta_commit_init(&t);
+		off += COMMIT_HDR + body;
+		*valid = off;
+		n++;
+	}
+	rta_commit_release(&t);
+	*records = n;
+	return RTA_OK;
+}
+
+void
+rta_store_log_name(char *buf, size_t size, int64_t bucket, uint32_t gen)
+{
+	char t[40];
+
+	rta_time_format(t, bucket);
+	/* 2026-11-26T10:00:00.000000Z -> 20261126T1000 */
+	snprintf(buf, size, "%.4s%.2s%.2sT%.2s%.2s.%lu.log", t, t + 5, t + 8,
+	    t + 11, t + 14, (unsigned long)gen);
+}
+
+/* Read the commit file of the dataset at dfd into c.  *size is the file's
+ * size and *valid the end of its last valid record; *fdp, if given,
+ * receives the file open for writing (created if missing). */
+static int
+read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
+    uint64_t *size, size_t *valid, struct rta_error *err)
+{
+	struct stat sb;
+	unsigned char *buf = NULL;
+	size_t got = 0;
+	uint64_t nrec;
+	ssize_t k;
+	int fd, rc;
+
+	*size = 0;
+	*valid = 0;
+	if (fdp != NULL)
+		fd = openat(dfd, "commits", O_RDWR | O_CREAT | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+	else
+		fd = openat(dfd, "commits", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && fdp == NULL)
+			return RTA_OK;
+		return rta_error_set(err, RTA_EIO, "store-io", "%s/commits: %s",
+		    path, strerror(errno));
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return rta_error_set(err, RTA_EIO, "store-io", "%s/commits: "
+		    "not a regular file", path);
+	}
+	*size = (uint64_t)sb.st_size;
+	/* Past the largest size the writer leaves, only the start counts. */
+	if (*size > 0) {
+		size_t want = *size > COMMITS_READ_MAX ? COMMITS_READ_MAX :
+		    (size_t)*size;
+
+		if ((buf = rta_malloc(want)) == NULL) {
+			close(fd);
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		}
+		while (got < want) {
+			k = pread(fd, buf + got, want - got, (off_t)got);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+		}
+	}
+	rc = rta_commit_last(buf, got, c, valid, &nrec);
+	rta_free(buf);
+	if (rc != RTA_OK) {
+		close(fd);
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	}
+	if (fdp != NULL)
+		*fdp = fd;
+	else
+		close(fd);
+	return RTA_OK;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+int
+rta_dataset_open(struct rta_store *s, const char *name,
+    struct rta_dataset *ds, struct rta_error *err)
+{
+	char path[PATH_MAX];
+	uint64_t size;
+	size_t valid;
+	int rc;
+
+	memset(ds, 0, sizeof(*ds));
+	ds->fd = -1;
+	rta_commit_init(&ds->c);
+	if (!rta_store_name_valid(name))
+		return rta_error_set(err, RTA_EINVAL, "bad-dataset", "bad "
+		    "dataset name '%s' (1 to %d of a-z, 0-9, _ and -)", name,
+		    RTA_STORE_NAME_MAX);
+	snprintf(path, sizeof(path), "%s/%s", s->path, name);
+	ds->fd = openat(s->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (ds->fd < 0) {
+		if (errno == ENOENT)
+			return RTA_EOF;
+		if (errno == ELOOP || errno == ENOTDIR)
+			return rta_error_set(err, RTA_EINVAL, "unsafe-store",
+			    "%s: not a directory (a symlink?)", path);
+		return rta_error_errno(err, path);
+	}
+	if ((rc = check_dir(ds->fd, path, err)) != RTA_OK ||
+	    (rc = read_commits(ds->fd, path, &ds->c, NULL, &size, &valid,
+	    err)) != RTA_OK) {
+		close(ds->fd);
+		ds->fd = -1;
+		return rc;
+	}
+	ds->store = s;
+	memcpy(ds->name, name, strlen(name) + 1);
+	return RTA_OK;
+}
+
+void
+rta_dataset_close(struct rta_dataset *ds)
+{
+	if (ds->fd >= 0)
+		close(ds->fd);
+	ds->fd = -1;
+	rta_commit_release(&ds->c);
+}
+
+/* A mapped log, up to its committed length. */
+struct map {
+	const unsigned char	*p;
+	size_t			 len;
+	char			 name[48];
+};
+
+/* Map the committed part of a log: RTA_OK or RTA_EDATA/RTA_EIO. */
+static int
+map_log(int dfd, const char *dspath, const struct rta_store_log *l,
+    struct map *m, struct rta_error *err)
+{
+	struct stat sb;
+	void *p;
+	int fd;
+
+	rta_store_log_name(m->name, sizeof(m->name), l->bucket, l->gen);
+	m->p = NULL;
+	m->len = 0;
+	if (l->len > SIZE_MAX)
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+		    "committed length %llu too large", dspath, m->name,
+		    (unsigned long long)l->len);
+	fd = openat(dfd, m->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return rta_error_set(err, errno == ENOENT ? RTA_EDATA :
+		    RTA_EIO, "damaged", "%s/%s: %s", dspath, m->name,
+		    strerror(errno));
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size < l->len) {
+		close(fd);
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+		    "shorter than its committed %llu bytes", dspath, m->name,
+		    (unsigned long long)l->len);
+	}
+	p = mmap(NULL, (size_t)l->len, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return rta_error_set(err, RTA_EIO, "store-io", "%s/%s: mmap: "
+		    "%s", dspath, m->name, strerror(errno));
+	m->p = p;
+	m->len = (size_t)l->len;
+	return RTA_OK;
+}
+
+static void
+unmap_log(struct map *m)
+{
+	if (m->p != NULL)
+		munmap((void *)(uintptr_t)m->p, m->len);
+	m->p = NULL;
+}
+
+/*
+ * Walk the frames of a mapped log: for each event or aggregate frame
+ * whose header and body checksum are good, call fn with its offset, size
+ * and hint.  A bad stream header, a frame that fails its checks, or one
+ * cut by the committed length is damage.
+ */
+/*
+ * The fixed part of an event or aggregate frame of size bytes (its
+ * header already checked by rta_frame_probe) into h: 0, or -1 if it is
+ * another type or its lengths do not fit.  The body's checksum is not
+ * checked here.
+ */
+static int
+frame_ids(const unsigned char *p, size_t size, struct rta_frame_hint *h)
+{
+	const unsigned char *b = p + RTA_FRAME_HEADER_LEN;
+	size_t blen = size - RTA_FRAME_HEADER_LEN, strs;
+
+	memset(h, 0, sizeof(*h));
+	h->type = p[4];
+	if ((h->type != RTA_FRAME_EVENT && h->type != RTA_FRAME_AGGREGATE) ||
+	    blen < RTA_EVENT_FIXED_LEN)
+		return -1;
+	strs = (size_t)b[12] + b[13] + b[14];
+	if (strs > blen - RTA_EVENT_FIXED_LEN)
+		return -1;
+	h->ts = (int64_t)rta_get_u64(b);
+	h->schema_version = rta_get_u32(b + 8);
+	h->id_len = b[12];
+	h->etype_len = b[13];
+	h->tenant_len = b[14];
+	h->id = (const char *)b + RTA_EVENT_FIXED_LEN;
+	h->etype = h->id + h->id_len;
+	h->tenant = h->etype + h->etype_len;
+	return 0;
+}
+
+typedef int (*walk_fn)(void *arg, size_t off, size_t size,
+    const struct rta_frame_hint *h);
+
+static int
+walk_log(const struct map *m, const char *dspath, int crc, walk_fn fn,
+    void *arg, struct rta_error *err)
+{
+	struct rta_frame_hint h;
+	struct rta_error e;
+	size_t off = 0, size;
+	int is_header, rc;
+
+	if (m->len < RTA_STREAM_HEADER_LEN || !rta_frame_is_magic(m->p, 8))
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+		    "offset 0: not an rta stream", dspath, m->name);
+	while (off < m->len) {
+		rc = rta_frame_probe(m->p + off, m->len - off, RTA_FRAME_MAX,
+		    &is_header, &size, &e);
+		if (rc != RTA_OK || size > m->len - off)
+			goto damaged;
+		if (is_header) {
+			off += size;
+			continue;
+		}
+		if (frame_ids(m->p + off, size, &h) != 0)
+			goto damaged;
+		if (crc && rta_crc32c(0, m->p + off + RTA_FRAME_HEADER_LEN,
+		    size - RTA_FRAME_HEADER_LEN) !=
+		    rta_get_u32(m->p + off + 8))
+			goto damaged;
+		if ((rc = fn(arg, off, size, &h)) != RTA_OK)
+			return rc;
+		off += size;
+	}
+	return RTA_OK;
+damaged:
+	return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: offset %zu: "
+	    "damaged frame", dspath, m->name, off);
+}
+
+struct scan_ent {
+	int64_t		 ts;
+	const char	*tenant;
+	const char	*id;
+	uint64_t	 off;
+	uint32_t	 size;
+	uint32_t	 version;
+	uint32_t	 map;		/* index in the scan's maps */
+	uint8_t		 tlen, idlen;
+};
+
+struct rta_scan {
+	struct rta_dataset	*ds;
+	char			 dspath[PATH_MAX];
+	char			 tenant[RTA_ID_MAX + 1];
+	size_t			 tlen;
+	int			 all;
+	int64_t			 from, to;
+	size_t			 next_log;	/* first log not yet read */
+	struct map		*maps;		/* the current bucket's */
+	size_t			 nmaps, mapcap;
+	struct scan_ent		*ent;
+	size_t			 nent, entcap, pos;
+	uint64_t		 superseded;
+	uint32_t		 cur_map;
+};
+
+static int
+scan_collect(void *arg, size_t off, size_t size,
+    const struct rta_frame_hint *h)
+{
+	struct rta_scan *sc = arg;
+	struct scan_ent *e;
+
+	if (h->ts < sc->from || h->ts >= sc->to)
+		return RTA_OK;
+	if (!sc->all && (h->tenant_len != sc->tlen ||
+	    memcmp(h->tenant, sc->tenant, sc->tlen) != 0))
+		return RTA_OK;
+	if (sc->nent == sc->entcap) {
+		size_t ncap = sc->entcap ? sc->entcap * 2 : 1024;
+		struct scan_ent *n;
+
+		if ((n = rta_reallocarray(sc->ent, ncap, sizeof(*n))) == NULL)
+			return RTA_ENOMEM;
+		sc->ent = n;
+		sc->entcap = ncap;
+	}
+	e = &sc->ent[sc->nent++];
+	e->ts = h->ts;
+	e->tenant = h->tenant;
+	e->tlen = h->tenant_len;
+	e->id = h->id;
+	e->idlen = h->id_len;
+	e->off = off;
+	e->size = (uint32_t)size;
+	e->version = h->schema_version;
+	e->map = sc->cur_map;
+	return RTA_OK;
+}
+
+static int
+cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+
+	if (c != 0)
+		return c;
+	return al < bl ? -1 : al > bl;
+}
+
+static int
+cmp_ent(const void *pa, const void *pb)
+{
+	const struct scan_ent *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_bytes(a->tenant, a->tlen, b->tenant, b->tlen)) != 0)
+		return c;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	if ((c = cmp_bytes(a->id, a->idlen, b->id, b->idlen)) != 0)
+		return c;
+	/* versions of one record: the one to keep last */
+	if (a->version != b->version)
+		return a->version < b->version ? -1 : 1;
+	if (a->map != b->map)
+		return a->map < b->map ? -1 : 1;
+	return a->off < b->off ? -1 : a->off > b->off;
+}
+
+static void
+scan_unmap(struct rta_scan *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nmaps; i++)
+		unmap_log(&sc->maps[i]);
+	sc->nmaps = 0;
+	sc->nent = 0;
+	sc->pos = 0;
+}
+
+/* Read the next bucket that overlaps [from, to): RTA_OK, RTA_EOF (no
+ * more), or an error. */
+static int
+scan_bucket(struct rta_scan *sc, struct rta_error *err)
+{
+	const struct rta_commit *c = &sc->ds->c;
+	size_t i, j, k;
+	int64_t b;
+	int rc;
+
+	scan_unmap(sc);
+	for (;;) {
+		while (sc->next_log < c->nlogs) {
+			b = c->logs[sc->next_log].bucket;
+			if (b + c->width > sc->from && b < sc->to)
+				break;
+			sc->next_log++;
+		}
+		if (sc->next_log >= c->nlogs)
+			return RTA_EOF;
+		b = c->logs[sc->next_log].bucket;
+		for (i = sc->next_log; i < c->nlogs && c->logs[i].bucket == b;
+		    i++) {
+			if (sc->nmaps == sc->mapcap) {
+				size_t ncap = sc->mapcap ? sc->mapcap * 2 : 4;
+				struct map *n;
+
+				if ((n = rta_reallocarray(sc->maps, ncap,
+				    sizeof(*n))) == NULL)
+					return rta_error_set(err, RTA_ENOMEM,
+					    "nomem", "out of memory");
+				sc->maps = n;
+				sc->mapcap = ncap;
+			}
+			rc = map_log(sc->ds->fd, sc->dspath, &c->logs[i],
+			    &sc->maps[sc->nmaps], err);
+			if (rc != RTA_OK)
+				return rc;
+			sc->cur_map = (uint32_t)sc->nmaps++;
+			rc = walk_log(&sc->maps[sc->cur_map], sc->dspath, 0,
+			    scan_collect, sc, err);
+			if (rc == RTA_ENOMEM)
+				return rta_error_set(err, RTA_ENOMEM, "nomem",
+				    "out of memory");
+			if (rc != RTA_OK)
+				return rc;
+		}
+		sc->next_log = i;
+		if (sc->nent == 0) {
+			scan_unmap(sc);
+			continue;
+		}
+		qsort(sc->ent, sc->nent, sizeof(*sc->ent), cmp_ent);
+		if (c->kind == RTA_DS_AGGREGATES) {
+			/* keep the last of each (tenant, id) */
+			for (j = 0, k = 0; j < sc->nent; j++) {
+				if (j + 1 < sc->nent &&
+				    sc->ent[j + 1].ts == sc->ent[j].ts &&
+				    cmp_bytes(sc->ent[j].tenant,
+				    sc->ent[j].tlen, sc->ent[j + 1].tenant,
+				    sc->ent[j + 1].tlen) == 0 &&
+				    cmp_bytes(sc->ent[j].id, sc->ent[j].idlen,
+				    sc->ent[j + 1].id,
+				    sc->ent[j + 1].idlen) == 0) {
+					sc->superseded++;
+					continue;
+				}
+				sc->ent[k++] = sc->ent[j];
+			}
+			sc->nent = k;
+		}
+		return RTA_OK;
+	}
+}
+
+int
+rta_scan_open(struct rta_dataset *ds, const char *tenant, size_t tlen,
+    int64_t from, int64_t to, struct rta_scan **scp, struct rta_error *err)
+{
+	struct rta_scan *sc;
+
+	*scp = NULL;
+	if (tenant != NULL && tlen > RTA_ID_MAX)
+		return rta_error_set(err, RTA_EINVAL, "bad-tenant", "tenant "
+		    "id longer than %d bytes", RTA_ID_MAX);
+	if ((sc = rta_calloc(1, sizeof(*sc))) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	sc->ds = ds;
+	snprintf(sc->dspath, sizeof(sc->dspath), "%s/%s",
+	    ds->store != NULL ? ds->store->path : ".", ds->name);
+	sc->all = tenant == NULL;
+	if (tenant != NULL) {
+		memcpy(sc->tenant, tenant, tlen);
+		sc->tlen = tlen;
+	}
+	sc->from = from;
+	sc->to = to;
+	*scp = sc;
+	return RTA_OK;
+}
+
+int
+rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
+    struct rta_error *err)
+{
+	const struct scan_ent *e;
+	const struct map *m;
+	struct rta_error e2;
+	int rc;
+
+	while (sc->pos >= sc->nent)
+		if ((rc = scan_bucket(sc, err)) != RTA_OK)
+			return rc;
+	e = &sc->ent[sc->pos++];
+	m = &sc->maps[e->map];
+	rc = rta_frame_decode(m->p + e->off, e->size, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, rec, &e2);
+	if (rc != RTA_OK || rec->ev.ts != e->ts ||
+	    rec->ev.tenant_len != e->tlen ||
+	    memcmp(rec->ev.tenant, e->tenant, e->tlen) != 0 ||
+	    rec->kind != (sc->ds->c.kind == RTA_DS_EVENTS ? RTA_REC_EVENT :
+	    RTA_REC_AGGREGATE))
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+		    "offset %llu: %s", sc->dspath, m->name,
+		    (unsigned long long)e->off, rc != RTA_OK ? e2.text :
+		    "record does not match its header");
+	return RTA_OK;
+}
+
+uint64_t
+rta_scan_superseded(const struct rta_scan *sc)
+{
+	return sc->superseded;
+}
+
+void
+rta_scan_close(struct rta_scan *sc)
+{
+	if (sc == NULL)
+		return;
+	scan_unmap(sc);
+	rta_free(sc->maps);
+	rta_free(sc->ent);
+	rta_free(sc);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+struct wlog {
+	int64_t		 bucket;
+	uint32_t	 gen;
+	int		 fd;		/* -1: closed */
+	uint64_t	 len;		/* bytes in the file and buffer */
+	uint64_t	 flushed;	/* bytes in the file */
+	uint64_t	 reserved;	/* blocks reserved up to here */
+	int		 dirty;		/* written since the last sync */
+	uint64_t	 used;		/* clock of the last use (LRU) */
+	struct rta_buf	 buf;
+};
+
+struct rta_writer {
+	struct rta_store	*s;
+	struct rta_writer_opts	 o;
+	char			 name[RTA_STORE_NAME_MAX + 1];
+	char			 path[PATH_MAX];
+	int			 dfd, lockfd, cfd;
+	uint64_t		 csize;		/* commit file size */
+	struct rta_commit	 c;		/* the state to commit next */
+	struct wlog		*logs;		/* as c.logs, same order */
+	size_t			 cur;		/* last log used */
+	size_t			 nopen;
+	uint64_t		 clock;
+	uint64_t		 pending;
+	unsigned		 new_buckets;
+	int			 dir_dirty;
+	int			 failed;
+	int			 keys_on;
+	struct rta_keyset	 ks;
+	struct rta_buf		 cbuf, frame;
+};
+
+void
+rta_writer_opts_init(struct rta_writer_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->width = DAY_US;
+	o->horizon = 14 * DAY_US;
+	o->max_new_buckets = 1000;
+}
+
+static int
+werr(struct rta_writer *w, struct rta_error *err, const char *what)
+{
+	w->failed = 1;
+	return rta_error_set(err, RTA_EIO, "store-io", "%s/%s: %s", w->path,
+	    what, strerror(errno));
+}
+
+/* Parse "YYYYMMDDTHHMM.G.log" into bucket and gen: 0 or -1. */
+static int
+parse_log_name(const char *s, int64_t *bucket, uint32_t *gen)
+{
+	unsigned y, mo, d, h, mi;
+	unsigned long g;
+	char *end;
+	int n = 0;
+
+	if (strlen(s) < 19 || sscanf(s, "%4u%2u%2uT%2u%2u.%n", &y, &mo, &d,
+	    &h, &mi, &n) != 5 || n != 14 || s[14] < '1' || s[14] > '9')
+		return -1;
+	g = strtoul(s + 14, &end, 10);
+	if (strcmp(end, ".log") != 0 || g > UINT32_MAX || mo < 1 || mo > 12 ||
+	    d < 1 || d > 31 || h > 23 || mi > 59 || y < 1)
+		return -1;
+	*bucket = (rta_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+	    mi * 60) * 1000000LL;
+	*gen = (uint32_t)g;
+	return 0;
+}
+
+static int
+log_index(const struct rta_commit *c, int64_t bucket, uint32_t gen)
+{
+	size_t i;
+
+	for (i = 0; i < c->nlogs; i++)
+		if (c->logs[i].bucket == bucket && c->logs[i].gen == gen)
+			return (int)i;
+	return -1;
+}
+
+/* Cut the logs back to the commit and remove those it does not name. */
+static int
+recover_logs(struct rta_writer *w, struct rta_recovery *rec,
+    struct rta_error *err)
+{
+	struct dirent *de;
+	struct stat sb;
+	int64_t bucket;
+	uint32_t gen;
+	DIR *d;
+	int fd, i, rc = RTA_OK, removed = 0;
+
+	if ((fd = dup(w->dfd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return rta_error_errno(err, w->path);
+	}
+	rewinddir(d);
+	while (rc == RTA_OK && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, "commits.tmp") == 0 ||
+		    (strlen(de->d_name) > 8 && strcmp(de->d_name +
+		    strlen(de->d_name) - 8, ".log.tmp") == 0)) {
+			if (rta_io_unlink(w->dfd, de->d_name, 0) != 0)
+				rc = werr(w, err, de->d_name);
+			removed = 1;
+			continue;
+		}
+		if (parse_log_name(de->d_name, &bucket, &gen) != 0)
+			continue;
+		if (fstatat(w->dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+			rc = werr(w, err, de->d_name);
+			break;
+		}
+		if (!S_ISREG(sb.st_mode)) {
+			rc = rta_error_set(err, RTA_EINVAL, "unsafe-store",
+			    "%s/%s: not a regular file", w->path, de->d_name);
+			break;
+		}
+		if ((i = log_index(&w->c, bucket, gen)) < 0) {
+			if (rta_io_unlink(w->dfd, de->d_name, 0) != 0)
+				rc = werr(w, err, de->d_name);
+			rec->logs_removed++;
+			rec->log_bytes += (uint64_t)sb.st_size;
+			removed = 1;
+			continue;
+		}
+		if ((uint64_t)sb.st_size < w->c.logs[i].len) {
+			if (w->o.repair)
+				continue;	/* fsck's to mend */
+			rc = rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+			    "%llu bytes, shorter than its committed %llu "
+			    "(run rta-store fsck)", w->path, de->d_name,
+			    (unsigned long long)sb.st_size,
+			    (unsigned long long)w->c.logs[i].len);
+			break;
+		}
+		if ((uint64_t)sb.st_size > w->c.logs[i].len) {
+			int lfd = openat(w->dfd, de->d_name, O_WRONLY |
+			    O_NOFOLLOW | O_CLOEXEC);
+
+			if (lfd < 0 || rta_io_truncate(lfd,
+			    (off_t)w->c.logs[i].len) != 0 ||
+			    rta_io_datasync(lfd) != 0)
+				rc = werr(w, err, de->d_name);
+			if (lfd >= 0)
+				close(lfd);
+			rec->log_bytes += (uint64_t)sb.st_size -
+			    w->c.logs[i].len;
+		}
+	}
+	closedir(d);
+	if (rc == RTA_OK && removed)
+		rc = sync_dir(w->dfd, w->path, err);
+	/* every committed log must be there */
+	for (i = 0; rc == RTA_OK && (size_t)i < w->c.nlogs; i++) {
+		char name[48];
+
+		rta_store_log_name(name, sizeof(name), w->c.logs[i].bucket,
+		    w->c.logs[i].gen);
+		if (fstatat(w->dfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 &&
+		    !w->o.repair)
+			rc = rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+			    "committed but missing (run rta-store fsck)",
+			    w->path, name);
+	}
+	return rc;
+}
+
+/* The dedup key of an event: tenant, NUL, event id. */
+static void
+event_fp(struct rta_keyset *ks, const char *tenant, size_t tlen,
+    const char *id, size_t idlen, struct rta_fp *fp)
+{
+	char key[2 * RTA_ID_MAX + 1];
+
+	memcpy(key, tenant, tlen);
+	key[tlen] = '\0';
+	memcpy(key + tlen + 1, id, idlen);
+	rta_keyset_fingerprint(ks, key, tlen + 1 + idlen, fp);
+}
+
+static int
+rebuild_one(void *arg, size_t off, size_t size,
+    const struct rta_frame_hint *h)
+{
+	struct rta_writer *w = arg;
+	struct rta_error e;
+	struct rta_fp fp;
+
+	(void)off;
+	(void)size;
+	if (h->ts < w->ks.horizon)
+		return RTA_OK;
+	event_fp(&w->ks, h->tenant, h->tenant_len, h->id, h->id_len, &fp);
+	if (rta_keyset_add(&w->ks, &fp, h->ts, 0, NULL, &e) < 0)
+		return e.code;
+	return RTA_OK;
+}
+
+/* Fill the dedup keys from the committed logs within the horizon. */
+static int
+rebuild_keys(struct rta_writer *w, struct rta_recovery *rec,
+    struct rta_error *err)
+{
+	struct map m;
+	size_t i;
+	int rc;
+
+	if (w->c.max_ts != INT64_MIN)
+		rta_keyset_set_horizon(&w->ks, w->c.max_ts - w->o.horizon);
+	for (i = 0; i < w->c.nlogs; i++) {
+		if (w->c.logs[i].bucket + w->c.width <= w->ks.horizon)
+			continue;
+		if ((rc = map_log(w->dfd, w->path, &w->c.logs[i], &m,
+		    err)) != RTA_OK)
+			return rc;
+		rc = walk_log(&m, w->path, 1, rebuild_one, w, err);
+		unmap_log(&m);
+		if (rc == RTA_ENOMEM || rc == RTA_EIO)
+			return rta_error_set(err, rc, "nomem", "dedup keys: %s",
+			    rc == RTA_ENOMEM ? "out of memory" : "I/O error");
+		if (rc != RTA_OK)
+			return rc;
+	}
+	rec->keys = rta_keyset_count(&w->ks);
+	return RTA_OK;
+}
+
+int
+rta_writer_open(struct rta_store *s, const char *name,
+    const struct rta_writer_opts *o, struct rta_writer **wp,
+    struct rta_recovery *rec, struct rta_error *err)
+{
+	struct rta_writer *w;
+	struct rta_keyset_opts ko;
+	size_t valid, i;
+	int rc, created = 0;
+
+	*wp = NULL;
+	memset(rec, 0, sizeof(*rec));
+	if (!rta_store_name_valid(name))
+		return rta_error_set(err, RTA_EINVAL, "bad-dataset", "bad "
+		    "dataset name '%s' (1 to %d of a-z, 0-9, _ and -)", name,
+		    RTA_STORE_NAME_MAX);
+	if ((w = rta_calloc(1, sizeof(*w))) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	w->s = s;
+	w->o = *o;
+	w->dfd = w->lockfd = w->cfd = -1;
+	rta_commit_init(&w->c);
+	memcpy(w->name, name, strlen(name) + 1);
+	snprintf(w->path, sizeof(w->path), "%s/%s", s->path, name);
+	if (mkdirat(s->fd, name, 0700) == 0)
+		created = 1;
+	else if (errno != EEXIST) {
+		rc = rta_error_errno(err, w->path);
+		goto fail;
+	}
+	if ((w->dfd = open_dir(s->fd, name, err)) < 0) {
+		rc = err != NULL ? err->code : RTA_EIO;
+		goto fail;
+	}
+	if (created && (fchmod(w->dfd, 0700) != 0 ||
+	    sync_dir(s->fd, s->path, err) != RTA_OK)) {
+		rc = rta_error_errno(err, w->path);
+		goto fail;
+	}
+	if ((rc = check_dir(w->dfd, w->path, err)) != RTA_OK)
+		goto fail;
+	w->lockfd = openat(w->dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (w->lockfd < 0) {
+		rc = rta_error_set(err, RTA_EIO, "store-io", "%s/lock: %s",
+		    w->path, strerror(errno));
+		goto fail;
+	}
+	if (flock(w->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		rc = rta_error_set(err, RTA_EIO, "store-busy", "%s: another "
+		    "rta-store is writing to this dataset", w->path);
+		goto fail;
+	}
+	if ((rc = read_commits(w->dfd, w->path, &w->c, &w->cfd, &w->csize,
+	    &valid, err)) != RTA_OK)
+		goto fail;
+	if (w->csize == 0 && (rc = sync_dir(w->dfd, w->path, err)) != RTA_OK)
+		goto fail;
+	if (w->csize > valid) {
+		rec->commit_bytes = w->csize - valid;
+		if (rta_io_truncate(w->cfd, (off_t)valid) != 0 ||
+		    rta_io_datasync(w->cfd) != 0) {
+			rc = werr(w, err, "commits");
+			goto fail;
+		}
+		w->csize = valid;
+	}
+	if (w->c.seq == 0)
+		w->c.width = o->width;
+	if ((rc = recover_logs(w, rec, err)) != RTA_OK)
+		goto fail;
+	if (w->c.nlogs > 0 &&
+	    (w->logs = rta_calloc(w->c.nlogs, sizeof(*w->logs))) == NULL) {
+		rc = rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < w->c.nlogs; i++) {
+		w->logs[i].bucket = w->c.logs[i].bucket;
+		w->logs[i].gen = w->c.logs[i].gen;
+		w->logs[i].fd = -1;
+		w->logs[i].len = w->logs[i].flushed = w->c.logs[i].len;
+		w->logs[i].reserved = w->c.logs[i].len;
+	}
+	if (w->c.kind != RTA_DS_AGGREGATES && !o->repair) {
+		memset(&ko, 0, sizeof(ko));
+		ko.max_mem = o->max_mem;
+		ko.dir = NULL;
+		ko.lean = RTA_KEYSET_NO_POS;
+		if ((rc = rta_keyset_init(&w->ks, &ko, err)) != RTA_OK)
+			goto fail;
+		w->keys_on = 1;
+		if ((rc = rebuild_keys(w, rec, err)) != RTA_OK)
+			goto fail;
+	}
+	*wp = w;
+	return RTA_OK;
+fail:
+	rta_writer_close(w);
+	return rc;
+}
+
+void
+rta_writer_watermark(struct rta_writer *w, int64_t wm)
+{
+	if (wm > w->c.watermark)
+		w->c.watermark = wm;
+}
+
+struct rta_sources *
+rta_writer_sources(struct rta_writer *w)
+{
+	return &w->c.src;
+}
+
+uint64_t
+rta_writer_pending(const struct rta_writer *w)
+{
+	return w->pending;
+}
+
+/* Write out a log's buffer (reserving blocks first). */
+static int
+log_flush(struct rta_writer *w, struct wlog *l, struct rta_error *err)
+{
+	char name[48];
+	uint64_t need;
+
+	if (l->buf.len == 0)
+		return RTA_OK;
+	rta_store_log_name(name, sizeof(name), l->bucket, l->gen);
+	need = l->flushed + l->buf.len;
+	if (need > l->reserved) {
+		uint64_t n = need - l->reserved;
+
+		if (n < (uint64_t)LOG_RESERVE)
+			n = LOG_RESERVE;
+		if (rta_io_reserve(l->fd, (off_t)l->reserved, (off_t)n) != 0)
+			return werr(w, err, name);
+		l->reserved += n;
+	}
+	if (rta_io_pwrite(l->fd, l->buf.data, l->buf.len,
+	    (off_t)l->flushed) != 0)
+		return werr(w, err, name);
+	l->flushed += l->buf.len;
+	l->buf.len = 0;
+	l->dirty = 1;
+	return RTA_OK;
+}
+
+static int
+log_sync_close(struct rta_writer *w, struct wlog *l, struct rta_error *err)
+{
+	char name[48];
+	int rc;
+
+	if (l->fd < 0)
+		return RTA_OK;
+	if ((rc = log_flush(w, l, err)) != RTA_OK)
+		return rc;
+	rta_store_log_name(name, sizeof(name), l->bucket, l->gen);
+	if (l->dirty && rta_io_datasync(l->fd) != 0)
+		return werr(w, err, name);
+	l->dirty = 0;
+	close(l->fd);
+	l->fd = -1;
+	w->nopen--;
+	return RTA_OK;
+}
+
+/* Open log i for writing (creating it when new), closing the least
+ * recently used one if too many are open. */
+static int
+log_open(struct rta_writer *w, size_t i, int create, struct rta_error *err)
+{
+	struct wlog *l = &w->logs[i], *old = NULL;
+	unsigned char hdr[RTA_STREAM_HEADER_LEN];
+	struct rta_buf hb = RTA_BUF_INIT;
+	char name[48];
+	size_t j;
+	int rc;
+
+	if (w->nopen >= RTA_STORE_OPEN_LOGS) {
+		for (j = 0; j < w->c.nlogs; j++)
+			if (w->logs[j].fd >= 0 &&
+			    (old == NULL || w->logs[j].used < old->used))
+				old = &w->logs[j];
+		if (old != NULL && (rc = log_sync_close(w, old, err)) != RTA_OK)
+			return rc;
+	}
+	rta_store_log_name(name, sizeof(name), l->bucket, l->gen);
+	l->fd = openat(w->dfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC |
+	    (create ? O_CREAT | O_EXCL : 0), 0600);
+	if (l->fd < 0)
+		return werr(w, err, name);
+	w->nopen++;
+	if (create) {
+		if (fchmod(l->fd, 0600) != 0)
+			return werr(w, err, name);
+		if (rta_frame_put_header(&hb) != 0) {
+			rta_buf_release(&hb);
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		}
+		memcpy(hdr, hb.data, sizeof(hdr));
+		rta_buf_release(&hb);
+		if (rta_buf_add(&l->buf, hdr, sizeof(hdr)) != 0)
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		l->len = sizeof(hdr);
+		w->dir_dirty = 1;
+	}
+	return RTA_OK;
+}
+
+/* The log for bucket (the newest generation), added if new. */
+static int
+log_for(struct rta_writer *w, int64_t bucket, struct wlog **lp,
+    struct rta_error *err)
+{
+	struct rta_store_log *nl;
+	struct wlog *nw;
+	size_t i, at, cap;
+	int rc;
+
+	if (w->cur < w->c.nlogs && w->logs[w->cur].bucket == bucket &&
+	    (w->cur + 1 == w->c.nlogs ||
+	    w->logs[w->cur + 1].bucket != bucket)) {
+		i = w->cur;
+		goto found;
+	}
+	/* the last entry of that bucket: its newest generation */
+	for (at = 0; at < w->c.nlogs && w->logs[at].bucket <= bucket; at++)
+		;
+	if (at > 0 && w->logs[at - 1].bucket == bucket) {
+		i = at - 1;
+		goto found;
+	}
+	if (w->o.max_new_buckets > 0 &&
+	    w->new_buckets >= w->o.max_new_buckets)
+		return rta_error_set(err, RTA_EDATA, "bucket-limit", "more "
+		    "than %u new time buckets in one run", w->o.max_new_buckets);
+	if (w->c.nlogs == w->c.logcap) {
+		cap = w->c.logcap ? w->c.logcap * 2 : 8;
+		if ((nl = rta_reallocarray(w->c.logs, cap,
+		    sizeof(*nl))) == NULL)
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		w->c.logs = nl;
+		if ((nw = rta_reallocarray(w->logs, cap, sizeof(*nw))) ==
+		    NULL)
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		w->logs = nw;
+		w->c.logcap = cap;
+	}
+	memmove(&w->c.logs[at + 1], &w->c.logs[at],
+	    (w->c.nlogs - at) * sizeof(*w->c.logs));
+	memmove(&w->logs[at + 1], &w->logs[at],
+	    (w->c.nlogs - at) * sizeof(*w->logs));
+	w->c.nlogs++;
+	memset(&w->c.logs[at], 0, sizeof(w->c.logs[at]));
+	memset(&w->logs[at], 0, sizeof(w->logs[at]));
+	w->c.logs[at].bucket = w->logs[at].bucket = bucket;
+	w->c.logs[at].gen = w->logs[at].gen = 1;
+	w->logs[at].fd = -1;
+	w->new_buckets++;
+	i = at;
+	if ((rc = log_open(w, i, 1, err)) != RTA_OK) {
+		/* an I/O failure: the writer is done; leave the entry
+		 * consistent (its file, if any, is removed at the next
+		 * open) */
+		w->c.logs[i].len = w->logs[i].len = RTA_STREAM_HEADER_LEN;
+		return rc;
+	}
+	goto opened;
+found:
+	if (w->logs[i].fd < 0 && (rc = log_open(w, i, 0, err)) != RTA_OK)
+		return rc;
+opened:
+	w->cur = i;
+	w->logs[i].used = ++w->clock;
+	*lp = &w->logs[i];
+	return RTA_OK;
+}
+
+int
+rta_writer_add(struct rta_writer *w, const struct rta_record *rec,
+    struct rta_error *err)
+{
+	const struct rta_event *ev = &rec->ev;
+	enum rta_ds_kind kind;
+	struct wlog *l = NULL;
+	struct rta_fp fp;
+	int64_t bucket;
+	int rc, fresh = 0;
+
+	if (w->failed)
+		return rta_error_set(err, RTA_EIO, "store-io", "%s: the writer "
+		    "failed earlier", w->path);
+	kind = rec->kind == RTA_REC_EVENT ? RTA_DS_EVENTS :
+	    RTA_DS_AGGREGATES;
+	if (w->c.kind == RTA_DS_EMPTY) {
+		w->c.kind = kind;
+		fresh = 1;
+		if (kind == RTA_DS_AGGREGATES && w->keys_on) {
+			rta_keyset_release(&w->ks);
+			w->keys_on = 0;
+		}
+	} else if (kind != w->c.kind)
+		return rta_error_set(err, RTA_EDATA, "wrong-kind", "%s record "
+		    "in a dataset of %s", kind == RTA_DS_EVENTS ? "an event" :
+		    "an aggregate", rta_ds_kind_name(w->c.kind));
+	if (!rta_tenant_valid(ev->tenant, ev->tenant_len)) {
+		rc = rta_error_set(err, RTA_EDATA, "bad-tenant", "tenant id "
+		    "not fit for the store (1 to %d of A-Z, a-z, 0-9, _, - "
+		    "and ., not starting with . or -)", RTA_TENANT_MAX);
+		goto refuse;
+	}
+	bucket = ev->ts >= 0 ? ev->ts / w->c.width * w->c.width :
+	    -((-ev->ts + w->c.width - 1) / w->c.width) * w->c.width;
+	if (kind == RTA_DS_EVENTS) {
+		if (w->c.max_ts == INT64_MIN || ev->ts > w->c.max_ts)
+			rta_keyset_set_horizon(&w->ks, ev->ts - w->o.horizon);
+		if (ev->ts >= w->ks.horizon) {
+			event_fp(&w->ks, ev->tenant, ev->tenant_len, ev->id,
+			    ev->id_len, &fp);
+			if ((rc = rta_keyset_has(&w->ks, &fp)) == 1) {
+				w->pending++;
+				return 1;
+			}
+		}
+	}
+	if ((rc = log_for(w, bucket, &l, err)) != RTA_OK)
+		goto refuse;
+	if (ev->frame != NULL) {
+		if (rta_buf_add(&l->buf, ev->frame, ev->frame_len) != 0)
+			goto nomem;
+	} else {
+		size_t before = l->buf.len;
+
+		if (rta_frame_put(&l->buf, rec) != 0) {
+			l->buf.len = before;
+			if (errno == ENOMEM)
+				goto nomem;
+			rc = rta_error_set(err, RTA_EDATA, "too-large",
+			    "record does not fit a frame");
+			goto refuse;
+		}
+	}
+	if (kind == RTA_DS_EVENTS && ev->ts >= w->ks.horizon &&
+	    rta_keyset_add(&w->ks, &fp, ev->ts, 0, NULL, err) < 0) {
+		w->failed = 1;
+		return err != NULL ? err->code : RTA_EIO;
+	}
+	l->len = l->flushed + l->buf.len;
+	w->c.logs[l - w->logs].len = l->len;
+	w->c.records++;
+	if (ev->ts < w->c.min_ts)
+		w->c.min_ts = ev->ts;
+	if (ev->ts > w->c.max_ts)
+		w->c.max_ts = ev->ts;
+	w->pending++;
+	if (l->buf.len >= LOG_FLUSH)
+		return log_flush(w, l, err);
+	return RTA_OK;
+nomem:
+	w->failed = 1;
+	return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+refuse:
+	if (fresh && rc == RTA_EDATA)
+		w->c.kind = RTA_DS_EMPTY;
+	if (rc != RTA_EDATA)
+		w->failed = 1;
+	return rc;
+}
+
+/* Replace the commit file by one holding only the record at p. */
+static int
+rotate_commits(struct rta_writer *w, const unsigned char *p, size_t len,
+    struct rta_error *err)
+{
+	int fd;
+
+	fd = openat(w->dfd, "commits.tmp", O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || rta_io_write(fd, p, len) != 0 ||
+	    rta_io_datasync(fd) != 0 ||
+	    rta_io_rename(w->dfd, "commits.tmp", "commits") != 0) {
+		if (fd >= 0)
+			close(fd);
+		return werr(w, err, "commits");
+	}
+	close(w->cfd);
+	w->cfd = fd;
+	w->csize = len;
+	return sync_dir(w->dfd, w->path, err);
+}
+
+int
+rta_writer_commit(struct rta_writer *w, const struct rta_commit **cp,
+    struct rta_error *err)
+{
+	size_t i;
+	int rc;
+
+	if (cp != NULL)
+		*cp = NULL;
+	if (w->failed)
+		return rta_error_set(err, RTA_EIO, "store-io", "%s: the writer "
+		    "failed earlier", w->path);
+	if (w->c.kind == RTA_DS_EMPTY) {
+		/* nothing stored yet: nothing to commit but positions,
+		 * which need a kind; they are committed with the first
+		 * record */
+		w->pending = 0;
+		return RTA_OK;
+	}
+	for (i = 0; i < w->c.nlogs; i++) {
+		struct wlog *l = &w->logs[i];
+		char name[48];
+
+		if (l->fd < 0)
+			continue;
+		if ((rc = log_flush(w, l, err)) != RTA_OK)
+			return rc;
+		if (l->dirty) {
+			rta_store_log_name(name, sizeof(name), l->bucket,
+			    l->gen);
+			if (rta_io_datasync(l->fd) != 0)
+				return werr(w, err, name);
+			l->dirty = 0;
+		}
+	}
+	if (w->dir_dirty) {
+		if ((rc = sync_dir(w->dfd, w->path, err)) != RTA_OK) {
+			w->failed = 1;
+			return rc;
+		}
+		w->dir_dirty = 0;
+	}
+	w->c.seq++;
+	w->c.time = rta_now();
+	w->cbuf.len = 0;
+	if (rta_commit_encode(&w->c, &w->cbuf) != 0) {
+		w->failed = 1;
+		w->c.seq--;
+		if (errno == EMSGSIZE)
+			return rta_error_set(err, RTA_ELIMIT, "commit-limit",
+			    "%s: commit record over %u bytes (too many "
+			    "sources?)", w->path, RTA_STORE_COMMIT_MAX);
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	}
+	if (w->csize + w->cbuf.len > RTA_STORE_COMMITS_ROTATE) {
+		if ((rc = rotate_commits(w, w->cbuf.data, w->cbuf.len,
+		    err)) != RTA_OK)
+			return rc;
+	} else {
+		if (rta_io_pwrite(w->cfd, w->cbuf.data, w->cbuf.len,
+		    (off_t)w->csize) != 0 || rta_io_datasync(w->cfd) != 0)
+			return werr(w, err, "commits");
+		w->csize += w->cbuf.len;
+	}
+	w->pending = 0;
+	if (cp != NULL)
+		*cp = &w->c;
+	return RTA_OK;
+}
+
+void
+rta_writer_close(struct rta_writer *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; w->logs != NULL && i < w->c.nlogs; i++) {
+		if (w->logs[i].fd >= 0)
+			close(w->logs[i].fd);
+		rta_buf_release(&w->logs[i].buf);
+	}
+	rta_free(w->logs);
+	if (w->keys_on)
+		rta_keyset_release(&w->ks);
+	rta_commit_release(&w->c);
+	rta_buf_release(&w->cbuf);
+	rta_buf_release(&w->frame);
+	if (w->cfd >= 0)
+		close(w->cfd);
+	if (w->lockfd >= 0)
+		close(w->lockfd);
+	if (w->dfd >= 0)
+		close(w->dfd);
+	rta_free(w);
+}
+
+/* ---- checking ----------------------------------------------------------- */
+
+struct fsck_walk {
+	uint64_t	 records;
+	int64_t		 min_ts, max_ts;
+	size_t		 good;		/* end of the last good frame */
+	size_t		 bad;		/* offset of damage, or SIZE_MAX */
+	char		 what[160];
+};
+
+/* Walk a mapped log decoding every frame in full; stop at damage. */
+static void
+fsck_log(const struct map *m, enum rta_ds_kind kind, struct fsck_walk *fw)
+{
+	struct rta_frame_hint h;
+	struct rta_record rec;
+	struct rta_error e;
+	size_t off = 0, size;
+	int is_header;
+
+	fw->records = 0;
+	fw->min_ts = INT64_MAX;
+	fw->max_ts = INT64_MIN;
+	fw->good = 0;
+	fw->bad = SIZE_MAX;
+	if (m->len < RTA_STREAM_HEADER_LEN || !rta_frame_is_magic(m->p, 8)) {
+		fw->bad = 0;
+		snprintf(fw->what, sizeof(fw->what), "not an rta stream");
+		return;
+	}
+	while (off < m->len) {
+		if (rta_frame_probe(m->p + off, m->len - off, RTA_FRAME_MAX,
+		    &is_header, &size, &e) != RTA_OK) {
+			snprintf(fw->what, sizeof(fw->what), "%s", e.text);
+			break;
+		}
+		if (size > m->len - off) {
+			snprintf(fw->what, sizeof(fw->what), "frame of %zu "
+			    "bytes cut by the committed length", size);
+			break;
+		}
+		if (!is_header) {
+			if (frame_ids(m->p + off, size, &h) != 0 ||
+			    h.type != (kind == RTA_DS_EVENTS ?
+			    RTA_FRAME_EVENT : RTA_FRAME_AGGREGATE)) {
+				snprintf(fw->what, sizeof(fw->what), "not a "
+				    "record of the dataset's kind");
+				break;
+			}
+			if (rta_frame_decode(m->p + off, size,
+			    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS, &rec,
+			    &e) != RTA_OK) {
+				snprintf(fw->what, sizeof(fw->what), "%s",
+				    e.text);
+				break;
+			}
+			if (!rta_tenant_valid(rec.ev.tenant,
+			    rec.ev.tenant_len)) {
+				snprintf(fw->what, sizeof(fw->what), "a tenant "
+				    "id the store does not take");
+				break;
+			}
+			fw->records++;
+			if (rec.ev.ts < fw->min_ts)
+				fw->min_ts = rec.ev.ts;
+			if (rec.ev.ts > fw->max_ts)
+				fw->max_ts = rec.ev.ts;
+		}
+		off += size;
+		fw->good = off;
+	}
+	if (off < m->len)
+		fw->bad = off;
+}
+
+static void
+fsck_say(rta_fsck_fn fn, void *arg, const char *fmt, ...)
+    RTA_PRINTFLIKE(3, 4);
+
+static void
+fsck_say(rta_fsck_fn fn, void *arg, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fn(arg, line);
+}
+
+/* Copy p[0..len) to quarantine/name (made 0700/0600). */
+static int
+quarantine(int dfd, const char *dspath, const char *name,
+    const unsigned char *p, size_t len, struct rta_error *err)
+{
+	int qfd, fd;
+
+	if (mkdirat(dfd, "quarantine", 0700) != 0 && errno != EEXIST)
+		return rta_error_set(err, RTA_EIO, "store-io", "%s/quarantine: "
+		    "%s", dspath, strerror(errno));
+	if ((qfd = open_dir(dfd, "quarantine", err)) < 0)
+		return err != NULL ? err->code : RTA_EIO;
+	fd = openat(qfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || rta_io_write(fd, p, len) != 0 ||
+	    rta_io_datasync(fd) != 0 || rta_io_fsync(qfd) != 0 ||
+	    rta_io_fsync(dfd) != 0) {
+		int rc = rta_error_set(err, RTA_EIO, "store-io", "%s/"
+		    "quarantine/%s: %s", dspath, name, strerror(errno));
+
+		if (fd >= 0)
+			close(fd);
+		close(qfd);
+		return rc;
+	}
+	close(fd);
+	close(qfd);
+	return RTA_OK;
+}
+
+/* Map a log's first len bytes (len may be below the committed length). */
+static int
+map_prefix(int dfd, const char *dspath, const struct rta_store_log *l,
+    uint64_t len, struct map *m, struct rta_error *err)
+{
+	struct rta_store_log t = *l;
+
+	t.len = len;
+	if (len == 0) {
+		rta_store_log_name(m->name, sizeof(m->name), l->bucket,
+		    l->gen);
+		m->p = NULL;
+		m->len = 0;
+		return RTA_OK;
+	}
+	return map_log(dfd, dspath, &t, m, err);
+}
+
+/*
+ * Replace log name by a new file holding p[0..len): readers that have
+ * the old one mapped keep reading it whole, never a file cut under them.
+ */
+static int
+replace_prefix(struct rta_writer *w, const char *name,
+    const unsigned char *p, size_t len, struct rta_error *err)
+{
+	char tmp[64];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	fd = openat(w->dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || rta_io_write(fd, p, len) != 0 ||
+	    rta_io_datasync(fd) != 0 || rta_io_rename(w->dfd, tmp, name) != 0) {
+		int rc = werr(w, err, name);
+
+		if (fd >= 0)
+			close(fd);
+		(void)unlinkat(w->dfd, tmp, 0);
+		return rc;
+	}
+	close(fd);
+	return sync_dir(w->dfd, w->path, err);
+}
+
+static int
+fsck_repair(struct rta_store *s, const char *name, rta_fsck_fn fn,
+    void *arg, struct rta_fsck *r, struct rta_error *err)
+{
+	struct rta_writer_opts o;
+	struct rta_recovery rec;
+	struct rta_writer *w;
+	struct fsck_walk fw;
+	struct stat sb;
+	struct map m;
+	uint64_t records = 0, size;
+	int64_t min_ts = INT64_MAX, max_ts = INT64_MIN;
+	size_t i, k;
+	int rc, changed = 0;
+
+	rta_writer_opts_init(&o);
+	o.repair = 1;
+	if ((rc = rta_writer_open(s, name, &o, &w, &rec, err)) != RTA_OK)
+		return rc;
+	if (rec.commit_bytes > 0 || rec.log_bytes > 0 || rec.logs_removed > 0)
+		fsck_say(fn, arg, "%s: cut %llu uncommitted bytes from the "
+		    "commit file and %llu from the logs, removed %llu "
+		    "uncommitted logs", w->path,
+		    (unsigned long long)rec.commit_bytes,
+		    (unsigned long long)rec.log_bytes,
+		    (unsigned long long)rec.logs_removed);
+	for (i = 0, k = 0; i < w->c.nlogs; i++) {
+		struct rta_store_log *l = &w->c.logs[i];
+
+		rta_store_log_name(m.name, sizeof(m.name), l->bucket, l->gen);
+		r->logs++;
+		if (fstatat(w->dfd, m.name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+			fsck_say(fn, arg, "%s/%s: committed but missing: "
+			    "dropped from the dataset", w->path, m.name);
+			r->damaged++;
+			r->repaired++;
+			changed = 1;
+			continue;
+		}
+		size = (uint64_t)sb.st_size < l->len ? (uint64_t)sb.st_size :
+		    l->len;
+		if ((rc = map_prefix(w->dfd, w->path, l, size, &m, err)) !=
+		    RTA_OK)
+			goto out;
+		fsck_log(&m, w->c.kind, &fw);
+		if (fw.bad != SIZE_MAX || size < l->len) {
+			char qname[80];
+			uint64_t cut = fw.bad != SIZE_MAX ? fw.bad : size;
+
+			if (fw.bad == SIZE_MAX)
+				snprintf(fw.what, sizeof(fw.what), "%llu bytes, "
+				    "shorter than its committed %llu",
+				    (unsigned long long)size,
+				    (unsigned long long)l->len);
+			snprintf(qname, sizeof(qname), "%s.at-%llu", m.name,
+			    (unsigned long long)cut);
+			rc = quarantine(w->dfd, w->path, qname, m.p + cut,
+			    (size_t)(size - cut), err);
+			if (rc == RTA_OK && cut >= RTA_STREAM_HEADER_LEN)
+				rc = replace_prefix(w, m.name, m.p, (size_t)cut,
+				    err);
+			unmap_log(&m);
+			if (rc != RTA_OK)
+				goto out;
+			fsck_say(fn, arg, "%s/%s: offset %llu: %s: the rest "
+			    "(%llu bytes) moved to quarantine/%s", w->path,
+			    m.name, (unsigned long long)cut, fw.what,
+			    (unsigned long long)(size - cut), qname);
+			r->damaged++;
+			r->repaired++;
+			changed = 1;
+			if (cut < RTA_STREAM_HEADER_LEN) {
+				/* nothing left: drop the log */
+				(void)rta_io_unlink(w->dfd, m.name, 0);
+				continue;
+			}
+			l->len = cut;
+		} else
+			unmap_log(&m);
+		records += fw.records;
+		if (fw.min_ts < min_ts)
+			min_ts = fw.min_ts;
+		if (fw.max_ts > max_ts)
+			max_ts = fw.max_ts;
+		r->records += fw.records;
+		r->bytes += l->len;
+		w->c.logs[k] = *l;
+		w->logs[k] = w->logs[i];
+		w->logs[k].len = w->logs[k].flushed = w->logs[k].reserved =
+		    l->len;
+		k++;
+	}
+	w->c.nlogs = k;
+	if (changed || records != w->c.records) {
+		w->c.records = records;
+		w->c.min_ts = min_ts;
+		w->c.max_ts = max_ts;
+		w->pending = 1;
+		if ((rc = rta_writer_commit(w, NULL, err)) != RTA_OK)
+			goto out;
+	}
+	rc = RTA_OK;
+out:
+	rta_writer_close(w);
+	return rc;
+}
+
+int
+rta_dataset_fsck(struct rta_store *s, const char *name, int repair,
+    rta_fsck_fn fn, void *arg, struct rta_fsck *r, struct rta_error *err)
+{
+	struct rta_dataset ds;
+	struct rta_commit c;
+	struct fsck_walk fw;
+	struct dirent *de;
+	struct stat sb;
+	struct map m;
+	uint64_t size, records = 0;
+	size_t valid, i;
+	int64_t bucket;
+	uint32_t gen;
+	DIR *d;
+	int rc, fd, li;
+
+	memset(r, 0, sizeof(*r));
+	if (repair)
+		return fsck_repair(s, name, fn, arg, r, err);
+	if ((rc = rta_dataset_open(s, name, &ds, err)) != RTA_OK)
+		return rc;
+	rta_commit_init(&c);
+	if ((rc = read_commits(ds.fd, name, &c, NULL, &size, &valid, err)) !=
+	    RTA_OK)
+		goto out;
+	rta_commit_release(&c);
+	if (size > valid) {
+		fsck_say(fn, arg, "%s/%s/commits: %llu bytes after the last "
+		    "valid commit (uncommitted: the next writer cuts them)",
+		    s->path, name, (unsigned long long)(size - valid));
+		r->pending++;
+	}
+	for (i = 0; i < ds.c.nlogs; i++) {
+		const struct rta_store_log *l = &ds.c.logs[i];
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", s->path, name);
+		r->logs++;
+		rc = map_log(ds.fd, path, l, &m, err);
+		if (rc == RTA_EDATA) {
+			fsck_say(fn, arg, "%s", err->text);
+			r->damaged++;
+			continue;
+		}
+		if (rc != RTA_OK)
+			goto out;
+		fsck_log(&m, ds.c.kind, &fw);
+		unmap_log(&m);
+		if (fw.bad != SIZE_MAX) {
+			fsck_say(fn, arg, "%s/%s: offset %zu: %s", path, m.name,
+			    fw.bad, fw.what);
+			r->damaged++;
+		}
+		records += fw.records;
+		r->records += fw.records;
+		r->bytes += l->len;
+	}
+	if (records != ds.c.records && r->damaged == 0) {
+		fsck_say(fn, arg, "%s/%s: the commit counts %llu records, the "
+		    "logs hold %llu", s->path, name,
+		    (unsigned long long)ds.c.records,
+		    (unsigned long long)records);
+		r->damaged++;
+	}
+	/* files a writer would cut or remove */
+	if ((fd = dup(ds.fd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		rc = rta_error_errno(err, name);
+		goto out;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (parse_log_name(de->d_name, &bucket, &gen) != 0)
+			continue;
+		if (fstatat(ds.fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (!S_ISREG(sb.st_mode)) {
+			fsck_say(fn, arg, "%s/%s/%s: not a regular file",
+			    s->path, name, de->d_name);
+			r->damaged++;
+		} else if ((li = log_index(&ds.c, bucket, gen)) < 0) {
+			fsck_say(fn, arg, "%s/%s/%s: uncommitted log (the next "
+			    "writer removes it)", s->path, name, de->d_name);
+			r->pending++;
+		} else if ((uint64_t)sb.st_size > ds.c.logs[li].len) {
+			fsck_say(fn, arg, "%s/%s/%s: %llu uncommitted bytes "
+			    "(the next writer cuts them)", s->path, name,
+			    de->d_name, (unsigned long long)((uint64_t)
+			    sb.st_size - ds.c.logs[li].len));
+			r->pending++;
+		}
+	}
+	closedir(d);
+	rc = RTA_OK;
+out:
+	rta_dataset_close(&ds);
+	return rc;
+}
+
+/* ---- tenants ------------------------------------------------------------ */
+
+struct tenant_set {
+	char		**v;		/* hash table of names */
+	size_t		 mask, n;
+	int		 nomem;
+};
+
+static int
+tenant_add(void *arg, size_t off, size_t size, const struct rta_frame_hint *h)
+{
+	struct tenant_set *t = arg;
+	uint64_t hv;
+	size_t i;
+
+	(void)off;
+	(void)size;
+	if (t->n * 2 >= t->mask) {
+		size_t nmask = t->mask ? t->mask * 2 + 1 : 255, j;
+		char **nv = rta_calloc(nmask + 1, sizeof(*nv));
+
+		if (nv == NULL)
+			return RTA_ENOMEM;
+		for (j = 0; t->v != NULL && j <= t->mask; j++) {
+			if (t->v[j] == NULL)
+				continue;
+			i = rta_hash64(t->v[j], strlen(t->v[j]), 0) & nmask;
+			while (nv[i] != NULL)
+				i = (i + 1) & nmask;
+			nv[i] = t->v[j];
+		}
+		rta_free(t->v);
+		t->v = nv;
+		t->mask = nmask;
+	}
+	hv = rta_hash64(h->tenant, h->tenant_len, 0);
+	for (i = hv & t->mask; t->v[i] != NULL; i = (i + 1) & t->mask)
+		if (strlen(t->v[i]) == h->tenant_len &&
+		    memcmp(t->v[i], h->tenant, h->tenant_len) == 0)
+			return RTA_OK;
+	if ((t->v[i] = rta_malloc((size_t)h->tenant_len + 1)) == NULL)
+		return RTA_ENOMEM;
+	memcpy(t->v[i], h->tenant, h->tenant_len);
+	t->v[i][h->tenant_len] = '\0';
+	t->n++;
+	return RTA_OK;
+}
+
+int
+rta_dataset_tenants(struct rta_dataset *ds, char ***names, size_t *n,
+    struct rta_error *err)
+{
+	struct tenant_set t;
+	char path[PATH_MAX];
+	struct map m;
+	size_t i, k;
+	int rc = RTA_OK;
+
+	*names = NULL;
+	*n = 0;
+	memset(&t, 0, sizeof(t));
+	snprintf(path, sizeof(path), "%s/%s", ds->store != NULL ?
+	    ds->store->path : ".", ds->name);
+	for (i = 0; i < ds->c.nlogs && rc == RTA_OK; i++) {
+		if ((rc = map_log(ds->fd, path, &ds->c.logs[i], &m, err)) !=
+		    RTA_OK)
+			break;
+		rc = walk_log(&m, path, 0, tenant_add, &t, err);
+		unmap_log(&m);
+		if (rc == RTA_ENOMEM)
+			rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+	}
+	for (i = 0, k = 0; t.v != NULL && i <= t.mask; i++)
+		if (t.v[i] != NULL)
+			t.v[k++] = t.v[i];
+	if (rc != RTA_OK) {
+		rta_store_names_free(t.v, k);
+		return rc;
+	}
+	if (k > 1)
+		qsort(t.v, k, sizeof(*t.v), cmp_names);
+	*names = t.v;
+	*n = k;
+	return RTA_OK;
+}
