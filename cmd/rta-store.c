@@ -24,35 +24,44 @@
 static const char usage_line[] =
 "usage: rta-store init [-hV] -s dir\n"
 "       rta-store ingest [-hqV] -d dataset -s dir [--ack-fd n]\n"
-"               [--bucket width] [--dead-letter file]\n"
-"               [--dedup-horizon duration] [--max-errors n]\n"
+"               [--bucket width] [--close-after duration]\n"
+"               [--dead-letter file] [--dedup-horizon duration]\n"
+"               [--max-errors n]\n"
 "               [--max-future duration] [--max-line size] [--max-mem size]\n"
 "               [--max-new-buckets n] [--metrics file] [--strict]\n"
 "               [--sync-every interval] [file ...]\n"
 "       rta-store cat [-hV] [-o format] -d dataset -s dir [--from time]\n"
 "               [--tenant id] [--to time]\n"
 "       rta-store offsets [-hV] [--format style] -d dataset -s dir\n"
+"       rta-store compact [-hV] [-d dataset] [--level n] -s dir\n"
+"       rta-store retain [-hV] [-d dataset] [--days n] -s dir\n"
 "       rta-store fsck [-hV] [-d dataset] [--repair] -s dir\n"
 "       rta-store stats [-hV] [-d dataset] -s dir";
 
 enum {
 	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
-	OPT_BUCKET, OPT_DEDUP_HORIZON, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
+	OPT_BUCKET, OPT_CLOSE_AFTER, OPT_DAYS, OPT_DEDUP_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
 	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
 	OPT_TENANT, OPT_TO
 };
 
-enum sub { SUB_INIT, SUB_INGEST, SUB_CAT, SUB_OFFSETS, SUB_FSCK, SUB_STATS };
+enum sub {
+	SUB_INIT, SUB_INGEST, SUB_CAT, SUB_OFFSETS, SUB_COMPACT, SUB_RETAIN,
+	SUB_FSCK, SUB_STATS
+};
 
 static const struct option longopts[] = {
 	{ "ack-fd", required_argument, NULL, OPT_ACK_FD },
 	{ "bucket", required_argument, NULL, OPT_BUCKET },
+	{ "close-after", required_argument, NULL, OPT_CLOSE_AFTER },
 	{ "dataset", required_argument, NULL, 'd' },
+	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "dead-letter", required_argument, NULL, RTA_OPT_DEAD_LETTER },
 	{ "dedup-horizon", required_argument, NULL, OPT_DEDUP_HORIZON },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "help", no_argument, NULL, 'h' },
+	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "max-errors", required_argument, NULL, RTA_OPT_MAX_ERRORS },
 	{ "max-future", required_argument, NULL, OPT_MAX_FUTURE },
 	{ "max-line", required_argument, NULL, RTA_OPT_MAX_LINE },
@@ -84,6 +93,8 @@ struct opts {
 	enum rta_format		 out;		/* cat */
 	int			 json;		/* offsets --format json */
 	int			 repair;	/* fsck */
+	int			 level;		/* compact */
+	uint64_t		 days;		/* retain */
 };
 
 static void	help(void);
@@ -108,6 +119,10 @@ allowed(enum sub sub, int c)
 		return sub == SUB_OFFSETS;
 	case OPT_REPAIR:
 		return sub == SUB_FSCK;
+	case OPT_LEVEL:
+		return sub == SUB_COMPACT;
+	case OPT_DAYS:
+		return sub == SUB_RETAIN;
 	default:
 		return sub == SUB_INGEST;
 	}
@@ -374,8 +389,10 @@ ingest_main(const struct opts *o, struct rta_stage *st, int argc,
 		if (rta_cadence_tick(&in.cad) && commit(&in) != 0)
 			break;
 	}
-	if (done)
+	if (done) {
 		rta_sources_end(src);
+		rta_writer_ending(in.w);
+	}
 	if (!in.failed)
 		(void)commit(&in);
 	status = rta_stage_finish(st);
@@ -579,6 +596,75 @@ fsck_main(const struct opts *o)
 }
 
 static void
+say_line(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
+}
+
+static int
+maint_main(const struct opts *o)
+{
+	struct rta_store s;
+	struct rta_maint r;
+	struct rta_error err;
+	char **names;
+	size_t n, i;
+	int64_t cutoff;
+	int rc, status;
+
+	if ((status = open_store(o, &s)) != 0)
+		return rta_cli_finish(status);
+	if ((status = datasets(o, &s, &names, &n)) != 0) {
+		rta_store_close(&s);
+		return rta_cli_finish(status);
+	}
+	cutoff = rta_now() - (int64_t)o->days * 86400 * RTA_US_PER_SEC;
+	for (i = 0; i < n; i++) {
+		if (o->sub == SUB_COMPACT)
+			rc = rta_dataset_compact(&s, names[i], o->level,
+			    say_line, NULL, &r, &err);
+		else
+			rc = rta_dataset_retain(&s, names[i], cutoff,
+			    say_line, NULL, &r, &err);
+		if (rc == RTA_EOF) {
+			rta_warnx("%s: no dataset '%s'", o->store, names[i]);
+			rta_cli_status(&status, RTA_EXIT_USAGE);
+			continue;
+		}
+		if (rc != RTA_OK) {
+			rta_warnx("%s", err.text);
+			rta_cli_status(&status, err.reason != NULL &&
+			    strcmp(err.reason, "store-busy") == 0 ?
+			    RTA_EXIT_BUSY : rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+			    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
+			continue;
+		}
+		if (o->sub == SUB_COMPACT)
+			printf("%s/%s: %llu buckets compacted, %llu records "
+			    "(%llu before), %llu bytes (%llu before), %llu "
+			    "files removed, %llu buckets still open\n",
+			    o->store, names[i], (unsigned long long)r.buckets,
+			    (unsigned long long)r.records_out,
+			    (unsigned long long)r.records_in,
+			    (unsigned long long)r.bytes_out,
+			    (unsigned long long)r.bytes_in,
+			    (unsigned long long)r.files_removed,
+			    (unsigned long long)r.open_skipped);
+		else
+			printf("%s/%s: %llu buckets retired, %llu bytes, %llu "
+			    "files removed, %llu buckets still open\n",
+			    o->store, names[i], (unsigned long long)r.buckets,
+			    (unsigned long long)r.bytes_in,
+			    (unsigned long long)r.files_removed,
+			    (unsigned long long)r.open_skipped);
+	}
+	rta_store_names_free(names, n);
+	rta_store_close(&s);
+	return rta_cli_finish(status);
+}
+
+static void
 put_time(struct rta_buf *b, const char *key, int64_t t, int valid)
 {
 	char ts[40];
@@ -601,8 +687,8 @@ stats_main(const struct opts *o)
 	struct stat sb;
 	char **names, **tenants, logname[48];
 	size_t n, i, j, nt;
-	uint64_t disk, buckets;
-	int64_t now = rta_now();
+	uint64_t disk, buckets, raw, seg, nlogs, nsegs;
+	int64_t now = rta_now(), last;
 	int rc, status;
 
 	if ((status = open_store(o, &s)) != 0)
@@ -629,29 +715,53 @@ stats_main(const struct opts *o)
 			continue;
 		}
 		rta_store_names_free(tenants, nt);
-		disk = 0;
+		disk = raw = seg = nlogs = nsegs = 0;
 		buckets = 0;
+		last = INT64_MIN;
 		for (j = 0; j < ds.c.nlogs; j++) {
+			const struct rta_man_entry *me = rta_manifest_find(
+			    &ds.man, ds.c.logs[j].bucket);
+
+			if (me != NULL && ds.c.logs[j].gen <= me->gen)
+				continue;
 			rta_store_log_name(logname, sizeof(logname),
 			    ds.c.logs[j].bucket, ds.c.logs[j].gen);
 			if (fstatat(ds.fd, logname, &sb,
 			    AT_SYMLINK_NOFOLLOW) == 0)
 				disk += (uint64_t)sb.st_blocks * 512;
-			if (j == 0 || ds.c.logs[j].bucket !=
-			    ds.c.logs[j - 1].bucket)
+			nlogs++;
+			if (ds.c.logs[j].bucket != last &&
+			    (me == NULL || me->kind != RTA_MAN_SEGMENT))
 				buckets++;
+			last = ds.c.logs[j].bucket;
+		}
+		for (j = 0; j < ds.man.n; j++) {
+			if (ds.man.v[j].kind != RTA_MAN_SEGMENT)
+				continue;
+			nsegs++;
+			buckets++;
+			raw += ds.man.v[j].raw;
+			seg += ds.man.v[j].bytes;
+			disk += ds.man.v[j].bytes;
 		}
 		if (fstatat(ds.fd, "commits", &sb, AT_SYMLINK_NOFOLLOW) == 0)
 			disk += (uint64_t)sb.st_blocks * 512;
 		b.len = 0;
 		rta_buf_printf(&b, "{\"dataset\":\"%s\",\"kind\":\"%s\","
-		    "\"records\":%llu,\"tenants\":%zu,\"buckets\":%llu,"
-		    "\"logs\":%zu,\"bucket_seconds\":%lld,\"bytes\":%llu",
+		    "\"records_written\":%llu,\"tenants\":%zu,"
+		    "\"buckets\":%llu,\"logs\":%llu,\"segments\":%llu,"
+		    "\"bucket_seconds\":%lld,\"bytes\":%llu",
 		    names[i], rta_ds_kind_name(ds.c.kind),
 		    (unsigned long long)ds.c.records, nt,
-		    (unsigned long long)buckets, ds.c.nlogs,
+		    (unsigned long long)buckets, (unsigned long long)nlogs,
+		    (unsigned long long)nsegs,
 		    (long long)(ds.c.width / RTA_US_PER_SEC),
 		    (unsigned long long)disk);
+		if (seg > 0)
+			rta_buf_printf(&b, ",\"compression\":%.2f",
+			    (double)raw / (double)seg);
+		else
+			rta_buf_adds(&b, ",\"compression\":null");
 		put_time(&b, "oldest", ds.c.min_ts, ds.c.records > 0);
 		put_time(&b, "newest", ds.c.max_ts, ds.c.records > 0);
 		put_time(&b, "watermark", ds.c.watermark,
@@ -699,6 +809,8 @@ main(int argc, char *argv[])
 	o.ack_fd = -1;
 	o.max_future = 86400 * RTA_US_PER_SEC;
 	o.sync_every = 100000;
+	o.level = 3;
+	o.days = 14;
 	rta_writer_opts_init(&o.w);
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
@@ -712,7 +824,7 @@ main(int argc, char *argv[])
 			return rta_cli_finish(RTA_EXIT_OK);
 		}
 		rta_usage_error(usage_line, "a subcommand is needed: init, "
-		    "ingest, cat, offsets, fsck or stats");
+		    "ingest, cat, offsets, compact, retain, fsck or stats");
 	}
 	if (strcmp(argv[1], "init") == 0)
 		o.sub = SUB_INIT;
@@ -722,6 +834,10 @@ main(int argc, char *argv[])
 		o.sub = SUB_CAT;
 	else if (strcmp(argv[1], "offsets") == 0)
 		o.sub = SUB_OFFSETS;
+	else if (strcmp(argv[1], "compact") == 0)
+		o.sub = SUB_COMPACT;
+	else if (strcmp(argv[1], "retain") == 0)
+		o.sub = SUB_RETAIN;
 	else if (strcmp(argv[1], "fsck") == 0)
 		o.sub = SUB_FSCK;
 	else if (strcmp(argv[1], "stats") == 0)
@@ -820,6 +936,26 @@ main(int argc, char *argv[])
 		case OPT_REPAIR:
 			o.repair = 1;
 			break;
+		case OPT_LEVEL:
+			if (rta_parse_u64(optarg, 1, 19, &n) != 0)
+				rta_usage_error(usage_line, "bad --level '%s' "
+				    "(a zstd level from 1 to 19)", optarg);
+			o.level = (int)n;
+			break;
+		case OPT_DAYS:
+			if (rta_parse_u64(optarg, 0, 3650000, &o.days) != 0)
+				rta_usage_error(usage_line, "bad --days '%s' "
+				    "(a number of days)", optarg);
+			break;
+		case OPT_CLOSE_AFTER: {
+			struct rta_error err;
+
+			if (rta_duration_parse(optarg, &o.w.close_after,
+			    &err) != RTA_OK || o.w.close_after < 0)
+				rta_usage_error(usage_line, "bad --close-after "
+				    "'%s' (a duration such as 1h)", optarg);
+			break;
+		}
 		case OPT_SYNC_EVERY:
 			if (rta_state_interval(optarg, &o.sync_every,
 			    &o.sync_records) != 0)
@@ -841,8 +977,8 @@ main(int argc, char *argv[])
 	}
 	if (o.store == NULL)
 		rta_usage_error(usage_line, "-s DIR (the store) is needed");
-	if (o.sub != SUB_INIT && o.sub != SUB_FSCK && o.sub != SUB_STATS &&
-	    o.dataset == NULL)
+	if ((o.sub == SUB_INGEST || o.sub == SUB_CAT ||
+	    o.sub == SUB_OFFSETS) && o.dataset == NULL)
 		rta_usage_error(usage_line, "-d DATASET is needed");
 	if (o.sub != SUB_INGEST && optind < argc)
 		rta_usage_error(usage_line, "rta-store %s takes no operands",
@@ -854,6 +990,9 @@ main(int argc, char *argv[])
 		return ingest_main(&o, &st, argc - optind, argv + optind);
 	case SUB_CAT:
 		return cat_main(&o);
+	case SUB_COMPACT:
+	case SUB_RETAIN:
+		return maint_main(&o);
 	case SUB_FSCK:
 		return fsck_main(&o);
 	case SUB_STATS:
@@ -889,6 +1028,9 @@ help(void)
 "                          read are durable\n"
 "      --bucket WIDTH      time bucket of a new dataset: 1h to 1d,\n"
 "                          dividing the day (default 1d)\n"
+"      --close-after DUR   close a bucket's log once the watermark (or\n"
+"                          the newest event time) is DUR past its end, so\n"
+"                          compact can seal it (default 1h)\n"
 "      --dedup-horizon DUR  raw events: keep event ids for DUR of event\n"
 "                          time before the newest (default 14d)\n"
 "      --max-mem SIZE      memory for the event ids; beyond it they move\n"
@@ -903,7 +1045,8 @@ help(void)
 "      --metrics FILE      keep Prometheus counters in FILE\n"
 "  -q, --quiet             do not report bad records on stderr\n"
 "      --strict            stop at the first bad record\n"
-"\n"
+"\n", stdout);
+	fputs(
 "cat: write a dataset's records back out, bucket by bucket, each\n"
 "tenant's in time order.\n"
 "      --tenant ID         only this tenant's records\n"
@@ -912,6 +1055,14 @@ help(void)
 "      --to TIME           before this event time\n"
 "  -o FORMAT               ndjson or rta (default: rta, or ndjson on a\n"
 "                          terminal)\n"
+"\n"
+"compact: merge each bucket whose logs the writer closed into a sorted,\n"
+"indexed, zstd-compressed segment (datasets -d, or all).\n"
+"      --level N           zstd level (default 3)\n"
+"\n"
+"retain: remove buckets whose event time ended --days days before the\n"
+"clock (and not still written).\n"
+"      --days N            days to keep (default 14)\n"
 "\n"
 "fsck: check every commit, log and record of the datasets (-d, or all);\n"
 "exit 1 if damage is found.\n"

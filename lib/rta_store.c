@@ -23,6 +23,7 @@
 #include "rta_hash.h"
 #include "rta_io.h"
 #include "rta_keyset.h"
+#include "rta_segment.h"
 #include "rta_store.h"
 #include "rta_time.h"
 #include "rta_value.h"
@@ -414,7 +415,8 @@ commit_decode(const unsigned char *p, size_t len, struct rta_commit *c)
 		if (l->bucket < RTA_TIME_MIN || l->bucket > RTA_TIME_MAX ||
 		    l->bucket % c->width != 0 || l->gen == 0 ||
 		    l->len < RTA_STREAM_HEADER_LEN ||
-		    l->len > (uint64_t)INT64_MAX || l->flags != 0)
+		    l->len > (uint64_t)INT64_MAX ||
+		    (l->flags & ~RTA_STORE_LOG_CLOSED) != 0)
 			goto bad;
 		/* sorted by bucket, then generation, without repeats */
 		if (i > 0 && (l->bucket < l[-1].bucket ||
@@ -485,6 +487,202 @@ rta_store_log_name(char *buf, size_t size, int64_t bucket, uint32_t gen)
 	    t + 11, t + 14, (unsigned long)gen);
 }
 
+void
+rta_store_seg_name(char *buf, size_t size, int64_t bucket, uint32_t gen)
+{
+	char t[40];
+
+	rta_time_format(t, bucket);
+	snprintf(buf, size, "%.4s%.2s%.2sT%.2s%.2s.%lu.seg", t, t + 5, t + 8,
+	    t + 11, t + 14, (unsigned long)gen);
+}
+
+#define MAN_MAGIC	"RTAM"
+#define MAN_ENTRY	40
+#define MAN_READ_MAX	(16U << 20)
+
+const struct rta_man_entry *
+rta_manifest_find(const struct rta_manifest *m, int64_t bucket)
+{
+	size_t lo = 0, hi = m->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->v[mid].bucket < bucket)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->v[lo].bucket == bucket ? &m->v[lo] : NULL;
+}
+
+static void
+manifest_release(struct rta_manifest *m)
+{
+	rta_free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Set bucket's entry (added in order if new): 0 or -1 (ENOMEM). */
+static int
+manifest_set(struct rta_manifest *m, const struct rta_man_entry *e)
+{
+	size_t at;
+
+	for (at = 0; at < m->n && m->v[at].bucket < e->bucket; at++)
+		;
+	if (at < m->n && m->v[at].bucket == e->bucket) {
+		m->v[at] = *e;
+		return 0;
+	}
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		struct rta_man_entry *v;
+
+		if ((v = rta_reallocarray(m->v, cap, sizeof(*v))) == NULL)
+			return -1;
+		m->v = v;
+		m->cap = cap;
+	}
+	memmove(&m->v[at + 1], &m->v[at], (m->n - at) * sizeof(*m->v));
+	m->v[at] = *e;
+	m->n++;
+	return 0;
+}
+
+/* Read dfd's manifest into m (empty when there is none).  A damaged
+ * manifest is an error: what it covers is not in the logs any more. */
+static int
+read_manifest(int dfd, const char *dspath, struct rta_manifest *m,
+    struct rta_error *err)
+{
+	unsigned char *buf = NULL;
+	const unsigned char *b, *q;
+	struct stat sb;
+	size_t got = 0, blen;
+	uint32_t n, i;
+	ssize_t k;
+	int fd;
+
+	manifest_release(m);
+	fd = openat(dfd, "segments", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return RTA_OK;
+		return rta_error_set(err, RTA_EIO, "store-io", "%s/segments: "
+		    "%s", dspath, strerror(errno));
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > (off_t)MAN_READ_MAX || sb.st_size < 12) {
+		close(fd);
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/segments: "
+		    "not a manifest", dspath);
+	}
+	if ((buf = rta_malloc((size_t)sb.st_size)) == NULL) {
+		close(fd);
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	}
+	while (got < (size_t)sb.st_size) {
+		k = pread(fd, buf + got, (size_t)sb.st_size - got, (off_t)got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		got += (size_t)k;
+	}
+	close(fd);
+	blen = got >= 12 ? rta_get_u32(buf + 4) : 0;
+	if (got < 12 || memcmp(buf, MAN_MAGIC, 4) != 0 || blen != got - 12 ||
+	    blen < 8 || rta_crc32c(0, buf + 12, blen) != rta_get_u32(buf + 8))
+		goto bad;
+	b = buf + 12;
+	n = rta_get_u32(b + 4);
+	if (b[0] != 1 || b[1] || b[2] || b[3] || (blen - 8) / MAN_ENTRY != n ||
+	    (blen - 8) % MAN_ENTRY != 0)
+		goto bad;
+	if (n > 0 && (m->v = rta_calloc(n, sizeof(*m->v))) == NULL) {
+		rta_free(buf);
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	}
+	m->cap = n;
+	for (i = 0, q = b + 8; i < n; i++, q += MAN_ENTRY) {
+		struct rta_man_entry *e = &m->v[i];
+
+		e->bucket = (int64_t)rta_get_u64(q);
+		e->gen = rta_get_u32(q + 8);
+		e->kind = rta_get_u32(q + 12);
+		e->records = rta_get_u64(q + 16);
+		e->bytes = rta_get_u64(q + 24);
+		e->raw = rta_get_u64(q + 32);
+		if (e->bucket < RTA_TIME_MIN || e->bucket > RTA_TIME_MAX ||
+		    e->gen == 0 || (e->kind != RTA_MAN_SEGMENT &&
+		    e->kind != RTA_MAN_RETIRED) ||
+		    (i > 0 && e->bucket <= e[-1].bucket)) {
+			manifest_release(m);
+			goto bad;
+		}
+		m->n++;
+	}
+	rta_free(buf);
+	return RTA_OK;
+bad:
+	rta_free(buf);
+	return rta_error_set(err, RTA_EDATA, "damaged", "%s/segments: damaged "
+	    "manifest", dspath);
+}
+
+/* Replace dfd's manifest by m: temporary file, sync, rename, sync dir. */
+static int
+write_manifest(int dfd, const char *dspath, const struct rta_manifest *m,
+    struct rta_error *err)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	unsigned char *q;
+	size_t i;
+	int fd, rc = RTA_OK;
+
+	if (rta_buf_reserve(&b, 20 + m->n * MAN_ENTRY) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	q = b.data;
+	memcpy(q, MAN_MAGIC, 4);
+	rta_put_u32(q + 4, (uint32_t)(8 + m->n * MAN_ENTRY));
+	q[12] = 1;
+	q[13] = q[14] = q[15] = 0;
+	rta_put_u32(q + 16, (uint32_t)m->n);
+	for (i = 0, q += 20; i < m->n; i++, q += MAN_ENTRY) {
+		rta_put_u64(q, (uint64_t)m->v[i].bucket);
+		rta_put_u32(q + 8, m->v[i].gen);
+		rta_put_u32(q + 12, m->v[i].kind);
+		rta_put_u64(q + 16, m->v[i].records);
+		rta_put_u64(q + 24, m->v[i].bytes);
+		rta_put_u64(q + 32, m->v[i].raw);
+	}
+	b.len = 20 + m->n * MAN_ENTRY;
+	rta_put_u32(b.data + 8, rta_crc32c(0, b.data + 12, b.len - 12));
+	fd = openat(dfd, "segments.tmp", O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 ||
+	    rta_io_write(fd, b.data, b.len) != 0 ||
+	    rta_io_datasync(fd) != 0 ||
+	    rta_io_rename(dfd, "segments.tmp", "segments") != 0 ||
+	    rta_io_fsync(dfd) != 0)
+		rc = rta_error_set(err, RTA_EIO, "store-io", "%s/segments: %s",
+		    dspath, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	rta_buf_release(&b);
+	return rc;
+}
+
+/* 1 if log (bucket, gen) is covered by the manifest. */
+static int
+covered(const struct rta_manifest *m, int64_t bucket, uint32_t gen)
+{
+	const struct rta_man_entry *e = rta_manifest_find(m, bucket);
+
+	return e != NULL && gen <= e->gen;
+}
+
 /* Read the commit file of the dataset at dfd into c.  *size is the file's
  * size and *valid the end of its last valid record; *fdp, if given,
  * receives the file open for writing (created if missing). */
@@ -552,13 +750,27 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 
 /* ---- reading ------------------------------------------------------------ */
 
+/* (Re)read a dataset's state: its last commit, then its manifest (in
+ * that order: a log the writer no longer names is covered by a manifest
+ * at least as new as the one read after it). */
+static int
+dataset_load(struct rta_dataset *ds, const char *path, struct rta_error *err)
+{
+	uint64_t size;
+	size_t valid;
+	int rc;
+
+	if ((rc = read_commits(ds->fd, path, &ds->c, NULL, &size, &valid,
+	    err)) != RTA_OK)
+		return rc;
+	return read_manifest(ds->fd, path, &ds->man, err);
+}
+
 int
 rta_dataset_open(struct rta_store *s, const char *name,
     struct rta_dataset *ds, struct rta_error *err)
 {
 	char path[PATH_MAX];
-	uint64_t size;
-	size_t valid;
 	int rc;
 
 	memset(ds, 0, sizeof(*ds));
@@ -580,10 +792,8 @@ rta_dataset_open(struct rta_store *s, const char *name,
 		return rta_error_errno(err, path);
 	}
 	if ((rc = check_dir(ds->fd, path, err)) != RTA_OK ||
-	    (rc = read_commits(ds->fd, path, &ds->c, NULL, &size, &valid,
-	    err)) != RTA_OK) {
-		close(ds->fd);
-		ds->fd = -1;
+	    (rc = dataset_load(ds, path, err)) != RTA_OK) {
+		rta_dataset_close(ds);
 		return rc;
 	}
 	ds->store = s;
@@ -598,67 +808,90 @@ rta_dataset_close(struct rta_dataset *ds)
 		close(ds->fd);
 	ds->fd = -1;
 	rta_commit_release(&ds->c);
+	manifest_release(&ds->man);
 }
 
-/* A mapped log, up to its committed length. */
+/* Bytes to read records from: a mapped log or segment, or a block of a
+ * segment decompressed into buf. */
 struct map {
 	const unsigned char	*p;
 	size_t			 len;
+	int			 mapped;
+	struct rta_buf		 buf;
 	char			 name[48];
 };
 
-/* Map the committed part of a log: RTA_OK or RTA_EDATA/RTA_EIO. */
+/* Map the first len bytes of file name: RTA_OK, RTA_EOF (no such file),
+ * RTA_EDATA (shorter than len), RTA_EIO. */
 static int
-map_log(int dfd, const char *dspath, const struct rta_store_log *l,
+map_file(int dfd, const char *dspath, const char *name, uint64_t len,
     struct map *m, struct rta_error *err)
 {
 	struct stat sb;
 	void *p;
 	int fd;
 
-	rta_store_log_name(m->name, sizeof(m->name), l->bucket, l->gen);
-	m->p = NULL;
-	m->len = 0;
-	if (l->len > SIZE_MAX)
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	if (len > SIZE_MAX)
 		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
-		    "committed length %llu too large", dspath, m->name,
-		    (unsigned long long)l->len);
-	fd = openat(dfd, m->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return rta_error_set(err, errno == ENOENT ? RTA_EDATA :
-		    RTA_EIO, "damaged", "%s/%s: %s", dspath, m->name,
-		    strerror(errno));
+		    "length %llu too large", dspath, name,
+		    (unsigned long long)len);
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+			    "missing", dspath, name);
+			return RTA_EOF;
+		}
+		return rta_error_set(err, RTA_EIO, "store-io", "%s/%s: %s",
+		    dspath, name, strerror(errno));
+	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-	    (uint64_t)sb.st_size < l->len) {
+	    (uint64_t)sb.st_size < len) {
 		close(fd);
 		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
-		    "shorter than its committed %llu bytes", dspath, m->name,
-		    (unsigned long long)l->len);
+		    "shorter than its %llu bytes", dspath, name,
+		    (unsigned long long)len);
 	}
-	p = mmap(NULL, (size_t)l->len, PROT_READ, MAP_SHARED, fd, 0);
+	if (len == 0)
+		len = (uint64_t)sb.st_size;
+	if (len == 0) {
+		close(fd);
+		return RTA_OK;
+	}
+	p = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED)
 		return rta_error_set(err, RTA_EIO, "store-io", "%s/%s: mmap: "
-		    "%s", dspath, m->name, strerror(errno));
+		    "%s", dspath, name, strerror(errno));
 	m->p = p;
-	m->len = (size_t)l->len;
+	m->len = (size_t)len;
+	m->mapped = 1;
 	return RTA_OK;
+}
+
+/* Map the committed part of a log. */
+static int
+map_log(int dfd, const char *dspath, const struct rta_store_log *l,
+    struct map *m, struct rta_error *err)
+{
+	char name[48];
+
+	rta_store_log_name(name, sizeof(name), l->bucket, l->gen);
+	return map_file(dfd, dspath, name, l->len, m, err);
 }
 
 static void
 unmap_log(struct map *m)
 {
-	if (m->p != NULL)
+	if (m->mapped && m->p != NULL)
 		munmap((void *)(uintptr_t)m->p, m->len);
+	rta_buf_release(&m->buf);
 	m->p = NULL;
+	m->mapped = 0;
 }
 
-/*
- * Walk the frames of a mapped log: for each event or aggregate frame
- * whose header and body checksum are good, call fn with its offset, size
- * and hint.  A bad stream header, a frame that fails its checks, or one
- * cut by the committed length is damage.
- */
 /*
  * The fixed part of an event or aggregate frame of size bytes (its
  * header already checked by rta_frame_probe) into h: 0, or -1 if it is
@@ -690,35 +923,37 @@ frame_ids(const unsigned char *p, size_t size, struct rta_frame_hint *h)
 	return 0;
 }
 
+/*
+ * Walk the frames of p[0..len) (a log, which starts with a stream
+ * header, or a segment's block, which does not): for each event or
+ * aggregate frame whose header (and, with crc, body checksum) is good,
+ * call fn with its offset, size and ids.  Anything else is damage.
+ */
 typedef int (*walk_fn)(void *arg, size_t off, size_t size,
     const struct rta_frame_hint *h);
 
 static int
-walk_log(const struct map *m, const char *dspath, int crc, walk_fn fn,
-    void *arg, struct rta_error *err)
+walk_frames(const unsigned char *p, size_t len, int crc, walk_fn fn,
+    void *arg, size_t *bad)
 {
 	struct rta_frame_hint h;
 	struct rta_error e;
 	size_t off = 0, size;
 	int is_header, rc;
 
-	if (m->len < RTA_STREAM_HEADER_LEN || !rta_frame_is_magic(m->p, 8))
-		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
-		    "offset 0: not an rta stream", dspath, m->name);
-	while (off < m->len) {
-		rc = rta_frame_probe(m->p + off, m->len - off, RTA_FRAME_MAX,
+	while (off < len) {
+		rc = rta_frame_probe(p + off, len - off, RTA_FRAME_MAX,
 		    &is_header, &size, &e);
-		if (rc != RTA_OK || size > m->len - off)
+		if (rc != RTA_OK || size > len - off)
 			goto damaged;
 		if (is_header) {
 			off += size;
 			continue;
 		}
-		if (frame_ids(m->p + off, size, &h) != 0)
+		if (frame_ids(p + off, size, &h) != 0)
 			goto damaged;
-		if (crc && rta_crc32c(0, m->p + off + RTA_FRAME_HEADER_LEN,
-		    size - RTA_FRAME_HEADER_LEN) !=
-		    rta_get_u32(m->p + off + 8))
+		if (crc && rta_crc32c(0, p + off + RTA_FRAME_HEADER_LEN,
+		    size - RTA_FRAME_HEADER_LEN) != rta_get_u32(p + off + 8))
 			goto damaged;
 		if ((rc = fn(arg, off, size, &h)) != RTA_OK)
 			return rc;
@@ -726,8 +961,25 @@ walk_log(const struct map *m, const char *dspath, int crc, walk_fn fn,
 	}
 	return RTA_OK;
 damaged:
-	return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: offset %zu: "
-	    "damaged frame", dspath, m->name, off);
+	*bad = off;
+	return RTA_EDATA;
+}
+
+static int
+walk_log(const struct map *m, const char *dspath, int crc, walk_fn fn,
+    void *arg, struct rta_error *err)
+{
+	size_t bad = 0;
+	int rc;
+
+	if (m->len < RTA_STREAM_HEADER_LEN || !rta_frame_is_magic(m->p, 8))
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+		    "offset 0: not an rta stream", dspath, m->name);
+	rc = walk_frames(m->p, m->len, crc, fn, arg, &bad);
+	if (rc == RTA_EDATA)
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+		    "offset %zu: damaged frame", dspath, m->name, bad);
+	return rc;
 }
 
 struct scan_ent {
@@ -748,13 +1000,15 @@ struct rta_scan {
 	size_t			 tlen;
 	int			 all;
 	int64_t			 from, to;
-	size_t			 next_log;	/* first log not yet read */
+	int64_t			 next;		/* first bucket not yet read */
 	struct map		*maps;		/* the current bucket's */
 	size_t			 nmaps, mapcap;
 	struct scan_ent		*ent;
 	size_t			 nent, entcap, pos;
 	uint64_t		 superseded;
 	uint32_t		 cur_map;
+	size_t			 cur_base;	/* offset of the walked bytes in
+						 * the current map */
 };
 
 static int
@@ -784,7 +1038,7 @@ scan_collect(void *arg, size_t off, size_t size,
 	e->tlen = h->tenant_len;
 	e->id = h->id;
 	e->idlen = h->id_len;
-	e->off = off;
+	e->off = sc->cur_base + off;
 	e->size = (uint32_t)size;
 	e->version = h->schema_version;
 	e->map = sc->cur_map;
@@ -833,60 +1087,172 @@ scan_unmap(struct rta_scan *sc)
 	sc->pos = 0;
 }
 
+static struct map *
+scan_new_map(struct rta_scan *sc)
+{
+	struct map *m;
+
+	if (sc->nmaps == sc->mapcap) {
+		size_t ncap = sc->mapcap ? sc->mapcap * 2 : 4;
+
+		if ((m = rta_reallocarray(sc->maps, ncap, sizeof(*m))) == NULL)
+			return NULL;
+		sc->maps = m;
+		sc->mapcap = ncap;
+	}
+	m = &sc->maps[sc->nmaps];
+	memset(m, 0, sizeof(*m));
+	sc->cur_map = (uint32_t)sc->nmaps++;
+	return m;
+}
+
+/* The smallest bucket at or after t that has data (commit or manifest
+ * segment), or INT64_MAX. */
+static int64_t
+next_bucket(const struct rta_dataset *ds, int64_t t)
+{
+	int64_t best = INT64_MAX;
+	size_t i;
+
+	for (i = 0; i < ds->c.nlogs; i++)
+		if (ds->c.logs[i].bucket >= t &&
+		    ds->c.logs[i].bucket < best &&
+		    !covered(&ds->man, ds->c.logs[i].bucket, ds->c.logs[i].gen))
+			best = ds->c.logs[i].bucket;
+	for (i = 0; i < ds->man.n; i++)
+		if (ds->man.v[i].kind == RTA_MAN_SEGMENT &&
+		    ds->man.v[i].bucket >= t && ds->man.v[i].bucket < best)
+			best = ds->man.v[i].bucket;
+	return best;
+}
+
+/* Collect the matching records of bucket b's segment. */
+static int
+scan_segment(struct rta_scan *sc, const struct rta_man_entry *me,
+    struct rta_error *err)
+{
+	struct rta_seg_entry e;
+	struct rta_seg seg;
+	struct rta_error e2;
+	struct map *sm, *m;
+	char name[48];
+	uint32_t i;
+	size_t bad = 0;
+	int rc;
+
+	rta_store_seg_name(name, sizeof(name), me->bucket, me->gen);
+	if ((sm = scan_new_map(sc)) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	if ((rc = map_file(sc->ds->fd, sc->dspath, name, 0, sm, err)) !=
+	    RTA_OK)
+		return rc;
+	if (rta_seg_open(sm->p, sm->len, &seg, &e2) != RTA_OK)
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: %s",
+		    sc->dspath, name, e2.text);
+	i = sc->all ? 0 : rta_seg_find(&seg, sc->tenant, sc->tlen);
+	for (; i < seg.nblocks; i++) {
+		rta_seg_entry(&seg, i, &e);
+		if (!sc->all && (e.tlen != sc->tlen ||
+		    memcmp(e.tenant, sc->tenant, sc->tlen) != 0))
+			break;
+		if (e.max_ts < sc->from || e.min_ts >= sc->to)
+			continue;
+		if ((m = scan_new_map(sc)) == NULL)
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		/* the map array may have moved */
+		if ((rc = rta_seg_block(&seg, i, &m->buf, &e2)) != RTA_OK)
+			return rta_error_set(err, rc, rc == RTA_ENOMEM ?
+			    "nomem" : "damaged", "%s/%s: %s", sc->dspath,
+			    name, e2.text);
+		m->p = m->buf.data;
+		m->len = m->buf.len;
+		sc->cur_base = 0;
+		rc = walk_frames(m->p, m->len, 0, scan_collect, sc, &bad);
+		if (rc == RTA_EDATA)
+			return rta_error_set(err, RTA_EDATA, "damaged",
+			    "%s/%s: block at offset %llu: damaged frame",
+			    sc->dspath, name, (unsigned long long)e.off);
+		if (rc != RTA_OK)
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+	}
+	return RTA_OK;
+}
+
+/* Collect bucket b: its segment, then its logs not covered. */
+static int
+scan_one(struct rta_scan *sc, int64_t b, struct rta_error *err)
+{
+	const struct rta_dataset *ds = sc->ds;
+	const struct rta_man_entry *me = rta_manifest_find(&ds->man, b);
+	struct map *m;
+	size_t i;
+	int rc;
+
+	if (me != NULL && me->kind == RTA_MAN_SEGMENT &&
+	    (rc = scan_segment(sc, me, err)) != RTA_OK)
+		return rc;
+	for (i = 0; i < ds->c.nlogs; i++) {
+		const struct rta_store_log *l = &ds->c.logs[i];
+
+		if (l->bucket != b || covered(&ds->man, b, l->gen))
+			continue;
+		if ((m = scan_new_map(sc)) == NULL)
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		if ((rc = map_log(ds->fd, sc->dspath, l, m, err)) != RTA_OK)
+			return rc;
+		sc->cur_base = 0;
+		rc = walk_log(m, sc->dspath, 0, scan_collect, sc, err);
+		if (rc == RTA_ENOMEM)
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		if (rc != RTA_OK)
+			return rc;
+	}
+	return RTA_OK;
+}
+
 /* Read the next bucket that overlaps [from, to): RTA_OK, RTA_EOF (no
  * more), or an error. */
 static int
 scan_bucket(struct rta_scan *sc, struct rta_error *err)
 {
-	const struct rta_commit *c = &sc->ds->c;
-	size_t i, j, k;
+	struct rta_dataset *ds = sc->ds;
+	size_t j, k;
 	int64_t b;
-	int rc;
+	int rc, tries;
 
-	scan_unmap(sc);
 	for (;;) {
-		while (sc->next_log < c->nlogs) {
-			b = c->logs[sc->next_log].bucket;
-			if (b + c->width > sc->from && b < sc->to)
-				break;
-			sc->next_log++;
-		}
-		if (sc->next_log >= c->nlogs)
+		scan_unmap(sc);
+		if (ds->c.width <= 0)
 			return RTA_EOF;
-		b = c->logs[sc->next_log].bucket;
-		for (i = sc->next_log; i < c->nlogs && c->logs[i].bucket == b;
-		    i++) {
-			if (sc->nmaps == sc->mapcap) {
-				size_t ncap = sc->mapcap ? sc->mapcap * 2 : 4;
-				struct map *n;
-
-				if ((n = rta_reallocarray(sc->maps, ncap,
-				    sizeof(*n))) == NULL)
-					return rta_error_set(err, RTA_ENOMEM,
-					    "nomem", "out of memory");
-				sc->maps = n;
-				sc->mapcap = ncap;
-			}
-			rc = map_log(sc->ds->fd, sc->dspath, &c->logs[i],
-			    &sc->maps[sc->nmaps], err);
-			if (rc != RTA_OK)
-				return rc;
-			sc->cur_map = (uint32_t)sc->nmaps++;
-			rc = walk_log(&sc->maps[sc->cur_map], sc->dspath, 0,
-			    scan_collect, sc, err);
-			if (rc == RTA_ENOMEM)
-				return rta_error_set(err, RTA_ENOMEM, "nomem",
-				    "out of memory");
-			if (rc != RTA_OK)
-				return rc;
-		}
-		sc->next_log = i;
-		if (sc->nent == 0) {
-			scan_unmap(sc);
+		b = next_bucket(ds, sc->next);
+		if (b == INT64_MAX || b >= sc->to)
+			return RTA_EOF;
+		if (b + ds->c.width <= sc->from) {
+			sc->next = b + ds->c.width;
 			continue;
 		}
+		/* a file compaction or retention removed since the state
+		 * was read: read the state again */
+		for (tries = 0; (rc = scan_one(sc, b, err)) == RTA_EOF &&
+		    tries < 8; tries++) {
+			scan_unmap(sc);
+			if ((rc = dataset_load(ds, sc->dspath, err)) != RTA_OK)
+				return rc;
+		}
+		if (rc == RTA_EOF)
+			rc = RTA_EDATA;
+		if (rc != RTA_OK)
+			return rc;
+		sc->next = b + ds->c.width;
+		if (sc->nent == 0)
+			continue;
 		qsort(sc->ent, sc->nent, sizeof(*sc->ent), cmp_ent);
-		if (c->kind == RTA_DS_AGGREGATES) {
+		if (ds->c.kind == RTA_DS_AGGREGATES) {
 			/* keep the last of each (tenant, id) */
 			for (j = 0, k = 0; j < sc->nent; j++) {
 				if (j + 1 < sc->nent &&
@@ -930,6 +1296,7 @@ rta_scan_open(struct rta_dataset *ds, const char *tenant, size_t tlen,
 	}
 	sc->from = from;
 	sc->to = to;
+	sc->next = INT64_MIN;
 	*scp = sc;
 	return RTA_OK;
 }
@@ -989,6 +1356,7 @@ struct wlog {
 	uint64_t	 flushed;	/* bytes in the file */
 	uint64_t	 reserved;	/* blocks reserved up to here */
 	int		 dirty;		/* written since the last sync */
+	int		 appended;	/* records since the last commit */
 	uint64_t	 used;		/* clock of the last use (LRU) */
 	struct rta_buf	 buf;
 };
@@ -1010,8 +1378,11 @@ struct rta_writer {
 	int			 dir_dirty;
 	int			 failed;
 	int			 keys_on;
+	int			 ending;	/* the input has ended */
 	struct rta_keyset	 ks;
 	struct rta_buf		 cbuf, frame;
+	struct rta_manifest	 man;		/* compact's and retain's */
+	struct stat		 man_sb;	/* when it was read */
 };
 
 void
@@ -1021,6 +1392,7 @@ rta_writer_opts_init(struct rta_writer_opts *o)
 	o->width = DAY_US;
 	o->horizon = 14 * DAY_US;
 	o->max_new_buckets = 1000;
+	o->close_after = HOUR_US;
 }
 
 static int
@@ -1064,6 +1436,52 @@ log_index(const struct rta_commit *c, int64_t bucket, uint32_t gen)
 	return -1;
 }
 
+/* Drop the logs the manifest covers from the state to commit. */
+static void
+writer_prune(struct rta_writer *w)
+{
+	size_t i, k;
+
+	for (i = 0, k = 0; i < w->c.nlogs; i++) {
+		if (covered(&w->man, w->c.logs[i].bucket, w->c.logs[i].gen)) {
+			if (w->logs != NULL) {
+				if (w->logs[i].fd >= 0) {
+					close(w->logs[i].fd);
+					w->nopen--;
+				}
+				rta_buf_release(&w->logs[i].buf);
+			}
+			continue;
+		}
+		w->c.logs[k] = w->c.logs[i];
+		if (w->logs != NULL)
+			w->logs[k] = w->logs[i];
+		k++;
+	}
+	w->c.nlogs = k;
+	w->cur = 0;
+}
+
+/* Read the manifest again if compact or retain replaced it. */
+static int
+writer_manifest(struct rta_writer *w, struct rta_error *err)
+{
+	struct stat sb;
+	int rc;
+
+	if (fstatat(w->dfd, "segments", &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		memset(&sb, 0, sizeof(sb));
+	if (sb.st_ino == w->man_sb.st_ino && sb.st_size == w->man_sb.st_size &&
+	    sb.st_mtim.tv_sec == w->man_sb.st_mtim.tv_sec &&
+	    sb.st_mtim.tv_nsec == w->man_sb.st_mtim.tv_nsec)
+		return RTA_OK;
+	if ((rc = read_manifest(w->dfd, w->path, &w->man, err)) != RTA_OK)
+		return rc;
+	w->man_sb = sb;
+	writer_prune(w);
+	return RTA_OK;
+}
+
 /* Cut the logs back to the commit and remove those it does not name. */
 static int
 recover_logs(struct rta_writer *w, struct rta_recovery *rec,
@@ -1101,6 +1519,14 @@ recover_logs(struct rta_writer *w, struct rta_recovery *rec,
 			rc = rta_error_set(err, RTA_EINVAL, "unsafe-store",
 			    "%s/%s: not a regular file", w->path, de->d_name);
 			break;
+		}
+		if (covered(&w->man, bucket, gen)) {
+			/* compacted or retired; a maintenance run stopped
+			 * before removing it */
+			if (rta_io_unlink(w->dfd, de->d_name, 0) != 0)
+				rc = werr(w, err, de->d_name);
+			removed = 1;
+			continue;
 		}
 		if ((i = log_index(&w->c, bucket, gen)) < 0) {
 			if (rta_io_unlink(w->dfd, de->d_name, 0) != 0)
@@ -1144,7 +1570,8 @@ recover_logs(struct rta_writer *w, struct rta_recovery *rec,
 		rta_store_log_name(name, sizeof(name), w->c.logs[i].bucket,
 		    w->c.logs[i].gen);
 		if (fstatat(w->dfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 &&
-		    !w->o.repair)
+		    !w->o.repair && !covered(&w->man, w->c.logs[i].bucket,
+		    w->c.logs[i].gen))
 			rc = rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
 			    "committed but missing (run rta-store fsck)",
 			    w->path, name);
@@ -1207,6 +1634,39 @@ rebuild_keys(struct rta_writer *w, struct rta_recovery *rec,
 			    rc == RTA_ENOMEM ? "out of memory" : "I/O error");
 		if (rc != RTA_OK)
 			return rc;
+	}
+	/* and the segments of buckets that reach into it */
+	for (i = 0; i < w->man.n; i++) {
+		const struct rta_man_entry *me = &w->man.v[i];
+		struct rta_seg seg;
+		struct rta_error e2;
+		char name[48];
+		uint32_t j;
+		size_t bad;
+
+		if (me->kind != RTA_MAN_SEGMENT ||
+		    me->bucket + w->c.width <= w->ks.horizon)
+			continue;
+		rta_store_seg_name(name, sizeof(name), me->bucket, me->gen);
+		if ((rc = map_file(w->dfd, w->path, name, 0, &m, err)) !=
+		    RTA_OK)
+			return rc == RTA_EOF ? RTA_EDATA : rc;
+		rc = rta_seg_open(m.p, m.len, &seg, &e2);
+		for (j = 0; rc == RTA_OK && j < seg.nblocks; j++) {
+			if ((rc = rta_seg_block(&seg, j, &w->frame, &e2)) !=
+			    RTA_OK)
+				break;
+			if ((rc = walk_frames(w->frame.data, w->frame.len, 1,
+			    rebuild_one, w, &bad)) == RTA_EDATA)
+				snprintf(e2.text, sizeof(e2.text), "block %u: "
+				    "damaged frame", j);
+		}
+		unmap_log(&m);
+		if (rc != RTA_OK)
+			return rta_error_set(err, rc == RTA_EDATA ? RTA_EDATA :
+			    rc, rc == RTA_EDATA ? "damaged" : "nomem",
+			    "%s/%s: %s", w->path, name, rc == RTA_EDATA ?
+			    e2.text : "out of memory");
 	}
 	rec->keys = rta_keyset_count(&w->ks);
 	return RTA_OK;
@@ -1281,10 +1741,12 @@ rta_writer_open(struct rta_store *s, const char *name,
 	}
 	if (w->c.seq == 0)
 		w->c.width = o->width;
-	if ((rc = recover_logs(w, rec, err)) != RTA_OK)
+	if ((rc = writer_manifest(w, err)) != RTA_OK ||
+	    (rc = recover_logs(w, rec, err)) != RTA_OK)
 		goto fail;
-	if (w->c.nlogs > 0 &&
-	    (w->logs = rta_calloc(w->c.nlogs, sizeof(*w->logs))) == NULL) {
+	writer_prune(w);
+	if (w->c.logcap > 0 &&
+	    (w->logs = rta_calloc(w->c.logcap, sizeof(*w->logs))) == NULL) {
 		rc = rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
 		goto fail;
 	}
@@ -1324,6 +1786,13 @@ struct rta_sources *
 rta_writer_sources(struct rta_writer *w)
 {
 	return &w->c.src;
+}
+
+void
+rta_writer_ending(struct rta_writer *w)
+{
+	w->ending = 1;
+	w->pending++;
 }
 
 uint64_t
@@ -1431,12 +1900,15 @@ static int
 log_for(struct rta_writer *w, int64_t bucket, struct wlog **lp,
     struct rta_error *err)
 {
+	const struct rta_man_entry *me;
 	struct rta_store_log *nl;
 	struct wlog *nw;
 	size_t i, at, cap;
+	uint32_t gen;
 	int rc;
 
 	if (w->cur < w->c.nlogs && w->logs[w->cur].bucket == bucket &&
+	    !(w->c.logs[w->cur].flags & RTA_STORE_LOG_CLOSED) &&
 	    (w->cur + 1 == w->c.nlogs ||
 	    w->logs[w->cur + 1].bucket != bucket)) {
 		i = w->cur;
@@ -1445,11 +1917,22 @@ log_for(struct rta_writer *w, int64_t bucket, struct wlog **lp,
 	/* the last entry of that bucket: its newest generation */
 	for (at = 0; at < w->c.nlogs && w->logs[at].bucket <= bucket; at++)
 		;
-	if (at > 0 && w->logs[at - 1].bucket == bucket) {
+	if (at > 0 && w->logs[at - 1].bucket == bucket &&
+	    !(w->c.logs[at - 1].flags & RTA_STORE_LOG_CLOSED)) {
 		i = at - 1;
 		goto found;
 	}
-	if (w->o.max_new_buckets > 0 &&
+	/* a new log: the bucket's next generation */
+	gen = at > 0 && w->logs[at - 1].bucket == bucket ?
+	    w->logs[at - 1].gen : 0;
+	if ((me = rta_manifest_find(&w->man, bucket)) != NULL &&
+	    me->gen > gen)
+		gen = me->gen;
+	if (gen == UINT32_MAX)
+		return rta_error_set(err, RTA_ELIMIT, "bucket-limit", "no "
+		    "generation left for a bucket's log");
+	gen++;
+	if (w->o.max_new_buckets > 0 && gen == 1 &&
 	    w->new_buckets >= w->o.max_new_buckets)
 		return rta_error_set(err, RTA_EDATA, "bucket-limit", "more "
 		    "than %u new time buckets in one run", w->o.max_new_buckets);
@@ -1475,9 +1958,10 @@ log_for(struct rta_writer *w, int64_t bucket, struct wlog **lp,
 	memset(&w->c.logs[at], 0, sizeof(w->c.logs[at]));
 	memset(&w->logs[at], 0, sizeof(w->logs[at]));
 	w->c.logs[at].bucket = w->logs[at].bucket = bucket;
-	w->c.logs[at].gen = w->logs[at].gen = 1;
+	w->c.logs[at].gen = w->logs[at].gen = gen;
 	w->logs[at].fd = -1;
-	w->new_buckets++;
+	if (gen == 1)
+		w->new_buckets++;
 	i = at;
 	if ((rc = log_open(w, i, 1, err)) != RTA_OK) {
 		/* an I/O failure: the writer is done; leave the entry
@@ -1567,6 +2051,7 @@ rta_writer_add(struct rta_writer *w, const struct rta_record *rec,
 		return err != NULL ? err->code : RTA_EIO;
 	}
 	l->len = l->flushed + l->buf.len;
+	l->appended = 1;
 	w->c.logs[l - w->logs].len = l->len;
 	w->c.records++;
 	if (ev->ts < w->c.min_ts)
@@ -1614,6 +2099,7 @@ int
 rta_writer_commit(struct rta_writer *w, const struct rta_commit **cp,
     struct rta_error *err)
 {
+	int64_t progress;
 	size_t i;
 	int rc;
 
@@ -1629,10 +2115,28 @@ rta_writer_commit(struct rta_writer *w, const struct rta_commit **cp,
 		w->pending = 0;
 		return RTA_OK;
 	}
+	if ((rc = writer_manifest(w, err)) != RTA_OK) {
+		w->failed = 1;
+		return rc;
+	}
+	progress = w->c.watermark > w->c.max_ts ? w->c.watermark :
+	    w->c.max_ts;
 	for (i = 0; i < w->c.nlogs; i++) {
 		struct wlog *l = &w->logs[i];
 		char name[48];
 
+		/* a bucket the stream has left behind, and no record came
+		 * for it since the last commit (or the input has ended):
+		 * no more appends */
+		if (!(w->c.logs[i].flags & RTA_STORE_LOG_CLOSED) &&
+		    (!l->appended || w->ending) && progress != INT64_MIN &&
+		    l->bucket <= progress - w->c.width - w->o.close_after) {
+			if ((rc = log_sync_close(w, l, err)) != RTA_OK)
+				return rc;
+			w->c.logs[i].flags |= RTA_STORE_LOG_CLOSED;
+			continue;
+		}
+		l->appended = 0;
 		if (l->fd < 0)
 			continue;
 		if ((rc = log_flush(w, l, err)) != RTA_OK)
@@ -1698,6 +2202,7 @@ rta_writer_close(struct rta_writer *w)
 	rta_commit_release(&w->c);
 	rta_buf_release(&w->cbuf);
 	rta_buf_release(&w->frame);
+	manifest_release(&w->man);
 	if (w->cfd >= 0)
 		close(w->cfd);
 	if (w->lockfd >= 0)
@@ -1719,7 +2224,8 @@ struct fsck_walk {
 
 /* Walk a mapped log decoding every frame in full; stop at damage. */
 static void
-fsck_log(const struct map *m, enum rta_ds_kind kind, struct fsck_walk *fw)
+fsck_bytes(const struct map *m, enum rta_ds_kind kind, int stream,
+    struct fsck_walk *fw)
 {
 	struct rta_frame_hint h;
 	struct rta_record rec;
@@ -1732,7 +2238,8 @@ fsck_log(const struct map *m, enum rta_ds_kind kind, struct fsck_walk *fw)
 	fw->max_ts = INT64_MIN;
 	fw->good = 0;
 	fw->bad = SIZE_MAX;
-	if (m->len < RTA_STREAM_HEADER_LEN || !rta_frame_is_magic(m->p, 8)) {
+	if (stream && (m->len < RTA_STREAM_HEADER_LEN ||
+	    !rta_frame_is_magic(m->p, 8))) {
 		fw->bad = 0;
 		snprintf(fw->what, sizeof(fw->what), "not an rta stream");
 		return;
@@ -1796,6 +2303,74 @@ fsck_say(rta_fsck_fn fn, void *arg, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	fn(arg, line);
+}
+
+/*
+ * Check segment entry me of the dataset at dfd: index, every block's
+ * checksum and every frame in full.  0 if it is sound (*records, *bytes
+ * set), 1 if damaged (what says why), or -1 with err (I/O).
+ */
+static int
+fsck_segment(int dfd, const char *dspath, enum rta_ds_kind kind,
+    const struct rta_man_entry *me, uint64_t *records, uint64_t *bytes,
+    char *what, size_t wsize, struct rta_error *err)
+{
+	struct rta_seg seg;
+	struct rta_error e2;
+	struct fsck_walk fw;
+	struct map m, blk;
+	char name[48];
+	uint32_t j;
+	int rc, bad = 0;
+
+	*records = *bytes = 0;
+	rta_store_seg_name(name, sizeof(name), me->bucket, me->gen);
+	memset(&blk, 0, sizeof(blk));
+	rc = map_file(dfd, dspath, name, 0, &m, err);
+	if (rc == RTA_EOF || rc == RTA_EDATA) {
+		snprintf(what, wsize, "%s/%s: missing", dspath, name);
+		return 1;
+	}
+	if (rc != RTA_OK)
+		return -1;
+	if (rta_seg_open(m.p, m.len, &seg, &e2) != RTA_OK) {
+		snprintf(what, wsize, "%s/%s: %s", dspath, name, e2.text);
+		bad = 1;
+	}
+	for (j = 0; !bad && j < seg.nblocks; j++) {
+		struct rta_seg_entry e;
+
+		rta_seg_entry(&seg, j, &e);
+		if ((rc = rta_seg_block(&seg, j, &blk.buf, &e2)) != RTA_OK) {
+			if (rc == RTA_ENOMEM) {
+				unmap_log(&m);
+				rta_buf_release(&blk.buf);
+				rta_error_set(err, RTA_ENOMEM, "nomem",
+				    "out of memory");
+				return -1;
+			}
+			snprintf(what, wsize, "%s/%s: %s", dspath, name,
+			    e2.text);
+			bad = 1;
+			break;
+		}
+		blk.p = blk.buf.data;
+		blk.len = blk.buf.len;
+		fsck_bytes(&blk, kind, 0, &fw);
+		if (fw.bad != SIZE_MAX || fw.records != e.count) {
+			snprintf(what, wsize, "%s/%s: block at offset %llu: %s",
+			    dspath, name, (unsigned long long)e.off,
+			    fw.bad != SIZE_MAX ? fw.what : "record count "
+			    "differs from the index");
+			bad = 1;
+			break;
+		}
+		*records += fw.records;
+	}
+	*bytes = m.len;
+	unmap_log(&m);
+	rta_buf_release(&blk.buf);
+	return bad;
 }
 
 /* Copy p[0..len) to quarantine/name (made 0700/0600). */
@@ -1917,7 +2492,7 @@ fsck_repair(struct rta_store *s, const char *name, rta_fsck_fn fn,
 		if ((rc = map_prefix(w->dfd, w->path, l, size, &m, err)) !=
 		    RTA_OK)
 			goto out;
-		fsck_log(&m, w->c.kind, &fw);
+		fsck_bytes(&m, w->c.kind, 1, &fw);
 		if (fw.bad != SIZE_MAX || size < l->len) {
 			char qname[80];
 			uint64_t cut = fw.bad != SIZE_MAX ? fw.bad : size;
@@ -1990,6 +2565,7 @@ rta_dataset_fsck(struct rta_store *s, const char *name, int repair,
 	struct dirent *de;
 	struct stat sb;
 	struct map m;
+	char path[PATH_MAX];
 	uint64_t size, records = 0;
 	size_t valid, i;
 	int64_t bucket;
@@ -2013,21 +2589,44 @@ rta_dataset_fsck(struct rta_store *s, const char *name, int repair,
 		    s->path, name, (unsigned long long)(size - valid));
 		r->pending++;
 	}
+	snprintf(path, sizeof(path), "%s/%s", s->path, name);
+	for (i = 0; i < ds.man.n; i++) {
+		uint64_t nrec, nbytes;
+		char what[PATH_MAX + 512];
+		int bad;
+
+		if (ds.man.v[i].kind != RTA_MAN_SEGMENT)
+			continue;
+		r->logs++;
+		bad = fsck_segment(ds.fd, path, ds.c.kind, &ds.man.v[i], &nrec,
+		    &nbytes, what, sizeof(what), err);
+		if (bad < 0) {
+			rc = err->code;
+			goto out;
+		}
+		if (bad) {
+			fsck_say(fn, arg, "%s", what);
+			r->damaged++;
+			continue;
+		}
+		r->records += nrec;
+		r->bytes += nbytes;
+	}
 	for (i = 0; i < ds.c.nlogs; i++) {
 		const struct rta_store_log *l = &ds.c.logs[i];
-		char path[PATH_MAX];
 
-		snprintf(path, sizeof(path), "%s/%s", s->path, name);
+		if (covered(&ds.man, l->bucket, l->gen))
+			continue;
 		r->logs++;
 		rc = map_log(ds.fd, path, l, &m, err);
-		if (rc == RTA_EDATA) {
+		if (rc == RTA_EDATA || rc == RTA_EOF) {
 			fsck_say(fn, arg, "%s", err->text);
 			r->damaged++;
 			continue;
 		}
 		if (rc != RTA_OK)
 			goto out;
-		fsck_log(&m, ds.c.kind, &fw);
+		fsck_bytes(&m, ds.c.kind, 1, &fw);
 		unmap_log(&m);
 		if (fw.bad != SIZE_MAX) {
 			fsck_say(fn, arg, "%s/%s: offset %zu: %s", path, m.name,
@@ -2038,7 +2637,7 @@ rta_dataset_fsck(struct rta_store *s, const char *name, int repair,
 		r->records += fw.records;
 		r->bytes += l->len;
 	}
-	if (records != ds.c.records && r->damaged == 0) {
+	if (ds.man.n == 0 && records != ds.c.records && r->damaged == 0) {
 		fsck_say(fn, arg, "%s/%s: the commit counts %llu records, the "
 		    "logs hold %llu", s->path, name,
 		    (unsigned long long)ds.c.records,
@@ -2062,6 +2661,11 @@ rta_dataset_fsck(struct rta_store *s, const char *name, int repair,
 			fsck_say(fn, arg, "%s/%s/%s: not a regular file",
 			    s->path, name, de->d_name);
 			r->damaged++;
+		} else if (covered(&ds.man, bucket, gen)) {
+			fsck_say(fn, arg, "%s/%s/%s: compacted or retired (the "
+			    "next compact removes it)", s->path, name,
+			    de->d_name);
+			r->pending++;
 		} else if ((li = log_index(&ds.c, bucket, gen)) < 0) {
 			fsck_say(fn, arg, "%s/%s/%s: uncommitted log (the next "
 			    "writer removes it)", s->path, name, de->d_name);
@@ -2144,10 +2748,47 @@ rta_dataset_tenants(struct rta_dataset *ds, char ***names, size_t *n,
 	memset(&t, 0, sizeof(t));
 	snprintf(path, sizeof(path), "%s/%s", ds->store != NULL ?
 	    ds->store->path : ".", ds->name);
-	for (i = 0; i < ds->c.nlogs && rc == RTA_OK; i++) {
-		if ((rc = map_log(ds->fd, path, &ds->c.logs[i], &m, err)) !=
-		    RTA_OK)
+	for (i = 0; i < ds->man.n && rc == RTA_OK; i++) {
+		const struct rta_man_entry *me = &ds->man.v[i];
+		struct rta_frame_hint h;
+		struct rta_seg_entry e;
+		struct rta_seg seg;
+		struct rta_error e2;
+		char name[48];
+		uint32_t j;
+
+		if (me->kind != RTA_MAN_SEGMENT)
+			continue;
+		rta_store_seg_name(name, sizeof(name), me->bucket, me->gen);
+		if ((rc = map_file(ds->fd, path, name, 0, &m, err)) != RTA_OK) {
+			if (rc == RTA_EOF)
+				rc = RTA_EDATA;
 			break;
+		}
+		if (rta_seg_open(m.p, m.len, &seg, &e2) != RTA_OK)
+			rc = rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+			    "%s", path, name, e2.text);
+		memset(&h, 0, sizeof(h));
+		for (j = 0; rc == RTA_OK && j < seg.nblocks; j++) {
+			rta_seg_entry(&seg, j, &e);
+			h.tenant = e.tenant;
+			h.tenant_len = e.tlen;
+			if ((rc = tenant_add(&t, 0, 0, &h)) != RTA_OK)
+				rta_error_set(err, RTA_ENOMEM, "nomem",
+				    "out of memory");
+		}
+		unmap_log(&m);
+	}
+	for (i = 0; i < ds->c.nlogs && rc == RTA_OK; i++) {
+		if (covered(&ds->man, ds->c.logs[i].bucket,
+		    ds->c.logs[i].gen))
+			continue;
+		if ((rc = map_log(ds->fd, path, &ds->c.logs[i], &m, err)) !=
+		    RTA_OK) {
+			if (rc == RTA_EOF)
+				rc = RTA_EDATA;
+			break;
+		}
 		rc = walk_log(&m, path, 0, tenant_add, &t, err);
 		unmap_log(&m);
 		if (rc == RTA_ENOMEM)
@@ -2166,4 +2807,353 @@ rta_dataset_tenants(struct rta_dataset *ds, char ***names, size_t *n,
 	*names = t.v;
 	*n = k;
 	return RTA_OK;
+}
+
+/* ---- maintenance -------------------------------------------------------- */
+
+static void
+note(rta_note_fn fn, void *arg, const char *fmt, ...) RTA_PRINTFLIKE(3, 4);
+
+static void
+note(rta_note_fn fn, void *arg, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fn(arg, line);
+}
+
+/* Take the dataset's maintenance lock: a descriptor, or -1. */
+static int
+maint_lock(int dfd, const char *path, struct rta_error *err)
+{
+	int fd;
+
+	fd = openat(dfd, "compact.lock", O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rta_error_set(err, RTA_EIO, "store-io", "%s/compact.lock: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rta_error_set(err, RTA_EIO, "store-busy", "%s: another "
+		    "compact or retain is running on this dataset", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Remove what the manifest covers or no longer names: covered logs,
+ * segments other than the current ones, temporary files.  Files the
+ * writer still names are never touched.
+ */
+static int
+maint_sweep(struct rta_dataset *ds, const char *path, struct rta_maint *r,
+    struct rta_error *err)
+{
+	const struct rta_man_entry *me;
+	struct dirent *de;
+	int64_t bucket;
+	uint32_t gen;
+	size_t n;
+	DIR *d;
+	int fd, removed = 0, rm;
+
+	if ((fd = dup(ds->fd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return rta_error_errno(err, path);
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		rm = 0;
+		if (strcmp(de->d_name, "segments.tmp") == 0 ||
+		    (n > 8 && strcmp(de->d_name + n - 8, ".seg.tmp") == 0))
+			rm = 1;
+		else if (n > 4 && strcmp(de->d_name + n - 4, ".seg") == 0) {
+			char t[48];
+
+			snprintf(t, sizeof(t), "%.*s.log", (int)(n - 4),
+			    de->d_name);
+			if (parse_log_name(t, &bucket, &gen) == 0) {
+				me = rta_manifest_find(&ds->man, bucket);
+				rm = me == NULL || me->gen != gen ||
+				    me->kind != RTA_MAN_SEGMENT;
+			}
+		} else if (parse_log_name(de->d_name, &bucket, &gen) == 0)
+			rm = covered(&ds->man, bucket, gen);
+		if (!rm)
+			continue;
+		if (rta_io_unlink(ds->fd, de->d_name, 0) != 0 &&
+		    errno != ENOENT) {
+			closedir(d);
+			return rta_error_set(err, RTA_EIO, "store-io", "%s/%s: "
+			    "%s", path, de->d_name, strerror(errno));
+		}
+		r->files_removed++;
+		removed = 1;
+	}
+	closedir(d);
+	return removed ? sync_dir(ds->fd, path, err) : RTA_OK;
+}
+
+/* Open a dataset for maintenance: lock, state. */
+static int
+maint_open(struct rta_store *s, const char *name, struct rta_dataset *ds,
+    int *lockfd, char *path, size_t psize, struct rta_error *err)
+{
+	int rc;
+
+	*lockfd = -1;
+	if ((rc = rta_dataset_open(s, name, ds, err)) != RTA_OK)
+		return rc;
+	snprintf(path, psize, "%s/%s", s->path, name);
+	if ((*lockfd = maint_lock(ds->fd, path, err)) < 0) {
+		rta_dataset_close(ds);
+		return RTA_EIO;
+	}
+	/* the state again, now that no other maintenance runs */
+	if ((rc = dataset_load(ds, path, err)) != RTA_OK) {
+		close(*lockfd);
+		rta_dataset_close(ds);
+	}
+	return rc;
+}
+
+/* Merge bucket b (segment and closed logs up to gen) into a new segment. */
+static int
+compact_bucket(struct rta_dataset *ds, const char *path, int64_t b,
+    uint32_t gen, int level, struct rta_man_entry *out, struct rta_maint *r,
+    struct rta_error *err)
+{
+	struct rta_record rec;
+	struct rta_scan *sc;
+	struct rta_segw *sw = NULL;
+	char name[48], tmp[64];
+	uint64_t size, records, raw;
+	int fd, rc;
+
+	rta_store_seg_name(name, sizeof(name), b, gen);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	fd = openat(ds->fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		rc = rta_error_set(err, RTA_EIO, "store-io", "%s/%s: %s", path,
+		    tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if ((rc = rta_segw_new(fd, level, &sw, err)) != RTA_OK)
+		goto fail;
+	if ((rc = rta_scan_open(ds, NULL, 0, b, b + ds->c.width, &sc,
+	    err)) != RTA_OK)
+		goto fail;
+	while ((rc = rta_scan_next(sc, &rec, err)) == RTA_OK) {
+		if ((rc = rta_segw_add(sw, rec.ev.tenant, rec.ev.tenant_len,
+		    rec.ev.ts, rec.ev.frame, rec.ev.frame_len, err)) != RTA_OK)
+			break;
+	}
+	r->records_in += rta_scan_superseded(sc);
+	rta_scan_close(sc);
+	if (rc != RTA_EOF)
+		goto fail;
+	if ((rc = rta_segw_finish(sw, &size, &raw, &records, err)) != RTA_OK)
+		goto fail;
+	rta_segw_free(sw);
+	sw = NULL;
+	if (close(fd) != 0 || rta_io_rename(ds->fd, tmp, name) != 0) {
+		fd = -1;
+		rc = rta_error_set(err, RTA_EIO, "store-io", "%s/%s: %s", path,
+		    name, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if ((rc = sync_dir(ds->fd, path, err)) != RTA_OK)
+		goto fail;
+	memset(out, 0, sizeof(*out));
+	out->bucket = b;
+	out->gen = gen;
+	out->kind = RTA_MAN_SEGMENT;
+	out->records = records;
+	out->bytes = size;
+	out->raw = raw;
+	r->records_in += records;
+	r->records_out += records;
+	r->bytes_out += size;
+	return RTA_OK;
+fail:
+	rta_segw_free(sw);
+	if (fd >= 0)
+		close(fd);
+	(void)unlinkat(ds->fd, tmp, 0);
+	return rc;
+}
+
+int
+rta_dataset_compact(struct rta_store *s, const char *name, int level,
+    rta_note_fn fn, void *arg, struct rta_maint *r, struct rta_error *err)
+{
+	struct rta_dataset ds;
+	struct rta_manifest nm;
+	struct rta_man_entry ne;
+	const struct rta_man_entry *me;
+	char path[PATH_MAX], sname[48];
+	size_t i, j;
+	int lockfd, rc, open_log, any;
+	uint32_t gen;
+	uint64_t before;
+	int64_t b;
+
+	memset(r, 0, sizeof(*r));
+	memset(&nm, 0, sizeof(nm));
+	if ((rc = maint_open(s, name, &ds, &lockfd, path, sizeof(path),
+	    err)) != RTA_OK)
+		return rc;
+	if ((rc = maint_sweep(&ds, path, r, err)) != RTA_OK)
+		goto out;
+	for (i = 0; i < ds.man.n; i++)
+		if (manifest_set(&nm, &ds.man.v[i]) != 0)
+			goto nomem;
+	for (i = 0; i < ds.c.nlogs; i = j) {
+		b = ds.c.logs[i].bucket;
+		open_log = any = 0;
+		gen = 0;
+		before = 0;
+		for (j = i; j < ds.c.nlogs && ds.c.logs[j].bucket == b; j++) {
+			if (covered(&ds.man, b, ds.c.logs[j].gen))
+				continue;
+			any = 1;
+			if (!(ds.c.logs[j].flags & RTA_STORE_LOG_CLOSED))
+				open_log = 1;
+			gen = ds.c.logs[j].gen;
+			before += ds.c.logs[j].len;
+		}
+		if (!any)
+			continue;
+		if (open_log) {
+			r->open_skipped++;
+			continue;
+		}
+		me = rta_manifest_find(&ds.man, b);
+		if (me != NULL && me->kind == RTA_MAN_SEGMENT)
+			before += me->bytes;
+		if ((rc = compact_bucket(&ds, path, b, gen, level, &ne, r,
+		    err)) != RTA_OK)
+			goto out;
+		r->bytes_in += before;
+		r->buckets++;
+		if (manifest_set(&nm, &ne) != 0)
+			goto nomem;
+		rta_store_seg_name(sname, sizeof(sname), b, gen);
+		note(fn, arg, "%s/%s: %llu records, %llu bytes of logs and "
+		    "segment -> %llu", path, sname,
+		    (unsigned long long)ne.records,
+		    (unsigned long long)before,
+		    (unsigned long long)ne.bytes);
+	}
+	if (r->buckets > 0) {
+		if ((rc = write_manifest(ds.fd, path, &nm, err)) != RTA_OK)
+			goto out;
+		manifest_release(&ds.man);
+		ds.man = nm;
+		memset(&nm, 0, sizeof(nm));
+		rc = maint_sweep(&ds, path, r, err);
+	}
+	goto out;
+nomem:
+	rc = rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+out:
+	manifest_release(&nm);
+	close(lockfd);
+	rta_dataset_close(&ds);
+	return rc;
+}
+
+int
+rta_dataset_retain(struct rta_store *s, const char *name, int64_t cutoff,
+    rta_note_fn fn, void *arg, struct rta_maint *r, struct rta_error *err)
+{
+	struct rta_dataset ds;
+	struct rta_manifest nm;
+	struct rta_man_entry ne;
+	const struct rta_man_entry *me;
+	char path[PATH_MAX], bname[48];
+	size_t i, j;
+	int lockfd, rc, open_log;
+	uint32_t gen;
+	uint64_t recs, bytes;
+	int64_t b;
+
+	memset(r, 0, sizeof(*r));
+	memset(&nm, 0, sizeof(nm));
+	if ((rc = maint_open(s, name, &ds, &lockfd, path, sizeof(path),
+	    err)) != RTA_OK)
+		return rc;
+	for (i = 0; i < ds.man.n; i++)
+		if (manifest_set(&nm, &ds.man.v[i]) != 0)
+			goto nomem;
+	/* every bucket with data, from the logs and the manifest */
+	for (b = next_bucket(&ds, INT64_MIN); b != INT64_MAX &&
+	    b <= cutoff - ds.c.width; b = next_bucket(&ds, b + ds.c.width)) {
+		open_log = 0;
+		me = rta_manifest_find(&ds.man, b);
+		gen = me != NULL ? me->gen : 0;
+		recs = me != NULL ? me->records : 0;
+		bytes = me != NULL ? me->bytes : 0;
+		for (j = 0; j < ds.c.nlogs; j++) {
+			if (ds.c.logs[j].bucket != b ||
+			    covered(&ds.man, b, ds.c.logs[j].gen))
+				continue;
+			if (!(ds.c.logs[j].flags & RTA_STORE_LOG_CLOSED))
+				open_log = 1;
+			if (ds.c.logs[j].gen > gen)
+				gen = ds.c.logs[j].gen;
+			bytes += ds.c.logs[j].len;
+		}
+		if (open_log) {
+			r->open_skipped++;
+			continue;
+		}
+		memset(&ne, 0, sizeof(ne));
+		ne.bucket = b;
+		ne.gen = gen;
+		ne.kind = RTA_MAN_RETIRED;
+		if (manifest_set(&nm, &ne) != 0)
+			goto nomem;
+		r->buckets++;
+		r->records_in += recs;
+		r->bytes_in += bytes;
+		rta_store_log_name(bname, sizeof(bname), b, gen);
+		note(fn, arg, "%s: bucket %.13s retired (%llu bytes)", path,
+		    bname, (unsigned long long)bytes);
+	}
+	/* retired entries older than every bucket kept are not needed
+	 * once their files are gone, but a writer could still name a
+	 * covered log: keep them */
+	if (r->buckets > 0) {
+		if ((rc = write_manifest(ds.fd, path, &nm, err)) != RTA_OK)
+			goto out;
+		manifest_release(&ds.man);
+		ds.man = nm;
+		memset(&nm, 0, sizeof(nm));
+	}
+	rc = maint_sweep(&ds, path, r, err);
+	goto out;
+nomem:
+	rc = rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+out:
+	manifest_release(&nm);
+	close(lockfd);
+	rta_dataset_close(&ds);
+	return rc;
 }

@@ -125,10 +125,12 @@ void	rta_store_names_free(char **names, size_t n);
 
 /* ---- committed state ---------------------------------------------------- */
 
+#define RTA_STORE_LOG_CLOSED	1U	/* the writer appends no more */
+
 struct rta_store_log {
 	int64_t		 bucket;	/* start, µs */
 	uint32_t	 gen;
-	uint32_t	 flags;
+	uint32_t	 flags;		/* RTA_STORE_LOG_CLOSED */
 	uint64_t	 len;		/* committed bytes */
 };
 
@@ -162,6 +164,40 @@ int	rta_commit_last(const unsigned char *p, size_t len,
 /* A log's file name into buf (at least 32 bytes): "YYYYMMDDTHHMM.G.log". */
 void	rta_store_log_name(char *buf, size_t size, int64_t bucket,
 	    uint32_t gen);
+/* A segment's: "YYYYMMDDTHHMM.G.seg". */
+void	rta_store_seg_name(char *buf, size_t size, int64_t bucket,
+	    uint32_t gen);
+
+/*
+ * The manifest (file "segments"), written only by compact and retain
+ * (under the dataset's compact.lock), replaced atomically: per bucket,
+ * that its logs up to generation gen are covered, by segment
+ * BUCKET.GEN.seg (kind 1) or by nothing, the bucket being retired
+ * (kind 2).  Readers and the writer skip covered logs, which compact
+ * and retain remove once the manifest is durable.  Format: "RTAM", u32
+ * body length, u32 CRC-32C of the body; body: u8 version (1), 3 zero
+ * bytes, u32 count, per bucket (sorted): i64 bucket, u32 gen, u32 kind,
+ * u64 records, u64 bytes, u64 the records' bytes before compression.
+ */
+enum { RTA_MAN_SEGMENT = 1, RTA_MAN_RETIRED = 2 };
+
+struct rta_man_entry {
+	int64_t		 bucket;
+	uint32_t	 gen;
+	uint32_t	 kind;
+	uint64_t	 records;
+	uint64_t	 bytes;
+	uint64_t	 raw;
+};
+
+struct rta_manifest {
+	struct rta_man_entry	*v;
+	size_t			 n, cap;
+};
+
+/* The entry for bucket, or NULL. */
+const struct rta_man_entry *rta_manifest_find(const struct rta_manifest *m,
+	    int64_t bucket);
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -170,6 +206,7 @@ struct rta_dataset {
 	char			 name[RTA_STORE_NAME_MAX + 1];
 	int			 fd;		/* its directory */
 	struct rta_commit	 c;		/* the last commit */
+	struct rta_manifest	 man;		/* read after it */
 };
 
 /*
@@ -219,6 +256,9 @@ struct rta_writer_opts {
 	unsigned	 max_new_buckets;	/* per run; 0: no limit */
 	int		 repair;	/* for fsck: open despite missing or
 					 * short logs, keep no dedup keys */
+	int64_t		 close_after;	/* close a bucket's log once the
+					 * watermark (or the newest event
+					 * time) passes its end by this */
 };
 
 void	rta_writer_opts_init(struct rta_writer_opts *o);
@@ -259,6 +299,15 @@ void	rta_writer_watermark(struct rta_writer *w, int64_t wm);
  * up to date: rta_state.h). */
 struct rta_sources *rta_writer_sources(struct rta_writer *w);
 
+/*
+ * The input has ended: the next commit also closes the logs of buckets
+ * the stream has left behind (by --close-after) that took records since
+ * the last commit.  (Otherwise a log is closed only after a commit
+ * interval without records, so a trickle of late events into an old
+ * bucket keeps one log open rather than making one per commit.)
+ */
+void	rta_writer_ending(struct rta_writer *w);
+
 /* Records added since the last commit (absorbed duplicates included). */
 uint64_t rta_writer_pending(const struct rta_writer *w);
 
@@ -276,6 +325,40 @@ const struct rta_commit *rta_writer_committed(const struct rta_writer *w);
 /* Close without committing (what was not committed is cut at the next
  * open). */
 void	rta_writer_close(struct rta_writer *w);
+
+/* ---- maintenance -------------------------------------------------------- */
+
+/* What compact or retain did. */
+struct rta_maint {
+	uint64_t	 buckets;	/* compacted or retired */
+	uint64_t	 records_in, records_out;
+	uint64_t	 bytes_in, bytes_out;
+	uint64_t	 files_removed;
+	uint64_t	 open_skipped;	/* buckets with a log still written */
+};
+
+typedef void (*rta_note_fn)(void *arg, const char *line);
+
+/*
+ * Compact: for each bucket whose logs the writer has closed, merge them
+ * (with the bucket's segment, if any) into a new segment: sorted,
+ * indexed, zstd-compressed at level, an aggregate record's older
+ * versions dropped.  Publish it in the manifest, then remove what it
+ * covers.  Takes compact.lock (RTA_EIO "store-busy" if held).  Leftovers
+ * of an interrupted run are removed first.
+ */
+int	rta_dataset_compact(struct rta_store *s, const char *name, int level,
+	    rta_note_fn fn, void *arg, struct rta_maint *r,
+	    struct rta_error *err);
+
+/*
+ * Retain: retire every bucket that ends at or before cutoff (event
+ * time), unless a log of it is still open for writing (counted in
+ * open_skipped).  Takes compact.lock.
+ */
+int	rta_dataset_retain(struct rta_store *s, const char *name,
+	    int64_t cutoff, rta_note_fn fn, void *arg, struct rta_maint *r,
+	    struct rta_error *err);
 
 /* ---- checking ----------------------------------------------------------- */
 

@@ -1,0 +1,293 @@
+/*
+ * rta_segment.c: sealed, indexed, compressed segments (rta_segment.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <zstd.h>
+
+#include "rta_alloc.h"
+#include "rta_crc32c.h"
+#include "rta_event.h"
+#include "rta_io.h"
+#include "rta_segment.h"
+
+struct rta_segw {
+	int		 fd;
+	ZSTD_CCtx	*cc;
+	uint64_t	 off;		/* bytes written */
+	uint64_t	 records;
+	uint64_t	 raw;
+	struct rta_buf	 block;		/* the block being filled */
+	uint32_t	 count;
+	int64_t		 min_ts, max_ts;
+	char		 tenant[RTA_TENANT_MAX];
+	size_t		 tlen;
+	struct rta_buf	 z;		/* compressed */
+	struct rta_buf	 index;
+};
+
+int
+rta_segw_new(int fd, int level, struct rta_segw **wp, struct rta_error *err)
+{
+	struct rta_segw *w;
+
+	*wp = NULL;
+	if ((w = rta_calloc(1, sizeof(*w))) == NULL ||
+	    (w->cc = ZSTD_createCCtx()) == NULL) {
+		rta_free(w);
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	}
+	ZSTD_CCtx_setParameter(w->cc, ZSTD_c_compressionLevel, level);
+	w->fd = fd;
+	if (rta_io_write(fd, RTA_SEG_MAGIC, RTA_SEG_HEADER) != 0) {
+		rta_segw_free(w);
+		return rta_error_errno(err, "writing a segment");
+	}
+	w->off = RTA_SEG_HEADER;
+	*wp = w;
+	return RTA_OK;
+}
+
+/* Compress and write the block being filled, and index it. */
+static int
+flush_block(struct rta_segw *w, struct rta_error *err)
+{
+	unsigned char *e;
+	size_t bound, n;
+
+	if (w->count == 0)
+		return RTA_OK;
+	bound = ZSTD_compressBound(w->block.len);
+	w->z.len = 0;
+	if (rta_buf_reserve(&w->z, bound) != 0 ||
+	    rta_buf_reserve(&w->index, RTA_SEG_ENTRY) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	n = ZSTD_compress2(w->cc, w->z.data, bound, w->block.data,
+	    w->block.len);
+	if (ZSTD_isError(n))
+		return rta_error_set(err, RTA_ENOMEM, "zstd", "zstd: %s",
+		    ZSTD_getErrorName(n));
+	if (rta_io_write(w->fd, w->z.data, n) != 0)
+		return rta_error_errno(err, "writing a segment");
+	e = w->index.data + w->index.len;
+	memset(e, 0, RTA_SEG_ENTRY);
+	rta_put_u64(e, w->off);
+	rta_put_u32(e + 8, (uint32_t)n);
+	rta_put_u32(e + 12, (uint32_t)w->block.len);
+	rta_put_u32(e + 16, w->count);
+	rta_put_u32(e + 20, rta_crc32c(0, w->z.data, n));
+	rta_put_u64(e + 24, (uint64_t)w->min_ts);
+	rta_put_u64(e + 32, (uint64_t)w->max_ts);
+	e[40] = (unsigned char)w->tlen;
+	memcpy(e + 41, w->tenant, w->tlen);
+	w->index.len += RTA_SEG_ENTRY;
+	w->off += n;
+	w->raw += w->block.len;
+	w->block.len = 0;
+	w->count = 0;
+	return RTA_OK;
+}
+
+int
+rta_segw_add(struct rta_segw *w, const char *tenant, size_t tlen, int64_t ts,
+    const unsigned char *frame, size_t len, struct rta_error *err)
+{
+	int rc;
+
+	if (tlen == 0 || tlen > RTA_TENANT_MAX)
+		return rta_error_set(err, RTA_EINVAL, "bad-tenant", "tenant id "
+		    "of %zu bytes in a segment", tlen);
+	if (w->count > 0 && (tlen != w->tlen ||
+	    memcmp(tenant, w->tenant, tlen) != 0 ||
+	    w->block.len + len > RTA_SEG_BLOCK)) {
+		if ((rc = flush_block(w, err)) != RTA_OK)
+			return rc;
+	}
+	if (w->count == 0) {
+		memcpy(w->tenant, tenant, tlen);
+		w->tlen = tlen;
+		w->min_ts = w->max_ts = ts;
+	}
+	if (rta_buf_add(&w->block, frame, len) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	if (ts < w->min_ts)
+		w->min_ts = ts;
+	if (ts > w->max_ts)
+		w->max_ts = ts;
+	w->count++;
+	w->records++;
+	return RTA_OK;
+}
+
+int
+rta_segw_finish(struct rta_segw *w, uint64_t *size, uint64_t *raw,
+    uint64_t *records, struct rta_error *err)
+{
+	unsigned char f[RTA_SEG_FOOTER];
+	int rc;
+
+	if ((rc = flush_block(w, err)) != RTA_OK)
+		return rc;
+	if (w->index.len > 0 &&
+	    rta_io_write(w->fd, w->index.data, w->index.len) != 0)
+		return rta_error_errno(err, "writing a segment");
+	rta_put_u64(f, w->off);
+	rta_put_u32(f + 8, (uint32_t)(w->index.len / RTA_SEG_ENTRY));
+	rta_put_u32(f + 12, rta_crc32c(0, w->index.data, w->index.len));
+	rta_put_u64(f + 16, w->records);
+	memcpy(f + 24, RTA_SEG_FOOTER_MAGIC, 8);
+	if (rta_io_write(w->fd, f, sizeof(f)) != 0 ||
+	    rta_io_datasync(w->fd) != 0)
+		return rta_error_errno(err, "writing a segment");
+	*size = w->off + w->index.len + RTA_SEG_FOOTER;
+	*records = w->records;
+	*raw = w->raw;
+	return RTA_OK;
+}
+
+void
+rta_segw_free(struct rta_segw *w)
+{
+	if (w == NULL)
+		return;
+	ZSTD_freeCCtx(w->cc);
+	rta_buf_release(&w->block);
+	rta_buf_release(&w->z);
+	rta_buf_release(&w->index);
+	rta_free(w);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+int
+rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
+    struct rta_error *err)
+{
+	const unsigned char *f, *e;
+	uint64_t ioff, records = 0, prev_end = RTA_SEG_HEADER;
+	uint32_t n, i;
+
+	memset(s, 0, sizeof(*s));
+	if (len < RTA_SEG_HEADER + RTA_SEG_FOOTER ||
+	    memcmp(p, RTA_SEG_MAGIC, RTA_SEG_HEADER) != 0)
+		return rta_error_set(err, RTA_EDATA, "damaged", "not a "
+		    "segment (bad magic)");
+	f = p + len - RTA_SEG_FOOTER;
+	if (memcmp(f + 24, RTA_SEG_FOOTER_MAGIC, 8) != 0)
+		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
+		    "footer missing");
+	ioff = rta_get_u64(f);
+	n = rta_get_u32(f + 8);
+	if (ioff < RTA_SEG_HEADER || ioff > len - RTA_SEG_FOOTER ||
+	    (len - RTA_SEG_FOOTER - ioff) / RTA_SEG_ENTRY != n ||
+	    (len - RTA_SEG_FOOTER - ioff) % RTA_SEG_ENTRY != 0)
+		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
+		    "index out of bounds");
+	if (rta_crc32c(0, p + ioff, (size_t)n * RTA_SEG_ENTRY) !=
+	    rta_get_u32(f + 12))
+		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
+		    "index checksum mismatch");
+	/* every entry in bounds, blocks in order, tenants sorted */
+	for (i = 0; i < n; i++) {
+		uint64_t off, clen;
+
+		e = p + ioff + (size_t)i * RTA_SEG_ENTRY;
+		off = rta_get_u64(e);
+		clen = rta_get_u32(e + 8);
+		if (off != prev_end || clen > ioff - off || e[40] == 0 ||
+		    e[40] > RTA_TENANT_MAX ||
+		    rta_get_u32(e + 12) > RTA_SEG_BLOCK_MAX ||
+		    rta_get_u32(e + 16) == 0 ||
+		    (int64_t)rta_get_u64(e + 24) > (int64_t)rta_get_u64(e + 32))
+			return rta_error_set(err, RTA_EDATA, "damaged",
+			    "segment index entry %u out of bounds", i);
+		if (i > 0) {
+			const unsigned char *q = e - RTA_SEG_ENTRY;
+			size_t a = q[40], b = e[40];
+			int c = memcmp(q + 41, e + 41, a < b ? a : b);
+
+			if (c > 0 || (c == 0 && a > b))
+				return rta_error_set(err, RTA_EDATA,
+				    "damaged", "segment index entry %u out "
+				    "of order", i);
+		}
+		prev_end = off + clen;
+		records += rta_get_u32(e + 16);
+	}
+	if (prev_end != ioff || records != rta_get_u64(f + 16))
+		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
+		    "index does not cover its blocks");
+	s->p = p;
+	s->len = len;
+	s->index = p + ioff;
+	s->nblocks = n;
+	s->records = records;
+	return RTA_OK;
+}
+
+void
+rta_seg_entry(const struct rta_seg *s, uint32_t i, struct rta_seg_entry *e)
+{
+	const unsigned char *q = s->index + (size_t)i * RTA_SEG_ENTRY;
+
+	e->off = rta_get_u64(q);
+	e->clen = rta_get_u32(q + 8);
+	e->ulen = rta_get_u32(q + 12);
+	e->count = rta_get_u32(q + 16);
+	e->crc = rta_get_u32(q + 20);
+	e->min_ts = (int64_t)rta_get_u64(q + 24);
+	e->max_ts = (int64_t)rta_get_u64(q + 32);
+	e->tlen = q[40];
+	e->tenant = (const char *)q + 41;
+}
+
+uint32_t
+rta_seg_find(const struct rta_seg *s, const char *tenant, size_t tlen)
+{
+	uint32_t lo = 0, hi = s->nblocks, mid;
+
+	while (lo < hi) {
+		const unsigned char *q;
+		size_t el;
+		int c;
+
+		mid = lo + (hi - lo) / 2;
+		q = s->index + (size_t)mid * RTA_SEG_ENTRY;
+		el = q[40];
+		c = memcmp(q + 41, tenant, el < tlen ? el : tlen);
+		if (c < 0 || (c == 0 && el < tlen))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int
+rta_seg_block(const struct rta_seg *s, uint32_t i, struct rta_buf *out,
+    struct rta_error *err)
+{
+	struct rta_seg_entry e;
+	unsigned long long fs;
+	size_t n;
+
+	rta_seg_entry(s, i, &e);
+	if (rta_crc32c(0, s->p + e.off, e.clen) != e.crc)
+		return rta_error_set(err, RTA_EDATA, "damaged", "offset %llu: "
+		    "block checksum mismatch", (unsigned long long)e.off);
+	fs = ZSTD_getFrameContentSize(s->p + e.off, e.clen);
+	if (fs != e.ulen)
+		return rta_error_set(err, RTA_EDATA, "damaged", "offset %llu: "
+		    "block size does not match its index entry",
+		    (unsigned long long)e.off);
+	out->len = 0;
+	if (rta_buf_reserve(out, e.ulen + 16) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	n = ZSTD_decompress(out->data, e.ulen, s->p + e.off, e.clen);
+	if (ZSTD_isError(n) || n != e.ulen)
+		return rta_error_set(err, RTA_EDATA, "damaged", "offset %llu: "
+		    "block does not decompress", (unsigned long long)e.off);
+	out->len = n;
+	return RTA_OK;
+}

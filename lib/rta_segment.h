@@ -1,0 +1,102 @@
+/*
+ * rta_segment.h: sealed segments of the hot store.
+ *
+ * `rta-store compact` turns a finished time bucket's logs into one
+ * segment: the bucket's records sorted by tenant, then event time, then
+ * id, cut into blocks of one tenant's records each (about
+ * RTA_SEG_BLOCK bytes before compression), each block a zstd frame of
+ * rta frames, and an index of the blocks at the end:
+ *
+ *	"RTASEG\0\1" (8 bytes)
+ *	blocks
+ *	index: one RTA_SEG_ENTRY-byte entry per block, in block order (so
+ *	    by tenant, then time): u64 offset, u32 compressed length,
+ *	    u32 uncompressed length, u32 records, u32 CRC-32C of the
+ *	    compressed bytes, i64 least and greatest event time, u8 tenant
+ *	    length, the tenant id (64 bytes, zero-padded), 7 zero bytes
+ *	footer (32 bytes): u64 index offset, u32 blocks, u32 CRC-32C of the
+ *	    index, u64 records, "RTASEGIX"
+ *
+ * Little-endian.  A reader finds a tenant's blocks by binary search in
+ * the mapped index, without reading the others; every length and offset
+ * is checked against the file before use, and every block's checksum
+ * before it is decompressed, into at most RTA_SEG_BLOCK_MAX bytes.
+ */
+#ifndef RTA_SEGMENT_H
+#define RTA_SEGMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rta_buf.h"
+#include "rta_err.h"
+
+#define RTA_SEG_MAGIC		"RTASEG\0\1"
+#define RTA_SEG_FOOTER_MAGIC	"RTASEGIX"
+#define RTA_SEG_HEADER		8
+#define RTA_SEG_FOOTER		32
+#define RTA_SEG_ENTRY		112
+#define RTA_SEG_BLOCK		(64U << 10)	/* cut blocks past this */
+#define RTA_SEG_BLOCK_MAX	(32U << 20)	/* largest block (one frame
+						 * can be 16 MiB) */
+
+struct rta_seg_entry {
+	uint64_t	 off;
+	uint32_t	 clen, ulen, count, crc;
+	int64_t		 min_ts, max_ts;
+	uint8_t		 tlen;
+	const char	*tenant;	/* in the mapped index */
+};
+
+/* ---- writing ------------------------------------------------------------ */
+
+struct rta_segw;
+
+/*
+ * Start a segment in file fd (empty, opened for writing; the caller
+ * names, syncs and renames it) with zstd at level.  RTA_OK or
+ * RTA_ENOMEM.
+ */
+int	rta_segw_new(int fd, int level, struct rta_segw **w,
+	    struct rta_error *err);
+/*
+ * Add one record: its tenant, event time and frame bytes.  Records must
+ * come sorted by tenant (bytes), then time.  RTA_OK, RTA_EIO, RTA_ENOMEM.
+ */
+int	rta_segw_add(struct rta_segw *w, const char *tenant, size_t tlen,
+	    int64_t ts, const unsigned char *frame, size_t len,
+	    struct rta_error *err);
+/* Write the last block, the index and the footer, and fdatasync.
+ * *size, *raw (the records' bytes before compression) and *records say
+ * what was written. */
+int	rta_segw_finish(struct rta_segw *w, uint64_t *size, uint64_t *raw,
+	    uint64_t *records, struct rta_error *err);
+/* Free (after finish or instead of it); the fd is not closed. */
+void	rta_segw_free(struct rta_segw *w);
+
+/* ---- reading ------------------------------------------------------------ */
+
+struct rta_seg {
+	const unsigned char	*p;
+	size_t			 len;
+	const unsigned char	*index;
+	uint32_t		 nblocks;
+	uint64_t		 records;
+};
+
+/* Check the footer and index of the len bytes at p (a mapped segment)
+ * and fill s.  RTA_OK or RTA_EDATA with err saying what is wrong. */
+int	rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
+	    struct rta_error *err);
+/* Entry i (< s->nblocks), checked when the segment was opened. */
+void	rta_seg_entry(const struct rta_seg *s, uint32_t i,
+	    struct rta_seg_entry *e);
+/* The first block whose tenant is not before tenant (nblocks if none). */
+uint32_t rta_seg_find(const struct rta_seg *s, const char *tenant,
+	    size_t tlen);
+/* Check and decompress block i into out (replaced).  RTA_OK, RTA_EDATA
+ * (damage: err says what), RTA_ENOMEM. */
+int	rta_seg_block(const struct rta_seg *s, uint32_t i, struct rta_buf *out,
+	    struct rta_error *err);
+
+#endif
