@@ -196,10 +196,14 @@ struct fmark {
 
 /* One window, or session, of one group. */
 struct win {
+	/* what finding it reads first, together */
 	struct win		*next;		/* hash chain; the pool */
 	uint64_t		 h;
-	int64_t			 start, end;	/* a session's first and last
-						 * event times */
+	int64_t			 start;		/* a session's first event
+						 * time */
+	uint32_t		 klen;
+	unsigned char		*key;		/* rta_fval_key of --by */
+	int64_t			 end;		/* a session's last */
 	int64_t			 id_start;	/* the start its record id
 						 * holds (sessions: the start
 						 * when first written) */
@@ -214,8 +218,6 @@ struct win {
 	uint8_t			 dirty;		/* changed since emitted */
 	const char		*tenant;	/* in key, or ALL_TENANTS */
 	uint8_t			 tenant_len;
-	uint32_t		 klen;
-	unsigned char		*key;		/* rta_fval_key of --by */
 	unsigned char		*group;		/* the group object value */
 	size_t			 glen;
 	uint64_t		*fc;		/* --funnel: users per step */

@@ -499,7 +499,16 @@ acc_add(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 		a->n++;
 		return 0;
 	}
-	if (!rta_field_get(&sp->field, ev, &v))
+	if (sp->field.root == RTA_F_PAYLOAD && sp->field.nparts == 1) {
+		/* rta_field_get's answer for a payload member, directly */
+		if (ev->payload == NULL || (v.v = rta_value_member(ev->payload,
+		    sp->field.parts[0].name, sp->field.parts[0].len)) == NULL)
+			return 0;
+		v.kind = RTA_FV_VALUE;
+		v.s = NULL;
+		v.len = 0;
+		v.i = 0;
+	} else if (!rta_field_get(&sp->field, ev, &v))
 		return 0;
 	switch (sp->kind) {
 	case RTA_AGG_SUM:

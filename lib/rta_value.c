@@ -700,7 +700,8 @@ rta_value_member(const unsigned char *obj, const char *key, size_t klen)
 		return NULL;
 	rta_viter_init(&it, obj);
 	while (rta_viter_member(&it, &k, &kl, &v))
-		if (kl == klen && memcmp(k, key, klen) == 0)
+		if (kl == klen && (klen == 0 || k[0] == key[0]) &&
+		    memcmp(k, key, klen) == 0)
 			return v;
 	return NULL;
 }
