@@ -196,10 +196,14 @@ struct fmark {
 
 /* One window, or session, of one group. */
 struct win {
-	struct win		*next;		/* hash chain */
+	/* what finding it reads first, together */
+	struct win		*next;		/* hash chain; the pool */
 	uint64_t		 h;
-	int64_t			 start, end;	/* a session's first and last
-						 * event times */
+	int64_t			 start;		/* a session's first event
+						 * time */
+	uint32_t		 klen;
+	unsigned char		*key;		/* rta_fval_key of --by */
+	int64_t			 end;		/* a session's last */
 	int64_t			 id_start;	/* the start its record id
 						 * holds (sessions: the start
 						 * when first written) */
@@ -214,13 +218,20 @@ struct win {
 	uint8_t			 dirty;		/* changed since emitted */
 	const char		*tenant;	/* in key, or ALL_TENANTS */
 	uint8_t			 tenant_len;
-	uint32_t		 klen;
-	unsigned char		*key;		/* rta_fval_key of --by */
 	unsigned char		*group;		/* the group object value */
 	size_t			 glen;
 	uint64_t		*fc;		/* --funnel: users per step */
+	size_t			 cap;		/* bytes of the block */
 	struct rta_agg_acc	 acc[];
 };
+
+/*
+ * Closed windows' blocks are kept, their accumulators emptied, for the
+ * windows that open next (a group's next minute), so that a window's
+ * sketches are not freed and allocated again each time: up to as many
+ * as there are open windows, and at least POOL_MIN.
+ */
+#define POOL_MIN	1024
 
 struct wn {
 	const struct opts	*o;
@@ -238,6 +249,8 @@ struct wn {
 	uint64_t		 nwin;
 	struct win		**heap;
 	size_t			 nheap, heapcap;
+	struct win		*pool;		/* closed windows for reuse */
+	uint64_t		 npool;
 	uint64_t		 seed;
 	/* time */
 	int64_t			 max_ts;	/* INT64_MIN: none yet */
@@ -701,11 +714,35 @@ win_unlink(struct wn *w, struct win *x)
 	w->nwin--;
 }
 
+/* Done with x: into the pool, or freed. */
 static void
 win_free(struct wn *w, struct win *x)
 {
+	struct rta_error err;
+
+	if ((w->npool < w->nwin || w->npool < POOL_MIN) &&
+	    rta_agg_reset(w->specs, w->nspecs, x->acc, &err) == RTA_OK) {
+		x->next = w->pool;
+		w->pool = x;
+		w->npool++;
+		return;
+	}
 	rta_agg_release(w->specs, w->nspecs, x->acc);
 	rta_free(x);
+}
+
+/* Free the pool. */
+static void
+pool_free(struct wn *w)
+{
+	struct win *x;
+
+	while ((x = w->pool) != NULL) {
+		w->pool = x->next;
+		rta_agg_release(w->specs, w->nspecs, x->acc);
+		rta_free(x);
+	}
+	w->npool = 0;
 }
 
 /*
@@ -761,21 +798,41 @@ win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
 	size_t head = offsetof(struct win, acc) +
 	    w->nspecs * sizeof(struct rta_agg_acc);
 	size_t fsz = w->nsteps * sizeof(uint64_t);
+	size_t need = head + fsz + w->key.len + glen;
 	struct win *x;
 	struct rta_error err;
 	const char *ts;
 
 	if (w->nwin + 1 > (w->tmask + 1) && tab_grow(w) != 0)
 		return NULL;
-	if ((x = rta_malloc(head + fsz + w->key.len + glen)) == NULL)
-		return NULL;
-	memset(x, 0, head + fsz);
+	if ((x = w->pool) != NULL) {
+		w->pool = x->next;
+		w->npool--;
+		if (x->cap < need) {
+			rta_agg_release(w->specs, w->nspecs, x->acc);
+			rta_free(x);
+			x = NULL;
+		}
+	}
+	if (x != NULL) {
+		/* emptied on the way in: clear all but the accumulators */
+		need = x->cap;
+		memset(x, 0, offsetof(struct win, acc));
+		memset((unsigned char *)x + head, 0, fsz);
+	} else {
+		need = (need + 63) & ~(size_t)63;	/* room to reuse */
+		if ((x = rta_malloc(need)) == NULL)
+			return NULL;
+		memset(x, 0, head + fsz);
+		if (rta_agg_init(w->specs, w->nspecs, x->acc, &err) !=
+		    RTA_OK) {
+			rta_free(x);
+			return NULL;
+		}
+	}
+	x->cap = need;
 	x->fc = (uint64_t *)(void *)((unsigned char *)x + head);
 	head += fsz;
-	if (rta_agg_init(w->specs, w->nspecs, x->acc, &err) != RTA_OK) {
-		rta_free(x);
-		return NULL;
-	}
 	x->key = (unsigned char *)x + head;
 	memcpy(x->key, w->key.data, w->key.len);
 	x->group = x->key + w->key.len;
@@ -2629,6 +2686,7 @@ window_free(struct wn *w)
 		rta_field_release(&w->user);
 	}
 	rta_buf_release(&w->alert);
+	pool_free(w);
 	rta_free(w->tab);
 	rta_free(w->heap);
 	rta_buf_release(&w->key);

@@ -273,6 +273,37 @@ rta_agg_release(const struct rta_agg_spec *specs, size_t n,
 		acc_free(&specs[i], &acc[i]);
 }
 
+int
+rta_agg_reset(const struct rta_agg_spec *specs, size_t n,
+    struct rta_agg_acc *acc, struct rta_error *err)
+{
+	struct rta_agg_acc *a;
+	void *sk;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		a = &acc[i];
+		if (specs[i].kind != RTA_AGG_QUANTILE || a->sketch == NULL) {
+			acc_free(&specs[i], a);
+			if (acc_init(&specs[i], a) != RTA_OK)
+				goto fail;
+			continue;
+		}
+		/* as acc_init leaves it, with the sketch's storage kept */
+		sk = a->sketch;
+		rta_dds_reset(sk);
+		rta_buf_release(&a->value);
+		memset(a, 0, sizeof(*a));
+		rta_buf_init(&a->value);
+		a->is_int = 1;
+		a->sketch = sk;
+	}
+	return RTA_OK;
+fail:
+	rta_agg_release(specs, n, acc);
+	return rta_error_set(err, RTA_ENOMEM, "no-memory", "out of memory");
+}
+
 size_t
 rta_agg_memory(const struct rta_agg_spec *specs, size_t n,
     const struct rta_agg_acc *acc)
@@ -468,7 +499,16 @@ acc_add(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 		a->n++;
 		return 0;
 	}
-	if (!rta_field_get(&sp->field, ev, &v))
+	if (sp->field.root == RTA_F_PAYLOAD && sp->field.nparts == 1) {
+		/* rta_field_get's answer for a payload member, directly */
+		if (ev->payload == NULL || (v.v = rta_value_member(ev->payload,
+		    sp->field.parts[0].name, sp->field.parts[0].len)) == NULL)
+			return 0;
+		v.kind = RTA_FV_VALUE;
+		v.s = NULL;
+		v.len = 0;
+		v.i = 0;
+	} else if (!rta_field_get(&sp->field, ev, &v))
 		return 0;
 	switch (sp->kind) {
 	case RTA_AGG_SUM:

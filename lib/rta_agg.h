@@ -120,6 +120,16 @@ int	rta_agg_init(const struct rta_agg_spec *specs, size_t n,
 	    struct rta_agg_acc *acc, struct rta_error *err);
 void	rta_agg_release(const struct rta_agg_spec *specs, size_t n,
 	    struct rta_agg_acc *acc);
+/*
+ * Empty accumulators (set up by rta_agg_init for the same specs) for
+ * reuse: afterwards they are as rta_agg_init leaves them, but keep
+ * what they allocated where they can (a DDSketch's bins), so that a
+ * program opening and closing many windows does not free and allocate
+ * their sketches each time.  RTA_OK or RTA_ENOMEM (then nothing is
+ * held, as after rta_agg_release).
+ */
+int	rta_agg_reset(const struct rta_agg_spec *specs, size_t n,
+	    struct rta_agg_acc *acc, struct rta_error *err);
 /* Memory the accumulators hold beyond the array itself, in bytes. */
 size_t	rta_agg_memory(const struct rta_agg_spec *specs, size_t n,
 	    const struct rta_agg_acc *acc);

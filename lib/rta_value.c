@@ -374,6 +374,86 @@ text(struct checker *c, uint64_t *high, const unsigned char *p, size_t n)
 static size_t check_value(struct checker *, const unsigned char *, size_t,
     unsigned);
 
+/* The filter bit of a key of kl bytes at k (see check_container). */
+static inline uint64_t
+key_bit(const unsigned char *k, uint32_t kl)
+{
+	return kl > 0 ? 1ULL << ((kl * 7 + k[0] * 3 + k[kl - 1]) & 63) : 1;
+}
+
+#if defined(__SSE2__)
+/* Bit i set when byte i of the 16 at p is 0x00 or 0x80 and above. */
+static inline unsigned
+special16(const unsigned char *p)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(v,
+	    _mm_sub_epi8(_mm_set1_epi8((char)0x80), v)));
+}
+
+/*
+ * The first pass over an object's members in the usual case: padded
+ * text (16 readable bytes past the value), keys of at most 16 bytes,
+ * values that are strings, ints or plain decimals.  It does for each
+ * member exactly what check_container's loop does (it can fail on
+ * none of them) and stops before the first member that is anything
+ * else, or does not fit, leaving it and the rest to that loop: it
+ * returns how many members it took, *q after them.
+ */
+static uint32_t
+fast_members(const unsigned char **qp, const unsigned char *end,
+    uint32_t count, struct keyref *refs, uint64_t *seen, int *maybe,
+    uint64_t *high)
+{
+	const unsigned char *q = *qp, *v;
+	uint64_t sn = *seen;
+	unsigned m = 0;
+	uint32_t i, kl, sl, t;
+	size_t left, vs;
+	int mb = 0;
+	double d;
+
+	for (i = 0; i < count; i++) {
+		left = (size_t)(end - q);
+		if (left < 4)
+			break;
+		kl = rta_get_u32(q);
+		if (kl > 16 || kl > left - 4)
+			break;
+		v = q + 4 + kl;
+		left -= 4 + (size_t)kl;
+		if (left >= 5 && v[0] == RTA_V_STRING &&
+		    (sl = rta_get_u32(v + 1)) <= left - 5) {
+			vs = 5 + (size_t)sl;
+			for (t = 0; sl - t > 16; t += 16)
+				m |= special16(v + 5 + t);
+			m |= special16(v + 5 + t) & ((1U << (sl - t)) - 1);
+		} else if (left >= 9 && v[0] == RTA_V_INT)
+			vs = 9;
+		else if (left >= 13 && v[0] == RTA_V_NUMBER &&
+		    (sl = rta_get_u32(v + 9)) <= left - 13 &&
+		    plain_decimal(v + 13, sl) &&
+		    (memcpy(&d, v + 1, 8), isfinite(d)))
+			vs = 13 + (size_t)sl;
+		else
+			break;
+		m |= special16(q + 4) & ((1U << kl) - 1);
+		refs[i].k = q + 4;
+		refs[i].n = kl;
+		t = (sn & key_bit(q + 4, kl)) != 0;
+		mb |= (int)t;
+		sn |= key_bit(q + 4, kl);
+		q = v + vs;
+	}
+	*qp = q;
+	*seen = sn;
+	*maybe |= mb;
+	*high |= m != 0 ? HIGHS : 0;
+	return i;
+}
+#endif
+
 /* Members or items of a container whose header is at p. */
 static size_t
 check_container(struct checker *c, const unsigned char *p, size_t avail,
@@ -409,7 +489,12 @@ check_container(struct checker *c, const unsigned char *p, size_t avail,
 	}
 	q = p + 9;
 	end = q + n;
-	for (i = 0; i < count; i++) {
+	i = 0;
+#if defined(__SSE2__)
+	if (obj && c->padded && !c->utf8)
+		i = fast_members(&q, end, count, refs, &seen, &maybe, &high);
+#endif
+	for (; i < count; i++) {
 		size_t sz, left;
 		uint32_t sl;
 
@@ -615,7 +700,8 @@ rta_value_member(const unsigned char *obj, const char *key, size_t klen)
 		return NULL;
 	rta_viter_init(&it, obj);
 	while (rta_viter_member(&it, &k, &kl, &v))
-		if (kl == klen && memcmp(k, key, klen) == 0)
+		if (kl == klen && (klen == 0 || k[0] == key[0]) &&
+		    memcmp(k, key, klen) == 0)
 			return v;
 	return NULL;
 }

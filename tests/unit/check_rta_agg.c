@@ -368,6 +368,58 @@ START_TEST(merge_equals_whole)
 }
 END_TEST
 
+/* Emptied for reuse, accumulators are as new: the same results and
+ * the same states bytes after the same events. */
+START_TEST(reset_is_fresh)
+{
+	struct rta_agg_spec *sp;
+	struct rta_agg_acc used[NAGG], fresh[NAGG];
+	struct rta_buf a = RTA_BUF_INIT, b = RTA_BUF_INIT;
+	struct rta_error err;
+	struct rng r = { (uint64_t)_i * 104729 + 11 };
+	struct ev v;
+	size_t n, i, round;
+	char s[16];
+
+	specs_of(LIST, &sp, &n);
+	ck_assert_int_eq(rta_agg_init(sp, n, used, &err), RTA_OK);
+	ck_assert_int_eq(rta_agg_init(sp, n, fresh, &err), RTA_OK);
+	for (round = 0; round < 2; round++) {
+		/* the first round far wider than the second */
+		for (i = 0; i < (round == 0 ? 2000 : 300); i++) {
+			double x = round == 0 ? (rng_unit(&r) - 0.5) * 1e9 :
+			    rng_unit(&r) * 100;
+
+			snprintf(s, sizeof(s), "u%u",
+			    (unsigned)(rng_next(&r) % 50));
+			ev_make(&v, (int64_t)(rng_next(&r) % 1000),
+			    _i % 2 == 0 ? 1 : 2, (int64_t)x, x, s);
+			ck_assert_int_eq(rta_agg_add(sp, n, used, &v.e, &err),
+			    RTA_OK);
+			if (round == 1)
+				ck_assert_int_eq(rta_agg_add(sp, n, fresh,
+				    &v.e, &err), RTA_OK);
+			rta_buf_release(&v.p);
+		}
+		if (round == 0)
+			ck_assert_int_eq(rta_agg_reset(sp, n, used, &err),
+			    RTA_OK);
+	}
+	ck_assert_int_eq(rta_agg_results(sp, n, used, &a), 0);
+	ck_assert_int_eq(rta_agg_results(sp, n, fresh, &b), 0);
+	ck_assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+	a.len = b.len = 0;
+	ck_assert_int_eq(rta_agg_states(sp, n, used, &a), 0);
+	ck_assert_int_eq(rta_agg_states(sp, n, fresh, &b), 0);
+	ck_assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+	rta_buf_release(&a);
+	rta_buf_release(&b);
+	rta_agg_release(sp, n, used);
+	rta_agg_release(sp, n, fresh);
+	rta_agg_specs_free(sp, n);
+}
+END_TEST
+
 /* States that are not what the specs say are refused, whole. */
 START_TEST(bad_states)
 {
@@ -431,6 +483,7 @@ agg_suite(void)
 	tcase_add_test(tc, sum_overflow);
 	tcase_add_loop_test(tc, merge_equals_whole, 0, 12);
 	tcase_add_test(tc, bad_states);
+	tcase_add_loop_test(tc, reset_is_fresh, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
