@@ -1118,8 +1118,11 @@ void
 rta_keyset_fingerprint_at(const struct rta_keyset *ks, const void *key,
     size_t len, int64_t at, struct rta_fp *fp)
 {
-	fp->lo = rta_hash64(key, len, ks->seed[0]);
-	fp->hi = rta_hash64(key, len, ks->seed[1]);
+	uint64_t h[2];
+
+	rta_hash64_pair(key, len, ks->seed[0], ks->seed[1], h);
+	fp->lo = h[0];
+	fp->hi = h[1];
 	/* a Bloom filter wants every bit of hi random (it picks the block) */
 	if (ks->o.approx <= 0) {
 		if (at >= 0 && at < RTA_KEYSET_AT_MAX)
