@@ -751,6 +751,7 @@ part_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 	struct rta_keyset_part *p = part_of(ks, fp);
 	int r;
 
+	ks->cold++;
 	if ((uint64_t)(p->used + 1) * 4 > (uint64_t)p->nb *
 	    (BUCKET / ks->es) * 3 && (r = part_grow(ks, p, err)) != 1)
 		return r == 0 ? 2 : -1;
@@ -771,15 +772,30 @@ part_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
  * order.  Keys made in time order (UUIDv7 event ids) then all go to the
  * newest slab, whose buckets stay in the cache, instead of a random
  * place in the whole set.  The newest slab covers every time from its
- * start on; once it holds SLAB_BYTES and is three quarters full, a key
+ * start on; once it holds slab_bytes and is three quarters full, a key
  * newer than any in it starts a new slab there, so a time's slab never
  * changes.  A key older than that lands in an older slab, which grows as
  * a partition does.  A slab whose entries have all passed the horizon is
  * freed whole.
+ *
+ * The size of a slab: the input streaming through the caches evicts a
+ * slab of a megabyte between two visits to one of its buckets, while
+ * one of 64 KiB stays in the second-level cache, so that the newest slab
+ * needs no fetching ahead (rta_keyset_cold).  Sets with 32-byte entries,
+ * which may be checkpointed, keep the megabyte slabs: the slabs decide
+ * the order of the keys in a checkpoint, which stays as it was.
  */
 #define TIME_BIT	(1ULL << 63)
 #define TIME_SHIFT	15
 #define SLAB_BYTES	(1U << 20)
+#define SLAB_BYTES_LEAN	(1U << 16)
+#define HOT_BYTES	(1U << 16)	/* a table that stays in the cache */
+
+static inline uint64_t
+slab_bytes(const struct rta_keyset *ks)
+{
+	return ks->es == 16 ? SLAB_BYTES_LEAN : SLAB_BYTES;
+}
 
 static inline int
 fp_timed(const struct rta_fp *fp)
@@ -877,10 +893,12 @@ slab_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 		    "out of memory"), -1;
 	k = slab_index(ks, fp);
 	s = &ks->slab[k];
+	if (k + 1 < ks->nslab || (uint64_t)s->nb * BUCKET > HOT_BYTES)
+		ks->cold++;
 	cap = (uint64_t)s->nb * (BUCKET / ks->es);
 	if ((uint64_t)(s->used + 1) * 4 > cap * 3) {
 		if (k == ks->nslab - 1 && (uint64_t)s->nb * BUCKET >=
-		    SLAB_BYTES && t > s->max_t) {
+		    slab_bytes(ks) && t > s->max_t) {
 			/*
 			 * No key in s has this time: a new slab from max_t,
 			 * at once as large as s, so keys coming in order
@@ -890,7 +908,7 @@ slab_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 				return rta_error_set(err, RTA_ENOMEM,
 				    "no-memory", "out of memory"), -1;
 			s = &ks->slab[++k];
-			nb = SLAB_BYTES / BUCKET;
+			nb = slab_bytes(ks) / BUCKET;
 		}
 		if ((r = slab_grow(ks, s, nb, err)) != 1)
 			return r == 0 ? 2 : -1;
@@ -1174,6 +1192,7 @@ rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 	uint8_t tag = tag_of(fp), c;
 
 	if (ks->bloom[0] != NULL) {
+		ks->cold++;
 		if (bloom_has(ks, 0, fp) || bloom_has(ks, 1, fp))
 			return 1;
 		bloom_set(ks, fp);
@@ -1188,6 +1207,7 @@ rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 			return r;
 		/* moved to one table: add it there */
 	}
+	ks->cold++;
 	if ((t->used + 1) * 4 > (t->mask + 1) * 3 &&
 	    rebuild(ks, err) != RTA_OK)
 		return -1;

@@ -153,6 +153,7 @@ struct rta_keyset {
 	unsigned		 k;
 	int64_t			 gen_start;	/* INT64_MIN: not started */
 	uint64_t		 added;		/* keys added, per set */
+	uint64_t		 cold;		/* adds not to the newest slab */
 };
 
 /* Set up an empty set.  RTA_OK, RTA_EINVAL (impossible options, err
@@ -205,6 +206,16 @@ int	rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp);
 
 /* Forget a key (exact mode); 1 if it was held. */
 int	rta_keyset_forget(struct rta_keyset *ks, const struct rta_fp *fp);
+
+/* Adds so far that went to a random place in a table too large to stay
+ * in the cache: those worth rta_keyset_prefetch.  Keys in time order
+ * mostly go to the newest slab, which in a lean set (16-byte entries)
+ * stays in the cache. */
+static inline uint64_t
+rta_keyset_cold(const struct rta_keyset *ks)
+{
+	return ks->cold;
+}
 
 /* Slots in use (exact: live keys and expired ones not yet swept), or
  * keys added to the current generation (approx). */
