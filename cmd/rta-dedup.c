@@ -2,7 +2,7 @@
  * rta-dedup: at-least-once in, effectively-once out.  Each key's first
  * occurrence goes on; later ones go to --duplicates.  Keys are forgotten
  * only past an event-time horizon (--ttl), never for lack of memory
- * (beyond --max-mem they move to a mapped file), and with --state the set
+ * (beyond --max-mem they move to a file), and with --state the set
  * survives kill -9: checkpoint, then a journal of what reached stdout.
  */
 #define _GNU_SOURCE
