@@ -1520,7 +1520,7 @@ rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 
 		/* a key held in a run is a duplicate (checked again after a
 		 * spill, which may have moved the key there) */
-		if ((r = runs_find(ks, fp, &x, err)) != 0) {
+		if (ks->nrun > 0 && (r = runs_find(ks, fp, &x, err)) != 0) {
 			if (r == 1 && first != NULL)
 				*first = x;
 			return r;
