@@ -18,4 +18,9 @@ uint64_t	rta_hash_seed(void);
 /* Hash len bytes at p with the given seed. */
 uint64_t	rta_hash64(const void *p, size_t len, uint64_t seed);
 
+/* out[0] = rta_hash64(p, len, seed0), out[1] = rta_hash64(p, len, seed1),
+ * in one pass over the bytes. */
+void	rta_hash64_pair(const void *p, size_t len, uint64_t seed0,
+	    uint64_t seed1, uint64_t out[2]);
+
 #endif

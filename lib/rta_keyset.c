@@ -1,7 +1,7 @@
 /*
- * rta_keyset.c: fingerprints of seen keys, exact (a linear-probing table
- * in memory or in a mapped file) or approximate (a blocked Bloom
- * filter), with checkpoints and a journal.
+ * rta_keyset.c: fingerprints of seen keys, exact (linear-probing tables
+ * in memory, and beyond a budget runs of them in a file) or approximate
+ * (a blocked Bloom filter), with checkpoints and a journal.
  *
  * Invariants of the exact table: a slot is empty when both fingerprint
  * words are 0 (a fingerprint never is); a key occurs at most once; the
@@ -12,14 +12,10 @@
  * the table is rebuilt (doubled, or at the same size when tombstones
  * made it full) before used passes three quarters.
  *
- * The budget: a table is placed in anonymous memory when it and the
- * table it replaces fit in max_mem together, otherwise in a file.  Pages
- * of a file mapping count in the resident set while mapped, so every
- * access is charged (two pages, to cover a probe crossing a page) and
- * when the charge would pass what the budget leaves, all file mappings
- * are released with MADV_DONTNEED: for a shared mapping that drops the
- * pages from the process, while their data (dirty or not) stays in the
- * page cache and the file.
+ * The budget: the partitions and slabs grow within max_mem; when they
+ * cannot, they are written whole to a file as a run (see "runs" below)
+ * and start again empty.  Without a budget, a partition that outgrows
+ * its range moves every key to the one table, in memory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,14 +37,10 @@
 #define MIN_SLOTS	1024U
 #define HEAP_MAX	(2U << 20)	/* larger tables are mmap'd */
 #define PAGE		4096U
-/* A read fault on a file mapping maps the pages around it too (the
- * kernel's fault_around_bytes, 64 KiB by default): a random read is
- * charged that many pages, a write one. */
-#define READ_PAGES	17U
 #define BLOCK		64U		/* Bloom block: one cache line */
 #define IO_CHUNK	(1U << 20)
 
-enum { T_NONE, T_HEAP, T_ANON, T_FILE };
+enum { T_NONE, T_HEAP, T_ANON };
 
 static const char ckpt_magic[8] = "RTADEDUP";
 /* 2: exact-mode fingerprints keep hi's top bit for keys with a time */
@@ -74,11 +66,7 @@ tag_of(const struct rta_fp *fp)
 static uint64_t
 table_memory(const struct rta_keyset_table *t)
 {
-	if (t->kind == T_HEAP || t->kind == T_ANON)
-		return t->len;
-	if (t->kind == T_FILE && !t->ctrl_in_file)
-		return t->mask + 1;
-	return 0;
+	return t->len;
 }
 
 static void
@@ -91,20 +79,13 @@ table_free(struct rta_keyset_table *t)
 	case T_ANON:
 		munmap(t->e, t->len);
 		break;
-	case T_FILE:
-		munmap(t->e, t->len);
-		if (!t->ctrl_in_file)
-			munmap(t->ctrl, (size_t)(t->mask + 1));
-		close(t->fd);
-		break;
 	default:
 		break;
 	}
 	memset(t, 0, sizeof(*t));
-	t->fd = -1;
 }
 
-/* A file for a table: in dir (replacing keys.table), or unlinked in
+/* The spill file: in dir (replacing keys.table), or unlinked in
  * $TMPDIR. */
 static int
 spill_file(const struct rta_keyset *ks, struct rta_error *err)
@@ -114,7 +95,7 @@ spill_file(const struct rta_keyset *ks, struct rta_error *err)
 	int fd;
 
 	if (ks->dir != NULL) {
-		/* the old table may still be mapped: unlink, do not truncate */
+		/* a file left by a process that died: unlink, do not truncate */
 		snprintf(path, sizeof(path), "%s/keys.table", ks->dir);
 		(void)unlink(path);
 		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -145,146 +126,33 @@ anon(size_t len)
 	return p;
 }
 
-/*
- * Room for slots entries and their control bytes, in memory when other
- * plus its size fits the budget.  Otherwise the entries go to a file,
- * and the control bytes too unless they fit in half the budget.
- */
+/* Room for slots entries and their control bytes, in memory. */
 static int
-table_alloc(struct rta_keyset *ks, struct rta_keyset_table *t,
-    uint64_t slots, uint64_t other, struct rta_error *err)
+table_alloc(struct rta_keyset_table *t, uint64_t slots,
+    struct rta_error *err)
 {
 	size_t len, elen;
 	void *p;
 
 	memset(t, 0, sizeof(*t));
-	t->fd = -1;
 	if (slots > SIZE_MAX / (RTA_KEYSET_ENTRY_SIZE + 1))
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
 		    "key table too large");
 	elen = (size_t)slots * RTA_KEYSET_ENTRY_SIZE;
 	len = elen + (size_t)slots;
 	t->mask = slots - 1;
-	if (ks->o.max_mem == 0 || other + len <= ks->o.max_mem) {
-		if (len <= HEAP_MAX)
-			p = rta_calloc(1, len);
-		else
-			p = anon(len);
-		if (p == NULL)
-			return rta_error_set(err, RTA_ENOMEM, "no-memory",
-			    "out of memory for %zu MiB of keys", len >> 20);
-		t->kind = len <= HEAP_MAX ? T_HEAP : T_ANON;
-		t->e = p;
-		t->ctrl = (uint8_t *)p + elen;
-		t->len = len;
-		return RTA_OK;
-	}
-	t->ctrl_in_file = other + slots > ks->o.max_mem / 2;
-	t->len = t->ctrl_in_file ? len : elen;
-	if ((t->fd = spill_file(ks, err)) < 0)
-		return RTA_EIO;
-	if (ftruncate(t->fd, (off_t)t->len) != 0) {
-		rta_error_errno(err, "key table file");
-		goto fail;
-	}
-	p = mmap(NULL, t->len, PROT_READ | PROT_WRITE, MAP_SHARED, t->fd, 0);
-	if (p == MAP_FAILED) {
-		rta_error_errno(err, "mapping the key table file");
-		goto fail;
-	}
-	/*
-	 * No readahead: it would bring (and a fault would then map) large
-	 * folios around each random access, many pages at a time.
-	 */
-	(void)madvise(p, t->len, MADV_RANDOM);
-	t->e = p;
-	if (t->ctrl_in_file)
-		t->ctrl = (uint8_t *)p + elen;
-	else if ((t->ctrl = anon((size_t)slots)) == NULL) {
-		munmap(p, t->len);
-		close(t->fd);
-		memset(t, 0, sizeof(*t));
-		t->fd = -1;
+	if (len <= HEAP_MAX)
+		p = rta_calloc(1, len);
+	else
+		p = anon(len);
+	if (p == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
-		    "out of memory");
-	}
-	t->kind = T_FILE;
+		    "out of memory for %zu MiB of keys", len >> 20);
+	t->kind = len <= HEAP_MAX ? T_HEAP : T_ANON;
+	t->e = p;
+	t->ctrl = (uint8_t *)p + elen;
+	t->len = len;
 	return RTA_OK;
-fail:
-	close(t->fd);
-	t->fd = -1;
-	return RTA_EIO;
-}
-
-/* Hand the pages of file mappings back once the budget is spent: the
- * table and, during a rebuild, the new one (aux). */
-static void
-release_pages(struct rta_keyset *ks, struct rta_keyset_table *aux)
-{
-	if (ks->t.kind == T_FILE)
-		(void)madvise(ks->t.e, ks->t.len, MADV_DONTNEED);
-	if (aux != NULL && aux->kind == T_FILE)
-		(void)madvise(aux->e, aux->len, MADV_DONTNEED);
-	ks->touched = 0;
-	ks->releases++;
-}
-
-static void
-set_touch_limit(struct rta_keyset *ks, uint64_t mem)
-{
-	uint64_t room = ks->o.max_mem > mem ? ks->o.max_mem - mem : 0;
-
-	ks->touch_limit = room / PAGE;
-	if (ks->touch_limit < 64)
-		ks->touch_limit = 64;
-}
-
-/*
- * The charge is an estimate: a fault may map more than one page (fault
- * around, large folios of the page cache).  So every 128 charged
- * accesses the resident file pages are read from /proc/self/statm,
- * and they are released when they pass half of what the budget leaves.
- */
-static void
-check_rss(struct rta_keyset *ks)
-{
-	char b[128];
-	unsigned long long size, res, shared;
-	ssize_t n;
-
-	if (ks->statm_fd < 0)
-		return;
-	if ((n = pread(ks->statm_fd, b, sizeof(b) - 1, 0)) <= 0)
-		return;
-	b[n] = '\0';
-	if (sscanf(b, "%llu %llu %llu", &size, &res, &shared) != 3)
-		return;
-	/* the program's own mapped files were there before the table */
-	if (ks->base_shared == 0 || shared < ks->base_shared)
-		ks->base_shared = shared;
-	else if (shared - ks->base_shared >= ks->touch_limit / 2)
-		ks->touched = ks->touch_limit;
-}
-
-static inline void
-touch(struct rta_keyset *ks, const struct rta_keyset_table *t,
-    struct rta_keyset_table *aux, uint64_t pages)
-{
-	if (t->kind != T_FILE || ks->o.max_mem == 0)
-		return;
-	ks->touched += pages + (t->ctrl_in_file ? READ_PAGES : 0);
-	if ((++ks->ops & 127) == 0)
-		check_rss(ks);
-	if (ks->touched >= ks->touch_limit)
-		release_pages(ks, aux);
-}
-
-/* Note the resident file pages before any table file is mapped. */
-static void
-rss_base(struct rta_keyset *ks)
-{
-	ks->statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	check_rss(ks);
 }
 
 static void
@@ -314,32 +182,19 @@ rebuild(struct rta_keyset *ks, struct rta_error *err)
 	if (ks->horizon == INT64_MIN && ks->dead == 0)
 		n = ot->used;	/* nothing can have expired */
 	else
-		for (i = 0; i <= ot->mask; i++) {
+		for (i = 0; i <= ot->mask; i++)
 			if (ot->ctrl[i] != 0 && live(ks, &ot->e[i]))
 				n++;
-			if ((i & 127) == 0)
-				touch(ks, ot, NULL, 1);
-		}
 	while (slots / 2 < n + 1)
 		slots *= 2;
-	if ((rc = table_alloc(ks, &nt, slots, table_memory(ot), err)) !=
-	    RTA_OK)
+	if ((rc = table_alloc(&nt, slots, err)) != RTA_OK)
 		return rc;
-	set_touch_limit(ks, table_memory(ot) + table_memory(&nt));
-	for (i = 0; i <= ot->mask; i++) {
-		if (ot->ctrl[i] != 0 && live(ks, &ot->e[i])) {
+	for (i = 0; i <= ot->mask; i++)
+		if (ot->ctrl[i] != 0 && live(ks, &ot->e[i]))
 			place(&nt, &ot->e[i]);
-			touch(ks, &nt, &nt, 2);
-		}
-		if ((i & 127) == 0)
-			touch(ks, ot, &nt, 1);
-	}
 	table_free(ot);
 	*ot = nt;
 	ks->dead = 0;
-	set_touch_limit(ks, table_memory(ot));
-	if (ot->kind == T_FILE)
-		release_pages(ks, NULL);
 	return RTA_OK;
 }
 
@@ -529,7 +384,6 @@ tab_spill(struct rta_keyset *ks, struct rta_keyset_table *nt,
 			continue;
 		slot_entry(ks, s, &e);
 		place(nt, &e);
-		touch(ks, nt, nt, 2);
 	}
 }
 
@@ -617,9 +471,11 @@ parts_free(struct rta_keyset *ks)
 	ks->nused = 0;
 }
 
+static int	spill(struct rta_keyset *, struct rta_error *);
+
 /*
- * Every key to one table (in a file when the budget says so): the
- * partitions and slabs cannot grow within the budget.
+ * Every key to one table in memory: without a budget, a partition
+ * cannot grow within its range.
  */
 static int
 migrate(struct rta_keyset *ks, struct rta_error *err)
@@ -636,9 +492,8 @@ migrate(struct rta_keyset *ks, struct rta_error *err)
 		    ks->slab[k].used);
 	while (slots / 2 < n + 1)
 		slots *= 2;
-	if ((rc = table_alloc(ks, &nt, slots, ks->arena_used, err)) != RTA_OK)
+	if ((rc = table_alloc(&nt, slots, err)) != RTA_OK)
 		return rc;
-	set_touch_limit(ks, ks->arena_used + table_memory(&nt));
 	for (k = 0; k < RTA_KEYSET_PARTS; k++)
 		tab_spill(ks, &nt, part_base(ks, &ks->parts[k]),
 		    ks->parts[k].nb);
@@ -648,10 +503,15 @@ migrate(struct rta_keyset *ks, struct rta_error *err)
 	table_free(&ks->t);
 	ks->t = nt;
 	ks->dead = 0;
-	set_touch_limit(ks, table_memory(&ks->t));
-	if (ks->t.kind == T_FILE)
-		release_pages(ks, NULL);
 	return RTA_OK;
+}
+
+/* The tables cannot grow: spill them (with a budget) or move to one
+ * table; RTA_OK or an error. */
+static int
+no_room(struct rta_keyset *ks, struct rta_error *err)
+{
+	return ks->o.max_mem > 0 ? spill(ks, err) : migrate(ks, err);
 }
 
 /*
@@ -714,7 +574,7 @@ part_grow(struct rta_keyset *ks, struct rta_keyset_part *p,
 	while ((live + 1) * 2 > nb * bs)
 		nb *= 2;
 	if (nb > UINT32_MAX / 2 || part_room(ks, p, nb) != 0)
-		return migrate(ks, err) == RTA_OK ? 0 : -1;
+		return no_room(ks, err) == RTA_OK ? 0 : -1;
 	if (onb > 0)
 		memcpy(ks->scratch, b, (size_t)onb * BUCKET);
 	if (nb * BUCKET >= HUGE && was * BUCKET < HUGE) {
@@ -751,6 +611,7 @@ part_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 	struct rta_keyset_part *p = part_of(ks, fp);
 	int r;
 
+	ks->cold++;
 	if ((uint64_t)(p->used + 1) * 4 > (uint64_t)p->nb *
 	    (BUCKET / ks->es) * 3 && (r = part_grow(ks, p, err)) != 1)
 		return r == 0 ? 2 : -1;
@@ -771,15 +632,30 @@ part_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
  * order.  Keys made in time order (UUIDv7 event ids) then all go to the
  * newest slab, whose buckets stay in the cache, instead of a random
  * place in the whole set.  The newest slab covers every time from its
- * start on; once it holds SLAB_BYTES and is three quarters full, a key
+ * start on; once it holds slab_bytes and is three quarters full, a key
  * newer than any in it starts a new slab there, so a time's slab never
  * changes.  A key older than that lands in an older slab, which grows as
  * a partition does.  A slab whose entries have all passed the horizon is
  * freed whole.
+ *
+ * The size of a slab: the input streaming through the caches evicts a
+ * slab of a megabyte between two visits to one of its buckets, while
+ * one of 64 KiB stays in the second-level cache, so that the newest slab
+ * needs no fetching ahead (rta_keyset_cold).  Sets with 32-byte entries,
+ * which may be checkpointed, keep the megabyte slabs: the slabs decide
+ * the order of the keys in a checkpoint, which stays as it was.
  */
 #define TIME_BIT	(1ULL << 63)
 #define TIME_SHIFT	15
 #define SLAB_BYTES	(1U << 20)
+#define SLAB_BYTES_LEAN	(1U << 16)
+#define HOT_BYTES	(1U << 16)	/* a table that stays in the cache */
+
+static inline uint64_t
+slab_bytes(const struct rta_keyset *ks)
+{
+	return ks->es == 16 ? SLAB_BYTES_LEAN : SLAB_BYTES;
+}
 
 static inline int
 fp_timed(const struct rta_fp *fp)
@@ -846,7 +722,7 @@ slab_grow(struct rta_keyset *ks, struct rta_keyset_slab *s, uint64_t nb,
 		nb *= 2;
 	if (nb > UINT32_MAX / 2 || ks->arena_used + nb * BUCKET >
 	    ks->arena_cap)
-		return migrate(ks, err) == RTA_OK ? 0 : -1;
+		return no_room(ks, err) == RTA_OK ? 0 : -1;
 	if ((b = rta_calloc((size_t)nb, BUCKET)) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
 		    "out of memory"), -1;
@@ -877,10 +753,12 @@ slab_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 		    "out of memory"), -1;
 	k = slab_index(ks, fp);
 	s = &ks->slab[k];
+	if (k + 1 < ks->nslab || (uint64_t)s->nb * BUCKET > HOT_BYTES)
+		ks->cold++;
 	cap = (uint64_t)s->nb * (BUCKET / ks->es);
 	if ((uint64_t)(s->used + 1) * 4 > cap * 3) {
 		if (k == ks->nslab - 1 && (uint64_t)s->nb * BUCKET >=
-		    SLAB_BYTES && t > s->max_t) {
+		    slab_bytes(ks) && t > s->max_t) {
 			/*
 			 * No key in s has this time: a new slab from max_t,
 			 * at once as large as s, so keys coming in order
@@ -890,7 +768,7 @@ slab_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 				return rta_error_set(err, RTA_ENOMEM,
 				    "no-memory", "out of memory"), -1;
 			s = &ks->slab[++k];
-			nb = SLAB_BYTES / BUCKET;
+			nb = slab_bytes(ks) / BUCKET;
 		}
 		if ((r = slab_grow(ks, s, nb, err)) != 1)
 			return r == 0 ? 2 : -1;
@@ -948,6 +826,453 @@ home_table(struct rta_keyset *ks, const struct rta_fp *fp,
 
 		*b = part_base(ks, p), *nb = p->nb, *used = &p->used;
 	}
+}
+
+/* ---- runs: the keys beyond the budget ------------------------------------ */
+
+/*
+ * With a budget, the partitions and slabs are written as they are to the
+ * end of the spill file when they cannot grow within it: a run, which is
+ * never changed afterwards, and whose tables are found again by the
+ * description kept in memory (where each partition and slab went).  The
+ * old design moved every key to one table in a mapped file, so each new
+ * key cost a page fault and a dirty page at a random place of a table
+ * larger than memory: 20 times slower than in memory.  A run costs its
+ * sequential write once, and a lookup only when a key may be in it:
+ * keys in time order are newer than every run, and other keys ask the
+ * filter first.  Runs are not merged, so a budget far below the keys
+ * makes many runs, and each duplicate then reads a bucket of each.
+ */
+#define RUN_MIN_ARENA	(256U << 10)	/* the tables in memory, at least */
+#define SF_K		7		/* filter bits a key */
+#define SCAN_CHUNK	(64U << 10)
+
+struct run_tab {
+	uint64_t	 off;		/* in the spill file */
+	uint32_t	 nb;		/* buckets; 0: none */
+};
+
+struct rta_keyset_run {
+	struct run_tab	 part[RTA_KEYSET_PARTS];
+	struct run_tab	*slab;
+	int64_t		*slab_start;
+	size_t		 nslab;
+	uint64_t	 seq;		/* the how-manieth run */
+	uint64_t	 off, end;	/* its bytes in the file */
+	uint64_t	 n;		/* slots in use */
+	int64_t		 min_t, max_t;	/* its keys' times; none: min > max */
+	int64_t		 max_ts;	/* latest first occurrence */
+};
+
+/* A spilled key forgotten: runs before seq no longer hold it. */
+struct rta_keyset_gone {
+	uint64_t	 lo, hi;
+	uint64_t	 seq;
+};
+
+/* The filter's block and bits for fp: lo picks the block, both words
+ * (hi may hold a time) the bits. */
+static inline unsigned char *
+sf_block(const struct rta_keyset *ks, const struct rta_fp *fp,
+    uint64_t *x, uint64_t *step)
+{
+	__extension__ unsigned __int128 m =
+	    (unsigned __int128)fp->lo * ks->sf_blocks;
+
+	*x = (fp->hi ^ fp->lo >> 17) * 0x9e3779b97f4a7c15ULL;
+	*step = (fp->lo * 0xc2b2ae3d27d4eb4fULL) | 1;
+	return ks->sf + (size_t)(uint64_t)(m >> 64) * BLOCK;
+}
+
+static void
+sf_set(struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	uint64_t x, step;
+	unsigned char *b = sf_block(ks, fp, &x, &step);
+	unsigned i, bit;
+
+	for (i = 0; i < SF_K; i++, x += step) {
+		bit = (unsigned)(x >> 55);
+		b[bit >> 3] |= (unsigned char)(1U << (bit & 7));
+	}
+}
+
+static int
+sf_has(const struct rta_keyset *ks, const struct rta_fp *fp)
+{
+	uint64_t x, step;
+	const unsigned char *b = sf_block(ks, fp, &x, &step);
+	unsigned i, bit;
+
+	for (i = 0; i < SF_K; i++, x += step) {
+		bit = (unsigned)(x >> 55);
+		if (!(b[bit >> 3] & (1U << (bit & 7))))
+			return 0;
+	}
+	return 1;
+}
+
+static inline int64_t
+fp_time(const struct rta_fp *fp)
+{
+	return (int64_t)((fp->hi & ~TIME_BIT) >> TIME_SHIFT);
+}
+
+static int
+pwrite_all(int fd, const unsigned char *p, size_t n, uint64_t off)
+{
+	while (n > 0) {
+		ssize_t w = pwrite(fd, p, n, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+static int
+pread_all(int fd, unsigned char *p, size_t n, uint64_t off)
+{
+	while (n > 0) {
+		ssize_t r = pread(fd, p, n, (off_t)off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* Append a table (b, nb) to the run: its bytes to the file, its live
+ * keys to the filter and the run's times.  0 or -1 (errno). */
+static int
+run_put(struct rta_keyset *ks, struct rta_keyset_run *run,
+    struct run_tab *rt, const unsigned char *b, uint64_t nb)
+{
+	uint64_t i, ns = nb * (BUCKET / ks->es);
+
+	rt->nb = (uint32_t)nb;
+	rt->off = ks->spill_end;
+	if (nb == 0)
+		return 0;
+	if (pwrite_all(ks->spill_fd, b, (size_t)nb * BUCKET, rt->off) != 0)
+		return -1;
+	ks->spill_end += nb * BUCKET;
+	for (i = 0; i < ns; i++) {
+		const uint64_t *s = tab_slot(ks, (unsigned char *)b, i);
+		struct rta_fp fp;
+
+		if ((s[0] | s[1]) == 0)
+			continue;
+		run->n++;
+		if (!slot_live(ks, s))
+			continue;
+		fp.lo = s[0];
+		fp.hi = s[1];
+		sf_set(ks, &fp);
+		if (fp_timed(&fp)) {
+			if (fp_time(&fp) < run->min_t)
+				run->min_t = fp_time(&fp);
+			if (fp_time(&fp) > run->max_t)
+				run->max_t = fp_time(&fp);
+		}
+		if (ks->es == 32 && (int64_t)s[2] > run->max_ts)
+			run->max_ts = (int64_t)s[2];
+	}
+	return 0;
+}
+
+/* Empty the partitions and slabs, handing their memory back. */
+static void
+tables_reset(struct rta_keyset *ks)
+{
+	size_t k;
+
+	for (k = 0; k < RTA_KEYSET_PARTS; k++) {
+		struct rta_keyset_part *p = &ks->parts[k];
+
+		if (p->max_nb > 0)
+			(void)madvise(part_base(ks, p), (size_t)((uint64_t)
+			    p->max_nb * BUCKET + PAGE - 1) / PAGE * PAGE,
+			    MADV_DONTNEED);
+		p->nb = p->used = p->max_nb = 0;
+	}
+	slabs_free(ks);
+	ks->nused = 0;
+	ks->arena_used = ks->scratch_len;
+}
+
+static void
+run_free(struct rta_keyset_run *run)
+{
+	rta_free(run->slab);
+	rta_free(run->slab_start);
+}
+
+static uint64_t
+run_mem(const struct rta_keyset_run *run)
+{
+	return sizeof(*run) + run->nslab * (sizeof(struct run_tab) +
+	    sizeof(int64_t));
+}
+
+/* What the tables in memory may take besides the filter and the runs'
+ * descriptions. */
+static void
+set_arena_cap(struct rta_keyset *ks)
+{
+	uint64_t other = ks->o.max_mem / 4 + ks->run_mem;	/* the filter */
+
+	ks->arena_cap = ks->o.max_mem > other + RUN_MIN_ARENA ?
+	    ks->o.max_mem - other : RUN_MIN_ARENA;
+}
+
+/* The partitions and slabs to a new run; RTA_OK, RTA_EIO or RTA_ENOMEM
+ * (the set is then unchanged). */
+static int
+spill(struct rta_keyset *ks, struct rta_error *err)
+{
+	struct rta_keyset_run *run;
+	uint64_t start = ks->spill_end;
+	size_t k;
+
+	if (ks->nused == 0)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "key budget too small");
+	if (ks->spill_fd < 0) {
+		uint64_t nb = ks->o.max_mem / 4 / BLOCK;
+
+		if ((ks->sf = rta_calloc(nb > 0 ? nb : 1, BLOCK)) == NULL)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		if ((ks->spill_fd = spill_file(ks, err)) < 0) {
+			rta_free(ks->sf);
+			ks->sf = NULL;
+			return RTA_EIO;
+		}
+		ks->sf_blocks = nb > 0 ? nb : 1;
+	}
+	if (ks->nrun == ks->run_cap) {
+		size_t cap = ks->run_cap == 0 ? 8 : ks->run_cap * 2;
+		struct rta_keyset_run *r = rta_reallocarray(ks->run, cap,
+		    sizeof(*r));
+
+		if (r == NULL)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		ks->run = r;
+		ks->run_cap = cap;
+	}
+	run = &ks->run[ks->nrun];
+	memset(run, 0, sizeof(*run));
+	run->min_t = INT64_MAX;
+	run->max_t = run->max_ts = INT64_MIN;
+	run->off = start;
+	if (ks->nslab > 0 && ((run->slab = rta_calloc(ks->nslab,
+	    sizeof(*run->slab))) == NULL || (run->slab_start =
+	    rta_reallocarray(NULL, ks->nslab, sizeof(int64_t))) == NULL)) {
+		run_free(run);
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	}
+	run->nslab = ks->nslab;
+	for (k = 0; k < RTA_KEYSET_PARTS; k++)
+		if (run_put(ks, run, &run->part[k], part_base(ks,
+		    &ks->parts[k]), ks->parts[k].nb) != 0)
+			goto fail;
+	for (k = 0; k < ks->nslab; k++) {
+		run->slab_start[k] = ks->slab_start[k];
+		if (run_put(ks, run, &run->slab[k], ks->slab[k].b,
+		    ks->slab[k].nb) != 0)
+			goto fail;
+	}
+	run->end = ks->spill_end;
+	run->seq = ++ks->run_seq;
+	if (run->max_t > ks->run_max_t)
+		ks->run_max_t = run->max_t;
+	ks->run_keys += run->n;
+	ks->run_mem += run_mem(run);
+	ks->nrun++;
+	tables_reset(ks);
+	set_arena_cap(ks);
+	return RTA_OK;
+fail:
+	/* the filter keeps bits of keys it does not hold: only more reads */
+	rta_error_errno(err, "key spill file");
+	ks->spill_end = start;
+	run_free(run);
+	return RTA_EIO;
+}
+
+/* The table of run that holds fp, if any. */
+static const struct run_tab *
+run_tab_of(const struct rta_keyset_run *run, const struct rta_fp *fp)
+{
+	size_t lo = 0, hi, mid;
+	int64_t t;
+
+	if (!fp_timed(fp))
+		return &run->part[fp->lo >> PART_SHIFT];
+	t = fp_time(fp);
+	if (run->nslab == 0 || t < run->min_t || t > run->max_t)
+		return NULL;
+	hi = run->nslab - 1;
+	while (lo < hi) {
+		mid = (lo + hi + 1) / 2;
+		if (run->slab_start[mid] <= t)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return &run->slab[lo];
+}
+
+/* Look fp up in one run: 1 found (*e), 0 not there, -1 read error. */
+static int
+run_find(const struct rta_keyset *ks, const struct rta_keyset_run *run,
+    const struct rta_fp *fp, struct rta_keyset_entry *e)
+{
+	const struct run_tab *rt = run_tab_of(run, fp);
+	unsigned char b[BUCKET];
+	uint64_t bk, n;
+	unsigned j, bs = BUCKET / ks->es;
+
+	if (rt == NULL || rt->nb == 0)
+		return 0;
+	bk = fp->lo & (rt->nb - 1);
+	for (n = 0; n < rt->nb; n++, bk = (bk + 1) & (rt->nb - 1)) {
+		if (pread_all(ks->spill_fd, b, BUCKET, rt->off + bk * BUCKET) !=
+		    0)
+			return -1;
+		for (j = 0; j < bs; j++) {
+			const uint64_t *s = tab_slot(ks, b, j);
+
+			if (s[0] == fp->lo && s[1] == fp->hi) {
+				slot_entry(ks, s, e);
+				return 1;
+			}
+			if ((s[0] | s[1]) == 0)
+				return 0;
+		}
+	}
+	return 0;
+}
+
+static int
+gone_in(const struct rta_keyset *ks, const struct rta_fp *fp,
+    uint64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < ks->ngone; i++)
+		if (ks->gone[i].lo == fp->lo && ks->gone[i].hi == fp->hi &&
+		    seq < ks->gone[i].seq)
+			return 1;
+	return 0;
+}
+
+/*
+ * A live entry of fp in the runs: 1 (*e), 0 none, -1 read error (err).
+ * Newest run first: an expired entry may have a live one in a later run.
+ */
+static int
+runs_find(const struct rta_keyset *ks, const struct rta_fp *fp,
+    struct rta_keyset_entry *e, struct rta_error *err)
+{
+	size_t k;
+	int r;
+
+	if (ks->nrun == 0 || (fp_timed(fp) && fp_time(fp) > ks->run_max_t) ||
+	    !sf_has(ks, fp))
+		return 0;
+	for (k = ks->nrun; k-- > 0; ) {
+		if ((r = run_find(ks, &ks->run[k], fp, e)) < 0)
+			return rta_error_errno(err, "key spill file"), -1;
+		if (r == 1 && (ks->es == 16 || e->ts >= ks->horizon) &&
+		    !gone_in(ks, fp, ks->run[k].seq))
+			return 1;
+	}
+	return 0;
+}
+
+/* Drop the runs whose entries have all expired (their bytes too). */
+static void
+runs_expire(struct rta_keyset *ks)
+{
+	size_t k = 0, w = 0;
+
+	for (k = 0; k < ks->nrun; k++) {
+		struct rta_keyset_run *run = &ks->run[k];
+
+		if (run->max_ts >= ks->horizon) {
+			ks->run[w++] = *run;
+			continue;
+		}
+#ifdef FALLOC_FL_PUNCH_HOLE
+		(void)fallocate(ks->spill_fd, FALLOC_FL_PUNCH_HOLE |
+		    FALLOC_FL_KEEP_SIZE, (off_t)run->off,
+		    (off_t)(run->end - run->off));
+#endif
+		ks->run_keys -= run->n;
+		ks->run_mem -= run_mem(run);
+		run_free(run);
+	}
+	ks->nrun = w;
+	set_arena_cap(ks);
+}
+
+/*
+ * Call fn for every live entry of run k that was not forgotten, reading
+ * its tables in chunks: RTA_OK, RTA_EIO or RTA_ENOMEM (err).
+ */
+static int
+run_each(const struct rta_keyset *ks, size_t k,
+    void (*fn)(void *, const uint64_t *), void *arg, struct rta_error *err)
+{
+	const struct rta_keyset_run *run = &ks->run[k];
+	unsigned char *b;
+	size_t t, nt = RTA_KEYSET_PARTS + run->nslab;
+	uint64_t done, len, i;
+
+	if ((b = rta_malloc(SCAN_CHUNK)) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	for (t = 0; t < nt; t++) {
+		const struct run_tab *rt = t < RTA_KEYSET_PARTS ?
+		    &run->part[t] : &run->slab[t - RTA_KEYSET_PARTS];
+
+		for (done = 0; done < (uint64_t)rt->nb * BUCKET; done += len) {
+			len = (uint64_t)rt->nb * BUCKET - done;
+			if (len > SCAN_CHUNK)
+				len = SCAN_CHUNK;
+			if (pread_all(ks->spill_fd, b, (size_t)len, rt->off +
+			    done) != 0) {
+				rta_free(b);
+				return rta_error_errno(err, "key spill file");
+			}
+			for (i = 0; i < len / ks->es; i++) {
+				const uint64_t *s = tab_slot(ks, b, i);
+				struct rta_fp fp;
+
+				fp.lo = s[0];
+				fp.hi = s[1];
+				if ((s[0] | s[1]) != 0 && slot_live(ks, s) &&
+				    !gone_in(ks, &fp, run->seq))
+					fn(arg, s);
+			}
+		}
+	}
+	rta_free(b);
+	return RTA_OK;
 }
 
 /* ---- Bloom filters ------------------------------------------------------ */
@@ -1053,8 +1378,8 @@ rta_keyset_init(struct rta_keyset *ks, const struct rta_keyset_opts *o,
 	int rc;
 
 	memset(ks, 0, sizeof(*ks));
-	ks->t.fd = -1;
-	ks->statm_fd = -1;
+	ks->spill_fd = -1;
+	ks->run_max_t = INT64_MIN;
 	ks->o = *o;
 	ks->horizon = INT64_MIN;
 	ks->gen_start = INT64_MIN;
@@ -1080,9 +1405,8 @@ rta_keyset_init(struct rta_keyset *ks, const struct rta_keyset_opts *o,
 		rta_keyset_release(ks);
 		return rc;
 	}
-	set_touch_limit(ks, table_memory(&ks->t));
-	if (o->max_mem > 0)
-		rss_base(ks);
+	if (o->max_mem > 0 && o->approx <= 0)
+		set_arena_cap(ks);
 	return RTA_OK;
 }
 
@@ -1091,20 +1415,27 @@ rta_keyset_release(struct rta_keyset *ks)
 {
 	char path[4096];
 
-	if (ks->t.kind == T_FILE && ks->dir != NULL) {
-		snprintf(path, sizeof(path), "%s/keys.table", ks->dir);
-		(void)unlink(path);
+	size_t k;
+
+	if (ks->spill_fd >= 0) {
+		close(ks->spill_fd);
+		if (ks->dir != NULL) {
+			snprintf(path, sizeof(path), "%s/keys.table", ks->dir);
+			(void)unlink(path);
+		}
 	}
+	for (k = 0; k < ks->nrun; k++)
+		run_free(&ks->run[k]);
+	rta_free(ks->run);
+	rta_free(ks->sf);
+	rta_free(ks->gone);
 	table_free(&ks->t);
 	parts_free(ks);
 	rta_free(ks->bloom[0]);
 	rta_free(ks->bloom[1]);
 	rta_free(ks->dir);
-	if (ks->statm_fd >= 0)
-		close(ks->statm_fd);
 	memset(ks, 0, sizeof(*ks));
-	ks->t.fd = -1;
-	ks->statm_fd = -1;
+	ks->spill_fd = -1;
 }
 
 void
@@ -1118,8 +1449,11 @@ void
 rta_keyset_fingerprint_at(const struct rta_keyset *ks, const void *key,
     size_t len, int64_t at, struct rta_fp *fp)
 {
-	fp->lo = rta_hash64(key, len, ks->seed[0]);
-	fp->hi = rta_hash64(key, len, ks->seed[1]);
+	uint64_t h[2];
+
+	rta_hash64_pair(key, len, ks->seed[0], ks->seed[1], h);
+	fp->lo = h[0];
+	fp->hi = h[1];
 	/* a Bloom filter wants every bit of hi random (it picks the block) */
 	if (ks->o.approx <= 0) {
 		if (at >= 0 && at < RTA_KEYSET_AT_MAX)
@@ -1143,6 +1477,8 @@ rta_keyset_set_horizon(struct rta_keyset *ks, int64_t h)
 	ks->horizon = h;
 	if (ks->nslab > 0 && ks->es == 32)
 		slabs_expire(ks);
+	if (ks->nrun > 0 && ks->es == 32)
+		runs_expire(ks);
 	if (ks->bloom[1] == NULL || ttl <= 0)
 		return;
 	if (ks->gen_start == INT64_MIN) {
@@ -1171,20 +1507,31 @@ rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 	uint8_t tag = tag_of(fp), c;
 
 	if (ks->bloom[0] != NULL) {
+		ks->cold++;
 		if (bloom_has(ks, 0, fp) || bloom_has(ks, 1, fp))
 			return 1;
 		bloom_set(ks, fp);
 		ks->added++;
 		return 0;
 	}
-	if (ks->parts != NULL) {
-		int r = fp_timed(fp) ? slab_add(ks, fp, ts, pos, first, err) :
-		    part_add(ks, fp, ts, pos, first, err);
+	while (ks->parts != NULL) {
+		struct rta_keyset_entry x;
+		int r;
 
+		/* a key held in a run is a duplicate (checked again after a
+		 * spill, which may have moved the key there) */
+		if (ks->nrun > 0 && (r = runs_find(ks, fp, &x, err)) != 0) {
+			if (r == 1 && first != NULL)
+				*first = x;
+			return r;
+		}
+		r = fp_timed(fp) ? slab_add(ks, fp, ts, pos, first, err) :
+		    part_add(ks, fp, ts, pos, first, err);
 		if (r != 2)
 			return r;
-		/* moved to one table: add it there */
+		/* spilled, or moved to one table: add it there */
 	}
+	ks->cold++;
 	if ((t->used + 1) * 4 > (t->mask + 1) * 3 &&
 	    rebuild(ks, err) != RTA_OK)
 		return -1;
@@ -1199,7 +1546,6 @@ rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 		if (c != tag)
 			continue;
 		e = &t->e[i];
-		touch(ks, t, NULL, READ_PAGES);
 		if (e->lo != fp->lo || e->hi != fp->hi)
 			continue;
 		if (live(ks, e)) {
@@ -1220,7 +1566,6 @@ rta_keyset_add(struct rta_keyset *ks, const struct rta_fp *fp, int64_t ts,
 	e->pos = pos & ~DEAD;
 	t->ctrl[i] = tag;
 	t->used++;
-	touch(ks, t, NULL, 2);
 	return 0;
 }
 
@@ -1262,7 +1607,6 @@ rta_keyset_prefetch(const struct rta_keyset *ks, const struct rta_fp *fp)
 int
 rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp)
 {
-	int r;
 	int64_t i;
 
 	if (ks->bloom[0] != NULL)
@@ -1272,13 +1616,15 @@ rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp)
 		uint64_t nb;
 		uint32_t *used;
 
+		struct rta_keyset_entry x;
+
 		home_table(ks, fp, &b, &nb, &used);
 		i = tab_find(ks, b, nb, fp);
-		return i >= 0 && slot_live(ks, tab_slot(ks, b, (uint64_t)i));
+		if (i >= 0 && slot_live(ks, tab_slot(ks, b, (uint64_t)i)))
+			return 1;
+		return runs_find(ks, fp, &x, NULL) == 1;
 	}
-	r = find(ks, fp) != NULL;
-	touch(ks, &ks->t, NULL, READ_PAGES);
-	return r;
+	return find(ks, fp) != NULL;
 }
 
 int
@@ -1294,20 +1640,33 @@ rta_keyset_forget(struct rta_keyset *ks, const struct rta_fp *fp)
 		uint32_t *used;
 		int64_t i;
 
+		struct rta_keyset_entry x;
+		struct rta_keyset_gone *g;
+
 		home_table(ks, fp, &b, &nb, &used);
 		i = tab_find(ks, b, nb, fp);
-		if (i < 0 || !slot_live(ks, tab_slot(ks, b, (uint64_t)i)))
+		if (i >= 0 && slot_live(ks, tab_slot(ks, b, (uint64_t)i))) {
+			tab_remove(ks, b, nb, (uint64_t)i);
+			(*used)--;
+			ks->nused--;
+			return 1;
+		}
+		/* in a run, which never changes: noted as gone from it */
+		if (runs_find(ks, fp, &x, NULL) != 1 || (g =
+		    rta_reallocarray(ks->gone, ks->ngone + 1,
+		    sizeof(*g))) == NULL)
 			return 0;
-		tab_remove(ks, b, nb, (uint64_t)i);
-		(*used)--;
-		ks->nused--;
+		ks->gone = g;
+		g[ks->ngone].lo = fp->lo;
+		g[ks->ngone].hi = fp->hi;
+		g[ks->ngone].seq = ks->run_seq + 1;
+		ks->ngone++;
 		return 1;
 	}
 	if ((e = find(ks, fp)) == NULL)
 		return 0;
 	e->pos |= DEAD;
 	ks->dead++;
-	touch(ks, &ks->t, NULL, READ_PAGES);
 	return 1;
 }
 
@@ -1316,13 +1675,13 @@ rta_keyset_count(struct rta_keyset *ks)
 {
 	if (ks->bloom[0] != NULL)
 		return ks->added;
-	return ks->parts != NULL ? ks->nused : ks->t.used;
+	return ks->parts != NULL ? ks->nused + ks->run_keys : ks->t.used;
 }
 
 uint64_t
 rta_keyset_spilled(const struct rta_keyset *ks)
 {
-	return ks->t.kind == T_FILE ? ks->t.used : 0;
+	return ks->run_keys;
 }
 
 uint64_t
@@ -1330,6 +1689,8 @@ rta_keyset_memory(const struct rta_keyset *ks)
 {
 	uint64_t m = table_memory(&ks->t) + ks->arena_used;
 
+	m += ks->sf_blocks * BLOCK + ks->run_mem +
+	    ks->ngone * sizeof(struct rta_keyset_gone);
 	if (ks->bloom[0] != NULL)
 		m += ks->nblocks * BLOCK * (ks->bloom[1] != NULL ? 2 : 1);
 	return m;
@@ -1380,6 +1741,7 @@ struct wr {
 	uint32_t	 crc;
 	struct rta_buf	 b;
 	int		 failed;
+	unsigned	 es;		/* entries of the runs read back */
 };
 
 static void
@@ -1445,6 +1807,30 @@ sync_dir(const char *dir)
 	return rc;
 }
 
+static void
+count_one(void *arg, const uint64_t *s)
+{
+	(void)s;
+	(*(uint64_t *)arg)++;
+}
+
+static void
+save_one(void *arg, const uint64_t *s)
+{
+	struct wr *w = arg;
+	unsigned char out[32];
+
+	rta_put_u64(out, s[0]);
+	rta_put_u64(out + 8, s[1]);
+	rta_put_u64(out + 16, (uint64_t)0);
+	rta_put_u64(out + 24, RTA_KEYSET_POS_MAX);
+	if (w->es == 32) {
+		rta_put_u64(out + 16, s[2]);
+		rta_put_u64(out + 24, s[3]);
+	}
+	wr_add(w, out, 32);
+}
+
 /* Write the live entries of a table to a checkpoint. */
 static void
 tab_save(const struct rta_keyset *ks, struct wr *w, unsigned char *b,
@@ -1476,7 +1862,7 @@ rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
 	struct wr w;
 	uint64_t i, n = 0;
 	unsigned char hdr[16], c[4];
-	int e;
+	int e, rc;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -1514,12 +1900,21 @@ rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
 		for (k = 0; k < ks->nslab; k++)
 			n += tab_live(ks, ks->slab[k].b, ks->slab[k].nb,
 			    ks->slab[k].used);
+		w.es = ks->es;
+		for (k = 0; k < ks->nrun; k++)
+			if ((rc = run_each(ks, (size_t)k, count_one, &n,
+			    err)) != RTA_OK)
+				goto fail;
 		wr_u64(&w, n);
 		for (k = 0; k < RTA_KEYSET_PARTS; k++)
 			tab_save(ks, &w, part_base(ks, &ks->parts[k]),
 			    ks->parts[k].nb);
 		for (k = 0; k < ks->nslab; k++)
 			tab_save(ks, &w, ks->slab[k].b, ks->slab[k].nb);
+		for (k = 0; k < ks->nrun; k++)
+			if ((rc = run_each(ks, (size_t)k, save_one, &w,
+			    err)) != RTA_OK)
+				goto fail;
 	} else {
 		for (i = 0; i <= ks->t.mask; i++)
 			if (ks->t.ctrl[i] != 0 && live(ks, &ks->t.e[i]))
@@ -1537,8 +1932,6 @@ rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
 				rta_put_u64(b + 24, x->pos);
 				wr_add(&w, b, 32);
 			}
-			if ((i & 127) == 0)
-				touch(ks, &ks->t, NULL, 1);
 		}
 	}
 	rta_put_u32(c, w.crc);
@@ -1561,6 +1954,11 @@ rta_keyset_save(struct rta_keyset *ks, const char *dir, const char *name,
 		    strerror(e));
 	}
 	return RTA_OK;
+fail:
+	close(w.fd);
+	(void)unlink(tmp);
+	rta_buf_release(&w.b);
+	return rc;
 }
 
 struct rd {

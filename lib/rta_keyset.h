@@ -20,14 +20,21 @@
  * fingerprint, time and position (32 bytes).  Each partition has its
  * own range of reserved address space and doubles in place, so memory is
  * touched once, for the largest size each reached.  When the partitions
- * would pass the budget (or a range is full), every key moves to a single
- * table in a memory-mapped file (in the directory given, or an unlinked
- * temporary file in $TMPDIR; linear
- * probing, 32-byte entries and a control byte per slot that is probed
- * first, doubling when three quarters full) whose pages are handed back
- * to the page cache (MADV_DONTNEED) whenever those touched since the
- * last release would pass the budget, so the resident set stays within
- * it.  Nothing is ever forgotten for lack of memory.
+ * and slabs would pass the budget, they are written as they are, with
+ * sequential writes, to the end of a file (keys.table in the directory
+ * given, or an unlinked temporary file in $TMPDIR) as a run, and start
+ * again empty.  A lookup that misses the tables in memory then asks the
+ * runs: a key whose time is past every run's is new at once, others
+ * first ask a blocked Bloom filter of the spilled keys (a quarter of the
+ * budget), and only a key it holds (a duplicate, or about one new key in
+ * a hundred while the filter has ten bits a key) reads its bucket from
+ * each run with pread(2), from the page cache.  Nothing of the file is
+ * mapped, so the resident set stays within the budget (at least 256 KiB
+ * for the tables in memory).  Without a budget, a partition that
+ * outgrows its range moves every key to a single table in memory
+ * (linear probing, 32-byte entries and a control byte per slot that is
+ * probed first, doubling when three quarters full).  Nothing is ever
+ * forgotten for lack of memory.
  *
  * Horizon: entries whose first-occurrence time is before the horizon
  * (set by the caller, never decreasing) count as absent at once and are
@@ -108,13 +115,14 @@ struct rta_keyset_part {
 struct rta_keyset_table {
 	struct rta_keyset_entry	*e;
 	uint8_t			*ctrl;		/* per slot: 0 empty, else a tag */
-	int			 ctrl_in_file;
 	uint64_t		 mask;		/* slots - 1 */
 	uint64_t		 used;		/* slots not empty */
-	int			 kind;		/* heap, anonymous, file */
-	size_t			 len;		/* bytes mapped */
-	int			 fd;		/* file kind */
+	int			 kind;		/* heap or anonymous */
+	size_t			 len;		/* bytes allocated */
 };
+
+struct rta_keyset_run;		/* spilled tables (rta_keyset.c) */
+struct rta_keyset_gone;		/* spilled keys since forgotten */
 
 struct rta_keyset {
 	struct rta_keyset_opts	 o;
@@ -138,21 +146,30 @@ struct rta_keyset {
 	size_t			 nslab;
 	size_t			 slab_cap;
 	size_t			 slab_done;	/* slabs before: expired */
-	/* exact, one table (spilled) */
+	/* exact, spilled: runs in a file, a filter of their keys */
+	struct rta_keyset_run	*run;
+	size_t			 nrun;
+	size_t			 run_cap;
+	uint64_t		 run_seq;	/* runs ever written */
+	uint64_t		 run_keys;	/* slots in use in runs */
+	uint64_t		 run_mem;	/* bytes of their descriptions */
+	int64_t			 run_max_t;	/* latest key time in a run */
+	int			 spill_fd;	/* -1: none yet */
+	uint64_t		 spill_end;	/* bytes written to it */
+	unsigned char		*sf;		/* the filter: sf_blocks blocks */
+	uint64_t		 sf_blocks;
+	struct rta_keyset_gone	*gone;
+	size_t			 ngone;
+	/* exact, one table in memory (no budget, a range outgrown) */
 	struct rta_keyset_table	 t;
-	uint64_t		 touched;	/* file pages since a release */
-	uint64_t		 touch_limit;
-	uint64_t		 releases;
 	uint64_t		 dead;		/* forgotten, not yet swept */
-	uint64_t		 ops;		/* file accesses */
-	int			 statm_fd;	/* /proc/self/statm or -1 */
-	uint64_t		 base_shared;	/* file pages before the table */
 	/* approx */
 	unsigned char		*bloom[2];	/* [0] current, [1] previous */
 	uint64_t		 nblocks;
 	unsigned		 k;
 	int64_t			 gen_start;	/* INT64_MIN: not started */
 	uint64_t		 added;		/* keys added, per set */
+	uint64_t		 cold;		/* adds not to the newest slab */
 };
 
 /* Set up an empty set.  RTA_OK, RTA_EINVAL (impossible options, err
@@ -206,10 +223,20 @@ int	rta_keyset_has(struct rta_keyset *ks, const struct rta_fp *fp);
 /* Forget a key (exact mode); 1 if it was held. */
 int	rta_keyset_forget(struct rta_keyset *ks, const struct rta_fp *fp);
 
+/* Adds so far that went to a random place in a table too large to stay
+ * in the cache: those worth rta_keyset_prefetch.  Keys in time order
+ * mostly go to the newest slab, which in a lean set (16-byte entries)
+ * stays in the cache. */
+static inline uint64_t
+rta_keyset_cold(const struct rta_keyset *ks)
+{
+	return ks->cold;
+}
+
 /* Slots in use (exact: live keys and expired ones not yet swept), or
  * keys added to the current generation (approx). */
 uint64_t rta_keyset_count(struct rta_keyset *ks);
-/* Slots in use and how many of them live in the spill file. */
+/* Of the slots in use, how many are in the spill file's runs. */
 uint64_t rta_keyset_spilled(const struct rta_keyset *ks);
 /* Bytes of memory the set holds (heap and anonymous maps). */
 uint64_t rta_keyset_memory(const struct rta_keyset *ks);

@@ -48,6 +48,24 @@ START_TEST(deterministic)
 }
 END_TEST
 
+/* The pair is the two single hashes, for every length and alignment. */
+START_TEST(pair_matches)
+{
+	unsigned char key[80];
+	uint64_t h[2];
+	size_t len, at, i;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)(i * 131 + 7);
+	for (at = 0; at < 3; at++)
+		for (len = 0; len + at <= sizeof(key); len++) {
+			rta_hash64_pair(key + at, len, 99, 0x5eed, h);
+			ck_assert(h[0] == rta_hash64(key + at, len, 99));
+			ck_assert(h[1] == rta_hash64(key + at, len, 0x5eed));
+		}
+}
+END_TEST
+
 /* Same bytes except the length: zero runs of 0..200 bytes all differ. */
 START_TEST(length_matters)
 {
@@ -241,6 +259,7 @@ hash_suite(int forking)
 	tc = tcase_create("hash64");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, deterministic);
+	tcase_add_test(tc, pair_matches);
 	tcase_add_test(tc, length_matters);
 	tcase_add_test(tc, avalanche);
 	tcase_add_test(tc, distribution_counters);

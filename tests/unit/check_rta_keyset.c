@@ -216,9 +216,12 @@ START_TEST(spill)
 		ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)i, i, NULL,
 		    NULL), 0);
 	}
-	ck_assert_uint_eq(rta_keyset_spilled(&ks), n);
+	/* the keys since the last run are in memory */
+	ck_assert_uint_eq(rta_keyset_count(&ks), n);
+	ck_assert_uint_gt(rta_keyset_spilled(&ks), n / 2);
+	ck_assert_uint_lt(rta_keyset_spilled(&ks), n);
 	ck_assert_uint_le(rta_keyset_memory(&ks), o.max_mem);
-	ck_assert_uint_gt(ks.releases, 0);
+	ck_assert_uint_gt(ks.nrun, 0);
 	ck_assert_int_eq(access(unit_path("keys.table"), F_OK), 0);
 	for (i = 0; i < n + 1000; i++) {
 		fp = fp_of(&ks, i);
@@ -229,6 +232,74 @@ START_TEST(spill)
 	}
 	rta_keyset_release(&ks);
 	ck_assert_int_ne(access(unit_path("keys.table"), F_OK), 0);
+}
+END_TEST
+
+/*
+ * Spilled runs under a horizon, forgetting and a checkpoint: expired
+ * keys are absent (and may be added again), a forgotten spilled key is
+ * absent until added again, and the checkpoint holds exactly the live
+ * keys, from the runs and from memory.
+ */
+START_TEST(spill_horizon_state)
+{
+	struct rta_keyset ks, back;
+	struct rta_keyset_opts o;
+	struct rta_keyset_entry first;
+	struct rta_buf meta = RTA_BUF_INIT;
+	struct rta_error err;
+	struct rta_fp fp;
+	uint64_t i, n = 200000, seed[2];
+	int approx;
+
+	key_times = _i;
+	opts_exact(&o);
+	o.max_mem = 1U << 20;
+	ck_assert_int_eq(rta_keyset_init(&ks, &o, NULL), RTA_OK);
+	for (i = 0; i < n; i++) {
+		fp = fp_of(&ks, i);
+		ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)i, i, NULL,
+		    NULL), 0);
+	}
+	ck_assert_uint_gt(ks.nrun, 1);
+	rta_keyset_set_horizon(&ks, (int64_t)n / 2);
+	fp = fp_of(&ks, 10);
+	ck_assert_int_eq(rta_keyset_has(&ks, &fp), 0);
+	ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)n, 77, NULL,
+	    NULL), 0);
+	ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)n, 78, &first,
+	    NULL), 1);
+	ck_assert_uint_eq(first.pos, 77);
+	/* a spilled key forgotten, then added again */
+	fp = fp_of(&ks, n / 2 + 5);
+	ck_assert_int_eq(rta_keyset_forget(&ks, &fp), 1);
+	ck_assert_int_eq(rta_keyset_has(&ks, &fp), 0);
+	ck_assert_int_eq(rta_keyset_forget(&ks, &fp), 0);
+	ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)n, 99, NULL,
+	    NULL), 0);
+	ck_assert_int_eq(rta_keyset_add(&ks, &fp, (int64_t)n, 1, &first,
+	    NULL), 1);
+	ck_assert_uint_eq(first.pos, 99);
+	ck_assert_uint_le(rta_keyset_memory(&ks), o.max_mem);
+	ck_assert_int_eq(rta_keyset_save(&ks, unit_path("."), "ck", "", 0,
+	    &err), RTA_OK);
+	ck_assert_int_eq(rta_keyset_peek(unit_path("."), "ck", seed, &approx,
+	    &meta, &err), RTA_OK);
+	o.max_mem = 0;
+	ck_assert_int_eq(rta_keyset_init(&back, &o, NULL), RTA_OK);
+	ck_assert_int_eq(rta_keyset_load(&back, unit_path("."), "ck", &err),
+	    RTA_OK);
+	ck_assert_uint_eq(rta_keyset_count(&back), n / 2 + 1);
+	for (i = 0; i < n; i++) {
+		fp = fp_of(&back, i);
+		ck_assert_int_eq(rta_keyset_has(&back, &fp), i >= n / 2 ||
+		    i == 10);
+		ck_assert_int_eq(rta_keyset_has(&ks, &fp), i >= n / 2 ||
+		    i == 10);
+	}
+	rta_keyset_release(&back);
+	rta_keyset_release(&ks);
+	rta_buf_release(&meta);
 }
 END_TEST
 
@@ -612,6 +683,7 @@ keyset_suite(void)
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_loop_test(tc, checkpoint_round_trip, 0, 3);
+	tcase_add_loop_test(tc, spill_horizon_state, 0, 3);
 	tcase_add_test(tc, checkpoint_damaged);
 	tcase_add_test(tc, journal_torn_tail);
 	tcase_set_timeout(tc, 60);	/* fsync on a loaded machine */
