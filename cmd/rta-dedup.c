@@ -1185,7 +1185,7 @@ metrics_extra(void *arg, struct rta_buf *out)
 	rc |= rta_buf_printf(out,
 	    "# HELP rta_dedup_keys Keys held (expired ones until swept).\n"
 	    "# TYPE rta_dedup_keys gauge\nrta_dedup_keys %llu\n"
-	    "# HELP rta_dedup_spilled_keys Keys held in the mapped file.\n"
+	    "# HELP rta_dedup_spilled_keys Keys written out to the key file.\n"
 	    "# TYPE rta_dedup_spilled_keys gauge\n"
 	    "rta_dedup_spilled_keys %llu\n"
 	    "# HELP rta_dedup_beyond_horizon_total Events older than the "
@@ -1622,7 +1622,7 @@ help(void)
 "      --beyond-horizon ACTION  events older than the horizon cannot be\n"
 "                          checked: pass (default), drop or dead-letter\n"
 "      --max-mem SIZE      keep the resident set within SIZE; keys beyond\n"
-"                          it move to a mapped file (in --state DIR, or\n"
+"                          it are written to a file (in --state DIR, or\n"
 "                          $TMPDIR), never forgotten\n"
 "      --approx RATE       lossy mode: a Bloom filter with false-positive\n"
 "                          rate RATE (a first occurrence dropped as a\n"
