@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -31,11 +32,14 @@ static const char usage_line[] =
 "               [--max-new-buckets n] [--metrics file] [--strict]\n"
 "               [--sync-every interval] [file ...]\n"
 "       rta-store cat [-hV] [-o format] -d dataset -s dir [--from time]\n"
-"               [--tenant id] [--to time]\n"
+"               [--metrics file] [--tenant id] [--to time]\n"
 "       rta-store offsets [-hV] [--format style] -d dataset -s dir\n"
-"       rta-store compact [-hV] [-d dataset] [--level n] -s dir\n"
-"       rta-store retain [-hV] [-d dataset] [--days n] -s dir\n"
-"       rta-store fsck [-hV] [-d dataset] [--repair] -s dir\n"
+"       rta-store compact [-hV] [-d dataset] [--level n] [--metrics file]\n"
+"               -s dir\n"
+"       rta-store retain [-hV] [-d dataset] [--days n] [--metrics file]\n"
+"               -s dir\n"
+"       rta-store fsck [-hV] [-d dataset] [--metrics file] [--repair]\n"
+"               -s dir\n"
 "       rta-store stats [-hV] [-d dataset] -s dir";
 
 enum {
@@ -99,6 +103,144 @@ struct opts {
 
 static void	help(void);
 
+/*
+ * --metrics for the subcommands other than ingest (whose stage keeps
+ * its own): the common counters, and per dataset what the subcommand
+ * did, written once at the end.
+ */
+struct dsres {
+	char			 name[RTA_STORE_NAME_MAX + 1];
+	struct rta_maint	 m;
+	struct rta_fsck		 f;
+};
+
+static struct {
+	int		 on;
+	enum sub	 sub;
+	struct rta_metrics m;
+	struct dsres	*v;
+	size_t		 n;
+} sm;
+
+static void
+family(struct rta_buf *b, const char *name, const char *type,
+    const char *help, size_t off)
+{
+	size_t i;
+
+	rta_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+	for (i = 0; i < sm.n; i++)
+		rta_buf_printf(b, "%s{dataset=\"%s\"} %llu\n", name,
+		    sm.v[i].name, (unsigned long long)*(const uint64_t *)
+		    (const void *)((const char *)&sm.v[i] + off));
+}
+
+static int
+sub_metrics(void *arg, struct rta_buf *out)
+{
+	(void)arg;
+	if (sm.sub == SUB_COMPACT) {
+		family(out, "rta_store_compacted_buckets_total", "counter",
+		    "Buckets merged into new segments.",
+		    offsetof(struct dsres, m.buckets));
+		family(out, "rta_store_compacted_records_total", "counter",
+		    "Records written to new segments.",
+		    offsetof(struct dsres, m.records_out));
+		family(out, "rta_store_superseded_records_total", "counter",
+		    "Older aggregate versions left out of new segments.",
+		    offsetof(struct dsres, m.records_in));
+		family(out, "rta_store_compacted_bytes_in_total", "counter",
+		    "Bytes of logs and segments merged.",
+		    offsetof(struct dsres, m.bytes_in));
+		family(out, "rta_store_compacted_bytes_out_total", "counter",
+		    "Bytes of the new segments.",
+		    offsetof(struct dsres, m.bytes_out));
+	} else if (sm.sub == SUB_RETAIN) {
+		family(out, "rta_store_retired_buckets_total", "counter",
+		    "Buckets retired.", offsetof(struct dsres, m.buckets));
+		family(out, "rta_store_retired_bytes_total", "counter",
+		    "Bytes of the buckets retired.",
+		    offsetof(struct dsres, m.bytes_in));
+	} else if (sm.sub == SUB_FSCK) {
+		family(out, "rta_store_fsck_records", "gauge",
+		    "Records checked.", offsetof(struct dsres, f.records));
+		family(out, "rta_store_fsck_damaged", "gauge",
+		    "Damage found.", offsetof(struct dsres, f.damaged));
+		family(out, "rta_store_fsck_repaired", "gauge",
+		    "Damage repaired.", offsetof(struct dsres, f.repaired));
+		family(out, "rta_store_fsck_pending", "gauge",
+		    "Leftovers of interrupted runs.",
+		    offsetof(struct dsres, f.pending));
+	}
+	if (sm.sub == SUB_COMPACT || sm.sub == SUB_RETAIN) {
+		family(out, "rta_store_files_removed_total", "counter",
+		    "Files removed.", offsetof(struct dsres, m.files_removed));
+		family(out, "rta_store_open_buckets", "gauge",
+		    "Buckets left alone: a log is still written.",
+		    offsetof(struct dsres, m.open_skipped));
+	}
+	return 0;
+}
+
+/* Open --metrics FILE for a subcommand: 0 or an exit status. */
+static int
+sub_metrics_start(const struct rta_stage *st, enum sub sub)
+{
+	struct rta_error err;
+
+	if (st->metrics_path == NULL)
+		return 0;
+	rta_metrics_init(&sm.m, "rta-store");
+	sm.sub = sub;
+	sm.m.extra = sub_metrics;
+	if (rta_metrics_open(&sm.m, st->metrics_path, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_metrics_release(&sm.m);
+		return RTA_EXIT_IO;
+	}
+	sm.on = 1;
+	return 0;
+}
+
+/* A dataset's results, kept for the metrics. */
+static void
+sub_metrics_add(const char *name, const struct rta_maint *m,
+    const struct rta_fsck *f)
+{
+	struct dsres *v;
+
+	if (!sm.on || (v = realloc(sm.v, (sm.n + 1) * sizeof(*v))) == NULL)
+		return;
+	sm.v = v;
+	memset(&v[sm.n], 0, sizeof(v[sm.n]));
+	snprintf(v[sm.n].name, sizeof(v[sm.n].name), "%s", name);
+	if (m != NULL)
+		v[sm.n].m = *m;
+	if (f != NULL)
+		v[sm.n].f = *f;
+	sm.n++;
+}
+
+/* Write the metrics (with out records written out) and finish. */
+static int
+sub_finish(int status, uint64_t out)
+{
+	struct rta_error err;
+
+	if (sm.on) {
+		sm.m.in = sm.m.out = out;
+		if (rta_metrics_write(&sm.m, 1, &err) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			rta_cli_status(&status, RTA_EXIT_IO);
+		}
+		rta_metrics_release(&sm.m);
+		free(sm.v);
+		sm.on = 0;
+	}
+	return rta_cli_finish(status);
+}
+
 /* Which options each subcommand takes (beyond -h and -V). */
 static int
 allowed(enum sub sub, int c)
@@ -107,6 +249,7 @@ allowed(enum sub sub, int c)
 	case 'h':
 	case 'V':
 	case 's':
+	case RTA_OPT_METRICS:
 		return 1;
 	case 'd':
 		return sub != SUB_INIT;
@@ -163,10 +306,10 @@ init_main(const struct opts *o)
 
 	if ((rc = rta_store_init(o->store, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
-		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-		    rta_exit_code(rc));
+		return sub_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+		    rta_exit_code(rc), 0);
 	}
-	return rta_cli_finish(RTA_EXIT_OK);
+	return sub_finish(RTA_EXIT_OK, 0);
 }
 
 /* ---- ingest ------------------------------------------------------------- */
@@ -443,18 +586,18 @@ cat_main(const struct opts *o)
 		rta_usage_error(usage_line, "not writing rta frames to a "
 		    "terminal (redirect stdout, or use -o ndjson)");
 	if ((status = open_store(o, &s)) != 0)
-		return rta_cli_finish(status);
+		return sub_finish(status, 0);
 	rc = rta_dataset_open(&s, o->dataset, &ds, &err);
 	if (rc == RTA_EOF) {
 		rta_warnx("%s: no dataset '%s'", o->store, o->dataset);
 		rta_store_close(&s);
-		return rta_cli_finish(RTA_EXIT_USAGE);
+		return sub_finish(RTA_EXIT_USAGE, 0);
 	}
 	if (rc != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_store_close(&s);
-		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-		    rta_exit_code(rc));
+		return sub_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+		    rta_exit_code(rc), 0);
 	}
 	rta_output_init(&out, STDOUT_FILENO, "<stdout>", f);
 	rc = rta_scan_open(&ds, o->tenant, o->tenant != NULL ?
@@ -475,7 +618,7 @@ cat_main(const struct opts *o)
 	rta_scan_close(sc);
 	rta_dataset_close(&ds);
 	rta_store_close(&s);
-	return rta_cli_finish(status);
+	return sub_finish(status, out.records);
 }
 
 /* ---- offsets ------------------------------------------------------------ */
@@ -490,18 +633,18 @@ offsets_main(const struct opts *o)
 	int rc, status;
 
 	if ((status = open_store(o, &s)) != 0)
-		return rta_cli_finish(status);
+		return sub_finish(status, 0);
 	rc = rta_dataset_open(&s, o->dataset, &ds, &err);
 	if (rc == RTA_EOF) {
 		rta_warnx("%s: no dataset '%s'", o->store, o->dataset);
 		rta_store_close(&s);
-		return rta_cli_finish(RTA_EXIT_USAGE);
+		return sub_finish(RTA_EXIT_USAGE, 0);
 	}
 	if (rc != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_store_close(&s);
-		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-		    rta_exit_code(rc));
+		return sub_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
+		    rta_exit_code(rc), 0);
 	}
 	if (rta_sources_offsets(&ds.c.src, o->json, &b) != 0) {
 		rta_warnx("out of memory");
@@ -511,7 +654,7 @@ offsets_main(const struct opts *o)
 	rta_buf_release(&b);
 	rta_dataset_close(&ds);
 	rta_store_close(&s);
-	return rta_cli_finish(status);
+	return sub_finish(status, 0);
 }
 
 /* ---- fsck and stats ---------------------------------------------------- */
@@ -561,10 +704,10 @@ fsck_main(const struct opts *o)
 	int rc, status;
 
 	if ((status = open_store(o, &s)) != 0)
-		return rta_cli_finish(status);
+		return sub_finish(status, 0);
 	if ((status = datasets(o, &s, &names, &n)) != 0) {
 		rta_store_close(&s);
-		return rta_cli_finish(status);
+		return sub_finish(status, 0);
 	}
 	for (i = 0; i < n; i++) {
 		rc = rta_dataset_fsck(&s, names[i], o->repair, fsck_line, NULL,
@@ -582,6 +725,7 @@ fsck_main(const struct opts *o)
 			    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
 			continue;
 		}
+		sub_metrics_add(names[i], NULL, &r);
 		printf("%s/%s: %llu logs, %llu records, %llu bytes: %s\n",
 		    o->store, names[i], (unsigned long long)r.logs,
 		    (unsigned long long)r.records, (unsigned long long)r.bytes,
@@ -592,7 +736,7 @@ fsck_main(const struct opts *o)
 	}
 	rta_store_names_free(names, n);
 	rta_store_close(&s);
-	return rta_cli_finish(status);
+	return sub_finish(status, 0);
 }
 
 static void
@@ -614,10 +758,10 @@ maint_main(const struct opts *o)
 	int rc, status;
 
 	if ((status = open_store(o, &s)) != 0)
-		return rta_cli_finish(status);
+		return sub_finish(status, 0);
 	if ((status = datasets(o, &s, &names, &n)) != 0) {
 		rta_store_close(&s);
-		return rta_cli_finish(status);
+		return sub_finish(status, 0);
 	}
 	cutoff = rta_now() - (int64_t)o->days * 86400 * RTA_US_PER_SEC;
 	for (i = 0; i < n; i++) {
@@ -640,6 +784,7 @@ maint_main(const struct opts *o)
 			    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
 			continue;
 		}
+		sub_metrics_add(names[i], &r, NULL);
 		if (o->sub == SUB_COMPACT)
 			printf("%s/%s: %llu buckets compacted, %llu records "
 			    "(%llu before), %llu bytes (%llu before), %llu "
@@ -661,7 +806,7 @@ maint_main(const struct opts *o)
 	}
 	rta_store_names_free(names, n);
 	rta_store_close(&s);
-	return rta_cli_finish(status);
+	return sub_finish(status, 0);
 }
 
 static void
@@ -692,10 +837,10 @@ stats_main(const struct opts *o)
 	int rc, status;
 
 	if ((status = open_store(o, &s)) != 0)
-		return rta_cli_finish(status);
+		return sub_finish(status, 0);
 	if ((status = datasets(o, &s, &names, &n)) != 0) {
 		rta_store_close(&s);
-		return rta_cli_finish(status);
+		return sub_finish(status, 0);
 	}
 	for (i = 0; i < n; i++) {
 		rc = rta_dataset_open(&s, names[i], &ds, &err);
@@ -779,7 +924,7 @@ stats_main(const struct opts *o)
 	rta_buf_release(&b);
 	rta_store_names_free(names, n);
 	rta_store_close(&s);
-	return rta_cli_finish(status);
+	return sub_finish(status, 0);
 }
 
 /* ---- main --------------------------------------------------------------- */
@@ -983,6 +1128,8 @@ main(int argc, char *argv[])
 	if (o.sub != SUB_INGEST && optind < argc)
 		rta_usage_error(usage_line, "rta-store %s takes no operands",
 		    argv[0]);
+	if (o.sub != SUB_INGEST && (c = sub_metrics_start(&st, o.sub)) != 0)
+		return rta_cli_finish(c);
 	switch (o.sub) {
 	case SUB_INIT:
 		return init_main(&o);
@@ -1078,6 +1225,8 @@ help(void)
 "      --format STYLE      kcat (-t topic -p partition -o offset, the\n"
 "                          default) or json (also inputs' last lines)\n"
 "\n"
+"      --metrics FILE      (every subcommand) keep Prometheus counters in\n"
+"                          FILE\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version and library versions\n"
 "\n"

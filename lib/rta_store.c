@@ -58,7 +58,8 @@ rta_ds_kind_name(enum rta_ds_kind k)
 int
 rta_store_name_valid(const char *s)
 {
-	static const char *const reserved[] = { "lock", "tmp", "commits" };
+	static const char *const reserved[] = { "lock", "tmp", "commits",
+	    MARKER };
 	size_t i, n = strlen(s);
 
 	if (n == 0 || n > RTA_STORE_NAME_MAX)
