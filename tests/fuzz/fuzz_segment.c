@@ -1,0 +1,78 @@
+/*
+ * fuzz_segment.c: a sealed segment of the hot store, on hostile bytes.
+ *
+ * Segments are read back from disk, where anyone who can write the
+ * store's directory could have changed them, so rta_seg_open must check
+ * the footer and every index entry against the bytes before trusting
+ * them, and rta_seg_block must check a block's checksum and sizes before
+ * decompressing it into at most RTA_SEG_BLOCK_MAX bytes.  A segment that
+ * opens must hold what its index says: blocks in order covering the
+ * bytes between header and index, tenants sorted, its record count the
+ * sum of the entries'; a tenant's first block is where rta_seg_find
+ * says; every block that reads has the size its entry gives.  Input
+ * starting "RTA-CANARY" is the planted heap over-read every target
+ * carries.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rta_buf.h"
+#include "rta_err.h"
+#include "rta_segment.h"
+
+#include "canary.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rta_buf blk = RTA_BUF_INIT;
+	struct rta_seg_entry e, prev;
+	struct rta_error err;
+	struct rta_seg s;
+	unsigned char *copy;
+	uint64_t records = 0;
+	uint32_t i, j;
+
+	if (canary(data, size))
+		return 0;
+	/* an exact-size copy, so that a read past the end is caught */
+	if ((copy = malloc(size ? size : 1)) == NULL)
+		return 0;
+	memcpy(copy, data, size);
+	if (rta_seg_open(copy, size, &s, &err) != RTA_OK) {
+		free(copy);
+		return 0;
+	}
+	for (i = 0; i < s.nblocks; i++) {
+		rta_seg_entry(&s, i, &e);
+		if (e.off < RTA_SEG_HEADER || e.off + e.clen > size ||
+		    e.tlen == 0 || e.tlen > 64 || e.count == 0 ||
+		    e.min_ts > e.max_ts)
+			abort();
+		if (i > 0) {
+			size_t a = prev.tlen, b = e.tlen;
+			int c = memcmp(prev.tenant, e.tenant, a < b ? a : b);
+
+			if (prev.off + prev.clen != e.off || c > 0 ||
+			    (c == 0 && a > b))
+				abort();
+		}
+		/* a tenant's first block */
+		j = rta_seg_find(&s, e.tenant, e.tlen);
+		if (j > i)
+			abort();
+		records += e.count;
+		if (rta_seg_block(&s, i, &blk, &err) == RTA_OK &&
+		    blk.len != e.ulen)
+			abort();
+		prev = e;
+	}
+	if (records != s.records)
+		abort();
+	rta_buf_release(&blk);
+	free(copy);
+	return 0;
+}
