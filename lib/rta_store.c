@@ -1010,6 +1010,17 @@ struct rta_scan {
 	uint32_t		 cur_map;
 	size_t			 cur_base;	/* offset of the walked bytes in
 						 * the current map */
+	/* a bucket that is only a segment is read block by block, in
+	 * the segment's order, with nothing to sort */
+	int			 stream;
+	struct rta_seg		 seg;
+	char			 segname[48];
+	uint32_t		 blk;		/* next block */
+	struct rta_buf		 bbuf;		/* the current block */
+	size_t			 boff;
+	uint64_t		 bstart;	/* its offset in the segment */
+	const char		*btenant;
+	size_t			 btlen;
 };
 
 static int
@@ -1086,6 +1097,7 @@ scan_unmap(struct rta_scan *sc)
 	sc->nmaps = 0;
 	sc->nent = 0;
 	sc->pos = 0;
+	sc->stream = 0;
 }
 
 static struct map *
@@ -1216,6 +1228,102 @@ scan_one(struct rta_scan *sc, int64_t b, struct rta_error *err)
 	return RTA_OK;
 }
 
+/*
+ * If bucket b is a segment and nothing else, make it the scan's stream:
+ * STREAM_READY.  RTA_OK if it is not (the general path reads it),
+ * RTA_EOF if its file is gone, or an error.
+ */
+#define STREAM_READY	100
+static int
+scan_stream(struct rta_scan *sc, int64_t b, struct rta_error *err)
+{
+	const struct rta_dataset *ds = sc->ds;
+	const struct rta_man_entry *me = rta_manifest_find(&ds->man, b);
+	struct rta_error e2;
+	struct map *m;
+	size_t i;
+	int rc;
+
+	if (me == NULL || me->kind != RTA_MAN_SEGMENT)
+		return 0;
+	for (i = 0; i < ds->c.nlogs; i++)
+		if (ds->c.logs[i].bucket == b &&
+		    !covered(&ds->man, b, ds->c.logs[i].gen))
+			return 0;
+	rta_store_seg_name(sc->segname, sizeof(sc->segname), me->bucket,
+	    me->gen);
+	if ((m = scan_new_map(sc)) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	if ((rc = map_file(ds->fd, sc->dspath, sc->segname, 0, m, err)) !=
+	    RTA_OK)
+		return rc;
+	if (rta_seg_open(m->p, m->len, &sc->seg, &e2) != RTA_OK)
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: %s",
+		    sc->dspath, sc->segname, e2.text);
+	sc->blk = sc->all ? 0 : rta_seg_find(&sc->seg, sc->tenant, sc->tlen);
+	sc->bbuf.len = 0;
+	sc->boff = 0;
+	sc->stream = 1;
+	return STREAM_READY;
+}
+
+/* The next record of the stream: RTA_OK, RTA_EOF (its end), an error. */
+static int
+stream_next(struct rta_scan *sc, struct rta_record *rec,
+    struct rta_error *err)
+{
+	struct rta_seg_entry e;
+	struct rta_error e2;
+	size_t size;
+	int is_header, rc;
+
+	for (;;) {
+		if (sc->boff < sc->bbuf.len) {
+			const unsigned char *p = sc->bbuf.data + sc->boff;
+
+			rc = rta_frame_probe(p, sc->bbuf.len - sc->boff,
+			    RTA_FRAME_MAX, &is_header, &size, &e2);
+			if (rc != RTA_OK || is_header ||
+			    size > sc->bbuf.len - sc->boff)
+				goto damaged;
+			rc = rta_frame_decode(p, size, RTA_VALUE_MAX_DEPTH,
+			    RTA_VALUE_MAX_MEMBERS, rec, &e2);
+			if (rc != RTA_OK || rec->ev.tenant_len != sc->btlen ||
+			    memcmp(rec->ev.tenant, sc->btenant,
+			    sc->btlen) != 0 || rec->kind !=
+			    (sc->ds->c.kind == RTA_DS_EVENTS ? RTA_REC_EVENT :
+			    RTA_REC_AGGREGATE))
+				goto damaged;
+			sc->boff += size;
+			if (rec->ev.ts < sc->from || rec->ev.ts >= sc->to)
+				continue;
+			return RTA_OK;
+		}
+		if (sc->blk >= sc->seg.nblocks)
+			return RTA_EOF;
+		rta_seg_entry(&sc->seg, sc->blk, &e);
+		if (!sc->all && (e.tlen != sc->tlen ||
+		    memcmp(e.tenant, sc->tenant, sc->tlen) != 0))
+			return RTA_EOF;
+		sc->blk++;
+		if (e.max_ts < sc->from || e.min_ts >= sc->to)
+			continue;
+		if ((rc = rta_seg_block(&sc->seg, sc->blk - 1, &sc->bbuf,
+		    &e2)) != RTA_OK)
+			return rta_error_set(err, rc, rc == RTA_ENOMEM ?
+			    "nomem" : "damaged", "%s/%s: %s", sc->dspath,
+			    sc->segname, e2.text);
+		sc->boff = 0;
+		sc->bstart = e.off;
+		sc->btenant = e.tenant;
+		sc->btlen = e.tlen;
+	}
+damaged:
+	return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: block at "
+	    "offset %llu: frame at %zu: damaged", sc->dspath, sc->segname,
+	    (unsigned long long)sc->bstart, sc->boff);
+}
+
 /* Read the next bucket that overlaps [from, to): RTA_OK, RTA_EOF (no
  * more), or an error. */
 static int
@@ -1239,6 +1347,20 @@ scan_bucket(struct rta_scan *sc, struct rta_error *err)
 		}
 		/* a file compaction or retention removed since the state
 		 * was read: read the state again */
+		for (tries = 0; (rc = scan_stream(sc, b, err)) == RTA_EOF &&
+		    tries < 8; tries++) {
+			scan_unmap(sc);
+			if ((rc = dataset_load(ds, sc->dspath, err)) != RTA_OK)
+				return rc;
+		}
+		if (rc == RTA_EOF)
+			rc = RTA_EDATA;
+		if (rc != RTA_OK && rc != STREAM_READY)
+			return rc;
+		if (rc == STREAM_READY) {
+			sc->next = b + ds->c.width;
+			return RTA_OK;
+		}
 		for (tries = 0; (rc = scan_one(sc, b, err)) == RTA_EOF &&
 		    tries < 8; tries++) {
 			scan_unmap(sc);
@@ -1311,9 +1433,16 @@ rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
 	struct rta_error e2;
 	int rc;
 
-	while (sc->pos >= sc->nent)
+	for (;;) {
+		if (sc->stream) {
+			if ((rc = stream_next(sc, rec, err)) != RTA_EOF)
+				return rc;
+			sc->stream = 0;
+		} else if (sc->pos < sc->nent)
+			break;
 		if ((rc = scan_bucket(sc, err)) != RTA_OK)
 			return rc;
+	}
 	e = &sc->ent[sc->pos++];
 	m = &sc->maps[e->map];
 	rc = rta_frame_decode(m->p + e->off, e->size, RTA_VALUE_MAX_DEPTH,
@@ -1344,6 +1473,7 @@ rta_scan_close(struct rta_scan *sc)
 	scan_unmap(sc);
 	rta_free(sc->maps);
 	rta_free(sc->ent);
+	rta_buf_release(&sc->bbuf);
 	rta_free(sc);
 }
 
