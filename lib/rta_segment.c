@@ -284,10 +284,26 @@ rta_seg_block(const struct rta_seg *s, uint32_t i, struct rta_buf *out,
 	out->len = 0;
 	if (rta_buf_reserve(out, e.ulen + 16) != 0)
 		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
-	n = ZSTD_decompress(out->data, e.ulen, s->p + e.off, e.clen);
+	if (s->dctx != NULL)
+		n = ZSTD_decompressDCtx(s->dctx, out->data, e.ulen,
+		    s->p + e.off, e.clen);
+	else
+		n = ZSTD_decompress(out->data, e.ulen, s->p + e.off, e.clen);
 	if (ZSTD_isError(n) || n != e.ulen)
 		return rta_error_set(err, RTA_EDATA, "damaged", "offset %llu: "
 		    "block does not decompress", (unsigned long long)e.off);
 	out->len = n;
 	return RTA_OK;
+}
+
+void *
+rta_seg_dctx_new(void)
+{
+	return ZSTD_createDCtx();
+}
+
+void
+rta_seg_dctx_free(void *dctx)
+{
+	ZSTD_freeDCtx(dctx);
 }

@@ -82,7 +82,16 @@ struct rta_seg {
 	const unsigned char	*index;
 	uint32_t		 nblocks;
 	uint64_t		 records;
+	void			*dctx;		/* a decompression context the
+						 * caller owns and sets after
+						 * opening (rta_seg_dctx_new),
+						 * or NULL: one per block */
 };
+
+/* A decompression context to reuse across blocks (NULL on ENOMEM), and
+ * its release. */
+void	*rta_seg_dctx_new(void);
+void	 rta_seg_dctx_free(void *dctx);
 
 /* Check the footer and index of the len bytes at p (a mapped segment)
  * and fill s.  RTA_OK or RTA_EDATA with err saying what is wrong. */

@@ -1021,6 +1021,7 @@ struct rta_scan {
 	uint64_t		 bstart;	/* its offset in the segment */
 	const char		*btenant;
 	size_t			 btlen;
+	void			*dctx;
 };
 
 static int
@@ -1162,6 +1163,9 @@ scan_segment(struct rta_scan *sc, const struct rta_man_entry *me,
 	if (rta_seg_open(sm->p, sm->len, &seg, &e2) != RTA_OK)
 		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: %s",
 		    sc->dspath, name, e2.text);
+	if (sc->dctx == NULL && (sc->dctx = rta_seg_dctx_new()) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	seg.dctx = sc->dctx;
 	i = sc->all ? 0 : rta_seg_find(&seg, sc->tenant, sc->tlen);
 	for (; i < seg.nblocks; i++) {
 		rta_seg_entry(&seg, i, &e);
@@ -1260,6 +1264,9 @@ scan_stream(struct rta_scan *sc, int64_t b, struct rta_error *err)
 	if (rta_seg_open(m->p, m->len, &sc->seg, &e2) != RTA_OK)
 		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: %s",
 		    sc->dspath, sc->segname, e2.text);
+	if (sc->dctx == NULL && (sc->dctx = rta_seg_dctx_new()) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	sc->seg.dctx = sc->dctx;
 	sc->blk = sc->all ? 0 : rta_seg_find(&sc->seg, sc->tenant, sc->tlen);
 	sc->bbuf.len = 0;
 	sc->boff = 0;
@@ -1474,6 +1481,7 @@ rta_scan_close(struct rta_scan *sc)
 	rta_free(sc->maps);
 	rta_free(sc->ent);
 	rta_buf_release(&sc->bbuf);
+	rta_seg_dctx_free(sc->dctx);
 	rta_free(sc);
 }
 
