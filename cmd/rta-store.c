@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 #include "rta_time.h"
 
 static const char usage_line[] =
-"usage: rta-store init [-hV] -s dir\n"
+"usage: rta-store init [-hV] [--metrics file] -s dir\n"
 "       rta-store ingest [-hqV] -d dataset -s dir [--ack-fd n]\n"
 "               [--bucket width] [--close-after duration]\n"
 "               [--dead-letter file] [--dedup-horizon duration]\n"
@@ -33,14 +34,15 @@ static const char usage_line[] =
 "               [--sync-every interval] [file ...]\n"
 "       rta-store cat [-hV] [-o format] -d dataset -s dir [--from time]\n"
 "               [--metrics file] [--tenant id] [--to time]\n"
-"       rta-store offsets [-hV] [--format style] -d dataset -s dir\n"
+"       rta-store offsets [-hV] [--format style] [--metrics file]\n"
+"               -d dataset -s dir\n"
 "       rta-store compact [-hV] [-d dataset] [--level n] [--metrics file]\n"
 "               -s dir\n"
 "       rta-store retain [-hV] [-d dataset] [--days n] [--metrics file]\n"
 "               -s dir\n"
 "       rta-store fsck [-hV] [-d dataset] [--metrics file] [--repair]\n"
 "               -s dir\n"
-"       rta-store stats [-hV] [-d dataset] -s dir";
+"       rta-store stats [-hV] [-d dataset] [--metrics file] -s dir";
 
 enum {
 	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
@@ -485,6 +487,11 @@ ingest_main(const struct opts *o, struct rta_stage *st, int argc,
 		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
 		    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
 	}
+	if (recov.commit_damage != SIZE_MAX)
+		rta_warnx("%s/%s/commits: offset %zu: damaged bytes before the "
+		    "last valid commit, which supersedes them (rta-store fsck "
+		    "--repair rewrites the file)", o->store, o->dataset,
+		    recov.commit_damage);
 	if (recov.commit_bytes > 0 || recov.log_bytes > 0 ||
 	    recov.logs_removed > 0)
 		rta_warnx("%s/%s: recovered from an interrupted run: cut %llu "
@@ -649,7 +656,7 @@ offsets_main(const struct opts *o)
 	if (rta_sources_offsets(&ds.c.src, o->json, &b) != 0) {
 		rta_warnx("out of memory");
 		status = RTA_EXIT_LIMIT;
-	} else
+	} else if (b.len > 0)
 		fwrite(b.data, 1, b.len, stdout);
 	rta_buf_release(&b);
 	rta_dataset_close(&ds);
@@ -917,8 +924,11 @@ stats_main(const struct opts *o)
 			    (double)(now - ds.c.max_ts) / RTA_US_PER_SEC);
 		else
 			rta_buf_adds(&b, ",\"lag_seconds\":null");
-		rta_buf_adds(&b, "}\n");
-		fwrite(b.data, 1, b.len, stdout);
+		if (rta_buf_adds(&b, "}\n") != 0) {
+			rta_warnx("out of memory");
+			rta_cli_status(&status, RTA_EXIT_LIMIT);
+		} else
+			fwrite(b.data, 1, b.len, stdout);
 		rta_dataset_close(&ds);
 	}
 	rta_buf_release(&b);

@@ -102,22 +102,45 @@ check_dir(int fd, const char *path, struct rta_error *err)
 	return RTA_OK;
 }
 
+/* Open directory name at at; show is its path for messages. */
 static int
-open_dir(int at, const char *path, struct rta_error *err)
+open_dir_at(int at, const char *name, const char *show,
+    struct rta_error *err)
 {
 	int fd;
 
-	fd = openat(at, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOTDIR)
 			rta_error_set(err, RTA_EINVAL, "unsafe-store",
-			    "%s: not a directory (a symlink?)", path);
+			    "%s: not a directory (a symlink?)", show);
 		else
-			rta_error_errno(err, path);
+			rta_error_errno(err, show);
 		return -1;
 	}
 	return fd;
+}
+
+static int
+open_dir(int at, const char *path, struct rta_error *err)
+{
+	return open_dir_at(at, path, path, err);
+}
+
+/*
+ * The error for a failed openat of a file of the store: a symlink (or
+ * anything else where a file should be) is an unsafe store, RTA_EINVAL;
+ * the rest RTA_EIO.
+ */
+static int
+open_error(const char *dspath, const char *name, struct rta_error *err)
+{
+	if (errno == ELOOP || errno == EISDIR)
+		return rta_error_set(err, RTA_EINVAL, "unsafe-store", "%s/%s: "
+		    "not a regular file (a symlink?)", dspath, name);
+	return rta_error_set(err, RTA_EIO, "store-io", "%s/%s: %s", dspath,
+	    name, strerror(errno));
 }
 
 static int
@@ -171,21 +194,30 @@ rta_store_init(const char *path, struct rta_error *err)
 		close(fd);
 		return RTA_OK;
 	}
+	(void)created;
 	/* Only an empty directory becomes a store. */
 	if ((d = fdopendir(dup(fd))) == NULL) {
 		rc = rta_error_errno(err, path);
 		close(fd);
 		return rc;
 	}
+	/* (a marker left half made by an interrupted init does not count) */
 	while ((de = readdir(d)) != NULL)
 		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
+		    strcmp(de->d_name, "..") != 0 &&
+		    strcmp(de->d_name, MARKER ".tmp") != 0)
 			empty = 0;
 	closedir(d);
 	if (!empty) {
 		close(fd);
 		return rta_error_set(err, RTA_EINVAL, "not-a-store", "%s: not "
 		    "empty and not a store", path);
+	}
+	/* an empty directory given to init becomes the store's: 0700 */
+	if (fchmod(fd, 0700) != 0) {
+		rc = rta_error_errno(err, path);
+		close(fd);
+		return rc;
 	}
 	mfd = openat(fd, MARKER ".tmp", O_WRONLY | O_CREAT | O_TRUNC |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -436,41 +468,53 @@ bad:
 
 int
 rta_commit_last(const unsigned char *p, size_t len, struct rta_commit *c,
-    size_t *valid, uint64_t *records)
+    size_t *valid, uint64_t *records, size_t *damaged)
 {
 	struct rta_commit t;
 	size_t off = 0, body;
 	uint64_t n = 0, seq = 0;
+	size_t bad = SIZE_MAX;
 
 	rta_commit_release(c);
 	rta_commit_init(&t);
 	*valid = 0;
+	*damaged = SIZE_MAX;
 	while (len - off >= COMMIT_HDR) {
 		if (memcmp(p + off, COMMIT_MAGIC, 4) != 0)
-			break;
+			goto next;
 		body = rta_get_u32(p + off + 4);
 		if (body > RTA_STORE_COMMIT_MAX || body > len - off - COMMIT_HDR)
-			break;
+			goto next;
 		if (rta_crc32c(0, p + off + COMMIT_HDR, body) !=
 		    rta_get_u32(p + off + 8))
-			break;
+			goto next;
 		if (commit_decode(p + off + COMMIT_HDR, body, &t) != 0) {
 			if (errno == ENOMEM) {
 				rta_commit_release(&t);
 				return RTA_ENOMEM;
 			}
-			break;
+			goto next;
 		}
 		/* sequence numbers only go up */
 		if (t.seq <= seq)
-			break;
+			goto next;
 		seq = t.seq;
 		rta_commit_release(c);
 		*c = t;
 		rta_commit_init(&t);
+		/* bytes skipped before this record were damage */
+		if (bad != SIZE_MAX && *damaged == SIZE_MAX)
+			*damaged = bad;
+		bad = SIZE_MAX;
 		off += COMMIT_HDR + body;
 		*valid = off;
 		n++;
+		continue;
+next:
+		/* not a record here: look for one further on */
+		if (bad == SIZE_MAX)
+			bad = off;
+		off++;
 	}
 	rta_commit_release(&t);
 	*records = n;
@@ -689,7 +733,7 @@ covered(const struct rta_manifest *m, int64_t bucket, uint32_t gen)
  * receives the file open for writing (created if missing). */
 static int
 read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
-    uint64_t *size, size_t *valid, struct rta_error *err)
+    uint64_t *size, size_t *valid, size_t *damaged, struct rta_error *err)
 {
 	struct stat sb;
 	unsigned char *buf = NULL;
@@ -700,6 +744,7 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 
 	*size = 0;
 	*valid = 0;
+	*damaged = SIZE_MAX;
 	if (fdp != NULL)
 		fd = openat(dfd, "commits", O_RDWR | O_CREAT | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
@@ -708,8 +753,7 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 	if (fd < 0) {
 		if (errno == ENOENT && fdp == NULL)
 			return RTA_OK;
-		return rta_error_set(err, RTA_EIO, "store-io", "%s/commits: %s",
-		    path, strerror(errno));
+		return open_error(path, "commits", err);
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
@@ -736,7 +780,7 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 			got += (size_t)k;
 		}
 	}
-	rc = rta_commit_last(buf, got, c, valid, &nrec);
+	rc = rta_commit_last(buf, got, c, valid, &nrec, damaged);
 	rta_free(buf);
 	if (rc != RTA_OK) {
 		close(fd);
@@ -758,11 +802,11 @@ static int
 dataset_load(struct rta_dataset *ds, const char *path, struct rta_error *err)
 {
 	uint64_t size;
-	size_t valid;
+	size_t valid, damaged;
 	int rc;
 
 	if ((rc = read_commits(ds->fd, path, &ds->c, NULL, &size, &valid,
-	    err)) != RTA_OK)
+	    &damaged, err)) != RTA_OK)
 		return rc;
 	return read_manifest(ds->fd, path, &ds->man, err);
 }
@@ -1518,6 +1562,7 @@ struct rta_writer {
 	int			 failed;
 	int			 keys_on;
 	int			 ending;	/* the input has ended */
+	int			 rewrite;	/* replace the commit file */
 	struct rta_keyset	 ks;
 	struct rta_buf		 cbuf, frame;
 	struct rta_manifest	 man;		/* compact's and retain's */
@@ -1818,7 +1863,7 @@ rta_writer_open(struct rta_store *s, const char *name,
 {
 	struct rta_writer *w;
 	struct rta_keyset_opts ko;
-	size_t valid, i;
+	size_t valid, damaged, i;
 	int rc, created = 0;
 
 	*wp = NULL;
@@ -1841,7 +1886,7 @@ rta_writer_open(struct rta_store *s, const char *name,
 		rc = rta_error_errno(err, w->path);
 		goto fail;
 	}
-	if ((w->dfd = open_dir(s->fd, name, err)) < 0) {
+	if ((w->dfd = open_dir_at(s->fd, name, w->path, err)) < 0) {
 		rc = err != NULL ? err->code : RTA_EIO;
 		goto fail;
 	}
@@ -1855,8 +1900,7 @@ rta_writer_open(struct rta_store *s, const char *name,
 	w->lockfd = openat(w->dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (w->lockfd < 0) {
-		rc = rta_error_set(err, RTA_EIO, "store-io", "%s/lock: %s",
-		    w->path, strerror(errno));
+		rc = open_error(w->path, "lock", err);
 		goto fail;
 	}
 	if (flock(w->lockfd, LOCK_EX | LOCK_NB) != 0) {
@@ -1865,8 +1909,9 @@ rta_writer_open(struct rta_store *s, const char *name,
 		goto fail;
 	}
 	if ((rc = read_commits(w->dfd, w->path, &w->c, &w->cfd, &w->csize,
-	    &valid, err)) != RTA_OK)
+	    &valid, &damaged, err)) != RTA_OK)
 		goto fail;
+	rec->commit_damage = damaged;
 	if (w->csize == 0 && (rc = sync_dir(w->dfd, w->path, err)) != RTA_OK)
 		goto fail;
 	if (w->csize > valid) {
@@ -1952,10 +1997,15 @@ log_flush(struct rta_writer *w, struct wlog *l, struct rta_error *err)
 	rta_store_log_name(name, sizeof(name), l->bucket, l->gen);
 	need = l->flushed + l->buf.len;
 	if (need > l->reserved) {
-		uint64_t n = need - l->reserved;
+		uint64_t n = need - l->reserved, ahead;
 
-		if (n < (uint64_t)LOG_RESERVE)
-			n = LOG_RESERVE;
+		/* ahead of the data by as much as the log holds, from
+		 * 64 KiB to LOG_RESERVE: small logs reserve little */
+		ahead = l->flushed < (64U << 10) ? (64U << 10) :
+		    l->flushed > (uint64_t)LOG_RESERVE ? (uint64_t)LOG_RESERVE :
+		    l->flushed;
+		if (n < ahead)
+			n = ahead;
 		if (rta_io_reserve(l->fd, (off_t)l->reserved, (off_t)n) != 0)
 			return werr(w, err, name);
 		l->reserved += n;
@@ -1967,6 +2017,20 @@ log_flush(struct rta_writer *w, struct wlog *l, struct rta_error *err)
 	l->buf.len = 0;
 	l->dirty = 1;
 	return RTA_OK;
+}
+
+/*
+ * Give back the blocks reserved past a log's data: setting its size to
+ * what it is frees them.  The size and bytes do not change, so readers
+ * are not affected; a failure only wastes space.
+ */
+static void
+release_reserve(struct wlog *l)
+{
+	/* (a run killed before it could do this left its reservation:
+	 * freed here too) */
+	(void)ftruncate(l->fd, (off_t)l->flushed);
+	l->reserved = l->flushed;
 }
 
 static int
@@ -1983,6 +2047,7 @@ log_sync_close(struct rta_writer *w, struct wlog *l, struct rta_error *err)
 	if (l->dirty && rta_io_datasync(l->fd) != 0)
 		return werr(w, err, name);
 	l->dirty = 0;
+	release_reserve(l);
 	close(l->fd);
 	l->fd = -1;
 	w->nopen--;
@@ -2307,7 +2372,8 @@ rta_writer_commit(struct rta_writer *w, const struct rta_commit **cp,
 			    "sources?)", w->path, RTA_STORE_COMMIT_MAX);
 		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
 	}
-	if (w->csize + w->cbuf.len > RTA_STORE_COMMITS_ROTATE) {
+	if (w->rewrite || w->csize + w->cbuf.len > RTA_STORE_COMMITS_ROTATE) {
+		w->rewrite = 0;
 		if ((rc = rotate_commits(w, w->cbuf.data, w->cbuf.len,
 		    err)) != RTA_OK)
 			return rc;
@@ -2331,8 +2397,10 @@ rta_writer_close(struct rta_writer *w)
 	if (w == NULL)
 		return;
 	for (i = 0; w->logs != NULL && i < w->c.nlogs; i++) {
-		if (w->logs[i].fd >= 0)
+		if (w->logs[i].fd >= 0) {
+			release_reserve(&w->logs[i]);
 			close(w->logs[i].fd);
+		}
 		rta_buf_release(&w->logs[i].buf);
 	}
 	rta_free(w->logs);
@@ -2606,6 +2674,28 @@ fsck_repair(struct rta_store *s, const char *name, rta_fsck_fn fn,
 	o.repair = 1;
 	if ((rc = rta_writer_open(s, name, &o, &w, &rec, err)) != RTA_OK)
 		return rc;
+	if (rec.commit_damage != SIZE_MAX) {
+		struct map cm;
+		char qname[64];
+
+		snprintf(qname, sizeof(qname), "commits.at-%zu",
+		    rec.commit_damage);
+		if ((rc = map_file(w->dfd, w->path, "commits", 0, &cm,
+		    err)) != RTA_OK)
+			goto out;
+		rc = quarantine(w->dfd, w->path, qname, cm.p, cm.len, err);
+		unmap_log(&cm);
+		if (rc != RTA_OK)
+			goto out;
+		fsck_say(fn, arg, "%s/commits: offset %zu: damaged bytes "
+		    "before the last valid commit: the file rewritten with "
+		    "that commit, the old one kept as quarantine/%s", w->path,
+		    rec.commit_damage, qname);
+		r->damaged++;
+		r->repaired++;
+		w->rewrite = 1;
+		changed = 1;
+	}
 	if (rec.commit_bytes > 0 || rec.log_bytes > 0 || rec.logs_removed > 0)
 		fsck_say(fn, arg, "%s: cut %llu uncommitted bytes from the "
 		    "commit file and %llu from the logs, removed %llu "
@@ -2706,7 +2796,7 @@ rta_dataset_fsck(struct rta_store *s, const char *name, int repair,
 	struct map m;
 	char path[PATH_MAX];
 	uint64_t size, records = 0;
-	size_t valid, i;
+	size_t valid, damaged, i;
 	int64_t bucket;
 	uint32_t gen;
 	DIR *d;
@@ -2718,10 +2808,16 @@ rta_dataset_fsck(struct rta_store *s, const char *name, int repair,
 	if ((rc = rta_dataset_open(s, name, &ds, err)) != RTA_OK)
 		return rc;
 	rta_commit_init(&c);
-	if ((rc = read_commits(ds.fd, name, &c, NULL, &size, &valid, err)) !=
-	    RTA_OK)
+	if ((rc = read_commits(ds.fd, name, &c, NULL, &size, &valid, &damaged,
+	    err)) != RTA_OK)
 		goto out;
 	rta_commit_release(&c);
+	if (damaged != SIZE_MAX) {
+		fsck_say(fn, arg, "%s/%s/commits: offset %zu: damaged bytes "
+		    "before the last valid commit (superseded by it)",
+		    s->path, name, damaged);
+		r->damaged++;
+	}
 	if (size > valid) {
 		fsck_say(fn, arg, "%s/%s/commits: %llu bytes after the last "
 		    "valid commit (uncommitted: the next writer cuts them)",

@@ -33,8 +33,8 @@
  *	(µs), u64 records stored, i64 least and greatest event time
  *	stored, i64 watermark (INT64_MIN: none), u32 count of logs, per
  *	log: i64 bucket start, u32 generation, u64 committed length,
- *	u32 flags (0); then the source positions seen (rta_state.h's
- *	encoding).  Little-endian.
+ *	u32 flags (RTA_STORE_LOG_CLOSED or 0); then the source positions
+ *	seen (rta_state.h's encoding).  Little-endian.
  *
  * Every commit names every log with its committed length, so the last
  * valid record alone describes the dataset.  When the commit file passes
@@ -154,12 +154,18 @@ void	rta_commit_release(struct rta_commit *c);
 int	rta_commit_encode(const struct rta_commit *c, struct rta_buf *b);
 /*
  * Find the last valid commit record in p[0..len) into c (released
- * first).  *valid is set to the end of that record (0: none), and
- * *records to how many valid records came before the first invalid
- * byte.  RTA_OK (c->seq 0 when there is none) or RTA_ENOMEM.
+ * first): a record with a good header, checksum and fields whose
+ * sequence number is above every earlier valid one's.  Bytes that are
+ * not such a record are skipped, so damage in the middle of the file
+ * does not hide the records after it.  *valid is set to the end of the
+ * last valid record (0: none; what follows is a torn tail), *records to
+ * the number of valid records, and *damaged to the offset of the first
+ * bytes skipped before the last valid record (SIZE_MAX: none).  RTA_OK
+ * (c->seq 0 when there is none) or RTA_ENOMEM.
  */
 int	rta_commit_last(const unsigned char *p, size_t len,
-	    struct rta_commit *c, size_t *valid, uint64_t *records);
+	    struct rta_commit *c, size_t *valid, uint64_t *records,
+	    size_t *damaged);
 
 /* A log's file name into buf (at least 32 bytes): "YYYYMMDDTHHMM.G.log". */
 void	rta_store_log_name(char *buf, size_t size, int64_t bucket,
@@ -269,6 +275,9 @@ struct rta_recovery {
 	uint64_t	 log_bytes;	/* uncommitted bytes cut from logs */
 	uint64_t	 logs_removed;	/* logs no commit named */
 	uint64_t	 keys;		/* dedup keys rebuilt */
+	size_t		 commit_damage;	/* offset of damaged bytes before
+					 * the last valid commit, which
+					 * supersedes them (SIZE_MAX: none) */
 };
 
 struct rta_writer;
@@ -318,9 +327,6 @@ uint64_t rta_writer_pending(const struct rta_writer *w);
  */
 int	rta_writer_commit(struct rta_writer *w, const struct rta_commit **c,
 	    struct rta_error *err);
-
-/* The committed state. */
-const struct rta_commit *rta_writer_committed(const struct rta_writer *w);
 
 /* Close without committing (what was not committed is cut at the next
  * open). */
