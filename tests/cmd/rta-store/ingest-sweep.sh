@@ -11,7 +11,7 @@ rta-store init -s st
 head -n 1000 in.ndjson | rta-store ingest -s st -d e --sync-every 200r
 calls="pwrite64 fdatasync fsync ftruncate fallocate renameat unlinkat"
 cp -a st st0
-strace -f -o trace -e trace=$(echo $calls | tr ' ' ,) \
+ASAN_OPTIONS=detect_leaks=0 strace -f -o trace -e trace=$(echo $calls | tr ' ' ,) \
     rta-store ingest -s st0 -d e --sync-every 200r in.ndjson 2>/dev/null
 runs=0 bad=0
 for c in $calls; do
@@ -20,7 +20,7 @@ for c in $calls; do
 	while [ $i -le "$n" ]; do
 		rm -rf sk ack
 		cp -a st sk
-		strace -f -o /dev/null -e trace=$c \
+		ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e trace=$c \
 		    -e inject=$c:signal=SIGKILL:when=$i \
 		    rta-store ingest -s sk -d e --sync-every 200r --ack-fd 3 \
 		    in.ndjson 3>ack 2>/dev/null
