@@ -1,10 +1,12 @@
 #!/bin/sh
 # The hot store.  One-minute windows with early results every 10 seconds
 # of event time go into an aggregate dataset, and the raw events into
-# another.  Each window is kept once, at its latest version, however many
-# early versions came; ingesting the raw events a second time (a replay
-# after a crash) stores nothing twice.  --ack-fd says how far the input
-# is durable after each commit.
+# another, in hourly buckets.  Each window is kept once, at its latest
+# version, however many early versions came; ingesting the raw events a
+# second time (a replay after a crash) stores nothing twice.  --ack-fd
+# says how far the input is durable after each commit.  Compaction then
+# seals the finished hour into a sorted, indexed, compressed segment,
+# and reads give the same records as before.
 set -eu
 cd "$(dirname "$0")"
 bin=${RTA_BIN:+$RTA_BIN/}
@@ -25,8 +27,8 @@ echo "# window records written (early versions included), and kept"
 "${bin}rta-store" cat -s "$tmp/store" -d metrics_1m -o ndjson | wc -l
 
 echo "# events stored, then a replay of the same input"
-"${bin}rta-store" ingest -s "$tmp/store" -d events --ack-fd 3 \
-    "$tmp/ev.rta" 3>"$tmp/acks"
+"${bin}rta-store" ingest -s "$tmp/store" -d events --bucket 1h \
+    --close-after 0 --ack-fd 3 "$tmp/ev.rta" 3>"$tmp/acks"
 tail -n 1 "$tmp/acks" | jq -c "{handled, stored}"
 "${bin}rta-store" ingest -s "$tmp/store" -d events --metrics "$tmp/prom" \
     "$tmp/ev.rta"
@@ -42,7 +44,13 @@ echo "# the same minute's window records of t0002"
     --from 2026-01-01T00:05:00Z --to 2026-01-01T00:06:00Z -o ndjson |
     jq -c '{type: .group.event_type, count: .results.count, version}'
 
+echo "# compaction of the finished hour"
+"${bin}rta-store" cat -s "$tmp/store" -d events -o ndjson >"$tmp/before"
+"${bin}rta-store" compact -s "$tmp/store" -d events | sed "s|$tmp/||"
+"${bin}rta-store" cat -s "$tmp/store" -d events -o ndjson |
+    cmp -s - "$tmp/before" && echo "the same records, in the same order"
+
 echo "# fsck and stats"
 "${bin}rta-store" fsck -s "$tmp/store" | sed "s|$tmp/||"
 "${bin}rta-store" stats -s "$tmp/store" |
-    jq -c '{dataset, kind, records, tenants, buckets, oldest, newest}'
+    jq -c '{dataset, kind, records_written, tenants, buckets, segments, oldest, newest}'

@@ -36,7 +36,13 @@ echo "exit $?"
 check ack3 "$(wc -l <bad.ndjson)" "$(rta-store cat -s st -d ev -o ndjson | wc -l)"
 echo "-- a pipe that pauses: acknowledged as it comes"
 rta-gen -s 38 -c 2000 -o rta >slow.rta
-rta-trickle 5 slow.rta 30000 | rta-store ingest -s st -d slow --ack-fd 3 3>ack4
+# three pieces, split anywhere, with pauses far longer than a commit
+# interval between them
+n=$(wc -c <slow.rta)
+{ head -c $((n / 3)) slow.rta; sleep 0.4
+  head -c $((2 * n / 3)) slow.rta | tail -c +$((n / 3 + 1)); sleep 0.4
+  tail -c +$((2 * n / 3 + 1)) slow.rta; } |
+    rta-store ingest -s st -d slow --ack-fd 3 3>ack4
 echo "exit $?"
 check ack4 2000 2000
 [ "$(wc -l <ack4)" -ge 3 ] && echo "more than one commit"
