@@ -1177,7 +1177,6 @@ START_TEST(sparse_dense)
 		/* emptied, either form works as new */
 		rta_dds_reset(&ad);
 		rta_dds_reset(&m[3]);
-		rta_dds_init_like(&m[0], &b);	/* m[0] released below */
 		rta_dds_release(&m[0]);
 		ck_assert_int_eq(rta_dds_copy(&m[0], &b), RTA_OK);
 		ck_assert_int_eq(rta_dds_merge(&ad, &b, NULL), RTA_OK);
