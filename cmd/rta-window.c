@@ -228,8 +228,12 @@ struct win {
 /*
  * Closed windows' blocks are kept, their accumulators emptied, for the
  * windows that open next (a group's next minute), so that a window's
- * sketches are not freed and allocated again each time: up to as many
- * as there are open windows, and at least POOL_MIN.
+ * sketches are not freed and allocated again each time: while open and
+ * kept blocks together are fewer than the most windows open at once
+ * (so no more memory than that peak already took), or POOL_MIN kept.
+ * Bounding the kept ones by the windows open now instead freed a third
+ * of them at each minute's close, when the next minute's windows are
+ * few, only to allocate them again during that minute.
  */
 #define POOL_MIN	1024
 
@@ -251,6 +255,7 @@ struct wn {
 	size_t			 nheap, heapcap;
 	struct win		*pool;		/* closed windows for reuse */
 	uint64_t		 npool;
+	uint64_t		 peak;		/* most windows open at once */
 	uint64_t		 seed;
 	/* time */
 	int64_t			 max_ts;	/* INT64_MIN: none yet */
@@ -720,7 +725,7 @@ win_free(struct wn *w, struct win *x)
 {
 	struct rta_error err;
 
-	if ((w->npool < w->nwin || w->npool < POOL_MIN) &&
+	if ((w->npool + w->nwin < w->peak || w->npool < POOL_MIN) &&
 	    rta_agg_reset(w->specs, w->nspecs, x->acc, &err) == RTA_OK) {
 		x->next = w->pool;
 		w->pool = x;
@@ -809,9 +814,22 @@ win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
 		w->pool = x->next;
 		w->npool--;
 		if (x->cap < need) {
-			rta_agg_release(w->specs, w->nspecs, x->acc);
-			rta_free(x);
-			x = NULL;
+			/*
+			 * A longer key: grow the block rather than drop it,
+			 * so that its accumulators keep the sketches' bins
+			 * (groups of several key lengths would otherwise
+			 * set up fresh sketches for every other window).
+			 */
+			struct win *nx;
+
+			need = (need + 63) & ~(size_t)63;
+			if ((nx = rta_realloc(x, need)) == NULL) {
+				rta_agg_release(w->specs, w->nspecs, x->acc);
+				rta_free(x);
+				return NULL;
+			}
+			x = nx;
+			x->cap = need;
 		}
 	}
 	if (x != NULL) {
@@ -860,7 +878,8 @@ win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
 	}
 	x->next = w->tab[h & w->tmask];
 	w->tab[h & w->tmask] = x;
-	w->nwin++;
+	if (++w->nwin > w->peak)
+		w->peak = w->nwin;
 	return x;
 }
 

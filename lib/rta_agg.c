@@ -825,26 +825,38 @@ rta_agg_results(const struct rta_agg_spec *specs, size_t n,
 	return put_object(specs, n, acc, b, put_result);
 }
 
-/* A sketch's bytes as base64 in a string value. */
+/*
+ * A sketch's bytes as base64 in a string value.  The bytes are encoded
+ * at the end of b and their base64 after them, which then moves down
+ * behind the string's header: no buffers of its own per record.
+ */
 static int
 put_sketch(struct rta_buf *b, const struct rta_agg_spec *sp,
     const struct rta_agg_acc *a)
 {
-	struct rta_buf raw = RTA_BUF_INIT, text = RTA_BUF_INIT;
+	size_t off = b->len, raw, text;
 	int rc;
 
 	if (sp->kind == RTA_AGG_DISTINCT)
-		rc = rta_hll_encode(a->sketch, &raw);
+		rc = rta_hll_encode(a->sketch, b);
 	else if (sp->kind == RTA_AGG_QUANTILE)
-		rc = rta_dds_encode(a->sketch, &raw);
+		rc = rta_dds_encode(a->sketch, b);
 	else
-		rc = rta_topk_encode(a->sketch, &raw);
-	if (rc == 0)
-		rc = rta_base64(&text, raw.data, raw.len) != 0 ||
-		    rta_venc_string(b, (const char *)text.data, text.len);
-	rta_buf_release(&raw);
-	rta_buf_release(&text);
-	return rc != 0 ? -1 : 0;
+		rc = rta_topk_encode(a->sketch, b);
+	raw = b->len - off;
+	text = (raw + 2) / 3 * 4;
+	/* rta_base64 finds its room reserved (with the header's, for
+	 * short bytes), so the bytes stay put */
+	if (rc != 0 || text > UINT32_MAX || rta_buf_reserve(b, 5 + text) != 0 ||
+	    rta_base64(b, b->data + off, raw) != 0) {
+		b->len = off;
+		return -1;
+	}
+	memmove(b->data + off + 5, b->data + off + raw, text);
+	b->data[off] = RTA_V_STRING;
+	rta_put_u32(b->data + off + 1, (uint32_t)text);
+	b->len = off + 5 + text;
+	return 0;
 }
 
 static int

@@ -1,16 +1,28 @@
 /*
  * rta_ddsketch.c: DDSketch with a logarithmic mapping and collapsing-
- * lowest dense stores.
+ * lowest stores, sparse while small.
  *
- * A store is an array of counts b[0..cap) for the bins off..off+cap-1.
- * Invariants, for a store with total > 0: lo <= hi, both inside the
- * array, b at lo and at hi is not 0, every count outside [lo, hi] is 0,
- * hi - lo < max_bins and cap <= max_bins; an empty store has only zero
- * counts.  Whatever the order of the adds, the bins are: each value's
- * bin, raised to hi - max_bins + 1 when below (hi only grows, and a
- * value below the floor either meets it on arrival or is folded up to
- * it when hi moves), so they depend on the multiset of values alone and
- * merging two sketches is exact.
+ * A store starts sparse: its non-empty bins, ascending, with 32-bit
+ * counts, inside the sketch.  A window's sketch of a few dozen values
+ * then needs no allocation, its adds touch a few cache lines instead of
+ * one per value across a range of some hundreds of bins, and the
+ * encoder and the quantiles walk only the bins in use.  The store takes
+ * the dense form (below) when a bin more than RTA_DDS_SPARSE would be
+ * needed, a count would pass 32 bits, or bins would have to be
+ * collapsed; rta_dds_reset makes it sparse again, keeping the array
+ * (cleared) for next time.  Every function gives the same bins, answers
+ * and bytes for both forms (check_rta_ddsketch compares them).
+ *
+ * A dense store is an array of counts b[0..cap) for the bins
+ * off..off+cap-1.  Invariants, for a store with total > 0: lo <= hi,
+ * both inside the array (or the first and last sparse bins), b at lo
+ * and at hi is not 0, every count outside [lo, hi] is 0, hi - lo <
+ * max_bins and cap <= max_bins; an empty store has only zero counts, and
+ * a sparse store's kept array only zero counts.  Whatever the order of
+ * the adds, the bins are: each value's bin, raised to hi - max_bins + 1
+ * when below (hi only grows, and a value below the floor either meets it
+ * on arrival or is folded up to it when hi moves), so they depend on the
+ * multiset of values alone and merging two sketches is exact.
  *
  * Growing a store first plans the new array (allocating only when the
  * range does not fit the current one), then commits; a merge plans both
@@ -258,6 +270,108 @@ bin_at(const struct rta_dds_store *st, int64_t i)
 	return &st->b[i - st->off];
 }
 
+static inline int
+is_sparse(const struct rta_dds_store *st)
+{
+	return st->ns != RTA_DDS_DENSE;
+}
+
+/* The first of st's sparse bins that is not below i (ns if none): a
+ * binary search without branches on the data. */
+static inline uint32_t
+sparse_find(const struct rta_dds_store *st, int64_t i)
+{
+	const struct rta_dds_pair *p = st->sp;
+	uint32_t n = st->ns, h;
+
+	if (n == 0)
+		return 0;
+	while (n > 1) {
+		h = n / 2;
+		p = p[h].bin < i ? p + h : p;
+		n -= h;
+	}
+	return (uint32_t)(p - st->sp) + (p->bin < i);
+}
+
+/*
+ * Add n to bin i of a sparse store, as the dense form would: 0, or 1
+ * when the store has to take the dense form first (no room for another
+ * bin, a count past 32 bits, or a range past max_bins: collapsing).
+ */
+static int
+sparse_add(struct rta_dds_store *st, int64_t i, uint64_t n,
+    unsigned max_bins)
+{
+	struct rta_dds_pair *p;
+	uint32_t j;
+
+	if (st->total == 0) {
+		if (n > UINT32_MAX)
+			return 1;
+		st->sp[0].bin = (int32_t)i;
+		st->sp[0].n = (uint32_t)n;
+		st->ns = 1;
+		st->lo = st->hi = (int32_t)i;
+		st->total = n;
+		return 0;
+	}
+	if ((i > st->hi ? i : st->hi) - (i < st->lo ? i : st->lo) >=
+	    (int64_t)max_bins)
+		return 1;
+	j = sparse_find(st, i);
+	p = &st->sp[j];
+	if (j < st->ns && p->bin == i) {
+		if (n > UINT32_MAX - p->n)
+			return 1;
+		p->n += (uint32_t)n;
+	} else {
+		if (st->ns == RTA_DDS_SPARSE || n > UINT32_MAX)
+			return 1;
+		memmove(p + 1, p, (st->ns - j) * sizeof(*p));
+		p->bin = (int32_t)i;
+		p->n = (uint32_t)n;
+		st->ns++;
+		if (i < st->lo)
+			st->lo = (int32_t)i;
+		if (i > st->hi)
+			st->hi = (int32_t)i;
+	}
+	st->total += n;
+	return 0;
+}
+
+/*
+ * A sparse store takes the dense form, in its kept array if that is
+ * large enough (and so all zero).  0, or -1 on ENOMEM (st unchanged).
+ */
+static int
+densify(struct rta_dds_store *st, unsigned max_bins)
+{
+	uint64_t span = st->total != 0 ? (uint64_t)(st->hi - st->lo + 1) : 1;
+	uint64_t *nb;
+	uint32_t cap, j;
+
+	assert(is_sparse(st) && span <= max_bins);
+	if (st->b == NULL || st->cap < span) {
+		cap = MIN_BIN_ALLOC;
+		while (cap < span)
+			cap *= 2;
+		if (cap > max_bins)
+			cap = max_bins;
+		if ((nb = rta_calloc(cap, sizeof(uint64_t))) == NULL)
+			return -1;
+		rta_free(st->b);
+		st->b = nb;
+		st->cap = cap;
+	}
+	st->off = st->total != 0 ? st->lo : 0;
+	for (j = 0; j < st->ns; j++)
+		*bin_at(st, st->sp[j].bin) = st->sp[j].n;
+	st->ns = RTA_DDS_DENSE;
+	return 0;
+}
+
 /* How a store is to hold the bins [nlo, nhi]. */
 struct plan {
 	int		 how;		/* in place, shift, new array */
@@ -369,6 +483,12 @@ store_add(struct rta_dds_store *st, int64_t i, uint64_t n,
 	struct plan pl;
 	int64_t nlo, nhi, floor_bin;
 
+	if (is_sparse(st)) {
+		if (sparse_add(st, i, n, max_bins) == 0)
+			return 0;
+		if (densify(st, max_bins) != 0)
+			return -1;
+	}
 	if (st->total != 0 && i >= st->lo && i <= st->hi) {
 		*bin_at(st, i) += n;
 		st->total += n;
@@ -417,12 +537,14 @@ store_release(struct rta_dds_store *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* Empty and sparse again, a dense form's array kept (all zero). */
 static void
 store_reset(struct rta_dds_store *st)
 {
-	if (st->total != 0)
+	if (!is_sparse(st) && st->total != 0)
 		memset(bin_at(st, st->lo), 0,
 		    (size_t)(st->hi - st->lo + 1) * sizeof(uint64_t));
+	st->ns = 0;
 	st->total = 0;
 	st->lo = st->hi = 0;
 }
@@ -435,12 +557,21 @@ store_copy(struct rta_dds_store *dst, const struct rta_dds_store *src)
 	memset(dst, 0, sizeof(*dst));
 	if (src->total == 0)
 		return 0;
+	if (is_sparse(src)) {
+		memcpy(dst->sp, src->sp, src->ns * sizeof(src->sp[0]));
+		dst->ns = src->ns;
+		dst->lo = src->lo;
+		dst->hi = src->hi;
+		dst->total = src->total;
+		return 0;
+	}
 	n = (size_t)(src->hi - src->lo + 1);
 	if ((dst->b = rta_reallocarray(NULL, n, sizeof(uint64_t))) == NULL)
 		return -1;
 	memcpy(dst->b, bin_at(src, src->lo), n * sizeof(uint64_t));
 	dst->cap = (uint32_t)n;
 	dst->off = src->lo;
+	dst->ns = RTA_DDS_DENSE;
 	dst->lo = src->lo;
 	dst->hi = src->hi;
 	dst->total = src->total;
@@ -605,11 +736,24 @@ rank_bin(const struct rta_dds_store *st, uint64_t r, int down)
 {
 	uint64_t seen = 0;
 	int64_t k;
+	uint32_t j;
 
 	assert(r < st->total);
 	if (r > (st->total - 1) / 2) {
 		r = st->total - 1 - r;
 		down = !down;
+	}
+	if (is_sparse(st)) {
+		if (down) {
+			for (j = st->ns - 1; j > 0; j--)
+				if ((seen += st->sp[j].n) > r)
+					break;
+		} else {
+			for (j = 0; j < st->ns - 1; j++)
+				if ((seen += st->sp[j].n) > r)
+					break;
+		}
+		return st->sp[j].bin;
 	}
 	if (down) {
 		for (k = st->hi; k > st->lo; k--)
@@ -649,16 +793,85 @@ rta_dds_quantile(const struct rta_dds *s, double q)
 	return v;
 }
 
+/* The non-empty bins of st, ascending, into out: how many, or -1 when
+ * more than RTA_DDS_SPARSE or a count past 32 bits. */
+static int
+store_pairs(const struct rta_dds_store *st, struct rta_dds_pair *out)
+{
+	int64_t k;
+	int n = 0;
+
+	if (is_sparse(st)) {
+		memcpy(out, st->sp, st->ns * sizeof(*out));
+		return (int)st->ns;
+	}
+	if (st->total == 0)
+		return 0;
+	for (k = st->lo; k <= st->hi; k++) {
+		if (*bin_at(st, k) == 0)
+			continue;
+		if (n == RTA_DDS_SPARSE || *bin_at(st, k) > UINT32_MAX)
+			return -1;
+		out[n].bin = (int32_t)k;
+		out[n++].n = (uint32_t)*bin_at(st, k);
+	}
+	return n;
+}
+
+/*
+ * The bins of sparse ts and of fs together, into out, if they stay
+ * sparse (no collapsing, at most RTA_DDS_SPARSE bins, 32-bit counts):
+ * how many, or -1.
+ */
+static int
+sparse_union(const struct rta_dds_store *ts, const struct rta_dds_store *fs,
+    unsigned max_bins, struct rta_dds_pair *out)
+{
+	struct rta_dds_pair f[RTA_DDS_SPARSE];
+	int64_t lo = fs->lo, hi = fs->hi;
+	uint64_t c;
+	uint32_t a = 0, b = 0;
+	int nf, n = 0;
+
+	if (ts->total != 0) {
+		lo = ts->lo < lo ? ts->lo : lo;
+		hi = ts->hi > hi ? ts->hi : hi;
+	}
+	if (hi - lo >= (int64_t)max_bins || (nf = store_pairs(fs, f)) < 0)
+		return -1;
+	while (a < ts->ns || b < (uint32_t)nf) {
+		if (n == RTA_DDS_SPARSE)
+			return -1;
+		if (b == (uint32_t)nf ||
+		    (a < ts->ns && ts->sp[a].bin < f[b].bin))
+			out[n++] = ts->sp[a++];
+		else if (a == ts->ns || f[b].bin < ts->sp[a].bin)
+			out[n++] = f[b++];
+		else {
+			c = (uint64_t)ts->sp[a].n + f[b].n;
+			if (c > UINT32_MAX)
+				return -1;
+			out[n].bin = f[b].bin;
+			out[n++].n = (uint32_t)c;
+			a++;
+			b++;
+		}
+	}
+	return n;
+}
+
 int
 rta_dds_merge(struct rta_dds *into, const struct rta_dds *from,
     struct rta_error *err)
 {
+	struct rta_dds_pair un[2][RTA_DDS_SPARSE];
 	struct plan pn, pp;
 	struct rta_dds tmp;
 	int64_t nlo[2] = { 0, 0 }, nhi[2] = { 0, 0 }, k, floor_bin;
 	const struct rta_dds_store *fs;
 	struct rta_dds_store *ts;
-	int i, rc;
+	int i, rc, nu[2] = { -1, -1 };
+	uint32_t j;
 
 	if (memcmp(&into->gamma, &from->gamma, sizeof(double)) != 0)
 		return rta_error_set(err, RTA_EINVAL, "sketch-mismatch",
@@ -679,18 +892,21 @@ rta_dds_merge(struct rta_dds *into, const struct rta_dds *from,
 		    "merged sketch would count more than 2^64 - 1 values");
 	memset(&pn, 0, sizeof(pn));
 	memset(&pp, 0, sizeof(pp));
-	if (from->neg.total != 0) {
-		merge_range(&into->neg, &from->neg, into->max_bins, &nlo[0],
-		    &nhi[0]);
-		if (plan_store(&into->neg, nlo[0], nhi[0], into->max_bins,
-		    &pn) != 0)
+	/* plan both stores, then change them: a failure changes nothing
+	 * (a store that took the dense form holds the same bins) */
+	for (i = 0; i < 2; i++) {
+		fs = i == 0 ? &from->neg : &from->pos;
+		ts = i == 0 ? &into->neg : &into->pos;
+		if (fs->total == 0)
+			continue;
+		if (is_sparse(ts) && (nu[i] = sparse_union(ts, fs,
+		    into->max_bins, un[i])) >= 0)
+			continue;
+		if (is_sparse(ts) && densify(ts, into->max_bins) != 0)
 			goto nomem;
-	}
-	if (from->pos.total != 0) {
-		merge_range(&into->pos, &from->pos, into->max_bins, &nlo[1],
-		    &nhi[1]);
-		if (plan_store(&into->pos, nlo[1], nhi[1], into->max_bins,
-		    &pp) != 0)
+		merge_range(ts, fs, into->max_bins, &nlo[i], &nhi[i]);
+		if (plan_store(ts, nlo[i], nhi[i], into->max_bins,
+		    i == 0 ? &pn : &pp) != 0)
 			goto nomem;
 	}
 	for (i = 0; i < 2; i++) {
@@ -698,11 +914,26 @@ rta_dds_merge(struct rta_dds *into, const struct rta_dds *from,
 		ts = i == 0 ? &into->neg : &into->pos;
 		if (fs->total == 0)
 			continue;
+		if (nu[i] >= 0) {
+			memcpy(ts->sp, un[i], (size_t)nu[i] * sizeof(un[i][0]));
+			ts->ns = (uint32_t)nu[i];
+			ts->lo = un[i][0].bin;
+			ts->hi = un[i][nu[i] - 1].bin;
+			ts->total += fs->total;
+			continue;
+		}
 		commit_store(ts, i == 0 ? &pn : &pp, nlo[i], nhi[i]);
 		floor_bin = nlo[i];
-		for (k = fs->lo; k <= fs->hi; k++)
-			*bin_at(ts, k < floor_bin ? floor_bin : k) +=
-			    *bin_at(fs, k);
+		if (is_sparse(fs))
+			for (j = 0; j < fs->ns; j++) {
+				k = fs->sp[j].bin;
+				*bin_at(ts, k < floor_bin ? floor_bin : k) +=
+				    fs->sp[j].n;
+			}
+		else
+			for (k = fs->lo; k <= fs->hi; k++)
+				*bin_at(ts, k < floor_bin ? floor_bin : k) +=
+				    *bin_at(fs, k);
 		ts->total += fs->total;
 	}
 	into->zero += from->zero;
@@ -747,16 +978,65 @@ unzigzag(uint64_t u)
  * runs comes first but is known only at the end: the runs are written
  * one byte in, and moved in the rare case of 128 runs or more.
  */
+/* The run count, at p, before the n bytes of runs written at p + 1. */
+static size_t
+put_runs_head(unsigned char *p, uint64_t runs, size_t n)
+{
+	unsigned char head[RTA_VARINT_MAX];
+	size_t hn;
+
+	if (runs < 0x80) {
+		p[0] = (unsigned char)runs;
+		return 1 + n;
+	}
+	hn = rta_put_varint(head, runs);
+	memmove(p + hn, p + 1, n);
+	memcpy(p, head, hn);
+	return hn + n;
+}
+
+/* put_store for a sparse store: the same runs, from its bins in use. */
+static size_t
+put_sparse(unsigned char *p, const struct rta_dds_store *st)
+{
+	const struct rta_dds_pair *s, *e, *c, *end = st->sp + st->ns;
+	unsigned char *q = p + 1;
+	uint64_t runs = 0;
+	int64_t z;
+
+	for (s = st->sp; s < end; s = e + 1) {
+		for (e = s; e + 1 < end && e[1].bin - e[0].bin <= SPLIT_ZEROS;
+		    e++)
+			;
+		if (s == st->sp)
+			q += rta_put_varint(q, zigzag(s->bin));
+		else
+			q += rta_put_varint(q, (uint64_t)((int64_t)s->bin -
+			    s[-1].bin - 1 - SPLIT_ZEROS));
+		q += rta_put_varint(q, (uint64_t)((int64_t)e->bin - s->bin));
+		for (c = s; c <= e; c++) {
+			/* the one or two empty bins before it, if any */
+			for (z = c > s ? c[-1].bin + 1 : c->bin; z < c->bin;
+			    z++)
+				*q++ = 0;
+			q += rta_put_varint(q, c->n);
+		}
+		runs++;
+	}
+	return put_runs_head(p, runs, (size_t)(q - p - 1));
+}
+
 static size_t
 put_store(unsigned char *p, const struct rta_dds_store *st)
 {
 	const uint64_t *hi, *s, *e, *k = NULL, *c, *prev = NULL;
-	unsigned char *q, head[RTA_VARINT_MAX];
+	unsigned char *q;
 	uint64_t runs = 0;
-	size_t n, hn;
 
 	if (st->total == 0)
 		return rta_put_varint(p, 0);
+	if (is_sparse(st))
+		return put_sparse(p, st);
 	hi = bin_at(st, st->hi);
 	assert(*hi != 0 && *bin_at(st, st->lo) != 0);
 	q = p + 1;
@@ -781,21 +1061,16 @@ put_store(unsigned char *p, const struct rta_dds_store *st)
 			break;
 		prev = e;
 	}
-	n = (size_t)(q - p - 1);
-	if (runs < 0x80) {
-		p[0] = (unsigned char)runs;
-		return 1 + n;
-	}
-	hn = rta_put_varint(head, runs);
-	memmove(p + hn, p + 1, n);
-	memcpy(p, head, hn);
-	return hn + n;
+	return put_runs_head(p, runs, (size_t)(q - p - 1));
 }
 
 static size_t
 store_bound(const struct rta_dds_store *st)
 {
-	/* a run per bin at worst: first bin, length and count varints */
+	/* a run per bin at worst: first bin, length and count varints
+	 * (sparse: and the two empty bins a run may hold before each) */
+	if (is_sparse(st))
+		return 10 + (size_t)st->ns * 32;
 	return 10 + (st->total == 0 ? 0 : (size_t)(st->hi - st->lo + 1) * 30);
 }
 
@@ -1021,6 +1296,7 @@ alloc_store(struct rta_dds_store *st, int64_t lo, int64_t hi,
 	if ((st->b = rta_calloc(n, sizeof(uint64_t))) == NULL)
 		return -1;
 	st->cap = (uint32_t)n;
+	st->ns = RTA_DDS_DENSE;
 	st->off = lo;
 	st->lo = (int32_t)lo;
 	st->hi = (int32_t)hi;

@@ -35,7 +35,9 @@
  * still holds for every q whose exact answer x has |x| > gamma^L in its
  * store (the high quantiles of positive values, the low quantiles of
  * negative ones); answers inside the collapsed range have no bound
- * beyond [min, max].  A sketch holds at most 16 * max_bins bytes of
+ * beyond [min, max].  A store keeps up to RTA_DDS_SPARSE non-empty
+ * bins inside the sketch, and an array of its range's bins only beyond
+ * that.  A sketch holds at most 16 * max_bins bytes of
  * heap (rta_dds_memory), whatever the stream (twice that for a moment
  * while a store grows, or while a sketch is merged into itself).  At
  * alpha 1%, 2048 bins cover a ratio of 6e17: only values below about
@@ -98,14 +100,30 @@
 #define RTA_DDS_TYPE		'D'
 #define RTA_DDS_VERSION		1
 
-/* One sign's bins: b[k] counts bin off + k; lo and hi are its lowest and
- * highest non-empty bins when total is not 0. */
+/* Non-empty bins a store keeps inline before it takes an array. */
+#define RTA_DDS_SPARSE		64
+#define RTA_DDS_DENSE		UINT32_MAX	/* rta_dds_store's ns */
+
+/*
+ * One sign's bins, in one of two forms.  Sparse (ns is not
+ * RTA_DDS_DENSE): sp[0..ns) are the non-empty bins, ascending, with
+ * their counts.  Dense: b[k] counts bin off + k.  A sparse store may keep
+ * a dense form's array (all zero) for when it grows.  lo and hi are its
+ * lowest and highest non-empty bins when total is not 0.  The form
+ * changes nothing a caller sees: the bins, answers and encoding are the
+ * same.
+ */
 struct rta_dds_store {
 	uint64_t	*b;
 	int64_t		 off;
 	uint32_t	 cap;
 	int32_t		 lo, hi;
+	uint32_t	 ns;
 	uint64_t	 total;
+	struct rta_dds_pair {
+		int32_t		 bin;
+		uint32_t	 n;
+	}		 sp[RTA_DDS_SPARSE];
 };
 
 struct rta_dds {

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rta_alloc.h"
 #include "rta_ddsketch.h"
 #include "unit.h"
 
@@ -176,6 +177,22 @@ assert_same(const struct rta_dds *a, const struct rta_dds *b)
 	    "encodings differ");
 	rta_buf_release(&x);
 	rta_buf_release(&y);
+}
+
+/* The count of bin k of st, whichever form the store has. */
+static uint64_t
+bin_n(const struct rta_dds_store *st, int64_t k)
+{
+	uint32_t j;
+
+	if (st->total == 0 || k < st->lo || k > st->hi)
+		return 0;
+	if (st->ns == RTA_DDS_DENSE)
+		return st->b[k - st->off];
+	for (j = 0; j < st->ns; j++)
+		if (st->sp[j].bin == k)
+			return st->sp[j].n;
+	return 0;
 }
 
 /* A store's bins span no more than max_bins (nothing collapsed when
@@ -646,7 +663,7 @@ bin_from_below(const struct rta_dds_store *st, uint64_t r)
 	int64_t k;
 
 	for (k = st->lo; k <= st->hi; k++) {
-		seen += st->b[k - st->off];
+		seen += bin_n(st, k);
 		if (seen > r)
 			return (int32_t)k;
 	}
@@ -1006,11 +1023,9 @@ START_TEST(merge_floats)
 	ck_assert_int_eq(b.neg.lo, whole.neg.lo);
 	ck_assert_int_eq(b.neg.hi, whole.neg.hi);
 	for (k = whole.pos.lo; k <= whole.pos.hi; k++)
-		ck_assert_uint_eq(b.pos.b[k - b.pos.off],
-		    whole.pos.b[k - whole.pos.off]);
+		ck_assert_uint_eq(bin_n(&b.pos, k), bin_n(&whole.pos, k));
 	for (k = whole.neg.lo; k <= whole.neg.hi; k++)
-		ck_assert_uint_eq(b.neg.b[k - b.neg.off],
-		    whole.neg.b[k - whole.neg.off]);
+		ck_assert_uint_eq(bin_n(&b.neg, k), bin_n(&whole.neg, k));
 	for (q = 0; q <= 100; q++)
 		ck_assert(rta_dds_quantile(&b, q / 100.0) ==
 		    rta_dds_quantile(&whole, q / 100.0));
@@ -1019,6 +1034,166 @@ START_TEST(merge_floats)
 	rta_dds_release(&whole);
 	rta_dds_release(&a);
 	rta_dds_release(&b);
+}
+END_TEST
+
+/* ---- the sparse and the dense form ------------------------------------- */
+
+/* st in the dense form, built here bin by bin (an exact array, as a
+ * decoded store has). */
+static void
+make_dense(struct rta_dds_store *st)
+{
+	struct rta_dds_store d;
+	int64_t k;
+
+	if (st->ns == RTA_DDS_DENSE)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.ns = RTA_DDS_DENSE;
+	if (st->total != 0) {
+		d.cap = (uint32_t)(st->hi - st->lo + 1);
+		d.off = st->lo;
+		d.lo = st->lo;
+		d.hi = st->hi;
+		d.total = st->total;
+		d.b = rta_calloc(d.cap, sizeof(uint64_t));
+		ck_assert_ptr_nonnull(d.b);
+		for (k = st->lo; k <= st->hi; k++)
+			d.b[k - d.off] = bin_n(st, k);
+	}
+	rta_free(st->b);
+	*st = d;
+}
+
+/* Every answer and the encoding of a and b are the same. */
+static void
+assert_twins(const struct rta_dds *a, const struct rta_dds *b)
+{
+	uint64_t r, n = rta_dds_count(a);
+	double x, y, q;
+	int k;
+
+	assert_same(a, b);
+	ck_assert_uint_eq(rta_dds_count(b), n);
+	for (k = 0; k <= 200 + 400; k++) {
+		/* a grid, then (in small sketches) every rank */
+		r = (uint64_t)(k - 201);
+		if (k > 200 && (n < 2 || r >= n))
+			break;
+		q = k <= 200 ? k / 200.0 : r + 1 == n ? 1 :
+		    ((double)r + 0.5) / (double)(n - 1);
+		x = rta_dds_quantile(a, q);
+		y = rta_dds_quantile(b, q);
+		CHECK_MSG(x == y || (n == 0 && isnan(x) && isnan(y)),
+		    "q %.17g of %" PRIu64 ": %.17g and %.17g", q, n, x, y);
+	}
+}
+
+/* A random small sketch: tens of values of both signs and zeros, now and
+ * then a count past 32 bits; sizes across RTA_DDS_SPARSE bins. */
+static void
+fill_small(struct rta_dds *s, int round)
+{
+	static const int dists[] = {
+		D_LATENCY, D_MIXED, D_WIDE, D_ZEROS, D_LATENCY, D_INTS
+	};
+	uint64_t n, i, times;
+	double x;
+
+	n = rnd64() % (round % 7 == 0 ? 300 : 70);
+	for (i = 0; i < n; i++) {
+		x = draw(dists[round % 6]);
+		if (rnd01() < 0.03)
+			x = 0;
+		times = rnd01() < 0.002 ? (1ULL << 32) + rnd64() % 5 :
+		    1 + rnd64() % 3;
+		CHECK(rta_dds_add_n(s, x, times) == RTA_OK);
+	}
+}
+
+/*
+ * The sparse form against the dense one over many random small
+ * sketches: the same quantiles at every rank, the same encoding, and
+ * merges of sparse into sparse, sparse into dense, dense into sparse and
+ * dense into dense that all agree; then more values, and a reset.
+ */
+START_TEST(sparse_dense)
+{
+	static const unsigned binss[] = { 16, 40, 2048 };
+	struct rta_dds a, b, ad, bd, m[4];
+	struct rta_buf enc = RTA_BUF_INIT;
+	double x;
+	int round, i, j, sparse_seen = 0, dense_seen = 0;
+
+	rng = 6464;
+	for (round = 0; round < 1500; round++) {
+		unsigned bins = binss[(round / 6) % 3];
+		double alpha = round % 4 == 0 ? 0.05 : 0.01;
+
+		ck_assert_int_eq(rta_dds_init(&a, alpha, bins), RTA_OK);
+		rta_dds_init_like(&b, &a);
+		fill_small(&a, round);
+		fill_small(&b, round + 1);
+		sparse_seen += a.pos.ns != RTA_DDS_DENSE && a.pos.ns > 1;
+		dense_seen += a.pos.ns == RTA_DDS_DENSE;
+		ck_assert_int_eq(rta_dds_copy(&ad, &a), RTA_OK);
+		ck_assert_int_eq(rta_dds_copy(&bd, &b), RTA_OK);
+		make_dense(&ad.pos);
+		make_dense(&ad.neg);
+		make_dense(&bd.pos);
+		make_dense(&bd.neg);
+		assert_twins(&a, &ad);
+		assert_twins(&b, &bd);
+		/* the decoder's (dense) sketch encodes alike too */
+		encode(&a, &enc);
+		ck_assert_int_eq(rta_dds_decode(&m[0], enc.data, enc.len, NULL),
+		    RTA_OK);
+		assert_twins(&m[0], &a);
+		rta_dds_release(&m[0]);
+		/* every pairing of forms merges alike */
+		for (i = 0; i < 4; i++) {
+			ck_assert_int_eq(rta_dds_copy(&m[i], i < 2 ? &a : &ad),
+			    RTA_OK);
+			ck_assert_int_eq(rta_dds_merge(&m[i], i % 2 ? &bd : &b,
+			    NULL), RTA_OK);
+		}
+		for (i = 1; i < 4; i++)
+			assert_twins(&m[0], &m[i]);
+		/* into itself */
+		ck_assert_int_eq(rta_dds_merge(&m[0], &m[0], NULL), RTA_OK);
+		ck_assert_int_eq(rta_dds_merge(&m[3], &m[3], NULL), RTA_OK);
+		assert_twins(&m[0], &m[3]);
+		/* more values, the same to both forms */
+		for (j = 0; j < 30; j++) {
+			x = draw(D_LATENCY) * (j % 7 == 0 ? -1 : 1);
+			ADD(&m[1], x);
+			ADD(&m[2], x);
+			ADD(&a, x);
+			ADD(&ad, x);
+		}
+		assert_twins(&m[1], &m[2]);
+		assert_twins(&a, &ad);
+		/* emptied, either form works as new */
+		rta_dds_reset(&ad);
+		rta_dds_reset(&m[3]);
+		rta_dds_release(&m[0]);
+		ck_assert_int_eq(rta_dds_copy(&m[0], &b), RTA_OK);
+		ck_assert_int_eq(rta_dds_merge(&ad, &b, NULL), RTA_OK);
+		ck_assert_int_eq(rta_dds_merge(&m[3], &bd, NULL), RTA_OK);
+		assert_twins(&ad, &m[0]);
+		assert_twins(&m[3], &m[0]);
+		for (i = 0; i < 4; i++)
+			rta_dds_release(&m[i]);
+		rta_dds_release(&a);
+		rta_dds_release(&b);
+		rta_dds_release(&ad);
+		rta_dds_release(&bd);
+	}
+	/* both forms were met, so that the comparison meant something */
+	ck_assert_int_gt(sparse_seen, 300);
+	ck_assert_int_gt(dense_seen, 300);
+	rta_buf_release(&enc);
 }
 END_TEST
 
@@ -1078,9 +1253,8 @@ START_TEST(merge_special)
 	ck_assert_int_eq(small.pos.lo, direct.pos.lo);
 	ck_assert_int_eq(small.pos.hi, direct.pos.hi);
 	for (i = 0; i < 16; i++)
-		ck_assert_uint_eq(small.pos.b[small.pos.lo + (int64_t)i -
-		    small.pos.off], direct.pos.b[direct.pos.lo + (int64_t)i -
-		    direct.pos.off]);
+		ck_assert_uint_eq(bin_n(&small.pos, small.pos.lo + (int64_t)i),
+		    bin_n(&direct.pos, direct.pos.lo + (int64_t)i));
 	ck_assert(rta_dds_min(&small) == rta_dds_min(&direct));
 	ck_assert(rta_dds_max(&small) == rta_dds_max(&direct));
 	/* and the narrow into the wide keeps the wide one's bins */
@@ -1287,7 +1461,7 @@ ref_var(struct rta_buf *b, uint64_t v)
 static uint64_t
 ref_count(const struct rta_dds_store *st, int64_t k)
 {
-	return k < st->lo || k > st->hi ? 0 : st->b[k - st->off];
+	return bin_n(st, k);
 }
 
 /* The last bin of the run from start: 3 empty bins end it. */
@@ -1856,7 +2030,7 @@ digest(const struct rta_dds *s)
 		h = (h ^ (uint64_t)(int64_t)st->lo) * 0x100000001b3ULL;
 		h = (h ^ (uint64_t)(int64_t)st->hi) * 0x100000001b3ULL;
 		for (k = st->lo; k <= st->hi; k++)
-			h = (h ^ st->b[k - st->off]) * 0x100000001b3ULL;
+			h = (h ^ bin_n(st, k)) * 0x100000001b3ULL;
 	}
 	return h;
 }
@@ -1985,6 +2159,7 @@ ddsketch_suite(void)
 	tcase_add_loop_test(tc, merge_union, 0, 6);
 	tcase_add_test(tc, merge_floats);
 	tcase_add_test(tc, merge_special);
+	tcase_add_test(tc, sparse_dense);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("encoding");
 	tcase_set_timeout(tc, 60);
