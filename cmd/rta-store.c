@@ -733,8 +733,9 @@ fsck_main(const struct opts *o)
 			continue;
 		}
 		sub_metrics_add(names[i], NULL, &r);
-		printf("%s/%s: %llu logs, %llu records, %llu bytes: %s\n",
-		    o->store, names[i], (unsigned long long)r.logs,
+		printf("%s/%s: %llu logs, %llu segments, %llu records, %llu "
+		    "bytes: %s\n", o->store, names[i],
+		    (unsigned long long)r.logs, (unsigned long long)r.segments,
 		    (unsigned long long)r.records, (unsigned long long)r.bytes,
 		    r.damaged == 0 ? "clean" : r.repaired == r.damaged ?
 		    "repaired" : "DAMAGED");

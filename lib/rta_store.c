@@ -2655,6 +2655,80 @@ replace_prefix(struct rta_writer *w, const char *name,
 	return sync_dir(w->dfd, w->path, err);
 }
 
+static int	maint_lock(int, const char *, struct rta_error *);
+
+/*
+ * Check the writer's dataset's segments; move a damaged one to
+ * quarantine/ and retire its bucket in the manifest (under compact.lock).
+ */
+static int
+fsck_repair_segments(struct rta_writer *w, rta_fsck_fn fn, void *arg,
+    struct rta_fsck *r, struct rta_error *err)
+{
+	struct rta_manifest nm;
+	char what[PATH_MAX + 512], name[48], qpath[80];
+	uint64_t nrec, nbytes;
+	size_t i;
+	int lockfd, rc = RTA_OK, bad, changed = 0, qfd;
+
+	if (w->man.n == 0)
+		return RTA_OK;
+	if ((lockfd = maint_lock(w->dfd, w->path, err)) < 0)
+		return RTA_EIO;
+	memset(&nm, 0, sizeof(nm));
+	/* the manifest as it is now that no compaction runs */
+	if ((rc = read_manifest(w->dfd, w->path, &w->man, err)) != RTA_OK)
+		goto out;
+	for (i = 0; i < w->man.n; i++) {
+		struct rta_man_entry e = w->man.v[i];
+
+		if (e.kind == RTA_MAN_SEGMENT) {
+			r->segments++;
+			bad = fsck_segment(w->dfd, w->path, w->c.kind, &e,
+			    &nrec, &nbytes, what, sizeof(what), err);
+			if (bad < 0) {
+				rc = err->code;
+				goto out;
+			}
+			if (bad == 0) {
+				r->records += nrec;
+				r->bytes += nbytes;
+			} else {
+				rta_store_seg_name(name, sizeof(name),
+				    e.bucket, e.gen);
+				snprintf(qpath, sizeof(qpath), "quarantine/%s",
+				    name);
+				if ((mkdirat(w->dfd, "quarantine", 0700) != 0 &&
+				    errno != EEXIST) ||
+				    (qfd = open_dir(w->dfd, "quarantine",
+				    err)) < 0 ||
+				    (close(qfd), rta_io_rename(w->dfd, name,
+				    qpath) != 0 && errno != ENOENT)) {
+					rc = werr(w, err, name);
+					goto out;
+				}
+				fsck_say(fn, arg, "%s: its bucket retired, the "
+				    "segment moved to %s", what, qpath);
+				e.kind = RTA_MAN_RETIRED;
+				r->damaged++;
+				r->repaired++;
+				changed = 1;
+			}
+		}
+		if (manifest_set(&nm, &e) != 0) {
+			rc = rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+			goto out;
+		}
+	}
+	if (changed)
+		rc = write_manifest(w->dfd, w->path, &nm, err);
+out:
+	manifest_release(&nm);
+	close(lockfd);
+	return rc;
+}
+
 static int
 fsck_repair(struct rta_store *s, const char *name, rta_fsck_fn fn,
     void *arg, struct rta_fsck *r, struct rta_error *err)
@@ -2770,10 +2844,16 @@ fsck_repair(struct rta_store *s, const char *name, rta_fsck_fn fn,
 		k++;
 	}
 	w->c.nlogs = k;
-	if (changed || records != w->c.records) {
-		w->c.records = records;
-		w->c.min_ts = min_ts;
-		w->c.max_ts = max_ts;
+	if ((rc = fsck_repair_segments(w, fn, arg, r, err)) != RTA_OK)
+		goto out;
+	/* (with segments, the commit's count is of records written, which
+	 * compaction does not change) */
+	if (changed || (w->man.n == 0 && records != w->c.records)) {
+		if (w->man.n == 0) {
+			w->c.records = records;
+			w->c.min_ts = min_ts;
+			w->c.max_ts = max_ts;
+		}
 		w->pending = 1;
 		if ((rc = rta_writer_commit(w, NULL, err)) != RTA_OK)
 			goto out;
@@ -2832,7 +2912,7 @@ rta_dataset_fsck(struct rta_store *s, const char *name, int repair,
 
 		if (ds.man.v[i].kind != RTA_MAN_SEGMENT)
 			continue;
-		r->logs++;
+		r->segments++;
 		bad = fsck_segment(ds.fd, path, ds.c.kind, &ds.man.v[i], &nrec,
 		    &nbytes, what, sizeof(what), err);
 		if (bad < 0) {

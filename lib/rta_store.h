@@ -370,6 +370,7 @@ int	rta_dataset_retain(struct rta_store *s, const char *name,
 
 struct rta_fsck {
 	uint64_t	 logs;		/* logs checked */
+	uint64_t	 segments;	/* segments checked */
 	uint64_t	 records;	/* good records in them */
 	uint64_t	 bytes;		/* committed bytes */
 	uint64_t	 damaged;	/* findings of damage */
