@@ -708,15 +708,18 @@ records_in() {
 	    sed -n 's/.*"records_written":\([0-9]*\).*/\1/p'
 }
 
-# store_ingest N NAME INPUT RECORDS RUNS: time `rta-store ingest` of
-# INPUT into a fresh store (made before each run, untimed: the work/st
-# directory) RUNS times, group commits every 100 ms; append to store.tsv
-# "ingest", N, name, the records stored, runs, best wall seconds, input
-# bytes, peak RSS (KiB, the largest), best CPU seconds.  The stored
-# count must be RECORDS.  --max-future 0: the data is dated 2026-01, so
-# a clock set before that must not reject it.
+# store_ingest N NAME INPUT RECORDS RUNS [floor]: time `rta-store
+# ingest` of INPUT into a fresh store (made before each run, untimed: the
+# work/st directory; then sync, so that no writeback of the run before
+# lands in this one) RUNS times, group commits every 100 ms; append to
+# store.tsv "ingest", N, name, the records stored, runs, best wall
+# seconds, input bytes, peak RSS (KiB, the largest), best CPU seconds.
+# The stored count must be RECORDS.  --max-future 0: the data is dated
+# 2026-01, so a clock set before that must not reject it.  With "floor",
+# time dd writing INPUT's bytes to a file in the store instead, with one
+# fdatasync at the end: what the disk takes, whatever a writer does.
 store_ingest() {
-	i_n=$1 i_name=$2 i_in=$3 i_want=$4 i_runs=$5
+	i_n=$1 i_name=$2 i_in=$3 i_want=$4 i_runs=$5 i_floor=${6:-}
 	i_times=
 	i_cpus=
 	i_rss=0
@@ -726,12 +729,20 @@ store_ingest() {
 		rm -rf "$work/st"
 		"$store" init -s "$work/st" >/dev/null ||
 		    die "cannot make a store in $work/st"
+		sync
 		i_t0=$(date +%s%N)
 		i_rc=0
-		/usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
-		    "$store" ingest -s "$work/st" -d m --sync-every 100ms \
-		    --max-future 0 <"$i_in" >/dev/null 2>"$work/stderr.out" ||
-		    i_rc=$?
+		if [ -n "$i_floor" ]; then
+			/usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
+			    dd of="$work/st/floor" bs=1M conv=fdatasync \
+			    status=none <"$i_in" >/dev/null \
+			    2>"$work/stderr.out" || i_rc=$?
+		else
+			/usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
+			    "$store" ingest -s "$work/st" -d m \
+			    --sync-every 100ms --max-future 0 <"$i_in" \
+			    >/dev/null 2>"$work/stderr.out" || i_rc=$?
+		fi
 		i_t1=$(date +%s%N)
 		if [ "$i_rc" != 0 ]; then
 			note "$i_name on $i_n failed (exit $i_rc):" \
@@ -746,7 +757,8 @@ store_ingest() {
 			i_rss=$i_r
 		fi
 	done
-	i_got=$(records_in "$work/st")
+	i_got=$i_want
+	[ -n "$i_floor" ] || i_got=$(records_in "$work/st")
 	rm -rf "$work/st"
 	if [ "$i_got" != "$i_want" ]; then
 		note "$i_name on $i_n stored ${i_got:-?} records, not $i_want"
@@ -764,7 +776,7 @@ store_ingest() {
 	    >>"$stsv"
 	awk -v n="$i_got" -v name="$i_name" -v runs="$i_runs" -v t="$i_best" \
 	    -v b="$i_bytes" -v rss="$i_rss" -v cpu="$i_cpu" 'BEGIN {
-		printf "  %-18s %d runs %8.3f s %10.0f rec/s %7.1f MB/s" \
+		printf "  %-22s %d runs %8.3f s %10.0f rec/s %7.1f MB/s" \
 		    " %5.1f MiB  cpu %.2f s\n", name, runs, t, n / t,
 		    b / t / 1e6, rss / 1024, cpu }'
 }
@@ -787,6 +799,10 @@ for n in $ssizes; do
 		store_ingest "$n" "ingest events" "$work/ev-$n.rta" "$n" \
 		    "$runs"
 	done
+	store_ingest "$n" "disk floor, aggregates" "$work/agg-$n.rta" \
+	    "$nagg" "$runs" floor
+	store_ingest "$n" "disk floor, events" "$work/ev-$n.rta" "$n" \
+	    "$runs" floor
 done
 
 # The store of 14 days of one-minute aggregates: store_fill's NDJSON
@@ -868,29 +884,31 @@ if want store && [ -f "$work/store.info" ]; then
 	# second the same blocks again.  Each scan must return the
 	# tenant's whole day.
 	for pass in first again; do
-		$one "$sread" -s "$big" -d m -t "$stenants" -n 200 \
-		    -r "$seed" >"$work/store-read.txt" ||
-		    die "store_read failed"
+		$one /usr/bin/time -f %M -o "$work/time.out" "$sread" \
+		    -s "$big" -d m -t "$stenants" -n 200 -r "$seed" \
+		    >"$work/store-read.txt" || die "store_read failed"
+		rss=$(tail -1 "$work/time.out")
 		awk -v want=$((1440 * 5)) '$3 != want { bad++ }
 		    END { exit bad > 0 }' "$work/store-read.txt" ||
 		    note "a tenant's day did not read as $((1440 * 5))" \
 		    "records (work/store-read.txt)"
 		awk '{ print $4 * 1000 }' "$work/store-read.txt" | sort -n |
-		    awk -v pass=$pass '{ t[NR] = $1 }
+		    awk -v pass=$pass -v rss="$rss" '{ t[NR] = $1 }
 		    function at(q,    i) {
 			i = int(q * NR); if (i < q * NR) i++
 			return t[i < 1 ? 1 : i]
 		    }
-		    END { printf "scan\t%s\t%.3f\t%.3f\t%.3f\t%d\n", pass,
-			at(0.5), at(0.99), t[NR], NR }' >>"$stsv"
+		    END { printf "scan\t%s\t%.3f\t%.3f\t%.3f\t%d\t%s\n",
+			pass, at(0.5), at(0.99), t[NR], NR, rss }' >>"$stsv"
 		tail -1 "$stsv" | awk -F '\t' '{ printf "  one tenant, 24 h" \
 		    " (%s pass): p50 %s ms, p99 %s ms, max %s ms\n",
 		    $2, $3, $4, $5 }'
 	done
 
 	# Whole days, all tenants: the first three.
-	$one "$sread" -a -s "$big" -d m -n 3 >"$work/store-days.txt" ||
-	    die "store_read -a failed"
+	$one /usr/bin/time -f %M -o "$work/time.out" "$sread" -a -s "$big" \
+	    -d m -n 3 >"$work/store-days.txt" || die "store_read -a failed"
+	printf 'dayrss\t%s\n' "$(tail -1 "$work/time.out")" >>"$stsv"
 	awk -v want="$sday" '$3 != want { bad++ } END { exit bad > 0 }' \
 	    "$work/store-days.txt" ||
 	    note "a whole day did not read as $sday records" \

@@ -224,8 +224,9 @@ function window_section(    i, n, l, c, d) {
 # s, input bytes, peak RSS KiB, best CPU s; a case measured in several
 # rounds keeps its best), "store" (records, days, tenants, segment bytes,
 # ns of ingest, ns of compaction, 1 if this run built it), "scan" (pass,
-# p50, p99 and max ms, scans), "day" (date, records, s) and "size"
-# (records, bytes of segment, NDJSON and Parquet).
+# p50, p99 and max ms, scans, peak RSS KiB), "day" (date, records, s),
+# "dayrss" (peak RSS KiB of the whole-day scans) and "size" (records,
+# bytes of segment, NDJSON and Parquet).
 function store_read(    l, f, k) {
 	s_ni = s_nd = s_store = s_size = 0
 	while ((getline l < stsv) > 0) {
@@ -266,6 +267,9 @@ function store_read(    l, f, k) {
 			s_p99[f[2]] = f[4]
 			s_max[f[2]] = f[5]
 			s_scans[f[2]] = f[6]
+			s_srss[f[2]] = f[7]
+		} else if (f[1] == "dayrss") {
+			s_drss = f[2]
 		} else if (f[1] == "day") {
 			s_nd++
 			s_day[s_nd] = f[2]
@@ -311,8 +315,9 @@ function store_section(    i, k, l, v, best, sep, a, pn, how) {
 	print ""
 	print "Ingest: `rta-store ingest -s S -d m --sync-every 100ms " \
 	    "--max-future 0 < f.rta` into a store made afresh before each " \
-	    "run (the timing starts at the ingest), group commits every " \
-	    "100 ms, each an fdatasync of the log and of the commit file.  " \
+	    "run, then sync(1) (the timing starts at the ingest), group " \
+	    "commits every 100 ms, each an fdatasync of the log and of the " \
+	    "commit file.  " \
 	    "`ingest aggregates`: what rta-window makes of the window " \
 	    "section's events (`--tumbling 1m --by " \
 	    "tenant_id,event_type,payload.country --agg " \
@@ -320,9 +325,13 @@ function store_section(    i, k, l, v, best, sep, a, pn, how) {
 	    "one record for three events, each with its DDSketch state); " \
 	    "`ingest events`: the cat section's events, every " \
 	    "event_id distinct, so every one is checked against the dedup " \
-	    "keys and stored.  Not pinned (the reader reads ahead in a " \
-	    "second thread); each run's stored count is checked.  " \
-	    "Records/s counts the records stored."
+	    "keys and stored.  `disk floor`: the same bytes written into " \
+	    "the store's directory by `dd bs=1M conv=fdatasync` (one sync " \
+	    "at the end), timed the same way: what the disk takes for " \
+	    "them.  Not pinned (the reader reads ahead in a second " \
+	    "thread); each run's stored count is checked.  Records/s " \
+	    "counts the records stored (for the floors, those of the same " \
+	    "file)."
 	print ""
 	print "| case | set (events) | records | bytes a record | runs | " \
 	    "best s | records/s | MB/s | peak RSS MiB | CPU s |"
@@ -341,7 +350,7 @@ function store_section(    i, k, l, v, best, sep, a, pn, how) {
 		if (!s_built)
 			how = "Built by an earlier run and kept in work/store/ " \
 			    "(the generator and the binaries have not changed " \
-			    "since); that build took"
+			    "since); its build"
 		print ""
 		printf "The store read below: %d days x %s tenants x 5 event " \
 		    "types x 1,440 one-minute windows, %s aggregate records " \
@@ -369,15 +378,16 @@ function store_section(    i, k, l, v, best, sep, a, pn, how) {
 		    "second the same pairs again.  Whole days: all tenants, " \
 		    "the first three days."
 		print ""
-		print "| read | scans | p50 ms | p99 ms | max ms |"
-		print "| --- | ---: | ---: | ---: | ---: |"
+		print "| read | scans | p50 ms | p99 ms | max ms | peak RSS MiB |"
+		print "| --- | ---: | ---: | ---: | ---: | ---: |"
 		split("first|again", a, "|")
 		split("first|second", pn, "|")
 		for (i = 1; i <= 2; i++)
 			if (a[i] in s_pass)
 				printf "| one tenant, 24 h, %s pass | %d | %.2f | " \
-				    "%.2f | %.2f |\n", pn[i], s_scans[a[i]],
-				    s_p50[a[i]], s_p99[a[i]], s_max[a[i]]
+				    "%.2f | %.2f | %.1f |\n", pn[i],
+				    s_scans[a[i]], s_p50[a[i]], s_p99[a[i]],
+				    s_max[a[i]], s_srss[a[i]] / 1024
 		if (s_nd > 0) {
 			print ""
 			print "| whole day, all tenants | records | s | " \
@@ -387,6 +397,9 @@ function store_section(    i, k, l, v, best, sep, a, pn, how) {
 				printf "| %s | %s | %.3f | %s |\n", s_day[i],
 				    commas(s_drec[i]), s_dsec[i],
 				    commas(s_drec[i] / s_dsec[i])
+			if (s_drss != "")
+				printf "\nPeak RSS of the whole-day scans: %.1f " \
+				    "MiB.\n", s_drss / 1024
 		}
 	}
 	if (s_size) {
