@@ -811,15 +811,15 @@ done
 # pair compacted before the next, so that the logs of only two days are
 # ever on disk.  store.info keeps what the build took.
 stenants=${BENCH_STORE_TENANTS:-1000}
-case $stenants in
-''|*[!0-9]*|0) die "bad BENCH_STORE_TENANTS '$stenants'" ;;
-esac
 sdays=14
 big=$work/store
 sday=$((stenants * 1440 * 5))
 swant=$((sdays * sday))
 sbuilt=0
 if want store; then
+	case $stenants in
+	''|*[!0-9]*|0) die "bad BENCH_STORE_TENANTS '$stenants'" ;;
+	esac
 	stamp="tenants=$stenants days=$sdays $(cksum <"$here/store_fill.c")"
 	stamp="$stamp $(cksum <"$cat") $(cksum <"$store")"
 	if ! [ -f "$work/store.stamp" ] || ! [ -f "$work/store.info" ] ||
