@@ -306,32 +306,41 @@ function store_ingest_target(label, c,    i, k, l, v, sep) {
 	print "| " label " | " l " | " verdict() " |"
 }
 
-function store_section(    i, k, l, v, best, sep, a, pn, how) {
+function store_section() {
 	store_read()
 	if (s_ni == 0 && !s_store)
 		return
 	print ""
 	print "## rta-store (issue 6)"
+	store_ingest_table()
+	if (s_store) {
+		store_built()
+		store_reads()
+	}
+	if (s_size)
+		store_sizes()
+	store_targets()
+}
+
+function store_ingest_table(    i, k) {
 	print ""
 	print "Ingest: `rta-store ingest -s S -d m --sync-every 100ms " \
 	    "--max-future 0 < f.rta` into a store made afresh before each " \
 	    "run, then sync(1) (the timing starts at the ingest), group " \
 	    "commits every 100 ms, each an fdatasync of the log and of the " \
-	    "commit file.  " \
-	    "`ingest aggregates`: what rta-window makes of the window " \
-	    "section's events (`--tumbling 1m --by " \
+	    "commit file.  `ingest aggregates`: what rta-window makes of " \
+	    "the window section's events (`--tumbling 1m --by " \
 	    "tenant_id,event_type,payload.country --agg " \
 	    "count,sum:payload.value,p95:payload.latency_ms -o rta`, about " \
 	    "one record for three events, each with its DDSketch state); " \
-	    "`ingest events`: the cat section's events, every " \
-	    "event_id distinct, so every one is checked against the dedup " \
-	    "keys and stored.  `disk floor`: the same bytes written into " \
-	    "the store's directory by `dd bs=1M conv=fdatasync` (one sync " \
-	    "at the end), timed the same way: what the disk takes for " \
-	    "them.  Not pinned (the reader reads ahead in a second " \
-	    "thread); each run's stored count is checked.  Records/s " \
-	    "counts the records stored (for the floors, those of the same " \
-	    "file)."
+	    "`ingest events`: the cat section's events, every event_id " \
+	    "distinct, so every one is checked against the dedup keys and " \
+	    "stored.  `disk floor`: the same bytes written into the " \
+	    "store's directory by `dd bs=1M conv=fdatasync` (one sync at " \
+	    "the end), timed the same way: what the disk takes for them.  " \
+	    "Not pinned (the reader reads ahead in a second thread); each " \
+	    "run's stored count is checked.  Records/s counts the records " \
+	    "stored (for the floors, those of the same file)."
 	print ""
 	print "| case | set (events) | records | bytes a record | runs | " \
 	    "best s | records/s | MB/s | peak RSS MiB | CPU s |"
@@ -345,124 +354,134 @@ function store_section(    i, k, l, v, best, sep, a, pn, how) {
 		    commas(s_rec[k] / s_sec[k]),
 		    s_bytes[k] / s_sec[k] / 1e6, s_rss[k] / 1024, s_cpu[k]
 	}
-	if (s_store) {
-		how = "Built in this run"
-		if (!s_built)
-			how = "Built by an earlier run and kept in work/store/ " \
-			    "(the generator and the binaries have not changed " \
-			    "since); its build"
-		print ""
-		printf "The store read below: %d days x %s tenants x 5 event " \
-		    "types x 1,440 one-minute windows, %s aggregate records " \
-		    "(count and sum, with their states; %.1f%% of the " \
-		    "scenario's 14 days of 10,000 tenants, 1,008,000,000), " \
-		    "from tests/bench/store_fill.c as NDJSON through `rta-cat " \
-		    "-o rta` into `rta-store ingest --close-after 0`, two days " \
-		    "at a time, each pair then compacted (`rta-store " \
-		    "compact`, zstd level 3).  %d segments, %s bytes " \
-		    "(%.1f GB, %.1f bytes a record).  %s: ingest %.0f s " \
-		    "(%s records/s through the NDJSON pipeline, on two cores), " \
-		    "compaction %.0f s (%s records/s).\n", s_days,
-		    commas(s_ten), commas(s_srec), s_srec / 1008000000 * 100,
-		    s_days, commas(s_sbytes), s_sbytes / 1e9,
-		    s_sbytes / s_srec, how, s_ting, commas(s_srec / s_ting),
-		    s_tcmp, commas(s_srec / s_tcmp)
-		print ""
-		print "Reads through librta (tests/bench/store_read.c, on one " \
-		    "core): `rta_store_open` and `rta_dataset_open` once, then " \
-		    "per scan `rta_scan_open`, `rta_scan_next` to the end and " \
-		    "`rta_scan_close`, each record checked to be in place " \
-		    "(tenant, day, order).  One tenant's 24 hours: 200 " \
-		    "(tenant, day) pairs drawn at random, 7,200 records each; " \
-		    "the first pass reads what the page cache holds, the " \
-		    "second the same pairs again.  Whole days: all tenants, " \
-		    "the first three days."
-		print ""
-		print "| read | scans | p50 ms | p99 ms | max ms | peak RSS MiB |"
-		print "| --- | ---: | ---: | ---: | ---: | ---: |"
-		split("first|again", a, "|")
-		split("first|second", pn, "|")
-		for (i = 1; i <= 2; i++)
-			if (a[i] in s_pass)
-				printf "| one tenant, 24 h, %s pass | %d | %.2f | " \
-				    "%.2f | %.2f | %.1f |\n", pn[i],
-				    s_scans[a[i]], s_p50[a[i]], s_p99[a[i]],
-				    s_max[a[i]], s_srss[a[i]] / 1024
-		if (s_nd > 0) {
-			print ""
-			print "| whole day, all tenants | records | s | " \
-			    "records/s |"
-			print "| --- | ---: | ---: | ---: |"
-			for (i = 1; i <= s_nd; i++)
-				printf "| %s | %s | %.3f | %s |\n", s_day[i],
-				    commas(s_drec[i]), s_dsec[i],
-				    commas(s_drec[i] / s_dsec[i])
-			if (s_drss != "")
-				printf "\nPeak RSS of the whole-day scans: %.1f " \
-				    "MiB.\n", s_drss / 1024
-		}
+}
+
+function store_built(    how) {
+	how = "Built in this run"
+	if (!s_built)
+		how = "Built by an earlier run and kept in work/store/ (the " \
+		    "generator and the binaries have not changed since); its " \
+		    "build"
+	print ""
+	printf "The store read below: %d days x %s tenants x 5 event types " \
+	    "x 1,440 one-minute windows, %s aggregate records (count and " \
+	    "sum, with their states; %.1f%% of the scenario's 14 days of " \
+	    "10,000 tenants, 1,008,000,000), from " \
+	    "tests/bench/store_fill.c as NDJSON through `rta-cat -o rta` " \
+	    "into `rta-store ingest --close-after 0`, two days at a time, " \
+	    "each pair then compacted (`rta-store compact`, zstd level " \
+	    "3).  %d segments, %s bytes (%.1f GB, %.1f bytes a record).  " \
+	    "%s: ingest %.0f s (%s records/s through the NDJSON pipeline, " \
+	    "on two cores), compaction %.0f s (%s records/s).\n", s_days,
+	    commas(s_ten), commas(s_srec), s_srec / 1008000000 * 100,
+	    s_days, commas(s_sbytes), s_sbytes / 1e9, s_sbytes / s_srec,
+	    how, s_ting, commas(s_srec / s_ting), s_tcmp,
+	    commas(s_srec / s_tcmp)
+}
+
+function store_reads(    i, a, pn) {
+	print ""
+	print "Reads through librta (tests/bench/store_read.c, on one core): " \
+	    "`rta_store_open` and `rta_dataset_open` once, then per scan " \
+	    "`rta_scan_open`, `rta_scan_next` to the end and " \
+	    "`rta_scan_close`, each record checked to be in place (tenant, " \
+	    "day, order).  One tenant's 24 hours: 200 (tenant, day) pairs " \
+	    "drawn at random, 7,200 records each; the first pass reads " \
+	    "what the page cache holds, the second the same pairs again.  " \
+	    "Whole days: all tenants, the first three days."
+	print ""
+	print "| read | scans | p50 ms | p99 ms | max ms | " \
+	    "peak RSS MiB |"
+	print "| --- | ---: | ---: | ---: | ---: | ---: |"
+	split("first|again", a, "|")
+	split("first|second", pn, "|")
+	for (i = 1; i <= 2; i++) {
+		if (!(a[i] in s_pass))
+			continue
+		printf "| one tenant, 24 h, %s pass | %d | %.2f | %.2f | " \
+		    "%.2f | %.1f |\n", pn[i], s_scans[a[i]], s_p50[a[i]],
+		    s_p99[a[i]], s_max[a[i]], s_srss[a[i]] / 1024
 	}
-	if (s_size) {
-		print ""
-		print "Bytes a record, on the first day (" commas(s_zrec) \
-		    " records): its segment; the same records as NDJSON " \
-		    "(`rta-store cat -o ndjson`); and DuckDB's Parquet of that " \
-		    "NDJSON (tests/bench/store_parquet.mjs: `COPY (SELECT * " \
-		    "FROM read_json(...)) TO ... (FORMAT parquet, COMPRESSION " \
-		    "zstd)`, every field, the nested ones as structs).  No " \
-		    "target; the segment also carries a CRC and an index entry " \
-		    "per block, and its blocks are one tenant's each, so that " \
-		    "a tenant's day reads only its own."
-		print ""
-		print "| form | bytes | bytes a record | / segment |"
-		print "| --- | ---: | ---: | ---: |"
-		printf "| segment (zstd level 3) | %s | %.1f | 1.00x |\n",
-		    commas(s_zseg), s_zseg / s_zrec
-		printf "| NDJSON | %s | %.1f | %.2fx |\n", commas(s_znd),
-		    s_znd / s_zrec, s_znd / s_zseg
-		if (s_zpq != "-")
-			printf "| Parquet, zstd (DuckDB) | %s | %.1f | %.2fx |\n",
-			    commas(s_zpq), s_zpq / s_zrec, s_zpq / s_zseg
-		else
-			print "| Parquet, zstd (DuckDB) | not measured | - | - |"
+	if (s_nd == 0)
+		return
+	print ""
+	print "| whole day, all tenants | records | s | records/s |"
+	print "| --- | ---: | ---: | ---: |"
+	for (i = 1; i <= s_nd; i++)
+		printf "| %s | %s | %.3f | %s |\n", s_day[i],
+		    commas(s_drec[i]), s_dsec[i],
+		    commas(s_drec[i] / s_dsec[i])
+	if (s_drss != "")
+		printf "\nPeak RSS of the whole-day scans: %.1f MiB.\n",
+		    s_drss / 1024
+}
+
+function store_sizes() {
+	print ""
+	print "Bytes a record, on the first day (" commas(s_zrec) " " \
+	    "records): its segment; the same records as NDJSON " \
+	    "(`rta-store cat -o ndjson`); and DuckDB's Parquet of that " \
+	    "NDJSON (tests/bench/store_parquet.mjs: `COPY (SELECT * FROM " \
+	    "read_json(...)) TO ... (FORMAT parquet, COMPRESSION zstd)`, " \
+	    "every field, the nested ones as structs).  No target; the " \
+	    "segment also carries a CRC and an index entry per block, and " \
+	    "its blocks are one tenant's each, so that a tenant's day " \
+	    "reads only its own."
+	print ""
+	print "| form | bytes | bytes a record | / segment |"
+	print "| --- | ---: | ---: | ---: |"
+	printf "| segment (zstd level 3) | %s | %.1f | 1.00x |\n",
+	    commas(s_zseg), s_zseg / s_zrec
+	printf "| NDJSON | %s | %.1f | %.2fx |\n", commas(s_znd),
+	    s_znd / s_zrec, s_znd / s_zseg
+	if (s_zpq == "-") {
+		print "| Parquet, zstd (DuckDB) | not measured | - | - |"
+		return
 	}
+	printf "| Parquet, zstd (DuckDB) | %s | %.1f | %.2fx |\n",
+	    commas(s_zpq), s_zpq / s_zrec, s_zpq / s_zseg
+}
+
+function store_targets(    i, l, v, best, sep, a, pn) {
 	print ""
 	print "| target | measured | verdict |"
 	print "| --- | --- | --- |"
 	if (s_ni > 0) {
-		store_ingest_target("ingest of aggregate records, group commit " \
-		    "every 100 ms >= 1,000,000 records/s (records)",
+		store_ingest_target("ingest of aggregate records, group " \
+		    "commit every 100 ms >= 1,000,000 records/s (records)",
 		    "ingest aggregates")
 		store_ingest_target("ingest of raw events >= 1,000,000 " \
 		    "events/s (events)", "ingest events")
 	}
-	if (s_store) {
-		missed = 0
-		metcount = 0
-		l = ""
-		sep = ""
-		for (i = 1; i <= 2; i++)
-			if (a[i] in s_pass) {
-				l = l sep cell(s_p50[a[i]], sprintf("%.2f ms " \
-				    "(%s pass)", s_p50[a[i]], pn[i]), 5, 1)
-				sep = "; "
-			}
-		print "| one tenant's 24 hours through the read API, p50 < " \
-		    "5 ms | " (l == "" ? "not measured" : l) " | " verdict() \
-		    " |"
-		missed = 0
-		metcount = 0
-		best = ""
-		for (i = 1; i <= s_nd; i++) {
-			v = s_drec[i] / s_dsec[i]
-			if (best == "" || v > best)
-				best = v
-		}
-		l = "not measured"
-		if (best != "")
-			l = cell(best, commas(best) " (best of " s_nd " days)",
-			    20000000, 0)
-		print "| full-day scan of all tenants >= 20,000,000 " \
-		    "records/s | " l " | " verdict() " |"
+	if (!s_store)
+		return
+	split("first|again", a, "|")
+	split("first|second", pn, "|")
+	missed = 0
+	metcount = 0
+	l = ""
+	sep = ""
+	for (i = 1; i <= 2; i++) {
+		if (!(a[i] in s_pass))
+			continue
+		l = l sep cell(s_p50[a[i]], sprintf("%.2f ms (%s pass)",
+		    s_p50[a[i]], pn[i]), 5, 1)
+		sep = "; "
 	}
+	print "| one tenant's 24 hours through the read API, p50 < 5 ms | " \
+	    (l == "" ? "not measured" : l) " | " verdict() " |"
+	missed = 0
+	metcount = 0
+	best = ""
+	for (i = 1; i <= s_nd; i++) {
+		v = s_drec[i] / s_dsec[i]
+		if (best == "" || v > best)
+			best = v
+	}
+	l = "not measured"
+	if (best != "")
+		l = cell(best, commas(best) " (best of " s_nd " days)",
+		    20000000, 0)
+	print "| full-day scan of all tenants >= 20,000,000 records/s | " l \
+	    " | " verdict() " |"
 }

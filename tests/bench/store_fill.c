@@ -93,7 +93,8 @@ put_hex(uint64_t v, int digits)
 static void
 put_uuid(uint64_t n)
 {
-	uint64_t hi = mix(n + 0x632be59bd9b4e019ULL), lo = mix(n ^ 0x5bd1e9955bd1e995ULL);
+	uint64_t hi = mix(n + 0x632be59bd9b4e019ULL);
+	uint64_t lo = mix(n ^ 0x5bd1e9955bd1e995ULL);
 
 	put_hex(hi >> 32, 8);
 	PUTS("-");
@@ -132,6 +133,40 @@ put_sum(uint64_t cents)
 	b[1] = (char)('0' + cents / 10 % 10);
 	b[2] = (char)('0' + cents % 10);
 	put(b, 3);
+}
+
+/* Record n: type k of tenant ten in the window [start, end). */
+static void
+put_record(uint64_t n, int k, const char *start, const char *end,
+    const char *ten, size_t tl)
+{
+	uint64_t h = mix(n + 0x9e3779b97f4a7c15ULL);
+	uint64_t cnt = 1 + (h >> 40) % 40;
+	uint64_t cents = k == 2 ? 0 : (h & 0xfffff) % (cnt * 20000);
+
+	PUTS("{\"$rta\":\"aggregate\",\"record_id\":\"");
+	put_uuid(n);
+	PUTS("\",\"window\":\"tumbling\",\"start\":\"");
+	put(start, 27);
+	PUTS("\",\"tenant_id\":\"");
+	put(ten, tl);
+	PUTS("\",\"version\":1,\"end\":\"");
+	put(end, 27);
+	PUTS("\",\"final\":true,\"group\":{\"tenant_id\":\"");
+	put(ten, tl);
+	PUTS("\",\"event_type\":\"");
+	put(types[k], strlen(types[k]));
+	PUTS("\"},\"results\":{\"count\":");
+	put_u(cnt);
+	PUTS(",\"sum:payload.value\":");
+	put_sum(cents);
+	PUTS("},\"states\":{\"count\":{\"type\":\"count\",\"count\":");
+	put_u(cnt);
+	PUTS("},\"sum:payload.value\":{\"type\":\"sum\",\"count\":");
+	put_u(k == 2 ? 0 : cnt);
+	PUTS(",\"sum\":");
+	put_sum(cents);
+	PUTS("}}}\n");
 }
 
 static void
@@ -188,43 +223,10 @@ main(int argc, char **argv)
 				tl = (size_t)snprintf(ten, sizeof(ten),
 				    "t%04ld", t);
 				for (k = 0; k < NTYPES; k++) {
-					uint64_t n = ((uint64_t)(d * 1440 +
-					    m) * (uint64_t)tenants +
-					    (uint64_t)t) * NTYPES +
-					    (uint64_t)k;
-					uint64_t h = mix(n + 0x9e3779b97f4a7c15ULL);
-					uint64_t cnt = 1 + (h >> 40) % 40;
-					uint64_t cents = k == 2 ? 0 :
-					    (h & 0xfffff) % (cnt * 20000);
-
-					PUTS("{\"$rta\":\"aggregate\","
-					    "\"record_id\":\"");
-					put_uuid(n);
-					PUTS("\",\"window\":\"tumbling\","
-					    "\"start\":\"");
-					put(start, 27);
-					PUTS("\",\"tenant_id\":\"");
-					put(ten, tl);
-					PUTS("\",\"version\":1,\"end\":\"");
-					put(end, 27);
-					PUTS("\",\"final\":true,\"group\":{"
-					    "\"tenant_id\":\"");
-					put(ten, tl);
-					PUTS("\",\"event_type\":\"");
-					put(types[k], strlen(types[k]));
-					PUTS("\"},\"results\":{\"count\":");
-					put_u(cnt);
-					PUTS(",\"sum:payload.value\":");
-					put_sum(cents);
-					PUTS("},\"states\":{\"count\":{"
-					    "\"type\":\"count\",\"count\":");
-					put_u(cnt);
-					PUTS("},\"sum:payload.value\":{"
-					    "\"type\":\"sum\",\"count\":");
-					put_u(k == 2 ? 0 : cnt);
-					PUTS(",\"sum\":");
-					put_sum(cents);
-					PUTS("}}}\n");
+					put_record(((uint64_t)(d * 1440 + m) *
+					    (uint64_t)tenants + (uint64_t)t) *
+					    NTYPES + (uint64_t)k, k, start,
+					    end, ten, tl);
 					if (outlen >= OUTBUF)
 						flush();
 				}
