@@ -2,14 +2,15 @@
 # tests/bench/run.sh: measure rta-cat against jq, a jansson parse+dump loop,
 # Miller and plain C baselines, rta-validate against a jansson document
 # walk of the same checks, rta-dedup against awk and sort on the same
-# keys, rta-enrich joining a million-row table, and rta-window against
-# DuckDB and Miller, in one run on one machine, and write
+# keys, rta-enrich joining a million-row table, rta-window against
+# DuckDB and Miller, and rta-store's ingest, reads and sizes (against
+# DuckDB's Parquet), in one run on one machine, and write
 # tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN set.
 #
 # Environment:
 #   RTA_BIN            directory holding the programs (default build/)
 #   BENCH_SECTIONS     which sections to run (default "cat validate dedup
-#                      enrich window"); a run of fewer writes
+#                      enrich window store"); a run of fewer writes
 #                      work/RESULTS.md instead, so that
 #                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
@@ -20,6 +21,8 @@
 #                      1M events (default 1: one jq run on 10M events takes
 #                      about two minutes)
 #   BENCH_SEED         rta-gen seed (default 1)
+#   BENCH_STORE_TENANTS  tenants of the store section's 14-day store
+#                      (default 1000: 100,800,000 records)
 #
 # Data is kept in tests/bench/work/ (git-ignored) and regenerated when
 # rta-gen or the parameters change.  Single-threaded programs run on one
@@ -46,6 +49,18 @@
 # work/wn-N.* (1,000 tenants) and DuckDB (npm ci in tests/bench, from
 # package.json and package-lock.json; skipped with a note without node)
 # and Miller on the same NDJSON.
+#
+# The store section times `rta-store ingest` into a fresh store each
+# run: the aggregates rta-window makes of work/wn-N.rta (work/agg-N.rta,
+# grouped by tenant, type and country) and the raw events of
+# work/ev-N.rta.  Then it reads a store of 14 days of one-minute
+# aggregates (tests/bench/store_fill.c through rta-cat into rta-store
+# ingest, compacted two days at a time; kept in work/store/ and rebuilt
+# only when store_fill.c, rta-cat or rta-store change) with
+# tests/bench/store_read.c, linked with librta.a: one tenant's day at a
+# time, and whole days; and it sets the bytes of one day's segment
+# against the same records as NDJSON and as DuckDB's zstd Parquet
+# (tests/bench/store_parquet.mjs).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,7 +69,7 @@ RTA_BIN=$(cd "${RTA_BIN:-$root/build}" && pwd)
 export LC_ALL=C TZ=UTC
 sizes=${BENCH_SIZES:-1000000 10000000}
 seed=${BENCH_SEED:-1}
-sections=${BENCH_SECTIONS:-cat validate dedup enrich window}
+sections=${BENCH_SECTIONS:-cat validate dedup enrich window store}
 schemas=$here/data/validate
 work=$here/work
 results=$here/RESULTS.md
@@ -77,18 +92,22 @@ want() {
 
 for s in $sections; do
 	case $s in
-	cat|validate|dedup|enrich|window) ;;
+	cat|validate|dedup|enrich|window|store) ;;
 	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate," \
-	    "dedup, enrich, window)" ;;
+	    "dedup, enrich, window, store)" ;;
 	esac
 done
-want cat && want validate && want dedup && want enrich && want window ||
-    results=$work/RESULTS.md
+want cat && want validate && want dedup && want enrich && want window &&
+    want store || results=$work/RESULTS.md
 progs="rta-cat rta-gen"
 want validate && progs="$progs rta-validate"
 want dedup && progs="$progs rta-dedup"
 want enrich && progs="$progs rta-enrich"
 want window && progs="$progs rta-window"
+if want store; then
+	want window || progs="$progs rta-window"
+	progs="$progs rta-store"
+fi
 for p in $progs; do
 	[ -x "$RTA_BIN/$p" ] || die "$RTA_BIN/$p not found (run make first)"
 done
@@ -111,12 +130,18 @@ mkdir -p "$work/bin"
 for p in $progs; do
 	cp "$RTA_BIN/$p" "$work/bin/"
 done
+if want store; then
+	[ -f "$RTA_BIN/librta.a" ] ||
+	    die "$RTA_BIN/librta.a not found (run make first)"
+	cp "$RTA_BIN/librta.a" "$work/bin/"
+fi
 cat=$work/bin/rta-cat
 gen=$work/bin/rta-gen
 validate=$work/bin/rta-validate
 dedup=$work/bin/rta-dedup
 enrich=$work/bin/rta-enrich
 window=$work/bin/rta-window
+store=$work/bin/rta-store
 ver_rta="$("$cat" --version | head -1)"
 for p in $progs; do
 	[ "$p" = rta-gen ] ||
@@ -132,9 +157,11 @@ if rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null); then
 	ver_rta="$ver_rta, git $rev"
 fi
 vcounts=$work/validate-counts.tsv
+stsv=$work/store.tsv
 : >"$tsv"
 : >"$notes"
 : >"$vcounts"
+: >"$stsv"
 start=$(date +%s)
 load0=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -178,6 +205,26 @@ if [ -n "$jansson" ] && want validate; then
 	else
 		note "jansson_validate did not build: skipped"
 	fi
+fi
+fill=
+sread=
+if want store; then
+	# shellcheck disable=SC2086
+	$cc $ccflags -o "$work/store_fill" "$here/store_fill.c" ||
+	    die "cannot build tests/bench/store_fill.c"
+	fill=$work/store_fill
+	# librta is built with link-time optimisation under GCC: link the
+	# reader the same way, so that its read path is the programs'.
+	ldlto=
+	$cc -v 2>&1 | grep -q '^gcc version' && ldlto=-flto=auto
+	# shellcheck disable=SC2046,SC2086
+	$cc $ccflags -I"$root/lib" -c -o "$work/store_read.o" \
+	    "$here/store_read.c" &&
+	    $cc -O2 $ldlto -o "$work/store_read" "$work/store_read.o" \
+	    "$work/bin/librta.a" $(pkg-config --libs libarchive libzstd \
+	    nettle) -lcsv -lm -lpthread ||
+	    die "cannot build tests/bench/store_read.c"
+	sread=$work/store_read
 fi
 jq=$(command -v jq || true)
 [ -n "$jq" ] || note "jq not installed: jq anchor skipped"
@@ -346,12 +393,14 @@ vsizes=
 dsizes=
 esizes=
 wsizes=
+ssizes=
 want window && wsizes=$sizes
+want store && ssizes=$sizes
 want cat && catsizes=$sizes
 want validate && vsizes=$sizes
 want dedup && dsizes=$sizes
 want enrich && esizes=$sizes
-for n in $catsizes $dsizes; do
+for n in $catsizes $dsizes $ssizes; do
 	gendata "$n"
 done
 for n in $vsizes; do
@@ -361,17 +410,22 @@ for n in $esizes; do
 	gendata_en "$n"
 done
 [ -z "$esizes" ] || gendata_users
-for n in $wsizes; do
+for n in $wsizes $ssizes; do
 	gendata_wn "$n"
 done
-# DuckDB, the window section's anchor, from npm (tests/bench/package.json)
+# DuckDB, the window and store sections' anchor, from npm
+# (tests/bench/package.json)
 duck=
-if [ -n "$wsizes" ]; then
+parquet=
+if [ -n "$wsizes" ] || want store; then
 	if ! command -v node >/dev/null 2>&1; then
 		note "node not installed: DuckDB anchor skipped"
 	elif [ -d "$here/node_modules/@duckdb/node-api" ] ||
 	    (cd "$here" && npm ci --no-audit --no-fund >/dev/null 2>&1); then
-		duck="node $here/duckdb_window.mjs"
+		[ -z "$wsizes" ] || duck="node $here/duckdb_window.mjs"
+		if want store; then
+			parquet="node $here/store_parquet.mjs"
+		fi
 	else
 		note "npm ci in tests/bench failed: DuckDB anchor skipped"
 	fi
@@ -622,6 +676,274 @@ for n in $wsizes; do
 		    -a count,sum -f payload.value -g tenant_id,event_type,minute
 	fi
 done
+
+# ---- store -----------------------------------------------------------------
+
+# The aggregates of the ingest case: rta-window's one-minute windows of
+# wn-N by tenant, type and country, with count, sum and p95 states, as
+# frames (agg-N.rta), and how many there are (agg-N.count).
+sagg=count,sum:payload.value,p95:payload.latency_ms
+gendata_agg() {
+	n=$1
+	stamp="$(cat "$work/wn-$n.stamp") $(cksum <"$window")"
+	if [ -f "$work/agg-$n.stamp" ] &&
+	    [ "$(cat "$work/agg-$n.stamp")" = "$stamp" ] &&
+	    [ -f "$work/agg-$n.rta" ] && [ -f "$work/agg-$n.count" ]; then
+		return 0
+	fi
+	echo "making the aggregates of wn-$n"
+	rm -f "$work/agg-$n.stamp"
+	"$window" --tumbling 1m --by tenant_id,event_type,payload.country \
+	    --agg "$sagg" -o rta <"$work/wn-$n.rta" >"$work/agg-$n.rta" ||
+	    die "cannot make agg-$n.rta"
+	"$cat" -o ndjson <"$work/agg-$n.rta" |
+	    grep -c '^{"\$rta":"aggregate"' >"$work/agg-$n.count" ||
+	    die "cannot count agg-$n.rta"
+	echo "$stamp" >"$work/agg-$n.stamp"
+}
+
+# records_in DIR: the records stored in dataset m of store DIR
+records_in() {
+	"$store" stats -s "$1" -d m |
+	    sed -n 's/.*"records_written":\([0-9]*\).*/\1/p'
+}
+
+# store_ingest N NAME INPUT RECORDS RUNS [floor]: time `rta-store
+# ingest` of INPUT into a fresh store (made before each run, untimed: the
+# work/st directory; then sync, so that no writeback of the run before
+# lands in this one) RUNS times, group commits every 100 ms; append to
+# store.tsv "ingest", N, name, the records stored, runs, best wall
+# seconds, input bytes, peak RSS (KiB, the largest), best CPU seconds.
+# The stored count must be RECORDS.  --max-future 0: the data is dated
+# 2026-01, so a clock set before that must not reject it.  With "floor",
+# time dd writing INPUT's bytes to a file in the store instead, with one
+# fdatasync at the end: what the disk takes, whatever a writer does.
+store_ingest() {
+	i_n=$1 i_name=$2 i_in=$3 i_want=$4 i_runs=$5 i_floor=${6:-}
+	i_times=
+	i_cpus=
+	i_rss=0
+	i_i=0
+	while [ "$i_i" -lt "$i_runs" ]; do
+		i_i=$((i_i + 1))
+		rm -rf "$work/st"
+		"$store" init -s "$work/st" >/dev/null ||
+		    die "cannot make a store in $work/st"
+		sync
+		i_t0=$(date +%s%N)
+		i_rc=0
+		if [ -n "$i_floor" ]; then
+			/usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
+			    dd of="$work/st/floor" bs=1M conv=fdatasync \
+			    status=none <"$i_in" >/dev/null \
+			    2>"$work/stderr.out" || i_rc=$?
+		else
+			/usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
+			    "$store" ingest -s "$work/st" -d m \
+			    --sync-every 100ms --max-future 0 <"$i_in" \
+			    >/dev/null 2>"$work/stderr.out" || i_rc=$?
+		fi
+		i_t1=$(date +%s%N)
+		if [ "$i_rc" != 0 ]; then
+			note "$i_name on $i_n failed (exit $i_rc):" \
+			    "$(head -c 300 "$work/stderr.out")"
+			rm -rf "$work/st"
+			return 0
+		fi
+		i_times="$i_times $((i_t1 - i_t0))"
+		i_r=$(awk 'END { print $2 }' "$work/time.out")
+		i_cpus="$i_cpus $(awk 'END { print $3 + $4 }' "$work/time.out")"
+		if [ "$i_r" -gt "$i_rss" ]; then
+			i_rss=$i_r
+		fi
+	done
+	i_got=$i_want
+	[ -n "$i_floor" ] || i_got=$(records_in "$work/st")
+	rm -rf "$work/st"
+	if [ "$i_got" != "$i_want" ]; then
+		note "$i_name on $i_n stored ${i_got:-?} records, not $i_want"
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	i_best=$(printf '%s\n' $i_times | sort -n | awk 'NR == 1 {
+	    printf "%.4f", $1 / 1e9 }')
+	# shellcheck disable=SC2086
+	i_cpu=$(printf '%s\n' $i_cpus | sort -n | awk 'NR == 1 {
+	    printf "%.2f", $1 }')
+	i_bytes=$(wc -c <"$i_in")
+	printf 'ingest\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i_n" "$i_name" \
+	    "$i_got" "$i_runs" "$i_best" "$i_bytes" "$i_rss" "$i_cpu" \
+	    >>"$stsv"
+	awk -v n="$i_got" -v name="$i_name" -v runs="$i_runs" -v t="$i_best" \
+	    -v b="$i_bytes" -v rss="$i_rss" -v cpu="$i_cpu" 'BEGIN {
+		printf "  %-22s %d runs %8.3f s %10.0f rec/s %7.1f MB/s" \
+		    " %5.1f MiB  cpu %.2f s\n", name, runs, t, n / t,
+		    b / t / 1e6, rss / 1024, cpu }'
+}
+
+for n in $ssizes; do
+	gendata_agg "$n"
+	if [ "$n" -le 1000000 ]; then
+		runs=${BENCH_RUNS:-5}
+	else
+		runs=${BENCH_RUNS:-3}
+	fi
+	nagg=$(cat "$work/agg-$n.count")
+	echo "store ingest: $nagg aggregates of wn-$n ($(wc -c \
+	    <"$work/agg-$n.rta") bytes rta), $n events of ev-$n"
+	r=0
+	while [ $r -lt 3 ]; do
+		r=$((r + 1))
+		store_ingest "$n" "ingest aggregates" "$work/agg-$n.rta" \
+		    "$nagg" "$runs"
+		store_ingest "$n" "ingest events" "$work/ev-$n.rta" "$n" \
+		    "$runs"
+	done
+	store_ingest "$n" "disk floor, aggregates" "$work/agg-$n.rta" \
+	    "$nagg" "$runs" floor
+	store_ingest "$n" "disk floor, events" "$work/ev-$n.rta" "$n" \
+	    "$runs" floor
+done
+
+# The store of 14 days of one-minute aggregates: store_fill's NDJSON
+# through rta-cat into rta-store ingest (--close-after 0: a day's log
+# closes once the stream has passed its end), two days at a time, each
+# pair compacted before the next, so that the logs of only two days are
+# ever on disk.  store.info keeps what the build took.
+stenants=${BENCH_STORE_TENANTS:-1000}
+sdays=14
+big=$work/store
+sday=$((stenants * 1440 * 5))
+swant=$((sdays * sday))
+sbuilt=0
+if want store; then
+	case $stenants in
+	''|*[!0-9]*|0) die "bad BENCH_STORE_TENANTS '$stenants'" ;;
+	esac
+	stamp="tenants=$stenants days=$sdays $(cksum <"$here/store_fill.c")"
+	stamp="$stamp $(cksum <"$cat") $(cksum <"$store")"
+	if ! [ -f "$work/store.stamp" ] || ! [ -f "$work/store.info" ] ||
+	    [ "$(cat "$work/store.stamp")" != "$stamp" ]; then
+		echo "building the store: $sdays days x $stenants tenants x" \
+		    "5 types x 1440 minutes = $swant records"
+		rm -f "$work/store.stamp" "$work/store.info"
+		rm -rf "$big"
+		sbuilt=1
+		"$store" init -s "$big" >/dev/null ||
+		    die "cannot make a store in $big"
+		: >"$work/store-build.log"
+		s_ing=0
+		s_cmp=0
+		d=0
+		while [ $d -lt $sdays ]; do
+			k=$((sdays - d))
+			[ $k -le 2 ] || k=2
+			t0=$(date +%s%N)
+			"$fill" -t "$stenants" -f $d -d $k | "$cat" -o rta |
+			    "$store" ingest -s "$big" -d m --close-after 0 \
+			    --max-future 0 2>>"$work/store-build.log" ||
+			    die "cannot ingest days $d to $((d + k - 1))" \
+			    "(see $work/store-build.log)"
+			t1=$(date +%s%N)
+			"$store" compact -s "$big" -d m \
+			    >>"$work/store-build.log" 2>&1 ||
+			    die "cannot compact days $d to $((d + k - 1))" \
+			    "(see $work/store-build.log)"
+			t2=$(date +%s%N)
+			s_ing=$((s_ing + t1 - t0))
+			s_cmp=$((s_cmp + t2 - t1))
+			echo "  days $d to $((d + k - 1)): ingest" \
+			    "$(((t1 - t0) / 1000000)) ms, compact" \
+			    "$(((t2 - t1) / 1000000)) ms"
+			d=$((d + k))
+		done
+		got=$(records_in "$big")
+		nseg=$(find "$big/m" -name '*.seg' | wc -l)
+		nlog=$(find "$big/m" -name '*.log' | wc -l)
+		if [ "$got" = "$swant" ] && [ "$nseg" = "$sdays" ] &&
+		    [ "$nlog" = 0 ]; then
+			printf '%s %s %s\n' "$got" "$s_ing" "$s_cmp" \
+			    >"$work/store.info"
+			echo "$stamp" >"$work/store.stamp"
+		else
+			note "the store holds ${got:-?} records in $nseg" \
+			    "segments and $nlog logs, not $swant in $sdays" \
+			    "segments"
+		fi
+	fi
+fi
+if want store && [ -f "$work/store.info" ]; then
+	read -r got s_ing s_cmp <"$work/store.info"
+	sbytes=$(find "$big/m" -name '*.seg' -exec cat {} + | wc -c)
+	printf 'store\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$got" "$sdays" \
+	    "$stenants" "$sbytes" "$s_ing" "$s_cmp" "$sbuilt" >>"$stsv"
+	echo "the store: $got records in $sdays segments, $sbytes bytes"
+
+	# One tenant's day at 200 random (tenant, day) pairs, twice: the
+	# first pass reads what the page cache holds of the store, the
+	# second the same blocks again.  Each scan must return the
+	# tenant's whole day.
+	for pass in first again; do
+		$one /usr/bin/time -f %M -o "$work/time.out" "$sread" \
+		    -s "$big" -d m -t "$stenants" -n 200 -r "$seed" \
+		    >"$work/store-read.txt" || die "store_read failed"
+		rss=$(tail -1 "$work/time.out")
+		awk -v want=$((1440 * 5)) '$3 != want { bad++ }
+		    END { exit bad > 0 }' "$work/store-read.txt" ||
+		    note "a tenant's day did not read as $((1440 * 5))" \
+		    "records (work/store-read.txt)"
+		awk '{ print $4 * 1000 }' "$work/store-read.txt" | sort -n |
+		    awk -v pass=$pass -v rss="$rss" '{ t[NR] = $1 }
+		    function at(q,    i) {
+			i = int(q * NR); if (i < q * NR) i++
+			return t[i < 1 ? 1 : i]
+		    }
+		    END { printf "scan\t%s\t%.3f\t%.3f\t%.3f\t%d\t%s\n",
+			pass, at(0.5), at(0.99), t[NR], NR, rss }' >>"$stsv"
+		tail -1 "$stsv" | awk -F '\t' '{ printf "  one tenant, 24 h" \
+		    " (%s pass): p50 %s ms, p99 %s ms, max %s ms\n",
+		    $2, $3, $4, $5 }'
+	done
+
+	# Whole days, all tenants: the first three.
+	$one /usr/bin/time -f %M -o "$work/time.out" "$sread" -a -s "$big" \
+	    -d m -n 3 >"$work/store-days.txt" || die "store_read -a failed"
+	printf 'dayrss\t%s\n' "$(tail -1 "$work/time.out")" >>"$stsv"
+	awk -v want="$sday" '$3 != want { bad++ } END { exit bad > 0 }' \
+	    "$work/store-days.txt" ||
+	    note "a whole day did not read as $sday records" \
+	    "(work/store-days.txt)"
+	awk '{ printf "day\t%s\t%s\t%s\n", $2, $3, $4 }' \
+	    "$work/store-days.txt" >>"$stsv"
+	awk '{ printf "  all tenants, %s: %d records in %.3f s\n", $2, $3,
+	    $4 }' "$work/store-days.txt"
+
+	# The first day's bytes: its segment, the same records as NDJSON
+	# (`rta-store cat`) and as DuckDB's zstd Parquet of that NDJSON.
+	seg=$(find "$big/m" -name '20260101T0000.*.seg' | head -1)
+	dnd=$work/store-day.ndjson
+	"$store" cat -s "$big" -d m -o ndjson --from 2026-01-01 \
+	    --to 2026-01-02 >"$dnd" || die "rta-store cat failed"
+	drec=$("$work/baseline" <"$dnd")
+	[ "$drec" = "$sday" ] ||
+	    note "rta-store cat wrote $drec records of 2026-01-01, not $sday"
+	pqbytes=-
+	if [ -n "$parquet" ]; then
+		rm -f "$work/store-day.parquet"
+		prow=$($parquet "$dnd" "$work/store-day.parquet") || prow=failed
+		if [ "$prow" = "$drec" ]; then
+			pqbytes=$(wc -c <"$work/store-day.parquet")
+		else
+			note "DuckDB wrote '$prow' rows of Parquet, not $drec"
+		fi
+	fi
+	printf 'size\t%s\t%s\t%s\t%s\n' "$drec" "$(wc -c <"$seg")" \
+	    "$(wc -c <"$dnd")" "$pqbytes" >>"$stsv"
+	tail -1 "$stsv" | awk -F '\t' '{ printf "  bytes a record, one" \
+	    " day: segment %.1f, NDJSON %.1f, Parquet %s\n", $3 / $2,
+	    $4 / $2, $5 == "-" ? "-" : sprintf("%.1f", $5 / $2) }'
+	rm -f "$dnd" "$work/store-day.parquet"
+fi
 elapsed=$(($(date +%s) - start))
 load1=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -787,7 +1109,7 @@ awk -F '\t' \
     -v jq="$ver_jq" -v jansson="$ver_jansson" -v mlr="$ver_mlr" \
     -v cc="$ver_cc" -v duckdb="$ver_duck" -v elapsed="$elapsed" \
     -v notes=/dev/null \
-    -v vnotes="$notes" -v vcounts="$vcounts" \
+    -v vnotes="$notes" -v vcounts="$vcounts" -v stsv="$stsv" \
     -v pinned="${one:-no}" \
     -v load="$load0 at the start, $load1 at the end" \
     -f "$here/report.awk" -f "$work/validate.awk" -f "$here/stages.awk" \

@@ -1,7 +1,9 @@
-# tests/bench/stages.awk: the rta-dedup, rta-enrich and rta-window
-# sections of RESULTS.md, then the notes.  Run after report.awk and validate.awk in
-# the same awk process (run.sh), whose tables and functions it uses.
-# Variables: vnotes (the notes file).
+# tests/bench/stages.awk: the rta-dedup, rta-enrich, rta-window and
+# rta-store sections of RESULTS.md, then the notes.  Run after report.awk
+# and validate.awk in the same awk process (run.sh), whose tables and
+# functions it uses.
+# Variables: vnotes (the notes file), stsv (the store section's results:
+# run.sh says what its rows hold).
 
 END {
 	if (measured("dedup rta") || measured("awk dedup"))
@@ -10,6 +12,8 @@ END {
 		enrich_section()
 	if (measured("window rta") || measured("cat-window ndjson"))
 		window_section()
+	if (stsv != "")
+		store_section()
 	hdr = 0
 	while ((getline l < vnotes) > 0) {
 		if (!hdr) {
@@ -214,4 +218,270 @@ function window_section(    i, n, l, c, d) {
 			l = l " not measured |"
 	}
 	print l " " verdict() " |"
+}
+
+# The store section's rows: "ingest" (set size, case, records, runs, best
+# s, input bytes, peak RSS KiB, best CPU s; a case measured in several
+# rounds keeps its best), "store" (records, days, tenants, segment bytes,
+# ns of ingest, ns of compaction, 1 if this run built it), "scan" (pass,
+# p50, p99 and max ms, scans, peak RSS KiB), "day" (date, records, s),
+# "dayrss" (peak RSS KiB of the whole-day scans) and "size" (records,
+# bytes of segment, NDJSON and Parquet).
+function store_read(    l, f, k) {
+	s_ni = s_nd = s_store = s_size = 0
+	while ((getline l < stsv) > 0) {
+		split(l, f, "\t")
+		if (f[1] == "ingest") {
+			k = f[2] SUBSEP f[3]
+			if (!(k in s_sec)) {
+				s_ing[++s_ni] = k
+				s_n[k] = f[2]
+				s_case[k] = f[3]
+				s_rec[k] = f[4]
+				s_runs[k] = f[5]
+				s_sec[k] = f[6]
+				s_bytes[k] = f[7]
+				s_rss[k] = f[8]
+				s_cpu[k] = f[9]
+				continue
+			}
+			s_runs[k] += f[5]
+			if (f[6] < s_sec[k])
+				s_sec[k] = f[6]
+			if (f[8] > s_rss[k])
+				s_rss[k] = f[8]
+			if (f[9] < s_cpu[k])
+				s_cpu[k] = f[9]
+		} else if (f[1] == "store") {
+			s_store = 1
+			s_srec = f[2]
+			s_days = f[3]
+			s_ten = f[4]
+			s_sbytes = f[5]
+			s_ting = f[6] / 1e9
+			s_tcmp = f[7] / 1e9
+			s_built = f[8]
+		} else if (f[1] == "scan") {
+			s_pass[f[2]] = 1
+			s_p50[f[2]] = f[3]
+			s_p99[f[2]] = f[4]
+			s_max[f[2]] = f[5]
+			s_scans[f[2]] = f[6]
+			s_srss[f[2]] = f[7]
+		} else if (f[1] == "dayrss") {
+			s_drss = f[2]
+		} else if (f[1] == "day") {
+			s_nd++
+			s_day[s_nd] = f[2]
+			s_drec[s_nd] = f[3]
+			s_dsec[s_nd] = f[4]
+		} else if (f[1] == "size") {
+			s_size = 1
+			s_zrec = f[2]
+			s_zseg = f[3]
+			s_znd = f[4]
+			s_zpq = f[5]
+		}
+	}
+	close(stsv)
+}
+
+# the ingest target's row: each set's records/s for case c
+function store_ingest_target(label, c,    i, k, l, v, sep) {
+	missed = 0
+	metcount = 0
+	l = ""
+	sep = ""
+	for (i = 1; i <= s_ni; i++) {
+		k = s_ing[i]
+		if (s_case[k] != c)
+			continue
+		v = s_rec[k] / s_sec[k]
+		l = l sep cell(v, commas(v) " (" commas(s_rec[k]) ")",
+		    1000000, 0)
+		sep = "; "
+	}
+	if (l == "")
+		l = "not measured"
+	print "| " label " | " l " | " verdict() " |"
+}
+
+function store_section() {
+	store_read()
+	if (s_ni == 0 && !s_store)
+		return
+	print ""
+	print "## rta-store (issue 6)"
+	store_ingest_table()
+	if (s_store) {
+		store_built()
+		store_reads()
+	}
+	if (s_size)
+		store_sizes()
+	store_targets()
+}
+
+function store_ingest_table(    i, k) {
+	print ""
+	print "Ingest: `rta-store ingest -s S -d m --sync-every 100ms " \
+	    "--max-future 0 < f.rta` into a store made afresh before each " \
+	    "run, then sync(1) (the timing starts at the ingest), group " \
+	    "commits every 100 ms, each an fdatasync of the log and of the " \
+	    "commit file.  `ingest aggregates`: what rta-window makes of " \
+	    "the window section's events (`--tumbling 1m --by " \
+	    "tenant_id,event_type,payload.country --agg " \
+	    "count,sum:payload.value,p95:payload.latency_ms -o rta`, about " \
+	    "one record for three events, each with its DDSketch state); " \
+	    "`ingest events`: the cat section's events, every event_id " \
+	    "distinct, so every one is checked against the dedup keys and " \
+	    "stored.  `disk floor`: the same bytes written into the " \
+	    "store's directory by `dd bs=1M conv=fdatasync` (one sync at " \
+	    "the end), timed the same way: what the disk takes for them.  " \
+	    "Not pinned (the reader reads ahead in a second thread); each " \
+	    "run's stored count is checked.  Records/s counts the records " \
+	    "stored (for the floors, those of the same file)."
+	print ""
+	print "| case | set (events) | records | bytes a record | runs | " \
+	    "best s | records/s | MB/s | peak RSS MiB | CPU s |"
+	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: " \
+	    "| ---: |"
+	for (i = 1; i <= s_ni; i++) {
+		k = s_ing[i]
+		printf "| %s | %s | %s | %.0f | %d | %.3f | %s | %.1f | %.1f " \
+		    "| %.2f |\n", s_case[k], commas(s_n[k]), commas(s_rec[k]),
+		    s_bytes[k] / s_rec[k], s_runs[k], s_sec[k],
+		    commas(s_rec[k] / s_sec[k]),
+		    s_bytes[k] / s_sec[k] / 1e6, s_rss[k] / 1024, s_cpu[k]
+	}
+}
+
+function store_built(    how) {
+	how = "Built in this run"
+	if (!s_built)
+		how = "Built by an earlier run and kept in work/store/ (the " \
+		    "generator and the binaries have not changed since); its " \
+		    "build"
+	print ""
+	printf "The store read below: %d days x %s tenants x 5 event types " \
+	    "x 1,440 one-minute windows, %s aggregate records (count and " \
+	    "sum, with their states; %.1f%% of the scenario's 14 days of " \
+	    "10,000 tenants, 1,008,000,000), from " \
+	    "tests/bench/store_fill.c as NDJSON through `rta-cat -o rta` " \
+	    "into `rta-store ingest --close-after 0`, two days at a time, " \
+	    "each pair then compacted (`rta-store compact`, zstd level " \
+	    "3).  %d segments, %s bytes (%.1f GB, %.1f bytes a record).  " \
+	    "%s: ingest %.0f s (%s records/s through the NDJSON pipeline, " \
+	    "on two cores), compaction %.0f s (%s records/s).\n", s_days,
+	    commas(s_ten), commas(s_srec), s_srec / 1008000000 * 100,
+	    s_days, commas(s_sbytes), s_sbytes / 1e9, s_sbytes / s_srec,
+	    how, s_ting, commas(s_srec / s_ting), s_tcmp,
+	    commas(s_srec / s_tcmp)
+}
+
+function store_reads(    i, a, pn) {
+	print ""
+	print "Reads through librta (tests/bench/store_read.c, on one core): " \
+	    "`rta_store_open` and `rta_dataset_open` once, then per scan " \
+	    "`rta_scan_open`, `rta_scan_next` to the end and " \
+	    "`rta_scan_close`, each record checked to be in place (tenant, " \
+	    "day, order).  One tenant's 24 hours: 200 (tenant, day) pairs " \
+	    "drawn at random, 7,200 records each; the first pass reads " \
+	    "what the page cache holds, the second the same pairs again.  " \
+	    "Whole days: all tenants, the first three days."
+	print ""
+	print "| read | scans | p50 ms | p99 ms | max ms | " \
+	    "peak RSS MiB |"
+	print "| --- | ---: | ---: | ---: | ---: | ---: |"
+	split("first|again", a, "|")
+	split("first|second", pn, "|")
+	for (i = 1; i <= 2; i++) {
+		if (!(a[i] in s_pass))
+			continue
+		printf "| one tenant, 24 h, %s pass | %d | %.2f | %.2f | " \
+		    "%.2f | %.1f |\n", pn[i], s_scans[a[i]], s_p50[a[i]],
+		    s_p99[a[i]], s_max[a[i]], s_srss[a[i]] / 1024
+	}
+	if (s_nd == 0)
+		return
+	print ""
+	print "| whole day, all tenants | records | s | records/s |"
+	print "| --- | ---: | ---: | ---: |"
+	for (i = 1; i <= s_nd; i++)
+		printf "| %s | %s | %.3f | %s |\n", s_day[i],
+		    commas(s_drec[i]), s_dsec[i],
+		    commas(s_drec[i] / s_dsec[i])
+	if (s_drss != "")
+		printf "\nPeak RSS of the whole-day scans: %.1f MiB.\n",
+		    s_drss / 1024
+}
+
+function store_sizes() {
+	print ""
+	print "Bytes a record, on the first day (" commas(s_zrec) " " \
+	    "records): its segment; the same records as NDJSON " \
+	    "(`rta-store cat -o ndjson`); and DuckDB's Parquet of that " \
+	    "NDJSON (tests/bench/store_parquet.mjs: `COPY (SELECT * FROM " \
+	    "read_json(...)) TO ... (FORMAT parquet, COMPRESSION zstd)`, " \
+	    "every field, the nested ones as structs).  No target; the " \
+	    "segment also carries a CRC and an index entry per block, and " \
+	    "its blocks are one tenant's each, so that a tenant's day " \
+	    "reads only its own."
+	print ""
+	print "| form | bytes | bytes a record | / segment |"
+	print "| --- | ---: | ---: | ---: |"
+	printf "| segment (zstd level 3) | %s | %.1f | 1.00x |\n",
+	    commas(s_zseg), s_zseg / s_zrec
+	printf "| NDJSON | %s | %.1f | %.2fx |\n", commas(s_znd),
+	    s_znd / s_zrec, s_znd / s_zseg
+	if (s_zpq == "-") {
+		print "| Parquet, zstd (DuckDB) | not measured | - | - |"
+		return
+	}
+	printf "| Parquet, zstd (DuckDB) | %s | %.1f | %.2fx |\n",
+	    commas(s_zpq), s_zpq / s_zrec, s_zpq / s_zseg
+}
+
+function store_targets(    i, l, v, best, sep, a, pn) {
+	print ""
+	print "| target | measured | verdict |"
+	print "| --- | --- | --- |"
+	if (s_ni > 0) {
+		store_ingest_target("ingest of aggregate records, group " \
+		    "commit every 100 ms >= 1,000,000 records/s (records)",
+		    "ingest aggregates")
+		store_ingest_target("ingest of raw events >= 1,000,000 " \
+		    "events/s (events)", "ingest events")
+	}
+	if (!s_store)
+		return
+	split("first|again", a, "|")
+	split("first|second", pn, "|")
+	missed = 0
+	metcount = 0
+	l = ""
+	sep = ""
+	for (i = 1; i <= 2; i++) {
+		if (!(a[i] in s_pass))
+			continue
+		l = l sep cell(s_p50[a[i]], sprintf("%.2f ms (%s pass)",
+		    s_p50[a[i]], pn[i]), 5, 1)
+		sep = "; "
+	}
+	print "| one tenant's 24 hours through the read API, p50 < 5 ms | " \
+	    (l == "" ? "not measured" : l) " | " verdict() " |"
+	missed = 0
+	metcount = 0
+	best = ""
+	for (i = 1; i <= s_nd; i++) {
+		v = s_drec[i] / s_dsec[i]
+		if (best == "" || v > best)
+			best = v
+	}
+	l = "not measured"
+	if (best != "")
+		l = cell(best, commas(best) " (best of " s_nd " days)",
+		    20000000, 0)
+	print "| full-day scan of all tenants >= 20,000,000 records/s | " l \
+	    " | " verdict() " |"
 }
