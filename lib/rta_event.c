@@ -258,8 +258,12 @@ get_timestamp(struct rta_ndjson_parser *np, int64_t *ts,
 int
 rta_aggregate_check(const struct rta_event *ev, struct rta_error *err)
 {
-	static const char *const names[] = {
-		"$rta", "record_id", "window", "start", "tenant_id", "version"
+	static const struct {
+		const char	*s;
+		size_t		 len;
+	} names[] = {
+		{ "$rta", 4 }, { "record_id", 9 }, { "window", 6 },
+		{ "start", 5 }, { "tenant_id", 9 }, { "version", 7 }
 	};
 	struct rta_viter it;
 	const unsigned char *m;
@@ -272,12 +276,12 @@ rta_aggregate_check(const struct rta_event *ev, struct rta_error *err)
 	rta_viter_init(&it, ev->payload);
 	while (rta_viter_member(&it, &k, &kl, &m))
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strlen(names[i]) == kl &&
-			    memcmp(names[i], k, kl) == 0)
+			if (names[i].len == kl &&
+			    memcmp(names[i].s, k, kl) == 0)
 				return rta_error_set(err, RTA_EDATA,
 				    "bad-field", "aggregate payload member "
 				    "\"%s\" is one of the record's own fields",
-				    names[i]);
+				    names[i].s);
 	return RTA_OK;
 }
 
