@@ -164,9 +164,9 @@ int
 rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
     struct rta_error *err)
 {
-	const unsigned char *f, *e;
-	uint64_t ioff, records = 0, prev_end = RTA_SEG_HEADER;
-	uint32_t n, i;
+	const unsigned char *f;
+	uint64_t ioff;
+	uint32_t n;
 
 	memset(s, 0, sizeof(*s));
 	if (len < RTA_SEG_HEADER + RTA_SEG_FOOTER ||
@@ -188,49 +188,23 @@ rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
 	    rta_get_u32(f + 12))
 		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
 		    "index checksum mismatch");
-	/* every entry in bounds, blocks in order, tenants sorted */
-	for (i = 0; i < n; i++) {
-		uint64_t off, clen;
-
-		e = p + ioff + (size_t)i * RTA_SEG_ENTRY;
-		off = rta_get_u64(e);
-		clen = rta_get_u32(e + 8);
-		if (off != prev_end || clen > ioff - off || e[40] == 0 ||
-		    e[40] > RTA_TENANT_MAX ||
-		    rta_get_u32(e + 12) > RTA_SEG_BLOCK_MAX ||
-		    rta_get_u32(e + 16) == 0 ||
-		    (int64_t)rta_get_u64(e + 24) > (int64_t)rta_get_u64(e + 32))
-			return rta_error_set(err, RTA_EDATA, "damaged",
-			    "segment index entry %u out of bounds", i);
-		if (i > 0) {
-			const unsigned char *q = e - RTA_SEG_ENTRY;
-			size_t a = q[40], b = e[40];
-			int c = memcmp(q + 41, e + 41, a < b ? a : b);
-
-			if (c > 0 || (c == 0 && a > b))
-				return rta_error_set(err, RTA_EDATA,
-				    "damaged", "segment index entry %u out "
-				    "of order", i);
-		}
-		prev_end = off + clen;
-		records += rta_get_u32(e + 16);
-	}
-	if (prev_end != ioff || records != rta_get_u64(f + 16))
-		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
-		    "index does not cover its blocks");
 	s->p = p;
 	s->len = len;
 	s->index = p + ioff;
 	s->nblocks = n;
-	s->records = records;
+	s->records = rta_get_u64(f + 16);
 	return RTA_OK;
 }
 
-void
+int
 rta_seg_entry(const struct rta_seg *s, uint32_t i, struct rta_seg_entry *e)
 {
 	const unsigned char *q = s->index + (size_t)i * RTA_SEG_ENTRY;
+	uint64_t ioff = (uint64_t)(s->index - s->p);
 
+	memset(e, 0, sizeof(*e));
+	if (i >= s->nblocks)
+		return -1;
 	e->off = rta_get_u64(q);
 	e->clen = rta_get_u32(q + 8);
 	e->ulen = rta_get_u32(q + 12);
@@ -240,6 +214,42 @@ rta_seg_entry(const struct rta_seg *s, uint32_t i, struct rta_seg_entry *e)
 	e->max_ts = (int64_t)rta_get_u64(q + 32);
 	e->tlen = q[40];
 	e->tenant = (const char *)q + 41;
+	if (e->off < RTA_SEG_HEADER || e->off > ioff ||
+	    e->clen > ioff - e->off || e->tlen == 0 ||
+	    e->tlen > RTA_TENANT_MAX || e->ulen > RTA_SEG_BLOCK_MAX ||
+	    e->count == 0 || e->min_ts > e->max_ts)
+		return -1;
+	return 0;
+}
+
+int
+rta_seg_check(const struct rta_seg *s, struct rta_error *err)
+{
+	struct rta_seg_entry e, prev;
+	uint64_t records = 0, end = RTA_SEG_HEADER;
+	uint32_t i;
+	int c;
+
+	for (i = 0; i < s->nblocks; i++) {
+		if (rta_seg_entry(s, i, &e) != 0 || e.off != end)
+			return rta_error_set(err, RTA_EDATA, "damaged",
+			    "segment index entry %u out of bounds", i);
+		if (i > 0) {
+			c = memcmp(prev.tenant, e.tenant, prev.tlen < e.tlen ?
+			    prev.tlen : e.tlen);
+			if (c > 0 || (c == 0 && prev.tlen > e.tlen))
+				return rta_error_set(err, RTA_EDATA,
+				    "damaged", "segment index entry %u out "
+				    "of order", i);
+		}
+		end = e.off + e.clen;
+		records += e.count;
+		prev = e;
+	}
+	if (end != (uint64_t)(s->index - s->p) || records != s->records)
+		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
+		    "index does not cover its blocks");
+	return RTA_OK;
 }
 
 uint32_t
@@ -254,7 +264,7 @@ rta_seg_find(const struct rta_seg *s, const char *tenant, size_t tlen)
 
 		mid = lo + (hi - lo) / 2;
 		q = s->index + (size_t)mid * RTA_SEG_ENTRY;
-		el = q[40];
+		el = q[40] <= RTA_TENANT_MAX ? q[40] : RTA_TENANT_MAX;
 		c = memcmp(q + 41, tenant, el < tlen ? el : tlen);
 		if (c < 0 || (c == 0 && el < tlen))
 			lo = mid + 1;
@@ -272,7 +282,9 @@ rta_seg_block(const struct rta_seg *s, uint32_t i, struct rta_buf *out,
 	unsigned long long fs;
 	size_t n;
 
-	rta_seg_entry(s, i, &e);
+	if (rta_seg_entry(s, i, &e) != 0)
+		return rta_error_set(err, RTA_EDATA, "damaged", "block %u: "
+		    "index entry out of bounds", i);
 	if (rta_crc32c(0, s->p + e.off, e.clen) != e.crc)
 		return rta_error_set(err, RTA_EDATA, "damaged", "offset %llu: "
 		    "block checksum mismatch", (unsigned long long)e.off);

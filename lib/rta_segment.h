@@ -93,14 +93,31 @@ struct rta_seg {
 void	*rta_seg_dctx_new(void);
 void	 rta_seg_dctx_free(void *dctx);
 
-/* Check the footer and index of the len bytes at p (a mapped segment)
- * and fill s.  RTA_OK or RTA_EDATA with err saying what is wrong. */
+/*
+ * Check the header, the footer, the index's place and its checksum of
+ * the len bytes at p (a mapped segment) and fill s, in time independent
+ * of the number of blocks.  RTA_OK or RTA_EDATA with err saying what is
+ * wrong.  Each entry is checked when it is read (rta_seg_entry), the
+ * index as a whole by rta_seg_check.
+ */
 int	rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
 	    struct rta_error *err);
-/* Entry i (< s->nblocks), checked when the segment was opened. */
-void	rta_seg_entry(const struct rta_seg *s, uint32_t i,
+/*
+ * Entry i (< s->nblocks) into e: 0, or -1 if it is unsound (its block
+ * outside the bytes between header and index, a tenant id of 0 or more
+ * than 64 bytes, a block over RTA_SEG_BLOCK_MAX, no records, its times
+ * reversed).
+ */
+int	rta_seg_entry(const struct rta_seg *s, uint32_t i,
 	    struct rta_seg_entry *e);
-/* The first block whose tenant is not before tenant (nblocks if none). */
+/*
+ * The whole index: every entry sound, the blocks one after another from
+ * the header to the index, tenants in order, and the records the
+ * footer's count.  RTA_OK or RTA_EDATA.
+ */
+int	rta_seg_check(const struct rta_seg *s, struct rta_error *err);
+/* The first block whose tenant is not before tenant (nblocks if none),
+ * by binary search (with the index in order: see rta_seg_check). */
 uint32_t rta_seg_find(const struct rta_seg *s, const char *tenant,
 	    size_t tlen);
 /* Check and decompress block i into out (replaced).  RTA_OK, RTA_EDATA

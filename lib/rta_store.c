@@ -1212,7 +1212,10 @@ scan_segment(struct rta_scan *sc, const struct rta_man_entry *me,
 	seg.dctx = sc->dctx;
 	i = sc->all ? 0 : rta_seg_find(&seg, sc->tenant, sc->tlen);
 	for (; i < seg.nblocks; i++) {
-		rta_seg_entry(&seg, i, &e);
+		if (rta_seg_entry(&seg, i, &e) != 0)
+			return rta_error_set(err, RTA_EDATA, "damaged",
+			    "%s/%s: index entry %u out of bounds", sc->dspath,
+			    name, i);
 		if (!sc->all && (e.tlen != sc->tlen ||
 		    memcmp(e.tenant, sc->tenant, sc->tlen) != 0))
 			break;
@@ -1352,7 +1355,10 @@ stream_next(struct rta_scan *sc, struct rta_record *rec,
 		}
 		if (sc->blk >= sc->seg.nblocks)
 			return RTA_EOF;
-		rta_seg_entry(&sc->seg, sc->blk, &e);
+		if (rta_seg_entry(&sc->seg, sc->blk, &e) != 0)
+			return rta_error_set(err, RTA_EDATA, "damaged",
+			    "%s/%s: index entry %u out of bounds", sc->dspath,
+			    sc->segname, sc->blk);
 		if (!sc->all && (e.tlen != sc->tlen ||
 		    memcmp(e.tenant, sc->tenant, sc->tlen) != 0))
 			return RTA_EOF;
@@ -2540,14 +2546,15 @@ fsck_segment(int dfd, const char *dspath, enum rta_ds_kind kind,
 	}
 	if (rc != RTA_OK)
 		return -1;
-	if (rta_seg_open(m.p, m.len, &seg, &e2) != RTA_OK) {
+	if (rta_seg_open(m.p, m.len, &seg, &e2) != RTA_OK ||
+	    rta_seg_check(&seg, &e2) != RTA_OK) {
 		snprintf(what, wsize, "%s/%s: %s", dspath, name, e2.text);
 		bad = 1;
 	}
 	for (j = 0; !bad && j < seg.nblocks; j++) {
 		struct rta_seg_entry e;
 
-		rta_seg_entry(&seg, j, &e);
+		(void)rta_seg_entry(&seg, j, &e);	/* checked above */
 		if ((rc = rta_seg_block(&seg, j, &blk.buf, &e2)) != RTA_OK) {
 			if (rc == RTA_ENOMEM) {
 				unmap_log(&m);
@@ -3085,7 +3092,12 @@ rta_dataset_tenants(struct rta_dataset *ds, char ***names, size_t *n,
 			    "%s", path, name, e2.text);
 		memset(&h, 0, sizeof(h));
 		for (j = 0; rc == RTA_OK && j < seg.nblocks; j++) {
-			rta_seg_entry(&seg, j, &e);
+			if (rta_seg_entry(&seg, j, &e) != 0) {
+				rc = rta_error_set(err, RTA_EDATA, "damaged",
+				    "%s/%s: index entry %u out of bounds",
+				    path, name, j);
+				break;
+			}
 			h.tenant = e.tenant;
 			h.tenant_len = e.tlen;
 			if ((rc = tenant_add(&t, 0, 0, &h)) != RTA_OK)

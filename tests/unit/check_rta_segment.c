@@ -110,8 +110,9 @@ START_TEST(round_trip)
 	ck_assert_int_eq(rta_seg_open(b.data, b.len, &s, &err), RTA_OK);
 	ck_assert_uint_eq(s.records, n);
 	ck_assert_uint_ge(s.nblocks, 7);
+	ck_assert_int_eq(rta_seg_check(&s, &err), RTA_OK);
 	for (i = 0; i < s.nblocks; i++) {
-		rta_seg_entry(&s, i, &e);
+		ck_assert_int_eq(rta_seg_entry(&s, i, &e), 0);
 		ck_assert_int_eq(rta_seg_block(&s, i, &blk, &err), RTA_OK);
 		ck_assert_uint_eq(blk.len, e.ulen);
 		/* one tenant a block, and no block past the size unless
@@ -152,12 +153,12 @@ START_TEST(find_tenant)
 		snprintf(t, sizeof(t), "t%04u", i);
 		j = rta_seg_find(&s, t, strlen(t));
 		ck_assert_uint_lt(j, s.nblocks);
-		rta_seg_entry(&s, j, &e);
+		ck_assert_int_eq(rta_seg_entry(&s, j, &e), 0);
 		ck_assert_uint_eq(e.tlen, strlen(t));
 		ck_assert_mem_eq(e.tenant, t, e.tlen);
 		/* the first: the block before is another tenant's */
 		if (j > 0) {
-			rta_seg_entry(&s, j - 1, &e);
+			ck_assert_int_eq(rta_seg_entry(&s, j - 1, &e), 0);
 			ck_assert(e.tlen != strlen(t) ||
 			    memcmp(e.tenant, t, e.tlen) != 0);
 		}
@@ -165,7 +166,7 @@ START_TEST(find_tenant)
 	/* before every tenant, between two, after every one */
 	ck_assert_uint_eq(rta_seg_find(&s, "a", 1), 0);
 	j = rta_seg_find(&s, "t0003x", 6);
-	rta_seg_entry(&s, j, &e);
+	ck_assert_int_eq(rta_seg_entry(&s, j, &e), 0);
 	ck_assert_mem_eq(e.tenant, "t0004", 5);
 	ck_assert_uint_eq(rta_seg_find(&s, "z", 1), s.nblocks);
 	free(v);
@@ -195,6 +196,7 @@ START_TEST(damage)
 {
 	struct rta_buf b = RTA_BUF_INIT, x = RTA_BUF_INIT,
 	    blk = RTA_BUF_INIT;
+	struct rta_seg_entry e;
 	struct rta_error err;
 	struct rta_seg s;
 	struct rec *v;
@@ -212,8 +214,11 @@ START_TEST(damage)
 		x.data[pos] ^= 0x5a;
 		rc = rta_seg_open(x.data, x.len, &s, &err);
 		if (pos < RTA_SEG_HEADER || pos >= ioff) {
-			/* header, index, footer: refused at open */
-			ck_assert_msg(rc == RTA_EDATA, "byte %zu taken", pos);
+			/* header, index, footer: refused at open, or (the
+			 * footer's record count) by the whole-index check */
+			ck_assert_msg(rc == RTA_EDATA ||
+			    rta_seg_check(&s, &err) == RTA_EDATA,
+			    "byte %zu taken", pos);
 			continue;
 		}
 		ck_assert_int_eq(rc, RTA_OK);
@@ -230,13 +235,17 @@ START_TEST(damage)
 		ck_assert_int_eq(rta_seg_open(b.data, pos, &s, &err),
 		    RTA_EDATA);
 	/* an index whose checksum is made right again, but whose entry
-	 * points outside the blocks, is still refused */
+	 * points outside the blocks: the entry is refused when read, its
+	 * block never decompressed, and the index is not whole */
 	rta_buf_reset(&x);
 	ck_assert_int_eq(rta_buf_add(&x, b.data, b.len), 0);
 	rta_put_u32(x.data + ioff + 8, (uint32_t)ioff);	/* clen */
 	rta_put_u32(x.data + x.len - RTA_SEG_FOOTER + 12, rta_crc32c(0,
 	    x.data + ioff, x.len - RTA_SEG_FOOTER - ioff));
-	ck_assert_int_eq(rta_seg_open(x.data, x.len, &s, &err), RTA_EDATA);
+	ck_assert_int_eq(rta_seg_open(x.data, x.len, &s, &err), RTA_OK);
+	ck_assert_int_eq(rta_seg_entry(&s, 0, &e), -1);
+	ck_assert_int_eq(rta_seg_block(&s, 0, &blk, &err), RTA_EDATA);
+	ck_assert_int_eq(rta_seg_check(&s, &err), RTA_EDATA);
 	/* and a block's declared size must be what it decompresses to */
 	rta_buf_reset(&x);
 	ck_assert_int_eq(rta_buf_add(&x, b.data, b.len), 0);
@@ -252,8 +261,8 @@ START_TEST(damage)
 }
 END_TEST
 
-/* Records out of tenant order, or a tenant id too long, are refused by
- * the reader (the writer is told its order by its caller). */
+/* Records out of tenant order make an index that is not whole; a tenant
+ * id too long is refused by the writer. */
 START_TEST(order_refused)
 {
 	struct rta_buf b = RTA_BUF_INIT;
@@ -279,7 +288,8 @@ START_TEST(order_refused)
 	rta_segw_free(w);
 	close(fd);
 	unit_read(unit_path("e.seg"), &b);
-	ck_assert_int_eq(rta_seg_open(b.data, b.len, &s, &err), RTA_EDATA);
+	ck_assert_int_eq(rta_seg_open(b.data, b.len, &s, &err), RTA_OK);
+	ck_assert_int_eq(rta_seg_check(&s, &err), RTA_EDATA);
 	rta_buf_release(&b);
 }
 END_TEST
