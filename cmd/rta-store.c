@@ -323,6 +323,7 @@ struct ingest {
 	struct rta_cadence	 cad;
 	int64_t			 future;	/* latest time accepted */
 	uint64_t		 stored, dups, commits;
+	int			 ack_errno;	/* a write to --ack-fd failed */
 	int			 failed;	/* the writer failed: stop */
 	int			 status;
 	struct rta_buf		 ack;
@@ -336,54 +337,83 @@ set_future(struct ingest *in)
 	    rta_now() + in->o->max_future : RTA_TIME_MAX;
 }
 
-/* Commit what is pending and say so on --ack-fd. */
+/*
+ * A commit is durable (called from the writer's sync thread, in commit
+ * order): say so on --ack-fd.  A failed write stops the run, by a flag
+ * the main thread reads at its next commit.
+ */
+static void
+durable(void *arg, uint64_t seq, uint64_t records, uint64_t handled)
+{
+	struct ingest *in = arg;
+	char line[128];
+	int n;
+
+	__atomic_add_fetch(&in->commits, 1, __ATOMIC_RELAXED);
+	if (in->o->ack_fd < 0 || __atomic_load_n(&in->ack_errno,
+	    __ATOMIC_RELAXED) != 0)
+		return;
+	n = snprintf(line, sizeof(line), "{\"commit\":%llu,\"handled\":%llu,"
+	    "\"stored\":%llu}\n", (unsigned long long)seq,
+	    (unsigned long long)handled, (unsigned long long)records);
+	if (write(in->o->ack_fd, line, (size_t)n) != n)
+		__atomic_store_n(&in->ack_errno, errno ? errno : EIO,
+		    __ATOMIC_RELAXED);
+}
+
+/* The end of a failed ack: report it and stop. */
+static int
+ack_failed(struct ingest *in)
+{
+	int e = __atomic_load_n(&in->ack_errno, __ATOMIC_RELAXED);
+
+	if (e == 0)
+		return 0;
+	rta_warnx("--ack-fd %d: %s", in->o->ack_fd, strerror(e));
+	rta_cli_status(&in->status, RTA_EXIT_IO);
+	in->failed = 1;
+	in->st->stop = 1;
+	return -1;
+}
+
+/* Commit what is pending: its syncs run in the writer's thread while
+ * records go on being read; durable() acknowledges it. */
 static int
 commit(struct ingest *in)
 {
-	const struct rta_commit *c;
 	struct rta_error err;
 	int rc;
 
-	if (in->failed)
+	if (in->failed || ack_failed(in) != 0)
 		return -1;
 	rta_cadence_done(&in->cad);
 	if (rta_writer_pending(in->w) == 0)
 		return 0;
-	if ((rc = rta_writer_commit(in->w, &c, &err)) != RTA_OK) {
+	if ((rc = rta_writer_commit_async(in->w, in->st->m.in, &err)) !=
+	    RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_cli_status(&in->status, rc == RTA_ELIMIT ? RTA_EXIT_LIMIT :
-		    RTA_EXIT_IO);
+		    rc == RTA_ENOMEM ? RTA_EXIT_LIMIT : RTA_EXIT_IO);
 		in->failed = 1;
 		in->st->stop = 1;
 		return -1;
 	}
 	set_future(in);
-	if (c == NULL)
-		return 0;
-	in->commits++;
-	if (in->o->ack_fd >= 0) {
-		in->ack.len = 0;
-		if (rta_buf_printf(&in->ack, "{\"commit\":%llu,\"handled\":%llu,"
-		    "\"stored\":%llu}\n", (unsigned long long)c->seq,
-		    (unsigned long long)(in->st->m.in),
-		    (unsigned long long)c->records) != 0) {
-			rta_warnx("out of memory");
-			rta_cli_status(&in->status, RTA_EXIT_LIMIT);
-			in->failed = 1;
-			in->st->stop = 1;
-			return -1;
-		}
-		if (write(in->o->ack_fd, in->ack.data, in->ack.len) !=
-		    (ssize_t)in->ack.len) {
-			rta_warnx("--ack-fd %d: %s", in->o->ack_fd,
-			    strerror(errno));
-			rta_cli_status(&in->status, RTA_EXIT_IO);
-			in->failed = 1;
-			in->st->stop = 1;
-			return -1;
-		}
-	}
 	return 0;
+}
+
+/* Wait for the last commit to be durable. */
+static void
+commit_wait(struct ingest *in)
+{
+	struct rta_error err;
+
+	if (rta_writer_wait(in->w, &err) != RTA_OK && !in->failed) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&in->status, RTA_EXIT_IO);
+		in->failed = 1;
+	}
+	(void)ack_failed(in);
 }
 
 /* Before the reader blocks: commit, so that a trickle is acknowledged
@@ -414,7 +444,7 @@ ingest_metrics(void *arg, struct rta_buf *out)
 	    "# TYPE rta_store_commits_total counter\n"
 	    "rta_store_commits_total %llu\n",
 	    (unsigned long long)in->stored, (unsigned long long)in->dups,
-	    (unsigned long long)in->commits);
+	    (unsigned long long)__atomic_load_n(&in->commits, __ATOMIC_RELAXED));
 }
 
 static void
@@ -500,6 +530,12 @@ ingest_main(const struct opts *o, struct rta_stage *st, int argc,
 		    o->dataset, (unsigned long long)recov.commit_bytes,
 		    (unsigned long long)recov.log_bytes,
 		    (unsigned long long)recov.logs_removed);
+	if (rta_writer_async(in.w, durable, &in, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_writer_close(in.w);
+		rta_store_close(&s);
+		return rta_cli_finish(RTA_EXIT_LIMIT);
+	}
 	src = rta_writer_sources(in.w);
 	set_future(&in);
 	rta_cadence_start(&in.cad, o->sync_every, o->sync_records);
@@ -545,6 +581,7 @@ ingest_main(const struct opts *o, struct rta_stage *st, int argc,
 	}
 	if (!in.failed)
 		(void)commit(&in);
+	commit_wait(&in);
 	status = rta_stage_finish(st);
 	rta_cli_status(&status, in.status);
 	rta_writer_close(in.w);

@@ -46,12 +46,15 @@ fault_init(void)
 static int
 fault_now(void)
 {
+	unsigned long n;
+
 	if (fault_state < 0)
 		fault_init();
-	calls++;
+	/* (the store syncs in a second thread) */
+	n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	if (fault_state == 0)
 		return 0;
-	if (calls == fault_at || (fault_persistent && calls > fault_at)) {
+	if (n == fault_at || (fault_persistent && n > fault_at)) {
 		errno = fault_errno;
 		return 1;
 	}
@@ -61,7 +64,7 @@ fault_now(void)
 unsigned long
 rta_io_calls(void)
 {
-	return calls;
+	return __atomic_load_n(&calls, __ATOMIC_RELAXED);
 }
 
 int

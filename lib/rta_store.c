@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -1573,6 +1574,35 @@ struct rta_writer {
 	struct rta_buf		 cbuf, frame;
 	struct rta_manifest	 man;		/* compact's and retain's */
 	struct stat		 man_sb;	/* when it was read */
+	/* asynchronous commits: a thread syncs one commit while the
+	 * next is being filled */
+	struct sync_job		*job;		/* NULL: synchronous */
+};
+
+/*
+ * A commit handed to the sync thread: descriptors (dups) of the logs
+ * to fdatasync, whether the directory needs an fsync, and the encoded
+ * commit record to append once they are durable.  The thread owns the
+ * commit file (cfd, csize) from the first asynchronous commit on.
+ */
+struct sync_job {
+	pthread_t		 thr;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 busy;		/* submitted, not yet done */
+	int			 quit;
+	int			 failed;	/* a job failed: errno, what */
+	int			 err_no;
+	char			 what[64];
+	int			*fds;
+	size_t			 nfds, fdcap;
+	int			 dir;
+	int			 rewrite;
+	struct rta_buf		 rec;
+	uint64_t		 seq, records, tag;
+	rta_durable_fn		 fn;
+	void			*arg;
+	struct rta_writer	*w;
 };
 
 void
@@ -2283,54 +2313,69 @@ refuse:
 	return rc;
 }
 
-/* Replace the commit file by one holding only the record at p. */
+/*
+ * Append the encoded commit record p[0..len) to the commit file and sync
+ * it, or (rewrite, or the file grown past RTA_STORE_COMMITS_ROTATE)
+ * replace the file by one holding only that record: temporary file,
+ * sync, rename, sync of the directory.  0, or -1 with errno set and
+ * *what naming the file.  Touches only cfd and csize, so that the sync
+ * thread can run it.
+ */
 static int
-rotate_commits(struct rta_writer *w, const unsigned char *p, size_t len,
-    struct rta_error *err)
+commit_append(struct rta_writer *w, const unsigned char *p, size_t len,
+    int rewrite, const char **what)
 {
 	int fd;
 
+	*what = "commits";
+	if (!rewrite && w->csize + len <= RTA_STORE_COMMITS_ROTATE) {
+		if (rta_io_pwrite(w->cfd, p, len, (off_t)w->csize) != 0 ||
+		    rta_io_datasync(w->cfd) != 0)
+			return -1;
+		w->csize += len;
+		return 0;
+	}
 	fd = openat(w->dfd, "commits.tmp", O_WRONLY | O_CREAT | O_TRUNC |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0 || rta_io_write(fd, p, len) != 0 ||
 	    rta_io_datasync(fd) != 0 ||
 	    rta_io_rename(w->dfd, "commits.tmp", "commits") != 0) {
+		int e = errno;
+
 		if (fd >= 0)
 			close(fd);
-		return werr(w, err, "commits");
+		errno = e;
+		return -1;
 	}
 	close(w->cfd);
 	w->cfd = fd;
 	w->csize = len;
-	return sync_dir(w->dfd, w->path, err);
+	*what = ".";
+	return rta_io_fsync(w->dfd);
 }
 
-int
-rta_writer_commit(struct rta_writer *w, const struct rta_commit **cp,
-    struct rta_error *err)
+/*
+ * The main thread's part of a commit: close the logs the stream has
+ * left behind, write the buffers out, note what must be synced (synced
+ * here when j is NULL; else dups of the descriptors go into j), and
+ * encode the commit record into rec.
+ */
+static int
+commit_prepare(struct rta_writer *w, struct sync_job *j, struct rta_buf *rec,
+    int *dir, struct rta_error *err)
 {
 	int64_t progress;
 	size_t i;
-	int rc;
+	int rc, fd;
 
-	if (cp != NULL)
-		*cp = NULL;
-	if (w->failed)
-		return rta_error_set(err, RTA_EIO, "store-io", "%s: the writer "
-		    "failed earlier", w->path);
-	if (w->c.kind == RTA_DS_EMPTY) {
-		/* nothing stored yet: nothing to commit but positions,
-		 * which need a kind; they are committed with the first
-		 * record */
-		w->pending = 0;
-		return RTA_OK;
-	}
 	if ((rc = writer_manifest(w, err)) != RTA_OK) {
 		w->failed = 1;
 		return rc;
 	}
 	progress = w->c.watermark > w->c.max_ts ? w->c.watermark :
 	    w->c.max_ts;
+	if (j != NULL)
+		j->nfds = 0;
 	for (i = 0; i < w->c.nlogs; i++) {
 		struct wlog *l = &w->logs[i];
 		char name[48];
@@ -2351,25 +2396,44 @@ rta_writer_commit(struct rta_writer *w, const struct rta_commit **cp,
 			continue;
 		if ((rc = log_flush(w, l, err)) != RTA_OK)
 			return rc;
-		if (l->dirty) {
-			rta_store_log_name(name, sizeof(name), l->bucket,
-			    l->gen);
+		if (!l->dirty)
+			continue;
+		rta_store_log_name(name, sizeof(name), l->bucket, l->gen);
+		if (j == NULL) {
 			if (rta_io_datasync(l->fd) != 0)
 				return werr(w, err, name);
-			l->dirty = 0;
+		} else {
+			if (j->nfds == j->fdcap) {
+				size_t cap = j->fdcap ? j->fdcap * 2 : 8;
+				int *v = rta_reallocarray(j->fds, cap,
+				    sizeof(*v));
+
+				if (v == NULL) {
+					w->failed = 1;
+					return rta_error_set(err, RTA_ENOMEM,
+					    "nomem", "out of memory");
+				}
+				j->fds = v;
+				j->fdcap = cap;
+			}
+			if ((fd = fcntl(l->fd, F_DUPFD_CLOEXEC, 0)) < 0)
+				return werr(w, err, name);
+			j->fds[j->nfds++] = fd;
 		}
+		l->dirty = 0;
 	}
-	if (w->dir_dirty) {
+	*dir = w->dir_dirty;
+	if (w->dir_dirty && j == NULL) {
 		if ((rc = sync_dir(w->dfd, w->path, err)) != RTA_OK) {
 			w->failed = 1;
 			return rc;
 		}
-		w->dir_dirty = 0;
 	}
+	w->dir_dirty = 0;
 	w->c.seq++;
 	w->c.time = rta_now();
-	w->cbuf.len = 0;
-	if (rta_commit_encode(&w->c, &w->cbuf) != 0) {
+	rec->len = 0;
+	if (rta_commit_encode(&w->c, rec) != 0) {
 		w->failed = 1;
 		w->c.seq--;
 		if (errno == EMSGSIZE)
@@ -2378,17 +2442,164 @@ rta_writer_commit(struct rta_writer *w, const struct rta_commit **cp,
 			    "sources?)", w->path, RTA_STORE_COMMIT_MAX);
 		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
 	}
-	if (w->rewrite || w->csize + w->cbuf.len > RTA_STORE_COMMITS_ROTATE) {
-		w->rewrite = 0;
-		if ((rc = rotate_commits(w, w->cbuf.data, w->cbuf.len,
-		    err)) != RTA_OK)
-			return rc;
-	} else {
-		if (rta_io_pwrite(w->cfd, w->cbuf.data, w->cbuf.len,
-		    (off_t)w->csize) != 0 || rta_io_datasync(w->cfd) != 0)
-			return werr(w, err, "commits");
-		w->csize += w->cbuf.len;
+	return RTA_OK;
+}
+
+/* The sync thread: each job's logs, directory, then commit record. */
+static void *
+sync_main(void *arg)
+{
+	struct sync_job *j = arg;
+	struct rta_writer *w = j->w;
+	const char *what;
+	size_t i;
+	int bad;
+
+	pthread_mutex_lock(&j->mu);
+	for (;;) {
+		while (!j->busy && !j->quit)
+			pthread_cond_wait(&j->cv, &j->mu);
+		if (!j->busy)
+			break;
+		pthread_mutex_unlock(&j->mu);
+		bad = 0;
+		what = "a log";
+		for (i = 0; i < j->nfds; i++) {
+			if (!bad && rta_io_datasync(j->fds[i]) != 0)
+				bad = errno;
+			close(j->fds[i]);
+		}
+		if (!bad && j->dir && rta_io_fsync(w->dfd) != 0) {
+			bad = errno;
+			what = ".";
+		}
+		if (!bad && commit_append(w, j->rec.data, j->rec.len,
+		    j->rewrite, &what) != 0)
+			bad = errno;
+		/* the acknowledgement, in commit order, before the next
+		 * job can start */
+		if (!bad && j->fn != NULL)
+			j->fn(j->arg, j->seq, j->records, j->tag);
+		pthread_mutex_lock(&j->mu);
+		if (bad) {
+			j->failed = 1;
+			j->err_no = bad;
+			snprintf(j->what, sizeof(j->what), "%s", what);
+		}
+		j->busy = 0;
+		pthread_cond_broadcast(&j->cv);
 	}
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+int
+rta_writer_async(struct rta_writer *w, rta_durable_fn fn, void *arg,
+    struct rta_error *err)
+{
+	struct sync_job *j;
+
+	if (w->job != NULL)
+		return RTA_OK;
+	if ((j = rta_calloc(1, sizeof(*j))) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	j->fn = fn;
+	j->arg = arg;
+	j->w = w;
+	if (pthread_mutex_init(&j->mu, NULL) != 0 ||
+	    pthread_cond_init(&j->cv, NULL) != 0 ||
+	    pthread_create(&j->thr, NULL, sync_main, j) != 0) {
+		rta_free(j);
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "cannot start "
+		    "the sync thread");
+	}
+	w->job = j;
+	return RTA_OK;
+}
+
+int
+rta_writer_wait(struct rta_writer *w, struct rta_error *err)
+{
+	struct sync_job *j = w->job;
+	int failed, e;
+
+	if (j == NULL)
+		return RTA_OK;
+	pthread_mutex_lock(&j->mu);
+	while (j->busy)
+		pthread_cond_wait(&j->cv, &j->mu);
+	failed = j->failed;
+	e = j->err_no;
+	pthread_mutex_unlock(&j->mu);
+	if (failed) {
+		w->failed = 1;
+		return rta_error_set(err, RTA_EIO, "store-io", "%s/%s: %s",
+		    w->path, j->what, strerror(e));
+	}
+	return RTA_OK;
+}
+
+int
+rta_writer_commit_async(struct rta_writer *w, uint64_t tag,
+    struct rta_error *err)
+{
+	struct sync_job *j = w->job;
+	int rc, dir;
+
+	if (j == NULL)
+		return rta_writer_commit(w, NULL, err);
+	if ((rc = rta_writer_wait(w, err)) != RTA_OK)
+		return rc;
+	if (w->failed)
+		return rta_error_set(err, RTA_EIO, "store-io", "%s: the writer "
+		    "failed earlier", w->path);
+	if (w->c.kind == RTA_DS_EMPTY) {
+		w->pending = 0;
+		return RTA_OK;
+	}
+	if ((rc = commit_prepare(w, j, &j->rec, &dir, err)) != RTA_OK)
+		return rc;
+	j->dir = dir;
+	j->rewrite = w->rewrite;
+	w->rewrite = 0;
+	j->seq = w->c.seq;
+	j->records = w->c.records;
+	j->tag = tag;
+	w->pending = 0;
+	pthread_mutex_lock(&j->mu);
+	j->busy = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	return RTA_OK;
+}
+
+int
+rta_writer_commit(struct rta_writer *w, const struct rta_commit **cp,
+    struct rta_error *err)
+{
+	const char *what;
+	int rc, dir;
+
+	if (cp != NULL)
+		*cp = NULL;
+	if ((rc = rta_writer_wait(w, err)) != RTA_OK)
+		return rc;
+	if (w->failed)
+		return rta_error_set(err, RTA_EIO, "store-io", "%s: the writer "
+		    "failed earlier", w->path);
+	if (w->c.kind == RTA_DS_EMPTY) {
+		/* nothing stored yet: nothing to commit but positions,
+		 * which need a kind; they are committed with the first
+		 * record */
+		w->pending = 0;
+		return RTA_OK;
+	}
+	if ((rc = commit_prepare(w, NULL, &w->cbuf, &dir, err)) != RTA_OK)
+		return rc;
+	if (commit_append(w, w->cbuf.data, w->cbuf.len, w->rewrite,
+	    &what) != 0)
+		return werr(w, err, what);
+	w->rewrite = 0;
 	w->pending = 0;
 	if (cp != NULL)
 		*cp = &w->c;
@@ -2402,6 +2613,23 @@ rta_writer_close(struct rta_writer *w)
 
 	if (w == NULL)
 		return;
+	if (w->job != NULL) {
+		struct sync_job *j = w->job;
+
+		pthread_mutex_lock(&j->mu);
+		while (j->busy)
+			pthread_cond_wait(&j->cv, &j->mu);
+		j->quit = 1;
+		pthread_cond_broadcast(&j->cv);
+		pthread_mutex_unlock(&j->mu);
+		pthread_join(j->thr, NULL);
+		pthread_mutex_destroy(&j->mu);
+		pthread_cond_destroy(&j->cv);
+		rta_free(j->fds);
+		rta_buf_release(&j->rec);
+		rta_free(j);
+		w->job = NULL;
+	}
 	for (i = 0; w->logs != NULL && i < w->c.nlogs; i++) {
 		if (w->logs[i].fd >= 0) {
 			release_reserve(&w->logs[i]);

@@ -328,6 +328,27 @@ uint64_t rta_writer_pending(const struct rta_writer *w);
 int	rta_writer_commit(struct rta_writer *w, const struct rta_commit **c,
 	    struct rta_error *err);
 
+/*
+ * Asynchronous commits.  After rta_writer_async, rta_writer_commit_async
+ * makes the commit's data ready (buffers written, its record encoded)
+ * and hands the syncs to a thread, returning at once, so that records
+ * go on being added while the disk syncs; fn(arg, seq, records, tag) is
+ * called from that thread once the commit is durable (tag is the
+ * caller's, e.g. how much input the commit covers).  At most one commit
+ * is in flight: the next waits for it.  rta_writer_wait waits for the
+ * one in flight.  A failed sync is reported (RTA_EIO) by the next call
+ * of either, fn is never called for it or after it, and the writer is
+ * then unusable.  rta_writer_close waits too.  RTA_OK or RTA_ENOMEM.
+ */
+typedef void (*rta_durable_fn)(void *arg, uint64_t seq, uint64_t records,
+    uint64_t tag);
+
+int	rta_writer_async(struct rta_writer *w, rta_durable_fn fn, void *arg,
+	    struct rta_error *err);
+int	rta_writer_commit_async(struct rta_writer *w, uint64_t tag,
+	    struct rta_error *err);
+int	rta_writer_wait(struct rta_writer *w, struct rta_error *err);
+
 /* Close without committing (what was not committed is cut at the next
  * open). */
 void	rta_writer_close(struct rta_writer *w);
