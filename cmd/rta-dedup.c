@@ -230,11 +230,7 @@ main(int argc, char *argv[])
 				    "(a number of keys)", optarg);
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "kcat") == 0)
-				o.json = 0;
-			else if (strcmp(optarg, "json") == 0)
-				o.json = 1;
-			else
+			if (rta_offsets_style(optarg, &o.json) != 0)
 				rta_usage_error(usage_line, "bad --format '%s' "
 				    "(use kcat or json)", optarg);
 			break;

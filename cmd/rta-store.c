@@ -285,6 +285,20 @@ opt_name(int c, char **argv)
 	return "?";
 }
 
+/* The exit status for a store library failure: another writer 5, an
+ * unsafe store or bad name 2, damage 3, else by code. */
+static int
+store_exit(int rc, const struct rta_error *err)
+{
+	if (err->reason != NULL && strcmp(err->reason, "store-busy") == 0)
+		return RTA_EXIT_BUSY;
+	if (rc == RTA_EINVAL)
+		return RTA_EXIT_USAGE;
+	if (rc == RTA_EDATA)
+		return RTA_EXIT_IO;
+	return rta_exit_code(rc);
+}
+
 static int
 open_store(const struct opts *o, struct rta_store *s)
 {
@@ -293,7 +307,7 @@ open_store(const struct opts *o, struct rta_store *s)
 
 	if ((rc = rta_store_open(s, o->store, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
-		return rc == RTA_EINVAL ? RTA_EXIT_USAGE : rta_exit_code(rc);
+		return store_exit(rc, &err);
 	}
 	return 0;
 }
@@ -308,8 +322,7 @@ init_main(const struct opts *o)
 
 	if ((rc = rta_store_init(o->store, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
-		return sub_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-		    rta_exit_code(rc), 0);
+		return sub_finish(store_exit(rc, &err), 0);
 	}
 	return sub_finish(RTA_EXIT_OK, 0);
 }
@@ -512,10 +525,7 @@ ingest_main(const struct opts *o, struct rta_stage *st, int argc,
 	if (rc != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_store_close(&s);
-		if (err.reason != NULL && strcmp(err.reason, "store-busy") == 0)
-			return rta_cli_finish(RTA_EXIT_BUSY);
-		return rta_cli_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-		    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
+		return rta_cli_finish(store_exit(rc, &err));
 	}
 	if (recov.commit_damage != SIZE_MAX)
 		rta_warnx("%s/%s/commits: offset %zu: damaged bytes before the "
@@ -640,8 +650,7 @@ cat_main(const struct opts *o)
 	if (rc != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_store_close(&s);
-		return sub_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-		    rta_exit_code(rc), 0);
+		return sub_finish(store_exit(rc, &err), 0);
 	}
 	rta_output_init(&out, STDOUT_FILENO, "<stdout>", f);
 	rc = rta_scan_open(&ds, o->tenant, o->tenant != NULL ?
@@ -687,8 +696,7 @@ offsets_main(const struct opts *o)
 	if (rc != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_store_close(&s);
-		return sub_finish(rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-		    rta_exit_code(rc), 0);
+		return sub_finish(store_exit(rc, &err), 0);
 	}
 	if (rta_sources_offsets(&ds.c.src, o->json, &b) != 0) {
 		rta_warnx("out of memory");
@@ -763,10 +771,7 @@ fsck_main(const struct opts *o)
 		}
 		if (rc != RTA_OK) {
 			rta_warnx("%s", err.text);
-			rta_cli_status(&status, err.reason != NULL &&
-			    strcmp(err.reason, "store-busy") == 0 ?
-			    RTA_EXIT_BUSY : rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-			    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
+			rta_cli_status(&status, store_exit(rc, &err));
 			continue;
 		}
 		sub_metrics_add(names[i], NULL, &r);
@@ -823,10 +828,7 @@ maint_main(const struct opts *o)
 		}
 		if (rc != RTA_OK) {
 			rta_warnx("%s", err.text);
-			rta_cli_status(&status, err.reason != NULL &&
-			    strcmp(err.reason, "store-busy") == 0 ?
-			    RTA_EXIT_BUSY : rc == RTA_EINVAL ? RTA_EXIT_USAGE :
-			    rc == RTA_EDATA ? RTA_EXIT_IO : rta_exit_code(rc));
+			rta_cli_status(&status, store_exit(rc, &err));
 			continue;
 		}
 		sub_metrics_add(names[i], &r, NULL);
@@ -899,9 +901,7 @@ stats_main(const struct opts *o)
 			rta_dataset_close(&ds);
 		if (rc != RTA_OK) {
 			rta_warnx("%s", err.text);
-			rta_cli_status(&status, rc == RTA_EINVAL ?
-			    RTA_EXIT_USAGE : rc == RTA_EDATA ? RTA_EXIT_IO :
-			    rta_exit_code(rc));
+			rta_cli_status(&status, store_exit(rc, &err));
 			continue;
 		}
 		rta_store_names_free(tenants, nt);
@@ -1092,11 +1092,7 @@ main(int argc, char *argv[])
 			break;
 		}
 		case OPT_FORMAT:
-			if (strcmp(optarg, "kcat") == 0)
-				o.json = 0;
-			else if (strcmp(optarg, "json") == 0)
-				o.json = 1;
-			else
+			if (rta_offsets_style(optarg, &o.json) != 0)
 				rta_usage_error(usage_line, "bad --format '%s' "
 				    "(use kcat or json)", optarg);
 			break;

@@ -411,6 +411,18 @@ path_of(char *buf, size_t size, const char *dir, const char *name,
 }
 
 int
+rta_offsets_style(const char *s, int *json)
+{
+	if (strcmp(s, "kcat") == 0)
+		*json = 0;
+	else if (strcmp(s, "json") == 0)
+		*json = 1;
+	else
+		return -1;
+	return 0;
+}
+
+int
 rta_state_lock(const char *dir, struct rta_error *err)
 {
 	char path[4096];

@@ -126,6 +126,9 @@ int	rta_sources_decode(struct rta_sources *s, const unsigned char **p,
  */
 int	rta_sources_offsets(const struct rta_sources *s, int json,
 	    struct rta_buf *out);
+/* The style of printed offsets (--format): "kcat" sets *json 0, "json"
+ * 1; 0, or -1 for anything else. */
+int	rta_offsets_style(const char *s, int *json);
 
 /*
  * When to write a checkpoint: every `every` µs of wall clock, or, with

@@ -3484,6 +3484,28 @@ maint_open(struct rta_store *s, const char *name, struct rta_dataset *ds,
 	return rc;
 }
 
+/*
+ * Publish a maintenance run: replace the manifest by nm (taken over)
+ * when changed, then remove what the manifest covers or no longer
+ * names.
+ */
+static int
+maint_publish(struct rta_dataset *ds, const char *path,
+    struct rta_manifest *nm, int changed, struct rta_maint *r,
+    struct rta_error *err)
+{
+	int rc;
+
+	if (changed) {
+		if ((rc = write_manifest(ds->fd, path, nm, err)) != RTA_OK)
+			return rc;
+		manifest_release(&ds->man);
+		ds->man = *nm;
+		memset(nm, 0, sizeof(*nm));
+	}
+	return maint_sweep(ds, path, r, err);
+}
+
 /* Merge bucket b (segment and closed logs up to gen) into a new segment. */
 static int
 compact_bucket(struct rta_dataset *ds, const char *path, int64_t b,
@@ -3616,14 +3638,8 @@ rta_dataset_compact(struct rta_store *s, const char *name, int level,
 		    (unsigned long long)before,
 		    (unsigned long long)ne.bytes);
 	}
-	if (r->buckets > 0) {
-		if ((rc = write_manifest(ds.fd, path, &nm, err)) != RTA_OK)
-			goto out;
-		manifest_release(&ds.man);
-		ds.man = nm;
-		memset(&nm, 0, sizeof(nm));
-		rc = maint_sweep(&ds, path, r, err);
-	}
+	if (r->buckets > 0)
+		rc = maint_publish(&ds, path, &nm, 1, r, err);
 	goto out;
 nomem:
 	rc = rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
@@ -3692,17 +3708,9 @@ rta_dataset_retain(struct rta_store *s, const char *name, int64_t cutoff,
 		note(fn, arg, "%s: bucket %.13s retired (%llu bytes)", path,
 		    bname, (unsigned long long)bytes);
 	}
-	/* retired entries older than every bucket kept are not needed
-	 * once their files are gone, but a writer could still name a
-	 * covered log: keep them */
-	if (r->buckets > 0) {
-		if ((rc = write_manifest(ds.fd, path, &nm, err)) != RTA_OK)
-			goto out;
-		manifest_release(&ds.man);
-		ds.man = nm;
-		memset(&nm, 0, sizeof(nm));
-	}
-	rc = maint_sweep(&ds, path, r, err);
+	/* (retired entries stay in the manifest: a writer could still
+	 * name a log they cover) */
+	rc = maint_publish(&ds, path, &nm, r->buckets > 0, r, err);
 	goto out;
 nomem:
 	rc = rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
