@@ -49,6 +49,28 @@ rta_hash_seed(void)
 	return seed_value;
 }
 
+/* The last 1 to 16 bytes of a key (n of them at p) as two words. */
+static inline void
+tail_words(const unsigned char *p, size_t n, uint64_t *a, uint64_t *b)
+{
+	if (n > 8) {
+		*a = rd64(p);
+		*b = rd64(p + n - 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+
+		memcpy(&x, p, 4);
+		memcpy(&y, p + n - 4, 4);
+		*a = x;
+		*b = y;
+	} else if (n > 0) {
+		*a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 |
+		    p[n - 1];
+		*b = 0;
+	} else
+		*a = *b = 0;
+}
+
 uint64_t
 rta_hash64(const void *key, size_t len, uint64_t seed)
 {
@@ -63,21 +85,7 @@ rta_hash64(const void *key, size_t len, uint64_t seed)
 		p += 16;
 		n -= 16;
 	}
-	if (n > 8) {
-		a = rd64(p);
-		b = rd64(p + n - 8);
-	} else if (n >= 4) {
-		uint32_t x, y;
-
-		memcpy(&x, p, 4);
-		memcpy(&y, p + n - 4, 4);
-		a = x;
-		b = y;
-	} else if (n > 0) {
-		a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
-		b = 0;
-	} else
-		a = b = 0;
+	tail_words(p, n, &a, &b);
 	return mix(k2 ^ len, mix(a ^ k1, b ^ h));
 }
 
@@ -103,21 +111,7 @@ rta_hash64_pair(const void *key, size_t len, uint64_t seed0, uint64_t seed1,
 		p += 16;
 		n -= 16;
 	}
-	if (n > 8) {
-		a = rd64(p);
-		b = rd64(p + n - 8);
-	} else if (n >= 4) {
-		uint32_t u, v;
-
-		memcpy(&u, p, 4);
-		memcpy(&v, p + n - 4, 4);
-		a = u;
-		b = v;
-	} else if (n > 0) {
-		a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
-		b = 0;
-	} else
-		a = b = 0;
+	tail_words(p, n, &a, &b);
 	out[0] = mix(k2 ^ len, mix(a ^ k1, b ^ h0));
 	out[1] = mix(k2 ^ len, mix(a ^ k1, b ^ h1));
 }
