@@ -168,6 +168,14 @@ rta_io_rename(int dfd, const char *from, const char *to)
 }
 
 int
+rta_io_exchange(int dfd, const char *a, const char *b)
+{
+	if (fault_now())
+		return -1;
+	return renameat2(dfd, a, dfd, b, RENAME_EXCHANGE);
+}
+
+int
 rta_io_unlink(int dfd, const char *name, int flags)
 {
 	if (fault_now())

@@ -39,6 +39,11 @@ int	rta_io_reserve(int fd, off_t off, off_t len);
 
 /* renameat(2) and unlinkat(2). */
 int	rta_io_rename(int dfd, const char *from, const char *to);
+/*
+ * Swap the names a and b (both existing) in one step: renameat2(2) with
+ * RENAME_EXCHANGE.  EINVAL where the file system cannot.
+ */
+int	rta_io_exchange(int dfd, const char *a, const char *b);
 int	rta_io_unlink(int dfd, const char *name, int flags);
 
 /* How many calls the wrappers have made (for tests that count them). */

@@ -30,8 +30,8 @@ rta_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void
+rta_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
 	int64_t era;
 	unsigned doe, yoe, doy, mp;
@@ -331,7 +331,7 @@ rta_time_format(char *out, int64_t us)
 		int64_t y;
 		unsigned m, d;
 
-		civil_from_days(day, &y, &m, &d);
+		rta_civil_from_days(day, &y, &m, &d);
 		put2(cached_date, (unsigned)(y / 100));
 		put2(cached_date + 2, (unsigned)(y % 100));
 		cached_date[4] = '-';

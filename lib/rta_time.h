@@ -79,5 +79,7 @@ int64_t	rta_now(void);
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t	rta_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* The civil date of day z (days since 1970-01-01). */
+void	rta_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
 #endif

@@ -1,0 +1,213 @@
+/*
+ * check_rta_cold.c: the cold store's directories.  Partition values are
+ * percent-encoded so that any tenant id makes one safe directory name
+ * (never "/", "..", "=" or a control byte) and decodes back to itself;
+ * partition paths parse back to dataset, tenant and day; publishing a
+ * partition replaces all of its files at once; one writer at a time;
+ * leftovers of a crashed writer are removed on open.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rta_cold.h"
+#include "rta_time.h"
+#include "unit.h"
+
+START_TEST(pct_round_trip)
+{
+	char enc[800], dec[300], raw[256];
+	int n, i, k;
+
+	n = rta_cold_pct_encode(enc, sizeof(enc), "a/b c=d%e", 9);
+	ck_assert_int_eq(n, 17);
+	ck_assert_str_eq(enc, "a%2Fb%20c%3Dd%25e");
+	ck_assert_int_eq(rta_cold_pct_encode(enc, sizeof(enc), "..", 2), 2);
+	ck_assert_str_eq(enc, "..");
+	ck_assert_int_eq(rta_cold_pct_encode(enc, sizeof(enc),
+	    "\xc3\xa9\n", 3), 9);
+	ck_assert_str_eq(enc, "%C3%A9%0A");
+	/* Every byte value survives the round trip. */
+	for (i = 0; i < 256; i++)
+		raw[i] = (char)i;
+	n = rta_cold_pct_encode(enc, sizeof(enc), raw, 256);
+	ck_assert_int_gt(n, 256);
+	ck_assert_ptr_null(strchr(enc, '/'));
+	k = rta_cold_pct_decode(dec, sizeof(dec), enc, (size_t)n);
+	ck_assert_int_eq(k, 256);
+	ck_assert_mem_eq(dec, raw, 256);
+	/* Too small a buffer, bad escapes. */
+	ck_assert_int_eq(rta_cold_pct_encode(enc, 4, "a/b", 3), -1);
+	ck_assert_int_eq(rta_cold_pct_decode(dec, sizeof(dec), "%2", 2), -1);
+	ck_assert_int_eq(rta_cold_pct_decode(dec, sizeof(dec), "%G0", 3), -1);
+	ck_assert_int_eq(rta_cold_pct_decode(dec, sizeof(dec), "%", 1), -1);
+	ck_assert_int_eq(rta_cold_pct_decode(dec, sizeof(dec), "%2f", 3), 1);
+	ck_assert_int_eq(dec[0], '/');
+}
+END_TEST
+
+START_TEST(part_paths)
+{
+	char buf[RTA_COLD_PART_MAX], ds[64], tenant[257], big[300];
+	struct rta_error err;
+	int64_t day, d2;
+	size_t tlen;
+
+	day = rta_days_from_civil(2026, 11, 26);
+	ck_assert_int_eq(rta_cold_part_path(buf, sizeof(buf), "events",
+	    "acme/eu", 7, day, &err), RTA_OK);
+	ck_assert_str_eq(buf,
+	    "events/tenant_id=acme%2Feu/year=2026/month=11/day=26");
+	ck_assert_int_eq(rta_cold_part_parse(buf, ds, sizeof(ds), tenant,
+	    &tlen, &d2), 0);
+	ck_assert_str_eq(ds, "events");
+	ck_assert_uint_eq(tlen, 7);
+	ck_assert_mem_eq(tenant, "acme/eu", 7);
+	ck_assert_int_eq(d2, day);
+	/* Single-digit months and days have no leading zero. */
+	ck_assert_int_eq(rta_cold_part_path(buf, sizeof(buf), "m", "t", 1,
+	    rta_days_from_civil(2027, 1, 5), &err), RTA_OK);
+	ck_assert_str_eq(buf, "m/tenant_id=t/year=2027/month=1/day=5");
+	/* With a file name after it. */
+	ck_assert_int_eq(rta_cold_part_parse(
+	    "m/tenant_id=t/year=2027/month=1/day=5/part-00000.parquet", ds,
+	    sizeof(ds), tenant, &tlen, &d2), 0);
+	ck_assert_int_eq(d2, rta_days_from_civil(2027, 1, 5));
+	/* Not partitions. */
+	ck_assert_int_eq(rta_cold_part_parse("m/tenant_id=t/year=2027/"
+	    "month=01/day=5", ds, sizeof(ds), tenant, &tlen, &d2), -1);
+	ck_assert_int_eq(rta_cold_part_parse("m/tenant_id=t/year=2027/"
+	    "month=13/day=5", ds, sizeof(ds), tenant, &tlen, &d2), -1);
+	ck_assert_int_eq(rta_cold_part_parse("m/tenant=t/year=2027/"
+	    "month=1/day=5", ds, sizeof(ds), tenant, &tlen, &d2), -1);
+	ck_assert_int_eq(rta_cold_part_parse("tenant_id=t/year=2027/"
+	    "month=1/day=5", ds, sizeof(ds), tenant, &tlen, &d2), -1);
+	ck_assert_int_eq(rta_cold_part_parse("m/tenant_id=%zz/year=2027/"
+	    "month=1/day=5", ds, sizeof(ds), tenant, &tlen, &d2), -1);
+	/* A tenant id whose encoding would not fit one directory name. */
+	memset(big, '/', 200);
+	ck_assert_int_eq(rta_cold_part_path(buf, sizeof(buf), "m", big, 200,
+	    day, &err), RTA_ELIMIT);
+	ck_assert_str_eq(err.reason, "tenant-too-long");
+}
+END_TEST
+
+static void
+put(const char *rel, const char *text)
+{
+	char path[RTA_COLD_PART_MAX + 64];
+
+	snprintf(path, sizeof(path), "cold/%s", rel);
+	unit_write_str(path, text);
+}
+
+static int
+exists(const char *rel)
+{
+	char path[RTA_COLD_PART_MAX + 64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "cold/%s", rel);
+	return stat(unit_path(path), &st) == 0;
+}
+
+START_TEST(publish_replaces)
+{
+	char stage[128], buf[RTA_COLD_PART_MAX], path[RTA_COLD_PART_MAX + 64];
+	struct rta_cold c, c2;
+	struct rta_error err;
+	int64_t day = rta_days_from_civil(2026, 11, 26);
+
+	ck_assert_int_eq(rta_cold_open(&c, unit_path("cold"), 0, &err),
+	    RTA_EOF);
+	ck_assert_int_eq(rta_cold_open(&c, unit_path("cold"), 1, &err),
+	    RTA_OK);
+	/* A second writer is refused. */
+	ck_assert_int_eq(rta_cold_open(&c2, unit_path("cold"), 1, &err),
+	    RTA_EIO);
+	ck_assert_str_eq(err.reason, "store-busy");
+
+	ck_assert_int_eq(rta_cold_part_path(buf, sizeof(buf), "ev", "acme",
+	    4, day, &err), RTA_OK);
+	/* First publish: two files. */
+	ck_assert_int_eq(rta_cold_stage(&c, stage, sizeof(stage), &err),
+	    RTA_OK);
+	snprintf(path, sizeof(path), "%s/part-00000.parquet", stage);
+	put(path, "one");
+	snprintf(path, sizeof(path), "%s/part-00001.parquet", stage);
+	put(path, "two");
+	ck_assert_int_eq(rta_cold_publish(&c, stage, buf, &err), RTA_OK);
+	ck_assert(exists("ev/tenant_id=acme/year=2026/month=11/day=26/"
+	    "part-00001.parquet"));
+	ck_assert(!exists(stage));
+	/* Again with one file: the partition holds only the new one. */
+	ck_assert_int_eq(rta_cold_stage(&c, stage, sizeof(stage), &err),
+	    RTA_OK);
+	snprintf(path, sizeof(path), "%s/part-00000.parquet", stage);
+	put(path, "three");
+	ck_assert_int_eq(rta_cold_publish(&c, stage, buf, &err), RTA_OK);
+	ck_assert(exists("ev/tenant_id=acme/year=2026/month=11/day=26/"
+	    "part-00000.parquet"));
+	ck_assert(!exists("ev/tenant_id=acme/year=2026/month=11/day=26/"
+	    "part-00001.parquet"));
+	snprintf(path, sizeof(path), "cold/%s/part-00000.parquet", buf);
+	{
+		struct rta_buf b = RTA_BUF_INIT;
+
+		unit_read(unit_path(path), &b);
+		ck_assert_uint_eq(b.len, 5);
+		ck_assert_mem_eq(b.data, "three", 5);
+		rta_buf_release(&b);
+	}
+	/* A crashed writer's staging directory goes on the next open. */
+	ck_assert_int_eq(rta_cold_stage(&c, stage, sizeof(stage), &err),
+	    RTA_OK);
+	snprintf(path, sizeof(path), "%s/part-00000.parquet", stage);
+	put(path, "half");
+	close(c.lockfd);
+	c.lockfd = -1;
+	close(c.fd);
+	ck_assert(exists(stage));
+	ck_assert_int_eq(rta_cold_open(&c, unit_path("cold"), 0, &err),
+	    RTA_OK);
+	ck_assert(!exists(stage));
+	/* Removing a partition takes its empty parents, not the dataset. */
+	ck_assert_int_eq(rta_cold_remove(&c, buf, &err), RTA_OK);
+	ck_assert(!exists("ev/tenant_id=acme"));
+	ck_assert(exists("ev"));
+	ck_assert_int_eq(rta_cold_remove(&c, buf, &err), RTA_OK);
+	rta_cold_close(&c);
+}
+END_TEST
+
+static Suite *
+cold_suite(void)
+{
+	Suite *s = suite_create("rta_cold");
+	TCase *tc = tcase_create("cold");
+
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
+	tcase_add_test(tc, pct_round_trip);
+	tcase_add_test(tc, part_paths);
+	tcase_add_test(tc, publish_replaces);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(cold_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
