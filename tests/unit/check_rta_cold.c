@@ -100,7 +100,7 @@ END_TEST
 static void
 put(const char *rel, const char *text)
 {
-	char path[RTA_COLD_PART_MAX + 64];
+	char path[2 * RTA_COLD_PART_MAX];
 
 	snprintf(path, sizeof(path), "cold/%s", rel);
 	unit_write_str(path, text);
@@ -109,7 +109,7 @@ put(const char *rel, const char *text)
 static int
 exists(const char *rel)
 {
-	char path[RTA_COLD_PART_MAX + 64];
+	char path[2 * RTA_COLD_PART_MAX];
 	struct stat st;
 
 	snprintf(path, sizeof(path), "cold/%s", rel);
