@@ -142,7 +142,14 @@ check-unit: $(UNITS)
 	    RTA_TEST_DATA=tests/unit/data $$t || fail="$$fail $${t##*/}"; \
 	done; if [ -n "$$fail" ]; then echo "failed:$$fail"; exit 1; fi
 
-check-cmd: $(PROGS) $(B)/tests/rta-trickle
+# DuckDB and hyparquet, the independent Parquet readers the tests check
+# the cold store's files with, pinned in tests/parquet/package-lock.json.
+PQ_READERS := tests/parquet/node_modules/.package-lock.json
+$(PQ_READERS): tests/parquet/package.json tests/parquet/package-lock.json
+	cd tests/parquet && npm ci --no-audit --no-fund
+	@touch $@
+
+check-cmd: $(PROGS) $(B)/tests/rta-trickle $(PQ_READERS)
 	RTA_BIN=$(CURDIR)/$(B) RTA_TESTS=$(CURDIR)/tests sh tests/cmd/run.sh
 
 check-examples: $(PROGS) $(B)/examples/producer

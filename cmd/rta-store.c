@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 
 #include "rta_cli.h"
+#include "rta_cold.h"
+#include "rta_export.h"
 #include "rta_stage.h"
 #include "rta_state.h"
 #include "rta_store.h"
@@ -38,32 +40,39 @@ static const char usage_line[] =
 "               -d dataset -s dir\n"
 "       rta-store compact [-hV] [-d dataset] [--level n] [--metrics file]\n"
 "               -s dir\n"
-"       rta-store retain [-hV] [-d dataset] [--days n] [--metrics file]\n"
-"               -s dir\n"
+"       rta-store retain [-hV] [-d dataset] [--cold dir] [--days n]\n"
+"               [--metrics file] -s dir\n"
+"       rta-store export [-hV] -s dir --cold dir [-d dataset]\n"
+"               [--before date] [--force] [--level n] [--metrics file]\n"
+"               [--row-group-rows n]\n"
 "       rta-store fsck [-hV] [-d dataset] [--metrics file] [--repair]\n"
 "               -s dir\n"
 "       rta-store stats [-hV] [-d dataset] [--metrics file] -s dir";
 
 enum {
 	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
-	OPT_BUCKET, OPT_CLOSE_AFTER, OPT_DAYS, OPT_DEDUP_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
+	OPT_BEFORE, OPT_BUCKET, OPT_CLOSE_AFTER, OPT_COLD, OPT_DAYS, OPT_FORCE,
+	OPT_ROW_GROUP_ROWS, OPT_DEDUP_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
 	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
 	OPT_TENANT, OPT_TO
 };
 
 enum sub {
 	SUB_INIT, SUB_INGEST, SUB_CAT, SUB_OFFSETS, SUB_COMPACT, SUB_RETAIN,
-	SUB_FSCK, SUB_STATS
+	SUB_FSCK, SUB_STATS, SUB_EXPORT
 };
 
 static const struct option longopts[] = {
 	{ "ack-fd", required_argument, NULL, OPT_ACK_FD },
+	{ "before", required_argument, NULL, OPT_BEFORE },
 	{ "bucket", required_argument, NULL, OPT_BUCKET },
 	{ "close-after", required_argument, NULL, OPT_CLOSE_AFTER },
+	{ "cold", required_argument, NULL, OPT_COLD },
 	{ "dataset", required_argument, NULL, 'd' },
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "dead-letter", required_argument, NULL, RTA_OPT_DEAD_LETTER },
 	{ "dedup-horizon", required_argument, NULL, OPT_DEDUP_HORIZON },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "help", no_argument, NULL, 'h' },
@@ -76,6 +85,7 @@ static const struct option longopts[] = {
 	{ "metrics", required_argument, NULL, RTA_OPT_METRICS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "repair", no_argument, NULL, OPT_REPAIR },
+	{ "row-group-rows", required_argument, NULL, OPT_ROW_GROUP_ROWS },
 	{ "store", required_argument, NULL, 's' },
 	{ "strict", no_argument, NULL, RTA_OPT_STRICT },
 	{ "sync-every", required_argument, NULL, OPT_SYNC_EVERY },
@@ -101,6 +111,10 @@ struct opts {
 	int			 repair;	/* fsck */
 	int			 level;		/* compact */
 	uint64_t		 days;		/* retain */
+	const char		*cold;		/* export, retain */
+	const char		*before;	/* export */
+	int			 force;		/* export */
+	uint64_t		 row_group_rows; /* export */
 };
 
 static void	help(void);
@@ -114,6 +128,7 @@ struct dsres {
 	char			 name[RTA_STORE_NAME_MAX + 1];
 	struct rta_maint	 m;
 	struct rta_fsck		 f;
+	struct rta_export_result x;
 };
 
 static struct {
@@ -174,7 +189,30 @@ sub_metrics(void *arg, struct rta_buf *out)
 		family(out, "rta_store_fsck_pending", "gauge",
 		    "Leftovers of interrupted runs.",
 		    offsetof(struct dsres, f.pending));
+	} else if (sm.sub == SUB_EXPORT) {
+		family(out, "rta_store_exported_days_total", "counter",
+		    "Days exported.", offsetof(struct dsres, x.days));
+		family(out, "rta_store_unchanged_days_total", "counter",
+		    "Days left as they were exported before.",
+		    offsetof(struct dsres, x.unchanged));
+		family(out, "rta_store_exported_files_total", "counter",
+		    "Parquet files written.",
+		    offsetof(struct dsres, x.partitions));
+		family(out, "rta_store_exported_rows_total", "counter",
+		    "Rows written.", offsetof(struct dsres, x.rows));
+		family(out, "rta_store_exported_bytes_total", "counter",
+		    "Bytes written.", offsetof(struct dsres, x.bytes));
+		family(out, "rta_store_export_rejected_total", "counter",
+		    "Records that could not be exported.",
+		    offsetof(struct dsres, x.rejected));
+		family(out, "rta_store_stale_partitions_removed_total",
+		    "counter", "Partitions of tenants no longer in a day.",
+		    offsetof(struct dsres, x.removed));
 	}
+	if (sm.sub == SUB_RETAIN)
+		family(out, "rta_store_unexported_buckets", "gauge",
+		    "Buckets kept: not exported to --cold as they are.",
+		    offsetof(struct dsres, m.kept));
 	if (sm.sub == SUB_COMPACT || sm.sub == SUB_RETAIN) {
 		family(out, "rta_store_files_removed_total", "counter",
 		    "Files removed.", offsetof(struct dsres, m.files_removed));
@@ -208,7 +246,7 @@ sub_metrics_start(const struct rta_stage *st, enum sub sub)
 /* A dataset's results, kept for the metrics. */
 static void
 sub_metrics_add(const char *name, const struct rta_maint *m,
-    const struct rta_fsck *f)
+    const struct rta_fsck *f, const struct rta_export_result *x)
 {
 	struct dsres *v;
 
@@ -221,6 +259,8 @@ sub_metrics_add(const char *name, const struct rta_maint *m,
 		v[sm.n].m = *m;
 	if (f != NULL)
 		v[sm.n].f = *f;
+	if (x != NULL)
+		v[sm.n].x = *x;
 	sm.n++;
 }
 
@@ -265,9 +305,15 @@ allowed(enum sub sub, int c)
 	case OPT_REPAIR:
 		return sub == SUB_FSCK;
 	case OPT_LEVEL:
-		return sub == SUB_COMPACT;
+		return sub == SUB_COMPACT || sub == SUB_EXPORT;
 	case OPT_DAYS:
 		return sub == SUB_RETAIN;
+	case OPT_COLD:
+		return sub == SUB_RETAIN || sub == SUB_EXPORT;
+	case OPT_BEFORE:
+	case OPT_FORCE:
+	case OPT_ROW_GROUP_ROWS:
+		return sub == SUB_EXPORT;
 	default:
 		return sub == SUB_INGEST;
 	}
@@ -774,7 +820,7 @@ fsck_main(const struct opts *o)
 			rta_cli_status(&status, store_exit(rc, &err));
 			continue;
 		}
-		sub_metrics_add(names[i], NULL, &r);
+		sub_metrics_add(names[i], NULL, &r, NULL);
 		printf("%s/%s: %llu logs, %llu segments, %llu records, %llu "
 		    "bytes: %s\n", o->store, names[i],
 		    (unsigned long long)r.logs, (unsigned long long)r.segments,
@@ -796,6 +842,33 @@ say_line(void *arg, const char *line)
 	printf("%s\n", line);
 }
 
+/* retain --cold: a bucket may go once its day is in the cold store. */
+struct exported {
+	int			 fd;
+	const char		*name;
+	struct rta_export_state	*st;
+};
+
+static int
+exported_ok(void *arg, const struct rta_dataset *ds, int64_t bucket)
+{
+	struct exported *ex = arg;
+
+	return rta_export_covers(ex->fd, ex->name, ds, bucket, &ex->st);
+}
+
+static const char *
+kept_text(const struct opts *o, const struct rta_maint *r)
+{
+	static char buf[96];
+
+	if (o->cold == NULL)
+		return "";
+	snprintf(buf, sizeof(buf), ", %llu kept (not exported as they are)",
+	    (unsigned long long)r->kept);
+	return buf;
+}
+
 static int
 maint_main(const struct opts *o)
 {
@@ -805,7 +878,7 @@ maint_main(const struct opts *o)
 	char **names;
 	size_t n, i;
 	int64_t cutoff;
-	int rc, status;
+	int rc, status, cold_fd = -1;
 
 	if ((status = open_store(o, &s)) != 0)
 		return sub_finish(status, 0);
@@ -813,14 +886,25 @@ maint_main(const struct opts *o)
 		rta_store_close(&s);
 		return sub_finish(status, 0);
 	}
+	if (o->cold != NULL && (cold_fd = open(o->cold, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) < 0) {
+		rta_warnx("%s: %s", o->cold, strerror(errno));
+		rta_store_names_free(names, n);
+		rta_store_close(&s);
+		return sub_finish(RTA_EXIT_IO, 0);
+	}
 	cutoff = rta_now() - (int64_t)o->days * 86400 * RTA_US_PER_SEC;
 	for (i = 0; i < n; i++) {
+		struct exported ex = { cold_fd, names[i], NULL };
+
 		if (o->sub == SUB_COMPACT)
 			rc = rta_dataset_compact(&s, names[i], o->level,
 			    say_line, NULL, &r, &err);
 		else
 			rc = rta_dataset_retain(&s, names[i], cutoff,
+			    o->cold != NULL ? exported_ok : NULL, &ex,
 			    say_line, NULL, &r, &err);
+		rta_export_state_free(ex.st);
 		if (rc == RTA_EOF) {
 			rta_warnx("%s: no dataset '%s'", o->store, names[i]);
 			rta_cli_status(&status, RTA_EXIT_USAGE);
@@ -831,7 +915,7 @@ maint_main(const struct opts *o)
 			rta_cli_status(&status, store_exit(rc, &err));
 			continue;
 		}
-		sub_metrics_add(names[i], &r, NULL);
+		sub_metrics_add(names[i], &r, NULL, NULL);
 		if (o->sub == SUB_COMPACT)
 			printf("%s/%s: %llu buckets compacted, %llu records "
 			    "(%llu before), %llu bytes (%llu before), %llu "
@@ -845,12 +929,97 @@ maint_main(const struct opts *o)
 			    (unsigned long long)r.open_skipped);
 		else
 			printf("%s/%s: %llu buckets retired, %llu bytes, %llu "
-			    "files removed, %llu buckets still open\n",
+			    "files removed, %llu buckets still open%s\n",
 			    o->store, names[i], (unsigned long long)r.buckets,
 			    (unsigned long long)r.bytes_in,
 			    (unsigned long long)r.files_removed,
-			    (unsigned long long)r.open_skipped);
+			    (unsigned long long)r.open_skipped,
+			    kept_text(o, &r));
 	}
+	if (cold_fd >= 0)
+		close(cold_fd);
+	rta_store_names_free(names, n);
+	rta_store_close(&s);
+	return sub_finish(status, 0);
+}
+
+/* ---- export ------------------------------------------------------------- */
+
+static int
+export_main(const struct opts *o)
+{
+	struct rta_export_opts eo;
+	struct rta_export_result r;
+	struct rta_store s;
+	struct rta_cold c;
+	struct rta_error err;
+	char **names;
+	size_t n, i;
+	int64_t before = INT64_MIN;
+	int rc, status;
+
+	if (o->before != NULL) {
+		int64_t ago;
+
+		/* a bare duration is that long ago, as for retain --days */
+		if (strspn(o->before, "0123456789") < strlen(o->before) &&
+		    rta_duration_parse(o->before, &ago, &err) == RTA_OK &&
+		    ago >= 0)
+			before = rta_now() - ago;
+		else if (rta_time_parse_arg(o->before, rta_now(), &before,
+		    &err) != RTA_OK)
+			rta_usage_error(usage_line, "bad --before '%s' (a date "
+			    "such as 2026-11-20, or 7d for a week ago)",
+			    o->before);
+		before = before >= 0 ? before / (86400 * RTA_US_PER_SEC) :
+		    -((-before + 86400 * RTA_US_PER_SEC - 1) /
+		    (86400 * RTA_US_PER_SEC));
+	}
+	if ((status = open_store(o, &s)) != 0)
+		return sub_finish(status, 0);
+	if ((status = datasets(o, &s, &names, &n)) != 0) {
+		rta_store_close(&s);
+		return sub_finish(status, 0);
+	}
+	if ((rc = rta_cold_open(&c, o->cold, 1, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_store_names_free(names, n);
+		rta_store_close(&s);
+		return sub_finish(store_exit(rc, &err), 0);
+	}
+	memset(&eo, 0, sizeof(eo));
+	eo.before = before;
+	eo.row_group_rows = o->row_group_rows;
+	eo.level = o->level;
+	eo.force = o->force;
+	eo.note = say_line;
+	for (i = 0; i < n; i++) {
+		rc = rta_dataset_export(&s, names[i], &c, &eo, &r, &err);
+		if (rc == RTA_EOF) {
+			rta_warnx("%s: no dataset '%s'", o->store, names[i]);
+			rta_cli_status(&status, RTA_EXIT_USAGE);
+			continue;
+		}
+		if (rc != RTA_OK && rc != RTA_EDATA) {
+			rta_warnx("%s", err.text);
+			rta_cli_status(&status, store_exit(rc, &err));
+			continue;
+		}
+		if (rc == RTA_EDATA) {
+			rta_warnx("%s (%llu records not exported)", err.text,
+			    (unsigned long long)r.rejected);
+			rta_cli_status(&status, RTA_EXIT_DATA);
+		}
+		sub_metrics_add(names[i], NULL, NULL, &r);
+		printf("%s/%s: %llu days exported (%llu unchanged), %llu "
+		    "files, %llu rows, %llu bytes, %llu stale partitions "
+		    "removed\n", o->cold, names[i],
+		    (unsigned long long)r.days, (unsigned long long)r.unchanged,
+		    (unsigned long long)r.partitions,
+		    (unsigned long long)r.rows, (unsigned long long)r.bytes,
+		    (unsigned long long)r.removed);
+	}
+	rta_cold_close(&c);
 	rta_store_names_free(names, n);
 	rta_store_close(&s);
 	return sub_finish(status, 0);
@@ -1017,7 +1186,7 @@ main(int argc, char *argv[])
 			return rta_cli_finish(RTA_EXIT_OK);
 		}
 		rta_usage_error(usage_line, "a subcommand is needed: init, "
-		    "ingest, cat, offsets, compact, retain, fsck or stats");
+		    "ingest, cat, offsets, compact, retain, export, fsck or stats");
 	}
 	if (strcmp(argv[1], "init") == 0)
 		o.sub = SUB_INIT;
@@ -1035,6 +1204,8 @@ main(int argc, char *argv[])
 		o.sub = SUB_FSCK;
 	else if (strcmp(argv[1], "stats") == 0)
 		o.sub = SUB_STATS;
+	else if (strcmp(argv[1], "export") == 0)
+		o.sub = SUB_EXPORT;
 	else
 		rta_usage_error(usage_line, "unknown subcommand '%s'", argv[1]);
 	argc--;
@@ -1131,6 +1302,22 @@ main(int argc, char *argv[])
 				    "(a zstd level from 1 to 19)", optarg);
 			o.level = (int)n;
 			break;
+		case OPT_COLD:
+			o.cold = optarg;
+			break;
+		case OPT_BEFORE:
+			o.before = optarg;
+			break;
+		case OPT_FORCE:
+			o.force = 1;
+			break;
+		case OPT_ROW_GROUP_ROWS:
+			if (rta_parse_u64(optarg, 1, 1ULL << 30,
+			    &o.row_group_rows) != 0)
+				rta_usage_error(usage_line, "bad "
+				    "--row-group-rows '%s' (1 to 1073741824)",
+				    optarg);
+			break;
 		case OPT_DAYS:
 			if (rta_parse_u64(optarg, 0, 3650000, &o.days) != 0)
 				rta_usage_error(usage_line, "bad --days '%s' "
@@ -1169,6 +1356,9 @@ main(int argc, char *argv[])
 	if ((o.sub == SUB_INGEST || o.sub == SUB_CAT ||
 	    o.sub == SUB_OFFSETS) && o.dataset == NULL)
 		rta_usage_error(usage_line, "-d DATASET is needed");
+	if (o.sub == SUB_EXPORT && o.cold == NULL)
+		rta_usage_error(usage_line, "--cold DIR (where the Parquet "
+		    "files go) is needed");
 	if (o.sub != SUB_INGEST && optind < argc)
 		rta_usage_error(usage_line, "rta-store %s takes no operands",
 		    argv[0]);
@@ -1188,6 +1378,8 @@ main(int argc, char *argv[])
 		return fsck_main(&o);
 	case SUB_STATS:
 		return stats_main(&o);
+	case SUB_EXPORT:
+		return export_main(&o);
 	default:
 		return offsets_main(&o);
 	}
@@ -1254,6 +1446,19 @@ help(void)
 "retain: remove buckets whose event time ended --days days before the\n"
 "clock (and not still written).\n"
 "      --days N            days to keep (default 14)\n"
+"      --cold DIR          keep buckets until export has put their day in\n"
+"                          DIR as they are now\n"
+"\n"
+"export: write each finished day of the datasets (-d, or all) to Parquet\n"
+"files in DIR/DATASET/tenant_id=T/year=Y/month=M/day=D/; a day exported\n"
+"before and unchanged since is skipped, a changed one replaced.\n"
+"      --cold DIR          the cold store (made if missing)\n"
+"      --before DATE       export the days before DATE (a date, or 7d for a\n"
+"                          week ago; default: the day of the dataset's\n"
+"                          watermark)\n"
+"      --force             export unchanged days again\n"
+"      --level N           zstd level (default 3)\n"
+"      --row-group-rows N  rows per row group (default 1048576)\n"
 "\n"
 "fsck: check every commit, log and record of the datasets (-d, or all);\n"
 "exit 1 if damage is found.\n"

@@ -1185,6 +1185,43 @@ next_bucket(const struct rta_dataset *ds, int64_t t)
 	return best;
 }
 
+int64_t
+rta_dataset_next_bucket(const struct rta_dataset *ds, int64_t t)
+{
+	return next_bucket(ds, t);
+}
+
+uint64_t
+rta_bucket_print(const struct rta_dataset *ds, int64_t b)
+{
+	const struct rta_man_entry *me = rta_manifest_find(&ds->man, b);
+	uint64_t h, v[4];
+	size_t i;
+	int any = 0;
+
+	h = 0x6a09e667f3bcc908ULL ^ (uint64_t)b;
+	if (me != NULL && me->kind == RTA_MAN_SEGMENT) {
+		v[0] = (uint64_t)b;
+		v[1] = me->gen;
+		v[2] = me->records;
+		v[3] = me->bytes;
+		h = rta_hash64(v, sizeof(v), h);
+		any = 1;
+	}
+	for (i = 0; i < ds->c.nlogs; i++) {
+		if (ds->c.logs[i].bucket != b ||
+		    covered(&ds->man, b, ds->c.logs[i].gen))
+			continue;
+		v[0] = (uint64_t)b;
+		v[1] = ds->c.logs[i].gen;
+		v[2] = ds->c.logs[i].len;
+		v[3] = 0;
+		h = rta_hash64(v, sizeof(v), h);
+		any = 1;
+	}
+	return any ? (h != 0 ? h : 1) : 0;
+}
+
 /* Collect the matching records of bucket b's segment. */
 static int
 scan_segment(struct rta_scan *sc, const struct rta_man_entry *me,
@@ -3652,7 +3689,8 @@ out:
 
 int
 rta_dataset_retain(struct rta_store *s, const char *name, int64_t cutoff,
-    rta_note_fn fn, void *arg, struct rta_maint *r, struct rta_error *err)
+    rta_retain_fn ok, void *okarg, rta_note_fn fn, void *arg,
+    struct rta_maint *r, struct rta_error *err)
 {
 	struct rta_dataset ds;
 	struct rta_manifest nm;
@@ -3693,6 +3731,10 @@ rta_dataset_retain(struct rta_store *s, const char *name, int64_t cutoff,
 		}
 		if (open_log) {
 			r->open_skipped++;
+			continue;
+		}
+		if (ok != NULL && !ok(okarg, &ds, b)) {
+			r->kept++;
 			continue;
 		}
 		memset(&ne, 0, sizeof(ne));

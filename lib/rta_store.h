@@ -224,6 +224,15 @@ int	rta_dataset_open(struct rta_store *s, const char *name,
 	    struct rta_dataset *ds, struct rta_error *err);
 void	rta_dataset_close(struct rta_dataset *ds);
 
+/* The first bucket at or after t that holds data, or INT64_MAX. */
+int64_t	rta_dataset_next_bucket(const struct rta_dataset *ds, int64_t t);
+/*
+ * A fingerprint of what bucket b holds in this view of the dataset:
+ * another value once records are added to it or it is compacted; 0 when
+ * it holds no data.
+ */
+uint64_t rta_bucket_print(const struct rta_dataset *ds, int64_t b);
+
 /*
  * A scan: the records of one tenant (or all, tenant NULL) whose event
  * time (window start) is in [from, to), tenant by tenant (byte order),
@@ -362,6 +371,7 @@ struct rta_maint {
 	uint64_t	 bytes_in, bytes_out;
 	uint64_t	 files_removed;
 	uint64_t	 open_skipped;	/* buckets with a log still written */
+	uint64_t	 kept;		/* retain: buckets its filter kept */
 };
 
 typedef void (*rta_note_fn)(void *arg, const char *line);
@@ -381,11 +391,15 @@ int	rta_dataset_compact(struct rta_store *s, const char *name, int level,
 /*
  * Retain: retire every bucket that ends at or before cutoff (event
  * time), unless a log of it is still open for writing (counted in
- * open_skipped).  Takes compact.lock.
+ * open_skipped) or ok, when given, returns 0 for it (counted in kept;
+ * ok sees the view of the dataset retain works on).  Takes compact.lock.
  */
+typedef int (*rta_retain_fn)(void *arg, const struct rta_dataset *ds,
+    int64_t bucket);
+
 int	rta_dataset_retain(struct rta_store *s, const char *name,
-	    int64_t cutoff, rta_note_fn fn, void *arg, struct rta_maint *r,
-	    struct rta_error *err);
+	    int64_t cutoff, rta_retain_fn ok, void *okarg, rta_note_fn fn,
+	    void *arg, struct rta_maint *r, struct rta_error *err);
 
 /* ---- checking ----------------------------------------------------------- */
 

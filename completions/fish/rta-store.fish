@@ -18,7 +18,7 @@ function __rta_store_sub --description 'the rta-store subcommand, if any'
     set -l words (commandline -opc)
     if test (count $words) -ge 2
         switch $words[2]
-            case init ingest cat offsets compact retain fsck stats
+            case init ingest cat offsets compact retain export fsck stats
                 echo $words[2]
                 return 0
         end
@@ -53,8 +53,8 @@ function __rta_store_datasets --description 'the datasets of the store given by 
     end
 end
 
-set -l any '__rta_store_is init ingest cat offsets compact retain fsck stats'
-set -l ds '__rta_store_is ingest cat offsets compact retain fsck stats'
+set -l any '__rta_store_is init ingest cat offsets compact retain export fsck stats'
+set -l ds '__rta_store_is ingest cat offsets compact retain export fsck stats'
 set -l ingest '__rta_store_is ingest'
 set -l cat '__rta_store_is cat'
 
@@ -67,6 +67,7 @@ complete -c rta-store -n '__fish_is_first_arg' -a cat -d 'Write the records of a
 complete -c rta-store -n '__fish_is_first_arg' -a offsets -d 'Print where to resume each Kafka partition'
 complete -c rta-store -n '__fish_is_first_arg' -a compact -d 'Merge closed buckets into sorted, compressed segments'
 complete -c rta-store -n '__fish_is_first_arg' -a retain -d 'Remove buckets older than --days'
+complete -c rta-store -n '__fish_is_first_arg' -a export -d 'Write finished days to Parquet files in a cold store'
 complete -c rta-store -n '__fish_is_first_arg' -a fsck -d 'Check the datasets, and repair them'
 complete -c rta-store -n '__fish_is_first_arg' -a stats -d 'One JSON object per dataset'
 
@@ -105,6 +106,13 @@ complete -c rta-store -n '__rta_store_is offsets' -l format -x -a 'kcat json' -d
 # compact, retain
 complete -c rta-store -n '__rta_store_is compact' -l level -x -a '1 3 9 19' -d 'zstd level'
 complete -c rta-store -n '__rta_store_is retain' -l days -x -a '7 14 30 90' -d 'Days to keep'
+complete -c rta-store -n '__rta_store_is retain export' -l cold -x -a '(__fish_complete_directories)' -d 'The cold store'
+
+# export
+complete -c rta-store -n '__rta_store_is export' -l before -x -a '1d 7d 30d' -d 'Export the days before DATE'
+complete -c rta-store -n '__rta_store_is export' -l force -d 'Export unchanged days again'
+complete -c rta-store -n '__rta_store_is export' -l level -x -a '1 3 9 19' -d 'zstd level'
+complete -c rta-store -n '__rta_store_is export' -l row-group-rows -x -d 'Rows per row group'
 
 # fsck
 complete -c rta-store -n '__rta_store_is fsck' -l repair -d 'Cut what an interrupted run left, quarantine damage'

@@ -30,7 +30,10 @@ for args in "frob" "-x" "init" "init -s" "ingest -s st" "cat -d ev" \
     "cat -s st -d ev --tenant ''" "offsets -s st -d ev --format x" \
     "ingest -s st -d ../x" "ingest -s st -d .." "ingest -s st -d Ev" \
     "ingest -s st -d lock" "ingest -s st -d rta-store" "cat -s st -d /etc" "cat -s st -d nosuch" \
-    "offsets -s st -d nosuch"; do
+    "offsets -s st -d nosuch" "export -s st" "export -s st --cold c --before x" \
+    "export -s st --cold c --row-group-rows 0" "export -s st --cold c --level 20" \
+    "export -s st --cold c --days 3" "retain -s st --before 1d" \
+    "compact -s st --cold c"; do
 	eval "set -- $args"
 	rta-store "$@" </dev/null >out 2>err
 	echo "[$args] exit $?: $(head -1 err)"
