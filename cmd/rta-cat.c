@@ -108,7 +108,8 @@ main(int argc, char *argv[])
 		case OPT_FROM:
 			if (rta_format_parse(optarg, &st.ropts.format) != 0)
 				rta_usage_error(usage_line, "bad --from '%s' "
-				    "(use auto, ndjson, rta, csv or kcat-json)",
+				    "(use auto, ndjson, rta, parquet, csv or "
+				    "kcat-json)",
 				    optarg);
 			break;
 		case OPT_EPOCH_UNIT:
@@ -395,7 +396,8 @@ help(void)
 "      --epoch-unit UNIT   read numeric timestamps as s, ms, us (default:\n"
 "                          by magnitude)\n"
 "      --events-only       leave out watermark and position records\n"
-"      --from FORMAT       auto (ndjson or rta), ndjson, rta, csv, kcat-json\n"
+"      --from FORMAT       auto (ndjson, rta or parquet), ndjson, rta,\n"
+"                          parquet, csv, kcat-json\n"
 RTA_STAGE_HELP
 "  -h, --help              show this help\n"
 "  -V, --version           show the version and library versions\n"

@@ -759,7 +759,7 @@ day_columns(struct day *d, struct rta_error *err)
 		    rta_buf_printf(&d->columns_json, ",\"type\":\"%s\","
 		    "\"null\":\"%s\"}", n->t == CT_SKETCH ? "sketch" :
 		    rta_pq_type_name(d->cols[i].type),
-		    n->null_is_null || n->t == CT_JSON ? "null" : "missing") !=
+		    n->null_is_null && n->t != CT_JSON ? "null" : "missing") !=
 		    0)
 			goto nomem;
 	}

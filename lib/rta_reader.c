@@ -21,6 +21,7 @@
 #include "rta_alloc.h"
 #include "rta_frame.h"
 #include "rta_input.h"
+#include "rta_pqrows.h"
 #include "rta_reader.h"
 #include "rta_value.h"
 
@@ -31,6 +32,7 @@
 #define READ_CHUNK	(64U * 1024)
 #define GARBAGE_KEEP	4096
 #define LONG_LINE_KEEP	(64U * 1024)
+#define RTA_PARQUET_MAX	((size_t)4 << 30)	/* largest Parquet input */
 
 enum { SWITCH_TO_RTA = 100 };
 
@@ -72,6 +74,10 @@ struct rta_reader {
 	int			 csv_final;
 	struct rta_buf		 csvraw;
 	uint64_t		 csv_row_line;
+	/* Parquet */
+	struct rta_pqrows	*pq;
+	int			 pq_done;
+	struct rta_buf		 pqline;
 };
 
 int
@@ -81,6 +87,7 @@ rta_format_parse(const char *s, enum rta_format *f)
 		{ "auto", RTA_FMT_AUTO }, { "ndjson", RTA_FMT_NDJSON },
 		{ "json", RTA_FMT_NDJSON }, { "rta", RTA_FMT_RTA },
 		{ "csv", RTA_FMT_CSV }, { "kcat-json", RTA_FMT_KCAT },
+		{ "parquet", RTA_FMT_PARQUET },
 	};
 	size_t i;
 
@@ -101,6 +108,7 @@ rta_format_name(enum rta_format f)
 	case RTA_FMT_CSV: return "csv";
 	case RTA_FMT_KCAT: return "kcat-json";
 	case RTA_FMT_VALUES: return "json-values";
+	case RTA_FMT_PARQUET: return "parquet";
 	default: return "auto";
 	}
 }
@@ -154,6 +162,7 @@ rta_reader_free(struct rta_reader *r)
 	rta_buf_release(&r->kscratch);
 	rta_buf_release(&r->garbage);
 	rta_buf_release(&r->csvraw);
+	rta_buf_release(&r->pqline);
 	rta_free(r->buf);
 	rta_free(r->alt);
 	rta_free(r);
@@ -174,6 +183,9 @@ member_reset(struct rta_reader *r)
 		rta_csv_release(&r->csv);
 		r->csv_ready = 0;
 	}
+	rta_pqrows_close(r->pq);
+	r->pq = NULL;
+	r->pq_done = 0;
 }
 
 int
@@ -212,6 +224,8 @@ rta_reader_close(struct rta_reader *r)
 		rta_csv_release(&r->csv);
 		r->csv_ready = 0;
 	}
+	rta_pqrows_close(r->pq);
+	r->pq = NULL;
 }
 
 int
@@ -780,6 +794,76 @@ bad:
 	    "string payload)");
 }
 
+/* Drop "name: " from the front of err's text: the caller says where. */
+static void
+unname(struct rta_error *err, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(err->text, name, n) == 0 && err->text[n] == ':' &&
+	    err->text[n + 1] == ' ')
+		memmove(err->text, err->text + n + 2,
+		    strlen(err->text + n + 2) + 1);
+}
+
+/*
+ * A Parquet file: read the member whole (its footer is at its end), then
+ * a record per row, made NDJSON by rta_pqrows and decoded as a line.  A
+ * file that cannot be read, or whose rest is damaged, is one bad record.
+ */
+static int
+parquet_next(struct rta_reader *r, struct rta_record *rec,
+    struct rta_error *err)
+{
+	uint64_t row;
+	int rc;
+
+	if (r->pq_done)
+		return RTA_EOF;
+	if (r->pq == NULL) {
+		while ((rc = fill(r, 2 * (r->hi - r->lo) + READ_CHUNK,
+		    err)) > 0)
+			if (r->hi - r->lo > RTA_PARQUET_MAX)
+				break;
+		if (rc < 0)
+			return RTA_EIO;
+		r->where.line = 0;
+		r->where.offset = 0;
+		set_raw(r, r->buf + r->lo, 0, r->hi - r->lo);
+		if (r->hi - r->lo > RTA_PARQUET_MAX) {
+			r->pq_done = 1;
+			return rta_error_set(err, RTA_ELIMIT, "too-large",
+			    "%s: a Parquet file over %llu bytes",
+			    r->where.source,
+			    (unsigned long long)RTA_PARQUET_MAX);
+		}
+		if ((rc = rta_pqrows_open(r->buf + r->lo, r->hi - r->lo,
+		    r->where.source, r->where.source, &r->pq, err)) !=
+		    RTA_OK) {
+			r->pq_done = 1;
+			unname(err, r->where.source);
+			return rc == RTA_ENOMEM ? rc : RTA_EDATA;
+		}
+	}
+	rc = rta_pqrows_next(r->pq, &r->pqline, &row, err);
+	if (rc != RTA_OK && rc != RTA_EOF)
+		unname(err, r->where.source);
+	r->where.line = row;
+	r->where.offset = 0;
+	set_raw(r, r->pqline.data, r->pqline.len, r->pqline.len);
+	if (rc == RTA_EOF || rc == RTA_EIO) {
+		r->pq_done = 1;
+		rta_pqrows_close(r->pq);
+		r->pq = NULL;
+		advance(r, r->hi - r->lo);
+		return rc == RTA_EOF ? RTA_EOF : RTA_EDATA;
+	}
+	if (rc != RTA_OK)
+		return rc;
+	return rta_ndjson_parse(&r->np, r->pqline.data, r->pqline.len, rec,
+	    err);
+}
+
 static int
 csv_next(struct rta_reader *r, struct rta_record *rec,
     struct rta_error *err)
@@ -890,6 +974,17 @@ rta_reader_next(struct rta_reader *r, struct rta_record *rec,
 			/* NDJSON unless the whole magic is there; a line that
 			 * starts with 0x89 and no more is bad NDJSON */
 			r->mode = RTA_FMT_NDJSON;
+			if (r->buf[r->lo] == 'P') {
+				rc = 0;
+				while (r->hi - r->lo < 4 &&
+				    (rc = fill(r, 4, err)) > 0)
+					;
+				if (rc < 0)
+					goto fail;
+				if (r->hi - r->lo >= 4 &&
+				    memcmp(r->buf + r->lo, "PAR1", 4) == 0)
+					r->mode = RTA_FMT_PARQUET;
+			}
 			if (r->buf[r->lo] == 0x89) {
 				rc = 0;
 				while (r->hi - r->lo < 8 &&
@@ -916,6 +1011,9 @@ rta_reader_next(struct rta_reader *r, struct rta_record *rec,
 			break;
 		case RTA_FMT_VALUES:
 			rc = values_next(r, rec, err);
+			break;
+		case RTA_FMT_PARQUET:
+			rc = parquet_next(r, rec, err);
 			break;
 		default:
 			rc = RTA_EOF;

@@ -2,8 +2,10 @@
  * rta_reader.h: records from inputs, whatever their encoding.
  *
  * One reader serves every program.  It opens operands through rta_input,
- * tells NDJSON from rta frames by the first bytes (a magic header starts a
- * binary stream; anything else is NDJSON), or reads the format it is told
+ * tells NDJSON from rta frames and Parquet files by the first bytes (a
+ * magic header starts a binary stream, "PAR1" a Parquet file, which is
+ * read whole and decoded by rta_pqrows; anything else is NDJSON), or
+ * reads the format it is told
  * (CSV, kcat -J envelopes), splits lines or frames, decodes them and keeps
  * track of where each record came from, for messages and dead letters.
  * Memory is bounded by the limits in the options, never by the input:
@@ -28,10 +30,11 @@ enum rta_format {
 	RTA_FMT_RTA,
 	RTA_FMT_CSV,
 	RTA_FMT_KCAT,		/* kcat -J: one message envelope per line */
-	RTA_FMT_VALUES		/* any JSON document per line (no envelope) */
+	RTA_FMT_VALUES,		/* any JSON document per line (no envelope) */
+	RTA_FMT_PARQUET		/* a Parquet file: a record per row */
 };
 
-/* "auto", "ndjson", "rta", "csv", "kcat-json"; 0 or -1.  (VALUES is
+/* "auto", "ndjson", "rta", "csv", "kcat-json", "parquet"; 0 or -1.  (VALUES is
  * chosen by programs, not named by users.) */
 int	rta_format_parse(const char *s, enum rta_format *f);
 const char *rta_format_name(enum rta_format f);

@@ -7,7 +7,7 @@ function __rta_cat_inputs --description 'rta-cat input files'
             echo $f/
         else
             switch $f
-                case '*.ndjson' '*.jsonl' '*.json' '*.rta' '*.csv' '*.gz' '*.zst' '*.xz' '*.bz2' '*.tar' '*.zip'
+                case '*.ndjson' '*.jsonl' '*.json' '*.rta' '*.csv' '*.parquet' '*.gz' '*.zst' '*.xz' '*.bz2' '*.tar' '*.zip'
                     echo $f
             end
         end
@@ -40,7 +40,7 @@ complete -c rta-cat -n $main -l dead-letter -r -F -d 'Append rejected records to
 complete -c rta-cat -n $main -l delimiter -x -a '\, \; tab \|' -d 'CSV field separator'
 complete -c rta-cat -n $main -l epoch-unit -x -a 's ms us auto' -d 'Unit of numeric timestamps'
 complete -c rta-cat -n $main -l events-only -d 'Leave out watermark and position records'
-complete -c rta-cat -n $main -l from -x -a 'auto ndjson rta csv kcat-json' -d 'Input format'
+complete -c rta-cat -n $main -l from -x -a 'auto ndjson rta parquet csv kcat-json' -d 'Input format'
 complete -c rta-cat -n $main -l id-col -x -d 'CSV column of event ids'
 complete -c rta-cat -n $main -l max-errors -x -d 'Stop after N bad records'
 complete -c rta-cat -n $main -l max-line -x -d 'Longest NDJSON or CSV line (e.g. 1M)'
