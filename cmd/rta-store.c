@@ -20,10 +20,12 @@
 #include "rta_cli.h"
 #include "rta_cold.h"
 #include "rta_export.h"
+#include "rta_json.h"
 #include "rta_stage.h"
 #include "rta_state.h"
 #include "rta_store.h"
 #include "rta_time.h"
+#include "rta_value.h"
 
 static const char usage_line[] =
 "usage: rta-store init [-hV] [--metrics file] -s dir\n"
@@ -44,7 +46,7 @@ static const char usage_line[] =
 "               [--metrics file] -s dir\n"
 "       rta-store export [-hV] -s dir --cold dir [-d dataset]\n"
 "               [--before date] [--force] [--level n] [--metrics file]\n"
-"               [--row-group-rows n]\n"
+"               [--row-group-rows n] [--schema file]\n"
 "       rta-store fsck [-hV] [-d dataset] [--metrics file] [--repair]\n"
 "               -s dir\n"
 "       rta-store stats [-hV] [-d dataset] [--metrics file] -s dir";
@@ -52,7 +54,7 @@ static const char usage_line[] =
 enum {
 	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
 	OPT_BEFORE, OPT_BUCKET, OPT_CLOSE_AFTER, OPT_COLD, OPT_DAYS, OPT_FORCE,
-	OPT_ROW_GROUP_ROWS, OPT_DEDUP_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
+	OPT_ROW_GROUP_ROWS, OPT_SCHEMA, OPT_DEDUP_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
 	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
 	OPT_TENANT, OPT_TO
 };
@@ -86,6 +88,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "repair", no_argument, NULL, OPT_REPAIR },
 	{ "row-group-rows", required_argument, NULL, OPT_ROW_GROUP_ROWS },
+	{ "schema", required_argument, NULL, OPT_SCHEMA },
 	{ "store", required_argument, NULL, 's' },
 	{ "strict", no_argument, NULL, RTA_OPT_STRICT },
 	{ "sync-every", required_argument, NULL, OPT_SYNC_EVERY },
@@ -115,6 +118,8 @@ struct opts {
 	const char		*before;	/* export */
 	int			 force;		/* export */
 	uint64_t		 row_group_rows; /* export */
+	const char		*schemas[64];	/* export --schema */
+	size_t			 nschemas;
 };
 
 static void	help(void);
@@ -313,6 +318,7 @@ allowed(enum sub sub, int c)
 	case OPT_BEFORE:
 	case OPT_FORCE:
 	case OPT_ROW_GROUP_ROWS:
+	case OPT_SCHEMA:
 		return sub == SUB_EXPORT;
 	default:
 		return sub == SUB_INGEST;
@@ -945,8 +951,52 @@ maint_main(const struct opts *o)
 
 /* ---- export ------------------------------------------------------------- */
 
+#define SCHEMA_MAX	(16U << 20)
+
+/* A payload schema file as a checked value in out: 0, or -1 (said). */
 static int
-export_main(const struct opts *o)
+load_schema(const char *path, struct rta_buf *out)
+{
+	struct rta_buf text = RTA_BUF_INIT;
+	struct rta_error err;
+	struct rta_json j;
+	char buf[65536];
+	size_t n;
+	FILE *fp;
+	int rc = -1;
+
+	if ((fp = fopen(path, "rb")) == NULL) {
+		rta_warnx("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (text.len + n > SCHEMA_MAX || rta_buf_add(&text, buf, n)) {
+			rta_warnx("%s: larger than %u bytes", path,
+			    SCHEMA_MAX);
+			goto out;
+		}
+	if (ferror(fp)) {
+		rta_warnx("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rta_json_init(&j);
+	out->len = 0;
+	if (rta_json_document(&j, text.data, text.len, out, &err) != RTA_OK)
+		rta_warnx("%s: byte %llu: %s", path,
+		    (unsigned long long)err.offset, err.text);
+	else if (rta_value_tag(out->data) != RTA_V_OBJECT)
+		rta_warnx("%s: not a JSON Schema (an object)", path);
+	else
+		rc = 0;
+	rta_json_release(&j);
+out:
+	fclose(fp);
+	rta_buf_release(&text);
+	return rc;
+}
+
+static int
+export_run(const struct opts *o, const unsigned char **sv)
 {
 	struct rta_export_opts eo;
 	struct rta_export_result r;
@@ -992,6 +1042,8 @@ export_main(const struct opts *o)
 	eo.row_group_rows = o->row_group_rows;
 	eo.level = o->level;
 	eo.force = o->force;
+	eo.schemas = sv;
+	eo.nschemas = o->nschemas;
 	eo.note = say_line;
 	for (i = 0; i < n; i++) {
 		rc = rta_dataset_export(&s, names[i], &c, &eo, &r, &err);
@@ -1023,6 +1075,29 @@ export_main(const struct opts *o)
 	rta_store_names_free(names, n);
 	rta_store_close(&s);
 	return sub_finish(status, 0);
+}
+
+static int
+export_main(const struct opts *o)
+{
+	struct rta_buf sb[sizeof(o->schemas) / sizeof(o->schemas[0])];
+	const unsigned char *sv[sizeof(o->schemas) / sizeof(o->schemas[0])];
+	size_t i;
+	int status = -1;
+
+	memset(sb, 0, sizeof(sb));
+	for (i = 0; i < o->nschemas; i++) {
+		if (load_schema(o->schemas[i], &sb[i]) != 0) {
+			status = sub_finish(RTA_EXIT_USAGE, 0);
+			break;
+		}
+		sv[i] = sb[i].data;
+	}
+	if (status == -1)
+		status = export_run(o, sv);
+	for (i = 0; i < o->nschemas; i++)
+		rta_buf_release(&sb[i]);
+	return status;
 }
 
 static void
@@ -1311,6 +1386,13 @@ main(int argc, char *argv[])
 		case OPT_FORCE:
 			o.force = 1;
 			break;
+		case OPT_SCHEMA:
+			if (o.nschemas == sizeof(o.schemas) /
+			    sizeof(o.schemas[0]))
+				rta_usage_error(usage_line, "at most %zu "
+				    "--schema files", o.nschemas);
+			o.schemas[o.nschemas++] = optarg;
+			break;
 		case OPT_ROW_GROUP_ROWS:
 			if (rta_parse_u64(optarg, 1, 1ULL << 30,
 			    &o.row_group_rows) != 0)
@@ -1459,6 +1541,8 @@ help(void)
 "      --force             export unchanged days again\n"
 "      --level N           zstd level (default 3)\n"
 "      --row-group-rows N  rows per row group (default 1048576)\n"
+"      --schema FILE       a payload JSON Schema: the members it names get\n"
+"                          its types, every day (repeatable)\n"
 "\n"
 "fsck: check every commit, log and record of the datasets (-d, or all);\n"
 "exit 1 if damage is found.\n"

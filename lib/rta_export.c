@@ -52,6 +52,8 @@ struct node {
 	enum ct		 t;
 	int		 sawint, sawdouble, bigint;
 	int		 maybe_time, maybe_b64;
+	enum ct		 forced;	/* the type a schema gives, or
+					 * CT_NONE */
 	uint64_t	 present, nulls, empties;
 	const char	*reason;	/* why JSON */
 	int		 col;		/* its column, or -1 */
@@ -365,6 +367,11 @@ merge(struct node *n, enum ct t)
 {
 	if (n->t == CT_JSON || n->t == t)
 		return;
+	if (n->forced != CT_NONE) {
+		if (!(n->forced == CT_DOUBLE && t == CT_INT))
+			to_json(n, "values outside the schema's type");
+		return;
+	}
 	if (n->t == CT_NONE)
 		n->t = t;
 	else if ((n->t == CT_INT && t == CT_DOUBLE) ||
@@ -372,6 +379,107 @@ merge(struct node *n, enum ct t)
 		n->t = CT_DOUBLE;
 	else
 		to_json(n, "mixed types");
+}
+
+/* The type a JSON Schema gives: CT_NONE when it gives none. */
+static enum ct
+schema_type(const unsigned char *sch, const char **why)
+{
+	static const struct { const char *name; enum ct t; } names[] = {
+		{ "integer", CT_INT }, { "number", CT_DOUBLE },
+		{ "string", CT_STRING }, { "boolean", CT_BOOL },
+		{ "object", CT_OBJECT }, { "array", CT_JSON },
+	};
+	const unsigned char *ty, *item;
+	struct rta_viter it;
+	const char *s;
+	size_t n, i;
+	enum ct t = CT_NONE, one;
+
+	*why = "array";
+	if (rta_value_tag(sch) != RTA_V_OBJECT ||
+	    (ty = rta_value_member(sch, "type", 4)) == NULL)
+		return CT_NONE;
+	if (rta_value_tag(ty) == RTA_V_STRING) {
+		it.p = ty;	/* the one item: ty itself */
+		it.left = 1;
+	} else if (rta_value_tag(ty) == RTA_V_ARRAY)
+		rta_viter_init(&it, ty);
+	else
+		return CT_NONE;
+	while (rta_viter_item(&it, &item)) {
+		if (!rta_value_str(item, &s, &n) ||
+		    (n == 4 && memcmp(s, "null", 4) == 0))
+			continue;
+		one = CT_NONE;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].name) == n &&
+			    memcmp(names[i].name, s, n) == 0)
+				one = names[i].t;
+		if (one == CT_NONE)
+			continue;
+		if (t == CT_NONE || t == one)
+			t = one;
+		else if ((t == CT_INT && one == CT_DOUBLE) ||
+		    (t == CT_DOUBLE && one == CT_INT))
+			t = CT_DOUBLE;
+		else {
+			*why = "the schema allows several types";
+			return CT_JSON;
+		}
+	}
+	return t;
+}
+
+/*
+ * Give the members a payload schema names their types, before the data
+ * is seen: columns then keep their type (and exist) from day to day.
+ */
+static int
+seed(struct tree *t, int ni, const unsigned char *sch)
+{
+	const unsigned char *props, *sub;
+	struct rta_viter it;
+	const char *key, *why;
+	size_t klen;
+	enum ct st;
+	int ci;
+
+	if (rta_value_tag(sch) != RTA_V_OBJECT ||
+	    (props = rta_value_member(sch, "properties", 10)) == NULL ||
+	    rta_value_tag(props) != RTA_V_OBJECT)
+		return 0;
+	rta_viter_init(&it, props);
+	while (rta_viter_member(&it, &key, &klen, &sub)) {
+		if ((ci = child_of(t, ni, key, klen, 1)) < 0)
+			return -1;
+		if (t->v[ni].nchild > RTA_EXPORT_MEMBERS)
+			return 0;
+		st = schema_type(sub, &why);
+		if (st == CT_NONE)
+			continue;
+		if (st == CT_OBJECT && t->v[ci].depth >= RTA_EXPORT_DEPTH) {
+			st = CT_JSON;
+			why = "nested deeper than the limit";
+		}
+		if (t->v[ci].forced != CT_NONE && t->v[ci].forced != st) {
+			if ((st == CT_INT || st == CT_DOUBLE) &&
+			    (t->v[ci].forced == CT_INT ||
+			    t->v[ci].forced == CT_DOUBLE))
+				st = CT_DOUBLE;
+			else {
+				st = CT_JSON;
+				why = "the schemas disagree";
+			}
+		}
+		t->v[ci].forced = st;
+		t->v[ci].t = st;
+		if (st == CT_JSON)
+			t->v[ci].reason = why;
+		if (st == CT_OBJECT && seed(t, ci, sub) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* A canonical RFC 3339 time (as rta writes them): its µs, or -1. */
@@ -1087,6 +1195,7 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 	struct rta_error e2;
 	char enc[RTA_COLD_PART_MAX], *slash;
 	uint64_t rows0 = r->rows, rejected = 0;
+	size_t si;
 	int rc, vr;
 
 	memset(&d, 0, sizeof(d));
@@ -1096,6 +1205,10 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 	d.t.agg = ds->c.kind == RTA_DS_AGGREGATES;
 	if (node_add(&d.t, -1, "", 0) != 0)
 		goto nomem;
+	d.t.v[0].t = CT_OBJECT;
+	for (si = 0; si < o->nschemas; si++)
+		if (seed(&d.t, 0, o->schemas[si]) != 0)
+			goto nomem;
 	/* pass 1: the columns */
 	rc = rta_scan_open(ds, NULL, 0, day * DAY_US, (day + 1) * DAY_US, &sc,
 	    err);

@@ -17,8 +17,10 @@
  *
  * Objects are flattened to typed columns, names joined with "_" (a
  * clash gets "_2", "_3"...), down to RTA_EXPORT_DEPTH levels; a member's
- * type comes from the day's data: bool, int64, double (ints and doubles
- * mixed), string.  A member holding arrays, objects deeper than the
+ * type comes from the payload schemas given (their "properties" and
+ * "type": such columns exist, with their type, whatever a day holds), or
+ * else from the day's data: bool, int64, double (ints and doubles mixed),
+ * string.  A member holding arrays, objects deeper than the
  * limit or with more than RTA_EXPORT_MEMBERS members, more than one type,
  * or null in some records while missing in others, is one JSON column,
  * and the file's metadata says which and why.  A null is a Parquet null;
@@ -61,6 +63,10 @@ struct rta_export_opts {
 	uint64_t	 row_group_rows; /* 0: the writer's default */
 	int		 level;		/* zstd level */
 	int		 force;		/* export unchanged days too */
+	const unsigned char **schemas;	/* payload JSON Schemas (as
+					 * checked values): the types of
+					 * the members they name */
+	size_t		 nschemas;
 	rta_note_fn	 note;		/* a line per day, or NULL */
 	void		*arg;
 };

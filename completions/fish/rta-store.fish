@@ -113,6 +113,7 @@ complete -c rta-store -n '__rta_store_is export' -l before -x -a '1d 7d 30d' -d 
 complete -c rta-store -n '__rta_store_is export' -l force -d 'Export unchanged days again'
 complete -c rta-store -n '__rta_store_is export' -l level -x -a '1 3 9 19' -d 'zstd level'
 complete -c rta-store -n '__rta_store_is export' -l row-group-rows -x -d 'Rows per row group'
+complete -c rta-store -n '__rta_store_is export' -l schema -r -F -d 'A payload JSON Schema'
 
 # fsck
 complete -c rta-store -n '__rta_store_is fsck' -l repair -d 'Cut what an interrupted run left, quarantine damage'
