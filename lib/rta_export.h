@@ -25,7 +25,8 @@
  * or null in some records while missing in others, is one JSON column,
  * and the file's metadata says which and why.  A null is a Parquet null;
  * the metadata records whether it stands for a JSON null or a missing
- * member, so `rta-cat` rebuilds every record exactly (numbers by value).
+ * member, so `rta-cat` rebuilds every record's members and values
+ * (numbers by value, members in column order).
  * The partition keys (tenant_id, year, month, day) are in the path only.
  *
  * Key-value metadata: rta.version, rta.dataset, rta.kind ("events" or

@@ -6,7 +6,8 @@
  * Each row becomes the NDJSON text of one record, which the reader then
  * decodes like any other line.  A file written by `rta-store export`
  * (rta_export.h) carries the columns' paths and null meanings in its
- * metadata, and rebuilds every record exactly: raw events with their
+ * metadata, and rebuilds every record with the same members and values
+ * (numbers by value, members in column order): raw events with their
  * payload and extra members, aggregate records with their results and
  * states (sketches back in base64); the tenant is the file's.  Any other
  * file (DuckDB's, say) maps by column name: event_id, timestamp (or ts),
