@@ -860,6 +860,11 @@ parquet_next(struct rta_reader *r, struct rta_record *rec,
 	}
 	if (rc != RTA_OK)
 		return rc;
+	/* the parser reads lines padded (np.json.padded) */
+	if (rta_buf_reserve(&r->pqline, 16) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	memset(r->pqline.data + r->pqline.len, 0, 16);
 	return rta_ndjson_parse(&r->np, r->pqline.data, r->pqline.len, rec,
 	    err);
 }
