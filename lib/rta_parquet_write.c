@@ -1312,7 +1312,8 @@ land(struct rta_pq_writer *w, struct rta_error *err)
 		return RTA_OK;
 	if (w->level != 0)
 		compress_rest(w, j);
-	w->inflight = NULL;
+	if (!w->threaded)
+		w->inflight = NULL;
 	for (i = 0; i < j->npages; i++) {
 		p = &j->pages[i];
 		ck = &j->chunks[p->col];
