@@ -7,7 +7,8 @@
  * the chunk still looks dictionary-worthy, a uint32 dictionary index per
  * value.  OPTIONAL columns add one validity byte per row.  Nothing is
  * allocated per value: the arrays double when full and keep their room
- * from one row group to the next.
+ * from one row group to the next.  A value call marks its column with
+ * the row's stamp, so ending a row is a count check, not a loop.
  *
  * A string chunk starts as a dictionary (an open-addressing table over
  * the entries' PLAIN bytes) and falls back to PLAIN for good the moment
@@ -18,13 +19,19 @@
  * values (its non-null rows: a half-null column of distinct values gains
  * nothing from a dictionary).
  *
- * Encoding a chunk is one pass per page over the buffered values: the
- * page's statistics, its definition levels, its values, one zstd frame
- * (one ZSTD_CCtx for the whole file), the Thrift page header.  Pages go
- * out through a 1 MiB buffer and rta_io_write (so RTA_FAULT=io:N reaches
- * them), flushed at the end of every row group: rta_pq_writer_bytes is
- * then the file's length.  The RowGroup footer entry is serialized right
- * after its chunks, so the statistics may point into the column buffers.
+ * A full row group becomes a job: its page bodies (statistics, definition
+ * levels, values) encoded back to back into the job's arena.  Compressing
+ * them is most of the cost, so one helper thread compresses the pages of
+ * a job, each into its own slot, while the caller fills the next row
+ * group; the caller's thread joins in when it must wait.  Frames do not
+ * depend on which thread or ZSTD_CCtx made them, so the file is the same
+ * byte for byte.  The caller's thread alone writes: page headers, frames
+ * in order, the RowGroup footer entry, through a 1 MiB buffer and
+ * rta_io_write (so RTA_FAULT=io:N reaches it), flushed after every row
+ * group.  Two arenas alternate; the helper never allocates through
+ * rta_alloc, so RTA_FAULT=alloc:N stays deterministic.  A row group is
+ * therefore written, and counted by rta_pq_writer_bytes, when the next
+ * one is full or at rta_pq_writer_finish.
  *
  * Invariants of the written file (reference/parquet.md §6.4): a chunk is
  * [dictionary_page_offset or data_page_offset, + total_compressed_size),
@@ -36,6 +43,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -69,7 +77,10 @@ enum {
 	CT_UTF8 = 0, CT_TIMESTAMP_MICROS = 10, CT_INT_64 = 18, CT_JSON = 19
 };
 
-/* What the footer needs of a written chunk. */
+/* What a value call must match. */
+enum { K_BOOL, K_INT, K_DOUBLE, K_BYTES };
+
+/* What the footer needs of a chunk. */
 struct chunk {
 	uint64_t		 unc, comp;	/* totals, headers included */
 	uint64_t		 data_off, dict_off;
@@ -78,24 +89,46 @@ struct chunk {
 	int			 has_minmax;
 	int64_t			 imin, imax;
 	double			 dmin, dmax;
-	const unsigned char	*smin, *smax;	/* into the column's buffers */
+	unsigned char		 smin[RTA_PQ_STAT_MAX];
+	unsigned char		 smax[RTA_PQ_STAT_MAX];
 	size_t			 sminlen, smaxlen;
+};
+
+/* A page of a job: its body in the arena, its frame in the slots. */
+struct page {
+	size_t			 off, len;
+	size_t			 zoff, zlen;	/* zlen: or a zstd error */
+	size_t			 col;
+	uint32_t		 nvalues;
+	int			 type, enc;
+};
+
+/* A row group on its way to the file. */
+struct job {
+	struct rta_buf		 arena;		/* page bodies */
+	struct page		*pages;
+	size_t			 npages, pagecap;
+	struct chunk		*chunks;	/* one per column */
+	size_t			 rows;
+	size_t			 zneed;		/* Σ compress bounds */
+	size_t			 next, ndone;	/* pages claimed, compressed */
 };
 
 struct col {
 	char			*name;
 	size_t			 namelen;
 	enum rta_pq_type	 type;
+	int			 kind;
 	int			 optional;
 	int			 bytes;		/* STRING, JSON or BINARY */
 
 	/* The row being added. */
-	int			 set;		/* a value was given */
+	uint64_t		 stamp;		/* == w->stamp: a value */
 	size_t			 mark;		/* vals.len before it */
 	int			 too_big;	/* a value past VALUE_MAX */
 
 	/* The row group being buffered. */
-	struct rta_buf		 valid;		/* OPTIONAL: a byte per row */
+	unsigned char		*valid;		/* OPTIONAL: w->vcap bytes */
 	struct rta_buf		 vals;		/* see the file comment */
 	size_t			 nvals;		/* non-null values */
 
@@ -107,8 +140,6 @@ struct col {
 	uint64_t		*slots;		/* hash high 32 | index + 1 */
 	size_t			 nslots;	/* a power of two, or 0 */
 	struct rta_buf		 alt;		/* scratch for the fallback */
-
-	struct chunk		 ck;
 };
 
 struct tw {
@@ -122,6 +153,7 @@ struct rta_pq_writer {
 	int			 fd;
 	struct col		*cols;
 	size_t			 ncols;
+	size_t			 nreq;		/* REQUIRED columns */
 	uint64_t		 rg_rows_max;
 	size_t			 page_bytes;
 	int			 level;
@@ -131,24 +163,39 @@ struct rta_pq_writer {
 	size_t			 nkv;
 	uint64_t		 seed;
 
+	uint64_t		 stamp;		/* of the row being added */
+	size_t			 nreq_set;	/* its REQUIRED values */
+	int			 bad;		/* ending it needs a look */
+	int			 misuse;	/* a call broke the API */
+	size_t			 vcap;		/* room of every valid[] */
 	uint64_t		 rows;		/* in the file */
-	uint64_t		 rg_rows;	/* in the group being buffered */
-	uint64_t		 nrg;
+	size_t			 rg_rows;	/* in the group being buffered */
+	uint64_t		 nrg;		/* row groups written */
 	uint64_t		 pos;		/* file offset of the next byte */
 	uint64_t		 written;	/* bytes handed to fd */
-	int			 misuse;	/* a call broke the API */
 	int			 dead;		/* RTA_* code, once failed */
 	int			 finished;
+
+	struct job		 jobs[2];
+	struct job		*inflight;	/* being compressed, or NULL */
+	int			 nextjob;	/* jobs[] index to fill next */
+	struct rta_buf		 zslots;	/* frames of the job in flight */
+	uint32_t		*scratch;	/* def levels as uint32 */
+	size_t			 scratchcap;
 
 	ZSTD_CCtx		*cc;
 	unsigned char		*out;
 	size_t			 outlen;
-	struct rta_buf		 page;		/* a page body */
-	struct rta_buf		 z;		/* its zstd frame */
-	struct rta_buf		 hdr;		/* its header */
-	uint32_t		*scratch;	/* def levels as uint32 */
-	size_t			 scratchcap;
+	struct rta_buf		 hdr;		/* a page header */
 	struct rta_buf		 rgs;		/* serialized RowGroups */
+
+	/* The helper thread; all of struct job's claim counts under mu. */
+	int			 threaded;
+	int			 quit;
+	pthread_t		 thr;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 work, done;
+	ZSTD_CCtx		*tcc;
 };
 
 const char *
@@ -461,64 +508,65 @@ die(struct rta_pq_writer *w, struct rta_error *err, int code,
 
 /* ---- buffering values --------------------------------------------------- */
 
-static struct col *
-col_get(struct rta_pq_writer *w, size_t col, int kind)
-{
-	struct col *c;
-	int ok;
-
-	if (w->dead || w->finished || col >= w->ncols) {
-		w->misuse = 1;
-		return NULL;
-	}
-	c = &w->cols[col];
-	switch (c->type) {
-	case RTA_PQ_BOOL:
-	case RTA_PQ_DOUBLE:
-		ok = kind == (int)c->type;
-		break;
-	case RTA_PQ_INT64:
-	case RTA_PQ_TIMESTAMP:
-		ok = kind == RTA_PQ_INT64;
-		break;
-	default:
-		ok = kind == RTA_PQ_BINARY;
-		break;
-	}
-	if (!ok) {
-		w->misuse = 1;
-		return NULL;
-	}
-	return c;
-}
-
-/* Take back the value given in this row. */
+/* Take back the value given to c in this row. */
 static void
-unset(struct col *c)
+unset(struct rta_pq_writer *w, struct col *c)
 {
-	if (!c->set)
+	if (c->stamp != w->stamp)
 		return;
 	c->vals.len = c->mark;
 	c->nvals--;
-	c->set = 0;
+	c->stamp = 0;
+	if (c->optional)
+		c->valid[w->rg_rows] = 0;
+	else
+		w->nreq_set--;
 }
 
-static int
+/* Column col for a value call of kind, its value in this row taken back. */
+static inline struct col *
+col_get(struct rta_pq_writer *w, size_t col, int kind)
+{
+	struct col *c;
+
+	if (col >= w->ncols || w->cols[col].kind != kind || w->dead ||
+	    w->finished) {
+		w->misuse = w->bad = 1;
+		return NULL;
+	}
+	c = &w->cols[col];
+	unset(w, c);
+	return c;
+}
+
+/* The value just appended to c's vals is this row's. */
+static inline void
+col_set(struct rta_pq_writer *w, struct col *c, size_t mark)
+{
+	c->mark = mark;
+	c->nvals++;
+	c->stamp = w->stamp;
+	if (c->optional)
+		c->valid[w->rg_rows] = 1;
+	else
+		w->nreq_set++;
+}
+
+static inline int
 put_fixed(struct rta_pq_writer *w, size_t col, int kind, const void *v,
     size_t n)
 {
 	struct col *c;
+	size_t mark;
 
 	if ((c = col_get(w, col, kind)) == NULL)
 		return -1;
-	unset(c);
 	if (rta_buf_reserve(&c->vals, n) != 0)
 		return -1;
-	c->mark = c->vals.len;
-	memcpy(c->vals.data + c->vals.len, v, n);
-	c->vals.len += n;
-	c->nvals++;
-	c->set = 1;
+	mark = c->vals.len;
+	memcpy(c->vals.data + mark, v, n);
+	c->vals.len = mark + n;
+	col_set(w, c, mark);
 	return 0;
 }
 
@@ -527,29 +575,29 @@ rta_pq_bool(struct rta_pq_writer *w, size_t col, int v)
 {
 	unsigned char b = v != 0;
 
-	return put_fixed(w, col, RTA_PQ_BOOL, &b, 1);
+	return put_fixed(w, col, K_BOOL, &b, 1);
 }
 
 int
 rta_pq_int64(struct rta_pq_writer *w, size_t col, int64_t v)
 {
-	return put_fixed(w, col, RTA_PQ_INT64, &v, 8);
+	return put_fixed(w, col, K_INT, &v, 8);
 }
 
 int
 rta_pq_double(struct rta_pq_writer *w, size_t col, double v)
 {
-	return put_fixed(w, col, RTA_PQ_DOUBLE, &v, 8);
+	return put_fixed(w, col, K_DOUBLE, &v, 8);
 }
 
 int
 rta_pq_null(struct rta_pq_writer *w, size_t col)
 {
-	if (w->dead || w->finished || col >= w->ncols) {
-		w->misuse = 1;
+	if (col >= w->ncols || w->dead || w->finished) {
+		w->misuse = w->bad = 1;
 		return -1;
 	}
-	unset(&w->cols[col]);
+	unset(w, &w->cols[col]);
 	w->cols[col].too_big = 0;
 	return 0;
 }
@@ -559,13 +607,12 @@ static int
 dict_expand(struct col *c)
 {
 	const unsigned char *idx = c->vals.data;
-	size_t i, n = c->vals.len / 4, need;
+	size_t i, n = c->vals.len / 4;
 	uint32_t k, len;
 	struct rta_buf t;
 
-	need = c->dbody.len;	/* a rough first size */
 	rta_buf_reset(&c->alt);
-	if (rta_buf_reserve(&c->alt, need) != 0)
+	if (rta_buf_reserve(&c->alt, c->dbody.len) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		memcpy(&k, idx + 4 * i, 4);
@@ -615,7 +662,7 @@ dict_find(struct rta_pq_writer *w, struct col *c, const void *p,
 {
 	uint64_t hv = rta_hash64(p, len, w->seed), tag = hv >> 32 << 32, s;
 	size_t h, i;
-	uint32_t l, u32;
+	uint32_t l;
 
 	if (c->nslots == 0 && dict_grow(c, w->seed) != 0)
 		return -1;
@@ -647,16 +694,14 @@ dict_find(struct rta_pq_writer *w, struct col *c, const void *p,
 	if (rta_buf_reserve(&c->dbody, 4 + (size_t)len) != 0)
 		return -1;
 	c->doff[c->ndict] = (uint32_t)c->dbody.len;
-	u32 = len;
-	memcpy(c->dbody.data + c->dbody.len, &u32, 4);
+	memcpy(c->dbody.data + c->dbody.len, &len, 4);
 	memcpy(c->dbody.data + c->dbody.len + 4, p, len);
 	c->dbody.len += 4 + (size_t)len;
 	c->slots[h] = tag | (uint64_t)(c->ndict + 1);
 	*k = (uint32_t)c->ndict++;
-	if (c->ndict * 2 > c->nslots && dict_grow(c, w->seed) != 0) {
-		/* The entry stays, unused: harmless. */
+	/* On failure the entry stays, unused: harmless. */
+	if (c->ndict * 2 > c->nslots && dict_grow(c, w->seed) != 0)
 		return -1;
-	}
 	return 0;
 }
 
@@ -665,14 +710,14 @@ rta_pq_bytes(struct rta_pq_writer *w, size_t col, const void *p, size_t len)
 {
 	struct col *c;
 	uint32_t k, l32;
+	size_t mark;
 	int r;
 
-	if ((c = col_get(w, col, RTA_PQ_BINARY)) == NULL)
+	if ((c = col_get(w, col, K_BYTES)) == NULL)
 		return -1;
-	unset(c);
 	c->too_big = 0;
 	if (len > VALUE_MAX) {
-		c->too_big = 1;
+		c->too_big = w->bad = 1;
 		return 0;
 	}
 	l32 = (uint32_t)len;
@@ -682,11 +727,10 @@ rta_pq_bytes(struct rta_pq_writer *w, size_t col, const void *p, size_t len)
 		if (r == 0) {
 			if (rta_buf_reserve(&c->vals, 4) != 0)
 				return -1;
-			c->mark = c->vals.len;
-			memcpy(c->vals.data + c->vals.len, &k, 4);
-			c->vals.len += 4;
-			c->nvals++;
-			c->set = 1;
+			mark = c->vals.len;
+			memcpy(c->vals.data + mark, &k, 4);
+			c->vals.len = mark + 4;
+			col_set(w, c, mark);
 			return 0;
 		}
 		if (dict_expand(c) != 0)
@@ -694,17 +738,23 @@ rta_pq_bytes(struct rta_pq_writer *w, size_t col, const void *p, size_t len)
 	}
 	if (rta_buf_reserve(&c->vals, 4 + len) != 0)
 		return -1;
-	c->mark = c->vals.len;
-	memcpy(c->vals.data + c->vals.len, &l32, 4);
+	mark = c->vals.len;
+	memcpy(c->vals.data + mark, &l32, 4);
 	if (len > 0)
-		memcpy(c->vals.data + c->vals.len + 4, p, len);
-	c->vals.len += 4 + len;
-	c->nvals++;
-	c->set = 1;
+		memcpy(c->vals.data + mark + 4, p, len);
+	c->vals.len = mark + 4 + len;
+	col_set(w, c, mark);
 	return 0;
 }
 
 /* ---- encoding a row group ----------------------------------------------- */
+
+/* Byte-array bounds while a chunk is encoded: into its buffers. */
+struct sstat {
+	int			 has;
+	const unsigned char	*min, *max;
+	size_t			 minlen, maxlen;
+};
 
 static int
 scratch_reserve(struct rta_pq_writer *w, size_t n)
@@ -721,75 +771,55 @@ scratch_reserve(struct rta_pq_writer *w, size_t n)
 }
 
 /*
- * Compress the body in w->page and write it with its header.  nvalues is
- * the page's num_values (nulls included) or the dictionary's entries.
+ * The body from off to the arena's end is a page of column col: record
+ * it.  nvalues is its num_values (nulls included) or, for a dictionary
+ * page, the entries.
  */
 static int
-emit_page(struct rta_pq_writer *w, struct col *c, int type, size_t nvalues,
-    int enc, struct rta_error *err)
+add_page(struct rta_pq_writer *w, struct job *j, size_t col, int type,
+    size_t nvalues, int enc, size_t off, struct rta_error *err)
 {
-	const unsigned char *body = w->page.data;
-	size_t blen = w->page.len, zlen = blen, bound;
-	struct tw t;
+	struct page *p;
+	size_t len = j->arena.len - off, bound;
 
-	if (blen > RTA_PQ_PAGE_MAX || nvalues > INT32_MAX)
+	if (len > RTA_PQ_PAGE_MAX || nvalues > INT32_MAX)
 		return die(w, err, RTA_ELIMIT, "too-big",
 		    "a page beyond what Parquet can hold");
-	if (w->level != 0) {
-		bound = ZSTD_compressBound(blen);
-		rta_buf_reset(&w->z);
-		if (rta_buf_reserve(&w->z, bound) != 0)
+	if (j->npages == j->pagecap) {
+		size_t nc = j->pagecap ? j->pagecap * 2 : 64;
+
+		if ((p = rta_reallocarray(j->pages, nc, sizeof(*p))) == NULL)
 			return die(w, err, RTA_ENOMEM, "nomem",
 			    "out of memory");
-		zlen = ZSTD_compress2(w->cc, w->z.data, bound, body, blen);
-		if (ZSTD_isError(zlen))
-			return die(w, err, RTA_ENOMEM, "zstd",
-			    ZSTD_getErrorName(zlen));
-		body = w->z.data;
+		j->pages = p;
+		j->pagecap = nc;
 	}
-	rta_buf_reset(&w->hdr);
-	tw_init(&t, &w->hdr);
-	tw_i32(&t, 1, type);
-	tw_i32(&t, 2, (int32_t)blen);
-	tw_i32(&t, 3, (int32_t)zlen);
-	if (type == PAGE_DATA) {
-		tw_begin(&t, 5);
-		tw_i32(&t, 1, (int32_t)nvalues);
-		tw_i32(&t, 2, enc);
-		tw_i32(&t, 3, ENC_RLE);
-		tw_i32(&t, 4, ENC_RLE);
-		tw_end(&t);
-	} else {
-		tw_begin(&t, 7);
-		tw_i32(&t, 1, (int32_t)nvalues);
-		tw_i32(&t, 2, ENC_PLAIN);
-		tw_end(&t);
-	}
-	tw_byte(&t, 0);
-	if (t.fail)
-		return die(w, err, RTA_ENOMEM, "nomem", "out of memory");
-	if (type == PAGE_DATA && c->ck.data_off == 0)
-		c->ck.data_off = w->pos;
-	if (out_add(w, w->hdr.data, w->hdr.len) != 0 ||
-	    out_add(w, body, zlen) != 0)
-		return die(w, err, RTA_EIO, "io", "writing a Parquet file");
-	c->ck.unc += w->hdr.len + blen;
-	c->ck.comp += w->hdr.len + zlen;
+	bound = w->level != 0 ? ZSTD_compressBound(len) : 0;
+	p = &j->pages[j->npages++];
+	p->off = off;
+	p->len = len;
+	p->zoff = j->zneed;
+	p->zlen = len;
+	p->col = col;
+	p->nvalues = (uint32_t)nvalues;
+	p->type = type;
+	p->enc = enc;
+	j->zneed += bound;
 	return RTA_OK;
 }
 
 /* Append the definition levels of rows [r0, r1) with their length. */
 static int
-put_levels(struct rta_pq_writer *w, const struct col *c, size_t r0,
-    size_t r1, size_t nn)
+put_levels(struct rta_pq_writer *w, struct rta_buf *a, const struct col *c,
+    size_t r0, size_t r1, size_t nn)
 {
-	const unsigned char *v = c->valid.data + r0;
+	const unsigned char *v = c->valid + r0;
 	size_t n = r1 - r0, i;
 	unsigned char *p, *q;
 
-	if (rta_buf_reserve(&w->page, 4 + rle_bound(n, 1)) != 0)
+	if (rta_buf_reserve(a, 4 + rle_bound(n, 1)) != 0)
 		return -1;
-	p = w->page.data + w->page.len;
+	p = a->data + a->len;
 	if (nn == n || nn == 0)
 		q = rle_run(p + 4, nn == n, n, 1);
 	else {
@@ -800,17 +830,19 @@ put_levels(struct rta_pq_writer *w, const struct col *c, size_t r0,
 		q = rle_encode(p + 4, w->scratch, n, 1);
 	}
 	rta_put_u32(p, (uint32_t)(q - p - 4));
-	w->page.len += (size_t)(q - p);
+	a->len += (size_t)(q - p);
 	return 0;
 }
 
 static void
-stats_num(struct col *c, const unsigned char *v, size_t n)
+stats_num(struct chunk *ck, enum rta_pq_type type, const unsigned char *v,
+    size_t n)
 {
-	struct chunk *ck = &c->ck;
 	size_t i;
 
-	if (c->type == RTA_PQ_DOUBLE) {
+	if (n == 0)
+		return;
+	if (type == RTA_PQ_DOUBLE) {
 		double d, lo = ck->dmin, hi = ck->dmax;
 		int has = ck->has_minmax;
 
@@ -823,27 +855,28 @@ stats_num(struct col *c, const unsigned char *v, size_t n)
 			if (!has) {
 				lo = hi = d;
 				has = 1;
-			} else if (d < lo)
-				lo = d;
-			else if (d > hi)
-				hi = d;
+			}
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
 		}
 		ck->dmin = lo;
 		ck->dmax = hi;
 		ck->has_minmax = has;
-	} else if (c->type == RTA_PQ_BOOL) {
-		for (i = 0; i < n; i++) {
-			int64_t b = v[i];
+	} else if (type == RTA_PQ_BOOL) {
+		int64_t lo = 1, hi = 0;
 
-			if (!ck->has_minmax) {
-				ck->imin = ck->imax = b;
-				ck->has_minmax = 1;
-			} else if (b < ck->imin)
-				ck->imin = b;
-			else if (b > ck->imax)
-				ck->imax = b;
+		if (ck->has_minmax) {
+			lo = ck->imin;
+			hi = ck->imax;
 		}
-	} else if (n > 0) {
+		for (i = 0; i < n; i++) {
+			lo = v[i] < lo ? v[i] : lo;
+			hi = v[i] > hi ? v[i] : hi;
+		}
+		ck->imin = lo;
+		ck->imax = hi;
+		ck->has_minmax = 1;
+	} else {
 		int64_t x, lo, hi;
 
 		memcpy(&x, v, 8);
@@ -865,42 +898,42 @@ stats_num(struct col *c, const unsigned char *v, size_t n)
 
 /* Fold one byte-array value into the chunk's min and max. */
 static void
-stats_bytes(struct chunk *ck, const unsigned char *p, size_t len)
+stats_bytes(struct sstat *s, const unsigned char *p, size_t len)
 {
 	int cmp;
 
-	if (!ck->has_minmax) {
-		ck->smin = ck->smax = p;
-		ck->sminlen = ck->smaxlen = len;
-		ck->has_minmax = 1;
+	if (!s->has) {
+		s->min = s->max = p;
+		s->minlen = s->maxlen = len;
+		s->has = 1;
 		return;
 	}
-	cmp = memcmp(p, ck->smin, len < ck->sminlen ? len : ck->sminlen);
-	if (cmp < 0 || (cmp == 0 && len < ck->sminlen)) {
-		ck->smin = p;
-		ck->sminlen = len;
+	cmp = memcmp(p, s->min, len < s->minlen ? len : s->minlen);
+	if (cmp < 0 || (cmp == 0 && len < s->minlen)) {
+		s->min = p;
+		s->minlen = len;
 	}
-	cmp = memcmp(p, ck->smax, len < ck->smaxlen ? len : ck->smaxlen);
-	if (cmp > 0 || (cmp == 0 && len > ck->smaxlen)) {
-		ck->smax = p;
-		ck->smaxlen = len;
+	cmp = memcmp(p, s->max, len < s->maxlen ? len : s->maxlen);
+	if (cmp > 0 || (cmp == 0 && len > s->maxlen)) {
+		s->max = p;
+		s->maxlen = len;
 	}
 }
 
 /*
  * The end of the page that starts at row r and value v: rows [r, *r1),
- * values [v, *v1), and for byte arrays the end *o1 of its PLAIN bytes
- * starting at o.  A page ends once its values reach page_bytes (counted
- * as vsize bytes each, or their PLAIN size for byte arrays), or at
- * page_bytes × 8 rows, which bounds the definition levels.
+ * values [v, *v1), and for PLAIN byte arrays the end *o1 of its bytes
+ * from o.  A page ends once its values reach page_bytes (vsize bytes
+ * each, or their PLAIN size for byte arrays), or at page_bytes × 8 rows,
+ * which bounds its definition levels.
  */
 static void
 page_end(const struct rta_pq_writer *w, const struct col *c, double vsize,
     size_t rows, size_t r, size_t v, size_t o, size_t *r1, size_t *v1,
     size_t *o1)
 {
-	size_t maxrows = w->page_bytes * 8, limit, n, len;
-	const unsigned char *valid = c->optional ? c->valid.data : NULL;
+	size_t maxrows = w->page_bytes * 8, limit, n, len, k;
+	const unsigned char *valid = c->optional ? c->valid : NULL;
 	uint32_t l;
 
 	if (rows - r < maxrows)
@@ -921,16 +954,12 @@ page_end(const struct rta_pq_writer *w, const struct col *c, double vsize,
 	limit = (size_t)((double)w->page_bytes / vsize);
 	if ((double)limit * vsize < (double)w->page_bytes)
 		limit++;
-	if (limit == 0)
-		limit = 1;
 	if (valid == NULL) {
 		n = limit < maxrows ? limit : maxrows;
 		*r1 = r + n;
 		*v1 = v + n;
 	} else {
-		size_t k = 0;
-
-		for (n = 0; n < maxrows && k < limit; n++)
+		for (n = 0, k = 0; n < maxrows && k < limit; n++)
 			k += valid[r + n];
 		*r1 = r + n;
 		*v1 = v + k;
@@ -940,37 +969,37 @@ page_end(const struct rta_pq_writer *w, const struct col *c, double vsize,
 
 /* Append bit-packed booleans v[0 .. n). */
 static int
-put_bools(struct rta_pq_writer *w, const unsigned char *v, size_t n)
+put_bools(struct rta_buf *a, const unsigned char *v, size_t n)
 {
 	unsigned char *p;
 	size_t i;
 
-	if (rta_buf_reserve(&w->page, (n + 7) / 8) != 0)
+	if (rta_buf_reserve(a, (n + 7) / 8) != 0)
 		return -1;
-	p = w->page.data + w->page.len;
+	p = a->data + a->len;
 	memset(p, 0, (n + 7) / 8);
 	for (i = 0; i < n; i++)
 		p[i / 8] |= (unsigned char)(v[i] << (i % 8));
-	w->page.len += (n + 7) / 8;
+	a->len += (n + 7) / 8;
 	return 0;
 }
 
 /* Append 8-byte values v[0 .. n) in little-endian order. */
 static int
-put_words(struct rta_pq_writer *w, const unsigned char *v, size_t n)
+put_words(struct rta_buf *a, const unsigned char *v, size_t n)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return rta_buf_add(&w->page, v, 8 * n);
+	return rta_buf_add(a, v, 8 * n);
 #else
 	uint64_t x;
 	size_t i;
 
-	if (rta_buf_reserve(&w->page, 8 * n) != 0)
+	if (rta_buf_reserve(a, 8 * n) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		memcpy(&x, v + 8 * i, 8);
-		rta_put_u64(w->page.data + w->page.len, x);
-		w->page.len += 8;
+		rta_put_u64(a->data + a->len, x);
+		a->len += 8;
 	}
 	return 0;
 #endif
@@ -978,94 +1007,109 @@ put_words(struct rta_pq_writer *w, const unsigned char *v, size_t n)
 
 /* Append dictionary indices v[0 .. n) of width bw after their width. */
 static int
-put_indices(struct rta_pq_writer *w, const unsigned char *v, size_t n,
+put_indices(struct rta_buf *a, const unsigned char *v, size_t n,
     unsigned bw)
 {
 	unsigned char *p, *q;
 
-	if (rta_buf_reserve(&w->page, 1 + rle_bound(n, bw)) != 0)
+	if (rta_buf_reserve(a, 1 + rle_bound(n, bw)) != 0)
 		return -1;
-	p = w->page.data + w->page.len;
+	p = a->data + a->len;
 	*p = (unsigned char)bw;
 	q = rle_encode(p + 1, (const uint32_t *)(const void *)v, n, bw);
-	w->page.len += (size_t)(q - p);
+	a->len += (size_t)(q - p);
 	return 0;
 }
 
-/* Write column c's chunk of rows rows. */
+/* Append PLAIN byte arrays [o, o1) of n values, folding their bounds. */
 static int
-write_chunk(struct rta_pq_writer *w, struct col *c, size_t rows,
+put_plain(struct rta_buf *a, struct sstat *s, const unsigned char *p,
+    size_t len, size_t n)
+{
+	const unsigned char *q = p;
+	uint32_t l;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&l, q, 4);
+		stats_bytes(s, q + 4, l);
+		q += 4 + (size_t)l;
+	}
+	return rta_buf_add(a, p, len);
+}
+
+static int
+encode_dict(struct rta_pq_writer *w, struct job *j, size_t ci,
+    struct sstat *s, struct rta_error *err)
+{
+	struct col *c = &w->cols[ci];
+	size_t i, off = j->arena.len;
+	uint32_t l;
+
+	for (i = 0; i < c->ndict; i++) {
+		memcpy(&l, c->dbody.data + c->doff[i], 4);
+		stats_bytes(s, c->dbody.data + c->doff[i] + 4, l);
+	}
+	if (rta_buf_add(&j->arena, c->dbody.data, c->dbody.len) != 0)
+		return die(w, err, RTA_ENOMEM, "nomem", "out of memory");
+	j->chunks[ci].dict = 1;
+	return add_page(w, j, ci, PAGE_DICTIONARY, c->ndict, ENC_PLAIN, off,
+	    err);
+}
+
+/* Encode column ci's chunk of the row group into job j. */
+static int
+encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
     struct rta_error *err)
 {
-	struct chunk *ck = &c->ck;
-	size_t r = 0, v = 0, o = 0, r1, v1, o1, i, nn;
+	struct col *c = &w->cols[ci];
+	struct chunk *ck = &j->chunks[ci];
+	struct sstat s = { 0, NULL, NULL, 0, 0 };
+	size_t rows = j->rows, r = 0, v = 0, o = 0, r1, v1, o1, off, nn;
 	unsigned bw = 0;
-	double vsize;
+	double vsize = 8;
 	int rc, enc = ENC_PLAIN;
+	struct rta_buf *a = &j->arena;
 
 	memset(ck, 0, sizeof(*ck));
 	ck->nulls = rows - c->nvals;
-	if (c->bytes && c->dict && (c->nvals == 0 || c->ndict > c->nvals / 2)) {
+	if (c->bytes && c->dict && (c->nvals == 0 || c->ndict > c->nvals / 2))
 		if (dict_expand(c) != 0)
 			return die(w, err, RTA_ENOMEM, "nomem",
 			    "out of memory");
-	}
 	if (c->bytes && c->dict) {
-		ck->dict = 1;
-		ck->dict_off = w->pos;
-		for (i = 0; i < c->ndict; i++) {
-			uint32_t l;
-
-			memcpy(&l, c->dbody.data + c->doff[i], 4);
-			stats_bytes(ck, c->dbody.data + c->doff[i] + 4, l);
-		}
-		rta_buf_reset(&w->page);
-		if (rta_buf_add(&w->page, c->dbody.data, c->dbody.len) != 0)
-			return die(w, err, RTA_ENOMEM, "nomem",
-			    "out of memory");
-		if ((rc = emit_page(w, c, PAGE_DICTIONARY, c->ndict, 0,
-		    err)) != RTA_OK)
+		if ((rc = encode_dict(w, j, ci, &s, err)) != RTA_OK)
 			return rc;
 		bw = bit_width((uint32_t)(c->ndict - 1));
 		enc = ENC_RLE_DICTIONARY;
-	}
-	if (c->type == RTA_PQ_BOOL)
-		vsize = 1.0 / 8;
-	else if (c->bytes && c->dict)
 		vsize = (bw == 0 ? 1.0 : bw) / 8;
-	else
-		vsize = 8;
+	} else if (c->type == RTA_PQ_BOOL)
+		vsize = 1.0 / 8;
 	do {
 		page_end(w, c, vsize, rows, r, v, o, &r1, &v1, &o1);
 		nn = v1 - v;
-		rta_buf_reset(&w->page);
-		if (c->optional && put_levels(w, c, r, r1, nn) != 0)
-			return die(w, err, RTA_ENOMEM, "nomem",
-			    "out of memory");
-		if (c->bytes && c->dict)
-			rc = put_indices(w, c->vals.data + 4 * v, nn, bw);
-		else if (c->bytes) {
-			const unsigned char *p = c->vals.data + o;
-			uint32_t l;
-
-			for (i = 0; i < nn; i++) {
-				memcpy(&l, p, 4);
-				stats_bytes(ck, p + 4, l);
-				p += 4 + (size_t)l;
-			}
-			rc = rta_buf_add(&w->page, c->vals.data + o, o1 - o);
-		} else if (c->type == RTA_PQ_BOOL) {
-			stats_num(c, c->vals.data + v, nn);
-			rc = put_bools(w, c->vals.data + v, nn);
+		off = a->len;
+		rc = 0;
+		if (c->optional)
+			rc = put_levels(w, a, c, r, r1, nn);
+		if (rc != 0)
+			;
+		else if (c->bytes && c->dict)
+			rc = put_indices(a, c->vals.data + 4 * v, nn, bw);
+		else if (c->bytes)
+			rc = put_plain(a, &s, c->vals.data + o, o1 - o, nn);
+		else if (c->type == RTA_PQ_BOOL) {
+			stats_num(ck, c->type, c->vals.data + v, nn);
+			rc = put_bools(a, c->vals.data + v, nn);
 		} else {
-			stats_num(c, c->vals.data + 8 * v, nn);
-			rc = put_words(w, c->vals.data + 8 * v, nn);
+			stats_num(ck, c->type, c->vals.data + 8 * v, nn);
+			rc = put_words(a, c->vals.data + 8 * v, nn);
 		}
 		if (rc != 0)
 			return die(w, err, RTA_ENOMEM, "nomem",
 			    "out of memory");
-		if ((rc = emit_page(w, c, PAGE_DATA, r1 - r, enc, err)) !=
-		    RTA_OK)
+		if ((rc = add_page(w, j, ci, PAGE_DATA, r1 - r, enc, off,
+		    err)) != RTA_OK)
 			return rc;
 		r = r1;
 		v = v1;
@@ -1078,16 +1122,279 @@ write_chunk(struct rta_pq_writer *w, struct col *c, size_t rows,
 		if (ck->dmax == 0)
 			ck->dmax = 0.0;
 	}
-	if (c->bytes && ck->has_minmax && (ck->sminlen > RTA_PQ_STAT_MAX ||
-	    ck->smaxlen > RTA_PQ_STAT_MAX))
-		ck->has_minmax = 0;
+	if (s.has && s.minlen <= RTA_PQ_STAT_MAX &&
+	    s.maxlen <= RTA_PQ_STAT_MAX) {
+		ck->has_minmax = 1;
+		memcpy(ck->smin, s.min, s.minlen);
+		memcpy(ck->smax, s.max, s.maxlen);
+		ck->sminlen = s.minlen;
+		ck->smaxlen = s.maxlen;
+	}
+	return RTA_OK;
+}
+
+/* ---- compressing and writing -------------------------------------------- */
+
+static void
+compress_page(struct rta_pq_writer *w, struct job *j, size_t i,
+    ZSTD_CCtx *cc)
+{
+	struct page *p = &j->pages[i];
+
+	p->zlen = ZSTD_compress2(cc, w->zslots.data + p->zoff,
+	    ZSTD_compressBound(p->len), j->arena.data + p->off, p->len);
+}
+
+static void *
+helper_main(void *arg)
+{
+	struct rta_pq_writer *w = arg;
+	struct job *j;
+	size_t i;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->quit && (w->inflight == NULL ||
+		    w->inflight->next >= w->inflight->npages))
+			pthread_cond_wait(&w->work, &w->mu);
+		if (w->quit)
+			break;
+		j = w->inflight;
+		i = j->next++;
+		pthread_mutex_unlock(&w->mu);
+		compress_page(w, j, i, w->tcc);
+		pthread_mutex_lock(&w->mu);
+		if (++j->ndone == j->npages)
+			pthread_cond_signal(&w->done);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Start the helper thread; without one the caller's thread compresses. */
+static void
+helper_start(struct rta_pq_writer *w)
+{
+	if ((w->tcc = ZSTD_createCCtx()) == NULL ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->tcc,
+	    ZSTD_c_compressionLevel, w->level)))
+		goto fail;
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&w->work, NULL) != 0)
+		goto fail_mu;
+	if (pthread_cond_init(&w->done, NULL) != 0)
+		goto fail_work;
+	if (pthread_create(&w->thr, NULL, helper_main, w) != 0)
+		goto fail_done;
+	w->threaded = 1;
+	return;
+fail_done:
+	pthread_cond_destroy(&w->done);
+fail_work:
+	pthread_cond_destroy(&w->work);
+fail_mu:
+	pthread_mutex_destroy(&w->mu);
+fail:
+	ZSTD_freeCCtx(w->tcc);
+	w->tcc = NULL;
+}
+
+static void
+helper_stop(struct rta_pq_writer *w)
+{
+	if (!w->threaded)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->quit = 1;
+	pthread_cond_broadcast(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thr, NULL);
+	pthread_cond_destroy(&w->done);
+	pthread_cond_destroy(&w->work);
+	pthread_mutex_destroy(&w->mu);
+	w->threaded = 0;
+}
+
+/* Hand job j to the compressors. */
+static int
+submit(struct rta_pq_writer *w, struct job *j, struct rta_error *err)
+{
+	j->next = j->ndone = 0;
+	if (w->level == 0) {
+		w->inflight = j;
+		return RTA_OK;
+	}
+	rta_buf_reset(&w->zslots);
+	if (rta_buf_reserve(&w->zslots, j->zneed) != 0)
+		return die(w, err, RTA_ENOMEM, "nomem", "out of memory");
+	if (!w->threaded)
+		helper_start(w);
+	if (!w->threaded) {
+		w->inflight = j;
+		return RTA_OK;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->inflight = j;
+	pthread_cond_broadcast(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	return RTA_OK;
+}
+
+/* Compress what is left of the job in flight, helping the helper. */
+static void
+compress_rest(struct rta_pq_writer *w, struct job *j)
+{
+	size_t i;
+
+	if (!w->threaded) {
+		for (i = 0; i < j->npages; i++)
+			compress_page(w, j, i, w->cc);
+		return;
+	}
+	pthread_mutex_lock(&w->mu);
+	while (j->next < j->npages) {
+		i = j->next++;
+		pthread_mutex_unlock(&w->mu);
+		compress_page(w, j, i, w->cc);
+		pthread_mutex_lock(&w->mu);
+		j->ndone++;
+	}
+	while (j->ndone < j->npages)
+		pthread_cond_wait(&w->done, &w->mu);
+	w->inflight = NULL;
+	pthread_mutex_unlock(&w->mu);
+}
+
+static int
+put_header(struct rta_pq_writer *w, const struct page *p, size_t zlen)
+{
+	struct tw t;
+
+	rta_buf_reset(&w->hdr);
+	tw_init(&t, &w->hdr);
+	tw_i32(&t, 1, p->type);
+	tw_i32(&t, 2, (int32_t)p->len);
+	tw_i32(&t, 3, (int32_t)zlen);
+	if (p->type == PAGE_DATA) {
+		tw_begin(&t, 5);
+		tw_i32(&t, 1, (int32_t)p->nvalues);
+		tw_i32(&t, 2, p->enc);
+		tw_i32(&t, 3, ENC_RLE);
+		tw_i32(&t, 4, ENC_RLE);
+		tw_end(&t);
+	} else {
+		tw_begin(&t, 7);
+		tw_i32(&t, 1, (int32_t)p->nvalues);
+		tw_i32(&t, 2, ENC_PLAIN);
+		tw_end(&t);
+	}
+	tw_byte(&t, 0);
+	return t.fail ? -1 : 0;
+}
+
+static void put_rowgroup(struct rta_pq_writer *, struct tw *,
+    const struct job *, uint64_t);
+
+/* Finish the job in flight: its pages, then its RowGroup entry. */
+static int
+land(struct rta_pq_writer *w, struct rta_error *err)
+{
+	struct job *j = w->inflight;
+	uint64_t start = w->pos;
+	const unsigned char *body;
+	struct chunk *ck;
+	struct page *p;
+	size_t i, zlen;
+	struct tw t;
+
+	if (j == NULL)
+		return RTA_OK;
+	if (w->level != 0)
+		compress_rest(w, j);
+	if (!w->threaded)
+		w->inflight = NULL;
+	for (i = 0; i < j->npages; i++) {
+		p = &j->pages[i];
+		ck = &j->chunks[p->col];
+		body = j->arena.data + p->off;
+		zlen = p->len;
+		if (w->level != 0) {
+			if (ZSTD_isError(p->zlen))
+				return die(w, err, RTA_ENOMEM, "zstd",
+				    ZSTD_getErrorName(p->zlen));
+			body = w->zslots.data + p->zoff;
+			zlen = p->zlen;
+		}
+		if (put_header(w, p, zlen) != 0)
+			return die(w, err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		if (p->type == PAGE_DICTIONARY)
+			ck->dict_off = w->pos;
+		else if (ck->data_off == 0)
+			ck->data_off = w->pos;
+		if (out_add(w, w->hdr.data, w->hdr.len) != 0 ||
+		    out_add(w, body, zlen) != 0)
+			return die(w, err, RTA_EIO, "io",
+			    "writing a Parquet file");
+		ck->unc += w->hdr.len + p->len;
+		ck->comp += w->hdr.len + zlen;
+	}
+	if (out_flush(w) != 0)
+		return die(w, err, RTA_EIO, "io", "writing a Parquet file");
+	tw_init(&t, &w->rgs);
+	put_rowgroup(w, &t, j, start);
+	if (t.fail)
+		return die(w, err, RTA_ENOMEM, "nomem", "out of memory");
+	w->nrg++;
+	return RTA_OK;
+}
+
+/* Reset c for the next row group, keeping its room. */
+static void
+col_reset(struct rta_pq_writer *w, struct col *c)
+{
+	if (c->optional)
+		memset(c->valid, 0, w->rg_rows);
+	rta_buf_reset(&c->vals);
+	c->nvals = 0;
+	c->dict = c->bytes;
+	rta_buf_reset(&c->dbody);
+	c->ndict = 0;
+	if (c->nslots > 0)
+		memset(c->slots, 0, c->nslots * sizeof(*c->slots));
+}
+
+/* Encode the row group being buffered, write the one before it. */
+static int
+flush_rowgroup(struct rta_pq_writer *w, struct rta_error *err)
+{
+	struct job *j = &w->jobs[w->nextjob];
+	size_t i;
+	int rc;
+
+	if (w->rg_rows == 0)
+		return RTA_OK;
+	rta_buf_reset(&j->arena);
+	j->npages = 0;
+	j->zneed = 0;
+	j->rows = w->rg_rows;
+	for (i = 0; i < w->ncols; i++)
+		if ((rc = encode_chunk(w, j, i, err)) != RTA_OK)
+			return rc;
+	if ((rc = land(w, err)) != RTA_OK ||
+	    (rc = submit(w, j, err)) != RTA_OK)
+		return rc;
+	w->nextjob ^= 1;
+	for (i = 0; i < w->ncols; i++)
+		col_reset(w, &w->cols[i]);
+	w->rg_rows = 0;
 	return RTA_OK;
 }
 
 static void
-put_stats(struct tw *t, const struct col *c)
+put_stats(struct tw *t, const struct col *c, const struct chunk *ck)
 {
-	const struct chunk *ck = &c->ck;
 	unsigned char lo[8], hi[8];
 	size_t n = 8;
 
@@ -1143,21 +1450,20 @@ phys_type(enum rta_pq_type t)
 	}
 }
 
-/* Serialize the RowGroup of the chunks just written. */
+/* Serialize the RowGroup of job j, whose first page is at start. */
 static void
-put_rowgroup(struct rta_pq_writer *w, struct tw *t, size_t rows,
+put_rowgroup(struct rta_pq_writer *w, struct tw *t, const struct job *j,
     uint64_t start)
 {
 	uint64_t unc = 0, comp = 0;
-	size_t i;
+	size_t i, k;
 
 	tw_begin(t, 0);
 	tw_list(t, 1, T_STRUCT, w->ncols);
 	for (i = 0; i < w->ncols; i++) {
 		const struct col *c = &w->cols[i];
-		const struct chunk *ck = &c->ck;
+		const struct chunk *ck = &j->chunks[i];
 		int ne = 0, encs[3];
-		size_t k;
 
 		unc += ck->unc;
 		comp += ck->comp;
@@ -1177,18 +1483,18 @@ put_rowgroup(struct rta_pq_writer *w, struct tw *t, size_t rows,
 		tw_uleb(t, c->namelen);
 		tw_raw(t, c->name, c->namelen);
 		tw_i32(t, 4, w->level != 0 ? CODEC_ZSTD : CODEC_UNCOMPRESSED);
-		tw_i64(t, 5, (int64_t)rows);
+		tw_i64(t, 5, (int64_t)j->rows);
 		tw_i64(t, 6, (int64_t)ck->unc);
 		tw_i64(t, 7, (int64_t)ck->comp);
 		tw_i64(t, 9, (int64_t)ck->data_off);
 		if (ck->dict)
 			tw_i64(t, 11, (int64_t)ck->dict_off);
-		put_stats(t, c);
+		put_stats(t, c, ck);
 		tw_end(t);
 		tw_end(t);
 	}
 	tw_i64(t, 2, (int64_t)unc);
-	tw_i64(t, 3, (int64_t)rows);
+	tw_i64(t, 3, (int64_t)j->rows);
 	tw_i64(t, 5, (int64_t)start);
 	tw_i64(t, 6, (int64_t)comp);
 	if (w->nrg <= INT16_MAX) {
@@ -1198,107 +1504,96 @@ put_rowgroup(struct rta_pq_writer *w, struct tw *t, size_t rows,
 	tw_end(t);
 }
 
-/* Reset c for the next row group, keeping its room. */
-static void
-col_reset(struct col *c)
-{
-	rta_buf_reset(&c->valid);
-	rta_buf_reset(&c->vals);
-	c->nvals = 0;
-	c->set = 0;
-	c->dict = c->bytes;
-	rta_buf_reset(&c->dbody);
-	c->ndict = 0;
-	if (c->nslots > 0)
-		memset(c->slots, 0, c->nslots * sizeof(*c->slots));
-}
-
-static int
-flush_rowgroup(struct rta_pq_writer *w, struct rta_error *err)
-{
-	size_t rows = (size_t)w->rg_rows, i;
-	uint64_t start = w->pos;
-	struct tw t;
-	int rc;
-
-	if (rows == 0)
-		return RTA_OK;
-	for (i = 0; i < w->ncols; i++)
-		if ((rc = write_chunk(w, &w->cols[i], rows, err)) != RTA_OK)
-			return rc;
-	tw_init(&t, &w->rgs);
-	put_rowgroup(w, &t, rows, start);
-	if (t.fail)
-		return die(w, err, RTA_ENOMEM, "nomem", "out of memory");
-	if (out_flush(w) != 0)
-		return die(w, err, RTA_EIO, "io", "writing a Parquet file");
-	w->nrg++;
-	w->rg_rows = 0;
-	for (i = 0; i < w->ncols; i++)
-		col_reset(&w->cols[i]);
-	return RTA_OK;
-}
-
 /* ---- rows --------------------------------------------------------------- */
 
-static int
-refuse(struct rta_pq_writer *w, struct rta_error *err)
+/* Take back every value of the row being added. */
+static void
+undo_row(struct rta_pq_writer *w)
 {
+	size_t i;
+
+	for (i = 0; i < w->ncols; i++) {
+		unset(w, &w->cols[i]);
+		w->cols[i].too_big = 0;
+	}
+	w->bad = w->misuse = 0;
+}
+
+/* Make room for one more row in every valid[]. */
+static int
+grow_valid(struct rta_pq_writer *w)
+{
+	size_t n = w->vcap * 2, i;
+	unsigned char *v;
+
+	if (n > w->rg_rows_max)
+		n = (size_t)w->rg_rows_max;
+	for (i = 0; i < w->ncols; i++) {
+		struct col *c = &w->cols[i];
+
+		if (!c->optional)
+			continue;
+		if ((v = rta_realloc(c->valid, n)) == NULL)
+			return -1;
+		memset(v + w->vcap, 0, n - w->vcap);
+		c->valid = v;
+	}
+	w->vcap = n;
+	return 0;
+}
+
+/* What is wrong with the row being added, if anything. */
+static int
+check_row(struct rta_pq_writer *w, struct rta_error *err)
+{
+	size_t i;
+
 	if (w->dead)
 		return rta_error_set(err, w->dead, "dead",
 		    "the Parquet writer failed earlier");
-	return rta_error_set(err, RTA_EINVAL, "misuse",
-	    "a value call that does not match the column, or after finish");
+	if (w->misuse || w->finished)
+		return rta_error_set(err, RTA_EINVAL, "misuse",
+		    "a value call that does not match its column, "
+		    "or after the end");
+	for (i = 0; i < w->ncols; i++) {
+		const struct col *c = &w->cols[i];
+
+		if (c->too_big)
+			return rta_error_set(err, RTA_ELIMIT, "too-big",
+			    "column %s: a value longer than %u bytes",
+			    c->name, (unsigned)VALUE_MAX);
+		if (!c->optional && c->stamp != w->stamp)
+			return rta_error_set(err, RTA_EINVAL, "null",
+			    "column %s: no value for a required column",
+			    c->name);
+	}
+	return RTA_OK;
 }
 
 int
 rta_pq_row(struct rta_pq_writer *w, struct rta_error *err)
 {
-	struct col *c;
-	size_t i;
-	int rc = RTA_OK;
+	int rc;
 
-	if (w->dead || w->finished || w->misuse) {
-		rc = refuse(w, err);
-		w->misuse = 0;
-		goto undo;
-	}
-	for (i = 0; i < w->ncols; i++) {
-		c = &w->cols[i];
-		if (c->too_big) {
-			rc = rta_error_set(err, RTA_ELIMIT, "too-big",
-			    "column %s: a value longer than %u bytes",
-			    c->name, (unsigned)VALUE_MAX);
-			goto undo;
+	if (w->bad || w->nreq_set != w->nreq || w->dead || w->finished) {
+		if ((rc = check_row(w, err)) != RTA_OK) {
+			undo_row(w);
+			return rc;
 		}
-		if (!c->set && !c->optional) {
-			rc = rta_error_set(err, RTA_EINVAL, "null",
-			    "column %s: no value for a required column",
-			    c->name);
-			goto undo;
-		}
-		if (c->optional && rta_buf_reserve(&c->valid, 1) != 0) {
-			rc = rta_error_set(err, RTA_ENOMEM, "nomem",
-			    "out of memory");
-			goto undo;
-		}
+		w->bad = 0;
 	}
-	for (i = 0; i < w->ncols; i++) {
-		c = &w->cols[i];
-		if (c->optional)
-			c->valid.data[c->valid.len++] = (unsigned char)c->set;
-		c->set = 0;
+	if (w->rg_rows + 1 == w->vcap && w->vcap < w->rg_rows_max &&
+	    grow_valid(w) != 0) {
+		undo_row(w);
+		return rta_error_set(err, RTA_ENOMEM, "nomem",
+		    "out of memory");
 	}
+	w->stamp++;
+	w->nreq_set = 0;
 	w->rows++;
-	if (++w->rg_rows >= w->rg_rows_max)
+	if (++w->rg_rows == w->rg_rows_max)
 		return flush_rowgroup(w, err);
 	return RTA_OK;
-undo:
-	for (i = 0; i < w->ncols; i++) {
-		unset(&w->cols[i]);
-		w->cols[i].too_big = 0;
-	}
-	return rc;
 }
 
 /* ---- the file ----------------------------------------------------------- */
@@ -1395,19 +1690,18 @@ rta_pq_writer_finish(struct rta_pq_writer *w, struct rta_error *err)
 	struct rta_buf f = RTA_BUF_INIT;
 	unsigned char tail[8];
 	struct tw t;
-	size_t i;
 	int rc;
 
 	/* Values given without their rta_pq_row are not a row. */
-	for (i = 0; i < w->ncols; i++) {
-		unset(&w->cols[i]);
-		w->cols[i].too_big = 0;
-	}
-	if (w->dead || w->finished || w->misuse) {
-		w->misuse = 0;
-		return refuse(w, err);
-	}
-	if ((rc = flush_rowgroup(w, err)) != RTA_OK)
+	undo_row(w);
+	if (w->dead)
+		return rta_error_set(err, w->dead, "dead",
+		    "the Parquet writer failed earlier");
+	if (w->finished)
+		return rta_error_set(err, RTA_EINVAL, "misuse",
+		    "the Parquet file is already finished");
+	if ((rc = flush_rowgroup(w, err)) != RTA_OK ||
+	    (rc = land(w, err)) != RTA_OK)
 		return rc;
 	tw_init(&t, &f);
 	put_footer(w, &t);
@@ -1424,6 +1718,7 @@ rta_pq_writer_finish(struct rta_pq_writer *w, struct rta_error *err)
 	}
 	rta_buf_release(&f);
 	w->finished = 1;
+	helper_stop(w);
 	return RTA_OK;
 }
 
@@ -1456,6 +1751,22 @@ bad_opts(const struct rta_pq_column *cols, size_t ncols,
 }
 
 static int
+kind_of(enum rta_pq_type t)
+{
+	switch (t) {
+	case RTA_PQ_BOOL:
+		return K_BOOL;
+	case RTA_PQ_INT64:
+	case RTA_PQ_TIMESTAMP:
+		return K_INT;
+	case RTA_PQ_DOUBLE:
+		return K_DOUBLE;
+	default:
+		return K_BYTES;
+	}
+}
+
+static int
 copy_opts(struct rta_pq_writer *w, const struct rta_pq_column *cols,
     const struct rta_pq_writer_opts *o)
 {
@@ -1468,10 +1779,15 @@ copy_opts(struct rta_pq_writer *w, const struct rta_pq_column *cols,
 		if ((c->name = rta_memdup(cols[i].name, c->namelen)) == NULL)
 			return -1;
 		c->type = cols[i].type;
+		c->kind = kind_of(c->type);
 		c->optional = cols[i].optional != 0;
-		c->bytes = c->type == RTA_PQ_STRING ||
-		    c->type == RTA_PQ_JSON || c->type == RTA_PQ_BINARY;
+		c->bytes = c->kind == K_BYTES;
 		c->dict = c->bytes;
+		if (c->optional &&
+		    (c->valid = rta_calloc(w->vcap, 1)) == NULL)
+			return -1;
+		if (!c->optional)
+			w->nreq++;
 	}
 	if (o->created_by != NULL && (w->created_by =
 	    rta_memdup(o->created_by, strlen(o->created_by))) == NULL)
@@ -1518,16 +1834,20 @@ rta_pq_writer_open(int fd, const struct rta_pq_column *cols, size_t ncols,
 	w->level = o->level;
 	w->dict_max = o->dict_max;
 	w->seed = rta_hash_seed();
+	w->stamp = 1;
+	w->vcap = o->row_group_rows < 1024 ? (size_t)o->row_group_rows : 1024;
 	if ((w->cols = rta_calloc(ncols, sizeof(*w->cols))) == NULL ||
 	    copy_opts(w, cols, o) != 0 ||
+	    (w->jobs[0].chunks = rta_calloc(ncols, sizeof(struct chunk))) ==
+	    NULL ||
+	    (w->jobs[1].chunks = rta_calloc(ncols, sizeof(struct chunk))) ==
+	    NULL ||
 	    (w->out = rta_malloc(OUT_CAP)) == NULL)
 		goto nomem;
-	if (w->level != 0) {
-		if ((w->cc = ZSTD_createCCtx()) == NULL ||
-		    ZSTD_isError(ZSTD_CCtx_setParameter(w->cc,
-		    ZSTD_c_compressionLevel, w->level)))
-			goto nomem;
-	}
+	if (w->level != 0 && ((w->cc = ZSTD_createCCtx()) == NULL ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cc,
+	    ZSTD_c_compressionLevel, w->level))))
+		goto nomem;
 	memcpy(w->out, "PAR1", 4);
 	w->outlen = 4;
 	w->pos = 4;
@@ -1557,11 +1877,12 @@ rta_pq_writer_free(struct rta_pq_writer *w)
 
 	if (w == NULL)
 		return;
+	helper_stop(w);
 	for (i = 0; w->cols != NULL && i < w->ncols; i++) {
 		struct col *c = &w->cols[i];
 
 		rta_free(c->name);
-		rta_buf_release(&c->valid);
+		rta_free(c->valid);
 		rta_buf_release(&c->vals);
 		rta_buf_release(&c->dbody);
 		rta_buf_release(&c->alt);
@@ -1575,12 +1896,17 @@ rta_pq_writer_free(struct rta_pq_writer *w)
 	}
 	rta_free(w->kv);
 	rta_free(w->created_by);
-	ZSTD_freeCCtx(w->cc);
-	rta_free(w->out);
-	rta_buf_release(&w->page);
-	rta_buf_release(&w->z);
-	rta_buf_release(&w->hdr);
+	for (i = 0; i < 2; i++) {
+		rta_buf_release(&w->jobs[i].arena);
+		rta_free(w->jobs[i].pages);
+		rta_free(w->jobs[i].chunks);
+	}
+	rta_buf_release(&w->zslots);
 	rta_free(w->scratch);
+	ZSTD_freeCCtx(w->cc);
+	ZSTD_freeCCtx(w->tcc);
+	rta_free(w->out);
+	rta_buf_release(&w->hdr);
 	rta_buf_release(&w->rgs);
 	rta_free(w);
 }
