@@ -1190,6 +1190,7 @@ cold_main(const struct opts *o, struct rta_stage *st, int argc, char **argv)
 	struct rta_cold c;
 	struct stat sb;
 	int64_t us, day = 0;
+	size_t n;
 	int rc;
 
 	if (o->cold == NULL)
@@ -1211,7 +1212,18 @@ cold_main(const struct opts *o, struct rta_stage *st, int argc, char **argv)
 		if (o->dataset != NULL && !rta_store_name_valid(o->dataset))
 			rta_usage_error(usage_line, "bad dataset name '%s'",
 			    o->dataset);
-		parse_time("--before", o->before, &us);
+		/*
+		 * "30d" as well as "-30d": a duration with its unit looks
+		 * back (a bare number stays epoch seconds).
+		 */
+		n = strlen(o->before);
+		if (n > 0 && o->before[n - 1] >= 'a' &&
+		    o->before[n - 1] <= 'z' &&
+		    rta_duration_parse(o->before, &us, &err) == RTA_OK &&
+		    us >= 0 && us <= rta_now() - RTA_TIME_MIN)
+			us = rta_now() - us;
+		else
+			parse_time("--before", o->before, &us);
 		day = us / (86400 * RTA_US_PER_SEC);
 		if (us % (86400 * RTA_US_PER_SEC) < 0)
 			day--;

@@ -415,7 +415,8 @@ scan_open(struct scan *s, struct rta_error *err)
 	if ((s->buf = malloc(IOBUF)) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "oom", "out of memory");
 	if ((s->fd = open(s->file, O_RDONLY | O_CLOEXEC)) < 0)
-		return rta_error_errno(err, s->file);
+		return rta_error_set(err, RTA_EIO, "archive-io", "%s",
+		    strerror(errno));
 	if ((s->a = archive_read_new()) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "oom", "out of memory");
 	archive_read_support_filter_all(s->a);
@@ -495,6 +496,7 @@ scan_entries(struct scan *s, int restore, struct rta_error *err)
 			return bad_entry(err, "not-in-manifest", path, "not in "
 			    "the manifest");
 		f = &s->m.v[k];
+		path = f->path;		/* the entry's is rewritten below */
 		if (f->seen)
 			return bad_entry(err, "duplicate", path, "a duplicate "
 			    "entry");
@@ -597,9 +599,9 @@ check_place(struct rta_cold *c, const char *part, struct rta_error *err)
 		}
 		if (!S_ISDIR(st.st_mode))
 			return rta_error_set(err, RTA_EINVAL, "cold-unsafe",
-			    "%s/%s: %s, not followed; nothing restored",
-			    c->path, buf, S_ISLNK(st.st_mode) ?
-			    "a symbolic link" : "not a directory");
+			    "%s/%s: %s", c->path, buf, S_ISLNK(st.st_mode) ?
+			    "a symbolic link where a directory belongs (not "
+			    "followed)" : "not a directory");
 		if (p == NULL)
 			return RTA_OK;
 		*p++ = '/';
@@ -748,121 +750,165 @@ oom(struct rta_error *err)
 	return rta_error_set(err, RTA_ENOMEM, "oom", "out of memory");
 }
 
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+names_free(char **v, size_t n)
+{
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+}
+
+/*
+ * The names in the directory fd (which stays open), sorted, so that
+ * what is archived and reported comes in the same order everywhere.
+ */
+static int
+list_dir(struct collect *k, int fd, const char *rel, char ***namesp,
+    size_t *np)
+{
+	char **v = NULL, **nv;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int dfd;
+
+	if ((dfd = dup(fd)) < 0 || (d = fdopendir(dfd)) == NULL) {
+		if (dfd >= 0)
+			close(dfd);
+		return rta_error_set(k->err, RTA_EIO, "cold-io", "%s/%s: %s",
+		    k->c->path, rel, strerror(errno));
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				goto fail;
+			v = nv;
+		}
+		if ((v[n] = strdup(de->d_name)) == NULL)
+			goto fail;
+		n++;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), name_cmp);
+	*namesp = v;
+	*np = n;
+	return RTA_OK;
+fail:
+	closedir(d);
+	names_free(v, n);
+	return oom(k->err);
+}
+
 /* The files of the partition rel (its directory open as fd). */
 static int
 collect_part(struct collect *k, int fd, const char *rel)
 {
-	char path[RTA_COLD_PART_MAX];
-	size_t start = k->n;
-	struct dirent *de;
-	struct stat st;
+	char path[RTA_COLD_PART_MAX], **names;
+	size_t start = k->n, n, i;
 	struct cfile *nv;
+	struct stat st;
 	int64_t day;
-	DIR *d;
+	int rc;
 
 	if (part_prefix(rel, &day) != (long)strlen(rel)) {
-		close(fd);
-		left_alone(k, rel, "not a partition directory; left "
-		    "alone");
+		left_alone(k, rel, "not a partition directory; left alone");
 		return RTA_OK;
 	}
-	if (day >= k->o->before) {
-		close(fd);
+	if (day >= k->o->before)
 		return RTA_OK;
-	}
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return rta_error_set(k->err, RTA_EIO, "cold-io", "%s/%s: %s",
-		    k->c->path, rel, strerror(errno));
-	}
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", rel, de->d_name);
-		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISREG(st.st_mode) || !name_valid(de->d_name) ||
+	if ((rc = list_dir(k, fd, rel, &names, &n)) != RTA_OK)
+		return rc;
+	for (i = 0; i < n && rc == RTA_OK; i++) {
+		snprintf(path, sizeof(path), "%s/%s", rel, names[i]);
+		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || !name_valid(names[i]) ||
 		    strlen(path) >= sizeof(path) - 1) {
 			while (k->n > start)
 				free(k->v[--k->n].path);
 			left_alone(k, path, "not a partition file; its "
 			    "partition is left alone");
-			closedir(d);
-			return RTA_OK;
+			break;
 		}
 		if (k->n == k->cap) {
 			k->cap = k->cap ? 2 * k->cap : 64;
 			if ((nv = reallocarray(k->v, k->cap, sizeof(*nv))) ==
 			    NULL) {
-				closedir(d);
-				return oom(k->err);
+				rc = oom(k->err);
+				break;
 			}
 			k->v = nv;
 		}
 		if ((k->v[k->n].path = strdup(path)) == NULL) {
-			closedir(d);
-			return oom(k->err);
+			rc = oom(k->err);
+			break;
 		}
 		k->v[k->n].size = (uint64_t)st.st_size;
 		k->v[k->n].mode = st.st_mode & 0777;
 		k->v[k->n].mtime = st.st_mtime;
 		k->n++;
 	}
-	closedir(d);
-	return RTA_OK;
+	names_free(names, n);
+	return rc;
 }
 
 /*
  * Walk DATASET/tenant_id=T/year=Y/month=M/day=D below the dataset: rel
- * is at depth (0 the dataset), its directory open as fd (closed here).
+ * is at depth (0 the dataset), its directory open as fd.
  */
 static int
 collect_dir(struct collect *k, int fd, const char *rel, int depth)
 {
-	char sub[RTA_COLD_PART_MAX];
-	struct dirent *de;
+	char sub[RTA_COLD_PART_MAX], **names;
 	struct stat st;
-	int cfd, rc = RTA_OK;
-	DIR *d;
+	size_t n, i;
+	int cfd, rc;
 
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return rta_error_set(k->err, RTA_EIO, "cold-io", "%s/%s: %s",
-		    k->c->path, rel, strerror(errno));
-	}
-	while (rc == RTA_OK && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
+	if ((rc = list_dir(k, fd, rel, &names, &n)) != RTA_OK)
+		return rc;
+	for (i = 0; i < n && rc == RTA_OK; i++) {
 		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", rel,
-		    de->d_name) >= sizeof(sub) - 1 ||
-		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    names[i]) >= sizeof(sub) - 1 ||
+		    fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISDIR(st.st_mode)) {
 			left_alone(k, sub, "not a partition directory; "
 			    "left alone");
 			continue;
 		}
-		cfd = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY |
+		cfd = openat(fd, names[i], O_RDONLY | O_DIRECTORY |
 		    O_NOFOLLOW | O_CLOEXEC);
-		if (cfd < 0)
+		if (cfd < 0) {
 			rc = rta_error_set(k->err, RTA_EIO, "cold-io",
 			    "%s/%s: %s", k->c->path, sub, strerror(errno));
-		else if (depth + 1 == 4)
+			break;
+		}
+		if (depth + 1 == 4)
 			rc = collect_part(k, cfd, sub);
 		else
 			rc = collect_dir(k, cfd, sub, depth + 1);
+		close(cfd);
 	}
-	closedir(d);
+	names_free(names, n);
 	return rc;
 }
 
 static int
 collect_datasets(struct collect *k)
 {
-	struct dirent *de;
+	char **names;
 	struct stat st;
-	int fd, dfd, rc = RTA_OK;
-	DIR *d;
+	size_t n, i;
+	int fd, rc;
 
 	if (k->o->dataset != NULL) {
 		fd = openat(k->c->fd, k->o->dataset, O_RDONLY | O_DIRECTORY |
@@ -875,31 +921,30 @@ collect_datasets(struct collect *k)
 			return rta_error_set(k->err, RTA_EIO, "cold-io",
 			    "%s/%s: %s", k->c->path, k->o->dataset,
 			    strerror(errno));
-		return collect_dir(k, fd, k->o->dataset, 0);
+		rc = collect_dir(k, fd, k->o->dataset, 0);
+		close(fd);
+		return rc;
 	}
-	if ((dfd = dup(k->c->fd)) < 0 || (d = fdopendir(dfd)) == NULL) {
-		if (dfd >= 0)
-			close(dfd);
-		return rta_error_set(k->err, RTA_EIO, "cold-io", "%s: %s",
-		    k->c->path, strerror(errno));
-	}
-	rewinddir(d);
-	while (rc == RTA_OK && (de = readdir(d)) != NULL) {
+	if ((rc = list_dir(k, k->c->fd, ".", &names, &n)) != RTA_OK)
+		return rc;
+	for (i = 0; i < n && rc == RTA_OK; i++) {
 		/* .rta-lock, .rta-staging; and what is not a dataset */
-		if (!rta_store_name_valid(de->d_name) ||
-		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISDIR(st.st_mode))
+		if (!rta_store_name_valid(names[i]) ||
+		    fstatat(k->c->fd, names[i], &st, AT_SYMLINK_NOFOLLOW) !=
+		    0 || !S_ISDIR(st.st_mode))
 			continue;
-		fd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
+		fd = openat(k->c->fd, names[i], O_RDONLY | O_DIRECTORY |
 		    O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
 			rc = rta_error_set(k->err, RTA_EIO, "cold-io",
-			    "%s/%s: %s", k->c->path, de->d_name,
+			    "%s/%s: %s", k->c->path, names[i],
 			    strerror(errno));
-		else
-			rc = collect_dir(k, fd, de->d_name, 0);
+			break;
+		}
+		rc = collect_dir(k, fd, names[i], 0);
+		close(fd);
 	}
-	closedir(d);
+	names_free(names, n);
 	return rc;
 }
 
