@@ -71,8 +71,9 @@ part_prefix(const char *rel, int64_t *day)
 
 	if (strlen(rel) >= RTA_COLD_PART_MAX ||
 	    rta_cold_part_parse(rel, ds, sizeof(ds), tenant, &tlen, day) != 0 ||
-	    !rta_store_name_valid(ds) || rta_cold_part_path(buf, sizeof(buf),
-	    ds, tenant, tlen, *day, NULL) != RTA_OK)
+	    tlen == 0 || !rta_store_name_valid(ds) ||
+	    rta_cold_part_path(buf, sizeof(buf), ds, tenant, tlen, *day,
+	    NULL) != RTA_OK)
 		return -1;
 	n = strlen(buf);
 	if (strncmp(rel, buf, n) != 0 || (rel[n] != '/' && rel[n] != '\0'))
