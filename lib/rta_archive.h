@@ -32,6 +32,10 @@
  * published (rta_cold_publish: it replaces the partition's files as a
  * whole); on any failure nothing is published and the staging
  * directories are removed.
+ *
+ * Errors about the archive file itself (reason "archive-io", and every
+ * RTA_EDATA of restore and verify) do not name the file: the caller
+ * prefixes it, as in "FILE: entry PATH: checksum mismatch".
  */
 #ifndef RTA_ARCHIVE_H
 #define RTA_ARCHIVE_H
