@@ -1168,7 +1168,7 @@ restore_main(const struct opts *o, struct rta_cold *c, const char *file)
 		status = cold_error(rc, &err, file);
 		reason = err.reason;
 	}
-	if (r.partitions > 0)
+	if (rc == RTA_OK || r.partitions > 0)
 		rta_warnx("%s: %llu partitions, %llu files, %llu bytes "
 		    "restored into %s", file, (unsigned long long)r.partitions,
 		    (unsigned long long)r.files, (unsigned long long)r.bytes,

@@ -420,7 +420,16 @@ scan_open(struct scan *s, struct rta_error *err)
 		    strerror(errno));
 	if ((s->a = archive_read_new()) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "oom", "out of memory");
-	archive_read_support_filter_all(s->a);
+	/*
+	 * Not filter_all: it would hand an unknown compression of a
+	 * hostile file to an external program (lrzip, lzop, grzip).
+	 */
+	archive_read_support_filter_gzip(s->a);
+	archive_read_support_filter_bzip2(s->a);
+	archive_read_support_filter_xz(s->a);
+	archive_read_support_filter_lzma(s->a);
+	archive_read_support_filter_zstd(s->a);
+	archive_read_support_filter_lz4(s->a);
 	archive_read_support_format_tar(s->a);
 	if (archive_read_open_fd(s->a, s->fd, IOBUF) != ARCHIVE_OK)
 		return damaged(err, s->a, NULL);
@@ -1233,6 +1242,29 @@ remove_archived(struct rta_cold *c, const char *file,
 	return RTA_OK;
 }
 
+/*
+ * Whether file would be inside the store (where --remove could take
+ * the archive away with a partition).
+ */
+static int
+inside(struct rta_cold *c, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char dir[PATH_MAX], rdir[PATH_MAX], rstore[PATH_MAX];
+	size_t n;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file + 1),
+		    file);
+	if (realpath(dir, rdir) == NULL || realpath(c->path, rstore) == NULL)
+		return 0;
+	n = strlen(rstore);
+	return strncmp(rdir, rstore, n) == 0 && (rdir[n] == '/' ||
+	    rdir[n] == '\0' || n == 1);
+}
+
 int
 rta_archive_create(struct rta_cold *c, const char *file,
     const struct rta_archive_opts *o, struct rta_archive_result *r,
@@ -1253,6 +1285,9 @@ rta_archive_create(struct rta_cold *c, const char *file,
 	if (lstat(file, &st) == 0)
 		return rta_error_set(err, RTA_EINVAL, "exists", "%s: already "
 		    "exists; not overwritten", file);
+	if (inside(c, file))
+		return rta_error_set(err, RTA_EINVAL, "inside", "%s: inside "
+		    "the cold store %s", file, c->path);
 	memset(&k, 0, sizeof(k));
 	k.c = c;
 	k.o = o;

@@ -132,8 +132,8 @@ struct rta_archive_result {
  * files, and anything in a dataset that is not a partition directory, is
  * reported through o->warn, counted in skipped and left alone; symbolic
  * links are never followed.  RTA_OK; RTA_EOF when there is nothing to
- * archive (no file is written); RTA_EINVAL (file exists, a bad name, no
- * such dataset); RTA_EIO; RTA_EDATA (a file changed while archived, or
+ * archive (no file is written); RTA_EINVAL (file exists or would be
+ * inside the store, a bad name, no such dataset); RTA_EIO; RTA_EDATA (a file changed while archived, or
  * the archive read back differs); RTA_ENOMEM.  r is filled in all cases.
  */
 int	rta_archive_create(struct rta_cold *c, const char *file,

@@ -1,4 +1,5 @@
-# archive and restore: usage errors exit 2 before anything is made;
+# archive and restore: usage errors exit 2 before anything is made
+# (and so does an archive that would be inside the cold store);
 # a missing cold store is exit 3 for archive (restore makes it, but
 # not for a missing archive); another archive, restore or export
 # holding the store's lock is exit 5.
@@ -31,6 +32,11 @@ echo "archive: exit $?"
 rta-store restore --cold new nosuch.tar 2>&1
 echo "restore of a missing archive: exit $?"
 ls -d nosuch new 2>&1
+echo "-- never inside the cold store (--remove could take it away)"
+rta-store archive --cold cold --before 2026-02-01 -o cold/ev/a.tar \
+    --remove 2>&1
+echo "exit $?"
+find cold -name 'a.tar*'
 echo "-- busy"
 rta-store archive --cold cold --before 2026-02-01 -o a.tar 2>/dev/null
 flock cold/.rta-lock sleep 3 &
