@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "rta_archive.h"
 #include "rta_cli.h"
 #include "rta_cold.h"
 #include "rta_export.h"
@@ -49,19 +50,22 @@ static const char usage_line[] =
 "               [--row-group-rows n] [--schema file]\n"
 "       rta-store fsck [-hV] [-d dataset] [--metrics file] [--repair]\n"
 "               -s dir\n"
-"       rta-store stats [-hV] [-d dataset] [--metrics file] -s dir";
+"       rta-store stats [-hV] [-d dataset] [--metrics file] -s dir\n"
+"       rta-store archive [-hV] [-d dataset] -o file --before date\n"
+"               --cold dir [--metrics file] [--remove]\n"
+"       rta-store restore [-hV] --cold dir [--metrics file] file";
 
 enum {
 	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
 	OPT_BEFORE, OPT_BUCKET, OPT_CLOSE_AFTER, OPT_COLD, OPT_DAYS, OPT_FORCE,
 	OPT_ROW_GROUP_ROWS, OPT_SCHEMA, OPT_DEDUP_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
 	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
-	OPT_TENANT, OPT_TO
+	OPT_TENANT, OPT_TO, OPT_REMOVE
 };
 
 enum sub {
 	SUB_INIT, SUB_INGEST, SUB_CAT, SUB_OFFSETS, SUB_COMPACT, SUB_RETAIN,
-	SUB_FSCK, SUB_STATS, SUB_EXPORT
+	SUB_FSCK, SUB_STATS, SUB_EXPORT, SUB_ARCHIVE, SUB_RESTORE
 };
 
 static const struct option longopts[] = {
@@ -86,6 +90,7 @@ static const struct option longopts[] = {
 	{ "max-new-buckets", required_argument, NULL, OPT_MAX_NEW_BUCKETS },
 	{ "metrics", required_argument, NULL, RTA_OPT_METRICS },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "remove", no_argument, NULL, OPT_REMOVE },
 	{ "repair", no_argument, NULL, OPT_REPAIR },
 	{ "row-group-rows", required_argument, NULL, OPT_ROW_GROUP_ROWS },
 	{ "schema", required_argument, NULL, OPT_SCHEMA },
@@ -114,12 +119,15 @@ struct opts {
 	int			 repair;	/* fsck */
 	int			 level;		/* compact */
 	uint64_t		 days;		/* retain */
-	const char		*cold;		/* export, retain */
-	const char		*before;	/* export */
+	const char		*cold;		/* export, retain, archive,
+						 * restore */
+	const char		*before;	/* export, archive */
 	int			 force;		/* export */
 	uint64_t		 row_group_rows; /* export */
 	const char		*schemas[64];	/* export --schema */
 	size_t			 nschemas;
+	const char		*file;		/* archive -o */
+	int			 remove;	/* archive */
 };
 
 static void	help(void);
@@ -292,6 +300,10 @@ sub_finish(int status, uint64_t out)
 static int
 allowed(enum sub sub, int c)
 {
+	if (sub == SUB_ARCHIVE || sub == SUB_RESTORE)
+		return c == 'h' || c == 'V' || c == RTA_OPT_METRICS ||
+		    c == OPT_COLD || (sub == SUB_ARCHIVE && (c == 'd' ||
+		    c == 'o' || c == OPT_BEFORE || c == OPT_REMOVE));
 	switch (c) {
 	case 'h':
 	case 'V':
@@ -1219,6 +1231,261 @@ stats_main(const struct opts *o)
 	return sub_finish(status, 0);
 }
 
+/* ---- archive and restore ------------------------------------------------ */
+
+/* What archive or restore did per dataset, for --metrics. */
+struct coldres {
+	char		 name[RTA_STORE_NAME_MAX + 1];
+	uint64_t	 partitions, files, bytes;
+};
+
+static struct {
+	struct coldres	*v;
+	size_t		 n;
+	uint64_t	 removed;
+} cm;
+
+static void
+cold_partition(void *arg, const char *part, uint64_t files, uint64_t bytes)
+{
+	size_t len = strcspn(part, "/"), i;
+	struct coldres *v;
+
+	(void)arg;
+	for (i = 0; i < cm.n; i++)
+		if (strlen(cm.v[i].name) == len &&
+		    strncmp(cm.v[i].name, part, len) == 0)
+			break;
+	if (i == cm.n) {
+		if (len >= sizeof(v->name) ||
+		    (v = realloc(cm.v, (cm.n + 1) * sizeof(*v))) == NULL)
+			return;
+		cm.v = v;
+		memset(&v[cm.n], 0, sizeof(v[cm.n]));
+		memcpy(v[cm.n].name, part, len);
+		cm.n++;
+	}
+	cm.v[i].partitions++;
+	cm.v[i].files += files;
+	cm.v[i].bytes += bytes;
+}
+
+static void
+cold_warn(void *arg, const char *line)
+{
+	(void)arg;
+	rta_warnx("%s", line);
+}
+
+static int
+cold_metrics(void *arg, struct rta_buf *out)
+{
+	static const char *const what[] = { "partitions", "files", "bytes" };
+	const char *verb = sm.sub == SUB_ARCHIVE ? "archived" : "restored";
+	size_t i, j;
+	uint64_t v;
+
+	(void)arg;
+	for (j = 0; j < 3; j++) {
+		rta_buf_printf(out, "# HELP rta_store_%s_%s_total %c%s %s.\n"
+		    "# TYPE rta_store_%s_%s_total counter\n", verb, what[j],
+		    what[j][0] - 'a' + 'A', what[j] + 1, verb, verb, what[j]);
+		for (i = 0; i < cm.n; i++) {
+			v = j == 0 ? cm.v[i].partitions : j == 1 ?
+			    cm.v[i].files : cm.v[i].bytes;
+			rta_buf_printf(out, "rta_store_%s_%s_total{dataset=\""
+			    "%s\"} %llu\n", verb, what[j], cm.v[i].name,
+			    (unsigned long long)v);
+		}
+	}
+	if (sm.sub == SUB_ARCHIVE)
+		rta_buf_printf(out, "# HELP rta_store_archive_removed_"
+		    "partitions_total Partitions removed once archived.\n"
+		    "# TYPE rta_store_archive_removed_partitions_total counter\n"
+		    "rta_store_archive_removed_partitions_total %llu\n",
+		    (unsigned long long)cm.removed);
+	return 0;
+}
+
+/*
+ * Write the metrics and finish: in files came (archive: were found),
+ * out were archived or restored, the rest rejected for reason.
+ */
+static int
+cold_finish(int status, uint64_t in, uint64_t out, const char *reason)
+{
+	struct rta_error err;
+	uint64_t i;
+
+	if (sm.on) {
+		sm.m.in = in;
+		sm.m.out = out;
+		for (i = out; i < in; i++)
+			rta_metrics_reject(&sm.m, reason);
+		if (rta_metrics_write(&sm.m, 1, &err) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			rta_cli_status(&status, RTA_EXIT_IO);
+		}
+		rta_metrics_release(&sm.m);
+		sm.on = 0;
+	}
+	free(cm.v);
+	return rta_cli_finish(status);
+}
+
+/* A library failure: the message, prefixed by the archive's name when
+ * it is about the archive; the exit status. */
+static int
+cold_error(int rc, const struct rta_error *err, const char *file)
+{
+	if (rc == RTA_EDATA || (err->reason != NULL &&
+	    strcmp(err->reason, "archive-io") == 0))
+		rta_warnx("%s: %s", file, err->text);
+	else
+		rta_warnx("%s", err->text);
+	if (rc == RTA_EDATA)
+		return RTA_EXIT_DATA;
+	if (rc == RTA_EOF)
+		return RTA_EXIT_IO;
+	return store_exit(rc, err);
+}
+
+static int
+archive_main(const struct opts *o, struct rta_cold *c, int64_t day)
+{
+	struct rta_archive_opts ao;
+	struct rta_archive_result r;
+	struct rta_error err;
+	unsigned m, d;
+	int64_t y;
+	int rc, status = RTA_EXIT_OK;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.dataset = o->dataset;
+	ao.before = day;
+	ao.remove = o->remove;
+	ao.mtime = rta_now() / RTA_US_PER_SEC;
+	ao.partition = cold_partition;
+	ao.warn = cold_warn;
+	rc = rta_archive_create(c, o->file, &ao, &r, &err);
+	if (r.skipped > 0)
+		status = RTA_EXIT_DATA;
+	if (rc == RTA_EOF) {
+		rta_civil_from_days(day, &y, &m, &d);
+		rta_warnx("%s: nothing to archive before %04lld-%02u-%02u",
+		    o->cold, (long long)y, m, d);
+	} else if (rc == RTA_EDATA) {
+		/* A file changed under us, or the archive read back wrong. */
+		rta_warnx("%s", err.text);
+		rta_cli_status(&status, RTA_EXIT_IO);
+	} else if (rc != RTA_OK)
+		rta_cli_status(&status, cold_error(rc, &err, o->file));
+	if (r.partitions > 0)
+		rta_warnx("%s: %llu partitions, %llu files, %llu bytes "
+		    "archived%s%s", o->file, (unsigned long long)r.partitions,
+		    (unsigned long long)r.files, (unsigned long long)r.bytes,
+		    r.removed > 0 ? ", removed from " : "",
+		    r.removed > 0 ? o->cold : "");
+	cm.removed = r.removed;
+	rta_cold_close(c);
+	return cold_finish(status, r.files, r.files, NULL);
+}
+
+static int
+restore_main(const struct opts *o, struct rta_cold *c, const char *file)
+{
+	struct rta_archive_opts ao;
+	struct rta_archive_result r;
+	struct rta_error err;
+	const char *reason = NULL;
+	int rc, status = RTA_EXIT_OK;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.partition = cold_partition;
+	rc = rta_archive_restore(c, file, &ao, &r, &err);
+	if (rc != RTA_OK) {
+		status = cold_error(rc, &err, file);
+		reason = err.reason;
+	}
+	if (rc == RTA_OK || r.partitions > 0)
+		rta_warnx("%s: %llu partitions, %llu files, %llu bytes "
+		    "restored into %s", file, (unsigned long long)r.partitions,
+		    (unsigned long long)r.files, (unsigned long long)r.bytes,
+		    o->cold);
+	else if (rc != RTA_OK)
+		rta_warnx("%s: nothing restored (%llu files read, %llu "
+		    "rejected)", file, (unsigned long long)r.read,
+		    (unsigned long long)r.read);
+	rta_cold_close(c);
+	return cold_finish(status, r.read > r.files ? r.read : r.files,
+	    r.files, reason);
+}
+
+/* archive and restore: the cold store, not the hot one. */
+static int
+cold_main(const struct opts *o, struct rta_stage *st, int argc, char **argv)
+{
+	struct rta_error err;
+	struct rta_cold c;
+	struct stat sb;
+	int64_t us, day = 0;
+	size_t n;
+	int rc;
+
+	if (o->cold == NULL)
+		rta_usage_error(usage_line, "--cold DIR (the cold store) is "
+		    "needed");
+	if (o->sub == SUB_ARCHIVE) {
+		if (o->file == NULL)
+			rta_usage_error(usage_line, "-o FILE (the archive) is "
+			    "needed");
+		if (o->before == NULL)
+			rta_usage_error(usage_line, "--before DATE is needed");
+		if (argc > 0)
+			rta_usage_error(usage_line, "rta-store archive takes "
+			    "no operands");
+		if (rta_archive_filter(o->file) == NULL)
+			rta_usage_error(usage_line, "bad -o '%s' (a file "
+			    "name ending in .tar.zst, .tar.gz, .tar.xz or "
+			    ".tar)", o->file);
+		if (o->dataset != NULL && !rta_store_name_valid(o->dataset))
+			rta_usage_error(usage_line, "bad dataset name '%s'",
+			    o->dataset);
+		/*
+		 * "30d" as well as "-30d": a duration with its unit looks
+		 * back (a bare number stays epoch seconds).
+		 */
+		n = strlen(o->before);
+		if (n > 0 && o->before[n - 1] >= 'a' &&
+		    o->before[n - 1] <= 'z' &&
+		    rta_duration_parse(o->before, &us, &err) == RTA_OK &&
+		    us >= 0 && us <= rta_now() - RTA_TIME_MIN)
+			us = rta_now() - us;
+		else
+			parse_time("--before", o->before, &us);
+		day = us / (86400 * RTA_US_PER_SEC);
+		if (us % (86400 * RTA_US_PER_SEC) < 0)
+			day--;
+	} else if (argc != 1)
+		rta_usage_error(usage_line, "rta-store restore takes one "
+		    "archive");
+	if ((rc = sub_metrics_start(st, o->sub)) != 0)
+		return rta_cli_finish(rc);
+	if (sm.on)
+		sm.m.extra = cold_metrics;
+	/* A missing archive makes no cold store. */
+	if (o->sub == SUB_RESTORE && stat(argv[0], &sb) != 0) {
+		rta_warnx("%s: %s", argv[0], strerror(errno));
+		return cold_finish(RTA_EXIT_IO, 0, 0, NULL);
+	}
+	if ((rc = rta_cold_open(&c, o->cold, o->sub == SUB_RESTORE, &err)) !=
+	    RTA_OK)
+		return cold_finish(cold_error(rc, &err, o->cold), 0, 0, NULL);
+	if (o->sub == SUB_ARCHIVE)
+		return archive_main(o, &c, day);
+	return restore_main(o, &c, argv[0]);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int
@@ -1261,7 +1528,8 @@ main(int argc, char *argv[])
 			return rta_cli_finish(RTA_EXIT_OK);
 		}
 		rta_usage_error(usage_line, "a subcommand is needed: init, "
-		    "ingest, cat, offsets, compact, retain, export, fsck or stats");
+		    "ingest, cat, offsets, compact, retain, export, fsck, "
+		    "stats, archive or restore");
 	}
 	if (strcmp(argv[1], "init") == 0)
 		o.sub = SUB_INIT;
@@ -1281,6 +1549,10 @@ main(int argc, char *argv[])
 		o.sub = SUB_STATS;
 	else if (strcmp(argv[1], "export") == 0)
 		o.sub = SUB_EXPORT;
+	else if (strcmp(argv[1], "archive") == 0)
+		o.sub = SUB_ARCHIVE;
+	else if (strcmp(argv[1], "restore") == 0)
+		o.sub = SUB_RESTORE;
 	else
 		rta_usage_error(usage_line, "unknown subcommand '%s'", argv[1]);
 	argc--;
@@ -1304,6 +1576,10 @@ main(int argc, char *argv[])
 			help();
 			return rta_cli_finish(RTA_EXIT_OK);
 		case 'o':
+			if (o.sub == SUB_ARCHIVE) {
+				o.file = optarg;
+				break;
+			}
 			if (rta_format_parse(optarg, &o.out) != 0 ||
 			    (o.out != RTA_FMT_NDJSON && o.out != RTA_FMT_RTA))
 				rta_usage_error(usage_line, "bad -o '%s' (use "
@@ -1427,12 +1703,17 @@ main(int argc, char *argv[])
 		case OPT_TO:
 			o.to = optarg;
 			break;
+		case OPT_REMOVE:
+			o.remove = 1;
+			break;
 		default:
 			if (!rta_stage_getopt(&st, c, optarg))
 				rta_usage_error(usage_line, "bad option");
 			break;
 		}
 	}
+	if (o.sub == SUB_ARCHIVE || o.sub == SUB_RESTORE)
+		return cold_main(&o, &st, argc - optind, argv + optind);
 	if (o.store == NULL)
 		rta_usage_error(usage_line, "-s DIR (the store) is needed");
 	if ((o.sub == SUB_INGEST || o.sub == SUB_CAT ||
@@ -1552,6 +1833,18 @@ help(void)
 "\n"
 "stats: one JSON object per dataset: kind, records, tenants, buckets,\n"
 "bytes on disk, oldest and newest event time, ingest lag.\n"
+"\n"
+"archive: bundle the cold store's partitions of days before DATE (of\n"
+"every dataset, or -d) into FILE, a tar file with a MANIFEST of\n"
+"SHA-256 checksums; restore: check an archive against its manifest and\n"
+"only then put its partitions back, each replacing its namesake whole.\n"
+"      --cold DIR          the cold store (restore makes it if missing)\n"
+"  -o FILE                 archive: the archive to make, a .tar.zst,\n"
+"                          .tar.gz, .tar.xz or .tar that must not exist\n"
+"      --before DATE       archive: partitions of days before DATE's\n"
+"                          (RFC 3339, a date, or -30d)\n"
+"      --remove            archive: once the archive is synced and read\n"
+"                          back, remove the partitions it holds\n"
 "\n"
 "offsets: where to resume each Kafka partition (the offset after the\n"
 "last one stored).\n"

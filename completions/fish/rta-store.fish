@@ -18,7 +18,7 @@ function __rta_store_sub --description 'the rta-store subcommand, if any'
     set -l words (commandline -opc)
     if test (count $words) -ge 2
         switch $words[2]
-            case init ingest cat offsets compact retain export fsck stats
+            case init ingest cat offsets compact retain export fsck stats archive restore
                 echo $words[2]
                 return 0
         end
@@ -70,6 +70,8 @@ complete -c rta-store -n '__fish_is_first_arg' -a retain -d 'Remove buckets olde
 complete -c rta-store -n '__fish_is_first_arg' -a export -d 'Write finished days to Parquet files in a cold store'
 complete -c rta-store -n '__fish_is_first_arg' -a fsck -d 'Check the datasets, and repair them'
 complete -c rta-store -n '__fish_is_first_arg' -a stats -d 'One JSON object per dataset'
+complete -c rta-store -n '__fish_is_first_arg' -a archive -d 'Bundle old cold-store partitions into a tar file'
+complete -c rta-store -n '__fish_is_first_arg' -a restore -d 'Check an archive and put its partitions back'
 
 # every form
 complete -c rta-store -s h -l help -d 'Show the help'
@@ -117,3 +119,14 @@ complete -c rta-store -n '__rta_store_is export' -l schema -r -F -d 'A payload J
 
 # fsck
 complete -c rta-store -n '__rta_store_is fsck' -l repair -d 'Cut what an interrupted run left, quarantine damage'
+
+# archive, restore (the cold store)
+set -l cold '__rta_store_is archive restore'
+set -l archive '__rta_store_is archive'
+complete -c rta-store -n $cold -l cold -x -a '(__fish_complete_directories)' -d 'The cold store directory'
+complete -c rta-store -n $cold -l metrics -r -F -d 'Keep Prometheus counters in FILE'
+complete -c rta-store -n $archive -s d -l dataset -x -d 'Only this dataset'
+complete -c rta-store -n $archive -s o -r -F -d 'The archive to make (.tar.zst, .tar.gz, .tar.xz, .tar)'
+complete -c rta-store -n $archive -l before -x -a '30d 90d 365d' -d 'Partitions of days before DATE'
+complete -c rta-store -n $archive -l remove -d 'Remove the partitions once archived and read back'
+complete -c rta-store -n '__rta_store_is restore' -k -a '(__fish_complete_suffix .tar.zst .tar.gz .tar.xz .tar)'
