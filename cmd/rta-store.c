@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "rta_archive.h"
@@ -22,6 +23,9 @@
 #include "rta_cold.h"
 #include "rta_export.h"
 #include "rta_json.h"
+#include "rta_pqrows.h"
+#include "rta_event.h"
+#include "rta_output.h"
 #include "rta_stage.h"
 #include "rta_state.h"
 #include "rta_store.h"
@@ -37,8 +41,8 @@ static const char usage_line[] =
 "               [--max-future duration] [--max-line size] [--max-mem size]\n"
 "               [--max-new-buckets n] [--metrics file] [--strict]\n"
 "               [--sync-every interval] [file ...]\n"
-"       rta-store cat [-hV] [-o format] -d dataset -s dir [--from time]\n"
-"               [--metrics file] [--tenant id] [--to time]\n"
+"       rta-store cat [-hV] [-o format] -d dataset -s dir | --cold dir\n"
+"               [--from time] [--metrics file] [--tenant id] [--to time]\n"
 "       rta-store offsets [-hV] [--format style] [--metrics file]\n"
 "               -d dataset -s dir\n"
 "       rta-store compact [-hV] [-d dataset] [--level n] [--metrics file]\n"
@@ -144,6 +148,15 @@ struct dsres {
 	struct rta_export_result x;
 };
 
+/* cat --cold: what the reading skipped, for the metrics */
+static struct {
+	uint64_t	 files;
+	uint64_t	 partitions_skipped;
+	uint64_t	 groups_skipped;
+	uint64_t	 rejected;
+	uint64_t	 dropped;	/* another tenant's rows */
+} sub_cold;
+
 static struct {
 	int		 on;
 	enum sub	 sub;
@@ -222,6 +235,28 @@ sub_metrics(void *arg, struct rta_buf *out)
 		    "counter", "Partitions of tenants no longer in a day.",
 		    offsetof(struct dsres, x.removed));
 	}
+	if (sm.sub == SUB_CAT && sub_cold.files + sub_cold.partitions_skipped >
+	    0) {
+		rta_buf_printf(out, "# HELP rta_store_cold_files_read_total "
+		    "Parquet files read.\n# TYPE rta_store_cold_files_read_total "
+		    "counter\nrta_store_cold_files_read_total %llu\n",
+		    (unsigned long long)sub_cold.files);
+		rta_buf_printf(out, "# HELP rta_store_cold_partitions_skipped_"
+		    "total Partitions left unread: another tenant or day.\n"
+		    "# TYPE rta_store_cold_partitions_skipped_total counter\n"
+		    "rta_store_cold_partitions_skipped_total %llu\n",
+		    (unsigned long long)sub_cold.partitions_skipped);
+		rta_buf_printf(out, "# HELP rta_store_cold_row_groups_skipped_"
+		    "total Row groups left unread by their statistics.\n"
+		    "# TYPE rta_store_cold_row_groups_skipped_total counter\n"
+		    "rta_store_cold_row_groups_skipped_total %llu\n",
+		    (unsigned long long)sub_cold.groups_skipped);
+		rta_buf_printf(out, "# HELP rta_store_cold_rows_rejected_total "
+		    "Rows or files that could not be read as records.\n"
+		    "# TYPE rta_store_cold_rows_rejected_total counter\n"
+		    "rta_store_cold_rows_rejected_total %llu\n",
+		    (unsigned long long)sub_cold.rejected);
+	}
 	if (sm.sub == SUB_RETAIN)
 		family(out, "rta_store_unexported_buckets", "gauge",
 		    "Buckets kept: not exported to --cold as they are.",
@@ -285,6 +320,10 @@ sub_finish(int status, uint64_t out)
 
 	if (sm.on) {
 		sm.m.in = sm.m.out = out;
+		/* cat --cold: rows read but not written */
+		sm.m.rejected = sub_cold.rejected;
+		sm.m.dropped = sub_cold.dropped;
+		sm.m.in += sub_cold.rejected + sub_cold.dropped;
 		if (rta_metrics_write(&sm.m, 1, &err) != RTA_OK) {
 			rta_warnx("%s", err.text);
 			rta_cli_status(&status, RTA_EXIT_IO);
@@ -326,7 +365,8 @@ allowed(enum sub sub, int c)
 	case OPT_DAYS:
 		return sub == SUB_RETAIN;
 	case OPT_COLD:
-		return sub == SUB_RETAIN || sub == SUB_EXPORT;
+		return sub == SUB_RETAIN || sub == SUB_EXPORT ||
+		    sub == SUB_CAT;
 	case OPT_BEFORE:
 	case OPT_FORCE:
 	case OPT_ROW_GROUP_ROWS:
@@ -677,6 +717,121 @@ parse_time(const char *what, const char *s, int64_t *us)
 	return 0;
 }
 
+/*
+ * cat --cold: the partitions that can hold the range (by their paths),
+ * each file's row groups that can (by their statistics), each row in it.
+ */
+static int
+cat_cold(const struct opts *o, enum rta_format f, int64_t from, int64_t to)
+{
+	struct rta_ndjson_parser np;
+	struct rta_output out;
+	struct rta_record rec;
+	struct rta_pqrows *pr;
+	struct rta_buf line = RTA_BUF_INIT;
+	struct rta_error err;
+	struct stat sb;
+	char **files;
+	size_t nf, i;
+	uint64_t skipped, row, g, r;
+	void *map;
+	int rc, fd, status = RTA_EXIT_OK;
+
+	rc = rta_cold_files(o->cold, o->dataset, o->tenant, o->tenant != NULL ?
+	    strlen(o->tenant) : 0, from, to, &files, &nf, &skipped, &err);
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return sub_finish(rc == RTA_EOF ? RTA_EXIT_USAGE :
+		    rta_exit_code(rc), 0);
+	}
+	sub_cold.partitions_skipped = skipped;
+	rta_ndjson_parser_init(&np);
+	rta_output_init(&out, STDOUT_FILENO, "<stdout>", f);
+	for (i = 0; i < nf && status != RTA_EXIT_IO; i++) {
+		fd = open(files[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			rta_warnx("%s: %s", files[i], fd < 0 ?
+			    strerror(errno) : "not a regular file");
+			if (fd >= 0)
+				close(fd);
+			rta_cli_status(&status, RTA_EXIT_DATA);
+			continue;
+		}
+		map = sb.st_size > 0 ? mmap(NULL, (size_t)sb.st_size,
+		    PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+		close(fd);
+		if (map == MAP_FAILED) {
+			rta_warnx("%s: %s", files[i], strerror(errno));
+			rta_cli_status(&status, RTA_EXIT_IO);
+			continue;
+		}
+		sub_cold.files++;
+		if ((rc = rta_pqrows_open(map, (size_t)sb.st_size, files[i],
+		    files[i], &pr, &err)) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			rta_cli_status(&status, RTA_EXIT_DATA);
+			sub_cold.rejected++;
+			if (map != NULL)
+				munmap(map, (size_t)sb.st_size);
+			continue;
+		}
+		rta_pqrows_range(pr, from, to);
+		while ((rc = rta_pqrows_next(pr, &line, &row, &err)) !=
+		    RTA_EOF) {
+			if (rc == RTA_OK && (rta_buf_reserve(&line, 16) != 0 ||
+			    (memset(line.data + line.len, 0, 16), 0)))
+				rc = rta_error_set(&err, RTA_ENOMEM,
+				    "no-memory", "out of memory");
+			if (rc == RTA_OK)
+				rc = rta_ndjson_parse(&np, line.data, line.len,
+				    &rec, &err);
+			if (rc == RTA_OK && o->tenant != NULL &&
+			    (rec.ev.tenant_len != strlen(o->tenant) ||
+			    memcmp(rec.ev.tenant, o->tenant,
+			    rec.ev.tenant_len) != 0)) {
+				sub_cold.dropped++;
+				continue;
+			}
+			if (rc == RTA_OK) {
+				if ((rc = rta_output_record(&out, &rec,
+				    &err)) != RTA_OK) {
+					status = RTA_EXIT_IO;
+					break;
+				}
+				continue;
+			}
+			rta_warnx("%s:%llu: %s", files[i],
+			    (unsigned long long)row, err.text);
+			sub_cold.rejected++;
+			rta_cli_status(&status, RTA_EXIT_DATA);
+			if (rc == RTA_ENOMEM || rc == RTA_EIO)
+				break;
+		}
+		rta_pqrows_skipped(pr, &g, &r);
+		sub_cold.groups_skipped += g;
+		rta_pqrows_close(pr);
+		if (map != NULL)
+			munmap(map, (size_t)sb.st_size);
+	}
+	if (status != RTA_EXIT_IO) {
+		if (rta_output_close(&out, &err) != RTA_OK) {
+			if (out.failed)
+				rta_cli_check_pipe(out.fail_errno);
+			rta_warnx("%s", err.text);
+			status = RTA_EXIT_IO;
+		}
+	} else {
+		if (out.failed)
+			rta_cli_check_pipe(out.fail_errno);
+		rta_warnx("%s", err.text);
+		rta_output_release(&out);
+	}
+	rta_ndjson_parser_release(&np);
+	rta_buf_release(&line);
+	rta_cold_files_free(files, nf);
+	return sub_finish(status, out.records);
+}
+
 static int
 cat_main(const struct opts *o)
 {
@@ -703,6 +858,8 @@ cat_main(const struct opts *o)
 	if (f == RTA_FMT_RTA && isatty(STDOUT_FILENO))
 		rta_usage_error(usage_line, "not writing rta frames to a "
 		    "terminal (redirect stdout, or use -o ndjson)");
+	if (o->cold != NULL)
+		return cat_cold(o, f, from, to);
 	if ((status = open_store(o, &s)) != 0)
 		return sub_finish(status, 0);
 	rc = rta_dataset_open(&s, o->dataset, &ds, &err);
@@ -1714,7 +1871,11 @@ main(int argc, char *argv[])
 	}
 	if (o.sub == SUB_ARCHIVE || o.sub == SUB_RESTORE)
 		return cold_main(&o, &st, argc - optind, argv + optind);
-	if (o.store == NULL)
+	if (o.sub == SUB_CAT && o.store != NULL && o.cold != NULL)
+		rta_usage_error(usage_line, "cat reads -s DIR (the hot store) "
+		    "or --cold DIR, not both");
+	if (o.store == NULL && !(o.sub == SUB_CAT && o.cold != NULL) &&
+	    o.sub != SUB_ARCHIVE && o.sub != SUB_RESTORE)
 		rta_usage_error(usage_line, "-s DIR (the store) is needed");
 	if ((o.sub == SUB_INGEST || o.sub == SUB_CAT ||
 	    o.sub == SUB_OFFSETS) && o.dataset == NULL)
@@ -1799,6 +1960,8 @@ help(void)
 "      --from TIME         from this event time on (RFC 3339, a date,\n"
 "                          epoch seconds, or -24h)\n"
 "      --to TIME           before this event time\n"
+"      --cold DIR          read the Parquet files of the cold store DIR\n"
+"                          (written by export) instead of the hot store\n"
 "  -o FORMAT               ndjson or rta (default: rta, or ndjson on a\n"
 "                          terminal)\n"
 "\n"

@@ -39,18 +39,6 @@ sync_at(int dfd, const char *rel)
 	return rc;
 }
 
-/* The parent of rel ("." for a top-level name) into buf. */
-static void
-parent_of(const char *rel, char *buf, size_t size)
-{
-	const char *slash = strrchr(rel, '/');
-
-	if (slash == NULL)
-		snprintf(buf, size, ".");
-	else
-		snprintf(buf, size, "%.*s", (int)(slash - rel), rel);
-}
-
 /* Remove everything under the directory fd (which is then closed). */
 static int
 empty_dir(int fd)
@@ -333,100 +321,399 @@ rta_cold_stage(struct rta_cold *c, char *rel, size_t relsz,
 	}
 }
 
-/* Make the directories of rel that are missing, syncing each parent. */
+/*
+ * Open the directory holding the last component of rel, never following
+ * a symbolic link (the cold store's directories are trusted, what is in
+ * them is not): with create, the missing directories are made and each
+ * new one's parent synced.  A descriptor with *last set to the last
+ * component; -2 when a directory is missing (create not set); -1 with
+ * err set.
+ */
 static int
-make_parents(struct rta_cold *c, const char *rel, struct rta_error *err)
+walk(struct rta_cold *c, const char *rel, int create, const char **last,
+    struct rta_error *err)
 {
-	char buf[RTA_COLD_PART_MAX], parent[RTA_COLD_PART_MAX];
-	char *p;
+	char comp[NAME_MAX + 1];
+	const char *p = rel, *slash;
+	size_t n;
+	int fd, nfd;
 
-	if (strlen(rel) >= sizeof(buf))
-		return rta_error_set(err, RTA_ELIMIT, "path-too-long",
-		    "%s: partition path too long", rel);
-	snprintf(buf, sizeof(buf), "%s", rel);
-	for (p = strchr(buf, '/'); p != NULL; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		if (mkdirat(c->fd, buf, 0777) == 0) {
-			parent_of(buf, parent, sizeof(parent));
-			if (sync_at(c->fd, parent) != 0)
-				return io_error(err, c->path, parent, "fsync");
-		} else if (errno != EEXIST)
-			return io_error(err, c->path, buf, "mkdir");
-		*p = '/';
+	if ((fd = openat(c->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		io_error(err, c->path, ".", "open");
+		return -1;
 	}
-	return RTA_OK;
+	while ((slash = strchr(p, '/')) != NULL) {
+		n = (size_t)(slash - p);
+		if (n == 0 || n > NAME_MAX) {
+			close(fd);
+			rta_error_set(err, RTA_EINVAL, "cold-path", "%s/%s: "
+			    "bad path", c->path, rel);
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (create && mkdirat(fd, comp, 0777) == 0) {
+			if (rta_io_fsync(fd) != 0) {
+				close(fd);
+				io_error(err, c->path, rel, "fsync");
+				return -1;
+			}
+		} else if (create && errno != EEXIST) {
+			close(fd);
+			io_error(err, c->path, rel, "mkdir");
+			return -1;
+		}
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(fd);
+		if (nfd < 0) {
+			if (errno == ENOENT && !create)
+				return -2;
+			if (errno == ELOOP || errno == ENOTDIR)
+				rta_error_set(err, RTA_EINVAL, "unsafe-cold",
+				    "%s/%.*s: not a directory (a symbolic "
+				    "link?)", c->path, (int)(slash - rel), rel);
+			else
+				io_error(err, c->path, rel, "open");
+			return -1;
+		}
+		fd = nfd;
+		p = slash + 1;
+	}
+	*last = p;
+	return fd;
 }
 
 int
 rta_cold_publish(struct rta_cold *c, const char *stage, const char *part,
     struct rta_error *err)
 {
-	char parent[RTA_COLD_PART_MAX], old[RTA_COLD_PART_MAX];
+	char old[RTA_COLD_PART_MAX];
+	const char *last;
 	struct stat st;
-	int rc;
+	int pfd, rc = RTA_OK;
 
 	if (sync_at(c->fd, stage) != 0)
 		return io_error(err, c->path, stage, "fsync");
-	if ((rc = make_parents(c, part, err)) != RTA_OK)
-		return rc;
-	parent_of(part, parent, sizeof(parent));
-	if (fstatat(c->fd, part, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return rta_error_set(err, RTA_EIO, "cold-io", "%s/%s: "
-			    "not a directory", c->path, part);
-		if (rta_io_exchange(c->fd, stage, part) != 0) {
-			if (errno != EINVAL && errno != ENOSYS)
-				return io_error(err, c->path, part, "rename");
+	if (strlen(part) >= RTA_COLD_PART_MAX)
+		return rta_error_set(err, RTA_ELIMIT, "path-too-long",
+		    "%s: partition path too long", part);
+	if ((pfd = walk(c, part, 1, &last, err)) < 0)
+		return err->code;
+	if (fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			rc = rta_error_set(err, RTA_EINVAL, "unsafe-cold",
+			    "%s/%s: not a directory (a symbolic link?)",
+			    c->path, part);
+			goto out;
+		}
+		if (rta_io_exchange(c->fd, stage, pfd, last) != 0) {
+			if (errno != EINVAL && errno != ENOSYS) {
+				rc = io_error(err, c->path, part, "rename");
+				goto out;
+			}
 			/*
 			 * No RENAME_EXCHANGE here: move the old partition
 			 * aside first.  A reader may briefly find the
 			 * partition missing, never half of it.
 			 */
 			snprintf(old, sizeof(old), "%s.old", stage);
-			if (rta_io_rename(c->fd, part, old) != 0)
-				return io_error(err, c->path, part, "rename");
-			if (rta_io_rename(c->fd, stage, part) != 0)
-				return io_error(err, c->path, stage, "rename");
+			if (rta_io_renameat(pfd, last, c->fd, old) != 0) {
+				rc = io_error(err, c->path, part, "rename");
+				goto out;
+			}
+			if (rta_io_renameat(c->fd, stage, pfd, last) != 0) {
+				rc = io_error(err, c->path, stage, "rename");
+				goto out;
+			}
 			stage = old;
 		}
 	} else if (errno != ENOENT) {
-		return io_error(err, c->path, part, "stat");
-	} else if (rta_io_rename(c->fd, stage, part) != 0)
-		return io_error(err, c->path, stage, "rename");
-	if (sync_at(c->fd, parent) != 0)
-		return io_error(err, c->path, parent, "fsync");
+		rc = io_error(err, c->path, part, "stat");
+		goto out;
+	} else if (rta_io_renameat(c->fd, stage, pfd, last) != 0) {
+		rc = io_error(err, c->path, stage, "rename");
+		goto out;
+	}
+	if (rta_io_fsync(pfd) != 0) {
+		rc = io_error(err, c->path, part, "fsync");
+		goto out;
+	}
 	/* stage now names the old files, if any. */
 	if (rmtree(c->fd, stage) != 0)
-		return io_error(err, c->path, stage, "removing");
-	return RTA_OK;
+		rc = io_error(err, c->path, stage, "removing");
+out:
+	close(pfd);
+	return rc;
 }
 
 int
 rta_cold_remove(struct rta_cold *c, const char *rel, struct rta_error *err)
 {
 	char buf[RTA_COLD_PART_MAX], *slash;
+	const char *last;
+	int pfd;
 
 	if (strlen(rel) >= sizeof(buf))
 		return rta_error_set(err, RTA_ELIMIT, "path-too-long",
 		    "%s: path too long", rel);
-	if (rmtree(c->fd, rel) != 0)
+	if ((pfd = walk(c, rel, 0, &last, err)) == -2)
+		return RTA_OK;
+	if (pfd < 0)
+		return err->code;
+	if (rmtree(pfd, last) != 0 || rta_io_fsync(pfd) != 0) {
+		close(pfd);
 		return io_error(err, c->path, rel, "removing");
-	snprintf(buf, sizeof(buf), "%s", rel);
+	}
+	close(pfd);
 	/* Parents that became empty, but never the dataset directory. */
+	snprintf(buf, sizeof(buf), "%s", rel);
 	while ((slash = strrchr(buf, '/')) != NULL) {
 		*slash = '\0';
 		if (strchr(buf, '/') == NULL)
 			break;
-		if (unlinkat(c->fd, buf, AT_REMOVEDIR) != 0)
+		if ((pfd = walk(c, buf, 0, &last, err)) < 0)
 			break;
+		if (unlinkat(pfd, last, AT_REMOVEDIR) != 0 ||
+		    rta_io_fsync(pfd) != 0) {
+			close(pfd);
+			break;
+		}
+		close(pfd);
 	}
-	parent_of(rel, buf, sizeof(buf));
-	while (sync_at(c->fd, buf) != 0 && errno == ENOENT &&
-	    strcmp(buf, ".") != 0) {
-		char up[RTA_COLD_PART_MAX];
-
-		parent_of(buf, up, sizeof(up));
-		snprintf(buf, sizeof(buf), "%s", up);
-	}
+	rta_error_clear(err);
 	return RTA_OK;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+struct cfile {
+	char	*tenant;	/* decoded */
+	size_t	 tlen;
+	int64_t	 day;
+	char	*path;
+};
+
+struct cfiles {
+	struct cfile	*v;
+	size_t		 n, cap;
+};
+
+static int
+cfile_cmp(const void *a, const void *b)
+{
+	const struct cfile *x = a, *y = b;
+	size_t n = x->tlen < y->tlen ? x->tlen : y->tlen;
+	int c = memcmp(x->tenant, y->tenant, n);
+
+	if (c != 0)
+		return c;
+	if (x->tlen != y->tlen)
+		return x->tlen < y->tlen ? -1 : 1;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static int
+cfiles_add(struct cfiles *cf, const char *tenant, size_t tlen, int64_t day,
+    const char *path)
+{
+	struct cfile *nv;
+
+	if (cf->n == cf->cap) {
+		size_t cap = cf->cap ? cf->cap * 2 : 64;
+
+		if ((nv = realloc(cf->v, cap * sizeof(*nv))) == NULL)
+			return -1;
+		cf->v = nv;
+		cf->cap = cap;
+	}
+	nv = &cf->v[cf->n];
+	nv->tlen = tlen;
+	nv->day = day;
+	nv->tenant = malloc(tlen + 1);
+	nv->path = strdup(path);
+	if (nv->tenant == NULL || nv->path == NULL) {
+		free(nv->tenant);
+		free(nv->path);
+		return -1;
+	}
+	memcpy(nv->tenant, tenant, tlen);
+	cf->n++;
+	return 0;
+}
+
+/* The names in directory rel of dfd that start with prefix. */
+static int
+list_dir(int dfd, const char *rel, const char *prefix, char ***out,
+    size_t *n)
+{
+	struct dirent *de;
+	char **v = NULL, **nv;
+	size_t cap = 0;
+	DIR *d;
+	int fd;
+
+	*out = NULL;
+	*n = 0;
+	fd = openat(dfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ?
+		    0 : -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*nv))) == NULL)
+				goto fail;
+			v = nv;
+		}
+		if ((v[*n] = strdup(de->d_name)) == NULL)
+			goto fail;
+		(*n)++;
+	}
+	closedir(d);
+	*out = v;
+	return 0;
+fail:
+	closedir(d);
+	rta_cold_files_free(v, *n);
+	*n = 0;
+	return -1;
+}
+
+void
+rta_cold_files_free(char **files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
+#define DAY_US	(86400LL * 1000000LL)
+
+int
+rta_cold_files(const char *path, const char *dataset, const char *tenant,
+    size_t tlen, int64_t from, int64_t to, char ***files, size_t *n,
+    uint64_t *skipped, struct rta_error *err)
+{
+	struct cfiles cf = { NULL, 0, 0 };
+	char **ts = NULL, **ys = NULL, **ms = NULL, **ds = NULL, **ps = NULL;
+	size_t nt = 0, ny = 0, nm = 0, nd = 0, np = 0, a, b, c, e, k;
+	char rel[4 * RTA_COLD_PART_MAX], part[RTA_COLD_PART_MAX], dsn[256];
+	char dec[257];
+	size_t dlen;
+	int64_t day;
+	int rc = RTA_OK, dfd;
+
+	*files = NULL;
+	*n = 0;
+	*skipped = 0;
+	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return rta_error_set(err, errno == ENOENT ? RTA_EOF : RTA_EIO,
+		    "cold-io", "%s: %s", path, strerror(errno));
+	if (list_dir(dfd, dataset, "tenant_id=", &ts, &nt) != 0)
+		goto io;
+	if (nt == 0 && faccessat(dfd, dataset, F_OK, AT_SYMLINK_NOFOLLOW) !=
+	    0) {
+		close(dfd);
+		return rta_error_set(err, RTA_EOF, "cold-missing", "%s: no "
+		    "dataset '%s'", path, dataset);
+	}
+	for (a = 0; a < nt; a++) {
+		snprintf(rel, sizeof(rel), "%s/%s", dataset, ts[a]);
+		if (list_dir(dfd, rel, "year=", &ys, &ny) != 0)
+			goto io;
+		for (b = 0; b < ny; b++) {
+			snprintf(rel, sizeof(rel), "%s/%s/%s", dataset, ts[a],
+			    ys[b]);
+			if (list_dir(dfd, rel, "month=", &ms, &nm) != 0)
+				goto io;
+			for (c = 0; c < nm; c++) {
+				snprintf(rel, sizeof(rel), "%s/%s/%s/%s",
+				    dataset, ts[a], ys[b], ms[c]);
+				if (list_dir(dfd, rel, "day=", &ds, &nd) != 0)
+					goto io;
+				for (e = 0; e < nd; e++) {
+					snprintf(part, sizeof(part),
+					    "%s/%s/%s/%s/%s", dataset, ts[a],
+					    ys[b], ms[c], ds[e]);
+					if (rta_cold_part_parse(part, dsn,
+					    sizeof(dsn), dec, &dlen, &day) != 0)
+						continue;
+					if ((tenant != NULL && (dlen != tlen ||
+					    memcmp(dec, tenant, tlen) != 0)) ||
+					    day * DAY_US >= to ||
+					    (day + 1) * DAY_US <= from) {
+						(*skipped)++;
+						continue;
+					}
+					if (list_dir(dfd, part, "", &ps, &np) !=
+					    0)
+						goto io;
+					for (k = 0; k < np; k++) {
+						size_t l = strlen(ps[k]);
+
+						if (l < 9 || strcmp(ps[k] + l -
+						    8, ".parquet") != 0)
+							continue;
+						snprintf(rel, sizeof(rel),
+						    "%s/%s/%s", path, part,
+						    ps[k]);
+						if (cfiles_add(&cf, dec, dlen,
+						    day, rel) != 0)
+							goto nomem;
+					}
+					rta_cold_files_free(ps, np);
+					ps = NULL;
+					np = 0;
+				}
+				rta_cold_files_free(ds, nd);
+				ds = NULL;
+				nd = 0;
+			}
+			rta_cold_files_free(ms, nm);
+			ms = NULL;
+			nm = 0;
+		}
+		rta_cold_files_free(ys, ny);
+		ys = NULL;
+		ny = 0;
+	}
+	qsort(cf.v, cf.n, sizeof(cf.v[0]), cfile_cmp);
+	if (cf.n > 0 && (*files = malloc(cf.n * sizeof(char *))) == NULL)
+		goto nomem;
+	for (k = 0; k < cf.n; k++) {
+		(*files)[k] = cf.v[k].path;
+		cf.v[k].path = NULL;
+	}
+	*n = cf.n;
+	goto out;
+io:
+	rc = rta_error_set(err, RTA_EIO, "cold-io", "%s/%s: %s", path,
+	    dataset, strerror(errno));
+	goto out;
+nomem:
+	rc = rta_error_set(err, RTA_ENOMEM, "no-memory", "out of memory");
+out:
+	for (k = 0; k < cf.n; k++) {
+		free(cf.v[k].tenant);
+		free(cf.v[k].path);
+	}
+	free(cf.v);
+	rta_cold_files_free(ts, nt);
+	rta_cold_files_free(ys, ny);
+	rta_cold_files_free(ms, nm);
+	rta_cold_files_free(ds, nd);
+	rta_cold_files_free(ps, np);
+	close(dfd);
+	return rc;
 }

@@ -102,4 +102,19 @@ int	rta_cold_publish(struct rta_cold *c, const char *stage,
 int	rta_cold_remove(struct rta_cold *c, const char *rel,
 	    struct rta_error *err);
 
+/*
+ * The Parquet files of dataset in the cold store at path that can hold
+ * records of tenant (NULL: every tenant) in [from, to), as paths under
+ * path, sorted by tenant, then day, then name (free with
+ * rta_cold_files_free).  Partitions of other tenants and days are not
+ * opened (counted in *skipped).  Reads only: no lock is taken.  RTA_OK
+ * (none: *n 0), RTA_EOF (no such dataset in the store), RTA_EIO,
+ * RTA_ENOMEM.
+ */
+int	rta_cold_files(const char *path, const char *dataset,
+	    const char *tenant, size_t tlen, int64_t from, int64_t to,
+	    char ***files, size_t *n, uint64_t *skipped,
+	    struct rta_error *err);
+void	rta_cold_files_free(char **files, size_t n);
+
 #endif /* RTA_COLD_H */

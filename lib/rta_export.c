@@ -160,13 +160,17 @@ state_read(int cold_fd, const char *name)
 	struct rta_export_state *st;
 	char path[RTA_STORE_NAME_MAX + 32], line[128];
 	unsigned long long print, rows;
-	int y, m, d, fd;
+	int y, m, d, fd, dfd;
 	FILE *fp;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return NULL;
-	snprintf(path, sizeof(path), "%s/%s", name, RTA_EXPORT_STATE);
-	fd = openat(cold_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	(void)path;
+	if ((dfd = openat(cold_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0)
+		return st;
+	fd = openat(dfd, RTA_EXPORT_STATE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(dfd);
 	if (fd < 0)
 		return st;
 	if ((fp = fdopen(fd, "r")) == NULL) {
@@ -195,7 +199,7 @@ state_write(struct rta_cold *c, const char *name,
 	unsigned m, d;
 	int64_t y;
 	size_t i;
-	int fd, rc = RTA_OK;
+	int fd, dfd, rc = RTA_OK;
 
 	for (i = 0; i < st->n; i++) {
 		rta_civil_from_days(st->v[i].day, &y, &m, &d);
@@ -208,23 +212,21 @@ state_write(struct rta_cold *c, const char *name,
 		}
 	}
 	snprintf(path, sizeof(path), "%s/%s", name, RTA_EXPORT_STATE);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = openat(c->fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0666);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", RTA_EXPORT_STATE);
+	dfd = openat(c->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	fd = dfd < 0 ? -1 : openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0 || rta_io_write(fd, b.data, b.len) != 0 ||
-	    rta_io_fsync(fd) != 0 || rta_io_rename(c->fd, tmp, path) != 0)
+	    rta_io_fsync(fd) != 0 ||
+	    rta_io_rename(dfd, tmp, RTA_EXPORT_STATE) != 0 ||
+	    rta_io_fsync(dfd) != 0)
 		rc = rta_error_set(err, RTA_EIO, "cold-io", "%s/%s: %s",
 		    c->path, path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	if (rc == RTA_OK) {
-		fd = openat(c->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || rta_io_fsync(fd) != 0)
-			rc = rta_error_set(err, RTA_EIO, "cold-io", "%s/%s: "
-			    "fsync: %s", c->path, name, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
+	if (dfd >= 0)
+		close(dfd);
 	rta_buf_release(&b);
 	return rc;
 }
@@ -1327,7 +1329,7 @@ rta_dataset_export(struct rta_store *s, const char *name, struct rta_cold *c,
 	struct rta_error e2;
 	uint64_t print, rows0;
 	int64_t b, day, before, last = INT64_MIN;
-	int rc, status = RTA_OK;
+	int rc, status = RTA_OK, dfd;
 
 	memset(r, 0, sizeof(*r));
 	if ((rc = rta_dataset_open(s, name, &ds, err)) != RTA_OK)
@@ -1337,6 +1339,13 @@ rta_dataset_export(struct rta_store *s, const char *name, struct rta_cold *c,
 		    c->path, name, strerror(errno));
 		goto out;
 	}
+	if ((dfd = openat(c->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0) {
+		rc = rta_error_set(err, RTA_EINVAL, "unsafe-cold", "%s/%s: "
+		    "not a directory (a symbolic link?)", c->path, name);
+		goto out;
+	}
+	close(dfd);
 	before = o->before;
 	if (before == INT64_MIN)
 		before = day_of(ds.c.watermark != INT64_MIN ? ds.c.watermark :

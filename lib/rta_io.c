@@ -168,11 +168,19 @@ rta_io_rename(int dfd, const char *from, const char *to)
 }
 
 int
-rta_io_exchange(int dfd, const char *a, const char *b)
+rta_io_renameat(int fromfd, const char *from, int tofd, const char *to)
 {
 	if (fault_now())
 		return -1;
-	return renameat2(dfd, a, dfd, b, RENAME_EXCHANGE);
+	return renameat(fromfd, from, tofd, to);
+}
+
+int
+rta_io_exchange(int afd, const char *a, int bfd, const char *b)
+{
+	if (fault_now())
+		return -1;
+	return renameat2(afd, a, bfd, b, RENAME_EXCHANGE);
 }
 
 int

@@ -39,11 +39,14 @@ int	rta_io_reserve(int fd, off_t off, off_t len);
 
 /* renameat(2) and unlinkat(2). */
 int	rta_io_rename(int dfd, const char *from, const char *to);
+/* renameat(2) between two directories. */
+int	rta_io_renameat(int fromfd, const char *from, int tofd, const char *to);
 /*
- * Swap the names a and b (both existing) in one step: renameat2(2) with
- * RENAME_EXCHANGE.  EINVAL where the file system cannot.
+ * Swap the names a (in directory afd) and b (in bfd), both existing, in
+ * one step: renameat2(2) with RENAME_EXCHANGE.  EINVAL where the file
+ * system cannot.
  */
-int	rta_io_exchange(int dfd, const char *a, const char *b);
+int	rta_io_exchange(int afd, const char *a, int bfd, const char *b);
 int	rta_io_unlink(int dfd, const char *name, int flags);
 
 /* How many calls the wrappers have made (for tests that count them). */

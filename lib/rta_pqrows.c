@@ -57,8 +57,12 @@ struct rta_pqrows {
 	uint64_t		 left;		/* rows left in the group */
 	uint64_t		 row;
 	int			 dead;
-	char			 msgcol[128];
+	int			 ranged;
+	int64_t			 from, to;
+	uint64_t		 groups_skipped, rows_skipped;
 };
+
+static int	is_null(const struct pcol *c);
 
 static int
 nomem(struct rta_error *err)
@@ -447,6 +451,58 @@ rta_pqrows_close(struct rta_pqrows *pr)
 	free(pr);
 }
 
+/* 0 if row group pr->rg's statistics rule out the range (counted). */
+static int
+in_range(struct rta_pqrows *pr)
+{
+	struct rta_pq_stats st;
+	const struct pcol *c;
+
+	if (!pr->ranged || pr->env[ENV_TS] < 0)
+		return 1;
+	c = &pr->cols[pr->env[ENV_TS]];
+	if (c->type != RTA_PQ_TIMESTAMP)
+		return 1;
+	rta_pq_stats(pr->f, pr->rg, c->idx, &st);
+	if (!st.has_minmax || (st.max.i >= pr->from && st.min.i < pr->to))
+		return 1;
+	pr->groups_skipped++;
+	pr->row += rta_pq_rowgroup_rows(pr->f, pr->rg);
+	return 0;
+}
+
+void
+rta_pqrows_range(struct rta_pqrows *pr, int64_t from, int64_t to)
+{
+	pr->ranged = 1;
+	pr->from = from;
+	pr->to = to;
+}
+
+void
+rta_pqrows_skipped(const struct rta_pqrows *pr, uint64_t *groups,
+    uint64_t *rows)
+{
+	*groups = pr->groups_skipped;
+	*rows = pr->rows_skipped;
+}
+
+/* 1 if the current row is outside the range (the caller skips it). */
+static int
+row_out(struct rta_pqrows *pr)
+{
+	const struct pcol *c;
+	int64_t t;
+
+	if (!pr->ranged || pr->env[ENV_TS] < 0)
+		return 0;
+	c = &pr->cols[pr->env[ENV_TS]];
+	if (c->type != RTA_PQ_TIMESTAMP || is_null(c))
+		return 0;
+	t = c->b.i64[c->pos];
+	return t < pr->from || t >= pr->to;
+}
+
 /* Open the cursors of the next row group with rows. */
 static int
 next_group(struct rta_pqrows *pr, struct rta_error *err)
@@ -460,7 +516,7 @@ next_group(struct rta_pqrows *pr, struct rta_error *err)
 			pr->cols[i].cur = NULL;
 		}
 	while (pr->rg < rta_pq_nrowgroups(pr->f) &&
-	    rta_pq_rowgroup_rows(pr->f, pr->rg) == 0)
+	    (rta_pq_rowgroup_rows(pr->f, pr->rg) == 0 || !in_range(pr)))
 		pr->rg++;
 	if (pr->rg >= rta_pq_nrowgroups(pr->f))
 		return RTA_EOF;
@@ -647,18 +703,24 @@ rta_pqrows_next(struct rta_pqrows *pr, struct rta_buf *b, uint64_t *row,
 
 	if (pr->dead)
 		return RTA_EOF;
-	while (pr->left == 0) {
-		if ((rc = next_group(pr, err)) != RTA_OK) {
-			pr->dead = 1;
-			return rc == RTA_EOF ? RTA_EOF : RTA_EIO;
+	for (;;) {
+		while (pr->left == 0) {
+			if ((rc = next_group(pr, err)) != RTA_OK) {
+				pr->dead = 1;
+				return rc == RTA_EOF ? RTA_EOF : RTA_EIO;
+			}
 		}
+		if ((rc = advance_cols(pr, err)) != RTA_OK) {
+			pr->dead = 1;
+			return rc == RTA_ENOMEM ? rc : RTA_EIO;
+		}
+		pr->left--;
+		++pr->row;
+		if (!row_out(pr))
+			break;
+		pr->rows_skipped++;
 	}
-	if ((rc = advance_cols(pr, err)) != RTA_OK) {
-		pr->dead = 1;
-		return rc == RTA_ENOMEM ? rc : RTA_EIO;
-	}
-	pr->left--;
-	*row = ++pr->row;
+	*row = pr->row;
 	b->len = 0;
 	if (rta_buf_addc(b, '{') != 0)
 		return nomem(err);

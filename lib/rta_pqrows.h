@@ -46,6 +46,17 @@ int	rta_pqrows_open(const unsigned char *p, size_t len, const char *name,
 int	rta_pqrows_next(struct rta_pqrows *pr, struct rta_buf *line,
 	    uint64_t *row, struct rta_error *err);
 
+/*
+ * Give only the rows whose envelope time (a timestamp column) is in
+ * [from, to): a row group whose statistics rule the range out is not
+ * read at all.  A file without a timestamp envelope column gives all its
+ * rows.
+ */
+void	rta_pqrows_range(struct rta_pqrows *pr, int64_t from, int64_t to);
+/* Row groups skipped by their statistics, and rows read but left out. */
+void	rta_pqrows_skipped(const struct rta_pqrows *pr, uint64_t *groups,
+	    uint64_t *rows);
+
 void	rta_pqrows_close(struct rta_pqrows *pr);
 
 #endif /* RTA_PQROWS_H */

@@ -108,7 +108,7 @@ complete -c rta-store -n '__rta_store_is offsets' -l format -x -a 'kcat json' -d
 # compact, retain
 complete -c rta-store -n '__rta_store_is compact' -l level -x -a '1 3 9 19' -d 'zstd level'
 complete -c rta-store -n '__rta_store_is retain' -l days -x -a '7 14 30 90' -d 'Days to keep'
-complete -c rta-store -n '__rta_store_is retain export' -l cold -x -a '(__fish_complete_directories)' -d 'The cold store'
+complete -c rta-store -n '__rta_store_is retain export cat' -l cold -x -a '(__fish_complete_directories)' -d 'The cold store'
 
 # export
 complete -c rta-store -n '__rta_store_is export' -l before -x -a '1d 7d 30d' -d 'Export the days before DATE'

@@ -100,7 +100,7 @@ END_TEST
 static void
 put(const char *rel, const char *text)
 {
-	char path[2 * RTA_COLD_PART_MAX];
+	char path[2 * RTA_COLD_PART_MAX + 8];
 
 	snprintf(path, sizeof(path), "cold/%s", rel);
 	unit_write_str(path, text);
@@ -185,6 +185,45 @@ START_TEST(publish_replaces)
 }
 END_TEST
 
+/* A symbolic link inside the store is never followed out of it. */
+START_TEST(no_symlinks)
+{
+	char stage[128], buf[RTA_COLD_PART_MAX], path[RTA_COLD_PART_MAX];
+	struct rta_cold c;
+	struct rta_error err;
+	struct stat st;
+	int64_t day = rta_days_from_civil(2026, 11, 26);
+
+	ck_assert_int_eq(mkdir(unit_path("outside"), 0777), 0);
+	ck_assert_int_eq(mkdir(unit_path("outside/year=2026"), 0777), 0);
+	ck_assert_int_eq(mkdir(unit_path("outside/year=2026/month=11"), 0777),
+	    0);
+	ck_assert_int_eq(mkdir(unit_path("outside/year=2026/month=11/day=26"),
+	    0777), 0);
+	unit_write_str("outside/year=2026/month=11/day=26/part-00000.parquet",
+	    "theirs");
+	ck_assert_int_eq(rta_cold_open(&c, unit_path("cold"), 1, &err),
+	    RTA_OK);
+	ck_assert_int_eq(mkdir(unit_path("cold/ev"), 0777), 0);
+	ck_assert_int_eq(symlink(unit_path("outside"),
+	    unit_path("cold/ev/tenant_id=acme")), 0);
+	ck_assert_int_eq(rta_cold_part_path(buf, sizeof(buf), "ev", "acme",
+	    4, day, &err), RTA_OK);
+	ck_assert_int_eq(rta_cold_stage(&c, stage, sizeof(stage), &err),
+	    RTA_OK);
+	snprintf(path, sizeof(path), "%s/part-00000.parquet", stage);
+	put(path, "ours");
+	ck_assert_int_eq(rta_cold_publish(&c, stage, buf, &err), RTA_EINVAL);
+	ck_assert_str_eq(err.reason, "unsafe-cold");
+	ck_assert_int_eq(rta_cold_remove(&c, buf, &err), RTA_EINVAL);
+	/* the files outside are as they were */
+	ck_assert_int_eq(stat(unit_path("outside/year=2026/month=11/day=26/"
+	    "part-00000.parquet"), &st), 0);
+	ck_assert_int_eq(st.st_size, 6);
+	rta_cold_close(&c);
+}
+END_TEST
+
 static Suite *
 cold_suite(void)
 {
@@ -196,6 +235,7 @@ cold_suite(void)
 	tcase_add_test(tc, pct_round_trip);
 	tcase_add_test(tc, part_paths);
 	tcase_add_test(tc, publish_replaces);
+	tcase_add_test(tc, no_symlinks);
 	suite_add_tcase(s, tc);
 	return s;
 }
