@@ -23,6 +23,7 @@
 #define LONG	1024
 
 static uint32_t	table[8][256];
+static uint32_t	ieee[8][256];	/* CRC-32, for Parquet pages */
 static uint32_t	zeros_short[4][256];
 static uint32_t	zeros_long[4][256];
 
@@ -114,6 +115,16 @@ tables_init(void)
 		for (j = 1; j < 8; j++)
 			table[j][i] = (table[j - 1][i] >> 8) ^
 			    table[0][table[j - 1][i] & 0xff];
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (j = 0; j < 8; j++)
+			c = (c >> 1) ^ (0xEDB88320U & (0U - (c & 1)));
+		ieee[0][i] = c;
+	}
+	for (i = 0; i < 256; i++)
+		for (j = 1; j < 8; j++)
+			ieee[j][i] = (ieee[j - 1][i] >> 8) ^
+			    ieee[0][ieee[j - 1][i] & 0xff];
 	zeros_table(zeros_short, SHORT);
 	zeros_table(zeros_long, LONG);
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -122,8 +133,9 @@ tables_init(void)
 #endif
 }
 
-uint32_t
-rta_crc32c_sw(uint32_t crc, const void *buf, size_t len)
+/* Slicing by eight with the tables t of a reflected CRC-32. */
+static uint32_t
+slice8(uint32_t t[8][256], uint32_t crc, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 
@@ -135,16 +147,28 @@ rta_crc32c_sw(uint32_t crc, const void *buf, size_t len)
 		    (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
 
 		lo ^= crc;
-		crc = table[7][lo & 0xff] ^ table[6][(lo >> 8) & 0xff] ^
-		    table[5][(lo >> 16) & 0xff] ^ table[4][lo >> 24] ^
-		    table[3][hi & 0xff] ^ table[2][(hi >> 8) & 0xff] ^
-		    table[1][(hi >> 16) & 0xff] ^ table[0][hi >> 24];
+		crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^
+		    t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+		    t[3][hi & 0xff] ^ t[2][(hi >> 8) & 0xff] ^
+		    t[1][(hi >> 16) & 0xff] ^ t[0][hi >> 24];
 		p += 8;
 		len -= 8;
 	}
 	while (len-- > 0)
-		crc = (crc >> 8) ^ table[0][(crc ^ *p++) & 0xff];
+		crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
 	return ~crc;
+}
+
+uint32_t
+rta_crc32c_sw(uint32_t crc, const void *buf, size_t len)
+{
+	return slice8(table, crc, buf, len);
+}
+
+uint32_t
+rta_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	return slice8(ieee, crc, buf, len);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)

@@ -53,6 +53,7 @@
 #include "rta_buf.h"
 #include "rta_hash.h"
 #include "rta_io.h"
+#include "rta_crc32c.h"
 #include "rta_parquet.h"
 #include "rta_version.h"
 
@@ -98,6 +99,7 @@ struct chunk {
 struct page {
 	size_t			 off, len;
 	size_t			 zoff, zlen;	/* zlen: or a zstd error */
+	uint32_t		 crc;		/* CRC-32 of the frame */
 	size_t			 col;
 	uint32_t		 nvalues;
 	int			 type, enc;
@@ -1143,6 +1145,8 @@ compress_page(struct rta_pq_writer *w, struct job *j, size_t i,
 
 	p->zlen = ZSTD_compress2(cc, w->zslots.data + p->zoff,
 	    ZSTD_compressBound(p->len), j->arena.data + p->off, p->len);
+	if (!ZSTD_isError(p->zlen))
+		p->crc = rta_crc32(0, w->zslots.data + p->zoff, p->zlen);
 }
 
 static void *
@@ -1267,7 +1271,8 @@ compress_rest(struct rta_pq_writer *w, struct job *j)
 }
 
 static int
-put_header(struct rta_pq_writer *w, const struct page *p, size_t zlen)
+put_header(struct rta_pq_writer *w, const struct page *p, size_t zlen,
+    uint32_t crc)
 {
 	struct tw t;
 
@@ -1276,6 +1281,7 @@ put_header(struct rta_pq_writer *w, const struct page *p, size_t zlen)
 	tw_i32(&t, 1, p->type);
 	tw_i32(&t, 2, (int32_t)p->len);
 	tw_i32(&t, 3, (int32_t)zlen);
+	tw_i32(&t, 4, (int32_t)crc);
 	if (p->type == PAGE_DATA) {
 		tw_begin(&t, 5);
 		tw_i32(&t, 1, (int32_t)p->nvalues);
@@ -1325,8 +1331,9 @@ land(struct rta_pq_writer *w, struct rta_error *err)
 				    ZSTD_getErrorName(p->zlen));
 			body = w->zslots.data + p->zoff;
 			zlen = p->zlen;
-		}
-		if (put_header(w, p, zlen) != 0)
+		} else
+			p->crc = rta_crc32(0, body, zlen);
+		if (put_header(w, p, zlen, p->crc) != 0)
 			return die(w, err, RTA_ENOMEM, "nomem",
 			    "out of memory");
 		if (p->type == PAGE_DICTIONARY)
