@@ -1180,9 +1180,9 @@ for n in $xsizes; do
 		    "$(head -c 300 "$work/stderr.out")"
 		continue
 	}
-	while read -r col vals nulls sec sum; do
-		printf 'scan\t%s\tpq_scan\t%s\t%s\t%s\t%s\n' "$n" "$col" \
-		    "$vals" "$nulls" "$sec" >>"$xtsv"
+	while read -r col vals nulls sec cpu sum; do
+		printf 'scan\t%s\tpq_scan\t%s\t%s\t%s\t%s\t%s\n' "$n" \
+		    "$col" "$vals" "$nulls" "$sec" "$cpu" >>"$xtsv"
 		awk -v c="$col" -v v="$vals" -v s="$sec" 'BEGIN {
 		    printf "  pq_scan %-14s %d values %8.4f s %12.0f" \
 			" values/s\n", c, v, s, v / s }'
@@ -1195,18 +1195,18 @@ for n in $xsizes; do
 			    "$(head -c 300 "$work/stderr.out")"
 			continue
 		fi
-		# rows, best s, sum
-		printf 'scan\t%s\tduckdb\t%s\t%s\t-\t%s\n' "$n" "$col" \
-		    "$1" "$2" >>"$xtsv"
+		# rows, best wall and CPU s, sum
+		printf 'scan\t%s\tduckdb\t%s\t%s\t-\t%s\t%s\n' "$n" \
+		    "$col" "$1" "$2" "$3" >>"$xtsv"
 		awk -v c="$col" -v v="$1" -v s="$2" 'BEGIN {
 		    printf "  duckdb  %-14s %d values %8.4f s %12.0f" \
 			" values/s\n", c, v, s, v / s }'
 		# integers exactly, doubles to 1e-9 (added in another order)
-		awk -v a="$sum" -v b="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
+		awk -v a="$sum" -v b="$4" 'BEGIN { d = a - b; if (d < 0) d = -d
 		    m = b < 0 ? -b : b
 		    exit !(a "" == b "" || (a ~ /[.e]/ && d <= 1e-9 * m)) }' ||
 		    note "the sums of $col in cold-$n differ: pq_scan" \
-		    "$sum, DuckDB $3"
+		    "$sum, DuckDB $4"
 	done <"$work/pq-scan.txt"
 done
 elapsed=$(($(date +%s) - start))
