@@ -1074,6 +1074,7 @@ export_duck() {
 	rm -rf "$work/duck-$x_n"
 	sync
 	x_rc=0
+	# shellcheck disable=SC2086
 	x_out=$($x_pre $xduck copy "$work/ev-$x_n.duckdb" \
 	    "$work/duck-$x_n" "$x_thr" 2>"$work/stderr.out") || x_rc=$?
 	if [ "$x_rc" != 0 ]; then
