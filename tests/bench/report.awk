@@ -264,3 +264,272 @@ END {
 		print "- " l
 	}
 }
+
+# ---- the export section ------------------------------------------------------
+
+# Read from xtsv (run.sh's export rows): "build" (set, ns of ingest and
+# of compaction, store bytes, 1 if built in this run), "copy" (set,
+# case, runs, wall s, CPU s, rows, bytes, files, peak RSS KiB or "-"; a
+# row per run, the best taken), "check" (set, rta's rows, rows of rta's
+# not in DuckDB's, DuckDB's rows) and "scan" (set, reader, column,
+# values, nulls or "-", best wall s, best CPU s).
+END {
+	if (xtsv != "" && export_read())
+		export_section()
+}
+
+function export_read(    l, f, k) {
+	x_nn = x_nc = 0
+	while ((getline l < xtsv) > 0) {
+		split(l, f, "\t")
+		if (!((f[2]) in x_seen)) {
+			x_seen[f[2]] = 1
+			x_size[++x_nn] = f[2]
+		}
+		if (f[1] == "build") {
+			x_ing[f[2]] = f[3] / 1e9
+			x_cmp[f[2]] = f[4] / 1e9
+			x_sbytes[f[2]] = f[5]
+			x_built[f[2]] = f[6]
+		} else if (f[1] == "copy") {
+			k = f[2] SUBSEP f[3]
+			if (!(f[3] in x_cseen)) {
+				x_cseen[f[3]] = 1
+				x_case[++x_nc] = f[3]
+			}
+			if (!(k in x_sec)) {
+				x_runs[k] = f[4]
+				x_sec[k] = f[5]
+				x_cpu[k] = f[6]
+				x_rss[k] = f[10]
+			} else {
+				x_runs[k] += f[4]
+				if (f[5] < x_sec[k])
+					x_sec[k] = f[5]
+				if (f[6] < x_cpu[k])
+					x_cpu[k] = f[6]
+				if (f[10] != "-" && f[10] > x_rss[k])
+					x_rss[k] = f[10]
+			}
+			x_rows[k] = f[7]
+			x_bytes[k] = f[8]
+			x_files[k] = f[9]
+		} else if (f[1] == "check") {
+			x_chk[f[2]] = f[3] SUBSEP f[4] SUBSEP f[5]
+		} else if (f[1] == "scan") {
+			k = f[2] SUBSEP f[3] SUBSEP f[4]
+			x_sv[k] = f[5]
+			x_snull[k] = f[6]
+			x_ss[k] = f[7]
+			x_scpu[k] = f[8]
+		}
+	}
+	close(xtsv)
+	return x_nn > 0
+}
+
+function export_section(    i, j, n, k, c, r, l, d, a, pn) {
+	x_rta = "rta-store export"
+	x_duck = "duckdb COPY, 2 threads"
+	print ""
+	print "## Cold export (Parquet)"
+	print ""
+	print "The cat section's events (rta-gen's defaults: 10 tenants, " \
+	    "one event every 100 ms, about 1.2 days a million) are " \
+	    "ingested into a store (`rta-store ingest -d ev " \
+	    "--close-after 0 --max-future 0`, then `rta-store compact`; " \
+	    "untimed, kept while the events and rta-store are unchanged), " \
+	    "and written out as one zstd Parquet file per tenant and day " \
+	    "in Hive partitions (tenant_id=T/year=Y/month=M/day=D), the " \
+	    "payload's members as typed columns."
+	print ""
+	d = pinned
+	if (pinned == "no")
+		d = "taskset missing: not pinned"
+	print "- `rta-store export`: `rta-store export -s S --cold C " \
+	    "--before 2100-01-01` into a cold directory removed and " \
+	    "synced before each run (untimed), on one core (" d \
+	    "); zstd level 3, " \
+	    "each file and directory fsynced before it is renamed into " \
+	    "place.  Time from start to exit; CPU s from /usr/bin/time."
+	print "- `duckdb COPY`: tests/bench/export_duckdb.mjs: the same " \
+	    "rows as a table of DuckDB's own database file, loaded " \
+	    "(untimed) from the NDJSON with the columns and types of " \
+	    "rta's files and tenant_id, then `COPY (SELECT * EXCLUDE " \
+	    "(tenant_id), tenant_id, year, month and day of the " \
+	    "timestamp) TO dir (FORMAT parquet, COMPRESSION zstd, " \
+	    "PARTITION_BY (tenant_id, year, month, day))`, timed around " \
+	    "the COPY alone (performance.now(); CPU s from " \
+	    "process.cpuUsage(), all threads), with 2 threads (the " \
+	    "machine's cores; the target's anchor) and with 1 (pinned).  " \
+	    "DuckDB does not fsync the files it writes."
+	print ""
+	print "rta and DuckDB runs are taken in turn; each case's best is " \
+	    "shown.  Bytes are the sum of the *.parquet files."
+	for (i = 1; i <= x_nn; i++) {
+		n = x_size[i]
+		if (!(n in x_ing))
+			continue
+		d = "built by an earlier run"
+		if (x_built[n])
+			d = "built in this run"
+		print ""
+		printf "%s events: the store, %s bytes, %s (ingest %.1f s, " \
+		    "compaction %.1f s).\n", commas(n), commas(x_sbytes[n]),
+		    d, x_ing[n], x_cmp[n]
+	}
+	print ""
+	print "| case | set (events) | runs | best s | rows/s | CPU s | " \
+	    "rows/s by CPU | bytes | bytes a row | files | peak RSS MiB |"
+	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | " \
+	    "---: | ---: | ---: |"
+	for (i = 1; i <= x_nn; i++) {
+		n = x_size[i]
+		for (j = 1; j <= x_nc; j++) {
+			k = n SUBSEP x_case[j]
+			if (!(k in x_sec))
+				continue
+			r = "-"
+			if (x_cpu[k] > 0)
+				r = commas(x_rows[k] / x_cpu[k])
+			d = "-"
+			if (x_rss[k] != "-")
+				d = sprintf("%.1f", x_rss[k] / 1024)
+			printf "| %s | %s | %d | %.3f | %s | %.2f | %s | %s | " \
+			    "%.1f | %d | %s |\n", x_case[j], commas(n),
+			    x_runs[k], x_sec[k], commas(x_rows[k] / x_sec[k]),
+			    x_cpu[k], r, commas(x_bytes[k]),
+			    x_bytes[k] / x_rows[k], x_files[k], d
+		}
+	}
+	print ""
+	print "| ratio | set (events) | rows/s, by wall time | " \
+	    "rows/s, by CPU time | bytes (rta / DuckDB) |"
+	print "| --- | ---: | ---: | ---: | ---: |"
+	for (i = 1; i <= x_nn; i++) {
+		n = x_size[i]
+		for (j = 1; j <= x_nc; j++) {
+			c = x_case[j]
+			if (c == x_rta || !((n, c) in x_sec) ||
+			    !((n, x_rta) in x_sec))
+				continue
+			r = "-"
+			if (x_cpu[n, x_rta] > 0)
+				r = sprintf("%.2fx",
+				    x_cpu[n, c] / x_cpu[n, x_rta])
+			printf "| rta / %s | %s | %.2fx | %s | %.3fx |\n", c,
+			    commas(n), x_sec[n, c] / x_sec[n, x_rta], r,
+			    x_bytes[n, x_rta] / x_bytes[n, c]
+		}
+	}
+	for (i = 1; i <= x_nn; i++) {
+		n = x_size[i]
+		if (!(n in x_chk))
+			continue
+		split(x_chk[n], a, SUBSEP)
+		d = " **(differ)**"
+		if (a[1] == n && a[3] == n && a[2] == "0")
+			d = ": the same rows in the same partitions"
+		print ""
+		printf "Check on %s events (DuckDB, untimed): rta's files " \
+		    "hold %s rows, DuckDB's %s; rows of rta's not in " \
+		    "DuckDB's (EXCEPT ALL on tenant_id, year, month, day, " \
+		    "event_id, timestamp, event_type, payload_value, " \
+		    "payload_url, payload_latency_ms): %s%s.\n", commas(n),
+		    commas(a[1]), commas(a[3]), a[2], d
+	}
+
+	print ""
+	print "Reading rta's files (those of the last run): " \
+	    "tests/bench/pq_scan.c, linked with librta.a, on one core, " \
+	    "maps each file, opens it (rta_pq_open) and sums one column " \
+	    "of every row group through rta_pq_cursor_next in batches of " \
+	    "4,096; values count every row read, nulls included.  " \
+	    "DuckDB, one thread (pinned): `SELECT count(*), " \
+	    "sum(epoch_us(timestamp))` (or `sum(payload_value)`) `FROM " \
+	    "read_parquet(...)` over the same files; the sums must agree.  " \
+	    "Best of the runs, by wall and by CPU time (the target is " \
+	    "checked by wall time; on a loaded machine the CPU time says " \
+	    "what one core of its own would do)."
+	print ""
+	print "| reader | column | set (events) | values | nulls | best s | " \
+	    "values/s | CPU s | values/s by CPU |"
+	print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	split("pq_scan|duckdb", a, "|")
+	split("pq_scan (librta)|DuckDB, 1 thread", pn, "|")
+	split("timestamp|payload_value", x_col, "|")
+	for (i = 1; i <= x_nn; i++) {
+		n = x_size[i]
+		for (j = 1; j <= 2; j++)
+			for (c = 1; c <= 2; c++) {
+				k = n SUBSEP a[j] SUBSEP x_col[c]
+				if (!(k in x_sv))
+					continue
+				d = "-"
+				if (x_snull[k] != "-")
+					d = commas(x_snull[k])
+				r = "-"
+				if (x_scpu[k] > 0)
+					r = commas(x_sv[k] / x_scpu[k])
+				printf "| %s | %s | %s | %s | %s | %.4f | %s " \
+				    "| %.4f | %s |\n", pn[j], x_col[c],
+				    commas(n), commas(x_sv[k]), d, x_ss[k],
+				    commas(x_sv[k] / x_ss[k]), x_scpu[k], r
+			}
+	}
+
+	print ""
+	l = "| target |"
+	d = "| --- |"
+	for (i = 1; i <= x_nn; i++) {
+		l = l " " commas(x_size[i]) " events |"
+		d = d " --- |"
+	}
+	print l " verdict |"
+	print d " --- |"
+	export_target("rta-store export >= 1.5x DuckDB's COPY (2 threads) " \
+	    "rows/s", "speed", 1.5)
+	export_target("output bytes <= 1.1x DuckDB's", "bytes", 1.1)
+	export_target("reader, timestamp column >= 50,000,000 values/s, " \
+	    "one core", "timestamp", 50000000)
+	export_target("reader, payload_value (double) column >= " \
+	    "50,000,000 values/s, one core", "payload_value", 50000000)
+	print ""
+	print "The speed target is checked by wall time; the CPU-time " \
+	    "ratios are above."
+}
+
+function export_target(label, what, bound,    i, n, l, v, k, d) {
+	missed = 0
+	metcount = 0
+	l = "| " label " |"
+	for (i = 1; i <= x_nn; i++) {
+		n = x_size[i]
+		v = ""
+		if (what == "speed" && ((n, x_rta) in x_sec) &&
+		    ((n, x_duck) in x_sec)) {
+			v = x_sec[n, x_duck] / x_sec[n, x_rta]
+			d = sprintf("%.2fx", v)
+			if (x_cpu[n, x_rta] > 0)
+				d = d sprintf(" (by CPU %.2fx)",
+				    x_cpu[n, x_duck] / x_cpu[n, x_rta])
+			l = l " " cell(v, d, bound, 0) " |"
+		} else if (what == "bytes" && ((n, x_rta) in x_sec) &&
+		    ((n, x_duck) in x_sec)) {
+			v = x_bytes[n, x_rta] / x_bytes[n, x_duck]
+			# at most the bound: cell's below is strict
+			l = l " " cell(v, sprintf("%.3fx", v), bound + 1e-9,
+			    1) " |"
+		} else if (what != "speed" && what != "bytes" &&
+		    ((n, "pq_scan", what) in x_sv)) {
+			k = n SUBSEP "pq_scan" SUBSEP what
+			v = x_sv[k] / x_ss[k]
+			d = commas(v)
+			if (x_scpu[k] > 0)
+				d = d " (by CPU " commas(x_sv[k] / x_scpu[k]) ")"
+			l = l " " cell(v, d, bound, 0) " |"
+		} else
+			l = l " not measured |"
+	}
+	print l " " verdict() " |"
+}

@@ -3,14 +3,15 @@
 # Miller and plain C baselines, rta-validate against a jansson document
 # walk of the same checks, rta-dedup against awk and sort on the same
 # keys, rta-enrich joining a million-row table, rta-window against
-# DuckDB and Miller, and rta-store's ingest, reads and sizes (against
-# DuckDB's Parquet), in one run on one machine, and write
+# DuckDB and Miller, rta-store's ingest, reads and sizes (against
+# DuckDB's Parquet), and rta-store export against DuckDB's COPY to
+# Parquet, in one run on one machine, and write
 # tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN set.
 #
 # Environment:
 #   RTA_BIN            directory holding the programs (default build/)
 #   BENCH_SECTIONS     which sections to run (default "cat validate dedup
-#                      enrich window store"); a run of fewer writes
+#                      enrich window store export"); a run of fewer writes
 #                      work/RESULTS.md instead, so that
 #                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
@@ -61,6 +62,19 @@
 # time, and whole days; and it sets the bytes of one day's segment
 # against the same records as NDJSON and as DuckDB's zstd Parquet
 # (tests/bench/store_parquet.mjs).
+#
+# The export section puts the events of work/ev-N.rta in a store,
+# work/xst-N (`rta-store ingest --close-after 0`, then `rta-store
+# compact`; kept while ev-N and rta-store are unchanged), and times
+# `rta-store export` of it into a fresh cold directory, work/cold-N,
+# against DuckDB (tests/bench/export_duckdb.mjs) copying the same rows
+# from a table of its own database file (work/ev-N.duckdb, loaded from
+# the NDJSON with the columns rta's files have) to zstd Parquet in the
+# same partitions, work/duck-N, with two threads and with one, runs
+# taken in turn; the bytes of both; DuckDB's check that the two hold
+# the same rows; and the reader: tests/bench/pq_scan.c, linked with
+# librta.a, summing a timestamp and a double column of rta's files on
+# one core, against DuckDB summing the same with one thread.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,7 +83,7 @@ RTA_BIN=$(cd "${RTA_BIN:-$root/build}" && pwd)
 export LC_ALL=C TZ=UTC
 sizes=${BENCH_SIZES:-1000000 10000000}
 seed=${BENCH_SEED:-1}
-sections=${BENCH_SECTIONS:-cat validate dedup enrich window store}
+sections=${BENCH_SECTIONS:-cat validate dedup enrich window store export}
 schemas=$here/data/validate
 work=$here/work
 results=$here/RESULTS.md
@@ -92,13 +106,13 @@ want() {
 
 for s in $sections; do
 	case $s in
-	cat|validate|dedup|enrich|window|store) ;;
+	cat|validate|dedup|enrich|window|store|export) ;;
 	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate," \
-	    "dedup, enrich, window, store)" ;;
+	    "dedup, enrich, window, store, export)" ;;
 	esac
 done
 want cat && want validate && want dedup && want enrich && want window &&
-    want store || results=$work/RESULTS.md
+    want store && want export || results=$work/RESULTS.md
 progs="rta-cat rta-gen"
 want validate && progs="$progs rta-validate"
 want dedup && progs="$progs rta-dedup"
@@ -108,6 +122,7 @@ if want store; then
 	want window || progs="$progs rta-window"
 	progs="$progs rta-store"
 fi
+want export && ! want store && progs="$progs rta-store"
 for p in $progs; do
 	[ -x "$RTA_BIN/$p" ] || die "$RTA_BIN/$p not found (run make first)"
 done
@@ -130,7 +145,7 @@ mkdir -p "$work/bin"
 for p in $progs; do
 	cp "$RTA_BIN/$p" "$work/bin/"
 done
-if want store; then
+if want store || want export; then
 	[ -f "$RTA_BIN/librta.a" ] ||
 	    die "$RTA_BIN/librta.a not found (run make first)"
 	cp "$RTA_BIN/librta.a" "$work/bin/"
@@ -158,10 +173,12 @@ if rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null); then
 fi
 vcounts=$work/validate-counts.tsv
 stsv=$work/store.tsv
+xtsv=$work/export.tsv
 : >"$tsv"
 : >"$notes"
 : >"$vcounts"
 : >"$stsv"
+: >"$xtsv"
 start=$(date +%s)
 load0=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -225,6 +242,20 @@ if want store; then
 	    nettle) -lcsv -lm -lpthread ||
 	    die "cannot build tests/bench/store_read.c"
 	sread=$work/store_read
+fi
+pqscan=
+if want export; then
+	# librta's LTO, as for store_read above
+	ldlto=
+	$cc -v 2>&1 | grep -q '^gcc version' && ldlto=-flto=auto
+	# shellcheck disable=SC2046,SC2086
+	$cc $ccflags -I"$root/lib" -c -o "$work/pq_scan.o" \
+	    "$here/pq_scan.c" &&
+	    $cc -O2 $ldlto -o "$work/pq_scan" "$work/pq_scan.o" \
+	    "$work/bin/librta.a" $(pkg-config --libs libarchive libzstd \
+	    nettle) -lcsv -lm -lpthread ||
+	    die "cannot build tests/bench/pq_scan.c"
+	pqscan=$work/pq_scan
 fi
 jq=$(command -v jq || true)
 [ -n "$jq" ] || note "jq not installed: jq anchor skipped"
@@ -394,13 +425,15 @@ dsizes=
 esizes=
 wsizes=
 ssizes=
+xsizes=
+want export && xsizes=$sizes
 want window && wsizes=$sizes
 want store && ssizes=$sizes
 want cat && catsizes=$sizes
 want validate && vsizes=$sizes
 want dedup && dsizes=$sizes
 want enrich && esizes=$sizes
-for n in $catsizes $dsizes $ssizes; do
+for n in $catsizes $dsizes $ssizes $xsizes; do
 	gendata "$n"
 done
 for n in $vsizes; do
@@ -417,7 +450,8 @@ done
 # (tests/bench/package.json)
 duck=
 parquet=
-if [ -n "$wsizes" ] || want store; then
+xduck=
+if [ -n "$wsizes" ] || want store || want export; then
 	if ! command -v node >/dev/null 2>&1; then
 		note "node not installed: DuckDB anchor skipped"
 	elif [ -d "$here/node_modules/@duckdb/node-api" ] ||
@@ -426,6 +460,7 @@ if [ -n "$wsizes" ] || want store; then
 		if want store; then
 			parquet="node $here/store_parquet.mjs"
 		fi
+		want export && xduck="node $here/export_duckdb.mjs"
 	else
 		note "npm ci in tests/bench failed: DuckDB anchor skipped"
 	fi
@@ -944,6 +979,237 @@ if want store && [ -f "$work/store.info" ]; then
 	    $4 / $2, $5 == "-" ? "-" : sprintf("%.1f", $5 / $2) }'
 	rm -f "$dnd" "$work/store-day.parquet"
 fi
+
+# ---- export ------------------------------------------------------------------
+
+# The store the export reads: ev-N's events ingested with --close-after
+# 0 (each day's log closes once the stream has passed its end; the
+# last day stays open and is exported from its log) and compacted, as
+# export follows compaction in cron.  Untimed; kept in xst-N while
+# ev-N and rta-store are unchanged, xst-N.info holding what the build
+# took (ns of ingest and of compaction); xbuilt is 1 if this run built
+# it.
+xstore_build() {
+	n=$1
+	stamp="$(cat "$work/ev-$n.stamp") $(cksum <"$store")"
+	xbuilt=0
+	if [ -f "$work/xst-$n.stamp" ] && [ -f "$work/xst-$n.info" ] &&
+	    [ "$(cat "$work/xst-$n.stamp")" = "$stamp" ]; then
+		return 0
+	fi
+	echo "building the store of ev-$n"
+	xbuilt=1
+	rm -f "$work/xst-$n.stamp" "$work/xst-$n.info"
+	rm -rf "$work/xst-$n"
+	"$store" init -s "$work/xst-$n" >/dev/null ||
+	    die "cannot make a store in $work/xst-$n"
+	t0=$(date +%s%N)
+	"$store" ingest -s "$work/xst-$n" -d ev --close-after 0 \
+	    --max-future 0 <"$work/ev-$n.rta" \
+	    2>"$work/xst-build.log" ||
+	    die "cannot ingest ev-$n (see $work/xst-build.log)"
+	t1=$(date +%s%N)
+	"$store" compact -s "$work/xst-$n" -d ev >>"$work/xst-build.log" \
+	    2>&1 || die "cannot compact ev-$n (see $work/xst-build.log)"
+	t2=$(date +%s%N)
+	echo "$((t1 - t0)) $((t2 - t1))" >"$work/xst-$n.info"
+	echo "$stamp" >"$work/xst-$n.stamp"
+}
+
+# pqbytes DIR: files and bytes of the *.parquet files under DIR
+pqbytes() {
+	find "$1" -name '*.parquet' -printf '%s\n' |
+	    awk '{ n++; b += $1 } END { printf "%d %d\n", n, b }'
+}
+
+# export_rta N [warm]: one timed `rta-store export` of xst-N into a
+# fresh cold-N (removed and synced first, untimed), on one core; appends
+# its "copy" row to export.tsv ("copy", N, case, 1 run, wall s, CPU s,
+# rows, bytes, files, peak RSS KiB), unless warm.  Rows must be N.
+export_rta() {
+	x_n=$1 x_warm=${2:-}
+	rm -rf "$work/cold-$x_n"
+	sync
+	x_t0=$(date +%s%N)
+	x_rc=0
+	$one /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" "$store" \
+	    export -s "$work/xst-$x_n" --cold "$work/cold-$x_n" \
+	    --before 2100-01-01 >"$work/export.out" 2>"$work/stderr.out" ||
+	    x_rc=$?
+	x_t1=$(date +%s%N)
+	if [ "$x_rc" != 0 ]; then
+		note "rta-store export of xst-$x_n failed (exit $x_rc):" \
+		    "$(head -c 300 "$work/stderr.out")"
+		return 0
+	fi
+	# its last line: "C/ev: D days exported (0 unchanged), F files,
+	# R rows, ..."
+	x_rows=$(sed -n 's/.* files, \([0-9]*\) rows, .*/\1/p' \
+	    "$work/export.out" | tail -1)
+	if [ "$x_rows" != "$x_n" ]; then
+		note "rta-store export of xst-$x_n wrote ${x_rows:-?} rows," \
+		    "not $x_n"
+		return 0
+	fi
+	[ -z "$x_warm" ] || return 0
+	# shellcheck disable=SC2046
+	set -- $(pqbytes "$work/cold-$x_n")
+	printf 'copy\t%s\trta-store export\t1\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+	    "$x_n" "$(awk -v t=$((x_t1 - x_t0)) 'BEGIN {
+	    printf "%.4f", t / 1e9 }')" "$(awk 'END { printf "%.2f",
+	    $3 + $4 }' "$work/time.out")" "$x_rows" "$2" "$1" \
+	    "$(awk 'END { print $2 }' "$work/time.out")" >>"$xtsv"
+}
+
+# export_duck N THREADS: one timed COPY by DuckDB with THREADS threads
+# (one: pinned, as rta is) into a fresh duck-N, its row as above (the
+# wall and CPU seconds of the COPY alone, no RSS).  DuckDB does not
+# fsync the files it writes; rta-store export does.
+export_duck() {
+	x_n=$1 x_thr=$2
+	x_pre=
+	[ "$x_thr" = 1 ] && x_pre=$one
+	x_case="duckdb COPY, $x_thr threads"
+	[ "$x_thr" = 1 ] && x_case="duckdb COPY, 1 thread"
+	rm -rf "$work/duck-$x_n"
+	sync
+	x_rc=0
+	# shellcheck disable=SC2086
+	x_out=$($x_pre $xduck copy "$work/ev-$x_n.duckdb" \
+	    "$work/duck-$x_n" "$x_thr" 2>"$work/stderr.out") || x_rc=$?
+	if [ "$x_rc" != 0 ]; then
+		note "$x_case of ev-$x_n failed (exit $x_rc):" \
+		    "$(head -c 300 "$work/stderr.out")"
+		return 0
+	fi
+	# rows, wall s and CPU s of the COPY; files and bytes
+	# shellcheck disable=SC2046,SC2086
+	set -- $x_out $(pqbytes "$work/duck-$x_n")
+	if [ "$1" != "$x_n" ]; then
+		note "$x_case of ev-$x_n wrote ${1:-?} rows, not $x_n"
+		return 0
+	fi
+	printf 'copy\t%s\t%s\t1\t%s\t%s\t%s\t%s\t%s\t-\n' "$x_n" \
+	    "$x_case" "$2" "$3" "$1" "$5" "$4" >>"$xtsv"
+}
+
+for n in $xsizes; do
+	if [ "$n" -le 1000000 ]; then
+		runs=${BENCH_RUNS:-5}
+	else
+		runs=${BENCH_RUNS:-3}
+	fi
+	xstore_build "$n"
+	read -r x_ing x_cmp <"$work/xst-$n.info"
+	sbytes=$(du -sb "$work/xst-$n/ev" | cut -f1)
+	printf 'build\t%s\t%s\t%s\t%s\t%s\n' "$n" "$x_ing" "$x_cmp" \
+	    "$sbytes" "$xbuilt" >>"$xtsv"
+	echo "export: ev-$n in a store of $sbytes bytes (ingest" \
+	    "$((x_ing / 1000000)) ms, compaction $((x_cmp / 1000000)) ms)"
+	# A first export, untimed: the store into the page cache, and
+	# DuckDB's load its columns.
+	export_rta "$n" warm
+	if [ -n "$xduck" ]; then
+		pq=$(find "$work/cold-$n" -name '*.parquet' | head -1)
+		stamp="$(cat "$work/ev-$n.stamp")"
+		stamp="$stamp $(cksum <"$here/export_duckdb.mjs") $(sed -n \
+		    's/^ *"version": *"\([^"]*\)".*/\1/p' \
+		    "$here/node_modules/@duckdb/node-api/package.json")"
+		if [ -z "$pq" ]; then
+			note "no Parquet file in cold-$n: DuckDB skipped"
+		elif ! [ -f "$work/ev-$n.duckdb.stamp" ] ||
+		    [ "$(cat "$work/ev-$n.duckdb.stamp")" != "$stamp" ]; then
+			echo "loading ev-$n.ndjson into ev-$n.duckdb"
+			rm -f "$work/ev-$n.duckdb" "$work/ev-$n.duckdb.stamp" \
+			    "$work/ev-$n.duckdb.wal"
+			got=$($xduck load "$work/ev-$n.ndjson" \
+			    "$work/ev-$n.duckdb" "$pq") || got=failed
+			if [ "$got" = "$n" ]; then
+				echo "$stamp" >"$work/ev-$n.duckdb.stamp"
+			else
+				note "DuckDB loaded '$got' rows of" \
+				    "ev-$n.ndjson, not $n"
+			fi
+		fi
+	fi
+	dok=
+	[ -n "$xduck" ] && [ -f "$work/ev-$n.duckdb.stamp" ] && dok=1
+	# Runs taken in turn, so that a slow spell hits all three alike.
+	r=0
+	while [ $r -lt "$runs" ]; do
+		r=$((r + 1))
+		export_rta "$n"
+		[ -z "$dok" ] && continue
+		export_duck "$n" 2
+		export_duck "$n" 1
+	done
+	awk -F '\t' -v n="$n" '$1 == "copy" && $2 == n {
+		k = $3; if (!(k in t) || $5 < t[k]) t[k] = $5
+		if (!(k in c) || $6 < c[k]) c[k] = $6; b[k] = $8; f[k] = $9
+		if (!(k in seen)) { seen[k] = 1; o[++m] = k } }
+	    END { for (i = 1; i <= m; i++) { k = o[i]
+		printf "  %-26s %8.3f s %10.0f rows/s  cpu %6.2f s" \
+		    "  %d bytes in %d files\n", k, t[k], n / t[k], c[k],
+		    b[k], f[k] } }' "$xtsv"
+
+	# The same rows in both, partitions included (the check is on a
+	# sample of the columns: the envelope, a string, an int and a
+	# double of the payload).
+	if [ -n "$dok" ] && [ -d "$work/duck-$n" ] &&
+	    [ -d "$work/cold-$n/ev" ]; then
+		# shellcheck disable=SC2046
+		set -- $($xduck check "$work/cold-$n/ev" "$work/duck-$n" \
+		    2>"$work/stderr.out") failed
+		printf 'check\t%s\t%s\t%s\t%s\n' "$n" "$1" "${2:--}" \
+		    "${3:--}" >>"$xtsv"
+		if [ "$1" = "$n" ] && [ "$2" = 0 ] && [ "$3" = "$n" ]; then
+			echo "  check: DuckDB reads $n rows in rta's files," \
+			    "each one in its own"
+		else
+			note "DuckDB reads $1 rows in rta's files of ev-$n," \
+			    "${2:-?} of them not in its own (of ${3:-?}):" \
+			    "$(head -c 300 "$work/stderr.out")"
+		fi
+	fi
+
+	# The reader: pq_scan and DuckDB (one thread) on the files of the
+	# last run, each column summed; the sums must agree.
+	[ -d "$work/cold-$n/ev" ] || continue
+	$one "$pqscan" -r "$runs" "$work/cold-$n/ev" timestamp \
+	    payload_value >"$work/pq-scan.txt" 2>"$work/stderr.out" || {
+		note "pq_scan of cold-$n failed:" \
+		    "$(head -c 300 "$work/stderr.out")"
+		continue
+	}
+	while read -r col vals nulls sec cpu sum; do
+		printf 'scan\t%s\tpq_scan\t%s\t%s\t%s\t%s\t%s\n' "$n" \
+		    "$col" "$vals" "$nulls" "$sec" "$cpu" >>"$xtsv"
+		awk -v c="$col" -v v="$vals" -v s="$sec" 'BEGIN {
+		    printf "  pq_scan %-14s %d values %8.4f s %12.0f" \
+			" values/s\n", c, v, s, v / s }'
+		[ -n "$dok" ] || continue
+		# shellcheck disable=SC2046,SC2086
+		set -- $($one $xduck scan "$work/cold-$n/ev" "$col" "$runs" \
+		    2>"$work/stderr.out") failed
+		if [ "$1" = failed ]; then
+			note "DuckDB's scan of $col in cold-$n failed:" \
+			    "$(head -c 300 "$work/stderr.out")"
+			continue
+		fi
+		# rows, best wall and CPU s, sum
+		printf 'scan\t%s\tduckdb\t%s\t%s\t-\t%s\t%s\n' "$n" \
+		    "$col" "$1" "$2" "$3" >>"$xtsv"
+		awk -v c="$col" -v v="$1" -v s="$2" 'BEGIN {
+		    printf "  duckdb  %-14s %d values %8.4f s %12.0f" \
+			" values/s\n", c, v, s, v / s }'
+		# integers exactly, doubles to 1e-9 (added in another order)
+		awk -v a="$sum" -v b="$4" 'BEGIN { d = a - b; if (d < 0) d = -d
+		    m = b < 0 ? -b : b
+		    exit !(a "" == b "" || (a ~ /[.e]/ && d <= 1e-9 * m)) }' ||
+		    note "the sums of $col in cold-$n differ: pq_scan" \
+		    "$sum, DuckDB $4"
+	done <"$work/pq-scan.txt"
+done
 elapsed=$(($(date +%s) - start))
 load1=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -959,7 +1225,7 @@ ver_jansson=$(pkg-config --modversion jansson 2>/dev/null ||
 ver_mlr=$([ -n "$mlr" ] && "$mlr" --version 2>&1 || echo "not installed")
 ver_cc=$($cc --version 2>/dev/null | head -1)
 ver_duck="not installed"
-if [ -n "$duck" ]; then
+if [ -n "$duck$parquet$xduck" ]; then
 	ver_duck=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
 	    "$here/node_modules/@duckdb/node-api/package.json" | head -1)
 	ver_duck="@duckdb/node-api $ver_duck, node $(node --version)"
@@ -1110,6 +1376,7 @@ awk -F '\t' \
     -v cc="$ver_cc" -v duckdb="$ver_duck" -v elapsed="$elapsed" \
     -v notes=/dev/null \
     -v vnotes="$notes" -v vcounts="$vcounts" -v stsv="$stsv" \
+    -v xtsv="$xtsv" \
     -v pinned="${one:-no}" \
     -v load="$load0 at the start, $load1 at the end" \
     -f "$here/report.awk" -f "$work/validate.awk" -f "$here/stages.awk" \
