@@ -2,10 +2,10 @@
  * rta_export.c: a dataset's days from the hot store to Parquet files in
  * the cold store (see rta_export.h).
  *
- * Each day is read twice through one view of the dataset: the first pass
- * learns the columns (the payload's members and their types, across all
- * the day's tenants), the second writes one file per tenant as the scan
- * reaches it (tenant by tenant, each in time order).
+ * Each day is read once, tenant by tenant (each in time order): while a
+ * tenant's records come, their columns are learned (the payload's
+ * members and their types) and the records held; then its file is
+ * written from them.  A tenant's day too large to hold is read again.
  */
 #define _GNU_SOURCE
 #include <sys/stat.h>
@@ -1184,6 +1184,164 @@ remove_stale(struct rta_cold *c, const char *name, int64_t day,
 	return rc;
 }
 
+/*
+ * A tenant's records of the day, held while the scan reads them so that
+ * the day is read once: the columns are learned as they come, then the
+ * file is written from what was held.  Past RTA_EXPORT_HOLD bytes the
+ * records are no longer held and the tenant's day is read again.
+ */
+struct held {
+	int64_t		 ts;
+	uint32_t	 sv;
+	uint8_t		 id_len, type_len;
+	size_t		 off;		/* id, type, payload, extra */
+	size_t		 payload_len, extra_len;
+};
+
+struct hold {
+	struct rta_buf	 arena;
+	struct held	*v;
+	size_t		 n, cap;
+	int		 over;		/* too much: read again */
+};
+
+static int
+hold_add(struct hold *h, const struct rta_event *ev)
+{
+	struct held *nv, *e;
+	size_t need;
+
+	if (h->over)
+		return 0;
+	need = (size_t)ev->id_len + ev->type_len + ev->payload_len +
+	    (ev->extra != NULL ? ev->extra_len : 0);
+	if (h->arena.len + need > RTA_EXPORT_HOLD) {
+		h->over = 1;
+		h->n = 0;
+		rta_buf_release(&h->arena);
+		return 0;
+	}
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 1024;
+
+		if ((nv = realloc(h->v, cap * sizeof(*nv))) == NULL)
+			return -1;
+		h->v = nv;
+		h->cap = cap;
+	}
+	e = &h->v[h->n];
+	e->ts = ev->ts;
+	e->sv = ev->schema_version;
+	e->id_len = ev->id_len;
+	e->type_len = ev->type_len;
+	e->off = h->arena.len;
+	e->payload_len = ev->payload_len;
+	e->extra_len = ev->extra != NULL ? ev->extra_len : 0;
+	if (rta_buf_add(&h->arena, ev->id, ev->id_len) != 0 ||
+	    rta_buf_add(&h->arena, ev->type, ev->type_len) != 0 ||
+	    rta_buf_add(&h->arena, ev->payload, ev->payload_len) != 0 ||
+	    (ev->extra != NULL && rta_buf_add(&h->arena, ev->extra,
+	    ev->extra_len) != 0))
+		return -1;
+	h->n++;
+	return 0;
+}
+
+static void
+hold_reset(struct hold *h)
+{
+	h->n = 0;
+	h->over = 0;
+	h->arena.len = 0;
+}
+
+/* Start a tenant: its columns' tree, seeded by the schemas. */
+static int
+tenant_start(struct day *d, int agg, const struct rta_export_opts *o)
+{
+	size_t si;
+
+	day_release(d);
+	d->t.agg = agg;
+	if (node_add(&d->t, -1, "", 0) != 0)
+		return -1;
+	d->t.v[0].t = CT_OBJECT;
+	for (si = 0; si < o->nschemas; si++)
+		if (seed(&d->t, 0, o->schemas[si]) != 0)
+			return -1;
+	return 0;
+}
+
+/* Write the tenant's file: from what was held, or read again. */
+static int
+tenant_write(struct rta_dataset *ds, const char *name, struct day *d,
+    struct hold *h, struct part *p, int64_t day,
+    const struct rta_export_opts *o, struct rta_export_result *r,
+    struct rta_error *err)
+{
+	struct rta_scan *sc = NULL;
+	struct rta_record rec;
+	struct rta_event ev;
+	const struct held *e;
+	size_t i;
+	int rc, vr;
+
+	d->t.v[0].present = d->t.records;
+	if ((rc = day_columns(d, err)) != RTA_OK)
+		return rc;
+	if ((rc = part_open(p, d, name, day, o, err)) != RTA_OK)
+		return rc;
+	memset(&ev, 0, sizeof(ev));
+	ev.tenant = p->tenant;
+	ev.tenant_len = (uint8_t)p->tlen;
+	if (h->over)
+		rc = rta_scan_open(ds, p->tenant, p->tlen, day * DAY_US,
+		    (day + 1) * DAY_US, &sc, err);
+	for (i = 0; rc == RTA_OK; i++) {
+		if (h->over) {
+			if ((rc = rta_scan_next(sc, &rec, err)) != RTA_OK)
+				break;
+			vr = put_record(d, p->w, &rec.ev);
+		} else {
+			if (i == h->n) {
+				rc = RTA_EOF;
+				break;
+			}
+			e = &h->v[i];
+			ev.ts = e->ts;
+			ev.schema_version = e->sv;
+			ev.id = (const char *)h->arena.data + e->off;
+			ev.id_len = e->id_len;
+			ev.type = ev.id + e->id_len;
+			ev.type_len = e->type_len;
+			ev.payload = (const unsigned char *)ev.type +
+			    e->type_len;
+			ev.payload_len = e->payload_len;
+			ev.extra = e->extra_len > 0 ? ev.payload +
+			    e->payload_len : NULL;
+			ev.extra_len = e->extra_len;
+			vr = put_record(d, p->w, &ev);
+		}
+		if (vr == -1)
+			rc = rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		else if (vr != 0)
+			rc = rta_error_set(err, RTA_EIO, "export-changed",
+			    "%s: the dataset changed during the export of a "
+			    "day; run it again", name);
+		else
+			rc = rta_pq_row(p->w, err);
+	}
+	if (sc != NULL)
+		rta_scan_close(sc);
+	if (rc != RTA_EOF)
+		return rc;
+	for (i = 0; i < d->t.n; i++)
+		if (d->t.v[i].t == CT_JSON && d->t.v[i].col >= 0)
+			r->json_columns++;
+	return part_close(p, r, err);
+}
+
 static int
 export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
     int64_t day, const struct rta_export_opts *o,
@@ -1191,55 +1349,35 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 {
 	struct day d;
 	struct part p;
+	struct hold h;
 	struct names written = { NULL, 0, 0 };
 	struct rta_scan *sc = NULL;
 	struct rta_record rec;
 	struct rta_error e2;
 	char enc[RTA_COLD_PART_MAX], *slash;
-	uint64_t rows0 = r->rows, rejected = 0;
-	size_t si;
-	int rc, vr;
+	uint64_t rows0 = r->rows, files0 = r->partitions, rejected = 0;
+	int rc, agg = ds->c.kind == RTA_DS_AGGREGATES, have = 0;
 
 	memset(&d, 0, sizeof(d));
 	memset(&p, 0, sizeof(p));
+	memset(&h, 0, sizeof(h));
 	p.c = c;
 	p.fd = -1;
-	d.t.agg = ds->c.kind == RTA_DS_AGGREGATES;
-	if (node_add(&d.t, -1, "", 0) != 0)
-		goto nomem;
-	d.t.v[0].t = CT_OBJECT;
-	for (si = 0; si < o->nschemas; si++)
-		if (seed(&d.t, 0, o->schemas[si]) != 0)
-			goto nomem;
-	/* pass 1: the columns */
 	rc = rta_scan_open(ds, NULL, 0, day * DAY_US, (day + 1) * DAY_US, &sc,
 	    err);
 	while (rc == RTA_OK && (rc = rta_scan_next(sc, &rec, err)) == RTA_OK) {
-		d.t.records++;
-		if (rec.ev.extra != NULL)
-			d.t.has_extra = 1;
-		if (observe(&d.t, 0, rec.ev.payload, &d.b64) != 0)
-			goto nomem;
-	}
-	rta_scan_close(sc);
-	sc = NULL;
-	if (rc != RTA_EOF)
-		goto out;
-	d.t.v[0].present = d.t.records;
-	if ((rc = day_columns(&d, err)) != RTA_OK)
-		goto out;
-	/* pass 2: a file per tenant */
-	rc = rta_scan_open(ds, NULL, 0, day * DAY_US, (day + 1) * DAY_US, &sc,
-	    err);
-	while (rc == RTA_OK && (rc = rta_scan_next(sc, &rec, err)) == RTA_OK) {
-		if (p.tlen != rec.ev.tenant_len || (p.w == NULL && !p.skip) ||
+		if (!have || p.tlen != rec.ev.tenant_len ||
 		    memcmp(p.tenant, rec.ev.tenant, p.tlen) != 0) {
-			if (p.w != NULL && (rc = part_close(&p, r, err)) !=
-			    RTA_OK)
+			if (have && !p.skip && (rc = tenant_write(ds, name, &d,
+			    &h, &p, day, o, r, err)) != RTA_OK)
 				break;
+			have = 1;
 			memcpy(p.tenant, rec.ev.tenant, rec.ev.tenant_len);
 			p.tlen = rec.ev.tenant_len;
 			p.skip = 0;
+			hold_reset(&h);
+			if (tenant_start(&d, agg, o) != 0)
+				goto nomem;
 			if (rta_cold_part_path(p.path, sizeof(p.path), name,
 			    p.tenant, p.tlen, day, &e2) != RTA_OK) {
 				p.skip = 1;
@@ -1252,46 +1390,29 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 				    slash + 1);
 				if (names_add(&written, enc) != 0)
 					goto nomem;
-				if ((rc = part_open(&p, &d, name, day, o,
-				    err)) != RTA_OK)
-					break;
 			}
 		}
 		if (p.skip) {
 			rejected++;
 			continue;
 		}
-		if ((vr = put_record(&d, p.w, &rec.ev)) != 0) {
-			if (vr == -1)
-				goto nomem;
-			rc = rta_error_set(err, RTA_EIO, "export-changed",
-			    "%s: the dataset changed during the export of a "
-			    "day; run it again", name);
-			break;
-		}
-		if ((rc = rta_pq_row(p.w, err)) != RTA_OK)
-			break;
+		d.t.records++;
+		if (rec.ev.extra != NULL)
+			d.t.has_extra = 1;
+		if (observe(&d.t, 0, rec.ev.payload, &d.b64) != 0 ||
+		    hold_add(&h, &rec.ev) != 0)
+			goto nomem;
 	}
 	rta_scan_close(sc);
 	sc = NULL;
-	if (rc == RTA_EOF && p.w != NULL)
-		rc = part_close(&p, r, err);
+	if (rc == RTA_EOF && have && !p.skip)
+		rc = tenant_write(ds, name, &d, &h, &p, day, o, r, err);
 	else if (rc == RTA_EOF)
 		rc = RTA_OK;
 	if (rc != RTA_OK)
 		goto out;
 	if ((rc = remove_stale(c, name, day, &written, r, err)) != RTA_OK)
 		goto out;
-	{
-		struct node *n;
-		size_t i;
-
-		for (i = 0; i < d.t.n; i++) {
-			n = &d.t.v[i];
-			if (n->t == CT_JSON && n->col >= 0)
-				r->json_columns++;
-		}
-	}
 	r->rejected += rejected;
 	r->days++;
 	if (o->note != NULL) {
@@ -1301,8 +1422,9 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 
 		rta_civil_from_days(day, &y, &m, &dd);
 		snprintf(line, sizeof(line), "%s/%s: %04lld-%02u-%02u: %llu "
-		    "rows, %zu columns", c->path, name, (long long)y, m, dd,
-		    (unsigned long long)(r->rows - rows0), d.ncols);
+		    "rows, %llu files", c->path, name, (long long)y, m, dd,
+		    (unsigned long long)(r->rows - rows0),
+		    (unsigned long long)(r->partitions - files0));
 		o->note(o->arg, line);
 	}
 	rc = rejected > 0 ? RTA_EDATA : RTA_OK;
@@ -1315,6 +1437,8 @@ out:
 	part_abort(&p);
 	names_free(&written);
 	day_release(&d);
+	rta_buf_release(&h.arena);
+	free(h.v);
 	return rc;
 }
 

@@ -18,9 +18,10 @@
  * Objects are flattened to typed columns, names joined with "_" (a
  * clash gets "_2", "_3"...), down to RTA_EXPORT_DEPTH levels; a member's
  * type comes from the payload schemas given (their "properties" and
- * "type": such columns exist, with their type, whatever a day holds), or
- * else from the day's data: bool, int64, double (ints and doubles mixed),
- * string.  A member holding arrays, objects deeper than the
+ * "type": such columns exist, with their type, whatever a file holds), or
+ * else from the data of the file (a tenant's day): bool, int64, double
+ * (ints and doubles mixed), string.  Files of one dataset may so have
+ * different columns: readers join them by name (DuckDB's union_by_name).  A member holding arrays, objects deeper than the
  * limit or with more than RTA_EXPORT_MEMBERS members, more than one type,
  * or null in some records while missing in others, is one JSON column,
  * and the file's metadata says which and why.  A null is a Parquet null;
@@ -54,6 +55,8 @@
 #define RTA_EXPORT_DEPTH	4	/* levels of objects flattened */
 #define RTA_EXPORT_MEMBERS	256	/* members of one flattened object */
 #define RTA_EXPORT_STATE	".rta-exported"
+#define RTA_EXPORT_HOLD		(256U << 20)	/* a tenant's day held in
+						 * memory, read once */
 
 struct rta_export_opts {
 	int64_t		 before;	/* export the days before this one

@@ -1,4 +1,4 @@
-# Column types come from the day's data: ints, doubles (ints and
+# Column types come from the data of each file (a tenant's day): ints, doubles (ints and
 # fractions mixed), strings, booleans, nested objects flattened with "_"
 # (a clashing name gets "_2"), and JSON columns, with the reason in the
 # metadata, for arrays, mixed types, nesting past the limit, and a member
@@ -19,14 +19,20 @@ rta-store ingest -s st -d ev in.ndjson
 rta-store export -s st --cold cold --before 2026-11-21 | sed -E 's/[0-9]+ bytes/N bytes/'
 echo "export: exit $?"
 (cd cold && find . -name '*.parquet' | sort)
-f=cold/ev/tenant_id=acme/year=2026/month=11/day=20/part-00000.parquet
-echo "-- columns"
-duck sql "SELECT name, duckdb_type, repetition_type FROM parquet_schema('$f')
-    WHERE name <> 'schema'"
-echo "-- JSON columns and why"
-duck kv "$f" | jq -r 'select(.key == "rta.json_columns") | .value' | jq -c '.[]'
-echo "-- objects"
-duck kv "$f" | jq -r 'select(.key == "rta.objects") | .value' | jq -c '.[]'
-echo "-- rows, with the tenant from the path"
+for f in $(find cold -name '*.parquet' | sort); do
+	echo "-- ${f#cold/}"
+	duck sql "SELECT string_agg(name || ' ' || duckdb_type ||
+	    CASE WHEN repetition_type = 'REQUIRED' THEN ' required' ELSE ''
+	    END, ', ') AS columns FROM parquet_schema('$f')
+	    WHERE name <> 'schema'" | jq -r .columns | fold -s -w 72 | sed "s/ *$//"
+	echo "JSON columns and why:"
+	duck kv "$f" | jq -r 'select(.key == "rta.json_columns") | .value' |
+	    jq -c '.[]'
+	echo "objects:"
+	duck kv "$f" | jq -r 'select(.key == "rta.objects") | .value' |
+	    jq -c '.[]'
+done
+echo "-- rows, with the tenant from the path (files differ: union_by_name)"
 duck sql "SELECT * EXCLUDE (timestamp, year, month, day) FROM read_parquet(
-    'cold/ev/*/*/*/*/*.parquet', hive_partitioning = true) ORDER BY event_id"
+    'cold/ev/*/*/*/*/*.parquet', hive_partitioning = true,
+    union_by_name = true) ORDER BY event_id"
