@@ -38,6 +38,7 @@
 
 #include "rta_alloc.h"
 #include "rta_buf.h"
+#include "rta_crc32c.h"
 #include "rta_parquet.h"
 #include "rta_utf8.h"
 
@@ -1758,7 +1759,7 @@ unzstd(ZSTD_DCtx *zd, const unsigned char *src, size_t n, size_t want,
 
 /* A page header at c->pos, inside the chunk. */
 struct pghdr {
-	int32_t		 type, usize, csize;
+	int32_t		 type, usize, csize, crc;
 	int32_t		 nvals, enc, def_enc;
 	unsigned	 has;
 };
@@ -1771,6 +1772,7 @@ struct pghdr {
 #define PH_NVALS	0x20
 #define PH_ENC		0x40
 #define PH_DEF		0x80
+#define PH_CRC		0x100
 
 static int
 f_datahdr(struct tr *t, void *arg, int id, int type)
@@ -1790,10 +1792,11 @@ static int
 f_pagehdr(struct tr *t, void *arg, int id, int type)
 {
 	struct pghdr *h = arg;
-	int32_t *dst[] = { NULL, &h->type, &h->usize, &h->csize };
-	static const unsigned bits[] = { 0, PH_TYPE, PH_USIZE, PH_CSIZE };
+	int32_t *dst[] = { NULL, &h->type, &h->usize, &h->csize, &h->crc };
+	static const unsigned bits[] = { 0, PH_TYPE, PH_USIZE, PH_CSIZE,
+	    PH_CRC };
 
-	if (type == T_I32 && id >= 1 && id <= 3) {
+	if (type == T_I32 && id >= 1 && id <= 4) {
 		h->has |= bits[id];
 		return tr_i32(t, dst[id]);
 	}
@@ -1989,6 +1992,10 @@ next_page(struct rta_pq_cursor *c, struct rta_error *err)
 		if (!dict && (uint64_t)h.nvals > c->left)
 			return cur_bad(c, err,
 			    "more values than the chunk holds");
+		/* the optional CRC-32 of the page's bytes as stored */
+		if ((h.has & PH_CRC) && rta_crc32(0, f->p + boff,
+		    (size_t)h.csize) != (uint32_t)h.crc)
+			return cur_bad(c, err, "page checksum mismatch");
 		if (c->ch->codec == C_UNCOMPRESSED) {
 			if (h.usize != h.csize)
 				return cur_bad(c, err, "uncompressed page with "

@@ -701,6 +701,7 @@ rta_pqrows_next(struct rta_pqrows *pr, struct rta_buf *b, uint64_t *row,
 	size_t mark;
 	int first = 1, rc, e;
 
+	*row = pr->row + 1;	/* where a failure is */
 	if (pr->dead)
 		return RTA_EOF;
 	for (;;) {

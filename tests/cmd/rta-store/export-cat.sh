@@ -52,3 +52,11 @@ f=cold/events/tenant_id=t0000/year=2026/month=1/day=1/part-00000.parquet
 head -c 20000 "$f" >cut.parquet
 rta-cat -o ndjson cut.parquet >out
 echo "exit $?, $(wc -l <out) records"
+echo "-- a page damaged inside the file: its CRC-32 says so"
+cp "$f" bad.parquet
+printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' |
+    dd of=bad.parquet bs=1 seek=3000 conv=notrunc status=none
+rta-cat -o ndjson --metrics m bad.parquet >out
+echo "exit $?, $(wc -l <out) records"
+. "$DATA/balance.inc"
+balanced m
