@@ -443,13 +443,10 @@ grow(void *v, size_t *cap, size_t n, size_t sz, int *oom)
 
 /* ---- the footer ----------------------------------------------------- */
 
-/* The parse of one element sets oom on an allocation failure. */
+/* The footer being parsed; oom is set when memory ran out. */
 struct fctx {
 	struct rta_pq_file	*f;
-	struct pq_chunk		*c;
-	struct pq_se		*se;
-	struct rta_pq_kv	*kv;
-	const unsigned char	*k, *v;
+	const unsigned char	*k, *v;		/* the KeyValue being read */
 	size_t			 kl, vl;
 	int			 has_k;
 	int			 oom;
@@ -1602,9 +1599,12 @@ struct rta_pq_cursor {
 	uint32_t		*idx;
 };
 
-/* An error about the current page, kept for later calls. */
+/*
+ * An error about the current page (what, or NULL when memory ran out),
+ * kept as the answer to every later call.
+ */
 static int
-cur_fail(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
+cur_bad(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
 {
 	c->failed = 1;
 	if (what == NULL)
@@ -1615,21 +1615,16 @@ cur_fail(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
 		    "%s: column %s, row group %zu: page at offset %llu: %s",
 		    c->f->name, c->col->qname, c->rg,
 		    (unsigned long long)c->page_off, what);
+	c->fail.offset = (size_t)c->page_off;
 	if (err != NULL)
 		*err = c->fail;
 	return c->fail.code;
 }
 
 static int
-cur_bad(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
-{
-	return cur_fail(c, err, what);
-}
-
-static int
 cur_nomem(struct rta_pq_cursor *c, struct rta_error *err)
 {
-	return cur_fail(c, err, NULL);
+	return cur_bad(c, err, NULL);
 }
 
 int
@@ -2082,9 +2077,17 @@ plain_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
 	default:
 		break;
 	}
-	for (i = 0; i < nn; i++, p += w)
-		if (conv_one(k, p, &c->i64[i], &c->f64[i]) != 0)
+	for (i = 0; i < nn; i++, p += w) {
+		int64_t iv = 0;
+		double dv = 0;
+
+		if (conv_one(k, p, &iv, &dv) != 0)
 			return cur_bad(c, err, "timestamp out of range");
+		if (k->pub.type == RTA_PQ_DOUBLE)
+			c->f64[i] = dv;
+		else
+			c->i64[i] = iv;
+	}
 	return RTA_OK;
 }
 
