@@ -18,15 +18,20 @@
  * grow with the elements parsed, dictionaries with the entries decoded,
  * page buffers with the bytes zstd writes (its frame header is only a
  * hint, bounded by RTA_PQ_PAGE_MAX), and batch arrays are bounded by the
- * caller's max and BATCH_MAX.  Every count that drives a loop (list
- * sizes, runs, groups, page values) is checked against the bytes that
- * would have to hold it, so hostile input costs at most time linear in
- * its decompressed size.
+ * caller's max and BATCH_MAX.  Thrift list sizes are bounded by the
+ * bytes left and nesting by TR_DEPTH_MAX; RLE runs by the end of their
+ * data, and the values taken from them by the values the page still
+ * expects; a page's values by the chunk's, and the chunk's by its row
+ * group's.  A few bytes of RLE may still stand for 2^31 nulls, which
+ * are returned in time linear in their number, as a real file's would.
+ * STRING and JSON values and dictionary entries must be UTF-8, and
+ * column names too.  A cursor that failed gives the same error to every
+ * later call.
  *
  * TIMESTAMP(NANOS) becomes microseconds by C division (toward zero), as
  * DuckDB casts it; MILLIS beyond the range of int64 microseconds is
- * damage.  DECIMAL is the unscaled integer divided by 10^scale, the
- * double nearest the decimal for the precisions INT64 can hold.
+ * damage.  DECIMAL is (double)unscaled / 10^scale: the nearest double
+ * for up to 15 digits.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -43,7 +48,7 @@
 #include "rta_utf8.h"
 
 #define BATCH_MAX	65536	/* rows in one batch at most */
-#define TR_DEPTH_MAX	32	/* Thrift nesting: the footer needs 6 */
+#define TR_DEPTH_MAX	32	/* Thrift nesting: the footer needs 7 */
 #define ZBUF_MIN	65536	/* first page buffer when zstd gives no hint */
 
 /* Thrift compact field and element types. */
@@ -444,13 +449,10 @@ grow(void *v, size_t *cap, size_t n, size_t sz, int *oom)
 
 /* ---- the footer ----------------------------------------------------- */
 
-/* The parse of one element sets oom on an allocation failure. */
+/* The footer being parsed; oom is set when memory ran out. */
 struct fctx {
 	struct rta_pq_file	*f;
-	struct pq_chunk		*c;
-	struct pq_se		*se;
-	struct rta_pq_kv	*kv;
-	const unsigned char	*k, *v;
+	const unsigned char	*k, *v;		/* the KeyValue being read */
 	size_t			 kl, vl;
 	int			 has_k;
 	int			 oom;
@@ -1033,8 +1035,10 @@ check_chunks(struct rta_pq_file *f, struct rta_error *err)
 				c->has &= ~H_DICT;
 			start = (uint64_t)(c->has & H_DICT ? c->dict_off :
 			    c->data_off);
+			/* the pages are walked from the start, so a data
+			 * page offset pointing at the dictionary is fine */
 			if (c->data_off < 4 || (c->has & H_DICT &&
-			    (c->dict_off < 4 || c->dict_off >= c->data_off)) ||
+			    (c->dict_off < 4 || c->dict_off > c->data_off)) ||
 			    c->tcs <= 0 || start >= f->foot ||
 			    (uint64_t)c->tcs > f->foot - start ||
 			    (uint64_t)c->data_off >= start + (uint64_t)c->tcs)
@@ -1603,9 +1607,12 @@ struct rta_pq_cursor {
 	uint32_t		*idx;
 };
 
-/* An error about the current page, kept for later calls. */
+/*
+ * An error about the current page (what, or NULL when memory ran out),
+ * kept as the answer to every later call.
+ */
 static int
-cur_fail(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
+cur_bad(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
 {
 	c->failed = 1;
 	if (what == NULL)
@@ -1616,21 +1623,16 @@ cur_fail(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
 		    "%s: column %s, row group %zu: page at offset %llu: %s",
 		    c->f->name, c->col->qname, c->rg,
 		    (unsigned long long)c->page_off, what);
+	c->fail.offset = (size_t)c->page_off;
 	if (err != NULL)
 		*err = c->fail;
 	return c->fail.code;
 }
 
 static int
-cur_bad(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
-{
-	return cur_fail(c, err, what);
-}
-
-static int
 cur_nomem(struct rta_pq_cursor *c, struct rta_error *err)
 {
-	return cur_fail(c, err, NULL);
+	return cur_bad(c, err, NULL);
 }
 
 int
@@ -2089,9 +2091,17 @@ plain_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
 	default:
 		break;
 	}
-	for (i = 0; i < nn; i++, p += w)
-		if (conv_one(k, p, &c->i64[i], &c->f64[i]) != 0)
+	for (i = 0; i < nn; i++, p += w) {
+		int64_t iv = 0;
+		double dv = 0;
+
+		if (conv_one(k, p, &iv, &dv) != 0)
 			return cur_bad(c, err, "timestamp out of range");
+		if (k->pub.type == RTA_PQ_DOUBLE)
+			c->f64[i] = dv;
+		else
+			c->i64[i] = iv;
+	}
 	return RTA_OK;
 }
 

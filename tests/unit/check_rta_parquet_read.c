@@ -682,6 +682,33 @@ tw_deep(struct tw *w, int id, int depth)
 		tw_end(w);
 }
 
+/*
+ * p[0..n) as two zstd frames that do not state their sizes, so that a
+ * reader must grow its buffer as the bytes come.
+ */
+static void
+zframes(struct rta_buf *out, const void *p, size_t n)
+{
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	size_t half = n / 2, part, len, r;
+
+	ck_assert_ptr_nonnull(cc);
+	ck_assert(!ZSTD_isError(ZSTD_CCtx_setParameter(cc,
+	    ZSTD_c_contentSizeFlag, 0)));
+	for (part = 0; part < 2; part++) {
+		len = part == 0 ? half : n - half;
+		ck_assert_int_eq(rta_buf_reserve(out,
+		    ZSTD_compressBound(len)), 0);
+		r = ZSTD_compress2(cc, out->data + out->len,
+		    out->cap - out->len, (const char *)p + part * half, len);
+		ck_assert(!ZSTD_isError(r));
+		ck_assert(ZSTD_getFrameContentSize(out->data + out->len, r) ==
+		    ZSTD_CONTENTSIZE_UNKNOWN);
+		out->len += r;
+	}
+	ZSTD_freeCCtx(cc);
+}
+
 struct hpage {
 	int		 type;		/* 0 data, 2 dictionary, 3 v2 */
 	int32_t		 nvals;
@@ -699,6 +726,7 @@ struct hpage {
 #define HF_NESTED	0x20	/* the column is a group of one leaf */
 #define HF_DEEP		0x40	/* a junk field nested 40 deep */
 #define HF_DEEP_OK	0x80	/* ... 20 deep */
+#define HF_FRAMES	0x100	/* ZSTD, as two frames without sizes */
 
 /*
  * A file of one column "x" and one row group of rows rows, whose chunk
@@ -725,7 +753,9 @@ hfile(struct rta_buf *out, const struct hpage *pg, size_t np,
 			    pg[i].len, 3);
 			ck_assert(!ZSTD_isError(n));
 			body.len = n;
-		} else
+		} else if (flags & HF_FRAMES)
+			zframes(&body, pg[i].body, pg[i].len);
+		else
 			ck_assert_int_eq(rta_buf_add(&body, pg[i].body,
 			    pg[i].len), 0);
 		if (pg[i].type == 2 && dict_off < 0)
@@ -800,7 +830,7 @@ hfile(struct rta_buf *out, const struct hpage *pg, size_t np,
 	tw_list(&w, 3, T_BINARY, 1);
 	tw_uvar(&w, 1);
 	tw_byte(&w, 'x');
-	tw_int(&w, 4, T_I32, flags & HF_ZSTD ? 6 : 0);
+	tw_int(&w, 4, T_I32, flags & (HF_ZSTD | HF_FRAMES) ? 6 : 0);
 	tw_int(&w, 5, T_I64, rows);
 	tw_int(&w, 6, T_I64, (int64_t)foot - start);
 	tw_int(&w, 7, T_I64, (int64_t)foot - start);
@@ -1023,6 +1053,48 @@ START_TEST(pages)
 }
 END_TEST
 
+/* A page of 300,000 bytes in two frames of unknown size. */
+START_TEST(zstd_frames)
+{
+	struct rta_buf file = RTA_BUF_INIT;
+	struct rta_pq_cursor *c;
+	struct rta_pq_file *f;
+	struct rta_pq_batch b;
+	struct rta_error err;
+	struct hpage pg[1];
+	unsigned char *body;
+	size_t n = 37500, i, k = 0;
+	int rc;
+
+	body = malloc(n * 8);
+	ck_assert_ptr_nonnull(body);
+	for (i = 0; i < n; i++)
+		rta_put_u64(body + 8 * i, i * 3);
+	pg[0] = (struct hpage){ 0, (int32_t)n, 0, (const char *)body, n * 8,
+	    0 };
+	hfile(&file, pg, 1, (int64_t)n, HF_FRAMES);
+	ck_assert_int_eq(rta_pq_open(file.data, file.len, "h", &f, &err),
+	    RTA_OK);
+	ck_assert_int_eq(rta_pq_cursor_open(f, 0, 0, &c, &err), RTA_OK);
+	while ((rc = rta_pq_cursor_next(c, 1000, &b, &err)) == RTA_OK)
+		for (i = 0; i < b.n; i++, k++)
+			ck_assert_int_eq(b.i64[i], (int64_t)k * 3);
+	ck_assert_msg(rc == RTA_EOF, "%s", err.text);
+	ck_assert_uint_eq(k, n);
+	rta_pq_cursor_close(c);
+	rta_pq_close(f);
+	/* one byte fewer or more than stated */
+	pg[0].usize_delta = 1;
+	h_fails(pg, 1, HF_FRAMES, (int64_t)n, "page body smaller than its "
+	    "header says");
+	pg[0].usize_delta = -1;
+	h_fails(pg, 1, HF_FRAMES, (int64_t)n, "page body larger than its "
+	    "header says");
+	rta_buf_release(&file);
+	free(body);
+}
+END_TEST
+
 START_TEST(thrift)
 {
 	const struct hpage pg[] = {
@@ -1208,6 +1280,7 @@ parquet_read_suite(void)
 	tcase_add_test(tc, rle_padding);
 	tcase_add_test(tc, rle_runs);
 	tcase_add_test(tc, pages);
+	tcase_add_test(tc, zstd_frames);
 	tcase_add_test(tc, thrift);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
