@@ -23,6 +23,7 @@
 
 #include "rta_alloc.h"
 #include "rta_buf.h"
+#include "rta_crc32c.h"
 #include "rta_parquet.h"
 #include "unit.h"
 
@@ -727,6 +728,7 @@ struct hpage {
 #define HF_DEEP		0x40	/* a junk field nested 40 deep */
 #define HF_DEEP_OK	0x80	/* ... 20 deep */
 #define HF_FRAMES	0x100	/* ZSTD, as two frames without sizes */
+#define HF_BADCRC	0x200	/* a page CRC that does not match */
 
 /*
  * A file of one column "x" and one row group of rows rows, whose chunk
@@ -766,8 +768,9 @@ hfile(struct rta_buf *out, const struct hpage *pg, size_t np,
 		tw_int(&w, 1, T_I32, pg[i].type);
 		tw_int(&w, 2, T_I32, (int64_t)pg[i].len + pg[i].usize_delta);
 		tw_int(&w, 3, T_I32, (int64_t)body.len);
-		if (flags & HF_JUNK)
-			tw_int(&w, 4, T_I32, 12345);	/* crc */
+		if (flags & (HF_JUNK | HF_BADCRC))	/* the page's CRC-32 */
+			tw_int(&w, 4, T_I32, (int32_t)(rta_crc32(0, body.data,
+			    body.len) ^ (flags & HF_BADCRC ? 1U : 0U)));
 		tw_struct(&w, pg[i].type == 2 ? 7 : pg[i].type == 3 ? 8 : 5);
 		tw_int(&w, 1, T_I32, pg[i].nvals);
 		tw_int(&w, 2, T_I32, pg[i].enc);
@@ -1108,6 +1111,9 @@ START_TEST(thrift)
 
 	h_reads(pg, 1, HF_JUNK, want, 2);
 	h_reads(pg, 1, HF_DEEP_OK, want, 2);
+	/* a page whose bytes are not the ones its CRC-32 was taken of */
+	h_fails(pg, 1, HF_BADCRC, 2, "h.parquet: column x, row group 0: "
+	    "page at offset 4: page checksum mismatch");
 	h_fails(pg, 1, HF_DEEP, 2, "h.parquet: footer: nested too deeply");
 	/* the deprecated min/max stand in for numbers */
 	hfile(&file, pg, 1, 2, HF_JUNK);
