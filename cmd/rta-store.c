@@ -179,6 +179,14 @@ family(struct rta_buf *b, const char *name, const char *type,
 		    (const void *)((const char *)&sm.v[i] + off));
 }
 
+/* One series without labels. */
+static void
+counter(struct rta_buf *b, const char *name, const char *help, uint64_t v)
+{
+	rta_buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name,
+	    help, name, name, (unsigned long long)v);
+}
+
 static int
 sub_metrics(void *arg, struct rta_buf *out)
 {
@@ -237,25 +245,17 @@ sub_metrics(void *arg, struct rta_buf *out)
 	}
 	if (sm.sub == SUB_CAT && sub_cold.files + sub_cold.partitions_skipped >
 	    0) {
-		rta_buf_printf(out, "# HELP rta_store_cold_files_read_total "
-		    "Parquet files read.\n# TYPE rta_store_cold_files_read_total "
-		    "counter\nrta_store_cold_files_read_total %llu\n",
-		    (unsigned long long)sub_cold.files);
-		rta_buf_printf(out, "# HELP rta_store_cold_partitions_skipped_"
-		    "total Partitions left unread: another tenant or day.\n"
-		    "# TYPE rta_store_cold_partitions_skipped_total counter\n"
-		    "rta_store_cold_partitions_skipped_total %llu\n",
-		    (unsigned long long)sub_cold.partitions_skipped);
-		rta_buf_printf(out, "# HELP rta_store_cold_row_groups_skipped_"
-		    "total Row groups left unread by their statistics.\n"
-		    "# TYPE rta_store_cold_row_groups_skipped_total counter\n"
-		    "rta_store_cold_row_groups_skipped_total %llu\n",
-		    (unsigned long long)sub_cold.groups_skipped);
-		rta_buf_printf(out, "# HELP rta_store_cold_rows_rejected_total "
-		    "Rows or files that could not be read as records.\n"
-		    "# TYPE rta_store_cold_rows_rejected_total counter\n"
-		    "rta_store_cold_rows_rejected_total %llu\n",
-		    (unsigned long long)sub_cold.rejected);
+		counter(out, "rta_store_cold_files_read_total",
+		    "Parquet files read.", sub_cold.files);
+		counter(out, "rta_store_cold_partitions_skipped_total",
+		    "Partitions left unread: another tenant or day.",
+		    sub_cold.partitions_skipped);
+		counter(out, "rta_store_cold_row_groups_skipped_total",
+		    "Row groups left unread by their statistics.",
+		    sub_cold.groups_skipped);
+		counter(out, "rta_store_cold_rows_rejected_total",
+		    "Rows or files that could not be read as records.",
+		    sub_cold.rejected);
 	}
 	if (sm.sub == SUB_RETAIN)
 		family(out, "rta_store_unexported_buckets", "gauge",

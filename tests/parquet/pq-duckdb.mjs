@@ -12,6 +12,7 @@
 // (strings otherwise), timestamps as RFC 3339 text, blobs as hex.
 // Errors go to stderr with exit status 1.
 import { DuckDBInstance } from '@duckdb/node-api';
+import { plain } from './plain.mjs';
 
 const [cmd, arg] = process.argv.slice(2);
 const q = (s) => "'" + String(s).replaceAll("'", "''") + "'";
@@ -29,27 +30,6 @@ const queries = {
 if (!(cmd in queries) || arg === undefined) {
 	console.error('usage: pq-duckdb.mjs rows|hive|schema|meta|kv|file|sql ARG');
 	process.exit(2);
-}
-
-function plain(v) {
-	if (v === null || v === undefined)
-		return null;
-	if (typeof v === 'bigint')
-		return Number.isSafeInteger(Number(v)) ? Number(v) : String(v);
-	if (v instanceof Uint8Array)
-		return Buffer.from(v).toString('hex');
-	if (Array.isArray(v))
-		return v.map(plain);
-	if (typeof v === 'object') {
-		if (typeof v.toString === 'function' &&
-		    v.constructor && v.constructor.name !== 'Object')
-			return v.toString();
-		const o = {};
-		for (const [k, x] of Object.entries(v))
-			o[k] = plain(x);
-		return o;
-	}
-	return v;
 }
 
 try {

@@ -9,28 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import { plain } from './plain.mjs';
 
 const [cmd, file] = process.argv.slice(2);
-
-function plain(v) {
-	if (v === null || v === undefined)
-		return null;
-	if (typeof v === 'bigint')
-		return Number.isSafeInteger(Number(v)) ? Number(v) : String(v);
-	if (v instanceof Date)
-		return v.toISOString();
-	if (v instanceof Uint8Array)
-		return Buffer.from(v).toString('hex');
-	if (Array.isArray(v))
-		return v.map(plain);
-	if (typeof v === 'object') {
-		const o = {};
-		for (const [k, x] of Object.entries(v))
-			o[k] = plain(x);
-		return o;
-	}
-	return v;
-}
 
 try {
 	const buf = await readFile(file);
