@@ -829,7 +829,7 @@ collect_part(struct collect *k, int fd, const char *rel)
 	struct cfile *nv;
 	struct stat st;
 	int64_t day;
-	int rc;
+	int rc, plen;
 
 	if (part_prefix(rel, &day) != (long)strlen(rel)) {
 		left_alone(k, rel, "not a partition directory; left alone");
@@ -840,10 +840,10 @@ collect_part(struct collect *k, int fd, const char *rel)
 	if ((rc = list_dir(k, fd, rel, &names, &n)) != RTA_OK)
 		return rc;
 	for (i = 0; i < n && rc == RTA_OK; i++) {
-		snprintf(path, sizeof(path), "%s/%s", rel, names[i]);
+		plen = snprintf(path, sizeof(path), "%s/%s", rel, names[i]);
 		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 		    !S_ISREG(st.st_mode) || !name_valid(names[i]) ||
-		    strlen(path) >= sizeof(path) - 1) {
+		    plen < 0 || (size_t)plen >= sizeof(path) - 1) {
 			while (k->n > start)
 				free(k->v[--k->n].path);
 			left_alone(k, path, "not a partition file; its "
