@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1096,6 +1097,73 @@ part_close(struct part *p, struct rta_export_result *r,
 	return rta_cold_publish(p->c, p->stage, p->path, err);
 }
 
+/*
+ * Finishing a file (its last row group encoded and compressed, the file
+ * synced, renamed and published) runs in a thread while the next
+ * tenant's records are read: one file at a time in flight.
+ */
+struct closer {
+	pthread_t		 th;
+	int			 running;
+	struct part		 p;
+	struct rta_export_result r;
+	struct rta_error	 err;
+	int			 rc;
+};
+
+static void *
+closer_main(void *arg)
+{
+	struct closer *k = arg;
+
+	k->rc = part_close(&k->p, &k->r, &k->err);
+	return NULL;
+}
+
+/* Wait for the file in flight; add what it wrote to r. */
+static int
+closer_wait(struct closer *k, struct rta_export_result *r,
+    struct rta_error *err)
+{
+	if (!k->running)
+		return RTA_OK;
+	pthread_join(k->th, NULL);
+	k->running = 0;
+	r->rows += k->r.rows;
+	r->bytes += k->r.bytes;
+	r->partitions += k->r.partitions;
+	if (k->rc != RTA_OK) {
+		*err = k->err;
+		part_abort(&k->p);
+		return k->rc;
+	}
+	return RTA_OK;
+}
+
+/* Hand p's file to the closer (p keeps no writer or descriptor). */
+static int
+closer_start(struct closer *k, struct part *p, struct rta_export_result *r,
+    struct rta_error *err)
+{
+	int rc;
+
+	if ((rc = closer_wait(k, r, err)) != RTA_OK)
+		return rc;
+	k->p = *p;
+	p->w = NULL;
+	p->fd = -1;
+	memset(&k->r, 0, sizeof(k->r));
+	if (pthread_create(&k->th, NULL, closer_main, k) != 0) {
+		/* no thread: finish it here */
+		rc = part_close(&k->p, r, err);
+		if (rc != RTA_OK)
+			part_abort(&k->p);
+		return rc;
+	}
+	k->running = 1;
+	return RTA_OK;
+}
+
 /* Encoded tenant directory names written for the day, to find the stale
  * ones. */
 struct names {
@@ -1275,7 +1343,7 @@ tenant_start(struct day *d, int agg, const struct rta_export_opts *o)
 /* Write the tenant's file: from what was held, or read again. */
 static int
 tenant_write(struct rta_dataset *ds, const char *name, struct day *d,
-    struct hold *h, struct part *p, int64_t day,
+    struct hold *h, struct part *p, struct closer *k, int64_t day,
     const struct rta_export_opts *o, struct rta_export_result *r,
     struct rta_error *err)
 {
@@ -1339,7 +1407,7 @@ tenant_write(struct rta_dataset *ds, const char *name, struct day *d,
 	for (i = 0; i < d->t.n; i++)
 		if (d->t.v[i].t == CT_JSON && d->t.v[i].col >= 0)
 			r->json_columns++;
-	return part_close(p, r, err);
+	return closer_start(k, p, r, err);
 }
 
 static int
@@ -1350,6 +1418,7 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 	struct day d;
 	struct part p;
 	struct hold h;
+	struct closer k;
 	struct names written = { NULL, 0, 0 };
 	struct rta_scan *sc = NULL;
 	struct rta_record rec;
@@ -1361,6 +1430,7 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 	memset(&d, 0, sizeof(d));
 	memset(&p, 0, sizeof(p));
 	memset(&h, 0, sizeof(h));
+	memset(&k, 0, sizeof(k));
 	p.c = c;
 	p.fd = -1;
 	rc = rta_scan_open(ds, NULL, 0, day * DAY_US, (day + 1) * DAY_US, &sc,
@@ -1369,7 +1439,7 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 		if (!have || p.tlen != rec.ev.tenant_len ||
 		    memcmp(p.tenant, rec.ev.tenant, p.tlen) != 0) {
 			if (have && !p.skip && (rc = tenant_write(ds, name, &d,
-			    &h, &p, day, o, r, err)) != RTA_OK)
+			    &h, &p, &k, day, o, r, err)) != RTA_OK)
 				break;
 			have = 1;
 			memcpy(p.tenant, rec.ev.tenant, rec.ev.tenant_len);
@@ -1406,9 +1476,11 @@ export_day(struct rta_dataset *ds, const char *name, struct rta_cold *c,
 	rta_scan_close(sc);
 	sc = NULL;
 	if (rc == RTA_EOF && have && !p.skip)
-		rc = tenant_write(ds, name, &d, &h, &p, day, o, r, err);
+		rc = tenant_write(ds, name, &d, &h, &p, &k, day, o, r, err);
 	else if (rc == RTA_EOF)
 		rc = RTA_OK;
+	if (rc == RTA_OK)
+		rc = closer_wait(&k, r, err);
 	if (rc != RTA_OK)
 		goto out;
 	if ((rc = remove_stale(c, name, day, &written, r, err)) != RTA_OK)
@@ -1434,6 +1506,11 @@ nomem:
 out:
 	if (sc != NULL)
 		rta_scan_close(sc);
+	if (k.running) {
+		struct rta_error e3;
+
+		(void)closer_wait(&k, r, &e3);
+	}
 	part_abort(&p);
 	names_free(&written);
 	day_release(&d);

@@ -343,13 +343,11 @@ function export_section(    i, j, n, k, c, r, l, d, a, pn) {
 	    "in Hive partitions (tenant_id=T/year=Y/month=M/day=D), the " \
 	    "payload's members as typed columns."
 	print ""
-	d = pinned
-	if (pinned == "no")
-		d = "taskset missing: not pinned"
 	print "- `rta-store export`: `rta-store export -s S --cold C " \
 	    "--before 2100-01-01` into a cold directory removed and " \
-	    "synced before each run (untimed), on one core (" d \
-	    "); zstd level 3, " \
+	    "synced before each run (untimed), not pinned: it compresses " \
+	    "pages in a second thread, as DuckDB's COPY uses two; zstd " \
+	    "level 3, " \
 	    "each file and directory fsynced before it is renamed into " \
 	    "place.  Time from start to exit; CPU s from /usr/bin/time."
 	print "- `duckdb COPY`: tests/bench/export_duckdb.mjs: the same " \

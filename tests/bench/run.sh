@@ -1023,7 +1023,8 @@ pqbytes() {
 }
 
 # export_rta N [warm]: one timed `rta-store export` of xst-N into a
-# fresh cold-N (removed and synced first, untimed), on one core; appends
+# fresh cold-N (removed and synced first, untimed), not pinned (its
+# pages compress in a second thread, as DuckDB's COPY uses two); appends
 # its "copy" row to export.tsv ("copy", N, case, 1 run, wall s, CPU s,
 # rows, bytes, files, peak RSS KiB), unless warm.  Rows must be N.
 export_rta() {
@@ -1032,7 +1033,7 @@ export_rta() {
 	sync
 	x_t0=$(date +%s%N)
 	x_rc=0
-	$one /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" "$store" \
+	/usr/bin/time -f '%e %M %U %S' -o "$work/time.out" "$store" \
 	    export -s "$work/xst-$x_n" --cold "$work/cold-$x_n" \
 	    --before 2100-01-01 >"$work/export.out" 2>"$work/stderr.out" ||
 	    x_rc=$?
