@@ -810,7 +810,8 @@ list_dir(struct collect *k, int fd, const char *rel, char ***namesp,
 		n++;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), name_cmp);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), name_cmp);
 	*namesp = v;
 	*np = n;
 	return RTA_OK;

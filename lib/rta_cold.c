@@ -688,7 +688,8 @@ rta_cold_files(const char *path, const char *dataset, const char *tenant,
 		ys = NULL;
 		ny = 0;
 	}
-	qsort(cf.v, cf.n, sizeof(cf.v[0]), cfile_cmp);
+	if (cf.n > 0)
+		qsort(cf.v, cf.n, sizeof(cf.v[0]), cfile_cmp);
 	if (cf.n > 0 && (*files = malloc(cf.n * sizeof(char *))) == NULL)
 		goto nomem;
 	for (k = 0; k < cf.n; k++) {
