@@ -598,6 +598,15 @@ rta_cold_files_free(char **files, size_t n)
 	free(files);
 }
 
+/* Free a list of names and make it empty. */
+static void
+drop(char ***v, size_t *n)
+{
+	rta_cold_files_free(*v, *n);
+	*v = NULL;
+	*n = 0;
+}
+
 #define DAY_US	(86400LL * 1000000LL)
 
 int
@@ -672,21 +681,13 @@ rta_cold_files(const char *path, const char *dataset, const char *tenant,
 						    day, rel) != 0)
 							goto nomem;
 					}
-					rta_cold_files_free(ps, np);
-					ps = NULL;
-					np = 0;
+					drop(&ps, &np);
 				}
-				rta_cold_files_free(ds, nd);
-				ds = NULL;
-				nd = 0;
+				drop(&ds, &nd);
 			}
-			rta_cold_files_free(ms, nm);
-			ms = NULL;
-			nm = 0;
+			drop(&ms, &nm);
 		}
-		rta_cold_files_free(ys, ny);
-		ys = NULL;
-		ny = 0;
+		drop(&ys, &ny);
 	}
 	if (cf.n > 0)
 		qsort(cf.v, cf.n, sizeof(cf.v[0]), cfile_cmp);

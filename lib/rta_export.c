@@ -70,6 +70,7 @@ struct tree {
 	uint64_t	 records;	/* of the day */
 	int		 agg;
 	int		 has_extra;
+	struct rta_buf	 back;		/* base64 scratch */
 };
 
 struct column {
@@ -276,6 +277,7 @@ tree_release(struct tree *t)
 	for (i = 0; i < t->n; i++)
 		free(t->v[i].key);
 	free(t->v);
+	rta_buf_release(&t->back);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -497,14 +499,12 @@ canon_time(const char *s, size_t len, int64_t *us)
 	return memcmp(back, s, 27) == 0 ? 0 : -1;
 }
 
-/* Decode base64 s into out (replaced); -1 unless it is canonical. */
+/* Decode base64 s into out (replaced): 0, or -1. */
 static int
-canon_b64(const char *s, size_t len, struct rta_buf *out)
+b64_decode(const char *s, size_t len, struct rta_buf *out)
 {
 	struct base64_decode_ctx ctx;
-	struct rta_buf back = RTA_BUF_INIT;
 	size_t n;
-	int ok;
 
 	out->len = 0;
 	if (rta_buf_reserve(out, BASE64_DECODE_LENGTH(len) + 1) != 0)
@@ -515,10 +515,20 @@ canon_b64(const char *s, size_t len, struct rta_buf *out)
 	    !base64_decode_final(&ctx))
 		return -1;
 	out->len = n;
-	ok = rta_base64(&back, out->data, n) == 0 && back.len == len &&
-	    memcmp(back.data, s, len) == 0;
-	rta_buf_release(&back);
-	return ok ? 0 : -1;
+	return 0;
+}
+
+/* The same, -1 unless s is the canonical base64 of what it decodes to
+ * (back is scratch), so that a reader's base64 gives s again. */
+static int
+canon_b64(const char *s, size_t len, struct rta_buf *out,
+    struct rta_buf *back)
+{
+	if (b64_decode(s, len, out) != 0)
+		return -1;
+	back->len = 0;
+	return rta_base64(back, out->data, out->len) == 0 &&
+	    back->len == len && memcmp(back->data, s, len) == 0 ? 0 : -1;
 }
 
 static int
@@ -560,7 +570,7 @@ observe(struct tree *t, int ni, const unsigned char *v, struct rta_buf *tmp)
 		(void)rta_value_str(v, &s, &slen);
 		if (n->maybe_time && canon_time(s, slen, &us) != 0)
 			n->maybe_time = 0;
-		if (n->maybe_b64 && canon_b64(s, slen, tmp) != 0)
+		if (n->maybe_b64 && canon_b64(s, slen, tmp, &t->back) != 0)
 			n->maybe_b64 = 0;
 		return 0;
 	case RTA_V_ARRAY:
@@ -928,7 +938,8 @@ put_value(struct day *d, struct rta_pq_writer *w, int ni,
 			return rta_pq_int64(w, (size_t)n->col, i);
 		}
 		if (n->t == CT_SKETCH) {
-			if (canon_b64(s, slen, &d->b64) != 0)
+			/* observe found it canonical */
+			if (b64_decode(s, slen, &d->b64) != 0)
 				return -2;
 			return rta_pq_bytes(w, (size_t)n->col, d->b64.data,
 			    d->b64.len);
