@@ -4,9 +4,11 @@
  *
  * The subset written: a flat schema (a root and its leaf columns, each
  * REQUIRED or OPTIONAL), one or more row groups, per column chunk at most
- * one PLAIN dictionary page and then v1 data pages; values PLAIN, or
- * RLE_DICTIONARY indices for strings whose chunk has few distinct
- * values; definition levels in the RLE/bit-packed hybrid (bit width 1,
+ * one PLAIN dictionary page and then v1 data pages; RLE_DICTIONARY
+ * indices for strings, integers and doubles whose chunk has few distinct
+ * values, otherwise strings and booleans PLAIN, timestamps and integers
+ * DELTA_BINARY_PACKED and doubles BYTE_STREAM_SPLIT; definition levels
+ * in the RLE/bit-packed hybrid (bit width 1,
  * 4-byte length prefix); each page body one zstd frame (codec ZSTD) or,
  * at level 0, uncompressed; chunk statistics (min_value, max_value,
  * null_count, and nan_count for doubles) under TYPE_ORDER column orders;
@@ -14,7 +16,9 @@
  *
  * The reader takes that subset from any writer (DuckDB's, say): page
  * types DICTIONARY_PAGE and DATA_PAGE (v1), encodings PLAIN,
- * PLAIN_DICTIONARY and RLE_DICTIONARY, codecs UNCOMPRESSED and ZSTD,
+ * PLAIN_DICTIONARY, RLE_DICTIONARY, DELTA_BINARY_PACKED (INT32, INT64)
+ * and BYTE_STREAM_SPLIT (INT32, INT64, FLOAT, DOUBLE), codecs
+ * UNCOMPRESSED and ZSTD,
  * physical types BOOLEAN, INT32, INT64, FLOAT, DOUBLE and BYTE_ARRAY
  * (INT32 widened to int64, FLOAT to double; TIMESTAMP in MILLIS or NANOS
  * scaled to microseconds; DATE as days; DECIMAL on INT32/INT64 as a
@@ -73,10 +77,10 @@ struct rta_pq_writer_opts {
 	size_t			 dict_max;	  /* largest dictionary page
 						  * body (default 1 MiB); a
 						  * chunk whose distinct
-						  * strings need more, or
-						  * that has more distinct
-						  * values than half its
-						  * rows, is written PLAIN */
+						  * values need more, or
+						  * has more of them than
+						  * half its values, is
+						  * written without one */
 	const char		*created_by;	  /* e.g. "rta version 1.0
 						  * (build x)" */
 	const struct rta_pq_kv	*kv;		  /* key-value metadata */

@@ -17,7 +17,12 @@
  * far are expanded into PLAIN bytes then.  When the row group is full the
  * final test picks the encoding: distinct values at most half the chunk's
  * values (its non-null rows: a half-null column of distinct values gains
- * nothing from a dictionary).
+ * nothing from a dictionary).  A chunk of integers or doubles gets the
+ * same test when the row group is full (num_dict); without a dictionary
+ * integers are DELTA_BINARY_PACKED, as timestamps always are, and
+ * doubles BYTE_STREAM_SPLIT: zstd decompresses a few bits of delta, or
+ * byte streams of which the sign and exponent ones repeat, much faster
+ * than 8 PLAIN bytes a value, and they are smaller.
  *
  * A full row group becomes a job: its page bodies (statistics, definition
  * levels, values) encoded back to back into the job's arena.  Compressing
@@ -71,7 +76,14 @@ enum {
 enum {
 	PT_BOOLEAN = 0, PT_INT64 = 2, PT_DOUBLE = 5, PT_BYTE_ARRAY = 6
 };
-enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
+enum {
+	ENC_PLAIN = 0, ENC_RLE = 3, ENC_DELTA_BINARY_PACKED = 5,
+	ENC_RLE_DICTIONARY = 8, ENC_BYTE_STREAM_SPLIT = 9
+};
+
+/* DELTA_BINARY_PACKED: blocks of 128 values in 4 miniblocks of 32. */
+#define DELTA_BLOCK	128
+#define DELTA_MINI	32
 enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
 enum { CODEC_UNCOMPRESSED = 0, CODEC_ZSTD = 6 };
 enum {
@@ -86,6 +98,7 @@ struct chunk {
 	uint64_t		 unc, comp;	/* totals, headers included */
 	uint64_t		 data_off, dict_off;
 	int			 dict;		/* a dictionary page exists */
+	unsigned		 encs;		/* 1 << each encoding used */
 	uint64_t		 nulls, nans;
 	int			 has_minmax;
 	int64_t			 imin, imax;
@@ -1007,6 +1020,126 @@ put_words(struct rta_buf *a, const unsigned char *v, size_t n)
 #endif
 }
 
+/*
+ * Append 8-byte values v[0 .. n) BYTE_STREAM_SPLIT: the first bytes of
+ * every value (little-endian), then the second bytes, and so on.  The
+ * bytes of a double that vary least (sign, exponent) end up together,
+ * where zstd finds long matches.
+ */
+static int
+put_split(struct rta_buf *a, const unsigned char *v, size_t n)
+{
+	unsigned char *p;
+	uint64_t x;
+	size_t i;
+
+	if (rta_buf_reserve(a, 8 * n) != 0)
+		return -1;
+	p = a->data + a->len;
+	for (i = 0; i < n; i++) {
+		memcpy(&x, v + 8 * i, 8);
+		p[i] = (unsigned char)x;
+		p[i + n] = (unsigned char)(x >> 8);
+		p[i + 2 * n] = (unsigned char)(x >> 16);
+		p[i + 3 * n] = (unsigned char)(x >> 24);
+		p[i + 4 * n] = (unsigned char)(x >> 32);
+		p[i + 5 * n] = (unsigned char)(x >> 40);
+		p[i + 6 * n] = (unsigned char)(x >> 48);
+		p[i + 7 * n] = (unsigned char)(x >> 56);
+	}
+	a->len += 8 * n;
+	return 0;
+}
+
+static uint64_t
+zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+/* 32 values u[] of w bits, packed least significant bit first. */
+static unsigned char *
+pack32(unsigned char *p, const uint64_t *u, unsigned w)
+{
+	uint64_t acc = 0;
+	unsigned nb = 0, i, rest;
+
+	if (w == 0)
+		return p;
+	for (i = 0; i < DELTA_MINI; i++) {
+		acc |= u[i] << nb;
+		if (nb + w < 64) {
+			nb += w;
+			continue;
+		}
+		rta_put_u64(p, acc);
+		p += 8;
+		rest = nb + w - 64;	/* bits of u[i] still to store */
+		acc = rest > 0 ? u[i] >> (w - rest) : 0;
+		nb = rest;
+	}
+	/* 32 × w bits end on a byte: nb is 0 or 32 */
+	for (i = 0; i < nb / 8; i++)
+		*p++ = (unsigned char)(acc >> (8 * i));
+	return p;
+}
+
+/*
+ * Append int64 values v[0 .. n) DELTA_BINARY_PACKED: the first value,
+ * then each block's smallest delta and the deltas less it, bit-packed by
+ * miniblock at the width its largest needs.  Timestamps a few
+ * microseconds apart take a few bits each instead of eight bytes.  The
+ * deltas wrap in 64 bits, as the format says; a last block's unused
+ * miniblocks have width 0 and no bytes.
+ */
+static int
+put_delta(struct rta_buf *a, const unsigned char *v, size_t n)
+{
+	uint64_t d[DELTA_BLOCK], any;
+	int64_t x, prev, min;
+	unsigned char *p;
+	size_t i, k, m, j;
+	unsigned w[DELTA_BLOCK / DELTA_MINI];
+
+	if (rta_buf_reserve(a, 4 * 10 + (n / DELTA_BLOCK + 1) *
+	    (10 + DELTA_BLOCK / DELTA_MINI + 8 * DELTA_BLOCK)) != 0)
+		return -1;
+	p = a->data + a->len;
+	prev = 0;
+	if (n > 0)
+		memcpy(&prev, v, 8);
+	p = put_uleb(p, DELTA_BLOCK);
+	p = put_uleb(p, DELTA_BLOCK / DELTA_MINI);
+	p = put_uleb(p, n);
+	p = put_uleb(p, zigzag(prev));
+	for (i = 1; i < n; i += k) {
+		k = n - i < DELTA_BLOCK ? n - i : DELTA_BLOCK;
+		min = INT64_MAX;
+		for (j = 0; j < k; j++) {
+			memcpy(&x, v + 8 * (i + j), 8);
+			d[j] = (uint64_t)x - (uint64_t)prev;
+			prev = x;
+			min = (int64_t)d[j] < min ? (int64_t)d[j] : min;
+		}
+		for (j = 0; j < k; j++)
+			d[j] -= (uint64_t)min;
+		for (; j < DELTA_BLOCK; j++)
+			d[j] = 0;
+		p = put_uleb(p, zigzag(min));
+		for (m = 0; m < DELTA_BLOCK / DELTA_MINI; m++) {
+			for (any = 0, j = 0; j < DELTA_MINI; j++)
+				any |= d[m * DELTA_MINI + j];
+			w[m] = any == 0 ? 0 :
+			    64 - (unsigned)__builtin_clzll(any);
+			*p++ = (unsigned char)w[m];
+		}
+		for (m = 0; m * DELTA_MINI < k; m++)
+			p = pack32(p, d + m * DELTA_MINI, w[m]);
+	}
+	a->len = (size_t)(p - a->data);
+	return 0;
+}
+
 /* Append dictionary indices v[0 .. n) of width bw after their width. */
 static int
 put_indices(struct rta_buf *a, const unsigned char *v, size_t n,
@@ -1059,6 +1192,73 @@ encode_dict(struct rta_pq_writer *w, struct job *j, size_t ci,
 	    err);
 }
 
+/*
+ * A dictionary for the chunk of a numeric column, as DuckDB makes one:
+ * when its distinct values (by their bits: -0.0 and each NaN are their
+ * own) are at most half of its values and their PLAIN bytes fit
+ * dict_max.  The entries go to c->dbody and c->ndict, an index a value
+ * to c->alt.  0 when made, 1 when not worth it, -1 out of memory.  The
+ * table is sized once for the most entries allowed, at most half full;
+ * its hash is seeded, as the values come from the input.
+ */
+static int
+num_dict(struct rta_pq_writer *w, struct col *c)
+{
+	size_t n = c->nvals, limit = n / 2, ns = 64, i, h;
+	const unsigned char *v = c->vals.data;
+	uint64_t x, z, e, *s;
+	uint32_t *idx, k;
+
+	if (limit > w->dict_max / 8)
+		limit = w->dict_max / 8;
+	if (limit == 0)
+		return 1;
+	while (ns < 2 * limit)
+		ns *= 2;
+	if (ns > c->nslots) {
+		rta_free(c->slots);
+		c->nslots = 0;
+		if ((c->slots = rta_calloc(ns, sizeof(*c->slots))) == NULL)
+			return -1;
+		c->nslots = ns;
+	} else
+		memset(c->slots, 0, ns * sizeof(*c->slots));
+	rta_buf_reset(&c->dbody);
+	rta_buf_reset(&c->alt);
+	if (rta_buf_reserve(&c->alt, 4 * n) != 0 ||
+	    rta_buf_reserve(&c->dbody, 8 * limit) != 0)
+		return -1;
+	s = c->slots;
+	idx = (uint32_t *)(void *)c->alt.data;
+	c->ndict = 0;
+	for (i = 0; i < n; i++) {
+		memcpy(&x, v + 8 * i, 8);
+		z = x ^ w->seed;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		h = (size_t)(z ^ (z >> 31)) & (ns - 1);
+		for (;;) {
+			if (s[h] == 0) {
+				if (c->ndict == limit)
+					return 1;
+				k = (uint32_t)c->ndict++;
+				memcpy(c->dbody.data + 8 * (size_t)k, &x, 8);
+				s[h] = (uint64_t)k + 1;
+				break;
+			}
+			k = (uint32_t)(s[h] - 1);
+			memcpy(&e, c->dbody.data + 8 * (size_t)k, 8);
+			if (e == x)
+				break;
+			h = (h + 1) & (ns - 1);
+		}
+		idx[i] = k;
+	}
+	c->dbody.len = 8 * c->ndict;
+	c->alt.len = 4 * n;
+	return 0;
+}
+
 /* Encode column ci's chunk of the row group into job j. */
 static int
 encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
@@ -1070,7 +1270,7 @@ encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
 	size_t rows = j->rows, r = 0, v = 0, o = 0, r1, v1, o1, off, nn;
 	unsigned bw = 0;
 	double vsize = 8;
-	int rc, enc = ENC_PLAIN;
+	int rc, enc = ENC_PLAIN, numdict = 0;
 	struct rta_buf *a = &j->arena;
 
 	memset(ck, 0, sizeof(*ck));
@@ -1087,6 +1287,33 @@ encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
 		vsize = (bw == 0 ? 1.0 : bw) / 8;
 	} else if (c->type == RTA_PQ_BOOL)
 		vsize = 1.0 / 8;
+	else if (!c->bytes && c->type != RTA_PQ_TIMESTAMP &&
+	    (rc = num_dict(w, c)) <= 0) {
+		/* few distinct numbers: a dictionary page of them */
+		if (rc < 0)
+			return die(w, err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		off = a->len;
+		if (put_words(a, c->dbody.data, c->ndict) != 0)
+			return die(w, err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		ck->dict = 1;
+		if ((rc = add_page(w, j, ci, PAGE_DICTIONARY, c->ndict,
+		    ENC_PLAIN, off, err)) != RTA_OK)
+			return rc;
+		numdict = 1;
+		bw = bit_width((uint32_t)(c->ndict - 1));
+		enc = ENC_RLE_DICTIONARY;
+		vsize = (bw == 0 ? 1.0 : bw) / 8;
+	} else if (c->type == RTA_PQ_DOUBLE)
+		enc = ENC_BYTE_STREAM_SPLIT;
+	else if (!c->bytes)
+		enc = ENC_DELTA_BINARY_PACKED;
+	ck->encs = 1U << enc;
+	if (c->optional)
+		ck->encs |= 1U << ENC_RLE;
+	if (enc == ENC_RLE_DICTIONARY)
+		ck->encs |= 1U << ENC_PLAIN;
 	do {
 		page_end(w, c, vsize, rows, r, v, o, &r1, &v1, &o1);
 		nn = v1 - v;
@@ -1103,9 +1330,14 @@ encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
 		else if (c->type == RTA_PQ_BOOL) {
 			stats_num(ck, c->type, c->vals.data + v, nn);
 			rc = put_bools(a, c->vals.data + v, nn);
+		} else if (numdict) {
+			stats_num(ck, c->type, c->vals.data + 8 * v, nn);
+			rc = put_indices(a, c->alt.data + 4 * v, nn, bw);
 		} else {
 			stats_num(ck, c->type, c->vals.data + 8 * v, nn);
-			rc = put_words(a, c->vals.data + 8 * v, nn);
+			rc = enc == ENC_BYTE_STREAM_SPLIT ?
+			    put_split(a, c->vals.data + 8 * v, nn) :
+			    put_delta(a, c->vals.data + 8 * v, nn);
 		}
 		if (rc != 0)
 			return die(w, err, RTA_ENOMEM, "nomem",
@@ -1368,7 +1600,8 @@ col_reset(struct rta_pq_writer *w, struct col *c)
 	c->dict = c->bytes;
 	rta_buf_reset(&c->dbody);
 	c->ndict = 0;
-	if (c->nslots > 0)
+	/* (num_dict clears its own table) */
+	if (c->bytes && c->nslots > 0)
 		memset(c->slots, 0, c->nslots * sizeof(*c->slots));
 }
 
@@ -1470,15 +1703,13 @@ put_rowgroup(struct rta_pq_writer *w, struct tw *t, const struct job *j,
 	for (i = 0; i < w->ncols; i++) {
 		const struct col *c = &w->cols[i];
 		const struct chunk *ck = &j->chunks[i];
-		int ne = 0, encs[3];
+		int ne = 0, encs[10], e;
 
 		unc += ck->unc;
 		comp += ck->comp;
-		encs[ne++] = ENC_PLAIN;
-		if (c->optional)
-			encs[ne++] = ENC_RLE;
-		if (ck->dict)
-			encs[ne++] = ENC_RLE_DICTIONARY;
+		for (e = 0; e < 10; e++)
+			if (ck->encs & 1U << e)
+				encs[ne++] = e;
 		tw_begin(t, 0);				/* ColumnChunk */
 		tw_i64(t, 2, 0);
 		tw_begin(t, 3);				/* ColumnMetaData */

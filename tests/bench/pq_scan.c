@@ -117,9 +117,10 @@ scan(const struct files *fs, const char *col, uint64_t *rows,
 	size_t i, k, rg, ci;
 	void *map;
 	int fd, rc, dbl = 0;
+	/* locals, which the batch's arrays cannot alias */
+	uint64_t nrows = 0, nnull = 0, is = 0;
+	double ds = 0;
 
-	*rows = *nulls = *isum = 0;
-	*dsum = 0;
 	for (i = 0; i < fs->n; i++) {
 		if ((fd = open(fs->v[i], O_RDONLY)) < 0 ||
 		    fstat(fd, &sb) != 0)
@@ -150,17 +151,17 @@ scan(const struct files *fs, const char *col, uint64_t *rows,
 				die(fs->v[i], err.text);
 			while ((rc = rta_pq_cursor_next(c, BATCH, &b,
 			    &err)) == RTA_OK) {
-				*rows += b.n;
+				nrows += b.n;
 				if (b.valid != NULL)
 					for (k = 0; k < b.n; k++)
-						*nulls += !b.valid[k];
+						nnull += !b.valid[k];
 				/* a null's slot holds zero */
 				if (dbl)
 					for (k = 0; k < b.n; k++)
-						*dsum += b.f64[k];
+						ds += b.f64[k];
 				else
 					for (k = 0; k < b.n; k++)
-						*isum += (uint64_t)b.i64[k];
+						is += (uint64_t)b.i64[k];
 			}
 			if (rc != RTA_EOF)
 				die(fs->v[i], err.text);
@@ -169,6 +170,10 @@ scan(const struct files *fs, const char *col, uint64_t *rows,
 		rta_pq_close(f);
 		munmap(map, (size_t)sb.st_size);
 	}
+	*rows = nrows;
+	*nulls = nnull;
+	*isum = is;
+	*dsum = ds;
 	return dbl;
 }
 

@@ -5,7 +5,9 @@
 # folder, so the tenant comes from the path), and hyparquet reads every
 # file to the same rows.  The columns are typed from the data; the file
 # metadata names the dataset, tenant, day and columns; statistics are
-# there for every column.
+# there for every column.  Timestamps are DELTA_BINARY_PACKED, and so are
+# integers unless few distinct values make a dictionary better; doubles
+# likewise a dictionary or BYTE_STREAM_SPLIT; repeating strings a dictionary.
 . "$DATA/parquet.inc"
 rta-gen -s 7 -c 30000 --tenants 4 --eps 0.25 --duplicates 0.05 >in.ndjson
 rta-store init -s st
@@ -40,6 +42,9 @@ duck kv "$f" | grep -v rta.columns
 duck kv "$f" | jq -r 'select(.key == "rta.columns") | .value' |
     jq -c '.[] | select(.name == "payload_latency_ms" or .name == "timestamp")'
 duck file "$f" | sed 's/"file_name":"[^"]*",//; s/"footer_size":[0-9]*,//; s/"file_size_bytes":[0-9]*,//; s/"footer_signing_key_metadata":null,//'
+echo "-- encodings"
+duck sql "SELECT path_in_schema, encodings FROM parquet_metadata('$f')
+    WHERE row_group_id = 0 ORDER BY column_id"
 echo "-- statistics on every column"
 duck sql "SELECT count(*) AS chunks, count(stats_min_value) AS with_min,
     count(stats_max_value) AS with_max, count(stats_null_count) AS with_nulls

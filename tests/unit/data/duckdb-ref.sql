@@ -25,6 +25,15 @@ COPY (SELECT * FROM read_parquet('duckdb-ref.parquet'))
   ROW_GROUP_SIZE 110, KV_METADATA {'rta.test': 'reference', 'k2': 'v2'});
 COPY (SELECT i::BIGINT AS id, 'x' || i AS s FROM range(5) t(i))
   TO 'duckdb-snappy.parquet' (FORMAT parquet, COMPRESSION snappy);
+-- PARQUET_VERSION V2: DELTA_BINARY_PACKED integers, dates, decimals
+-- and timestamps, BYTE_STREAM_SPLIT floats and doubles
+COPY (SELECT id, ts, value, amount, day, n32, f32, ts_ms, ts_ns
+  FROM read_parquet('duckdb-ref.parquet'))
+  TO 'duckdb-ref-v2.parquet' (FORMAT parquet, COMPRESSION zstd,
+  PARQUET_VERSION V2, ROW_GROUP_SIZE 110);
+COPY (SELECT * FROM read_parquet('duckdb-ref-v2.parquet'))
+  TO 'duckdb-ref-v2-uncompressed.parquet' (FORMAT parquet,
+  COMPRESSION uncompressed, PARQUET_VERSION V2, ROW_GROUP_SIZE 110);
 SELECT id, tenant_id, epoch_us(ts) AS ts, value, flag, amount::DOUBLE AS amount,
   note, day - DATE '1970-01-01' AS day, n32, f32::DOUBLE AS f32,
   epoch_us(ts_ms) AS ts_ms, epoch_us(ts_ns) AS ts_ns
