@@ -997,9 +997,15 @@ load_sketch(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
 		    "out of memory");
 	base64_decode_init(&ctx);
-	if (!base64_decode_update(&ctx, &out, raw.data, sl, s) ||
-	    !base64_decode_final(&ctx) || rta_base64(&back, raw.data,
-	    out) != 0 || back.len != sl || memcmp(back.data, s, sl) != 0) {
+	rc = !base64_decode_update(&ctx, &out, raw.data, sl, s) ||
+	    !base64_decode_final(&ctx);
+	if (!rc && rta_base64(&back, raw.data, out) != 0) {
+		rta_buf_release(&raw);
+		rta_buf_release(&back);
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
+	}
+	if (rc || back.len != sl || memcmp(back.data, s, sl) != 0) {
 		rta_buf_release(&raw);
 		rta_buf_release(&back);
 		return bad_state(err, sp, "sketch is not canonical base64");
