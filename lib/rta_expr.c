@@ -337,7 +337,7 @@ static int
 string_at(struct parser *p, struct lit *l)
 {
 	struct rta_expr *e = p->e;
-	char quote = p->s[p->pos], *out = e->pool + e->poollen;
+	char quote = p->s[p->pos], *out = e->pool + e->poollen, q[24];
 	size_t i = p->pos + 1, o = 0, n;
 	long cp;
 
@@ -350,8 +350,8 @@ string_at(struct parser *p, struct lit *l)
 		c = (unsigned char)p->s[i];
 		if (c == (unsigned char)quote)
 			break;
-		if (c == '\\') {
-			switch (i + 1 < p->len ? p->s[i + 1] : '\0') {
+		if (c == '\\' && i + 1 < p->len) {
+			switch (p->s[i + 1]) {
 			case '\\':
 			case '\'':
 			case '"':
@@ -378,9 +378,10 @@ string_at(struct parser *p, struct lit *l)
 				i += n;
 				continue;
 			default:
+				rta_quote(q, sizeof(q), p->s + i, 2, 8);
 				return fail(p, RTA_EINVAL, i, "unknown escape "
-				    "in a string (\\\\ \\' \\\" \\n \\t "
-				    "\\uXXXX)");
+				    "'%s' (strings take \\\\ \\' \\\" "
+				    "\\n \\t \\uXXXX)", q);
 			}
 		}
 		if (c < 0x80)
