@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rta_alloc.h"
@@ -59,6 +60,7 @@ struct node {
 	uint32_t	 field;
 	uint32_t	 first;		/* child (and, or, not) or literal */
 	uint32_t	 n;		/* literals */
+	uint32_t	 nstr, nnum;	/* in: sorted strings, then numbers */
 	uint32_t	 next;		/* next child of the same and/or */
 	struct rta_regex *re;
 };
@@ -526,11 +528,37 @@ time_lit(struct parser *p, struct lit *l, size_t at)
 /* ---- grammar ------------------------------------------------------------- */
 
 static int	parse_or(struct parser *, uint32_t *);
+static int	num_cmp(const struct num *, const struct num *);
+
+/* In lists: strings by length, then bytes; numbers by value; the rest. */
+static int
+lit_rank(const struct lit *l)
+{
+	return l->type == L_STR ? 0 : l->type == L_NUM ? 1 : 2;
+}
+
+static int
+lit_order(const void *a, const void *b)
+{
+	const struct lit *x = a, *y = b;
+	int rx = lit_rank(x), ry = lit_rank(y);
+
+	if (rx != ry)
+		return rx - ry;
+	if (rx == 0 && x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (rx == 0)
+		return x->len == 0 ? 0 : memcmp(x->s, y->s, x->len);
+	if (rx == 1)
+		return num_cmp(&x->num, &y->num);
+	return x->type - y->type;
+}
 
 /* The list of an in test, from its "(". */
 static int
 in_list(struct parser *p, struct node *tmpl, uint32_t *idx)
 {
+	struct lit *l;
 	uint32_t li;
 	size_t at;
 	int rc;
@@ -563,6 +591,14 @@ in_list(struct parser *p, struct node *tmpl, uint32_t *idx)
 		return expected(p, "',' or ')'");
 	}
 	p->pos++;
+	/* sorted, so that a long list is a binary search */
+	l = &p->e->lits[tmpl->first];
+	qsort(l, tmpl->n, sizeof(*l), lit_order);
+	while (tmpl->nstr < tmpl->n && l[tmpl->nstr].type == L_STR)
+		tmpl->nstr++;
+	while (tmpl->nstr + tmpl->nnum < tmpl->n &&
+	    l[tmpl->nstr + tmpl->nnum].type == L_NUM)
+		tmpl->nnum++;
 	if ((rc = new_node(p, N_IN, idx)) != RTA_OK)
 		return rc;
 	tmpl->kind = N_IN;
@@ -996,10 +1032,17 @@ num_cmp(const struct num *a, const struct num *b)
 	return dec_cmp(sa, la, sb, lb);
 }
 
+/* memcmp, which may not be given NULL even for no bytes */
+static int
+bytes_cmp(const void *a, const void *b, size_t n)
+{
+	return n == 0 ? 0 : memcmp(a, b, n);
+}
+
 static int
 str_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
+	int c = bytes_cmp(a, b, alen < blen ? alen : blen);
 
 	if (c != 0)
 		return c < 0 ? -1 : 1;
@@ -1099,6 +1142,10 @@ compare(const struct val *v, int op, const struct lit *l)
 		c = num_cmp(&v->num, &l->num);
 		break;
 	default:
+		/* most strings that differ differ in length */
+		if (v->cls == C_STR && op == OP_EQ)
+			return v->len == l->len &&
+			    bytes_cmp(v->s, l->s, l->len) == 0;
 		if (v->cls == C_STR)
 			c = str_cmp(v->s, v->len, l->s, l->len);
 		else if (v->cls == C_TIME && l->is_time)
@@ -1121,6 +1168,53 @@ compare(const struct val *v, int op, const struct lit *l)
 	}
 }
 
+/* Is v one of the n->n items at l (sorted by in_list)? */
+static int
+in_holds(const struct node *n, const struct lit *l, const struct val *v)
+{
+	size_t lo = 0, hi = n->nstr, mid, i;
+	int c;
+
+	switch (v->cls) {
+	case C_STR:
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			c = v->len != l[mid].len ? (v->len < l[mid].len ?
+			    -1 : 1) : bytes_cmp(v->s, l[mid].s, v->len);
+			if (c == 0)
+				return 1;
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		return 0;
+	case C_NUM:
+		lo = n->nstr;
+		hi = n->nstr + n->nnum;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if ((c = num_cmp(&v->num, &l[mid].num)) == 0)
+				return 1;
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		return 0;
+	case C_TIME:
+		for (i = 0; i < n->nstr; i++)
+			if (l[i].is_time && l[i].num.i == v->num.i)
+				return 1;
+		return 0;
+	default:
+		for (i = n->nstr + n->nnum; i < n->n; i++)
+			if (compare(v, OP_EQ, &l[i]))
+				return 1;
+		return 0;
+	}
+}
+
 static int
 test_holds(const struct rta_expr *e, const struct node *n,
     const struct rta_event *ev)
@@ -1128,7 +1222,6 @@ test_holds(const struct rta_expr *e, const struct node *n,
 	const struct lit *l;
 	struct rta_fval f;
 	struct val v;
-	uint32_t i;
 
 	rta_field_get(&e->fields[n->field], ev, &f);
 	if (n->kind == N_EXISTS)
@@ -1139,13 +1232,10 @@ test_holds(const struct rta_expr *e, const struct node *n,
 	case N_CMP:
 		return compare(&v, n->op, l);
 	case N_IN:
-		for (i = 0; i < n->n; i++)
-			if (compare(&v, OP_EQ, &l[i]))
-				return 1;
-		return 0;
+		return in_holds(n, l, &v);
 	case N_PREFIX:
 		return v.cls == C_STR && v.len >= l->len &&
-		    memcmp(v.s, l->s, l->len) == 0;
+		    bytes_cmp(v.s, l->s, l->len) == 0;
 	default:
 		return v.cls == C_STR && rta_regex_search(n->re, v.s, v.len);
 	}

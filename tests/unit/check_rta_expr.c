@@ -318,6 +318,93 @@ START_TEST(payload_others)
 }
 END_TEST
 
+/* in is the or of its equalities, whatever the types and the order. */
+START_TEST(in_lists)
+{
+	static const char *const items[] = {
+		"1", "'1'", "null", "5.0", "true", "2.50", "-0", "'pv'",
+		"9007199254740993", "0.5e1", "''", "'h\\u00e9llo'", "false",
+		"0.10000000000000001", "-3", "3", "'acme'", "1e2", "0.1",
+	};
+	static const char *const fields[] = {
+		"payload.i", "payload.neg", "payload.n", "payload.big",
+		"payload.tenth", "payload.s", "payload.e", "payload.t",
+		"payload.f", "payload.z", "payload.o", "payload.arr",
+		"payload.m", "event_type", "tenant_id", "schema_version",
+	};
+	const size_t ni = sizeof(items) / sizeof(items[0]);
+	struct rta_event ev = event_with(PAYLOAD);
+	char in[1024], ors[2048];
+	size_t f, a, k, n, m;
+
+	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+		for (a = 0; a < ni; a++) {
+			/* items a, a+1, ... wrapping, 1 to all of them */
+			for (k = 1; k <= ni; k += 3) {
+				n = (size_t)snprintf(in, sizeof(in), "%s in (",
+				    fields[f]);
+				m = 0;
+				ors[0] = '\0';
+				while (m < k) {
+					const char *it = items[(a + m) % ni];
+
+					n += (size_t)snprintf(in + n,
+					    sizeof(in) - n, "%s%s",
+					    m > 0 ? ", " : "", it);
+					snprintf(ors + strlen(ors), sizeof(ors) -
+					    strlen(ors), "%s%s = %s",
+					    m > 0 ? " or " : "", fields[f], it);
+					m++;
+				}
+				snprintf(in + n, sizeof(in) - n, ")");
+				ck_assert_msg(holds(in, &ev) == holds(ors, &ev),
+				    "%s differs from %s", in, ors);
+			}
+		}
+}
+END_TEST
+
+/* Long lists: every member found, nothing else. */
+START_TEST(in_long_lists)
+{
+	struct rta_expr *es, *en;
+	struct rta_error err;
+	struct rta_event ev;
+	char *s, *t, payload[64];
+	size_t n = 0, m = 0;
+	int i;
+
+	s = malloc(16384);
+	t = malloc(16384);
+	ck_assert(s != NULL && t != NULL);
+	n += (size_t)sprintf(s, "payload.k in (");
+	m += (size_t)sprintf(t, "payload.x not in (");
+	/* in descending order, so that the list is sorted when compiled */
+	for (i = 1000; i >= 0; i -= 2) {
+		n += (size_t)sprintf(s + n, "%s'k%d'", i < 1000 ? "," : "", i);
+		m += (size_t)sprintf(t + m, "%s%d%s", i < 1000 ? "," : "",
+		    i, i % 4 ? ".0" : "");
+	}
+	strcpy(s + n, ")");
+	strcpy(t + m, ")");
+	ck_assert_msg(rta_expr_parse(s, &es, &err) == RTA_OK, "%s", err.text);
+	ck_assert_msg(rta_expr_parse(t, &en, &err) == RTA_OK, "%s", err.text);
+	for (i = -3; i <= 1003; i++) {
+		snprintf(payload, sizeof(payload), "{\"k\":\"k%d\",\"x\":%d}", i,
+		    i);
+		ev = event_with(payload);
+		ck_assert_int_eq(rta_expr_match(es, &ev),
+		    i >= 0 && i <= 1000 && i % 2 == 0);
+		ck_assert_int_eq(rta_expr_match(en, &ev),
+		    !(i >= 0 && i <= 1000 && i % 2 == 0));
+	}
+	rta_expr_free(es);
+	rta_expr_free(en);
+	free(s);
+	free(t);
+}
+END_TEST
+
 START_TEST(precedence)
 {
 	/* T: true, F: false tests */
@@ -710,6 +797,8 @@ expr_suite(void)
 	tcase_add_test(tc, payload_doubles);
 	tcase_add_test(tc, payload_strings);
 	tcase_add_test(tc, payload_others);
+	tcase_add_test(tc, in_lists);
+	tcase_add_test(tc, in_long_lists);
 	tcase_add_test(tc, precedence);
 	tcase_add_test(tc, keywords_any_case);
 	tcase_add_test(tc, aggregates);
