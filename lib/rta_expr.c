@@ -262,8 +262,6 @@ field_at(struct parser *p, uint32_t *idx)
 			p->pos += n;
 			return RTA_OK;
 		}
-	if (n == 0)
-		return expected(p, "a field, 'not' or '('");
 	if ((t = grow(e->fields, &e->capfields, e->nfields,
 	    sizeof(*e->fields))) == NULL)
 		return nomem(p);
@@ -841,9 +839,13 @@ rta_expr_parse(const char *s, struct rta_expr **ep, struct rta_error *err)
 	size_t len = strnlen(s, RTA_EXPR_MAX_LEN + 1);
 	int rc;
 
-	if (len > RTA_EXPR_MAX_LEN)
-		return rta_error_set(err, RTA_ELIMIT, "bad-where",
+	if (len > RTA_EXPR_MAX_LEN) {
+		rta_error_set(err, RTA_ELIMIT, "bad-where",
 		    "expression longer than %d bytes", RTA_EXPR_MAX_LEN);
+		if (err != NULL)
+			err->offset = RTA_EXPR_MAX_LEN;
+		return RTA_ELIMIT;
+	}
 	memset(&p, 0, sizeof(p));
 	p.s = s;
 	p.len = len;

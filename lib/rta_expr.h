@@ -94,7 +94,8 @@ struct rta_expr;
  *     wrong", N the 1-based byte column of the token at fault (within a
  *     regex, of the construct rta_regex names), and err->offset is N - 1;
  *   RTA_ELIMIT, reason "bad-where": a limit above (or a regex too
- *     large), with the same kind of text;
+ *     large), with the same kind of text, but for a text too long:
+ *     "expression longer than 65536 bytes" (err->offset 65536);
  *   RTA_ENOMEM, reason "no-memory".
  */
 int	rta_expr_parse(const char *s, struct rta_expr **e,

@@ -36,7 +36,9 @@ teardown(void)
 	"\"tenth\":0.10000000000000001,\"s\":\"h\\u00e9llo\",\"e\":\"\"," \
 	"\"t\":true,\"f\":false,\"z\":null,\"o\":{\"a\":1,\"b\":{\"c\":\"x\"}}," \
 	"\"arr\":[1,2],\"a.b\":1,\"c\\\\d\":2,\"e,f\":3,\"q\":\"it's \\\"q\\\"\"," \
-	"\"nl\":\"a\\nb\\tc\",\"emoji\":\"\\ud83d\\ude00\"}"
+	"\"nl\":\"a\\nb\\tc\",\"emoji\":\"\\ud83d\\ude00\"," \
+	"\"milli\":0.0010000000000000000001,\"tiny\":1e-400," \
+	"\"ntiny\":-1e-400,\"bigf\":9007199254740993.0}"
 
 /* Parse one NDJSON record; the event it holds. */
 static struct rta_event
@@ -206,6 +208,19 @@ START_TEST(payload_numbers)
 		{ "payload.tenth = 0.10000000000000001", 1 },
 		{ "payload.tenth = 1.0000000000000001e-1", 1 },
 		{ "payload.tenth < 0.100000000000000011", 1 },
+		{ "payload.milli = 0.001", 0 }, { "payload.milli > 0.001", 1 },
+		{ "payload.milli < 0.0010000000000000000002", 1 },
+		{ "payload.milli = 1.0000000000000000001e-3", 1 },
+		{ "payload.milli in (0.001, 1.0000000000000000001e-3)", 1 },
+		/* below the doubles: 0 as a double, yet not 0 */
+		{ "payload.tiny = 0", 0 }, { "payload.tiny > 0", 1 },
+		{ "payload.tiny > -0", 1 }, { "payload.tiny > 1e-401", 1 },
+		{ "payload.tiny < 1e-399", 1 }, { "payload.tiny = 10e-401", 1 },
+		{ "payload.ntiny < 0", 1 }, { "payload.ntiny = -0", 0 },
+		{ "payload.ntiny < 1e-400", 1 }, { "payload.ntiny < -1e-401", 1 },
+		{ "payload.bigf = 9007199254740993", 1 },
+		{ "payload.bigf > 9007199254740992", 1 },
+		{ "payload.bigf < 9007199254740994", 1 },
 	};
 	struct rta_event ev = event_with(PAYLOAD);
 
@@ -527,6 +542,10 @@ START_TEST(errors)
 		    "column 15: bad regex: unterminated group" },
 		{ "payload.x ~ '\\u00e9(?=x)'", RTA_EINVAL,
 		    "column 20: bad regex: lookahead (?= is not supported" },
+		{ "payload.x ~ 'a\\\\.\\'(?=x)'", RTA_EINVAL,
+		    "column 20: bad regex: lookahead (?= is not supported" },
+		{ "payload.x = 1 <<", RTA_EINVAL, "column 15: expected 'and', "
+		    "'or' or end of expression, found '<<'" },
 		{ "payload.x ~ 5", RTA_EINVAL,
 		    "column 13: '~' needs a string, found '5'" },
 		{ "payload.x ^= null", RTA_EINVAL,
@@ -635,6 +654,7 @@ START_TEST(limits)
 	ck_assert_int_eq(rta_expr_parse(s, &e, &err), RTA_ELIMIT);
 	ck_assert_str_eq(err.reason, "bad-where");
 	ck_assert_str_eq(err.text, "expression longer than 65536 bytes");
+	ck_assert_uint_eq(err.offset, RTA_EXPR_MAX_LEN);
 
 	/* 64 levels of parentheses and nots, then one more */
 	for (k = 0; k < 2; k++) {
