@@ -15,7 +15,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,57 +28,11 @@
 #include "rta_archive.h"
 #include "rta_buf.h"
 #include "rta_io.h"
-#include "rta_store.h"
 
 #define IOBUF	(64 * 1024)
 #define QUOTE	100		/* bytes of a path quoted in a message */
 
 /* ---- paths -------------------------------------------------------------- */
-
-static int
-name_byte(char ch)
-{
-	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-	    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-}
-
-/* "part-NAME.parquet" */
-static int
-name_valid(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n <= sizeof("part-.parquet") - 1 || n > NAME_MAX ||
-	    strncmp(s, "part-", 5) != 0 || strcmp(s + n - 8, ".parquet") != 0)
-		return 0;
-	for (i = 5; i < n - 8; i++)
-		if (!name_byte(s[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * The length of rel's partition directory if rel starts with one in
- * canonical form (the form rta_cold_part_path writes: it is rebuilt
- * from what it parses to and compared), its day into *day; else -1.
- */
-static long
-part_prefix(const char *rel, int64_t *day)
-{
-	char ds[RTA_STORE_NAME_MAX + 1], tenant[257], buf[RTA_COLD_PART_MAX];
-	size_t tlen, n;
-
-	if (strlen(rel) >= RTA_COLD_PART_MAX ||
-	    rta_cold_part_parse(rel, ds, sizeof(ds), tenant, &tlen, day) != 0 ||
-	    tlen == 0 || !rta_store_name_valid(ds) ||
-	    rta_cold_part_path(buf, sizeof(buf), ds, tenant, tlen, *day,
-	    NULL) != RTA_OK)
-		return -1;
-	n = strlen(buf);
-	if (strncmp(rel, buf, n) != 0 || (rel[n] != '/' && rel[n] != '\0'))
-		return -1;
-	return (long)n;
-}
 
 int
 rta_archive_path_valid(const char *path, size_t *partlen)
@@ -87,8 +40,8 @@ rta_archive_path_valid(const char *path, size_t *partlen)
 	int64_t day;
 	long n;
 
-	if ((n = part_prefix(path, &day)) < 0 || path[n] != '/' ||
-	    !name_valid(path + n + 1))
+	if ((n = rta_cold_part_canon(path, &day)) < 0 || path[n] != '/' ||
+	    !rta_cold_name_valid(path + n + 1))
 		return 0;
 	if (partlen != NULL)
 		*partlen = (size_t)n;
@@ -760,202 +713,71 @@ oom(struct rta_error *err)
 	return rta_error_set(err, RTA_ENOMEM, "oom", "out of memory");
 }
 
+/* A partition file found: archived unless the walk leaves it alone. */
 static int
-name_cmp(const void *a, const void *b)
+collect_file(void *arg, const struct rta_cold_entry *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct collect *k = arg;
+	struct cfile *nv;
+
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 64;
+		if ((nv = reallocarray(k->v, k->cap, sizeof(*nv))) == NULL)
+			return oom(k->err);
+		k->v = nv;
+	}
+	if ((k->v[k->n].path = strdup(e->rel)) == NULL)
+		return oom(k->err);
+	k->v[k->n].size = (uint64_t)e->st->st_size;
+	k->v[k->n].mode = e->st->st_mode & 0777;
+	k->v[k->n].mtime = e->st->st_mtime;
+	k->n++;
+	return RTA_OK;
 }
 
 static void
-names_free(char **v, size_t n)
+collect_skip(void *arg, const struct rta_cold_entry *e,
+    enum rta_cold_skip why)
 {
-	while (n > 0)
-		free(v[--n]);
-	free(v);
+	struct collect *k = arg;
+
+	switch (why) {
+	case RTA_COLD_NOT_DIR:
+	case RTA_COLD_NOT_PART:
+		left_alone(k, e->rel, "not a partition directory; left alone");
+		break;
+	case RTA_COLD_NOT_FILE:
+		left_alone(k, e->rel, "not a partition file; its partition "
+		    "is left alone");
+		break;
+	case RTA_COLD_PRUNED:
+		break;		/* a day not asked for */
+	}
 }
 
 /*
- * The names in the directory fd (which stays open), sorted, so that
- * what is archived and reported comes in the same order everywhere.
+ * The partition files of the days before o->before, of o->dataset or
+ * every dataset, strictly: a partition with anything odd in it is left
+ * alone as a whole, and links are not followed.
  */
 static int
-list_dir(struct collect *k, int fd, const char *rel, char ***namesp,
-    size_t *np)
+collect(struct collect *k)
 {
-	char **v = NULL, **nv;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int dfd;
+	struct rta_cold_walk w;
+	int rc;
 
-	if ((dfd = dup(fd)) < 0 || (d = fdopendir(dfd)) == NULL) {
-		if (dfd >= 0)
-			close(dfd);
-		return rta_error_set(k->err, RTA_EIO, "cold-io", "%s/%s: %s",
-		    k->c->path, rel, strerror(errno));
-	}
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
-				goto fail;
-			v = nv;
-		}
-		if ((v[n] = strdup(de->d_name)) == NULL)
-			goto fail;
-		n++;
-	}
-	closedir(d);
-	if (n > 0)
-		qsort(v, n, sizeof(*v), name_cmp);
-	*namesp = v;
-	*np = n;
-	return RTA_OK;
-fail:
-	closedir(d);
-	names_free(v, n);
-	return oom(k->err);
-}
-
-/* The files of the partition rel (its directory open as fd). */
-static int
-collect_part(struct collect *k, int fd, const char *rel)
-{
-	char path[RTA_COLD_PART_MAX], **names;
-	size_t start = k->n, n, i;
-	struct cfile *nv;
-	struct stat st;
-	int64_t day;
-	int rc, plen;
-
-	if (part_prefix(rel, &day) != (long)strlen(rel)) {
-		left_alone(k, rel, "not a partition directory; left alone");
-		return RTA_OK;
-	}
-	if (day >= k->o->before)
-		return RTA_OK;
-	if ((rc = list_dir(k, fd, rel, &names, &n)) != RTA_OK)
-		return rc;
-	for (i = 0; i < n && rc == RTA_OK; i++) {
-		plen = snprintf(path, sizeof(path), "%s/%s", rel, names[i]);
-		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISREG(st.st_mode) || !name_valid(names[i]) ||
-		    plen < 0 || (size_t)plen >= sizeof(path) - 1) {
-			while (k->n > start)
-				free(k->v[--k->n].path);
-			left_alone(k, path, "not a partition file; its "
-			    "partition is left alone");
-			break;
-		}
-		if (k->n == k->cap) {
-			k->cap = k->cap ? 2 * k->cap : 64;
-			if ((nv = reallocarray(k->v, k->cap, sizeof(*nv))) ==
-			    NULL) {
-				rc = oom(k->err);
-				break;
-			}
-			k->v = nv;
-		}
-		if ((k->v[k->n].path = strdup(path)) == NULL) {
-			rc = oom(k->err);
-			break;
-		}
-		k->v[k->n].size = (uint64_t)st.st_size;
-		k->v[k->n].mode = st.st_mode & 0777;
-		k->v[k->n].mtime = st.st_mtime;
-		k->n++;
-	}
-	names_free(names, n);
-	return rc;
-}
-
-/*
- * Walk DATASET/tenant_id=T/year=Y/month=M/day=D below the dataset: rel
- * is at depth (0 the dataset), its directory open as fd.
- */
-static int
-collect_dir(struct collect *k, int fd, const char *rel, int depth)
-{
-	char sub[RTA_COLD_PART_MAX], **names;
-	struct stat st;
-	size_t n, i;
-	int cfd, rc;
-
-	if ((rc = list_dir(k, fd, rel, &names, &n)) != RTA_OK)
-		return rc;
-	for (i = 0; i < n && rc == RTA_OK; i++) {
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", rel,
-		    names[i]) >= sizeof(sub) - 1 ||
-		    fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISDIR(st.st_mode)) {
-			left_alone(k, sub, "not a partition directory; "
-			    "left alone");
-			continue;
-		}
-		cfd = openat(fd, names[i], O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (cfd < 0) {
-			rc = rta_error_set(k->err, RTA_EIO, "cold-io",
-			    "%s/%s: %s", k->c->path, sub, strerror(errno));
-			break;
-		}
-		if (depth + 1 == 4)
-			rc = collect_part(k, cfd, sub);
-		else
-			rc = collect_dir(k, cfd, sub, depth + 1);
-		close(cfd);
-	}
-	names_free(names, n);
-	return rc;
-}
-
-static int
-collect_datasets(struct collect *k)
-{
-	char **names;
-	struct stat st;
-	size_t n, i;
-	int fd, rc;
-
-	if (k->o->dataset != NULL) {
-		fd = openat(k->c->fd, k->o->dataset, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR ||
-		    errno == ELOOP))
-			return rta_error_set(k->err, RTA_EINVAL, "no-dataset",
-			    "%s: no dataset '%s'", k->c->path, k->o->dataset);
-		if (fd < 0)
-			return rta_error_set(k->err, RTA_EIO, "cold-io",
-			    "%s/%s: %s", k->c->path, k->o->dataset,
-			    strerror(errno));
-		rc = collect_dir(k, fd, k->o->dataset, 0);
-		close(fd);
-		return rc;
-	}
-	if ((rc = list_dir(k, k->c->fd, ".", &names, &n)) != RTA_OK)
-		return rc;
-	for (i = 0; i < n && rc == RTA_OK; i++) {
-		/* .rta-lock, .rta-staging; and what is not a dataset */
-		if (!rta_store_name_valid(names[i]) ||
-		    fstatat(k->c->fd, names[i], &st, AT_SYMLINK_NOFOLLOW) !=
-		    0 || !S_ISDIR(st.st_mode))
-			continue;
-		fd = openat(k->c->fd, names[i], O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
-			rc = rta_error_set(k->err, RTA_EIO, "cold-io",
-			    "%s/%s: %s", k->c->path, names[i],
-			    strerror(errno));
-			break;
-		}
-		rc = collect_dir(k, fd, names[i], 0);
-		close(fd);
-	}
-	names_free(names, n);
+	memset(&w, 0, sizeof(w));
+	w.dataset = k->o->dataset;
+	w.from = INT64_MIN;
+	w.to = k->o->before;
+	w.flags = RTA_COLD_STRICT;
+	w.file = collect_file;
+	w.skip = collect_skip;
+	w.arg = k;
+	rc = rta_cold_walk(k->c->fd, k->c->path, &w, k->err);
+	if (rc == RTA_EOF)
+		rc = rta_error_set(k->err, RTA_EINVAL, "no-dataset", "%s: no "
+		    "dataset '%s'", k->c->path, k->o->dataset);
 	return rc;
 }
 
@@ -1294,7 +1116,7 @@ rta_archive_create(struct rta_cold *c, const char *file,
 	k.o = o;
 	k.r = r;
 	k.err = err;
-	if ((rc = collect_datasets(&k)) != RTA_OK)
+	if ((rc = collect(&k)) != RTA_OK)
 		goto out;
 	if (k.n == 0) {
 		rc = RTA_EOF;

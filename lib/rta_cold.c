@@ -1,5 +1,12 @@
 /*
  * rta_cold.c: the cold store's directories (see rta_cold.h).
+ *
+ * One walk of the partition tree serves readers (rta_cold_files) and
+ * writers (rta-store archive); only what each accepts as a partition
+ * file differs.  Whatever is in the tree is untrusted: nothing is
+ * followed through a symbolic link, names are sorted so that reports
+ * come in one order everywhere, and every path is built with its length
+ * checked.
  */
 #define _GNU_SOURCE
 #include <sys/file.h>
@@ -15,6 +22,7 @@
 
 #include "rta_cold.h"
 #include "rta_io.h"
+#include "rta_store.h"
 #include "rta_time.h"
 
 static int
@@ -485,6 +493,333 @@ rta_cold_remove(struct rta_cold *c, const char *rel, struct rta_error *err)
 	return RTA_OK;
 }
 
+/* ---- walking ------------------------------------------------------------ */
+
+static int
+name_byte(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+}
+
+int
+rta_cold_name_valid(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n <= sizeof("part-.parquet") - 1 || n > NAME_MAX ||
+	    strncmp(s, "part-", 5) != 0 || strcmp(s + n - 8, ".parquet") != 0)
+		return 0;
+	for (i = 5; i < n - 8; i++)
+		if (!name_byte(s[i]))
+			return 0;
+	return 1;
+}
+
+long
+rta_cold_part_canon(const char *rel, int64_t *day)
+{
+	char ds[RTA_STORE_NAME_MAX + 1], tenant[257], buf[RTA_COLD_PART_MAX];
+	size_t tlen, n;
+
+	/* Rebuilt from what it parses to and compared. */
+	if (strlen(rel) >= RTA_COLD_PART_MAX ||
+	    rta_cold_part_parse(rel, ds, sizeof(ds), tenant, &tlen, day) != 0 ||
+	    tlen == 0 || !rta_store_name_valid(ds) ||
+	    rta_cold_part_path(buf, sizeof(buf), ds, tenant, tlen, *day,
+	    NULL) != RTA_OK)
+		return -1;
+	n = strlen(buf);
+	if (strncmp(rel, buf, n) != 0 || (rel[n] != '/' && rel[n] != '\0'))
+		return -1;
+	return (long)n;
+}
+
+/* A name in a listed directory, with its readdir type. */
+struct dent {
+	char		*name;
+	unsigned char	 type;
+};
+
+struct walker {
+	int				 fd;	/* DIR */
+	const char			*path;
+	const struct rta_cold_walk	*w;
+	const char			*dataset;
+	struct rta_cold_entry		 e;
+	char				 tenant[257];
+	struct rta_error		*err;
+	int				 errnum; /* of an RTA_EIO */
+};
+
+static int
+dent_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dent *)a)->name,
+	    ((const struct dent *)b)->name);
+}
+
+static void
+dents_free(struct dent *v, size_t n)
+{
+	while (n > 0)
+		free(v[--n].name);
+	free(v);
+}
+
+static int
+walk_io(struct walker *k, const char *rel)
+{
+	k->errnum = errno;
+	return rta_error_set(k->err, RTA_EIO, "cold-io", "%s/%s: %s", k->path,
+	    rel, strerror(k->errnum));
+}
+
+/*
+ * The entries of the directory fd (which stays open), sorted, so that
+ * what is reported comes in the same order on every file system.
+ */
+static int
+list_dir(struct walker *k, int fd, const char *rel, struct dent **vp,
+    size_t *np)
+{
+	struct dent *v = NULL, *nv;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int dfd;
+
+	if ((dfd = dup(fd)) < 0 || (d = fdopendir(dfd)) == NULL) {
+		if (dfd >= 0)
+			close(dfd);
+		return walk_io(k, rel);
+	}
+	/* A dup shares its offset: start from the top. */
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				goto fail;
+			v = nv;
+		}
+		if ((v[n].name = strdup(de->d_name)) == NULL)
+			goto fail;
+		v[n++].type = de->d_type;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), dent_cmp);
+	*vp = v;
+	*np = n;
+	return RTA_OK;
+fail:
+	closedir(d);
+	dents_free(v, n);
+	return rta_error_set(k->err, RTA_ENOMEM, "oom", "out of memory");
+}
+
+/* Whether the entry of the directory fd is a directory (not a link). */
+static int
+is_dir(int fd, const struct dent *de)
+{
+	struct stat st;
+
+	if (de->type != DT_UNKNOWN)
+		return de->type == DT_DIR;
+	return fstatat(fd, de->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode);
+}
+
+static void
+report(struct walker *k, const char *rel, const char *name,
+    enum rta_cold_skip why)
+{
+	if (k->w->skip == NULL)
+		return;
+	k->e.rel = rel;
+	k->e.name = name;
+	k->e.st = NULL;
+	k->w->skip(k->w->arg, &k->e, why);
+}
+
+/* The entries of the partition rel (its directory open as fd). */
+static int
+walk_files(struct walker *k, int fd, const char *rel)
+{
+	char fr[RTA_COLD_PART_MAX + NAME_MAX + 2];
+	int strict = k->w->flags & RTA_COLD_STRICT;
+	struct stat *sv = NULL;
+	struct dent *v;
+	size_t n, i, l;
+	int rc, plen;
+
+	if ((rc = list_dir(k, fd, rel, &v, &n)) != RTA_OK)
+		return rc;
+	if (strict && n > 0 && (sv = calloc(n, sizeof(*sv))) == NULL) {
+		dents_free(v, n);
+		return rta_error_set(k->err, RTA_ENOMEM, "oom",
+		    "out of memory");
+	}
+	/* Strict: the partition as a whole, or nothing of it. */
+	for (i = 0; strict && i < n; i++) {
+		plen = snprintf(fr, sizeof(fr), "%s/%s", rel, v[i].name);
+		if (plen < 0 || (size_t)plen >= RTA_COLD_PART_MAX - 1 ||
+		    fstatat(fd, v[i].name, &sv[i], AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(sv[i].st_mode) || !rta_cold_name_valid(v[i].name)) {
+			fr[RTA_COLD_PART_MAX - 1] = '\0';
+			report(k, fr, v[i].name, RTA_COLD_NOT_FILE);
+			goto out;
+		}
+	}
+	for (i = 0; i < n && rc == RTA_OK; i++) {
+		snprintf(fr, sizeof(fr), "%s/%s", rel, v[i].name);
+		l = strlen(v[i].name);
+		if (!strict && (l < 9 || strcmp(v[i].name + l - 8,
+		    ".parquet") != 0)) {
+			report(k, fr, v[i].name, RTA_COLD_NOT_FILE);
+			continue;
+		}
+		k->e.rel = fr;
+		k->e.name = v[i].name;
+		k->e.st = strict ? &sv[i] : NULL;
+		rc = k->w->file(k->w->arg, &k->e);
+	}
+out:
+	free(sv);
+	dents_free(v, n);
+	return rc;
+}
+
+/* A directory at a partition's depth: rel, open as fd. */
+static int
+walk_part(struct walker *k, int fd, const char *rel)
+{
+	const struct rta_cold_walk *w = k->w;
+	char ds[256];
+	int64_t day;
+	int rc = RTA_OK;
+
+	if (((w->flags & RTA_COLD_STRICT) &&
+	    rta_cold_part_canon(rel, &day) != (long)strlen(rel)) ||
+	    rta_cold_part_parse(rel, ds, sizeof(ds), k->tenant, &k->e.tlen,
+	    &day) != 0) {
+		report(k, rel, strrchr(rel, '/') + 1, RTA_COLD_NOT_PART);
+		return RTA_OK;
+	}
+	k->e.tenant = k->tenant;
+	k->e.day = day;
+	if ((w->tenant != NULL && (k->e.tlen != w->tlen ||
+	    memcmp(k->tenant, w->tenant, w->tlen) != 0)) || day < w->from ||
+	    day >= w->to)
+		report(k, rel, strrchr(rel, '/') + 1, RTA_COLD_PRUNED);
+	else
+		rc = walk_files(k, fd, rel);
+	k->e.tenant = NULL;
+	k->e.tlen = 0;
+	k->e.day = 0;
+	return rc;
+}
+
+/*
+ * DATASET/tenant_id=T/year=Y/month=M below the dataset: rel is at depth
+ * (0 the dataset), its directory open as fd.
+ */
+static int
+walk_dir(struct walker *k, int fd, const char *rel, int depth)
+{
+	char sub[RTA_COLD_PART_MAX];
+	struct dent *v;
+	size_t n, i;
+	int cfd, rc;
+
+	if ((rc = list_dir(k, fd, rel, &v, &n)) != RTA_OK)
+		return rc;
+	for (i = 0; i < n && rc == RTA_OK; i++) {
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", rel,
+		    v[i].name) >= sizeof(sub) - 1 || !is_dir(fd, &v[i])) {
+			report(k, sub, v[i].name, RTA_COLD_NOT_DIR);
+			continue;
+		}
+		cfd = openat(fd, v[i].name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0) {
+			if (errno != ENOENT)
+				rc = walk_io(k, sub);
+			continue;
+		}
+		if (depth + 1 == 4)
+			rc = walk_part(k, cfd, sub);
+		else
+			rc = walk_dir(k, cfd, sub, depth + 1);
+		close(cfd);
+	}
+	dents_free(v, n);
+	return rc;
+}
+
+static int
+walk_dataset(struct walker *k, const char *name)
+{
+	int fd, rc;
+
+	fd = openat(k->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
+		return rta_error_set(k->err, RTA_EOF, "cold-missing",
+		    "%s: no dataset '%s'", k->path, name);
+	if (fd < 0)
+		return walk_io(k, name);
+	k->e.dataset = name;
+	rc = walk_dir(k, fd, name, 0);
+	close(fd);
+	return rc;
+}
+
+/* rta_cold_walk, with errno of an RTA_EIO into *errnum. */
+static int
+cold_walk(int fd, const char *path, const struct rta_cold_walk *w, int *errnum,
+    struct rta_error *err)
+{
+	struct walker k;
+	struct dent *v;
+	size_t n, i;
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	k.fd = fd;
+	k.path = path;
+	k.w = w;
+	k.err = err;
+	if (w->dataset != NULL)
+		rc = walk_dataset(&k, w->dataset);
+	else if ((rc = list_dir(&k, fd, ".", &v, &n)) == RTA_OK) {
+		for (i = 0; i < n && rc == RTA_OK; i++) {
+			if (!rta_store_name_valid(v[i].name) ||
+			    !is_dir(fd, &v[i]))
+				continue;
+			/* Gone since listed: passed by, as below. */
+			if ((rc = walk_dataset(&k, v[i].name)) == RTA_EOF)
+				rc = RTA_OK;
+		}
+		dents_free(v, n);
+	}
+	*errnum = k.errnum;
+	return rc;
+}
+
+int
+rta_cold_walk(int fd, const char *path, const struct rta_cold_walk *w,
+    struct rta_error *err)
+{
+	int errnum;
+
+	return cold_walk(fd, path, w, &errnum, err);
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 struct cfile {
@@ -495,8 +830,11 @@ struct cfile {
 };
 
 struct cfiles {
+	const char	*path;	/* the store */
 	struct cfile	*v;
 	size_t		 n, cap;
+	uint64_t	 skipped;
+	struct rta_error *err;
 };
 
 static int
@@ -516,76 +854,47 @@ cfile_cmp(const void *a, const void *b)
 }
 
 static int
-cfiles_add(struct cfiles *cf, const char *tenant, size_t tlen, int64_t day,
-    const char *path)
+cfiles_add(void *arg, const struct rta_cold_entry *e)
 {
+	struct cfiles *cf = arg;
 	struct cfile *nv;
 
 	if (cf->n == cf->cap) {
 		size_t cap = cf->cap ? cf->cap * 2 : 64;
 
 		if ((nv = realloc(cf->v, cap * sizeof(*nv))) == NULL)
-			return -1;
+			goto nomem;
 		cf->v = nv;
 		cf->cap = cap;
 	}
 	nv = &cf->v[cf->n];
-	nv->tlen = tlen;
-	nv->day = day;
-	nv->tenant = malloc(tlen + 1);
-	nv->path = strdup(path);
+	nv->tlen = e->tlen;
+	nv->day = e->day;
+	nv->tenant = malloc(e->tlen + 1);
+	if (asprintf(&nv->path, "%s/%s", cf->path, e->rel) < 0)
+		nv->path = NULL;
 	if (nv->tenant == NULL || nv->path == NULL) {
 		free(nv->tenant);
 		free(nv->path);
-		return -1;
+		goto nomem;
 	}
-	memcpy(nv->tenant, tenant, tlen);
+	memcpy(nv->tenant, e->tenant, e->tlen);
 	cf->n++;
-	return 0;
+	return RTA_OK;
+nomem:
+	return rta_error_set(cf->err, RTA_ENOMEM, "no-memory",
+	    "out of memory");
 }
 
-/* The names in directory rel of dfd that start with prefix. */
-static int
-list_dir(int dfd, const char *rel, const char *prefix, char ***out,
-    size_t *n)
+static void
+cfiles_pruned(void *arg, const struct rta_cold_entry *e,
+    enum rta_cold_skip why)
 {
-	struct dirent *de;
-	char **v = NULL, **nv;
-	size_t cap = 0;
-	DIR *d;
-	int fd;
+	struct cfiles *cf = arg;
 
-	*out = NULL;
-	*n = 0;
-	fd = openat(dfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ?
-		    0 : -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof(*nv))) == NULL)
-				goto fail;
-			v = nv;
-		}
-		if ((v[*n] = strdup(de->d_name)) == NULL)
-			goto fail;
-		(*n)++;
-	}
-	closedir(d);
-	*out = v;
-	return 0;
-fail:
-	closedir(d);
-	rta_cold_files_free(v, *n);
-	*n = 0;
-	return -1;
+	(void)e;
+	if (why == RTA_COLD_PRUNED)
+		cf->skipped++;
 }
 
 void
@@ -598,30 +907,30 @@ rta_cold_files_free(char **files, size_t n)
 	free(files);
 }
 
-/* Free a list of names and make it empty. */
-static void
-drop(char ***v, size_t *n)
+#define DAY_US	(86400LL * 1000000LL)
+
+/* a / DAY_US rounded down, and up. */
+static int64_t
+day_floor(int64_t a)
 {
-	rta_cold_files_free(*v, *n);
-	*v = NULL;
-	*n = 0;
+	return a / DAY_US - (a % DAY_US < 0);
 }
 
-#define DAY_US	(86400LL * 1000000LL)
+static int64_t
+day_ceil(int64_t a)
+{
+	return a / DAY_US + (a % DAY_US > 0);
+}
 
 int
 rta_cold_files(const char *path, const char *dataset, const char *tenant,
     size_t tlen, int64_t from, int64_t to, char ***files, size_t *n,
     uint64_t *skipped, struct rta_error *err)
 {
-	struct cfiles cf = { NULL, 0, 0 };
-	char **ts = NULL, **ys = NULL, **ms = NULL, **ds = NULL, **ps = NULL;
-	size_t nt = 0, ny = 0, nm = 0, nd = 0, np = 0, a, b, c, e, k;
-	char rel[4 * RTA_COLD_PART_MAX], part[RTA_COLD_PART_MAX], dsn[256];
-	char dec[257];
-	size_t dlen;
-	int64_t day;
-	int rc = RTA_OK, dfd;
+	struct cfiles cf = { path, NULL, 0, 0, 0, err };
+	struct rta_cold_walk w;
+	size_t k;
+	int rc, dfd, errnum;
 
 	*files = NULL;
 	*n = 0;
@@ -629,93 +938,44 @@ rta_cold_files(const char *path, const char *dataset, const char *tenant,
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return rta_error_set(err, errno == ENOENT ? RTA_EOF : RTA_EIO,
 		    "cold-io", "%s: %s", path, strerror(errno));
-	if (list_dir(dfd, dataset, "tenant_id=", &ts, &nt) != 0)
-		goto io;
-	if (nt == 0 && faccessat(dfd, dataset, F_OK, AT_SYMLINK_NOFOLLOW) !=
-	    0) {
-		close(dfd);
-		return rta_error_set(err, RTA_EOF, "cold-missing", "%s: no "
-		    "dataset '%s'", path, dataset);
-	}
-	for (a = 0; a < nt; a++) {
-		snprintf(rel, sizeof(rel), "%s/%s", dataset, ts[a]);
-		if (list_dir(dfd, rel, "year=", &ys, &ny) != 0)
-			goto io;
-		for (b = 0; b < ny; b++) {
-			snprintf(rel, sizeof(rel), "%s/%s/%s", dataset, ts[a],
-			    ys[b]);
-			if (list_dir(dfd, rel, "month=", &ms, &nm) != 0)
-				goto io;
-			for (c = 0; c < nm; c++) {
-				snprintf(rel, sizeof(rel), "%s/%s/%s/%s",
-				    dataset, ts[a], ys[b], ms[c]);
-				if (list_dir(dfd, rel, "day=", &ds, &nd) != 0)
-					goto io;
-				for (e = 0; e < nd; e++) {
-					snprintf(part, sizeof(part),
-					    "%s/%s/%s/%s/%s", dataset, ts[a],
-					    ys[b], ms[c], ds[e]);
-					if (rta_cold_part_parse(part, dsn,
-					    sizeof(dsn), dec, &dlen, &day) != 0)
-						continue;
-					if ((tenant != NULL && (dlen != tlen ||
-					    memcmp(dec, tenant, tlen) != 0)) ||
-					    day * DAY_US >= to ||
-					    (day + 1) * DAY_US <= from) {
-						(*skipped)++;
-						continue;
-					}
-					if (list_dir(dfd, part, "", &ps, &np) !=
-					    0)
-						goto io;
-					for (k = 0; k < np; k++) {
-						size_t l = strlen(ps[k]);
-
-						if (l < 9 || strcmp(ps[k] + l -
-						    8, ".parquet") != 0)
-							continue;
-						snprintf(rel, sizeof(rel),
-						    "%s/%s/%s", path, part,
-						    ps[k]);
-						if (cfiles_add(&cf, dec, dlen,
-						    day, rel) != 0)
-							goto nomem;
-					}
-					drop(&ps, &np);
-				}
-				drop(&ds, &nd);
-			}
-			drop(&ms, &nm);
-		}
-		drop(&ys, &ny);
-	}
-	if (cf.n > 0)
+	memset(&w, 0, sizeof(w));
+	w.dataset = dataset;
+	w.tenant = tenant;
+	w.tlen = tlen;
+	/* A day's partition can hold [day, day + 1) * DAY_US. */
+	w.from = day_floor(from);
+	w.to = day_ceil(to);
+	w.file = cfiles_add;
+	w.skip = cfiles_pruned;
+	w.arg = &cf;
+	rc = cold_walk(dfd, path, &w, &errnum, err);
+	if (rc == RTA_EOF && faccessat(dfd, dataset, F_OK,
+	    AT_SYMLINK_NOFOLLOW) == 0)
+		rc = RTA_OK;		/* a link or a file: nothing in it */
+	else if (rc == RTA_EIO)
+		rta_error_set(err, RTA_EIO, "cold-io", "%s/%s: %s", path,
+		    dataset, strerror(errnum));
+	else if (rc == RTA_ENOMEM)
+		rta_error_set(err, RTA_ENOMEM, "no-memory", "out of memory");
+	if (rc == RTA_OK && cf.n > 0) {
 		qsort(cf.v, cf.n, sizeof(cf.v[0]), cfile_cmp);
-	if (cf.n > 0 && (*files = malloc(cf.n * sizeof(char *))) == NULL)
-		goto nomem;
-	for (k = 0; k < cf.n; k++) {
-		(*files)[k] = cf.v[k].path;
-		cf.v[k].path = NULL;
+		if ((*files = malloc(cf.n * sizeof(char *))) == NULL)
+			rc = rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
 	}
-	*n = cf.n;
-	goto out;
-io:
-	rc = rta_error_set(err, RTA_EIO, "cold-io", "%s/%s: %s", path,
-	    dataset, strerror(errno));
-	goto out;
-nomem:
-	rc = rta_error_set(err, RTA_ENOMEM, "no-memory", "out of memory");
-out:
+	if (rc == RTA_OK) {
+		for (k = 0; k < cf.n; k++) {
+			(*files)[k] = cf.v[k].path;
+			cf.v[k].path = NULL;
+		}
+		*n = cf.n;
+		*skipped = cf.skipped;
+	}
 	for (k = 0; k < cf.n; k++) {
 		free(cf.v[k].tenant);
 		free(cf.v[k].path);
 	}
 	free(cf.v);
-	rta_cold_files_free(ts, nt);
-	rta_cold_files_free(ys, ny);
-	rta_cold_files_free(ms, nm);
-	rta_cold_files_free(ds, nd);
-	rta_cold_files_free(ps, np);
 	close(dfd);
 	return rc;
 }
