@@ -1,5 +1,7 @@
 /*
- * rta_cold.c: the cold store's directories (see rta_cold.h).
+ * rta_cold.c: the cold store's directories (see rta_cold.h): the lock,
+ * partition paths, and publishing and removing partitions.  Walking the
+ * partitions is in rta_cold_walk.c.
  */
 #define _GNU_SOURCE
 #include <sys/file.h>
@@ -15,6 +17,7 @@
 
 #include "rta_cold.h"
 #include "rta_io.h"
+#include "rta_store.h"
 #include "rta_time.h"
 
 static int
@@ -305,6 +308,46 @@ rta_cold_part_parse(const char *rel, char *dataset, size_t dssz,
 	return 0;
 }
 
+static int
+name_byte(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+}
+
+int
+rta_cold_name_valid(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n <= sizeof("part-.parquet") - 1 || n > NAME_MAX ||
+	    strncmp(s, "part-", 5) != 0 || strcmp(s + n - 8, ".parquet") != 0)
+		return 0;
+	for (i = 5; i < n - 8; i++)
+		if (!name_byte(s[i]))
+			return 0;
+	return 1;
+}
+
+long
+rta_cold_part_canon(const char *rel, int64_t *day)
+{
+	char ds[RTA_STORE_NAME_MAX + 1], tenant[257], buf[RTA_COLD_PART_MAX];
+	size_t tlen, n;
+
+	/* Rebuilt from what it parses to and compared. */
+	if (strlen(rel) >= RTA_COLD_PART_MAX ||
+	    rta_cold_part_parse(rel, ds, sizeof(ds), tenant, &tlen, day) != 0 ||
+	    tlen == 0 || !rta_store_name_valid(ds) ||
+	    rta_cold_part_path(buf, sizeof(buf), ds, tenant, tlen, *day,
+	    NULL) != RTA_OK)
+		return -1;
+	n = strlen(buf);
+	if (strncmp(rel, buf, n) != 0 || (rel[n] != '/' && rel[n] != '\0'))
+		return -1;
+	return (long)n;
+}
+
 int
 rta_cold_stage(struct rta_cold *c, char *rel, size_t relsz,
     struct rta_error *err)
@@ -483,239 +526,4 @@ rta_cold_remove(struct rta_cold *c, const char *rel, struct rta_error *err)
 	}
 	rta_error_clear(err);
 	return RTA_OK;
-}
-
-/* ---- reading ------------------------------------------------------------ */
-
-struct cfile {
-	char	*tenant;	/* decoded */
-	size_t	 tlen;
-	int64_t	 day;
-	char	*path;
-};
-
-struct cfiles {
-	struct cfile	*v;
-	size_t		 n, cap;
-};
-
-static int
-cfile_cmp(const void *a, const void *b)
-{
-	const struct cfile *x = a, *y = b;
-	size_t n = x->tlen < y->tlen ? x->tlen : y->tlen;
-	int c = memcmp(x->tenant, y->tenant, n);
-
-	if (c != 0)
-		return c;
-	if (x->tlen != y->tlen)
-		return x->tlen < y->tlen ? -1 : 1;
-	if (x->day != y->day)
-		return x->day < y->day ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
-static int
-cfiles_add(struct cfiles *cf, const char *tenant, size_t tlen, int64_t day,
-    const char *path)
-{
-	struct cfile *nv;
-
-	if (cf->n == cf->cap) {
-		size_t cap = cf->cap ? cf->cap * 2 : 64;
-
-		if ((nv = realloc(cf->v, cap * sizeof(*nv))) == NULL)
-			return -1;
-		cf->v = nv;
-		cf->cap = cap;
-	}
-	nv = &cf->v[cf->n];
-	nv->tlen = tlen;
-	nv->day = day;
-	nv->tenant = malloc(tlen + 1);
-	nv->path = strdup(path);
-	if (nv->tenant == NULL || nv->path == NULL) {
-		free(nv->tenant);
-		free(nv->path);
-		return -1;
-	}
-	memcpy(nv->tenant, tenant, tlen);
-	cf->n++;
-	return 0;
-}
-
-/* The names in directory rel of dfd that start with prefix. */
-static int
-list_dir(int dfd, const char *rel, const char *prefix, char ***out,
-    size_t *n)
-{
-	struct dirent *de;
-	char **v = NULL, **nv;
-	size_t cap = 0;
-	DIR *d;
-	int fd;
-
-	*out = NULL;
-	*n = 0;
-	fd = openat(dfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ?
-		    0 : -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof(*nv))) == NULL)
-				goto fail;
-			v = nv;
-		}
-		if ((v[*n] = strdup(de->d_name)) == NULL)
-			goto fail;
-		(*n)++;
-	}
-	closedir(d);
-	*out = v;
-	return 0;
-fail:
-	closedir(d);
-	rta_cold_files_free(v, *n);
-	*n = 0;
-	return -1;
-}
-
-void
-rta_cold_files_free(char **files, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
-}
-
-/* Free a list of names and make it empty. */
-static void
-drop(char ***v, size_t *n)
-{
-	rta_cold_files_free(*v, *n);
-	*v = NULL;
-	*n = 0;
-}
-
-#define DAY_US	(86400LL * 1000000LL)
-
-int
-rta_cold_files(const char *path, const char *dataset, const char *tenant,
-    size_t tlen, int64_t from, int64_t to, char ***files, size_t *n,
-    uint64_t *skipped, struct rta_error *err)
-{
-	struct cfiles cf = { NULL, 0, 0 };
-	char **ts = NULL, **ys = NULL, **ms = NULL, **ds = NULL, **ps = NULL;
-	size_t nt = 0, ny = 0, nm = 0, nd = 0, np = 0, a, b, c, e, k;
-	char rel[4 * RTA_COLD_PART_MAX], part[RTA_COLD_PART_MAX], dsn[256];
-	char dec[257];
-	size_t dlen;
-	int64_t day;
-	int rc = RTA_OK, dfd;
-
-	*files = NULL;
-	*n = 0;
-	*skipped = 0;
-	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return rta_error_set(err, errno == ENOENT ? RTA_EOF : RTA_EIO,
-		    "cold-io", "%s: %s", path, strerror(errno));
-	if (list_dir(dfd, dataset, "tenant_id=", &ts, &nt) != 0)
-		goto io;
-	if (nt == 0 && faccessat(dfd, dataset, F_OK, AT_SYMLINK_NOFOLLOW) !=
-	    0) {
-		close(dfd);
-		return rta_error_set(err, RTA_EOF, "cold-missing", "%s: no "
-		    "dataset '%s'", path, dataset);
-	}
-	for (a = 0; a < nt; a++) {
-		snprintf(rel, sizeof(rel), "%s/%s", dataset, ts[a]);
-		if (list_dir(dfd, rel, "year=", &ys, &ny) != 0)
-			goto io;
-		for (b = 0; b < ny; b++) {
-			snprintf(rel, sizeof(rel), "%s/%s/%s", dataset, ts[a],
-			    ys[b]);
-			if (list_dir(dfd, rel, "month=", &ms, &nm) != 0)
-				goto io;
-			for (c = 0; c < nm; c++) {
-				snprintf(rel, sizeof(rel), "%s/%s/%s/%s",
-				    dataset, ts[a], ys[b], ms[c]);
-				if (list_dir(dfd, rel, "day=", &ds, &nd) != 0)
-					goto io;
-				for (e = 0; e < nd; e++) {
-					snprintf(part, sizeof(part),
-					    "%s/%s/%s/%s/%s", dataset, ts[a],
-					    ys[b], ms[c], ds[e]);
-					if (rta_cold_part_parse(part, dsn,
-					    sizeof(dsn), dec, &dlen, &day) != 0)
-						continue;
-					if ((tenant != NULL && (dlen != tlen ||
-					    memcmp(dec, tenant, tlen) != 0)) ||
-					    day * DAY_US >= to ||
-					    (day + 1) * DAY_US <= from) {
-						(*skipped)++;
-						continue;
-					}
-					if (list_dir(dfd, part, "", &ps, &np) !=
-					    0)
-						goto io;
-					for (k = 0; k < np; k++) {
-						size_t l = strlen(ps[k]);
-
-						if (l < 9 || strcmp(ps[k] + l -
-						    8, ".parquet") != 0)
-							continue;
-						snprintf(rel, sizeof(rel),
-						    "%s/%s/%s", path, part,
-						    ps[k]);
-						if (cfiles_add(&cf, dec, dlen,
-						    day, rel) != 0)
-							goto nomem;
-					}
-					drop(&ps, &np);
-				}
-				drop(&ds, &nd);
-			}
-			drop(&ms, &nm);
-		}
-		drop(&ys, &ny);
-	}
-	if (cf.n > 0)
-		qsort(cf.v, cf.n, sizeof(cf.v[0]), cfile_cmp);
-	if (cf.n > 0 && (*files = malloc(cf.n * sizeof(char *))) == NULL)
-		goto nomem;
-	for (k = 0; k < cf.n; k++) {
-		(*files)[k] = cf.v[k].path;
-		cf.v[k].path = NULL;
-	}
-	*n = cf.n;
-	goto out;
-io:
-	rc = rta_error_set(err, RTA_EIO, "cold-io", "%s/%s: %s", path,
-	    dataset, strerror(errno));
-	goto out;
-nomem:
-	rc = rta_error_set(err, RTA_ENOMEM, "no-memory", "out of memory");
-out:
-	for (k = 0; k < cf.n; k++) {
-		free(cf.v[k].tenant);
-		free(cf.v[k].path);
-	}
-	free(cf.v);
-	rta_cold_files_free(ts, nt);
-	rta_cold_files_free(ys, ny);
-	rta_cold_files_free(ms, nm);
-	rta_cold_files_free(ds, nd);
-	rta_cold_files_free(ps, np);
-	close(dfd);
-	return rc;
 }

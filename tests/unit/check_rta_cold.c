@@ -4,7 +4,9 @@
  * (never "/", "..", "=" or a control byte) and decodes back to itself;
  * partition paths parse back to dataset, tenant and day; publishing a
  * partition replaces all of its files at once; one writer at a time;
- * leftovers of a crashed writer are removed on open.
+ * leftovers of a crashed writer are removed on open; the walk of the
+ * partitions reports what it passes by and why, never follows a symbolic
+ * link, and does not open the partitions it prunes.
  */
 #include <check.h>
 #include <errno.h>
@@ -224,6 +226,257 @@ START_TEST(no_symlinks)
 }
 END_TEST
 
+/* ---- rta_cold_walk ------------------------------------------------------ */
+
+/* What a walk reported, a line each: "file REL" or "WHY REL". */
+struct seen {
+	struct rta_buf	 b;
+	int		 files, stop;	/* file fails at the stop-th */
+};
+
+static int
+seen_file(void *arg, const struct rta_cold_entry *e)
+{
+	struct seen *s = arg;
+
+	ck_assert_ptr_nonnull(e->tenant);
+	ck_assert_str_eq(e->name, strrchr(e->rel, '/') + 1);
+	ck_assert_int_eq(strncmp(e->rel, e->dataset, strlen(e->dataset)), 0);
+	rta_buf_printf(&s->b, "file %s%s\n", e->rel, e->st == NULL ? "" :
+	    S_ISREG(e->st->st_mode) ? " (regular)" : " (odd)");
+	return ++s->files == s->stop ? RTA_EIO : RTA_OK;
+}
+
+static void
+seen_skip(void *arg, const struct rta_cold_entry *e, enum rta_cold_skip why)
+{
+	static const char *const whys[] = { "?", "not-dir", "not-part",
+	    "not-file", "pruned" };
+	struct seen *s = arg;
+
+	rta_buf_printf(&s->b, "%s %s\n", whys[why], e->rel);
+}
+
+static int
+walk_str(struct seen *s, const char *dataset, const char *tenant,
+    int64_t from, int64_t to, int flags, struct rta_error *err)
+{
+	struct rta_cold_walk w;
+	int fd, rc;
+
+	memset(&w, 0, sizeof(w));
+	w.dataset = dataset;
+	w.tenant = tenant;
+	w.tlen = tenant != NULL ? strlen(tenant) : 0;
+	w.from = from;
+	w.to = to;
+	w.flags = flags;
+	w.file = seen_file;
+	w.skip = seen_skip;
+	w.arg = s;
+	rta_buf_reset(&s->b);
+	s->files = 0;
+	fd = open(unit_path("cold"), O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	rc = rta_cold_walk(fd, "cold", &w, err);
+	close(fd);
+	rta_buf_addc(&s->b, '\0');
+	return rc;
+}
+
+/* mkdir -p rel, inside the test's directory. */
+static void
+mkdirs(const char *rel)
+{
+	char path[UNIT_PATH_MAX], *p;
+
+	snprintf(path, sizeof(path), "%s", rel);
+	for (p = path; (p = strchr(p, '/')) != NULL; *p++ = '/') {
+		*p = '\0';
+		ck_assert(mkdir(unit_path(path), 0777) == 0 || errno == EEXIST);
+	}
+	ck_assert(mkdir(unit_path(path), 0777) == 0 || errno == EEXIST);
+}
+
+/* The file ev/TENANT_DIR/YMD/FILE in the store, and its directories. */
+static void
+part(const char *tenant_dir, const char *ymd, const char *file)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "cold/ev/%s/%s", tenant_dir, ymd);
+	mkdirs(rel);
+	snprintf(rel, sizeof(rel), "ev/%s/%s/%s", tenant_dir, ymd, file);
+	put(rel, "x");
+}
+
+/*
+ * A store with what export writes and what it never would: a stray
+ * file in a partition, a partition name not in canonical form, a file
+ * where a directory belongs, and symbolic links to partitions outside.
+ */
+static void
+odd_store(void)
+{
+	part("tenant_id=good", "year=2026/month=1/day=1", "part-00000.parquet");
+	part("tenant_id=good", "year=2026/month=1/day=1", "part-00001.parquet");
+	part("tenant_id=good", "year=2026/month=1/day=2", "part-00000.parquet");
+	part("tenant_id=stray", "year=2026/month=1/day=1",
+	    "part-00000.parquet");
+	put("ev/tenant_id=stray/year=2026/month=1/day=1/README", "notes");
+	part("tenant_id=zeros", "year=2026/month=01/day=1",
+	    "part-00000.parquet");
+	part("tenant_id=%61", "year=2026/month=1/day=1", "x.parquet");
+	put("ev/tenant_id=good/year=2026/file", "x");
+	mkdirs("outside/year=2026/month=1/day=1");
+	unit_write_str("outside/year=2026/month=1/day=1/part-00000.parquet",
+	    "theirs");
+	ck_assert_int_eq(symlink(unit_path("outside"),
+	    unit_path("cold/ev/tenant_id=linked")), 0);
+	ck_assert_int_eq(symlink(unit_path("outside/year=2026/month=1/day=1/"
+	    "part-00000.parquet"), unit_path("cold/ev/tenant_id=good/"
+	    "year=2026/month=1/day=2/part-00009.parquet")), 0);
+	ck_assert_int_eq(symlink(unit_path("cold/ev"),
+	    unit_path("cold/evlink")), 0);
+	put(".rta-lock", "");
+	mkdirs("cold/lost+found/tenant_id=x/year=2026/month=1/day=1");
+	mkdirs("cold/.rta-staging/1.0");
+}
+
+/*
+ * Strict: only canonical partitions holding only regular part files;
+ * every odd entry reported once, in name order, with its partition left
+ * alone as a whole; links never followed (to a tenant directory, a file
+ * or a dataset); what is not a dataset directory passed by quietly.
+ */
+START_TEST(walk_strict)
+{
+	struct seen s = { RTA_BUF_INIT, 0, 0 };
+	struct rta_error err;
+
+	odd_store();
+	ck_assert_int_eq(walk_str(&s, NULL, NULL, INT64_MIN, INT64_MAX,
+	    RTA_COLD_STRICT, &err), RTA_OK);
+	ck_assert_str_eq((char *)s.b.data,
+	    "not-part ev/tenant_id=%61/year=2026/month=1/day=1\n"
+	    "not-dir ev/tenant_id=good/year=2026/file\n"
+	    "file ev/tenant_id=good/year=2026/month=1/day=1/"
+	    "part-00000.parquet (regular)\n"
+	    "file ev/tenant_id=good/year=2026/month=1/day=1/"
+	    "part-00001.parquet (regular)\n"
+	    "not-file ev/tenant_id=good/year=2026/month=1/day=2/"
+	    "part-00009.parquet\n"
+	    "not-dir ev/tenant_id=linked\n"
+	    "not-file ev/tenant_id=stray/year=2026/month=1/day=1/README\n"
+	    "not-part ev/tenant_id=zeros/year=2026/month=01/day=1\n");
+	rta_buf_release(&s.b);
+}
+END_TEST
+
+/*
+ * Lenient, as readers walk: any partition that parses, and in it every
+ * *.parquet entry, whatever it is (the reader opens it with O_NOFOLLOW);
+ * the rest of a partition is still read.
+ */
+START_TEST(walk_lenient)
+{
+	struct seen s = { RTA_BUF_INIT, 0, 0 };
+	struct rta_error err;
+
+	odd_store();
+	ck_assert_int_eq(walk_str(&s, "ev", NULL, INT64_MIN, INT64_MAX, 0,
+	    &err), RTA_OK);
+	ck_assert_str_eq((char *)s.b.data,
+	    "file ev/tenant_id=%61/year=2026/month=1/day=1/x.parquet\n"
+	    "not-dir ev/tenant_id=good/year=2026/file\n"
+	    "file ev/tenant_id=good/year=2026/month=1/day=1/"
+	    "part-00000.parquet\n"
+	    "file ev/tenant_id=good/year=2026/month=1/day=1/"
+	    "part-00001.parquet\n"
+	    "file ev/tenant_id=good/year=2026/month=1/day=2/"
+	    "part-00000.parquet\n"
+	    "file ev/tenant_id=good/year=2026/month=1/day=2/"
+	    "part-00009.parquet\n"
+	    "not-dir ev/tenant_id=linked\n"
+	    "not-file ev/tenant_id=stray/year=2026/month=1/day=1/README\n"
+	    "file ev/tenant_id=stray/year=2026/month=1/day=1/"
+	    "part-00000.parquet\n"
+	    "not-part ev/tenant_id=zeros/year=2026/month=01/day=1\n");
+	/* A file callback's failure ends the walk. */
+	s.stop = 2;
+	ck_assert_int_eq(walk_str(&s, "ev", NULL, INT64_MIN, INT64_MAX, 0,
+	    &err), RTA_EIO);
+	ck_assert_int_eq(s.files, 2);
+	s.stop = 0;
+	/* No dataset, or a link where it would be. */
+	ck_assert_int_eq(walk_str(&s, "nosuch", NULL, INT64_MIN, INT64_MAX,
+	    0, &err), RTA_EOF);
+	ck_assert_str_eq(err.reason, "cold-missing");
+	ck_assert_str_eq(err.text, "cold: no dataset 'nosuch'");
+	ck_assert_int_eq(walk_str(&s, "evlink", NULL, INT64_MIN, INT64_MAX,
+	    0, &err), RTA_EOF);
+	ck_assert_str_eq((char *)s.b.data, "");
+	rta_buf_release(&s.b);
+}
+END_TEST
+
+/*
+ * Partitions of other tenants and days are reported pruned and never
+ * opened: nothing in them is looked at.
+ */
+START_TEST(walk_pruning)
+{
+	int64_t d1 = rta_days_from_civil(2026, 1, 1);
+	struct seen s = { RTA_BUF_INIT, 0, 0 };
+	struct rta_error err;
+	char **files;
+	uint64_t skipped;
+	size_t n;
+
+	odd_store();
+	ck_assert_int_eq(walk_str(&s, "ev", "good", d1, d1 + 1,
+	    RTA_COLD_STRICT, &err), RTA_OK);
+	ck_assert_str_eq((char *)s.b.data,
+	    "not-part ev/tenant_id=%61/year=2026/month=1/day=1\n"
+	    "not-dir ev/tenant_id=good/year=2026/file\n"
+	    "file ev/tenant_id=good/year=2026/month=1/day=1/"
+	    "part-00000.parquet (regular)\n"
+	    "file ev/tenant_id=good/year=2026/month=1/day=1/"
+	    "part-00001.parquet (regular)\n"
+	    "pruned ev/tenant_id=good/year=2026/month=1/day=2\n"
+	    "not-dir ev/tenant_id=linked\n"
+	    "pruned ev/tenant_id=stray/year=2026/month=1/day=1\n"
+	    "not-part ev/tenant_id=zeros/year=2026/month=01/day=1\n");
+	/* A tenant id is decoded before it is compared. */
+	ck_assert_int_eq(walk_str(&s, "ev", "a", INT64_MIN, INT64_MAX, 0,
+	    &err), RTA_OK);
+	ck_assert_int_eq(s.files, 1);
+	rta_buf_release(&s.b);
+
+	/* rta_cold_files: microseconds, sorted by tenant, day, name. */
+	ck_assert_int_eq(rta_cold_files(unit_path("cold"), "ev", "good", 4,
+	    d1 * 86400000000LL + 1, (d1 + 1) * 86400000000LL + 1, &files, &n,
+	    &skipped, &err), RTA_OK);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(skipped, 2);	/* stray's day, a */
+	ck_assert_ptr_nonnull(strstr(files[0], "/day=1/part-00000.parquet"));
+	ck_assert_ptr_nonnull(strstr(files[3], "/day=2/part-00009.parquet"));
+	rta_cold_files_free(files, n);
+	ck_assert_int_eq(rta_cold_files(unit_path("cold"), "ev", NULL, 0,
+	    d1 * 86400000000LL, d1 * 86400000000LL + 1, &files, &n,
+	    &skipped, &err), RTA_OK);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(skipped, 1);
+	ck_assert_ptr_nonnull(strstr(files[0], "tenant_id=%61/"));
+	rta_cold_files_free(files, n);
+	ck_assert_int_eq(rta_cold_files(unit_path("cold"), "evlink", NULL, 0,
+	    INT64_MIN, INT64_MAX, &files, &n, &skipped, &err), RTA_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(rta_cold_files(unit_path("cold"), "nosuch", NULL, 0,
+	    INT64_MIN, INT64_MAX, &files, &n, &skipped, &err), RTA_EOF);
+}
+END_TEST
+
 static Suite *
 cold_suite(void)
 {
@@ -236,6 +489,9 @@ cold_suite(void)
 	tcase_add_test(tc, part_paths);
 	tcase_add_test(tc, publish_replaces);
 	tcase_add_test(tc, no_symlinks);
+	tcase_add_test(tc, walk_strict);
+	tcase_add_test(tc, walk_lenient);
+	tcase_add_test(tc, walk_pruning);
 	suite_add_tcase(s, tc);
 	return s;
 }
