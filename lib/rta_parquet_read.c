@@ -22,7 +22,7 @@
  * page buffers with the bytes zstd writes (its frame header is only a
  * hint, bounded by RTA_PQ_PAGE_MAX), and batch arrays are bounded by the
  * caller's max and BATCH_MAX.  Thrift list sizes are bounded by the
- * bytes left and nesting by TR_DEPTH_MAX; RLE runs by the end of their
+ * bytes left and nesting by RTA_TR_DEPTH_MAX; RLE runs by the end of their
  * data, and the values taken from them by the values the page still
  * expects; a page's values by the chunk's, and the chunk's by its row
  * group's.  A few bytes of RLE may still stand for 2^31 nulls, which
@@ -51,18 +51,12 @@
 #include "rta_buf.h"
 #include "rta_crc32c.h"
 #include "rta_parquet.h"
+#include "rta_thrift.h"
 #include "rta_utf8.h"
 
 #define BATCH_MAX	65536	/* rows in one batch at most */
-#define TR_DEPTH_MAX	32	/* Thrift nesting: the footer needs 7 */
 #define ZBUF_MIN	65536	/* first page buffer when zstd gives no hint */
 #define DELTA_BLOCK_MAX	(1U << 24)	/* DELTA_BINARY_PACKED block values */
-
-/* Thrift compact field and element types. */
-enum {
-	T_STOP, T_TRUE, T_FALSE, T_I8, T_I16, T_I32, T_I64, T_DOUBLE,
-	T_BINARY, T_LIST, T_SET, T_MAP, T_STRUCT
-};
 
 /* Parquet enums. */
 enum { P_BOOLEAN, P_INT32, P_INT64, P_INT96, P_FLOAT, P_DOUBLE,
@@ -159,283 +153,6 @@ struct rta_pq_file {
 	size_t			 nkv, capkv;
 };
 
-/* ---- Thrift compact ------------------------------------------------- */
-
-struct tr {
-	const unsigned char	*p, *end;
-	const char		*why;		/* the first problem */
-	int			 depth;
-};
-
-static int
-tr_fail(struct tr *t, const char *why)
-{
-	if (t->why == NULL)
-		t->why = why;
-	return -1;
-}
-
-static int
-tr_need(struct tr *t, size_t n)
-{
-	if ((size_t)(t->end - t->p) < n)
-		return tr_fail(t, "truncated");
-	return 0;
-}
-
-static int
-tr_uvar(struct tr *t, uint64_t *v)
-{
-	uint64_t x = 0;
-	unsigned s;
-
-	for (s = 0; s < 64; s += 7) {
-		unsigned b;
-
-		if (t->p == t->end)
-			return tr_fail(t, "truncated");
-		b = *t->p++;
-		x |= (uint64_t)(b & 0x7f) << s;
-		if ((b & 0x80) == 0) {
-			if (s == 63 && b > 1)
-				break;
-			*v = x;
-			return 0;
-		}
-	}
-	return tr_fail(t, "bad varint");
-}
-
-static int
-tr_int(struct tr *t, int64_t lo, int64_t hi, int64_t *v)
-{
-	uint64_t u;
-	int64_t x;
-
-	if (tr_uvar(t, &u) != 0)
-		return -1;
-	x = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-	if (x < lo || x > hi)
-		return tr_fail(t, "integer out of range");
-	*v = x;
-	return 0;
-}
-
-static int
-tr_i32(struct tr *t, int32_t *v)
-{
-	int64_t x;
-
-	if (tr_int(t, INT32_MIN, INT32_MAX, &x) != 0)
-		return -1;
-	*v = (int32_t)x;
-	return 0;
-}
-
-static int
-tr_bin(struct tr *t, const unsigned char **s, size_t *n)
-{
-	uint64_t len;
-
-	if (tr_uvar(t, &len) != 0)
-		return -1;
-	if (len > (uint64_t)(t->end - t->p))
-		return tr_fail(t, "string past the end");
-	*s = t->p;
-	*n = (size_t)len;
-	t->p += len;
-	return 0;
-}
-
-static int
-tr_enter(struct tr *t)
-{
-	if (++t->depth > TR_DEPTH_MAX)
-		return tr_fail(t, "nested too deeply");
-	return 0;
-}
-
-/* The next field of a struct: 1 (id, type), 0 at its stop, or -1. */
-static int
-tr_field(struct tr *t, int *last, int *id, int *type)
-{
-	int64_t v;
-	unsigned b;
-
-	if (tr_need(t, 1) != 0)
-		return -1;
-	if ((b = *t->p++) == 0)
-		return 0;
-	*type = (int)(b & 15);
-	if (*type == T_STOP || *type > T_STRUCT)
-		return tr_fail(t, "bad field type");
-	if (b >> 4)
-		*id = *last + (int)(b >> 4);
-	else {
-		if (tr_int(t, INT16_MIN, INT16_MAX, &v) != 0)
-			return -1;
-		*id = (int)v;
-	}
-	*last = *id;
-	return 1;
-}
-
-/*
- * A list header: element type and count.  Every element takes at least
- * one byte, which bounds the count by the bytes left.
- */
-static int
-tr_list(struct tr *t, int *et, uint64_t *n)
-{
-	unsigned b;
-
-	if (tr_need(t, 1) != 0)
-		return -1;
-	b = *t->p++;
-	*et = (int)(b & 15);
-	*n = b >> 4;
-	if (*n == 15 && tr_uvar(t, n) != 0)
-		return -1;
-	if (*et == T_STOP || *et > T_STRUCT)
-		return tr_fail(t, "bad list element type");
-	if (*n > (uint64_t)(t->end - t->p))
-		return tr_fail(t, "list longer than the bytes left");
-	return 0;
-}
-
-static int	tr_skip(struct tr *, int);
-
-/* An element of a list or map: a bool there is one byte. */
-static int
-tr_skip_elem(struct tr *t, int type)
-{
-	if (type == T_TRUE || type == T_FALSE) {
-		if (tr_need(t, 1) != 0)
-			return -1;
-		t->p++;
-		return 0;
-	}
-	return tr_skip(t, type);
-}
-
-/* Skip a value of any type, recursively, within the depth limit. */
-static int
-tr_skip(struct tr *t, int type)
-{
-	const unsigned char *s;
-	uint64_t n, i;
-	size_t len;
-	int et, kt, last, id, r;
-
-	switch (type) {
-	case T_TRUE:
-	case T_FALSE:
-		return 0;
-	case T_I8:
-		if (tr_need(t, 1) != 0)
-			return -1;
-		t->p++;
-		return 0;
-	case T_I16:
-	case T_I32:
-	case T_I64:
-		return tr_uvar(t, &n);
-	case T_DOUBLE:
-		if (tr_need(t, 8) != 0)
-			return -1;
-		t->p += 8;
-		return 0;
-	case T_BINARY:
-		return tr_bin(t, &s, &len);
-	case T_LIST:
-	case T_SET:
-		if (tr_list(t, &et, &n) != 0 || tr_enter(t) != 0)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (tr_skip_elem(t, et) != 0)
-				return -1;
-		t->depth--;
-		return 0;
-	case T_MAP:
-		if (tr_uvar(t, &n) != 0 || tr_enter(t) != 0)
-			return -1;
-		if (n == 0) {
-			t->depth--;
-			return 0;
-		}
-		if (tr_need(t, 1) != 0)
-			return -1;
-		kt = *t->p >> 4;
-		et = *t->p++ & 15;
-		if (kt == T_STOP || kt > T_STRUCT || et == T_STOP ||
-		    et > T_STRUCT)
-			return tr_fail(t, "bad map element type");
-		if (n > (uint64_t)(t->end - t->p) / 2)
-			return tr_fail(t, "map longer than the bytes left");
-		for (i = 0; i < n; i++)
-			if (tr_skip_elem(t, kt) != 0 ||
-			    tr_skip_elem(t, et) != 0)
-				return -1;
-		t->depth--;
-		return 0;
-	case T_STRUCT:
-		if (tr_enter(t) != 0)
-			return -1;
-		last = 0;
-		while ((r = tr_field(t, &last, &id, &et)) > 0)
-			if (tr_skip(t, et) != 0)
-				return -1;
-		if (r < 0)
-			return -1;
-		t->depth--;
-		return 0;
-	}
-	return tr_fail(t, "bad type");
-}
-
-/*
- * The fields of a struct, one call of fn per field; fn reads the value
- * of the fields it knows and returns 1 for the others, which are
- * skipped (newer writers add fields, and a known id with an unexpected
- * type is a field this reader does not know).
- */
-static int
-tr_struct(struct tr *t, int (*fn)(struct tr *, void *, int, int), void *arg)
-{
-	int last = 0, id, type, r;
-
-	if (tr_enter(t) != 0)
-		return -1;
-	while ((r = tr_field(t, &last, &id, &type)) > 0) {
-		if ((r = fn(t, arg, id, type)) < 0)
-			return -1;
-		if (r > 0 && tr_skip(t, type) != 0)
-			return -1;
-	}
-	if (r < 0)
-		return -1;
-	t->depth--;
-	return 0;
-}
-
-/* Read the elements of a list of structs with fn. */
-static int
-tr_structs(struct tr *t, int (*each)(struct tr *, void *), void *arg)
-{
-	uint64_t n, i;
-	int et;
-
-	if (tr_list(t, &et, &n) != 0 || tr_enter(t) != 0)
-		return -1;
-	if (et != T_STRUCT && n > 0)
-		return tr_fail(t, "list of the wrong type");
-	for (i = 0; i < n; i++)
-		if (each(t, arg) != 0)
-			return -1;
-	t->depth--;
-	return 0;
-}
-
 /*
  * Room for element n of the array v of *cap elements of size sz: v or
  * its new place, doubled; v with *oom set when memory ran out.
@@ -469,50 +186,50 @@ struct fctx {
 };
 
 static int
-f_stats(struct tr *t, void *arg, int id, int type)
+f_stats(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_chunk *c = arg;
 	int64_t v;
 	int i;
 
-	if (type == T_I64 && id == 3) {
-		if (tr_int(t, 0, INT64_MAX, &v) != 0)
+	if (type == RTA_TT_I64 && id == 3) {
+		if (rta_tr_int(t, 0, INT64_MAX, &v) != 0)
 			return -1;
 		c->nulls = v;
 		c->has |= H_NULLS;
 		return 0;
 	}
-	if (type != T_BINARY || id < 1 || id > 6 || id == 3 || id == 4)
+	if (type != RTA_TT_BINARY || id < 1 || id > 6 || id == 3 || id == 4)
 		return 1;
 	i = id == 1 ? ST_MAX : id == 2 ? ST_MIN : id == 5 ? ST_MAX_VALUE :
 	    ST_MIN_VALUE;
-	if (tr_bin(t, &c->st[i], &c->stlen[i]) != 0)
+	if (rta_tr_bin(t, &c->st[i], &c->stlen[i]) != 0)
 		return -1;
 	c->has |= H_ST(i);
 	return 0;
 }
 
 static int
-f_i64(struct tr *t, int64_t *v, unsigned *has, unsigned bit)
+f_i64(struct rta_tr *t, int64_t *v, unsigned *has, unsigned bit)
 {
-	if (tr_int(t, INT64_MIN, INT64_MAX, v) != 0)
+	if (rta_tr_int(t, INT64_MIN, INT64_MAX, v) != 0)
 		return -1;
 	*has |= bit;
 	return 0;
 }
 
 static int
-f_meta(struct tr *t, void *arg, int id, int type)
+f_meta(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_chunk *c = arg;
 
-	if (type == T_I32 && (id == 1 || id == 4)) {
-		if (tr_i32(t, id == 1 ? &c->type : &c->codec) != 0)
+	if (type == RTA_TT_I32 && (id == 1 || id == 4)) {
+		if (rta_tr_i32(t, id == 1 ? &c->type : &c->codec) != 0)
 			return -1;
 		c->has |= id == 1 ? H_TYPE : H_CODEC;
 		return 0;
 	}
-	if (type == T_I64) {
+	if (type == RTA_TT_I64) {
 		switch (id) {
 		case 5:
 			return f_i64(t, &c->nvals, &c->has, H_NVALS);
@@ -524,29 +241,29 @@ f_meta(struct tr *t, void *arg, int id, int type)
 			return f_i64(t, &c->dict_off, &c->has, H_DICT);
 		}
 	}
-	if (type == T_STRUCT && id == 12)
-		return tr_struct(t, f_stats, c);
+	if (type == RTA_TT_STRUCT && id == 12)
+		return rta_tr_struct(t, f_stats, c);
 	return 1;
 }
 
 static int
-f_chunk(struct tr *t, void *arg, int id, int type)
+f_chunk(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_chunk *c = arg;
 
-	if (type == T_BINARY && id == 1) {
+	if (type == RTA_TT_BINARY && id == 1) {
 		c->has |= H_PATH;
 		return 1;
 	}
-	if (type == T_STRUCT && id == 3) {
+	if (type == RTA_TT_STRUCT && id == 3) {
 		c->has |= H_META;
-		return tr_struct(t, f_meta, c);
+		return rta_tr_struct(t, f_meta, c);
 	}
 	return 1;
 }
 
 static int
-each_chunk(struct tr *t, void *arg)
+each_chunk(struct rta_tr *t, void *arg)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
@@ -560,24 +277,25 @@ each_chunk(struct tr *t, void *arg)
 	memset(c, 0, sizeof(*c));
 	c->rg = f->nrgs - 1;
 	f->rgs[f->nrgs - 1].n++;
-	return tr_struct(t, f_chunk, c);
+	return rta_tr_struct(t, f_chunk, c);
 }
 
 static int
-f_rowgroup(struct tr *t, void *arg, int id, int type)
+f_rowgroup(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct fctx *x = arg;
 	struct pq_rg *g = &x->f->rgs[x->f->nrgs - 1];
 
-	if (type == T_LIST && id == 1) {
+	if (type == RTA_TT_LIST && id == 1) {
 		/* a second list of columns would interleave its chunks */
 		if (g->n > 0)
-			return tr_fail(t, "row group lists its columns twice");
+			return rta_tr_fail(t,
+			    "row group lists its columns twice");
 		g->first = x->f->nchunks;
-		return tr_structs(t, each_chunk, x);
+		return rta_tr_structs(t, each_chunk, x);
 	}
-	if (type == T_I64 && id == 3) {
-		if (tr_int(t, 0, INT64_MAX, &g->rows) != 0)
+	if (type == RTA_TT_I64 && id == 3) {
+		if (rta_tr_int(t, 0, INT64_MAX, &g->rows) != 0)
 			return -1;
 		g->has_rows = 1;
 		return 0;
@@ -586,7 +304,7 @@ f_rowgroup(struct tr *t, void *arg, int id, int type)
 }
 
 static int
-each_rowgroup(struct tr *t, void *arg)
+each_rowgroup(struct rta_tr *t, void *arg)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
@@ -596,75 +314,75 @@ each_rowgroup(struct tr *t, void *arg)
 		return -1;
 	memset(&f->rgs[f->nrgs++], 0, sizeof(*f->rgs));
 	f->rgs[f->nrgs - 1].first = f->nchunks;
-	return tr_struct(t, f_rowgroup, x);
+	return rta_tr_struct(t, f_rowgroup, x);
 }
 
 static int
-f_decimal(struct tr *t, void *arg, int id, int type)
+f_decimal(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_se *se = arg;
 
-	if (type == T_I32 && (id == 1 || id == 2))
-		return tr_i32(t, id == 1 ? &se->lt_scale : &se->lt_prec);
+	if (type == RTA_TT_I32 && (id == 1 || id == 2))
+		return rta_tr_i32(t, id == 1 ? &se->lt_scale : &se->lt_prec);
 	return 1;
 }
 
 static int
-f_timeunit(struct tr *t, void *arg, int id, int type)
+f_timeunit(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_se *se = arg;
 
 	(void)t;
-	if (type == T_STRUCT && id >= 1 && id <= 3)
+	if (type == RTA_TT_STRUCT && id >= 1 && id <= 3)
 		se->lt_unit = id;
 	return 1;
 }
 
 static int
-f_timestamp(struct tr *t, void *arg, int id, int type)
+f_timestamp(struct rta_tr *t, void *arg, int id, int type)
 {
-	if (type == T_STRUCT && id == 2)
-		return tr_struct(t, f_timeunit, arg);
+	if (type == RTA_TT_STRUCT && id == 2)
+		return rta_tr_struct(t, f_timeunit, arg);
 	return 1;
 }
 
 static int
-f_integer(struct tr *t, void *arg, int id, int type)
+f_integer(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_se *se = arg;
 
-	if (type == T_I8 && id == 1) {
-		if (tr_need(t, 1) != 0)
+	if (type == RTA_TT_I8 && id == 1) {
+		if (rta_tr_need(t, 1) != 0)
 			return -1;
 		se->lt_bits = (signed char)*t->p++;
 		return 0;
 	}
-	if ((type == T_TRUE || type == T_FALSE) && id == 2)
-		se->lt_signed = type == T_TRUE;
+	if ((type == RTA_TT_TRUE || type == RTA_TT_FALSE) && id == 2)
+		se->lt_signed = type == RTA_TT_TRUE;
 	return 1;
 }
 
 static int
-f_logical(struct tr *t, void *arg, int id, int type)
+f_logical(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_se *se = arg;
 
-	if (type != T_STRUCT)
+	if (type != RTA_TT_STRUCT)
 		return 1;
 	se->lt = id;
 	switch (id) {
 	case 5:
-		return tr_struct(t, f_decimal, se);
+		return rta_tr_struct(t, f_decimal, se);
 	case 8:
-		return tr_struct(t, f_timestamp, se);
+		return rta_tr_struct(t, f_timestamp, se);
 	case 10:
-		return tr_struct(t, f_integer, se);
+		return rta_tr_struct(t, f_integer, se);
 	}
 	return 1;
 }
 
 static int
-f_schema(struct tr *t, void *arg, int id, int type)
+f_schema(struct rta_tr *t, void *arg, int id, int type)
 {
 	static const unsigned bits[] = { 0, S_TYPE, 0, S_REP, 0, S_NCH,
 	    S_CONV, S_SCALE, 0 };
@@ -672,25 +390,25 @@ f_schema(struct tr *t, void *arg, int id, int type)
 	int32_t *dst[] = { NULL, &se->type, NULL, &se->rep, NULL, &se->nch,
 	    &se->conv, &se->scale, &se->prec };
 
-	if (type == T_I32 && id >= 1 && id <= 8 && dst[id] != NULL) {
-		if (tr_i32(t, dst[id]) != 0)
+	if (type == RTA_TT_I32 && id >= 1 && id <= 8 && dst[id] != NULL) {
+		if (rta_tr_i32(t, dst[id]) != 0)
 			return -1;
 		se->has |= bits[id];
 		return 0;
 	}
-	if (type == T_BINARY && id == 4) {
-		if (tr_bin(t, &se->name, &se->namelen) != 0)
+	if (type == RTA_TT_BINARY && id == 4) {
+		if (rta_tr_bin(t, &se->name, &se->namelen) != 0)
 			return -1;
 		se->has |= S_NAME;
 		return 0;
 	}
-	if (type == T_STRUCT && id == 10)
-		return tr_struct(t, f_logical, se);
+	if (type == RTA_TT_STRUCT && id == 10)
+		return rta_tr_struct(t, f_logical, se);
 	return 1;
 }
 
 static int
-each_schema(struct tr *t, void *arg)
+each_schema(struct rta_tr *t, void *arg)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
@@ -699,25 +417,25 @@ each_schema(struct tr *t, void *arg)
 	if (x->oom)
 		return -1;
 	memset(&f->se[f->nse], 0, sizeof(*f->se));
-	return tr_struct(t, f_schema, &f->se[f->nse++]);
+	return rta_tr_struct(t, f_schema, &f->se[f->nse++]);
 }
 
 static int
-f_keyvalue(struct tr *t, void *arg, int id, int type)
+f_keyvalue(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct fctx *x = arg;
 
-	if (type == T_BINARY && id == 1) {
+	if (type == RTA_TT_BINARY && id == 1) {
 		x->has_k = 1;
-		return tr_bin(t, &x->k, &x->kl);
+		return rta_tr_bin(t, &x->k, &x->kl);
 	}
-	if (type == T_BINARY && id == 2)
-		return tr_bin(t, &x->v, &x->vl);
+	if (type == RTA_TT_BINARY && id == 2)
+		return rta_tr_bin(t, &x->v, &x->vl);
 	return 1;
 }
 
 static int
-each_kv(struct tr *t, void *arg)
+each_kv(struct rta_tr *t, void *arg)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
@@ -726,10 +444,10 @@ each_kv(struct tr *t, void *arg)
 	x->has_k = 0;
 	x->v = NULL;
 	x->vl = 0;
-	if (tr_struct(t, f_keyvalue, x) != 0)
+	if (rta_tr_struct(t, f_keyvalue, x) != 0)
 		return -1;
 	if (!x->has_k)
-		return tr_fail(t, "key-value entry without a key");
+		return rta_tr_fail(t, "key-value entry without a key");
 	f->kv = grow(f->kv, &f->capkv, f->nkv, sizeof(*f->kv), &x->oom);
 	if (x->oom)
 		return -1;
@@ -747,31 +465,31 @@ each_kv(struct tr *t, void *arg)
 }
 
 static int
-f_file(struct tr *t, void *arg, int id, int type)
+f_file(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
 	const unsigned char *s;
 	size_t n;
 
-	if (type == T_LIST && id == 2) {
+	if (type == RTA_TT_LIST && id == 2) {
 		if (f->nse > 0)
-			return tr_fail(t, "two schemas");
-		return tr_structs(t, each_schema, x);
+			return rta_tr_fail(t, "two schemas");
+		return rta_tr_structs(t, each_schema, x);
 	}
-	if (type == T_I64 && id == 3) {
+	if (type == RTA_TT_I64 && id == 3) {
 		f->has_nrows = 1;
-		return tr_int(t, 0, INT64_MAX, &f->nrows);
+		return rta_tr_int(t, 0, INT64_MAX, &f->nrows);
 	}
-	if (type == T_LIST && id == 4) {
+	if (type == RTA_TT_LIST && id == 4) {
 		if (f->nrgs > 0)
-			return tr_fail(t, "two lists of row groups");
-		return tr_structs(t, each_rowgroup, x);
+			return rta_tr_fail(t, "two lists of row groups");
+		return rta_tr_structs(t, each_rowgroup, x);
 	}
-	if (type == T_LIST && id == 5)
-		return tr_structs(t, each_kv, x);
-	if (type == T_BINARY && id == 6) {
-		if (tr_bin(t, &s, &n) != 0)
+	if (type == RTA_TT_LIST && id == 5)
+		return rta_tr_structs(t, each_kv, x);
+	if (type == RTA_TT_BINARY && id == 6) {
+		if (rta_tr_bin(t, &s, &n) != 0)
 			return -1;
 		rta_free(f->created_by);
 		if ((f->created_by = rta_memdup(s, n)) == NULL) {
@@ -1069,7 +787,7 @@ rta_pq_open(const unsigned char *p, size_t len, const char *name,
 {
 	struct rta_pq_file *f;
 	struct fctx x;
-	struct tr t;
+	struct rta_tr t;
 	uint32_t flen;
 	int rc;
 
@@ -1099,7 +817,7 @@ rta_pq_open(const unsigned char *p, size_t len, const char *name,
 	t.end = p + len - 8;
 	t.why = NULL;
 	t.depth = 0;
-	if (tr_struct(&t, f_file, &x) != 0) {
+	if (rta_tr_struct(&t, f_file, &x) != 0) {
 		if (x.oom)
 			rc = rta_error_set(err, RTA_ENOMEM, "no-memory",
 			    "out of memory");
@@ -2014,36 +1732,36 @@ struct pghdr {
 #define PH_CRC		0x100
 
 static int
-f_datahdr(struct tr *t, void *arg, int id, int type)
+f_datahdr(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pghdr *h = arg;
 	int32_t *dst[] = { NULL, &h->nvals, &h->enc, &h->def_enc };
 	static const unsigned bits[] = { 0, PH_NVALS, PH_ENC, PH_DEF };
 
-	if (type == T_I32 && id >= 1 && id <= 3) {
+	if (type == RTA_TT_I32 && id >= 1 && id <= 3) {
 		h->has |= bits[id];
-		return tr_i32(t, dst[id]);
+		return rta_tr_i32(t, dst[id]);
 	}
 	return 1;
 }
 
 static int
-f_pagehdr(struct tr *t, void *arg, int id, int type)
+f_pagehdr(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pghdr *h = arg;
 	int32_t *dst[] = { NULL, &h->type, &h->usize, &h->csize, &h->crc };
 	static const unsigned bits[] = { 0, PH_TYPE, PH_USIZE, PH_CSIZE,
 	    PH_CRC };
 
-	if (type == T_I32 && id >= 1 && id <= 4) {
+	if (type == RTA_TT_I32 && id >= 1 && id <= 4) {
 		h->has |= bits[id];
-		return tr_i32(t, dst[id]);
+		return rta_tr_i32(t, dst[id]);
 	}
 	/* the v1 data page header and the dictionary page header both
 	 * begin num_values, encoding */
-	if (type == T_STRUCT && (id == 5 || id == 7)) {
+	if (type == RTA_TT_STRUCT && (id == 5 || id == 7)) {
 		h->has |= id == 5 ? PH_DATA : PH_DICT;
-		return tr_struct(t, f_datahdr, h);
+		return rta_tr_struct(t, f_datahdr, h);
 	}
 	return 1;
 }
@@ -2217,7 +1935,7 @@ next_page(struct rta_pq_cursor *c, struct rta_error *err)
 	const unsigned char *body;
 	const char *why;
 	struct pghdr h;
-	struct tr t;
+	struct rta_tr t;
 	char msg[120];
 	uint64_t boff;
 	int rc, oom = 0, dict;
@@ -2236,7 +1954,7 @@ next_page(struct rta_pq_cursor *c, struct rta_error *err)
 		t.end = f->p + c->end;
 		t.why = NULL;
 		t.depth = 0;
-		if (tr_struct(&t, f_pagehdr, &h) != 0) {
+		if (rta_tr_struct(&t, f_pagehdr, &h) != 0) {
 			snprintf(msg, sizeof(msg), "page header: %s", t.why);
 			return cur_bad(c, err, msg);
 		}

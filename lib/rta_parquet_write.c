@@ -60,17 +60,12 @@
 #include "rta_io.h"
 #include "rta_crc32c.h"
 #include "rta_parquet.h"
+#include "rta_thrift.h"
 #include "rta_version.h"
 
 #define OUT_CAP		(1U << 20)		/* output buffer */
 #define VALUE_MAX	(RTA_PQ_PAGE_MAX / 4)	/* longest byte array */
 #define PAGE_BYTES_MAX	(RTA_PQ_PAGE_MAX / 8)
-
-/* Thrift compact type nibbles. */
-enum {
-	T_TRUE = 1, T_FALSE = 2, T_I8 = 3, T_I16 = 4, T_I32 = 5, T_I64 = 6,
-	T_BINARY = 8, T_LIST = 9, T_STRUCT = 12
-};
 
 /* Parquet enums (parquet.thrift). */
 enum {
@@ -157,13 +152,6 @@ struct col {
 	struct rta_buf		 alt;		/* scratch for the fallback */
 };
 
-struct tw {
-	struct rta_buf	*b;
-	int		 fail;
-	int		 depth;
-	int		 last[16];
-};
-
 struct rta_pq_writer {
 	int			 fd;
 	struct col		*cols;
@@ -243,131 +231,6 @@ rta_pq_writer_opts_init(struct rta_pq_writer_opts *o)
 	o->page_bytes = 1U << 20;
 	o->level = 3;
 	o->dict_max = 1U << 20;
-}
-
-/* ---- Thrift compact ----------------------------------------------------- */
-
-static void
-tw_init(struct tw *t, struct rta_buf *b)
-{
-	t->b = b;
-	t->fail = 0;
-	t->depth = 0;
-	t->last[0] = 0;
-}
-
-static void
-tw_raw(struct tw *t, const void *p, size_t n)
-{
-	if (rta_buf_add(t->b, p, n) != 0)
-		t->fail = 1;
-}
-
-static void
-tw_byte(struct tw *t, unsigned c)
-{
-	if (rta_buf_addc(t->b, (int)(c & 0xff)) != 0)
-		t->fail = 1;
-}
-
-static void
-tw_uleb(struct tw *t, uint64_t v)
-{
-	unsigned char b[10];
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		b[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	b[n++] = (unsigned char)v;
-	tw_raw(t, b, n);
-}
-
-static void
-tw_zigzag(struct tw *t, int64_t v)
-{
-	tw_uleb(t, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
-
-static void
-tw_field(struct tw *t, int type, int id)
-{
-	int delta = id - t->last[t->depth];
-
-	if (delta > 0 && delta <= 15)
-		tw_byte(t, (unsigned)(delta << 4 | type));
-	else {
-		tw_byte(t, (unsigned)type);
-		tw_zigzag(t, id);
-	}
-	t->last[t->depth] = id;
-}
-
-static void
-tw_i32(struct tw *t, int id, int32_t v)
-{
-	tw_field(t, T_I32, id);
-	tw_zigzag(t, v);
-}
-
-static void
-tw_i64(struct tw *t, int id, int64_t v)
-{
-	tw_field(t, T_I64, id);
-	tw_zigzag(t, v);
-}
-
-static void
-tw_bool(struct tw *t, int id, int v)
-{
-	tw_field(t, v ? T_TRUE : T_FALSE, id);
-}
-
-static void
-tw_bin(struct tw *t, int id, const void *p, size_t n)
-{
-	tw_field(t, T_BINARY, id);
-	tw_uleb(t, n);
-	tw_raw(t, p, n);
-}
-
-/* Enter a struct: as field id, or (id 0) as a list element. */
-static void
-tw_begin(struct tw *t, int id)
-{
-	if (id > 0)
-		tw_field(t, T_STRUCT, id);
-	assert(t->depth + 1 < (int)(sizeof(t->last) / sizeof(t->last[0])));
-	t->last[++t->depth] = 0;
-}
-
-static void
-tw_end(struct tw *t)
-{
-	tw_byte(t, 0);
-	assert(t->depth > 0);
-	t->depth--;
-}
-
-/* A struct with no fields, as field id. */
-static void
-tw_empty(struct tw *t, int id)
-{
-	tw_begin(t, id);
-	tw_end(t);
-}
-
-static void
-tw_list(struct tw *t, int id, int elem, size_t n)
-{
-	tw_field(t, T_LIST, id);
-	if (n < 15)
-		tw_byte(t, (unsigned)(n << 4 | (size_t)elem));
-	else {
-		tw_byte(t, 0xf0U | (unsigned)elem);
-		tw_uleb(t, n);
-	}
 }
 
 /* ---- RLE / bit-packed hybrid -------------------------------------------- */
@@ -1506,32 +1369,32 @@ static int
 put_header(struct rta_pq_writer *w, const struct page *p, size_t zlen,
     uint32_t crc)
 {
-	struct tw t;
+	struct rta_tw t;
 
 	rta_buf_reset(&w->hdr);
-	tw_init(&t, &w->hdr);
-	tw_i32(&t, 1, p->type);
-	tw_i32(&t, 2, (int32_t)p->len);
-	tw_i32(&t, 3, (int32_t)zlen);
-	tw_i32(&t, 4, (int32_t)crc);
+	rta_tw_init(&t, &w->hdr);
+	rta_tw_i32(&t, 1, p->type);
+	rta_tw_i32(&t, 2, (int32_t)p->len);
+	rta_tw_i32(&t, 3, (int32_t)zlen);
+	rta_tw_i32(&t, 4, (int32_t)crc);
 	if (p->type == PAGE_DATA) {
-		tw_begin(&t, 5);
-		tw_i32(&t, 1, (int32_t)p->nvalues);
-		tw_i32(&t, 2, p->enc);
-		tw_i32(&t, 3, ENC_RLE);
-		tw_i32(&t, 4, ENC_RLE);
-		tw_end(&t);
+		rta_tw_begin(&t, 5);
+		rta_tw_i32(&t, 1, (int32_t)p->nvalues);
+		rta_tw_i32(&t, 2, p->enc);
+		rta_tw_i32(&t, 3, ENC_RLE);
+		rta_tw_i32(&t, 4, ENC_RLE);
+		rta_tw_end(&t);
 	} else {
-		tw_begin(&t, 7);
-		tw_i32(&t, 1, (int32_t)p->nvalues);
-		tw_i32(&t, 2, ENC_PLAIN);
-		tw_end(&t);
+		rta_tw_begin(&t, 7);
+		rta_tw_i32(&t, 1, (int32_t)p->nvalues);
+		rta_tw_i32(&t, 2, ENC_PLAIN);
+		rta_tw_end(&t);
 	}
-	tw_byte(&t, 0);
+	rta_tw_byte(&t, 0);
 	return t.fail ? -1 : 0;
 }
 
-static void put_rowgroup(struct rta_pq_writer *, struct tw *,
+static void put_rowgroup(struct rta_pq_writer *, struct rta_tw *,
     const struct job *, uint64_t);
 
 /* Finish the job in flight: its pages, then its RowGroup entry. */
@@ -1544,7 +1407,7 @@ land(struct rta_pq_writer *w, struct rta_error *err)
 	struct chunk *ck;
 	struct page *p;
 	size_t i, zlen;
-	struct tw t;
+	struct rta_tw t;
 
 	if (j == NULL)
 		return RTA_OK;
@@ -1581,7 +1444,7 @@ land(struct rta_pq_writer *w, struct rta_error *err)
 	}
 	if (out_flush(w) != 0)
 		return die(w, err, RTA_EIO, "io", "writing a Parquet file");
-	tw_init(&t, &w->rgs);
+	rta_tw_init(&t, &w->rgs);
 	put_rowgroup(w, &t, j, start);
 	if (t.fail)
 		return die(w, err, RTA_ENOMEM, "nomem", "out of memory");
@@ -1633,12 +1496,12 @@ flush_rowgroup(struct rta_pq_writer *w, struct rta_error *err)
 }
 
 static void
-put_stats(struct tw *t, const struct col *c, const struct chunk *ck)
+put_stats(struct rta_tw *t, const struct col *c, const struct chunk *ck)
 {
 	unsigned char lo[8], hi[8];
 	size_t n = 8;
 
-	tw_begin(t, 12);
+	rta_tw_begin(t, 12);
 	if (ck->has_minmax && !c->bytes) {
 		if (c->type == RTA_PQ_DOUBLE) {
 			uint64_t a, b;
@@ -1656,22 +1519,22 @@ put_stats(struct tw *t, const struct col *c, const struct chunk *ck)
 			rta_put_u64(hi, (uint64_t)ck->imax);
 		}
 		/* The deprecated pair, same bytes: numbers only. */
-		tw_bin(t, 1, hi, n);
-		tw_bin(t, 2, lo, n);
+		rta_tw_bin(t, 1, hi, n);
+		rta_tw_bin(t, 2, lo, n);
 	}
-	tw_i64(t, 3, (int64_t)ck->nulls);
+	rta_tw_i64(t, 3, (int64_t)ck->nulls);
 	if (ck->has_minmax) {
 		if (c->bytes) {
-			tw_bin(t, 5, ck->smax, ck->smaxlen);
-			tw_bin(t, 6, ck->smin, ck->sminlen);
+			rta_tw_bin(t, 5, ck->smax, ck->smaxlen);
+			rta_tw_bin(t, 6, ck->smin, ck->sminlen);
 		} else {
-			tw_bin(t, 5, hi, n);
-			tw_bin(t, 6, lo, n);
+			rta_tw_bin(t, 5, hi, n);
+			rta_tw_bin(t, 6, lo, n);
 		}
 	}
 	if (c->type == RTA_PQ_DOUBLE)
-		tw_i64(t, 9, (int64_t)ck->nans);
-	tw_end(t);
+		rta_tw_i64(t, 9, (int64_t)ck->nans);
+	rta_tw_end(t);
 }
 
 static int
@@ -1692,14 +1555,14 @@ phys_type(enum rta_pq_type t)
 
 /* Serialize the RowGroup of job j, whose first page is at start. */
 static void
-put_rowgroup(struct rta_pq_writer *w, struct tw *t, const struct job *j,
+put_rowgroup(struct rta_pq_writer *w, struct rta_tw *t, const struct job *j,
     uint64_t start)
 {
 	uint64_t unc = 0, comp = 0;
 	size_t i, k;
 
-	tw_begin(t, 0);
-	tw_list(t, 1, T_STRUCT, w->ncols);
+	rta_tw_begin(t, 0);
+	rta_tw_list(t, 1, RTA_TT_STRUCT, w->ncols);
 	for (i = 0; i < w->ncols; i++) {
 		const struct col *c = &w->cols[i];
 		const struct chunk *ck = &j->chunks[i];
@@ -1710,36 +1573,37 @@ put_rowgroup(struct rta_pq_writer *w, struct tw *t, const struct job *j,
 		for (e = 0; e < 10; e++)
 			if (ck->encs & 1U << e)
 				encs[ne++] = e;
-		tw_begin(t, 0);				/* ColumnChunk */
-		tw_i64(t, 2, 0);
-		tw_begin(t, 3);				/* ColumnMetaData */
-		tw_i32(t, 1, phys_type(c->type));
-		tw_list(t, 2, T_I32, (size_t)ne);
+		rta_tw_begin(t, 0);			/* ColumnChunk */
+		rta_tw_i64(t, 2, 0);
+		rta_tw_begin(t, 3);			/* ColumnMetaData */
+		rta_tw_i32(t, 1, phys_type(c->type));
+		rta_tw_list(t, 2, RTA_TT_I32, (size_t)ne);
 		for (k = 0; k < (size_t)ne; k++)
-			tw_zigzag(t, encs[k]);
-		tw_list(t, 3, T_BINARY, 1);
-		tw_uleb(t, c->namelen);
-		tw_raw(t, c->name, c->namelen);
-		tw_i32(t, 4, w->level != 0 ? CODEC_ZSTD : CODEC_UNCOMPRESSED);
-		tw_i64(t, 5, (int64_t)j->rows);
-		tw_i64(t, 6, (int64_t)ck->unc);
-		tw_i64(t, 7, (int64_t)ck->comp);
-		tw_i64(t, 9, (int64_t)ck->data_off);
+			rta_tw_zigzag(t, encs[k]);
+		rta_tw_list(t, 3, RTA_TT_BINARY, 1);
+		rta_tw_uleb(t, c->namelen);
+		rta_tw_raw(t, c->name, c->namelen);
+		rta_tw_i32(t, 4, w->level != 0 ? CODEC_ZSTD :
+		    CODEC_UNCOMPRESSED);
+		rta_tw_i64(t, 5, (int64_t)j->rows);
+		rta_tw_i64(t, 6, (int64_t)ck->unc);
+		rta_tw_i64(t, 7, (int64_t)ck->comp);
+		rta_tw_i64(t, 9, (int64_t)ck->data_off);
 		if (ck->dict)
-			tw_i64(t, 11, (int64_t)ck->dict_off);
+			rta_tw_i64(t, 11, (int64_t)ck->dict_off);
 		put_stats(t, c, ck);
-		tw_end(t);
-		tw_end(t);
+		rta_tw_end(t);
+		rta_tw_end(t);
 	}
-	tw_i64(t, 2, (int64_t)unc);
-	tw_i64(t, 3, (int64_t)j->rows);
-	tw_i64(t, 5, (int64_t)start);
-	tw_i64(t, 6, (int64_t)comp);
+	rta_tw_i64(t, 2, (int64_t)unc);
+	rta_tw_i64(t, 3, (int64_t)j->rows);
+	rta_tw_i64(t, 5, (int64_t)start);
+	rta_tw_i64(t, 6, (int64_t)comp);
 	if (w->nrg <= INT16_MAX) {
-		tw_field(t, T_I16, 7);
-		tw_zigzag(t, (int64_t)w->nrg);
+		rta_tw_field(t, RTA_TT_I16, 7);
+		rta_tw_zigzag(t, (int64_t)w->nrg);
 	}
-	tw_end(t);
+	rta_tw_end(t);
 }
 
 /* ---- rows --------------------------------------------------------------- */
@@ -1837,89 +1701,89 @@ rta_pq_row(struct rta_pq_writer *w, struct rta_error *err)
 /* ---- the file ----------------------------------------------------------- */
 
 static void
-put_leaf(struct tw *t, const struct col *c)
+put_leaf(struct rta_tw *t, const struct col *c)
 {
-	tw_begin(t, 0);
-	tw_i32(t, 1, phys_type(c->type));
-	tw_i32(t, 3, c->optional ? 1 : 0);
-	tw_bin(t, 4, c->name, c->namelen);
+	rta_tw_begin(t, 0);
+	rta_tw_i32(t, 1, phys_type(c->type));
+	rta_tw_i32(t, 3, c->optional ? 1 : 0);
+	rta_tw_bin(t, 4, c->name, c->namelen);
 	switch (c->type) {
 	case RTA_PQ_INT64:
-		tw_i32(t, 6, CT_INT_64);
-		tw_begin(t, 10);
-		tw_begin(t, 10);			/* INTEGER */
-		tw_field(t, T_I8, 1);
-		tw_byte(t, 64);
-		tw_bool(t, 2, 1);
-		tw_end(t);
-		tw_end(t);
+		rta_tw_i32(t, 6, CT_INT_64);
+		rta_tw_begin(t, 10);
+		rta_tw_begin(t, 10);			/* INTEGER */
+		rta_tw_field(t, RTA_TT_I8, 1);
+		rta_tw_byte(t, 64);
+		rta_tw_bool(t, 2, 1);
+		rta_tw_end(t);
+		rta_tw_end(t);
 		break;
 	case RTA_PQ_TIMESTAMP:
-		tw_i32(t, 6, CT_TIMESTAMP_MICROS);
-		tw_begin(t, 10);
-		tw_begin(t, 8);				/* TIMESTAMP */
-		tw_bool(t, 1, 1);
-		tw_begin(t, 2);				/* TimeUnit */
-		tw_empty(t, 2);				/* MICROS */
-		tw_end(t);
-		tw_end(t);
-		tw_end(t);
+		rta_tw_i32(t, 6, CT_TIMESTAMP_MICROS);
+		rta_tw_begin(t, 10);
+		rta_tw_begin(t, 8);				/* TIMESTAMP */
+		rta_tw_bool(t, 1, 1);
+		rta_tw_begin(t, 2);				/* TimeUnit */
+		rta_tw_empty(t, 2);				/* MICROS */
+		rta_tw_end(t);
+		rta_tw_end(t);
+		rta_tw_end(t);
 		break;
 	case RTA_PQ_STRING:
-		tw_i32(t, 6, CT_UTF8);
-		tw_begin(t, 10);
-		tw_empty(t, 1);				/* STRING */
-		tw_end(t);
+		rta_tw_i32(t, 6, CT_UTF8);
+		rta_tw_begin(t, 10);
+		rta_tw_empty(t, 1);				/* STRING */
+		rta_tw_end(t);
 		break;
 	case RTA_PQ_JSON:
-		tw_i32(t, 6, CT_JSON);
-		tw_begin(t, 10);
-		tw_empty(t, 12);			/* JSON */
-		tw_end(t);
+		rta_tw_i32(t, 6, CT_JSON);
+		rta_tw_begin(t, 10);
+		rta_tw_empty(t, 12);			/* JSON */
+		rta_tw_end(t);
 		break;
 	default:
 		break;
 	}
-	tw_end(t);
+	rta_tw_end(t);
 }
 
 static void
-put_footer(struct rta_pq_writer *w, struct tw *t)
+put_footer(struct rta_pq_writer *w, struct rta_tw *t)
 {
 	const char *cb = w->created_by != NULL ? w->created_by :
 	    "rta version " RTA_VERSION;
 	size_t i;
 
-	tw_i32(t, 1, 1);
-	tw_list(t, 2, T_STRUCT, w->ncols + 1);
-	tw_begin(t, 0);
-	tw_bin(t, 4, "schema", 6);
-	tw_i32(t, 5, (int32_t)w->ncols);
-	tw_end(t);
+	rta_tw_i32(t, 1, 1);
+	rta_tw_list(t, 2, RTA_TT_STRUCT, w->ncols + 1);
+	rta_tw_begin(t, 0);
+	rta_tw_bin(t, 4, "schema", 6);
+	rta_tw_i32(t, 5, (int32_t)w->ncols);
+	rta_tw_end(t);
 	for (i = 0; i < w->ncols; i++)
 		put_leaf(t, &w->cols[i]);
-	tw_i64(t, 3, (int64_t)w->rows);
-	tw_list(t, 4, T_STRUCT, (size_t)w->nrg);
-	tw_raw(t, w->rgs.data, w->rgs.len);
+	rta_tw_i64(t, 3, (int64_t)w->rows);
+	rta_tw_list(t, 4, RTA_TT_STRUCT, (size_t)w->nrg);
+	rta_tw_raw(t, w->rgs.data, w->rgs.len);
 	if (w->nkv > 0) {
-		tw_list(t, 5, T_STRUCT, w->nkv);
+		rta_tw_list(t, 5, RTA_TT_STRUCT, w->nkv);
 		for (i = 0; i < w->nkv; i++) {
-			tw_begin(t, 0);
-			tw_bin(t, 1, w->kv[i].key, strlen(w->kv[i].key));
+			rta_tw_begin(t, 0);
+			rta_tw_bin(t, 1, w->kv[i].key, strlen(w->kv[i].key));
 			if (w->kv[i].value != NULL)
-				tw_bin(t, 2, w->kv[i].value,
+				rta_tw_bin(t, 2, w->kv[i].value,
 				    strlen(w->kv[i].value));
-			tw_end(t);
+			rta_tw_end(t);
 		}
 	}
-	tw_bin(t, 6, cb, strlen(cb));
-	tw_list(t, 7, T_STRUCT, w->ncols);
+	rta_tw_bin(t, 6, cb, strlen(cb));
+	rta_tw_list(t, 7, RTA_TT_STRUCT, w->ncols);
 	for (i = 0; i < w->ncols; i++) {
-		tw_begin(t, 0);
-		tw_empty(t, 1);				/* TYPE_ORDER */
-		tw_end(t);
+		rta_tw_begin(t, 0);
+		rta_tw_empty(t, 1);				/* TYPE_ORDER */
+		rta_tw_end(t);
 	}
-	tw_byte(t, 0);
+	rta_tw_byte(t, 0);
 }
 
 int
@@ -1927,7 +1791,7 @@ rta_pq_writer_finish(struct rta_pq_writer *w, struct rta_error *err)
 {
 	struct rta_buf f = RTA_BUF_INIT;
 	unsigned char tail[8];
-	struct tw t;
+	struct rta_tw t;
 	int rc;
 
 	/* Values given without their rta_pq_row are not a row. */
@@ -1941,7 +1805,7 @@ rta_pq_writer_finish(struct rta_pq_writer *w, struct rta_error *err)
 	if ((rc = flush_rowgroup(w, err)) != RTA_OK ||
 	    (rc = land(w, err)) != RTA_OK)
 		return rc;
-	tw_init(&t, &f);
+	rta_tw_init(&t, &f);
 	put_footer(w, &t);
 	if (t.fail || f.len > UINT32_MAX) {
 		rta_buf_release(&f);
