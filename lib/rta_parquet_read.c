@@ -38,9 +38,6 @@
  */
 #include <limits.h>
 #include <stdarg.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,12 +48,12 @@
 #include "rta_buf.h"
 #include "rta_crc32c.h"
 #include "rta_parquet.h"
+#include "rta_pqenc.h"
 #include "rta_thrift.h"
 #include "rta_utf8.h"
 
 #define BATCH_MAX	65536	/* rows in one batch at most */
 #define ZBUF_MIN	65536	/* first page buffer when zstd gives no hint */
-#define DELTA_BLOCK_MAX	(1U << 24)	/* DELTA_BINARY_PACKED block values */
 
 /* Parquet enums. */
 enum { P_BOOLEAN, P_INT32, P_INT64, P_INT96, P_FLOAT, P_DOUBLE,
@@ -1074,442 +1071,6 @@ rta_pq_stats(const struct rta_pq_file *f, size_t rg, size_t col,
 	st->has_minmax = 1;
 }
 
-/* ---- RLE / bit-packed hybrid ---------------------------------------- */
-
-struct rle {
-	const unsigned char	*p, *end;	/* run headers and data */
-	uint64_t		 left;		/* values still expected */
-	uint32_t		 run;		/* values left in the run */
-	uint32_t		 val;		/* the RLE run's value */
-	unsigned		 w;		/* bit width, 0..32 */
-	int			 packed;
-	const unsigned char	*bp;		/* packed: the next group */
-	unsigned		 gi;		/* next of grp[], 8: none */
-	uint32_t		 grp[8];
-};
-
-static void
-rle_init(struct rle *r, const unsigned char *p, const unsigned char *end,
-    unsigned w, uint64_t left)
-{
-	memset(r, 0, sizeof(*r));
-	r->p = p;
-	r->end = end;
-	r->w = w;
-	r->left = left;
-	r->gi = 8;
-}
-
-/*
- * The next run.  Its bytes are bounded by the end of the data, and the
- * values taken from it by the values still expected: writers pad the
- * last bit-packed run (DuckDB to 32 groups), and what lies beyond is
- * never read as a value.
- */
-static const char *
-rle_run(struct rle *r)
-{
-	uint64_t h = 0, n;
-	unsigned s, nb, i;
-	uint32_t v;
-
-	for (s = 0;; s += 7) {
-		if (r->p == r->end)
-			return "runs end before the values";
-		if (s > 63)
-			return "bad run header";
-		h |= (uint64_t)(*r->p & 0x7f) << s;
-		if ((*r->p++ & 0x80) == 0)
-			break;
-	}
-	n = h >> 1;
-	if (h & 1) {
-		if (r->w > 0 && n > (uint64_t)(r->end - r->p) / r->w)
-			return "bit-packed run past the end";
-		r->bp = r->p;
-		r->p += n * r->w;
-		r->packed = 1;
-		r->gi = 8;
-		if (n > r->left)
-			n = r->left;
-		r->run = (uint32_t)(n * 8 < r->left ? n * 8 : r->left);
-		return NULL;
-	}
-	nb = (r->w + 7) / 8;
-	if (nb > (size_t)(r->end - r->p))
-		return "run past the end";
-	for (v = 0, i = 0; i < nb; i++)
-		v |= (uint32_t)r->p[i] << (8 * i);
-	r->p += nb;
-	if (r->w < 32 && v >> r->w)
-		return "run value wider than its bit width";
-	r->val = v;
-	r->packed = 0;
-	r->run = (uint32_t)(n < r->left ? n : r->left);
-	return NULL;
-}
-
-/* Eight values of w bits from the group at p (w bytes, end beyond). */
-static void
-unpack8(const unsigned char *p, const unsigned char *end, unsigned w,
-    uint32_t *out)
-{
-	unsigned char tmp[48];
-	uint64_t mask = ((uint64_t)1 << w) - 1;
-	unsigned i, bit;
-
-	if (w == 0) {
-		memset(out, 0, 8 * sizeof(*out));
-		return;
-	}
-	/* the last loads read up to 8 bytes from byte w - 1 */
-	if ((size_t)(end - p) < w + 8) {
-		memset(tmp, 0, sizeof(tmp));
-		memcpy(tmp, p, w);
-		p = tmp;
-	}
-	for (i = 0, bit = 0; i < 8; i++, bit += w)
-		out[i] = (uint32_t)((rta_get_u64(p + (bit >> 3)) >>
-		    (bit & 7)) & mask);
-}
-
-/*
- * g groups of eight w-bit values from p: while 8 bytes can be loaded past
- * a value's first byte, one load, shift and mask a value; unpack8 for the
- * groups near the end.
- */
-static void
-unpack_groups(const unsigned char *p, const unsigned char *end, unsigned w,
-    uint32_t *out, size_t g)
-{
-	uint64_t mask = ((uint64_t)1 << w) - 1, bit;
-	size_t fast = 0, i, n;
-
-	if (w == 0) {
-		memset(out, 0, 8 * g * sizeof(*out));
-		return;
-	}
-	/* group k's last load reads bytes up to (k + 1) × w + 7 */
-	if ((size_t)(end - p) >= w + 8)
-		fast = ((size_t)(end - p) - 8) / w;
-	if (fast > g)
-		fast = g;
-	for (i = 0, bit = 0, n = 8 * fast; i < n; i++, bit += w)
-		out[i] = (uint32_t)((rta_get_u64(p + (bit >> 3)) >>
-		    (bit & 7)) & mask);
-	for (i = fast; i < g; i++)
-		unpack8(p + i * w, end, w, out + 8 * i);
-}
-
-/* The next n (≤ r->left) values. */
-static const char *
-rle_get(struct rle *r, uint32_t *out, size_t n)
-{
-	const char *why;
-	size_t k, i;
-
-	if (n > r->left)
-		return "more values asked than expected";
-	while (n > 0) {
-		if (r->run == 0) {
-			if ((why = rle_run(r)) != NULL)
-				return why;
-			continue;
-		}
-		k = n < r->run ? n : r->run;
-		if (!r->packed)
-			for (i = 0; i < k; i++)
-				out[i] = r->val;
-		else {
-			i = 0;
-			while (i < k && r->gi < 8)
-				out[i++] = r->grp[r->gi++];
-			if (k - i >= 8) {
-				unpack_groups(r->bp, r->end, r->w, out + i,
-				    (k - i) / 8);
-				r->bp += (k - i) / 8 * r->w;
-				i += (k - i) / 8 * 8;
-			}
-			if (i < k) {
-				unpack8(r->bp, r->end, r->w, r->grp);
-				r->bp += r->w;
-				r->gi = 0;
-				while (i < k)
-					out[i++] = r->grp[r->gi++];
-			}
-		}
-		out += k;
-		n -= k;
-		r->run -= (uint32_t)k;
-		r->left -= k;
-	}
-	return NULL;
-}
-
-/* Definition levels (bit width 1) as 0/1 bytes: the next n values. */
-static const char *
-rle_levels(struct rle *r, uint8_t *out, size_t n)
-{
-	const char *why;
-	size_t k, i;
-	unsigned b;
-
-	if (n > r->left)
-		return "more levels asked than expected";
-	while (n > 0) {
-		if (r->run == 0) {
-			if ((why = rle_run(r)) != NULL)
-				return why;
-			continue;
-		}
-		k = n < r->run ? n : r->run;
-		if (!r->packed)
-			memset(out, (int)r->val, k);
-		else {
-			i = 0;
-			while (i < k && r->gi < 8)
-				out[i++] = (uint8_t)r->grp[r->gi++];
-			for (; k - i >= 8; i += 8) {
-				b = *r->bp++;
-				out[i] = b & 1;
-				out[i + 1] = b >> 1 & 1;
-				out[i + 2] = b >> 2 & 1;
-				out[i + 3] = b >> 3 & 1;
-				out[i + 4] = b >> 4 & 1;
-				out[i + 5] = b >> 5 & 1;
-				out[i + 6] = b >> 6 & 1;
-				out[i + 7] = b >> 7;
-			}
-			if (i < k) {
-				b = *r->bp++;
-				for (r->gi = 0; r->gi < 8; r->gi++)
-					r->grp[r->gi] = b >> r->gi & 1;
-				r->gi = 0;
-				while (i < k)
-					out[i++] = (uint8_t)r->grp[r->gi++];
-			}
-		}
-		out += k;
-		n -= k;
-		r->run -= (uint32_t)k;
-		r->left -= k;
-	}
-	return NULL;
-}
-
-/*
- * The number of 1s among all of a page's levels (bit width 1), read
- * from a copy of a fresh decoder: this checks every run of the page
- * before any value is returned, and tells how many values follow.
- */
-static const char *
-rle_count(struct rle r, uint64_t *ones)
-{
-	const char *why;
-	uint64_t k, i, c = 0;
-
-	while (r.left > 0) {
-		if ((why = rle_run(&r)) != NULL)
-			return why;
-		k = r.run;
-		if (!r.packed)
-			c += r.val ? k : 0;
-		else {
-			for (i = 0; i < k / 8; i++)
-				c += (uint64_t)__builtin_popcount(r.bp[i]);
-			if (k % 8)
-				c += (uint64_t)__builtin_popcount(r.bp[i] &
-				    ((1u << (k % 8)) - 1));
-		}
-		r.left -= k;
-	}
-	*ones = c;
-	return NULL;
-}
-
-/* ---- DELTA_BINARY_PACKED -------------------------------------------- */
-
-/*
- * A page's DELTA_BINARY_PACKED values: a header (block size, miniblocks
- * a block, total values, first value), then blocks of a minimum delta,
- * one bit width a miniblock, and the miniblocks' bit-packed deltas less
- * that minimum.  Offsets are from p, so that a miniblock whose bytes the
- * writer left out (those after the last value) is never pointed at.  The
- * sums wrap in 64 bits; an INT32 column's values are the low 32 bits.
- */
-struct delta {
-	const unsigned char	*p;
-	size_t			 len, off;	/* the next block or miniblock */
-	uint64_t		 left;		/* values still to return */
-	uint64_t		 nmini, per;	/* miniblocks a block, values each */
-	uint64_t		 last;		/* the value returned last */
-	int			 first;		/* the first not returned yet */
-	uint64_t		 min;		/* the block's minimum delta */
-	size_t			 woff;		/* its bit widths */
-	uint64_t		 mini;		/* next miniblock; nmini: none */
-	uint64_t		 mleft;		/* values left in the current one */
-	size_t			 moff;		/* its bytes */
-	uint64_t		 mbit;		/* its next value's bit */
-	unsigned		 w;		/* its bit width */
-};
-
-static int
-uleb(const unsigned char *p, size_t len, size_t *off, uint64_t *v)
-{
-	uint64_t x = 0;
-	unsigned s;
-
-	for (s = 0;; s += 7) {
-		if (*off >= len || s > 63)
-			return -1;
-		x |= (uint64_t)(p[*off] & 0x7f) << s;
-		if ((p[(*off)++] & 0x80) == 0)
-			break;
-	}
-	*v = x;
-	return 0;
-}
-
-static uint64_t
-unzigzag(uint64_t v)
-{
-	return (v >> 1) ^ (0 - (v & 1));
-}
-
-/* The header of values p[0..len) holding n values. */
-static const char *
-delta_init(struct delta *d, const unsigned char *p, size_t len, uint64_t n)
-{
-	uint64_t bsize, total, first;
-
-	memset(d, 0, sizeof(*d));
-	d->p = p;
-	d->len = len;
-	if (uleb(p, len, &d->off, &bsize) != 0 ||
-	    uleb(p, len, &d->off, &d->nmini) != 0 ||
-	    uleb(p, len, &d->off, &total) != 0 ||
-	    uleb(p, len, &d->off, &first) != 0)
-		return "delta header past the page end";
-	if (bsize == 0 || bsize % 128 != 0 || bsize > DELTA_BLOCK_MAX)
-		return "bad delta block size";
-	if (d->nmini == 0 || bsize % d->nmini != 0 ||
-	    (bsize / d->nmini) % 32 != 0)
-		return "bad delta miniblock count";
-	if (total != n)
-		return "delta value count differs from the page's";
-	d->per = bsize / d->nmini;
-	d->left = n;
-	d->last = unzigzag(first);
-	d->first = 1;
-	d->mini = d->nmini;
-	return NULL;
-}
-
-/* The next block's header, and its first miniblock. */
-static const char *
-delta_block(struct delta *d)
-{
-	uint64_t z;
-
-	if (uleb(d->p, d->len, &d->off, &z) != 0)
-		return "delta block past the page end";
-	if (d->nmini > d->len - d->off)
-		return "delta bit widths past the page end";
-	d->min = unzigzag(z);
-	d->woff = d->off;
-	d->off += (size_t)d->nmini;
-	d->mini = 0;
-	return NULL;
-}
-
-/*
- * k values of width w from bit `bit` of p[0..len), as unsigned: 8-byte
- * loads while 9 bytes remain, byte by byte after that.  The caller has
- * checked that the values' bits lie inside.
- */
-static void
-unpack64(const unsigned char *p, size_t len, uint64_t bit, unsigned w,
-    uint64_t *out, size_t k)
-{
-	uint64_t mask = w == 64 ? ~(uint64_t)0 : ((uint64_t)1 << w) - 1, v;
-	size_t i, b;
-	unsigned s, j;
-
-	if (w == 0) {
-		memset(out, 0, k * sizeof(*out));
-		return;
-	}
-	for (i = 0; i < k; i++, bit += w) {
-		b = (size_t)(bit >> 3);
-		s = (unsigned)(bit & 7);
-		if (b + 9 <= len) {
-			v = rta_get_u64(p + b) >> s;
-			if (s + w > 64)
-				v |= (uint64_t)p[b + 8] << (64 - s);
-		} else {
-			v = 0;
-			for (j = 0; j * 8 < s + w && b + j < len; j++)
-				v |= j == 0 ? (uint64_t)p[b] >> s :
-				    (uint64_t)p[b + j] << (8 * j - s);
-		}
-		out[i] = v & mask;
-	}
-}
-
-/* The next n (≤ d->left) values into out. */
-static const char *
-delta_get(struct delta *d, uint64_t *out, size_t n)
-{
-	const char *why;
-	uint64_t last = d->last, min, bits;
-	size_t i, k;
-
-	if (n > d->left)
-		return "more values asked than the page holds";
-	d->left -= n;
-	if (n > 0 && d->first) {
-		*out++ = last;
-		n--;
-		d->first = 0;
-	}
-	while (n > 0) {
-		if (d->mleft == 0) {
-			if (d->mini == d->nmini &&
-			    (why = delta_block(d)) != NULL)
-				return why;
-			d->w = d->p[d->woff + d->mini];
-			if (d->w > 64)
-				return "delta bit width past 64";
-			d->moff = d->off;
-			d->mbit = 0;
-			d->mleft = d->per;
-			/* the next miniblock's bytes, or past the end when
-			 * this one is the last the writer kept */
-			bits = d->per * d->w;
-			d->off = d->len - d->off < bits / 8 ? d->len :
-			    d->off + (size_t)(bits / 8);
-			d->mini++;
-		}
-		k = n < d->mleft ? n : (size_t)d->mleft;
-		if (d->w > 0 && (d->mbit + (uint64_t)k * d->w + 7) / 8 >
-		    d->len - d->moff)
-			return "delta values past the page end";
-		unpack64(d->p + d->moff, d->len - d->moff, d->mbit, d->w,
-		    out, k);
-		min = d->min;
-		for (i = 0; i < k; i++) {
-			last += min + out[i];
-			out[i] = last;
-		}
-		d->mbit += (uint64_t)k * d->w;
-		d->mleft -= k;
-		out += k;
-		n -= k;
-	}
-	d->last = last;
-	return NULL;
-}
-
 /* ---- cursors -------------------------------------------------------- */
 
 struct rta_pq_cursor {
@@ -1529,12 +1090,12 @@ struct rta_pq_cursor {
 	int			 enc;		/* E_PLAIN, E_RLE_DICT (for both
 						 * dictionary encodings),
 						 * E_DELTA or E_SPLIT */
-	struct rle		 lv;		/* definition levels */
-	struct rle		 ix;		/* dictionary indices */
+	struct rta_rle		 lv;		/* definition levels */
+	struct rta_rle		 ix;		/* dictionary indices */
 	const unsigned char	*vp, *vend;	/* PLAIN values; E_SPLIT: the
 						 * streams */
 	uint64_t		 vbit;		/* PLAIN BOOLEAN: next bit */
-	struct delta		 dv;		/* E_DELTA */
+	struct rta_delta		 dv;		/* E_DELTA */
 	size_t			 sn, si;	/* E_SPLIT: values a stream,
 						 * the next one */
 
@@ -1890,8 +1451,8 @@ load_data(struct rta_pq_cursor *c, const struct pghdr *h,
 		if (len < 4 || (dl = rta_get_u32(p)) > len - 4)
 			return cur_bad(c, err,
 			    "definition levels past the page end");
-		rle_init(&c->lv, p + 4, p + 4 + dl, 1, nn);
-		if ((why = rle_count(c->lv, &nn)) != NULL) {
+		rta_rle_init(&c->lv, p + 4, p + 4 + dl, 1, nn);
+		if ((why = rta_rle_count(c->lv, &nn)) != NULL) {
 			snprintf(msg, sizeof(msg), "definition levels: %s",
 			    why);
 			return cur_bad(c, err, msg);
@@ -1899,7 +1460,7 @@ load_data(struct rta_pq_cursor *c, const struct pghdr *h,
 		p += 4 + dl;
 	}
 	if (c->enc == E_DELTA &&
-	    (why = delta_init(&c->dv, p, (size_t)(end - p), nn)) != NULL)
+	    (why = rta_delta_init(&c->dv, p, (size_t)(end - p), nn)) != NULL)
 		return cur_bad(c, err, why);
 	if (c->enc == E_SPLIT) {
 		/* the k-th bytes of the values, stream after stream */
@@ -1917,7 +1478,7 @@ load_data(struct rta_pq_cursor *c, const struct pghdr *h,
 			if (p == end || *p > 32)
 				return cur_bad(c, err,
 				    "bad dictionary index bit width");
-			rle_init(&c->ix, p + 1, end, *p, nn);
+			rta_rle_init(&c->ix, p + 1, end, *p, nn);
 		}
 	}
 	c->vp = p;
@@ -2124,83 +1685,23 @@ fixed_values(struct rta_pq_cursor *c, const unsigned char *p, size_t nn,
 	return RTA_OK;
 }
 
-/*
- * BYTE_STREAM_SPLIT of 8-byte values, eight at a time: the eight bytes
- * of each stream are an 8 × 8 byte matrix to transpose, three rounds of
- * interleaving.  The values done: a multiple of 8 (0 without SSE2).
- */
-static size_t
-split8(unsigned char *dst, const unsigned char *s, size_t sn, size_t nn)
-{
-#if defined(__SSE2__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	__m128i a[8], t[4], u[4];
-	size_t i;
-	int b;
-
-	for (i = 0; i + 8 <= nn; i += 8) {
-		for (b = 0; b < 8; b++)
-			a[b] = _mm_loadl_epi64((const __m128i *)(const void *)
-			    (s + (size_t)b * sn + i));
-		t[0] = _mm_unpacklo_epi8(a[0], a[1]);
-		t[1] = _mm_unpacklo_epi8(a[2], a[3]);
-		t[2] = _mm_unpacklo_epi8(a[4], a[5]);
-		t[3] = _mm_unpacklo_epi8(a[6], a[7]);
-		u[0] = _mm_unpacklo_epi16(t[0], t[1]);
-		u[1] = _mm_unpackhi_epi16(t[0], t[1]);
-		u[2] = _mm_unpacklo_epi16(t[2], t[3]);
-		u[3] = _mm_unpackhi_epi16(t[2], t[3]);
-		_mm_storeu_si128((__m128i *)(void *)(dst + 8 * i),
-		    _mm_unpacklo_epi32(u[0], u[2]));
-		_mm_storeu_si128((__m128i *)(void *)(dst + 8 * i + 16),
-		    _mm_unpackhi_epi32(u[0], u[2]));
-		_mm_storeu_si128((__m128i *)(void *)(dst + 8 * i + 32),
-		    _mm_unpacklo_epi32(u[1], u[3]));
-		_mm_storeu_si128((__m128i *)(void *)(dst + 8 * i + 48),
-		    _mm_unpackhi_epi32(u[1], u[3]));
-	}
-	return i;
-#else
-	(void)dst;
-	(void)s;
-	(void)sn;
-	(void)nn;
-	return 0;
-#endif
-}
-
 /* nn BYTE_STREAM_SPLIT values into slots 0..nn-1. */
 static int
 split_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
 {
 	const unsigned char *s = c->vp + c->si;
-	size_t sn = c->sn, i;
+	size_t sn = c->sn, w = col_width(c->col);
 	unsigned char *dst;
 
 	if (nn > sn - c->si)
 		return cur_bad(c, err, "more values asked than the page holds");
 	c->si += nn;
-	if (col_width(c->col) == 4) {
+	if (w == 4)
 		dst = (unsigned char *)c->idx;
-		for (i = 0; i < nn; i++)
-			rta_put_u32(dst + 4 * i, (uint32_t)s[i] |
-			    (uint32_t)s[i + sn] << 8 |
-			    (uint32_t)s[i + 2 * sn] << 16 |
-			    (uint32_t)s[i + 3 * sn] << 24);
-	} else {
+	else
 		dst = c->col->pub.type == RTA_PQ_DOUBLE ?
 		    (unsigned char *)c->f64 : (unsigned char *)c->i64;
-		i = split8(dst, s, sn, nn);
-		for (; i < nn; i++)
-			rta_put_u64(dst + 8 * i, (uint64_t)s[i] |
-			    (uint64_t)s[i + sn] << 8 |
-			    (uint64_t)s[i + 2 * sn] << 16 |
-			    (uint64_t)s[i + 3 * sn] << 24 |
-			    (uint64_t)s[i + 4 * sn] << 32 |
-			    (uint64_t)s[i + 5 * sn] << 40 |
-			    (uint64_t)s[i + 6 * sn] << 48 |
-			    (uint64_t)s[i + 7 * sn] << 56);
-	}
+	rta_unsplit(dst, s, sn, nn, w);
 	return fixed_values(c, dst, nn, err);
 }
 
@@ -2214,7 +1715,7 @@ delta_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
 	double dv = 0;
 	size_t i;
 
-	if ((why = delta_get(&c->dv, (uint64_t *)c->i64, nn)) != NULL)
+	if ((why = rta_delta_get(&c->dv, (uint64_t *)c->i64, nn)) != NULL)
 		return cur_bad(c, err, why);
 	if (k->conv == CV_I64)
 		return RTA_OK;
@@ -2238,7 +1739,7 @@ dict_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
 	uint32_t *ix = c->idx, nd = (uint32_t)c->ndict, bad = 0, x;
 	size_t i;
 
-	if ((why = rle_get(&c->ix, ix, nn)) != NULL) {
+	if ((why = rta_rle_get(&c->ix, ix, nn)) != NULL) {
 		snprintf(msg, sizeof(msg), "dictionary indices: %s", why);
 		return cur_bad(c, err, msg);
 	}
@@ -2363,7 +1864,7 @@ rta_pq_cursor_next(struct rta_pq_cursor *c, size_t max,
 		return cur_nomem(c, err);
 	nn = n;
 	if (k->pub.optional) {
-		if ((why = rle_levels(&c->lv, c->valid, n)) != NULL) {
+		if ((why = rta_rle_levels(&c->lv, c->valid, n)) != NULL) {
 			snprintf(msg, sizeof(msg), "definition levels: %s",
 			    why);
 			return cur_bad(c, err, msg);

@@ -60,6 +60,7 @@
 #include "rta_io.h"
 #include "rta_crc32c.h"
 #include "rta_parquet.h"
+#include "rta_pqenc.h"
 #include "rta_thrift.h"
 #include "rta_version.h"
 
@@ -76,9 +77,6 @@ enum {
 	ENC_RLE_DICTIONARY = 8, ENC_BYTE_STREAM_SPLIT = 9
 };
 
-/* DELTA_BINARY_PACKED: blocks of 128 values in 4 miniblocks of 32. */
-#define DELTA_BLOCK	128
-#define DELTA_MINI	32
 enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
 enum { CODEC_UNCOMPRESSED = 0, CODEC_ZSTD = 6 };
 enum {
@@ -231,108 +229,6 @@ rta_pq_writer_opts_init(struct rta_pq_writer_opts *o)
 	o->page_bytes = 1U << 20;
 	o->level = 3;
 	o->dict_max = 1U << 20;
-}
-
-/* ---- RLE / bit-packed hybrid -------------------------------------------- */
-
-static unsigned
-bit_width(uint32_t max)
-{
-	unsigned w = 0;
-
-	while (max != 0) {
-		w++;
-		max >>= 1;
-	}
-	return w;
-}
-
-static unsigned char *
-put_uleb(unsigned char *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (unsigned char)v;
-	return p;
-}
-
-/* Bit-pack v[0 .. n) (n ≤ 8 × groups, zero-padded) in width w. */
-static unsigned char *
-pack_run(unsigned char *p, const uint32_t *v, size_t n, unsigned w)
-{
-	size_t i, groups = (n + 7) / 8;
-	uint64_t acc;
-	unsigned nb, k;
-
-	p = put_uleb(p, (uint64_t)groups << 1 | 1);
-	for (i = 0; i < groups * 8; i += 8) {
-		acc = 0;
-		nb = 0;
-		for (k = 0; k < 8; k++) {
-			if (i + k < n)
-				acc |= (uint64_t)v[i + k] << nb;
-			nb += w;
-			while (nb >= 8) {
-				*p++ = (unsigned char)acc;
-				acc >>= 8;
-				nb -= 8;
-			}
-		}
-	}
-	return p;
-}
-
-static unsigned char *
-rle_run(unsigned char *p, uint32_t v, size_t n, unsigned w)
-{
-	unsigned k;
-
-	p = put_uleb(p, (uint64_t)n << 1);
-	for (k = 0; k < w; k += 8)
-		*p++ = (unsigned char)(v >> k);
-	return p;
-}
-
-/* The most bytes rle_encode writes for n values of width w. */
-static size_t
-rle_bound(size_t n, unsigned w)
-{
-	return (n / 8 + 2) * (w + 2 * 10) + 16;
-}
-
-/*
- * Encode v[0 .. n) in width w: runs of 8 or more equal values as RLE
- * runs, the rest bit-packed.  A bit-packed run must hold whole groups of
- * 8 except at the very end, so a pending run takes the first values of
- * an equal run to fill its last group; what is left of the equal run is
- * RLE if still 8 or more.  Returns the end of the output.
- */
-static unsigned char *
-rle_encode(unsigned char *p, const uint32_t *v, size_t n, unsigned w)
-{
-	size_t i = 0, ps = 0, j, run, fill;
-
-	while (i < n) {
-		for (j = i + 1; j < n && v[j] == v[i]; j++)
-			;
-		run = j - i;
-		if (run >= 8) {
-			fill = (8 - (i - ps) % 8) % 8;
-			if (run - fill >= 8) {
-				if (i + fill > ps)
-					p = pack_run(p, v + ps, i + fill - ps,
-					    w);
-				p = rle_run(p, v[i], run - fill, w);
-				ps = j;
-			}
-		}
-		i = j;
-	}
-	if (n > ps)
-		p = pack_run(p, v + ps, n - ps, w);
-	return p;
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -695,17 +591,17 @@ put_levels(struct rta_pq_writer *w, struct rta_buf *a, const struct col *c,
 	size_t n = r1 - r0, i;
 	unsigned char *p, *q;
 
-	if (rta_buf_reserve(a, 4 + rle_bound(n, 1)) != 0)
+	if (rta_buf_reserve(a, 4 + rta_enc_rle_bound(n, 1)) != 0)
 		return -1;
 	p = a->data + a->len;
 	if (nn == n || nn == 0)
-		q = rle_run(p + 4, nn == n, n, 1);
+		q = rta_enc_rle_run(p + 4, nn == n, n, 1);
 	else {
 		if (scratch_reserve(w, n) != 0)
 			return -1;
 		for (i = 0; i < n; i++)
 			w->scratch[i] = v[i];
-		q = rle_encode(p + 4, w->scratch, n, 1);
+		q = rta_enc_rle(p + 4, w->scratch, n, 1);
 	}
 	rta_put_u32(p, (uint32_t)(q - p - 4));
 	a->len += (size_t)(q - p);
@@ -845,180 +741,6 @@ page_end(const struct rta_pq_writer *w, const struct col *c, double vsize,
 	*o1 = o;
 }
 
-/* Append bit-packed booleans v[0 .. n). */
-static int
-put_bools(struct rta_buf *a, const unsigned char *v, size_t n)
-{
-	unsigned char *p;
-	size_t i;
-
-	if (rta_buf_reserve(a, (n + 7) / 8) != 0)
-		return -1;
-	p = a->data + a->len;
-	memset(p, 0, (n + 7) / 8);
-	for (i = 0; i < n; i++)
-		p[i / 8] |= (unsigned char)(v[i] << (i % 8));
-	a->len += (n + 7) / 8;
-	return 0;
-}
-
-/* Append 8-byte values v[0 .. n) in little-endian order. */
-static int
-put_words(struct rta_buf *a, const unsigned char *v, size_t n)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return rta_buf_add(a, v, 8 * n);
-#else
-	uint64_t x;
-	size_t i;
-
-	if (rta_buf_reserve(a, 8 * n) != 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		memcpy(&x, v + 8 * i, 8);
-		rta_put_u64(a->data + a->len, x);
-		a->len += 8;
-	}
-	return 0;
-#endif
-}
-
-/*
- * Append 8-byte values v[0 .. n) BYTE_STREAM_SPLIT: the first bytes of
- * every value (little-endian), then the second bytes, and so on.  The
- * bytes of a double that vary least (sign, exponent) end up together,
- * where zstd finds long matches.
- */
-static int
-put_split(struct rta_buf *a, const unsigned char *v, size_t n)
-{
-	unsigned char *p;
-	uint64_t x;
-	size_t i;
-
-	if (rta_buf_reserve(a, 8 * n) != 0)
-		return -1;
-	p = a->data + a->len;
-	for (i = 0; i < n; i++) {
-		memcpy(&x, v + 8 * i, 8);
-		p[i] = (unsigned char)x;
-		p[i + n] = (unsigned char)(x >> 8);
-		p[i + 2 * n] = (unsigned char)(x >> 16);
-		p[i + 3 * n] = (unsigned char)(x >> 24);
-		p[i + 4 * n] = (unsigned char)(x >> 32);
-		p[i + 5 * n] = (unsigned char)(x >> 40);
-		p[i + 6 * n] = (unsigned char)(x >> 48);
-		p[i + 7 * n] = (unsigned char)(x >> 56);
-	}
-	a->len += 8 * n;
-	return 0;
-}
-
-static uint64_t
-zigzag(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-/* 32 values u[] of w bits, packed least significant bit first. */
-static unsigned char *
-pack32(unsigned char *p, const uint64_t *u, unsigned w)
-{
-	uint64_t acc = 0;
-	unsigned nb = 0, i, rest;
-
-	if (w == 0)
-		return p;
-	for (i = 0; i < DELTA_MINI; i++) {
-		acc |= u[i] << nb;
-		if (nb + w < 64) {
-			nb += w;
-			continue;
-		}
-		rta_put_u64(p, acc);
-		p += 8;
-		rest = nb + w - 64;	/* bits of u[i] still to store */
-		acc = rest > 0 ? u[i] >> (w - rest) : 0;
-		nb = rest;
-	}
-	/* 32 × w bits end on a byte: nb is 0 or 32 */
-	for (i = 0; i < nb / 8; i++)
-		*p++ = (unsigned char)(acc >> (8 * i));
-	return p;
-}
-
-/*
- * Append int64 values v[0 .. n) DELTA_BINARY_PACKED: the first value,
- * then each block's smallest delta and the deltas less it, bit-packed by
- * miniblock at the width its largest needs.  Timestamps a few
- * microseconds apart take a few bits each instead of eight bytes.  The
- * deltas wrap in 64 bits, as the format says; a last block's unused
- * miniblocks have width 0 and no bytes.
- */
-static int
-put_delta(struct rta_buf *a, const unsigned char *v, size_t n)
-{
-	uint64_t d[DELTA_BLOCK], any;
-	int64_t x, prev, min;
-	unsigned char *p;
-	size_t i, k, m, j;
-	unsigned w[DELTA_BLOCK / DELTA_MINI];
-
-	if (rta_buf_reserve(a, 4 * 10 + (n / DELTA_BLOCK + 1) *
-	    (10 + DELTA_BLOCK / DELTA_MINI + 8 * DELTA_BLOCK)) != 0)
-		return -1;
-	p = a->data + a->len;
-	prev = 0;
-	if (n > 0)
-		memcpy(&prev, v, 8);
-	p = put_uleb(p, DELTA_BLOCK);
-	p = put_uleb(p, DELTA_BLOCK / DELTA_MINI);
-	p = put_uleb(p, n);
-	p = put_uleb(p, zigzag(prev));
-	for (i = 1; i < n; i += k) {
-		k = n - i < DELTA_BLOCK ? n - i : DELTA_BLOCK;
-		min = INT64_MAX;
-		for (j = 0; j < k; j++) {
-			memcpy(&x, v + 8 * (i + j), 8);
-			d[j] = (uint64_t)x - (uint64_t)prev;
-			prev = x;
-			min = (int64_t)d[j] < min ? (int64_t)d[j] : min;
-		}
-		for (j = 0; j < k; j++)
-			d[j] -= (uint64_t)min;
-		for (; j < DELTA_BLOCK; j++)
-			d[j] = 0;
-		p = put_uleb(p, zigzag(min));
-		for (m = 0; m < DELTA_BLOCK / DELTA_MINI; m++) {
-			for (any = 0, j = 0; j < DELTA_MINI; j++)
-				any |= d[m * DELTA_MINI + j];
-			w[m] = any == 0 ? 0 :
-			    64 - (unsigned)__builtin_clzll(any);
-			*p++ = (unsigned char)w[m];
-		}
-		for (m = 0; m * DELTA_MINI < k; m++)
-			p = pack32(p, d + m * DELTA_MINI, w[m]);
-	}
-	a->len = (size_t)(p - a->data);
-	return 0;
-}
-
-/* Append dictionary indices v[0 .. n) of width bw after their width. */
-static int
-put_indices(struct rta_buf *a, const unsigned char *v, size_t n,
-    unsigned bw)
-{
-	unsigned char *p, *q;
-
-	if (rta_buf_reserve(a, 1 + rle_bound(n, bw)) != 0)
-		return -1;
-	p = a->data + a->len;
-	*p = (unsigned char)bw;
-	q = rle_encode(p + 1, (const uint32_t *)(const void *)v, n, bw);
-	a->len += (size_t)(q - p);
-	return 0;
-}
-
 /* Append PLAIN byte arrays [o, o1) of n values, folding their bounds. */
 static int
 put_plain(struct rta_buf *a, struct sstat *s, const unsigned char *p,
@@ -1145,7 +867,7 @@ encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
 	if (c->bytes && c->dict) {
 		if ((rc = encode_dict(w, j, ci, &s, err)) != RTA_OK)
 			return rc;
-		bw = bit_width((uint32_t)(c->ndict - 1));
+		bw = rta_bit_width((uint32_t)(c->ndict - 1));
 		enc = ENC_RLE_DICTIONARY;
 		vsize = (bw == 0 ? 1.0 : bw) / 8;
 	} else if (c->type == RTA_PQ_BOOL)
@@ -1157,7 +879,7 @@ encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
 			return die(w, err, RTA_ENOMEM, "nomem",
 			    "out of memory");
 		off = a->len;
-		if (put_words(a, c->dbody.data, c->ndict) != 0)
+		if (rta_enc_words(a, c->dbody.data, c->ndict) != 0)
 			return die(w, err, RTA_ENOMEM, "nomem",
 			    "out of memory");
 		ck->dict = 1;
@@ -1165,7 +887,7 @@ encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
 		    ENC_PLAIN, off, err)) != RTA_OK)
 			return rc;
 		numdict = 1;
-		bw = bit_width((uint32_t)(c->ndict - 1));
+		bw = rta_bit_width((uint32_t)(c->ndict - 1));
 		enc = ENC_RLE_DICTIONARY;
 		vsize = (bw == 0 ? 1.0 : bw) / 8;
 	} else if (c->type == RTA_PQ_DOUBLE)
@@ -1187,20 +909,20 @@ encode_chunk(struct rta_pq_writer *w, struct job *j, size_t ci,
 		if (rc != 0)
 			;
 		else if (c->bytes && c->dict)
-			rc = put_indices(a, c->vals.data + 4 * v, nn, bw);
+			rc = rta_enc_indices(a, c->vals.data + 4 * v, nn, bw);
 		else if (c->bytes)
 			rc = put_plain(a, &s, c->vals.data + o, o1 - o, nn);
 		else if (c->type == RTA_PQ_BOOL) {
 			stats_num(ck, c->type, c->vals.data + v, nn);
-			rc = put_bools(a, c->vals.data + v, nn);
+			rc = rta_enc_bools(a, c->vals.data + v, nn);
 		} else if (numdict) {
 			stats_num(ck, c->type, c->vals.data + 8 * v, nn);
-			rc = put_indices(a, c->alt.data + 4 * v, nn, bw);
+			rc = rta_enc_indices(a, c->alt.data + 4 * v, nn, bw);
 		} else {
 			stats_num(ck, c->type, c->vals.data + 8 * v, nn);
 			rc = enc == ENC_BYTE_STREAM_SPLIT ?
-			    put_split(a, c->vals.data + 8 * v, nn) :
-			    put_delta(a, c->vals.data + 8 * v, nn);
+			    rta_enc_split(a, c->vals.data + 8 * v, nn) :
+			    rta_enc_delta(a, c->vals.data + 8 * v, nn);
 		}
 		if (rc != 0)
 			return die(w, err, RTA_ENOMEM, "nomem",
