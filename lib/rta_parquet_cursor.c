@@ -45,6 +45,8 @@
 #define BATCH_MAX	65536	/* rows in one batch at most */
 #define ZBUF_MIN	65536	/* first page buffer when zstd gives no hint */
 
+/* ---- cursors -------------------------------------------------------- */
+
 static const char *
 encoding_name(int32_t e)
 {
@@ -55,8 +57,6 @@ encoding_name(int32_t e)
 
 	return e >= 0 && e <= 9 ? n[e] : "unknown";
 }
-
-/* ---- cursors -------------------------------------------------------- */
 
 struct rta_pq_cursor {
 	const struct rta_pq_file *f;

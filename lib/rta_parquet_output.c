@@ -445,7 +445,7 @@ put_rowgroup(struct rta_pq_writer *w, struct rta_tw *t, const struct job *j,
 	rta_tw_end(t);
 }
 
-/* ---- the file ----------------------------------------------------------- */
+/* ---- the footer --------------------------------------------------------- */
 
 static void
 put_leaf(struct rta_tw *t, const struct col *c)

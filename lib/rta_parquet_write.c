@@ -419,6 +419,8 @@ rta_pq_row(struct rta_pq_writer *w, struct rta_error *err)
 	return RTA_OK;
 }
 
+/* ---- the file ----------------------------------------------------------- */
+
 int
 rta_pq_writer_finish(struct rta_pq_writer *w, struct rta_error *err)
 {

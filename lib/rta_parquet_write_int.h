@@ -166,19 +166,26 @@ int	rta_pqw_dict_expand(struct col *c);
 
 /* rta_parquet_encode.c */
 
-/* Encode column ci's chunk of the row group into job j. */
+/* Encode column ci's chunk of the row group into job j; RTA_OK or death. */
 int	rta_pqw_encode_chunk(struct rta_pq_writer *w, struct job *j,
 	    size_t ci, struct rta_error *err);
 
 /* rta_parquet_output.c */
 
-/* Append n bytes to the file through the output buffer; flush it. */
+/*
+ * Append n bytes to the file through the output buffer; flush the
+ * buffer.  0, or -1 when a write failed (errno says why).
+ */
 int	rta_pqw_out_add(struct rta_pq_writer *w, const void *p, size_t n);
 int	rta_pqw_out_flush(struct rta_pq_writer *w);
-/* Encode the buffered row group into a job and hand it on. */
+/*
+ * Encode the row group being buffered into the next job, write the one
+ * in flight before it, and hand this one to the compressor.  RTA_OK, or
+ * the code the writer died with.
+ */
 int	rta_pqw_flush_rowgroup(struct rta_pq_writer *w,
 	    struct rta_error *err);
-/* Write the row group in flight, if any. */
+/* Finish the job in flight, if any: its pages, then its RowGroup entry. */
 int	rta_pqw_land(struct rta_pq_writer *w, struct rta_error *err);
 /* Stop the helper thread, if it runs. */
 void	rta_pqw_helper_stop(struct rta_pq_writer *w);
