@@ -1,124 +1,33 @@
 /*
- * rta_parquet_read.c: the reading half of rta_parquet.h.
+ * rta_parquet_read.c: the reading half of rta_parquet.h, up to the
+ * pages: rta_pq_open and what it finds in the footer (columns, row
+ * groups, key-value metadata, chunk statistics).  The cursors that
+ * decode a chunk's pages are in rta_parquet_cursor.c; what the two share
+ * is in rta_parquet_read_int.h.
  *
  * A file is borrowed whole.  rta_pq_open parses the footer (Thrift
- * compact) into columns, row groups and chunk ranges, checks every
- * offset against the file and every type against what the reader can
- * decode, and refuses the rest (nested schemas, repeated fields, codecs
- * other than UNCOMPRESSED and ZSTD) naming the column.  A cursor walks
- * one chunk's pages in order: each header is parsed inside the chunk,
- * its body checked against what remains of the chunk and decompressed
- * into a buffer that grows with the bytes zstd produces, up to the size
- * the header states, which the result must meet exactly.  Values are
- * decoded a batch at a time straight from the page: PLAIN fixed-width
- * values by memcpy, RLE/bit-packed runs eight values at a time,
- * dictionary indices gathered from a dictionary decoded once per chunk,
- * DELTA_BINARY_PACKED miniblocks unpacked and summed, BYTE_STREAM_SPLIT
- * streams transposed eight values at a time.  Page CRCs are checked by
- * carry-less multiplication where the CPU has it (rta_crc32).
+ * compact, rta_thrift) into columns, row groups and chunk ranges, checks
+ * every offset against the file and every type against what the reader
+ * can decode, and refuses the rest (nested schemas, repeated fields,
+ * codecs other than UNCOMPRESSED and ZSTD) naming the column.
  *
  * Nothing read from a file sizes an allocation by itself: footer arrays
- * grow with the elements parsed, dictionaries with the entries decoded,
- * page buffers with the bytes zstd writes (its frame header is only a
- * hint, bounded by RTA_PQ_PAGE_MAX), and batch arrays are bounded by the
- * caller's max and BATCH_MAX.  Thrift list sizes are bounded by the
- * bytes left and nesting by TR_DEPTH_MAX; RLE runs by the end of their
- * data, and the values taken from them by the values the page still
- * expects; a page's values by the chunk's, and the chunk's by its row
- * group's.  A few bytes of RLE may still stand for 2^31 nulls, which
- * are returned in time linear in their number, as a real file's would.
- * STRING and JSON values and dictionary entries must be UTF-8, and
- * column names too.  A cursor that failed gives the same error to every
- * later call.
- *
- * TIMESTAMP(NANOS) becomes microseconds by C division (toward zero), as
- * DuckDB casts it; MILLIS beyond the range of int64 microseconds is
- * damage.  DECIMAL is (double)unscaled / 10^scale: the nearest double
- * for up to 15 digits.
+ * grow with the elements parsed.  Thrift list sizes are bounded by the
+ * bytes left and nesting by RTA_TR_DEPTH_MAX; a chunk's values by its
+ * row group's.  Column names must be UTF-8.
  */
 #include <limits.h>
 #include <stdarg.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <zstd.h>
-
 #include "rta_alloc.h"
 #include "rta_buf.h"
-#include "rta_crc32c.h"
 #include "rta_parquet.h"
+#include "rta_parquet_read_int.h"
+#include "rta_thrift.h"
 #include "rta_utf8.h"
-
-#define BATCH_MAX	65536	/* rows in one batch at most */
-#define TR_DEPTH_MAX	32	/* Thrift nesting: the footer needs 7 */
-#define ZBUF_MIN	65536	/* first page buffer when zstd gives no hint */
-#define DELTA_BLOCK_MAX	(1U << 24)	/* DELTA_BINARY_PACKED block values */
-
-/* Thrift compact field and element types. */
-enum {
-	T_STOP, T_TRUE, T_FALSE, T_I8, T_I16, T_I32, T_I64, T_DOUBLE,
-	T_BINARY, T_LIST, T_SET, T_MAP, T_STRUCT
-};
-
-/* Parquet enums. */
-enum { P_BOOLEAN, P_INT32, P_INT64, P_INT96, P_FLOAT, P_DOUBLE,
-	P_BYTE_ARRAY, P_FLBA };
-enum { PG_DATA, PG_INDEX, PG_DICT, PG_DATA_V2 };
-enum {
-	E_PLAIN = 0, E_PLAIN_DICT = 2, E_RLE = 3, E_DELTA = 5, E_RLE_DICT = 8,
-	E_SPLIT = 9
-};
-enum { C_UNCOMPRESSED = 0, C_SNAPPY = 1, C_ZSTD = 6 };
-
-/* How a column's physical values become the batch's. */
-enum conv {
-	CV_BOOL, CV_I32, CV_U32, CV_I64, CV_MS, CV_NS, CV_DEC32, CV_DEC64,
-	CV_F32, CV_F64, CV_BYTES
-};
-
-struct pq_col {
-	struct rta_pq_column	 pub;
-	int			 phys;
-	enum conv		 conv;
-	int			 utf8;		/* check values are UTF-8 */
-	double			 pow10;		/* DECIMAL: 10^scale */
-	char			 qname[64];	/* quoted for messages */
-};
-
-/* Which of a chunk's statistics fields are present: st[] index. */
-enum { ST_MAX, ST_MIN, ST_MAX_VALUE, ST_MIN_VALUE };
-
-struct pq_chunk {
-	size_t			 rg;
-	unsigned		 has;		/* H_* */
-	int32_t			 type, codec;
-	int64_t			 nvals, tcs, data_off, dict_off;
-	uint64_t		 start, len;	/* range in the file */
-	int64_t			 nulls;
-	const unsigned char	*st[4];
-	size_t			 stlen[4];
-};
-
-#define H_META		0x001
-#define H_PATH		0x002
-#define H_TYPE		0x004
-#define H_CODEC		0x008
-#define H_NVALS		0x010
-#define H_TCS		0x020
-#define H_DATA		0x040
-#define H_DICT		0x080
-#define H_NULLS		0x100
-#define H_ST(i)		(0x200u << (i))
-
-struct pq_rg {
-	int64_t			 rows;
-	int			 has_rows;
-	size_t			 first, n;	/* its chunks */
-};
 
 /* A SchemaElement as parsed. */
 struct pq_se {
@@ -139,324 +48,6 @@ struct pq_se {
 #define S_CONV		0x10
 #define S_SCALE		0x20
 
-struct rta_pq_file {
-	const unsigned char	*p;
-	size_t			 len;
-	size_t			 foot;		/* footer start */
-	char			*name;
-	struct pq_se		*se;
-	size_t			 nse, capse;
-	struct pq_col		*cols;
-	size_t			 ncols;
-	struct pq_rg		*rgs;
-	size_t			 nrgs, caprgs;
-	struct pq_chunk		*chunks;
-	size_t			 nchunks, capchunks;
-	int64_t			 nrows;
-	int			 has_nrows;
-	char			*created_by;
-	struct rta_pq_kv	*kv;
-	size_t			 nkv, capkv;
-};
-
-/* ---- Thrift compact ------------------------------------------------- */
-
-struct tr {
-	const unsigned char	*p, *end;
-	const char		*why;		/* the first problem */
-	int			 depth;
-};
-
-static int
-tr_fail(struct tr *t, const char *why)
-{
-	if (t->why == NULL)
-		t->why = why;
-	return -1;
-}
-
-static int
-tr_need(struct tr *t, size_t n)
-{
-	if ((size_t)(t->end - t->p) < n)
-		return tr_fail(t, "truncated");
-	return 0;
-}
-
-static int
-tr_uvar(struct tr *t, uint64_t *v)
-{
-	uint64_t x = 0;
-	unsigned s;
-
-	for (s = 0; s < 64; s += 7) {
-		unsigned b;
-
-		if (t->p == t->end)
-			return tr_fail(t, "truncated");
-		b = *t->p++;
-		x |= (uint64_t)(b & 0x7f) << s;
-		if ((b & 0x80) == 0) {
-			if (s == 63 && b > 1)
-				break;
-			*v = x;
-			return 0;
-		}
-	}
-	return tr_fail(t, "bad varint");
-}
-
-static int
-tr_int(struct tr *t, int64_t lo, int64_t hi, int64_t *v)
-{
-	uint64_t u;
-	int64_t x;
-
-	if (tr_uvar(t, &u) != 0)
-		return -1;
-	x = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-	if (x < lo || x > hi)
-		return tr_fail(t, "integer out of range");
-	*v = x;
-	return 0;
-}
-
-static int
-tr_i32(struct tr *t, int32_t *v)
-{
-	int64_t x;
-
-	if (tr_int(t, INT32_MIN, INT32_MAX, &x) != 0)
-		return -1;
-	*v = (int32_t)x;
-	return 0;
-}
-
-static int
-tr_bin(struct tr *t, const unsigned char **s, size_t *n)
-{
-	uint64_t len;
-
-	if (tr_uvar(t, &len) != 0)
-		return -1;
-	if (len > (uint64_t)(t->end - t->p))
-		return tr_fail(t, "string past the end");
-	*s = t->p;
-	*n = (size_t)len;
-	t->p += len;
-	return 0;
-}
-
-static int
-tr_enter(struct tr *t)
-{
-	if (++t->depth > TR_DEPTH_MAX)
-		return tr_fail(t, "nested too deeply");
-	return 0;
-}
-
-/* The next field of a struct: 1 (id, type), 0 at its stop, or -1. */
-static int
-tr_field(struct tr *t, int *last, int *id, int *type)
-{
-	int64_t v;
-	unsigned b;
-
-	if (tr_need(t, 1) != 0)
-		return -1;
-	if ((b = *t->p++) == 0)
-		return 0;
-	*type = (int)(b & 15);
-	if (*type == T_STOP || *type > T_STRUCT)
-		return tr_fail(t, "bad field type");
-	if (b >> 4)
-		*id = *last + (int)(b >> 4);
-	else {
-		if (tr_int(t, INT16_MIN, INT16_MAX, &v) != 0)
-			return -1;
-		*id = (int)v;
-	}
-	*last = *id;
-	return 1;
-}
-
-/*
- * A list header: element type and count.  Every element takes at least
- * one byte, which bounds the count by the bytes left.
- */
-static int
-tr_list(struct tr *t, int *et, uint64_t *n)
-{
-	unsigned b;
-
-	if (tr_need(t, 1) != 0)
-		return -1;
-	b = *t->p++;
-	*et = (int)(b & 15);
-	*n = b >> 4;
-	if (*n == 15 && tr_uvar(t, n) != 0)
-		return -1;
-	if (*et == T_STOP || *et > T_STRUCT)
-		return tr_fail(t, "bad list element type");
-	if (*n > (uint64_t)(t->end - t->p))
-		return tr_fail(t, "list longer than the bytes left");
-	return 0;
-}
-
-static int	tr_skip(struct tr *, int);
-
-/* An element of a list or map: a bool there is one byte. */
-static int
-tr_skip_elem(struct tr *t, int type)
-{
-	if (type == T_TRUE || type == T_FALSE) {
-		if (tr_need(t, 1) != 0)
-			return -1;
-		t->p++;
-		return 0;
-	}
-	return tr_skip(t, type);
-}
-
-/* Skip a value of any type, recursively, within the depth limit. */
-static int
-tr_skip(struct tr *t, int type)
-{
-	const unsigned char *s;
-	uint64_t n, i;
-	size_t len;
-	int et, kt, last, id, r;
-
-	switch (type) {
-	case T_TRUE:
-	case T_FALSE:
-		return 0;
-	case T_I8:
-		if (tr_need(t, 1) != 0)
-			return -1;
-		t->p++;
-		return 0;
-	case T_I16:
-	case T_I32:
-	case T_I64:
-		return tr_uvar(t, &n);
-	case T_DOUBLE:
-		if (tr_need(t, 8) != 0)
-			return -1;
-		t->p += 8;
-		return 0;
-	case T_BINARY:
-		return tr_bin(t, &s, &len);
-	case T_LIST:
-	case T_SET:
-		if (tr_list(t, &et, &n) != 0 || tr_enter(t) != 0)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (tr_skip_elem(t, et) != 0)
-				return -1;
-		t->depth--;
-		return 0;
-	case T_MAP:
-		if (tr_uvar(t, &n) != 0 || tr_enter(t) != 0)
-			return -1;
-		if (n == 0) {
-			t->depth--;
-			return 0;
-		}
-		if (tr_need(t, 1) != 0)
-			return -1;
-		kt = *t->p >> 4;
-		et = *t->p++ & 15;
-		if (kt == T_STOP || kt > T_STRUCT || et == T_STOP ||
-		    et > T_STRUCT)
-			return tr_fail(t, "bad map element type");
-		if (n > (uint64_t)(t->end - t->p) / 2)
-			return tr_fail(t, "map longer than the bytes left");
-		for (i = 0; i < n; i++)
-			if (tr_skip_elem(t, kt) != 0 ||
-			    tr_skip_elem(t, et) != 0)
-				return -1;
-		t->depth--;
-		return 0;
-	case T_STRUCT:
-		if (tr_enter(t) != 0)
-			return -1;
-		last = 0;
-		while ((r = tr_field(t, &last, &id, &et)) > 0)
-			if (tr_skip(t, et) != 0)
-				return -1;
-		if (r < 0)
-			return -1;
-		t->depth--;
-		return 0;
-	}
-	return tr_fail(t, "bad type");
-}
-
-/*
- * The fields of a struct, one call of fn per field; fn reads the value
- * of the fields it knows and returns 1 for the others, which are
- * skipped (newer writers add fields, and a known id with an unexpected
- * type is a field this reader does not know).
- */
-static int
-tr_struct(struct tr *t, int (*fn)(struct tr *, void *, int, int), void *arg)
-{
-	int last = 0, id, type, r;
-
-	if (tr_enter(t) != 0)
-		return -1;
-	while ((r = tr_field(t, &last, &id, &type)) > 0) {
-		if ((r = fn(t, arg, id, type)) < 0)
-			return -1;
-		if (r > 0 && tr_skip(t, type) != 0)
-			return -1;
-	}
-	if (r < 0)
-		return -1;
-	t->depth--;
-	return 0;
-}
-
-/* Read the elements of a list of structs with fn. */
-static int
-tr_structs(struct tr *t, int (*each)(struct tr *, void *), void *arg)
-{
-	uint64_t n, i;
-	int et;
-
-	if (tr_list(t, &et, &n) != 0 || tr_enter(t) != 0)
-		return -1;
-	if (et != T_STRUCT && n > 0)
-		return tr_fail(t, "list of the wrong type");
-	for (i = 0; i < n; i++)
-		if (each(t, arg) != 0)
-			return -1;
-	t->depth--;
-	return 0;
-}
-
-/*
- * Room for element n of the array v of *cap elements of size sz: v or
- * its new place, doubled; v with *oom set when memory ran out.
- */
-static void *
-grow(void *v, size_t *cap, size_t n, size_t sz, int *oom)
-{
-	void *nv;
-	size_t nc;
-
-	if (n < *cap)
-		return v;
-	nc = *cap ? *cap * 2 : 8;
-	if ((nv = rta_reallocarray(v, nc, sz)) == NULL) {
-		*oom = 1;
-		return v;
-	}
-	*cap = nc;
-	return nv;
-}
-
 /* ---- the footer ----------------------------------------------------- */
 
 /* The footer being parsed; oom is set when memory ran out. */
@@ -469,50 +60,50 @@ struct fctx {
 };
 
 static int
-f_stats(struct tr *t, void *arg, int id, int type)
+f_stats(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_chunk *c = arg;
 	int64_t v;
 	int i;
 
-	if (type == T_I64 && id == 3) {
-		if (tr_int(t, 0, INT64_MAX, &v) != 0)
+	if (type == RTA_TT_I64 && id == 3) {
+		if (rta_tr_int(t, 0, INT64_MAX, &v) != 0)
 			return -1;
 		c->nulls = v;
 		c->has |= H_NULLS;
 		return 0;
 	}
-	if (type != T_BINARY || id < 1 || id > 6 || id == 3 || id == 4)
+	if (type != RTA_TT_BINARY || id < 1 || id > 6 || id == 3 || id == 4)
 		return 1;
 	i = id == 1 ? ST_MAX : id == 2 ? ST_MIN : id == 5 ? ST_MAX_VALUE :
 	    ST_MIN_VALUE;
-	if (tr_bin(t, &c->st[i], &c->stlen[i]) != 0)
+	if (rta_tr_bin(t, &c->st[i], &c->stlen[i]) != 0)
 		return -1;
 	c->has |= H_ST(i);
 	return 0;
 }
 
 static int
-f_i64(struct tr *t, int64_t *v, unsigned *has, unsigned bit)
+f_i64(struct rta_tr *t, int64_t *v, unsigned *has, unsigned bit)
 {
-	if (tr_int(t, INT64_MIN, INT64_MAX, v) != 0)
+	if (rta_tr_int(t, INT64_MIN, INT64_MAX, v) != 0)
 		return -1;
 	*has |= bit;
 	return 0;
 }
 
 static int
-f_meta(struct tr *t, void *arg, int id, int type)
+f_meta(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_chunk *c = arg;
 
-	if (type == T_I32 && (id == 1 || id == 4)) {
-		if (tr_i32(t, id == 1 ? &c->type : &c->codec) != 0)
+	if (type == RTA_TT_I32 && (id == 1 || id == 4)) {
+		if (rta_tr_i32(t, id == 1 ? &c->type : &c->codec) != 0)
 			return -1;
 		c->has |= id == 1 ? H_TYPE : H_CODEC;
 		return 0;
 	}
-	if (type == T_I64) {
+	if (type == RTA_TT_I64) {
 		switch (id) {
 		case 5:
 			return f_i64(t, &c->nvals, &c->has, H_NVALS);
@@ -524,29 +115,29 @@ f_meta(struct tr *t, void *arg, int id, int type)
 			return f_i64(t, &c->dict_off, &c->has, H_DICT);
 		}
 	}
-	if (type == T_STRUCT && id == 12)
-		return tr_struct(t, f_stats, c);
+	if (type == RTA_TT_STRUCT && id == 12)
+		return rta_tr_struct(t, f_stats, c);
 	return 1;
 }
 
 static int
-f_chunk(struct tr *t, void *arg, int id, int type)
+f_chunk(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_chunk *c = arg;
 
-	if (type == T_BINARY && id == 1) {
+	if (type == RTA_TT_BINARY && id == 1) {
 		c->has |= H_PATH;
 		return 1;
 	}
-	if (type == T_STRUCT && id == 3) {
+	if (type == RTA_TT_STRUCT && id == 3) {
 		c->has |= H_META;
-		return tr_struct(t, f_meta, c);
+		return rta_tr_struct(t, f_meta, c);
 	}
 	return 1;
 }
 
 static int
-each_chunk(struct tr *t, void *arg)
+each_chunk(struct rta_tr *t, void *arg)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
@@ -560,24 +151,25 @@ each_chunk(struct tr *t, void *arg)
 	memset(c, 0, sizeof(*c));
 	c->rg = f->nrgs - 1;
 	f->rgs[f->nrgs - 1].n++;
-	return tr_struct(t, f_chunk, c);
+	return rta_tr_struct(t, f_chunk, c);
 }
 
 static int
-f_rowgroup(struct tr *t, void *arg, int id, int type)
+f_rowgroup(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct fctx *x = arg;
 	struct pq_rg *g = &x->f->rgs[x->f->nrgs - 1];
 
-	if (type == T_LIST && id == 1) {
+	if (type == RTA_TT_LIST && id == 1) {
 		/* a second list of columns would interleave its chunks */
 		if (g->n > 0)
-			return tr_fail(t, "row group lists its columns twice");
+			return rta_tr_fail(t,
+			    "row group lists its columns twice");
 		g->first = x->f->nchunks;
-		return tr_structs(t, each_chunk, x);
+		return rta_tr_structs(t, each_chunk, x);
 	}
-	if (type == T_I64 && id == 3) {
-		if (tr_int(t, 0, INT64_MAX, &g->rows) != 0)
+	if (type == RTA_TT_I64 && id == 3) {
+		if (rta_tr_int(t, 0, INT64_MAX, &g->rows) != 0)
 			return -1;
 		g->has_rows = 1;
 		return 0;
@@ -586,7 +178,7 @@ f_rowgroup(struct tr *t, void *arg, int id, int type)
 }
 
 static int
-each_rowgroup(struct tr *t, void *arg)
+each_rowgroup(struct rta_tr *t, void *arg)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
@@ -596,75 +188,75 @@ each_rowgroup(struct tr *t, void *arg)
 		return -1;
 	memset(&f->rgs[f->nrgs++], 0, sizeof(*f->rgs));
 	f->rgs[f->nrgs - 1].first = f->nchunks;
-	return tr_struct(t, f_rowgroup, x);
+	return rta_tr_struct(t, f_rowgroup, x);
 }
 
 static int
-f_decimal(struct tr *t, void *arg, int id, int type)
+f_decimal(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_se *se = arg;
 
-	if (type == T_I32 && (id == 1 || id == 2))
-		return tr_i32(t, id == 1 ? &se->lt_scale : &se->lt_prec);
+	if (type == RTA_TT_I32 && (id == 1 || id == 2))
+		return rta_tr_i32(t, id == 1 ? &se->lt_scale : &se->lt_prec);
 	return 1;
 }
 
 static int
-f_timeunit(struct tr *t, void *arg, int id, int type)
+f_timeunit(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_se *se = arg;
 
 	(void)t;
-	if (type == T_STRUCT && id >= 1 && id <= 3)
+	if (type == RTA_TT_STRUCT && id >= 1 && id <= 3)
 		se->lt_unit = id;
 	return 1;
 }
 
 static int
-f_timestamp(struct tr *t, void *arg, int id, int type)
+f_timestamp(struct rta_tr *t, void *arg, int id, int type)
 {
-	if (type == T_STRUCT && id == 2)
-		return tr_struct(t, f_timeunit, arg);
+	if (type == RTA_TT_STRUCT && id == 2)
+		return rta_tr_struct(t, f_timeunit, arg);
 	return 1;
 }
 
 static int
-f_integer(struct tr *t, void *arg, int id, int type)
+f_integer(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_se *se = arg;
 
-	if (type == T_I8 && id == 1) {
-		if (tr_need(t, 1) != 0)
+	if (type == RTA_TT_I8 && id == 1) {
+		if (rta_tr_need(t, 1) != 0)
 			return -1;
 		se->lt_bits = (signed char)*t->p++;
 		return 0;
 	}
-	if ((type == T_TRUE || type == T_FALSE) && id == 2)
-		se->lt_signed = type == T_TRUE;
+	if ((type == RTA_TT_TRUE || type == RTA_TT_FALSE) && id == 2)
+		se->lt_signed = type == RTA_TT_TRUE;
 	return 1;
 }
 
 static int
-f_logical(struct tr *t, void *arg, int id, int type)
+f_logical(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct pq_se *se = arg;
 
-	if (type != T_STRUCT)
+	if (type != RTA_TT_STRUCT)
 		return 1;
 	se->lt = id;
 	switch (id) {
 	case 5:
-		return tr_struct(t, f_decimal, se);
+		return rta_tr_struct(t, f_decimal, se);
 	case 8:
-		return tr_struct(t, f_timestamp, se);
+		return rta_tr_struct(t, f_timestamp, se);
 	case 10:
-		return tr_struct(t, f_integer, se);
+		return rta_tr_struct(t, f_integer, se);
 	}
 	return 1;
 }
 
 static int
-f_schema(struct tr *t, void *arg, int id, int type)
+f_schema(struct rta_tr *t, void *arg, int id, int type)
 {
 	static const unsigned bits[] = { 0, S_TYPE, 0, S_REP, 0, S_NCH,
 	    S_CONV, S_SCALE, 0 };
@@ -672,25 +264,25 @@ f_schema(struct tr *t, void *arg, int id, int type)
 	int32_t *dst[] = { NULL, &se->type, NULL, &se->rep, NULL, &se->nch,
 	    &se->conv, &se->scale, &se->prec };
 
-	if (type == T_I32 && id >= 1 && id <= 8 && dst[id] != NULL) {
-		if (tr_i32(t, dst[id]) != 0)
+	if (type == RTA_TT_I32 && id >= 1 && id <= 8 && dst[id] != NULL) {
+		if (rta_tr_i32(t, dst[id]) != 0)
 			return -1;
 		se->has |= bits[id];
 		return 0;
 	}
-	if (type == T_BINARY && id == 4) {
-		if (tr_bin(t, &se->name, &se->namelen) != 0)
+	if (type == RTA_TT_BINARY && id == 4) {
+		if (rta_tr_bin(t, &se->name, &se->namelen) != 0)
 			return -1;
 		se->has |= S_NAME;
 		return 0;
 	}
-	if (type == T_STRUCT && id == 10)
-		return tr_struct(t, f_logical, se);
+	if (type == RTA_TT_STRUCT && id == 10)
+		return rta_tr_struct(t, f_logical, se);
 	return 1;
 }
 
 static int
-each_schema(struct tr *t, void *arg)
+each_schema(struct rta_tr *t, void *arg)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
@@ -699,25 +291,25 @@ each_schema(struct tr *t, void *arg)
 	if (x->oom)
 		return -1;
 	memset(&f->se[f->nse], 0, sizeof(*f->se));
-	return tr_struct(t, f_schema, &f->se[f->nse++]);
+	return rta_tr_struct(t, f_schema, &f->se[f->nse++]);
 }
 
 static int
-f_keyvalue(struct tr *t, void *arg, int id, int type)
+f_keyvalue(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct fctx *x = arg;
 
-	if (type == T_BINARY && id == 1) {
+	if (type == RTA_TT_BINARY && id == 1) {
 		x->has_k = 1;
-		return tr_bin(t, &x->k, &x->kl);
+		return rta_tr_bin(t, &x->k, &x->kl);
 	}
-	if (type == T_BINARY && id == 2)
-		return tr_bin(t, &x->v, &x->vl);
+	if (type == RTA_TT_BINARY && id == 2)
+		return rta_tr_bin(t, &x->v, &x->vl);
 	return 1;
 }
 
 static int
-each_kv(struct tr *t, void *arg)
+each_kv(struct rta_tr *t, void *arg)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
@@ -726,10 +318,10 @@ each_kv(struct tr *t, void *arg)
 	x->has_k = 0;
 	x->v = NULL;
 	x->vl = 0;
-	if (tr_struct(t, f_keyvalue, x) != 0)
+	if (rta_tr_struct(t, f_keyvalue, x) != 0)
 		return -1;
 	if (!x->has_k)
-		return tr_fail(t, "key-value entry without a key");
+		return rta_tr_fail(t, "key-value entry without a key");
 	f->kv = grow(f->kv, &f->capkv, f->nkv, sizeof(*f->kv), &x->oom);
 	if (x->oom)
 		return -1;
@@ -747,31 +339,31 @@ each_kv(struct tr *t, void *arg)
 }
 
 static int
-f_file(struct tr *t, void *arg, int id, int type)
+f_file(struct rta_tr *t, void *arg, int id, int type)
 {
 	struct fctx *x = arg;
 	struct rta_pq_file *f = x->f;
 	const unsigned char *s;
 	size_t n;
 
-	if (type == T_LIST && id == 2) {
+	if (type == RTA_TT_LIST && id == 2) {
 		if (f->nse > 0)
-			return tr_fail(t, "two schemas");
-		return tr_structs(t, each_schema, x);
+			return rta_tr_fail(t, "two schemas");
+		return rta_tr_structs(t, each_schema, x);
 	}
-	if (type == T_I64 && id == 3) {
+	if (type == RTA_TT_I64 && id == 3) {
 		f->has_nrows = 1;
-		return tr_int(t, 0, INT64_MAX, &f->nrows);
+		return rta_tr_int(t, 0, INT64_MAX, &f->nrows);
 	}
-	if (type == T_LIST && id == 4) {
+	if (type == RTA_TT_LIST && id == 4) {
 		if (f->nrgs > 0)
-			return tr_fail(t, "two lists of row groups");
-		return tr_structs(t, each_rowgroup, x);
+			return rta_tr_fail(t, "two lists of row groups");
+		return rta_tr_structs(t, each_rowgroup, x);
 	}
-	if (type == T_LIST && id == 5)
-		return tr_structs(t, each_kv, x);
-	if (type == T_BINARY && id == 6) {
-		if (tr_bin(t, &s, &n) != 0)
+	if (type == RTA_TT_LIST && id == 5)
+		return rta_tr_structs(t, each_kv, x);
+	if (type == RTA_TT_BINARY && id == 6) {
+		if (rta_tr_bin(t, &s, &n) != 0)
 			return -1;
 		rta_free(f->created_by);
 		if ((f->created_by = rta_memdup(s, n)) == NULL) {
@@ -786,33 +378,12 @@ f_file(struct tr *t, void *arg, int id, int type)
 /* ---- types and validation ------------------------------------------- */
 
 static const char *
-phys_name(int32_t t)
-{
-	static const char *const n[] = { "BOOLEAN", "INT32", "INT64",
-	    "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY",
-	    "FIXED_LEN_BYTE_ARRAY" };
-
-	return t >= 0 && t <= P_FLBA ? n[t] : "unknown";
-}
-
-static const char *
 codec_name(int32_t c)
 {
 	static const char *const n[] = { "UNCOMPRESSED", "SNAPPY", "GZIP",
 	    "LZO", "BROTLI", "LZ4", "ZSTD", "LZ4_RAW" };
 
 	return c >= 0 && c <= 7 ? n[c] : "unknown";
-}
-
-static const char *
-encoding_name(int32_t e)
-{
-	static const char *const n[] = { "PLAIN", "GROUP_VAR_INT",
-	    "PLAIN_DICTIONARY", "RLE", "BIT_PACKED", "DELTA_BINARY_PACKED",
-	    "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY", "RLE_DICTIONARY",
-	    "BYTE_STREAM_SPLIT" };
-
-	return e >= 0 && e <= 9 ? n[e] : "unknown";
 }
 
 /*
@@ -1069,7 +640,7 @@ rta_pq_open(const unsigned char *p, size_t len, const char *name,
 {
 	struct rta_pq_file *f;
 	struct fctx x;
-	struct tr t;
+	struct rta_tr t;
 	uint32_t flen;
 	int rc;
 
@@ -1099,7 +670,7 @@ rta_pq_open(const unsigned char *p, size_t len, const char *name,
 	t.end = p + len - 8;
 	t.why = NULL;
 	t.depth = 0;
-	if (tr_struct(&t, f_file, &x) != 0) {
+	if (rta_tr_struct(&t, f_file, &x) != 0) {
 		if (x.oom)
 			rc = rta_error_set(err, RTA_ENOMEM, "no-memory",
 			    "out of memory");
@@ -1212,88 +783,6 @@ rta_pq_kv_get(const struct rta_pq_file *f, const char *key)
 
 /* ---- statistics ----------------------------------------------------- */
 
-static double
-get_f32(const unsigned char *p)
-{
-	uint32_t u = rta_get_u32(p);
-	float f;
-
-	memcpy(&f, &u, sizeof(f));
-	return f;
-}
-
-static double
-get_f64(const unsigned char *p)
-{
-	uint64_t u = rta_get_u64(p);
-	double d;
-
-	memcpy(&d, &u, sizeof(d));
-	return d;
-}
-
-/* Bytes of one PLAIN value of a fixed-width column (not BOOLEAN). */
-static size_t
-col_width(const struct pq_col *k)
-{
-	return k->phys == P_INT32 || k->phys == P_FLOAT ? 4 : 8;
-}
-
-/*
- * An integer column's physical value v (an INT32's low 32 bits), as the
- * batch holds it: in *i or *d by the column's rta type.  -1 for a
- * timestamp that microseconds cannot hold.
- */
-static int
-conv_int(const struct pq_col *k, int64_t v, int64_t *i, double *d)
-{
-	switch (k->conv) {
-	case CV_I32:
-		*i = (int32_t)(uint32_t)v;
-		return 0;
-	case CV_U32:
-		*i = (uint32_t)v;
-		return 0;
-	case CV_DEC32:
-		*d = (double)(int32_t)(uint32_t)v / k->pow10;
-		return 0;
-	case CV_DEC64:
-		*d = (double)v / k->pow10;
-		return 0;
-	case CV_MS:
-		if (v > INT64_MAX / 1000 || v < INT64_MIN / 1000)
-			return -1;
-		*i = v * 1000;
-		return 0;
-	case CV_NS:
-		*i = v / 1000;
-		return 0;
-	default:
-		*i = v;
-		return 0;
-	}
-}
-
-/* conv_int for one PLAIN value of a fixed-width column at p. */
-static int
-conv_one(const struct pq_col *k, const unsigned char *p, int64_t *i,
-    double *d)
-{
-	switch (k->conv) {
-	case CV_F32:
-		*d = get_f32(p);
-		return 0;
-	case CV_F64:
-		*d = get_f64(p);
-		return 0;
-	default:
-		break;
-	}
-	if (col_width(k) == 4)
-		return conv_int(k, (int32_t)rta_get_u32(p), i, d);
-	return conv_int(k, (int64_t)rta_get_u64(p), i, d);
-}
-
 /* One bound of a column of numbers from its PLAIN bytes. */
 static int
 stat_value(const struct pq_col *k, const unsigned char *s, size_t n,
@@ -1356,1331 +845,3 @@ rta_pq_stats(const struct rta_pq_file *f, size_t rg, size_t col,
 	st->has_minmax = 1;
 }
 
-/* ---- RLE / bit-packed hybrid ---------------------------------------- */
-
-struct rle {
-	const unsigned char	*p, *end;	/* run headers and data */
-	uint64_t		 left;		/* values still expected */
-	uint32_t		 run;		/* values left in the run */
-	uint32_t		 val;		/* the RLE run's value */
-	unsigned		 w;		/* bit width, 0..32 */
-	int			 packed;
-	const unsigned char	*bp;		/* packed: the next group */
-	unsigned		 gi;		/* next of grp[], 8: none */
-	uint32_t		 grp[8];
-};
-
-static void
-rle_init(struct rle *r, const unsigned char *p, const unsigned char *end,
-    unsigned w, uint64_t left)
-{
-	memset(r, 0, sizeof(*r));
-	r->p = p;
-	r->end = end;
-	r->w = w;
-	r->left = left;
-	r->gi = 8;
-}
-
-/*
- * The next run.  Its bytes are bounded by the end of the data, and the
- * values taken from it by the values still expected: writers pad the
- * last bit-packed run (DuckDB to 32 groups), and what lies beyond is
- * never read as a value.
- */
-static const char *
-rle_run(struct rle *r)
-{
-	uint64_t h = 0, n;
-	unsigned s, nb, i;
-	uint32_t v;
-
-	for (s = 0;; s += 7) {
-		if (r->p == r->end)
-			return "runs end before the values";
-		if (s > 63)
-			return "bad run header";
-		h |= (uint64_t)(*r->p & 0x7f) << s;
-		if ((*r->p++ & 0x80) == 0)
-			break;
-	}
-	n = h >> 1;
-	if (h & 1) {
-		if (r->w > 0 && n > (uint64_t)(r->end - r->p) / r->w)
-			return "bit-packed run past the end";
-		r->bp = r->p;
-		r->p += n * r->w;
-		r->packed = 1;
-		r->gi = 8;
-		if (n > r->left)
-			n = r->left;
-		r->run = (uint32_t)(n * 8 < r->left ? n * 8 : r->left);
-		return NULL;
-	}
-	nb = (r->w + 7) / 8;
-	if (nb > (size_t)(r->end - r->p))
-		return "run past the end";
-	for (v = 0, i = 0; i < nb; i++)
-		v |= (uint32_t)r->p[i] << (8 * i);
-	r->p += nb;
-	if (r->w < 32 && v >> r->w)
-		return "run value wider than its bit width";
-	r->val = v;
-	r->packed = 0;
-	r->run = (uint32_t)(n < r->left ? n : r->left);
-	return NULL;
-}
-
-/* Eight values of w bits from the group at p (w bytes, end beyond). */
-static void
-unpack8(const unsigned char *p, const unsigned char *end, unsigned w,
-    uint32_t *out)
-{
-	unsigned char tmp[48];
-	uint64_t mask = ((uint64_t)1 << w) - 1;
-	unsigned i, bit;
-
-	if (w == 0) {
-		memset(out, 0, 8 * sizeof(*out));
-		return;
-	}
-	/* the last loads read up to 8 bytes from byte w - 1 */
-	if ((size_t)(end - p) < w + 8) {
-		memset(tmp, 0, sizeof(tmp));
-		memcpy(tmp, p, w);
-		p = tmp;
-	}
-	for (i = 0, bit = 0; i < 8; i++, bit += w)
-		out[i] = (uint32_t)((rta_get_u64(p + (bit >> 3)) >>
-		    (bit & 7)) & mask);
-}
-
-/*
- * g groups of eight w-bit values from p: while 8 bytes can be loaded past
- * a value's first byte, one load, shift and mask a value; unpack8 for the
- * groups near the end.
- */
-static void
-unpack_groups(const unsigned char *p, const unsigned char *end, unsigned w,
-    uint32_t *out, size_t g)
-{
-	uint64_t mask = ((uint64_t)1 << w) - 1, bit;
-	size_t fast = 0, i, n;
-
-	if (w == 0) {
-		memset(out, 0, 8 * g * sizeof(*out));
-		return;
-	}
-	/* group k's last load reads bytes up to (k + 1) × w + 7 */
-	if ((size_t)(end - p) >= w + 8)
-		fast = ((size_t)(end - p) - 8) / w;
-	if (fast > g)
-		fast = g;
-	for (i = 0, bit = 0, n = 8 * fast; i < n; i++, bit += w)
-		out[i] = (uint32_t)((rta_get_u64(p + (bit >> 3)) >>
-		    (bit & 7)) & mask);
-	for (i = fast; i < g; i++)
-		unpack8(p + i * w, end, w, out + 8 * i);
-}
-
-/* The next n (≤ r->left) values. */
-static const char *
-rle_get(struct rle *r, uint32_t *out, size_t n)
-{
-	const char *why;
-	size_t k, i;
-
-	if (n > r->left)
-		return "more values asked than expected";
-	while (n > 0) {
-		if (r->run == 0) {
-			if ((why = rle_run(r)) != NULL)
-				return why;
-			continue;
-		}
-		k = n < r->run ? n : r->run;
-		if (!r->packed)
-			for (i = 0; i < k; i++)
-				out[i] = r->val;
-		else {
-			i = 0;
-			while (i < k && r->gi < 8)
-				out[i++] = r->grp[r->gi++];
-			if (k - i >= 8) {
-				unpack_groups(r->bp, r->end, r->w, out + i,
-				    (k - i) / 8);
-				r->bp += (k - i) / 8 * r->w;
-				i += (k - i) / 8 * 8;
-			}
-			if (i < k) {
-				unpack8(r->bp, r->end, r->w, r->grp);
-				r->bp += r->w;
-				r->gi = 0;
-				while (i < k)
-					out[i++] = r->grp[r->gi++];
-			}
-		}
-		out += k;
-		n -= k;
-		r->run -= (uint32_t)k;
-		r->left -= k;
-	}
-	return NULL;
-}
-
-/* Definition levels (bit width 1) as 0/1 bytes: the next n values. */
-static const char *
-rle_levels(struct rle *r, uint8_t *out, size_t n)
-{
-	const char *why;
-	size_t k, i;
-	unsigned b;
-
-	if (n > r->left)
-		return "more levels asked than expected";
-	while (n > 0) {
-		if (r->run == 0) {
-			if ((why = rle_run(r)) != NULL)
-				return why;
-			continue;
-		}
-		k = n < r->run ? n : r->run;
-		if (!r->packed)
-			memset(out, (int)r->val, k);
-		else {
-			i = 0;
-			while (i < k && r->gi < 8)
-				out[i++] = (uint8_t)r->grp[r->gi++];
-			for (; k - i >= 8; i += 8) {
-				b = *r->bp++;
-				out[i] = b & 1;
-				out[i + 1] = b >> 1 & 1;
-				out[i + 2] = b >> 2 & 1;
-				out[i + 3] = b >> 3 & 1;
-				out[i + 4] = b >> 4 & 1;
-				out[i + 5] = b >> 5 & 1;
-				out[i + 6] = b >> 6 & 1;
-				out[i + 7] = b >> 7;
-			}
-			if (i < k) {
-				b = *r->bp++;
-				for (r->gi = 0; r->gi < 8; r->gi++)
-					r->grp[r->gi] = b >> r->gi & 1;
-				r->gi = 0;
-				while (i < k)
-					out[i++] = (uint8_t)r->grp[r->gi++];
-			}
-		}
-		out += k;
-		n -= k;
-		r->run -= (uint32_t)k;
-		r->left -= k;
-	}
-	return NULL;
-}
-
-/*
- * The number of 1s among all of a page's levels (bit width 1), read
- * from a copy of a fresh decoder: this checks every run of the page
- * before any value is returned, and tells how many values follow.
- */
-static const char *
-rle_count(struct rle r, uint64_t *ones)
-{
-	const char *why;
-	uint64_t k, i, c = 0;
-
-	while (r.left > 0) {
-		if ((why = rle_run(&r)) != NULL)
-			return why;
-		k = r.run;
-		if (!r.packed)
-			c += r.val ? k : 0;
-		else {
-			for (i = 0; i < k / 8; i++)
-				c += (uint64_t)__builtin_popcount(r.bp[i]);
-			if (k % 8)
-				c += (uint64_t)__builtin_popcount(r.bp[i] &
-				    ((1u << (k % 8)) - 1));
-		}
-		r.left -= k;
-	}
-	*ones = c;
-	return NULL;
-}
-
-/* ---- DELTA_BINARY_PACKED -------------------------------------------- */
-
-/*
- * A page's DELTA_BINARY_PACKED values: a header (block size, miniblocks
- * a block, total values, first value), then blocks of a minimum delta,
- * one bit width a miniblock, and the miniblocks' bit-packed deltas less
- * that minimum.  Offsets are from p, so that a miniblock whose bytes the
- * writer left out (those after the last value) is never pointed at.  The
- * sums wrap in 64 bits; an INT32 column's values are the low 32 bits.
- */
-struct delta {
-	const unsigned char	*p;
-	size_t			 len, off;	/* the next block or miniblock */
-	uint64_t		 left;		/* values still to return */
-	uint64_t		 nmini, per;	/* miniblocks a block, values each */
-	uint64_t		 last;		/* the value returned last */
-	int			 first;		/* the first not returned yet */
-	uint64_t		 min;		/* the block's minimum delta */
-	size_t			 woff;		/* its bit widths */
-	uint64_t		 mini;		/* next miniblock; nmini: none */
-	uint64_t		 mleft;		/* values left in the current one */
-	size_t			 moff;		/* its bytes */
-	uint64_t		 mbit;		/* its next value's bit */
-	unsigned		 w;		/* its bit width */
-};
-
-static int
-uleb(const unsigned char *p, size_t len, size_t *off, uint64_t *v)
-{
-	uint64_t x = 0;
-	unsigned s;
-
-	for (s = 0;; s += 7) {
-		if (*off >= len || s > 63)
-			return -1;
-		x |= (uint64_t)(p[*off] & 0x7f) << s;
-		if ((p[(*off)++] & 0x80) == 0)
-			break;
-	}
-	*v = x;
-	return 0;
-}
-
-static uint64_t
-unzigzag(uint64_t v)
-{
-	return (v >> 1) ^ (0 - (v & 1));
-}
-
-/* The header of values p[0..len) holding n values. */
-static const char *
-delta_init(struct delta *d, const unsigned char *p, size_t len, uint64_t n)
-{
-	uint64_t bsize, total, first;
-
-	memset(d, 0, sizeof(*d));
-	d->p = p;
-	d->len = len;
-	if (uleb(p, len, &d->off, &bsize) != 0 ||
-	    uleb(p, len, &d->off, &d->nmini) != 0 ||
-	    uleb(p, len, &d->off, &total) != 0 ||
-	    uleb(p, len, &d->off, &first) != 0)
-		return "delta header past the page end";
-	if (bsize == 0 || bsize % 128 != 0 || bsize > DELTA_BLOCK_MAX)
-		return "bad delta block size";
-	if (d->nmini == 0 || bsize % d->nmini != 0 ||
-	    (bsize / d->nmini) % 32 != 0)
-		return "bad delta miniblock count";
-	if (total != n)
-		return "delta value count differs from the page's";
-	d->per = bsize / d->nmini;
-	d->left = n;
-	d->last = unzigzag(first);
-	d->first = 1;
-	d->mini = d->nmini;
-	return NULL;
-}
-
-/* The next block's header, and its first miniblock. */
-static const char *
-delta_block(struct delta *d)
-{
-	uint64_t z;
-
-	if (uleb(d->p, d->len, &d->off, &z) != 0)
-		return "delta block past the page end";
-	if (d->nmini > d->len - d->off)
-		return "delta bit widths past the page end";
-	d->min = unzigzag(z);
-	d->woff = d->off;
-	d->off += (size_t)d->nmini;
-	d->mini = 0;
-	return NULL;
-}
-
-/*
- * k values of width w from bit `bit` of p[0..len), as unsigned: 8-byte
- * loads while 9 bytes remain, byte by byte after that.  The caller has
- * checked that the values' bits lie inside.
- */
-static void
-unpack64(const unsigned char *p, size_t len, uint64_t bit, unsigned w,
-    uint64_t *out, size_t k)
-{
-	uint64_t mask = w == 64 ? ~(uint64_t)0 : ((uint64_t)1 << w) - 1, v;
-	size_t i, b;
-	unsigned s, j;
-
-	if (w == 0) {
-		memset(out, 0, k * sizeof(*out));
-		return;
-	}
-	for (i = 0; i < k; i++, bit += w) {
-		b = (size_t)(bit >> 3);
-		s = (unsigned)(bit & 7);
-		if (b + 9 <= len) {
-			v = rta_get_u64(p + b) >> s;
-			if (s + w > 64)
-				v |= (uint64_t)p[b + 8] << (64 - s);
-		} else {
-			v = 0;
-			for (j = 0; j * 8 < s + w && b + j < len; j++)
-				v |= j == 0 ? (uint64_t)p[b] >> s :
-				    (uint64_t)p[b + j] << (8 * j - s);
-		}
-		out[i] = v & mask;
-	}
-}
-
-/* The next n (≤ d->left) values into out. */
-static const char *
-delta_get(struct delta *d, uint64_t *out, size_t n)
-{
-	const char *why;
-	uint64_t last = d->last, min, bits;
-	size_t i, k;
-
-	if (n > d->left)
-		return "more values asked than the page holds";
-	d->left -= n;
-	if (n > 0 && d->first) {
-		*out++ = last;
-		n--;
-		d->first = 0;
-	}
-	while (n > 0) {
-		if (d->mleft == 0) {
-			if (d->mini == d->nmini &&
-			    (why = delta_block(d)) != NULL)
-				return why;
-			d->w = d->p[d->woff + d->mini];
-			if (d->w > 64)
-				return "delta bit width past 64";
-			d->moff = d->off;
-			d->mbit = 0;
-			d->mleft = d->per;
-			/* the next miniblock's bytes, or past the end when
-			 * this one is the last the writer kept */
-			bits = d->per * d->w;
-			d->off = d->len - d->off < bits / 8 ? d->len :
-			    d->off + (size_t)(bits / 8);
-			d->mini++;
-		}
-		k = n < d->mleft ? n : (size_t)d->mleft;
-		if (d->w > 0 && (d->mbit + (uint64_t)k * d->w + 7) / 8 >
-		    d->len - d->moff)
-			return "delta values past the page end";
-		unpack64(d->p + d->moff, d->len - d->moff, d->mbit, d->w,
-		    out, k);
-		min = d->min;
-		for (i = 0; i < k; i++) {
-			last += min + out[i];
-			out[i] = last;
-		}
-		d->mbit += (uint64_t)k * d->w;
-		d->mleft -= k;
-		out += k;
-		n -= k;
-	}
-	d->last = last;
-	return NULL;
-}
-
-/* ---- cursors -------------------------------------------------------- */
-
-struct rta_pq_cursor {
-	const struct rta_pq_file *f;
-	const struct pq_col	*col;
-	const struct pq_chunk	*ch;
-	size_t			 rg;
-	uint64_t		 pos, end;	/* next page header, chunk end */
-	uint64_t		 left;		/* chunk rows not returned */
-	uint64_t		 page_off;	/* current page's header */
-	int			 data_seen;	/* a data page was read */
-	int			 failed;	/* an error was returned */
-	struct rta_error	 fail;		/* ... this one */
-
-	/* the current data page */
-	uint64_t		 page_left;	/* rows not returned */
-	int			 enc;		/* E_PLAIN, E_RLE_DICT (for both
-						 * dictionary encodings),
-						 * E_DELTA or E_SPLIT */
-	struct rle		 lv;		/* definition levels */
-	struct rle		 ix;		/* dictionary indices */
-	const unsigned char	*vp, *vend;	/* PLAIN values; E_SPLIT: the
-						 * streams */
-	uint64_t		 vbit;		/* PLAIN BOOLEAN: next bit */
-	struct delta		 dv;		/* E_DELTA */
-	size_t			 sn, si;	/* E_SPLIT: values a stream,
-						 * the next one */
-
-	/* the chunk's dictionary */
-	int			 has_dict;
-	size_t			 ndict, capdict, capdl;
-	int64_t			*di;
-	double			*df;
-	const unsigned char	**ds;
-	uint32_t		*dl;
-	unsigned char		*dbuf;		/* its decompressed page */
-	size_t			 dcap;
-
-	unsigned char		*buf;		/* decompressed data page */
-	size_t			 cap;
-	ZSTD_DCtx		*zd;
-
-	/* the batch */
-	size_t			 bcap;
-	uint8_t			*valid;
-	int64_t			*i64;
-	double			*f64;
-	const unsigned char	**s;
-	uint32_t		*slen;
-	uint32_t		*idx;
-};
-
-/*
- * An error about the current page (what, or NULL when memory ran out),
- * kept as the answer to every later call.
- */
-static int
-cur_bad(struct rta_pq_cursor *c, struct rta_error *err, const char *what)
-{
-	c->failed = 1;
-	if (what == NULL)
-		rta_error_set(&c->fail, RTA_ENOMEM, "no-memory",
-		    "out of memory");
-	else
-		rta_error_set(&c->fail, RTA_EDATA, "bad-parquet",
-		    "%s: column %s, row group %zu: page at offset %llu: %s",
-		    c->f->name, c->col->qname, c->rg,
-		    (unsigned long long)c->page_off, what);
-	c->fail.offset = (size_t)c->page_off;
-	if (err != NULL)
-		*err = c->fail;
-	return c->fail.code;
-}
-
-static int
-cur_nomem(struct rta_pq_cursor *c, struct rta_error *err)
-{
-	return cur_bad(c, err, NULL);
-}
-
-int
-rta_pq_cursor_open(const struct rta_pq_file *f, size_t rg, size_t col,
-    struct rta_pq_cursor **cp, struct rta_error *err)
-{
-	struct rta_pq_cursor *c;
-
-	*cp = NULL;
-	if (rg >= f->nrgs || col >= f->ncols)
-		return rta_error_set(err, RTA_EINVAL, "bad-option",
-		    "%s: no column %zu in row group %zu", f->name, col, rg);
-	if ((c = rta_calloc(1, sizeof(*c))) == NULL)
-		return rta_error_set(err, RTA_ENOMEM, "no-memory",
-		    "out of memory");
-	c->f = f;
-	c->rg = rg;
-	c->col = &f->cols[col];
-	c->ch = &f->chunks[f->rgs[rg].first + col];
-	c->pos = c->ch->start;
-	c->end = c->ch->start + c->ch->len;
-	c->left = (uint64_t)c->ch->nvals;
-	c->page_off = c->pos;
-	if (c->ch->codec == C_ZSTD && (c->zd = ZSTD_createDCtx()) == NULL) {
-		rta_free(c);
-		return rta_error_set(err, RTA_ENOMEM, "no-memory",
-		    "out of memory");
-	}
-	*cp = c;
-	return RTA_OK;
-}
-
-void
-rta_pq_cursor_close(struct rta_pq_cursor *c)
-{
-	if (c == NULL)
-		return;
-	ZSTD_freeDCtx(c->zd);
-	rta_free(c->di);
-	rta_free(c->df);
-	rta_free(c->ds);
-	rta_free(c->dl);
-	rta_free(c->dbuf);
-	rta_free(c->buf);
-	rta_free(c->valid);
-	rta_free(c->i64);
-	rta_free(c->f64);
-	rta_free(c->s);
-	rta_free(c->slen);
-	rta_free(c->idx);
-	rta_free(c);
-}
-
-/*
- * Decompress the zstd body src[0..n) into *buf (capacity *cap), which
- * must come to exactly want bytes.  The buffer grows with the output
- * zstd actually writes; the frame's own size is only a first guess.
- * NULL, or what is wrong (*oom set when memory ran out).
- */
-static const char *
-unzstd(ZSTD_DCtx *zd, const unsigned char *src, size_t n, size_t want,
-    unsigned char **buf, size_t *cap, int *oom)
-{
-	unsigned long long hint;
-	ZSTD_inBuffer in = { src, n, 0 };
-	ZSTD_outBuffer out;
-	size_t r, size, prev_in, prev_out;
-	unsigned char *nb;
-
-	hint = ZSTD_getFrameContentSize(src, n);
-	if (hint != ZSTD_CONTENTSIZE_UNKNOWN &&
-	    hint != ZSTD_CONTENTSIZE_ERROR && hint > want)
-		return "page body larger than its header says";
-	/* one byte more than wanted shows a body that is too large */
-	size = hint == want ? want + 1 : *cap > ZBUF_MIN ? *cap : ZBUF_MIN;
-	if (size > want + 1)
-		size = want + 1;
-	if (size < *cap)
-		size = *cap;
-	if (size > *cap) {
-		if ((nb = rta_realloc(*buf, size)) == NULL) {
-			*oom = 1;
-			return NULL;
-		}
-		*buf = nb;
-		*cap = size;
-	}
-	ZSTD_DCtx_reset(zd, ZSTD_reset_session_only);
-	out.dst = *buf;
-	out.size = *cap < want + 1 ? *cap : want + 1;
-	out.pos = 0;
-	for (;;) {
-		prev_in = in.pos;
-		prev_out = out.pos;
-		r = ZSTD_decompressStream(zd, &out, &in);
-		if (ZSTD_isError(r))
-			return "zstd: bad frame";
-		if (out.pos > want)
-			return "page body larger than its header says";
-		if (r == 0 && in.pos == in.size)
-			break;
-		if (out.pos == out.size) {
-			/* grow, doubling, up to want + 1 */
-			size = *cap * 2 < want + 1 ? *cap * 2 : want + 1;
-			if (size > *cap) {
-				if ((nb = rta_realloc(*buf, size)) == NULL) {
-					*oom = 1;
-					return NULL;
-				}
-				*buf = nb;
-				*cap = size;
-			}
-			out.dst = *buf;
-			out.size = size;
-			continue;
-		}
-		if (in.pos == in.size)
-			return "zstd: truncated frame";
-		if (in.pos == prev_in && out.pos == prev_out)
-			return "zstd: no progress";
-	}
-	if (out.pos != want)
-		return "page body smaller than its header says";
-	return NULL;
-}
-
-/* A page header at c->pos, inside the chunk. */
-struct pghdr {
-	int32_t		 type, usize, csize, crc;
-	int32_t		 nvals, enc, def_enc;
-	unsigned	 has;
-};
-
-#define PH_TYPE		0x01
-#define PH_USIZE	0x02
-#define PH_CSIZE	0x04
-#define PH_DATA		0x08
-#define PH_DICT		0x10
-#define PH_NVALS	0x20
-#define PH_ENC		0x40
-#define PH_DEF		0x80
-#define PH_CRC		0x100
-
-static int
-f_datahdr(struct tr *t, void *arg, int id, int type)
-{
-	struct pghdr *h = arg;
-	int32_t *dst[] = { NULL, &h->nvals, &h->enc, &h->def_enc };
-	static const unsigned bits[] = { 0, PH_NVALS, PH_ENC, PH_DEF };
-
-	if (type == T_I32 && id >= 1 && id <= 3) {
-		h->has |= bits[id];
-		return tr_i32(t, dst[id]);
-	}
-	return 1;
-}
-
-static int
-f_pagehdr(struct tr *t, void *arg, int id, int type)
-{
-	struct pghdr *h = arg;
-	int32_t *dst[] = { NULL, &h->type, &h->usize, &h->csize, &h->crc };
-	static const unsigned bits[] = { 0, PH_TYPE, PH_USIZE, PH_CSIZE,
-	    PH_CRC };
-
-	if (type == T_I32 && id >= 1 && id <= 4) {
-		h->has |= bits[id];
-		return tr_i32(t, dst[id]);
-	}
-	/* the v1 data page header and the dictionary page header both
-	 * begin num_values, encoding */
-	if (type == T_STRUCT && (id == 5 || id == 7)) {
-		h->has |= id == 5 ? PH_DATA : PH_DICT;
-		return tr_struct(t, f_datahdr, h);
-	}
-	return 1;
-}
-
-
-/*
- * A dictionary of n numbers: the page's bytes hold them all, so the
- * array is sized once (by what the page holds, not by n alone).
- */
-static int
-load_dict_fixed(struct rta_pq_cursor *c, const unsigned char *p,
-    size_t len, int32_t n, struct rta_error *err)
-{
-	const struct pq_col *k = c->col;
-	size_t w = col_width(k), i, cap;
-	int dbl = k->pub.type == RTA_PQ_DOUBLE;
-	int64_t iv = 0;
-	double dv = 0;
-	void *v;
-
-	if ((size_t)n > len / w)
-		return cur_bad(c, err, "dictionary entry past the page end");
-	if ((size_t)n > c->capdict) {
-		cap = (size_t)n;
-		v = rta_reallocarray(dbl ? (void *)c->df : (void *)c->di, cap,
-		    8);
-		if (v == NULL)
-			return cur_nomem(c, err);
-		if (dbl)
-			c->df = v;
-		else
-			c->di = v;
-		c->capdict = cap;
-	}
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (k->conv == CV_F64 || k->conv == CV_I64) {
-		if (n > 0)
-			memcpy(dbl ? (void *)c->df : (void *)c->di, p,
-			    (size_t)n * 8);
-		i = (size_t)n;
-	} else
-#endif
-	for (i = 0; i < (size_t)n; i++, p += w) {
-		if (conv_one(k, p, &iv, &dv) != 0)
-			return cur_bad(c, err, "timestamp out of range");
-		if (dbl)
-			c->df[i] = dv;
-		else
-			c->di[i] = iv;
-	}
-	c->ndict = i;
-	c->has_dict = 1;
-	return RTA_OK;
-}
-
-/*
- * A dictionary page body of n entries, decoded once for the chunk:
- * byte arrays point into the page (kept in c->dbuf or the file), fixed
- * widths are converted (load_dict_fixed).  The arrays of byte arrays
- * grow with the entries decoded.
- */
-static int
-load_dict(struct rta_pq_cursor *c, const unsigned char *p, size_t len,
-    int32_t n, struct rta_error *err)
-{
-	const unsigned char *end = p + len;
-	const struct pq_col *k = c->col;
-	size_t i, sl;
-	int oom = 0;
-
-	if (k->conv == CV_BOOL)
-		return cur_bad(c, err, "dictionary for a BOOLEAN column");
-	if (k->conv != CV_BYTES)
-		return load_dict_fixed(c, p, len, n, err);
-	for (i = 0; i < (size_t)n; i++) {
-		c->ds = grow(c->ds, &c->capdict, i, sizeof(*c->ds),
-		    &oom);
-		c->dl = grow(c->dl, &c->capdl, i, sizeof(*c->dl), &oom);
-		if (oom)
-			return cur_nomem(c, err);
-		if ((size_t)(end - p) < 4 ||
-		    (sl = rta_get_u32(p)) > (size_t)(end - p) - 4)
-			return cur_bad(c, err,
-			    "dictionary entry past the page end");
-		if (k->utf8 && !rta_plain_ascii(p + 4, sl) &&
-		    !rta_utf8_valid(p + 4, sl, NULL))
-			return cur_bad(c, err,
-			    "dictionary entry not UTF-8");
-		c->ds[i] = p + 4;
-		c->dl[i] = (uint32_t)sl;
-		p += 4 + sl;
-	}
-	c->ndict = i;
-	c->has_dict = 1;
-	return RTA_OK;
-}
-
-/* Set up the data page body p[0..len) with nvals rows. */
-static int
-load_data(struct rta_pq_cursor *c, const struct pghdr *h,
-    const unsigned char *p, size_t len, struct rta_error *err)
-{
-	const unsigned char *end = p + len;
-	char msg[100];
-	const char *why;
-	uint64_t nn = (uint64_t)h->nvals;
-	uint32_t dl;
-
-	c->enc = h->enc == E_PLAIN_DICT ? E_RLE_DICT : h->enc;
-	if (c->enc != E_PLAIN && c->enc != E_RLE_DICT &&
-	    !(c->enc == E_DELTA && (c->col->phys == P_INT32 ||
-	    c->col->phys == P_INT64)) &&
-	    !(c->enc == E_SPLIT && c->col->conv != CV_BOOL &&
-	    c->col->conv != CV_BYTES)) {
-		snprintf(msg, sizeof(msg), "encoding %s not supported for "
-		    "%s", encoding_name(h->enc), phys_name(c->col->phys));
-		return cur_bad(c, err, msg);
-	}
-	if (c->col->pub.optional) {
-		if (!(h->has & PH_DEF) || h->def_enc != E_RLE) {
-			snprintf(msg, sizeof(msg), "definition levels in "
-			    "encoding %s not supported",
-			    encoding_name(h->def_enc));
-			return cur_bad(c, err, msg);
-		}
-		if (len < 4 || (dl = rta_get_u32(p)) > len - 4)
-			return cur_bad(c, err,
-			    "definition levels past the page end");
-		rle_init(&c->lv, p + 4, p + 4 + dl, 1, nn);
-		if ((why = rle_count(c->lv, &nn)) != NULL) {
-			snprintf(msg, sizeof(msg), "definition levels: %s",
-			    why);
-			return cur_bad(c, err, msg);
-		}
-		p += 4 + dl;
-	}
-	if (c->enc == E_DELTA &&
-	    (why = delta_init(&c->dv, p, (size_t)(end - p), nn)) != NULL)
-		return cur_bad(c, err, why);
-	if (c->enc == E_SPLIT) {
-		/* the k-th bytes of the values, stream after stream */
-		if ((uint64_t)(end - p) != nn * col_width(c->col))
-			return cur_bad(c, err, "byte streams of the wrong "
-			    "length");
-		c->sn = (size_t)nn;
-		c->si = 0;
-	}
-	if (c->enc == E_RLE_DICT) {
-		if (!c->has_dict)
-			return cur_bad(c, err,
-			    "dictionary indices without a dictionary");
-		if (nn > 0) {
-			if (p == end || *p > 32)
-				return cur_bad(c, err,
-				    "bad dictionary index bit width");
-			rle_init(&c->ix, p + 1, end, *p, nn);
-		}
-	}
-	c->vp = p;
-	c->vend = end;
-	c->vbit = 0;
-	c->page_left = (uint64_t)h->nvals;
-	return RTA_OK;
-}
-
-/* Read pages until one with rows to return is current. */
-static int
-next_page(struct rta_pq_cursor *c, struct rta_error *err)
-{
-	const struct rta_pq_file *f = c->f;
-	const unsigned char *body;
-	const char *why;
-	struct pghdr h;
-	struct tr t;
-	char msg[120];
-	uint64_t boff;
-	int rc, oom = 0, dict;
-
-	for (;;) {
-		c->page_off = c->pos;
-		if (c->pos >= c->end) {
-			snprintf(msg, sizeof(msg), "chunk ends after %llu of "
-			    "its %lld values", (unsigned long long)
-			    ((uint64_t)c->ch->nvals - c->left),
-			    (long long)c->ch->nvals);
-			return cur_bad(c, err, msg);
-		}
-		memset(&h, 0, sizeof(h));
-		t.p = f->p + c->pos;
-		t.end = f->p + c->end;
-		t.why = NULL;
-		t.depth = 0;
-		if (tr_struct(&t, f_pagehdr, &h) != 0) {
-			snprintf(msg, sizeof(msg), "page header: %s", t.why);
-			return cur_bad(c, err, msg);
-		}
-		if ((h.has & (PH_TYPE | PH_USIZE | PH_CSIZE)) !=
-		    (PH_TYPE | PH_USIZE | PH_CSIZE))
-			return cur_bad(c, err, "page header incomplete");
-		boff = (uint64_t)(t.p - f->p);
-		if (h.csize < 0 || h.usize < 0)
-			return cur_bad(c, err, "negative page size");
-		if ((uint64_t)h.csize > c->end - boff)
-			return cur_bad(c, err, "page body past the chunk end");
-		c->pos = boff + (uint64_t)h.csize;
-		if (h.type == PG_INDEX)
-			continue;
-		if (h.type == PG_DATA_V2)
-			return cur_bad(c, err, "DATA_PAGE_V2 not supported");
-		if (h.type != PG_DATA && h.type != PG_DICT) {
-			snprintf(msg, sizeof(msg), "page type %d not supported",
-			    (int)h.type);
-			return cur_bad(c, err, msg);
-		}
-		dict = h.type == PG_DICT;
-		if (!(h.has & (dict ? PH_DICT : PH_DATA)) ||
-		    (h.has & (PH_NVALS | PH_ENC)) != (PH_NVALS | PH_ENC))
-			return cur_bad(c, err, "page header incomplete");
-		if (h.nvals < 0)
-			return cur_bad(c, err, "negative value count");
-		if ((uint64_t)h.usize > RTA_PQ_PAGE_MAX)
-			return cur_bad(c, err, "page larger than the limit");
-		if (dict && (c->data_seen || c->has_dict))
-			return cur_bad(c, err, "dictionary page not first");
-		if (dict && h.enc != E_PLAIN && h.enc != E_PLAIN_DICT) {
-			snprintf(msg, sizeof(msg), "dictionary in encoding %s "
-			    "not supported", encoding_name(h.enc));
-			return cur_bad(c, err, msg);
-		}
-		if (!dict && (uint64_t)h.nvals > c->left)
-			return cur_bad(c, err,
-			    "more values than the chunk holds");
-		/* the optional CRC-32 of the page's bytes as stored */
-		if ((h.has & PH_CRC) && rta_crc32(0, f->p + boff,
-		    (size_t)h.csize) != (uint32_t)h.crc)
-			return cur_bad(c, err, "page checksum mismatch");
-		if (c->ch->codec == C_UNCOMPRESSED) {
-			if (h.usize != h.csize)
-				return cur_bad(c, err, "uncompressed page with "
-				    "two sizes");
-			body = f->p + boff;
-		} else {
-			why = unzstd(c->zd, f->p + boff, (size_t)h.csize,
-			    (size_t)h.usize, dict ? &c->dbuf : &c->buf,
-			    dict ? &c->dcap : &c->cap, &oom);
-			if (oom)
-				return cur_nomem(c, err);
-			if (why != NULL)
-				return cur_bad(c, err, why);
-			body = dict ? c->dbuf : c->buf;
-		}
-		if (dict) {
-			if ((rc = load_dict(c, body, (size_t)h.usize, h.nvals,
-			    err)) != RTA_OK)
-				return rc;
-			continue;
-		}
-		c->data_seen = 1;
-		if ((rc = load_data(c, &h, body, (size_t)h.usize, err)) !=
-		    RTA_OK)
-			return rc;
-		if (c->page_left > 0)
-			return RTA_OK;
-	}
-}
-
-static int	fixed_values(struct rta_pq_cursor *, const unsigned char *,
-		    size_t, struct rta_error *);
-
-/* nn PLAIN values into slots 0..nn-1. */
-static int
-plain_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
-{
-	const struct pq_col *k = c->col;
-	const unsigned char *p = c->vp;
-	size_t avail = (size_t)(c->vend - p), w, i, sl;
-	uint64_t bit;
-
-	switch (k->conv) {
-	case CV_BOOL:
-		bit = c->vbit;
-		if ((bit + nn + 7) / 8 > avail)
-			return cur_bad(c, err, "values past the page end");
-		for (i = 0; i < nn; i++, bit++)
-			c->i64[i] = p[bit >> 3] >> (bit & 7) & 1;
-		c->vbit = bit;
-		return RTA_OK;
-	case CV_BYTES:
-		for (i = 0; i < nn; i++) {
-			if (avail < 4 || (sl = rta_get_u32(p)) > avail - 4)
-				return cur_bad(c, err,
-				    "values past the page end");
-			if (k->utf8 && !rta_plain_ascii(p + 4, sl) &&
-			    !rta_utf8_valid(p + 4, sl, NULL))
-				return cur_bad(c, err, "value not UTF-8");
-			c->s[i] = p + 4;
-			c->slen[i] = (uint32_t)sl;
-			p += 4 + sl;
-			avail -= 4 + sl;
-		}
-		c->vp = p;
-		return RTA_OK;
-	default:
-		break;
-	}
-	w = col_width(k);
-	if (nn > avail / w)
-		return cur_bad(c, err, "values past the page end");
-	c->vp = p + nn * w;
-	return fixed_values(c, p, nn, err);
-}
-
-/*
- * nn values of a fixed-width column, in PLAIN layout at p, into slots
- * 0..nn-1.  p may be the slots' own memory.
- */
-static int
-fixed_values(struct rta_pq_cursor *c, const unsigned char *p, size_t nn,
-    struct rta_error *err)
-{
-	const struct pq_col *k = c->col;
-	size_t w = col_width(k), i;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* the common case: the values are the batch's bytes */
-	if (k->conv == CV_I64) {
-		if (p != (const unsigned char *)c->i64)
-			memcpy(c->i64, p, nn * 8);
-		return RTA_OK;
-	}
-	if (k->conv == CV_F64) {
-		if (p != (const unsigned char *)c->f64)
-			memcpy(c->f64, p, nn * 8);
-		return RTA_OK;
-	}
-#endif
-	switch (k->conv) {
-	case CV_I32:
-		for (i = 0; i < nn; i++)
-			c->i64[i] = (int32_t)rta_get_u32(p + 4 * i);
-		return RTA_OK;
-	case CV_F32:
-		for (i = 0; i < nn; i++)
-			c->f64[i] = get_f32(p + 4 * i);
-		return RTA_OK;
-	default:
-		break;
-	}
-	for (i = 0; i < nn; i++, p += w) {
-		int64_t iv = 0;
-		double dv = 0;
-
-		if (conv_one(k, p, &iv, &dv) != 0)
-			return cur_bad(c, err, "timestamp out of range");
-		if (k->pub.type == RTA_PQ_DOUBLE)
-			c->f64[i] = dv;
-		else
-			c->i64[i] = iv;
-	}
-	return RTA_OK;
-}
-
-/*
- * BYTE_STREAM_SPLIT of 8-byte values, eight at a time: the eight bytes
- * of each stream are an 8 × 8 byte matrix to transpose, three rounds of
- * interleaving.  The values done: a multiple of 8 (0 without SSE2).
- */
-static size_t
-split8(unsigned char *dst, const unsigned char *s, size_t sn, size_t nn)
-{
-#if defined(__SSE2__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	__m128i a[8], t[4], u[4];
-	size_t i;
-	int b;
-
-	for (i = 0; i + 8 <= nn; i += 8) {
-		for (b = 0; b < 8; b++)
-			a[b] = _mm_loadl_epi64((const __m128i *)(const void *)
-			    (s + (size_t)b * sn + i));
-		t[0] = _mm_unpacklo_epi8(a[0], a[1]);
-		t[1] = _mm_unpacklo_epi8(a[2], a[3]);
-		t[2] = _mm_unpacklo_epi8(a[4], a[5]);
-		t[3] = _mm_unpacklo_epi8(a[6], a[7]);
-		u[0] = _mm_unpacklo_epi16(t[0], t[1]);
-		u[1] = _mm_unpackhi_epi16(t[0], t[1]);
-		u[2] = _mm_unpacklo_epi16(t[2], t[3]);
-		u[3] = _mm_unpackhi_epi16(t[2], t[3]);
-		_mm_storeu_si128((__m128i *)(void *)(dst + 8 * i),
-		    _mm_unpacklo_epi32(u[0], u[2]));
-		_mm_storeu_si128((__m128i *)(void *)(dst + 8 * i + 16),
-		    _mm_unpackhi_epi32(u[0], u[2]));
-		_mm_storeu_si128((__m128i *)(void *)(dst + 8 * i + 32),
-		    _mm_unpacklo_epi32(u[1], u[3]));
-		_mm_storeu_si128((__m128i *)(void *)(dst + 8 * i + 48),
-		    _mm_unpackhi_epi32(u[1], u[3]));
-	}
-	return i;
-#else
-	(void)dst;
-	(void)s;
-	(void)sn;
-	(void)nn;
-	return 0;
-#endif
-}
-
-/* nn BYTE_STREAM_SPLIT values into slots 0..nn-1. */
-static int
-split_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
-{
-	const unsigned char *s = c->vp + c->si;
-	size_t sn = c->sn, i;
-	unsigned char *dst;
-
-	if (nn > sn - c->si)
-		return cur_bad(c, err, "more values asked than the page holds");
-	c->si += nn;
-	if (col_width(c->col) == 4) {
-		dst = (unsigned char *)c->idx;
-		for (i = 0; i < nn; i++)
-			rta_put_u32(dst + 4 * i, (uint32_t)s[i] |
-			    (uint32_t)s[i + sn] << 8 |
-			    (uint32_t)s[i + 2 * sn] << 16 |
-			    (uint32_t)s[i + 3 * sn] << 24);
-	} else {
-		dst = c->col->pub.type == RTA_PQ_DOUBLE ?
-		    (unsigned char *)c->f64 : (unsigned char *)c->i64;
-		i = split8(dst, s, sn, nn);
-		for (; i < nn; i++)
-			rta_put_u64(dst + 8 * i, (uint64_t)s[i] |
-			    (uint64_t)s[i + sn] << 8 |
-			    (uint64_t)s[i + 2 * sn] << 16 |
-			    (uint64_t)s[i + 3 * sn] << 24 |
-			    (uint64_t)s[i + 4 * sn] << 32 |
-			    (uint64_t)s[i + 5 * sn] << 40 |
-			    (uint64_t)s[i + 6 * sn] << 48 |
-			    (uint64_t)s[i + 7 * sn] << 56);
-	}
-	return fixed_values(c, dst, nn, err);
-}
-
-/* nn DELTA_BINARY_PACKED values into slots 0..nn-1. */
-static int
-delta_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
-{
-	const struct pq_col *k = c->col;
-	const char *why;
-	int64_t iv = 0;
-	double dv = 0;
-	size_t i;
-
-	if ((why = delta_get(&c->dv, (uint64_t *)c->i64, nn)) != NULL)
-		return cur_bad(c, err, why);
-	if (k->conv == CV_I64)
-		return RTA_OK;
-	for (i = 0; i < nn; i++) {
-		if (conv_int(k, c->i64[i], &iv, &dv) != 0)
-			return cur_bad(c, err, "timestamp out of range");
-		if (k->pub.type == RTA_PQ_DOUBLE)
-			c->f64[i] = dv;
-		else
-			c->i64[i] = iv;
-	}
-	return RTA_OK;
-}
-
-/* nn dictionary-encoded values into slots 0..nn-1. */
-static int
-dict_values(struct rta_pq_cursor *c, size_t nn, struct rta_error *err)
-{
-	const char *why;
-	char msg[100];
-	uint32_t *ix = c->idx, nd = (uint32_t)c->ndict, bad = 0, x;
-	size_t i;
-
-	if ((why = rle_get(&c->ix, ix, nn)) != NULL) {
-		snprintf(msg, sizeof(msg), "dictionary indices: %s", why);
-		return cur_bad(c, err, msg);
-	}
-	/* an index out of range reads entry 0 and fails the batch */
-	if (nn > 0 && nd == 0)
-		return cur_bad(c, err, "dictionary index out of range");
-	if (c->col->conv == CV_BYTES)
-		for (i = 0; i < nn; i++) {
-			x = ix[i] < nd ? ix[i] : 0;
-			bad |= ix[i] >= nd;
-			c->s[i] = c->ds[x];
-			c->slen[i] = c->dl[x];
-		}
-	else if (c->col->pub.type == RTA_PQ_DOUBLE)
-		for (i = 0; i < nn; i++) {
-			x = ix[i] < nd ? ix[i] : 0;
-			bad |= ix[i] >= nd;
-			c->f64[i] = c->df[x];
-		}
-	else
-		for (i = 0; i < nn; i++) {
-			x = ix[i] < nd ? ix[i] : 0;
-			bad |= ix[i] >= nd;
-			c->i64[i] = c->di[x];
-		}
-	if (bad)
-		return cur_bad(c, err, "dictionary index out of range");
-	return RTA_OK;
-}
-
-/* Spread the nn values in slots 0..nn-1 to the valid slots of n. */
-static void
-scatter(struct rta_pq_cursor *c, size_t n, size_t nn)
-{
-	const uint8_t *v = c->valid;
-	size_t k = n, j = nn;
-
-	if (c->col->conv == CV_BYTES)
-		while (k-- > 0) {
-			if (v[k]) {
-				c->s[k] = c->s[--j];
-				c->slen[k] = c->slen[j];
-			} else {
-				c->s[k] = NULL;
-				c->slen[k] = 0;
-			}
-		}
-	else {
-		/* without branches, which nulls make unpredictable: a
-		 * null's slot reads a slot below n and keeps none of it */
-		unsigned char *a = c->col->pub.type == RTA_PQ_DOUBLE ?
-		    (unsigned char *)c->f64 : (unsigned char *)c->i64;
-		uint64_t x;
-
-		while (k-- > 0) {
-			j -= v[k];
-			memcpy(&x, a + 8 * j, 8);
-			x &= 0 - (uint64_t)v[k];
-			memcpy(a + 8 * k, &x, 8);
-		}
-	}
-}
-
-/* Batch arrays for n rows. */
-static int
-batch_grow(struct rta_pq_cursor *c, size_t n)
-{
-	const struct pq_col *k = c->col;
-	void *p;
-
-#define GROW(a) do {							\
-	if ((p = rta_reallocarray(c->a, n, sizeof(*c->a))) == NULL)	\
-		return -1;						\
-	c->a = p;							\
-} while (0)
-	if (k->pub.optional)
-		GROW(valid);
-	if (k->conv == CV_BYTES) {
-		GROW(s);
-		GROW(slen);
-	} else if (k->pub.type == RTA_PQ_DOUBLE)
-		GROW(f64);
-	/* DECIMAL's DELTA_BINARY_PACKED integers land in i64 first */
-	if (k->conv != CV_BYTES && (k->pub.type != RTA_PQ_DOUBLE ||
-	    k->conv == CV_DEC32 || k->conv == CV_DEC64))
-		GROW(i64);
-	GROW(idx);
-#undef GROW
-	c->bcap = n;
-	return 0;
-}
-
-int
-rta_pq_cursor_next(struct rta_pq_cursor *c, size_t max,
-    struct rta_pq_batch *b, struct rta_error *err)
-{
-	const struct pq_col *k = c->col;
-	const char *why;
-	char msg[100];
-	size_t n, nn, i;
-	int rc;
-
-	memset(b, 0, sizeof(*b));
-	if (c->failed) {
-		if (err != NULL)
-			*err = c->fail;
-		return c->fail.code;
-	}
-	if (max == 0)
-		return rta_error_set(err, RTA_EINVAL, "bad-option",
-		    "a batch of no rows");
-	while (c->page_left == 0) {
-		if (c->left == 0)
-			return RTA_EOF;
-		if ((rc = next_page(c, err)) != RTA_OK)
-			return rc;
-	}
-	n = max < BATCH_MAX ? max : BATCH_MAX;
-	if (n > c->page_left)
-		n = (size_t)c->page_left;
-	if (n > c->bcap && batch_grow(c, n) != 0)
-		return cur_nomem(c, err);
-	nn = n;
-	if (k->pub.optional) {
-		if ((why = rle_levels(&c->lv, c->valid, n)) != NULL) {
-			snprintf(msg, sizeof(msg), "definition levels: %s",
-			    why);
-			return cur_bad(c, err, msg);
-		}
-		for (nn = 0, i = 0; i < n; i++)
-			nn += c->valid[i];
-	}
-	switch (c->enc) {
-	case E_RLE_DICT:
-		rc = dict_values(c, nn, err);
-		break;
-	case E_DELTA:
-		rc = delta_values(c, nn, err);
-		break;
-	case E_SPLIT:
-		rc = split_values(c, nn, err);
-		break;
-	default:
-		rc = plain_values(c, nn, err);
-		break;
-	}
-	if (rc != RTA_OK)
-		return rc;
-	if (nn < n)
-		scatter(c, n, nn);
-	c->page_left -= n;
-	c->left -= n;
-	b->n = n;
-	b->valid = nn < n ? c->valid : NULL;
-	if (k->conv == CV_BYTES) {
-		b->s = c->s;
-		b->slen = c->slen;
-	} else if (k->pub.type == RTA_PQ_DOUBLE)
-		b->f64 = c->f64;
-	else
-		b->i64 = c->i64;
-	return RTA_OK;
-}
