@@ -1,0 +1,801 @@
+/*
+ * rta_query.c: groups of records by bucket and field values, each with
+ * its accumulators (rta_query.h).
+ *
+ * Groups live in one array of entries, found by an open-addressing
+ * table of their indices keyed by a hash of the bucket start and the
+ * rta_fval_key encoding of each group-by value.  The keys and the group
+ * objects are kept in one arena (offsets, as it grows), and each
+ * group's accumulators in an array of their own.  An aggregate record's
+ * states are loaded into a scratch set of accumulators, then merged into
+ * the group's: the first record of a group is loaded straight into it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rta_alloc.h"
+#include "rta_hash.h"
+#include "rta_query.h"
+#include "rta_time.h"
+#include "rta_value.h"
+
+struct entry {
+	uint64_t		 hash;
+	int64_t			 start, end;
+	size_t			 koff, klen;	/* key in arena */
+	size_t			 goff;		/* group object in arena */
+	struct rta_agg_acc	*acc;
+};
+
+enum { MODE_NONE, MODE_EVENTS, MODE_AGGREGATES };
+
+struct rta_query {
+	const struct rta_query_spec *spec;
+	uint64_t		 max_groups;
+	uint64_t		 seed;
+	int			 mode;
+
+	struct entry		*e;
+	size_t			 n, cap;
+	uint32_t		*slots;		/* index + 1, 0: empty */
+	size_t			 nslots;	/* a power of two */
+	struct rta_buf		 arena;
+	struct rta_buf		 key, group;	/* the record's, scratch */
+
+	/* aggregate records: the state each aggregate is read from */
+	struct rta_agg_spec	*load;
+	struct rta_agg_acc	*tmp;
+	int			 tmp_init;
+
+	size_t			*order;		/* rows, sorted */
+	int			 sorted;
+	struct rta_query_counts	 counts;
+};
+
+static int
+nomem(struct rta_error *err)
+{
+	return rta_error_set(err, RTA_ENOMEM, "no-memory", "out of memory");
+}
+
+int
+rta_query_new(const struct rta_query_spec *spec, struct rta_query **qp,
+    struct rta_error *err)
+{
+	struct rta_query *q;
+
+	*qp = NULL;
+	if (spec->bucket < 0 || spec->from >= spec->to)
+		return rta_error_set(err, RTA_EINVAL, "bad-query",
+		    spec->bucket < 0 ? "a negative bucket" :
+		    "an empty time range");
+	if ((q = rta_calloc(1, sizeof(*q))) == NULL)
+		return nomem(err);
+	q->spec = spec;
+	q->max_groups = spec->max_groups ? spec->max_groups :
+	    RTA_QUERY_GROUPS_DEFAULT;
+	q->seed = rta_hash_seed();
+	*qp = q;
+	return RTA_OK;
+}
+
+void
+rta_query_free(struct rta_query *q)
+{
+	size_t i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < q->n; i++) {
+		rta_agg_release(q->mode == MODE_AGGREGATES ? q->load :
+		    q->spec->aggs, q->spec->naggs, q->e[i].acc);
+		rta_free(q->e[i].acc);
+	}
+	if (q->tmp_init)
+		rta_agg_release(q->load, q->spec->naggs, q->tmp);
+	rta_free(q->tmp);
+	if (q->load != NULL)
+		rta_agg_specs_free(q->load, q->spec->naggs);
+	rta_free(q->e);
+	rta_free(q->slots);
+	rta_free(q->order);
+	rta_buf_release(&q->arena);
+	rta_buf_release(&q->key);
+	rta_buf_release(&q->group);
+	rta_free(q);
+}
+
+const struct rta_query_counts *
+rta_query_counts(const struct rta_query *q)
+{
+	return &q->counts;
+}
+
+
+/* The start of the bucket holding t. */
+static int64_t
+bucket_of(const struct rta_query_spec *s, int64_t t)
+{
+	int64_t b = s->bucket, r;
+
+	if (b == 0)
+		return s->from;
+	r = t % b;
+	return t - (r < 0 ? r + b : r);
+}
+
+static int64_t
+bucket_end(const struct rta_query_spec *s, int64_t start)
+{
+	if (s->bucket == 0)
+		return s->to;
+	return start > INT64_MAX - s->bucket ? INT64_MAX : start + s->bucket;
+}
+
+/* Append value v of a group-by field to the group object and the key. */
+static int
+put_value(struct rta_query *q, const struct rta_fval *v)
+{
+	char t[RTA_TIME_LEN];
+
+	if (rta_fval_key(&q->key, v) != 0)
+		return -1;
+	switch (v->kind) {
+	case RTA_FV_STRING:
+		return rta_venc_string(&q->group, v->s, v->len);
+	case RTA_FV_TIME:
+		rta_time_format(t, v->i);
+		return rta_venc_string(&q->group, t, RTA_TIME_LEN);
+	case RTA_FV_UINT:
+		return rta_venc_int(&q->group, v->i);
+	case RTA_FV_VALUE:
+		return rta_buf_add(&q->group, v->v, rta_value_size(v->v));
+	default:
+		return rta_venc_null(&q->group);
+	}
+}
+
+/*
+ * The record's key (bucket start, then its group-by values) and group
+ * object into q->key and q->group.  agg: an aggregate record, whose
+ * values come from its group object.
+ */
+static int
+make_key(struct rta_query *q, const struct rta_event *ev, int64_t start,
+    const unsigned char *gobj)
+{
+	const struct rta_query_spec *s = q->spec;
+	struct rta_fval v;
+	size_t off, i;
+	unsigned char b[8];
+	const unsigned char *m;
+
+	rta_buf_reset(&q->key);
+	rta_buf_reset(&q->group);
+	rta_put_u64(b, (uint64_t)start);
+	if (rta_buf_add(&q->key, b, 8) != 0)
+		return -1;
+	if ((off = rta_venc_begin(&q->group, RTA_V_OBJECT)) == (size_t)-1)
+		return -1;
+	for (i = 0; i < s->nby; i++) {
+		const struct rta_field *f = &s->by[i];
+
+		if (rta_venc_key(&q->group, f->text, strlen(f->text)) != 0)
+			return -1;
+		m = gobj != NULL ? rta_value_member(gobj, f->text,
+		    strlen(f->text)) : NULL;
+		memset(&v, 0, sizeof(v));
+		if (m != NULL) {
+			v.kind = RTA_FV_VALUE;
+			v.v = m;
+		} else if (gobj == NULL || f->root == RTA_F_TENANT_ID)
+			rta_field_get(f, ev, &v);
+		if (put_value(q, &v) != 0)
+			return -1;
+	}
+	rta_venc_end(&q->group, off, (uint32_t)s->nby);
+	return 0;
+}
+
+static int
+grow_slots(struct rta_query *q)
+{
+	size_t n = q->nslots ? q->nslots * 2 : 1024, i, h;
+	uint32_t *s;
+
+	if ((s = rta_calloc(n, sizeof(*s))) == NULL)
+		return -1;
+	for (i = 0; i < q->n; i++) {
+		h = (size_t)q->e[i].hash & (n - 1);
+		while (s[h] != 0)
+			h = (h + 1) & (n - 1);
+		s[h] = (uint32_t)(i + 1);
+	}
+	rta_free(q->slots);
+	q->slots = s;
+	q->nslots = n;
+	return 0;
+}
+
+/*
+ * The group of q->key, made (with fresh accumulators for specs, or none
+ * when load is set: the caller loads them) if new.  NULL with err set.
+ */
+static struct entry *
+find_group(struct rta_query *q, int64_t start,
+    const struct rta_agg_spec *specs, int *fresh, struct rta_error *err)
+{
+	uint64_t hv = rta_hash64(q->key.data, q->key.len, q->seed);
+	struct entry *e;
+	size_t h;
+	uint32_t k;
+
+	*fresh = 0;
+	if (q->nslots == 0 && grow_slots(q) != 0)
+		goto nomem;
+	h = (size_t)hv & (q->nslots - 1);
+	while ((k = q->slots[h]) != 0) {
+		e = &q->e[k - 1];
+		if (e->hash == hv && e->klen == q->key.len &&
+		    memcmp(q->arena.data + e->koff, q->key.data,
+		    q->key.len) == 0)
+			return e;
+		h = (h + 1) & (q->nslots - 1);
+	}
+	if (q->n >= q->max_groups || q->n >= UINT32_MAX - 1) {
+		rta_error_set(err, RTA_ELIMIT, "too-many-groups", "more than "
+		    "%llu groups (buckets times group-by values)",
+		    (unsigned long long)q->max_groups);
+		return NULL;
+	}
+	if (q->n == q->cap) {
+		size_t nc = q->cap ? q->cap * 2 : 256;
+
+		if ((e = rta_reallocarray(q->e, nc, sizeof(*e))) == NULL)
+			goto nomem;
+		q->e = e;
+		q->cap = nc;
+	}
+	e = &q->e[q->n];
+	memset(e, 0, sizeof(*e));
+	e->hash = hv;
+	e->start = start;
+	e->koff = q->arena.len;
+	e->klen = q->key.len;
+	if (rta_buf_add(&q->arena, q->key.data, q->key.len) != 0)
+		goto nomem;
+	e->goff = q->arena.len;
+	if (rta_buf_add(&q->arena, q->group.data, q->group.len) != 0)
+		goto nomem;
+	if (q->spec->naggs > 0 && (e->acc = rta_calloc(q->spec->naggs,
+	    sizeof(*e->acc))) == NULL)
+		goto nomem;
+	if (rta_agg_init(specs, q->spec->naggs, e->acc, err) != RTA_OK) {
+		rta_free(e->acc);
+		return NULL;
+	}
+	q->slots[h] = (uint32_t)(q->n + 1);
+	q->n++;
+	q->sorted = 0;
+	*fresh = 1;
+	if (q->n * 2 > q->nslots && grow_slots(q) != 0)
+		goto nomem;
+	return e;
+nomem:
+	nomem(err);
+	return NULL;
+}
+
+/* ---- aggregate records -------------------------------------------------- */
+
+/*
+ * Whether a state named name (parsed: st) can give aggregate a: the
+ * same name, or the same field and a state type that holds a.
+ */
+static int
+serves(const struct rta_agg_spec *a, const struct rta_agg_spec *st)
+{
+	if (a->name_len == st->name_len &&
+	    memcmp(a->name, st->name, a->name_len) == 0)
+		return 1;
+	if (a->kind == RTA_AGG_COUNT || st->kind == RTA_AGG_COUNT ||
+	    strcmp(a->field.text, st->field.text) != 0)
+		return 0;
+	switch (a->kind) {
+	case RTA_AGG_SUM:
+	case RTA_AGG_AVG:
+		return st->kind == RTA_AGG_SUM || st->kind == RTA_AGG_AVG;
+	case RTA_AGG_QUANTILE:
+		return st->kind == RTA_AGG_QUANTILE;
+	case RTA_AGG_TOPK:
+		return st->kind == RTA_AGG_TOPK && st->k >= a->k;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The states to read each aggregate from, chosen from the first
+ * aggregate record's states object: its own name first, else the first
+ * state that serves it.
+ */
+static int
+choose_states(struct rta_query *q, const unsigned char *states,
+    const char *rid, size_t rlen, struct rta_error *err)
+{
+	const struct rta_query_spec *s = q->spec;
+	struct rta_agg_spec *one, *best;
+	struct rta_viter it;
+	const unsigned char *v;
+	const char *k;
+	size_t klen, n1, i;
+	char name[RTA_AGG_NAME_MAX + 1];
+	int rc;
+
+	if ((q->load = rta_calloc(s->naggs ? s->naggs : 1,
+	    sizeof(*q->load))) == NULL)
+		return nomem(err);
+	for (i = 0; i < s->naggs; i++) {
+		best = NULL;
+		rta_viter_init(&it, states);
+		while (rta_viter_member(&it, &k, &klen, &v)) {
+			if (klen > RTA_AGG_NAME_MAX)
+				continue;
+			memcpy(name, k, klen);
+			name[klen] = '\0';
+			if ((rc = rta_agg_parse(name, &one, &n1, NULL)) ==
+			    RTA_ENOMEM) {
+				if (best != NULL)
+					rta_agg_specs_free(best, 1);
+				rc = nomem(err);
+				goto fail;
+			}
+			if (rc != RTA_OK)
+				continue;
+			if (serves(&s->aggs[i], one) && (best == NULL ||
+			    (one->name_len == s->aggs[i].name_len &&
+			    memcmp(one->name, s->aggs[i].name,
+			    one->name_len) == 0))) {
+				if (best != NULL)
+					rta_agg_specs_free(best, 1);
+				best = one;
+			} else
+				rta_agg_specs_free(one, n1);
+		}
+		if (best == NULL) {
+			rc = rta_error_set(err, RTA_EDATA, "bad-aggregate",
+			    "aggregate record %.*s: no state gives %s",
+			    (int)rlen, rid, s->aggs[i].name);
+			goto fail;
+		}
+		q->load[i] = *best;
+		rta_free(best);
+	}
+	if (s->naggs > 0 && (q->tmp = rta_calloc(s->naggs,
+	    sizeof(*q->tmp))) == NULL) {
+		rc = nomem(err);
+		goto fail;
+	}
+	return RTA_OK;
+fail:
+	rta_agg_specs_free(q->load, i);
+	q->load = NULL;
+	return rc;
+}
+
+static int
+add_aggregate(struct rta_query *q, const struct rta_event *ev,
+    struct rta_error *err)
+{
+	const struct rta_query_spec *s = q->spec;
+	const unsigned char *endv, *gobj, *states;
+	const char *es;
+	size_t elen;
+	int64_t end, start;
+	struct entry *e;
+	int fresh, rc;
+
+	if (q->mode == MODE_EVENTS)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s among raw events", (int)ev->id_len,
+		    ev->id);
+	if (ev->type_len != 8 || memcmp(ev->type, "tumbling", 8) != 0)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s: a %.*s window: only tumbling "
+		    "windows roll up", (int)ev->id_len, ev->id,
+		    (int)ev->type_len, ev->type);
+	endv = rta_value_member(ev->payload, "end", 3);
+	gobj = rta_value_member(ev->payload, "group", 5);
+	states = rta_value_member(ev->payload, "states", 6);
+	if (endv == NULL || !rta_value_str(endv, &es, &elen) ||
+	    rta_time_parse(es, elen, &end, NULL) != RTA_OK || end <= ev->ts ||
+	    gobj == NULL || rta_value_tag(gobj) != RTA_V_OBJECT ||
+	    states == NULL || rta_value_tag(states) != RTA_V_OBJECT)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s: no end, group or states",
+		    (int)ev->id_len, ev->id);
+	start = bucket_of(s, ev->ts);
+	if (s->bucket != 0 && bucket_of(s, end - 1) != start)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s: its window is longer than a "
+		    "bucket, or crosses one", (int)ev->id_len, ev->id);
+	if (s->bucket == 0 && end > s->to)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s: its window ends after the range",
+		    (int)ev->id_len, ev->id);
+	if (q->load == NULL && (rc = choose_states(q, states, ev->id,
+	    ev->id_len, err)) != RTA_OK)
+		return rc;
+	q->mode = MODE_AGGREGATES;
+	if (make_key(q, ev, start, gobj) != 0)
+		return nomem(err);
+	if ((e = find_group(q, start, q->load, &fresh, err)) == NULL)
+		return err->code;
+	e->end = bucket_end(s, start);
+	if (fresh) {
+		if ((rc = rta_agg_load(q->load, s->naggs, e->acc, states,
+		    err)) != RTA_OK)
+			goto bad;
+	} else {
+		if (!q->tmp_init) {
+			if ((rc = rta_agg_init(q->load, s->naggs, q->tmp,
+			    err)) != RTA_OK)
+				return rc;
+			q->tmp_init = 1;
+		} else if ((rc = rta_agg_reset(q->load, s->naggs, q->tmp,
+		    err)) != RTA_OK) {
+			q->tmp_init = 0;
+			return rc;
+		}
+		if ((rc = rta_agg_load(q->load, s->naggs, q->tmp, states,
+		    err)) != RTA_OK)
+			goto bad;
+		if ((rc = rta_agg_merge(q->load, s->naggs, e->acc, q->tmp,
+		    err)) != RTA_OK)
+			goto bad;
+	}
+	q->counts.aggregates++;
+	return RTA_OK;
+bad:
+	if (rc == RTA_ENOMEM)
+		return rc;
+	{
+		char why[sizeof(err->text)];
+
+		memcpy(why, err->text, sizeof(why));
+		why[sizeof(why) - 1] = '\0';
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s: %s", (int)ev->id_len, ev->id,
+		    why);
+	}
+}
+
+int
+rta_query_add(struct rta_query *q, const struct rta_record *r,
+    struct rta_error *err)
+{
+	const struct rta_query_spec *s = q->spec;
+	const struct rta_event *ev = &r->ev;
+	struct entry *e;
+	int64_t start;
+	int fresh;
+
+	if (r->kind != RTA_REC_EVENT && r->kind != RTA_REC_AGGREGATE)
+		return RTA_OK;
+	if (ev->ts < s->from || ev->ts >= s->to) {
+		q->counts.outside++;
+		return RTA_OK;
+	}
+	if (r->kind == RTA_REC_AGGREGATE)
+		return add_aggregate(q, ev, err);
+	if (q->mode == MODE_AGGREGATES)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "raw event %.*s among aggregate records", (int)ev->id_len,
+		    ev->id);
+	q->mode = MODE_EVENTS;
+	start = bucket_of(s, ev->ts);
+	if (make_key(q, ev, start, NULL) != 0)
+		return nomem(err);
+	if ((e = find_group(q, start, s->aggs, &fresh, err)) == NULL)
+		return err->code;
+	e->end = bucket_end(s, start);
+	q->counts.events++;
+	return rta_agg_add(s->aggs, s->naggs, e->acc, ev, err);
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+size_t
+rta_query_nrows(const struct rta_query *q)
+{
+	return q->n;
+}
+
+int
+rta_query_row(const struct rta_query *q, size_t i, struct rta_query_row *row)
+{
+	const struct entry *e;
+
+	if (i >= q->n)
+		return 0;
+	e = &q->e[q->sorted ? q->order[i] : i];
+	row->start = e->start;
+	row->end = e->end;
+	row->group = q->arena.data + e->goff;
+	row->acc = e->acc;
+	return 1;
+}
+
+static const struct entry *
+entry_at(const struct rta_query *q, size_t i)
+{
+	return &q->e[q->sorted ? q->order[i] : i];
+}
+
+int
+rta_query_results(const struct rta_query *q, size_t i, struct rta_buf *b)
+{
+	return rta_agg_results(q->spec->aggs, q->spec->naggs,
+	    entry_at(q, i)->acc, b);
+}
+
+int
+rta_query_states(const struct rta_query *q, size_t i, struct rta_buf *b)
+{
+	return rta_agg_states(q->spec->aggs, q->spec->naggs,
+	    entry_at(q, i)->acc, b);
+}
+
+/* ---- ordering ----------------------------------------------------------- */
+
+int
+rta_query_keys_parse(const struct rta_query_spec *spec, const char *list,
+    struct rta_query_key **keys, size_t *n, struct rta_error *err)
+{
+	struct rta_query_key *k = NULL;
+	const char *p = list, *e, *w;
+	size_t cap = 0, nk = 0, len, i;
+
+	*keys = NULL;
+	*n = 0;
+	for (;;) {
+		struct rta_query_key key = { RTA_QK_START, 0, 0 };
+		int found = 0;
+
+		while (*p == ' ')
+			p++;
+		for (e = p; *e != '\0' && *e != ',' && *e != ' '; e++)
+			;
+		len = (size_t)(e - p);
+		w = e;
+		while (*w == ' ')
+			w++;
+		if (strncmp(w, "desc", 4) == 0 && (w[4] == ',' ||
+		    w[4] == ' ' || w[4] == '\0')) {
+			key.desc = 1;
+			w += 4;
+		} else if (strncmp(w, "asc", 3) == 0 && (w[3] == ',' ||
+		    w[3] == ' ' || w[3] == '\0'))
+			w += 3;
+		while (*w == ' ')
+			w++;
+		if (len == 5 && memcmp(p, "start", 5) == 0)
+			found = 1;
+		for (i = 0; !found && i < spec->nby; i++)
+			if (strlen(spec->by[i].text) == len &&
+			    memcmp(spec->by[i].text, p, len) == 0) {
+				key.what = RTA_QK_GROUP;
+				key.index = i;
+				found = 1;
+			}
+		for (i = 0; !found && i < spec->naggs; i++)
+			if (spec->aggs[i].name_len == len &&
+			    memcmp(spec->aggs[i].name, p, len) == 0) {
+				key.what = RTA_QK_AGG;
+				key.index = i;
+				found = 1;
+			}
+		if (!found || (*w != ',' && *w != '\0')) {
+			rta_free(k);
+			return rta_error_set(err, RTA_EINVAL, "bad-order",
+			    len == 0 ? "an empty name" : !found ? "'%.*s' is "
+			    "not start, a --group-by field or an --agg name" :
+			    "'%.*s' is followed by neither asc nor desc",
+			    (int)len, p);
+		}
+		if (nk == cap) {
+			struct rta_query_key *nkp;
+
+			cap = cap ? cap * 2 : 4;
+			if ((nkp = rta_reallocarray(k, cap, sizeof(*k))) ==
+			    NULL) {
+				rta_free(k);
+				return nomem(err);
+			}
+			k = nkp;
+		}
+		k[nk++] = key;
+		if (*w == '\0')
+			break;
+		p = w + 1;
+	}
+	*keys = k;
+	*n = nk;
+	return RTA_OK;
+}
+
+/* Rank of a group value for ordering: null, booleans, numbers, strings,
+ * the rest. */
+static int
+vrank(const unsigned char *v)
+{
+	switch (rta_value_tag(v)) {
+	case RTA_V_NULL:
+		return 0;
+	case RTA_V_FALSE:
+	case RTA_V_TRUE:
+		return 1;
+	case RTA_V_INT:
+	case RTA_V_DOUBLE:
+	case RTA_V_NUMBER:
+		return 2;
+	case RTA_V_STRING:
+		return 3;
+	default:
+		return 4;
+	}
+}
+
+static int
+vcmp(const unsigned char *a, const unsigned char *b)
+{
+	int ra = vrank(a), rb = vrank(b), c;
+	double x, y;
+	const char *s, *t;
+	size_t sl, tl;
+	struct rta_buf ja = RTA_BUF_INIT, jb = RTA_BUF_INIT;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	switch (ra) {
+	case 0:
+		return 0;
+	case 1:
+		return (rta_value_tag(a) > rta_value_tag(b)) -
+		    (rta_value_tag(a) < rta_value_tag(b));
+	case 2:
+		rta_value_num(a, &x);
+		rta_value_num(b, &y);
+		return (x > y) - (x < y);
+	case 3:
+		rta_value_str(a, &s, &sl);
+		rta_value_str(b, &t, &tl);
+		c = memcmp(s, t, sl < tl ? sl : tl);
+		return c != 0 ? c : (sl > tl) - (sl < tl);
+	default:
+		/* arrays and objects: by their JSON text (rare) */
+		if (rta_value_to_json(&ja, a) != 0 ||
+		    rta_value_to_json(&jb, b) != 0)
+			c = 0;
+		else {
+			c = memcmp(ja.data, jb.data, ja.len < jb.len ?
+			    ja.len : jb.len);
+			if (c == 0)
+				c = (ja.len > jb.len) - (ja.len < jb.len);
+		}
+		rta_buf_release(&ja);
+		rta_buf_release(&jb);
+		return c;
+	}
+}
+
+/* The k-th member value of group object g. */
+static const unsigned char *
+gval(const unsigned char *g, size_t k)
+{
+	struct rta_viter it;
+	const unsigned char *v = NULL;
+	const char *key;
+	size_t klen, i;
+
+	rta_viter_init(&it, g);
+	for (i = 0; i <= k; i++)
+		if (!rta_viter_member(&it, &key, &klen, &v))
+			return NULL;
+	return v;
+}
+
+struct sortctx {
+	const struct rta_query	*q;
+	const struct rta_query_key *keys;
+	size_t			 nkeys;
+};
+
+static int
+cmp_key(const struct sortctx *c, const struct rta_query_key *k,
+    const struct entry *a, const struct entry *b)
+{
+	const struct rta_query *q = c->q;
+	double x = 0, y = 0;
+	int hx, hy;
+
+	switch (k->what) {
+	case RTA_QK_START:
+		return (a->start > b->start) - (a->start < b->start);
+	case RTA_QK_GROUP:
+		return vcmp(gval(q->arena.data + a->goff, k->index),
+		    gval(q->arena.data + b->goff, k->index));
+	default:
+		hx = rta_agg_number(&q->spec->aggs[k->index],
+		    &a->acc[k->index], &x);
+		hy = rta_agg_number(&q->spec->aggs[k->index],
+		    &b->acc[k->index], &y);
+		if (hx != hy)
+			return hx - hy;
+		return (x > y) - (x < y);
+	}
+}
+
+static int
+cmp_rows(const struct sortctx *c, size_t ia, size_t ib)
+{
+	const struct entry *a = &c->q->e[ia], *b = &c->q->e[ib];
+	struct rta_query_key dk = { RTA_QK_START, 0, 0 };
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->nkeys; i++)
+		if ((r = cmp_key(c, &c->keys[i], a, b)) != 0)
+			return c->keys[i].desc ? -r : r;
+	if ((r = cmp_key(c, &dk, a, b)) != 0)
+		return r;
+	dk.what = RTA_QK_GROUP;
+	for (i = 0; i < c->q->spec->nby; i++) {
+		dk.index = i;
+		if ((r = cmp_key(c, &dk, a, b)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A merge sort of v[0..n) (stable), with t as room for n. */
+static void
+msort(const struct sortctx *c, size_t *v, size_t *t, size_t n)
+{
+	size_t h = n / 2, i = 0, j = h, k = 0;
+
+	if (n < 2)
+		return;
+	msort(c, v, t, h);
+	msort(c, v + h, t, n - h);
+	while (i < h && j < n)
+		t[k++] = cmp_rows(c, v[j], v[i]) < 0 ? v[j++] : v[i++];
+	while (i < h)
+		t[k++] = v[i++];
+	while (j < n)
+		t[k++] = v[j++];
+	memcpy(v, t, n * sizeof(*v));
+}
+
+int
+rta_query_sort(struct rta_query *q, const struct rta_query_key *keys,
+    size_t nkeys, struct rta_error *err)
+{
+	struct sortctx c = { q, keys, nkeys };
+	size_t *t, i;
+
+	rta_free(q->order);
+	q->order = NULL;
+	q->sorted = 0;
+	if (q->n == 0)
+		return RTA_OK;
+	if ((q->order = rta_reallocarray(NULL, q->n, sizeof(*q->order))) ==
+	    NULL || (t = rta_reallocarray(NULL, q->n, sizeof(*t))) == NULL)
+		return nomem(err);
+	for (i = 0; i < q->n; i++)
+		q->order[i] = i;
+	msort(&c, q->order, t, q->n);
+	rta_free(t);
+	q->sorted = 1;
+	return RTA_OK;
+}
