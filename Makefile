@@ -251,7 +251,7 @@ install: all
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(B)/librta.a $(DESTDIR)$(LIBDIR)
 	install -m 644 $(B)/rta.pc $(DESTDIR)$(LIBDIR)/pkgconfig
-	install -m 644 $(LIB_HDR) $(DESTDIR)$(INCDIR)
+	install -m 644 $(filter-out %_int.h,$(LIB_HDR)) $(DESTDIR)$(INCDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
