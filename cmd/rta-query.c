@@ -1,0 +1,1000 @@
+/*
+ * rta-query: range and rollup queries over a store's dataset.  Reads the
+ * records of a time range (one tenant's or all), keeps those --where
+ * selects, groups them by bucket and --group-by values and prints the
+ * --agg results per group as NDJSON, CSV or a table.  Raw events are
+ * aggregated as they are read; aggregate records (rta-window's) are
+ * merged by their states, so 1-minute windows roll up to hours.
+ * --partial prints the groups as aggregate records, which --merge
+ * combines: the same answer as one query over all the stores.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rta_agg.h"
+#include "rta_alloc.h"
+#include "rta_cli.h"
+#include "rta_cold.h"
+#include "rta_expr.h"
+#include "rta_json.h"
+#include "rta_output.h"
+#include "rta_pqrows.h"
+#include "rta_query.h"
+#include "rta_reader.h"
+#include "rta_store.h"
+#include "rta_time.h"
+#include "rta_uuid.h"
+#include "rta_value.h"
+
+static const char usage_line[] =
+"usage: rta-query [-hV] [-o format] -s dir -d dataset [--agg list]\n"
+"                 [--bucket width] [--cold dir] [--explain] [--from time]\n"
+"                 [--group-by fields] [--limit n] [--max-groups n]\n"
+"                 [--order-by keys] [--partial] [--since duration]\n"
+"                 [--tenant id] [--to time] [--where expr]\n"
+"       rta-query --merge [-hV] [-o format] [--agg list] [--bucket width]\n"
+"                 [--from time] [--group-by fields] [--limit n]\n"
+"                 [--max-groups n] [--order-by keys] [--partial]\n"
+"                 [--since duration] [--to time] [file ...]";
+
+enum {
+	OPT_AGG = 0x100, OPT_BUCKET, OPT_COLD, OPT_EXPLAIN, OPT_FROM,
+	OPT_GROUP_BY, OPT_LIMIT,
+	OPT_MAX_GROUPS, OPT_MERGE, OPT_ORDER_BY, OPT_PARTIAL, OPT_SINCE,
+	OPT_TENANT, OPT_TO, OPT_WHERE
+};
+
+static const struct option longopts[] = {
+	{ "agg", required_argument, NULL, OPT_AGG },
+	{ "bucket", required_argument, NULL, OPT_BUCKET },
+	{ "cold", required_argument, NULL, OPT_COLD },
+	{ "dataset", required_argument, NULL, 'd' },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "max-groups", required_argument, NULL, OPT_MAX_GROUPS },
+	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "order-by", required_argument, NULL, OPT_ORDER_BY },
+	{ "output", required_argument, NULL, 'o' },
+	{ "partial", no_argument, NULL, OPT_PARTIAL },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "store", required_argument, NULL, 's' },
+	{ "tenant", required_argument, NULL, OPT_TENANT },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "version", no_argument, NULL, 'V' },
+	{ "where", required_argument, NULL, OPT_WHERE },
+	{ NULL, 0, NULL, 0 }
+};
+
+enum outfmt { OUT_AUTO, OUT_NDJSON, OUT_CSV, OUT_TABLE, OUT_RTA };
+
+struct opts {
+	const char		*store, *dataset, *tenant, *cold;
+	const char		*agg, *by, *order, *where;
+	const char		*from, *to, *since;
+	int64_t			 bucket;
+	uint64_t		 limit;		/* 0: all */
+	uint64_t		 max_groups;
+	int			 merge, partial, explain;
+	enum outfmt		 out;
+};
+
+static void	help(void);
+static int	query_store(const struct opts *, const struct rta_query_spec *,
+		    const struct rta_expr *, struct rta_query *);
+static int	emit_rows(const struct opts *, const struct rta_query *,
+		    const struct rta_query_spec *);
+
+static void
+parse_time(const char *opt, const char *s, int64_t now, int64_t *us)
+{
+	struct rta_error err;
+
+	if (rta_time_parse_arg(s, now, us, &err) != RTA_OK)
+		rta_usage_error(usage_line, "bad %s '%s' (%s)", opt, s,
+		    err.text);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rta_query_spec spec;
+	struct rta_query_key *keys = NULL;
+	struct rta_agg_spec *aggs = NULL;
+	struct rta_field *by = NULL;
+	struct rta_expr *where = NULL;
+	struct rta_query *q = NULL;
+	struct rta_error err;
+	struct opts o;
+	size_t naggs = 0, nby = 0, nkeys = 0;
+	int64_t now;
+	int c, rc, status = RTA_EXIT_OK;
+	uint64_t v;
+
+	rta_cli_init("rta-query");
+	memset(&o, 0, sizeof(o));
+	o.agg = "count";
+	while ((c = getopt_long(argc, argv, ":d:ho:s:V", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'd':
+			o.dataset = optarg;
+			break;
+		case 'h':
+			help();
+			return rta_cli_finish(RTA_EXIT_OK);
+		case 'o':
+			if (strcmp(optarg, "ndjson") == 0)
+				o.out = OUT_NDJSON;
+			else if (strcmp(optarg, "csv") == 0)
+				o.out = OUT_CSV;
+			else if (strcmp(optarg, "table") == 0)
+				o.out = OUT_TABLE;
+			else if (strcmp(optarg, "rta") == 0)
+				o.out = OUT_RTA;
+			else
+				rta_usage_error(usage_line, "bad -o '%s' (use "
+				    "ndjson, csv, table or rta)", optarg);
+			break;
+		case 's':
+			o.store = optarg;
+			break;
+		case 'V':
+			rta_cli_version();
+			return rta_cli_finish(RTA_EXIT_OK);
+		case OPT_AGG:
+			o.agg = optarg;
+			break;
+		case OPT_BUCKET:
+			if (rta_duration_parse(optarg, &o.bucket, &err) !=
+			    RTA_OK || o.bucket <= 0)
+				rta_usage_error(usage_line, "bad --bucket '%s' "
+				    "(a duration: 5m, 1h, 1d)", optarg);
+			break;
+		case OPT_COLD:
+			o.cold = optarg;
+			break;
+		case OPT_EXPLAIN:
+			o.explain = 1;
+			break;
+		case OPT_FROM:
+			o.from = optarg;
+			break;
+		case OPT_GROUP_BY:
+			o.by = optarg;
+			break;
+		case OPT_LIMIT:
+			if (rta_parse_u64(optarg, 1, UINT64_MAX, &o.limit) !=
+			    0)
+				rta_usage_error(usage_line, "bad --limit '%s' "
+				    "(a number of rows, at least 1)", optarg);
+			break;
+		case OPT_MAX_GROUPS:
+			if (rta_parse_u64(optarg, 1, UINT32_MAX - 1, &v) != 0)
+				rta_usage_error(usage_line, "bad --max-groups "
+				    "'%s' (1 to %u)", optarg, UINT32_MAX - 1);
+			o.max_groups = v;
+			break;
+		case OPT_MERGE:
+			o.merge = 1;
+			break;
+		case OPT_ORDER_BY:
+			o.order = optarg;
+			break;
+		case OPT_PARTIAL:
+			o.partial = 1;
+			break;
+		case OPT_SINCE:
+			o.since = optarg;
+			break;
+		case OPT_TENANT:
+			o.tenant = optarg;
+			break;
+		case OPT_TO:
+			o.to = optarg;
+			break;
+		case OPT_WHERE:
+			o.where = optarg;
+			break;
+		default:
+			rta_cli_bad_option(usage_line, c, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (!o.merge && (o.store == NULL || o.dataset == NULL))
+		rta_usage_error(usage_line, "-s and -d name the store and "
+		    "dataset (or --merge reads results)");
+	if (!o.merge && argc > 0)
+		rta_usage_error(usage_line, "operands are for --merge");
+	if (o.merge && (o.store != NULL || o.dataset != NULL ||
+	    o.tenant != NULL || o.where != NULL || o.cold != NULL ||
+	    o.explain))
+		rta_usage_error(usage_line, "--merge reads partial results: "
+		    "-s, -d, --tenant, --where, --cold and --explain are for "
+		    "store queries");
+	if (o.since != NULL && o.from != NULL)
+		rta_usage_error(usage_line, "--since and --from both give "
+		    "the start");
+	if (o.tenant != NULL && !rta_tenant_valid(o.tenant,
+	    strlen(o.tenant)))
+		rta_usage_error(usage_line, "bad --tenant '%s' (a tenant id "
+		    "the store holds: letters, digits, _, - and .)", o.tenant);
+
+	memset(&spec, 0, sizeof(spec));
+	now = rta_now();
+	spec.from = RTA_TIME_MIN;
+	spec.to = now;
+	if (o.since != NULL) {
+		int64_t d;
+
+		if (rta_duration_parse(o.since, &d, &err) != RTA_OK || d <= 0)
+			rta_usage_error(usage_line, "bad --since '%s' (a "
+			    "duration: 15m, 24h, 7d)", o.since);
+		spec.from = now - d;
+		spec.to = now;
+	}
+	if (o.from != NULL)
+		parse_time("--from", o.from, now, &spec.from);
+	if (o.to != NULL)
+		parse_time("--to", o.to, now, &spec.to);
+	if (spec.from >= spec.to)
+		rta_usage_error(usage_line, "the range is empty (--from is "
+		    "not before --to)");
+	spec.bucket = o.bucket;
+	spec.max_groups = o.max_groups;
+	if (o.bucket == 0 && spec.from == RTA_TIME_MIN)
+		rta_usage_error(usage_line, "give the start of the range "
+		    "(--from or --since), or --bucket");
+	if (rta_agg_parse(o.agg, &aggs, &naggs, &err) != RTA_OK)
+		rta_usage_error(usage_line, "%s", err.text);
+	spec.aggs = aggs;
+	spec.naggs = naggs;
+	if (o.by != NULL) {
+		if (rta_field_list_parse(o.by, &by, &nby, &err) != RTA_OK)
+			rta_usage_error(usage_line, "bad --group-by '%s': %s",
+			    o.by, err.text);
+		spec.by = by;
+		spec.nby = nby;
+	}
+	if (o.order != NULL && rta_query_keys_parse(&spec, o.order, &keys,
+	    &nkeys, &err) != RTA_OK)
+		rta_usage_error(usage_line, "bad --order-by '%s': %s", o.order,
+		    err.text);
+	if (o.where != NULL && rta_expr_parse(o.where, &where, &err) !=
+	    RTA_OK)
+		rta_usage_error(usage_line, "bad --where: %s", err.text);
+	if (o.out == OUT_AUTO)
+		o.out = o.partial ? OUT_NDJSON : isatty(STDOUT_FILENO) ?
+		    OUT_TABLE : OUT_NDJSON;
+	if (o.out == OUT_RTA && !o.partial)
+		rta_usage_error(usage_line, "-o rta is for --partial results");
+	if (o.partial && (o.out == OUT_CSV || o.out == OUT_TABLE))
+		rta_usage_error(usage_line, "--partial results are records: "
+		    "-o ndjson or rta");
+	if (o.out == OUT_RTA && isatty(STDOUT_FILENO))
+		rta_usage_error(usage_line, "not writing rta frames to a "
+		    "terminal (redirect stdout, or use -o ndjson)");
+
+	if (rta_query_new(&spec, &q, &err) != RTA_OK)
+		rta_usage_error(usage_line, "%s", err.text);
+	if (o.merge) {
+		struct rta_reader_opts ro;
+		struct rta_reader *r;
+		struct rta_record rec;
+		const struct rta_where *wh;
+		int i = 0;
+
+		rta_reader_opts_init(&ro);
+		if ((r = rta_reader_new(&ro)) == NULL) {
+			rta_warnx("out of memory");
+			status = RTA_EXIT_LIMIT;
+			goto done;
+		}
+		do {
+			const char *in = argc > 0 ? argv[i] : "-";
+
+			if (rta_reader_open(r, in, &err) != RTA_OK) {
+				rta_warnx("%s", err.text);
+				rta_cli_status(&status, RTA_EXIT_IO);
+				continue;
+			}
+			while ((rc = rta_reader_next(r, &rec, &err)) !=
+			    RTA_EOF) {
+				if (rc == RTA_OK && (rc = rta_query_add(q, &rec,
+				    &err)) == RTA_OK)
+					continue;
+				wh = rta_reader_where(r);
+				if (rc == RTA_EDATA && err.reason != NULL &&
+				    strcmp(err.reason, "bad-aggregate") == 0) {
+					/* the query cannot be answered */
+					rta_warnx("%s: %s", wh->source,
+					    err.text);
+					status = RTA_EXIT_DATA;
+					rta_reader_free(r);
+					goto done;
+				}
+				if (wh->line > 0)
+					rta_warnx("%s:%llu: %s", wh->source,
+					    (unsigned long long)wh->line,
+					    err.text);
+				else
+					rta_warnx("%s: offset %llu: %s",
+					    wh->source, (unsigned long long)
+					    wh->offset, err.text);
+				if (rc == RTA_EDATA) {
+					rta_cli_status(&status, RTA_EXIT_DATA);
+					continue;
+				}
+				rta_cli_status(&status, rta_exit_code(rc));
+				break;
+			}
+		} while (++i < argc);
+		rta_reader_free(r);
+	} else if ((status = query_store(&o, &spec, where, q)) != 0)
+		goto done;
+	if (o.explain)
+		goto done;
+	if (rta_query_sort(q, keys, nkeys, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		status = RTA_EXIT_LIMIT;
+		goto done;
+	}
+	rta_cli_status(&status, emit_rows(&o, q, &spec));
+done:
+	rta_query_free(q);
+	rta_expr_free(where);
+	rta_free(keys);
+	rta_agg_specs_free(aggs, naggs);
+	rta_field_list_free(by, nby);
+	return rta_cli_finish(status);
+}
+
+/* ---- reading the hot and the cold store -------------------------------- */
+
+/* A time range, and what reading it found (for --explain). */
+struct span {
+	int64_t			 from, to;
+	uint64_t		 records;
+	uint64_t		 files, skipped;	/* cold */
+};
+
+struct spans {
+	struct span		*v;
+	size_t			 n, cap;
+};
+
+static int
+span_add(struct spans *s, int64_t from, int64_t to)
+{
+	struct span *v;
+
+	if (s->n > 0 && s->v[s->n - 1].to == from) {
+		s->v[s->n - 1].to = to;
+		return 0;
+	}
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 16;
+
+		if ((v = rta_reallocarray(s->v, nc, sizeof(*v))) == NULL)
+			return -1;
+		s->v = v;
+		s->cap = nc;
+	}
+	s->v[s->n].from = from;
+	s->v[s->n].to = to;
+	s->v[s->n].records = 0;
+	s->v[s->n].files = s->v[s->n].skipped = 0;
+	s->n++;
+	return 0;
+}
+
+/* Keep r if the query wants it; RTA_OK or the error. */
+static int
+take(const struct rta_expr *where, struct rta_query *q,
+    const struct rta_record *r, struct rta_error *err)
+{
+	if (where != NULL && !rta_expr_match(where, &r->ev))
+		return RTA_OK;
+	return rta_query_add(q, r, err);
+}
+
+/* The exit status for err (code rc) of reading the store. */
+static int
+read_status(int rc, const struct rta_error *err)
+{
+	if (rc == RTA_EDATA)
+		return err->reason != NULL && strcmp(err->reason,
+		    "bad-aggregate") == 0 ? RTA_EXIT_DATA : RTA_EXIT_IO;
+	return rta_exit_code(rc);
+}
+
+/*
+ * The cold store's rows of [from, to): the files of those days (and the
+ * tenant), each read only for rows inside the range, so that ranges the
+ * hot store answered are not counted twice.  0, or an exit status.
+ */
+static int
+read_cold(const struct opts *o, const struct rta_expr *where,
+    struct rta_query *q, struct span *sp, struct rta_buf *explain)
+{
+	int64_t from = sp->from, to = sp->to;
+	struct rta_ndjson_parser np;
+	struct rta_record rec;
+	struct rta_pqrows *pr;
+	struct rta_buf line = RTA_BUF_INIT;
+	struct rta_error err;
+	struct stat sb;
+	char **files;
+	size_t nf, i;
+	uint64_t row, g, r, sk;
+	void *map;
+	int rc, fd, status = 0;
+
+	rc = rta_cold_files(o->cold, o->dataset, o->tenant, o->tenant != NULL ?
+	    strlen(o->tenant) : 0, from, to, &files, &nf, &sk, &err);
+	if (rc == RTA_EOF)
+		return 0;		/* nothing of the dataset is cold */
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return rta_exit_code(rc);
+	}
+	sp->files = nf;
+	sp->skipped = sk;
+	rta_ndjson_parser_init(&np);
+	for (i = 0; i < nf && status == 0; i++) {
+		uint64_t before = sp->records;
+
+		fd = open(files[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			rta_warnx("%s: %s", files[i], fd < 0 ?
+			    strerror(errno) : "not a regular file");
+			if (fd >= 0)
+				close(fd);
+			status = RTA_EXIT_IO;
+			break;
+		}
+		map = sb.st_size > 0 ? mmap(NULL, (size_t)sb.st_size,
+		    PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+		close(fd);
+		if (map == MAP_FAILED) {
+			rta_warnx("%s: %s", files[i], strerror(errno));
+			status = RTA_EXIT_IO;
+			break;
+		}
+		if ((rc = rta_pqrows_open(map, (size_t)sb.st_size, files[i],
+		    files[i], &pr, &err)) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			status = RTA_EXIT_IO;
+			if (map != NULL)
+				munmap(map, (size_t)sb.st_size);
+			break;
+		}
+		rta_pqrows_range(pr, from, to);
+		while ((rc = rta_pqrows_next(pr, &line, &row, &err)) ==
+		    RTA_OK) {
+			if (rta_buf_reserve(&line, 16) != 0) {
+				rc = rta_error_set(&err, RTA_ENOMEM,
+				    "no-memory", "out of memory");
+				break;
+			}
+			memset(line.data + line.len, 0, 16);
+			if ((rc = rta_ndjson_parse(&np, line.data, line.len,
+			    &rec, &err)) != RTA_OK)
+				break;
+			/* a file of another writer may hold other tenants */
+			if (o->tenant != NULL &&
+			    (rec.ev.tenant_len != strlen(o->tenant) ||
+			    memcmp(rec.ev.tenant, o->tenant,
+			    rec.ev.tenant_len) != 0))
+				continue;
+			sp->records++;
+			if ((rc = take(where, q, &rec, &err)) != RTA_OK)
+				break;
+		}
+		if (rc != RTA_EOF) {
+			if (err.reason != NULL && strcmp(err.reason,
+			    "bad-aggregate") == 0)
+				rta_warnx("%s", err.text);
+			else
+				rta_warnx("%s:%llu: %s", files[i],
+				    (unsigned long long)row, err.text);
+			status = rc == RTA_EDATA || rc == RTA_EIO ?
+			    read_status(RTA_EDATA, &err) : rta_exit_code(rc);
+		}
+		rta_pqrows_skipped(pr, &g, &r);
+		if (o->explain) {
+			char tmp[PATH_MAX + 200];
+			int tl;
+
+			tl = snprintf(tmp, sizeof(tmp), "  %s: %llu records, "
+			    "%llu row groups skipped by their statistics, "
+			    "%llu rows outside the range\n", files[i],
+			    (unsigned long long)(sp->records - before),
+			    (unsigned long long)g, (unsigned long long)r);
+			if (tl > 0 && rta_buf_add(explain, tmp,
+			    (size_t)tl < sizeof(tmp) ? (size_t)tl :
+			    sizeof(tmp) - 1) != 0)
+				status = RTA_EXIT_LIMIT;
+		}
+		rta_pqrows_close(pr);
+		if (map != NULL)
+			munmap(map, (size_t)sb.st_size);
+	}
+	rta_ndjson_parser_release(&np);
+	rta_buf_release(&line);
+	rta_cold_files_free(files, nf);
+	return status;
+}
+
+/*
+ * Read the range: the hot store's buckets that hold data, and, with
+ * --cold, the cold store for the rest of the range (the buckets retain
+ * dropped after export).  A time is read from exactly one of them: the
+ * hot store where its bucket holds data, else the cold store.  0, or an
+ * exit status.
+ */
+static int
+query_store(const struct opts *o, const struct rta_query_spec *spec,
+    const struct rta_expr *where, struct rta_query *q)
+{
+	struct spans hot = { NULL, 0, 0 }, cold = { NULL, 0, 0 };
+	struct rta_store s;
+	struct rta_dataset ds;
+	struct rta_scan *sc = NULL;
+	struct rta_record rec;
+	struct rta_error err;
+	int64_t t, b, w, lo, hi;
+	struct rta_buf explain = RTA_BUF_INIT;
+	size_t i, k = 0;
+	int rc, status = 0, have = 0;
+	char t0[RTA_TIME_LEN + 1], t1[RTA_TIME_LEN + 1];
+
+	if ((rc = rta_store_open(&s, o->store, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return rc == RTA_EDATA ? RTA_EXIT_IO : rc == RTA_EINVAL ?
+		    RTA_EXIT_USAGE : rta_exit_code(rc);
+	}
+	rc = rta_dataset_open(&s, o->dataset, &ds, &err);
+	if (rc == RTA_EOF && o->cold == NULL) {
+		rta_warnx("%s: no dataset '%s'", o->store, o->dataset);
+		rta_store_close(&s);
+		return RTA_EXIT_USAGE;
+	}
+	if (rc != RTA_OK && rc != RTA_EOF) {
+		rta_warnx("%s", err.text);
+		rta_store_close(&s);
+		return rc == RTA_EINVAL ? RTA_EXIT_USAGE : rc == RTA_EDATA ?
+		    RTA_EXIT_IO : rta_exit_code(rc);
+	}
+	have = rc == RTA_OK;
+	/* the hot store's buckets in the range that hold data */
+	w = have ? ds.c.width : 0;
+	for (t = spec->from; have && w > 0 && t < spec->to; t = b + w) {
+		b = rta_dataset_next_bucket(&ds, t - (t % w + w) % w);
+		if (b >= spec->to || b == INT64_MAX)
+			break;
+		lo = b > spec->from ? b : spec->from;
+		hi = b > spec->to - w ? spec->to : b + w;
+		if (span_add(&hot, lo, hi) != 0)
+			goto nomem;
+	}
+	/* the rest of the range, for the cold store */
+	for (t = spec->from, i = 0; o->cold != NULL && t < spec->to;) {
+		hi = i < hot.n ? hot.v[i].from : spec->to;
+		if (hi > t && span_add(&cold, t, hi) != 0)
+			goto nomem;
+		if (i >= hot.n)
+			break;
+		t = hot.v[i++].to;
+	}
+	if (have && hot.n > 0) {
+		rc = rta_scan_open(&ds, o->tenant, o->tenant != NULL ?
+		    strlen(o->tenant) : 0, spec->from, spec->to, &sc, &err);
+		while (rc == RTA_OK && (rc = rta_scan_next(sc, &rec, &err)) ==
+		    RTA_OK) {
+			/* the span of the record, for --explain */
+			for (k = 0; o->explain && k < hot.n &&
+			    rec.ev.ts >= hot.v[k].to; k++)
+				;
+			if (o->explain && k < hot.n)
+				hot.v[k].records++;
+			if ((rc = take(where, q, &rec, &err)) != RTA_OK)
+				break;
+		}
+		if (rc != RTA_EOF) {
+			rta_warnx("%s", err.text);
+			status = read_status(rc, &err);
+		}
+		rta_scan_close(sc);
+	}
+	for (i = 0; i < hot.n && o->explain && status == 0; i++) {
+		rta_time_format(t0, hot.v[i].from);
+		rta_time_format(t1, hot.v[i].to);
+		t0[RTA_TIME_LEN] = t1[RTA_TIME_LEN] = '\0';
+		printf("hot %s to %s: %llu records, from buckets of %llds\n",
+		    t0, t1, (unsigned long long)hot.v[i].records,
+		    (long long)(w / 1000000));
+	}
+	for (i = 0; i < cold.n && status == 0; i++) {
+		rta_buf_reset(&explain);
+		status = read_cold(o, where, q, &cold.v[i], &explain);
+		if (!o->explain || status != 0)
+			continue;
+		rta_time_format(t0, cold.v[i].from);
+		rta_time_format(t1, cold.v[i].to);
+		t0[RTA_TIME_LEN] = t1[RTA_TIME_LEN] = '\0';
+		printf("cold %s to %s: %llu records from %llu files, %llu "
+		    "partitions of other tenants or days not opened\n", t0, t1,
+		    (unsigned long long)cold.v[i].records,
+		    (unsigned long long)cold.v[i].files,
+		    (unsigned long long)cold.v[i].skipped);
+		fwrite(explain.data, 1, explain.len, stdout);
+	}
+	if (o->explain && status == 0)
+		printf("groups: %zu\n", rta_query_nrows(q));
+	goto out;
+nomem:
+	rta_warnx("out of memory");
+	status = RTA_EXIT_LIMIT;
+out:
+	rta_free(hot.v);
+	rta_free(cold.v);
+	rta_buf_release(&explain);
+	if (have)
+		rta_dataset_close(&ds);
+	rta_store_close(&s);
+	return status;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+/* Append a time as a string value. */
+static int
+put_time(struct rta_buf *b, int64_t t)
+{
+	char s[RTA_TIME_LEN];
+
+	rta_time_format(s, t);
+	return rta_venc_string(b, s, RTA_TIME_LEN);
+}
+
+/* Append the members of object value obj to the object being built. */
+static int
+put_members(struct rta_buf *b, const unsigned char *obj, uint32_t *n)
+{
+	struct rta_viter it;
+	const unsigned char *v;
+	const char *k;
+	size_t klen;
+
+	rta_viter_init(&it, obj);
+	while (rta_viter_member(&it, &k, &klen, &v)) {
+		if (rta_venc_key(b, k, klen) != 0 ||
+		    rta_buf_add(b, v, rta_value_size(v)) != 0)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+/*
+ * Row i as one object value in b: start and end of its bucket, its
+ * group's values, its results.
+ */
+static int
+row_value(const struct rta_query *q, size_t i, struct rta_buf *b,
+    struct rta_buf *tmp)
+{
+	struct rta_query_row row;
+	size_t off;
+	uint32_t n = 2;
+
+	rta_query_row(q, i, &row);
+	rta_buf_reset(tmp);
+	if (rta_query_results(q, i, tmp) != 0 ||
+	    (off = rta_venc_begin(b, RTA_V_OBJECT)) == (size_t)-1 ||
+	    rta_venc_key(b, "start", 5) || put_time(b, row.start) ||
+	    rta_venc_key(b, "end", 3) || put_time(b, row.end) ||
+	    put_members(b, row.group, &n) || put_members(b, tmp->data, &n))
+		return -1;
+	rta_venc_end(b, off, n);
+	return 0;
+}
+
+/*
+ * Row i as an aggregate record (the --partial form): a tumbling window
+ * of the bucket, with the group, results and states; its id a hash of
+ * the bucket and group, so that the same group of two stores has one.
+ */
+static int
+row_record(const struct rta_query *q, size_t i, struct rta_buf *pl,
+    struct rta_buf *tmp, struct rta_record *rec, char *id)
+{
+	struct rta_query_row row;
+	const unsigned char *tv;
+	const char *t;
+	size_t off, tlen;
+	unsigned char b[8];
+
+	rta_query_row(q, i, &row);
+	rta_buf_reset(pl);
+	rta_buf_reset(tmp);
+	rta_put_u64(b, (uint64_t)row.start);
+	if (rta_buf_add(tmp, "rta-query partial", 17) ||
+	    rta_buf_add(tmp, b, 8) ||
+	    rta_buf_add(tmp, row.group, rta_value_size(row.group)))
+		return -1;
+	rta_uuid_v8_hash(id, tmp->data, tmp->len);
+	if ((off = rta_venc_begin(pl, RTA_V_OBJECT)) == (size_t)-1 ||
+	    rta_venc_key(pl, "end", 3) || put_time(pl, row.end) ||
+	    rta_venc_key(pl, "final", 5) || rta_venc_bool(pl, 1) ||
+	    rta_venc_key(pl, "group", 5) ||
+	    rta_buf_add(pl, row.group, rta_value_size(row.group)) ||
+	    rta_venc_key(pl, "results", 7) || rta_query_results(q, i, pl) ||
+	    rta_venc_key(pl, "states", 6) || rta_query_states(q, i, pl))
+		return -1;
+	rta_venc_end(pl, off, 5);
+	memset(rec, 0, sizeof(*rec));
+	rec->kind = RTA_REC_AGGREGATE;
+	rec->ev.ts = row.start;
+	rec->ev.schema_version = 1;
+	rec->ev.id = id;
+	rec->ev.id_len = RTA_UUID_LEN;
+	rec->ev.type = "tumbling";
+	rec->ev.type_len = 8;
+	/* the group's tenant when it has one, else "all" */
+	tv = rta_value_member(row.group, "tenant_id", 9);
+	if (tv != NULL && rta_value_str(tv, &t, &tlen) &&
+	    rta_tenant_valid(t, tlen)) {
+		rec->ev.tenant = t;
+		rec->ev.tenant_len = (uint8_t)tlen;
+	} else {
+		rec->ev.tenant = "all";
+		rec->ev.tenant_len = 3;
+	}
+	rec->ev.payload = pl->data;
+	rec->ev.payload_len = pl->len;
+	return 0;
+}
+
+/* A cell of CSV or the table: v's text (strings bare, null empty). */
+static int
+cell_text(const unsigned char *v, struct rta_buf *out)
+{
+	const char *s;
+	size_t len;
+
+	if (v == NULL || rta_value_tag(v) == RTA_V_NULL)
+		return 0;
+	if (rta_value_str(v, &s, &len))
+		return rta_buf_add(out, s, len);
+	return rta_value_to_json(out, v);
+}
+
+static int
+csv_field(struct rta_buf *line, const char *s, size_t len)
+{
+	size_t i;
+
+	if (memchr(s, ',', len) == NULL && memchr(s, '"', len) == NULL &&
+	    memchr(s, '\n', len) == NULL && memchr(s, '\r', len) == NULL)
+		return rta_buf_add(line, s, len);
+	if (rta_buf_add(line, "\"", 1))
+		return -1;
+	for (i = 0; i < len; i++)
+		if ((s[i] == '"' && rta_buf_add(line, "\"", 1)) ||
+		    rta_buf_add(line, s + i, 1))
+			return -1;
+	return rta_buf_add(line, "\"", 1);
+}
+
+static int
+emit_rows(const struct opts *o, const struct rta_query *q,
+    const struct rta_query_spec *spec)
+{
+	struct rta_buf b = RTA_BUF_INIT, tmp = RTA_BUF_INIT;
+	struct rta_buf cells = RTA_BUF_INIT;
+	struct rta_output out;
+	struct rta_error err;
+	struct rta_record rec;
+	size_t nrows = rta_query_nrows(q), ncols, i, j, *off = NULL;
+	size_t *width = NULL, *len = NULL;
+	char id[RTA_UUID_LEN + 1];
+	int rc = RTA_OK;
+
+	if (o->limit > 0 && o->limit < nrows)
+		nrows = (size_t)o->limit;
+	if (o->out == OUT_NDJSON || o->out == OUT_RTA) {
+		rta_output_init(&out, STDOUT_FILENO, "<stdout>",
+		    o->out == OUT_RTA ? RTA_FMT_RTA : RTA_FMT_NDJSON);
+		for (i = 0; i < nrows && rc == RTA_OK; i++) {
+			rta_buf_reset(&b);
+			if (o->partial) {
+				if (row_record(q, i, &b, &tmp, &rec, id) != 0)
+					goto nomem;
+			} else {
+				if (row_value(q, i, &b, &tmp) != 0)
+					goto nomem;
+				memset(&rec, 0, sizeof(rec));
+				rec.kind = RTA_REC_VALUE;
+				rec.value = b.data;
+				rec.value_len = b.len;
+			}
+			rc = rta_output_record(&out, &rec, &err);
+		}
+		if (rc == RTA_OK)
+			rc = rta_output_close(&out, &err);
+		else
+			rta_output_release(&out);
+		if (rc != RTA_OK) {
+			if (out.failed)
+				rta_cli_check_pipe(out.fail_errno);
+			rta_warnx("%s", err.text);
+		}
+		goto out;
+	}
+	/* CSV and the table: every cell's text first, for the widths */
+	ncols = 2 + spec->nby + spec->naggs;
+	if ((off = rta_reallocarray(NULL, (nrows + 1) * ncols + 1,
+	    sizeof(*off))) == NULL)
+		goto nomem;
+	off[0] = 0;
+#define CELL(s, n) do {							\
+	if (rta_buf_add(&cells, (s), (n)) != 0)				\
+		goto nomem;						\
+	off[++j] = cells.len;						\
+} while (0)
+	j = 0;
+	CELL("start", 5);
+	CELL("end", 3);
+	for (i = 0; i < spec->nby; i++)
+		CELL(spec->by[i].text, strlen(spec->by[i].text));
+	for (i = 0; i < spec->naggs; i++)
+		CELL(spec->aggs[i].name, spec->aggs[i].name_len);
+	for (i = 0; i < nrows; i++) {
+		struct rta_query_row row;
+		struct rta_viter it;
+		const unsigned char *v;
+		const char *k;
+		size_t klen;
+		char t[RTA_TIME_LEN];
+
+		rta_query_row(q, i, &row);
+		rta_time_format(t, row.start);
+		CELL(t, RTA_TIME_LEN);
+		rta_time_format(t, row.end);
+		CELL(t, RTA_TIME_LEN);
+		rta_viter_init(&it, row.group);
+		while (rta_viter_member(&it, &k, &klen, &v)) {
+			if (cell_text(v, &cells) != 0)
+				goto nomem;
+			off[++j] = cells.len;
+		}
+		rta_buf_reset(&tmp);
+		if (rta_query_results(q, i, &tmp) != 0)
+			goto nomem;
+		rta_viter_init(&it, tmp.data);
+		while (rta_viter_member(&it, &k, &klen, &v)) {
+			if (cell_text(v, &cells) != 0)
+				goto nomem;
+			off[++j] = cells.len;
+		}
+	}
+#undef CELL
+	if ((width = rta_calloc(ncols, sizeof(*width))) == NULL)
+		goto nomem;
+	for (i = 0; i <= nrows; i++)
+		for (j = 0; j < ncols; j++) {
+			size_t w = off[i * ncols + j + 1] - off[i * ncols + j];
+
+			width[j] = w > width[j] ? w : width[j];
+		}
+	for (i = 0; i <= nrows; i++) {
+		rta_buf_reset(&b);
+		for (j = 0; j < ncols; j++) {
+			const char *s = (const char *)cells.data +
+			    off[i * ncols + j];
+			size_t w = off[i * ncols + j + 1] - off[i * ncols + j];
+
+			if (j > 0 && rta_buf_add(&b, o->out == OUT_CSV ? "," :
+			    "  ", o->out == OUT_CSV ? 1 : 2) != 0)
+				goto nomem;
+			if (o->out == OUT_CSV) {
+				if (csv_field(&b, s, w) != 0)
+					goto nomem;
+				continue;
+			}
+			/* results right-aligned, the rest left */
+			if (j >= 2 + spec->nby)
+				while (w < width[j] && w++ < width[j])
+					if (rta_buf_add(&b, " ", 1) != 0)
+						goto nomem;
+			if (rta_buf_add(&b, s, off[i * ncols + j + 1] -
+			    off[i * ncols + j]) != 0)
+				goto nomem;
+			if (j < 2 + spec->nby && j + 1 < ncols)
+				while (w++ < width[j])
+					if (rta_buf_add(&b, " ", 1) != 0)
+						goto nomem;
+		}
+		while (b.len > 0 && b.data[b.len - 1] == ' ')
+			b.len--;
+		if (rta_buf_add(&b, "\n", 1) != 0)
+			goto nomem;
+		if (fwrite(b.data, 1, b.len, stdout) != b.len)
+			break;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		rta_cli_check_pipe(errno);
+		rta_warnx("<stdout>: %s", strerror(errno));
+		rc = RTA_EIO;
+	}
+	goto out;
+nomem:
+	rta_warnx("out of memory");
+	rc = RTA_ENOMEM;
+out:
+	rta_free(off);
+	rta_free(width);
+	rta_free(len);
+	rta_buf_release(&b);
+	rta_buf_release(&tmp);
+	rta_buf_release(&cells);
+	return rc == RTA_OK ? RTA_EXIT_OK : rta_exit_code(rc);
+}
+
+static void
+help(void)
+{
+	printf("%s\n\n", usage_line);
+	fputs(
+"Range and rollup queries: the records of a time range, grouped by bucket\n"
+"and --group-by values, with the --agg results of each group.\n"
+"\n"
+"  -s, --store dir      the store\n"
+"  -d, --dataset name   the dataset: raw events, or aggregate records\n"
+"                       (rta-window's), whose states are merged\n"
+"  --from time          start of the range (RFC 3339, a date, epoch, now,\n"
+"                       -24h); --to time, its end (default now)\n"
+"  --since duration     the last duration up to now (24h, 7d)\n"
+"  --tenant id          one tenant's records\n"
+"  --cold dir           read what the hot store no longer holds from the\n"
+"                       cold store (rta-store export) in dir\n"
+"  --explain            print what the query reads, from where, instead\n"
+"                       of its rows\n"
+"  --where expr         only records that match (rta-query(1) has the\n"
+"                       language: payload.country = 'PL' and not ...)\n"
+"  --group-by fields    group by these fields (tenant_id,payload.country)\n"
+"  --bucket width       cut the range into buckets (5m, 1h, 1d); default\n"
+"                       one bucket for the whole range\n"
+"  --agg list           count, sum:f, avg:f, min:f, max:f, stddev:f,\n"
+"                       first:f, last:f, distinct:f, pNN:f, topN:f\n"
+"                       (default count)\n"
+"  --order-by keys      start, a --group-by field or an --agg name, each\n"
+"                       then asc or desc: 'count desc,start'\n"
+"  --limit n            the first n rows\n"
+"  --max-groups n       refuse a query past n groups (default 1000000)\n"
+"  -o, --output format  ndjson (on a pipe), table (on a terminal), csv; or\n"
+"                       rta for --partial\n"
+"  --partial            print each group as an aggregate record, with its\n"
+"                       states, for --merge\n"
+"  --merge              read partial results (files or stdin) instead of\n"
+"                       a store, and combine them\n"
+"  -h, --help           this help; -V, --version: the version\n"
+"\n"
+"Exit status: 0 ok, 1 an aggregate record cannot answer the query (or\n"
+"with --merge a bad input line), 2 usage, 3 I/O or a damaged store, 4 a\n"
+"limit or out of memory.\n", stdout);
+}

@@ -1,0 +1,2 @@
+rta-query --help
+echo "exit $?"
