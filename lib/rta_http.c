@@ -41,8 +41,9 @@
 
 enum { ST_LINE, ST_HEADERS, ST_BODY };
 
-/* "Not all in yet", beside RTA_OK and the failure codes. */
+/* "Not all in yet" and "over its limit", beside RTA_OK and the failures. */
 #define MORE	(-1)
+#define TOOLONG	(-2)
 
 /* The state of one rta_http_read. */
 struct rd {
@@ -93,13 +94,12 @@ rta_http_conn_init(struct rta_http_conn *c, int in, int out,
 	    l.write_ms <= 0)
 		return rta_error_set(err, RTA_EINVAL, "bad-limit",
 		    "http limits must be positive");
-	cap = l.line_max + 2;
-	if (l.header_max > SIZE_MAX - cap - 2 ||
-	    l.body_max > SIZE_MAX - cap - 2 - l.header_max ||
-	    l.line_max == SIZE_MAX - 1)
+	/* a quarter of the address space each: the sum cannot wrap */
+	if (l.line_max > SIZE_MAX / 4 || l.header_max > SIZE_MAX / 4 ||
+	    l.body_max > SIZE_MAX / 4)
 		return rta_error_set(err, RTA_EINVAL, "bad-limit",
 		    "http limits too large");
-	cap += l.header_max + 2 + l.body_max;
+	cap = l.line_max + 2 + l.header_max + 2 + l.body_max;
 	c->buf = rta_malloc(cap);
 	c->hdr = rta_reallocarray(NULL, l.headers_max, sizeof(*c->hdr));
 	c->path = rta_malloc(l.line_max + 1);
@@ -267,20 +267,24 @@ fill(struct rta_http_conn *c, int64_t deadline)
 }
 
 /*
- * Scan the current line from r->checked: RTA_OK with *eol at its LF,
- * MORE when the line is not all in yet, or a failure.  A request line holds
- * printable ASCII and spaces only; a field line may also hold HTAB and
- * bytes from 0x80 (obs-text).  A CR is only allowed right before the LF.
+ * Scan the current line from r->checked, but not past wend (where the
+ * line would break its limit): RTA_OK with *eol at its LF, MORE when
+ * the line is not all in yet, TOOLONG when its LF cannot come before
+ * wend, or a failure.  A request line holds printable ASCII and spaces
+ * only; a field line may also hold HTAB and bytes from 0x80 (obs-text).
+ * A CR is only allowed right before the LF.  Stopping at wend makes the
+ * outcome the same however the bytes are split into reads: whichever
+ * comes first in the line, a bad byte or the limit, is what is answered.
  */
 static int
-scan_line(struct rd *r, size_t *eol)
+scan_line(struct rd *r, size_t wend, size_t *eol)
 {
 	const unsigned char *b = r->c->buf;
-	size_t i, len = r->c->len;
+	size_t i, len = r->c->len, end = len < wend ? len : wend;
 	unsigned char ch;
 	int field = r->state == ST_HEADERS;
 
-	for (i = r->checked; i < len; i++) {
+	for (i = r->checked; i < end; i++) {
 		ch = b[i];
 		if (ch == '\n') {
 			if (i == r->line || b[i - 1] != '\r')
@@ -291,6 +295,8 @@ scan_line(struct rd *r, size_t *eol)
 			return RTA_OK;
 		}
 		if (ch == '\r') {
+			if (i + 1 >= wend)
+				return TOOLONG;
 			if (i + 1 == len) {
 				/* look again when what follows is in */
 				r->checked = i;
@@ -308,8 +314,8 @@ scan_line(struct rd *r, size_t *eol)
 		    "control byte 0x%02x in the %s", ch,
 		    field ? "header fields" : "request line");
 	}
-	r->checked = len;
-	return MORE;
+	r->checked = end;
+	return end == wend ? TOOLONG : MORE;
 }
 
 /* Percent-decode and normalize the path p[0..n) into c->path. */
@@ -609,24 +615,20 @@ static int
 advance(struct rd *r)
 {
 	struct rta_http_conn *c = r->c;
-	size_t eol, n, part;
+	size_t eol, n, room;
 	int rc;
 
 	for (;;) {
 		switch (r->state) {
 		case ST_LINE:
 			skip_empty_lines(r);
-			if ((rc = scan_line(r, &eol)) != RTA_OK) {
-				if (rc == MORE && c->len > c->lim.line_max + 1)
-					return fail(r, 414, "http-line-long",
-					    "request line longer than %zu "
-					    "bytes", c->lim.line_max);
-				return rc;
-			}
-			if (eol - 1 > c->lim.line_max)
+			rc = scan_line(r, c->lim.line_max + 2, &eol);
+			if (rc == TOOLONG)
 				return fail(r, 414, "http-line-long",
 				    "request line longer than %zu bytes",
 				    c->lim.line_max);
+			if (rc != RTA_OK)
+				return rc;
 			if ((rc = parse_request_line(r, (char *)c->buf,
 			    eol - 1)) != RTA_OK)
 				return rc;
@@ -634,16 +636,15 @@ advance(struct rd *r)
 			r->state = ST_HEADERS;
 			break;
 		case ST_HEADERS:
-			if ((rc = scan_line(r, &eol)) != RTA_OK) {
-				/* room for this line and its CRLF? */
-				part = c->len - r->line;
-				if (rc == MORE && part > 1 && part + 2 >
-				    c->lim.header_max - r->hbytes)
-					return fail(r, 431, "http-headers-big",
-					    "header fields longer than %zu "
-					    "bytes", c->lim.header_max);
+			/* room left for field lines, and always the blank one */
+			room = c->lim.header_max - r->hbytes;
+			rc = scan_line(r, r->line + (room > 2 ? room : 2), &eol);
+			if (rc == TOOLONG)
+				return fail(r, 431, "http-headers-big",
+				    "header fields longer than %zu bytes",
+				    c->lim.header_max);
+			if (rc != RTA_OK)
 				return rc;
-			}
 			n = eol + 1 - r->line;
 			if (n == 2) {
 				r->line = eol + 1;
@@ -651,7 +652,7 @@ advance(struct rd *r)
 					return rc;
 				break;
 			}
-			if (n > c->lim.header_max - r->hbytes)
+			if (n > room)
 				return fail(r, 431, "http-headers-big",
 				    "header fields longer than %zu bytes",
 				    c->lim.header_max);

@@ -140,7 +140,7 @@ void	rta_http_limits_init(struct rta_http_limits *lim);
 /*
  * Set up c to serve descriptors in and out (not owned: never closed
  * here) under lim (NULL: the defaults).  RTA_OK; RTA_EINVAL when a
- * limit is zero or negative, or their sum overflows; RTA_ENOMEM.  On
+ * limit is zero or negative, or a size over SIZE_MAX / 4; RTA_ENOMEM.  On
  * failure c holds nothing and may be released.
  */
 int	rta_http_conn_init(struct rta_http_conn *c, int in, int out,

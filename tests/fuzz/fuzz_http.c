@@ -176,10 +176,13 @@ note_request(const struct rta_http_request *req,
 static void
 check_output(const struct rta_buf *o)
 {
-	const char *p = (const char *)o->data, *end = p + o->len, *e;
+	const char *p = (const char *)o->data, *end, *e;
 	size_t cl;
 	int nobody;
 
+	if (o->len == 0)
+		return;
+	end = p + o->len;
 	while (p < end) {
 		if ((size_t)(end - p) < 13 || memcmp(p, "HTTP/1.1 ", 9) != 0)
 			fail("answer does not start with a status line");

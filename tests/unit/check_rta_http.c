@@ -58,6 +58,14 @@ serve(const struct rta_http_limits *lim)
 	c.date = 0;
 }
 
+/* A new connection on the same socketpair. */
+static void
+serve_again(const struct rta_http_limits *lim)
+{
+	ck_assert_int_eq(rta_http_conn_init(&c, srv, srv, lim, &err), RTA_OK);
+	c.date = 0;
+}
+
 static void
 setup(void)
 {
@@ -984,6 +992,43 @@ START_TEST(byte_at_a_time)
 }
 END_TEST
 
+/* The limits hold to the byte when the request comes a byte at a time. */
+START_TEST(limits_byte_at_a_time)
+{
+	static const char ok[] = "GET /0123456789abcdef HTTP/1.1\r\n"
+	    "Host: x\r\nX-A: 12\r\n\r\n";
+	static const char *const over[] = {
+		"GET /0123456789abcdefg HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nX-A: 123\r\n\r\n"
+	};
+	static const int status[] = { 414, 431 };
+	struct rta_http_limits lim;
+	struct feed f = { ok, sizeof(ok) - 1, 0, 1, RTA_BUF_INIT };
+	struct rta_http_io io = { feed_read, feed_write, &f };
+	size_t i;
+
+	teardown();
+	rta_http_limits_init(&lim);
+	lim.line_max = 30;
+	lim.header_max = 18;
+	serve(&lim);
+	c.io = &io;
+	ck_assert_int_eq(read_req(), RTA_OK);
+	ck_assert_str_eq(rta_http_header(&req, "x-a"), "12");
+	for (i = 0; i < 2; i++) {
+		rta_http_conn_release(&c);
+		serve_again(&lim);
+		c.io = &io;
+		f.p = over[i];
+		f.len = strlen(over[i]);
+		f.pos = 0;
+		ck_assert_int_eq(read_req(), RTA_ELIMIT);
+		ck_assert_int_eq(c.status, status[i]);
+	}
+	rta_buf_release(&f.out);
+}
+END_TEST
+
 /* ---- set-up ---------------------------------------------------------------- */
 
 START_TEST(bad_limits)
@@ -1050,6 +1095,7 @@ http_suite(int forking)
 	if (forking)
 		tcase_add_test(tc, expect_continue);
 	tcase_add_test(tc, byte_at_a_time);
+	tcase_add_test(tc, limits_byte_at_a_time);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad_requests");
