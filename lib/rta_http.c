@@ -36,7 +36,7 @@
 #include "rta_http.h"
 
 #define QUOTE		40	/* bytes of a request quoted in err->text */
-#define OBUF_MIN	1024	/* kept, so that rta_http_error allocates nothing */
+#define OBUF_MIN	1024	/* kept: rta_http_error allocates nothing */
 #define INLINE_BODY	65536	/* larger bodies are written without a copy */
 
 enum { ST_LINE, ST_HEADERS, ST_BODY };
@@ -52,12 +52,12 @@ struct rd {
 	struct rta_error	*err;
 	int			 state;
 	size_t			 line;		/* start of the current line */
-	size_t			 checked;	/* bytes before this are scanned */
-	size_t			 hbytes;	/* field lines so far, CRLFs too */
+	size_t			 checked;	/* scanned up to here */
+	size_t			 hbytes;	/* field lines so far */
 	size_t			 nhdr;
 	size_t			 body;		/* where the body starts */
 	size_t			 clen;		/* saturates at body_max + 1 */
-	const char		*clen_text;	/* first Content-Length, digits */
+	const char		*clen_text;	/* first Content-Length */
 	int			 nhost;
 	int			 te;
 	int			 conn_close, conn_keep;
@@ -245,7 +245,8 @@ fill(struct rta_http_conn *c, int64_t deadline)
 			pfd.fd = c->in;
 			pfd.events = POLLIN;
 			pfd.revents = 0;
-			rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+			rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX :
+			    (int)left);
 			if (rc < 0 && errno != EINTR)
 				return FILL_ERROR;
 			if (rc <= 0)
@@ -559,6 +560,7 @@ end_of_fields(struct rd *r)
 	struct rta_http_conn *c = r->c;
 	struct rta_http_request *req = r->req;
 	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	int rc;
 
 	if (r->nhost > 1)
 		return fail(r, 400, "http-syntax", "more than one Host field");
@@ -581,12 +583,13 @@ end_of_fields(struct rd *r)
 		req->keep_alive = r->conn_keep && !r->conn_close;
 	r->body = r->checked;
 	r->state = ST_BODY;
+	/* the client may wait for this before it sends the body */
 	if (r->expect && req->version == 11 && r->clen > 0 &&
-	    c->len - r->body < r->clen &&
-	    write_all(c, cont, sizeof(cont) - 1, now_ms() + c->lim.write_ms,
-	    r->err) != RTA_OK) {
+	    c->len - r->body < r->clen && (rc = write_all(c, cont,
+	    sizeof(cont) - 1, now_ms() + c->lim.write_ms, r->err)) !=
+	    RTA_OK) {
 		c->closing = 1;
-		return RTA_EIO;
+		return rc;
 	}
 	return RTA_OK;
 }
@@ -636,9 +639,10 @@ advance(struct rd *r)
 			r->state = ST_HEADERS;
 			break;
 		case ST_HEADERS:
-			/* room left for field lines, and always the blank one */
+			/* room for field lines; the blank one fits */
 			room = c->lim.header_max - r->hbytes;
-			rc = scan_line(r, r->line + (room > 2 ? room : 2), &eol);
+			rc = scan_line(r, r->line + (room > 2 ? room : 2),
+			    &eol);
 			if (rc == TOOLONG)
 				return fail(r, 431, "http-headers-big",
 				    "header fields longer than %zu bytes",
@@ -867,7 +871,8 @@ write_all(struct rta_http_conn *c, const void *p, size_t n, int64_t deadline,
 			pfd.fd = c->out;
 			pfd.events = POLLOUT;
 			pfd.revents = 0;
-			rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+			rc = poll(&pfd, 1, left > INT_MAX ? INT_MAX :
+			    (int)left);
 			if (rc < 0 && errno != EINTR)
 				return rta_error_errno(err, "write");
 			if (rc <= 0)
@@ -918,9 +923,10 @@ add_date(struct rta_buf *b)
 	if (gmtime_r(&t, &tm) == NULL || tm.tm_wday < 0 || tm.tm_wday > 6 ||
 	    tm.tm_mon < 0 || tm.tm_mon > 11)
 		return 0;
-	return rta_buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d GMT\r\n",
-	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
-	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+	return rta_buf_printf(b,
+	    "Date: %s, %02d %s %04d %02d:%02d:%02d GMT\r\n", days[tm.tm_wday],
+	    tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
 }
 
 const char *

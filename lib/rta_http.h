@@ -87,7 +87,7 @@ enum rta_http_method {
  * NUL-terminated and hold no NUL.
  */
 struct rta_http_request {
-	int				 method;	/* enum rta_http_method */
+	int				 method;	/* rta_http_method */
 	const char			*method_name;	/* "GET" */
 	const char			*target;	/* raw: "/a%20b?x=1" */
 	const char			*path;		/* decoded: "/a b" */
@@ -118,15 +118,15 @@ struct rta_http_conn {
 	struct rta_http_limits	 lim;
 	const struct rta_http_io *io;		/* NULL: the descriptors */
 	int			 date;		/* send Date (1 after init) */
-	int			 status;	/* after a failed read: answer */
+	int			 status;	/* to answer a failed read */
 	/* private */
 	unsigned char		*buf;		/* input, cap bytes */
 	size_t			 cap, len;
-	size_t			 next;		/* where the next request starts */
+	size_t			 next;		/* the next request's start */
 	struct rta_http_header	*hdr;		/* lim.headers_max entries */
 	char			*path;		/* lim.line_max + 1 bytes */
 	struct rta_buf		 obuf;		/* the response being sent */
-	int			 pending;	/* a request awaits its answer */
+	int			 pending;	/* a request awaits answer */
 	int			 head;		/* answering a HEAD */
 	int			 keep_alive;	/* of the request answered */
 	int			 version;

@@ -209,8 +209,8 @@ check_output(const struct rta_buf *o)
 		p = e + 1;
 		/* a HEAD answer has no body: skip only what is there */
 		if (!nobody && (size_t)(end - p) >= cl &&
-		    ((size_t)(end - p) == cl || memcmp(p + cl, "HTTP/1.1 ", 9) ==
-		    0))
+		    ((size_t)(end - p) == cl || ((size_t)(end - p) - cl >= 9 &&
+		    memcmp(p + cl, "HTTP/1.1 ", 9) == 0)))
 			p += cl;
 	}
 }
