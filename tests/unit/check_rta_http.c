@@ -341,6 +341,30 @@ START_TEST(head_no_body)
 }
 END_TEST
 
+/* No Content-Length and no Transfer-Encoding: an empty body. */
+START_TEST(post_without_length)
+{
+	send_str("POST /p HTTP/1.1\r\nHost: x\r\n\r\nGET /q HTTP/1.1\r\n"
+	    "Host: x\r\n\r\n");
+	ck_assert_int_eq(read_req(), RTA_OK);
+	ck_assert_int_eq(req.method, RTA_HTTP_POST);
+	ck_assert_uint_eq(req.body_len, 0);
+	rta_http_respond(&c, 200, NULL, NULL, 0, NULL, 0, &err);
+	ck_assert_int_eq(read_req(), RTA_OK);
+	ck_assert_str_eq(req.path, "/q");
+}
+END_TEST
+
+/* Empty lines and then the end: a clean close, not a bad request. */
+START_TEST(blank_lines_then_eof)
+{
+	send_str("\r\n\r\n");
+	shutdown(cli, SHUT_WR);
+	ck_assert_int_eq(read_req(), RTA_EOF);
+	ck_assert_int_eq(c.status, 0);
+}
+END_TEST
+
 START_TEST(duplicate_same_length)
 {
 	send_str("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
@@ -901,6 +925,20 @@ START_TEST(extra_headers)
 }
 END_TEST
 
+/* A client gone before its answer: RTA_EIO, and the connection ends. */
+START_TEST(client_gone)
+{
+	send_str("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	ck_assert_int_eq(read_req(), RTA_OK);
+	close(cli);
+	cli = -1;
+	ck_assert_int_eq(rta_http_respond(&c, 200, NULL, "x", 1, NULL, 0,
+	    &err), RTA_EIO);
+	ck_assert_str_eq(err.reason, "io");
+	ck_assert_int_eq(read_req(), RTA_EOF);
+}
+END_TEST
+
 START_TEST(date_header)
 {
 	struct rta_buf b = RTA_BUF_INIT;
@@ -1090,6 +1128,8 @@ http_suite(int forking)
 	tcase_add_test(tc, http10_keep_alive);
 	tcase_add_test(tc, http19_reads_as_11);
 	tcase_add_test(tc, head_no_body);
+	tcase_add_test(tc, post_without_length);
+	tcase_add_test(tc, blank_lines_then_eof);
 	tcase_add_test(tc, duplicate_same_length);
 	tcase_add_test(tc, body_at_limit);
 	if (forking)
@@ -1130,6 +1170,7 @@ http_suite(int forking)
 	if (forking)
 		tcase_add_test(tc, big_answer);
 	tcase_add_test(tc, extra_headers);
+	tcase_add_test(tc, client_gone);
 	tcase_add_test(tc, date_header);
 	tcase_add_test(tc, reasons);
 	suite_add_tcase(s, tc);
