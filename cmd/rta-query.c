@@ -96,29 +96,126 @@ static int	query_store(const struct opts *, const struct rta_query_spec *,
 static int	emit_rows(const struct opts *, const struct rta_query *,
 		    const struct rta_query_spec *);
 
-static void
-parse_time(const char *opt, const char *s, int64_t now, int64_t *us)
-{
-	struct rta_error err;
+/* A query made from the options: what rta_query and the scan need. */
+struct plan {
+	struct rta_query_spec	 spec;
+	struct rta_agg_spec	*aggs;
+	size_t			 naggs;
+	struct rta_field	*by;
+	size_t			 nby;
+	struct rta_query_key	*keys;
+	size_t			 nkeys;
+	struct rta_expr		*where;
+};
 
-	if (rta_time_parse_arg(s, now, us, &err) != RTA_OK)
-		rta_usage_error(usage_line, "bad %s '%s' (%s)", opt, s,
+static void
+plan_release(struct plan *p)
+{
+	rta_expr_free(p->where);
+	rta_free(p->keys);
+	rta_agg_specs_free(p->aggs, p->naggs);
+	rta_field_list_free(p->by, p->nby);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * The plan of o's query at time now: 0, or -1 with why (n bytes) saying
+ * what is wrong, as a usage error does (nothing then held).
+ */
+static int
+plan_make(const struct opts *o, int64_t now, struct plan *p, char *why,
+    size_t n)
+{
+	struct rta_query_spec *spec = &p->spec;
+	struct rta_error err;
+	int64_t d;
+
+	memset(p, 0, sizeof(*p));
+	if (o->since != NULL && o->from != NULL) {
+		snprintf(why, n, "--since and --from both give the start");
+		return -1;
+	}
+	if (o->tenant != NULL && !rta_tenant_valid(o->tenant,
+	    strlen(o->tenant))) {
+		snprintf(why, n, "bad --tenant '%s' (a tenant id the store "
+		    "holds: letters, digits, _, - and .)", o->tenant);
+		return -1;
+	}
+	spec->from = RTA_TIME_MIN;
+	spec->to = now;
+	if (o->since != NULL) {
+		if (rta_duration_parse(o->since, &d, &err) != RTA_OK ||
+		    d <= 0) {
+			snprintf(why, n, "bad --since '%s' (a duration: 15m, "
+			    "24h, 7d)", o->since);
+			return -1;
+		}
+		spec->from = now - d;
+		spec->to = now;
+	}
+	if (o->from != NULL && rta_time_parse_arg(o->from, now, &spec->from,
+	    &err) != RTA_OK) {
+		snprintf(why, n, "bad --from '%s' (%s)", o->from, err.text);
+		return -1;
+	}
+	if (o->to != NULL && rta_time_parse_arg(o->to, now, &spec->to,
+	    &err) != RTA_OK) {
+		snprintf(why, n, "bad --to '%s' (%s)", o->to, err.text);
+		return -1;
+	}
+	if (spec->from >= spec->to) {
+		snprintf(why, n, "the range is empty (--from is not before "
+		    "--to)");
+		return -1;
+	}
+	spec->bucket = o->bucket;
+	spec->max_groups = o->max_groups;
+	if (o->bucket == 0 && spec->from == RTA_TIME_MIN) {
+		snprintf(why, n, "give the start of the range (--from or "
+		    "--since), or --bucket");
+		return -1;
+	}
+	if (rta_agg_parse(o->agg, &p->aggs, &p->naggs, &err) != RTA_OK) {
+		snprintf(why, n, "%s", err.text);
+		goto fail;
+	}
+	spec->aggs = p->aggs;
+	spec->naggs = p->naggs;
+	if (o->by != NULL) {
+		if (rta_field_list_parse(o->by, &p->by, &p->nby, &err) !=
+		    RTA_OK) {
+			snprintf(why, n, "bad --group-by '%s': %s", o->by,
+			    err.text);
+			goto fail;
+		}
+		spec->by = p->by;
+		spec->nby = p->nby;
+	}
+	if (o->order != NULL && rta_query_keys_parse(spec, o->order, &p->keys,
+	    &p->nkeys, &err) != RTA_OK) {
+		snprintf(why, n, "bad --order-by '%s': %s", o->order,
 		    err.text);
+		goto fail;
+	}
+	if (o->where != NULL && rta_expr_parse(o->where, &p->where, &err) !=
+	    RTA_OK) {
+		snprintf(why, n, "bad --where: %s", err.text);
+		goto fail;
+	}
+	return 0;
+fail:
+	plan_release(p);
+	return -1;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct rta_query_spec spec;
-	struct rta_query_key *keys = NULL;
-	struct rta_agg_spec *aggs = NULL;
-	struct rta_field *by = NULL;
-	struct rta_expr *where = NULL;
+	struct plan pl;
 	struct rta_query *q = NULL;
 	struct rta_error err;
 	struct opts o;
-	size_t naggs = 0, nby = 0, nkeys = 0;
-	int64_t now;
+	char why[300];
 	int c, rc, status = RTA_EXIT_OK;
 	uint64_t v;
 
@@ -224,57 +321,9 @@ main(int argc, char *argv[])
 		rta_usage_error(usage_line, "--merge reads partial results: "
 		    "-s, -d, --tenant, --where, --cold and --explain are for "
 		    "store queries");
-	if (o.since != NULL && o.from != NULL)
-		rta_usage_error(usage_line, "--since and --from both give "
-		    "the start");
-	if (o.tenant != NULL && !rta_tenant_valid(o.tenant,
-	    strlen(o.tenant)))
-		rta_usage_error(usage_line, "bad --tenant '%s' (a tenant id "
-		    "the store holds: letters, digits, _, - and .)", o.tenant);
 
-	memset(&spec, 0, sizeof(spec));
-	now = rta_now();
-	spec.from = RTA_TIME_MIN;
-	spec.to = now;
-	if (o.since != NULL) {
-		int64_t d;
-
-		if (rta_duration_parse(o.since, &d, &err) != RTA_OK || d <= 0)
-			rta_usage_error(usage_line, "bad --since '%s' (a "
-			    "duration: 15m, 24h, 7d)", o.since);
-		spec.from = now - d;
-		spec.to = now;
-	}
-	if (o.from != NULL)
-		parse_time("--from", o.from, now, &spec.from);
-	if (o.to != NULL)
-		parse_time("--to", o.to, now, &spec.to);
-	if (spec.from >= spec.to)
-		rta_usage_error(usage_line, "the range is empty (--from is "
-		    "not before --to)");
-	spec.bucket = o.bucket;
-	spec.max_groups = o.max_groups;
-	if (o.bucket == 0 && spec.from == RTA_TIME_MIN)
-		rta_usage_error(usage_line, "give the start of the range "
-		    "(--from or --since), or --bucket");
-	if (rta_agg_parse(o.agg, &aggs, &naggs, &err) != RTA_OK)
-		rta_usage_error(usage_line, "%s", err.text);
-	spec.aggs = aggs;
-	spec.naggs = naggs;
-	if (o.by != NULL) {
-		if (rta_field_list_parse(o.by, &by, &nby, &err) != RTA_OK)
-			rta_usage_error(usage_line, "bad --group-by '%s': %s",
-			    o.by, err.text);
-		spec.by = by;
-		spec.nby = nby;
-	}
-	if (o.order != NULL && rta_query_keys_parse(&spec, o.order, &keys,
-	    &nkeys, &err) != RTA_OK)
-		rta_usage_error(usage_line, "bad --order-by '%s': %s", o.order,
-		    err.text);
-	if (o.where != NULL && rta_expr_parse(o.where, &where, &err) !=
-	    RTA_OK)
-		rta_usage_error(usage_line, "bad --where: %s", err.text);
+	if (plan_make(&o, rta_now(), &pl, why, sizeof(why)) != 0)
+		rta_usage_error(usage_line, "%s", why);
 	if (o.out == OUT_AUTO)
 		o.out = o.partial ? OUT_NDJSON : isatty(STDOUT_FILENO) ?
 		    OUT_TABLE : OUT_NDJSON;
@@ -287,7 +336,7 @@ main(int argc, char *argv[])
 		rta_usage_error(usage_line, "not writing rta frames to a "
 		    "terminal (redirect stdout, or use -o ndjson)");
 
-	if (rta_query_new(&spec, &q, &err) != RTA_OK)
+	if (rta_query_new(&pl.spec, &q, &err) != RTA_OK)
 		rta_usage_error(usage_line, "%s", err.text);
 	if (o.merge) {
 		struct rta_reader_opts ro;
@@ -342,22 +391,19 @@ main(int argc, char *argv[])
 			}
 		} while (++i < argc);
 		rta_reader_free(r);
-	} else if ((status = query_store(&o, &spec, where, q)) != 0)
+	} else if ((status = query_store(&o, &pl.spec, pl.where, q)) != 0)
 		goto done;
 	if (o.explain)
 		goto done;
-	if (rta_query_sort(q, keys, nkeys, &err) != RTA_OK) {
+	if (rta_query_sort(q, pl.keys, pl.nkeys, &err) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		status = RTA_EXIT_LIMIT;
 		goto done;
 	}
-	rta_cli_status(&status, emit_rows(&o, q, &spec));
+	rta_cli_status(&status, emit_rows(&o, q, &pl.spec));
 done:
 	rta_query_free(q);
-	rta_expr_free(where);
-	rta_free(keys);
-	rta_agg_specs_free(aggs, naggs);
-	rta_field_list_free(by, nby);
+	plan_release(&pl);
 	return rta_cli_finish(status);
 }
 
