@@ -25,6 +25,7 @@
 #include "rta_cli.h"
 #include "rta_cold.h"
 #include "rta_expr.h"
+#include "rta_http.h"
 #include "rta_json.h"
 #include "rta_output.h"
 #include "rta_pqrows.h"
@@ -50,7 +51,7 @@ enum {
 	OPT_AGG = 0x100, OPT_BUCKET, OPT_COLD, OPT_EXPLAIN, OPT_FROM,
 	OPT_GROUP_BY, OPT_LIMIT,
 	OPT_MAX_GROUPS, OPT_MERGE, OPT_ORDER_BY, OPT_PARTIAL, OPT_SINCE,
-	OPT_TENANT, OPT_TO, OPT_WHERE
+	OPT_TENANT, OPT_TO, OPT_WHERE, OPT_HTTP
 };
 
 static const struct option longopts[] = {
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 	{ "help", no_argument, NULL, 'h' },
+	{ "http", no_argument, NULL, OPT_HTTP },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "max-groups", required_argument, NULL, OPT_MAX_GROUPS },
 	{ "merge", no_argument, NULL, OPT_MERGE },
@@ -86,11 +88,14 @@ struct opts {
 	int64_t			 bucket;
 	uint64_t		 limit;		/* 0: all */
 	uint64_t		 max_groups;
-	int			 merge, partial, explain;
+	int			 merge, partial, explain, http;
 	enum outfmt		 out;
 };
 
 static void	help(void);
+static int	serve_http(const struct opts *);
+static int	row_value(const struct rta_query *, size_t, struct rta_buf *,
+		    struct rta_buf *);
 static int	query_store(const struct opts *, const struct rta_query_spec *,
 		    const struct rta_expr *, struct rta_query *);
 static int	emit_rows(const struct opts *, const struct rta_query *,
@@ -304,12 +309,22 @@ main(int argc, char *argv[])
 		case OPT_WHERE:
 			o.where = optarg;
 			break;
+		case OPT_HTTP:
+			o.http = 1;
+			break;
 		default:
 			rta_cli_bad_option(usage_line, c, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.http) {
+		if (o.store == NULL || argc > 0 || o.merge || o.partial ||
+		    o.explain)
+			rta_usage_error(usage_line, "--http serves the store "
+			    "-s names; queries come as requests");
+		return rta_cli_finish(serve_http(&o));
+	}
 	if (!o.merge && (o.store == NULL || o.dataset == NULL))
 		rta_usage_error(usage_line, "-s and -d name the store and "
 		    "dataset (or --merge reads results)");
@@ -702,6 +717,261 @@ out:
 		rta_dataset_close(&ds);
 	rta_store_close(&s);
 	return status;
+}
+
+/* ---- HTTP ----------------------------------------------------------------- */
+
+/* Answer status with {"error":why,"status":status}. */
+static int
+http_fail(struct rta_http_conn *c, int status, const char *why)
+{
+	struct rta_buf b = RTA_BUF_INIT;
+	char tail[32];
+	int rc;
+
+	snprintf(tail, sizeof(tail), ",\"status\":%d}\n", status);
+	if (rta_buf_add(&b, "{\"error\":", 9) != 0 ||
+	    rta_json_put_string(&b, why, strlen(why)) != 0 ||
+	    rta_buf_add(&b, tail, strlen(tail)) != 0) {
+		rta_buf_release(&b);
+		return rta_http_error(c, 500, NULL);
+	}
+	rc = rta_http_respond(c, status, "application/json", b.data, b.len,
+	    NULL, 0, NULL);
+	rta_buf_release(&b);
+	return rc;
+}
+
+static int
+http_json(struct rta_http_conn *c, const struct rta_buf *b)
+{
+	return rta_http_respond(c, 200, "application/json", b->data, b->len,
+	    NULL, 0, NULL);
+}
+
+/* The query parameters the API takes, and the options they set. */
+enum {
+	P_DATASET, P_TENANT, P_FROM, P_TO, P_SINCE, P_WHERE, P_GROUP_BY,
+	P_BUCKET, P_AGG, P_ORDER_BY, P_LIMIT, P_MAX_GROUPS, P_N
+};
+static const char *const pnames[P_N] = {
+	"dataset", "tenant", "from", "to", "since", "where", "group_by",
+	"bucket", "agg", "order_by", "limit", "max_groups"
+};
+
+/* GET /v1/query?dataset=…&from=…: the rows as {"rows":[…]}. */
+static int
+http_query(struct rta_http_conn *c, const struct rta_http_request *req,
+    const struct opts *base)
+{
+	struct rta_buf v[P_N], b = RTA_BUF_INIT, tmp = RTA_BUF_INIT;
+	struct opts o = *base;
+	struct plan pl;
+	struct rta_query *q = NULL;
+	struct rta_error err;
+	char why[300];
+	size_t i, nrows;
+	int has[P_N], rc = RTA_OK, status;
+
+	for (i = 0; i < P_N; i++) {
+		rta_buf_init(&v[i]);
+		if ((has[i] = rta_http_query_param(req, pnames[i], &v[i])) < 0)
+			goto nomem;
+	}
+#define PARAM(k) (has[k] ? (const char *)v[k].data : NULL)
+	o.dataset = PARAM(P_DATASET);
+	o.tenant = PARAM(P_TENANT);
+	o.from = PARAM(P_FROM);
+	o.to = PARAM(P_TO);
+	o.since = PARAM(P_SINCE);
+	o.where = PARAM(P_WHERE);
+	o.by = PARAM(P_GROUP_BY);
+	o.order = PARAM(P_ORDER_BY);
+	o.agg = has[P_AGG] ? (const char *)v[P_AGG].data : "count";
+	o.explain = 0;
+	o.bucket = 0;
+	o.limit = 0;
+	o.max_groups = 0;
+#undef PARAM
+	if (o.dataset == NULL || !rta_store_name_valid(o.dataset)) {
+		rc = http_fail(c, 400, "dataset: a dataset name is needed");
+		goto out;
+	}
+	if (has[P_BUCKET] && (rta_duration_parse((const char *)
+	    v[P_BUCKET].data, &o.bucket, &err) != RTA_OK || o.bucket <= 0)) {
+		rc = http_fail(c, 400, "bucket: a duration (5m, 1h, 1d)");
+		goto out;
+	}
+	if ((has[P_LIMIT] && rta_parse_u64((const char *)v[P_LIMIT].data, 1,
+	    UINT64_MAX, &o.limit) != 0) || (has[P_MAX_GROUPS] &&
+	    rta_parse_u64((const char *)v[P_MAX_GROUPS].data, 1,
+	    UINT32_MAX - 1, &o.max_groups) != 0)) {
+		rc = http_fail(c, 400, "limit and max_groups: numbers from 1");
+		goto out;
+	}
+	if (plan_make(&o, rta_now(), &pl, why, sizeof(why)) != 0) {
+		rc = http_fail(c, 400, why);
+		goto out;
+	}
+	if (rta_query_new(&pl.spec, &q, &err) != RTA_OK) {
+		plan_release(&pl);
+		rc = http_fail(c, 400, err.text);
+		goto out;
+	}
+	status = query_store(&o, &pl.spec, pl.where, q);
+	if (status == 0 && rta_query_sort(q, pl.keys, pl.nkeys, &err) !=
+	    RTA_OK)
+		status = RTA_EXIT_LIMIT;
+	if (status != 0) {
+		rc = http_fail(c, status == RTA_EXIT_USAGE ? 404 :
+		    status == RTA_EXIT_IO ? 500 : 422, status ==
+		    RTA_EXIT_USAGE ? "no such dataset" : status ==
+		    RTA_EXIT_IO ? "the store cannot be read" : status ==
+		    RTA_EXIT_DATA ? "the stored records cannot answer the "
+		    "query" : "the query is too large");
+		goto done;
+	}
+	nrows = rta_query_nrows(q);
+	if (o.limit > 0 && o.limit < nrows)
+		nrows = (size_t)o.limit;
+	if (rta_buf_add(&b, "{\"rows\":[", 9) != 0)
+		goto nomem_q;
+	for (i = 0; i < nrows; i++) {
+		rta_buf_reset(&tmp);
+		if ((i > 0 && rta_buf_add(&b, ",", 1) != 0) ||
+		    row_value(q, i, &tmp, &v[0]) != 0 ||
+		    rta_value_to_json(&b, tmp.data) != 0)
+			goto nomem_q;
+	}
+	if (rta_buf_add(&b, "]}\n", 3) != 0)
+		goto nomem_q;
+	rc = http_json(c, &b);
+done:
+	rta_query_free(q);
+	plan_release(&pl);
+	goto out;
+nomem_q:
+	rta_query_free(q);
+	plan_release(&pl);
+nomem:
+	rc = rta_http_error(c, 500, NULL);
+out:
+	for (i = 0; i < P_N; i++)
+		rta_buf_release(&v[i]);
+	rta_buf_release(&b);
+	rta_buf_release(&tmp);
+	return rc;
+}
+
+/* GET /v1/datasets: [{"name":…,"kind":…}]; GET /v1/tenants?dataset=… */
+static int
+http_list(struct rta_http_conn *c, const struct rta_http_request *req,
+    const struct opts *base, int tenants)
+{
+	struct rta_buf b = RTA_BUF_INIT, name = RTA_BUF_INIT;
+	struct rta_store s;
+	struct rta_dataset ds;
+	struct rta_error err;
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc, dsrc;
+	const char *k;
+
+	if ((rc = rta_store_open(&s, base->store, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return http_fail(c, 500, "the store cannot be read");
+	}
+	if (tenants) {
+		if (rta_http_query_param(req, "dataset", &name) != 1 ||
+		    !rta_store_name_valid((const char *)name.data)) {
+			rta_store_close(&s);
+			rta_buf_release(&name);
+			return http_fail(c, 400, "dataset: a dataset name is "
+			    "needed");
+		}
+		dsrc = rta_dataset_open(&s, (const char *)name.data, &ds,
+		    &err);
+		rta_buf_release(&name);
+		if (dsrc != RTA_OK) {
+			rta_store_close(&s);
+			return http_fail(c, dsrc == RTA_EOF ? 404 : 500,
+			    dsrc == RTA_EOF ? "no such dataset" :
+			    "the store cannot be read");
+		}
+		rc = rta_dataset_tenants(&ds, &names, &n, &err);
+		rta_dataset_close(&ds);
+	} else
+		rc = rta_store_datasets(&s, &names, &n, &err);
+	if (rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_store_close(&s);
+		return http_fail(c, 500, "the store cannot be read");
+	}
+	rc = rta_buf_add(&b, "[", 1);
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = (i > 0 && rta_buf_add(&b, ",", 1)) ||
+		    (!tenants && rta_buf_add(&b, "{\"name\":", 8)) ||
+		    rta_json_put_string(&b, names[i], strlen(names[i]));
+		if (rc == 0 && !tenants) {
+			k = "unknown";
+			if (rta_dataset_open(&s, names[i], &ds, &err) ==
+			    RTA_OK) {
+				k = rta_ds_kind_name(ds.c.kind);
+				rta_dataset_close(&ds);
+			}
+			rc = rta_buf_add(&b, ",\"kind\":", 8) ||
+			    rta_json_put_string(&b, k, strlen(k)) ||
+			    rta_buf_add(&b, "}", 1);
+		}
+	}
+	if (rc == 0)
+		rc = rta_buf_add(&b, "]\n", 2);
+	rta_store_names_free(names, n);
+	rta_store_close(&s);
+	rc = rc != 0 ? rta_http_error(c, 500, NULL) : http_json(c, &b);
+	rta_buf_release(&b);
+	return rc;
+}
+
+/*
+ * One connection on stdin and stdout (socat ... fork EXEC:), request
+ * after request until the client goes or a request is malformed.
+ */
+static int
+serve_http(const struct opts *o)
+{
+	struct rta_http_conn c;
+	struct rta_http_request req;
+	struct rta_error err;
+	static const char ok[] = "{\"status\":\"ok\"}\n";
+	int rc;
+
+	if (rta_http_conn_init(&c, STDIN_FILENO, STDOUT_FILENO, NULL,
+	    &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		return rta_exit_code(err.code);
+	}
+	while ((rc = rta_http_read(&c, &req, &err)) == RTA_OK) {
+		if (req.method == RTA_HTTP_POST)
+			rc = rta_http_error(&c, 405, NULL);
+		else if (strcmp(req.path, "/healthz") == 0)
+			rc = rta_http_respond(&c, 200, "application/json", ok,
+			    sizeof(ok) - 1, NULL, 0, NULL);
+		else if (strcmp(req.path, "/v1/query") == 0)
+			rc = http_query(&c, &req, o);
+		else if (strcmp(req.path, "/v1/datasets") == 0)
+			rc = http_list(&c, &req, o, 0);
+		else if (strcmp(req.path, "/v1/tenants") == 0)
+			rc = http_list(&c, &req, o, 1);
+		else
+			rc = rta_http_error(&c, 404, NULL);
+		if (rc != RTA_OK)
+			break;
+	}
+	if (rc != RTA_OK && rc != RTA_EOF && c.status != 0)
+		(void)rta_http_error(&c, c.status, NULL);
+	rta_http_conn_release(&c);
+	return RTA_EXIT_OK;
 }
 
 /* ---- output ------------------------------------------------------------- */
