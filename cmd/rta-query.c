@@ -15,6 +15,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <strings.h>
+
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +54,7 @@ enum {
 	OPT_AGG = 0x100, OPT_BUCKET, OPT_COLD, OPT_EXPLAIN, OPT_FROM,
 	OPT_GROUP_BY, OPT_LIMIT,
 	OPT_MAX_GROUPS, OPT_MERGE, OPT_ORDER_BY, OPT_PARTIAL, OPT_SINCE,
-	OPT_TENANT, OPT_TO, OPT_WHERE, OPT_HTTP
+	OPT_TENANT, OPT_TO, OPT_WHERE, OPT_HTTP, OPT_TOKENS
 };
 
 static const struct option longopts[] = {
@@ -74,6 +77,7 @@ static const struct option longopts[] = {
 	{ "store", required_argument, NULL, 's' },
 	{ "tenant", required_argument, NULL, OPT_TENANT },
 	{ "to", required_argument, NULL, OPT_TO },
+	{ "tokens", required_argument, NULL, OPT_TOKENS },
 	{ "version", no_argument, NULL, 'V' },
 	{ "where", required_argument, NULL, OPT_WHERE },
 	{ NULL, 0, NULL, 0 }
@@ -82,7 +86,7 @@ static const struct option longopts[] = {
 enum outfmt { OUT_AUTO, OUT_NDJSON, OUT_CSV, OUT_TABLE, OUT_RTA };
 
 struct opts {
-	const char		*store, *dataset, *tenant, *cold;
+	const char		*store, *dataset, *tenant, *cold, *tokens;
 	const char		*agg, *by, *order, *where;
 	const char		*from, *to, *since;
 	int64_t			 bucket;
@@ -312,6 +316,9 @@ main(int argc, char *argv[])
 		case OPT_HTTP:
 			o.http = 1;
 			break;
+		case OPT_TOKENS:
+			o.tokens = optarg;
+			break;
 		default:
 			rta_cli_bad_option(usage_line, c, argv);
 		}
@@ -325,6 +332,8 @@ main(int argc, char *argv[])
 			    "-s names; queries come as requests");
 		return rta_cli_finish(serve_http(&o));
 	}
+	if (o.tokens != NULL)
+		rta_usage_error(usage_line, "--tokens is for --http");
 	if (!o.merge && (o.store == NULL || o.dataset == NULL))
 		rta_usage_error(usage_line, "-s and -d name the store and "
 		    "dataset (or --merge reads results)");
@@ -721,6 +730,176 @@ out:
 
 /* ---- HTTP ----------------------------------------------------------------- */
 
+#define TOKENS_LINE_MAX	65536
+
+/* A bearer token, by its SHA-256, and the tenants it may read. */
+struct token {
+	unsigned char		 hash[SHA256_DIGEST_SIZE];
+	int			 all;		/* "*": every tenant */
+	char			*tenants;	/* "a,b,c" */
+};
+
+struct tokens {
+	struct token		*v;
+	size_t			 n;
+};
+
+static void
+tokens_free(struct tokens *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		rta_free(t->v[i].tenants);
+	rta_free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * Load the tokens file: one token a line, the SHA-256 of the token in
+ * hex, blanks, then "*" or its tenants separated by commas; # starts a
+ * comment.  0, or -1 with a message printed (path:line: what).
+ */
+static int
+tokens_load(const char *path, struct tokens *t)
+{
+	FILE *fp;
+	char *line = NULL, *p, *q, *e;
+	size_t cap = 0, ln = 0, i;
+	ssize_t len;
+	struct token *nv, tok;
+	int hi, lo;
+
+	t->v = NULL;
+	t->n = 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		rta_warnx("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		ln++;
+		if (len > TOKENS_LINE_MAX) {
+			rta_warnx("%s:%zu: line longer than %d bytes", path,
+			    ln, TOKENS_LINE_MAX);
+			goto fail;
+		}
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		for (e = p + strlen(p); e > p && (e[-1] == '\n' ||
+		    e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*e = '\0';
+		if (*p == '\0')
+			continue;
+		memset(&tok, 0, sizeof(tok));
+		for (i = 0; i < SHA256_DIGEST_SIZE; i++) {
+			if ((hi = hexval(p[2 * i])) < 0 ||
+			    (lo = hexval(p[2 * i + 1])) < 0)
+				break;
+			tok.hash[i] = (unsigned char)(hi << 4 | lo);
+		}
+		q = p + 2 * i;
+		if (i < SHA256_DIGEST_SIZE || (*q != ' ' && *q != '\t')) {
+			rta_warnx("%s:%zu: expected the token's SHA-256 in "
+			    "hex (64 digits), then its tenants", path, ln);
+			goto fail;
+		}
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (strcmp(q, "*") == 0)
+			tok.all = 1;
+		else {
+			for (p = q; *p != '\0'; p = e + (*e == ',')) {
+				e = strchr(p, ',');
+				if (e == NULL)
+					e = p + strlen(p);
+				if (!rta_tenant_valid(p, (size_t)(e - p))) {
+					rta_warnx("%s:%zu: bad tenant id '%.*s'",
+					    path, ln, (int)(e - p), p);
+					goto fail;
+				}
+			}
+			if ((tok.tenants = rta_memdup(q, strlen(q) + 1)) ==
+			    NULL)
+				goto nomem;
+		}
+		if ((nv = rta_reallocarray(t->v, t->n + 1,
+		    sizeof(*nv))) == NULL) {
+			rta_free(tok.tenants);
+			goto nomem;
+		}
+		t->v = nv;
+		t->v[t->n++] = tok;
+	}
+	if (ferror(fp)) {
+		rta_warnx("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+nomem:
+	rta_warnx("out of memory");
+fail:
+	free(line);
+	fclose(fp);
+	tokens_free(t);
+	return -1;
+}
+
+/* The token of an "Authorization: Bearer X" header, or NULL. */
+static const struct token *
+tokens_find(const struct tokens *t, const char *auth)
+{
+	struct sha256_ctx ctx;
+	unsigned char h[SHA256_DIGEST_SIZE];
+	size_t i;
+
+	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+		return NULL;
+	auth += 7;
+	while (*auth == ' ')
+		auth++;
+	if (*auth == '\0')
+		return NULL;
+	sha256_init(&ctx);
+	sha256_update(&ctx, strlen(auth), (const uint8_t *)auth);
+	sha256_digest(&ctx, sizeof(h), h);
+	for (i = 0; i < t->n; i++)
+		if (memcmp(t->v[i].hash, h, sizeof(h)) == 0)
+			return &t->v[i];
+	return NULL;
+}
+
+/* Whether tok may read tenant. */
+static int
+token_allows(const struct token *tok, const char *tenant)
+{
+	const char *p, *e;
+	size_t len = strlen(tenant);
+
+	if (tok == NULL || tok->all)
+		return 1;
+	for (p = tok->tenants; *p != '\0'; p = e + (*e == ',')) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) == len && memcmp(p, tenant, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Answer status with {"error":why,"status":status}. */
 static int
 http_fail(struct rta_http_conn *c, int status, const char *why)
@@ -762,7 +941,7 @@ static const char *const pnames[P_N] = {
 /* GET /v1/query?dataset=…&from=…: the rows as {"rows":[…]}. */
 static int
 http_query(struct rta_http_conn *c, const struct rta_http_request *req,
-    const struct opts *base)
+    const struct opts *base, const struct token *tok)
 {
 	struct rta_buf v[P_N], b = RTA_BUF_INIT, tmp = RTA_BUF_INIT;
 	struct opts o = *base;
@@ -795,6 +974,14 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 #undef PARAM
 	if (o.dataset == NULL || !rta_store_name_valid(o.dataset)) {
 		rc = http_fail(c, 400, "dataset: a dataset name is needed");
+		goto out;
+	}
+	/* a token of some tenants reads one of them at a time */
+	if (tok != NULL && !tok->all && (o.tenant == NULL ||
+	    !token_allows(tok, o.tenant))) {
+		rc = http_fail(c, 403, o.tenant == NULL ? "tenant: name one "
+		    "of the tenants your token may read" : "tenant: not one "
+		    "your token may read");
 		goto out;
 	}
 	if (has[P_BUCKET] && (rta_duration_parse((const char *)
@@ -866,8 +1053,9 @@ out:
 /* GET /v1/datasets: [{"name":…,"kind":…}]; GET /v1/tenants?dataset=… */
 static int
 http_list(struct rta_http_conn *c, const struct rta_http_request *req,
-    const struct opts *base, int tenants)
+    const struct opts *base, int tenants, const struct token *tok)
 {
+	size_t nout = 0;
 	struct rta_buf b = RTA_BUF_INIT, name = RTA_BUF_INIT;
 	struct rta_store s;
 	struct rta_dataset ds;
@@ -909,7 +1097,10 @@ http_list(struct rta_http_conn *c, const struct rta_http_request *req,
 	}
 	rc = rta_buf_add(&b, "[", 1);
 	for (i = 0; i < n && rc == 0; i++) {
-		rc = (i > 0 && rta_buf_add(&b, ",", 1)) ||
+		/* only the tenants the token may read */
+		if (tenants && !token_allows(tok, names[i]))
+			continue;
+		rc = (nout++ > 0 && rta_buf_add(&b, ",", 1)) ||
 		    (!tenants && rta_buf_add(&b, "{\"name\":", 8)) ||
 		    rta_json_put_string(&b, names[i], strlen(names[i]));
 		if (rc == 0 && !tenants) {
@@ -943,26 +1134,42 @@ serve_http(const struct opts *o)
 	struct rta_http_conn c;
 	struct rta_http_request req;
 	struct rta_error err;
+	struct tokens toks = { NULL, 0 };
+	const struct token *tok = NULL;
 	static const char ok[] = "{\"status\":\"ok\"}\n";
+	static const struct rta_http_header bearer = {
+		"WWW-Authenticate", "Bearer"
+	};
 	int rc;
 
+	if (o->tokens != NULL && tokens_load(o->tokens, &toks) != 0)
+		return RTA_EXIT_USAGE;
 	if (rta_http_conn_init(&c, STDIN_FILENO, STDOUT_FILENO, NULL,
 	    &err) != RTA_OK) {
 		rta_warnx("%s", err.text);
+		tokens_free(&toks);
 		return rta_exit_code(err.code);
 	}
 	while ((rc = rta_http_read(&c, &req, &err)) == RTA_OK) {
-		if (req.method == RTA_HTTP_POST)
+		if (o->tokens != NULL && strcmp(req.path, "/healthz") != 0 &&
+		    (tok = tokens_find(&toks, rta_http_header(&req,
+		    "Authorization"))) == NULL) {
+			static const char body[] =
+			    "{\"error\":\"Unauthorized\",\"status\":401}\n";
+
+			rc = rta_http_respond(&c, 401, "application/json",
+			    body, sizeof(body) - 1, &bearer, 1, NULL);
+		} else if (req.method == RTA_HTTP_POST)
 			rc = rta_http_error(&c, 405, NULL);
 		else if (strcmp(req.path, "/healthz") == 0)
 			rc = rta_http_respond(&c, 200, "application/json", ok,
 			    sizeof(ok) - 1, NULL, 0, NULL);
 		else if (strcmp(req.path, "/v1/query") == 0)
-			rc = http_query(&c, &req, o);
+			rc = http_query(&c, &req, o, tok);
 		else if (strcmp(req.path, "/v1/datasets") == 0)
-			rc = http_list(&c, &req, o, 0);
+			rc = http_list(&c, &req, o, 0, tok);
 		else if (strcmp(req.path, "/v1/tenants") == 0)
-			rc = http_list(&c, &req, o, 1);
+			rc = http_list(&c, &req, o, 1, tok);
 		else
 			rc = rta_http_error(&c, 404, NULL);
 		if (rc != RTA_OK)
@@ -971,6 +1178,7 @@ serve_http(const struct opts *o)
 	if (rc != RTA_OK && rc != RTA_EOF && c.status != 0)
 		(void)rta_http_error(&c, c.status, NULL);
 	rta_http_conn_release(&c);
+	tokens_free(&toks);
 	return RTA_EXIT_OK;
 }
 

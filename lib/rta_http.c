@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "rta_alloc.h"
+#include "rta_time.h"
 #include "rta_buf.h"
 #include "rta_err.h"
 #include "rta_http.h"
@@ -918,7 +919,8 @@ add_date(struct rta_buf *b)
 		"Oct", "Nov", "Dec"
 	};
 	struct tm tm;
-	time_t t = time(NULL);
+	/* the wall clock, or RTA_NOW's, so that tests can pin it */
+	time_t t = (time_t)(rta_now() / RTA_US_PER_SEC);
 
 	if (gmtime_r(&t, &tm) == NULL || tm.tm_wday < 0 || tm.tm_wday > 6 ||
 	    tm.tm_mon < 0 || tm.tm_mon > 11)

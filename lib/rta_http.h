@@ -194,7 +194,8 @@ int	rta_http_query_next(const struct rta_http_request *req, size_t *pos,
  * content_type (NULL: none), len bytes of body, and nextra more header
  * fields from the caller.  Content-Length is always sent, Connection:
  * close when the connection is to end (the client asked, HTTP/1.0
- * without keep-alive, or the read failed), and Date when c->date is set.
+ * without keep-alive, or the read failed), and Date when c->date is set
+ * (the time rta_now gives: RTA_NOW pins it for tests).
  * A HEAD request, 204 and 304 get the header fields only.  Nothing of the
  * request is ever copied into the header; a content type or extra field
  * holding a control byte (or a name that is not a token) is refused with
