@@ -8,12 +8,14 @@
  * --partial prints the groups as aggregate records, which --merge
  * combines: the same answer as one query over all the stores.
  */
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <strings.h>
 
@@ -54,7 +56,8 @@ enum {
 	OPT_AGG = 0x100, OPT_BUCKET, OPT_COLD, OPT_EXPLAIN, OPT_FROM,
 	OPT_GROUP_BY, OPT_LIMIT,
 	OPT_MAX_GROUPS, OPT_MERGE, OPT_ORDER_BY, OPT_PARTIAL, OPT_SINCE,
-	OPT_TENANT, OPT_TO, OPT_WHERE, OPT_HTTP, OPT_TOKENS
+	OPT_TENANT, OPT_TO, OPT_WHERE, OPT_HTTP, OPT_TOKENS, OPT_RATE,
+	OPT_RATE_STATE
 };
 
 static const struct option longopts[] = {
@@ -73,6 +76,8 @@ static const struct option longopts[] = {
 	{ "order-by", required_argument, NULL, OPT_ORDER_BY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "partial", no_argument, NULL, OPT_PARTIAL },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "rate-state", required_argument, NULL, OPT_RATE_STATE },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "store", required_argument, NULL, 's' },
 	{ "tenant", required_argument, NULL, OPT_TENANT },
@@ -87,6 +92,8 @@ enum outfmt { OUT_AUTO, OUT_NDJSON, OUT_CSV, OUT_TABLE, OUT_RTA };
 
 struct opts {
 	const char		*store, *dataset, *tenant, *cold, *tokens;
+	const char		*rate_state;
+	double			 rate;		/* requests/s a tenant, 0: none */
 	const char		*agg, *by, *order, *where;
 	const char		*from, *to, *since;
 	int64_t			 bucket;
@@ -319,6 +326,15 @@ main(int argc, char *argv[])
 		case OPT_TOKENS:
 			o.tokens = optarg;
 			break;
+		case OPT_RATE:
+			if (rta_parse_double(optarg, 0.001, 1e6, &o.rate) != 0)
+				rta_usage_error(usage_line, "bad --rate '%s' "
+				    "(requests a second a tenant, 0.001 to "
+				    "1000000)", optarg);
+			break;
+		case OPT_RATE_STATE:
+			o.rate_state = optarg;
+			break;
 		default:
 			rta_cli_bad_option(usage_line, c, argv);
 		}
@@ -330,10 +346,15 @@ main(int argc, char *argv[])
 		    o.explain)
 			rta_usage_error(usage_line, "--http serves the store "
 			    "-s names; queries come as requests");
+		if ((o.rate > 0) != (o.rate_state != NULL))
+			rta_usage_error(usage_line, "--rate and --rate-state go "
+			    "together: the state file is shared by the "
+			    "connections' processes");
 		return rta_cli_finish(serve_http(&o));
 	}
-	if (o.tokens != NULL)
-		rta_usage_error(usage_line, "--tokens is for --http");
+	if (o.tokens != NULL || o.rate > 0 || o.rate_state != NULL)
+		rta_usage_error(usage_line, "--tokens, --rate and --rate-state "
+		    "are for --http");
 	if (!o.merge && (o.store == NULL || o.dataset == NULL))
 		rta_usage_error(usage_line, "-s and -d name the store and "
 		    "dataset (or --merge reads results)");
@@ -881,6 +902,86 @@ tokens_find(const struct tokens *t, const char *auth)
 	return NULL;
 }
 
+#define RATE_FILE_MAX	(1U << 20)	/* the state file read at most */
+#define RATE_KEY_MAX	80
+
+/*
+ * Take one request from key's bucket in the state file shared by every
+ * connection's process (flock): a token bucket of rate tokens a second,
+ * holding at most max(rate, 1).  1 when the request may go, 0 when the
+ * bucket is empty (429), -1 when the file cannot be used (the request
+ * is refused then too: a limit that cannot be kept is not kept open).
+ * The file holds one line a key: key, tokens, time of the last update
+ * (µs); keys idle for an hour are dropped.
+ */
+static int
+rate_take(const char *path, double rate, const char *key)
+{
+	struct rta_buf in = RTA_BUF_INIT, out = RTA_BUF_INIT;
+	double burst = rate > 1 ? rate : 1, tokens = burst, t;
+	int64_t now = rta_now(), last;
+	char k[RATE_KEY_MAX + 1], line[RATE_KEY_MAX + 64];
+	int fd, ok = -1, nl;
+	ssize_t r;
+	char *p, *e;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) < 0) {
+		rta_warnx("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX) != 0 || rta_buf_reserve(&in, 65536) != 0)
+		goto out;
+	while ((r = read(fd, in.data + in.len, in.cap - in.len - 1)) > 0) {
+		in.len += (size_t)r;
+		if (in.len >= RATE_FILE_MAX)
+			break;
+		if (in.cap - in.len < 4096 &&
+		    rta_buf_reserve(&in, in.cap) != 0)
+			goto out;
+	}
+	if (r < 0)
+		goto out;
+	in.data[in.len] = '\0';
+	for (p = (char *)in.data; *p != '\0'; p = e + (*e == '\n')) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (sscanf(p, "%80s %lf %" SCNd64, k, &t, &last) != 3 ||
+		    !(t >= 0) || (last <= now &&
+		    now - last > INT64_C(3600000000)))
+			continue;
+		if (strcmp(k, key) == 0) {
+			/* refill since the last request (none if the clock
+			 * went back), then take one */
+			tokens = t + (last < now ? (double)(now - last) / 1e6 *
+			    rate : 0);
+			tokens = tokens > burst ? burst : tokens;
+			continue;
+		}
+		if (rta_buf_add(&out, p, (size_t)(e - p)) != 0 ||
+		    rta_buf_add(&out, "\n", 1) != 0)
+			goto out;
+	}
+	ok = tokens >= 1;
+	if (ok)
+		tokens -= 1;
+	nl = snprintf(line, sizeof(line), "%s %.6f %" PRId64 "\n", key,
+	    tokens, now);
+	if (nl < 0 || (size_t)nl >= sizeof(line) ||
+	    rta_buf_add(&out, line, (size_t)nl) != 0 ||
+	    ftruncate(fd, 0) != 0 || pwrite(fd, out.data, out.len, 0) !=
+	    (ssize_t)out.len)
+		ok = -1;
+out:
+	if (ok < 0)
+		rta_warnx("%s: the rate state cannot be kept", path);
+	close(fd);		/* releases the lock */
+	rta_buf_release(&in);
+	rta_buf_release(&out);
+	return ok;
+}
+
 /* Whether tok may read tenant. */
 static int
 token_allows(const struct token *tok, const char *tenant)
@@ -1125,6 +1226,31 @@ http_list(struct rta_http_conn *c, const struct rta_http_request *req,
 }
 
 /*
+ * The rate limit's key of a request: its tenant parameter when it is a
+ * valid tenant id, else the token (a prefix of its hash), else "-".
+ */
+static const char *
+rate_key(const struct rta_http_request *req, const struct token *tok,
+    char *key)
+{
+	struct rta_buf v = RTA_BUF_INIT;
+	size_t i;
+
+	strcpy(key, "-");
+	if (rta_http_query_param(req, "tenant", &v) == 1 &&
+	    rta_tenant_valid((const char *)v.data, v.len))
+		snprintf(key, RATE_KEY_MAX + 1, "t:%s",
+		    (const char *)v.data);
+	else if (tok != NULL) {
+		strcpy(key, "k:");
+		for (i = 0; i < 8; i++)
+			snprintf(key + 2 + 2 * i, 3, "%02x", tok->hash[i]);
+	}
+	rta_buf_release(&v);
+	return key;
+}
+
+/*
  * One connection on stdin and stdout (socat ... fork EXEC:), request
  * after request until the client goes or a request is malformed.
  */
@@ -1140,6 +1266,7 @@ serve_http(const struct opts *o)
 	static const struct rta_http_header bearer = {
 		"WWW-Authenticate", "Bearer"
 	};
+	char key[RATE_KEY_MAX + 1];
 	int rc;
 
 	if (o->tokens != NULL && tokens_load(o->tokens, &toks) != 0)
@@ -1159,7 +1286,11 @@ serve_http(const struct opts *o)
 
 			rc = rta_http_respond(&c, 401, "application/json",
 			    body, sizeof(body) - 1, &bearer, 1, NULL);
-		} else if (req.method == RTA_HTTP_POST)
+		} else if (o->rate > 0 && strcmp(req.path, "/healthz") != 0 &&
+		    rate_take(o->rate_state, o->rate, rate_key(&req, tok,
+		    key)) != 1)
+			rc = rta_http_error(&c, 429, NULL);
+		else if (req.method == RTA_HTTP_POST)
 			rc = rta_http_error(&c, 405, NULL);
 		else if (strcmp(req.path, "/healthz") == 0)
 			rc = rta_http_respond(&c, 200, "application/json", ok,
