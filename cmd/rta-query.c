@@ -50,7 +50,9 @@ static const char usage_line[] =
 "       rta-query --merge [-hV] [-o format] [--agg list] [--bucket width]\n"
 "                 [--from time] [--group-by fields] [--limit n]\n"
 "                 [--max-groups n] [--order-by keys] [--partial]\n"
-"                 [--since duration] [--to time] [file ...]";
+"                 [--since duration] [--to time] [file ...]\n"
+"       rta-query --http [-hV] -s dir [--cold dir] [--rate n]\n"
+"                 [--rate-state file] [--tokens file]";
 
 enum {
 	OPT_AGG = 0x100, OPT_BUCKET, OPT_COLD, OPT_EXPLAIN, OPT_FROM,
@@ -1647,6 +1649,13 @@ help(void)
 "                       states, for --merge\n"
 "  --merge              read partial results (files or stdin) instead of\n"
 "                       a store, and combine them\n"
+"  --http               answer HTTP/1.1 requests on stdin and stdout (for\n"
+"                       socat ... fork EXEC:): /v1/query, /v1/datasets,\n"
+"                       /v1/tenants, /healthz\n"
+"  --tokens file        bearer tokens (their SHA-256) and the tenants each\n"
+"                       may read; without a known token a request gets 401\n"
+"  --rate n             requests a second a tenant (429 past it), counted\n"
+"                       in --rate-state file, shared by every connection\n"
 "  -h, --help           this help; -V, --version: the version\n"
 "\n"
 "Exit status: 0 ok, 1 an aggregate record cannot answer the query (or\n"

@@ -40,3 +40,7 @@ complete -c rta-query -l partial -d 'Print groups as aggregate records with thei
 complete -c rta-query -l merge -d 'Merge partial results from files or stdin'
 complete -c rta-query -l cold -r -a '(__fish_complete_directories)' -d 'The cold store, for what the hot store no longer holds'
 complete -c rta-query -l explain -d 'Print what the query reads instead of its rows'
+complete -c rta-query -l http -d 'Answer HTTP/1.1 requests on stdin and stdout'
+complete -c rta-query -l tokens -r -F -d 'Bearer tokens (SHA-256) and their tenants'
+complete -c rta-query -l rate -x -a '10 100 1000' -d 'Requests a second a tenant'
+complete -c rta-query -l rate-state -r -F -d 'The rate limits'"'"' shared state file'
