@@ -224,7 +224,9 @@ soak: $(PROGS)
 	    { cd / && rm -rf "$$d"; echo "soak: ok"; } || \
 	    { echo "soak: FAILED (kept $$d)"; exit 1; }
 
+# The bench's anchor from Debian: Miller.
 bench: all
+	@sh .ci/deps.sh miller
 	RTA_BIN=$(CURDIR)/$(B) sh tests/bench/run.sh
 
 lint:
