@@ -96,6 +96,29 @@ $(B)/librta.a: $(LIB_OBJ)
 $(B)/rta-%: $(B)/cmd/rta-%.o $(B)/librta.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/librta.a $(PKG_LIBS)
 
+# rta-query --http serves its dashboard, cmd/rta-query-dashboard.html, from
+# the program itself: the page's bytes become a C array (od, no tool of
+# our own), so that nothing is read from disk at run time.
+$(B)/gen/rta-query-dashboard.c: cmd/rta-query-dashboard.html
+	@mkdir -p $(@D)
+	{ echo '/* Generated from $< by make: do not edit. */'; \
+	    echo '#include <stddef.h>'; \
+	    echo 'extern const unsigned char rta_dashboard_html[];'; \
+	    echo 'extern const size_t rta_dashboard_html_len;'; \
+	    echo 'const unsigned char rta_dashboard_html[] = {'; \
+	    od -An -v -tx1 <$< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo '};'; \
+	    echo 'const size_t rta_dashboard_html_len ='; \
+	    echo '    sizeof(rta_dashboard_html);'; } >$@.tmp && mv $@.tmp $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/rta-query: $(B)/cmd/rta-query.o $(B)/gen/rta-query-dashboard.o \
+    $(B)/librta.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/cmd/rta-query.o \
+	    $(B)/gen/rta-query-dashboard.o $(B)/librta.a $(PKG_LIBS)
+
 # Rewritten on every run: it records PREFIX, which install may change.
 # librta is a static library, so its dependencies are in Libs, not private.
 $(B)/rta.pc: FORCE

@@ -1252,6 +1252,41 @@ rate_key(const struct rta_http_request *req, const struct token *tok,
 	return key;
 }
 
+/* The dashboard page, made from cmd/rta-query-dashboard.html by make. */
+extern const unsigned char rta_dashboard_html[];
+extern const size_t rta_dashboard_html_len;
+
+/*
+ * GET /: the dashboard.  It holds no data (its script asks the API, with
+ * the token the user gives it), so it needs no token itself; the policy
+ * lets it run its own inline script and style and talk to this origin
+ * only, and no other site may frame it.
+ */
+static int
+http_page(struct rta_http_conn *c)
+{
+	static const struct rta_http_header h[] = {
+		{ "Content-Security-Policy", "default-src 'none'; "
+		    "script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+		    "connect-src 'self'; img-src data:; base-uri 'none'; "
+		    "form-action 'none'; frame-ancestors 'none'" },
+		{ "X-Content-Type-Options", "nosniff" },
+		{ "Referrer-Policy", "no-referrer" },
+		{ "Cache-Control", "no-cache" },
+	};
+
+	return rta_http_respond(c, 200, "text/html; charset=utf-8",
+	    rta_dashboard_html, rta_dashboard_html_len, h,
+	    sizeof(h) / sizeof(h[0]), NULL);
+}
+
+/* Whether path is open without a token: the health check and the page. */
+static int
+open_path(const char *path)
+{
+	return strcmp(path, "/healthz") == 0 || strcmp(path, "/") == 0;
+}
+
 /*
  * One connection on stdin and stdout (socat ... fork EXEC:), request
  * after request until the client goes or a request is malformed.
@@ -1280,7 +1315,7 @@ serve_http(const struct opts *o)
 		return rta_exit_code(err.code);
 	}
 	while ((rc = rta_http_read(&c, &req, &err)) == RTA_OK) {
-		if (o->tokens != NULL && strcmp(req.path, "/healthz") != 0 &&
+		if (o->tokens != NULL && !open_path(req.path) &&
 		    (tok = tokens_find(&toks, rta_http_header(&req,
 		    "Authorization"))) == NULL) {
 			static const char body[] =
@@ -1288,7 +1323,7 @@ serve_http(const struct opts *o)
 
 			rc = rta_http_respond(&c, 401, "application/json",
 			    body, sizeof(body) - 1, &bearer, 1, NULL);
-		} else if (o->rate > 0 && strcmp(req.path, "/healthz") != 0 &&
+		} else if (o->rate > 0 && !open_path(req.path) &&
 		    rate_take(o->rate_state, o->rate, rate_key(&req, tok,
 		    key)) != 1)
 			rc = rta_http_error(&c, 429, NULL);
@@ -1297,6 +1332,8 @@ serve_http(const struct opts *o)
 		else if (strcmp(req.path, "/healthz") == 0)
 			rc = rta_http_respond(&c, 200, "application/json", ok,
 			    sizeof(ok) - 1, NULL, 0, NULL);
+		else if (strcmp(req.path, "/") == 0)
+			rc = http_page(&c);
 		else if (strcmp(req.path, "/v1/query") == 0)
 			rc = http_query(&c, &req, o, tok);
 		else if (strcmp(req.path, "/v1/datasets") == 0)
