@@ -61,7 +61,10 @@ CHECK_LIBS	:= $(shell pkg-config --libs check jansson 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(ARCHFLAGS) \
 	$(LTO) $(SANFLAGS) \
 	-Ilib $(PKG_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(LTO) $(SANFLAGS) $(LDFLAGS)
+# --as-needed: a program records only the libraries it calls, so those
+# that never write archives do not load libarchive at start (the input
+# layer loads it on demand: lib/rta_libarchive.h).
+ALL_LDFLAGS = $(LTO) $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
 
 LIB_SRC	:= $(sort $(wildcard lib/*.c))
 LIB_HDR	:= $(sort $(wildcard lib/*.h))
