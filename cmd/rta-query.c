@@ -34,6 +34,7 @@
 #include "rta_json.h"
 #include "rta_output.h"
 #include "rta_pqrows.h"
+#include "rta_qcache.h"
 #include "rta_query.h"
 #include "rta_reader.h"
 #include "rta_store.h"
@@ -110,7 +111,7 @@ static int	serve_http(const struct opts *);
 static int	row_value(const struct rta_query *, size_t, struct rta_buf *,
 		    struct rta_buf *);
 static int	query_store(const struct opts *, const struct rta_query_spec *,
-		    const struct rta_expr *, struct rta_query *);
+		    const struct rta_expr *, struct rta_query *, int *);
 static int	emit_rows(const struct opts *, const struct rta_query *,
 		    const struct rta_query_spec *);
 
@@ -438,7 +439,8 @@ main(int argc, char *argv[])
 			}
 		} while (++i < argc);
 		rta_reader_free(r);
-	} else if ((status = query_store(&o, &pl.spec, pl.where, q)) != 0)
+	} else if ((status = query_store(&o, &pl.spec, pl.where, q,
+	    NULL)) != 0)
 		goto done;
 	if (o.explain)
 		goto done;
@@ -640,7 +642,7 @@ read_cold(const struct opts *o, const struct rta_expr *where,
  */
 static int
 query_store(const struct opts *o, const struct rta_query_spec *spec,
-    const struct rta_expr *where, struct rta_query *q)
+    const struct rta_expr *where, struct rta_query *q, int *cold_read)
 {
 	struct spans hot = { NULL, 0, 0 }, cold = { NULL, 0, 0 };
 	struct rta_store s;
@@ -720,6 +722,8 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 		    t0, t1, (unsigned long long)hot.v[i].records,
 		    (long long)(w / 1000000));
 	}
+	if (cold_read != NULL)
+		*cold_read = cold.n > 0;
 	for (i = 0; i < cold.n && status == 0; i++) {
 		rta_buf_reset(&explain);
 		status = read_cold(o, where, q, &cold.v[i], &explain);
@@ -1041,19 +1045,57 @@ static const char *const pnames[P_N] = {
 	"bucket", "agg", "order_by", "limit", "max_groups"
 };
 
-/* GET /v1/query?dataset=…&from=…: the rows as {"rows":[…]}. */
+/*
+ * The near-cache's key of a query: the parameters that shape the answer,
+ * with the range as resolved (since=24h asked twice a second apart is
+ * two ranges).  The token is not in it: it was checked against the
+ * tenant before, and the answer depends on the query alone.
+ */
+static int
+cache_key(struct rta_buf *key, const struct rta_buf *v, const int *has,
+    const struct opts *o, const struct rta_query_spec *spec)
+{
+	static const int text[] = {
+		P_DATASET, P_TENANT, P_WHERE, P_GROUP_BY, P_AGG, P_ORDER_BY
+	};
+	int64_t num[5];
+	size_t i;
+	unsigned char flag;
+
+	rta_buf_reset(key);
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+		flag = has[text[i]] != 0;
+		if (rta_buf_add(key, &flag, 1) != 0 || (flag &&
+		    rta_buf_add(key, v[text[i]].data, v[text[i]].len + 1) != 0))
+			return -1;
+	}
+	num[0] = spec->from;
+	num[1] = spec->to;
+	num[2] = o->bucket;
+	num[3] = (int64_t)o->limit;
+	num[4] = (int64_t)o->max_groups;
+	return rta_buf_add(key, num, sizeof(num));
+}
+
+/*
+ * GET /v1/query?dataset=…&from=…: the rows as {"rows":[…]}, from the
+ * near-cache when the dataset has not committed since the same query.
+ */
 static int
 http_query(struct rta_http_conn *c, const struct rta_http_request *req,
-    const struct opts *base, const struct token *tok)
+    const struct opts *base, const struct token *tok, struct rta_qcache *qc)
 {
 	struct rta_buf v[P_N], b = RTA_BUF_INIT, tmp = RTA_BUF_INIT;
+	struct rta_buf scratch = RTA_BUF_INIT, key = RTA_BUF_INIT;
+	struct rta_qcache_stamp stamp;
+	const struct rta_buf *hit;
 	struct opts o = *base;
 	struct plan pl;
 	struct rta_query *q = NULL;
 	struct rta_error err;
 	char why[300];
 	size_t i, nrows;
-	int has[P_N], rc = RTA_OK, status;
+	int has[P_N], rc = RTA_OK, status, cacheable, cold_read = 0;
 
 	for (i = 0; i < P_N; i++) {
 		rta_buf_init(&v[i]);
@@ -1103,12 +1145,24 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 		rc = http_fail(c, 400, why);
 		goto out;
 	}
+	/* the stamp before the query: a commit during it makes it stale */
+	cacheable = rta_qcache_stamp(o.store, o.dataset, &stamp) == 0;
+	if (cacheable && cache_key(&key, v, has, &o, &pl.spec) != 0) {
+		plan_release(&pl);
+		goto nomem;
+	}
+	if (cacheable && (hit = rta_qcache_get(qc, key.data, key.len,
+	    &stamp)) != NULL) {
+		plan_release(&pl);
+		rc = http_json(c, hit);
+		goto out;
+	}
 	if (rta_query_new(&pl.spec, &q, &err) != RTA_OK) {
 		plan_release(&pl);
 		rc = http_fail(c, 400, err.text);
 		goto out;
 	}
-	status = query_store(&o, &pl.spec, pl.where, q);
+	status = query_store(&o, &pl.spec, pl.where, q, &cold_read);
 	if (status == 0 && rta_query_sort(q, pl.keys, pl.nkeys, &err) !=
 	    RTA_OK)
 		status = RTA_EXIT_LIMIT;
@@ -1129,12 +1183,16 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 	for (i = 0; i < nrows; i++) {
 		rta_buf_reset(&tmp);
 		if ((i > 0 && rta_buf_add(&b, ",", 1) != 0) ||
-		    row_value(q, i, &tmp, &v[0]) != 0 ||
+		    row_value(q, i, &tmp, &scratch) != 0 ||
 		    rta_value_to_json(&b, tmp.data) != 0)
 			goto nomem_q;
 	}
 	if (rta_buf_add(&b, "]}\n", 3) != 0)
 		goto nomem_q;
+	/* a failure to keep it costs only a later miss */
+	if (cacheable && !cold_read)
+		(void)rta_qcache_put(qc, key.data, key.len, &stamp, b.data,
+		    b.len);
 	rc = http_json(c, &b);
 done:
 	rta_query_free(q);
@@ -1150,6 +1208,8 @@ out:
 		rta_buf_release(&v[i]);
 	rta_buf_release(&b);
 	rta_buf_release(&tmp);
+	rta_buf_release(&scratch);
+	rta_buf_release(&key);
 	return rc;
 }
 
@@ -1304,14 +1364,22 @@ serve_http(const struct opts *o)
 		"WWW-Authenticate", "Bearer"
 	};
 	char key[RATE_KEY_MAX + 1];
+	struct rta_qcache *qc;
 	int rc;
 
 	if (o->tokens != NULL && tokens_load(o->tokens, &toks) != 0)
 		return RTA_EXIT_USAGE;
+	if ((qc = rta_malloc(sizeof(*qc))) == NULL) {
+		rta_warnx("out of memory");
+		tokens_free(&toks);
+		return RTA_EXIT_LIMIT;
+	}
+	rta_qcache_init(qc);
 	if (rta_http_conn_init(&c, STDIN_FILENO, STDOUT_FILENO, NULL,
 	    &err) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		tokens_free(&toks);
+		rta_free(qc);
 		return rta_exit_code(err.code);
 	}
 	while ((rc = rta_http_read(&c, &req, &err)) == RTA_OK) {
@@ -1335,7 +1403,7 @@ serve_http(const struct opts *o)
 		else if (strcmp(req.path, "/") == 0)
 			rc = http_page(&c);
 		else if (strcmp(req.path, "/v1/query") == 0)
-			rc = http_query(&c, &req, o, tok);
+			rc = http_query(&c, &req, o, tok, qc);
 		else if (strcmp(req.path, "/v1/datasets") == 0)
 			rc = http_list(&c, &req, o, 0, tok);
 		else if (strcmp(req.path, "/v1/tenants") == 0)
@@ -1349,6 +1417,8 @@ serve_http(const struct opts *o)
 		(void)rta_http_error(&c, c.status, NULL);
 	rta_http_conn_release(&c);
 	tokens_free(&toks);
+	rta_qcache_release(qc);
+	rta_free(qc);
 	return RTA_EXIT_OK;
 }
 
