@@ -1574,7 +1574,7 @@ emit_rows(const struct opts *o, const struct rta_query *q,
 	struct rta_error err;
 	struct rta_record rec;
 	size_t nrows = rta_query_nrows(q), ncols, i, j, *off = NULL;
-	size_t *width = NULL, *len = NULL;
+	size_t *width = NULL;
 	char id[RTA_UUID_LEN + 1];
 	int rc = RTA_OK;
 
@@ -1712,7 +1712,6 @@ nomem:
 out:
 	rta_free(off);
 	rta_free(width);
-	rta_free(len);
 	rta_buf_release(&b);
 	rta_buf_release(&tmp);
 	rta_buf_release(&cells);
