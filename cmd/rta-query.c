@@ -1289,7 +1289,9 @@ http_list(struct rta_http_conn *c, const struct rta_http_request *req,
 
 /*
  * The rate limit's key of a request: its tenant parameter when it is a
- * valid tenant id, else the token (a prefix of its hash), else "-".
+ * valid tenant id the token may read, else the token (a prefix of its
+ * hash), else "-".  A tenant the token may not read is not charged, or
+ * one tenant's client could spend another's requests.
  */
 static const char *
 rate_key(const struct rta_http_request *req, const struct token *tok,
@@ -1300,7 +1302,8 @@ rate_key(const struct rta_http_request *req, const struct token *tok,
 
 	strcpy(key, "-");
 	if (rta_http_query_param(req, "tenant", &v) == 1 &&
-	    rta_tenant_valid((const char *)v.data, v.len))
+	    rta_tenant_valid((const char *)v.data, v.len) &&
+	    token_allows(tok, (const char *)v.data))
 		snprintf(key, RATE_KEY_MAX + 1, "t:%s",
 		    (const char *)v.data);
 	else if (tok != NULL) {
