@@ -250,9 +250,10 @@ soak: $(PROGS)
 	    { cd / && rm -rf "$$d"; echo "soak: ok"; } || \
 	    { echo "soak: FAILED (kept $$d)"; exit 1; }
 
-# The bench's anchor from Debian: Miller.
+# The bench's anchor and load generator from Debian: Miller, and wrk for
+# rta-query's HTTP cases.
 bench: all
-	@sh .ci/deps.sh miller
+	@sh .ci/deps.sh miller wrk
 	RTA_BIN=$(CURDIR)/$(B) sh tests/bench/run.sh
 
 lint:
