@@ -1322,14 +1322,21 @@ qserve() {
 	return 1
 }
 
-# qwrk CASE wrk-arguments...: one bounded wrk run with keep-alive (two
-# threads, eight connections, 10 s) against qserve's port; appends
-# "http", CASE, requests/s, latency p50 and p99 (ms), requests, non-2xx
-# responses and socket errors to query.tsv.
+# qwrk CASE CONNECTIONS wrk-arguments...: one bounded wrk run with
+# keep-alive (two threads and eight connections, 10 s, for the
+# throughput; one thread and one connection, 5 s, for the latency of a
+# single client) against qserve's port; appends "http", CASE,
+# requests/s, latency p50 and p99 (ms), requests, non-2xx responses and
+# socket errors to query.tsv.
 qwrk() {
 	q_case=$1
-	shift
-	if ! wrk -t2 -c8 -d10s --latency "$@" >"$work/wrk.out" 2>&1; then
+	if [ "$2" = 1 ]; then
+		set -- -t1 -c1 -d5s "$@"
+	else
+		set -- -t2 -c8 -d10s "$@"
+	fi
+	shift 2
+	if ! wrk "$@" --latency >"$work/wrk.out" 2>&1; then
 		note "wrk ($q_case) failed: $(head -c 300 "$work/wrk.out")"
 		return 0
 	fi
@@ -1490,10 +1497,15 @@ if want query && [ -f "$work/store.info" ]; then
 				note "rta-query --http answers tenant t0000's" \
 				    "24 hours otherwise than the CLI"
 			fi
-			qwrk "same query (near-cache)" "$qurl"
-			qwrk "another tenant and day each" -s \
+			qwrk "same query (near-cache)" 8 "$qurl"
+			qwrk "another tenant and day each" 8 -s \
 			    "$here/query_wrk.lua" "http://127.0.0.1:$qport" \
 			    -- "$stenants" "$qdays" 2
+			qwrk "same query (near-cache), one client" 1 "$qurl"
+			qwrk "another tenant and day each, one client" 1 \
+			    -s "$here/query_wrk.lua" \
+			    "http://127.0.0.1:$qport" -- "$stenants" \
+			    "$qdays" 1
 		else
 			note "socat would not serve rta-query --http on any" \
 			    "port tried: $(head -c 300 "$work/socat.log")"
