@@ -1330,13 +1330,14 @@ qserve() {
 # socket errors to query.tsv.
 qwrk() {
 	q_case=$1
-	if [ "$2" = 1 ]; then
+	q_conn=$2
+	shift 2
+	if [ "$q_conn" = 1 ]; then
 		set -- -t1 -c1 -d5s "$@"
 	else
 		set -- -t2 -c8 -d10s "$@"
 	fi
-	shift 2
-	if ! wrk "$@" --latency >"$work/wrk.out" 2>&1; then
+	if ! wrk --latency "$@" >"$work/wrk.out" 2>&1; then
 		note "wrk ($q_case) failed: $(head -c 300 "$work/wrk.out")"
 		return 0
 	fi
