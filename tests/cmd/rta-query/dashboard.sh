@@ -22,7 +22,21 @@ rta-store ingest -s st -d alerts alerts.ndjson
 printf '%s t0001\n' "$(printf %s tok-1 | sha256sum | cut -d' ' -f1)" >tokens
 
 pids=
-trap 'kill $pids 2>/dev/null; wait' EXIT
+# stop the servers, once each one's connections have ended (or 5 s on):
+# then no rta-query outlives the test and all they said is in NAME.err
+stop() {
+	for pid in $pids; do
+		for i in $(seq 50); do
+			[ -n "$(cat /proc/$pid/task/$pid/children 2>/dev/null)" ] ||
+			    break
+			sleep 0.1
+		done
+		kill $pid 2>/dev/null
+		wait $pid 2>/dev/null
+	done
+	pids=
+}
+trap stop EXIT
 trap 'exit 1' INT TERM
 # serve NAME OPTIONS: socat on a free loopback port, from a random base
 # up, until one binds and answers; sets port and adds the pid to pids
@@ -58,6 +72,8 @@ serve tokens --tokens tokens
 node "$TESTS/browser/dashboard.mjs" "http://127.0.0.1:$open/" \
     "http://127.0.0.1:$port/" "$PWD/dashboard.png"
 echo "node exit $?"
+stop
+cat open.err tokens.err >&2
 # a PNG of the 1280x800 view, not a blank one
 head=$(od -An -N24 -tx1 dashboard.png | tr -d ' \n')
 big=under
