@@ -46,7 +46,7 @@ serve() {
 	cmd="rta-query --http -s st${1:+ $*}"
 	p=$(($(od -An -N2 -tu2 /dev/urandom) % 20000 + 20000))
 	for try in $(seq 30); do
-		socat TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork \
+		socat TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,nodelay,fork \
 		    EXEC:"$cmd" 2>"$n.err" &
 		pid=$!
 		for i in $(seq 50); do
