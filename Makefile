@@ -175,7 +175,15 @@ $(PQ_READERS): tests/parquet/package.json tests/parquet/package-lock.json
 	cd tests/parquet && npm ci --no-audit --no-fund
 	@touch $@
 
-check-cmd: $(PROGS) $(B)/tests/rta-trickle $(PQ_READERS)
+# playwright-core, which drives Debian's Chromium through the dashboard,
+# pinned in tests/browser/package-lock.json; it must not fetch a browser.
+BROWSER_DRIVER := tests/browser/node_modules/.package-lock.json
+$(BROWSER_DRIVER): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+	    npm ci --no-audit --no-fund
+	@touch $@
+
+check-cmd: $(PROGS) $(B)/tests/rta-trickle $(PQ_READERS) $(BROWSER_DRIVER)
 	RTA_BIN=$(CURDIR)/$(B) RTA_TESTS=$(CURDIR)/tests sh tests/cmd/run.sh
 
 check-examples: $(PROGS) $(B)/examples/producer
