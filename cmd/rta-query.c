@@ -34,6 +34,7 @@
 #include "rta_json.h"
 #include "rta_output.h"
 #include "rta_pqrows.h"
+#include "rta_prom.h"
 #include "rta_qcache.h"
 #include "rta_query.h"
 #include "rta_reader.h"
@@ -52,15 +53,15 @@ static const char usage_line[] =
 "                 [--from time] [--group-by fields] [--limit n]\n"
 "                 [--max-groups n] [--order-by keys] [--partial]\n"
 "                 [--since duration] [--to time] [file ...]\n"
-"       rta-query --http [-hV] -s dir [--cold dir] [--rate n]\n"
-"                 [--rate-state file] [--tokens file]";
+"       rta-query --http [-hV] -s dir [--cold dir] [--metrics-file file]\n"
+"                 [--rate n] [--rate-state file] [--tokens file]";
 
 enum {
 	OPT_AGG = 0x100, OPT_BUCKET, OPT_COLD, OPT_EXPLAIN, OPT_FROM,
 	OPT_GROUP_BY, OPT_LIMIT,
 	OPT_MAX_GROUPS, OPT_MERGE, OPT_ORDER_BY, OPT_PARTIAL, OPT_SINCE,
 	OPT_TENANT, OPT_TO, OPT_WHERE, OPT_HTTP, OPT_TOKENS, OPT_RATE,
-	OPT_RATE_STATE
+	OPT_RATE_STATE, OPT_METRICS_FILE
 };
 
 static const struct option longopts[] = {
@@ -76,6 +77,7 @@ static const struct option longopts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "max-groups", required_argument, NULL, OPT_MAX_GROUPS },
 	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "order-by", required_argument, NULL, OPT_ORDER_BY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "partial", no_argument, NULL, OPT_PARTIAL },
@@ -96,6 +98,8 @@ enum outfmt { OUT_AUTO, OUT_NDJSON, OUT_CSV, OUT_TABLE, OUT_RTA };
 struct opts {
 	const char		*store, *dataset, *tenant, *cold, *tokens;
 	const char		*rate_state;
+	const char		**mfiles;	/* --metrics-file, in order */
+	size_t			 nmfiles;
 	double			 rate;		/* requests/s a tenant, 0: none */
 	const char		*agg, *by, *order, *where;
 	const char		*from, *to, *since;
@@ -241,6 +245,11 @@ main(int argc, char *argv[])
 	rta_cli_init("rta-query");
 	memset(&o, 0, sizeof(o));
 	o.agg = "count";
+	/* at most one --metrics-file an argument */
+	if ((o.mfiles = rta_calloc((size_t)argc, sizeof(*o.mfiles))) == NULL) {
+		rta_warnx("out of memory");
+		return rta_cli_finish(RTA_EXIT_LIMIT);
+	}
 	while ((c = getopt_long(argc, argv, ":d:ho:s:V", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
@@ -338,6 +347,9 @@ main(int argc, char *argv[])
 		case OPT_RATE_STATE:
 			o.rate_state = optarg;
 			break;
+		case OPT_METRICS_FILE:
+			o.mfiles[o.nmfiles++] = optarg;
+			break;
 		default:
 			rta_cli_bad_option(usage_line, c, argv);
 		}
@@ -353,11 +365,16 @@ main(int argc, char *argv[])
 			rta_usage_error(usage_line, "--rate and --rate-state go "
 			    "together: the state file is shared by the "
 			    "connections' processes");
-		return rta_cli_finish(serve_http(&o));
+		status = serve_http(&o);
+		rta_free(o.mfiles);
+		return rta_cli_finish(status);
 	}
 	if (o.tokens != NULL || o.rate > 0 || o.rate_state != NULL)
 		rta_usage_error(usage_line, "--tokens, --rate and --rate-state "
 		    "are for --http");
+	if (o.nmfiles > 0)
+		rta_usage_error(usage_line, "--metrics-file is for --http: its "
+		    "files are served on /metrics");
 	if (!o.merge && (o.store == NULL || o.dataset == NULL))
 		rta_usage_error(usage_line, "-s and -d name the store and "
 		    "dataset (or --merge reads results)");
@@ -453,6 +470,7 @@ main(int argc, char *argv[])
 done:
 	rta_query_free(q);
 	plan_release(&pl);
+	rta_free(o.mfiles);
 	return rta_cli_finish(status);
 }
 
@@ -1315,6 +1333,44 @@ rate_key(const struct rta_http_request *req, const struct token *tok,
 	return key;
 }
 
+/*
+ * GET /metrics: the store's stats and the --metrics-file files, merged
+ * into one text in the Prometheus format (rta_prom.h says how; a file
+ * that cannot be read is a series saying so, never a failed answer).
+ * The stages count events per tenant, so only a token for every tenant
+ * may read it.
+ */
+static int
+http_metrics(struct rta_http_conn *c, const struct opts *o,
+    const struct token *tok)
+{
+	struct rta_buf own = RTA_BUF_INIT, b = RTA_BUF_INIT;
+	struct rta_error err;
+	struct rta_prom *p;
+	size_t i;
+	int rc;
+
+	if (tok != NULL && !tok->all)
+		return http_fail(c, 403, "metrics: they count every tenant; "
+		    "a token for all (*) is needed");
+	if ((p = rta_prom_new()) == NULL)
+		return rta_http_error(c, 500, NULL);
+	rc = rta_store_stats_prom(o->store, rta_now(), &own, &err);
+	if (rc == RTA_OK)
+		rc = rta_prom_add(p, NULL, own.data, own.len, NULL);
+	for (i = 0; i < o->nmfiles && rc == RTA_OK; i++)
+		rc = rta_prom_add_file(p, o->mfiles[i], RTA_PROM_FILE_MAX);
+	if (rc == RTA_OK)
+		rc = rta_prom_format(p, &b);
+	rta_prom_free(p);
+	rc = rc != RTA_OK ? rta_http_error(c, 500, NULL) :
+	    rta_http_respond(c, 200, "text/plain; version=0.0.4; "
+	    "charset=utf-8", b.data, b.len, NULL, 0, NULL);
+	rta_buf_release(&own);
+	rta_buf_release(&b);
+	return rc;
+}
+
 /* The dashboard page, made from cmd/rta-query-dashboard.html by make. */
 extern const unsigned char rta_dashboard_html[];
 extern const size_t rta_dashboard_html_len;
@@ -1411,6 +1467,8 @@ serve_http(const struct opts *o)
 			rc = http_list(&c, &req, o, 0, tok);
 		else if (strcmp(req.path, "/v1/tenants") == 0)
 			rc = http_list(&c, &req, o, 1, tok);
+		else if (strcmp(req.path, "/metrics") == 0)
+			rc = http_metrics(&c, o, tok);
 		else
 			rc = rta_http_error(&c, 404, NULL);
 		if (rc != RTA_OK)
@@ -1760,7 +1818,9 @@ help(void)
 "                       a store, and combine them\n"
 "  --http               answer HTTP/1.1 requests on stdin and stdout (for\n"
 "                       socat ... fork EXEC:): /v1/query, /v1/datasets,\n"
-"                       /v1/tenants, /healthz\n"
+"                       /v1/tenants, /metrics, /healthz\n"
+"  --metrics-file file  a stage's --metrics file, merged into /metrics with\n"
+"                       the store's stats (repeatable)\n"
 "  --tokens file        bearer tokens (their SHA-256) and the tenants each\n"
 "                       may read; without a known token a request gets 401\n"
 "  --rate n             requests a second a tenant (429 past it), counted\n"
