@@ -98,7 +98,7 @@ enum outfmt { OUT_AUTO, OUT_NDJSON, OUT_CSV, OUT_TABLE, OUT_RTA };
 struct opts {
 	const char		*store, *dataset, *tenant, *cold, *tokens;
 	const char		*rate_state;
-	const char		**mfiles;	/* --metrics-file, in order */
+	const char		**mfiles;	/* --metrics-file */
 	size_t			 nmfiles;
 	double			 rate;		/* requests/s a tenant, 0: none */
 	const char		*agg, *by, *order, *where;

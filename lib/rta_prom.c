@@ -157,8 +157,8 @@ rta_prom_free(struct rta_prom *p)
 static size_t
 fam_find(const struct rta_prom *p, const unsigned char *name, size_t len)
 {
-	const struct slot *s = rta_prom_tfind(&p->ft, rta_hash64(name, len, p->seed),
-	    name, len, fam_key, p);
+	const struct slot *s = rta_prom_tfind(&p->ft, rta_hash64(name, len,
+	    p->seed), name, len, fam_key, p);
 
 	return s->v - 1;
 }
@@ -172,7 +172,8 @@ fam_new(struct rta_prom *p, const unsigned char *name, size_t len)
 	struct slot *s;
 	size_t off = p->a.len;
 
-	if (rta_prom_treserve(&p->ft) != 0 || rta_buf_add(&p->a, name, len) != 0)
+	if (rta_prom_treserve(&p->ft) != 0 ||
+	    rta_buf_add(&p->a, name, len) != 0)
 		return (size_t)-1;
 	if (p->nf == p->fcap) {
 		size_t nc = p->fcap ? p->fcap * 2 : 32;
@@ -231,7 +232,8 @@ parent(const struct rta_prom *p, const unsigned char *name, size_t len,
 		if ((f = fam_find(p, name, len - k)) == (size_t)-1)
 			continue;
 		if (src == 0 ? takes(p->f[f].type, i) :
-		    p->f[f].blocked_src == src && takes(p->f[f].blocked_type, i))
+		    (p->f[f].blocked_src == src &&
+		    takes(p->f[f].blocked_type, i)))
 			return f;
 	}
 	return (size_t)-1;

@@ -73,7 +73,7 @@
 
 #include "rta_buf.h"
 
-#define RTA_PROM_LINE_MAX	65536		/* bytes, the LF not counted */
+#define RTA_PROM_LINE_MAX	65536	/* bytes, LF not counted */
 #define RTA_PROM_FILE_MAX	(4U << 20)	/* bytes read of a file */
 
 /* Why a line was dropped. */
@@ -104,8 +104,8 @@ void	rta_prom_free(struct rta_prom *p);
  * rta_prom_format are not counted there).  RTA_OK, or RTA_ENOMEM: p then
  * holds the lines before the failure and may still be formatted.
  */
-int	rta_prom_add(struct rta_prom *p, const char *source, const void *text,
-	    size_t len, uint64_t drops[RTA_PROM_NDROP]);
+int	rta_prom_add(struct rta_prom *p, const char *source,
+	    const void *text, size_t len, uint64_t drops[RTA_PROM_NDROP]);
 
 /*
  * Read the regular file at path (without following a FIFO's open:

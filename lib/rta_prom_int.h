@@ -33,15 +33,15 @@ struct fam {
 
 struct sample {
 	size_t		 fam;
-	size_t		 next;		/* the family's next, index + 1 */
+	size_t		 next;		/* next of the family, + 1 */
 	size_t		 src;
-	size_t		 head;		/* the series' first sample */
-	size_t		 last_src;	/* head: the last text with it, + 1 */
-	size_t		 line, len;	/* arena: the normalized line */
+	size_t		 head;		/* its series' first sample */
+	size_t		 last_src;	/* head: last text with it, + 1 */
+	size_t		 line, len;	/* arena: normalized line */
 	size_t		 nlen;		/* its name's bytes */
-	size_t		 llen;		/* its labels' bytes, {} left out */
+	size_t		 llen;		/* its labels' bytes, no {} */
 	size_t		 key, klen;	/* arena: the series key */
-	int		 collide;	/* head: another text has it too */
+	int		 collide;	/* head: another text has it */
 	int		 has_file;	/* a label named file */
 };
 
@@ -77,7 +77,7 @@ struct rta_prom {
 	size_t		 ns, scap;
 	struct source	*src;
 	size_t		 nsrc;
-	struct table	 ft, st;	/* families by name, series by key */
+	struct table	 ft, st;	/* families by name, series */
 	uint64_t	 seed;
 	struct span	*lb;		/* the line's labels */
 	size_t		 lbcap;

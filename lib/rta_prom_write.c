@@ -21,7 +21,7 @@
 /* The series keys written so far, so that none goes out twice. */
 struct written {
 	const struct rta_prom *p;
-	struct rta_buf	 k;		/* keys made for labelled copies */
+	struct rta_buf	 k;		/* keys of labelled copies */
 	struct wkey {
 		int	 made;		/* in k, else in p's arena */
 		size_t	 off, len;
@@ -164,43 +164,74 @@ static int
 put_files(const struct rta_prom *p, const uint64_t *late,
     struct rta_buf *out)
 {
+	const char *const *name = rta_prom_reserved;
 	const struct source *s;
+	unsigned long long n;
 	size_t i, nup = 0;
 	int d, bad = 0;
 
-	bad |= head(out, rta_prom_reserved[0], "Whether the metrics file could be "
-	    "read (0: missing, unreadable, not a regular file or too big).");
+	bad |= head(out, name[0], "Whether the metrics file could be read "
+	    "(0: missing, unreadable, not a regular file or too big).");
 	for (i = 0; i < p->nsrc; i++) {
 		s = &p->src[i];
 		if (!s->file)
 			continue;
 		nup += s->up;
-		bad |= file_label(out, rta_prom_reserved[0], s->name) ||
+		bad |= file_label(out, name[0], s->name) ||
 		    rta_buf_printf(out, "\"} %d\n", s->up);
 	}
 	if (nup == 0)
 		return bad ? -1 : 0;
-	bad |= head(out, rta_prom_reserved[1], "When the metrics file was last "
-	    "written.");
+	bad |= head(out, name[1], "When the metrics file was last written.");
 	for (i = 0; i < p->nsrc; i++) {
 		s = &p->src[i];
 		if (s->file && s->up)
-			bad |= file_label(out, rta_prom_reserved[1], s->name) ||
+			bad |= file_label(out, name[1], s->name) ||
 			    rta_buf_printf(out, "\"} %.3f\n", s->mtime);
 	}
-	bad |= head(out, rta_prom_reserved[2], "Lines of the metrics file left out, "
-	    "by reason.");
+	bad |= head(out, name[2], "Lines of the metrics file left out, by "
+	    "reason.");
 	for (i = 0; i < p->nsrc; i++) {
 		s = &p->src[i];
 		if (!s->file || !s->up)
 			continue;
-		for (d = 0; d < RTA_PROM_NDROP; d++)
-			bad |= file_label(out, rta_prom_reserved[2], s->name) ||
+		for (d = 0; d < RTA_PROM_NDROP; d++) {
+			n = s->drops[d] + (d == RTA_PROM_DUPLICATE ?
+			    late[i] : 0);
+			bad |= file_label(out, name[2], s->name) ||
 			    rta_buf_printf(out, "\",reason=\"%s\"} %llu\n",
-			    rta_prom_drop_name(d), (unsigned long long)(s->drops[d] +
-			    (d == RTA_PROM_DUPLICATE ? late[i] : 0)));
+			    rta_prom_drop_name(d), n);
+		}
 	}
 	return bad ? -1 : 0;
+}
+
+/* A family's HELP and TYPE lines: 0 or -1. */
+static int
+put_head(const struct rta_prom *p, const struct fam *f, struct rta_buf *out)
+{
+	const unsigned char *name = p->a.data + f->name;
+
+	if (f->has_help && (rta_buf_adds(out, "# HELP ") ||
+	    rta_buf_add(out, name, f->nlen) || rta_buf_addc(out, ' ') ||
+	    rta_buf_add(out, p->a.data + f->help, f->hlen) ||
+	    rta_buf_addc(out, '\n')))
+		return -1;
+	if (f->typed && (rta_buf_adds(out, "# TYPE ") ||
+	    rta_buf_add(out, name, f->nlen) ||
+	    rta_buf_printf(out, " %s\n", rta_prom_types[f->type])))
+		return -1;
+	return 0;
+}
+
+/* file="source" into b, replacing what it held: 0 or -1. */
+static int
+file_pair(struct rta_buf *b, const char *source)
+{
+	rta_buf_reset(b);
+	return rta_buf_adds(b, "file=\"") != 0 ||
+	    rta_metrics_label(b, source, strlen(source)) != 0 ||
+	    rta_buf_addc(b, '"') != 0 ? -1 : 0;
 }
 
 int
@@ -209,6 +240,7 @@ rta_prom_format(const struct rta_prom *p, struct rta_buf *out)
 	struct written w;
 	const struct fam *f;
 	const struct sample *s;
+	const char *src;
 	uint64_t *late;
 	size_t i, j;
 	int rc = 0, label, nfiles = 0;
@@ -221,32 +253,16 @@ rta_prom_format(const struct rta_prom *p, struct rta_buf *out)
 		f = &p->f[i];
 		if (f->n == 0)
 			continue;
-		if (f->has_help)
-			rc = rta_buf_adds(out, "# HELP ") ||
-			    rta_buf_add(out, p->a.data + f->name, f->nlen) ||
-			    rta_buf_addc(out, ' ') ||
-			    rta_buf_add(out, p->a.data + f->help, f->hlen) ||
-			    rta_buf_addc(out, '\n') ? -1 : 0;
-		if (f->typed && rc >= 0)
-			rc = rta_buf_adds(out, "# TYPE ") ||
-			    rta_buf_add(out, p->a.data + f->name, f->nlen) ||
-			    rta_buf_printf(out, " %s\n", rta_prom_types[f->type]) ?
-			    -1 : 0;
+		rc = put_head(p, f, out);
 		for (j = f->first; j != 0 && rc >= 0; j = s->next) {
 			s = &p->s[j - 1];
-			label = p->s[s->head].collide &&
-			    p->src[s->src].name != NULL && !s->has_file;
-			if (label) {
-				rta_buf_reset(&w.fl);
-				if (rta_buf_adds(&w.fl, "file=\"") != 0 ||
-				    rta_metrics_label(&w.fl, p->src[s->src].name,
-				    strlen(p->src[s->src].name)) != 0 ||
-				    rta_buf_addc(&w.fl, '"') != 0) {
-					rc = -1;
-					break;
-				}
-			}
-			if ((rc = put_sample(&w, s, label, out)) == 0)
+			src = p->src[s->src].name;
+			/* a copy of a series another text gave too */
+			label = p->s[s->head].collide && src != NULL &&
+			    !s->has_file;
+			if (label && file_pair(&w.fl, src) != 0)
+				rc = -1;
+			else if ((rc = put_sample(&w, s, label, out)) == 0)
 				late[s->src]++;
 		}
 	}

@@ -105,7 +105,8 @@ static const char *const bad_line[] = {
 	"a{1b=\"c\"} 1", "a{b='c'} 1", "a{b=\"c\" d=\"e\"} 1", "a{,} 1",
 	"a 1e", "a .", "a +", "a{b=\"c\"} 1 x", "a\xff 1",
 	"a{b=\"\xff\"} 1", "a{b=\"\xc0\xaf\"} 1", "a 1\x01", "a{b=\"\x7f\"} 1",
-	"# HELP", "# TYPE", "# HELP 1a x", "# HELP a bad\\escape", "# HELP a tail\\",
+	"# HELP", "# TYPE", "# HELP 1a x", "# HELP a bad\\escape",
+	"# HELP a tail\\",
 	"# TYPE a bogus", "# TYPE a counter extra", "# TYPE a",
 	"# TYPE a Counter", "# HELP a\xfe", "a{b=\"c\"\"d\"} 1",
 };
@@ -915,6 +916,9 @@ fault_child(unsigned long n)
 	return n == 1 ? 12 : 0;
 }
 
+#define DROPS(r)	"rta_query_metrics_file_dropped_lines{file=\"%s\"," \
+			"reason=\"" r "\"} 0\n"
+
 START_TEST(allocation_failures)
 {
 	const char *f = unit_path("f.prom");
@@ -939,11 +943,8 @@ START_TEST(allocation_failures)
 	    "# HELP rta_query_metrics_file_dropped_lines Lines of the metrics "
 	    "file left out, by reason.\n"
 	    "# TYPE rta_query_metrics_file_dropped_lines gauge\n"
-	    "rta_query_metrics_file_dropped_lines{file=\"%s\",reason=\"syntax\"} 0\n"
-	    "rta_query_metrics_file_dropped_lines{file=\"%s\",reason=\"long\"} 0\n"
-	    "rta_query_metrics_file_dropped_lines{file=\"%s\",reason=\"comment\"} 0\n"
-	    "rta_query_metrics_file_dropped_lines{file=\"%s\",reason=\"duplicate\"} 0\n"
-	    "rta_query_metrics_file_dropped_lines{file=\"%s\",reason=\"conflict\"} 0\n",
+	    DROPS("syntax") DROPS("long") DROPS("comment") DROPS("duplicate")
+	    DROPS("conflict"),
 	    f, f, f, f, f, f, f, f);
 	ck_assert_uint_gt(unit_alloc_failures(fault_child, NULL), 10);
 }

@@ -1,13 +1,14 @@
 # rta-query --http serves GET /metrics: the store's stats and the
 # --metrics files of real stages, merged into one Prometheus text (a
 # family once, a series two files both give told apart by a file
-# label); a missing, a bad and an oversize file each answered with
-# series, never a failed response; the merged text valid by the
-# module's own check (taken again as a file, nothing is dropped); tokens
-# (401, 403 for a token of some tenants, 200 for one of all), HEAD and
-# the rate limit as on the other routes.  The clock and the files' times
-# are pinned; bytes on disk (and so the lengths) depend on the file
-# system, and the commits made on how the pipe ran: those are masked.
+# label).  A missing, a bad and an oversize file, a damaged dataset and
+# a missing store are each answered with series, never a failed
+# response.  The merged text is valid by the module's own check (taken
+# again as a file, nothing is dropped).  Tokens (401, 403 for a token of
+# some tenants, 200 for one of all), HEAD and the rate limit work as on
+# the other routes.  The clock and the files' times are pinned; bytes on
+# disk (and so the lengths) depend on the file system, and the commits
+# made on how the pipe ran: those are masked.
 export RTA_NOW=2026-01-02T00:00:00Z
 rta-gen -s 5 -c 400 --tenants 2 >in.ndjson
 rta-store init -s st
@@ -76,5 +77,10 @@ echo "-- a store that cannot be read is a series too"
 req GET /metrics 'Connection: close' |
     rta-query --http -s nosuch --metrics-file cat.prom | mask |
     grep '^HTTP\|^rta_store\|^rta_query_metrics_file_up'
+echo "-- a damaged dataset is a series too"
+cp -Rp st st2
+: >st2/ev/20260101T0000.1.log
+req GET /metrics 'Connection: close' | rta-query --http -s st2 | mask |
+    grep '^HTTP\|^rta_store_dataset_up\|^rta_store_records'
 echo "-- usage"
 rta-query -s st -d ev --since 1d --metrics-file cat.prom 2>&1 | head -1
