@@ -258,6 +258,7 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			help();
+			rta_free(o.mfiles);
 			return rta_cli_finish(RTA_EXIT_OK);
 		case 'o':
 			if (strcmp(optarg, "ndjson") == 0)
@@ -277,6 +278,7 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			rta_cli_version();
+			rta_free(o.mfiles);
 			return rta_cli_finish(RTA_EXIT_OK);
 		case OPT_AGG:
 			o.agg = optarg;

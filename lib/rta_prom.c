@@ -215,9 +215,9 @@ takes(int t, size_t i)
 }
 
 /*
- * The histogram or summary family whose sample name is called (name
- * less its _bucket, _sum or _count), or -1.  With src > 0, the family
- * whose TYPE histogram or summary text src - 1 was refused instead.
+ * The histogram or summary family that name (less its _bucket, _sum or
+ * _count) is a sample of, or -1.  With src > 0, instead, the family
+ * whose TYPE histogram or summary text src - 1 gave and was refused.
  */
 static size_t
 parent(const struct rta_prom *p, const unsigned char *name, size_t len,
