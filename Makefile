@@ -61,7 +61,10 @@ CHECK_LIBS	:= $(shell pkg-config --libs check jansson 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) $(ARCHFLAGS) \
 	$(LTO) $(SANFLAGS) \
 	-Ilib $(PKG_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(LTO) $(SANFLAGS) $(LDFLAGS)
+# --as-needed: a program records only the libraries it calls, so those
+# that never write archives do not load libarchive at start (the input
+# layer loads it on demand: lib/rta_libarchive.h).
+ALL_LDFLAGS = $(LTO) $(SANFLAGS) -Wl,--as-needed $(LDFLAGS)
 
 LIB_SRC	:= $(sort $(wildcard lib/*.c))
 LIB_HDR	:= $(sort $(wildcard lib/*.h))
@@ -95,6 +98,29 @@ $(B)/librta.a: $(LIB_OBJ)
 
 $(B)/rta-%: $(B)/cmd/rta-%.o $(B)/librta.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/librta.a $(PKG_LIBS)
+
+# rta-query --http serves its dashboard, cmd/rta-query-dashboard.html, from
+# the program itself: the page's bytes become a C array (od, no tool of
+# our own), so that nothing is read from disk at run time.
+$(B)/gen/rta-query-dashboard.c: cmd/rta-query-dashboard.html
+	@mkdir -p $(@D)
+	{ echo '/* Generated from $< by make: do not edit. */'; \
+	    echo '#include <stddef.h>'; \
+	    echo 'extern const unsigned char rta_dashboard_html[];'; \
+	    echo 'extern const size_t rta_dashboard_html_len;'; \
+	    echo 'const unsigned char rta_dashboard_html[] = {'; \
+	    od -An -v -tx1 <$< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo '};'; \
+	    echo 'const size_t rta_dashboard_html_len ='; \
+	    echo '    sizeof(rta_dashboard_html);'; } >$@.tmp && mv $@.tmp $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/rta-query: $(B)/cmd/rta-query.o $(B)/gen/rta-query-dashboard.o \
+    $(B)/librta.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/cmd/rta-query.o \
+	    $(B)/gen/rta-query-dashboard.o $(B)/librta.a $(PKG_LIBS)
 
 # Rewritten on every run: it records PREFIX, which install may change.
 # librta is a static library, so its dependencies are in Libs, not private.
@@ -149,7 +175,15 @@ $(PQ_READERS): tests/parquet/package.json tests/parquet/package-lock.json
 	cd tests/parquet && npm ci --no-audit --no-fund
 	@touch $@
 
-check-cmd: $(PROGS) $(B)/tests/rta-trickle $(PQ_READERS)
+# playwright-core, which drives Debian's Chromium through the dashboard,
+# pinned in tests/browser/package-lock.json; it must not fetch a browser.
+BROWSER_DRIVER := tests/browser/node_modules/.package-lock.json
+$(BROWSER_DRIVER): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+	    npm ci --no-audit --no-fund
+	@touch $@
+
+check-cmd: $(PROGS) $(B)/tests/rta-trickle $(PQ_READERS) $(BROWSER_DRIVER)
 	RTA_BIN=$(CURDIR)/$(B) RTA_TESTS=$(CURDIR)/tests sh tests/cmd/run.sh
 
 check-examples: $(PROGS) $(B)/examples/producer
@@ -224,9 +258,10 @@ soak: $(PROGS)
 	    { cd / && rm -rf "$$d"; echo "soak: ok"; } || \
 	    { echo "soak: FAILED (kept $$d)"; exit 1; }
 
-# The bench's anchor from Debian: Miller.
+# The bench's anchor and load generator from Debian: Miller, and wrk for
+# rta-query's HTTP cases.
 bench: all
-	@sh .ci/deps.sh miller
+	@sh .ci/deps.sh miller wrk
 	RTA_BIN=$(CURDIR)/$(B) sh tests/bench/run.sh
 
 lint:

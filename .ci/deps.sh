@@ -4,12 +4,13 @@
 # missing ones with apt-get (through sudo unless root); on a system
 # without apt-get, says what to install and exits 1.
 #
-# Extra packages may be named as arguments (.ci/run adds clang).
+# socat, curl and chromium are for the HTTP and dashboard tests.  Extra
+# packages may be named as arguments (.ci/run adds clang).
 set -eu
 
 pkgs="build-essential pkg-config libarchive-dev libjansson-dev libzstd-dev
 libcsv-dev nettle-dev check mandoc bsdextrautils strace zstd xz-utils bzip2 gzip zip jq
-time nodejs faketime $*"
+time nodejs faketime socat curl chromium $*"
 
 if ! command -v apt-get >/dev/null 2>&1 ||
     ! command -v dpkg-query >/dev/null 2>&1; then

@@ -34,6 +34,8 @@
 #include "rta_json.h"
 #include "rta_output.h"
 #include "rta_pqrows.h"
+#include "rta_prom.h"
+#include "rta_qcache.h"
 #include "rta_query.h"
 #include "rta_reader.h"
 #include "rta_store.h"
@@ -51,15 +53,15 @@ static const char usage_line[] =
 "                 [--from time] [--group-by fields] [--limit n]\n"
 "                 [--max-groups n] [--order-by keys] [--partial]\n"
 "                 [--since duration] [--to time] [file ...]\n"
-"       rta-query --http [-hV] -s dir [--cold dir] [--rate n]\n"
-"                 [--rate-state file] [--tokens file]";
+"       rta-query --http [-hV] -s dir [--cold dir] [--metrics-file file]\n"
+"                 [--rate n] [--rate-state file] [--tokens file]";
 
 enum {
 	OPT_AGG = 0x100, OPT_BUCKET, OPT_COLD, OPT_EXPLAIN, OPT_FROM,
 	OPT_GROUP_BY, OPT_LIMIT,
 	OPT_MAX_GROUPS, OPT_MERGE, OPT_ORDER_BY, OPT_PARTIAL, OPT_SINCE,
 	OPT_TENANT, OPT_TO, OPT_WHERE, OPT_HTTP, OPT_TOKENS, OPT_RATE,
-	OPT_RATE_STATE
+	OPT_RATE_STATE, OPT_METRICS_FILE
 };
 
 static const struct option longopts[] = {
@@ -75,6 +77,7 @@ static const struct option longopts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "max-groups", required_argument, NULL, OPT_MAX_GROUPS },
 	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "order-by", required_argument, NULL, OPT_ORDER_BY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "partial", no_argument, NULL, OPT_PARTIAL },
@@ -95,6 +98,8 @@ enum outfmt { OUT_AUTO, OUT_NDJSON, OUT_CSV, OUT_TABLE, OUT_RTA };
 struct opts {
 	const char		*store, *dataset, *tenant, *cold, *tokens;
 	const char		*rate_state;
+	const char		**mfiles;	/* --metrics-file */
+	size_t			 nmfiles;
 	double			 rate;		/* requests/s a tenant, 0: none */
 	const char		*agg, *by, *order, *where;
 	const char		*from, *to, *since;
@@ -110,7 +115,7 @@ static int	serve_http(const struct opts *);
 static int	row_value(const struct rta_query *, size_t, struct rta_buf *,
 		    struct rta_buf *);
 static int	query_store(const struct opts *, const struct rta_query_spec *,
-		    const struct rta_expr *, struct rta_query *);
+		    const struct rta_expr *, struct rta_query *, int *);
 static int	emit_rows(const struct opts *, const struct rta_query *,
 		    const struct rta_query_spec *);
 
@@ -240,6 +245,11 @@ main(int argc, char *argv[])
 	rta_cli_init("rta-query");
 	memset(&o, 0, sizeof(o));
 	o.agg = "count";
+	/* at most one --metrics-file an argument */
+	if ((o.mfiles = rta_calloc((size_t)argc, sizeof(*o.mfiles))) == NULL) {
+		rta_warnx("out of memory");
+		return rta_cli_finish(RTA_EXIT_LIMIT);
+	}
 	while ((c = getopt_long(argc, argv, ":d:ho:s:V", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
@@ -248,6 +258,7 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			help();
+			rta_free(o.mfiles);
 			return rta_cli_finish(RTA_EXIT_OK);
 		case 'o':
 			if (strcmp(optarg, "ndjson") == 0)
@@ -267,6 +278,7 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			rta_cli_version();
+			rta_free(o.mfiles);
 			return rta_cli_finish(RTA_EXIT_OK);
 		case OPT_AGG:
 			o.agg = optarg;
@@ -337,6 +349,9 @@ main(int argc, char *argv[])
 		case OPT_RATE_STATE:
 			o.rate_state = optarg;
 			break;
+		case OPT_METRICS_FILE:
+			o.mfiles[o.nmfiles++] = optarg;
+			break;
 		default:
 			rta_cli_bad_option(usage_line, c, argv);
 		}
@@ -352,11 +367,16 @@ main(int argc, char *argv[])
 			rta_usage_error(usage_line, "--rate and --rate-state go "
 			    "together: the state file is shared by the "
 			    "connections' processes");
-		return rta_cli_finish(serve_http(&o));
+		status = serve_http(&o);
+		rta_free(o.mfiles);
+		return rta_cli_finish(status);
 	}
 	if (o.tokens != NULL || o.rate > 0 || o.rate_state != NULL)
 		rta_usage_error(usage_line, "--tokens, --rate and --rate-state "
 		    "are for --http");
+	if (o.nmfiles > 0)
+		rta_usage_error(usage_line, "--metrics-file is for --http: its "
+		    "files are served on /metrics");
 	if (!o.merge && (o.store == NULL || o.dataset == NULL))
 		rta_usage_error(usage_line, "-s and -d name the store and "
 		    "dataset (or --merge reads results)");
@@ -438,7 +458,8 @@ main(int argc, char *argv[])
 			}
 		} while (++i < argc);
 		rta_reader_free(r);
-	} else if ((status = query_store(&o, &pl.spec, pl.where, q)) != 0)
+	} else if ((status = query_store(&o, &pl.spec, pl.where, q,
+	    NULL)) != 0)
 		goto done;
 	if (o.explain)
 		goto done;
@@ -451,6 +472,7 @@ main(int argc, char *argv[])
 done:
 	rta_query_free(q);
 	plan_release(&pl);
+	rta_free(o.mfiles);
 	return rta_cli_finish(status);
 }
 
@@ -640,7 +662,7 @@ read_cold(const struct opts *o, const struct rta_expr *where,
  */
 static int
 query_store(const struct opts *o, const struct rta_query_spec *spec,
-    const struct rta_expr *where, struct rta_query *q)
+    const struct rta_expr *where, struct rta_query *q, int *cold_read)
 {
 	struct spans hot = { NULL, 0, 0 }, cold = { NULL, 0, 0 };
 	struct rta_store s;
@@ -720,6 +742,8 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 		    t0, t1, (unsigned long long)hot.v[i].records,
 		    (long long)(w / 1000000));
 	}
+	if (cold_read != NULL)
+		*cold_read = cold.n > 0;
 	for (i = 0; i < cold.n && status == 0; i++) {
 		rta_buf_reset(&explain);
 		status = read_cold(o, where, q, &cold.v[i], &explain);
@@ -1041,19 +1065,57 @@ static const char *const pnames[P_N] = {
 	"bucket", "agg", "order_by", "limit", "max_groups"
 };
 
-/* GET /v1/query?dataset=…&from=…: the rows as {"rows":[…]}. */
+/*
+ * The near-cache's key of a query: the parameters that shape the answer,
+ * with the range as resolved (since=24h asked twice a second apart is
+ * two ranges).  The token is not in it: it was checked against the
+ * tenant before, and the answer depends on the query alone.
+ */
+static int
+cache_key(struct rta_buf *key, const struct rta_buf *v, const int *has,
+    const struct opts *o, const struct rta_query_spec *spec)
+{
+	static const int text[] = {
+		P_DATASET, P_TENANT, P_WHERE, P_GROUP_BY, P_AGG, P_ORDER_BY
+	};
+	int64_t num[5];
+	size_t i;
+	unsigned char flag;
+
+	rta_buf_reset(key);
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+		flag = has[text[i]] != 0;
+		if (rta_buf_add(key, &flag, 1) != 0 || (flag &&
+		    rta_buf_add(key, v[text[i]].data, v[text[i]].len + 1) != 0))
+			return -1;
+	}
+	num[0] = spec->from;
+	num[1] = spec->to;
+	num[2] = o->bucket;
+	num[3] = (int64_t)o->limit;
+	num[4] = (int64_t)o->max_groups;
+	return rta_buf_add(key, num, sizeof(num));
+}
+
+/*
+ * GET /v1/query?dataset=…&from=…: the rows as {"rows":[…]}, from the
+ * near-cache when the dataset has not committed since the same query.
+ */
 static int
 http_query(struct rta_http_conn *c, const struct rta_http_request *req,
-    const struct opts *base, const struct token *tok)
+    const struct opts *base, const struct token *tok, struct rta_qcache *qc)
 {
 	struct rta_buf v[P_N], b = RTA_BUF_INIT, tmp = RTA_BUF_INIT;
+	struct rta_buf scratch = RTA_BUF_INIT, key = RTA_BUF_INIT;
+	struct rta_qcache_stamp stamp;
+	const struct rta_buf *hit;
 	struct opts o = *base;
 	struct plan pl;
 	struct rta_query *q = NULL;
 	struct rta_error err;
 	char why[300];
 	size_t i, nrows;
-	int has[P_N], rc = RTA_OK, status;
+	int has[P_N], rc = RTA_OK, status, cacheable, cold_read = 0;
 
 	for (i = 0; i < P_N; i++) {
 		rta_buf_init(&v[i]);
@@ -1103,12 +1165,24 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 		rc = http_fail(c, 400, why);
 		goto out;
 	}
+	/* the stamp before the query: a commit during it makes it stale */
+	cacheable = rta_qcache_stamp(o.store, o.dataset, &stamp) == 0;
+	if (cacheable && cache_key(&key, v, has, &o, &pl.spec) != 0) {
+		plan_release(&pl);
+		goto nomem;
+	}
+	if (cacheable && (hit = rta_qcache_get(qc, key.data, key.len,
+	    &stamp)) != NULL) {
+		plan_release(&pl);
+		rc = http_json(c, hit);
+		goto out;
+	}
 	if (rta_query_new(&pl.spec, &q, &err) != RTA_OK) {
 		plan_release(&pl);
 		rc = http_fail(c, 400, err.text);
 		goto out;
 	}
-	status = query_store(&o, &pl.spec, pl.where, q);
+	status = query_store(&o, &pl.spec, pl.where, q, &cold_read);
 	if (status == 0 && rta_query_sort(q, pl.keys, pl.nkeys, &err) !=
 	    RTA_OK)
 		status = RTA_EXIT_LIMIT;
@@ -1129,12 +1203,16 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 	for (i = 0; i < nrows; i++) {
 		rta_buf_reset(&tmp);
 		if ((i > 0 && rta_buf_add(&b, ",", 1) != 0) ||
-		    row_value(q, i, &tmp, &v[0]) != 0 ||
+		    row_value(q, i, &tmp, &scratch) != 0 ||
 		    rta_value_to_json(&b, tmp.data) != 0)
 			goto nomem_q;
 	}
 	if (rta_buf_add(&b, "]}\n", 3) != 0)
 		goto nomem_q;
+	/* a failure to keep it costs only a later miss */
+	if (cacheable && !cold_read)
+		(void)rta_qcache_put(qc, key.data, key.len, &stamp, b.data,
+		    b.len);
 	rc = http_json(c, &b);
 done:
 	rta_query_free(q);
@@ -1150,6 +1228,8 @@ out:
 		rta_buf_release(&v[i]);
 	rta_buf_release(&b);
 	rta_buf_release(&tmp);
+	rta_buf_release(&scratch);
+	rta_buf_release(&key);
 	return rc;
 }
 
@@ -1229,7 +1309,9 @@ http_list(struct rta_http_conn *c, const struct rta_http_request *req,
 
 /*
  * The rate limit's key of a request: its tenant parameter when it is a
- * valid tenant id, else the token (a prefix of its hash), else "-".
+ * valid tenant id the token may read, else the token (a prefix of its
+ * hash), else "-".  A tenant the token may not read is not charged, or
+ * one tenant's client could spend another's requests.
  */
 static const char *
 rate_key(const struct rta_http_request *req, const struct token *tok,
@@ -1240,7 +1322,8 @@ rate_key(const struct rta_http_request *req, const struct token *tok,
 
 	strcpy(key, "-");
 	if (rta_http_query_param(req, "tenant", &v) == 1 &&
-	    rta_tenant_valid((const char *)v.data, v.len))
+	    rta_tenant_valid((const char *)v.data, v.len) &&
+	    token_allows(tok, (const char *)v.data))
 		snprintf(key, RATE_KEY_MAX + 1, "t:%s",
 		    (const char *)v.data);
 	else if (tok != NULL) {
@@ -1250,6 +1333,79 @@ rate_key(const struct rta_http_request *req, const struct token *tok,
 	}
 	rta_buf_release(&v);
 	return key;
+}
+
+/*
+ * GET /metrics: the store's stats and the --metrics-file files, merged
+ * into one text in the Prometheus format (rta_prom.h says how; a file
+ * that cannot be read is a series saying so, never a failed answer).
+ * The stages count events per tenant, so only a token for every tenant
+ * may read it.
+ */
+static int
+http_metrics(struct rta_http_conn *c, const struct opts *o,
+    const struct token *tok)
+{
+	struct rta_buf own = RTA_BUF_INIT, b = RTA_BUF_INIT;
+	struct rta_error err;
+	struct rta_prom *p;
+	size_t i;
+	int rc;
+
+	if (tok != NULL && !tok->all)
+		return http_fail(c, 403, "metrics: they count every tenant; "
+		    "a token for all (*) is needed");
+	if ((p = rta_prom_new()) == NULL)
+		return rta_http_error(c, 500, NULL);
+	rc = rta_store_stats_prom(o->store, rta_now(), &own, &err);
+	if (rc == RTA_OK)
+		rc = rta_prom_add(p, NULL, own.data, own.len, NULL);
+	for (i = 0; i < o->nmfiles && rc == RTA_OK; i++)
+		rc = rta_prom_add_file(p, o->mfiles[i], RTA_PROM_FILE_MAX);
+	if (rc == RTA_OK)
+		rc = rta_prom_format(p, &b);
+	rta_prom_free(p);
+	rc = rc != RTA_OK ? rta_http_error(c, 500, NULL) :
+	    rta_http_respond(c, 200, "text/plain; version=0.0.4; "
+	    "charset=utf-8", b.data, b.len, NULL, 0, NULL);
+	rta_buf_release(&own);
+	rta_buf_release(&b);
+	return rc;
+}
+
+/* The dashboard page, made from cmd/rta-query-dashboard.html by make. */
+extern const unsigned char rta_dashboard_html[];
+extern const size_t rta_dashboard_html_len;
+
+/*
+ * GET /: the dashboard.  It holds no data (its script asks the API, with
+ * the token the user gives it), so it needs no token itself; the policy
+ * lets it run its own inline script and style and talk to this origin
+ * only, and no other site may frame it.
+ */
+static int
+http_page(struct rta_http_conn *c)
+{
+	static const struct rta_http_header h[] = {
+		{ "Content-Security-Policy", "default-src 'none'; "
+		    "script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+		    "connect-src 'self'; img-src data:; base-uri 'none'; "
+		    "form-action 'none'; frame-ancestors 'none'" },
+		{ "X-Content-Type-Options", "nosniff" },
+		{ "Referrer-Policy", "no-referrer" },
+		{ "Cache-Control", "no-cache" },
+	};
+
+	return rta_http_respond(c, 200, "text/html; charset=utf-8",
+	    rta_dashboard_html, rta_dashboard_html_len, h,
+	    sizeof(h) / sizeof(h[0]), NULL);
+}
+
+/* Whether path is open without a token: the health check and the page. */
+static int
+open_path(const char *path)
+{
+	return strcmp(path, "/healthz") == 0 || strcmp(path, "/") == 0;
 }
 
 /*
@@ -1269,18 +1425,26 @@ serve_http(const struct opts *o)
 		"WWW-Authenticate", "Bearer"
 	};
 	char key[RATE_KEY_MAX + 1];
+	struct rta_qcache *qc;
 	int rc;
 
 	if (o->tokens != NULL && tokens_load(o->tokens, &toks) != 0)
 		return RTA_EXIT_USAGE;
+	if ((qc = rta_malloc(sizeof(*qc))) == NULL) {
+		rta_warnx("out of memory");
+		tokens_free(&toks);
+		return RTA_EXIT_LIMIT;
+	}
+	rta_qcache_init(qc);
 	if (rta_http_conn_init(&c, STDIN_FILENO, STDOUT_FILENO, NULL,
 	    &err) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		tokens_free(&toks);
+		rta_free(qc);
 		return rta_exit_code(err.code);
 	}
 	while ((rc = rta_http_read(&c, &req, &err)) == RTA_OK) {
-		if (o->tokens != NULL && strcmp(req.path, "/healthz") != 0 &&
+		if (o->tokens != NULL && !open_path(req.path) &&
 		    (tok = tokens_find(&toks, rta_http_header(&req,
 		    "Authorization"))) == NULL) {
 			static const char body[] =
@@ -1288,7 +1452,7 @@ serve_http(const struct opts *o)
 
 			rc = rta_http_respond(&c, 401, "application/json",
 			    body, sizeof(body) - 1, &bearer, 1, NULL);
-		} else if (o->rate > 0 && strcmp(req.path, "/healthz") != 0 &&
+		} else if (o->rate > 0 && !open_path(req.path) &&
 		    rate_take(o->rate_state, o->rate, rate_key(&req, tok,
 		    key)) != 1)
 			rc = rta_http_error(&c, 429, NULL);
@@ -1297,12 +1461,16 @@ serve_http(const struct opts *o)
 		else if (strcmp(req.path, "/healthz") == 0)
 			rc = rta_http_respond(&c, 200, "application/json", ok,
 			    sizeof(ok) - 1, NULL, 0, NULL);
+		else if (strcmp(req.path, "/") == 0)
+			rc = http_page(&c);
 		else if (strcmp(req.path, "/v1/query") == 0)
-			rc = http_query(&c, &req, o, tok);
+			rc = http_query(&c, &req, o, tok, qc);
 		else if (strcmp(req.path, "/v1/datasets") == 0)
 			rc = http_list(&c, &req, o, 0, tok);
 		else if (strcmp(req.path, "/v1/tenants") == 0)
 			rc = http_list(&c, &req, o, 1, tok);
+		else if (strcmp(req.path, "/metrics") == 0)
+			rc = http_metrics(&c, o, tok);
 		else
 			rc = rta_http_error(&c, 404, NULL);
 		if (rc != RTA_OK)
@@ -1312,6 +1480,8 @@ serve_http(const struct opts *o)
 		(void)rta_http_error(&c, c.status, NULL);
 	rta_http_conn_release(&c);
 	tokens_free(&toks);
+	rta_qcache_release(qc);
+	rta_free(qc);
 	return RTA_EXIT_OK;
 }
 
@@ -1467,7 +1637,7 @@ emit_rows(const struct opts *o, const struct rta_query *q,
 	struct rta_error err;
 	struct rta_record rec;
 	size_t nrows = rta_query_nrows(q), ncols, i, j, *off = NULL;
-	size_t *width = NULL, *len = NULL;
+	size_t *width = NULL;
 	char id[RTA_UUID_LEN + 1];
 	int rc = RTA_OK;
 
@@ -1605,7 +1775,6 @@ nomem:
 out:
 	rta_free(off);
 	rta_free(width);
-	rta_free(len);
 	rta_buf_release(&b);
 	rta_buf_release(&tmp);
 	rta_buf_release(&cells);
@@ -1651,7 +1820,9 @@ help(void)
 "                       a store, and combine them\n"
 "  --http               answer HTTP/1.1 requests on stdin and stdout (for\n"
 "                       socat ... fork EXEC:): /v1/query, /v1/datasets,\n"
-"                       /v1/tenants, /healthz\n"
+"                       /v1/tenants, /metrics, /healthz\n"
+"  --metrics-file file  a stage's --metrics file, merged into /metrics with\n"
+"                       the store's stats (repeatable)\n"
 "  --tokens file        bearer tokens (their SHA-256) and the tenants each\n"
 "                       may read; without a known token a request gets 401\n"
 "  --rate n             requests a second a tenant (429 past it), counted\n"

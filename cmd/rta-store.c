@@ -1286,14 +1286,13 @@ static int
 stats_main(const struct opts *o)
 {
 	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_ds_stats st;
 	struct rta_dataset ds;
 	struct rta_store s;
 	struct rta_error err;
-	struct stat sb;
-	char **names, **tenants, logname[48];
-	size_t n, i, j, nt;
-	uint64_t disk, buckets, raw, seg, nlogs, nsegs;
-	int64_t now = rta_now(), last;
+	char **names;
+	size_t n, i;
+	int64_t now = rta_now();
 	int rc, status;
 
 	if ((status = open_store(o, &s)) != 0)
@@ -1309,70 +1308,40 @@ stats_main(const struct opts *o)
 			rta_cli_status(&status, RTA_EXIT_USAGE);
 			continue;
 		}
-		if (rc == RTA_OK && (rc = rta_dataset_tenants(&ds, &tenants,
-		    &nt, &err)) != RTA_OK)
+		if (rc == RTA_OK && (rc = rta_dataset_stats(&ds, now, &st,
+		    &err)) != RTA_OK)
 			rta_dataset_close(&ds);
 		if (rc != RTA_OK) {
 			rta_warnx("%s", err.text);
 			rta_cli_status(&status, store_exit(rc, &err));
 			continue;
 		}
-		rta_store_names_free(tenants, nt);
-		disk = raw = seg = nlogs = nsegs = 0;
-		buckets = 0;
-		last = INT64_MIN;
-		for (j = 0; j < ds.c.nlogs; j++) {
-			const struct rta_man_entry *me = rta_manifest_find(
-			    &ds.man, ds.c.logs[j].bucket);
-
-			if (me != NULL && ds.c.logs[j].gen <= me->gen)
-				continue;
-			rta_store_log_name(logname, sizeof(logname),
-			    ds.c.logs[j].bucket, ds.c.logs[j].gen);
-			if (fstatat(ds.fd, logname, &sb,
-			    AT_SYMLINK_NOFOLLOW) == 0)
-				disk += (uint64_t)sb.st_blocks * 512;
-			nlogs++;
-			if (ds.c.logs[j].bucket != last &&
-			    (me == NULL || me->kind != RTA_MAN_SEGMENT))
-				buckets++;
-			last = ds.c.logs[j].bucket;
-		}
-		for (j = 0; j < ds.man.n; j++) {
-			if (ds.man.v[j].kind != RTA_MAN_SEGMENT)
-				continue;
-			nsegs++;
-			buckets++;
-			raw += ds.man.v[j].raw;
-			seg += ds.man.v[j].bytes;
-			disk += ds.man.v[j].bytes;
-		}
-		if (fstatat(ds.fd, "commits", &sb, AT_SYMLINK_NOFOLLOW) == 0)
-			disk += (uint64_t)sb.st_blocks * 512;
+		rta_dataset_close(&ds);
 		b.len = 0;
 		rta_buf_printf(&b, "{\"dataset\":\"%s\",\"kind\":\"%s\","
 		    "\"records_written\":%llu,\"tenants\":%zu,"
 		    "\"buckets\":%llu,\"logs\":%llu,\"segments\":%llu,"
 		    "\"bucket_seconds\":%lld,\"bytes\":%llu",
-		    names[i], rta_ds_kind_name(ds.c.kind),
-		    (unsigned long long)ds.c.records, nt,
-		    (unsigned long long)buckets, (unsigned long long)nlogs,
-		    (unsigned long long)nsegs,
-		    (long long)(ds.c.width / RTA_US_PER_SEC),
-		    (unsigned long long)disk);
-		if (seg > 0)
+		    names[i], rta_ds_kind_name(st.kind),
+		    (unsigned long long)st.records, st.tenants,
+		    (unsigned long long)st.buckets, (unsigned long long)st.logs,
+		    (unsigned long long)st.segments,
+		    (long long)(st.bucket_width / RTA_US_PER_SEC),
+		    (unsigned long long)st.bytes);
+		if (st.seg_bytes > 0)
 			rta_buf_printf(&b, ",\"compression\":%.2f",
-			    (double)raw / (double)seg);
+			    (double)st.seg_raw / (double)st.seg_bytes);
 		else
 			rta_buf_adds(&b, ",\"compression\":null");
-		put_time(&b, "oldest", ds.c.min_ts, ds.c.records > 0);
-		put_time(&b, "newest", ds.c.max_ts, ds.c.records > 0);
-		put_time(&b, "watermark", ds.c.watermark,
-		    ds.c.watermark != INT64_MIN);
-		put_time(&b, "last_commit", ds.c.time, ds.c.seq > 0);
-		if (ds.c.records > 0)
+		put_time(&b, "oldest", st.oldest, st.oldest != INT64_MIN);
+		put_time(&b, "newest", st.newest, st.newest != INT64_MIN);
+		put_time(&b, "watermark", st.watermark,
+		    st.watermark != INT64_MIN);
+		put_time(&b, "last_commit", st.last_commit,
+		    st.last_commit != INT64_MIN);
+		if (st.lag != INT64_MIN)
 			rta_buf_printf(&b, ",\"lag_seconds\":%.3f",
-			    (double)(now - ds.c.max_ts) / RTA_US_PER_SEC);
+			    (double)st.lag / RTA_US_PER_SEC);
 		else
 			rta_buf_adds(&b, ",\"lag_seconds\":null");
 		if (rta_buf_adds(&b, "}\n") != 0) {
@@ -1380,7 +1349,6 @@ stats_main(const struct opts *o)
 			rta_cli_status(&status, RTA_EXIT_LIMIT);
 		} else
 			fwrite(b.data, 1, b.len, stdout);
-		rta_dataset_close(&ds);
 	}
 	rta_buf_release(&b);
 	rta_store_names_free(names, n);

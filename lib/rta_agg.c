@@ -962,13 +962,12 @@ get_count(const unsigned char *obj, const char *k, uint64_t *n)
 	return 0;
 }
 
-/* A double member of a state; null stands for one past the double
- * range (a sum that overflowed), read back as NaN: no number. */
+/* A double member of a state (m, or obj's member k); null stands for
+ * one past the double range (a sum that overflowed), read back as NaN:
+ * no number. */
 static int
-get_double(const unsigned char *obj, const char *k, double *d)
+double_of(const unsigned char *m, double *d)
 {
-	const unsigned char *m = rta_value_member(obj, k, strlen(k));
-
 	if (m != NULL && rta_value_tag(m) == RTA_V_NULL) {
 		*d = NAN;
 		return 0;
@@ -976,6 +975,12 @@ get_double(const unsigned char *obj, const char *k, double *d)
 	if (m == NULL || !rta_value_num(m, d) || !isfinite(*d))
 		return -1;
 	return 0;
+}
+
+static int
+get_double(const unsigned char *obj, const char *k, double *d)
+{
+	return double_of(rta_value_member(obj, k, strlen(k)), d);
 }
 
 /* Decode the base64 sketch of st into a's sketch. */
@@ -1097,7 +1102,7 @@ load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 			return RTA_OK;
 		}
 		a->is_int = 0;
-		if (get_double(st, "sum", &a->sum) != 0)
+		if (double_of(m, &a->sum) != 0)
 			return bad_state(err, sp, "bad sum");
 		return RTA_OK;
 	case RTA_AGG_MIN:

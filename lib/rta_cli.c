@@ -1,7 +1,6 @@
 /*
  * rta_cli.c: messages, exit codes and option parsing for the programs.
  */
-#include <archive.h>
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +16,7 @@
 #include <zstd.h>
 
 #include "rta_cli.h"
+#include "rta_libarchive.h"
 #include "rta_version.h"
 
 const char *rta_progname = "rta";
@@ -94,7 +94,13 @@ void
 rta_cli_version(void)
 {
 	printf("%s (rta) %s\n", rta_progname, RTA_VERSION);
-	printf("%s\n", archive_version_details());
+	{
+		/* libarchive, otherwise loaded at the first compressed input */
+		const struct rta_la *la = rta_la(NULL);
+
+		printf("%s\n", la != NULL ? la->version_details() :
+		    "libarchive not found");
+	}
 	printf("zstd %s\n", ZSTD_versionString());
 	printf("libcsv %d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
 	printf("nettle %d.%d\n", nettle_version_major(),

@@ -1038,7 +1038,7 @@ rta_http_error(struct rta_http_conn *c, int status, struct rta_error *err)
 	if (status < 400 || status > 599)
 		return rta_error_set(err, RTA_EINVAL, "bad-call",
 		    "status %d is not an error", status);
-	n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d}",
+	n = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d}\n",
 	    rta_http_reason(status), status);
 	return rta_http_respond(c, status, "application/json", body,
 	    (size_t)n, NULL, 0, err);

@@ -17,8 +17,6 @@
  * file shrank (truncation), start again from its beginning.
  */
 #define _GNU_SOURCE
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -32,6 +30,7 @@
 
 #include "rta_alloc.h"
 #include "rta_input.h"
+#include "rta_libarchive.h"
 
 #define PEEK_MAX	4096
 #define ARBUF_SIZE	(256 * 1024)
@@ -108,7 +107,7 @@ ar_read_cb(struct archive *a, void *arg, const void **buf)
 	}
 	r = raw_read(in, in->fd, in->arbuf, ARBUF_SIZE);
 	if (r < 0) {
-		archive_set_error(a, errno, "%s", strerror(errno));
+		in->la->set_error(a, errno, "%s", strerror(errno));
 		return -1;
 	}
 	in->pos += r;
@@ -183,25 +182,25 @@ ar_advance(struct rta_input *in, struct rta_error *err)
 	int r;
 
 	for (;;) {
-		r = archive_read_next_header(in->ar, &e);
+		r = in->la->read_next_header(in->ar, &e);
 		if (r == ARCHIVE_EOF) {
 			in->ar_entry_open = 0;
 			return 0;
 		}
 		if (r < ARCHIVE_WARN) {
 			rta_error_set(err, RTA_EIO, "io", "%s: %s", in->name,
-			    archive_error_string(in->ar) ?
-			    archive_error_string(in->ar) : "archive error");
+			    in->la->error_string(in->ar) ?
+			    in->la->error_string(in->ar) : "archive error");
 			return -1;
 		}
-		in->ar_members = archive_format(in->ar) != ARCHIVE_FORMAT_RAW;
+		in->ar_members = in->la->format(in->ar) != ARCHIVE_FORMAT_RAW;
 		if (in->ar_members &&
-		    archive_entry_filetype(e) != AE_IFREG)
+		    in->la->entry_filetype(e) != AE_IFREG)
 			continue;
 		rta_free(in->member_name);
 		in->member_name = NULL;
 		if (in->ar_members) {
-			const char *m = archive_entry_pathname(e);
+			const char *m = in->la->entry_pathname(e);
 			size_t n = strlen(in->name) + (m ? strlen(m) : 0) + 3;
 
 			if ((in->member_name = rta_malloc(n)) == NULL) {
@@ -269,28 +268,32 @@ rta_input_open(struct rta_input *in, const char *operand, int follow,
 	if (!is_compressed_or_archive(in->peek, in->peek_len))
 		return RTA_OK;
 	in->follow = 0;
+	if ((in->la = rta_la(err)) == NULL) {
+		rta_input_close(in);
+		return RTA_EIO;
+	}
 	if ((in->arbuf = rta_malloc(ARBUF_SIZE)) == NULL ||
-	    (in->ar = archive_read_new()) == NULL) {
+	    (in->ar = in->la->read_new()) == NULL) {
 		rc = rta_error_errno(err, in->name);
 		rta_input_close(in);
 		return rc;
 	}
-	archive_read_support_filter_all(in->ar);
+	in->la->read_support_filter_all(in->ar);
 	/*
 	 * Not format_all: its mtree reader bids on plain text and would
 	 * claim a compressed NDJSON file as a directory listing.
 	 */
-	archive_read_support_format_tar(in->ar);
-	archive_read_support_format_zip(in->ar);
-	archive_read_support_format_cpio(in->ar);
-	archive_read_support_format_7zip(in->ar);
-	archive_read_support_format_empty(in->ar);
-	archive_read_support_format_raw(in->ar);
-	if (archive_read_open(in->ar, in, NULL, ar_read_cb, NULL) !=
+	in->la->read_support_format_tar(in->ar);
+	in->la->read_support_format_zip(in->ar);
+	in->la->read_support_format_cpio(in->ar);
+	in->la->read_support_format_7zip(in->ar);
+	in->la->read_support_format_empty(in->ar);
+	in->la->read_support_format_raw(in->ar);
+	if (in->la->read_open(in->ar, in, NULL, ar_read_cb, NULL) !=
 	    ARCHIVE_OK) {
 		rc = rta_error_set(err, RTA_EIO, "io", "%s: %s", in->name,
-		    archive_error_string(in->ar) ?
-		    archive_error_string(in->ar) : "cannot read archive");
+		    in->la->error_string(in->ar) ?
+		    in->la->error_string(in->ar) : "cannot read archive");
 		rta_input_close(in);
 		return rc;
 	}
@@ -355,7 +358,7 @@ ar_read(struct rta_input *in, void *buf, size_t n, struct rta_error *err)
 		const void *b;
 		size_t sz;
 		la_int64_t off;
-		int r = archive_read_data_block(in->ar, &b, &sz, &off);
+		int r = in->la->read_data_block(in->ar, &b, &sz, &off);
 
 		if (r == ARCHIVE_EOF)
 			return 0;
@@ -364,8 +367,8 @@ ar_read(struct rta_input *in, void *buf, size_t n, struct rta_error *err)
 		if (r < ARCHIVE_WARN) {
 			rta_error_set(err, RTA_EIO, "io", "%s: %s",
 			    rta_input_name(in),
-			    archive_error_string(in->ar) ?
-			    archive_error_string(in->ar) : "read error");
+			    in->la->error_string(in->ar) ?
+			    in->la->error_string(in->ar) : "read error");
 			return -1;
 		}
 		if (off > in->ar_pos)
@@ -590,7 +593,7 @@ rta_input_close(struct rta_input *in)
 {
 	ahead_stop(in);
 	if (in->ar != NULL)
-		archive_read_free(in->ar);
+		in->la->read_free(in->ar);
 	if (in->fd >= 0 && in->fd != STDIN_FILENO)
 		close(in->fd);
 	rta_free(in->path);

@@ -23,6 +23,7 @@
 #include "rta_err.h"
 
 struct archive;
+struct rta_la;
 
 struct rta_input {
 	char		*path;		/* operand as given; NULL for stdin */
@@ -31,6 +32,7 @@ struct rta_input {
 	int		 fd;
 	int		 follow;	/* -f: wait for more, track rotation */
 	struct archive	*ar;
+	const struct rta_la *la;	/* libarchive, loaded for ar */
 	int		 ar_members;	/* an archive format, not raw */
 	int		 ar_entry_open;
 	const unsigned char *blk;	/* libarchive's current data block */

@@ -522,6 +522,50 @@ next:
 	return RTA_OK;
 }
 
+/*
+ * A reader's rta_commit_last, for the usual file: records back to back
+ * from the start to the end, every checksum good, sequence numbers going
+ * up.  Then the last record is the answer, and only it is decoded (a
+ * commit file near its rotation size holds thousands of records, and
+ * decoding each, with its log list, cost a query on a large store more
+ * than the query).  Anything else (damage, a torn tail a writer is
+ * appending, a record that does not decode) goes the full way.
+ */
+static int
+commit_last_read(const unsigned char *p, size_t len, struct rta_commit *c)
+{
+	size_t off = 0, body, last = SIZE_MAX, valid, damaged;
+	uint64_t seq = 0, s, records;
+
+	while (off < len) {
+		if (len - off < COMMIT_HDR || memcmp(p + off, COMMIT_MAGIC,
+		    4) != 0)
+			goto full;
+		body = rta_get_u32(p + off + 4);
+		if (body > RTA_STORE_COMMIT_MAX ||
+		    body > len - off - COMMIT_HDR || body < COMMIT_FIXED ||
+		    rta_crc32c(0, p + off + COMMIT_HDR, body) !=
+		    rta_get_u32(p + off + 8))
+			goto full;
+		s = rta_get_u64(p + off + COMMIT_HDR + 8);
+		if (s <= seq)
+			goto full;
+		seq = s;
+		last = off;
+		off += COMMIT_HDR + body;
+	}
+	rta_commit_release(c);
+	if (last == SIZE_MAX)
+		return RTA_OK;
+	if (commit_decode(p + last + COMMIT_HDR, rta_get_u32(p + last + 4),
+	    c) == 0)
+		return RTA_OK;
+	if (errno == ENOMEM)
+		return RTA_ENOMEM;
+full:
+	return rta_commit_last(p, len, c, &valid, &records, &damaged);
+}
+
 void
 rta_store_log_name(char *buf, size_t size, int64_t bucket, uint32_t gen)
 {
@@ -730,8 +774,10 @@ covered(const struct rta_manifest *m, int64_t bucket, uint32_t gen)
 }
 
 /* Read the commit file of the dataset at dfd into c.  *size is the file's
- * size and *valid the end of its last valid record; *fdp, if given,
- * receives the file open for writing (created if missing). */
+ * size and *valid the end of its last valid record, *damaged as
+ * rta_commit_last says (a reader that needs neither passes NULLs, and
+ * gets the last commit the fast way); *fdp, if given, receives the file
+ * open for writing (created if missing). */
 static int
 read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
     uint64_t *size, size_t *valid, size_t *damaged, struct rta_error *err)
@@ -744,8 +790,10 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 	int fd, rc;
 
 	*size = 0;
-	*valid = 0;
-	*damaged = SIZE_MAX;
+	if (valid != NULL) {
+		*valid = 0;
+		*damaged = SIZE_MAX;
+	}
 	if (fdp != NULL)
 		fd = openat(dfd, "commits", O_RDWR | O_CREAT | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
@@ -781,7 +829,8 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 			got += (size_t)k;
 		}
 	}
-	rc = rta_commit_last(buf, got, c, valid, &nrec, damaged);
+	rc = valid == NULL ? commit_last_read(buf, got, c) :
+	    rta_commit_last(buf, got, c, valid, &nrec, damaged);
 	rta_free(buf);
 	if (rc != RTA_OK) {
 		close(fd);
@@ -803,11 +852,11 @@ static int
 dataset_load(struct rta_dataset *ds, const char *path, struct rta_error *err)
 {
 	uint64_t size;
-	size_t valid, damaged;
 	int rc;
 
-	if ((rc = read_commits(ds->fd, path, &ds->c, NULL, &size, &valid,
-	    &damaged, err)) != RTA_OK)
+	/* only the last commit: no account of damage (fsck's job) */
+	if ((rc = read_commits(ds->fd, path, &ds->c, NULL, &size, NULL,
+	    NULL, err)) != RTA_OK)
 		return rc;
 	return read_manifest(ds->fd, path, &ds->man, err);
 }

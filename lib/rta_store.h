@@ -261,6 +261,54 @@ void	rta_scan_close(struct rta_scan *sc);
 int	rta_dataset_tenants(struct rta_dataset *ds, char ***names, size_t *n,
 	    struct rta_error *err);
 
+/* ---- stats -------------------------------------------------------------- */
+
+/*
+ * What `rta-store stats` says of a dataset, at its last commit.  Times
+ * are µs since the epoch, INT64_MIN when there is none: oldest, newest
+ * and lag need a record, watermark a watermark seen, last_commit a
+ * commit.
+ */
+struct rta_ds_stats {
+	enum rta_ds_kind	 kind;
+	uint64_t		 records;	/* committed */
+	size_t			 tenants;	/* distinct tenant ids */
+	uint64_t		 buckets;	/* time buckets holding data */
+	uint64_t		 logs;		/* logs not covered by a segment */
+	uint64_t		 segments;
+	int64_t			 bucket_width;	/* µs */
+	uint64_t		 bytes;		/* on disk: logs, segments,
+						 * commits */
+	uint64_t		 seg_bytes;	/* the segments' bytes */
+	uint64_t		 seg_raw;	/* their records' bytes before
+						 * compression */
+	int64_t			 oldest, newest;	/* event times */
+	int64_t			 watermark;
+	int64_t			 last_commit;	/* wall clock */
+	int64_t			 lag;		/* now - newest */
+};
+
+/*
+ * The stats of ds at time now into st.  Counting tenants reads the
+ * index of every segment and the frame headers of every log.  RTA_OK;
+ * RTA_EDATA ("damaged"), RTA_EIO or RTA_ENOMEM from reading the tenants
+ * (st is then unspecified).
+ */
+int	rta_dataset_stats(struct rta_dataset *ds, int64_t now,
+	    struct rta_ds_stats *st, struct rta_error *err);
+
+/*
+ * Append to out the stats of every dataset of the store at path, at
+ * time now, in the Prometheus text format (0.0.4): gauges named
+ * rta_store_* with a dataset label, one family after another.  A store
+ * that cannot be opened or listed gives rta_store_up 0, a dataset whose
+ * stats cannot be read rta_store_dataset_up{dataset} 0 and nothing
+ * else; those are answers, not failures.  RTA_OK, or RTA_ENOMEM (out
+ * then holds part of the text).
+ */
+int	rta_store_stats_prom(const char *path, int64_t now,
+	    struct rta_buf *out, struct rta_error *err);
+
 /* ---- writing ------------------------------------------------------------ */
 
 struct rta_writer_opts {

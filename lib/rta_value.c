@@ -1022,44 +1022,29 @@ rta_fmt_i64(char *out, int64_t v)
 }
 
 /*
- * The fewest significant digits that read back as v.  Whether p digits
- * round-trip is monotonic in p (more digits are never farther away), so a
- * binary search over 1 to 17 needs four or five tries; 15, which suits
- * most computed values, is tried first.
+ * The fewest significant digits that read back as v, tried at 15, 16 and
+ * 17.  Fewer than 15 never need a try of their own: a double is within
+ * 2^-53 of itself relatively, far inside half a unit of the 15th digit,
+ * so when some p < 15 digits read back, rounding v to 15 digits gives
+ * those same digits, and %g drops the trailing zeros.  The form (point
+ * or exponent) is the one %g picks at that precision, which for 15 and
+ * up keeps every integer part below 10^15 positional.  Subnormals
+ * have fewer bits and are the exception.
  */
 size_t
 rta_fmt_double(char *out, double v)
 {
-	int lo = 1, hi = 17, n;
+	int p, n = 0;
 
-	n = snprintf(out, 32, "%.15g", v);
-	if (strtod(out, NULL) == v)
-		hi = 15;
-	else
-		lo = 16;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		/* at most 17 digits, a sign, a point and an exponent: 24 */
-		if (snprintf(out, 32, "%.*g", mid, v) < 32 &&
-		    strtod(out, NULL) == v)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
 	/*
-	 * %g switches to an exponent once the integer digits outnumber the
-	 * precision (100 at one digit is 1e+02): give moderate magnitudes
-	 * the digits to stay positional.
+	 * at most 17 digits, a sign, a point and an exponent: 24.  The
+	 * subnormals, whose precision is less, go through every p.
 	 */
-	{
-		double a = fabs(v);
-		int e = a >= 1 && a < 1e15 ? (int)floor(log10(a)) + 1 : 0;
-
-		if (e > hi)
-			hi = e;
+	for (p = fpclassify(v) == FP_SUBNORMAL ? 1 : 15; p <= 17; p++) {
+		n = snprintf(out, 32, "%.*g", p, v);
+		if (p == 17 || strtod(out, NULL) == v)
+			break;
 	}
-	n = snprintf(out, 32, "%.*g", hi, v);
 	if (strpbrk(out, ".eE") == NULL) {
 		memcpy(out + n, ".0", 3);
 		n += 2;

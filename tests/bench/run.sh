@@ -4,15 +4,17 @@
 # walk of the same checks, rta-dedup against awk and sort on the same
 # keys, rta-enrich joining a million-row table, rta-window against
 # DuckDB and Miller, rta-store's ingest, reads and sizes (against
-# DuckDB's Parquet), and rta-store export against DuckDB's COPY to
-# Parquet, in one run on one machine, and write
-# tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN set.
+# DuckDB's Parquet), rta-store export against DuckDB's COPY to
+# Parquet, and rta-query's answers from the command line and over HTTP
+# (against DuckDB on the store's Parquet), in one run on one machine,
+# and write tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN
+# set.
 #
 # Environment:
 #   RTA_BIN            directory holding the programs (default build/)
 #   BENCH_SECTIONS     which sections to run (default "cat validate dedup
-#                      enrich window store export"); a run of fewer writes
-#                      work/RESULTS.md instead, so that
+#                      enrich window store export query"); a run of
+#                      fewer writes work/RESULTS.md instead, so that
 #                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
 #   BENCH_RUNS         runs per case (default 5 for sets up to 1M, else 3);
@@ -23,7 +25,10 @@
 #                      about two minutes)
 #   BENCH_SEED         rta-gen seed (default 1)
 #   BENCH_STORE_TENANTS  tenants of the store section's 14-day store
-#                      (default 1000: 100,800,000 records)
+#                      (default 1000: 100,800,000 records), which the
+#                      query section reads too
+#   BENCH_QUERY_RUNS   queries a pass of the query section's CLI and
+#                      DuckDB cases (default 500)
 #
 # Data is kept in tests/bench/work/ (git-ignored) and regenerated when
 # rta-gen or the parameters change.  Single-threaded programs run on one
@@ -75,6 +80,24 @@
 # the same rows; and the reader: tests/bench/pq_scan.c, linked with
 # librta.a, summing a timestamp and a double column of rta's files on
 # one core, against DuckDB summing the same with one thread.
+#
+# The query section reads the store section's store (work/store, built
+# when either section runs) with rta-query: one tenant's 24 hours (12:00
+# to 12:00, two day segments) at 5-minute buckets, count and
+# sum:payload.value rolled up from the one-minute aggregates, the
+# tenant and day changing from query to query.  tests/bench/query_lat.c
+# runs the program BENCH_QUERY_RUNS times on one core and times each
+# run, process start included, twice (the first pass reads what the
+# page cache holds).  DuckDB (tests/bench/query_duckdb.mjs, one thread,
+# one core, inside one node process, warm) answers the same queries
+# over the store's Parquet export (work/qcold, `rta-store export`,
+# kept while the store is unchanged): through a glob of every file
+# with the tenant and the days in WHERE, and with the tenant's folder
+# named; its first answer must equal rta-query's.  Over HTTP:
+# `rta-query --http` behind socat on a free loopback port (killed on
+# exit), driven by wrk with keep-alive, the same query on every request
+# (answered from the connection's near-cache after the first) and, with
+# tests/bench/query_wrk.lua, another tenant and day on every request.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -83,7 +106,7 @@ RTA_BIN=$(cd "${RTA_BIN:-$root/build}" && pwd)
 export LC_ALL=C TZ=UTC
 sizes=${BENCH_SIZES:-1000000 10000000}
 seed=${BENCH_SEED:-1}
-sections=${BENCH_SECTIONS:-cat validate dedup enrich window store export}
+sections=${BENCH_SECTIONS:-cat validate dedup enrich window store export query}
 schemas=$here/data/validate
 work=$here/work
 results=$here/RESULTS.md
@@ -106,13 +129,13 @@ want() {
 
 for s in $sections; do
 	case $s in
-	cat|validate|dedup|enrich|window|store|export) ;;
+	cat|validate|dedup|enrich|window|store|export|query) ;;
 	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate," \
-	    "dedup, enrich, window, store, export)" ;;
+	    "dedup, enrich, window, store, export, query)" ;;
 	esac
 done
 want cat && want validate && want dedup && want enrich && want window &&
-    want store && want export || results=$work/RESULTS.md
+    want store && want export && want query || results=$work/RESULTS.md
 progs="rta-cat rta-gen"
 want validate && progs="$progs rta-validate"
 want dedup && progs="$progs rta-dedup"
@@ -123,6 +146,10 @@ if want store; then
 	progs="$progs rta-store"
 fi
 want export && ! want store && progs="$progs rta-store"
+if want query; then
+	want store || want export || progs="$progs rta-store"
+	progs="$progs rta-query"
+fi
 for p in $progs; do
 	[ -x "$RTA_BIN/$p" ] || die "$RTA_BIN/$p not found (run make first)"
 done
@@ -133,6 +160,10 @@ case ${BENCH_RUNS:-5} in
 esac
 case ${BENCH_ANCHOR_RUNS:-1} in
 ''|*[!0-9]*|0) die "bad BENCH_ANCHOR_RUNS '${BENCH_ANCHOR_RUNS:-}'" ;;
+esac
+qruns=${BENCH_QUERY_RUNS:-500}
+case $qruns in
+''|*[!0-9]*|0) die "bad BENCH_QUERY_RUNS '$qruns'" ;;
 esac
 for n in $sizes; do
 	case $n in
@@ -157,6 +188,7 @@ dedup=$work/bin/rta-dedup
 enrich=$work/bin/rta-enrich
 window=$work/bin/rta-window
 store=$work/bin/rta-store
+query=$work/bin/rta-query
 ver_rta="$("$cat" --version | head -1)"
 for p in $progs; do
 	[ "$p" = rta-gen ] ||
@@ -174,11 +206,13 @@ fi
 vcounts=$work/validate-counts.tsv
 stsv=$work/store.tsv
 xtsv=$work/export.tsv
+qtsv=$work/query.tsv
 : >"$tsv"
 : >"$notes"
 : >"$vcounts"
 : >"$stsv"
 : >"$xtsv"
+: >"$qtsv"
 start=$(date +%s)
 load0=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -224,12 +258,14 @@ if [ -n "$jansson" ] && want validate; then
 	fi
 fi
 fill=
-sread=
-if want store; then
+if want store || want query; then
 	# shellcheck disable=SC2086
 	$cc $ccflags -o "$work/store_fill" "$here/store_fill.c" ||
 	    die "cannot build tests/bench/store_fill.c"
 	fill=$work/store_fill
+fi
+sread=
+if want store; then
 	# librta is built with link-time optimisation under GCC: link the
 	# reader the same way, so that its read path is the programs'.
 	ldlto=
@@ -256,6 +292,13 @@ if want export; then
 	    nettle) -lcsv -lm -lpthread ||
 	    die "cannot build tests/bench/pq_scan.c"
 	pqscan=$work/pq_scan
+fi
+qlat=
+if want query; then
+	# shellcheck disable=SC2086
+	$cc $ccflags -o "$work/query_lat" "$here/query_lat.c" ||
+	    die "cannot build tests/bench/query_lat.c"
+	qlat=$work/query_lat
 fi
 jq=$(command -v jq || true)
 [ -n "$jq" ] || note "jq not installed: jq anchor skipped"
@@ -446,12 +489,13 @@ done
 for n in $wsizes $ssizes; do
 	gendata_wn "$n"
 done
-# DuckDB, the window and store sections' anchor, from npm
+# DuckDB, the window, store, export and query sections' anchor, from npm
 # (tests/bench/package.json)
 duck=
 parquet=
 xduck=
-if [ -n "$wsizes" ] || want store || want export; then
+qduck=
+if [ -n "$wsizes" ] || want store || want export || want query; then
 	if ! command -v node >/dev/null 2>&1; then
 		note "node not installed: DuckDB anchor skipped"
 	elif [ -d "$here/node_modules/@duckdb/node-api" ] ||
@@ -461,6 +505,7 @@ if [ -n "$wsizes" ] || want store || want export; then
 			parquet="node $here/store_parquet.mjs"
 		fi
 		want export && xduck="node $here/export_duckdb.mjs"
+		want query && qduck="node $here/query_duckdb.mjs"
 	else
 		note "npm ci in tests/bench failed: DuckDB anchor skipped"
 	fi
@@ -844,17 +889,18 @@ done
 # through rta-cat into rta-store ingest (--close-after 0: a day's log
 # closes once the stream has passed its end), two days at a time, each
 # pair compacted before the next, so that the logs of only two days are
-# ever on disk.  store.info keeps what the build took.
+# ever on disk.  store.info keeps what the build took.  The query
+# section reads it too.
 stenants=${BENCH_STORE_TENANTS:-1000}
+case $stenants in
+''|*[!0-9]*|0) die "bad BENCH_STORE_TENANTS '$stenants'" ;;
+esac
 sdays=14
 big=$work/store
 sday=$((stenants * 1440 * 5))
 swant=$((sdays * sday))
 sbuilt=0
-if want store; then
-	case $stenants in
-	''|*[!0-9]*|0) die "bad BENCH_STORE_TENANTS '$stenants'" ;;
-	esac
+if want store || want query; then
 	stamp="tenants=$stenants days=$sdays $(cksum <"$here/store_fill.c")"
 	stamp="$stamp $(cksum <"$cat") $(cksum <"$store")"
 	if ! [ -f "$work/store.stamp" ] || ! [ -f "$work/store.info" ] ||
@@ -1211,6 +1257,264 @@ for n in $xsizes; do
 		    "$sum, DuckDB $4"
 	done <"$work/pq-scan.txt"
 done
+# ---- query -------------------------------------------------------------------
+
+# The question of every case: one tenant's 24 hours from 12:00 of a day
+# to 12:00 of the next (two day segments, as a "last 24 h" spans) at
+# 5-minute buckets, rolled up from the one-minute aggregates.  Query i
+# asks for tenant i mod BENCH_STORE_TENANTS and day i mod 13 (query_lat,
+# query_duckdb.mjs and query_wrk.lua count alike); query 0, tenant
+# t0000 on 2026-01-01, is the one whose answer is checked.
+qagg=count,sum:payload.value
+qdays=$((sdays - 1))
+qpid=
+
+# qstop: stop the socat of qserve and the processes of its connections
+# (its process group), once those have had up to 5 s to end with their
+# connections, so that socat reaps them.
+qstop() {
+	[ -n "$qpid" ] || return 0
+	q_w=0
+	while [ $q_w -lt 50 ] && pgrep -P "$qpid" >/dev/null 2>&1; do
+		sleep 0.1
+		q_w=$((q_w + 1))
+	done
+	kill -TERM -- "-$qpid" 2>/dev/null || kill -TERM "$qpid" 2>/dev/null ||
+	    true
+	wait "$qpid" 2>/dev/null || true
+	qpid=
+}
+
+# qserve: `rta-query --http` on the store, behind socat (one process a
+# connection, with TCP_NODELAY so that a reply is not held back for the
+# client's delayed ACK) on a loopback port that is free: a socat that
+# cannot listen exits, and the next port is tried.  Sets qport and qpid
+# (socat's pid, the leader of its own process group); returns 1 when no
+# port would do.
+qserve() {
+	q_k=0
+	while [ $q_k -lt 20 ]; do
+		qport=$((20000 + ($$ * 7 + q_k * 101) % 12000))
+		q_k=$((q_k + 1))
+		setsid socat \
+		    "TCP-LISTEN:$qport,bind=127.0.0.1,reuseaddr,fork,nodelay" \
+		    "EXEC:$query --http -s $big" 2>"$work/socat.log" &
+		qpid=$!
+		q_w=0
+		while [ $q_w -lt 50 ]; do
+			case $(ps -o stat= -p "$qpid" 2>/dev/null) in
+			''|Z*) break ;;
+			esac
+			if curl -sf --max-time 2 \
+			    "http://127.0.0.1:$qport/healthz" 2>/dev/null |
+			    grep -q '"ok"'; then
+				# the answer was ours if socat is still up
+				case $(ps -o stat= -p "$qpid" 2>/dev/null) in
+				''|Z*) break ;;
+				esac
+				return 0
+			fi
+			sleep 0.1
+			q_w=$((q_w + 1))
+		done
+		qstop
+	done
+	return 1
+}
+
+# qwrk CASE CONNECTIONS wrk-arguments...: one bounded wrk run with
+# keep-alive (two threads and eight connections, 10 s, for the
+# throughput; one thread and one connection, 5 s, for the latency of a
+# single client) against qserve's port; appends "http", CASE,
+# requests/s, latency p50 and p99 (ms), requests, non-2xx responses and
+# socket errors to query.tsv.
+qwrk() {
+	q_case=$1
+	q_conn=$2
+	shift 2
+	if [ "$q_conn" = 1 ]; then
+		set -- -t1 -c1 -d5s "$@"
+	else
+		set -- -t2 -c8 -d10s "$@"
+	fi
+	if ! wrk --latency "$@" >"$work/wrk.out" 2>&1; then
+		note "wrk ($q_case) failed: $(head -c 300 "$work/wrk.out")"
+		return 0
+	fi
+	awk -v c="$q_case" '
+	    function ms(v) {
+		if (v ~ /us$/) return v / 1000
+		if (v ~ /ms$/) return v + 0
+		if (v ~ /m$/) return v * 60000
+		if (v ~ /s$/) return v * 1000
+		return v + 0
+	    }
+	    /^ *50%/ { p50 = ms($2) }
+	    /^ *99%/ { p99 = ms($2) }
+	    / requests in / { n = $1 }
+	    /^Requests\/sec:/ { rps = $2 }
+	    /Non-2xx or 3xx responses:/ { bad = $NF }
+	    /Socket errors:/ { err = $4 + $6 + $8 + $10 }
+	    END { printf "http\t%s\t%s\t%.3f\t%.3f\t%d\t%d\t%d\n", c, rps,
+		p50, p99, n, bad, err }' "$work/wrk.out" >>"$qtsv"
+	tail -1 "$qtsv" | awk -F '\t' '{ printf "  HTTP, %s: %s requests/s," \
+	    " p50 %s ms, p99 %s ms (%d requests, %d not 2xx, %d socket" \
+	    " errors)\n", $2, $3, $4, $5, $6, $7, $8 }'
+	tail -1 "$qtsv" | awk -F '\t' '$7 > 0 || $8 > 0 { exit 1 }' ||
+	    note "wrk ($q_case): $(grep -E 'Non-2xx|Socket errors' \
+	    "$work/wrk.out" | tr -s ' \n' ' ')"
+}
+
+if want query && [ -f "$work/store.info" ]; then
+	# The store's Parquet for DuckDB: `rta-store export` of it into
+	# qcold, untimed beyond the one run that makes it, kept while the
+	# store is the same build (its stamp and build times).
+	qcold=$work/qcold
+	stamp="$(cat "$work/store.stamp") $(cat "$work/store.info")"
+	qbuilt=0
+	if ! [ -f "$work/qcold.stamp" ] || ! [ -f "$work/qcold.info" ] ||
+	    [ "$(cat "$work/qcold.stamp")" != "$stamp" ]; then
+		echo "exporting the store to Parquet (work/qcold)"
+		rm -f "$work/qcold.stamp" "$work/qcold.info"
+		rm -rf "$qcold"
+		qbuilt=1
+		t0=$(date +%s%N)
+		if "$store" export -s "$big" --cold "$qcold" -d m \
+		    --before 2100-01-01 >"$work/qcold.log" 2>&1; then
+			t1=$(date +%s%N)
+			rows=$(sed -n 's/.* files, \([0-9]*\) rows, .*/\1/p' \
+			    "$work/qcold.log" | tail -1)
+			if [ "$rows" = "$swant" ]; then
+				# shellcheck disable=SC2046
+				set -- $(pqbytes "$qcold")
+				echo "$rows $1 $2 $((t1 - t0))" \
+				    >"$work/qcold.info"
+				echo "$stamp" >"$work/qcold.stamp"
+			else
+				note "rta-store export of the store wrote" \
+				    "${rows:-?} rows, not $swant"
+			fi
+		else
+			note "rta-store export of the store failed:" \
+			    "$(tail -c 300 "$work/qcold.log")"
+		fi
+	fi
+	if [ -f "$work/qcold.stamp" ]; then
+		read -r rows files bytes ns <"$work/qcold.info"
+		printf 'qstore\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rows" \
+		    "$stenants" "$sdays" "$files" "$bytes" "$ns" "$qbuilt" \
+		    >>"$qtsv"
+		echo "query: the store's Parquet, $files files, $bytes bytes"
+	fi
+
+	# Query 0 once, its rows kept for the checks.
+	qcheck=$work/query-check.ndjson
+	if "$query" -s "$big" -d m --tenant t0000 \
+	    --from 2026-01-01T12:00:00Z --to 2026-01-02T12:00:00Z \
+	    --bucket 5m --agg "$qagg" -o ndjson >"$qcheck" \
+	    2>"$work/stderr.out"; then
+		qrows=$(wc -l <"$qcheck")
+	else
+		note "rta-query of tenant t0000 failed:" \
+		    "$(head -c 300 "$work/stderr.out")"
+		qrows=0
+	fi
+	printf 'rows\t%s\n' "$qrows" >>"$qtsv"
+	[ "$qrows" = 288 ] || note "rta-query answered tenant t0000's 24" \
+	    "hours with $qrows rows, not 288"
+
+	# The CLI, on one core, twice: the first pass reads what the page
+	# cache holds of the store, the second the same again.
+	for pass in first again; do
+		# shellcheck disable=SC2086
+		if ! $one "$qlat" -n "$qruns" -t "$stenants" -d "$qdays" \
+		    "$query" -s "$big" -d m --tenant %T --from %F --to %U \
+		    --bucket 5m --agg "$qagg" >"$work/query-lat.txt" \
+		    2>"$work/stderr.out"; then
+			note "rta-query ($pass pass) failed:" \
+			    "$(head -c 300 "$work/stderr.out")"
+			break
+		fi
+		read -r n p50 p90 p99 max mean <"$work/query-lat.txt"
+		printf 'cli\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$n" \
+		    "$p50" "$p90" "$p99" "$max" "$mean" >>"$qtsv"
+		q_pn="first pass"
+		[ $pass = first ] || q_pn="second pass"
+		echo "  rta-query, $n queries ($q_pn): p50 $p50 ms," \
+		    "p90 $p90 ms, p99 $p99 ms, max $max ms"
+	done
+
+	# DuckDB on the Parquet, one thread on the same core: the tenant's
+	# folder named, then the glob of every file (which lists the whole
+	# cold store at each query: 26 queries of it, two a day).
+	if [ -n "$qduck" ] && [ -f "$work/qcold.stamp" ] && [ "$qrows" != 0 ]
+	then
+		for mode in tenant glob; do
+			r=$qruns
+			[ $mode = tenant ] || [ "$r" -le 26 ] || r=26
+			# shellcheck disable=SC2086
+			if ! out=$($one $qduck $mode "$qcold/m" "$stenants" \
+			    "$qdays" "$r" 1 "$qcheck" 2>"$work/stderr.out")
+			then
+				note "DuckDB's query ($mode) failed:" \
+				    "$(head -c 300 "$work/stderr.out")"
+				continue
+			fi
+			# shellcheck disable=SC2086
+			set -- $out
+			printf 'duck\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+			    "$mode" "$@" >>"$qtsv"
+			echo "  DuckDB ($mode), $1 queries: p50 $2 ms, p90 $3" \
+			    "ms, p99 $4 ms, max $5 ms"
+			[ "$8" = same ] || note "DuckDB ($mode) answers" \
+			    "tenant t0000's 24 hours otherwise than" \
+			    "rta-query:" \
+			    "$(head -c 300 "$work/stderr.out")"
+		done
+	fi
+
+	# HTTP through socat: the same query on every request, then
+	# another tenant and day on each (query_wrk.lua).
+	if ! command -v socat >/dev/null 2>&1 ||
+	    ! command -v wrk >/dev/null 2>&1 ||
+	    ! command -v curl >/dev/null 2>&1; then
+		note "socat, wrk or curl not installed: the HTTP cases skipped"
+	elif [ "$qrows" != 0 ]; then
+		trap qstop EXIT
+		trap 'qstop; exit 130' INT
+		trap 'qstop; exit 143' TERM
+		if qserve; then
+			qurl="http://127.0.0.1:$qport/v1/query?dataset=m"
+			qurl="$qurl&tenant=t0000&from=2026-01-01T12:00:00Z"
+			qurl="$qurl&to=2026-01-02T12:00:00Z&bucket=5m&agg=$qagg"
+			# its rows must be the CLI's, one per line
+			if curl -sf --max-time 10 "$qurl" | sed \
+			    -e 's/^{"rows":\[//' -e 's/\]}$//' \
+			    -e 's/},{"start"/}\n{"start"/g' |
+			    cmp -s - "$qcheck"; then
+				printf 'hcheck\tsame\n' >>"$qtsv"
+			else
+				printf 'hcheck\tdiffer\n' >>"$qtsv"
+				note "rta-query --http answers tenant t0000's" \
+				    "24 hours otherwise than the CLI"
+			fi
+			qwrk "same query (near-cache)" 8 "$qurl"
+			qwrk "another tenant and day each" 8 -s \
+			    "$here/query_wrk.lua" "http://127.0.0.1:$qport" \
+			    -- "$stenants" "$qdays" 2
+			qwrk "same query (near-cache), one client" 1 "$qurl"
+			qwrk "another tenant and day each, one client" 1 \
+			    -s "$here/query_wrk.lua" \
+			    "http://127.0.0.1:$qport" -- "$stenants" \
+			    "$qdays" 1
+		else
+			note "socat would not serve rta-query --http on any" \
+			    "port tried: $(head -c 300 "$work/socat.log")"
+		fi
+		qstop
+		trap - EXIT INT TERM
+	fi
+fi
 elapsed=$(($(date +%s) - start))
 load1=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -1226,7 +1530,7 @@ ver_jansson=$(pkg-config --modversion jansson 2>/dev/null ||
 ver_mlr=$([ -n "$mlr" ] && "$mlr" --version 2>&1 || echo "not installed")
 ver_cc=$($cc --version 2>/dev/null | head -1)
 ver_duck="not installed"
-if [ -n "$duck$parquet$xduck" ]; then
+if [ -n "$duck$parquet$xduck$qduck" ]; then
 	ver_duck=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
 	    "$here/node_modules/@duckdb/node-api/package.json" | head -1)
 	ver_duck="@duckdb/node-api $ver_duck, node $(node --version)"
@@ -1377,7 +1681,7 @@ awk -F '\t' \
     -v cc="$ver_cc" -v duckdb="$ver_duck" -v elapsed="$elapsed" \
     -v notes=/dev/null \
     -v vnotes="$notes" -v vcounts="$vcounts" -v stsv="$stsv" \
-    -v xtsv="$xtsv" \
+    -v xtsv="$xtsv" -v qtsv="$qtsv" \
     -v pinned="${one:-no}" \
     -v load="$load0 at the start, $load1 at the end" \
     -f "$here/report.awk" -f "$work/validate.awk" -f "$here/stages.awk" \

@@ -1,9 +1,10 @@
-# tests/bench/stages.awk: the rta-dedup, rta-enrich, rta-window and
-# rta-store sections of RESULTS.md, then the notes.  Run after report.awk
-# and validate.awk in the same awk process (run.sh), whose tables and
-# functions it uses.
-# Variables: vnotes (the notes file), stsv (the store section's results:
-# run.sh says what its rows hold).
+# tests/bench/stages.awk: the rta-dedup, rta-enrich, rta-window,
+# rta-store and rta-query sections of RESULTS.md, then the notes.  Run
+# after report.awk and validate.awk in the same awk process (run.sh),
+# whose tables and functions it uses.
+# Variables: vnotes (the notes file), stsv and qtsv (the store and query
+# sections' results: the functions reading them say what their rows
+# hold).
 
 END {
 	if (measured("dedup rta") || measured("awk dedup"))
@@ -14,6 +15,8 @@ END {
 		window_section()
 	if (stsv != "")
 		store_section()
+	if (qtsv != "" && query_read())
+		query_section()
 	hdr = 0
 	while ((getline l < vnotes) > 0) {
 		if (!hdr) {
@@ -484,4 +487,255 @@ function store_targets(    i, l, v, best, sep, a, pn) {
 		    20000000, 0)
 	print "| full-day scan of all tenants >= 20,000,000 records/s | " l \
 	    " | " verdict() " |"
+}
+
+# The query section's rows: "qstore" (records, tenants, days, Parquet
+# files and bytes, ns of the export, 1 if this run made it), "rows" (the
+# CLI's rows for query 0), "cli" (pass, queries, p50, p90, p99, max and
+# mean ms), "duck" (mode, the same, then query 0's rows and "same" or
+# "differ"), "hcheck" ("same" or "differ": the HTTP body against the
+# CLI's rows) and "http" (case, requests/s, p50 and p99 ms, requests,
+# non-2xx responses, socket errors).
+function query_read(    l, f, k, n) {
+	n = q_nh = 0
+	while ((getline l < qtsv) > 0) {
+		split(l, f, "\t")
+		n++
+		if (f[1] == "qstore") {
+			q_store = 1
+			q_rec = f[2]
+			q_ten = f[3]
+			q_days = f[4]
+			q_files = f[5]
+			q_bytes = f[6]
+			q_xs = f[7] / 1e9
+			q_built = f[8]
+		} else if (f[1] == "rows")
+			q_rows = f[2]
+		else if (f[1] == "cli" || f[1] == "duck") {
+			k = f[1] SUBSEP f[2]
+			q_have[k] = 1
+			q_n[k] = f[3]
+			q_p50[k] = f[4]
+			q_p90[k] = f[5]
+			q_p99[k] = f[6]
+			q_max[k] = f[7]
+			q_mean[k] = f[8]
+			q_match[k] = f[10]
+		} else if (f[1] == "hcheck")
+			q_hcheck = f[2]
+		else if (f[1] == "http") {
+			q_hcase[++q_nh] = f[2]
+			q_rps[q_nh] = f[3]
+			q_hp50[q_nh] = f[4]
+			q_hp99[q_nh] = f[5]
+			q_hreq[q_nh] = f[6]
+			q_hbad[q_nh] = f[7]
+			q_herr[q_nh] = f[8]
+		}
+	}
+	close(qtsv)
+	return n > 0
+}
+
+function query_section(    i, k, a, d, l) {
+	print ""
+	print "## rta-query (issue 8)"
+	print ""
+	d = "the store section's store"
+	if (q_store)
+		d = sprintf("the store section's store (%d days x %s tenants " \
+		    "x 5 event types x 1,440 one-minute aggregates, %s " \
+		    "records); its Parquet, for DuckDB, is `rta-store export " \
+		    "-s S --cold C -d m --before 2100-01-01` of it, %s files " \
+		    "(one a tenant and day), %s bytes, made in %.0f s %s",
+		    q_days, commas(q_ten), commas(q_rec), commas(q_files),
+		    commas(q_bytes), q_xs, q_built ? "in this run" : \
+		    "by an earlier run and kept while the store is unchanged")
+	print "Every case reads " d ".  Each query asks for one tenant's " \
+	    "24 hours, from 12:00 of a day to 12:00 of the next (two day " \
+	    "segments, as a \"last 24 hours\" spans), in 5-minute buckets " \
+	    "(288 rows), count and sum:payload.value rolled up from the " \
+	    "stored one-minute states; query i asks for tenant i mod the " \
+	    "tenants and day i mod 13, so that queries in a row read " \
+	    "other blocks."
+	print ""
+	print "- `rta-query`: tests/bench/query_lat.c runs `rta-query -s S " \
+	    "-d m --tenant T --from F --to U --bucket 5m --agg " \
+	    "count,sum:payload.value` on one core (" \
+	    (pinned == "no" ? "taskset missing: not pinned" : pinned) \
+	    "), fork and execvp with stdout to /dev/null, each run timed " \
+	    "from the fork to the end of its wait: process start, opening " \
+	    "the store and the query.  Two passes over the same queries: " \
+	    "the first reads what the page cache holds of the store, the " \
+	    "second the same again.  Query 0 answers with " \
+	    (q_rows == "" ? "?" : q_rows) " rows" \
+	    (q_rows == 288 ? "." : " **(not 288)**.")
+	print "- `DuckDB`: tests/bench/query_duckdb.mjs (@duckdb/node-api, " \
+	    "one thread on the same core, inside one node process): the " \
+	    "same queries in SQL, time_bucket(INTERVAL 5 MINUTE, start) " \
+	    "with the sums of the count and sum states' columns, over " \
+	    "read_parquet(..., hive_partitioning = true) with the tenant, " \
+	    "the two days' partitions and the time range in WHERE.  Each " \
+	    "query runs once untimed, then again timed (performance.now() " \
+	    "around the query and the reading of its rows), so DuckDB's " \
+	    "times leave out the process start and the opening of the " \
+	    "database that rta-query's include.  `glob`: the files " \
+	    "'C/m/**/*.parquet', every file of the cold store, which " \
+	    "DuckDB lists at each query before WHERE prunes them (26 " \
+	    "queries, two a day); `tenant folder`: " \
+	    "'C/m/tenant_id=T/**/*.parquet', the tenant's folder named, " \
+	    "as a caller who knows the layout would.  Query 0's answer " \
+	    "against rta-query's (the same buckets, the counts exactly, " \
+	    "the sums to 1e-9 relative): " query_matches() "."
+	print "- HTTP: `socat TCP-LISTEN:P,bind=127.0.0.1,reuseaddr,fork," \
+	    "nodelay EXEC:'rta-query --http -s S'`, one rta-query process " \
+	    "a connection, and wrk with keep-alive (`wrk -t2 -c8 -d10s " \
+	    "--latency` for the throughput; `one client`: `wrk -t1 -c1 " \
+	    "-d5s --latency`, a single client's latency without queueing), " \
+	    "on loopback, not pinned (wrk, socat and " \
+	    "rta-query share the machine's cores).  `same query`: GET " \
+	    "/v1/query of query 0 on every request; after a connection's " \
+	    "first, the answer comes from its process's near-cache " \
+	    "(rta-query --http keeps up to 64 answers a connection, each " \
+	    "until the dataset's next commit; nothing commits during the " \
+	    "run).  `another tenant and day each`: " \
+	    "tests/bench/query_wrk.lua, request i asking query i with " \
+	    "limit=1000000+i, more than the 288 rows (the same answer) " \
+	    "but another cache key, so that no answer comes from the " \
+	    "cache.  Query 0's body against the CLI's rows: " \
+	    (q_hcheck == "same" ? "the same" : q_hcheck == "differ" ? \
+	    "**they differ**" : "not checked") "."
+	print ""
+	print "| case | queries | p50 ms | p90 ms | p99 ms | max ms | " \
+	    "mean ms |"
+	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	split("cli|first|rta-query, first pass|cli|again|rta-query, " \
+	    "second pass|duck|tenant|DuckDB, tenant folder|duck|glob|" \
+	    "DuckDB, glob", a, "|")
+	for (i = 1; i <= 12; i += 3) {
+		k = a[i] SUBSEP a[i + 1]
+		if (!(k in q_have))
+			continue
+		printf "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
+		    a[i + 2], q_n[k], q_p50[k], q_p90[k], q_p99[k], q_max[k],
+		    q_mean[k]
+	}
+	if (("cli" SUBSEP "again") in q_have) {
+		l = ""
+		for (i = 7; i <= 12; i += 3) {
+			k = a[i] SUBSEP a[i + 1]
+			if (k in q_have)
+				l = l sprintf("| %s / rta-query, second " \
+				    "pass | %.1fx |\n", a[i + 2],
+				    q_p50[k] / q_p50["cli", "again"])
+		}
+		if (l != "") {
+			print ""
+			print "| ratio of p50 times | |"
+			print "| --- | ---: |"
+			printf "%s", l
+		}
+	}
+	if (q_nh > 0) {
+		print ""
+		print "| HTTP case | requests/s | p50 ms | p99 ms | " \
+		    "requests | not 2xx | socket errors |"
+		print "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+		for (i = 1; i <= q_nh; i++)
+			printf "| %s | %s | %.2f | %.2f | %s | %d | %d |\n",
+			    q_hcase[i], commas(q_rps[i]), q_hp50[i], q_hp99[i],
+			    commas(q_hreq[i]), q_hbad[i], q_herr[i]
+	}
+	query_targets()
+}
+
+# "the same" for each DuckDB mode that matched, else which did not
+function query_matches(    m, l, sep, r) {
+	l = ""
+	sep = ""
+	split("tenant|glob", m, "|")
+	for (r = 1; r <= 2; r++) {
+		if (!(("duck" SUBSEP m[r]) in q_have))
+			continue
+		l = l sep (m[r] == "glob" ? "glob" : "tenant folder") ": " \
+		    (q_match["duck", m[r]] == "same" ? "the same" : \
+		    "**differs**")
+		sep = ", "
+	}
+	return l == "" ? "not checked" : l
+}
+
+# the CLI's p50 or p99 (field f) of both passes against bound
+function query_cli_target(label, f, bound,    a, pn, i, k, l, sep, v) {
+	split("first|again", a, "|")
+	split("first|second", pn, "|")
+	missed = 0
+	metcount = 0
+	l = ""
+	sep = ""
+	for (i = 1; i <= 2; i++) {
+		k = "cli" SUBSEP a[i]
+		if (!(k in q_have))
+			continue
+		v = f == "p50" ? q_p50[k] : q_p99[k]
+		l = l sep cell(v, sprintf("%.2f ms (%s pass)", v, pn[i]),
+		    bound, 1)
+		sep = "; "
+	}
+	print "| " label " | " (l == "" ? "not measured" : l) " | " \
+	    verdict() " |"
+}
+
+function query_targets(    i, l) {
+	print ""
+	print "| target | measured | verdict |"
+	print "| --- | --- | --- |"
+	query_cli_target("one tenant's 24 h at 5-minute buckets from " \
+	    "1-minute aggregates, from the CLI, p50 < 5 ms", "p50", 5)
+	query_cli_target("the same, p99 < 20 ms", "p99", 20)
+	missed = 0
+	metcount = 0
+	l = "not measured"
+	for (i = 1; i <= q_nh; i++)
+		if (q_hcase[i] ~ /^same query/)
+			l = cell(q_rps[i] + 0, commas(q_rps[i]) \
+			    " requests/s: " q_hcase[i], 5000, 0)
+	print "| over HTTP through socat, keep-alive, >= 5,000 " \
+	    "requests/s (wrk, loopback, 10 s) | " l " | " verdict() " |"
+	query_duck_target("the dashboard's path: a repeated query over " \
+	    "HTTP, one client (near-cache)", "http", \
+	    "same query (near-cache), one client")
+	query_duck_target("a query asked for the first time over HTTP, " \
+	    "one client", "http", "another tenant and day each, one client")
+	query_duck_target("a query from the CLI, process start included " \
+	    "(second pass)", "cli", "again")
+	print ""
+	print "Each hot-path row sets DuckDB's p50 in its best form (the " \
+	    "tenant's folder named, so that it lists and opens only that " \
+	    "tenant's files; warm, in its own process, so without a " \
+	    "process start) against the hot path's p50, one row a way of " \
+	    "asking."
+}
+
+# DuckDB's best p50 (the tenant's folder, else the glob) against the hot
+# path's case c of kind k ("cli" pass, or "http" case), as label
+function query_duck_target(label, k, c,    d, i, l, v, hp) {
+	missed = 0
+	metcount = 0
+	l = "not measured"
+	d = ("duck" SUBSEP "tenant") in q_have ? "tenant" : "glob"
+	hp = ""
+	if (k == "cli" && ((k SUBSEP c) in q_have))
+		hp = q_p50[k, c]
+	for (i = 1; k == "http" && i <= q_nh; i++)
+		if (q_hcase[i] == c)
+			hp = q_hp50[i]
+	if ((("duck" SUBSEP d) in q_have) && hp != "" && hp > 0) {
+		v = q_p50["duck", d] / hp
+		l = cell(v, sprintf("%.1fx (%.2f ms / %.3f ms)", v,
+		    q_p50["duck", d], hp), 10, 0)
+	}
+	print "| the hot path >= 10x faster than DuckDB over the cold " \
+	    "Parquet (p50): " label " | " l " | " verdict() " |"
 }

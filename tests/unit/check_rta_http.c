@@ -534,7 +534,7 @@ START_TEST(bad_request)
 	    b->name, c.status, b->status);
 	ck_assert_str_eq(err.reason, b->reason);
 	ck_assert_int_eq(rta_http_error(&c, c.status, &err), RTA_OK);
-	snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d}",
+	snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%d}\n",
 	    rta_http_reason(b->status), b->status);
 	snprintf(want, sizeof(want), "HTTP/1.1 %d %s\r\nContent-Type: "
 	    "application/json\r\nContent-Length: %zu\r\nConnection: close"
@@ -559,14 +559,14 @@ START_TEST(error_body_fixed)
 	ck_assert_int_eq(read_req(), RTA_OK);
 	ck_assert_int_eq(rta_http_error(&c, 404, &err), RTA_OK);
 	expect_response("HTTP/1.1 404 Not Found\r\nContent-Type: "
-	    "application/json\r\nContent-Length: 34\r\n\r\n");
+	    "application/json\r\nContent-Length: 35\r\n\r\n");
 	/* a route's error keeps the connection */
 	send_str("GET /x HTTP/1.1\r\n" H "\r\n");
 	ck_assert_int_eq(read_req(), RTA_OK);
 	ck_assert_int_eq(rta_http_error(&c, 429, &err), RTA_OK);
 	expect_response("HTTP/1.1 429 Too Many Requests\r\nContent-Type: "
-	    "application/json\r\nContent-Length: 42\r\n\r\n"
-	    "{\"error\":\"Too Many Requests\",\"status\":429}");
+	    "application/json\r\nContent-Length: 43\r\n\r\n"
+	    "{\"error\":\"Too Many Requests\",\"status\":429}\n");
 	send_str("GET /x HTTP/1.1\r\n" H "\r\n");
 	ck_assert_int_eq(read_req(), RTA_OK);
 	ck_assert_int_eq(rta_http_error(&c, 200, &err), RTA_EINVAL);
@@ -751,8 +751,8 @@ START_TEST(slow_request_408)
 	ck_assert_int_lt(dt, 4000);
 	ck_assert_int_eq(rta_http_error(&c, 408, &err), RTA_OK);
 	expect_response("HTTP/1.1 408 Request Timeout\r\nContent-Type: "
-	    "application/json\r\nContent-Length: 40\r\nConnection: close\r\n"
-	    "\r\n{\"error\":\"Request Timeout\",\"status\":408}");
+	    "application/json\r\nContent-Length: 41\r\nConnection: close\r\n"
+	    "\r\n{\"error\":\"Request Timeout\",\"status\":408}\n");
 }
 END_TEST
 
