@@ -73,9 +73,10 @@ drop(struct rta_qcache *c, size_t i)
 {
 	struct rta_qcache_entry t;
 
-	c->bytes -= c->e[i].key.len + c->e[i].body.len;
-	rta_buf_reset(&c->e[i].key);
-	rta_buf_reset(&c->e[i].body);
+	/* released, not reset: the bound is on memory held */
+	c->bytes -= c->e[i].key.cap + c->e[i].body.cap;
+	rta_buf_release(&c->e[i].key);
+	rta_buf_release(&c->e[i].body);
 	if (i != --c->n) {
 		t = c->e[i];
 		c->e[i] = c->e[c->n];
@@ -115,37 +116,47 @@ rta_qcache_get(struct rta_qcache *c, const void *key, size_t klen,
 	return &c->e[i].body;
 }
 
+/* What a fresh rta_buf holds once n bytes are added to it. */
+static size_t
+held_for(size_t n)
+{
+	size_t cap = 256;
+
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
 int
 rta_qcache_put(struct rta_qcache *c, const void *key, size_t klen,
     const struct rta_qcache_stamp *s, const void *body, size_t len)
 {
 	struct rta_qcache_entry *e;
-	size_t i, old;
+	size_t i, old, need;
 
 	if (len > RTA_QCACHE_ONE || klen > RTA_QCACHE_ONE)
 		return 0;
 	if ((i = find(c, key, klen)) != (size_t)-1)
 		drop(c, i);
 	/* make room: the least recently used first */
+	need = held_for(klen) + held_for(len);
 	while (c->n > 0 && (c->n == RTA_QCACHE_ENTRIES ||
-	    c->bytes + klen + len > RTA_QCACHE_BYTES)) {
+	    c->bytes + need > RTA_QCACHE_BYTES)) {
 		for (old = 0, i = 1; i < c->n; i++)
 			if (c->e[i].used < c->e[old].used)
 				old = i;
 		drop(c, old);
 	}
 	e = &c->e[c->n];
-	rta_buf_reset(&e->key);
-	rta_buf_reset(&e->body);
 	if (rta_buf_add(&e->key, key, klen) != 0 ||
 	    rta_buf_add(&e->body, body, len) != 0) {
-		rta_buf_reset(&e->key);
-		rta_buf_reset(&e->body);
+		rta_buf_release(&e->key);
+		rta_buf_release(&e->body);
 		return -1;
 	}
 	e->stamp = *s;
 	e->used = ++c->clock;
-	c->bytes += klen + len;
+	c->bytes += e->key.cap + e->body.cap;
 	c->n++;
 	return 0;
 }

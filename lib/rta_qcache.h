@@ -9,13 +9,15 @@
  * "commits" (each commit appends a record; a rotation replaces the file)
  * and "segments", the manifest (compaction and retention replace it).
  * A later request with the same key is answered from the cache only
- * while the
- * stamp is unchanged: the cache is invalidated by commit, never by age.
+ * while the stamp is unchanged: the cache is invalidated by commit,
+ * never by age.
  * Answers that read the cold store are not cached (an export does not
  * commit to the hot store).
  *
  * Bounded: at most RTA_QCACHE_ENTRIES answers and RTA_QCACHE_BYTES bytes
- * in all, none over RTA_QCACHE_ONE; the least recently used goes first.
+ * of memory held in all (counted as allocated, not as used, and freed
+ * when an entry goes), none over RTA_QCACHE_ONE; the least recently used
+ * goes first.
  */
 #ifndef RTA_QCACHE_H
 #define RTA_QCACHE_H
@@ -42,7 +44,7 @@ struct rta_qcache_entry {
 
 struct rta_qcache {
 	struct rta_qcache_entry	 e[RTA_QCACHE_ENTRIES];
-	size_t			 n, bytes;
+	size_t			 n, bytes;	/* bytes: allocated */
 	uint64_t		 clock;
 	uint64_t		 hits, misses, stale;
 };

@@ -28,7 +28,12 @@ setup(void)
 static void
 teardown(void)
 {
+	size_t i;
+
 	rta_qcache_release(c);
+	ck_assert_uint_eq(c->n, 0);
+	for (i = 0; i < RTA_QCACHE_ENTRIES; i++)
+		ck_assert_ptr_null(c->e[i].body.data);
 	free(c);
 }
 
@@ -74,7 +79,7 @@ START_TEST(replace_same_key)
 	ck_assert_int_eq(rta_qcache_put(c, "k", 1, &s1, "old", 3), 0);
 	ck_assert_int_eq(rta_qcache_put(c, "k", 1, &s2, "newer", 5), 0);
 	ck_assert_uint_eq(c->n, 1);
-	ck_assert_uint_eq(c->bytes, 6);
+	ck_assert_uint_eq(c->bytes, 2 * 256);	/* as allocated */
 	b = rta_qcache_get(c, "k", 1, &s2);
 	ck_assert_ptr_nonnull(b);
 	ck_assert_mem_eq(b->data, "newer", 5);
@@ -121,12 +126,39 @@ START_TEST(bytes_bounded)
 		    big), 0);
 		ck_assert_uint_le(c->bytes, RTA_QCACHE_BYTES);
 	}
-	for (i = 0; i < (int)c->n; i++)
-		total += c->e[i].key.len + c->e[i].body.len;
+	/* what is held, allocations and all, within the bound */
+	for (i = 0; i < RTA_QCACHE_ENTRIES; i++)
+		total += c->e[i].key.cap + c->e[i].body.cap;
 	ck_assert_uint_eq(total, c->bytes);
+	ck_assert_uint_le(total, RTA_QCACHE_BYTES);
 	/* the newest stayed, the oldest went */
 	ck_assert_ptr_nonnull(rta_qcache_get(c, "b39", 3, &s));
 	ck_assert_ptr_null(rta_qcache_get(c, "b0", 2, &s));
+	free(body);
+}
+END_TEST
+
+/* Slots reused for small answers do not keep a big answer's memory. */
+START_TEST(memory_freed_with_entries)
+{
+	struct rta_qcache_stamp s = stamp_of(7);
+	size_t big = RTA_QCACHE_ONE, total;
+	char *body = calloc(1, big), key[16];
+	int i, round;
+
+	ck_assert_ptr_nonnull(body);
+	for (round = 0; round < 4; round++)
+		for (i = 0; i < RTA_QCACHE_ENTRIES; i++) {
+			snprintf(key, sizeof(key), "r%dk%d", round, i);
+			ck_assert_int_eq(rta_qcache_put(c, key, strlen(key),
+			    &s, body, round % 2 == 0 ? big : 10), 0);
+		}
+	/* the last round's small answers fill every slot */
+	ck_assert_uint_eq(c->n, RTA_QCACHE_ENTRIES);
+	for (total = 0, i = 0; i < RTA_QCACHE_ENTRIES; i++)
+		total += c->e[i].key.cap + c->e[i].body.cap;
+	ck_assert_uint_eq(total, c->bytes);
+	ck_assert_uint_le(total, (size_t)RTA_QCACHE_ENTRIES * 512);
 	free(body);
 }
 END_TEST
@@ -176,6 +208,7 @@ qcache_suite(void)
 	tcase_add_test(tc, replace_same_key);
 	tcase_add_test(tc, entries_bounded_lru);
 	tcase_add_test(tc, bytes_bounded);
+	tcase_add_test(tc, memory_freed_with_entries);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stamp");
