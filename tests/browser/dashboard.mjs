@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 
 const [url, tokenUrl, shot] = process.argv.slice(2);
 const NOW = '2026-11-26T10:00:00Z';
-const FROM = '2026-11-26T09:00:00.000Z', TO = '2026-11-26T10:00:00.000Z';
+// the page's range ends with the bucket after the one now starts: with
+// 5-minute buckets, 09:05 to 10:05
+const FROM = '2026-11-26T09:05:00.000Z', TO = '2026-11-26T10:05:00.000Z';
 
 async function api(base, q, token) {
 	const r = await fetch(new URL('/v1/query?' + new URLSearchParams(q),
@@ -158,12 +160,13 @@ try {
 	await tp.fill('#token', 'tok-1');
 	await tp.press('#token', 'Enter');
 	// no now= here: the page takes the time from the server's Date
-	await drawn(tp, { tenant: 't0001', since: '1h' });
+	// (RTA_NOW, 10:00), so its range is FROM to TO as above
+	await drawn(tp, { tenant: 't0001', from: FROM, to: TO });
 	const opts = await tp.$$eval('#tenant option', (os) =>
 	    os.map((o) => o.value));
 	console.log('token tenants:', opts.join(' '));
-	const rt = await api(tokenUrl, { dataset: 'metrics_1m', since: '1h',
-	    bucket: '5m', agg: 'count', tenant: 't0001' }, 'tok-1');
+	const rt = await api(tokenUrl, { dataset: 'metrics_1m', from: FROM,
+	    to: TO, bucket: '5m', agg: 'count', tenant: 't0001' }, 'tok-1');
 	assert.deepEqual(sorted(await points(tp)),
 	    sorted(rowsAsPoints(rt, () => 'count')));
 	console.log(`token t0001: ${rt.length} points`);
