@@ -114,7 +114,7 @@ fixdate="$fixdate"' [0-2][0-9]:[0-5][0-9]:[0-6][0-9] GMT$/Date: (date)/'
 fixdate="$fixdate"'
 /^Content-Type: text\/html/{n;s/^Content-Length: [0-9]*$/Content-Length: (page)/;}'
 # A body as it came, a page by its title, and a missing final newline
-# said (the answers of rta_http_error have none).
+# said (every JSON answer ends in one).
 body() {
 	if grep -q '^<!doctype html>' $1; then
 		grep -o '<title>[^<]*</title>' $1
