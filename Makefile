@@ -104,15 +104,18 @@ $(B)/rta-%: $(B)/cmd/rta-%.o $(B)/librta.a
 # our own), so that nothing is read from disk at run time.
 $(B)/gen/rta-query-dashboard.c: cmd/rta-query-dashboard.html
 	@mkdir -p $(@D)
+	od -An -v -tx1 <$< >$@.hex
 	{ echo '/* Generated from $< by make: do not edit. */'; \
 	    echo '#include <stddef.h>'; \
 	    echo 'extern const unsigned char rta_dashboard_html[];'; \
 	    echo 'extern const size_t rta_dashboard_html_len;'; \
 	    echo 'const unsigned char rta_dashboard_html[] = {'; \
-	    od -An -v -tx1 <$< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g' $@.hex; \
 	    echo '};'; \
 	    echo 'const size_t rta_dashboard_html_len ='; \
-	    echo '    sizeof(rta_dashboard_html);'; } >$@.tmp && mv $@.tmp $@
+	    echo '    sizeof(rta_dashboard_html);'; } >$@.tmp
+	rm -f $@.hex
+	mv $@.tmp $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

@@ -9,8 +9,11 @@
 
 #include "rta_libarchive.h"
 
-/* The sonames to try: the ABI rta is built against, then any. */
-static const char *const sonames[] = { "libarchive.so.13", "libarchive.so" };
+/*
+ * The ABI rta is built against (libarchive 3's); not the unversioned
+ * name, which may be another ABI than the headers'.
+ */
+static const char *const sonames[] = { "libarchive.so.13" };
 
 static struct rta_la	 la;
 static int		 la_ok;
