@@ -34,7 +34,7 @@ merge(int own, const char *const *t, size_t n, uint64_t drops[][5])
 {
 	struct rta_prom *p = rta_prom_new();
 	uint64_t d[RTA_PROM_NDROP];
-	char name[16];
+	char name[24];
 	size_t i;
 
 	ck_assert_ptr_nonnull(p);

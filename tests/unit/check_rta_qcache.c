@@ -89,7 +89,7 @@ END_TEST
 START_TEST(entries_bounded_lru)
 {
 	struct rta_qcache_stamp s = stamp_of(7);
-	char key[16];
+	char key[32];
 	int i;
 
 	for (i = 0; i < RTA_QCACHE_ENTRIES; i++) {
@@ -113,7 +113,7 @@ START_TEST(bytes_bounded)
 {
 	struct rta_qcache_stamp s = stamp_of(7);
 	size_t big = RTA_QCACHE_ONE, total = 0;
-	char *body = calloc(1, big + 1), key[16];
+	char *body = calloc(1, big + 1), key[32];
 	int i;
 
 	ck_assert_ptr_nonnull(body);
@@ -143,7 +143,7 @@ START_TEST(memory_freed_with_entries)
 {
 	struct rta_qcache_stamp s = stamp_of(7);
 	size_t big = RTA_QCACHE_ONE, total;
-	char *body = calloc(1, big), key[16];
+	char *body = calloc(1, big), key[32];
 	int i, round;
 
 	ck_assert_ptr_nonnull(body);
