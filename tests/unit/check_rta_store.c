@@ -357,6 +357,67 @@ START_TEST(commit_last_garbled)
 }
 END_TEST
 
+/*
+ * A reader (rta_dataset_open) takes the last commit its own way, decoding
+ * only the last record of a clean file: on every truncation and every
+ * garbled byte of three records, and with sequence numbers out of order,
+ * it must find what rta_commit_last finds.
+ */
+static void
+reader_agrees(const unsigned char *p, size_t len)
+{
+	struct rta_store s;
+	struct rta_dataset ds;
+	struct rta_commit want;
+	struct rta_error err;
+	uint64_t records;
+	size_t valid;
+
+	rta_commit_init(&want);
+	last(p, len, &want, &valid, &records);
+	unit_write("st/ev/commits", p, len);
+	ck_assert_int_eq(rta_store_open(&s, unit_path("st"), &err), RTA_OK);
+	ck_assert_int_eq(rta_dataset_open(&s, "ev", &ds, &err), RTA_OK);
+	ck_assert_uint_eq(ds.c.seq, want.seq);
+	if (want.seq != 0)
+		assert_same(&want, &ds.c);
+	rta_dataset_close(&ds);
+	rta_store_close(&s);
+	rta_commit_release(&want);
+}
+
+START_TEST(commit_last_reader)
+{
+	struct rta_buf b = RTA_BUF_INIT, o = RTA_BUF_INIT;
+	struct rta_commit c1, c2, c3;
+	struct rta_error err;
+	size_t end1, i;
+
+	ck_assert_int_eq(rta_store_init(unit_path("st"), &err), RTA_OK);
+	ck_assert_int_eq(mkdir(unit_path("st/ev"), 0700), 0);
+	two_records(&b, &end1, &c1, &c2);
+	fill(&c3, 3, 1);
+	ck_assert_int_eq(rta_commit_encode(&c3, &b), 0);
+	for (i = 0; i <= b.len; i++)
+		reader_agrees(b.data, i);
+	for (i = 0; i < b.len; i++) {
+		b.data[i] ^= 0x5a;
+		reader_agrees(b.data, b.len);
+		b.data[i] ^= 0x5a;
+	}
+	/* seq 1, 3, 2: the 2 does not go up, so the 3 stays the last */
+	ck_assert_int_eq(rta_commit_encode(&c1, &o), 0);
+	ck_assert_int_eq(rta_commit_encode(&c3, &o), 0);
+	ck_assert_int_eq(rta_commit_encode(&c2, &o), 0);
+	reader_agrees(o.data, o.len);
+	rta_commit_release(&c1);
+	rta_commit_release(&c2);
+	rta_commit_release(&c3);
+	rta_buf_release(&b);
+	rta_buf_release(&o);
+}
+END_TEST
+
 /* Whatever follows the last record that is not a record is ignored. */
 START_TEST(commit_last_extended)
 {
@@ -1312,6 +1373,7 @@ store_suite(void)
 	tcase_add_test(tc, writer_lock);
 	tcase_add_test(tc, writer_sources);
 	tcase_add_test(tc, writer_io_faults);
+	tcase_add_test(tc, commit_last_reader);
 	tcase_set_timeout(tc, 120);	/* fsync on a loaded machine */
 	suite_add_tcase(s, tc);
 	return s;
