@@ -173,6 +173,15 @@ try {
 	assert.equal(await tp.evaluate(() =>
 	    sessionStorage.getItem('rta-dashboard-token')), 'tok-1');
 	assert.ok(!tp.url().includes('tok-1'));
+	// all tenants is refused (403) to a token of one: the choice goes,
+	// and the page shows the token's tenant again, with no error left
+	await tp.selectOption('#tenant', '*');
+	await tp.waitForFunction(() => ![...document.querySelectorAll(
+	    '#tenant option')].some((o) => o.value === '*'));
+	await drawn(tp, { tenant: 't0001', from: FROM, to: TO });
+	assert.ok(await tp.$eval('#error', (e) => e.hidden));
+	console.log('token tenants after all were refused:', (await tp.$$eval(
+	    '#tenant option', (os) => os.map((o) => o.value))).join(' '));
 
 	assert.deepEqual(problems, []);
 } finally {
