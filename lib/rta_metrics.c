@@ -162,19 +162,19 @@ label(struct rta_buf *b, const char *s, size_t len)
 	return bad;
 }
 
-static int
-head(struct rta_buf *b, const char *name, const char *type,
+int
+rta_metrics_head(struct rta_buf *b, const char *name, const char *type,
     const char *help)
 {
 	return rta_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help,
-	    name, type);
+	    name, type) != 0 ? -1 : 0;
 }
 
 static int
 counter(struct rta_buf *b, struct rta_metrics *m, const char *name,
     const char *help, uint64_t v)
 {
-	return head(b, name, "counter", help) || rta_buf_printf(b,
+	return rta_metrics_head(b, name, "counter", help) || rta_buf_printf(b,
 	    "%s{stage=\"%s\"} %llu\n", name, m->stage,
 	    (unsigned long long)v);
 }
@@ -213,7 +213,7 @@ rta_metrics_format(struct rta_metrics *m, struct rta_buf *b)
 	    m->in);
 	bad |= counter(b, m, "rta_records_out_total", "Records written.",
 	    m->out);
-	bad |= head(b, "rta_records_rejected_total", "counter",
+	bad |= rta_metrics_head(b, "rta_records_rejected_total", "counter",
 	    "Records rejected (dead-lettered), by reason.");
 	bad |= rta_buf_printf(b, "rta_records_rejected_total{stage=\"%s\"} "
 	    "%llu\n", m->stage, (unsigned long long)m->rejected);
@@ -231,7 +231,7 @@ rta_metrics_format(struct rta_metrics *m, struct rta_buf *b)
 		qsort(sorted, k, sizeof(*sorted), cmp_tenant);
 	}
 	for (w = 0; w < 2; w++) {
-		bad |= head(b, tn[w], "counter", th[w]);
+		bad |= rta_metrics_head(b, tn[w], "counter", th[w]);
 		for (i = 0; i < k; i++) {
 			if (sorted[i]->n[w] == 0)
 				continue;
@@ -245,29 +245,29 @@ rta_metrics_format(struct rta_metrics *m, struct rta_buf *b)
 	for (w = 0; w < 2; w++) {
 		if (m->other[w] == 0)
 			continue;
-		bad |= head(b, on[w], "counter", oh[w]);
+		bad |= rta_metrics_head(b, on[w], "counter", oh[w]);
 		bad |= rta_buf_printf(b, "%s{stage=\"%s\"} %llu\n", on[w],
 		    m->stage, (unsigned long long)m->other[w]);
 	}
 	rta_free(sorted);
 	if (m->max_event_time != INT64_MIN) {
-		bad |= head(b, "rta_event_time_max_seconds", "gauge",
-		    "Largest event time seen.");
+		bad |= rta_metrics_head(b, "rta_event_time_max_seconds",
+		    "gauge", "Largest event time seen.");
 		bad |= rta_buf_printf(b, "rta_event_time_max_seconds{stage="
 		    "\"%s\"} %.6f\n", m->stage, m->max_event_time / 1e6);
-		bad |= head(b, "rta_event_time_lag_seconds", "gauge",
-		    "Wall clock minus the largest event time seen.");
+		bad |= rta_metrics_head(b, "rta_event_time_lag_seconds",
+		    "gauge", "Wall clock minus the largest event time seen.");
 		bad |= rta_buf_printf(b, "rta_event_time_lag_seconds{stage="
 		    "\"%s\"} %.6f\n", m->stage,
 		    (now - m->max_event_time) / 1e6);
 	}
 	if (m->watermark != INT64_MIN) {
-		bad |= head(b, "rta_watermark_seconds", "gauge",
+		bad |= rta_metrics_head(b, "rta_watermark_seconds", "gauge",
 		    "Event-time watermark.");
 		bad |= rta_buf_printf(b, "rta_watermark_seconds{stage=\"%s\"} "
 		    "%.6f\n", m->stage, m->watermark / 1e6);
 	}
-	bad |= head(b, "rta_start_time_seconds", "gauge",
+	bad |= rta_metrics_head(b, "rta_start_time_seconds", "gauge",
 	    "When the stage started.");
 	bad |= rta_buf_printf(b, "rta_start_time_seconds{stage=\"%s\"} %.6f\n",
 	    m->stage, m->start / 1e6);

@@ -78,6 +78,10 @@ rta_metrics_event_time(struct rta_metrics *m, int64_t ts)
 
 /* Append s[0..len) as a label value (\\, \" and \n escaped); 0 or -1. */
 int	rta_metrics_label(struct rta_buf *b, const char *s, size_t len);
+/* Append a family's "# HELP name help" and "# TYPE name type" lines;
+ * 0, or -1 when b cannot grow. */
+int	rta_metrics_head(struct rta_buf *b, const char *name,
+	    const char *type, const char *help);
 
 /* Append the Prometheus text to out; 0 or -1. */
 int	rta_metrics_format(struct rta_metrics *m, struct rta_buf *out);

@@ -146,13 +146,6 @@ put_sample(struct written *w, const struct sample *s, int label,
 }
 
 static int
-head(struct rta_buf *b, const char *name, const char *help)
-{
-	return rta_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", name,
-	    help, name) != 0 ? -1 : 0;
-}
-
-static int
 file_label(struct rta_buf *b, const char *name, const char *path)
 {
 	return rta_buf_printf(b, "%s{file=\"", name) != 0 ||
@@ -170,8 +163,9 @@ put_files(const struct rta_prom *p, const uint64_t *late,
 	size_t i, nup = 0;
 	int d, bad = 0;
 
-	bad |= head(out, name[0], "Whether the metrics file could be read "
-	    "(0: missing, unreadable, not a regular file or too big).");
+	bad |= rta_metrics_head(out, name[0], "gauge", "Whether the metrics "
+	    "file could be read (0: missing, unreadable, not a regular file "
+	    "or too big).");
 	for (i = 0; i < p->nsrc; i++) {
 		s = &p->src[i];
 		if (!s->file)
@@ -182,15 +176,16 @@ put_files(const struct rta_prom *p, const uint64_t *late,
 	}
 	if (nup == 0)
 		return bad ? -1 : 0;
-	bad |= head(out, name[1], "When the metrics file was last written.");
+	bad |= rta_metrics_head(out, name[1], "gauge", "When the metrics "
+	    "file was last written.");
 	for (i = 0; i < p->nsrc; i++) {
 		s = &p->src[i];
 		if (s->file && s->up)
 			bad |= file_label(out, name[1], s->name) ||
 			    rta_buf_printf(out, "\"} %.3f\n", s->mtime);
 	}
-	bad |= head(out, name[2], "Lines of the metrics file left out, by "
-	    "reason.");
+	bad |= rta_metrics_head(out, name[2], "gauge", "Lines of the metrics "
+	    "file left out, by reason.");
 	for (i = 0; i < p->nsrc; i++) {
 		s = &p->src[i];
 		if (!s->file || !s->up)

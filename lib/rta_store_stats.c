@@ -165,13 +165,6 @@ value(const struct rta_ds_stats *st, enum val which, char *v)
 	return 1;
 }
 
-static int
-head(struct rta_buf *b, const char *name, const char *help)
-{
-	return rta_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", name,
-	    help, name);
-}
-
 /* name{dataset="d"[,kind="k"]} v */
 static int
 sample(struct rta_buf *b, const char *name, const char *ds,
@@ -192,12 +185,12 @@ format(const struct dsv *d, size_t n, struct rta_buf *out)
 	char v[64];
 	int bad = 0;
 
-	bad |= head(out, "rta_store_dataset_up",
+	bad |= rta_metrics_head(out, "rta_store_dataset_up", "gauge",
 	    "Whether the dataset's stats could be read.");
 	for (i = 0; i < n; i++)
 		bad |= sample(out, "rta_store_dataset_up", d[i].name, NULL,
 		    d[i].ok ? "1" : "0");
-	bad |= head(out, "rta_store_info",
+	bad |= rta_metrics_head(out, "rta_store_info", "gauge",
 	    "The kind of records a dataset holds (events, aggregates, "
 	    "empty), as a label.");
 	for (i = 0; i < n; i++)
@@ -212,8 +205,9 @@ format(const struct dsv *d, size_t n, struct rta_buf *out)
 				bad |= sample(&tmp, fams[f].name, d[i].name,
 				    NULL, v);
 		if (tmp.len > 0)
-			bad |= head(out, fams[f].name, fams[f].help) ||
-			    rta_buf_add(out, tmp.data, tmp.len);
+			bad |= rta_metrics_head(out, fams[f].name, "gauge",
+			    fams[f].help) || rta_buf_add(out, tmp.data,
+			    tmp.len);
 	}
 	rta_buf_release(&tmp);
 	return bad;
@@ -236,7 +230,7 @@ rta_store_stats_prom(const char *path, int64_t now, struct rta_buf *out,
 		rta_store_close(&s);
 		up = 0;
 	}
-	bad |= head(out, "rta_store_up",
+	bad |= rta_metrics_head(out, "rta_store_up", "gauge",
 	    "Whether the store could be opened and its datasets listed.");
 	bad |= rta_buf_printf(out, "rta_store_up %d\n", up);
 	if (!up || bad)
