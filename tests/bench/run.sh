@@ -1062,10 +1062,11 @@ xstore_build() {
 	echo "$stamp" >"$work/xst-$n.stamp"
 }
 
-# pqbytes DIR: files and bytes of the *.parquet files under DIR
+# pqbytes DIR: files and bytes of the *.parquet files under DIR (%.0f:
+# mawk's %d stops at 2^31 - 1)
 pqbytes() {
 	find "$1" -name '*.parquet' -printf '%s\n' |
-	    awk '{ n++; b += $1 } END { printf "%d %d\n", n, b }'
+	    awk '{ n++; b += $1 } END { printf "%d %.0f\n", n, b }'
 }
 
 # export_rta N [warm]: one timed `rta-store export` of xst-N into a

@@ -698,7 +698,7 @@ function query_targets(    i, l) {
 	metcount = 0
 	l = "not measured"
 	for (i = 1; i <= q_nh; i++)
-		if (q_hcase[i] ~ /^same query/)
+		if (q_hcase[i] == "same query (near-cache)")
 			l = cell(q_rps[i] + 0, commas(q_rps[i]) \
 			    " requests/s: " q_hcase[i], 5000, 0)
 	print "| over HTTP through socat, keep-alive, >= 5,000 " \
