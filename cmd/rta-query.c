@@ -9,7 +9,6 @@
  * combines: the same answer as one query over all the stores.
  */
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -550,12 +549,11 @@ read_cold(const struct opts *o, const struct rta_expr *where,
 	struct rta_pqrows *pr;
 	struct rta_buf line = RTA_BUF_INIT;
 	struct rta_error err;
-	struct stat sb;
 	char **files;
-	size_t nf, i;
+	size_t nf, i, size;
 	uint64_t row, g, r, sk;
 	void *map;
-	int rc, fd, status = 0;
+	int rc, status = 0;
 
 	rc = rta_cold_files(o->cold, o->dataset, o->tenant, o->tenant != NULL ?
 	    strlen(o->tenant) : 0, from, to, &files, &nf, &sk, &err);
@@ -571,29 +569,16 @@ read_cold(const struct opts *o, const struct rta_expr *where,
 	for (i = 0; i < nf && status == 0; i++) {
 		uint64_t before = sp->records;
 
-		fd = open(files[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			rta_warnx("%s: %s", files[i], fd < 0 ?
-			    strerror(errno) : "not a regular file");
-			if (fd >= 0)
-				close(fd);
-			status = RTA_EXIT_IO;
-			break;
-		}
-		map = sb.st_size > 0 ? mmap(NULL, (size_t)sb.st_size,
-		    PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
-		close(fd);
-		if (map == MAP_FAILED) {
-			rta_warnx("%s: %s", files[i], strerror(errno));
-			status = RTA_EXIT_IO;
-			break;
-		}
-		if ((rc = rta_pqrows_open(map, (size_t)sb.st_size, files[i],
-		    files[i], &pr, &err)) != RTA_OK) {
+		if (rta_cold_map(files[i], &map, &size, &err) != RTA_OK) {
 			rta_warnx("%s", err.text);
 			status = RTA_EXIT_IO;
-			if (map != NULL)
-				munmap(map, (size_t)sb.st_size);
+			break;
+		}
+		if ((rc = rta_pqrows_open(map, size, files[i], files[i], &pr,
+		    &err)) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			status = RTA_EXIT_IO;
+			rta_cold_unmap(map, size);
 			break;
 		}
 		rta_pqrows_range(pr, from, to);
@@ -644,8 +629,7 @@ read_cold(const struct opts *o, const struct rta_expr *where,
 				status = RTA_EXIT_LIMIT;
 		}
 		rta_pqrows_close(pr);
-		if (map != NULL)
-			munmap(map, (size_t)sb.st_size);
+		rta_cold_unmap(map, size);
 	}
 	rta_ndjson_parser_release(&np);
 	rta_buf_release(&line);

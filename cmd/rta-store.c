@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "rta_archive.h"
@@ -730,12 +729,11 @@ cat_cold(const struct opts *o, enum rta_format f, int64_t from, int64_t to)
 	struct rta_pqrows *pr;
 	struct rta_buf line = RTA_BUF_INIT;
 	struct rta_error err;
-	struct stat sb;
 	char **files;
-	size_t nf, i;
+	size_t nf, i, size;
 	uint64_t skipped, row, g, r;
 	void *map;
-	int rc, fd, status = RTA_EXIT_OK;
+	int rc, status = RTA_EXIT_OK;
 
 	rc = rta_cold_files(o->cold, o->dataset, o->tenant, o->tenant != NULL ?
 	    strlen(o->tenant) : 0, from, to, &files, &nf, &skipped, &err);
@@ -748,31 +746,20 @@ cat_cold(const struct opts *o, enum rta_format f, int64_t from, int64_t to)
 	rta_ndjson_parser_init(&np);
 	rta_output_init(&out, STDOUT_FILENO, "<stdout>", f);
 	for (i = 0; i < nf && status != RTA_EXIT_IO; i++) {
-		fd = open(files[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			rta_warnx("%s: %s", files[i], fd < 0 ?
-			    strerror(errno) : "not a regular file");
-			if (fd >= 0)
-				close(fd);
-			rta_cli_status(&status, RTA_EXIT_DATA);
-			continue;
-		}
-		map = sb.st_size > 0 ? mmap(NULL, (size_t)sb.st_size,
-		    PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
-		close(fd);
-		if (map == MAP_FAILED) {
-			rta_warnx("%s: %s", files[i], strerror(errno));
-			rta_cli_status(&status, RTA_EXIT_IO);
+		if ((rc = rta_cold_map(files[i], &map, &size, &err)) !=
+		    RTA_OK) {
+			rta_warnx("%s", err.text);
+			rta_cli_status(&status, rc == RTA_EDATA ?
+			    RTA_EXIT_DATA : RTA_EXIT_IO);
 			continue;
 		}
 		sub_cold.files++;
-		if ((rc = rta_pqrows_open(map, (size_t)sb.st_size, files[i],
-		    files[i], &pr, &err)) != RTA_OK) {
+		if ((rc = rta_pqrows_open(map, size, files[i], files[i], &pr,
+		    &err)) != RTA_OK) {
 			rta_warnx("%s", err.text);
 			rta_cli_status(&status, RTA_EXIT_DATA);
 			sub_cold.rejected++;
-			if (map != NULL)
-				munmap(map, (size_t)sb.st_size);
+			rta_cold_unmap(map, size);
 			continue;
 		}
 		rta_pqrows_range(pr, from, to);
@@ -810,8 +797,7 @@ cat_cold(const struct opts *o, enum rta_format f, int64_t from, int64_t to)
 		rta_pqrows_skipped(pr, &g, &r);
 		sub_cold.groups_skipped += g;
 		rta_pqrows_close(pr);
-		if (map != NULL)
-			munmap(map, (size_t)sb.st_size);
+		rta_cold_unmap(map, size);
 	}
 	if (status != RTA_EXIT_IO) {
 		if (rta_output_close(&out, &err) != RTA_OK) {

@@ -224,4 +224,14 @@ int	rta_cold_files(const char *path, const char *dataset,
 	    struct rta_error *err);
 void	rta_cold_files_free(char **files, size_t n);
 
+/*
+ * Map one of those files for reading (*map NULL for an empty file; a
+ * symbolic link is refused).  RTA_OK; RTA_EDATA when it cannot be opened
+ * or is not a regular file, RTA_EIO when it cannot be mapped; err says
+ * "file: why".  rta_cold_unmap undoes it.
+ */
+int	rta_cold_map(const char *file, void **map, size_t *size,
+	    struct rta_error *err);
+void	rta_cold_unmap(void *map, size_t size);
+
 #endif /* RTA_COLD_H */

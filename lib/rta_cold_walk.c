@@ -9,6 +9,7 @@
  * everywhere, and every path is built with its length checked.
  */
 #define _GNU_SOURCE
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -392,6 +393,43 @@ rta_cold_files_free(char **files, size_t n)
 	for (i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
+}
+
+int
+rta_cold_map(const char *file, void **map, size_t *size,
+    struct rta_error *err)
+{
+	struct stat sb;
+	int fd;
+
+	*map = NULL;
+	*size = 0;
+	fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		rta_error_set(err, RTA_EDATA, "io", "%s: %s", file, fd < 0 ?
+		    strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		return RTA_EDATA;
+	}
+	if (sb.st_size > 0 && (*map = mmap(NULL, (size_t)sb.st_size,
+	    PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		*map = NULL;
+		rta_error_set(err, RTA_EIO, "io", "%s: %s", file,
+		    strerror(errno));
+		close(fd);
+		return RTA_EIO;
+	}
+	close(fd);
+	*size = (size_t)sb.st_size;
+	return RTA_OK;
+}
+
+void
+rta_cold_unmap(void *map, size_t size)
+{
+	if (map != NULL)
+		munmap(map, size);
 }
 
 #define DAY_US	(86400LL * 1000000LL)
