@@ -154,9 +154,13 @@ rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
 	    err);
 }
 
-int
-rta_event_check_values_padded(const struct rta_event *ev, unsigned max_depth,
-    size_t max_members, int padded, struct rta_error *err)
+/*
+ * The values' checks of an event: the full ones (shape 0) or their shape
+ * alone (rta_value_check_shape).
+ */
+static int
+check_values(const struct rta_event *ev, unsigned max_depth,
+    size_t max_members, int padded, int shape, struct rta_error *err)
 {
 	struct rta_viter it;
 	const unsigned char *v;
@@ -169,9 +173,11 @@ rta_event_check_values_padded(const struct rta_event *ev, unsigned max_depth,
 		return rta_error_set(err, RTA_EDATA, "bad-field",
 		    "payload is not an object");
 	/* the payload sits inside the envelope: one level down */
-	if ((rc = rta_value_check_padded(ev->payload, ev->payload_len,
-	    max_depth > 0 ? max_depth - 1 : 0, max_members, padded, err)) !=
-	    RTA_OK)
+	rc = shape ? rta_value_check_shape(ev->payload, ev->payload_len,
+	    max_depth > 0 ? max_depth - 1 : 0, max_members, err) :
+	    rta_value_check_padded(ev->payload, ev->payload_len,
+	    max_depth > 0 ? max_depth - 1 : 0, max_members, padded, err);
+	if (rc != RTA_OK)
 		return rc;
 	if (ev->extra == NULL)
 		return RTA_OK;
@@ -179,8 +185,10 @@ rta_event_check_values_padded(const struct rta_event *ev, unsigned max_depth,
 		return rta_error_set(err, RTA_EDATA, "bad-field",
 		    "extra fields are not an object");
 	/* the extra object stands for the envelope itself */
-	if ((rc = rta_value_check_padded(ev->extra, ev->extra_len, max_depth,
-	    max_members, padded, err)) != RTA_OK)
+	rc = shape ? rta_value_check_shape(ev->extra, ev->extra_len,
+	    max_depth, max_members, err) : rta_value_check_padded(ev->extra,
+	    ev->extra_len, max_depth, max_members, padded, err);
+	if (rc != RTA_OK)
 		return rc;
 	if (rta_value_count(ev->extra) + 6 > max_members)
 		return rta_error_set(err, RTA_ELIMIT, "too-many-members",
@@ -191,6 +199,20 @@ rta_event_check_values_padded(const struct rta_event *ev, unsigned max_depth,
 			return rta_error_set(err, RTA_EDATA, "bad-field",
 			    "extra field named like an envelope field");
 	return RTA_OK;
+}
+
+int
+rta_event_check_values_padded(const struct rta_event *ev, unsigned max_depth,
+    size_t max_members, int padded, struct rta_error *err)
+{
+	return check_values(ev, max_depth, max_members, padded, 0, err);
+}
+
+int
+rta_event_check_shape(const struct rta_event *ev, unsigned max_depth,
+    size_t max_members, struct rta_error *err)
+{
+	return check_values(ev, max_depth, max_members, 0, 1, err);
 }
 
 /* A string field of the envelope; zero copy unless it has escapes. */

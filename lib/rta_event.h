@@ -125,6 +125,10 @@ int	rta_event_check_values(const struct rta_event *ev, unsigned max_depth,
 int	rta_event_check_values_padded(const struct rta_event *ev,
 	    unsigned max_depth, size_t max_members, int padded,
 	    struct rta_error *err);
+/* The same with only the values' shape checked (rta_value_check_shape):
+ * for events read back from bytes under a verified checksum. */
+int	rta_event_check_shape(const struct rta_event *ev, unsigned max_depth,
+	    size_t max_members, struct rta_error *err);
 
 /*
  * Check what an aggregate record holds beyond an event's checks: its

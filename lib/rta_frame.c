@@ -257,7 +257,7 @@ plain_ids(const unsigned char *q, size_t n)
 
 static int
 decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
-    size_t max_members, int padded, struct rta_record *rec,
+    size_t max_members, int flags, struct rta_record *rec,
     struct rta_error *err)
 {
 	struct rta_event *ev = &rec->ev;
@@ -306,8 +306,10 @@ decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
 	} else if (rest != 0)
 		return frame_fail(err, "bad-frame",
 		    "bytes after the event payload");
-	if ((rc = rta_event_check_values_padded(ev, max_depth, max_members,
-	    padded, err)) != RTA_OK)
+	rc = flags & RTA_DECODE_SUMMED ? rta_event_check_shape(ev, max_depth,
+	    max_members, err) : rta_event_check_values_padded(ev, max_depth,
+	    max_members, flags & RTA_DECODE_PADDED, err);
+	if (rc != RTA_OK)
 		return rc;
 	rec->kind = RTA_REC_EVENT;
 	return RTA_OK;
@@ -323,7 +325,7 @@ rta_frame_decode(const unsigned char *p, size_t size, unsigned max_depth,
 
 int
 rta_frame_decode_padded(const unsigned char *p, size_t size,
-    unsigned max_depth, size_t max_members, int padded,
+    unsigned max_depth, size_t max_members, int flags,
     struct rta_record *rec, struct rta_error *err)
 {
 	const unsigned char *b = p + RTA_FRAME_HEADER_LEN;
@@ -331,13 +333,14 @@ rta_frame_decode_padded(const unsigned char *p, size_t size,
 	int64_t v;
 	int rc;
 
-	if (rta_crc32c(0, b, blen) != rta_get_u32(p + 8))
+	if (!(flags & RTA_DECODE_SUMMED) &&
+	    rta_crc32c(0, b, blen) != rta_get_u32(p + 8))
 		return frame_fail(err, "bad-crc", "frame checksum mismatch");
 	switch (p[4]) {
 	case RTA_FRAME_EVENT:
 		rec->ev.frame = p;
 		rec->ev.frame_len = size;
-		return decode_event(b, blen, max_depth, max_members, padded,
+		return decode_event(b, blen, max_depth, max_members, flags,
 		    rec, err);
 	case RTA_FRAME_AGGREGATE:
 		/* an event's layout, without the extra object */
@@ -347,7 +350,7 @@ rta_frame_decode_padded(const unsigned char *p, size_t size,
 		rec->ev.frame = p;
 		rec->ev.frame_len = size;
 		if ((rc = decode_event(b, blen, max_depth, max_members,
-		    padded, rec, err)) != RTA_OK ||
+		    flags, rec, err)) != RTA_OK ||
 		    (rc = rta_aggregate_check(&rec->ev, err)) != RTA_OK)
 			return rc;
 		rec->kind = RTA_REC_AGGREGATE;

@@ -86,12 +86,21 @@ int	rta_frame_decode(const unsigned char *p, size_t size,
 	    struct rta_error *err);
 
 /*
- * The same for a frame followed in memory by at least 16 readable bytes
- * (padded nonzero), which lets the checks read whole vectors; the reader
- * pads its buffer for this.
+ * The same with flags: RTA_DECODE_PADDED for a frame followed in memory
+ * by at least 16 readable bytes, which lets the checks read whole
+ * vectors (the reader pads its buffer for this); RTA_DECODE_SUMMED for a
+ * frame inside bytes whose own checksum the caller has just verified (a
+ * store segment's block, whose records were checked whole when ingested
+ * and compacted): the frame's checksum is not checked again, and of its
+ * values only their shape (rta_value_check_shape), which is what keeps
+ * every later read inside them.  Every other check is made as by
+ * rta_frame_decode.
  */
+#define RTA_DECODE_PADDED	1
+#define RTA_DECODE_SUMMED	2
+
 int	rta_frame_decode_padded(const unsigned char *p, size_t size,
-	    unsigned max_depth, size_t max_members, int padded,
+	    unsigned max_depth, size_t max_members, int flags,
 	    struct rta_record *rec, struct rta_error *err);
 
 /*

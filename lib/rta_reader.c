@@ -714,7 +714,8 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 		set_raw(r, r->buf + r->lo, size, size);
 		/* the buffer has BUF_PAD bytes after its end: padded */
 		rc = rta_frame_decode_padded(r->buf + r->lo, size,
-		    r->o.max_depth, r->o.max_members, 1, rec, err);
+		    r->o.max_depth, r->o.max_members, RTA_DECODE_PADDED, rec,
+		    err);
 		if (rc != RTA_OK && strcmp(err->reason, "bad-crc") == 0) {
 			/*
 			 * The length may be what is wrong (a torn write, two

@@ -12,6 +12,9 @@
 #include "rta_io.h"
 #include "rta_segment.h"
 
+/* An entry's bytes under its checksum, which follows them (version 2). */
+#define ENTRY_SUMMED	(RTA_SEG_ENTRY - 4)
+
 struct rta_segw {
 	int		 fd;
 	ZSTD_CCtx	*cc;
@@ -81,6 +84,7 @@ flush_block(struct rta_segw *w, struct rta_error *err)
 	rta_put_u64(e + 32, (uint64_t)w->max_ts);
 	e[40] = (unsigned char)w->tlen;
 	memcpy(e + 41, w->tenant, w->tlen);
+	rta_put_u32(e + ENTRY_SUMMED, rta_crc32c(0, e, ENTRY_SUMMED));
 	w->index.len += RTA_SEG_ENTRY;
 	w->off += n;
 	w->raw += w->block.len;
@@ -169,8 +173,14 @@ rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
 	uint32_t n;
 
 	memset(s, 0, sizeof(*s));
-	if (len < RTA_SEG_HEADER + RTA_SEG_FOOTER ||
-	    memcmp(p, RTA_SEG_MAGIC, RTA_SEG_HEADER) != 0)
+	if (len < RTA_SEG_HEADER + RTA_SEG_FOOTER)
+		return rta_error_set(err, RTA_EDATA, "damaged", "not a "
+		    "segment (bad magic)");
+	if (memcmp(p, RTA_SEG_MAGIC, RTA_SEG_HEADER) == 0)
+		s->version = 2;
+	else if (memcmp(p, RTA_SEG_MAGIC_V1, RTA_SEG_HEADER) == 0)
+		s->version = 1;
+	else
 		return rta_error_set(err, RTA_EDATA, "damaged", "not a "
 		    "segment (bad magic)");
 	f = p + len - RTA_SEG_FOOTER;
@@ -184,8 +194,11 @@ rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
 	    (len - RTA_SEG_FOOTER - ioff) % RTA_SEG_ENTRY != 0)
 		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
 		    "index out of bounds");
-	if (rta_crc32c(0, p + ioff, (size_t)n * RTA_SEG_ENTRY) !=
-	    rta_get_u32(f + 12))
+	/* Version 2 entries carry their own checksums: reading the whole
+	 * index here would cost a query on a large segment more than the
+	 * query (megabytes of index pages brought in and summed). */
+	if (s->version == 1 && rta_crc32c(0, p + ioff,
+	    (size_t)n * RTA_SEG_ENTRY) != rta_get_u32(f + 12))
 		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
 		    "index checksum mismatch");
 	s->p = p;
@@ -204,6 +217,9 @@ rta_seg_entry(const struct rta_seg *s, uint32_t i, struct rta_seg_entry *e)
 
 	memset(e, 0, sizeof(*e));
 	if (i >= s->nblocks)
+		return -1;
+	if (s->version != 1 && rta_crc32c(0, q, ENTRY_SUMMED) !=
+	    rta_get_u32(q + ENTRY_SUMMED))
 		return -1;
 	e->off = rta_get_u64(q);
 	e->clen = rta_get_u32(q + 8);
@@ -230,6 +246,10 @@ rta_seg_check(const struct rta_seg *s, struct rta_error *err)
 	uint32_t i;
 	int c;
 
+	if (rta_crc32c(0, s->index, (size_t)s->nblocks * RTA_SEG_ENTRY) !=
+	    rta_get_u32(s->p + s->len - RTA_SEG_FOOTER + 12))
+		return rta_error_set(err, RTA_EDATA, "damaged", "segment "
+		    "index checksum mismatch");
 	for (i = 0; i < s->nblocks; i++) {
 		if (rta_seg_entry(s, i, &e) != 0 || e.off != end)
 			return rta_error_set(err, RTA_EDATA, "damaged",
@@ -252,8 +272,9 @@ rta_seg_check(const struct rta_seg *s, struct rta_error *err)
 	return RTA_OK;
 }
 
-uint32_t
-rta_seg_find(const struct rta_seg *s, const char *tenant, size_t tlen)
+int
+rta_seg_find(const struct rta_seg *s, const char *tenant, size_t tlen,
+    uint32_t *at)
 {
 	uint32_t lo = 0, hi = s->nblocks, mid;
 
@@ -264,6 +285,12 @@ rta_seg_find(const struct rta_seg *s, const char *tenant, size_t tlen)
 
 		mid = lo + (hi - lo) / 2;
 		q = s->index + (size_t)mid * RTA_SEG_ENTRY;
+		/* a damaged entry would send the search astray */
+		if (s->version != 1 && rta_crc32c(0, q, ENTRY_SUMMED) !=
+		    rta_get_u32(q + ENTRY_SUMMED)) {
+			*at = mid;
+			return -1;
+		}
 		el = q[40] <= RTA_TENANT_MAX ? q[40] : RTA_TENANT_MAX;
 		c = memcmp(q + 41, tenant, el < tlen ? el : tlen);
 		if (c < 0 || (c == 0 && el < tlen))
@@ -271,7 +298,8 @@ rta_seg_find(const struct rta_seg *s, const char *tenant, size_t tlen)
 		else
 			hi = mid;
 	}
-	return lo;
+	*at = lo;
+	return 0;
 }
 
 int
@@ -304,6 +332,8 @@ rta_seg_block(const struct rta_seg *s, uint32_t i, struct rta_buf *out,
 	if (ZSTD_isError(n) || n != e.ulen)
 		return rta_error_set(err, RTA_EDATA, "damaged", "offset %llu: "
 		    "block does not decompress", (unsigned long long)e.off);
+	/* readable, defined bytes after the records (RTA_DECODE_PADDED) */
+	memset(out->data + n, 0, 16);
 	out->len = n;
 	return RTA_OK;
 }

@@ -7,20 +7,29 @@
  * RTA_SEG_BLOCK bytes before compression), each block a zstd frame of
  * rta frames, and an index of the blocks at the end:
  *
- *	"RTASEG\0\1" (8 bytes)
+ *	"RTASEG\0\2" (8 bytes)
  *	blocks
  *	index: one RTA_SEG_ENTRY-byte entry per block, in block order (so
  *	    by tenant, then time): u64 offset, u32 compressed length,
  *	    u32 uncompressed length, u32 records, u32 CRC-32C of the
  *	    compressed bytes, i64 least and greatest event time, u8 tenant
- *	    length, the tenant id (64 bytes, zero-padded), 7 zero bytes
+ *	    length, the tenant id (64 bytes, zero-padded), 3 zero bytes,
+ *	    u32 CRC-32C of the entry's first 108 bytes
  *	footer (32 bytes): u64 index offset, u32 blocks, u32 CRC-32C of the
  *	    index, u64 records, "RTASEGIX"
  *
  * Little-endian.  A reader finds a tenant's blocks by binary search in
- * the mapped index, without reading the others; every length and offset
- * is checked against the file before use, and every block's checksum
- * before it is decompressed, into at most RTA_SEG_BLOCK_MAX bytes.
+ * the mapped index, without reading the others: each entry carries its
+ * own checksum, checked whenever the entry is read (by the search too),
+ * so a query touches only the index pages it needs; the footer's
+ * checksum of the whole index is for rta_seg_check (fsck).  Every
+ * length and offset is checked against the file before use, and every
+ * block's checksum before it is decompressed, into at most
+ * RTA_SEG_BLOCK_MAX bytes.
+ *
+ * Version 1 ("RTASEG\0\1") had 7 zero bytes where the entry's checksum
+ * is, so its readers check the whole index when they open it; they are
+ * still read.
  */
 #ifndef RTA_SEGMENT_H
 #define RTA_SEGMENT_H
@@ -31,7 +40,8 @@
 #include "rta_buf.h"
 #include "rta_err.h"
 
-#define RTA_SEG_MAGIC		"RTASEG\0\1"
+#define RTA_SEG_MAGIC		"RTASEG\0\2"
+#define RTA_SEG_MAGIC_V1	"RTASEG\0\1"
 #define RTA_SEG_FOOTER_MAGIC	"RTASEGIX"
 #define RTA_SEG_HEADER		8
 #define RTA_SEG_FOOTER		32
@@ -82,6 +92,7 @@ struct rta_seg {
 	const unsigned char	*index;
 	uint32_t		 nblocks;
 	uint64_t		 records;
+	int			 version;	/* 1 or 2 */
 	void			*dctx;		/* a decompression context the
 						 * caller owns and sets after
 						 * opening (rta_seg_dctx_new),
@@ -94,34 +105,39 @@ void	*rta_seg_dctx_new(void);
 void	 rta_seg_dctx_free(void *dctx);
 
 /*
- * Check the header, the footer, the index's place and its checksum of
- * the len bytes at p (a mapped segment) and fill s, in time independent
- * of the number of blocks.  RTA_OK or RTA_EDATA with err saying what is
- * wrong.  Each entry is checked when it is read (rta_seg_entry), the
- * index as a whole by rta_seg_check.
+ * Check the header, the footer and the index's place of the len bytes at
+ * p (a mapped segment) and fill s, in time independent of the number of
+ * blocks (a version 1 segment: and the index's checksum).  RTA_OK or
+ * RTA_EDATA with err saying what is wrong.  Each entry is checked when
+ * it is read (rta_seg_entry), the index as a whole by rta_seg_check.
  */
 int	rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
 	    struct rta_error *err);
 /*
- * Entry i (< s->nblocks) into e: 0, or -1 if it is unsound (its block
- * outside the bytes between header and index, a tenant id of 0 or more
- * than 64 bytes, a block over RTA_SEG_BLOCK_MAX, no records, its times
- * reversed).
+ * Entry i (< s->nblocks) into e: 0, or -1 if it is unsound (its checksum
+ * wrong, its block outside the bytes between header and index, a tenant
+ * id of 0 or more than 64 bytes, a block over RTA_SEG_BLOCK_MAX, no
+ * records, its times reversed).
  */
 int	rta_seg_entry(const struct rta_seg *s, uint32_t i,
 	    struct rta_seg_entry *e);
 /*
- * The whole index: every entry sound, the blocks one after another from
- * the header to the index, tenants in order, and the records the
- * footer's count.  RTA_OK or RTA_EDATA.
+ * The whole index: its checksum, every entry sound, the blocks one after
+ * another from the header to the index, tenants in order, and the
+ * records the footer's count.  RTA_OK or RTA_EDATA.
  */
 int	rta_seg_check(const struct rta_seg *s, struct rta_error *err);
-/* The first block whose tenant is not before tenant (nblocks if none),
- * by binary search (with the index in order: see rta_seg_check). */
-uint32_t rta_seg_find(const struct rta_seg *s, const char *tenant,
-	    size_t tlen);
-/* Check and decompress block i into out (replaced).  RTA_OK, RTA_EDATA
- * (damage: err says what), RTA_ENOMEM. */
+/*
+ * The first block whose tenant is not before tenant (nblocks if none),
+ * by binary search (with the index in order: see rta_seg_check), into
+ * *at: 0, or -1 if an entry on the way fails its checksum (*at is that
+ * entry).
+ */
+int	rta_seg_find(const struct rta_seg *s, const char *tenant, size_t tlen,
+	    uint32_t *at);
+/* Check and decompress block i into out (replaced), followed by 16 zero
+ * bytes past out->len.  RTA_OK, RTA_EDATA (damage: err says what),
+ * RTA_ENOMEM. */
 int	rta_seg_block(const struct rta_seg *s, uint32_t i, struct rta_buf *out,
 	    struct rta_error *err);
 

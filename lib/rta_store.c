@@ -524,12 +524,15 @@ next:
 
 /*
  * A reader's rta_commit_last, for the usual file: records back to back
- * from the start to the end, every checksum good, sequence numbers going
- * up.  Then the last record is the answer, and only it is decoded (a
- * commit file near its rotation size holds thousands of records, and
- * decoding each, with its log list, cost a query on a large store more
- * than the query).  Anything else (damage, a torn tail a writer is
- * appending, a record that does not decode) goes the full way.
+ * from the start to the end, sequence numbers going up, the last one's
+ * checksum good.  Then the last record is the answer, and only it is
+ * checked and decoded (a commit file near its rotation size holds
+ * thousands of records, and checking and decoding each, with its log
+ * list, cost a query on a large store more than the query; damage to an
+ * earlier record's body does not change what the last one says, and
+ * fsck and the writer find it).  Anything else (a broken chain, a torn
+ * tail a writer is appending, a record that does not decode) goes the
+ * full way.
  */
 static int
 commit_last_read(const unsigned char *p, size_t len, struct rta_commit *c)
@@ -543,9 +546,7 @@ commit_last_read(const unsigned char *p, size_t len, struct rta_commit *c)
 			goto full;
 		body = rta_get_u32(p + off + 4);
 		if (body > RTA_STORE_COMMIT_MAX ||
-		    body > len - off - COMMIT_HDR || body < COMMIT_FIXED ||
-		    rta_crc32c(0, p + off + COMMIT_HDR, body) !=
-		    rta_get_u32(p + off + 8))
+		    body > len - off - COMMIT_HDR || body < COMMIT_FIXED)
 			goto full;
 		s = rta_get_u64(p + off + COMMIT_HDR + 8);
 		if (s <= seq)
@@ -557,6 +558,9 @@ commit_last_read(const unsigned char *p, size_t len, struct rta_commit *c)
 	rta_commit_release(c);
 	if (last == SIZE_MAX)
 		return RTA_OK;
+	if (rta_crc32c(0, p + last + COMMIT_HDR, rta_get_u32(p + last + 4)) !=
+	    rta_get_u32(p + last + 8))
+		goto full;
 	if (commit_decode(p + last + COMMIT_HDR, rta_get_u32(p + last + 4),
 	    c) == 0)
 		return RTA_OK;
@@ -1297,7 +1301,11 @@ scan_segment(struct rta_scan *sc, const struct rta_man_entry *me,
 	if (sc->dctx == NULL && (sc->dctx = rta_seg_dctx_new()) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
 	seg.dctx = sc->dctx;
-	i = sc->all ? 0 : rta_seg_find(&seg, sc->tenant, sc->tlen);
+	i = 0;
+	if (!sc->all && rta_seg_find(&seg, sc->tenant, sc->tlen, &i) != 0)
+		return rta_error_set(err, RTA_EDATA, "damaged",
+		    "%s/%s: index entry %u checksum mismatch", sc->dspath,
+		    name, i);
 	for (; i < seg.nblocks; i++) {
 		if (rta_seg_entry(&seg, i, &e) != 0)
 			return rta_error_set(err, RTA_EDATA, "damaged",
@@ -1401,7 +1409,12 @@ scan_stream(struct rta_scan *sc, int64_t b, struct rta_error *err)
 	if (sc->dctx == NULL && (sc->dctx = rta_seg_dctx_new()) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
 	sc->seg.dctx = sc->dctx;
-	sc->blk = sc->all ? 0 : rta_seg_find(&sc->seg, sc->tenant, sc->tlen);
+	sc->blk = 0;
+	if (!sc->all && rta_seg_find(&sc->seg, sc->tenant, sc->tlen,
+	    &sc->blk) != 0)
+		return rta_error_set(err, RTA_EDATA, "damaged",
+		    "%s/%s: index entry %u checksum mismatch", sc->dspath,
+		    sc->segname, sc->blk);
 	sc->bbuf.len = 0;
 	sc->boff = 0;
 	sc->stream = 1;
@@ -1427,8 +1440,11 @@ stream_next(struct rta_scan *sc, struct rta_record *rec,
 			if (rc != RTA_OK || is_header ||
 			    size > sc->bbuf.len - sc->boff)
 				goto damaged;
-			rc = rta_frame_decode(p, size, RTA_VALUE_MAX_DEPTH,
-			    RTA_VALUE_MAX_MEMBERS, rec, &e2);
+			/* rta_seg_block checked the block's checksum and
+			 * left 16 bytes after it */
+			rc = rta_frame_decode_padded(p, size,
+			    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS,
+			    RTA_DECODE_PADDED | RTA_DECODE_SUMMED, rec, &e2);
 			if (rc != RTA_OK || rec->ev.tenant_len != sc->btlen ||
 			    memcmp(rec->ev.tenant, sc->btenant,
 			    sc->btlen) != 0 || rec->kind !=

@@ -686,6 +686,147 @@ rta_value_check_padded(const unsigned char *v, size_t len,
 	return RTA_OK;
 }
 
+/*
+ * rta_value_check_shape's walk: the size of the value at p, within
+ * avail bytes, or (size_t)-1 with err set.
+ */
+static size_t
+shape_value(const unsigned char *p, size_t avail, unsigned depth,
+    unsigned max_depth, size_t max_members, const unsigned char *base,
+    struct rta_error *err)
+{
+	const unsigned char *q, *end;
+	uint32_t count, n, i, kl;
+	size_t sz;
+	double d;
+	int obj;
+
+	if (avail < 1)
+		goto truncated;
+	switch (p[0]) {
+	case RTA_V_NULL:
+	case RTA_V_FALSE:
+	case RTA_V_TRUE:
+		return 1;
+	case RTA_V_INT:
+	case RTA_V_DOUBLE:
+		if (avail < 9)
+			goto truncated;
+		memcpy(&d, p + 1, 8);
+		if (p[0] == RTA_V_DOUBLE && !isfinite(d))
+			goto bad;
+		return 9;
+	case RTA_V_NUMBER:
+		if (avail < 13)
+			goto truncated;
+		n = rta_get_u32(p + 9);
+		memcpy(&d, p + 1, 8);
+		if (n > avail - 13)
+			goto truncated;
+		if (!isfinite(d))
+			goto bad;
+		return 13 + (size_t)n;
+	case RTA_V_STRING:
+		if (avail < 5)
+			goto truncated;
+		n = rta_get_u32(p + 1);
+		if (n > avail - 5)
+			goto truncated;
+		return 5 + (size_t)n;
+	case RTA_V_ARRAY:
+	case RTA_V_OBJECT:
+		break;
+	default:
+		rta_error_set(err, RTA_EDATA, "bad-value", "unknown value tag");
+		goto at;
+	}
+	obj = p[0] == RTA_V_OBJECT;
+	if (avail < 9)
+		goto truncated;
+	if (depth >= max_depth) {
+		rta_error_set(err, RTA_ELIMIT, "too-deep", "nesting too deep");
+		goto at;
+	}
+	count = rta_get_u32(p + 1);
+	n = rta_get_u32(p + 5);
+	if (n > avail - 9 || count > n)
+		goto truncated;
+	if (obj && count > max_members) {
+		rta_error_set(err, RTA_ELIMIT, "too-many-members",
+		    "too many object members");
+		goto at;
+	}
+	q = p + 9;
+	end = q + n;
+	for (i = 0; i < count; i++) {
+		size_t left;
+		uint32_t sl;
+
+		if (obj) {
+			if (end - q < 4)
+				goto truncated;
+			kl = rta_get_u32(q);
+			if (kl > (size_t)(end - q) - 4)
+				goto truncated;
+			q += 4 + (size_t)kl;
+		}
+		/* the common leaves inline */
+		left = (size_t)(end - q);
+		if (left >= 5 && q[0] == RTA_V_STRING &&
+		    (sl = rta_get_u32(q + 1)) <= left - 5) {
+			q += 5 + (size_t)sl;
+			continue;
+		}
+		if (left >= 9 && q[0] == RTA_V_INT) {
+			q += 9;
+			continue;
+		}
+		if (left >= 13 && q[0] == RTA_V_NUMBER &&
+		    (sl = rta_get_u32(q + 9)) <= left - 13) {
+			memcpy(&d, q + 1, 8);
+			if (isfinite(d)) {
+				q += 13 + (size_t)sl;
+				continue;
+			}
+		}
+		if ((sz = shape_value(q, (size_t)(end - q), depth + 1,
+		    max_depth, max_members, base, err)) == (size_t)-1)
+			return sz;
+		q += sz;
+	}
+	if (q != end)
+		goto truncated;
+	return 9 + (size_t)n;
+bad:
+	rta_error_set(err, RTA_EDATA, "bad-value", "double is not finite");
+	goto at;
+truncated:
+	rta_error_set(err, RTA_EDATA, "bad-value",
+	    "value length out of bounds");
+at:
+	if (err != NULL)
+		err->offset = (size_t)(p - base);
+	return (size_t)-1;
+}
+
+int
+rta_value_check_shape(const unsigned char *v, size_t len,
+    unsigned max_depth, size_t max_members, struct rta_error *err)
+{
+	size_t n;
+
+	if ((n = shape_value(v, len, 0, max_depth, max_members, v, err)) ==
+	    (size_t)-1)
+		return err != NULL ? err->code : RTA_EDATA;
+	if (n != len) {
+		rta_error_set(err, RTA_EDATA, "bad-value", "bytes after value");
+		if (err != NULL)
+			err->offset = n;
+		return RTA_EDATA;
+	}
+	return RTA_OK;
+}
+
 /* ------------------------------------------------------------------ walk */
 
 const unsigned char *

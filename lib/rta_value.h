@@ -82,6 +82,17 @@ int	rta_value_check_padded(const unsigned char *v, size_t len,
 	    struct rta_error *err);
 
 /*
+ * Only the shape of rta_value_check: known tags, lengths inside their
+ * parents, finite doubles, nesting within max_depth and at most
+ * max_members per object; not the text (UTF-8, number form) or unique
+ * keys.  Every function here is then safe on the value (it reads nothing
+ * outside it).  For values read back from bytes under a checksum the
+ * caller verified, which were checked whole when first written.
+ */
+int	rta_value_check_shape(const unsigned char *v, size_t len,
+	    unsigned max_depth, size_t max_members, struct rta_error *err);
+
+/*
  * Total encoded size of the checked value at v.  (This and the iteration
  * below are inline: every walk over a payload runs through them.)
  */

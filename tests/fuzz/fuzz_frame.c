@@ -15,6 +15,11 @@
  *   - when its values are canonical (no computed doubles, number texts
  *     whose double is the nearest one, no empty extra object) that NDJSON
  *     frames to the very same bytes.
+ * Each frame is also decoded as a store segment's block has it decoded
+ * (RTA_DECODE_SUMMED: the checksum taken as verified, only the values'
+ * shape checked), from an exact-size copy: whatever it takes must be
+ * walked and put as NDJSON without a read outside it, and what the full
+ * decode takes it takes alike.
  * Any difference aborts.  Input starting "RTA-CANARY" is a planted heap
  * over-read (test D4): a sanitizer build must stop on it.
  */
@@ -158,6 +163,30 @@ check_record(const unsigned char *frame, size_t size,
 	}
 }
 
+/* The frame decoded as from a verified segment block (see the top). */
+static void
+check_summed(const unsigned char *p, size_t sz, int full)
+{
+	struct rta_record rec;
+	struct rta_error err;
+	unsigned char *copy;
+	int rc;
+
+	if ((copy = malloc(sz)) == NULL)
+		return;
+	memcpy(copy, p, sz);
+	rc = rta_frame_decode_padded(copy, sz, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, RTA_DECODE_SUMMED, &rec, &err);
+	if (full == RTA_OK && rc != RTA_OK)
+		fail("a good frame refused as from a block", p, sz);
+	if (rc == RTA_OK && rec.kind != RTA_REC_END) {
+		rta_buf_reset(&nd);
+		if (rta_ndjson_put(&nd, &rec) != 0)
+			fail("NDJSON put failed (block)", p, sz);
+	}
+	free(copy);
+}
+
 /* Read the bytes as a stream, as rta_reader does. */
 static void
 run_stream(const unsigned char *p, size_t size)
@@ -194,6 +223,7 @@ run_stream(const unsigned char *p, size_t size)
 		}
 		rc = rta_frame_decode(p + pos, sz, RTA_VALUE_MAX_DEPTH,
 		    RTA_VALUE_MAX_MEMBERS, &rec, &err);
+		check_summed(p + pos, sz, rc);
 		if (rc == RTA_OK)
 			check_record(p + pos, sz, &rec);
 		else if (err.reason == NULL || (rc != RTA_EDATA &&

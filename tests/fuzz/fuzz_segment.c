@@ -4,8 +4,8 @@
  * Segments are read back from disk, where anyone who can write the
  * store's directory could have changed them, so rta_seg_open must check
  * the footer and every index entry against the bytes before trusting
- * them (rta_seg_open the footer and the index's checksum, rta_seg_entry
- * each entry as it is read), and rta_seg_block must check a block's
+ * them (rta_seg_open the footer, rta_seg_entry each entry and its
+ * checksum as it is read, rta_seg_find each entry it passes), and rta_seg_block must check a block's
  * checksum and sizes before decompressing it into at most
  * RTA_SEG_BLOCK_MAX bytes.  An entry that reads is inside the bytes; an
  * unsound one is never decompressed.  An index that rta_seg_check finds
@@ -73,8 +73,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		/* a tenant's first block, in a whole index */
-		j = rta_seg_find(&s, e.tenant, e.tlen);
-		if (whole && j > i)
+		if (rta_seg_find(&s, e.tenant, e.tlen, &j) != 0) {
+			if (whole || j >= s.nblocks)
+				abort();
+		} else if (whole && j > i)
 			abort();
 		records += e.count;
 		if (rta_seg_block(&s, i, &blk, &err) == RTA_OK &&

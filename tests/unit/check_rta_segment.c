@@ -151,7 +151,7 @@ START_TEST(find_tenant)
 	ck_assert_int_eq(rta_seg_open(b.data, b.len, &s, &err), RTA_OK);
 	for (i = 0; i < 50; i++) {
 		snprintf(t, sizeof(t), "t%04u", i);
-		j = rta_seg_find(&s, t, strlen(t));
+		ck_assert_int_eq(rta_seg_find(&s, t, strlen(t), &j), 0);
 		ck_assert_uint_lt(j, s.nblocks);
 		ck_assert_int_eq(rta_seg_entry(&s, j, &e), 0);
 		ck_assert_uint_eq(e.tlen, strlen(t));
@@ -164,11 +164,13 @@ START_TEST(find_tenant)
 		}
 	}
 	/* before every tenant, between two, after every one */
-	ck_assert_uint_eq(rta_seg_find(&s, "a", 1), 0);
-	j = rta_seg_find(&s, "t0003x", 6);
+	ck_assert_int_eq(rta_seg_find(&s, "a", 1, &j), 0);
+	ck_assert_uint_eq(j, 0);
+	ck_assert_int_eq(rta_seg_find(&s, "t0003x", 6, &j), 0);
 	ck_assert_int_eq(rta_seg_entry(&s, j, &e), 0);
 	ck_assert_mem_eq(e.tenant, "t0004", 5);
-	ck_assert_uint_eq(rta_seg_find(&s, "z", 1), s.nblocks);
+	ck_assert_int_eq(rta_seg_find(&s, "z", 1, &j), 0);
+	ck_assert_uint_eq(j, s.nblocks);
 	free(v);
 	rta_buf_release(&b);
 }
@@ -180,18 +182,28 @@ START_TEST(empty)
 	struct rta_error err;
 	struct rta_seg s;
 	uint64_t records;
+	uint32_t j;
 
 	write_seg("c.seg", NULL, 0, &b, &records);
 	ck_assert_uint_eq(b.len, RTA_SEG_HEADER + RTA_SEG_FOOTER);
 	ck_assert_int_eq(rta_seg_open(b.data, b.len, &s, &err), RTA_OK);
 	ck_assert_uint_eq(s.nblocks, 0);
-	ck_assert_uint_eq(rta_seg_find(&s, "t", 1), 0);
+	ck_assert_int_eq(rta_seg_find(&s, "t", 1, &j), 0);
+	ck_assert_uint_eq(j, 0);
 	rta_buf_release(&b);
 }
 END_TEST
 
-/* Every single-byte change of the footer and index is refused; every
- * one in a block is refused when that block is read. */
+/* Make an index entry's own checksum right again after a change. */
+static void
+entry_sum(unsigned char *q)
+{
+	rta_put_u32(q + RTA_SEG_ENTRY - 4, rta_crc32c(0, q, RTA_SEG_ENTRY - 4));
+}
+
+/* Every single-byte change of the footer and index is refused (an
+ * entry's by the entry's own checksum, when it is read); every one in a
+ * block is refused when that block is read. */
 START_TEST(damage)
 {
 	struct rta_buf b = RTA_BUF_INIT, x = RTA_BUF_INIT,
@@ -219,6 +231,11 @@ START_TEST(damage)
 			ck_assert_msg(rc == RTA_EDATA ||
 			    rta_seg_check(&s, &err) == RTA_EDATA,
 			    "byte %zu taken", pos);
+			if (pos >= ioff && rc == RTA_OK &&
+			    pos < ioff + (uint64_t)s.nblocks * RTA_SEG_ENTRY)
+				ck_assert_msg(rta_seg_entry(&s, (uint32_t)
+				    ((pos - ioff) / RTA_SEG_ENTRY), &e) == -1,
+				    "entry byte %zu taken", pos);
 			continue;
 		}
 		ck_assert_int_eq(rc, RTA_OK);
@@ -240,6 +257,7 @@ START_TEST(damage)
 	rta_buf_reset(&x);
 	ck_assert_int_eq(rta_buf_add(&x, b.data, b.len), 0);
 	rta_put_u32(x.data + ioff + 8, (uint32_t)ioff);	/* clen */
+	entry_sum(x.data + ioff);
 	rta_put_u32(x.data + x.len - RTA_SEG_FOOTER + 12, rta_crc32c(0,
 	    x.data + ioff, x.len - RTA_SEG_FOOTER - ioff));
 	ck_assert_int_eq(rta_seg_open(x.data, x.len, &s, &err), RTA_OK);
@@ -250,6 +268,7 @@ START_TEST(damage)
 	rta_buf_reset(&x);
 	ck_assert_int_eq(rta_buf_add(&x, b.data, b.len), 0);
 	rta_put_u32(x.data + ioff + 12, rta_get_u32(x.data + ioff + 12) + 1);
+	entry_sum(x.data + ioff);
 	rta_put_u32(x.data + x.len - RTA_SEG_FOOTER + 12, rta_crc32c(0,
 	    x.data + ioff, x.len - RTA_SEG_FOOTER - ioff));
 	ck_assert_int_eq(rta_seg_open(x.data, x.len, &s, &err), RTA_OK);
@@ -257,6 +276,45 @@ START_TEST(damage)
 	free(v);
 	rta_buf_release(&b);
 	rta_buf_release(&x);
+	rta_buf_release(&blk);
+}
+END_TEST
+
+/* A version 1 segment (no checksum in its entries; the whole index's
+ * checked at open) still reads, finds and checks as it did. */
+START_TEST(version1)
+{
+	struct rta_buf b = RTA_BUF_INIT, blk = RTA_BUF_INIT;
+	struct rta_seg_entry e;
+	struct rta_error err;
+	struct rta_seg s;
+	struct rec *v;
+	uint64_t records, ioff;
+	uint32_t i, j;
+
+	v = make_recs(2000, 20);
+	write_seg("v1.seg", v, 2000, &b, &records);
+	ioff = rta_get_u64(b.data + b.len - RTA_SEG_FOOTER);
+	memcpy(b.data, RTA_SEG_MAGIC_V1, RTA_SEG_HEADER);
+	for (i = 0; (uint64_t)i * RTA_SEG_ENTRY < b.len - RTA_SEG_FOOTER -
+	    ioff; i++)
+		memset(b.data + ioff + (size_t)i * RTA_SEG_ENTRY + 105, 0, 7);
+	rta_put_u32(b.data + b.len - RTA_SEG_FOOTER + 12, rta_crc32c(0,
+	    b.data + ioff, b.len - RTA_SEG_FOOTER - ioff));
+	ck_assert_int_eq(rta_seg_open(b.data, b.len, &s, &err), RTA_OK);
+	ck_assert_int_eq(s.version, 1);
+	ck_assert_int_eq(rta_seg_check(&s, &err), RTA_OK);
+	for (i = 0; i < s.nblocks; i++) {
+		ck_assert_int_eq(rta_seg_entry(&s, i, &e), 0);
+		ck_assert_int_eq(rta_seg_block(&s, i, &blk, &err), RTA_OK);
+		ck_assert_int_eq(rta_seg_find(&s, e.tenant, e.tlen, &j), 0);
+		ck_assert_uint_le(j, i);
+	}
+	/* its index damaged: refused at open, as before */
+	b.data[ioff + 50] ^= 1;
+	ck_assert_int_eq(rta_seg_open(b.data, b.len, &s, &err), RTA_EDATA);
+	free(v);
+	rta_buf_release(&b);
 	rta_buf_release(&blk);
 }
 END_TEST
@@ -307,6 +365,7 @@ segment_suite(void)
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, damage);
 	tcase_add_test(tc, order_refused);
+	tcase_add_test(tc, version1);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;

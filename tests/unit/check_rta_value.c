@@ -651,6 +651,87 @@ START_TEST(check_random_damage)
 }
 END_TEST
 
+/*
+ * rta_value_check_shape, on the same kind of damage: whatever passes the
+ * whole check passes it; whatever passes it has its size and walks and
+ * prints from an exact-size copy (so a sanitizer build sees any read
+ * outside); and text the whole check refuses (bad UTF-8, duplicate keys)
+ * is still a sound shape.
+ */
+START_TEST(check_shape)
+{
+	static const char *const docs[] = {
+		"{\"a\":[1,2.5,\"x\",{\"b\":null}],\"c\":{\"d\":[true,false]}}",
+		"[\"h\\u00e9\",-0,1e300,[[],{}],{\"k\":\"v\",\"l\":[0]}]",
+		"{\"k0\":0,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5}",
+	};
+	struct rng r = { 11 };
+	struct rta_buf b = RTA_BUF_INIT, m = RTA_BUF_INIT, t = RTA_BUF_INIT;
+	struct rta_error err;
+	unsigned long n, shaped = 0;
+	unsigned char *copy;
+
+	for (n = 0; n < 60000; n++) {
+		unsigned flips = 1 + rng_below(&r, 3), i;
+		int full, shape;
+
+		from_json(&b, docs[n % 3]);
+		rta_buf_reset(&m);
+		rta_buf_add(&m, b.data, b.len);
+		for (i = 0; i < flips; i++) {
+			size_t at = rng_below(&r, (uint32_t)m.len);
+
+			if (rng_below(&r, 2))
+				m.data[at] ^= (unsigned char)(1 <<
+				    rng_below(&r, 8));
+			else
+				m.data[at] = (unsigned char)rng_below(&r, 10);
+		}
+		if (rng_below(&r, 4) == 0)
+			m.len -= rng_below(&r, (uint32_t)m.len);
+		copy = malloc(m.len ? m.len : 1);
+		ck_assert_ptr_nonnull(copy);
+		memcpy(copy, m.data, m.len);
+		full = check(copy, m.len, 64, 1024, &err);
+		shape = rta_value_check_shape(copy, m.len, 64, 1024, &err);
+		ck_assert_msg(full != RTA_OK || shape == RTA_OK,
+		    "case %lu: checked whole but not shaped", n);
+		if (shape == RTA_OK) {
+			shaped++;
+			ck_assert_uint_eq(rta_value_size(copy), m.len);
+			rta_buf_reset(&t);
+			ck_assert_int_eq(rta_value_to_json(&t, copy), 0);
+		} else
+			ck_assert_uint_le(err.offset, m.len);
+		free(copy);
+	}
+	ck_assert_uint_gt(shaped, 1000);
+	/* text and keys are not its business */
+	from_json(&b, "{\"a\":\"xy\",\"b\":1}");
+	b.data[b.len - 1 - 9 - 4 - 1 - 1] = 0xff;	/* the x */
+	ck_assert_int_eq(check(b.data, b.len, 64, 1024, &err), RTA_EDATA);
+	ck_assert_int_eq(rta_value_check_shape(b.data, b.len, 64, 1024, &err),
+	    RTA_OK);
+	from_json(&b, "{\"a\":1,\"b\":2}");
+	b.data[9 + 4 + 1 + 9 + 4] = 'a';		/* the second key */
+	ck_assert_int_eq(check(b.data, b.len, 64, 1024, &err), RTA_EDATA);
+	ck_assert_str_eq(err.reason, "duplicate-key");
+	ck_assert_int_eq(rta_value_check_shape(b.data, b.len, 64, 1024, &err),
+	    RTA_OK);
+	/* but depth and member limits are */
+	from_json(&b, "[[[[1]]]]");
+	ck_assert_int_eq(rta_value_check_shape(b.data, b.len, 3, 1024, &err),
+	    RTA_ELIMIT);
+	ck_assert_str_eq(err.reason, "too-deep");
+	from_json(&b, "{\"a\":1,\"b\":2,\"c\":3}");
+	ck_assert_int_eq(rta_value_check_shape(b.data, b.len, 64, 2, &err),
+	    RTA_ELIMIT);
+	rta_buf_release(&b);
+	rta_buf_release(&m);
+	rta_buf_release(&t);
+}
+END_TEST
+
 START_TEST(check_error_null_and_offset)
 {
 	struct rta_buf b = RTA_BUF_INIT;
@@ -1438,6 +1519,7 @@ value_suite(void)
 	tcase_add_test(tc, check_duplicates);
 	tcase_add_test(tc, check_limits);
 	tcase_add_test(tc, check_random_damage);
+	tcase_add_test(tc, check_shape);
 	tcase_add_test(tc, check_error_null_and_offset);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
