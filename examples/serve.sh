@@ -16,12 +16,17 @@ port=${PORT:-8080}
 today=$(date -u +%F)
 
 [ -f "$dir/store/rta-store" ] || sh "$here/demo.sh"
-work=$dir/work
-# the stages' metrics files, for /metrics
-m=
-for f in "$work"/*.prom; do
-	[ -e "$f" ] && m="$m --metrics-file $f"
-done
+# The server socat starts per connection, with the stages' metrics files
+# for /metrics (too long a command line for a socat address).
+{
+	echo '#!/bin/sh'
+	printf 'exec "%s" --http -s "%s"' "$RTA_BIN/rta-query" "$dir/store"
+	for f in "$dir"/work/*.prom; do
+		[ -e "$f" ] && printf ' \\\n    --metrics-file "%s"' "$f"
+	done
+	echo
+} >"$dir/rta-query-http"
+chmod 755 "$dir/rta-query-http"
 echo "rta-query --http on $dir/store:"
 echo "  dashboard  http://127.0.0.1:$port/"
 echo "  the demo's day"
@@ -30,4 +35,4 @@ echo "  the API    curl 'http://127.0.0.1:$port/v1/query?dataset=events&since=48
 echo "  metrics    curl http://127.0.0.1:$port/metrics"
 echo "Ctrl-C stops it."
 exec socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork,nodelay \
-    EXEC:"$RTA_BIN/rta-query --http -s $dir/store$m"
+    EXEC:"$dir/rta-query-http"
