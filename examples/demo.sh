@@ -149,12 +149,13 @@ query() {
 	w=$(sed -n '1s/.*"window_start":"\([^"]*\)","window_end":"\([^"]*\)".*/--from \1 --to \2/p' \
 	    "$dir/alerts.ndjson")
 	: >"$dir/drill-down.csv"
-	[ -z "$w" ] ||
-	    # shellcheck disable=SC2086
-	    "${b}rta-query" -s "$store" -d events $w --group-by tenant_id \
-		--agg count,p95:payload.latency_ms \
-		--order-by 'p95:payload.latency_ms desc' --limit 3 \
-		-o csv >"$dir/drill-down.csv"
+	if [ -n "$w" ]; then
+		# shellcheck disable=SC2086
+		"${b}rta-query" -s "$store" -d events $w --group-by tenant_id \
+		    --agg count,p95:payload.latency_ms \
+		    --order-by 'p95:payload.latency_ms desc' --limit 3 \
+		    -o csv >"$dir/drill-down.csv"
+	fi
 }
 
 # ---- report ---------------------------------------------------------------
@@ -255,9 +256,9 @@ report() {
 	for d in store lake work; do
 		find "$dir/$d" -type f -printf '%s\n' |
 		    awk -v d="$d/" '{ n++; b += $1 } END { print d, n, b }'
-	done | while read -r d n b; do
+	done | while read -r d n size; do
 		printf '  %-8s %8s files %14s bytes\n' "$d" "$(commas "$n")" \
-		    "$(commas "$b")"
+		    "$(commas "$size")"
 	done
 	echo "  (the lake: a Parquet file per dataset, tenant and day)"
 

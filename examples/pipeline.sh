@@ -39,7 +39,8 @@ usage() {
 	exit 2
 }
 
-fmt=rta live= keys= privacy= ref= schemas=$here/data/schemas store= work=
+fmt=rta live='' keys='' privacy='' ref='' store='' work=''
+schemas=$here/data/schemas
 while getopts f:K:lP:R:S:s:w: opt; do
 	case $opt in
 	f) fmt=$OPTARG ;;
@@ -55,7 +56,7 @@ while getopts f:K:lP:R:S:s:w: opt; do
 done
 shift $((OPTIND - 1))
 case $fmt in rta|ndjson) ;; *) usage ;; esac
-[ -n "$store" ] && [ -n "$work" ] || usage
+{ [ -n "$store" ] && [ -n "$work" ]; } || usage
 [ -z "$privacy" ] || [ -n "$keys" ] || usage
 
 mkdir -p "$work/status" || exit 3
