@@ -3,6 +3,7 @@
 #   make            build the programs and librta.a into build/
 #   make check      build and run every test (unit, command, fuzz corpus)
 #   make demo       install missing build dependencies, build, run the demo
+#   make serve      the demo's dashboard on localhost (demo-live feeds it)
 #   make bench      measure rta against jq, jansson and C baselines
 #   make fuzz       run the libFuzzer targets (clang) for FUZZ_TIME seconds
 #   make soak       the store's crash test at 1,000 kill -9 cycles
@@ -80,7 +81,7 @@ MAN5	:= $(sort $(wildcard man/*.5))
 MAN7	:= $(sort $(wildcard man/*.7))
 
 .PHONY: soak all check check-unit check-cmd check-fuzz check-examples check-meta \
-	clean install uninstall deps demo bench fuzz lint FORCE
+	clean install uninstall deps demo demo-live serve bench fuzz lint FORCE
 
 all: $(PROGS) $(B)/librta.a $(B)/rta.pc
 
@@ -278,6 +279,14 @@ deps:
 demo: deps
 	$(MAKE) all
 	RTA_BIN=$(CURDIR)/$(B) sh examples/demo.sh
+
+# The demo's store behind socat and rta-query --http (PORT, default 8080),
+# and a paced live stream into it, for a dashboard that moves.
+serve: all
+	RTA_BIN=$(CURDIR)/$(B) sh examples/serve.sh
+
+demo-live: all
+	RTA_BIN=$(CURDIR)/$(B) sh examples/demo.sh --live
 
 # ---- install ------------------------------------------------------------
 
