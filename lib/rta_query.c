@@ -383,6 +383,31 @@ fail:
 	return rc;
 }
 
+/* The end, group and states members of an aggregate record's payload
+ * (NULL where missing; the first of each), in one walk of it. */
+static void
+payload_parts(const unsigned char *payload, const unsigned char **endv,
+    const unsigned char **gobj, const unsigned char **states)
+{
+	struct rta_viter it;
+	const unsigned char *v;
+	const char *k;
+	size_t kl;
+
+	*endv = *gobj = *states = NULL;
+	rta_viter_init(&it, payload);
+	while (rta_viter_member(&it, &k, &kl, &v)) {
+		if (kl == 3 && *endv == NULL && memcmp(k, "end", 3) == 0)
+			*endv = v;
+		else if (kl == 5 && *gobj == NULL &&
+		    memcmp(k, "group", 5) == 0)
+			*gobj = v;
+		else if (kl == 6 && *states == NULL &&
+		    memcmp(k, "states", 6) == 0)
+			*states = v;
+	}
+}
+
 static int
 add_aggregate(struct rta_query *q, const struct rta_event *ev,
     struct rta_error *err)
@@ -404,9 +429,7 @@ add_aggregate(struct rta_query *q, const struct rta_event *ev,
 		    "aggregate record %.*s: a %.*s window: only tumbling "
 		    "windows roll up", (int)ev->id_len, ev->id,
 		    (int)ev->type_len, ev->type);
-	endv = rta_value_member(ev->payload, "end", 3);
-	gobj = rta_value_member(ev->payload, "group", 5);
-	states = rta_value_member(ev->payload, "states", 6);
+	payload_parts(ev->payload, &endv, &gobj, &states);
 	if (endv == NULL || !rta_value_str(endv, &es, &elen) ||
 	    rta_time_parse(es, elen, &end, NULL) != RTA_OK || end <= ev->ts ||
 	    gobj == NULL || rta_value_tag(gobj) != RTA_V_OBJECT ||
