@@ -39,16 +39,15 @@ static const char usage_line[] =
 "usage: rta-window [-hquV] [-o format] [--agg list] [--alerts file]\n"
 "                  [--allowed-lateness duration] [--at-cap action]\n"
 "                  [--by list] [--checkpoint-every interval]\n"
-"                  [--dead-letter file]\n"
-"                  [--detect method] [--emit-every duration]\n"
-"                  [--every duration] [--funnel steps] [--history n]\n"
-"                  [--idle duration] [--late file] [--max-delay duration]\n"
-"                  [--max-errors n] [--max-future duration]\n"
-"                  [--max-groups n] [--max-line size] [--metrics file]\n"
-"                  [--min-history n] [--resume] [--session gap]\n"
-"                  [--sliding duration] [--state dir] [--strict]\n"
-"                  [--tumbling duration] [--user field]\n"
-"                  [--within duration] [file ...]\n"
+"                  [--dead-letter file] [--detect method]\n"
+"                  [--emit-every duration] [--every duration]\n"
+"                  [--funnel steps] [--history n] [--idle duration]\n"
+"                  [--late file] [--max-delay duration] [--max-errors n]\n"
+"                  [--max-future duration] [--max-groups n]\n"
+"                  [--max-line size] [--metrics file] [--min-history n]\n"
+"                  [--resume] [--session gap] [--sliding duration]\n"
+"                  [--state dir] [--strict] [--tumbling duration]\n"
+"                  [--user field] [--within duration] [file ...]\n"
 "       rta-window offsets [-hV] [--format style] --state dir";
 
 enum {
@@ -547,9 +546,11 @@ main(int argc, char *argv[])
 		    "--funnel");
 	if (o.spill && o.state == NULL)
 		rta_usage_error(usage_line, "--at-cap spill needs --state DIR");
-	if (o.spill && (o.kind == W_SESSION || o.funnel != NULL))
-		rta_usage_error(usage_line, "--at-cap spill goes with "
-		    "--tumbling or --sliding windows of aggregates");
+	if (o.spill && (o.kind == W_SESSION || o.funnel != NULL ||
+	    o.detect != D_NONE))
+		rta_usage_error(usage_line, "--at-cap spill goes with the "
+		    "aggregates of --tumbling or --sliding windows: not "
+		    "--session, --funnel or --detect");
 	if (o.spill && (o.lateness > 0 || o.emit_every > 0))
 		rta_usage_error(usage_line, "--at-cap spill writes each window "
 		    "once: no --allowed-lateness or --emit-every with it");
@@ -2184,8 +2185,7 @@ spill_emit(struct wn *w, int64_t end)
 	while ((k = rta_spill_next(&rd, &e, &err)) > 0) {
 		if (open && (e.klen != x->klen ||
 		    memcmp(e.key, x->key, e.klen) != 0)) {
-			if (emit(w, x, 1, NULL) != 0 ||
-			    (w->o->detect != D_NONE && detect(w, x) != 0))
+			if (emit(w, x, 1, NULL) != 0)
 				goto out;
 			open = 0;
 		}
@@ -2213,8 +2213,7 @@ spill_emit(struct wn *w, int64_t end)
 		spill_fail(w, &err);
 		goto out;
 	}
-	if (open && (emit(w, x, 1, NULL) != 0 ||
-	    (w->o->detect != D_NONE && detect(w, x) != 0)))
+	if (open && emit(w, x, 1, NULL) != 0)
 		goto out;
 	if (rta_spill_drop(&w->spill, end, &err) != RTA_OK) {
 		spill_fail(w, &err);
@@ -3459,10 +3458,10 @@ help(void)
 "      --idle DUR          when no input came for DUR, move the watermark\n"
 "                          on by the wall clock (live streams only)\n"
 "      --max-groups N      most windows held at once (default 1000000)\n"
-"      --at-cap ACTION     when a new window would pass --max-groups:\n"
-"                          reject its events (the default), or spill the\n"
-"                          windows of its end to --state DIR, to be read\n"
-"                          back and merged when they close\n"
+"      --at-cap ACTION     at --max-groups: reject the events of new\n"
+"                          windows (reject, the default), or spill the\n"
+"                          windows of their end and its later events to\n"
+"                          --state DIR, read back when it closes (spill)\n"
 "      --funnel STEPS      count users reaching each of the event types\n"
 "                          STEPS in order (with --tumbling)\n"
 "      --user F            the field naming the user, for --funnel\n"
