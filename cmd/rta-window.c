@@ -315,7 +315,7 @@ struct wn {
 	uint64_t		 limited;	/* refused at --max-groups */
 	/* --at-cap spill */
 	struct rta_spill	 spill;
-	struct win		*sx;		/* a spilled window, read back */
+	struct win		*sx;		/* a spilled window read back */
 	struct rta_buf		 sbuf, skey, sgroup;
 	uint64_t		 spill_seq;	/* events spilled */
 	uint64_t		 spilled;	/* windows spilled */
@@ -1976,7 +1976,7 @@ session_event(struct wn *w, const struct rta_record *rec)
 	return 0;
 }
 
-/* ---- spilling --------------------------------------------------------------- */
+/* ---- spilling ------------------------------------------------------------ */
 
 /*
  * --at-cap spill.  When a new window would pass --max-groups, the
@@ -3125,6 +3125,10 @@ state_open(struct wn *w)
 	rc = rta_state_read(w->o->state, "checkpoint", CK_MAX, &b, &err);
 	if (rc == RTA_EOF) {
 		rta_buf_release(&b);
+		if (w->o->spill && rta_spill_sweep(&w->spill, &err) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			return RTA_EXIT_IO;
+		}
 		return 0;
 	}
 	if (rc != RTA_OK) {

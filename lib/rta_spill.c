@@ -34,7 +34,7 @@ struct rta_spill_src {
 	int64_t			 bucket;
 	uint64_t		 n;
 	unsigned char		*buf;
-	size_t			 cap, len, at;	/* bytes in buf; start of next */
+	size_t			 cap, len, at;	/* held; start of the next */
 	uint64_t		 left;		/* in the file beyond buf */
 	int			 has;		/* cur is an entry */
 	struct rta_spill_ent	 cur;
@@ -347,8 +347,8 @@ bucket_write(struct rta_spill *s, struct rta_spill_bucket *b,
 	s->held -= b->pend.len;
 	b->pend.len = 0;
 	b->npend = 0;
-	if (b->pend.cap > READ_BUF)
-		rta_buf_release(&b->pend);
+	/* many buckets may wait: none keeps a buffer it does not use */
+	rta_buf_release(&b->pend);
 	return RTA_OK;
 }
 
@@ -745,9 +745,8 @@ named(const struct rta_spill *s, const char *name)
 	return 0;
 }
 
-/* Remove the run files no bucket names. */
-static int
-sweep(struct rta_spill *s, struct rta_error *err)
+int
+rta_spill_sweep(struct rta_spill *s, struct rta_error *err)
 {
 	struct dirent *de;
 	DIR *d;
@@ -835,7 +834,7 @@ rta_spill_decode(struct rta_spill *s, const unsigned char **p,
 	s->next_run = next;
 	s->runs = runs;
 	s->bytes = bytes;
-	if ((rc = sweep(s, err)) != RTA_OK)
+	if ((rc = rta_spill_sweep(s, err)) != RTA_OK)
 		goto out;
 	*p = q;
 	return RTA_OK;

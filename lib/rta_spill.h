@@ -157,5 +157,9 @@ int	rta_spill_encode(const struct rta_spill *s, struct rta_buf *b);
  */
 int	rta_spill_decode(struct rta_spill *s, const unsigned char **p,
 	    const unsigned char *end, struct rta_error *err);
+/* Remove the run files in the directory that no bucket names (at a
+ * start with no checkpoint, those of a run that crashed before its
+ * first): RTA_OK or RTA_EIO. */
+int	rta_spill_sweep(struct rta_spill *s, struct rta_error *err);
 
 #endif

@@ -204,6 +204,13 @@ START_TEST(test_restart)
 	    &err), RTA_EDATA);
 	ck_assert_uint_eq(t.nb, 0);
 	rta_spill_close(&t);
+	/* a start with no checkpoint: every run goes */
+	ck_assert_uint_gt(runs_in(unit_path("sp")), 0);
+	ck_assert_int_eq(rta_spill_open(&t, unit_path("sp"), 4000, 1, &err),
+	    RTA_OK);
+	ck_assert_int_eq(rta_spill_sweep(&t, &err), RTA_OK);
+	ck_assert_uint_eq(runs_in(unit_path("sp")), 0);
+	rta_spill_close(&t);
 	rta_buf_release(&ck);
 	free(v);
 }
