@@ -316,6 +316,74 @@ START_TEST(test_damage)
 }
 END_TEST
 
+/* Add, write runs, merge and read, encode, drop, with the nth
+ * allocation failing and every later one: a clean RTA_ENOMEM (1), or
+ * every entry read (0). */
+static int
+alloc_child(unsigned long n)
+{
+	struct rta_spill s;
+	struct rta_spill_reader rd;
+	struct rta_spill_ent e;
+	struct rta_error err;
+	struct rta_buf ck = RTA_BUF_INIT;
+	unsigned char body[12] = { 0 }, key[2];
+	char env[64];
+	uint64_t i, seen = 0;
+	int rc, k;
+
+	snprintf(env, sizeof(env), "alloc:%lu:persistent", n);
+	setenv("RTA_FAULT", env, 1);
+	if ((rc = rta_spill_open(&s, unit_path("sp"), 600, 0, &err)) !=
+	    RTA_OK)
+		return rc == RTA_ENOMEM ? 1 : 2;
+	for (i = 0; i < 400; i++) {
+		key[0] = (unsigned char)('a' + i % 7);
+		key[1] = (unsigned char)('a' + i % 3);
+		if ((rc = rta_spill_add(&s, 7, key, 2, i + 1, body,
+		    sizeof(body), &err)) != RTA_OK)
+			goto out;
+	}
+	if ((rc = rta_spill_read(&s, 7, &rd, &err)) != RTA_OK)
+		goto out;
+	while ((k = rta_spill_next(&rd, &e, &err)) > 0)
+		seen++;
+	rta_spill_read_close(&rd);
+	if (k < 0) {
+		rc = err.code;
+		goto out;
+	}
+	if (seen != 400) {
+		rta_spill_close(&s);
+		return 3;
+	}
+	if (rta_spill_encode(&s, &ck) != 0) {
+		rc = RTA_ENOMEM;
+		goto out;
+	}
+	if ((rc = rta_spill_drop(&s, 7, &err)) == RTA_OK)
+		rta_spill_committed(&s);
+out:
+	rta_buf_release(&ck);
+	rta_spill_close(&s);
+	if (rc == RTA_OK)
+		return 0;
+	return rc == RTA_ENOMEM ? 1 : 4;
+}
+
+static const char *
+alloc_why(int code)
+{
+	return code == 3 ? "entries lost" : code == 4 ? "an error other than "
+	    "ENOMEM" : "open failed otherwise";
+}
+
+START_TEST(test_alloc_failures)
+{
+	ck_assert_uint_ge(unit_alloc_failures(alloc_child, alloc_why), 20);
+}
+END_TEST
+
 static Suite *
 spill_suite(void)
 {
@@ -327,6 +395,7 @@ spill_suite(void)
 	tcase_add_test(tc, test_order);
 	tcase_add_test(tc, test_restart);
 	tcase_add_test(tc, test_damage);
+	tcase_add_test(tc, test_alloc_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }
