@@ -9,8 +9,9 @@
 #   spawn NAME COMMAND ...        run COMMAND in the background, its pid in
 #                                 pid.NAME (one per line for several)
 #
-# $KC holds the kcat options every test wants: the mock does not wake a
-# waiting fetch when a message arrives, so fetches wait 10 ms, not 500.
+# $KP holds the options of a producing kcat, $KC those of a consuming
+# one: the mock does not wake a waiting fetch when a message arrives, so
+# fetches wait 10 ms, not 500.
 
 wait_for() {
 	_wf_end=$(($(date +%s) + $1))
@@ -30,7 +31,8 @@ start_mock() {
 	wait_for 20 'grep -q . mock.boot' ||
 	    { echo "mock-kafka did not start"; cat mock.err; exit 1; }
 	B=$(cat mock.boot)
-	KC="-b $B -q -X fetch.wait.max.ms=10"
+	KP="-b $B -q"
+	KC="$KP -X fetch.wait.max.ms=10"
 }
 
 stop_mock() {

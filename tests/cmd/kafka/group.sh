@@ -31,7 +31,7 @@ split() {
 wait_for 30 split || echo "the group did not settle in 30 s"
 
 rta-gen -s 9 -c 6000 -t 16 --duplicates 0.01 >in.ndjson
-rta-cat --kafka-key tenant_id in.ndjson | kcat -P $KC -t events -K '\t'
+rta-cat --kafka-key tenant_id in.ndjson | kcat -P $KP -t events -K '\t'
 grep -o '"event_id":"[^"]*"' in.ndjson | sort -u >want
 stored() {
 	n=0

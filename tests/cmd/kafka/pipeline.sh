@@ -6,7 +6,7 @@
 start_mock -b 3 -t events:4
 
 rta-gen -s 8 -c 4000 --duplicates 0.02 >in.ndjson
-rta-cat --kafka-key tenant_id in.ndjson | kcat -P $KC -t events -K '\t'
+rta-cat --kafka-key tenant_id in.ndjson | kcat -P $KP -t events -K '\t'
 echo "produced: $(wc -l <in.ndjson) messages, $(grep -o '"event_id":"[^"]*"' \
     in.ndjson | sort -u | wc -l) distinct events"
 

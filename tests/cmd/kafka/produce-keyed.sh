@@ -7,7 +7,7 @@ start_mock -b 3 -t events:4
 rta-gen -s 5 -c 3000 -t 12 >in.ndjson
 rta-cat --kafka-key tenant_id in.ndjson >keyed.txt
 echo "rta-cat: exit $?"
-kcat -P $KC -t events -K '\t' <keyed.txt
+kcat -P $KP -t events -K '\t' <keyed.txt
 echo "kcat -P: exit $?"
 kcat -C $KC -t events -o beginning -e -f '%p\t%k\t%s\n' >got.txt
 echo "kcat -C: exit $?"
