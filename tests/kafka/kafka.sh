@@ -48,12 +48,14 @@ spawn() {
 	sh -c 'echo $$ >>"pid.$0"; exec "$@"' "$_sp_name" "$@"
 }
 
-# Kill (with signal $1) every process of pid.$2.
+# Send signal $1 to every process of pid.$2; status 1 if one was gone.
 kill_all() {
+	_ka_st=0
 	[ -f "pid.$2" ] || return 0
 	for _ka_p in $(cat "pid.$2"); do
-		kill "-$1" "$_ka_p" 2>/dev/null
+		kill "-$1" "$_ka_p" 2>/dev/null || _ka_st=1
 	done
+	return $_ka_st
 }
 
 # The end offset of each partition of topic $1, as "partition offset".
