@@ -190,7 +190,7 @@ check-cmd: $(PROGS) $(B)/tests/rta-trickle $(B)/tests/mock-kafka $(PQ_READERS) \
     $(BROWSER_DRIVER)
 	RTA_BIN=$(CURDIR)/$(B) RTA_TESTS=$(CURDIR)/tests sh tests/cmd/run.sh
 
-check-examples: $(PROGS) $(B)/examples/producer
+check-examples: $(PROGS) $(B)/examples/producer $(B)/tests/mock-kafka
 	RTA_BIN=$(CURDIR)/$(B) sh tests/cmd/examples.sh
 
 check-meta: $(PROGS)

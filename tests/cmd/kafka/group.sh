@@ -61,5 +61,6 @@ echo "together: $(wc -l <ids) events of $(wc -l <want)," \
     "$(comm -23 want ids | wc -l) missing, $(uniq -d ids | wc -l) duplicated"
 end_offsets events | awk '{ print "-t events -p", $1, "-o", $2 }' >want.off
 { rta-store offsets -s st1 -d events; rta-store offsets -s st2 -d events; } |
-    sort -k4 | cmp -s want.off - && echo "their offsets: the end of every partition"
+    sort -k4 | cmp -s want.off - &&
+    echo "their offsets: the end of every partition"
 stop_mock
