@@ -25,10 +25,11 @@ static const char usage_line[] =
 "usage: rta-cat [-fhquV] [-n count] [-o format] [--compress[=level]]\n"
 "               [--dead-letter file] [--delimiter char] [--epoch-unit unit]\n"
 "               [--events-only] [--from format] [--id-col name]\n"
-"               [--kafka-key field] [--max-errors n] [--max-line size]\n"
-"               [--metrics file] [--no-infer] [--strict] [--tenant tenant]\n"
-"               [--tenant-col name] [--time-col name] [--type type]\n"
-"               [--type-col name] [--version-col name] [file ...]\n"
+"               [--kafka-key field]\n"
+"               [--max-errors n] [--max-line size] [--metrics file]\n"
+"               [--no-infer] [--strict] [--tenant tenant] [--tenant-col name]\n"
+"               [--time-col name] [--type type] [--type-col name]\n"
+"               [--version-col name] [file ...]\n"
 "       rta-cat emit [-hV] [-o format] [--id id] [--schema-version n]\n"
 "               [--time time] type tenant [key=value | key:=json ...]";
 
