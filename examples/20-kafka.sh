@@ -15,7 +15,7 @@ export RTA_NOW=2026-11-26T12:00:00Z
 
 # the broker lives while fd 9 is open: the end of this script stops it
 mkfifo "$tmp/ctl"
-"${bin}tests/mock-kafka" -b 3 -t events:4 <"$tmp/ctl" >"$tmp/boot" &
+"${RTA_BIN:-../build}/tests/mock-kafka" -b 3 -t events:4 <"$tmp/ctl" >"$tmp/boot" &
 exec 9>"$tmp/ctl"
 while [ ! -s "$tmp/boot" ]; do sleep 0.05; done
 B=$(cat "$tmp/boot")
