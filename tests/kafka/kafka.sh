@@ -13,6 +13,10 @@
 # one: the mock does not wake a waiting fetch when a message arrives, so
 # fetches wait 10 ms, not 500.
 
+# A test stopped by a signal still runs its EXIT trap (which stops the
+# consumers: with the broker gone, kcat would retry for ever).
+trap 'exit 1' HUP INT TERM
+
 wait_for() {
 	_wf_end=$(($(date +%s) + $1))
 	while ! eval "$2"; do
