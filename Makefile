@@ -187,10 +187,11 @@ $(BROWSER_DRIVER): tests/browser/package.json tests/browser/package-lock.json
 	    npm ci --no-audit --no-fund
 	@touch $@
 
-check-cmd: $(PROGS) $(B)/tests/rta-trickle $(PQ_READERS) $(BROWSER_DRIVER)
+check-cmd: $(PROGS) $(B)/tests/rta-trickle $(B)/tests/mock-kafka $(PQ_READERS) \
+    $(BROWSER_DRIVER)
 	RTA_BIN=$(CURDIR)/$(B) RTA_TESTS=$(CURDIR)/tests sh tests/cmd/run.sh
 
-check-examples: $(PROGS) $(B)/examples/producer
+check-examples: $(PROGS) $(B)/examples/producer $(B)/tests/mock-kafka
 	RTA_BIN=$(CURDIR)/$(B) sh tests/cmd/examples.sh
 
 check-meta: $(PROGS)
@@ -199,6 +200,12 @@ check-meta: $(PROGS)
 $(B)/tests/rta-trickle: tests/cmd/trickle.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $<
+
+# A Kafka cluster in a process of its own (librdkafka's mock brokers), for
+# the tests that run kcat and the pipeline against the real protocol.
+$(B)/tests/mock-kafka: tests/kafka/mock-kafka.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lrdkafka -lpthread
 
 $(B)/examples/producer: examples/producer.c $(B)/librta.a
 	@mkdir -p $(@D)
