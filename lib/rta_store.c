@@ -2424,6 +2424,14 @@ rta_writer_add(struct rta_writer *w, const struct rta_record *rec,
 	if (kind == RTA_DS_EVENTS) {
 		if (w->c.max_ts == INT64_MIN || ev->ts > w->c.max_ts)
 			rta_keyset_set_horizon(&w->ks, ev->ts - w->o.horizon);
+		if (ev->ts < w->ks.horizon && !w->o.beyond_store) {
+			/* its id can no longer be checked: a second copy
+			 * would be stored again */
+			rc = rta_error_set(err, RTA_EDATA, "beyond-horizon",
+			    "event time more than the dedup horizon before "
+			    "the newest event stored");
+			goto refuse;
+		}
 		if (ev->ts >= w->ks.horizon) {
 			event_fp(&w->ks, ev->tenant, ev->tenant_len, ev->id,
 			    ev->id_len, &fp);
