@@ -261,6 +261,13 @@ soak: $(PROGS)
 	    grep -q 'event ids once each$$' soak.out && \
 	    { cd / && rm -rf "$$d"; echo "soak: ok"; } || \
 	    { echo "soak: FAILED (kept $$d)"; exit 1; }
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/rta-soak.XXXXXX") && cd "$$d" && \
+	    PATH="$(CURDIR)/$(B):$$PATH" LC_ALL=C TZ=UTC TESTS="$(CURDIR)/tests" \
+	    RTA_NOW=2026-11-26T10:00:00Z RTA_HASH_SEED=1 PIPELINE_MUTANTS=1000 \
+	    sh "$(CURDIR)/tests/cmd/pipeline/mutation.sh" | tee soak.out && \
+	    grep -q '^1000 mutants through the pipeline: 1000 balanced, 0 failed$$' soak.out && \
+	    { cd / && rm -rf "$$d"; echo "soak: pipeline mutants ok"; } || \
+	    { echo "soak: pipeline mutants FAILED (kept $$d)"; exit 1; }
 
 # The bench's anchor and load generator from Debian: Miller, and wrk for
 # rta-query's HTTP cases.
