@@ -13,7 +13,10 @@
 # tricks: tenant a's token never sees a byte of the canary tenant's data.
 . "$TESTS/cmd/pipeline/pipeline.inc"
 
-mkdir root
+# root/1/2/3/4/5/: deep enough that a tenant id's ../ climbing out of
+# a dataset lands inside root/, where the snapshots see it
+b=root/1/2/3/4/5
+mkdir -p $b
 
 # ---- hostile tenant ids ---------------------------------------------------
 # each line a tenant_id as it appears inside the JSON string
@@ -120,56 +123,60 @@ done
 
 ls -a >outside.before
 find root | sort >root.before
-pipe root/store work a.ndjson canary.ndjson hostile.ndjson \
+pipe $b/store work a.ndjson canary.ndjson hostile.ndjson \
     hostile-json.ndjson frames.*
 echo "== the pipeline: exit $(cat work.exit)"
-ledger work root/store
+ledger work $b/store
 # rta-dedup and rta-store check an event_id only within their horizons
 # (rta-dedup --ttl, rta-store --dedup-horizon), and pipeline.sh gives
 # rta-validate no --max-past: the hostile timestamps -1, 0 and 1.5 (1969
 # and 1970) pass every stage and the three copies of one event_id are
 # all stored, which is the two the ledger above misses
-echo "events stored from before 2000: $(rta-store cat -s root/store \
+echo "events stored from before 2000: $(rta-store cat -s $b/store \
     -d events -o ndjson | grep -c '"timestamp":"19')"
 echo "set aside (stage, reason):"
 cat work/dead-letters.ndjson work/invalid.ndjson |
     jq -r '"  " + .stage + " " + .reason' | sort | uniq -c
 echo "new under root/ but not in the store:" \
-    "$(find root | sort | comm -13 root.before - | grep -c -v '^root/store')"
-echo "tenants stored: $(rta-store cat -s root/store -d events -o ndjson |
+    "$(find root | sort | comm -13 root.before - | grep -c -v "^$b/store")"
+echo "tenants stored: $(rta-store cat -s $b/store -d events -o ndjson |
     jq -r .tenant_id | sort -u | tr '\n' ' ')"
 
 # ---- the tenant ids without rta-validate's allowlist ----------------------
 # rta-cat, rta-dedup, rta-window and rta-store each meet them; the store
 # refuses them itself, and what it keeps goes to the cold store, an
 # archive, and back.
-rta-store init -s root/raw
-rta-cat -q hostile.ndjson a.ndjson 2>/dev/null |
-    rta-dedup -q --state root/dedup.state |
-    tee raw.stream | rta-store ingest -q -s root/raw -d events \
-    --dead-letter root/raw.dl
+rta-store init -s $b/raw
+rta-cat -q hostile.ndjson a.ndjson 2>raw.err |
+    rta-dedup -q --state $b/dedup.state |
+    tee raw.stream | rta-store ingest -q -s $b/raw -d events \
+    --dead-letter $b/raw.dl
 echo "rta-store without rta-validate: exit $?, refused" \
-    "$(jq -r .reason root/raw.dl | sort | uniq -c | tr -s ' ' | sed 's/^ //')"
+    "$(jq -r .reason $b/raw.dl | sort | uniq -c | tr -s ' ' | sed 's/^ //')"
 rta-window -q --tumbling 1m --by tenant_id --agg count <raw.stream |
-    rta-store ingest -q -s root/raw -d windows --dead-letter root/raw.dl
+    rta-store ingest -q -s $b/raw -d windows --dead-letter $b/raw.dl
 echo "windows by tenant: exit $?," \
-    "$(rta-store cat -s root/raw -d windows -o ndjson | wc -l) stored," \
-    "$(($(wc -l <root/raw.dl) - 24)) refused"
-rta-store export -s root/raw --cold root/lake --before 2026-11-27 \
+    "$(rta-store cat -s $b/raw -d windows -o ndjson | wc -l) stored," \
+    "$(($(wc -l <$b/raw.dl) - 24)) refused"
+rta-store export -s $b/raw --cold $b/lake --before 2026-11-27 \
     >export.out 2>&1
 echo "export: exit $?, $(grep -c 'days exported' export.out) datasets"
-rta-store archive -o root/old.tar --before 2026-11-27 --cold root/lake \
-    >/dev/null 2>&1
+rta-store archive -o $b/old.tar --before 2026-11-27 --cold $b/lake \
+    >>raw.err 2>&1
 echo "archive: exit $?"
-rta-store restore --cold root/lake2 root/old.tar >/dev/null 2>&1
+rta-store restore --cold $b/lake2 $b/old.tar >>raw.err 2>&1
 echo "restore: exit $?"
-echo "cold tenants: $(find root/lake2 -name 'tenant_id=*' | sed 's/.*=//' |
+echo "cold tenants: $(find $b/lake2 -name 'tenant_id=*' | sed 's/.*=//' |
     sort -u | tr '\n' ' ')"
 
 # ---- nothing outside root/, nothing odd inside it ------------------------
+echo "new under root/ but not in the stores, the cold stores, the" \
+    "archive, rta-dedup's state and the dead letters:" \
+    "$(find root | sort | comm -13 root.before - | grep -c -v -e "^$b/store" \
+    -e "^$b/raw" -e "^$b/lake" -e "^$b/dedup.state" -e "^$b/old.tar$")"
 ls -a >outside.after
 echo "new beside root/: $(comm -13 outside.before outside.after | grep -v -x \
-    -e work -e work.exit -e work.stderr -e outside.after -e raw.stream \
+    -e work -e work.exit -e work.stderr -e outside.after -e raw.stream -e raw.err \
     -e export.out -e root.before | tr '\n' ' ')"
 [ ! -e /tmp/rta-pwn-pipeline ] || echo "/tmp/rta-pwn-pipeline was made"
 echo "symbolic links under root/: $(find root -type l | wc -l)"
@@ -188,7 +195,7 @@ req() {
 	n=$((n + 1))
 	printf 'GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n' \
 	    "$2" "$1" | cat - crlf |
-	    timeout 20 rta-query --http -s root/store --tokens tokens \
+	    timeout 20 rta-query --http -s $b/store --tokens tokens \
 	    --metrics-file work/store-events.prom >answer.$n 2>&1
 	printf '%-2s %s  %s\n' "$?" "$(head -1 answer.$n | tr -d '\r' |
 	    cut -d' ' -f2)" "$(echo "$2" | sed "s|^$q|Q|")"
@@ -226,3 +233,7 @@ echo "answer headers injected: $(grep -c -i '^X-Canary' answer.*  |
 req tok-root "$q&dataset=events&tenant=canary"
 echo "the root token sees the canary: $(grep -c -e '"XK"' answer.$n)"
 req nobody "$q&dataset=events&tenant=a"
+
+# under SANITIZE=1, any report of the programs run outside pipeline.sh
+echo "sanitizer reports: $(cat raw.err export.out answer.* |
+    grep -c -e Sanitizer -e 'runtime error:')"
