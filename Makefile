@@ -6,7 +6,8 @@
 #   make serve      the demo's dashboard on localhost (demo-live feeds it)
 #   make bench      measure rta against jq, jansson and C baselines
 #   make fuzz       run the libFuzzer targets (clang) for FUZZ_TIME seconds
-#   make soak       the store's crash test at 1,000 kill -9 cycles
+#   make soak       the store's crash test at 1,000 kill -9 cycles, and
+#                   1,000 mutated streams through the whole pipeline
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
 #
 # Variables: SANITIZE=1 builds with ASan+UBSan into build-san/; WERROR=1
@@ -249,7 +250,8 @@ fuzz:
 	done; if [ -n "$$fail" ]; then echo "fuzz: crashes in$$fail"; exit 1; fi
 
 # The store's crash test (tests/cmd/rta-store/crash.sh) at 1,000 cycles
-# instead of make check's 200.
+# instead of make check's 200, then 1,000 mutated streams through the
+# whole pipeline (tests/cmd/pipeline/mutation.sh; make check runs 40).
 SOAK_CYCLES ?= 1000
 soak: $(PROGS)
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/rta-soak.XXXXXX") && cd "$$d" && \
