@@ -70,7 +70,7 @@ while [ $i -le $n ]; do
 	if [ "$(cat w$i.exit)" = 0 ] && [ "$(cat ledger.$i)" = "ledger balanced" ]
 	then
 		ok=$((ok + 1))
-		rm -rf s$i w$i w$i.stderr m$i.$fmt
+		rm -rf s$i w$i w$i.stderr w$i.exit ledger.$i m$i.$fmt
 	else
 		failed=$((failed + 1))
 		echo "mutant $i ($fmt, seed $((1000 + i))): pipeline exit" \
