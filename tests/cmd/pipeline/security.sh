@@ -130,8 +130,8 @@ ledger work $b/store
 # rta-dedup and rta-store check an event_id only within their horizons
 # (rta-dedup --ttl, rta-store --dedup-horizon), and pipeline.sh gives
 # rta-validate no --max-past: the hostile timestamps -1, 0 and 1.5 (1969
-# and 1970) pass every stage and the three copies of one event_id are
-# all stored, which is the two the ledger above misses
+# and 1970, three copies of one event_id) pass rta-dedup, and rta-store
+# rejects them (beyond-horizon) rather than store them unchecked
 echo "events stored from before 2000: $(rta-store cat -s $b/store \
     -d events -o ndjson | grep -c '"timestamp":"19')"
 echo "set aside (stage, reason):"
