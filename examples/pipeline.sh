@@ -24,8 +24,9 @@
 # The workdir gets each stage's metrics (NAME.prom, Prometheus text),
 # dead letters (dead-letters.ndjson, invalid.ndjson), the duplicates set
 # aside (duplicates.ndjson), events too late for their window
-# (late.ndjson), rta-dedup's checkpoint (dedup.state/) and each stage's
-# exit status (status/NAME).  The exit status is 0 when every stage
+# (late.ndjson) and each stage's exit status (status/NAME).  rta-dedup
+# keeps no checkpoint: the store, after it, is the one that acknowledges
+# (rta-dedup(1), CAVEATS).  The exit status is 0 when every stage
 # ended with 0 or 1 (1: some records rejected, all of them accounted
 # for), else 3.  RTA_BIN names the directory of the programs (default:
 # $PATH).
@@ -122,7 +123,7 @@ run cat "${b}rta-cat" -q -o "$fmt" --dead-letter "$work/dead-letters.ndjson" \
 run validate "${b}rta-validate" -q -o "$fmt" -s "$schemas" --upgrade \
     --max-future 5m --dead-letter "$work/invalid.ndjson" \
     --metrics "$work/validate.prom" |
-run dedup "${b}rta-dedup" -q -o "$fmt" --ttl 1h --state "$work/dedup.state" \
+run dedup "${b}rta-dedup" -q -o "$fmt" --ttl 1h \
     --duplicates "$work/duplicates.ndjson" --metrics "$work/dedup.prom" |
 enrich |
 tee "$work/events.fifo" "$work/watch.fifo" |
