@@ -31,6 +31,8 @@
 #                      query section reads too
 #   BENCH_QUERY_RUNS   queries a pass of the query section's CLI and
 #                      DuckDB cases (default 500)
+#   BENCH_LIVE_SECONDS  seconds of the pipeline section's live run at
+#                      100,000 events/s (default 20)
 #
 # Data is kept in tests/bench/work/ (git-ignored) and regenerated when
 # rta-gen or the parameters change.  Single-threaded programs run on one
