@@ -8,7 +8,8 @@
 # balanced yes/no), "duck" (set, lines, valid, distinct, joined,
 # groups, events counted, same yes/no) and "fresh" (events/s, seconds,
 # wall ns of the run, events sampled, never seen, freshness p50, p90,
-# p99, max, polls, staleness p50, p99; ms).
+# p99, max, polls, staleness p50, p99; ms; the minutes whose last count
+# was not the events sent).
 
 function pipeline_read(    l, f, k, n) {
 	n = p_nn = 0
@@ -216,8 +217,15 @@ function pipeline_section(    i, j, n, k, c, f, d, l, pn, dk) {
 		    "newest event its counts include.  With " \
 		    "--emit-every 1s an event waits up to a second for " \
 		    "the next emission, so the p99 of freshness is about " \
-		    "990 ms plus the pipeline's own latency.\n", f[2], f[3],
+		    "990 ms plus the pipeline's own latency.", f[2], f[3],
 		    f[4] / 1e9
+		if (f[14] == "0")
+			printf "  The last answer counted every one of " \
+			    "t0000's events sent."
+		else if (f[14] != "")
+			printf "  **In %s minutes the last answer's count " \
+			    "was not the events sent.**", f[14]
+		print ""
 		print ""
 		print "| events/s | seconds | t0000's events sampled | " \
 		    "never seen | freshness p50 ms | p90 ms | p99 ms | max " \

@@ -17,7 +17,9 @@
 //       the newest event its counts include.  Events and polls of the
 //       first WARMUP_MS after the first event are left out.  Prints:
 //       events sampled, events never seen, freshness p50, p90, p99,
-//       max (ms), polls, staleness p50, p99 (ms)
+//       max (ms), polls, staleness p50, p99 (ms), and the minutes whose
+//       last count is not the number of the tenant's events in TIMES
+//       (0 when the store holds what was sent)
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -79,6 +81,7 @@ function stats(times, polls, warmup) {
 	for (const e of ev.values())
 		last = Math.max(last, e[e.length - 1]);
 	const seen = new Map();
+	const final = new Map();
 	const fresh = [];
 	const stale = [];
 	let npolls = 0;
@@ -90,6 +93,7 @@ function stats(times, polls, warmup) {
 		let newest = -Infinity;
 		for (let i = 1; i + 1 < f.length; i += 2) {
 			const e = ev.get(f[i]) || [];
+			final.set(f[i], f[i + 1]);
 			const c = Math.min(f[i + 1], e.length);
 			const was = seen.get(f[i]) || 0;
 			for (let k = was; k < c; k++)
@@ -112,13 +116,17 @@ function stats(times, polls, warmup) {
 		for (const t of e)
 			if (t >= first + warmup)
 				sampled++;
+	let wrong = 0;
+	for (const k of new Set([...ev.keys(), ...final.keys()]))
+		if ((final.get(k) || 0) !== (ev.get(k) || []).length)
+			wrong++;
 	fresh.sort((a, b) => a - b);
 	stale.sort((a, b) => a - b);
 	const r = (x) => Number.isNaN(x) ? '-' : x.toFixed(1);
 	console.log([sampled, sampled - fresh.length, r(pct(fresh, 50)),
 	    r(pct(fresh, 90)), r(pct(fresh, 99)),
 	    r(fresh.length ? fresh[fresh.length - 1] : NaN), npolls,
-	    r(pct(stale, 50)), r(pct(stale, 99))].join(' '));
+	    r(pct(stale, 50)), r(pct(stale, 99)), wrong].join(' '));
 }
 
 if (cmd === 'poll' && args.length === 5)
