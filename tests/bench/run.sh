@@ -9,14 +9,13 @@
 # (against DuckDB on the store's Parquet), and the whole pipeline from
 # NDJSON to the store (against DuckDB doing the same in SQL) and the
 # freshness of a live run, in one run on one machine, and write
-# tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN
-# set.
+# tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN set.
 #
 # Environment:
 #   RTA_BIN            directory holding the programs (default build/)
 #   BENCH_SECTIONS     which sections to run (default "cat validate dedup
-#                      enrich window store export query pipeline"); a run of
-#                      fewer writes work/RESULTS.md instead, so that
+#                      enrich window store export query pipeline"); a
+#                      run of fewer writes work/RESULTS.md instead, so that
 #                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
 #   BENCH_RUNS         runs per case (default 5 for sets up to 1M, else 3);
