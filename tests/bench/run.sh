@@ -6,15 +6,16 @@
 # DuckDB and Miller, rta-store's ingest, reads and sizes (against
 # DuckDB's Parquet), rta-store export against DuckDB's COPY to
 # Parquet, and rta-query's answers from the command line and over HTTP
-# (against DuckDB on the store's Parquet), in one run on one machine,
-# and write tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN
-# set.
+# (against DuckDB on the store's Parquet), and the whole pipeline from
+# NDJSON to the store (against DuckDB doing the same in SQL) and the
+# freshness of a live run, in one run on one machine, and write
+# tests/bench/RESULTS.md.  `make bench` runs it with RTA_BIN set.
 #
 # Environment:
 #   RTA_BIN            directory holding the programs (default build/)
 #   BENCH_SECTIONS     which sections to run (default "cat validate dedup
-#                      enrich window store export query"); a run of
-#                      fewer writes work/RESULTS.md instead, so that
+#                      enrich window store export query pipeline"); a
+#                      run of fewer writes work/RESULTS.md instead, so that
 #                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
 #   BENCH_RUNS         runs per case (default 5 for sets up to 1M, else 3);
@@ -29,6 +30,8 @@
 #                      query section reads too
 #   BENCH_QUERY_RUNS   queries a pass of the query section's CLI and
 #                      DuckDB cases (default 500)
+#   BENCH_LIVE_SECONDS  seconds of the pipeline section's live run at
+#                      100,000 events/s (default 20)
 #
 # Data is kept in tests/bench/work/ (git-ignored) and regenerated when
 # rta-gen or the parameters change.  Single-threaded programs run on one
@@ -98,6 +101,30 @@
 # exit), driven by wrk with keep-alive, the same query on every request
 # (answered from the connection's near-cache after the first) and, with
 # tests/bench/query_wrk.lua, another tenant and day on every request.
+#
+# The pipeline section runs tests/bench/pipeline_run.sh (rta-cat |
+# rta-validate | rta-dedup | rta-enrich | tee to the raw dataset |
+# rta-window --tumbling 1m | rta-store ingest: examples/pipeline.sh's
+# stages and options, without its watch) on work/pl-N.ndjson (rta-gen,
+# 1,000 tenants, a million users, with late, duplicate and malformed
+# events), checking events against tests/bench/data/pipeline/ and
+# joining work/users.csv, into a fresh store each run (made and synced
+# untimed): the wall time from the first byte read to the exit of the
+# last rta-store ingest, after its last commit.  The stages' --metrics
+# files must balance (in = out + rejected + dropped, each stage's out
+# the next one's in) and the raw dataset hold what rta-dedup passed.
+# DuckDB (tests/bench/pipeline_duckdb.mjs, two threads) does the same
+# validation, dedup, join and one-minute counts and sums in SQL over the
+# same NDJSON file into a database file of its own; runs taken in turn.
+# Then a live run: rta-gen --start (the wall clock) --rate 100000 for
+# BENCH_LIVE_SECONDS (default 20) through the same pipeline with
+# rta-window --emit-every 1s into a fresh store, while
+# tests/bench/pipeline_fresh.mjs asks `rta-query --http` (behind socat,
+# as in the query section) for one tenant's one-minute counts every
+# 50 ms; each event's freshness is the time the first answer counting it
+# arrived less its event time (its time of sending), for the tenant's
+# events after a 5 s warm-up (rta-gen regenerates the same events, for
+# their times; the last answer must count them all).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -106,7 +133,8 @@ RTA_BIN=$(cd "${RTA_BIN:-$root/build}" && pwd)
 export LC_ALL=C TZ=UTC
 sizes=${BENCH_SIZES:-1000000 10000000}
 seed=${BENCH_SEED:-1}
-sections=${BENCH_SECTIONS:-cat validate dedup enrich window store export query}
+dsections="cat validate dedup enrich window store export query pipeline"
+sections=${BENCH_SECTIONS:-$dsections}
 schemas=$here/data/validate
 work=$here/work
 results=$here/RESULTS.md
@@ -129,13 +157,14 @@ want() {
 
 for s in $sections; do
 	case $s in
-	cat|validate|dedup|enrich|window|store|export|query) ;;
+	cat|validate|dedup|enrich|window|store|export|query|pipeline) ;;
 	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate," \
-	    "dedup, enrich, window, store, export, query)" ;;
+	    "dedup, enrich, window, store, export, query, pipeline)" ;;
 	esac
 done
 want cat && want validate && want dedup && want enrich && want window &&
-    want store && want export && want query || results=$work/RESULTS.md
+    want store && want export && want query && want pipeline ||
+    results=$work/RESULTS.md
 progs="rta-cat rta-gen"
 want validate && progs="$progs rta-validate"
 want dedup && progs="$progs rta-dedup"
@@ -149,6 +178,15 @@ want export && ! want store && progs="$progs rta-store"
 if want query; then
 	want store || want export || progs="$progs rta-store"
 	progs="$progs rta-query"
+fi
+if want pipeline; then
+	for p in rta-validate rta-dedup rta-enrich rta-window rta-store \
+	    rta-query; do
+		case " $progs " in
+		*" $p "*) ;;
+		*) progs="$progs $p" ;;
+		esac
+	done
 fi
 for p in $progs; do
 	[ -x "$RTA_BIN/$p" ] || die "$RTA_BIN/$p not found (run make first)"
@@ -207,12 +245,14 @@ vcounts=$work/validate-counts.tsv
 stsv=$work/store.tsv
 xtsv=$work/export.tsv
 qtsv=$work/query.tsv
+ptsv=$work/pipeline.tsv
 : >"$tsv"
 : >"$notes"
 : >"$vcounts"
 : >"$stsv"
 : >"$xtsv"
 : >"$qtsv"
+: >"$ptsv"
 start=$(date +%s)
 load0=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -402,6 +442,28 @@ gendata_users() {
 	    die "cannot make users.csv"
 }
 
+# The pipeline section's events: 1,000 tenants, users from the million of
+# users.csv, and what a real stream brings: late events (beyond the
+# windows' allowed lateness some of them), re-sent duplicates and
+# malformed records.
+gendata_pl() {
+	n=$1
+	stamp="seed=$seed tenants=1000 users=1000000 late=0.001"
+	stamp="$stamp duplicates=0.01 malformed=0.001 $(cksum <"$gen")"
+	if [ -f "$work/pl-$n.stamp" ] &&
+	    [ "$(cat "$work/pl-$n.stamp")" = "$stamp" ] &&
+	    [ -f "$work/pl-$n.ndjson" ]; then
+		return 0
+	fi
+	echo "generating $n events with late, duplicate and malformed" \
+	    "ones (seed $seed)"
+	rm -f "$work/pl-$n.stamp"
+	"$gen" -s "$seed" -c "$n" --tenants 1000 --users 1000000 \
+	    --late 0.001 --duplicates 0.01 --malformed 0.001 -o ndjson \
+	    >"$work/pl-$n.ndjson" || die "cannot make pl-$n.ndjson"
+	echo "$stamp" >"$work/pl-$n.stamp"
+}
+
 # ---- measuring ------------------------------------------------------------
 
 # measure SIZE NAME INPUT PIN RUNS command...: run the command RUNS times
@@ -469,6 +531,8 @@ esizes=
 wsizes=
 ssizes=
 xsizes=
+psizes=
+want pipeline && psizes=$sizes
 want export && xsizes=$sizes
 want window && wsizes=$sizes
 want store && ssizes=$sizes
@@ -485,7 +549,10 @@ done
 for n in $esizes; do
 	gendata_en "$n"
 done
-[ -z "$esizes" ] || gendata_users
+for n in $psizes; do
+	gendata_pl "$n"
+done
+[ -z "$esizes$psizes" ] || gendata_users
 for n in $wsizes $ssizes; do
 	gendata_wn "$n"
 done
@@ -495,7 +562,9 @@ duck=
 parquet=
 xduck=
 qduck=
-if [ -n "$wsizes" ] || want store || want export || want query; then
+pduck=
+if [ -n "$wsizes" ] || want store || want export || want query ||
+    want pipeline; then
 	if ! command -v node >/dev/null 2>&1; then
 		note "node not installed: DuckDB anchor skipped"
 	elif [ -d "$here/node_modules/@duckdb/node-api" ] ||
@@ -506,6 +575,7 @@ if [ -n "$wsizes" ] || want store || want export || want query; then
 		fi
 		want export && xduck="node $here/export_duckdb.mjs"
 		want query && qduck="node $here/query_duckdb.mjs"
+		want pipeline && pduck="node $here/pipeline_duckdb.mjs"
 	else
 		note "npm ci in tests/bench failed: DuckDB anchor skipped"
 	fi
@@ -1516,6 +1586,266 @@ if want query && [ -f "$work/store.info" ]; then
 		trap - EXIT INT TERM
 	fi
 fi
+# ---- pipeline ----------------------------------------------------------------
+
+pschemas=$here/data/pipeline
+pst=$work/pl-store
+pdir=$work/pl-run
+
+# pm FILE WHAT: the stage's rta_records_WHAT_total in a --metrics file
+# (the stage's own line, not those by reason or tenant), or 0
+pm() {
+	awk -v w="rta_records_$2_total" '
+	    index($0, w "{stage=") == 1 && $0 !~ /,/ { v = $2 }
+	    END { print v + 0 }' "$1" 2>/dev/null || echo 0
+}
+
+# pmv FILE NAME: the value of an unlabelled metric NAME, or 0
+pmv() {
+	awk -v w="$2" '$1 == w { v = $2 } END { print v + 0 }' "$1" \
+	    2>/dev/null || echo 0
+}
+
+# pl_rta N INPUT: one timed run of pipeline_run.sh on INPUT into a fresh
+# store (made, and the disk synced, untimed); appends "run", N, "rta",
+# wall ns, CPU s (user + system of every stage), peak RSS KiB (the
+# largest stage) to pipeline.tsv.  Returns 1 when it failed.
+pl_rta() {
+	rm -rf "$pst" "$pdir"
+	"$store" init -s "$pst" >/dev/null || die "cannot make $pst"
+	sync
+	p_t0=$(date +%s%N)
+	if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" sh \
+	    "$here/pipeline_run.sh" "$work/bin" "$pschemas" \
+	    "$work/users.csv" "$pst" "$pdir" <"$2" >/dev/null \
+	    2>"$work/stderr.out"; then
+		note "the pipeline on pl-$1 failed:" \
+		    "$(head -c 300 "$work/stderr.out")"
+		return 1
+	fi
+	p_t1=$(date +%s%N)
+	awk -v n="$1" -v ns="$((p_t1 - p_t0))" 'END {
+	    printf "run\t%s\trta\t%s\t%.2f\t%s\n", n, ns, $3 + $4, $2 }' \
+	    "$work/time.out" >>"$ptsv"
+	tail -1 "$ptsv" | awk -F '\t' '{ printf "  rta pipeline: %.3f s," \
+	    " %.0f ev/s, cpu %.2f s\n", $4 / 1e9, $2 / ($4 / 1e9), $5 }'
+}
+
+# pl_duck N INPUT: one timed run of pipeline_duckdb.mjs, the same row
+# shape ("duckdb"); its printed counts are kept in work/pl-duck.out.
+pl_duck() {
+	rm -f "$work/pl.duckdb" "$work/pl.duckdb.wal"
+	sync
+	p_t0=$(date +%s%N)
+	# shellcheck disable=SC2086
+	if ! /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" $pduck \
+	    "$2" "$work/users.csv" "$work/pl.duckdb" >"$work/pl-duck.out" \
+	    2>"$work/stderr.out"; then
+		note "DuckDB's pipeline on pl-$1 failed:" \
+		    "$(head -c 300 "$work/stderr.out")"
+		return 1
+	fi
+	p_t1=$(date +%s%N)
+	awk -v n="$1" -v ns="$((p_t1 - p_t0))" 'END {
+	    printf "run\t%s\tduckdb\t%s\t%.2f\t%s\n", n, ns, $3 + $4, $2 }' \
+	    "$work/time.out" >>"$ptsv"
+	tail -1 "$ptsv" | awk -F '\t' '{ printf "  DuckDB SQL: %.3f s," \
+	    " %.0f ev/s, cpu %.2f s\n", $4 / 1e9, $2 / ($4 / 1e9), $5 }'
+}
+
+# pl_counts N: the counts of the last rta run (its --metrics files and
+# the store) and of DuckDB's, checked against each other; appends
+# "counts" and "duck" rows to pipeline.tsv.
+pl_counts() {
+	p_ok=yes
+	for p_s in cat validate dedup enrich window store-events store-m; do
+		p_f=$pdir/$p_s.prom
+		p_in=$(pm "$p_f" in)
+		p_sum=$(($(pm "$p_f" out) + $(pm "$p_f" rejected) + \
+		    $(pm "$p_f" dropped)))
+		if [ "$p_in" = 0 ] || [ "$p_in" != "$p_sum" ]; then
+			p_ok=no
+			note "pipeline on pl-$1: $p_s read $p_in records but" \
+			    "accounts for $p_sum"
+		fi
+	done
+	c_in=$(pm "$pdir/cat.prom" in)
+	c_out=$(pm "$pdir/cat.prom" out)
+	c_rej=$(pm "$pdir/cat.prom" rejected)
+	v_in=$(pm "$pdir/validate.prom" in)
+	v_out=$(pm "$pdir/validate.prom" out)
+	v_rej=$(pm "$pdir/validate.prom" rejected)
+	d_in=$(pm "$pdir/dedup.prom" in)
+	d_out=$(pm "$pdir/dedup.prom" out)
+	d_drop=$(pm "$pdir/dedup.prom" dropped)
+	e_in=$(pm "$pdir/enrich.prom" in)
+	e_out=$(pm "$pdir/enrich.prom" out)
+	w_in=$(pm "$pdir/window.prom" in)
+	w_agg=$(pmv "$pdir/window.prom" rta_window_events_aggregated_total)
+	w_late=$(pmv "$pdir/window.prom" rta_window_events_late_total)
+	w_rec=$(pmv "$pdir/window.prom" rta_window_records_total)
+	se_in=$(pm "$pdir/store-events.prom" in)
+	sm_in=$(pm "$pdir/store-m.prom" in)
+	raw=$("$store" stats -s "$pst" -d events |
+	    sed -n 's/.*"records_written":\([0-9]*\).*/\1/p')
+	agg=$("$store" stats -s "$pst" -d m |
+	    sed -n 's/.*"records_written":\([0-9]*\).*/\1/p')
+	# each stage reads what the one before wrote, and the stores what
+	# they were sent
+	if [ "$c_in" != "$1" ] || [ "$v_in" != "$c_out" ] ||
+	    [ "$d_in" != "$v_out" ] || [ "$e_in" != "$d_out" ] ||
+	    [ "$w_in" != "$e_out" ] || [ "$se_in" != "$e_out" ] ||
+	    [ "$sm_in" != "$w_rec" ] || [ "$w_in" != $((w_agg + w_late)) ]
+	then
+		p_ok=no
+		note "pipeline on pl-$1: the stages' counts do not chain" \
+		    "(cat $c_in/$c_out, validate $v_in/$v_out, dedup" \
+		    "$d_in/$d_out, enrich $e_in/$e_out, window $w_in:" \
+		    "$w_agg + $w_late late -> $w_rec, stores $se_in, $sm_in)"
+	fi
+	if [ "${raw:-x}" != "$d_out" ] || [ "${agg:-x}" != "$w_rec" ]; then
+		p_ok=no
+		note "pipeline on pl-$1: the store holds ${raw:-?} raw events" \
+		    "(rta-dedup passed $d_out) and ${agg:-?} aggregates" \
+		    "(rta-window wrote $w_rec)"
+	fi
+	printf 'counts\t%s\t' "$1" >>"$ptsv"
+	printf '%s\t' "$c_in" "$c_rej" "$v_rej" "$v_out" "$d_drop" \
+	    "$d_out" "$e_out" "$w_agg" "$w_late" "$w_rec" "${raw:-0}" \
+	    "${agg:-0}" >>"$ptsv"
+	printf '%s\n' "$p_ok" >>"$ptsv"
+	# each stage's CPU seconds and peak RSS (KiB) in that run
+	printf 'stages\t%s' "$1" >>"$ptsv"
+	for p_s in cat validate dedup enrich tee window store-events \
+	    store-m; do
+		awk -v s="$p_s" 'END { printf "\t%s %.2f %d", s, $1 + $2,
+		    $3 }' "$pdir/time/$p_s" >>"$ptsv" 2>/dev/null
+	done
+	echo >>"$ptsv"
+	echo "  counts: $c_in in, $c_rej malformed (rta-cat), $v_rej" \
+	    "invalid, $d_drop duplicates, $w_late too late for their" \
+	    "window; $raw raw events and $agg windows stored; balanced:" \
+	    "$p_ok"
+	[ -n "$pduck" ] && [ -s "$work/pl-duck.out" ] || return 0
+	# shellcheck disable=SC2046
+	set -- "$1" $(cat "$work/pl-duck.out")
+	p_same=yes
+	[ "$2" = "$1" ] && [ "$3" = "$v_out" ] && [ "$4" = "$d_out" ] &&
+	    [ "$7" = "$e_out" ] || p_same=no
+	printf 'duck\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" \
+	    "$5" "$6" "$7" "$p_same" >>"$ptsv"
+	if [ $p_same = yes ]; then
+		echo "  check: DuckDB keeps the same $3 valid and $4 distinct" \
+		    "events, and counts them all in $6 groups"
+	else
+		note "on pl-$1 DuckDB finds $3 valid, $4 distinct events," \
+		    "counts $7 in its groups; rta $v_out valid, $d_out" \
+		    "distinct"
+	fi
+}
+
+for n in $psizes; do
+	nd=$work/pl-$n.ndjson
+	if [ "$n" -le 1000000 ]; then
+		runs=${BENCH_RUNS:-5}
+		aruns=$runs
+	else
+		runs=${BENCH_RUNS:-3}
+		aruns=${BENCH_ANCHOR_RUNS:-1}
+	fi
+	lines=$("$work/baseline" <"$nd")
+	[ "$lines" = "$n" ] || die "pl-$n.ndjson has $lines lines, not $n"
+	echo "pipeline on $n events: $(wc -c <"$nd") bytes NDJSON"
+	: >"$work/pl-duck.out"
+	r=0
+	while [ $r -lt "$runs" ]; do
+		r=$((r + 1))
+		pl_rta "$n" "$nd" || break
+		[ -z "$pduck" ] || [ $r -gt "$aruns" ] || pl_duck "$n" "$nd" ||
+		    pduck=
+	done
+	[ ! -d "$pdir" ] || pl_counts "$n"
+done
+
+# The live run: BENCH_LIVE_SECONDS of rta-gen --rate 100000 (its event
+# times the wall clock of sending) through the pipeline with
+# --emit-every 1s, one tenant of ten polled every 50 ms over HTTP.
+lsecs=${BENCH_LIVE_SECONDS:-20}
+case $lsecs in
+''|*[!0-9]*|0) die "bad BENCH_LIVE_SECONDS '$lsecs'" ;;
+esac
+leps=100000
+if want pipeline; then
+	if ! command -v node >/dev/null 2>&1 ||
+	    ! command -v socat >/dev/null 2>&1 ||
+	    ! command -v curl >/dev/null 2>&1; then
+		note "node, socat or curl not installed: the freshness run" \
+		    "skipped"
+	else
+		echo "live run: $lsecs s at $leps events/s"
+		gendata_users
+		rm -rf "$pst" "$pdir"
+		"$store" init -s "$pst" >/dev/null || die "cannot make $pst"
+		big_was=${big:-}
+		big=$pst
+		trap qstop EXIT
+		trap 'qstop; exit 130' INT
+		trap 'qstop; exit 143' TERM
+		if qserve; then
+			rm -f "$work/pl-stop"
+			lstart=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+			node "$here/pipeline_fresh.mjs" poll "$qport" t0000 \
+			    "${lstart%:*}:00Z" "$work/pl-stop" 50 \
+			    >"$work/pl-polls.txt" 2>"$work/pl-poll.err" &
+			lpoll=$!
+			l_t0=$(date +%s%N)
+			l_rc=0
+			"$gen" -s "$seed" --start "$lstart" --rate "$leps" \
+			    -d "${lsecs}s" --users 1000000 -o ndjson |
+			    sh "$here/pipeline_run.sh" "$work/bin" \
+			    "$pschemas" "$work/users.csv" "$pst" "$pdir" \
+			    --emit-every 1s >/dev/null \
+			    2>"$work/stderr.out" || l_rc=$?
+			l_t1=$(date +%s%N)
+			sleep 1
+			touch "$work/pl-stop"
+			wait "$lpoll" || true
+			[ $l_rc = 0 ] || note "the live pipeline failed:" \
+			    "$(head -c 300 "$work/stderr.out")"
+			# the polled tenant's event times, in the order sent
+			"$gen" -s "$seed" --start "$lstart" --eps "$leps" \
+			    -d "${lsecs}s" --users 1000000 -o ndjson |
+			    grep '"tenant_id":"t0000"' | cut -d'"' -f8 \
+			    >"$work/pl-times.txt"
+			if out=$(node "$here/pipeline_fresh.mjs" stats \
+			    "$work/pl-times.txt" "$work/pl-polls.txt" 5000 \
+			    2>"$work/stderr.out"); then
+				# shellcheck disable=SC2086
+				set -- $out
+				printf 'fresh\t%s\t%s\t%s' "$leps" "$lsecs" \
+				    "$((l_t1 - l_t0))" >>"$ptsv"
+				printf '\t%s' "$@" >>"$ptsv"
+				echo >>"$ptsv"
+				echo "  freshness of $1 events of t0000" \
+				    "($2 never seen): p50 $3 ms, p90 $4 ms," \
+				    "p99 $5 ms, max $6 ms; $7 polls, staleness" \
+				    "p50 $8 ms, p99 $9 ms"
+				[ "${10}" = 0 ] || note "in the live run" \
+				    "${10} minutes of t0000 ended with a" \
+				    "count other than the events sent"
+			else
+				note "pipeline_fresh.mjs stats failed:" \
+				    "$(head -c 300 "$work/stderr.out")"
+			fi
+		else
+			note "socat would not serve rta-query --http on any" \
+			    "port tried: $(head -c 300 "$work/socat.log")"
+		fi
+		qstop
+		trap - EXIT INT TERM
+		big=$big_was
+	fi
+fi
 elapsed=$(($(date +%s) - start))
 load1=$(cut -d' ' -f1 /proc/loadavg)
 
@@ -1531,7 +1861,7 @@ ver_jansson=$(pkg-config --modversion jansson 2>/dev/null ||
 ver_mlr=$([ -n "$mlr" ] && "$mlr" --version 2>&1 || echo "not installed")
 ver_cc=$($cc --version 2>/dev/null | head -1)
 ver_duck="not installed"
-if [ -n "$duck$parquet$xduck$qduck" ]; then
+if [ -n "$duck$parquet$xduck$qduck$pduck" ]; then
 	ver_duck=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
 	    "$here/node_modules/@duckdb/node-api/package.json" | head -1)
 	ver_duck="@duckdb/node-api $ver_duck, node $(node --version)"
@@ -1682,10 +2012,11 @@ awk -F '\t' \
     -v cc="$ver_cc" -v duckdb="$ver_duck" -v elapsed="$elapsed" \
     -v notes=/dev/null \
     -v vnotes="$notes" -v vcounts="$vcounts" -v stsv="$stsv" \
-    -v xtsv="$xtsv" -v qtsv="$qtsv" \
+    -v xtsv="$xtsv" -v qtsv="$qtsv" -v ptsv="$ptsv" \
     -v pinned="${one:-no}" \
     -v load="$load0 at the start, $load1 at the end" \
-    -f "$here/report.awk" -f "$work/validate.awk" -f "$here/stages.awk" \
+    -f "$here/report.awk" -f "$work/validate.awk" -f "$here/pipeline.awk" \
+    -f "$here/stages.awk" \
     "$tsv" >"$results.tmp"
 # what profiling found, kept by hand beside the script
 cat "$here/profile.md" >>"$results.tmp"

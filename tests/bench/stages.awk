@@ -4,7 +4,7 @@
 # whose tables and functions it uses.
 # Variables: vnotes (the notes file), stsv and qtsv (the store and query
 # sections' results: the functions reading them say what their rows
-# hold).
+# hold), ptsv (the pipeline section's, read by pipeline.awk).
 
 END {
 	if (measured("dedup rta") || measured("awk dedup"))
@@ -17,6 +17,8 @@ END {
 		store_section()
 	if (qtsv != "" && query_read())
 		query_section()
+	if (ptsv != "" && pipeline_read())
+		pipeline_section()
 	hdr = 0
 	while ((getline l < vnotes) > 0) {
 		if (!hdr) {
