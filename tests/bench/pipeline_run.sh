@@ -10,10 +10,11 @@
 #
 # windows by tenant and event type, count and sum:payload.value.  DIR
 # gets each stage's --metrics file (NAME.prom), the dead letters, the
-# duplicates, the late events, rta-dedup's state, each stage's exit
-# status (status/NAME) and its user and system CPU seconds and peak RSS
-# in KiB (time/NAME, from /usr/bin/time).  Exit status 0 when every stage ended with 0 or
-# 1 (records rejected, all accounted for), else 3.
+# duplicates, the late events, each stage's exit status (status/NAME)
+# and its user and system CPU seconds and peak RSS in KiB (time/NAME,
+# from /usr/bin/time).  Exit status 0 when every stage ended with 0 or 1
+# (records rejected, all accounted for), else 3.  rta-dedup keeps no
+# checkpoint before the store, as examples/pipeline.sh.
 set -u
 [ $# -ge 5 ] || {
 	echo "usage: pipeline_run.sh BIN SCHEMAS USERS STORE DIR" \
@@ -41,7 +42,7 @@ run cat "$b/rta-cat" -q -o rta --dead-letter "$dir/dead-letters.ndjson" \
     --metrics "$dir/cat.prom" |
 run validate "$b/rta-validate" -q -s "$schemas" \
     --dead-letter "$dir/invalid.ndjson" --metrics "$dir/validate.prom" |
-run dedup "$b/rta-dedup" -q --ttl 1h --state "$dir/dedup.state" \
+run dedup "$b/rta-dedup" -q --ttl 1h \
     --duplicates "$dir/duplicates.ndjson" --metrics "$dir/dedup.prom" |
 run enrich "$b/rta-enrich" -q --ref "$users" --on payload.user_id \
     --metrics "$dir/enrich.prom" |
