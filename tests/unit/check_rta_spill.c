@@ -396,6 +396,7 @@ spill_suite(void)
 	tcase_add_test(tc, test_restart);
 	tcase_add_test(tc, test_damage);
 	tcase_add_test(tc, test_alloc_failures);
+	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
 }
