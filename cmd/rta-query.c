@@ -1436,7 +1436,9 @@ serve_http(const struct opts *o)
 
 			rc = rta_http_respond(&c, 401, "application/json",
 			    body, sizeof(body) - 1, &bearer, 1, NULL);
-		} else if (o->rate > 0 && !open_path(req.path) &&
+		} else if (rta_http_query_repeated(&req))
+			rc = http_fail(&c, 400, "a parameter is given twice");
+		else if (o->rate > 0 && !open_path(req.path) &&
 		    rate_take(o->rate_state, o->rate, rate_key(&req, tok,
 		    key)) != 1)
 			rc = rta_http_error(&c, 429, NULL);

@@ -831,6 +831,28 @@ rta_http_query_next(const struct rta_http_request *req, size_t *pos,
 }
 
 int
+rta_http_query_repeated(const struct rta_http_request *req)
+{
+	size_t p1 = 0, p2, ns1, ne1, ns2, ne2, vs, ve, i, j;
+	int same;
+
+	while (qsplit(req, &p1, &ns1, &ne1, &vs, &ve)) {
+		p2 = p1;
+		while (qsplit(req, &p2, &ns2, &ne2, &vs, &ve)) {
+			i = ns1;
+			j = ns2;
+			same = 1;
+			while (same && i < ne1 && j < ne2)
+				same = qbyte(req->query, ne1, &i) ==
+				    qbyte(req->query, ne2, &j);
+			if (same && i == ne1 && j == ne2)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
 rta_http_query_param(const struct rta_http_request *req, const char *name,
     struct rta_buf *value)
 {

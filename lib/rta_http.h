@@ -188,6 +188,10 @@ int	rta_http_query_param(const struct rta_http_request *req,
 	    const char *name, struct rta_buf *value);
 int	rta_http_query_next(const struct rta_http_request *req, size_t *pos,
 	    struct rta_buf *name, struct rta_buf *value);
+/* 1 when two parameters have the same (decoded) name, else 0: a server
+ * that reads the first of each refuses such a query rather than let a
+ * check and a use see different values. */
+int	rta_http_query_repeated(const struct rta_http_request *req);
 
 /*
  * Answer the request last read: status (200..599), Content-Type

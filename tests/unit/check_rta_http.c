@@ -205,6 +205,7 @@ START_TEST(query_decoding)
 	ck_assert_int_eq(rta_http_query_param(&req, "fla", &v), 0);
 	ck_assert_int_eq(rta_http_query_param(&req, "flagg", &v), 0);
 	ck_assert_int_eq(rta_http_query_param(&req, "", &v), 0);
+	ck_assert_int_eq(rta_http_query_repeated(&req), 1);	/* x, x */
 	while (rta_http_query_next(&req, &pos, &n, &v) == 1) {
 		ck_assert_uint_lt(i, sizeof(want) / sizeof(want[0]));
 		ck_assert_str_eq((char *)n.data, want[i][0]);
@@ -215,6 +216,30 @@ START_TEST(query_decoding)
 	ck_assert_int_eq(rta_http_query_next(&req, &pos, &n, &v), 0);
 	rta_buf_release(&n);
 	rta_buf_release(&v);
+}
+END_TEST
+
+/* Names compared decoded: "n%61me" is "name"; names that only share a
+ * prefix, or a value, are not repeats. */
+START_TEST(query_repeated)
+{
+	static const char *const cases[][2] = {
+		{ "a=1&b=2&c=3", "0" }, { "a=1&b=2&a=3", "1" },
+		{ "name=x&n%61me=y", "1" }, { "ab=1&a=1&b=1", "0" },
+		{ "a=b&b=a", "0" }, { "a&&a=", "1" }, { "a+b=1&a%20b=2", "1" },
+		{ "", "0" }, { "x=1", "0" },
+	};
+	char line[200];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(line, sizeof(line), "GET /v1/query?%s HTTP/1.1\r\n"
+		    "Host: x\r\n\r\n", cases[i][0]);
+		send_str(line);
+		ck_assert_int_eq(read_req(), RTA_OK);
+		ck_assert_msg(rta_http_query_repeated(&req) ==
+		    cases[i][1][0] - '0', "'%s'", cases[i][0]);
+	}
 }
 END_TEST
 
@@ -1122,6 +1147,7 @@ http_suite(int forking)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, simple_get);
 	tcase_add_test(tc, query_decoding);
+	tcase_add_test(tc, query_repeated);
 	tcase_add_test(tc, path_normalized);
 	tcase_add_test(tc, keep_alive_pipelined);
 	tcase_add_test(tc, http10);

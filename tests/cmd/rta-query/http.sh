@@ -47,6 +47,12 @@ printf '# a tenant each, and one for all\n%s t0001\n%s canary\n%s *\n' \
       'Authorization: Bearer tok-a'
   req '/v1/query?dataset=ev&since=1d&tenant=t0001&agg=max:payload.value' \
       'Authorization: Bearer tok-a'
+  # a parameter twice, in either order, so that no check reads one
+  # value and the query another: refused
+  req '/v1/query?dataset=ev&since=1d&tenant=t0001&tenant=canary&agg=count' \
+      'Authorization: Bearer tok-a'
+  req '/v1/query?dataset=ev&since=1d&tenant=canary&ten%61nt=t0001&agg=count' \
+      'Authorization: Bearer tok-a'
   req '/v1/tenants?dataset=ev' 'Authorization: Bearer tok-root' \
       'Connection: close'
 } | serve --tokens tokens >tok.out
