@@ -284,20 +284,22 @@ add_tb(struct refresh *f, int64_t t, struct rta_error *err)
 }
 
 /*
- * Source bucket b: compare what it holds with its position, and if it
- * changed note the target buckets it overlaps and its new position.
+ * Whether source bucket b of src changed since the rollup d last rolled
+ * it up, by the positions pos (which gain an entry for it): 1 changed, 0
+ * not, -1 nothing to roll up (retired, or empty).  *ix is its position's
+ * index (RTA_SOURCE_NONE: untracked), *fp what it holds now.
  */
 static int
-check_bucket(struct refresh *f, int64_t b, struct rta_error *err)
+bucket_changed(const struct rta_dataset *src, struct rta_sources *pos,
+    const struct rta_rollup_def *d, int64_t b, size_t *ix, uint64_t *fp)
 {
-	const struct rta_commit *c = &f->src.c;
-	const struct rta_man_entry *me = rta_manifest_find(&f->src.man, b);
+	const struct rta_commit *c = &src->c;
+	const struct rta_man_entry *me = rta_manifest_find(&src->man, b);
 	const struct rta_store_log *top = NULL;
 	char name[RTA_STORE_NAME_MAX * 2 + 64], stamp[32];
-	uint64_t fp, old;
-	size_t i, ix;
-	int segonly, changed, n;
-	int64_t t, T = f->d->width;
+	uint64_t old;
+	size_t i;
+	int segonly, n;
 
 	for (i = 0; i < c->nlogs; i++)
 		if (c->logs[i].bucket == b && (me == NULL ||
@@ -305,38 +307,47 @@ check_bucket(struct refresh *f, int64_t b, struct rta_error *err)
 		    c->logs[i].gen > top->gen))
 			top = &c->logs[i];
 	if (top != NULL) {
-		fp = pack(top->gen, (top->flags & RTA_STORE_LOG_CLOSED) != 0,
+		*fp = pack(top->gen, (top->flags & RTA_STORE_LOG_CLOSED) != 0,
 		    top->len);
 		segonly = 0;
 	} else if (me != NULL && me->kind == RTA_MAN_SEGMENT) {
-		fp = pack(me->gen, 1, 0);
+		*fp = pack(me->gen, 1, 0);
 		segonly = 1;
 	} else
-		return RTA_OK;		/* retired, or nothing */
+		return -1;
 	rta_store_log_name(stamp, sizeof(stamp), b, 0);
 	stamp[13] = '\0';
-	n = snprintf(name, sizeof(name), "rollup:%s:%lld:%s", f->d->from,
-	    (long long)(T / SEC_US), stamp);
-	ix = rta_sources_get(f->pos, RTA_SRC_BYTES, 0, name, (size_t)n);
-	if (ix == RTA_SOURCE_NONE)
-		changed = 1;
-	else if (!f->pos->v[ix].has_done)
-		changed = 1;
-	else {
-		old = f->pos->v[ix].done;
-		changed = segonly ? !(old >> 41 == fp >> 41 &&
-		    (old >> 40 & 1) != 0) : old != fp;
-		if (old >> 41 == GEN_MAX)
-			changed = 1;
-	}
-	if (!changed)
+	n = snprintf(name, sizeof(name), "rollup:%s:%lld:%s", d->from,
+	    (long long)(d->width / SEC_US), stamp);
+	*ix = rta_sources_get(pos, RTA_SRC_BYTES, 0, name, (size_t)n);
+	if (*ix == RTA_SOURCE_NONE || !pos->v[*ix].has_done)
+		return 1;
+	old = pos->v[*ix].done;
+	if (old >> 41 == GEN_MAX)
+		return 1;
+	/* a segment covers closed logs only: the same generation, closed
+	 * when rolled up, is the same records */
+	return segonly ? !(old >> 41 == *fp >> 41 && (old >> 40 & 1) != 0) :
+	    old != *fp;
+}
+
+/* Source bucket b: if it changed, note the target buckets it overlaps
+ * and its new position. */
+static int
+check_bucket(struct refresh *f, int64_t b, struct rta_error *err)
+{
+	uint64_t fp;
+	size_t ix;
+	int64_t t, T = f->d->width;
+
+	if (bucket_changed(&f->src, f->pos, f->d, b, &ix, &fp) != 1)
 		return RTA_OK;
 	f->r->changed++;
 	if (ix != RTA_SOURCE_NONE) {
 		f->posix[f->nposix] = ix;
 		f->posv[f->nposix++] = fp;
 	}
-	for (t = floor_div(b, T) * T; t < b + c->width; t += T)
+	for (t = floor_div(b, T) * T; t < b + f->src.c.width; t += T)
 		if (add_tb(f, t, err) != RTA_OK)
 			return err->code;
 	return RTA_OK;
@@ -782,5 +793,102 @@ out:
 	rta_buf_release(&f.payload);
 	rta_buf_release(&f.idin);
 	rta_buf_release(&f.group);
+	return rc;
+}
+
+/* ---- choosing a rollup for a query -------------------------------------- */
+
+/*
+ * Whether d's target is current over [from, to): every source bucket
+ * overlapping it rolled up as the source holds it now, and none of its
+ * own buckets there retired.
+ */
+static int
+current(struct rta_store *s, const struct rta_rollup_def *d, int64_t from,
+    int64_t to, int *cur, struct rta_error *err)
+{
+	struct rta_dataset src, tds;
+	const struct rta_commit *c;
+	uint64_t fp;
+	size_t i, ix;
+	int64_t b;
+	int rc;
+
+	*cur = 0;
+	if ((rc = rta_dataset_open(s, d->from, &src, err)) != RTA_OK)
+		return rc == RTA_EOF ? RTA_OK : rc;
+	if ((rc = rta_dataset_open(s, d->to, &tds, err)) != RTA_OK) {
+		rta_dataset_close(&src);
+		return rc == RTA_EOF ? RTA_OK : rc;
+	}
+	c = &src.c;
+	*cur = tds.c.kind == RTA_DS_AGGREGATES && c->kind != RTA_DS_EVENTS;
+	for (i = 0; *cur && i < c->nlogs + src.man.n; i++) {
+		b = i < c->nlogs ? c->logs[i].bucket :
+		    src.man.v[i - c->nlogs].bucket;
+		if (b < to && b + c->width > from &&
+		    bucket_changed(&src, &tds.c.src, d, b, &ix, &fp) == 1)
+			*cur = 0;
+	}
+	for (i = 0; *cur && i < tds.man.n; i++)
+		if (tds.man.v[i].kind == RTA_MAN_RETIRED &&
+		    tds.man.v[i].bucket < to &&
+		    tds.man.v[i].bucket + tds.c.width > from)
+			*cur = 0;
+	rta_dataset_close(&tds);
+	rta_dataset_close(&src);
+	return RTA_OK;
+}
+
+int
+rta_rollup_choose(struct rta_store *s, const char *name, int64_t from,
+    int64_t to, int64_t bucket, char *best, struct rta_buf *why,
+    struct rta_error *err)
+{
+	struct rta_rollup_def *v;
+	const char *stack[RTA_ROLLUP_DEFS_MAX + 1];
+	size_t n, i, top = 0;
+	int64_t bw = 0, W;
+	int rc, cur, fits;
+
+	snprintf(best, RTA_STORE_NAME_MAX + 1, "%s", name);
+	if ((rc = rta_rollup_defs_read(s, &v, &n, err)) != RTA_OK)
+		return rc;
+	/* Down every chain of rollups from name; a stale one ends its
+	 * chain, as the ones made from it are stale too. */
+	stack[top++] = name;
+	while (top > 0 && rc == RTA_OK) {
+		const char *from_ds = stack[--top];
+
+		for (i = 0; i < n && rc == RTA_OK; i++) {
+			if (strcmp(v[i].from, from_ds) != 0)
+				continue;
+			W = v[i].width;
+			if ((rc = current(s, &v[i], from, to, &cur, err)) !=
+			    RTA_OK)
+				break;
+			fits = (bucket == 0 || bucket % W == 0) &&
+			    from % W == 0 && to % W == 0;
+			if (why != NULL && rta_buf_printf(why, "rollup %s "
+			    "(%llds buckets, of %s): %s\n", v[i].to,
+			    (long long)(W / SEC_US), v[i].from, !cur ? "not "
+			    "refreshed since its source changed in the range" :
+			    !fits ? "its buckets do not divide the query's" :
+			    "answers the query") != 0) {
+				rc = nomem(err);
+				break;
+			}
+			if (!cur)
+				continue;
+			if (fits && W > bw) {
+				bw = W;
+				snprintf(best, RTA_STORE_NAME_MAX + 1, "%s",
+				    v[i].to);
+			}
+			if (top < RTA_ROLLUP_DEFS_MAX)
+				stack[top++] = v[i].to;
+		}
+	}
+	free(v);
 	return rc;
 }

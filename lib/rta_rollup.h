@@ -46,6 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rta_buf.h"
 #include "rta_err.h"
 #include "rta_store.h"
 
@@ -105,5 +106,22 @@ void	rta_rollup_order(struct rta_rollup_def *v, size_t n);
  */
 int	rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 	    struct rta_rollup_result *r, struct rta_error *err);
+
+/*
+ * The dataset to read for a query of dataset name over [from, to) in
+ * buckets of width bucket (0: the range is one bucket): the coarsest
+ * rollup made from name (directly or down a chain of definitions) whose
+ * width divides bucket and on whose buckets from and to fall, provided
+ * it, and every rollup between it and name, is current for the range:
+ * refreshed since each source bucket overlapping the range last changed,
+ * and none of its own buckets there retired.  It then holds the same
+ * merged states a query of name would compute.  Into best (at least
+ * RTA_STORE_NAME_MAX + 1 bytes): name when no rollup serves.  With why,
+ * a line per rollup considered says why it serves or not.  RTA_OK, or
+ * an error reading the definitions or a dataset.
+ */
+int	rta_rollup_choose(struct rta_store *s, const char *name, int64_t from,
+	    int64_t to, int64_t bucket, char *best, struct rta_buf *why,
+	    struct rta_error *err);
 
 #endif
