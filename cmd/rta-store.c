@@ -1674,14 +1674,17 @@ rollup_check(const struct opts *o)
 
 /* Refresh one rollup and say what it did: 0 or an exit status. */
 static int
-rollup_one(struct rta_store *s, const struct rta_rollup_def *d,
+rollup_one(struct rta_store *s, const struct rta_rollup_def *d, int all,
     uint64_t *out)
 {
 	struct rta_rollup_result r;
 	struct rta_error err;
 	int rc;
 
-	if ((rc = rta_rollup_refresh(s, d, &r, &err)) != RTA_OK) {
+	/* --all from cron: a source not made yet has nothing to roll up */
+	if ((rc = rta_rollup_refresh(s, d, &r, &err)) == RTA_EOF && all)
+		memset(&r, 0, sizeof(r));
+	else if (rc != RTA_OK) {
 		rta_warnx("rollup %s: %s", d->to, err.text);
 		return rc == RTA_EOF ? RTA_EXIT_USAGE : store_exit(rc, &err);
 	}
@@ -1714,7 +1717,7 @@ rollup_main(const struct opts *o)
 			status = store_exit(rc, &err);
 		}
 	} else if (!o->all)
-		status = rollup_one(&s, &o->rollup, &out);
+		status = rollup_one(&s, &o->rollup, 0, &out);
 	else if ((rc = rta_rollup_defs_read(&s, &v, &n, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		status = store_exit(rc, &err);
@@ -1733,7 +1736,7 @@ rollup_main(const struct opts *o)
 				v[i].width = 0;
 				continue;
 			}
-			if ((rc = rollup_one(&s, &v[i], &out)) != 0) {
+			if ((rc = rollup_one(&s, &v[i], 1, &out)) != 0) {
 				rta_cli_status(&status, rc);
 				v[i].width = 0;
 			}
