@@ -381,7 +381,7 @@ find_changes(struct refresh *f, struct rta_error *err)
 		if (i == 0 || b[i] != b[i - 1])
 			rc = check_bucket(f, b[i], err);
 	free(b);
-	if (rc != RTA_OK)
+	if (rc != RTA_OK || f->ntb == 0)
 		return rc;
 	qsort(f->tb, f->ntb, sizeof(*f->tb), cmp_i64);
 	for (i = k = 0; i < f->ntb; i++)
