@@ -1690,10 +1690,12 @@ rollup_one(struct rta_store *s, const struct rta_rollup_def *d, int all,
 	}
 	*out += r.records_out;
 	printf("{\"rollup\":\"%s\",\"from\":\"%s\",\"bucket_seconds\":%lld,"
-	    "\"changed_buckets\":%llu,\"buckets\":%llu,\"records_in\":%llu,"
+	    "\"changed_buckets\":%llu,\"buckets\":%llu,"
+	    "\"skipped_buckets\":%llu,\"records_in\":%llu,"
 	    "\"records_out\":%llu,\"commit\":%llu}\n", d->to, d->from,
 	    (long long)(d->width / 1000000), (unsigned long long)r.changed,
-	    (unsigned long long)r.buckets, (unsigned long long)r.records_in,
+	    (unsigned long long)r.buckets, (unsigned long long)r.skipped,
+	    (unsigned long long)r.records_in,
 	    (unsigned long long)r.records_out, (unsigned long long)r.commit);
 	return 0;
 }

@@ -263,6 +263,8 @@ struct refresh {
 	size_t			*posix;		/* positions to set */
 	uint64_t		*posv;
 	size_t			 nposix;
+	size_t			*drop;		/* positions of retired buckets */
+	size_t			 ndrop;
 	struct rta_rollup_result *r;
 	struct rta_buf		 sig, payload, idin, group;
 };
@@ -286,8 +288,9 @@ add_tb(struct refresh *f, int64_t t, struct rta_error *err)
 /*
  * Whether source bucket b of src changed since the rollup d last rolled
  * it up, by the positions pos (which gain an entry for it): 1 changed, 0
- * not, -1 nothing to roll up (retired, or empty).  *ix is its position's
- * index (RTA_SOURCE_NONE: untracked), *fp what it holds now.
+ * not, -1 nothing to roll up (retired, even if late records came into
+ * it since, or empty).  *ix is its position's index (RTA_SOURCE_NONE:
+ * untracked), *fp what it holds now.
  */
 static int
 bucket_changed(const struct rta_dataset *src, struct rta_sources *pos,
@@ -301,6 +304,9 @@ bucket_changed(const struct rta_dataset *src, struct rta_sources *pos,
 	size_t i;
 	int segonly, n;
 
+	/* late records into a retired bucket are not a part to roll up */
+	if (me != NULL && me->kind == RTA_MAN_RETIRED)
+		return -1;
 	for (i = 0; i < c->nlogs; i++)
 		if (c->logs[i].bucket == b && (me == NULL ||
 		    c->logs[i].gen > me->gen) && (top == NULL ||
@@ -353,6 +359,28 @@ check_bucket(struct refresh *f, int64_t b, struct rta_error *err)
 	return RTA_OK;
 }
 
+/* Whether target bucket t overlaps a source bucket that was retired:
+ * the source no longer holds all of it, so the rollup keeps its own. */
+static int
+retired_in(const struct refresh *f, int64_t t)
+{
+	const struct rta_manifest *m = &f->src.man;
+	size_t lo = 0, hi = m->n, mid;
+
+	/* the first entry ending after t (entries are sorted by bucket) */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->v[mid].bucket + f->src.c.width <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->n && m->v[lo].bucket < t + f->d->width; lo++)
+		if (m->v[lo].kind == RTA_MAN_RETIRED)
+			return 1;
+	return 0;
+}
+
 /* The source's buckets, checked one by one. */
 static int
 find_changes(struct refresh *f, struct rta_error *err)
@@ -388,6 +416,80 @@ find_changes(struct refresh *f, struct rta_error *err)
 		if (k == 0 || f->tb[i] != f->tb[k - 1])
 			f->tb[k++] = f->tb[i];
 	f->ntb = k;
+	for (i = k = 0; i < f->ntb; i++)
+		if (retired_in(f, f->tb[i]))
+			f->r->skipped++;
+		else
+			f->tb[k++] = f->tb[i];
+	f->ntb = k;
+	return RTA_OK;
+}
+
+/*
+ * Positions of source buckets retired since they were rolled up: no
+ * longer needed (a retired bucket is never recomputed), so that the
+ * target's commits do not grow with the source's history.
+ */
+static int
+find_drops(struct refresh *f, struct rta_error *err)
+{
+	const struct rta_manifest *m = &f->src.man;
+	char name[RTA_STORE_NAME_MAX * 2 + 64], stamp[32];
+	size_t i, ix;
+	int n;
+
+	if (m->n == 0)
+		return RTA_OK;
+	if ((f->drop = rta_reallocarray(NULL, m->n, sizeof(*f->drop))) ==
+	    NULL)
+		return nomem(err);
+	for (i = 0; i < m->n; i++) {
+		if (m->v[i].kind != RTA_MAN_RETIRED)
+			continue;
+		rta_store_log_name(stamp, sizeof(stamp), m->v[i].bucket, 0);
+		stamp[13] = '\0';
+		n = snprintf(name, sizeof(name), "rollup:%s:%lld:%s",
+		    f->d->from, (long long)(f->d->width / SEC_US), stamp);
+		ix = rta_sources_get(f->pos, RTA_SRC_BYTES, 0, name,
+		    (size_t)n);
+		if (ix != RTA_SOURCE_NONE && f->pos->v[ix].has_done)
+			f->drop[f->ndrop++] = ix;
+	}
+	return RTA_OK;
+}
+
+/* The positions without the dropped ones, nor any never set. */
+static int
+prune(struct refresh *f, struct rta_error *err)
+{
+	struct rta_sources ns;
+	const struct rta_source *x;
+	unsigned char *gone;
+	size_t i, j;
+
+	if ((gone = rta_calloc(f->pos->n + 1, 1)) == NULL)
+		return nomem(err);
+	for (i = 0; i < f->ndrop; i++)
+		gone[f->drop[i]] = 1;
+	rta_sources_init(&ns);
+	for (i = 0; i < f->pos->n; i++) {
+		x = &f->pos->v[i];
+		if (gone[i] || (!x->has_done && x->kind == RTA_SRC_BYTES &&
+		    x->len > 7 && memcmp(x->name, "rollup:", 7) == 0))
+			continue;
+		j = rta_sources_get(&ns, x->kind, x->partition, x->name,
+		    x->len);
+		if (j == RTA_SOURCE_NONE) {
+			free(gone);
+			rta_sources_release(&ns);
+			return nomem(err);
+		}
+		ns.v[j].has_done = x->has_done;
+		ns.v[j].done = x->done;
+	}
+	free(gone);
+	rta_sources_release(f->pos);
+	*f->pos = ns;
 	return RTA_OK;
 }
 
@@ -756,9 +858,10 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 	if ((rc = target_version(s, d->to, &f.version, err)) != RTA_OK)
 		goto out;
 	f.pos = rta_writer_sources(f.w);
-	if ((rc = find_changes(&f, err)) != RTA_OK)
+	if ((rc = find_changes(&f, err)) != RTA_OK ||
+	    (rc = find_drops(&f, err)) != RTA_OK)
 		goto out;
-	if (f.nposix == 0 && f.ntb == 0)
+	if (f.nposix == 0 && f.ntb == 0 && f.ndrop == 0)
 		goto out;
 	C = f.src.c.width > T ? f.src.c.width : T;
 	C = (C + T - 1) / T * T;
@@ -777,6 +880,8 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 		f.pos->v[f.posix[i]].done = f.posv[i];
 		f.pos->v[f.posix[i]].dirty = 1;
 	}
+	if ((rc = prune(&f, err)) != RTA_OK)
+		goto out;
 	if (f.src.c.watermark != INT64_MIN)
 		rta_writer_watermark(f.w, f.src.c.watermark);
 	rta_writer_ending(f.w);
@@ -789,6 +894,7 @@ out:
 	free(f.tb);
 	free(f.posix);
 	free(f.posv);
+	free(f.drop);
 	rta_buf_release(&f.sig);
 	rta_buf_release(&f.payload);
 	rta_buf_release(&f.idin);

@@ -34,7 +34,10 @@
  * next opened) and the next refresh does the work again; compaction of
  * the source (a segment covering closed logs) is no change.  Retiring a
  * source bucket changes nothing in the target: the rollup keeps its
- * buckets for as long as its own retention says.
+ * buckets for as long as its own retention says.  A target bucket part
+ * of whose source was retired is never recomputed (late records into
+ * it would replace it with a part of itself), and the positions of
+ * retired source buckets are dropped.
  *
  * Definitions.  The store's file "rollups.conf" holds one rollup a line,
  * "SOURCE TARGET WIDTH" (WIDTH in seconds), replaced atomically.  A target
@@ -63,6 +66,8 @@ struct rta_rollup_def {
 struct rta_rollup_result {
 	uint64_t	 changed;	/* source buckets changed */
 	uint64_t	 buckets;	/* target buckets recomputed */
+	uint64_t	 skipped;	/* target buckets left alone: part of
+					 * their source was retired */
 	uint64_t	 records_in;	/* source records merged */
 	uint64_t	 records_out;	/* target records written */
 	uint64_t	 commit;	/* the target's commit (0: none made) */

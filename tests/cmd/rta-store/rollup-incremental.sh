@@ -1,10 +1,13 @@
 # Refreshes read only what changed.  A second refresh with nothing new
 # changes nothing (no commit, the same files); compacting the source
 # changes nothing; a late update to one old window recomputes its hour
-# alone, and the hour then counts it; retiring the source's buckets
-# leaves the rollup as it is.  Definitions: defining one again is a
-# no-op, another for the same target or a loop is refused.
-rta-gen -s 5 -t 2 --eps 1 -d 6h --start 2026-11-20T00:00:00Z -o rta >ev.rta
+# alone, and the hour then counts it.  Retiring the source's buckets
+# leaves the rollups as they are and drops their positions; a late
+# update next to retired buckets recomputes its hour but not its day
+# (the day's source is no longer whole), and a late record into a
+# retired bucket is nothing to roll up.  Definitions: defining one
+# again is a no-op, another for the same target or a loop is refused.
+rta-gen -s 5 -t 2 --eps 1 -d 12h --start 2026-11-20T00:00:00Z -o rta >ev.rta
 rta-window --tumbling 1m --by tenant_id --agg count,max:payload.value \
     -o ndjson ev.rta >m.ndjson
 rta-store init -s st
@@ -41,11 +44,27 @@ echo "02:00 version: $(echo "$f" | jq .version) -> $(echo "$s" | jq .version)"
 sort second | grep -v '"start":"2026-11-20T02' >a
 grep -v '"start":"2026-11-20T02' first | cmp -s - a &&
     echo "the other hours as they were"
-echo "-- the source retired"
-rta-store retain -s st -d m1 --days 1 >/dev/null
+echo "-- the source retired up to 10:00, with a daily rollup of it"
+rta-store rollup -s st --from-dataset m1 --to-dataset d1 --bucket 1d | show
+rta-store cat -s st -d d1 -o ndjson >day
+rta-store retain -s st -d m1 --days 6 | tail -n 1
 echo "m1: $(rta-store cat -s st -d m1 -o ndjson | wc -l) records"
 rta-store rollup -s st --from-dataset m1 --to-dataset h1 --bucket 1h | show
 rta-store cat -s st -d h1 -o ndjson | cmp -s - second && echo "h1 as it was"
+echo "positions kept: $(rta-store offsets -s st -d h1 --format json | wc -l)"
+echo "-- a late update to 11:xx: its hour is recomputed, its day is not"
+grep -m1 '"start":"2026-11-20T11:30' m.ndjson |
+    sed 's/"version":[0-9]*/"version":99/' >late11
+rta-store ingest -s st -d m1 late11
+for r in h1:1h d1:1d; do
+	rta-store rollup -s st --from-dataset m1 --to-dataset ${r%:*} \
+	    --bucket ${r#*:} |
+	    jq -c '{changed_buckets, buckets, skipped_buckets, records_out}'
+done
+rta-store cat -s st -d d1 -o ndjson | cmp -s - day && echo "d1 as it was"
+echo "-- a late record into a retired bucket: nothing to roll up"
+sed 's/"version":99/"version":100/' late | rta-store ingest -s st -d m1
+rta-store rollup -s st --from-dataset m1 --to-dataset h1 --bucket 1h | show
 echo "-- definitions"
 def() {
 	rta-store rollup -s st --define "$@"
