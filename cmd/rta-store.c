@@ -156,6 +156,7 @@ struct dsres {
 	struct rta_maint	 m;
 	struct rta_fsck		 f;
 	struct rta_export_result x;
+	struct rta_rollup_result r;
 };
 
 /* cat --cold: what the reading skipped, for the metrics */
@@ -267,6 +268,23 @@ sub_metrics(void *arg, struct rta_buf *out)
 		    "Rows or files that could not be read as records.",
 		    sub_cold.rejected);
 	}
+	if (sm.sub == SUB_ROLLUP) {
+		family(out, "rta_store_rollup_changed_buckets_total",
+		    "counter", "Source buckets changed since the last refresh.",
+		    offsetof(struct dsres, r.changed));
+		family(out, "rta_store_rollup_buckets_total", "counter",
+		    "Rollup buckets recomputed.",
+		    offsetof(struct dsres, r.buckets));
+		family(out, "rta_store_rollup_skipped_buckets_total",
+		    "counter", "Rollup buckets left alone: part of their "
+		    "source was retired.", offsetof(struct dsres, r.skipped));
+		family(out, "rta_store_rollup_records_read_total", "counter",
+		    "Source records merged.",
+		    offsetof(struct dsres, r.records_in));
+		family(out, "rta_store_rollup_records_written_total",
+		    "counter", "Rollup records written.",
+		    offsetof(struct dsres, r.records_out));
+	}
 	if (sm.sub == SUB_RETAIN)
 		family(out, "rta_store_unexported_buckets", "gauge",
 		    "Buckets kept: not exported to --cold as they are.",
@@ -320,6 +338,15 @@ sub_metrics_add(const char *name, const struct rta_maint *m,
 	if (x != NULL)
 		v[sm.n].x = *x;
 	sm.n++;
+}
+
+/* A rollup's results (labelled with its dataset), for the metrics. */
+static void
+sub_metrics_rollup(const char *name, const struct rta_rollup_result *r)
+{
+	sub_metrics_add(name, NULL, NULL, NULL);
+	if (sm.on && sm.n > 0 && strcmp(sm.v[sm.n - 1].name, name) == 0)
+		sm.v[sm.n - 1].r = *r;
 }
 
 /* Write the metrics (with out records written out) and finish. */
@@ -1689,6 +1716,7 @@ rollup_one(struct rta_store *s, const struct rta_rollup_def *d, int all,
 		return rc == RTA_EOF ? RTA_EXIT_USAGE : store_exit(rc, &err);
 	}
 	*out += r.records_out;
+	sub_metrics_rollup(d->to, &r);
 	printf("{\"rollup\":\"%s\",\"from\":\"%s\",\"bucket_seconds\":%lld,"
 	    "\"changed_buckets\":%llu,\"buckets\":%llu,"
 	    "\"skipped_buckets\":%llu,\"records_in\":%llu,"

@@ -27,7 +27,9 @@ rta-store rollup -s st --define --from-dataset h1 --to-dataset d1 --bucket 1d
 rta-store ingest -s st -d m1 --bucket 1h part1
 rta-store rollup -s st --all | jq -c '{rollup, changed_buckets, commit}'
 rta-store ingest -s st -d m1 part2
-rta-store rollup -s st --all | jq -c '{rollup, changed_buckets, commit}'
+rta-store rollup -s st --all --metrics prom |
+    jq -c '{rollup, changed_buckets, records_out, commit}'
+grep '^rta_store_rollup_records_written' prom
 line='select(."$rta" == "aggregate") | [.tenant_id, .start, .end,
     (.group | tojson), (.results | tojson)] | join(" ")'
 for w in 1h 1d; do
