@@ -10,6 +10,9 @@
  * but a chunk may span several storage buckets, so the tenant is made a
  * group-by field of the merge (rta_query takes a record's tenant for
  * tenant_id when its group has none) and left out of the group written.
+ * A chunk that is one storage bucket (target buckets no wider than the
+ * source's) is written tenant by tenant, so a refresh holds one
+ * tenant's groups at a time however many tenants there are.
  * A chunk's records may come from rta-window runs of other --by or --agg
  * lists: each shape (group keys, state names) gets its own merge.
  */
@@ -530,9 +533,35 @@ emit(struct refresh *f, const struct shape *sh, size_t i,
 	return RTA_OK;
 }
 
-/* Recompute target buckets tb[0..n) (sorted), which lie in one chunk. */
+/* Write the rows of the chunk's merges, and empty them. */
 static int
-run_chunk(struct refresh *f, const int64_t *tb, size_t n,
+flush(struct refresh *f, struct shape *sh, size_t *nsh,
+    struct rta_error *err)
+{
+	size_t i, j;
+	int rc = RTA_OK;
+
+	for (i = 0; i < *nsh && rc == RTA_OK; i++) {
+		if ((rc = rta_query_sort(sh[i].q, NULL, 0, err)) != RTA_OK)
+			break;
+		for (j = 0; j < rta_query_nrows(sh[i].q) && rc == RTA_OK; j++)
+			rc = emit(f, &sh[i], j, err);
+	}
+	for (i = 0; i < *nsh; i++)
+		shape_free(&sh[i]);
+	*nsh = 0;
+	return rc;
+}
+
+/*
+ * Recompute target buckets tb[0..n) (sorted), which lie in one chunk.
+ * bytenant: the chunk lies in one source storage bucket, whose records
+ * a scan returns tenant by tenant, so each tenant's merges are written
+ * and freed when the next tenant's records begin (memory for one
+ * tenant's groups, not all of them).
+ */
+static int
+run_chunk(struct refresh *f, const int64_t *tb, size_t n, int bytenant,
     struct rta_error *err)
 {
 	struct shape *sh = NULL;
@@ -540,7 +569,8 @@ run_chunk(struct refresh *f, const int64_t *tb, size_t n,
 	struct rta_record rec;
 	const unsigned char *gobj, *states;
 	int64_t from = tb[0], to = tb[n - 1] + f->d->width;
-	size_t nsh = 0, i, j;
+	char tenant[RTA_ID_MAX];
+	size_t nsh = 0, i, tlen = 0;
 	int rc;
 
 	if ((sh = rta_calloc(SHAPES_MAX, sizeof(*sh))) == NULL)
@@ -552,6 +582,13 @@ run_chunk(struct refresh *f, const int64_t *tb, size_t n,
 		if (!in_set(tb, n, floor_div(rec.ev.ts, f->d->width) *
 		    f->d->width))
 			continue;
+		if (bytenant && (rec.ev.tenant_len != tlen ||
+		    memcmp(rec.ev.tenant, tenant, tlen) != 0)) {
+			if ((rc = flush(f, sh, &nsh, err)) != RTA_OK)
+				goto out;
+			tlen = rec.ev.tenant_len;
+			memcpy(tenant, rec.ev.tenant, tlen);
+		}
 		if (parts(&rec.ev, &gobj, &states) != 0) {
 			rc = rta_error_set(err, RTA_EDATA, "bad-aggregate",
 			    "aggregate record %.*s: no group or states",
@@ -585,15 +622,8 @@ run_chunk(struct refresh *f, const int64_t *tb, size_t n,
 			goto out;
 		f->r->records_in++;
 	}
-	if (rc != RTA_EOF)
-		goto out;
-	rc = RTA_OK;
-	for (i = 0; i < nsh && rc == RTA_OK; i++) {
-		if ((rc = rta_query_sort(sh[i].q, NULL, 0, err)) != RTA_OK)
-			break;
-		for (j = 0; j < rta_query_nrows(sh[i].q) && rc == RTA_OK; j++)
-			rc = emit(f, &sh[i], j, err);
-	}
+	if (rc == RTA_EOF)
+		rc = flush(f, sh, &nsh, err);
 out:
 	rta_scan_close(sc);
 	for (i = 0; i < nsh; i++)
@@ -677,7 +707,7 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 		for (j = i; j < f.ntb && f.tb[j] < cs + C; j++)
 			;
 		r->buckets += j - i;
-		rc = run_chunk(&f, f.tb + i, j - i, err);
+		rc = run_chunk(&f, f.tb + i, j - i, C == f.src.c.width, err);
 	}
 	if (rc != RTA_OK)
 		goto out;
