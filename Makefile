@@ -6,7 +6,8 @@
 #   make serve      the demo's dashboard on localhost (demo-live feeds it)
 #   make bench      measure rta against jq, jansson and C baselines
 #   make fuzz       run the libFuzzer targets (clang) for FUZZ_TIME seconds
-#   make soak       the store's crash test at 1,000 kill -9 cycles
+#   make soak       the store's crash test at 1,000 kill -9 cycles, and
+#                   1,000 mutated streams through the whole pipeline
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
 #
 # Variables: SANITIZE=1 builds with ASan+UBSan into build-san/; WERROR=1
@@ -187,10 +188,11 @@ $(BROWSER_DRIVER): tests/browser/package.json tests/browser/package-lock.json
 	    npm ci --no-audit --no-fund
 	@touch $@
 
-check-cmd: $(PROGS) $(B)/tests/rta-trickle $(PQ_READERS) $(BROWSER_DRIVER)
+check-cmd: $(PROGS) $(B)/tests/rta-trickle $(B)/tests/mock-kafka $(PQ_READERS) \
+    $(BROWSER_DRIVER)
 	RTA_BIN=$(CURDIR)/$(B) RTA_TESTS=$(CURDIR)/tests sh tests/cmd/run.sh
 
-check-examples: $(PROGS) $(B)/examples/producer
+check-examples: $(PROGS) $(B)/examples/producer $(B)/tests/mock-kafka
 	RTA_BIN=$(CURDIR)/$(B) sh tests/cmd/examples.sh
 
 check-meta: $(PROGS)
@@ -199,6 +201,12 @@ check-meta: $(PROGS)
 $(B)/tests/rta-trickle: tests/cmd/trickle.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $<
+
+# A Kafka cluster in a process of its own (librdkafka's mock brokers), for
+# the tests that run kcat and the pipeline against the real protocol.
+$(B)/tests/mock-kafka: tests/kafka/mock-kafka.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -lrdkafka -lpthread
 
 $(B)/examples/producer: examples/producer.c $(B)/librta.a
 	@mkdir -p $(@D)
@@ -249,7 +257,8 @@ fuzz:
 	done; if [ -n "$$fail" ]; then echo "fuzz: crashes in$$fail"; exit 1; fi
 
 # The store's crash test (tests/cmd/rta-store/crash.sh) at 1,000 cycles
-# instead of make check's 200.
+# instead of make check's 200, then 1,000 mutated streams through the
+# whole pipeline (tests/cmd/pipeline/mutation.sh; make check runs 40).
 SOAK_CYCLES ?= 1000
 soak: $(PROGS)
 	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/rta-soak.XXXXXX") && cd "$$d" && \
@@ -261,6 +270,13 @@ soak: $(PROGS)
 	    grep -q 'event ids once each$$' soak.out && \
 	    { cd / && rm -rf "$$d"; echo "soak: ok"; } || \
 	    { echo "soak: FAILED (kept $$d)"; exit 1; }
+	@d=$$(mktemp -d "$${TMPDIR:-/tmp}/rta-soak.XXXXXX") && cd "$$d" && \
+	    PATH="$(CURDIR)/$(B):$$PATH" LC_ALL=C TZ=UTC TESTS="$(CURDIR)/tests" \
+	    RTA_NOW=2026-11-26T10:00:00Z RTA_HASH_SEED=1 PIPELINE_MUTANTS=1000 \
+	    sh "$(CURDIR)/tests/cmd/pipeline/mutation.sh" | tee soak.out && \
+	    grep -q '^1000 mutants through the pipeline: 1000 balanced, 0 failed$$' soak.out && \
+	    { cd / && rm -rf "$$d"; echo "soak: pipeline mutants ok"; } || \
+	    { echo "soak: pipeline mutants FAILED (kept $$d)"; exit 1; }
 
 # The bench's anchor and load generator from Debian: Miller, and wrk for
 # rta-query's HTTP cases.

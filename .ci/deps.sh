@@ -4,13 +4,15 @@
 # missing ones with apt-get (through sudo unless root); on a system
 # without apt-get, says what to install and exits 1.
 #
-# socat, curl and chromium are for the HTTP and dashboard tests.  Extra
-# packages may be named as arguments (.ci/run adds clang).
+# socat, curl and chromium are for the HTTP and dashboard tests, kcat and
+# librdkafka-dev (its mock cluster) for the Kafka tests, systemd (its
+# systemd-analyze) for the check of the example units.  Extra packages
+# may be named as arguments (.ci/run adds clang).
 set -eu
 
 pkgs="build-essential pkg-config libarchive-dev libjansson-dev libzstd-dev
 libcsv-dev nettle-dev check mandoc bsdextrautils strace zstd xz-utils bzip2 gzip zip jq
-time nodejs faketime socat curl chromium $*"
+time nodejs faketime socat curl chromium kcat librdkafka-dev systemd $*"
 
 if ! command -v apt-get >/dev/null 2>&1 ||
     ! command -v dpkg-query >/dev/null 2>&1; then

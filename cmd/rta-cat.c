@@ -15,6 +15,7 @@
 #include "rta_cli.h"
 #include "rta_emit.h"
 #include "rta_json.h"
+#include "rta_kafkakey.h"
 #include "rta_stage.h"
 #include "rta_time.h"
 #include "rta_uuid.h"
@@ -24,6 +25,7 @@ static const char usage_line[] =
 "usage: rta-cat [-fhquV] [-n count] [-o format] [--compress[=level]]\n"
 "               [--dead-letter file] [--delimiter char] [--epoch-unit unit]\n"
 "               [--events-only] [--from format] [--id-col name]\n"
+"               [--kafka-key field]\n"
 "               [--max-errors n] [--max-line size] [--metrics file]\n"
 "               [--no-infer] [--strict] [--tenant tenant] [--tenant-col name]\n"
 "               [--time-col name] [--type type] [--type-col name]\n"
@@ -35,7 +37,8 @@ enum {
 	OPT_COMPRESS = RTA_OPT_STAGE_LAST,
 	OPT_DELIMITER, OPT_EPOCH_UNIT, OPT_EVENTS_ONLY, OPT_FROM, OPT_ID_COL,
 	OPT_NO_INFER, OPT_TENANT, OPT_TENANT_COL, OPT_TIME_COL, OPT_TYPE,
-	OPT_TYPE_COL, OPT_VERSION_COL, OPT_ID, OPT_TIME, OPT_SCHEMA_VERSION
+	OPT_TYPE_COL, OPT_VERSION_COL, OPT_ID, OPT_TIME, OPT_SCHEMA_VERSION,
+	OPT_KAFKA_KEY
 };
 
 static const struct option longopts[] = {
@@ -49,6 +52,7 @@ static const struct option longopts[] = {
 	{ "head", required_argument, NULL, 'n' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "id-col", required_argument, NULL, OPT_ID_COL },
+	{ "kafka-key", required_argument, NULL, OPT_KAFKA_KEY },
 	{ "no-infer", no_argument, NULL, OPT_NO_INFER },
 	{ "tenant", required_argument, NULL, OPT_TENANT },
 	{ "tenant-col", required_argument, NULL, OPT_TENANT_COL },
@@ -63,6 +67,8 @@ static const struct option longopts[] = {
 static int	csv_given;	/* a CSV-only option was used */
 
 static int	emit_main(int, char **);
+static int	put_keyed(struct rta_stage *, const struct rta_field *,
+		    const struct rta_record *, struct rta_buf *);
 static int	csv_option(struct rta_csv_opts *, int, const char *);
 static void	help(void);
 
@@ -71,6 +77,10 @@ main(int argc, char *argv[])
 {
 	struct rta_stage st;
 	struct rta_record rec;
+	struct rta_field kkey;
+	struct rta_buf line = RTA_BUF_INIT;
+	struct rta_error ferr;
+	const char *kafka_key = NULL;
 	uint64_t head = 0, n = 0, level;
 	int c, events_only = 0, status;
 
@@ -104,6 +114,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_EVENTS_ONLY:
 			events_only = 1;
+			break;
+		case OPT_KAFKA_KEY:
+			kafka_key = optarg;
 			break;
 		case OPT_FROM:
 			if (rta_format_parse(optarg, &st.ropts.format) != 0)
@@ -143,19 +156,83 @@ main(int argc, char *argv[])
 	if (st.ropts.follow && argc > 1)
 		rta_usage_error(usage_line, "--follow reads one file (start one "
 		    "rta-cat per file)");
-	if ((status = rta_stage_start(&st, argc, argv)) != 0)
+	if (kafka_key != NULL) {
+		/* a line for kcat -P is NDJSON after its key */
+		if (st.to == RTA_FMT_RTA || st.compress > 0)
+			rta_usage_error(usage_line, "--kafka-key writes "
+			    "NDJSON lines for kcat (no -o rta, no "
+			    "--compress)");
+		if (rta_field_parse(&kkey, kafka_key, &ferr) != RTA_OK)
+			rta_usage_error(usage_line, "bad --kafka-key '%s': %s",
+			    kafka_key, ferr.text);
+		st.to = RTA_FMT_NDJSON;
+	}
+	if ((status = rta_stage_start(&st, argc, argv)) != 0) {
+		if (kafka_key != NULL)
+			rta_field_release(&kkey);
 		return status;
+	}
 	while (rta_stage_next(&st, &rec) == RTA_OK) {
-		if (events_only && (rec.kind == RTA_REC_WATERMARK ||
+		if ((events_only || kafka_key != NULL) &&
+		    (rec.kind == RTA_REC_WATERMARK ||
 		    rec.kind == RTA_REC_POSITION))
 			continue;
-		if (rta_stage_emit(&st, &rec) != RTA_OK)
+		if (kafka_key != NULL && (rec.kind == RTA_REC_EVENT ||
+		    rec.kind == RTA_REC_AGGREGATE)) {
+			if (put_keyed(&st, &kkey, &rec, &line) != RTA_OK)
+				break;
+		} else if (rta_stage_emit(&st, &rec) != RTA_OK)
 			break;
 		if ((rec.kind == RTA_REC_EVENT ||
 		    rec.kind == RTA_REC_AGGREGATE) && head > 0 && ++n >= head)
 			break;
 	}
+	if (kafka_key != NULL)
+		rta_field_release(&kkey);
+	rta_buf_release(&line);
 	return rta_stage_finish(&st);
+}
+
+/*
+ * --kafka-key: write rec as "key<TAB>json" for kcat -P -K '\t'.  A record
+ * without a usable key is a bad record (dead letter, exit 1); the stream
+ * goes on.  RTA_OK, or the write error that stops the stream.
+ */
+static int
+put_keyed(struct rta_stage *st, const struct rta_field *f,
+    const struct rta_record *rec, struct rta_buf *line)
+{
+	const unsigned char *raw;
+	struct rta_error err;
+	uint64_t total;
+	size_t len;
+	int rc;
+
+	line->len = 0;
+	rc = rta_kafka_key_put(line, f, rec, &err);
+	if (rc == RTA_EDATA) {
+		rta_reader_raw(st->rd, &raw, &len, &total);
+		rta_stage_reject(st, &rec->ev, &err, raw, len);
+		return RTA_OK;
+	}
+	if (rc == RTA_OK) {
+		if (!st->out_ready)
+			rta_stage_set_output(st, RTA_FMT_NDJSON);
+		rc = rta_output_bytes(&st->out, line->data, line->len, &err);
+	}
+	if (rc != RTA_OK) {
+		rta_cli_check_pipe(st->out.fail_errno);
+		rta_warnx("%s", err.text);
+		rta_cli_status(&st->status, rta_exit_code(rc));
+		st->out_reported = 1;
+		st->stop = 1;
+		return rc;
+	}
+	st->m.out++;
+	if (st->m.path != NULL)
+		rta_metrics_tenant(&st->m, rec->ev.tenant, rec->ev.tenant_len,
+		    RTA_TENANT_OUT);
+	return RTA_OK;
 }
 
 static int
@@ -398,6 +475,8 @@ help(void)
 "      --events-only       leave out watermark and position records\n"
 "      --from FORMAT       auto (ndjson, rta or parquet), ndjson, rta,\n"
 "                          parquet, csv, kcat-json\n"
+"      --kafka-key FIELD   write KEY<TAB>JSON lines for kcat -P -K '\\t',\n"
+"                          KEY the value of FIELD (e.g. tenant_id)\n"
 RTA_STAGE_HELP
 "  -h, --help              show this help\n"
 "  -V, --version           show the version and library versions\n"

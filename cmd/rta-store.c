@@ -35,9 +35,9 @@
 static const char usage_line[] =
 "usage: rta-store init [-hV] [--metrics file] -s dir\n"
 "       rta-store ingest [-hqV] -d dataset -s dir [--ack-fd n]\n"
-"               [--bucket width] [--close-after duration]\n"
-"               [--dead-letter file] [--dedup-horizon duration]\n"
-"               [--max-errors n]\n"
+"               [--beyond-horizon action] [--bucket width]\n"
+"               [--close-after duration] [--dead-letter file]\n"
+"               [--dedup-horizon duration] [--max-errors n]\n"
 "               [--max-future duration] [--max-line size] [--max-mem size]\n"
 "               [--max-new-buckets n] [--metrics file] [--strict]\n"
 "               [--sync-every interval] [file ...]\n"
@@ -65,7 +65,7 @@ static const char usage_line[] =
 enum {
 	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
 	OPT_BEFORE, OPT_BUCKET, OPT_CLOSE_AFTER, OPT_COLD, OPT_DAYS, OPT_FORCE,
-	OPT_ROW_GROUP_ROWS, OPT_SCHEMA, OPT_DEDUP_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
+	OPT_ROW_GROUP_ROWS, OPT_SCHEMA, OPT_DEDUP_HORIZON, OPT_BEYOND_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
 	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
 	OPT_TENANT, OPT_TO, OPT_REMOVE, OPT_ALL, OPT_DEFINE, OPT_FROM_DATASET,
 	OPT_TO_DATASET
@@ -87,6 +87,7 @@ static const struct option longopts[] = {
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "dead-letter", required_argument, NULL, RTA_OPT_DEAD_LETTER },
 	{ "dedup-horizon", required_argument, NULL, OPT_DEDUP_HORIZON },
+	{ "beyond-horizon", required_argument, NULL, OPT_BEYOND_HORIZON },
 	{ "define", no_argument, NULL, OPT_DEFINE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -1909,6 +1910,14 @@ main(int argc, char *argv[])
 				    "7d)", optarg);
 			break;
 		}
+		case OPT_BEYOND_HORIZON:
+			if (strcmp(optarg, "reject") != 0 &&
+			    strcmp(optarg, "store") != 0)
+				rta_usage_error(usage_line, "bad "
+				    "--beyond-horizon '%s' (reject or store)",
+				    optarg);
+			o.w.beyond_store = strcmp(optarg, "store") == 0;
+			break;
 		case OPT_FORMAT:
 			if (rta_offsets_style(optarg, &o.json) != 0)
 				rta_usage_error(usage_line, "bad --format '%s' "
@@ -2083,6 +2092,9 @@ help(void)
 "                          compact can seal it (default 1h)\n"
 "      --dedup-horizon DUR  raw events: keep event ids for DUR of event\n"
 "                          time before the newest (default 14d)\n"
+"      --beyond-horizon ACTION  raw events older than that: reject\n"
+"                          (default; reason beyond-horizon) or store\n"
+"                          (unchecked: a copy is stored again)\n"
 "      --max-mem SIZE      memory for the event ids; beyond it they move\n"
 "                          to a mapped file\n"
 "      --max-future DUR    reject records stamped more than DUR after the\n"

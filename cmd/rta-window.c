@@ -27,6 +27,8 @@
 #include "rta_field.h"
 #include "rta_hash.h"
 #include "rta_crc32c.h"
+#include "rta_frame.h"
+#include "rta_spill.h"
 #include "rta_stage.h"
 #include "rta_state.h"
 #include "rta_time.h"
@@ -35,17 +37,17 @@
 
 static const char usage_line[] =
 "usage: rta-window [-hquV] [-o format] [--agg list] [--alerts file]\n"
-"                  [--allowed-lateness duration] [--by list]\n"
-"                  [--checkpoint-every interval] [--dead-letter file]\n"
-"                  [--detect method] [--emit-every duration]\n"
-"                  [--every duration] [--funnel steps] [--history n]\n"
-"                  [--idle duration] [--late file] [--max-delay duration]\n"
-"                  [--max-errors n] [--max-future duration]\n"
-"                  [--max-groups n] [--max-line size] [--metrics file]\n"
-"                  [--min-history n] [--resume] [--session gap]\n"
-"                  [--sliding duration] [--state dir] [--strict]\n"
-"                  [--tumbling duration] [--user field]\n"
-"                  [--within duration] [file ...]\n"
+"                  [--allowed-lateness duration] [--at-cap action]\n"
+"                  [--by list] [--checkpoint-every interval]\n"
+"                  [--dead-letter file] [--detect method]\n"
+"                  [--emit-every duration] [--every duration]\n"
+"                  [--funnel steps] [--history n] [--idle duration]\n"
+"                  [--late file] [--max-delay duration] [--max-errors n]\n"
+"                  [--max-future duration] [--max-groups n]\n"
+"                  [--max-line size] [--metrics file] [--min-history n]\n"
+"                  [--resume] [--session gap] [--sliding duration]\n"
+"                  [--state dir] [--strict] [--tumbling duration]\n"
+"                  [--user field] [--within duration] [file ...]\n"
 "       rta-window offsets [-hV] [--format style] --state dir";
 
 enum {
@@ -53,7 +55,7 @@ enum {
 	OPT_ALERTS, OPT_BY, OPT_CHECKPOINT, OPT_FORMAT, OPT_RESUME, OPT_STATE, OPT_DETECT, OPT_EMIT_EVERY, OPT_EVERY, OPT_FUNNEL,
 	OPT_HISTORY, OPT_IDLE, OPT_LATE, OPT_LATENESS, OPT_MAX_DELAY, OPT_MAX_FUTURE,
 	OPT_MAX_GROUPS, OPT_MIN_HISTORY, OPT_SESSION, OPT_SLIDING, OPT_TUMBLING,
-	OPT_USER, OPT_WITHIN
+	OPT_USER, OPT_WITHIN, OPT_AT_CAP
 };
 
 static const struct option longopts[] = {
@@ -61,6 +63,7 @@ static const struct option longopts[] = {
 	{ "agg", required_argument, NULL, OPT_AGG },
 	{ "alerts", required_argument, NULL, OPT_ALERTS },
 	{ "allowed-lateness", required_argument, NULL, OPT_LATENESS },
+	{ "at-cap", required_argument, NULL, OPT_AT_CAP },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "checkpoint-every", required_argument, NULL, OPT_CHECKPOINT },
 	{ "detect", required_argument, NULL, OPT_DETECT },
@@ -111,6 +114,7 @@ struct opts {
 	int64_t		 idle;		/* µs of quiet input; 0: never */
 	const char	*late;
 	uint64_t	 max_groups;
+	int		 spill;		/* --at-cap spill */
 	/* --detect */
 	enum detect	 detect;
 	double		 threshold;
@@ -309,6 +313,13 @@ struct wn {
 	uint64_t		 updates;	/* of them, after the final */
 	uint64_t		 merged;	/* sessions joined into others */
 	uint64_t		 limited;	/* refused at --max-groups */
+	/* --at-cap spill */
+	struct rta_spill	 spill;
+	struct win		*sx;		/* a spilled window read back */
+	struct rta_buf		 sbuf, skey, sgroup;
+	uint64_t		 spill_seq;	/* events spilled */
+	uint64_t		 spilled;	/* windows spilled */
+	uint64_t		 spill_ents;	/* window events spilled */
 	int			 failed;
 };
 
@@ -322,6 +333,8 @@ static int	funnel_put(struct wn *, const struct win *, struct rta_buf *,
 		    int);
 static int	window_main(const struct opts *, struct rta_stage *, int,
 		    char **);
+static int	spill_emit(struct wn *, int64_t);
+static int	put_blob(struct rta_buf *, const void *, size_t);
 
 static void
 duration_opt(const char *name, const char *arg, int64_t *v, int positive)
@@ -475,6 +488,13 @@ main(int argc, char *argv[])
 		case OPT_MAX_FUTURE:
 			duration_opt("max-future", optarg, &o.max_future, 1);
 			break;
+		case OPT_AT_CAP:
+			if (strcmp(optarg, "reject") != 0 &&
+			    strcmp(optarg, "spill") != 0)
+				rta_usage_error(usage_line, "bad --at-cap '%s' "
+				    "(reject or spill)", optarg);
+			o.spill = strcmp(optarg, "spill") == 0;
+			break;
 		case OPT_MAX_GROUPS:
 			if (rta_parse_u64(optarg, 1, 1ULL << 32,
 			    &o.max_groups) != 0)
@@ -524,6 +544,16 @@ main(int argc, char *argv[])
 	} else if (o.user != NULL || o.within != 0)
 		rta_usage_error(usage_line, "--user and --within go with "
 		    "--funnel");
+	if (o.spill && o.state == NULL)
+		rta_usage_error(usage_line, "--at-cap spill needs --state DIR");
+	if (o.spill && (o.kind == W_SESSION || o.funnel != NULL ||
+	    o.detect != D_NONE))
+		rta_usage_error(usage_line, "--at-cap spill goes with the "
+		    "aggregates of --tumbling or --sliding windows: not "
+		    "--session, --funnel or --detect");
+	if (o.spill && (o.lateness > 0 || o.emit_every > 0))
+		rta_usage_error(usage_line, "--at-cap spill writes each window "
+		    "once: no --allowed-lateness or --emit-every with it");
 	if (o.min_history > o.history)
 		rta_usage_error(usage_line, "--min-history is more than "
 		    "--history");
@@ -1291,9 +1321,22 @@ static int
 fire(struct wn *w, int64_t upto, int all)
 {
 	struct win *x;
+	int64_t sp;
 	int any = 0;
 
-	while (w->nheap > 0 && (all || w->heap[0]->due <= upto)) {
+	for (;;) {
+		/* a spilled window end has no window left in memory: it
+		 * goes whole, in its turn */
+		if (w->o->spill && rta_spill_first(&w->spill, &sp) &&
+		    (all || sp <= upto) && (w->nheap == 0 ||
+		    sp <= w->heap[0]->due)) {
+			if (spill_emit(w, sp) != 0)
+				return -1;
+			any = 1;
+			continue;
+		}
+		if (w->nheap == 0 || (!all && w->heap[0]->due > upto))
+			break;
 		x = heap_pop(w);
 		if (!x->fired) {
 			if (emit(w, x, 1, NULL) != 0)
@@ -1933,6 +1976,255 @@ session_event(struct wn *w, const struct rta_record *rec)
 	return 0;
 }
 
+/* ---- spilling ------------------------------------------------------------ */
+
+/*
+ * --at-cap spill.  When a new window would pass --max-groups, the
+ * windows of its end go to the spill files (rta_spill.h, in --state
+ * DIR/spill), each as its key, group and states (seq 0), and are freed;
+ * from then on, every event of a window of that end goes there too, as
+ * its frame, numbered in arrival order.  When the watermark closes that
+ * end, the files are read back in key order, and each window's state is
+ * loaded and its events added after it, in the order they came: the
+ * same additions as without a cap, so the same results to the last bit
+ * (sums of fractions and full top-N sketches depend on that order, a
+ * merge of partial states would not give them), and the records go out
+ * in the heap's order (end, then key).  Only the windows of one end,
+ * one at a time, and the read buffers are in memory then.
+ */
+#define SPILL_BUDGET	(8U << 20)	/* bytes of entries held */
+
+static int
+spill_fail(struct wn *w, const struct rta_error *err)
+{
+	rta_warnx("%s", err->text);
+	rta_cli_status(&w->st->status, err->code == RTA_ENOMEM ||
+	    err->code == RTA_ELIMIT ? RTA_EXIT_LIMIT : RTA_EXIT_IO);
+	w->failed = 1;
+	return -1;
+}
+
+/* The windows of end go to the spill files, which take that end's
+ * events from now on. */
+static int
+spill_end(struct wn *w, int64_t end)
+{
+	struct rta_error err;
+	struct rta_buf *b = &w->payload;	/* w->sbuf holds the event */
+	struct win **v, *x;
+	size_t i, n = 0, at;
+	int rc = 0;
+
+	if (rta_spill_bucket(&w->spill, end, &err) != RTA_OK)
+		return spill_fail(w, &err);
+	if ((v = rta_reallocarray(NULL, w->nheap + 1, sizeof(*v))) == NULL)
+		return nomem(w);
+	for (i = 0; i < w->nheap; i++)
+		if (w->heap[i]->end == end && !w->heap[i]->fired)
+			v[n++] = w->heap[i];
+	for (i = 0; i < n && rc == 0; i++) {
+		x = v[i];
+		b->len = 0;
+		if (put_blob(b, x->group, x->glen) || (at = b->len,
+		    rta_buf_add_u32(b, 0)) || rta_agg_states(w->specs,
+		    w->nspecs, x->acc, b)) {
+			rc = nomem(w);
+			break;
+		}
+		rta_put_u32(b->data + at, (uint32_t)(b->len - at - 4));
+		if (rta_spill_add(&w->spill, end, x->key, x->klen, 0, b->data,
+		    b->len, &err) != RTA_OK) {
+			rc = spill_fail(w, &err);
+			break;
+		}
+		heap_remove(w, x);
+		win_unlink(w, x);
+		win_free(w, x);
+		w->spilled++;
+	}
+	rta_free(v);
+	return rc;
+}
+
+/* The event (its key in w->key) into the spill files, for its window
+ * of end; *seq: its number, 0 until it has one. */
+static int
+spill_event(struct wn *w, const struct rta_record *rec, int64_t end,
+    uint64_t *seq)
+{
+	struct rta_error err;
+
+	if (*seq == 0) {
+		w->sbuf.len = 0;
+		if (rta_frame_put(&w->sbuf, rec) != 0) {
+			rta_error_set(&err, RTA_ELIMIT, "too-large", "an event "
+			    "too large to spill: %s", strerror(errno));
+			return spill_fail(w, &err);
+		}
+		*seq = ++w->spill_seq;
+	}
+	if (rta_spill_add(&w->spill, end, w->key.data, (uint32_t)w->key.len,
+	    *seq, w->sbuf.data, w->sbuf.len, &err) != RTA_OK)
+		return spill_fail(w, &err);
+	w->spill_ents++;
+	return 0;
+}
+
+static int
+spill_bad(struct wn *w, int64_t end, const char *what)
+{
+	struct rta_error err;
+
+	rta_error_set(&err, RTA_EDATA, "bad-spill", "%s: damaged spill file "
+	    "of the windows ending %lld (%s)", w->spill.dir, (long long)end,
+	    what);
+	return spill_fail(w, &err);
+}
+
+/* A group object as a window holds it: checked, as read from a file. */
+static int
+group_ok(const struct wn *w, const unsigned char *g, size_t len)
+{
+	const unsigned char *t;
+	struct rta_error err;
+
+	if (rta_value_check(g, len, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, &err) != RTA_OK ||
+	    rta_value_size(g) != len || rta_value_tag(g) != RTA_V_OBJECT)
+		return 0;
+	return w->tenant_by < 0 || ((t = rta_value_member(g, "tenant_id",
+	    9)) != NULL && rta_value_tag(t) == RTA_V_STRING);
+}
+
+/* Decode an event spilled: 0, or -1 (damaged). */
+static int
+spill_decode(const struct rta_spill_ent *e, struct rta_record *rec)
+{
+	struct rta_error err;
+
+	return rta_frame_decode(e->body, e->blen, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, rec, &err) == RTA_OK &&
+	    rec->kind == RTA_REC_EVENT ? 0 : -1;
+}
+
+/* Start the window of the entry e (its first) in w->sx. */
+static int
+spill_start(struct wn *w, int64_t end, const struct rta_spill_ent *e)
+{
+	struct win *x = w->sx;
+	struct rta_error err;
+	struct rta_record rec;
+	const unsigned char *g, *st;
+	uint32_t gl, sl;
+	const char *ts;
+
+	if (rta_agg_reset(w->specs, w->nspecs, x->acc, &err) != RTA_OK) {
+		memset(x->acc, 0, w->nspecs * sizeof(x->acc[0]));
+		(void)rta_agg_init(w->specs, w->nspecs, x->acc, &err);
+		return nomem(w);
+	}
+	w->skey.len = 0;
+	w->sgroup.len = 0;
+	if (rta_buf_add(&w->skey, e->key, e->klen) != 0)
+		return nomem(w);
+	if (e->seq == 0) {
+		/* a window spilled: group, states */
+		if (e->blen < 8 || (gl = rta_get_u32(e->body)) > e->blen - 8 ||
+		    (sl = rta_get_u32(e->body + 4 + gl)) != e->blen - 8 - gl)
+			return spill_bad(w, end, "bad window");
+		g = e->body + 4;
+		st = g + gl + 4;
+		if (!group_ok(w, g, gl) || rta_value_check(st, sl,
+		    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS, &err) !=
+		    RTA_OK || rta_agg_load(w->specs, w->nspecs, x->acc, st,
+		    &err) != RTA_OK)
+			return spill_bad(w, end, "bad window");
+		if (rta_buf_add(&w->sgroup, g, gl) != 0)
+			return nomem(w);
+	} else {
+		/* a window first seen once its end was spilled */
+		if (spill_decode(e, &rec) != 0)
+			return spill_bad(w, end, "bad event");
+		if (group_of(w, &rec.ev, &w->sgroup) != 0)
+			return nomem(w);
+	}
+	memset(x, 0, offsetof(struct win, acc));
+	x->key = w->skey.data;
+	x->klen = e->klen;
+	x->group = w->sgroup.data;
+	x->glen = w->sgroup.len;
+	x->start = end - w->o->size;
+	x->end = end;
+	x->id_start = x->start;
+	x->due = end;
+	if (w->tenant_by >= 0) {
+		ts = (const char *)rta_value_member(x->group, "tenant_id", 9);
+		x->tenant = ts + 5;
+		x->tenant_len = (uint8_t)rta_get_u32((const unsigned char *)
+		    ts + 1);
+	} else {
+		x->tenant = ALL_TENANTS;
+		x->tenant_len = sizeof(ALL_TENANTS) - 1;
+	}
+	return 0;
+}
+
+/* The windows of a spilled end close: read back, in key order. */
+static int
+spill_emit(struct wn *w, int64_t end)
+{
+	struct rta_spill_reader rd;
+	struct rta_spill_ent e;
+	struct rta_record rec;
+	struct rta_error err;
+	struct win *x = w->sx;
+	int k, open = 0, rc = -1;
+
+	if (rta_spill_read(&w->spill, end, &rd, &err) != RTA_OK)
+		return spill_fail(w, &err);
+	while ((k = rta_spill_next(&rd, &e, &err)) > 0) {
+		if (open && (e.klen != x->klen ||
+		    memcmp(e.key, x->key, e.klen) != 0)) {
+			if (emit(w, x, 1, NULL) != 0)
+				goto out;
+			open = 0;
+		}
+		if (!open) {
+			if (spill_start(w, end, &e) != 0)
+				goto out;
+			open = 1;
+			if (e.seq == 0)
+				continue;
+		} else if (e.seq == 0) {
+			spill_bad(w, end, "a window twice");
+			goto out;
+		}
+		if (spill_decode(&e, &rec) != 0) {
+			spill_bad(w, end, "bad event");
+			goto out;
+		}
+		if (rta_agg_add(w->specs, w->nspecs, x->acc, &rec.ev, &err) !=
+		    RTA_OK) {
+			nomem(w);
+			goto out;
+		}
+	}
+	if (k < 0) {
+		spill_fail(w, &err);
+		goto out;
+	}
+	if (open && emit(w, x, 1, NULL) != 0)
+		goto out;
+	if (rta_spill_drop(&w->spill, end, &err) != RTA_OK) {
+		spill_fail(w, &err);
+		goto out;
+	}
+	rc = 0;
+out:
+	rta_spill_read_close(&rd);
+	return rc;
+}
+
 /* An event into its windows: 0; 1 when it was rejected for its time,
  * which then must not move the watermark; -1 when the stage must stop. */
 static int
@@ -1944,7 +2236,7 @@ event(struct wn *w, const struct rta_record *rec)
 	struct rta_error err;
 	struct win *x;
 	int64_t first, s, limit;
-	uint64_t h;
+	uint64_t h, seq = 0;
 	size_t i;
 	int placed = 0, any = 0;
 
@@ -1979,9 +2271,24 @@ event(struct wn *w, const struct rta_record *rec)
 		if (first + o->size <= limit)
 			continue;	/* past its lateness */
 		any = 1;
+		if (w->spill.nb > 0 && rta_spill_has(&w->spill, first +
+		    o->size)) {
+			if (spill_event(w, rec, first + o->size, &seq) != 0)
+				return -1;
+			placed = 1;
+			continue;
+		}
 		h = win_hash(w, first, w->key.data, w->key.len);
 		if ((x = win_find(w, h, first, w->key.data, w->key.len)) ==
 		    NULL) {
+			if (w->nwin >= o->max_groups && o->spill) {
+				if (spill_end(w, first + o->size) != 0 ||
+				    spill_event(w, rec, first + o->size,
+				    &seq) != 0)
+					return -1;
+				placed = 1;
+				continue;
+			}
 			if (w->nwin >= o->max_groups) {
 				w->limited++;
 				continue;
@@ -2038,7 +2345,9 @@ nomem:
  *	session's own (u32 length, value each),
  *	histories: u64 n, each key, last_end, n, pos, mean, var, values,
  *	users: u64 n, each seq, entry, level, cw, clevel, key, group key
- *	length, group; then u64 n waiting steps: ts, seq, user, step.
+ *	length, group; then u64 n waiting steps: ts, seq, user, step;
+ *	with --at-cap spill, then: events spilled, windows spilled, window
+ *	events spilled (u64), and the spill files (rta_spill_encode).
  */
 #define CK_MAGIC	"rtawin\0\1"
 #define CK_MAX		(64ULL << 30)
@@ -2149,6 +2458,11 @@ ck_build(struct wn *w, struct rta_buf *b)
 		    rta_buf_add_u32(b, q->aux);
 	}
 	rta_free(tv2);
+	if (!rc && w->o->spill)
+		rc = rta_buf_add_u64(b, w->spill_seq) ||
+		    rta_buf_add_u64(b, w->spilled) ||
+		    rta_buf_add_u64(b, w->spill_ents) ||
+		    rta_spill_encode(&w->spill, b);
 	return rc || rta_buf_add_u32(b, rta_crc32c(0, b->data, b->len)) ?
 	    -1 : 0;
 }
@@ -2247,6 +2561,9 @@ checkpoint(struct wn *w)
 	if (w->st->out_ready && (w->st->out.failed ||
 	    rta_output_flush(&w->st->out, &err) != RTA_OK))
 		return -1;
+	/* the spill files it names are written first, too */
+	if (w->o->spill && rta_spill_flush(&w->spill, &err) != RTA_OK)
+		return spill_fail(w, &err);
 	marks_note(w);
 	if (ck_build(w, &b) != 0) {
 		rta_buf_release(&b);
@@ -2262,6 +2579,8 @@ checkpoint(struct wn *w)
 		return -1;
 	}
 	w->checkpoints++;
+	if (w->o->spill)
+		rta_spill_committed(&w->spill);
 	rta_cadence_done(&w->ck);
 	return 0;
 }
@@ -2569,6 +2888,22 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 			goto nomem;
 		tv[ti]->npending++;
 	}
+	if (w->o->spill) {
+		struct rta_error err;
+
+		w->spill_seq = get64(&r);
+		w->spilled = get64(&r);
+		w->spill_ents = get64(&r);
+		if (r.bad)
+			goto bad2;
+		if (rta_spill_decode(&w->spill, &r.p, r.end, &err) != RTA_OK) {
+			rta_free(tv);
+			if (err.code == RTA_ENOMEM)
+				return nomem(w);
+			rta_warnx("%s", err.text);
+			return -1;
+		}
+	}
 	if (r.bad || r.p != r.end)
 		goto bad2;
 	/* the users with no step waiting wait to be forgotten */
@@ -2643,6 +2978,27 @@ metrics_extra(void *arg, struct rta_buf *out)
 		    "# TYPE rta_window_detect_unwatched_total counter\n"
 		    "rta_window_detect_unwatched_total %llu\n",
 		    (unsigned long long)w->unwatched);
+	if (rc == 0 && w->o->spill)
+		rc = rta_buf_printf(out,
+		    "# HELP rta_window_spilled_windows_total Windows written "
+		    "to spill files at --max-groups.\n"
+		    "# TYPE rta_window_spilled_windows_total counter\n"
+		    "rta_window_spilled_windows_total %llu\n"
+		    "# HELP rta_window_spilled_events_total Events of spilled "
+		    "windows written to spill files.\n"
+		    "# TYPE rta_window_spilled_events_total counter\n"
+		    "rta_window_spilled_events_total %llu\n"
+		    "# HELP rta_window_spill_bytes_total Bytes of spill files "
+		    "written.\n"
+		    "# TYPE rta_window_spill_bytes_total counter\n"
+		    "rta_window_spill_bytes_total %llu\n"
+		    "# HELP rta_window_open_peak Most windows held at once.\n"
+		    "# TYPE rta_window_open_peak gauge\n"
+		    "rta_window_open_peak %llu\n",
+		    (unsigned long long)w->spilled,
+		    (unsigned long long)w->spill_ents,
+		    (unsigned long long)w->spill.bytes,
+		    (unsigned long long)w->peak);
 	if (rc == 0 && w->o->state != NULL)
 		rc = rta_buf_printf(out,
 		    "# HELP rta_window_checkpoints_total Checkpoints written "
@@ -2701,6 +3057,14 @@ window_free(struct wn *w)
 		rta_field_release(&w->user);
 	}
 	rta_buf_release(&w->alert);
+	if (w->sx != NULL) {
+		rta_agg_release(w->specs, w->nspecs, w->sx->acc);
+		rta_free(w->sx);
+	}
+	rta_spill_close(&w->spill);
+	rta_buf_release(&w->sbuf);
+	rta_buf_release(&w->skey);
+	rta_buf_release(&w->sgroup);
 	pool_free(w);
 	rta_free(w->tab);
 	rta_free(w->heap);
@@ -2730,9 +3094,41 @@ state_open(struct wn *w)
 		rta_warnx("%s", err.text);
 		return RTA_EXIT_IO;
 	}
+	if (w->o->spill) {
+		size_t head = offsetof(struct win, acc) + w->nspecs *
+		    sizeof(struct rta_agg_acc);
+
+		if (rta_buf_printf(&b, "%s/spill", w->o->state) != 0 ||
+		    rta_buf_addc(&b, '\0') != 0 ||
+		    (w->sx = rta_calloc(1, head)) == NULL) {
+			rta_buf_release(&b);
+			nomem(w);
+			return RTA_EXIT_LIMIT;
+		}
+		if (rta_agg_init(w->specs, w->nspecs, w->sx->acc, &err) !=
+		    RTA_OK) {
+			rta_free(w->sx);
+			w->sx = NULL;
+			rta_buf_release(&b);
+			nomem(w);
+			return RTA_EXIT_LIMIT;
+		}
+		rc = rta_spill_open(&w->spill, (const char *)b.data,
+		    SPILL_BUDGET, 1, &err);
+		b.len = 0;
+		if (rc != RTA_OK) {
+			rta_warnx("%s", err.text);
+			rta_buf_release(&b);
+			return RTA_EXIT_IO;
+		}
+	}
 	rc = rta_state_read(w->o->state, "checkpoint", CK_MAX, &b, &err);
 	if (rc == RTA_EOF) {
 		rta_buf_release(&b);
+		if (w->o->spill && rta_spill_sweep(&w->spill, &err) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			return RTA_EXIT_IO;
+		}
 		return 0;
 	}
 	if (rc != RTA_OK) {
@@ -2830,6 +3226,7 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	int status, i, r;
 
 	memset(&w, 0, sizeof(w));
+	w.spill.dfd = -1;
 	w.o = o;
 	w.st = st;
 	w.max_ts = w.wm_up = w.wm = w.emitted_wm = INT64_MIN;
@@ -2910,7 +3307,8 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	/* what a checkpoint must match: that, and what shapes the state */
 	if (rta_buf_printf(&desc, " detect=%d:%.17g:%zu history=%llu",
 	    o->detect, o->threshold, w.det, (unsigned long long)o->history) !=
-	    0 || (w.desc = rta_memdup(desc.data, desc.len + 1)) == NULL) {
+	    0 || (o->spill && rta_buf_printf(&desc, " at-cap=spill") != 0) ||
+	    (w.desc = rta_memdup(desc.data, desc.len + 1)) == NULL) {
 		rta_warnx("out of memory");
 		return rta_cli_finish(RTA_EXIT_LIMIT);
 	}
@@ -3003,6 +3401,8 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 		for (k = 0; k < w.nheap; k++)
 			if (close_at(&w, w.heap[k]) > last)
 				last = close_at(&w, w.heap[k]);
+		if (w.spill.nb > 0 && w.spill.b[w.spill.nb - 1].id > last)
+			last = w.spill.b[w.spill.nb - 1].id;
 		if (fire(&w, 0, 1) == 0 && last != INT64_MIN)
 			(void)emit_watermark(&w, last);
 	}
@@ -3061,8 +3461,11 @@ help(void)
 "                          watermark passes a multiple of DUR\n"
 "      --idle DUR          when no input came for DUR, move the watermark\n"
 "                          on by the wall clock (live streams only)\n"
-"      --max-groups N      most windows held at once (default 1000000);\n"
-"                          events for new ones beyond it are rejected\n"
+"      --max-groups N      most windows held at once (default 1000000)\n"
+"      --at-cap ACTION     at --max-groups: reject the events of new\n"
+"                          windows (reject, the default), or spill the\n"
+"                          windows of their end and its later events to\n"
+"                          --state DIR, read back when it closes (spill)\n"
 "      --funnel STEPS      count users reaching each of the event types\n"
 "                          STEPS in order (with --tumbling)\n"
 "      --user F            the field naming the user, for --funnel\n"

@@ -6,6 +6,8 @@
 # ones, whose records come out again with a higher version; events later
 # still go to a file of their own.  Nothing is lost: one tenant's
 # page views are in its windows' last versions or in that file.
+# With --at-cap spill, a cap on the windows in memory changes nothing in
+# the output.
 set -eu
 cd "$(dirname "$0")"
 gen=${RTA_BIN:+$RTA_BIN/}rta-gen
@@ -41,3 +43,13 @@ jq -s '[.[] | select(."$rta" == "aggregate" and .group.tenant_id == "t0001"
     "$tmp/out.ndjson"
 jq -c '.original | fromjson | select(.tenant_id == "t0001" and
     .event_type == "page_view")' "$tmp/late.ndjson" | wc -l
+
+echo "# at most 2 windows in memory: the rest spill to the state directory"
+A="--tumbling 1m --by tenant_id,event_type --max-delay 30s"
+A="$A --agg count,sum:payload.value,p95:payload.latency_ms"
+"$window" $A "$tmp/events.ndjson" >"$tmp/all.ndjson"
+"$window" $A --max-groups 2 --at-cap spill --state "$tmp/st" \
+    --metrics "$tmp/s.prom" "$tmp/events.ndjson" >"$tmp/capped.ndjson"
+cmp "$tmp/all.ndjson" "$tmp/capped.ndjson" &&
+    echo "the same $(grep -c aggregate "$tmp/capped.ndjson") records"
+grep -E '^rta_window_(spilled_windows_total|open_peak) ' "$tmp/s.prom"

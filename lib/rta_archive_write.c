@@ -28,6 +28,7 @@
 #include "rta_archive.h"
 #include "rta_archive_int.h"
 #include "rta_buf.h"
+#include "rta_export.h"
 #include "rta_io.h"
 
 /* ---- archive ------------------------------------------------------------ */
@@ -95,8 +96,16 @@ collect_skip(void *arg, const struct rta_cold_entry *e,
 {
 	struct collect *k = arg;
 
+	const char *slash = strchr(e->rel, '/');
+
 	switch (why) {
 	case RTA_COLD_NOT_DIR:
+		/* export's own record beside a dataset's partitions, there
+		 * after every export: not a stray, and not archived */
+		if (slash != NULL && strchr(slash + 1, '/') == NULL &&
+		    strcmp(slash + 1, RTA_EXPORT_STATE) == 0)
+			break;
+		/* FALLTHROUGH */
 	case RTA_COLD_NOT_PART:
 		left_alone(k, e->rel, "not a partition directory; left alone");
 		break;

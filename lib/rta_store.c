@@ -522,52 +522,109 @@ next:
 	return RTA_OK;
 }
 
+/* pread up to n bytes at off, through EINTR and short reads: the bytes
+ * read (fewer at the end of the file), or -1. */
+static ssize_t
+pread_most(int fd, unsigned char *p, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	ssize_t k;
+
+	while (got < n) {
+		k = pread(fd, p + got, n - got, (off_t)(off + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+#define WALK_CHUNK	(64U << 10)
+#define WALK_NEED	(COMMIT_HDR + 16)	/* a header and the sequence */
+
 /*
- * A reader's rta_commit_last, for the usual file: records back to back
- * from the start to the end, sequence numbers going up, the last one's
+ * A reader's rta_commit_last for the usual file: records back to back
+ * from the start to the size, sequence numbers going up, the last one's
  * checksum good.  Then the last record is the answer, and only it is
- * checked and decoded (a commit file near its rotation size holds
- * thousands of records, and checking and decoding each, with its log
- * list, cost a query on a large store more than the query; damage to an
- * earlier record's body does not change what the last one says, and
- * fsck and the writer find it).  Anything else (a broken chain, a torn
- * tail a writer is appending, a record that does not decode) goes the
- * full way.
+ * checked and decoded: the walk reads the headers a chunk at a time, not
+ * the whole file (a commit file near its rotation size holds thousands
+ * of records, and reading, checking and decoding each cost a query on a
+ * large store more than the query; damage to an earlier record's body
+ * does not change what the last one says, and fsck and the writer find
+ * it).  1 when that gave the answer in c, 0 when the file is not that
+ * clean (a broken chain, a torn tail a writer is appending, a record
+ * that does not decode: the caller goes the full way), -1 on ENOMEM.
  */
 static int
-commit_last_read(const unsigned char *p, size_t len, struct rta_commit *c)
+commit_last_walk(int fd, uint64_t size, struct rta_commit *c)
 {
-	size_t off = 0, body, last = SIZE_MAX, valid, damaged;
-	uint64_t seq = 0, s, records;
+	unsigned char *buf, *rec = NULL;
+	const unsigned char *p;
+	uint64_t pos = 0, cstart = 0, last = UINT64_MAX, seq = 0, s;
+	size_t clen = 0, body, lastlen = 0;
+	ssize_t k;
+	int rc = 0;
 
-	while (off < len) {
-		if (len - off < COMMIT_HDR || memcmp(p + off, COMMIT_MAGIC,
-		    4) != 0)
-			goto full;
-		body = rta_get_u32(p + off + 4);
-		if (body > RTA_STORE_COMMIT_MAX ||
-		    body > len - off - COMMIT_HDR || body < COMMIT_FIXED)
-			goto full;
-		s = rta_get_u64(p + off + COMMIT_HDR + 8);
+	if (size > COMMITS_READ_MAX)
+		return 0;	/* the full way counts only the start */
+	if ((buf = rta_malloc(WALK_CHUNK)) == NULL)
+		return -1;
+	while (pos < size) {
+		if (pos + WALK_NEED > cstart + clen) {
+			if ((k = pread_most(fd, buf, WALK_CHUNK, pos)) <
+			    (ssize_t)WALK_NEED)
+				goto out;
+			cstart = pos;
+			clen = (size_t)k;
+		}
+		p = buf + (pos - cstart);
+		if (memcmp(p, COMMIT_MAGIC, 4) != 0)
+			goto out;
+		body = rta_get_u32(p + 4);
+		if (body > RTA_STORE_COMMIT_MAX || body < COMMIT_FIXED ||
+		    body > size - pos - COMMIT_HDR)
+			goto out;
+		s = rta_get_u64(p + COMMIT_HDR + 8);
 		if (s <= seq)
-			goto full;
+			goto out;
 		seq = s;
-		last = off;
-		off += COMMIT_HDR + body;
+		last = pos;
+		lastlen = body;
+		pos += COMMIT_HDR + body;
 	}
 	rta_commit_release(c);
-	if (last == SIZE_MAX)
-		return RTA_OK;
-	if (rta_crc32c(0, p + last + COMMIT_HDR, rta_get_u32(p + last + 4)) !=
-	    rta_get_u32(p + last + 8))
-		goto full;
-	if (commit_decode(p + last + COMMIT_HDR, rta_get_u32(p + last + 4),
-	    c) == 0)
-		return RTA_OK;
-	if (errno == ENOMEM)
-		return RTA_ENOMEM;
-full:
-	return rta_commit_last(p, len, c, &valid, &records, &damaged);
+	rc = 1;
+	if (last == UINT64_MAX)
+		goto out;
+	if (last + COMMIT_HDR + lastlen <= cstart + clen)
+		p = buf + (last - cstart);
+	else {
+		/* a length checked against the file and the record limit */
+		if ((rec = rta_malloc(COMMIT_HDR + lastlen)) == NULL) {
+			rc = -1;
+			goto out;
+		}
+		if (pread_most(fd, rec, COMMIT_HDR + lastlen, last) !=
+		    (ssize_t)(COMMIT_HDR + lastlen)) {
+			rc = 0;
+			goto out;
+		}
+		p = rec;
+	}
+	if (memcmp(p, COMMIT_MAGIC, 4) != 0 ||
+	    rta_get_u32(p + 4) != lastlen ||
+	    rta_crc32c(0, p + COMMIT_HDR, lastlen) != rta_get_u32(p + 8))
+		rc = 0;
+	else if (commit_decode(p + COMMIT_HDR, lastlen, c) != 0)
+		rc = errno == ENOMEM ? -1 : 0;
+out:
+	rta_free(rec);
+	rta_free(buf);
+	return rc;
 }
 
 void
@@ -788,7 +845,7 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 {
 	struct stat sb;
 	unsigned char *buf = NULL;
-	size_t got = 0;
+	size_t got = 0, nvalid, ndamaged;
 	uint64_t nrec;
 	ssize_t k;
 	int fd, rc;
@@ -814,6 +871,12 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 		    "not a regular file", path);
 	}
 	*size = (uint64_t)sb.st_size;
+	if (valid == NULL && *size > 0 &&
+	    (rc = commit_last_walk(fd, *size, c)) != 0) {
+		close(fd);
+		return rc > 0 ? RTA_OK : rta_error_set(err, RTA_ENOMEM, "nomem",
+		    "out of memory");
+	}
 	/* Past the largest size the writer leaves, only the start counts. */
 	if (*size > 0) {
 		size_t want = *size > COMMITS_READ_MAX ? COMMITS_READ_MAX :
@@ -833,8 +896,8 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 			got += (size_t)k;
 		}
 	}
-	rc = valid == NULL ? commit_last_read(buf, got, c) :
-	    rta_commit_last(buf, got, c, valid, &nrec, damaged);
+	rc = valid == NULL ? rta_commit_last(buf, got, c, &nvalid, &nrec,
+	    &ndamaged) : rta_commit_last(buf, got, c, valid, &nrec, damaged);
 	rta_free(buf);
 	if (rc != RTA_OK) {
 		close(fd);
@@ -2361,6 +2424,14 @@ rta_writer_add(struct rta_writer *w, const struct rta_record *rec,
 	if (kind == RTA_DS_EVENTS) {
 		if (w->c.max_ts == INT64_MIN || ev->ts > w->c.max_ts)
 			rta_keyset_set_horizon(&w->ks, ev->ts - w->o.horizon);
+		if (ev->ts < w->ks.horizon && !w->o.beyond_store) {
+			/* its id can no longer be checked: a second copy
+			 * would be stored again */
+			rc = rta_error_set(err, RTA_EDATA, "beyond-horizon",
+			    "event time more than the dedup horizon before "
+			    "the newest event stored");
+			goto refuse;
+		}
 		if (ev->ts >= w->ks.horizon) {
 			event_fp(&w->ks, ev->tenant, ev->tenant_len, ev->id,
 			    ev->id_len, &fp);

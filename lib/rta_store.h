@@ -315,6 +315,9 @@ struct rta_writer_opts {
 	int64_t		 width;		/* bucket width for a new dataset, µs
 					 * (0: one day) */
 	int64_t		 horizon;	/* raw events: dedup horizon, µs */
+	int		 beyond_store;	/* raw events older than the horizon:
+					 * stored unchecked (else refused,
+					 * "beyond-horizon") */
 	uint64_t	 max_mem;	/* dedup key set budget (0: none) */
 	unsigned	 max_new_buckets;	/* per run; 0: no limit */
 	int		 repair;	/* for fsck: open despite missing or

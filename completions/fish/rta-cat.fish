@@ -42,6 +42,7 @@ complete -c rta-cat -n $main -l epoch-unit -x -a 's ms us auto' -d 'Unit of nume
 complete -c rta-cat -n $main -l events-only -d 'Leave out watermark and position records'
 complete -c rta-cat -n $main -l from -x -a 'auto ndjson rta parquet csv kcat-json' -d 'Input format'
 complete -c rta-cat -n $main -l id-col -x -d 'CSV column of event ids'
+complete -c rta-cat -n $main -l kafka-key -x -a 'tenant_id event_type event_id' -d 'Write KEY<TAB>JSON lines for kcat -P -K'
 complete -c rta-cat -n $main -l max-errors -x -d 'Stop after N bad records'
 complete -c rta-cat -n $main -l max-line -x -d 'Longest NDJSON or CSV line (e.g. 1M)'
 complete -c rta-cat -n $main -l metrics -r -F -d 'Keep Prometheus counters in FILE'

@@ -43,6 +43,7 @@ complete -c rta-window -l late -r -F -d 'Append events past the allowed lateness
 complete -c rta-window -l max-future -x -a '1m 1h' -d 'Reject events this far ahead of the watermark'
 complete -c rta-window -l emit-every -x -a '1s 5s' -d 'Early results as the watermark passes multiples of DUR'
 complete -c rta-window -l max-groups -x -d 'Most windows held at once'
+complete -c rta-window -l at-cap -x -a 'reject spill' -d 'At --max-groups, reject events or spill windows to --state'
 complete -c rta-window -l idle -x -a '5s 10s 1m' -d 'After DUR of quiet input, move the watermark by the wall clock'
 complete -c rta-window -l detect -x -a 'zscore:3 ewma:3' -d 'Alert on windows far from their history'
 complete -c rta-window -l history -x -d 'Windows of history for --detect'

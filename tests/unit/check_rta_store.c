@@ -405,6 +405,32 @@ START_TEST(commit_last_reader)
 		reader_agrees(b.data, b.len);
 		b.data[i] ^= 0x5a;
 	}
+	/* many records, past the reader's 64 KiB reads, whose headers fall
+	 * across its chunk boundaries; then a last record bigger than a
+	 * chunk (a log per hour for 200 days) */
+	rta_buf_reset(&o);
+	for (i = 1; i <= 1600; i++) {
+		struct rta_commit c;
+
+		fill(&c, i, (int)(i & 1));
+		ck_assert_int_eq(rta_commit_encode(&c, &o), 0);
+		rta_commit_release(&c);
+	}
+	ck_assert_uint_gt(o.len, 3 * 65536);
+	reader_agrees(o.data, o.len);
+	{
+		struct rta_commit big;
+
+		fill(&big, 1601, 1);
+		for (i = 0; i < 4800; i++)
+			add_log(&big, T0 + (int64_t)(i + 3) * HOUR, 1, 7);
+		ck_assert_int_eq(rta_commit_encode(&big, &o), 0);
+		rta_commit_release(&big);
+	}
+	reader_agrees(o.data, o.len);
+	o.data[o.len - 5] ^= 1;		/* its checksum fails: the 1600th */
+	reader_agrees(o.data, o.len);
+	rta_buf_reset(&o);
 	/* seq 1, 3, 2: the 2 does not go up, so the 3 stays the last */
 	ck_assert_int_eq(rta_commit_encode(&c1, &o), 0);
 	ck_assert_int_eq(rta_commit_encode(&c3, &o), 0);

@@ -1,7 +1,9 @@
 # Records stamped more than --max-future (default 1d) after the clock
 # (RTA_NOW here) are dead-lettered "too-far-future"; the bound itself is
-# in; --max-future 0 takes any time.  Past times, even before 1970, are
-# stored in their own buckets.
+# in; --max-future 0 takes any time.  Times more than the dedup horizon
+# before the newest are rejected (beyond-horizon.sh); taken with
+# --beyond-horizon store, even those before 1970 are stored in their own
+# buckets.
 ev() {
 	printf '{"event_id":"%s","timestamp":%s,"event_type":"v","tenant_id":"t"}\n' "$1" "$2"
 }
@@ -21,6 +23,9 @@ rta-store ingest -s st -d def --dead-letter dl in.ndjson
 echo "default: exit $?, stored: $(ids def)"
 grep -o '"reason":"[^"]*"\|"line":[0-9]*' dl | paste -d' ' - -
 ls st/def
+rta-store ingest -s st -d old --beyond-horizon store in.ndjson 2>/dev/null
+echo "--beyond-horizon store: exit $?, stored: $(ids old)"
+ls st/old
 rta-store ingest -s st -d d3 --max-future 3d in.ndjson 2>/dev/null
 echo "--max-future 3d: exit $?, stored: $(ids d3)"
 rta-store ingest -s st -d d0 --max-future 0 in.ndjson
