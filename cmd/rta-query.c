@@ -37,6 +37,7 @@
 #include "rta_qcache.h"
 #include "rta_query.h"
 #include "rta_reader.h"
+#include "rta_rollup.h"
 #include "rta_store.h"
 #include "rta_time.h"
 #include "rta_uuid.h"
@@ -659,13 +660,29 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	size_t i, k = 0;
 	int rc, status = 0, have = 0;
 	char t0[RTA_TIME_LEN + 1], t1[RTA_TIME_LEN + 1];
+	char dsname[RTA_STORE_NAME_MAX + 1];
 
+	snprintf(dsname, sizeof(dsname), "%s", o->dataset);
 	if ((rc = rta_store_open(&s, o->store, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		return rc == RTA_EDATA ? RTA_EXIT_IO : rc == RTA_EINVAL ?
 		    RTA_EXIT_USAGE : rta_exit_code(rc);
 	}
-	rc = rta_dataset_open(&s, o->dataset, &ds, &err);
+	/* a rollup of the dataset that holds the answer, merged already */
+	if (o->cold == NULL && (rc = rta_rollup_choose(&s, o->dataset,
+	    spec->from, spec->to, spec->bucket, dsname, o->explain ?
+	    &explain : NULL, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_store_close(&s);
+		rta_buf_release(&explain);
+		return rc == RTA_ENOMEM ? RTA_EXIT_LIMIT : RTA_EXIT_IO;
+	}
+	if (o->explain && explain.len > 0) {
+		fwrite(explain.data, 1, explain.len, stdout);
+		printf("reading %s\n", dsname);
+	}
+	rta_buf_reset(&explain);
+	rc = rta_dataset_open(&s, dsname, &ds, &err);
 	if (rc == RTA_EOF && o->cold == NULL) {
 		rta_warnx("%s: no dataset '%s'", o->store, o->dataset);
 		rta_store_close(&s);
@@ -1784,8 +1801,9 @@ help(void)
 "  --tenant id          one tenant's records\n"
 "  --cold dir           read what the hot store no longer holds from the\n"
 "                       cold store (rta-store export) in dir\n"
-"  --explain            print what the query reads, from where, instead\n"
-"                       of its rows\n"
+"  --explain            print what the query reads, from where (which\n"
+"                       rollup of the dataset, and why), instead of\n"
+"                       its rows\n"
 "  --where expr         only records that match (rta-query(1) has the\n"
 "                       language: payload.country = 'PL' and not ...)\n"
 "  --group-by fields    group by these fields (tenant_id,payload.country)\n"

@@ -25,6 +25,7 @@
 #include "rta_pqrows.h"
 #include "rta_event.h"
 #include "rta_output.h"
+#include "rta_rollup.h"
 #include "rta_stage.h"
 #include "rta_state.h"
 #include "rta_store.h"
@@ -56,23 +57,28 @@ static const char usage_line[] =
 "       rta-store stats [-hV] [-d dataset] [--metrics file] -s dir\n"
 "       rta-store archive [-hV] [-d dataset] -o file --before date\n"
 "               --cold dir [--metrics file] [--remove]\n"
-"       rta-store restore [-hV] --cold dir [--metrics file] file";
+"       rta-store restore [-hV] --cold dir [--metrics file] file\n"
+"       rta-store rollup [-hV] [--all | --define] [--bucket width]\n"
+"               [--from-dataset name] [--metrics file] [--to-dataset name]\n"
+"               -s dir";
 
 enum {
 	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
 	OPT_BEFORE, OPT_BUCKET, OPT_CLOSE_AFTER, OPT_COLD, OPT_DAYS, OPT_FORCE,
 	OPT_ROW_GROUP_ROWS, OPT_SCHEMA, OPT_DEDUP_HORIZON, OPT_BEYOND_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
 	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
-	OPT_TENANT, OPT_TO, OPT_REMOVE
+	OPT_TENANT, OPT_TO, OPT_REMOVE, OPT_ALL, OPT_DEFINE, OPT_FROM_DATASET,
+	OPT_TO_DATASET
 };
 
 enum sub {
 	SUB_INIT, SUB_INGEST, SUB_CAT, SUB_OFFSETS, SUB_COMPACT, SUB_RETAIN,
-	SUB_FSCK, SUB_STATS, SUB_EXPORT, SUB_ARCHIVE, SUB_RESTORE
+	SUB_FSCK, SUB_STATS, SUB_EXPORT, SUB_ARCHIVE, SUB_RESTORE, SUB_ROLLUP
 };
 
 static const struct option longopts[] = {
 	{ "ack-fd", required_argument, NULL, OPT_ACK_FD },
+	{ "all", no_argument, NULL, OPT_ALL },
 	{ "before", required_argument, NULL, OPT_BEFORE },
 	{ "bucket", required_argument, NULL, OPT_BUCKET },
 	{ "close-after", required_argument, NULL, OPT_CLOSE_AFTER },
@@ -82,9 +88,11 @@ static const struct option longopts[] = {
 	{ "dead-letter", required_argument, NULL, RTA_OPT_DEAD_LETTER },
 	{ "dedup-horizon", required_argument, NULL, OPT_DEDUP_HORIZON },
 	{ "beyond-horizon", required_argument, NULL, OPT_BEYOND_HORIZON },
+	{ "define", no_argument, NULL, OPT_DEFINE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "from", required_argument, NULL, OPT_FROM },
+	{ "from-dataset", required_argument, NULL, OPT_FROM_DATASET },
 	{ "help", no_argument, NULL, 'h' },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "max-errors", required_argument, NULL, RTA_OPT_MAX_ERRORS },
@@ -103,6 +111,7 @@ static const struct option longopts[] = {
 	{ "sync-every", required_argument, NULL, OPT_SYNC_EVERY },
 	{ "tenant", required_argument, NULL, OPT_TENANT },
 	{ "to", required_argument, NULL, OPT_TO },
+	{ "to-dataset", required_argument, NULL, OPT_TO_DATASET },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -132,6 +141,8 @@ struct opts {
 	size_t			 nschemas;
 	const char		*file;		/* archive -o */
 	int			 remove;	/* archive */
+	struct rta_rollup_def	 rollup;	/* rollup */
+	int			 all, define;	/* rollup */
 };
 
 static void	help(void);
@@ -146,6 +157,7 @@ struct dsres {
 	struct rta_maint	 m;
 	struct rta_fsck		 f;
 	struct rta_export_result x;
+	struct rta_rollup_result r;
 };
 
 /* cat --cold: what the reading skipped, for the metrics */
@@ -257,6 +269,23 @@ sub_metrics(void *arg, struct rta_buf *out)
 		    "Rows or files that could not be read as records.",
 		    sub_cold.rejected);
 	}
+	if (sm.sub == SUB_ROLLUP) {
+		family(out, "rta_store_rollup_changed_buckets_total",
+		    "counter", "Source buckets changed since the last refresh.",
+		    offsetof(struct dsres, r.changed));
+		family(out, "rta_store_rollup_buckets_total", "counter",
+		    "Rollup buckets recomputed.",
+		    offsetof(struct dsres, r.buckets));
+		family(out, "rta_store_rollup_skipped_buckets_total",
+		    "counter", "Rollup buckets left alone: part of their "
+		    "source was retired.", offsetof(struct dsres, r.skipped));
+		family(out, "rta_store_rollup_records_read_total", "counter",
+		    "Source records merged.",
+		    offsetof(struct dsres, r.records_in));
+		family(out, "rta_store_rollup_records_written_total",
+		    "counter", "Rollup records written.",
+		    offsetof(struct dsres, r.records_out));
+	}
 	if (sm.sub == SUB_RETAIN)
 		family(out, "rta_store_unexported_buckets", "gauge",
 		    "Buckets kept: not exported to --cold as they are.",
@@ -312,6 +341,15 @@ sub_metrics_add(const char *name, const struct rta_maint *m,
 	sm.n++;
 }
 
+/* A rollup's results (labelled with its dataset), for the metrics. */
+static void
+sub_metrics_rollup(const char *name, const struct rta_rollup_result *r)
+{
+	sub_metrics_add(name, NULL, NULL, NULL);
+	if (sm.on && sm.n > 0 && strcmp(sm.v[sm.n - 1].name, name) == 0)
+		sm.v[sm.n - 1].r = *r;
+}
+
 /* Write the metrics (with out records written out) and finish. */
 static int
 sub_finish(int status, uint64_t out)
@@ -350,7 +388,14 @@ allowed(enum sub sub, int c)
 	case RTA_OPT_METRICS:
 		return 1;
 	case 'd':
-		return sub != SUB_INIT;
+		return sub != SUB_INIT && sub != SUB_ROLLUP;
+	case OPT_ALL:
+	case OPT_DEFINE:
+	case OPT_FROM_DATASET:
+	case OPT_TO_DATASET:
+		return sub == SUB_ROLLUP;
+	case OPT_BUCKET:
+		return sub == SUB_INGEST || sub == SUB_ROLLUP;
 	case 'o':
 	case OPT_FROM:
 	case OPT_TENANT:
@@ -1612,6 +1657,129 @@ bucket_width(const char *s, int64_t *us)
 	return 0;
 }
 
+/* ---- rollup ------------------------------------------------------------- */
+
+static void
+rollup_width(const char *arg, struct rta_rollup_def *d)
+{
+	struct rta_error err;
+
+	if (rta_duration_parse(arg, &d->width, &err) != RTA_OK ||
+	    rta_rollup_check(&(struct rta_rollup_def){ "a", "b", d->width },
+	    &err) != RTA_OK)
+		rta_usage_error(usage_line, "bad --bucket '%s' (whole seconds "
+		    "from 1s to 366d: 1h, 1d)", arg);
+}
+
+static void
+rollup_name(const char *arg, char *name)
+{
+	if (!rta_store_name_valid(arg))
+		rta_usage_error(usage_line, "bad dataset name '%.64s' (a-z, "
+		    "0-9, _ and -)", arg);
+	memcpy(name, arg, strlen(arg) + 1);
+}
+
+static void
+rollup_check(const struct opts *o)
+{
+	const struct rta_rollup_def *d = &o->rollup;
+	struct rta_error err;
+	int given = d->from[0] != '\0' || d->to[0] != '\0' || d->width != 0;
+
+	if (o->all && (o->define || given))
+		rta_usage_error(usage_line, "--all refreshes the defined "
+		    "rollups: it takes no --define, --from-dataset, "
+		    "--to-dataset or --bucket");
+	if (o->all)
+		return;
+	if (d->from[0] == '\0' || d->to[0] == '\0' || d->width == 0)
+		rta_usage_error(usage_line, "rollup needs --all, or "
+		    "--from-dataset, --to-dataset and --bucket");
+	if (rta_rollup_check(d, &err) != RTA_OK)
+		rta_usage_error(usage_line, "%s", err.text);
+}
+
+/* Refresh one rollup and say what it did: 0 or an exit status. */
+static int
+rollup_one(struct rta_store *s, const struct rta_rollup_def *d, int all,
+    uint64_t *out)
+{
+	struct rta_rollup_result r;
+	struct rta_error err;
+	int rc;
+
+	/* --all from cron: a source not made yet has nothing to roll up */
+	if ((rc = rta_rollup_refresh(s, d, &r, &err)) == RTA_EOF && all)
+		memset(&r, 0, sizeof(r));
+	else if (rc != RTA_OK) {
+		rta_warnx("rollup %s: %s", d->to, err.text);
+		return rc == RTA_EOF ? RTA_EXIT_USAGE : store_exit(rc, &err);
+	}
+	*out += r.records_out;
+	sub_metrics_rollup(d->to, &r);
+	printf("{\"rollup\":\"%s\",\"from\":\"%s\",\"bucket_seconds\":%lld,"
+	    "\"changed_buckets\":%llu,\"buckets\":%llu,"
+	    "\"skipped_buckets\":%llu,\"records_in\":%llu,"
+	    "\"records_out\":%llu,\"commit\":%llu}\n", d->to, d->from,
+	    (long long)(d->width / 1000000), (unsigned long long)r.changed,
+	    (unsigned long long)r.buckets, (unsigned long long)r.skipped,
+	    (unsigned long long)r.records_in,
+	    (unsigned long long)r.records_out, (unsigned long long)r.commit);
+	return 0;
+}
+
+static int
+rollup_main(const struct opts *o)
+{
+	struct rta_rollup_def *v;
+	struct rta_store s;
+	struct rta_error err;
+	uint64_t out = 0;
+	size_t n, i;
+	int rc, added, status;
+
+	if ((status = open_store(o, &s)) != 0)
+		return sub_finish(status, 0);
+	if (o->define) {
+		if ((rc = rta_rollup_define(&s, &o->rollup, &added, &err)) !=
+		    RTA_OK) {
+			rta_warnx("%s", err.text);
+			status = store_exit(rc, &err);
+		}
+	} else if (!o->all)
+		status = rollup_one(&s, &o->rollup, 0, &out);
+	else if ((rc = rta_rollup_defs_read(&s, &v, &n, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		status = store_exit(rc, &err);
+	} else {
+		/* A failed rollup leaves the others to run, but not the
+		 * rollups of its target, which would be stale. */
+		rta_rollup_order(v, n);
+		for (i = 0; i < n; i++) {
+			size_t k;
+
+			for (k = 0; k < i; k++)
+				if (v[k].width == 0 &&
+				    strcmp(v[k].to, v[i].from) == 0)
+					break;
+			if (k < i) {
+				v[i].width = 0;
+				continue;
+			}
+			if ((rc = rollup_one(&s, &v[i], 1, &out)) != 0) {
+				rta_cli_status(&status, rc);
+				v[i].width = 0;
+			}
+		}
+		free(v);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rta_cli_status(&status, RTA_EXIT_IO);
+	rta_store_close(&s);
+	return sub_finish(status, out);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1641,7 +1809,7 @@ main(int argc, char *argv[])
 		}
 		rta_usage_error(usage_line, "a subcommand is needed: init, "
 		    "ingest, cat, offsets, compact, retain, export, fsck, "
-		    "stats, archive or restore");
+		    "stats, archive, restore or rollup");
 	}
 	if (strcmp(argv[1], "init") == 0)
 		o.sub = SUB_INIT;
@@ -1665,6 +1833,8 @@ main(int argc, char *argv[])
 		o.sub = SUB_ARCHIVE;
 	else if (strcmp(argv[1], "restore") == 0)
 		o.sub = SUB_RESTORE;
+	else if (strcmp(argv[1], "rollup") == 0)
+		o.sub = SUB_ROLLUP;
 	else
 		rta_usage_error(usage_line, "unknown subcommand '%s'", argv[1]);
 	argc--;
@@ -1710,10 +1880,25 @@ main(int argc, char *argv[])
 			o.ack_fd = (int)n;
 			break;
 		case OPT_BUCKET:
+			if (o.sub == SUB_ROLLUP) {
+				rollup_width(optarg, &o.rollup);
+				break;
+			}
 			if (bucket_width(optarg, &o.w.width) != 0)
 				rta_usage_error(usage_line, "bad --bucket '%s' "
 				    "(whole hours that divide a day: 1h, 2h, "
 				    "3h, 4h, 6h, 8h, 12h or 1d)", optarg);
+			break;
+		case OPT_ALL:
+			o.all = 1;
+			break;
+		case OPT_DEFINE:
+			o.define = 1;
+			break;
+		case OPT_FROM_DATASET:
+		case OPT_TO_DATASET:
+			rollup_name(optarg, c == OPT_FROM_DATASET ?
+			    o.rollup.from : o.rollup.to);
 			break;
 		case OPT_DEDUP_HORIZON: {
 			struct rta_error err;
@@ -1846,6 +2031,8 @@ main(int argc, char *argv[])
 	if (o.sub == SUB_EXPORT && o.cold == NULL)
 		rta_usage_error(usage_line, "--cold DIR (where the Parquet "
 		    "files go) is needed");
+	if (o.sub == SUB_ROLLUP)
+		rollup_check(&o);
 	if (o.sub != SUB_INGEST && optind < argc)
 		rta_usage_error(usage_line, "rta-store %s takes no operands",
 		    argv[0]);
@@ -1867,6 +2054,8 @@ main(int argc, char *argv[])
 		return stats_main(&o);
 	case SUB_EXPORT:
 		return export_main(&o);
+	case SUB_ROLLUP:
+		return rollup_main(&o);
 	default:
 		return offsets_main(&o);
 	}
@@ -1974,6 +2163,16 @@ help(void)
 "                          (RFC 3339, a date, or -30d)\n"
 "      --remove            archive: once the archive is synced and read\n"
 "                          back, remove the partitions it holds\n"
+"\n", stdout);
+	fputs(
+"rollup: merge the windows of an aggregate dataset into coarser buckets\n"
+"of another, reading only the source buckets changed since the last\n"
+"refresh; one JSON line per rollup on stdout.\n"
+"      --from-dataset NAME  the source (aggregate records)\n"
+"      --to-dataset NAME   the rollup (made if missing)\n"
+"      --bucket WIDTH      its buckets: 1s to 366d (1h, 1d)\n"
+"      --define            keep the rollup in the store, for --all\n"
+"      --all               refresh every rollup kept, sources first\n"
 "\n"
 "offsets: where to resume each Kafka partition (the offset after the\n"
 "last one stored).\n"
@@ -1990,6 +2189,9 @@ help(void)
 "  rta-window ... -o rta < ev.rta | rta-store ingest -s /var/lib/rta \\\n"
 "      -d metrics_1m\n"
 "  rta-store cat -s /var/lib/rta -d metrics_1m --tenant acme --from -24h\n"
+"  rta-store rollup -s /var/lib/rta --define --from-dataset metrics_1m \\\n"
+"      --to-dataset metrics_1h --bucket 1h\n"
+"  rta-store rollup -s /var/lib/rta --all\n"
 "\n"
 "Exit status: 0 ok, 1 bad records, 2 usage or an unsafe store, 3 I/O\n"
 "error, 4 resource limit, 5 the dataset has another writer.\n"

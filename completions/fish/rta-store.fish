@@ -18,7 +18,7 @@ function __rta_store_sub --description 'the rta-store subcommand, if any'
     set -l words (commandline -opc)
     if test (count $words) -ge 2
         switch $words[2]
-            case init ingest cat offsets compact retain export fsck stats archive restore
+            case init ingest cat offsets compact retain export fsck stats archive restore rollup
                 echo $words[2]
                 return 0
         end
@@ -53,7 +53,7 @@ function __rta_store_datasets --description 'the datasets of the store given by 
     end
 end
 
-set -l any '__rta_store_is init ingest cat offsets compact retain export fsck stats'
+set -l any '__rta_store_is init ingest cat offsets compact retain export fsck stats rollup'
 set -l ds '__rta_store_is ingest cat offsets compact retain export fsck stats'
 set -l ingest '__rta_store_is ingest'
 set -l cat '__rta_store_is cat'
@@ -72,6 +72,7 @@ complete -c rta-store -n '__fish_is_first_arg' -a fsck -d 'Check the datasets, a
 complete -c rta-store -n '__fish_is_first_arg' -a stats -d 'One JSON object per dataset'
 complete -c rta-store -n '__fish_is_first_arg' -a archive -d 'Bundle old cold-store partitions into a tar file'
 complete -c rta-store -n '__fish_is_first_arg' -a restore -d 'Check an archive and put its partitions back'
+complete -c rta-store -n '__fish_is_first_arg' -a rollup -d 'Keep a coarser aggregate dataset up to date'
 
 # every form
 complete -c rta-store -s h -l help -d 'Show the help'
@@ -131,3 +132,11 @@ complete -c rta-store -n $archive -s o -r -F -d 'The archive to make (.tar.zst, 
 complete -c rta-store -n $archive -l before -x -a '30d 90d 365d' -d 'Partitions of days before DATE'
 complete -c rta-store -n $archive -l remove -d 'Remove the partitions once archived and read back'
 complete -c rta-store -n '__rta_store_is restore' -k -a '(__fish_complete_suffix .tar.zst .tar.gz .tar.xz .tar)'
+
+# rollup
+set -l rollup '__rta_store_is rollup'
+complete -c rta-store -n $rollup -l all -d 'Refresh every rollup defined'
+complete -c rta-store -n $rollup -l define -d 'Keep the rollup in the store'
+complete -c rta-store -n $rollup -l bucket -x -a '5m 15m 1h 1d 7d' -d 'The rollup\'s buckets'
+complete -c rta-store -n $rollup -l from-dataset -x -a '(__rta_store_datasets)' -d 'The source dataset'
+complete -c rta-store -n $rollup -l to-dataset -x -a '(__rta_store_datasets)' -d 'The rollup dataset'

@@ -1,0 +1,739 @@
+/*
+ * rta_rollup.c: materialized rollups (rta_rollup.h).
+ *
+ * (Definitions, and the choice of a rollup for a query, are in
+ * rta_rollup_defs.c.)
+ *
+ * A refresh works chunk by chunk: a chunk is a run of target buckets
+ * at least one source storage bucket wide, so that its records are read
+ * in one scan.  Scans return a storage bucket's records tenant by tenant,
+ * but a chunk may span several storage buckets, so the tenant is made a
+ * group-by field of the merge (rta_query takes a record's tenant for
+ * tenant_id when its group has none) and left out of the group written.
+ * A chunk that is one storage bucket (target buckets no wider than the
+ * source's) is written tenant by tenant, so a refresh holds one
+ * tenant's groups at a time however many tenants there are.
+ * A chunk's records may come from rta-window runs of other --by or --agg
+ * lists: each shape (group keys, state names) gets its own merge.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rta_alloc.h"
+#include "rta_buf.h"
+#include "rta_query.h"
+#include "rta_rollup.h"
+#include "rta_rollup_int.h"
+#include "rta_state.h"
+#include "rta_time.h"
+#include "rta_uuid.h"
+#include "rta_value.h"
+
+#define GEN_MAX		((1U << 21) - 1)
+#define LEN_MAX		((UINT64_C(1) << 40) - 1)
+
+static int
+nomem(struct rta_error *err)
+{
+	return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && a < 0);
+}
+
+/* ---- refresh: what changed ---------------------------------------------- */
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t
+pack(uint32_t gen, int closed, uint64_t len)
+{
+	if (gen > GEN_MAX)
+		gen = GEN_MAX;
+	if (len > LEN_MAX)
+		len = LEN_MAX;
+	return (uint64_t)gen << 41 | (uint64_t)(closed != 0) << 40 | len;
+}
+
+struct refresh {
+	const struct rta_rollup_def *d;
+	struct rta_dataset	 src;
+	struct rta_writer	*w;
+	struct rta_sources	*pos;
+	uint32_t		 version;
+	int64_t			*tb;		/* target buckets to redo */
+	size_t			 ntb, tbcap;
+	size_t			*posix;		/* positions to set */
+	uint64_t		*posv;
+	size_t			 nposix;
+	size_t			*drop;		/* positions of retired source
+						 * buckets */
+	size_t			 ndrop;
+	struct rta_rollup_result *r;
+	struct rta_buf		 sig, payload, idin, group;
+};
+
+static int
+add_tb(struct refresh *f, int64_t t, struct rta_error *err)
+{
+	int64_t *nv;
+
+	if (f->ntb == f->tbcap) {
+		f->tbcap = f->tbcap ? f->tbcap * 2 : 64;
+		if ((nv = rta_reallocarray(f->tb, f->tbcap, sizeof(*nv))) ==
+		    NULL)
+			return nomem(err);
+		f->tb = nv;
+	}
+	f->tb[f->ntb++] = t;
+	return RTA_OK;
+}
+
+/* (rta_rollup_int.h) */
+int
+rta_rollup_changed(const struct rta_dataset *src, struct rta_sources *pos,
+    const struct rta_rollup_def *d, int64_t b, size_t *ix, uint64_t *fp)
+{
+	const struct rta_commit *c = &src->c;
+	const struct rta_man_entry *me = rta_manifest_find(&src->man, b);
+	const struct rta_store_log *top = NULL;
+	char name[RTA_STORE_NAME_MAX * 2 + 64], stamp[32];
+	uint64_t old;
+	size_t i;
+	int segonly, n;
+
+	/* late records into a retired bucket are not a part to roll up */
+	if (me != NULL && me->kind == RTA_MAN_RETIRED)
+		return -1;
+	for (i = 0; i < c->nlogs; i++)
+		if (c->logs[i].bucket == b && (me == NULL ||
+		    c->logs[i].gen > me->gen) && (top == NULL ||
+		    c->logs[i].gen > top->gen))
+			top = &c->logs[i];
+	if (top != NULL) {
+		*fp = pack(top->gen, (top->flags & RTA_STORE_LOG_CLOSED) != 0,
+		    top->len);
+		segonly = 0;
+	} else if (me != NULL && me->kind == RTA_MAN_SEGMENT) {
+		*fp = pack(me->gen, 1, 0);
+		segonly = 1;
+	} else
+		return -1;
+	rta_store_log_name(stamp, sizeof(stamp), b, 0);
+	stamp[13] = '\0';
+	n = snprintf(name, sizeof(name), "rollup:%s:%lld:%s", d->from,
+	    (long long)(d->width / SEC_US), stamp);
+	*ix = rta_sources_get(pos, RTA_SRC_BYTES, 0, name, (size_t)n);
+	if (*ix == RTA_SOURCE_NONE || !pos->v[*ix].has_done)
+		return 1;
+	old = pos->v[*ix].done;
+	if (old >> 41 == GEN_MAX)
+		return 1;
+	/* a segment covers closed logs only: the same generation, closed
+	 * when rolled up, is the same records */
+	return segonly ? !(old >> 41 == *fp >> 41 && (old >> 40 & 1) != 0) :
+	    old != *fp;
+}
+
+/* Source bucket b: if it changed, note the target buckets it overlaps
+ * and its new position. */
+static int
+check_bucket(struct refresh *f, int64_t b, struct rta_error *err)
+{
+	uint64_t fp;
+	size_t ix;
+	int64_t t, T = f->d->width;
+
+	if (rta_rollup_changed(&f->src, f->pos, f->d, b, &ix, &fp) != 1)
+		return RTA_OK;
+	f->r->changed++;
+	if (ix != RTA_SOURCE_NONE) {
+		f->posix[f->nposix] = ix;
+		f->posv[f->nposix++] = fp;
+	}
+	for (t = floor_div(b, T) * T; t < b + f->src.c.width; t += T)
+		if (add_tb(f, t, err) != RTA_OK)
+			return err->code;
+	return RTA_OK;
+}
+
+/* Whether target bucket t overlaps a source bucket that was retired:
+ * the source no longer holds all of it, so the rollup keeps its own. */
+static int
+retired_in(const struct refresh *f, int64_t t)
+{
+	const struct rta_manifest *m = &f->src.man;
+	size_t lo = 0, hi = m->n, mid;
+
+	/* the first entry ending after t (entries are sorted by bucket) */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->v[mid].bucket + f->src.c.width <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->n && m->v[lo].bucket < t + f->d->width; lo++)
+		if (m->v[lo].kind == RTA_MAN_RETIRED)
+			return 1;
+	return 0;
+}
+
+/* The source's buckets, checked one by one. */
+static int
+find_changes(struct refresh *f, struct rta_error *err)
+{
+	const struct rta_commit *c = &f->src.c;
+	int64_t *b;
+	size_t n = 0, i, k;
+	int rc = RTA_OK;
+
+	k = c->nlogs + f->src.man.n;
+	if (k == 0)
+		return RTA_OK;
+	if ((b = rta_reallocarray(NULL, k, sizeof(*b))) == NULL ||
+	    (f->posix = rta_reallocarray(NULL, k, sizeof(*f->posix))) ==
+	    NULL ||
+	    (f->posv = rta_reallocarray(NULL, k, sizeof(*f->posv))) == NULL) {
+		free(b);
+		return nomem(err);
+	}
+	for (i = 0; i < c->nlogs; i++)
+		b[n++] = c->logs[i].bucket;
+	for (i = 0; i < f->src.man.n; i++)
+		b[n++] = f->src.man.v[i].bucket;
+	qsort(b, n, sizeof(*b), cmp_i64);
+	for (i = 0; i < n && rc == RTA_OK; i++)
+		if (i == 0 || b[i] != b[i - 1])
+			rc = check_bucket(f, b[i], err);
+	free(b);
+	if (rc != RTA_OK || f->ntb == 0)
+		return rc;
+	qsort(f->tb, f->ntb, sizeof(*f->tb), cmp_i64);
+	for (i = k = 0; i < f->ntb; i++)
+		if (k == 0 || f->tb[i] != f->tb[k - 1])
+			f->tb[k++] = f->tb[i];
+	f->ntb = k;
+	for (i = k = 0; i < f->ntb; i++)
+		if (retired_in(f, f->tb[i]))
+			f->r->skipped++;
+		else
+			f->tb[k++] = f->tb[i];
+	f->ntb = k;
+	return RTA_OK;
+}
+
+/*
+ * Positions of source buckets retired since they were rolled up: no
+ * longer needed (a retired bucket is never recomputed), so that the
+ * target's commits do not grow with the source's history.
+ */
+static int
+find_drops(struct refresh *f, struct rta_error *err)
+{
+	const struct rta_manifest *m = &f->src.man;
+	char name[RTA_STORE_NAME_MAX * 2 + 64], stamp[32];
+	size_t i, ix;
+	int n;
+
+	if (m->n == 0)
+		return RTA_OK;
+	if ((f->drop = rta_reallocarray(NULL, m->n, sizeof(*f->drop))) ==
+	    NULL)
+		return nomem(err);
+	for (i = 0; i < m->n; i++) {
+		if (m->v[i].kind != RTA_MAN_RETIRED)
+			continue;
+		rta_store_log_name(stamp, sizeof(stamp), m->v[i].bucket, 0);
+		stamp[13] = '\0';
+		n = snprintf(name, sizeof(name), "rollup:%s:%lld:%s",
+		    f->d->from, (long long)(f->d->width / SEC_US), stamp);
+		ix = rta_sources_get(f->pos, RTA_SRC_BYTES, 0, name,
+		    (size_t)n);
+		if (ix != RTA_SOURCE_NONE && f->pos->v[ix].has_done)
+			f->drop[f->ndrop++] = ix;
+	}
+	return RTA_OK;
+}
+
+/* The positions without the dropped ones, nor any never set. */
+static int
+prune(struct refresh *f, struct rta_error *err)
+{
+	struct rta_sources ns;
+	const struct rta_source *x;
+	unsigned char *gone;
+	size_t i, j;
+
+	if ((gone = rta_calloc(f->pos->n + 1, 1)) == NULL)
+		return nomem(err);
+	for (i = 0; i < f->ndrop; i++)
+		gone[f->drop[i]] = 1;
+	rta_sources_init(&ns);
+	for (i = 0; i < f->pos->n; i++) {
+		x = &f->pos->v[i];
+		if (gone[i] || (!x->has_done && x->kind == RTA_SRC_BYTES &&
+		    x->len > 7 && memcmp(x->name, "rollup:", 7) == 0))
+			continue;
+		j = rta_sources_get(&ns, x->kind, x->partition, x->name,
+		    x->len);
+		if (j == RTA_SOURCE_NONE) {
+			free(gone);
+			rta_sources_release(&ns);
+			return nomem(err);
+		}
+		ns.v[j].has_done = x->has_done;
+		ns.v[j].done = x->done;
+	}
+	free(gone);
+	rta_sources_release(f->pos);
+	*f->pos = ns;
+	return RTA_OK;
+}
+
+
+/* ---- refresh: merging --------------------------------------------------- */
+
+#define SHAPES_MAX	64
+
+/* The records of one shape (group keys, state names) in a chunk. */
+struct shape {
+	struct rta_buf		 sig;
+	struct rta_field	*by;
+	size_t			 nby;
+	int			 tenant_added;	/* by ends with tenant_id */
+	struct rta_agg_spec	*aggs;
+	size_t			 naggs;
+	struct rta_query_spec	 spec;
+	struct rta_query	*q;
+};
+
+static void
+shape_free(struct shape *sh)
+{
+	size_t i;
+
+	rta_query_free(sh->q);
+	for (i = 0; i < sh->nby; i++)
+		rta_field_release(&sh->by[i]);
+	free(sh->by);
+	if (sh->aggs != NULL)
+		rta_agg_specs_free(sh->aggs, sh->naggs);
+	rta_buf_release(&sh->sig);
+}
+
+/* The group and states objects of an aggregate record's payload. */
+static int
+parts(const struct rta_event *ev, const unsigned char **gobj,
+    const unsigned char **states)
+{
+	*gobj = rta_value_member(ev->payload, "group", 5);
+	*states = rta_value_member(ev->payload, "states", 6);
+	return *gobj != NULL && *states != NULL &&
+	    rta_value_tag(*gobj) == RTA_V_OBJECT &&
+	    rta_value_tag(*states) == RTA_V_OBJECT && rta_value_count(*states)
+	    > 0 ? 0 : -1;
+}
+
+/* The shape's signature into b: group keys, then state names. */
+static int
+signature(struct rta_buf *b, const unsigned char *gobj,
+    const unsigned char *states)
+{
+	struct rta_viter it;
+	const unsigned char *v;
+	const char *k;
+	size_t kl;
+	int rc = 0;
+
+	rta_buf_reset(b);
+	rta_viter_init(&it, gobj);
+	while (rc == 0 && rta_viter_member(&it, &k, &kl, &v))
+		rc = rta_buf_add(b, k, kl) || rta_buf_add(b, "\0", 1);
+	rc = rc || rta_buf_add(b, "\1", 1);
+	rta_viter_init(&it, states);
+	while (rc == 0 && rta_viter_member(&it, &k, &kl, &v))
+		rc = rta_buf_add(b, k, kl) || rta_buf_add(b, "\0", 1);
+	return rc;
+}
+
+/* A new shape for a record of signature f->sig, merging over [from, to). */
+static int
+shape_new(struct refresh *f, struct shape *sh, const unsigned char *gobj,
+    const unsigned char *states, int64_t from, int64_t to,
+    struct rta_error *err)
+{
+	struct rta_viter it;
+	const unsigned char *v;
+	const char *k;
+	size_t kl;
+	struct rta_buf list;
+	int rc = RTA_OK;
+
+	memset(sh, 0, sizeof(*sh));
+	rta_buf_init(&sh->sig);
+	if (rta_buf_add(&sh->sig, f->sig.data, f->sig.len) != 0 ||
+	    (sh->by = rta_calloc(rta_value_count(gobj) + 1,
+	    sizeof(*sh->by))) == NULL)
+		return nomem(err);
+	rta_viter_init(&it, gobj);
+	sh->tenant_added = 1;
+	while (rta_viter_member(&it, &k, &kl, &v)) {
+		if ((rc = rta_field_parse_n(&sh->by[sh->nby], k, kl, err)) !=
+		    RTA_OK)
+			return rc == RTA_ENOMEM ? rc : rta_error_set(err,
+			    RTA_EDATA, "bad-aggregate", "group key '%.*s' is "
+			    "not a field", (int)(kl > 60 ? 60 : kl), k);
+		sh->nby++;
+		if (kl == 9 && memcmp(k, "tenant_id", 9) == 0)
+			sh->tenant_added = 0;
+	}
+	if (sh->tenant_added) {
+		if ((rc = rta_field_parse(&sh->by[sh->nby], "tenant_id",
+		    err)) != RTA_OK)
+			return rc;
+		sh->nby++;
+	}
+	rta_buf_init(&list);
+	rta_viter_init(&it, states);
+	while (rc == 0 && rta_viter_member(&it, &k, &kl, &v))
+		rc = (list.len > 0 && rta_buf_add(&list, ",", 1)) ||
+		    rta_buf_add(&list, k, kl);
+	if (rc != 0 || rta_buf_add(&list, "", 1) != 0) {
+		rta_buf_release(&list);
+		return nomem(err);
+	}
+	rc = rta_agg_parse((const char *)list.data, &sh->aggs, &sh->naggs,
+	    err);
+	rta_buf_release(&list);
+	if (rc != RTA_OK)
+		return rc == RTA_ENOMEM ? rc : rta_error_set(err, RTA_EDATA,
+		    "bad-aggregate", "states not named by aggregates");
+	sh->spec.from = from;
+	sh->spec.to = to;
+	sh->spec.bucket = f->d->width;
+	sh->spec.by = sh->by;
+	sh->spec.nby = sh->nby;
+	sh->spec.aggs = sh->aggs;
+	sh->spec.naggs = sh->naggs;
+	return rta_query_new(&sh->spec, &sh->q, err);
+}
+
+static int
+in_set(const int64_t *v, size_t n, int64_t t)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid] == t)
+			return 1;
+		if (v[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Write row i of sh as a target record. */
+static int
+emit(struct refresh *f, const struct shape *sh, size_t i,
+    struct rta_error *err)
+{
+	struct rta_query_row row;
+	struct rta_record rec;
+	struct rta_viter it;
+	const unsigned char *v, *tv;
+	const char *k, *tenant;
+	size_t kl, tlen, off;
+	uint32_t cnt = 0;
+	unsigned char b8[8];
+	char t[RTA_TIME_LEN], id[RTA_UUID_LEN];
+	int rc = 0;
+
+	rta_query_row(sh->q, i, &row);
+	if ((tv = rta_value_member(row.group, "tenant_id", 9)) == NULL ||
+	    !rta_value_str(tv, &tenant, &tlen))
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate", "a "
+		    "group without a tenant_id string");
+	/* The group as the source wrote it. */
+	rta_buf_reset(&f->group);
+	if ((off = rta_venc_begin(&f->group, RTA_V_OBJECT)) == (size_t)-1)
+		return nomem(err);
+	rta_viter_init(&it, row.group);
+	while (rc == 0 && rta_viter_member(&it, &k, &kl, &v)) {
+		if (sh->tenant_added && kl == 9 &&
+		    memcmp(k, "tenant_id", 9) == 0)
+			continue;
+		rc = rta_venc_key(&f->group, k, kl) ||
+		    rta_buf_add(&f->group, v, rta_value_size(v));
+		cnt++;
+	}
+	if (rc != 0)
+		return nomem(err);
+	rta_venc_end(&f->group, off, cnt);
+
+	rta_buf_reset(&f->payload);
+	off = rta_venc_begin(&f->payload, RTA_V_OBJECT);
+	rta_time_format(t, row.end);
+	rc = off == (size_t)-1 || rta_venc_key(&f->payload, "end", 3) ||
+	    rta_venc_string(&f->payload, t, RTA_TIME_LEN) ||
+	    rta_venc_key(&f->payload, "final", 5) ||
+	    rta_venc_bool(&f->payload, f->src.c.watermark != INT64_MIN &&
+	    row.end <= f->src.c.watermark) ||
+	    rta_venc_key(&f->payload, "group", 5) ||
+	    rta_buf_add(&f->payload, f->group.data, f->group.len) ||
+	    rta_venc_key(&f->payload, "results", 7) ||
+	    rta_query_results(sh->q, i, &f->payload) ||
+	    rta_venc_key(&f->payload, "states", 6) ||
+	    rta_query_states(sh->q, i, &f->payload);
+	if (rc)
+		return nomem(err);
+	rta_venc_end(&f->payload, off, 5);
+
+	/* The id: target, width, tenant, group, bucket start. */
+	rta_buf_reset(&f->idin);
+	rta_put_u64(b8, (uint64_t)f->d->width);
+	rc = rta_buf_add(&f->idin, f->d->to, strlen(f->d->to) + 1) ||
+	    rta_buf_add(&f->idin, b8, 8) ||
+	    rta_buf_add(&f->idin, tenant, tlen) ||
+	    rta_buf_add(&f->idin, "", 1) ||
+	    rta_buf_add(&f->idin, f->group.data, f->group.len);
+	rta_put_u64(b8, (uint64_t)row.start);
+	if (rc || rta_buf_add(&f->idin, b8, 8) != 0)
+		return nomem(err);
+	rta_uuid_v8_hash(id, f->idin.data, f->idin.len);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_AGGREGATE;
+	rec.ev.id = id;
+	rec.ev.id_len = RTA_UUID_LEN;
+	rec.ev.type = "tumbling";
+	rec.ev.type_len = 8;
+	rec.ev.tenant = tenant;
+	rec.ev.tenant_len = (uint8_t)tlen;
+	rec.ev.ts = row.start;
+	rec.ev.schema_version = f->version;
+	rec.ev.payload = f->payload.data;
+	rec.ev.payload_len = f->payload.len;
+	if ((rc = rta_writer_add(f->w, &rec, err)) != RTA_OK)
+		return rc;
+	f->r->records_out++;
+	return RTA_OK;
+}
+
+/* Write the rows of the chunk's merges, and empty them. */
+static int
+flush(struct refresh *f, struct shape *sh, size_t *nsh,
+    struct rta_error *err)
+{
+	size_t i, j;
+	int rc = RTA_OK;
+
+	for (i = 0; i < *nsh && rc == RTA_OK; i++) {
+		if ((rc = rta_query_sort(sh[i].q, NULL, 0, err)) != RTA_OK)
+			break;
+		for (j = 0; j < rta_query_nrows(sh[i].q) && rc == RTA_OK; j++)
+			rc = emit(f, &sh[i], j, err);
+	}
+	for (i = 0; i < *nsh; i++)
+		shape_free(&sh[i]);
+	*nsh = 0;
+	return rc;
+}
+
+/*
+ * Recompute target buckets tb[0..n) (sorted), which lie in one chunk.
+ * bytenant: the chunk lies in one source storage bucket, whose records
+ * a scan returns tenant by tenant, so each tenant's merges are written
+ * and freed when the next tenant's records begin (memory for one
+ * tenant's groups, not all of them).
+ */
+static int
+run_chunk(struct refresh *f, const int64_t *tb, size_t n, int bytenant,
+    struct rta_error *err)
+{
+	struct shape *sh = NULL;
+	struct rta_scan *sc = NULL;
+	struct rta_record rec;
+	const unsigned char *gobj, *states;
+	int64_t from = tb[0], to = tb[n - 1] + f->d->width;
+	char tenant[RTA_ID_MAX];
+	size_t nsh = 0, i, tlen = 0;
+	int rc;
+
+	if ((sh = rta_calloc(SHAPES_MAX, sizeof(*sh))) == NULL)
+		return nomem(err);
+	if ((rc = rta_scan_open(&f->src, NULL, 0, from, to, &sc, err)) !=
+	    RTA_OK)
+		goto out;
+	while ((rc = rta_scan_next(sc, &rec, err)) == RTA_OK) {
+		if (!in_set(tb, n, floor_div(rec.ev.ts, f->d->width) *
+		    f->d->width))
+			continue;
+		if (bytenant && (rec.ev.tenant_len != tlen ||
+		    memcmp(rec.ev.tenant, tenant, tlen) != 0)) {
+			if ((rc = flush(f, sh, &nsh, err)) != RTA_OK)
+				goto out;
+			tlen = rec.ev.tenant_len;
+			memcpy(tenant, rec.ev.tenant, tlen);
+		}
+		if (parts(&rec.ev, &gobj, &states) != 0) {
+			rc = rta_error_set(err, RTA_EDATA, "bad-aggregate",
+			    "aggregate record %.*s: no group or states",
+			    (int)rec.ev.id_len, rec.ev.id);
+			goto out;
+		}
+		if (signature(&f->sig, gobj, states) != 0) {
+			rc = nomem(err);
+			goto out;
+		}
+		for (i = 0; i < nsh; i++)
+			if (sh[i].sig.len == f->sig.len &&
+			    memcmp(sh[i].sig.data, f->sig.data,
+			    f->sig.len) == 0)
+				break;
+		if (i == nsh) {
+			if (nsh == SHAPES_MAX) {
+				rc = rta_error_set(err, RTA_ELIMIT,
+				    "too-many-shapes", "more than %d kinds "
+				    "of group or aggregate list in one chunk",
+				    SHAPES_MAX);
+				goto out;
+			}
+			rc = shape_new(f, &sh[nsh], gobj, states, from, to,
+			    err);
+			nsh++;
+			if (rc != RTA_OK)
+				goto out;
+		}
+		if ((rc = rta_query_add(sh[i].q, &rec, err)) != RTA_OK)
+			goto out;
+		f->r->records_in++;
+	}
+	if (rc == RTA_EOF)
+		rc = flush(f, sh, &nsh, err);
+out:
+	rta_scan_close(sc);
+	for (i = 0; i < nsh; i++)
+		shape_free(&sh[i]);
+	free(sh);
+	return rc;
+}
+
+/* ---- refresh ------------------------------------------------------------ */
+
+static int
+target_version(struct rta_store *s, const char *name, uint32_t *version,
+    struct rta_error *err)
+{
+	struct rta_dataset ds;
+	int rc;
+
+	if ((rc = rta_dataset_open(s, name, &ds, err)) != RTA_OK)
+		return rc;
+	if (ds.c.kind == RTA_DS_EVENTS)
+		rc = rta_error_set(err, RTA_EINVAL, "bad-rollup", "dataset "
+		    "'%s' holds raw events, not a rollup", name);
+	*version = ds.c.seq >= UINT32_MAX - 1 ? UINT32_MAX :
+	    (uint32_t)ds.c.seq + 1;
+	rta_dataset_close(&ds);
+	return rc;
+}
+
+int
+rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
+    struct rta_rollup_result *r, struct rta_error *err)
+{
+	struct rta_writer_opts o;
+	struct rta_recovery recov;
+	const struct rta_commit *c;
+	struct refresh f;
+	int64_t C, T = d->width;
+	size_t i, j;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = rta_rollup_check(d, err)) != RTA_OK)
+		return rc;
+	memset(&f, 0, sizeof(f));
+	f.d = d;
+	f.r = r;
+	rta_buf_init(&f.sig);
+	rta_buf_init(&f.payload);
+	rta_buf_init(&f.idin);
+	rta_buf_init(&f.group);
+	if ((rc = rta_dataset_open(s, d->from, &f.src, err)) != RTA_OK) {
+		if (rc == RTA_EOF)
+			rta_error_set(err, RTA_EOF, "no-dataset", "%s: no "
+			    "dataset '%s'", s->path, d->from);
+		return rc;
+	}
+	if (f.src.c.kind == RTA_DS_EVENTS) {
+		rc = rta_error_set(err, RTA_EINVAL, "bad-rollup", "dataset "
+		    "'%s' holds raw events: a rollup merges aggregate "
+		    "records", d->from);
+		goto out;
+	}
+	rta_writer_opts_init(&o);
+	o.max_new_buckets = 0;
+	if ((rc = rta_writer_open(s, d->to, &o, &f.w, &recov, err)) !=
+	    RTA_OK)
+		goto out;
+	if ((rc = target_version(s, d->to, &f.version, err)) != RTA_OK)
+		goto out;
+	f.pos = rta_writer_sources(f.w);
+	if ((rc = find_changes(&f, err)) != RTA_OK ||
+	    (rc = find_drops(&f, err)) != RTA_OK)
+		goto out;
+	if (f.nposix == 0 && f.ntb == 0 && f.ndrop == 0)
+		goto out;
+	C = f.src.c.width > T ? f.src.c.width : T;
+	C = (C + T - 1) / T * T;
+	for (i = 0; i < f.ntb && rc == RTA_OK; i = j) {
+		int64_t cs = floor_div(f.tb[i], C) * C;
+
+		for (j = i; j < f.ntb && f.tb[j] < cs + C; j++)
+			;
+		r->buckets += j - i;
+		rc = run_chunk(&f, f.tb + i, j - i, C == f.src.c.width, err);
+	}
+	if (rc != RTA_OK)
+		goto out;
+	for (i = 0; i < f.nposix; i++) {
+		f.pos->v[f.posix[i]].has_done = 1;
+		f.pos->v[f.posix[i]].done = f.posv[i];
+		f.pos->v[f.posix[i]].dirty = 1;
+	}
+	if ((rc = prune(&f, err)) != RTA_OK)
+		goto out;
+	if (f.src.c.watermark != INT64_MIN)
+		rta_writer_watermark(f.w, f.src.c.watermark);
+	rta_writer_ending(f.w);
+	if ((rc = rta_writer_commit(f.w, &c, err)) == RTA_OK)
+		r->commit = c->seq;
+out:
+	if (f.w != NULL)
+		rta_writer_close(f.w);
+	rta_dataset_close(&f.src);
+	free(f.tb);
+	free(f.posix);
+	free(f.posv);
+	free(f.drop);
+	rta_buf_release(&f.sig);
+	rta_buf_release(&f.payload);
+	rta_buf_release(&f.idin);
+	rta_buf_release(&f.group);
+	return rc;
+}

@@ -1,0 +1,27 @@
+/*
+ * rta_rollup_int.h: what the files of the rollup module share.
+ */
+#ifndef RTA_ROLLUP_INT_H
+#define RTA_ROLLUP_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rta_rollup.h"
+#include "rta_state.h"
+#include "rta_store.h"
+
+#define SEC_US		INT64_C(1000000)
+
+/*
+ * Whether source bucket b of src changed since the rollup d last rolled
+ * it up, by the positions pos (which gain an entry for it): 1 changed, 0
+ * not, -1 nothing to roll up (retired, even if late records came into
+ * it since, or empty).  *ix is its position's index (RTA_SOURCE_NONE:
+ * untracked), *fp what it holds now.
+ */
+int	rta_rollup_changed(const struct rta_dataset *src,
+	    struct rta_sources *pos, const struct rta_rollup_def *d,
+	    int64_t b, size_t *ix, uint64_t *fp);
+
+#endif
