@@ -819,6 +819,23 @@ group_of(struct wn *w, const struct rta_event *ev, struct rta_buf *b)
 	return 0;
 }
 
+/* The tenant of window x, as its group holds it (or ALL_TENANTS). */
+static void
+win_tenant(const struct wn *w, struct win *x)
+{
+	const char *ts;
+
+	if (w->tenant_by >= 0) {
+		ts = (const char *)rta_value_member(x->group, "tenant_id", 9);
+		x->tenant = ts + 5;
+		x->tenant_len = (uint8_t)rta_get_u32((const unsigned char *)
+		    ts + 1);
+	} else {
+		x->tenant = ALL_TENANTS;
+		x->tenant_len = sizeof(ALL_TENANTS) - 1;
+	}
+}
+
 /* A new window (or session) for a group (its key in w->key, its group
  * object at group): one block with its accumulators (or funnel counts),
  * key and group object. */
@@ -832,7 +849,6 @@ win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
 	size_t need = head + fsz + w->key.len + glen;
 	struct win *x;
 	struct rta_error err;
-	const char *ts;
 
 	if (w->nwin + 1 > (w->tmask + 1) && tab_grow(w) != 0)
 		return NULL;
@@ -888,16 +904,7 @@ win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
 	x->end = end;
 	x->id_start = w->o->kind == W_SESSION ? INT64_MIN : start;
 	x->due = close_at(w, x);
-	if (w->tenant_by >= 0) {
-		/* the tenant, as the group holds it */
-		ts = (const char *)rta_value_member(x->group, "tenant_id", 9);
-		x->tenant = ts + 5;
-		x->tenant_len = (uint8_t)rta_get_u32((const unsigned char *)
-		    ts + 1);
-	} else {
-		x->tenant = ALL_TENANTS;
-		x->tenant_len = sizeof(ALL_TENANTS) - 1;
-	}
+	win_tenant(w, x);
 	if (heap_push(w, x) != 0) {
 		win_free(w, x);
 		return NULL;
@@ -2116,7 +2123,6 @@ spill_start(struct wn *w, int64_t end, const struct rta_spill_ent *e)
 	struct rta_record rec;
 	const unsigned char *g, *st;
 	uint32_t gl, sl;
-	const char *ts;
 
 	if (rta_agg_reset(w->specs, w->nspecs, x->acc, &err) != RTA_OK) {
 		memset(x->acc, 0, w->nspecs * sizeof(x->acc[0]));
@@ -2157,15 +2163,7 @@ spill_start(struct wn *w, int64_t end, const struct rta_spill_ent *e)
 	x->end = end;
 	x->id_start = x->start;
 	x->due = end;
-	if (w->tenant_by >= 0) {
-		ts = (const char *)rta_value_member(x->group, "tenant_id", 9);
-		x->tenant = ts + 5;
-		x->tenant_len = (uint8_t)rta_get_u32((const unsigned char *)
-		    ts + 1);
-	} else {
-		x->tenant = ALL_TENANTS;
-		x->tenant_len = sizeof(ALL_TENANTS) - 1;
-	}
+	win_tenant(w, x);
 	return 0;
 }
 
