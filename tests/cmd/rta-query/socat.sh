@@ -81,6 +81,7 @@ start() {
 	for try in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
 		port=$((base + try))
 		log=socat.$port
+		: >$log	# there before grep looks, whenever socat starts
 		socat -d -d TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,nodelay,fork \
 		    EXEC:"rta-query --http -s st${*:+ $*}" 2>$log &
 		pid=$!
