@@ -168,7 +168,14 @@ rta_output_record(struct rta_output *o, const struct rta_record *rec,
 	if (r != 0)
 		goto nomem;
 	o->records++;
-	if (o->unbuffered)
+	/*
+	 * Unbuffered, a position record waits for the records it
+	 * introduces (rta-format(5)), so that they go out in one write:
+	 * another writer to the same pipe (one rta-cat per Kafka
+	 * partition) cannot come between them and have its records taken
+	 * for this position's.
+	 */
+	if (o->unbuffered && rec->kind != RTA_REC_POSITION)
 		return rta_output_flush(o, err);
 	if (o->buf.len >= o->flush_at)
 		return drain(o, ZSTD_e_continue, err);
