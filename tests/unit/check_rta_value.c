@@ -596,6 +596,27 @@ START_TEST(check_limits)
 END_TEST
 
 /* Random damage: the checker never crashes, and what it passes is sound. */
+/* m: the value b with one to three bytes flipped or replaced, and a
+ * quarter of the time cut short. */
+static void
+damage(struct rng *r, const struct rta_buf *b, struct rta_buf *m)
+{
+	unsigned flips = 1 + rng_below(r, 3), i;
+
+	rta_buf_reset(m);
+	rta_buf_add(m, b->data, b->len);
+	for (i = 0; i < flips; i++) {
+		size_t at = rng_below(r, (uint32_t)m->len);
+
+		if (rng_below(r, 2))
+			m->data[at] ^= (unsigned char)(1 << rng_below(r, 8));
+		else
+			m->data[at] = (unsigned char)rng_below(r, 10);
+	}
+	if (rng_below(r, 4) == 0)
+		m->len -= rng_below(r, (uint32_t)m->len);
+}
+
 START_TEST(check_random_damage)
 {
 	static const char *const docs[] = {
@@ -611,22 +632,8 @@ START_TEST(check_random_damage)
 	unsigned long n, passed = 0;
 
 	for (n = 0; n < 60000; n++) {
-		unsigned flips = 1 + rng_below(&r, 3), i;
-
 		from_json(&b, docs[n % 3]);
-		rta_buf_reset(&m);
-		rta_buf_add(&m, b.data, b.len);
-		for (i = 0; i < flips; i++) {
-			size_t at = rng_below(&r, (uint32_t)m.len);
-
-			if (rng_below(&r, 2))
-				m.data[at] ^= (unsigned char)(1 <<
-				    rng_below(&r, 8));
-			else
-				m.data[at] = (unsigned char)rng_below(&r, 10);
-		}
-		if (rng_below(&r, 4) == 0)
-			m.len -= rng_below(&r, (uint32_t)m.len);
+		damage(&r, &b, &m);
 		if (check(m.data, m.len, 64, 1024, &err) != RTA_OK)
 			continue;
 		passed++;
@@ -672,23 +679,10 @@ START_TEST(check_shape)
 	unsigned char *copy;
 
 	for (n = 0; n < 60000; n++) {
-		unsigned flips = 1 + rng_below(&r, 3), i;
 		int full, shape;
 
 		from_json(&b, docs[n % 3]);
-		rta_buf_reset(&m);
-		rta_buf_add(&m, b.data, b.len);
-		for (i = 0; i < flips; i++) {
-			size_t at = rng_below(&r, (uint32_t)m.len);
-
-			if (rng_below(&r, 2))
-				m.data[at] ^= (unsigned char)(1 <<
-				    rng_below(&r, 8));
-			else
-				m.data[at] = (unsigned char)rng_below(&r, 10);
-		}
-		if (rng_below(&r, 4) == 0)
-			m.len -= rng_below(&r, (uint32_t)m.len);
+		damage(&r, &b, &m);
 		copy = malloc(m.len ? m.len : 1);
 		ck_assert_ptr_nonnull(copy);
 		memcpy(copy, m.data, m.len);
