@@ -8,6 +8,8 @@
 #                                 status 1 after SECONDS
 #   spawn NAME COMMAND ...        run COMMAND in the background, its pid in
 #                                 pid.NAME (one per line for several)
+#   produce N                     send the next N files listed in ./chunks
+#                                 to topic events, 0.2 s apart
 #
 # $KP holds the options of a producing kcat, $KC those of a consuming
 # one: the mock does not wake a waiting fetch when a message arrives, so
@@ -16,6 +18,16 @@
 # A test stopped by a signal still runs its EXIT trap (which stops the
 # consumers: with the broker gone, kcat would retry for ever).
 trap 'exit 1' HUP INT TERM
+
+# the next $1 files named in ./chunks (key<TAB>json lines) to topic
+# events, a little apart, struck from the list
+produce() {
+	for c in $(sed -n "1,$1p" chunks); do
+		kcat -P $KP -t events -K '\t' <"$c" || echo "kcat -P: exit $?"
+		sleep 0.2
+	done
+	sed -i "1,$1d" chunks
+}
 
 wait_for() {
 	_wf_end=$(($(date +%s) + $1))

@@ -23,14 +23,6 @@ set -- --tumbling 1m --by tenant_id,event_type --max-delay 2m \
     --allowed-lateness 3h \
     --agg count,sum:payload.latency_ms,max:payload.value,p95:payload.latency_ms
 
-produce() {
-	for c in $(sed -n "1,$1p" chunks); do
-		kcat -P $KP -t events -K '\t' <"$c" || echo "kcat -P: exit $?"
-		sleep 0.2
-	done
-	sed -i "1,$1d" chunks
-}
-
 # $1: kcat options beyond the offset (-e for the last run)
 start() {
 	rm -f pid.* in.fifo

@@ -17,15 +17,6 @@ rta-cat --kafka-key tenant_id in.ndjson | split -l 1000 -a 2 - chunk.
 ls chunk.* >chunks
 rta-store init -s st
 
-# produce the next $1 chunks, a little apart
-produce() {
-	for c in $(sed -n "1,$1p" chunks); do
-		kcat -P $KP -t events -K '\t' <"$c" || echo "kcat -P: exit $?"
-		sleep 0.2
-	done
-	sed -i "1,$1d" chunks
-}
-
 start() {
 	rm -f pid.*
 	rta-store offsets -s st -d events >resume.off 2>/dev/null
