@@ -27,6 +27,8 @@
 #include "rta_agg.h"
 #include "rta_alloc.h"
 #include "rta_cli.h"
+#include "rta_cohort.h"
+#include "rta_cohort_store.h"
 #include "rta_cold.h"
 #include "rta_expr.h"
 #include "rta_http.h"
@@ -49,6 +51,11 @@ static const char usage_line[] =
 "                 [--group-by fields] [--limit n] [--max-groups n]\n"
 "                 [--order-by keys] [--partial] [--since duration]\n"
 "                 [--tenant id] [--to time] [--where expr]\n"
+"       rta-query [-hV] [-o format] -s dir -d dataset --cohort first:field\n"
+"                 --cohort-bucket width [--activity types] [--cold dir]\n"
+"                 [--explain] [--from time] [--limit n] [--max-groups n]\n"
+"                 [--periods n] [--since duration] [--tenant id] [--to time]\n"
+"                 [--where expr]\n"
 "       rta-query --merge [-hV] [-o format] [--agg list] [--bucket width]\n"
 "                 [--from time] [--group-by fields] [--limit n]\n"
 "                 [--max-groups n] [--order-by keys] [--partial]\n"
@@ -61,12 +68,16 @@ enum {
 	OPT_GROUP_BY, OPT_LIMIT,
 	OPT_MAX_GROUPS, OPT_MERGE, OPT_ORDER_BY, OPT_PARTIAL, OPT_SINCE,
 	OPT_TENANT, OPT_TO, OPT_WHERE, OPT_HTTP, OPT_TOKENS, OPT_RATE,
-	OPT_RATE_STATE, OPT_METRICS_FILE
+	OPT_RATE_STATE, OPT_METRICS_FILE, OPT_COHORT, OPT_COHORT_BUCKET,
+	OPT_ACTIVITY, OPT_PERIODS
 };
 
 static const struct option longopts[] = {
+	{ "activity", required_argument, NULL, OPT_ACTIVITY },
 	{ "agg", required_argument, NULL, OPT_AGG },
 	{ "bucket", required_argument, NULL, OPT_BUCKET },
+	{ "cohort", required_argument, NULL, OPT_COHORT },
+	{ "cohort-bucket", required_argument, NULL, OPT_COHORT_BUCKET },
 	{ "cold", required_argument, NULL, OPT_COLD },
 	{ "dataset", required_argument, NULL, 'd' },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
@@ -81,6 +92,7 @@ static const struct option longopts[] = {
 	{ "order-by", required_argument, NULL, OPT_ORDER_BY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "partial", no_argument, NULL, OPT_PARTIAL },
+	{ "periods", required_argument, NULL, OPT_PERIODS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "rate-state", required_argument, NULL, OPT_RATE_STATE },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -108,6 +120,19 @@ struct opts {
 	uint64_t		 max_groups;
 	int			 merge, partial, explain, http;
 	enum outfmt		 out;
+	/* --cohort */
+	const char		*cohort, *activity;
+	int64_t			 cohort_bucket;
+	unsigned		 periods;
+	int			 agg_set;
+};
+
+/* Where the records read go: a query's groups, or a cohort matrix. */
+struct sink {
+	struct rta_query	*q;
+	struct rta_cohort	*c;
+	const struct rta_cohort_spec *cs;
+	const char		*activity;	/* as the definitions keep it */
 };
 
 static void	help(void);
@@ -115,7 +140,9 @@ static int	serve_http(const struct opts *);
 static int	row_value(const struct rta_query *, size_t, struct rta_buf *,
 		    struct rta_buf *);
 static int	query_store(const struct opts *, const struct rta_query_spec *,
-		    const struct rta_expr *, struct rta_query *, int *);
+		    const struct rta_expr *, struct sink *, int *);
+static int	cohort_main(const struct opts *);
+static int	csv_field(struct rta_buf *, const char *, size_t);
 static int	emit_rows(const struct opts *, const struct rta_query *,
 		    const struct rta_query_spec *);
 
@@ -142,18 +169,16 @@ plan_release(struct plan *p)
 }
 
 /*
- * The plan of o's query at time now: 0, or -1 with why (n bytes) saying
- * what is wrong, as a usage error does (nothing then held).
+ * The range of o's query at time now into spec (from RTA_TIME_MIN when
+ * no start is given): 0, or -1 with why (n bytes) saying what is wrong.
  */
 static int
-plan_make(const struct opts *o, int64_t now, struct plan *p, char *why,
-    size_t n)
+range_make(const struct opts *o, int64_t now, struct rta_query_spec *spec,
+    char *why, size_t n)
 {
-	struct rta_query_spec *spec = &p->spec;
 	struct rta_error err;
 	int64_t d;
 
-	memset(p, 0, sizeof(*p));
 	if (o->since != NULL && o->from != NULL) {
 		snprintf(why, n, "--since and --from both give the start");
 		return -1;
@@ -191,6 +216,23 @@ plan_make(const struct opts *o, int64_t now, struct plan *p, char *why,
 		    "--to)");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The plan of o's query at time now: 0, or -1 with why (n bytes) saying
+ * what is wrong, as a usage error does (nothing then held).
+ */
+static int
+plan_make(const struct opts *o, int64_t now, struct plan *p, char *why,
+    size_t n)
+{
+	struct rta_query_spec *spec = &p->spec;
+	struct rta_error err;
+
+	memset(p, 0, sizeof(*p));
+	if (range_make(o, now, spec, why, n) != 0)
+		return -1;
 	spec->bucket = o->bucket;
 	spec->max_groups = o->max_groups;
 	if (o->bucket == 0 && spec->from == RTA_TIME_MIN) {
@@ -282,6 +324,27 @@ main(int argc, char *argv[])
 			return rta_cli_finish(RTA_EXIT_OK);
 		case OPT_AGG:
 			o.agg = optarg;
+			o.agg_set = 1;
+			break;
+		case OPT_ACTIVITY:
+			o.activity = optarg;
+			break;
+		case OPT_COHORT:
+			o.cohort = optarg;
+			break;
+		case OPT_COHORT_BUCKET:
+			if (rta_duration_parse(optarg, &o.cohort_bucket, &err) !=
+			    RTA_OK || o.cohort_bucket < 1000000 ||
+			    o.cohort_bucket % 1000000 != 0)
+				rta_usage_error(usage_line, "bad --cohort-bucket "
+				    "'%s' (whole seconds: 1d, 1w)", optarg);
+			break;
+		case OPT_PERIODS:
+			if (rta_parse_u64(optarg, 1, RTA_COHORT_PERIODS_MAX,
+			    &v) != 0)
+				rta_usage_error(usage_line, "bad --periods '%s' "
+				    "(1 to %d)", optarg, RTA_COHORT_PERIODS_MAX);
+			o.periods = (unsigned)v;
 			break;
 		case OPT_BUCKET:
 			if (rta_duration_parse(optarg, &o.bucket, &err) !=
@@ -374,6 +437,29 @@ main(int argc, char *argv[])
 	if (o.tokens != NULL || o.rate > 0 || o.rate_state != NULL)
 		rta_usage_error(usage_line, "--tokens, --rate and --rate-state "
 		    "are for --http");
+	if (o.cohort == NULL && (o.cohort_bucket != 0 || o.activity != NULL ||
+	    o.periods != 0))
+		rta_usage_error(usage_line, "--cohort-bucket, --activity and "
+		    "--periods are for --cohort");
+	if (o.cohort != NULL) {
+		if (o.merge || o.partial || o.agg_set || o.by != NULL ||
+		    o.bucket != 0 || o.order != NULL || argc > 0)
+			rta_usage_error(usage_line, "--cohort makes a retention "
+			    "matrix: --merge, --partial, --agg, --group-by, "
+			    "--bucket, --order-by and operands are for range "
+			    "queries");
+		if (o.nmfiles > 0)
+			rta_usage_error(usage_line, "--metrics-file is for "
+			    "--http");
+		if (o.store == NULL || o.dataset == NULL)
+			rta_usage_error(usage_line, "-s and -d name the store "
+			    "and the dataset of raw events");
+		if (o.cohort_bucket == 0)
+			rta_usage_error(usage_line, "--cohort needs "
+			    "--cohort-bucket (1w: weekly cohorts)");
+		rta_free(o.mfiles);
+		return rta_cli_finish(cohort_main(&o));
+	}
 	if (o.nmfiles > 0)
 		rta_usage_error(usage_line, "--metrics-file is for --http: its "
 		    "files are served on /metrics");
@@ -458,9 +544,13 @@ main(int argc, char *argv[])
 			}
 		} while (++i < argc);
 		rta_reader_free(r);
-	} else if ((status = query_store(&o, &pl.spec, pl.where, q,
-	    NULL)) != 0)
-		goto done;
+	} else {
+		struct sink k = { q, NULL, NULL, NULL };
+
+		if ((status = query_store(&o, &pl.spec, pl.where, &k,
+		    NULL)) != 0)
+			goto done;
+	}
 	if (o.explain)
 		goto done;
 	if (rta_query_sort(q, pl.keys, pl.nkeys, &err) != RTA_OK) {
@@ -517,12 +607,13 @@ span_add(struct spans *s, int64_t from, int64_t to)
 
 /* Keep r if the query wants it; RTA_OK or the error. */
 static int
-take(const struct rta_expr *where, struct rta_query *q,
+take(const struct rta_expr *where, struct sink *k,
     const struct rta_record *r, struct rta_error *err)
 {
 	if (where != NULL && !rta_expr_match(where, &r->ev))
 		return RTA_OK;
-	return rta_query_add(q, r, err);
+	return k->c != NULL ? rta_cohort_add(k->c, r, err) :
+	    rta_query_add(k->q, r, err);
 }
 
 /* The exit status for err (code rc) of reading the store. */
@@ -542,7 +633,7 @@ read_status(int rc, const struct rta_error *err)
  */
 static int
 read_cold(const struct opts *o, const struct rta_expr *where,
-    struct rta_query *q, struct span *sp, struct rta_buf *explain)
+    struct sink *q, struct span *sp, struct rta_buf *explain)
 {
 	int64_t from = sp->from, to = sp->to;
 	struct rta_ndjson_parser np;
@@ -647,7 +738,7 @@ read_cold(const struct opts *o, const struct rta_expr *where,
  */
 static int
 query_store(const struct opts *o, const struct rta_query_spec *spec,
-    const struct rta_expr *where, struct rta_query *q, int *cold_read)
+    const struct rta_expr *where, struct sink *q, int *cold_read)
 {
 	struct spans hot = { NULL, 0, 0 }, cold = { NULL, 0, 0 };
 	struct rta_store s;
@@ -655,7 +746,7 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	struct rta_scan *sc = NULL;
 	struct rta_record rec;
 	struct rta_error err;
-	int64_t t, b, w, lo, hi;
+	int64_t t, b, w, lo, hi, from = spec->from;
 	struct rta_buf explain = RTA_BUF_INIT;
 	size_t i, k = 0;
 	int rc, status = 0, have = 0;
@@ -668,10 +759,29 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 		return rc == RTA_EDATA ? RTA_EXIT_IO : rc == RTA_EINVAL ?
 		    RTA_EXIT_USAGE : rta_exit_code(rc);
 	}
-	/* a rollup of the dataset that holds the answer, merged already */
-	if (o->cold == NULL && (rc = rta_rollup_choose(&s, o->dataset,
-	    spec->from, spec->to, spec->bucket, dsname, o->explain ?
-	    &explain : NULL, &err)) != RTA_OK) {
+	/* a rollup of the dataset that holds the answer, merged already,
+	 * or for a cohort matrix a cohort dataset (whose users' records
+	 * lie at their cohorts' starts: only the range's are read) */
+	rc = RTA_OK;
+	if (q->c != NULL && o->cold == NULL && where == NULL) {
+		if ((rc = rta_cohort_choose(&s, o->dataset, q->cs->user->text,
+		    q->cs->width, q->activity, q->cs->from, q->cs->to, dsname,
+		    o->explain ? &explain : NULL, &err)) == RTA_OK &&
+		    strcmp(dsname, o->dataset) != 0)
+			from = q->cs->from;
+	} else if (q->c != NULL && o->explain && rta_buf_printf(&explain,
+	    "cohort datasets: not read with %s\n", where != NULL ?
+	    "--where" : "--cold") != 0)
+		rc = rta_error_set(&err, RTA_ENOMEM, "nomem", "out of memory");
+	if (q->c != NULL && rc != RTA_OK) {
+		rta_warnx("%s", err.text);
+		rta_store_close(&s);
+		rta_buf_release(&explain);
+		return rc == RTA_ENOMEM ? RTA_EXIT_LIMIT : RTA_EXIT_IO;
+	}
+	if (q->c == NULL && o->cold == NULL && (rc = rta_rollup_choose(&s,
+	    o->dataset, spec->from, spec->to, spec->bucket, dsname,
+	    o->explain ? &explain : NULL, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_store_close(&s);
 		rta_buf_release(&explain);
@@ -697,17 +807,17 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	have = rc == RTA_OK;
 	/* the hot store's buckets in the range that hold data */
 	w = have ? ds.c.width : 0;
-	for (t = spec->from; have && w > 0 && t < spec->to; t = b + w) {
+	for (t = from; have && w > 0 && t < spec->to; t = b + w) {
 		b = rta_dataset_next_bucket(&ds, t - (t % w + w) % w);
 		if (b >= spec->to || b == INT64_MAX)
 			break;
-		lo = b > spec->from ? b : spec->from;
+		lo = b > from ? b : from;
 		hi = b > spec->to - w ? spec->to : b + w;
 		if (span_add(&hot, lo, hi) != 0)
 			goto nomem;
 	}
 	/* the rest of the range, for the cold store */
-	for (t = spec->from, i = 0; o->cold != NULL && t < spec->to;) {
+	for (t = from, i = 0; o->cold != NULL && t < spec->to;) {
 		hi = i < hot.n ? hot.v[i].from : spec->to;
 		if (hi > t && span_add(&cold, t, hi) != 0)
 			goto nomem;
@@ -717,7 +827,7 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	}
 	if (have && hot.n > 0) {
 		rc = rta_scan_open(&ds, o->tenant, o->tenant != NULL ?
-		    strlen(o->tenant) : 0, spec->from, spec->to, &sc, &err);
+		    strlen(o->tenant) : 0, from, spec->to, &sc, &err);
 		while (rc == RTA_OK && (rc = rta_scan_next(sc, &rec, &err)) ==
 		    RTA_OK) {
 			/* the span of the record, for --explain */
@@ -760,8 +870,11 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 		    (unsigned long long)cold.v[i].skipped);
 		fwrite(explain.data, 1, explain.len, stdout);
 	}
-	if (o->explain && status == 0)
-		printf("groups: %zu\n", rta_query_nrows(q));
+	if (o->explain && status == 0 && q->c == NULL)
+		printf("groups: %zu\n", rta_query_nrows(q->q));
+	if (o->explain && status == 0 && q->c != NULL)
+		printf("users: %llu\n", (unsigned long long)
+		    rta_cohort_counts(q->c)->users);
 	goto out;
 nomem:
 	rta_warnx("out of memory");
@@ -773,6 +886,273 @@ out:
 	if (have)
 		rta_dataset_close(&ds);
 	rta_store_close(&s);
+	return status;
+}
+
+/* ---- cohorts ------------------------------------------------------------- */
+
+/* A cohort query made from the options. */
+struct cplan {
+	struct rta_field	 user;
+	int			 has_user;
+	char			 act[RTA_COHORT_ACTIVITY_MAX + 1];
+	char			*types[RTA_COHORT_ACTIVITY_MAX / 2 + 1];
+	struct rta_cohort_spec	 cs;
+	struct rta_query_spec	 read;		/* what is read */
+	struct rta_expr		*where;
+};
+
+static void
+cplan_release(struct cplan *p)
+{
+	if (p->has_user)
+		rta_field_release(&p->user);
+	rta_expr_free(p->where);
+	memset(p, 0, sizeof(*p));
+}
+
+/*
+ * The cohort query of o at time now: 0, or -1 with why (n bytes).  The
+ * range is rounded out to whole buckets; users' first events are looked
+ * for in everything before its end.
+ */
+static int
+cplan_make(const struct opts *o, int64_t now, struct cplan *p, char *why,
+    size_t n)
+{
+	struct rta_cohort_spec *cs = &p->cs;
+	struct rta_error err;
+	int64_t w = o->cohort_bucket;
+	char *q, *r;
+
+	memset(p, 0, sizeof(*p));
+	if (strncmp(o->cohort, "first:", 6) != 0) {
+		snprintf(why, n, "bad --cohort '%s' (first:FIELD: users by "
+		    "their first event)", o->cohort);
+		return -1;
+	}
+	if (rta_field_parse(&p->user, o->cohort + 6, &err) != RTA_OK) {
+		snprintf(why, n, "bad --cohort field: %s", err.text);
+		return -1;
+	}
+	p->has_user = 1;
+	if (o->activity != NULL && (strlen(o->activity) >
+	    RTA_COHORT_ACTIVITY_MAX || (snprintf(p->act, sizeof(p->act), "%s",
+	    o->activity), rta_cohort_activity_order(p->act) != 0))) {
+		snprintf(why, n, "bad --activity (event types joined by "
+		    "commas, at most %d bytes)", RTA_COHORT_ACTIVITY_MAX);
+		goto fail;
+	}
+	for (q = p->act[0] != '\0' ? p->act : NULL; q != NULL; q = r) {
+		if ((r = strchr(q, ',')) != NULL)
+			*r++ = '\0';
+		p->types[cs->nactivity++] = q;
+	}
+	/* the list as definitions keep it */
+	snprintf(p->act, sizeof(p->act), "%s", o->activity != NULL ?
+	    o->activity : "");
+	(void)rta_cohort_activity_order(p->act);
+	if (range_make(o, now, &p->read, why, n) != 0)
+		goto fail;
+	cs->user = &p->user;
+	cs->activity = p->types;
+	cs->width = w;
+	cs->periods = o->periods ? o->periods : 8;
+	cs->max_users = o->max_groups;
+	cs->from = p->read.from == RTA_TIME_MIN ? RTA_TIME_MIN :
+	    rta_cohort_bucket(p->read.from, w);
+	if (cs->from < RTA_TIME_MIN)
+		cs->from = RTA_TIME_MIN;
+	cs->to = rta_cohort_bucket(p->read.to - 1, w);
+	cs->to = cs->to > RTA_TIME_MAX - w ? RTA_TIME_MAX : cs->to + w;
+	p->read.from = RTA_TIME_MIN;
+	p->read.to = cs->to;
+	if (o->where != NULL && rta_expr_parse(o->where, &p->where, &err) !=
+	    RTA_OK) {
+		snprintf(why, n, "bad --where: %s", err.text);
+		goto fail;
+	}
+	return 0;
+fail:
+	cplan_release(p);
+	return -1;
+}
+
+/* Row i as a JSON object. */
+static int
+cohort_json(const struct rta_cohort *c, size_t i, unsigned periods,
+    struct rta_buf *b)
+{
+	struct rta_cohort_row row;
+	char t[RTA_TIME_LEN + 1];
+	unsigned k;
+	int rc;
+
+	rta_cohort_row(c, i, &row);
+	rta_time_format(t, row.start);
+	t[RTA_TIME_LEN] = '\0';
+	rc = rta_buf_add(b, "{\"tenant_id\":", 13) ||
+	    rta_json_put_string(b, row.tenant, row.tlen) ||
+	    rta_buf_printf(b, ",\"cohort\":\"%s\",\"users\":%llu,\"periods\":[",
+	    t, (unsigned long long)row.users);
+	for (k = 1; k <= periods && rc == 0; k++) {
+		if (k > 1 && rta_buf_add(b, ",", 1) != 0)
+			return -1;
+		rc = k <= row.known ? rta_buf_printf(b, "%llu",
+		    (unsigned long long)row.active[k]) :
+		    rta_buf_add(b, "null", 4);
+	}
+	return rc || rta_buf_add(b, "]}", 2) ? -1 : 0;
+}
+
+/* The matrix on stdout: 0 or an exit status. */
+static int
+emit_cohort(const struct opts *o, const struct rta_cohort *c,
+    unsigned periods)
+{
+	struct rta_buf b = RTA_BUF_INIT, cells = RTA_BUF_INIT;
+	struct rta_cohort_row row;
+	size_t nrows = rta_cohort_nrows(c), ncols = 3 + periods, i, j;
+	size_t *off = NULL, *width = NULL, w;
+	char t[RTA_TIME_LEN + 1];
+	unsigned k;
+	int status = RTA_EXIT_OK;
+
+	if (o->limit > 0 && o->limit < nrows)
+		nrows = (size_t)o->limit;
+	if (o->out == OUT_NDJSON) {
+		for (i = 0; i < nrows; i++) {
+			rta_buf_reset(&b);
+			if (cohort_json(c, i, periods, &b) != 0 ||
+			    rta_buf_add(&b, "\n", 1) != 0)
+				goto nomem;
+			if (fwrite(b.data, 1, b.len, stdout) != b.len)
+				break;
+		}
+		goto flush;
+	}
+	/* CSV and the table: every cell's text first, for the widths */
+	if ((off = rta_reallocarray(NULL, (nrows + 1) * ncols + 1,
+	    sizeof(*off))) == NULL ||
+	    (width = rta_calloc(ncols, sizeof(*width))) == NULL)
+		goto nomem;
+	off[0] = 0;
+	j = 0;
+#define CELL(...) do {							\
+	if (rta_buf_printf(&cells, __VA_ARGS__) != 0)			\
+		goto nomem;						\
+	off[++j] = cells.len;						\
+} while (0)
+	CELL("tenant_id");
+	CELL("cohort");
+	CELL("users");
+	for (k = 1; k <= periods; k++)
+		CELL("p%u", k);
+	for (i = 0; i < nrows; i++) {
+		rta_cohort_row(c, i, &row);
+		if (o->out == OUT_CSV) {
+			rta_buf_reset(&b);
+			if (csv_field(&b, row.tenant, row.tlen) != 0)
+				goto nomem;
+			CELL("%.*s", (int)b.len, (const char *)b.data);
+		} else
+			CELL("%.*s", (int)row.tlen, row.tenant);
+		rta_time_format(t, row.start);
+		t[RTA_TIME_LEN] = '\0';
+		CELL("%s", t);
+		CELL("%llu", (unsigned long long)row.users);
+		for (k = 1; k <= periods; k++)
+			if (k <= row.known)
+				CELL("%llu", (unsigned long long)
+				    row.active[k]);
+			else
+				CELL("%s", "");
+	}
+#undef CELL
+	for (i = 0; i <= nrows; i++)
+		for (j = 0; j < ncols; j++) {
+			w = off[i * ncols + j + 1] - off[i * ncols + j];
+			width[j] = w > width[j] ? w : width[j];
+		}
+	for (i = 0; i <= nrows; i++) {
+		rta_buf_reset(&b);
+		for (j = 0; j < ncols; j++) {
+			const char *s = (const char *)cells.data +
+			    off[i * ncols + j];
+
+			w = off[i * ncols + j + 1] - off[i * ncols + j];
+			if (j > 0 && rta_buf_add(&b, o->out == OUT_CSV ? "," :
+			    "  ", o->out == OUT_CSV ? 1 : 2) != 0)
+				goto nomem;
+			/* counts right-aligned, tenant and cohort left */
+			while (o->out == OUT_TABLE && j >= 2 && w < width[j]) {
+				if (rta_buf_add(&b, " ", 1) != 0)
+					goto nomem;
+				w++;
+			}
+			if (rta_buf_add(&b, s, off[i * ncols + j + 1] -
+			    off[i * ncols + j]) != 0)
+				goto nomem;
+			while (o->out == OUT_TABLE && j < 2 && w++ < width[j])
+				if (rta_buf_add(&b, " ", 1) != 0)
+					goto nomem;
+		}
+		while (b.len > 0 && b.data[b.len - 1] == ' ')
+			b.len--;
+		if (rta_buf_add(&b, "\n", 1) != 0)
+			goto nomem;
+		if (fwrite(b.data, 1, b.len, stdout) != b.len)
+			break;
+	}
+flush:
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		rta_cli_check_pipe(errno);
+		rta_warnx("<stdout>: %s", strerror(errno));
+		status = RTA_EXIT_IO;
+	}
+	goto out;
+nomem:
+	rta_warnx("out of memory");
+	status = RTA_EXIT_LIMIT;
+out:
+	rta_free(off);
+	rta_free(width);
+	rta_buf_release(&b);
+	rta_buf_release(&cells);
+	return status;
+}
+
+/* rta-query --cohort: 0 or an exit status. */
+static int
+cohort_main(const struct opts *o)
+{
+	struct opts oo = *o;
+	struct cplan p;
+	struct sink k = { NULL, NULL, NULL, NULL };
+	struct rta_error err;
+	char why[300];
+	int status;
+
+	if (cplan_make(o, rta_now(), &p, why, sizeof(why)) != 0)
+		rta_usage_error(usage_line, "%s", why);
+	if (oo.out == OUT_AUTO)
+		oo.out = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_NDJSON;
+	if (oo.out == OUT_RTA)
+		rta_usage_error(usage_line, "-o rta is for --partial results");
+	if (rta_cohort_new(&p.cs, &k.c, &err) != RTA_OK)
+		rta_usage_error(usage_line, "%s", err.text);
+	k.cs = &p.cs;
+	k.activity = p.act;
+	status = query_store(&oo, &p.read, p.where, &k, NULL);
+	if (status == 0 && !oo.explain && rta_cohort_rows(k.c, &err) !=
+	    RTA_OK) {
+		rta_warnx("%s", err.text);
+		status = RTA_EXIT_LIMIT;
+	}
+	if (status == 0 && !oo.explain)
+		status = emit_cohort(&oo, k.c, p.cs.periods);
+	rta_cohort_free(k.c);
+	cplan_release(&p);
 	return status;
 }
 
@@ -1183,7 +1563,11 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 		rc = http_fail(c, 400, err.text);
 		goto out;
 	}
-	status = query_store(&o, &pl.spec, pl.where, q, &cold_read);
+	{
+		struct sink k = { q, NULL, NULL, NULL };
+
+		status = query_store(&o, &pl.spec, pl.where, &k, &cold_read);
+	}
 	if (status == 0 && rta_query_sort(q, pl.keys, pl.nkeys, &err) !=
 	    RTA_OK)
 		status = RTA_EXIT_LIMIT;
@@ -1822,6 +2206,12 @@ help(void)
 "                       states, for --merge\n"
 "  --merge              read partial results (files or stdin) instead of\n"
 "                       a store, and combine them\n"
+"  --cohort first:F     a retention matrix: users (values of F) by the\n"
+"                       bucket of their first event, and how many were\n"
+"                       active in each period after it\n"
+"  --cohort-bucket W    cohorts and periods of W (1w: weeks from Monday)\n"
+"  --activity types     event types that make a user active (default any)\n"
+"  --periods n          periods after the cohort's own (default 8)\n"
 "  --http               answer HTTP/1.1 requests on stdin and stdout (for\n"
 "                       socat ... fork EXEC:): /v1/query, /v1/datasets,\n"
 "                       /v1/tenants, /metrics, /healthz, and / (the\n"

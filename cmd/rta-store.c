@@ -25,6 +25,8 @@
 #include "rta_pqrows.h"
 #include "rta_event.h"
 #include "rta_output.h"
+#include "rta_cohort.h"
+#include "rta_cohort_store.h"
 #include "rta_rollup.h"
 #include "rta_stage.h"
 #include "rta_state.h"
@@ -60,7 +62,10 @@ static const char usage_line[] =
 "       rta-store restore [-hV] --cold dir [--metrics file] file\n"
 "       rta-store rollup [-hV] [--all | --define] [--bucket width]\n"
 "               [--from-dataset name] [--metrics file] [--to-dataset name]\n"
-"               -s dir";
+"               -s dir\n"
+"       rta-store cohort [-hV] [--all | --define] [--activity types]\n"
+"               [--bucket width] [--from-dataset name] [--max-users n]\n"
+"               [--metrics file] [--to-dataset name] [--user field] -s dir";
 
 enum {
 	OPT_ACK_FD = RTA_OPT_STAGE_LAST,
@@ -68,16 +73,18 @@ enum {
 	OPT_ROW_GROUP_ROWS, OPT_SCHEMA, OPT_DEDUP_HORIZON, OPT_BEYOND_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
 	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
 	OPT_TENANT, OPT_TO, OPT_REMOVE, OPT_ALL, OPT_DEFINE, OPT_FROM_DATASET,
-	OPT_TO_DATASET
+	OPT_TO_DATASET, OPT_USER, OPT_ACTIVITY, OPT_MAX_USERS
 };
 
 enum sub {
 	SUB_INIT, SUB_INGEST, SUB_CAT, SUB_OFFSETS, SUB_COMPACT, SUB_RETAIN,
-	SUB_FSCK, SUB_STATS, SUB_EXPORT, SUB_ARCHIVE, SUB_RESTORE, SUB_ROLLUP
+	SUB_FSCK, SUB_STATS, SUB_EXPORT, SUB_ARCHIVE, SUB_RESTORE, SUB_ROLLUP,
+	SUB_COHORT
 };
 
 static const struct option longopts[] = {
 	{ "ack-fd", required_argument, NULL, OPT_ACK_FD },
+	{ "activity", required_argument, NULL, OPT_ACTIVITY },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "before", required_argument, NULL, OPT_BEFORE },
 	{ "bucket", required_argument, NULL, OPT_BUCKET },
@@ -100,6 +107,7 @@ static const struct option longopts[] = {
 	{ "max-line", required_argument, NULL, RTA_OPT_MAX_LINE },
 	{ "max-mem", required_argument, NULL, OPT_MAX_MEM },
 	{ "max-new-buckets", required_argument, NULL, OPT_MAX_NEW_BUCKETS },
+	{ "max-users", required_argument, NULL, OPT_MAX_USERS },
 	{ "metrics", required_argument, NULL, RTA_OPT_METRICS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "remove", no_argument, NULL, OPT_REMOVE },
@@ -112,6 +120,7 @@ static const struct option longopts[] = {
 	{ "tenant", required_argument, NULL, OPT_TENANT },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "to-dataset", required_argument, NULL, OPT_TO_DATASET },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -141,8 +150,10 @@ struct opts {
 	size_t			 nschemas;
 	const char		*file;		/* archive -o */
 	int			 remove;	/* archive */
-	struct rta_rollup_def	 rollup;	/* rollup */
-	int			 all, define;	/* rollup */
+	struct rta_rollup_def	 rollup;	/* rollup, cohort */
+	int			 all, define;	/* rollup, cohort */
+	const char		*user, *activity;	/* cohort */
+	uint64_t		 max_users;	/* cohort */
 };
 
 static void	help(void);
@@ -158,6 +169,7 @@ struct dsres {
 	struct rta_fsck		 f;
 	struct rta_export_result x;
 	struct rta_rollup_result r;
+	struct rta_cohort_result c;
 };
 
 /* cat --cold: what the reading skipped, for the metrics */
@@ -286,6 +298,24 @@ sub_metrics(void *arg, struct rta_buf *out)
 		    "counter", "Rollup records written.",
 		    offsetof(struct dsres, r.records_out));
 	}
+	if (sm.sub == SUB_COHORT) {
+		family(out, "rta_store_cohort_changed_buckets_total",
+		    "counter", "Source buckets read: changed since the last "
+		    "refresh.", offsetof(struct dsres, c.changed));
+		family(out, "rta_store_cohort_events_read_total", "counter",
+		    "Source events read.", offsetof(struct dsres, c.events_in));
+		family(out, "rta_store_cohort_events_without_user_total",
+		    "counter", "Source events with no user to count.",
+		    offsetof(struct dsres, c.no_user));
+		family(out, "rta_store_cohort_users", "gauge",
+		    "Users known.", offsetof(struct dsres, c.users));
+		family(out, "rta_store_cohort_records_written_total",
+		    "counter", "User state records written.",
+		    offsetof(struct dsres, c.records_out));
+		family(out, "rta_store_cohort_moved_users_total", "counter",
+		    "Users whose cohort moved earlier (a late event).",
+		    offsetof(struct dsres, c.moved));
+	}
 	if (sm.sub == SUB_RETAIN)
 		family(out, "rta_store_unexported_buckets", "gauge",
 		    "Buckets kept: not exported to --cold as they are.",
@@ -350,6 +380,15 @@ sub_metrics_rollup(const char *name, const struct rta_rollup_result *r)
 		sm.v[sm.n - 1].r = *r;
 }
 
+/* A cohort dataset's results, for the metrics. */
+static void
+sub_metrics_cohort(const char *name, const struct rta_cohort_result *r)
+{
+	sub_metrics_add(name, NULL, NULL, NULL);
+	if (sm.on && sm.n > 0 && strcmp(sm.v[sm.n - 1].name, name) == 0)
+		sm.v[sm.n - 1].c = *r;
+}
+
 /* Write the metrics (with out records written out) and finish. */
 static int
 sub_finish(int status, uint64_t out)
@@ -388,14 +427,20 @@ allowed(enum sub sub, int c)
 	case RTA_OPT_METRICS:
 		return 1;
 	case 'd':
-		return sub != SUB_INIT && sub != SUB_ROLLUP;
+		return sub != SUB_INIT && sub != SUB_ROLLUP &&
+		    sub != SUB_COHORT;
 	case OPT_ALL:
 	case OPT_DEFINE:
 	case OPT_FROM_DATASET:
 	case OPT_TO_DATASET:
-		return sub == SUB_ROLLUP;
+		return sub == SUB_ROLLUP || sub == SUB_COHORT;
+	case OPT_USER:
+	case OPT_ACTIVITY:
+	case OPT_MAX_USERS:
+		return sub == SUB_COHORT;
 	case OPT_BUCKET:
-		return sub == SUB_INGEST || sub == SUB_ROLLUP;
+		return sub == SUB_INGEST || sub == SUB_ROLLUP ||
+		    sub == SUB_COHORT;
 	case 'o':
 	case OPT_FROM:
 	case OPT_TENANT:
@@ -1780,6 +1825,129 @@ rollup_main(const struct opts *o)
 	return sub_finish(status, out);
 }
 
+/* ---- cohort ------------------------------------------------------------- */
+
+/* The definition the options give (o's rollup holds the names and
+ * width). */
+static void
+cohort_def(const struct opts *o, struct rta_cohort_def *d)
+{
+	memset(d, 0, sizeof(*d));
+	memcpy(d->from, o->rollup.from, sizeof(d->from));
+	memcpy(d->to, o->rollup.to, sizeof(d->to));
+	d->width = o->rollup.width;
+	if (o->user != NULL)
+		snprintf(d->user, sizeof(d->user), "%s", o->user);
+	if (o->activity != NULL)
+		snprintf(d->activity, sizeof(d->activity), "%s", o->activity);
+}
+
+static void
+cohort_check(const struct opts *o)
+{
+	struct rta_cohort_def d;
+	struct rta_error err;
+	int given = o->rollup.from[0] != '\0' || o->rollup.to[0] != '\0' ||
+	    o->rollup.width != 0 || o->user != NULL || o->activity != NULL;
+
+	if (o->all && (o->define || given))
+		rta_usage_error(usage_line, "--all refreshes the defined "
+		    "cohort datasets: it takes no --define, --from-dataset, "
+		    "--to-dataset, --bucket, --user or --activity");
+	if (o->all)
+		return;
+	if (o->rollup.from[0] == '\0' || o->rollup.to[0] == '\0' ||
+	    o->rollup.width == 0 || o->user == NULL)
+		rta_usage_error(usage_line, "cohort needs --all, or "
+		    "--from-dataset, --to-dataset, --bucket and --user");
+	if ((o->user != NULL && strlen(o->user) > RTA_COHORT_FIELD_MAX) ||
+	    (o->activity != NULL && strlen(o->activity) >
+	    RTA_COHORT_ACTIVITY_MAX))
+		rta_usage_error(usage_line, "--user or --activity too long");
+	cohort_def(o, &d);
+	if (rta_cohort_def_check(&d, &err) != RTA_OK)
+		rta_usage_error(usage_line, "%s", err.text);
+}
+
+/* Refresh one cohort dataset and say what it did: 0 or an exit status. */
+static int
+cohort_one(struct rta_store *s, const struct rta_cohort_def *d, int all,
+    uint64_t max_users, uint64_t *out)
+{
+	struct rta_cohort_result r;
+	struct rta_error err;
+	struct rta_buf b = RTA_BUF_INIT;
+	int rc;
+
+	if ((rc = rta_cohort_refresh(s, d, max_users, &r, &err)) == RTA_EOF &&
+	    all)
+		memset(&r, 0, sizeof(r));
+	else if (rc != RTA_OK) {
+		rta_warnx("cohort %s: %s", d->to, err.text);
+		return rc == RTA_EOF ? RTA_EXIT_USAGE : store_exit(rc, &err);
+	}
+	*out += r.records_out;
+	sub_metrics_cohort(d->to, &r);
+	if (rta_buf_printf(&b, "{\"cohort\":\"%s\",\"from\":\"%s\","
+	    "\"bucket_seconds\":%lld,\"user\":", d->to, d->from,
+	    (long long)(d->width / 1000000)) != 0 ||
+	    rta_json_put_string(&b, d->user, strlen(d->user)) != 0 ||
+	    rta_buf_add(&b, ",\"activity\":", 12) != 0 ||
+	    rta_json_put_string(&b, d->activity[0] ? d->activity : "*",
+	    d->activity[0] ? strlen(d->activity) : 1) != 0 ||
+	    rta_buf_printf(&b, ",\"changed_buckets\":%llu,\"events_in\":%llu,"
+	    "\"states_in\":%llu,\"users\":%llu,\"moved\":%llu,"
+	    "\"records_out\":%llu,\"commit\":%llu}\n",
+	    (unsigned long long)r.changed, (unsigned long long)r.events_in,
+	    (unsigned long long)r.states_in, (unsigned long long)r.users,
+	    (unsigned long long)r.moved, (unsigned long long)r.records_out,
+	    (unsigned long long)r.commit) != 0) {
+		rta_buf_release(&b);
+		rta_warnx("out of memory");
+		return RTA_EXIT_LIMIT;
+	}
+	fwrite(b.data, 1, b.len, stdout);
+	rta_buf_release(&b);
+	return 0;
+}
+
+static int
+cohort_main(const struct opts *o)
+{
+	struct rta_cohort_def *v, d;
+	struct rta_store s;
+	struct rta_error err;
+	uint64_t out = 0;
+	size_t n, i;
+	int rc, added, status;
+
+	if ((status = open_store(o, &s)) != 0)
+		return sub_finish(status, 0);
+	cohort_def(o, &d);
+	if (o->define) {
+		if ((rc = rta_cohort_define(&s, &d, &added, &err)) != RTA_OK) {
+			rta_warnx("%s", err.text);
+			status = store_exit(rc, &err);
+		}
+	} else if (!o->all)
+		status = cohort_one(&s, &d, 0, o->max_users, &out);
+	else if ((rc = rta_cohort_defs_read(&s, &v, &n, &err)) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		status = store_exit(rc, &err);
+	} else {
+		/* a failed one leaves the others to run */
+		for (i = 0; i < n; i++)
+			if ((rc = cohort_one(&s, &v[i], 1, o->max_users,
+			    &out)) != 0)
+				rta_cli_status(&status, rc);
+		free(v);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rta_cli_status(&status, RTA_EXIT_IO);
+	rta_store_close(&s);
+	return sub_finish(status, out);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1809,7 +1977,7 @@ main(int argc, char *argv[])
 		}
 		rta_usage_error(usage_line, "a subcommand is needed: init, "
 		    "ingest, cat, offsets, compact, retain, export, fsck, "
-		    "stats, archive, restore or rollup");
+		    "stats, archive, restore, rollup or cohort");
 	}
 	if (strcmp(argv[1], "init") == 0)
 		o.sub = SUB_INIT;
@@ -1835,6 +2003,8 @@ main(int argc, char *argv[])
 		o.sub = SUB_RESTORE;
 	else if (strcmp(argv[1], "rollup") == 0)
 		o.sub = SUB_ROLLUP;
+	else if (strcmp(argv[1], "cohort") == 0)
+		o.sub = SUB_COHORT;
 	else
 		rta_usage_error(usage_line, "unknown subcommand '%s'", argv[1]);
 	argc--;
@@ -1880,7 +2050,7 @@ main(int argc, char *argv[])
 			o.ack_fd = (int)n;
 			break;
 		case OPT_BUCKET:
-			if (o.sub == SUB_ROLLUP) {
+			if (o.sub == SUB_ROLLUP || o.sub == SUB_COHORT) {
 				rollup_width(optarg, &o.rollup);
 				break;
 			}
@@ -2011,6 +2181,18 @@ main(int argc, char *argv[])
 		case OPT_REMOVE:
 			o.remove = 1;
 			break;
+		case OPT_USER:
+			o.user = optarg;
+			break;
+		case OPT_ACTIVITY:
+			o.activity = optarg;
+			break;
+		case OPT_MAX_USERS:
+			if (rta_parse_u64(optarg, 1, UINT32_MAX - 1,
+			    &o.max_users) != 0)
+				rta_usage_error(usage_line, "bad --max-users "
+				    "'%s' (1 to %u)", optarg, UINT32_MAX - 1);
+			break;
 		default:
 			if (!rta_stage_getopt(&st, c, optarg))
 				rta_usage_error(usage_line, "bad option");
@@ -2033,6 +2215,8 @@ main(int argc, char *argv[])
 		    "files go) is needed");
 	if (o.sub == SUB_ROLLUP)
 		rollup_check(&o);
+	if (o.sub == SUB_COHORT)
+		cohort_check(&o);
 	if (o.sub != SUB_INGEST && optind < argc)
 		rta_usage_error(usage_line, "rta-store %s takes no operands",
 		    argv[0]);
@@ -2056,6 +2240,8 @@ main(int argc, char *argv[])
 		return export_main(&o);
 	case SUB_ROLLUP:
 		return rollup_main(&o);
+	case SUB_COHORT:
+		return cohort_main(&o);
 	default:
 		return offsets_main(&o);
 	}
@@ -2173,6 +2359,21 @@ help(void)
 "      --bucket WIDTH      its buckets: 1s to 366d (1h, 1d)\n"
 "      --define            keep the rollup in the store, for --all\n"
 "      --all               refresh every rollup kept, sources first\n"
+"\n"
+"cohort: keep each user's first bucket and the periods after it that it\n"
+"was active in, from a dataset of raw events, for rta-query --cohort;\n"
+"reads only the source buckets changed since the last refresh.\n"
+"      --from-dataset NAME  the source (raw events)\n"
+"      --to-dataset NAME   the cohort dataset (made if missing)\n"
+"      --bucket WIDTH      cohorts and periods: 1s to 366d (1w: weeks\n"
+"                          from Monday)\n"
+"      --user FIELD        the field naming the user (payload.user_id)\n"
+"      --activity TYPES    event types that make a user active (default\n"
+"                          any)\n"
+"      --define            keep the definition in the store, for --all\n"
+"      --all               refresh every cohort dataset kept\n"
+"      --max-users N       refuse a refresh past N users (default\n"
+"                          10000000)\n"
 "\n"
 "offsets: where to resume each Kafka partition (the offset after the\n"
 "last one stored).\n"

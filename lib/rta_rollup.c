@@ -233,23 +233,22 @@ find_changes(struct refresh *f, struct rta_error *err)
 	return RTA_OK;
 }
 
-/*
- * Positions of source buckets retired since they were rolled up: no
- * longer needed (a retired bucket is never recomputed), so that the
- * target's commits do not grow with the source's history.
- */
-static int
-find_drops(struct refresh *f, struct rta_error *err)
+/* (rta_rollup_int.h) */
+int
+rta_rollup_drops(const struct rta_dataset *src, struct rta_sources *pos,
+    const struct rta_rollup_def *d, size_t **dropp, size_t *ndrop,
+    struct rta_error *err)
 {
-	const struct rta_manifest *m = &f->src.man;
+	const struct rta_manifest *m = &src->man;
 	char name[RTA_STORE_NAME_MAX * 2 + 64], stamp[32];
-	size_t i, ix;
+	size_t i, ix, *drop;
 	int n;
 
+	*dropp = NULL;
+	*ndrop = 0;
 	if (m->n == 0)
 		return RTA_OK;
-	if ((f->drop = rta_reallocarray(NULL, m->n, sizeof(*f->drop))) ==
-	    NULL)
+	if ((drop = rta_reallocarray(NULL, m->n, sizeof(*drop))) == NULL)
 		return nomem(err);
 	for (i = 0; i < m->n; i++) {
 		if (m->v[i].kind != RTA_MAN_RETIRED)
@@ -257,31 +256,32 @@ find_drops(struct refresh *f, struct rta_error *err)
 		rta_store_log_name(stamp, sizeof(stamp), m->v[i].bucket, 0);
 		stamp[13] = '\0';
 		n = snprintf(name, sizeof(name), "rollup:%s:%lld:%s",
-		    f->d->from, (long long)(f->d->width / SEC_US), stamp);
-		ix = rta_sources_get(f->pos, RTA_SRC_BYTES, 0, name,
-		    (size_t)n);
-		if (ix != RTA_SOURCE_NONE && f->pos->v[ix].has_done)
-			f->drop[f->ndrop++] = ix;
+		    d->from, (long long)(d->width / SEC_US), stamp);
+		ix = rta_sources_get(pos, RTA_SRC_BYTES, 0, name, (size_t)n);
+		if (ix != RTA_SOURCE_NONE && pos->v[ix].has_done)
+			drop[(*ndrop)++] = ix;
 	}
+	*dropp = drop;
 	return RTA_OK;
 }
 
-/* The positions without the dropped ones, nor any never set. */
-static int
-prune(struct refresh *f, struct rta_error *err)
+/* (rta_rollup_int.h) */
+int
+rta_rollup_prune(struct rta_sources *pos, const size_t *drop, size_t ndrop,
+    struct rta_error *err)
 {
 	struct rta_sources ns;
 	const struct rta_source *x;
 	unsigned char *gone;
 	size_t i, j;
 
-	if ((gone = rta_calloc(f->pos->n + 1, 1)) == NULL)
+	if ((gone = rta_calloc(pos->n + 1, 1)) == NULL)
 		return nomem(err);
-	for (i = 0; i < f->ndrop; i++)
-		gone[f->drop[i]] = 1;
+	for (i = 0; i < ndrop; i++)
+		gone[drop[i]] = 1;
 	rta_sources_init(&ns);
-	for (i = 0; i < f->pos->n; i++) {
-		x = &f->pos->v[i];
+	for (i = 0; i < pos->n; i++) {
+		x = &pos->v[i];
 		if (gone[i] || (!x->has_done && x->kind == RTA_SRC_BYTES &&
 		    x->len > 7 && memcmp(x->name, "rollup:", 7) == 0))
 			continue;
@@ -296,8 +296,8 @@ prune(struct refresh *f, struct rta_error *err)
 		ns.v[j].done = x->done;
 	}
 	free(gone);
-	rta_sources_release(f->pos);
-	*f->pos = ns;
+	rta_sources_release(pos);
+	*pos = ns;
 	return RTA_OK;
 }
 
@@ -695,7 +695,8 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 		goto out;
 	f.pos = rta_writer_sources(f.w);
 	if ((rc = find_changes(&f, err)) != RTA_OK ||
-	    (rc = find_drops(&f, err)) != RTA_OK)
+	    (rc = rta_rollup_drops(&f.src, f.pos, d, &f.drop, &f.ndrop,
+	    err)) != RTA_OK)
 		goto out;
 	if (f.nposix == 0 && f.ntb == 0 && f.ndrop == 0)
 		goto out;
@@ -716,7 +717,7 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 		f.pos->v[f.posix[i]].done = f.posv[i];
 		f.pos->v[f.posix[i]].dirty = 1;
 	}
-	if ((rc = prune(&f, err)) != RTA_OK)
+	if ((rc = rta_rollup_prune(f.pos, f.drop, f.ndrop, err)) != RTA_OK)
 		goto out;
 	if (f.src.c.watermark != INT64_MIN)
 		rta_writer_watermark(f.w, f.src.c.watermark);

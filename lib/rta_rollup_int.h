@@ -24,4 +24,17 @@ int	rta_rollup_changed(const struct rta_dataset *src,
 	    struct rta_sources *pos, const struct rta_rollup_def *d,
 	    int64_t b, size_t *ix, uint64_t *fp);
 
+/*
+ * The positions in pos of src's buckets retired since d last read them,
+ * into a new array *drop of *ndrop indices (none: NULL): a retired
+ * bucket is never read again, so its position need not be kept.
+ */
+int	rta_rollup_drops(const struct rta_dataset *src,
+	    struct rta_sources *pos, const struct rta_rollup_def *d,
+	    size_t **drop, size_t *ndrop, struct rta_error *err);
+
+/* pos without drop[0..ndrop), nor any "rollup:" position never set. */
+int	rta_rollup_prune(struct rta_sources *pos, const size_t *drop,
+	    size_t ndrop, struct rta_error *err);
+
 #endif

@@ -18,7 +18,7 @@ function __rta_store_sub --description 'the rta-store subcommand, if any'
     set -l words (commandline -opc)
     if test (count $words) -ge 2
         switch $words[2]
-            case init ingest cat offsets compact retain export fsck stats archive restore rollup
+            case init ingest cat offsets compact retain export fsck stats archive restore rollup cohort
                 echo $words[2]
                 return 0
         end
@@ -53,7 +53,7 @@ function __rta_store_datasets --description 'the datasets of the store given by 
     end
 end
 
-set -l any '__rta_store_is init ingest cat offsets compact retain export fsck stats rollup'
+set -l any '__rta_store_is init ingest cat offsets compact retain export fsck stats rollup cohort'
 set -l ds '__rta_store_is ingest cat offsets compact retain export fsck stats'
 set -l ingest '__rta_store_is ingest'
 set -l cat '__rta_store_is cat'
@@ -73,6 +73,7 @@ complete -c rta-store -n '__fish_is_first_arg' -a stats -d 'One JSON object per 
 complete -c rta-store -n '__fish_is_first_arg' -a archive -d 'Bundle old cold-store partitions into a tar file'
 complete -c rta-store -n '__fish_is_first_arg' -a restore -d 'Check an archive and put its partitions back'
 complete -c rta-store -n '__fish_is_first_arg' -a rollup -d 'Keep a coarser aggregate dataset up to date'
+complete -c rta-store -n '__fish_is_first_arg' -a cohort -d 'Keep users\' cohorts and activity up to date'
 
 # every form
 complete -c rta-store -s h -l help -d 'Show the help'
@@ -140,3 +141,14 @@ complete -c rta-store -n $rollup -l define -d 'Keep the rollup in the store'
 complete -c rta-store -n $rollup -l bucket -x -a '5m 15m 1h 1d 7d' -d 'The rollup\'s buckets'
 complete -c rta-store -n $rollup -l from-dataset -x -a '(__rta_store_datasets)' -d 'The source dataset'
 complete -c rta-store -n $rollup -l to-dataset -x -a '(__rta_store_datasets)' -d 'The rollup dataset'
+
+# cohort
+set -l cohort '__rta_store_is cohort'
+complete -c rta-store -n $cohort -l all -d 'Refresh every cohort dataset defined'
+complete -c rta-store -n $cohort -l define -d 'Keep the cohort dataset in the store'
+complete -c rta-store -n $cohort -l bucket -x -a '1d 1w 4w' -d 'The cohorts\' width'
+complete -c rta-store -n $cohort -l from-dataset -x -a '(__rta_store_datasets)' -d 'The raw events'
+complete -c rta-store -n $cohort -l to-dataset -x -a '(__rta_store_datasets)' -d 'The cohort dataset'
+complete -c rta-store -n $cohort -l user -x -a 'payload.user_id' -d 'The field naming the user'
+complete -c rta-store -n $cohort -l activity -x -a 'page_view purchase' -d 'Event types that make a user active'
+complete -c rta-store -n $cohort -l max-users -x -d 'Refuse a refresh past N users'
