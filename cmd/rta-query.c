@@ -1618,6 +1618,118 @@ out:
 	return rc;
 }
 
+/*
+ * GET /v1/cohort?dataset=…&user=payload.user_id&bucket=1w&activity=…:
+ * the retention matrix as {"rows":[…]}, as --cohort prints it.
+ */
+static int
+http_cohort(struct rta_http_conn *c, const struct rta_http_request *req,
+    const struct opts *base, const struct token *tok)
+{
+	static const char *const names[] = { "dataset", "tenant", "from",
+	    "to", "since", "where", "user", "bucket", "activity", "periods" };
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	struct rta_buf v[N], b = RTA_BUF_INIT;
+	struct opts o = *base;
+	struct cplan p;
+	struct sink k = { NULL, NULL, NULL, NULL };
+	struct rta_error err;
+	char why[300], cohort[RTA_COHORT_FIELD_MAX + 8];
+	uint64_t periods = 8;
+	size_t i;
+	int has[N], rc = RTA_OK, status;
+
+	for (i = 0; i < N; i++) {
+		rta_buf_init(&v[i]);
+		if ((has[i] = rta_http_query_param(req, names[i], &v[i])) < 0)
+			goto nomem;
+	}
+#define PARAM(i) (has[i] ? (const char *)v[i].data : NULL)
+	o.dataset = PARAM(0);
+	o.tenant = PARAM(1);
+	o.from = PARAM(2);
+	o.to = PARAM(3);
+	o.since = PARAM(4);
+	o.where = PARAM(5);
+	o.activity = PARAM(8);
+	o.explain = 0;
+	o.limit = 0;
+	o.max_groups = 0;
+	o.cohort_bucket = 7 * 86400 * INT64_C(1000000);
+	snprintf(cohort, sizeof(cohort), "first:%s", has[6] ? PARAM(6) :
+	    "payload.user_id");
+	o.cohort = cohort;
+#undef PARAM
+	if (o.dataset == NULL || !rta_store_name_valid(o.dataset)) {
+		rc = http_fail(c, 400, "dataset: a dataset name is needed");
+		goto out;
+	}
+	if (tok != NULL && !tok->all && (o.tenant == NULL ||
+	    !token_allows(tok, o.tenant))) {
+		rc = http_fail(c, 403, o.tenant == NULL ? "tenant: name one "
+		    "of the tenants your token may read" : "tenant: not one "
+		    "your token may read");
+		goto out;
+	}
+	if ((has[6] && v[6].len > RTA_COHORT_FIELD_MAX) ||
+	    (has[7] && (rta_duration_parse((const char *)v[7].data,
+	    &o.cohort_bucket, &err) != RTA_OK || o.cohort_bucket < 1000000 ||
+	    o.cohort_bucket % 1000000 != 0)) || (has[9] &&
+	    rta_parse_u64((const char *)v[9].data, 1, RTA_COHORT_PERIODS_MAX,
+	    &periods) != 0)) {
+		rc = http_fail(c, 400, "user: a field; bucket: whole seconds "
+		    "(1d, 1w); periods: 1 to 127");
+		goto out;
+	}
+	o.periods = (unsigned)periods;
+	if (cplan_make(&o, rta_now(), &p, why, sizeof(why)) != 0) {
+		rc = http_fail(c, 400, why);
+		goto out;
+	}
+	if (rta_cohort_new(&p.cs, &k.c, &err) != RTA_OK) {
+		cplan_release(&p);
+		rc = http_fail(c, 400, err.text);
+		goto out;
+	}
+	k.cs = &p.cs;
+	k.activity = p.act;
+	status = query_store(&o, &p.read, p.where, &k, NULL);
+	if (status == 0 && rta_cohort_rows(k.c, &err) != RTA_OK)
+		status = RTA_EXIT_LIMIT;
+	if (status != 0) {
+		rc = http_fail(c, status == RTA_EXIT_USAGE ? 404 :
+		    status == RTA_EXIT_IO ? 500 : 422, status ==
+		    RTA_EXIT_USAGE ? "no such dataset" : status ==
+		    RTA_EXIT_IO ? "the store cannot be read" : status ==
+		    RTA_EXIT_DATA ? "the stored records cannot answer the "
+		    "query" : "the query is too large");
+		goto done;
+	}
+	if (rta_buf_add(&b, "{\"rows\":[", 9) != 0)
+		goto nomem_c;
+	for (i = 0; i < rta_cohort_nrows(k.c); i++)
+		if ((i > 0 && rta_buf_add(&b, ",", 1) != 0) ||
+		    cohort_json(k.c, i, p.cs.periods, &b) != 0)
+			goto nomem_c;
+	if (rta_buf_add(&b, "]}\n", 3) != 0)
+		goto nomem_c;
+	rc = http_json(c, &b);
+done:
+	rta_cohort_free(k.c);
+	cplan_release(&p);
+	goto out;
+nomem_c:
+	rta_cohort_free(k.c);
+	cplan_release(&p);
+nomem:
+	rc = rta_http_error(c, 500, NULL);
+out:
+	for (i = 0; i < N; i++)
+		rta_buf_release(&v[i]);
+	rta_buf_release(&b);
+	return rc;
+}
+
 /* GET /v1/datasets: [{"name":…,"kind":…}]; GET /v1/tenants?dataset=… */
 static int
 http_list(struct rta_http_conn *c, const struct rta_http_request *req,
@@ -1852,6 +1964,8 @@ serve_http(const struct opts *o)
 			rc = http_page(&c);
 		else if (strcmp(req.path, "/v1/query") == 0)
 			rc = http_query(&c, &req, o, tok, qc);
+		else if (strcmp(req.path, "/v1/cohort") == 0)
+			rc = http_cohort(&c, &req, o, tok);
 		else if (strcmp(req.path, "/v1/datasets") == 0)
 			rc = http_list(&c, &req, o, 0, tok);
 		else if (strcmp(req.path, "/v1/tenants") == 0)

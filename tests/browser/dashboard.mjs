@@ -152,6 +152,43 @@ try {
 	    document.documentElement.scrollWidth <= innerWidth));
 	console.log('phone width: fits');
 
+	// the retention heat map: the cells are /v1/cohort's counts, as
+	// shares of each cohort's users; periods to come are blank
+	const cp = watch(await ctx.newPage());
+	await cp.goto(url + '#dataset=metrics_1m&tenant=t0001' +
+	    `&activity=page_view&now=${NOW}`);
+	await cp.waitForSelector('#cohorts tbody tr');
+	assert.equal(await cp.inputValue('#cdataset'), 'events');
+	const cr = await (await fetch(new URL('/v1/cohort?' +
+	    new URLSearchParams({ dataset: 'events', tenant: 't0001',
+	    user: 'payload.user_id', bucket: '1w', periods: 8, since: '63d',
+	    to: NOW, activity: 'page_view' }), url))).json();
+	const cells = await cp.$$eval('#cohorts tbody tr', (trs) => trs.map(
+	    (tr) => [...tr.cells].map((c) => c.classList.contains('future') ?
+	    null : c.dataset.active !== undefined ? [Number(c.dataset.active),
+	    c.textContent] : c.textContent)));
+	assert.equal(cells.length, cr.rows.length);
+	let shown = 0, future = 0;
+	cr.rows.forEach((r, i) => {
+		assert.equal(cells[i][0], r.cohort.slice(0, 10));
+		assert.equal(cells[i][1], String(r.users));
+		r.periods.forEach((n, k) => {
+			const c = cells[i][2 + k];
+			if (n === null) {
+				assert.equal(c, null);
+				future++;
+				return;
+			}
+			assert.deepEqual(c, [n, Math.round(n / r.users * 100) +
+			    '%']);
+			shown++;
+		});
+	});
+	assert.ok(shown > 0 && future > 0);
+	console.log(`retention: ${cr.rows.length} cohorts, ${shown} cells, ` +
+	    `${future} to come; first ${cells[0].slice(0, 4).join(' ')}`);
+	assert.ok(!cp.url().includes('cohort='));
+
 	// behind --tokens: 401 until a token is given, then its tenants only
 	const tp = watch(await ctx.newPage());
 	await tp.goto(tokenUrl + '#dataset=metrics_1m&range=1h&bucket=5m');

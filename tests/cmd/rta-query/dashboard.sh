@@ -6,7 +6,9 @@
 # behind --tokens.  No node or Chromium is a failure, not a skip.
 #
 # Two tenants' 1-minute windows up to two minutes before RTA_NOW, and a
-# burst of t0001 errors at 09:40 that rta-window alerts on.
+# burst of t0001 errors at 09:40 that rta-window alerts on; and raw
+# events of seven weeks, whose cohorts the heat map shows as the API
+# counts them.
 rta-gen -s 3 -t 2 --start 2026-11-26T08:30:00Z -d 88m --eps 4 >in.ndjson
 rta-gen -s 9 -t 1 --start 2026-11-26T09:40:00Z -d 30s --eps 6 \
     --types error=1 | sed 's/"t0000"/"t0001"/' >burst.ndjson
@@ -19,6 +21,11 @@ jq -r '"alert: \(.tenant_id) \(.payload.window_start) " +
 rta-store init -s st
 rta-store ingest -s st -d metrics_1m w1.ndjson
 rta-store ingest -s st -d alerts alerts.ndjson
+# seven weeks of raw events whose users keep arriving, for the retention
+# heat map
+rta-gen -s 5 -t 2 --users 2000 --start 2026-10-05T00:00:00Z -d 52d \
+    --eps 0.005 >raw.ndjson
+rta-store ingest -s st -d events --dedup-horizon 400d raw.ndjson
 printf '%s t0001\n' "$(printf %s tok-1 | sha256sum | cut -d' ' -f1)" >tokens
 
 pids=
