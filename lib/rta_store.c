@@ -26,6 +26,7 @@
 #include "rta_keyset.h"
 #include "rta_segment.h"
 #include "rta_store.h"
+#include "rta_store_int.h"
 #include "rta_time.h"
 #include "rta_value.h"
 
@@ -1144,17 +1145,6 @@ walk_log(const struct map *m, const char *dspath, int crc, walk_fn fn,
 	return rc;
 }
 
-struct scan_ent {
-	int64_t		 ts;
-	const char	*tenant;
-	const char	*id;
-	uint64_t	 off;
-	uint32_t	 size;
-	uint32_t	 version;
-	uint32_t	 map;		/* index in the scan's maps */
-	uint8_t		 tlen, idlen;
-};
-
 struct rta_scan {
 	struct rta_dataset	*ds;
 	char			 dspath[PATH_MAX];
@@ -1212,6 +1202,8 @@ scan_collect(void *arg, size_t off, size_t size,
 	e->tlen = h->tenant_len;
 	e->id = h->id;
 	e->idlen = h->id_len;
+	e->tkey = rta_scan_prefix_key(h->tenant, h->tenant_len);
+	e->ikey = rta_scan_prefix_key(h->id, h->id_len);
 	e->off = sc->cur_base + off;
 	e->size = (uint32_t)size;
 	e->version = h->schema_version;
@@ -1229,25 +1221,6 @@ cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 	return al < bl ? -1 : al > bl;
 }
 
-static int
-cmp_ent(const void *pa, const void *pb)
-{
-	const struct scan_ent *a = pa, *b = pb;
-	int c;
-
-	if ((c = cmp_bytes(a->tenant, a->tlen, b->tenant, b->tlen)) != 0)
-		return c;
-	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	if ((c = cmp_bytes(a->id, a->idlen, b->id, b->idlen)) != 0)
-		return c;
-	/* versions of one record: the one to keep last */
-	if (a->version != b->version)
-		return a->version < b->version ? -1 : 1;
-	if (a->map != b->map)
-		return a->map < b->map ? -1 : 1;
-	return a->off < b->off ? -1 : a->off > b->off;
-}
 
 static void
 scan_unmap(struct rta_scan *sc)
@@ -1555,6 +1528,7 @@ scan_bucket(struct rta_scan *sc, struct rta_error *err)
 	struct rta_dataset *ds = sc->ds;
 	size_t j, k;
 	int64_t b;
+	struct scan_ent *sorted;
 	int rc, tries;
 
 	for (;;) {
@@ -1597,12 +1571,22 @@ scan_bucket(struct rta_scan *sc, struct rta_error *err)
 		sc->next = b + ds->c.width;
 		if (sc->nent == 0)
 			continue;
-		qsort(sc->ent, sc->nent, sizeof(*sc->ent), cmp_ent);
+		if (rta_scan_sort(sc->ent, sc->nent, b, ds->c.width,
+		    &sorted) != 0)
+			return rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+		if (sorted != NULL) {
+			rta_free(sc->ent);
+			sc->ent = sorted;
+			sc->entcap = sc->nent;
+		}
 		if (ds->c.kind == RTA_DS_AGGREGATES) {
 			/* keep the last of each (tenant, id) */
 			for (j = 0, k = 0; j < sc->nent; j++) {
 				if (j + 1 < sc->nent &&
 				    sc->ent[j + 1].ts == sc->ent[j].ts &&
+				    sc->ent[j + 1].ikey == sc->ent[j].ikey &&
+				    sc->ent[j + 1].tkey == sc->ent[j].tkey &&
 				    cmp_bytes(sc->ent[j].tenant,
 				    sc->ent[j].tlen, sc->ent[j + 1].tenant,
 				    sc->ent[j + 1].tlen) == 0 &&

@@ -1,0 +1,39 @@
+/*
+ * rta_store_int.h: what the files of the store module share.
+ */
+#ifndef RTA_STORE_INT_H
+#define RTA_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A record of a bucket being scanned, where it lies in which map. */
+struct scan_ent {
+	int64_t		 ts;
+	uint64_t	 tkey, ikey;	/* first 8 bytes of tenant and id,
+					 * big-endian, zero-padded */
+	const char	*tenant;
+	const char	*id;
+	uint64_t	 off;
+	uint32_t	 size;
+	uint32_t	 version;
+	uint32_t	 map;		/* index in the scan's maps */
+	uint8_t		 tlen, idlen;
+};
+
+/* The first 8 bytes of s[0..len) as a big-endian integer, zero-padded. */
+uint64_t rta_scan_prefix_key(const char *s, size_t len);
+
+/* The scan's order: tenant, time, id (each by its bytes), then version,
+ * map and offset, so that the last of a record's versions comes last. */
+int	rta_scan_ent_cmp(const void *a, const void *b);
+
+/*
+ * Sort v[0..n), the entries of the bucket [bucket, bucket + width), as
+ * rta_scan_ent_cmp orders them, into *out (a new array the caller frees;
+ * NULL when v itself was sorted in place).  0, or -1 (ENOMEM).
+ */
+int	rta_scan_sort(struct scan_ent *v, size_t n, int64_t bucket,
+	    int64_t width, struct scan_ent **out);
+
+#endif
