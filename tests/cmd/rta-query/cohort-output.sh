@@ -73,3 +73,7 @@ u --cohort first:payload.user_id --cohort-bucket 1w --from 2026-11-20 \
 rta-query -s st -d nosuch --cohort first:payload.user_id --cohort-bucket 1w \
     2>err
 echo "no dataset: exit $?: $(cat err)"
+echo "-- --max-groups bounds the users held: 5 here"
+q --max-groups 5 | wc -l
+q --max-groups 4 2>err
+echo "exit $?: $(cat err)"

@@ -147,3 +147,17 @@ cohort_events 13 "$(date -d 2026-11-24 +%s)" 1 4 |
 rta-store cohort -s st --all >out 2>err
 echo "exit $?: $(cat err)"
 jq -c '{cohort, changed_buckets, commit}' out
+echo "-- the source compacted, then retired: the cohorts stay"
+q() {
+	rta-query -s st -d events --cohort first:payload.user_id \
+	    --cohort-bucket 1w "$@"
+}
+q >before
+rta-store compact -s st -d events >/dev/null
+rta-store cohort -s st --all | jq -c '{cohort, changed_buckets, commit}'
+rta-store retain -s st -d events --days 14 | tail -n 1 | sed 's/, [0-9]* bytes//'
+rta-store cohort -s st --all | jq -c '{cohort, changed_buckets, commit}'
+q --explain | grep '^reading'
+q | cmp -s - before && echo "the same matrix as before"
+q --where "tenant_id != ''" | cmp -s - before ||
+    echo "raw events alone now tell another story"
