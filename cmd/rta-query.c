@@ -895,7 +895,8 @@ out:
 struct cplan {
 	struct rta_field	 user;
 	int			 has_user;
-	char			 act[RTA_COHORT_ACTIVITY_MAX + 1];
+	char			 act[RTA_COHORT_ACTIVITY_MAX + 1];	/* split */
+	char			 list[RTA_COHORT_ACTIVITY_MAX + 1];	/* whole */
 	char			*types[RTA_COHORT_ACTIVITY_MAX / 2 + 1];
 	struct rta_cohort_spec	 cs;
 	struct rta_query_spec	 read;		/* what is read */
@@ -948,10 +949,10 @@ cplan_make(const struct opts *o, int64_t now, struct cplan *p, char *why,
 			*r++ = '\0';
 		p->types[cs->nactivity++] = q;
 	}
-	/* the list as definitions keep it */
-	snprintf(p->act, sizeof(p->act), "%s", o->activity != NULL ?
+	/* the list as definitions keep it (types point into act) */
+	snprintf(p->list, sizeof(p->list), "%s", o->activity != NULL ?
 	    o->activity : "");
-	(void)rta_cohort_activity_order(p->act);
+	(void)rta_cohort_activity_order(p->list);
 	if (range_make(o, now, &p->read, why, n) != 0)
 		goto fail;
 	cs->user = &p->user;
@@ -1142,7 +1143,7 @@ cohort_main(const struct opts *o)
 	if (rta_cohort_new(&p.cs, &k.c, &err) != RTA_OK)
 		rta_usage_error(usage_line, "%s", err.text);
 	k.cs = &p.cs;
-	k.activity = p.act;
+	k.activity = p.list;
 	status = query_store(&oo, &p.read, p.where, &k, NULL);
 	if (status == 0 && !oo.explain && rta_cohort_rows(k.c, &err) !=
 	    RTA_OK) {
@@ -1692,7 +1693,7 @@ http_cohort(struct rta_http_conn *c, const struct rta_http_request *req,
 		goto out;
 	}
 	k.cs = &p.cs;
-	k.activity = p.act;
+	k.activity = p.list;
 	status = query_store(&o, &p.read, p.where, &k, NULL);
 	if (status == 0 && rta_cohort_rows(k.c, &err) != RTA_OK)
 		status = RTA_EXIT_LIMIT;
