@@ -1,0 +1,80 @@
+/*
+ * rta_shift.h: how far a window's distribution of a field has moved
+ * from a baseline, scored from the mergeable sketches rta-window keeps.
+ *
+ * Numeric fields (DDSketch states, rta_ddsketch.h).  The baseline's
+ * deciles cut the line into ten bins; each sketch's share of its values
+ * in each bin is read from its distribution function (the largest q
+ * whose quantile is at most the edge, to 1/4096).  The population
+ * stability index is
+ *
+ *	PSI = sum over bins of (c - b) * ln(c / b)
+ *
+ * with b and c the baseline's and the window's shares, each at least
+ * RTA_SHIFT_FLOOR (an empty bin would make it infinite).  By custom,
+ * below 0.1 is no shift, 0.1 to 0.25 a moderate one, above 0.25 a
+ * significant one.  The quantile distance is the largest change of the
+ * 5th, 10th, 25th, 50th, 75th, 90th and 95th percentiles, each in units
+ * of the baseline's interquartile range (its median's magnitude when
+ * that range is 0, or 1 when both are): a scale-free shift of location
+ * or spread, which also sees a tail that moves (10% of the values going
+ * far past the top decile barely changes PSI).  The three quantiles that
+ * moved most are reported.
+ *
+ * Categorical fields (top-k states, rta_topk.h).  The categories are
+ * the baseline's counted ones (up to the sketch's capacity), and all
+ * others together as one more, "other"; PSI is over those shares.  The
+ * share of new categories is the window's share of values whose
+ * category the baseline has no counter for.  The three categories whose
+ * share moved most are reported.  Counts of a full sketch are estimates
+ * (within the sketch's bounds), so are the shares.
+ */
+#ifndef RTA_SHIFT_H
+#define RTA_SHIFT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rta_ddsketch.h"
+#include "rta_err.h"
+#include "rta_topk.h"
+
+#define RTA_SHIFT_FLOOR		1e-4
+#define RTA_SHIFT_TOP		3	/* most shifted quantiles or
+					 * categories reported */
+#define RTA_SHIFT_PSI_DEFAULT	0.25
+#define RTA_SHIFT_QDIST_DEFAULT	1.0	/* a quantile moved by the IQR */
+
+struct rta_shift_q {
+	double		 q, base, cur;
+};
+
+struct rta_shift_cat {
+	const char	*item;		/* borrowed from the sketches */
+	size_t		 len;		/* item NULL: "other" */
+	double		 base, cur;	/* shares */
+};
+
+struct rta_shift {
+	double			 psi;
+	double			 qdist;		/* numeric */
+	double			 new_share;	/* categorical */
+	size_t			 n;		/* entries of top */
+	struct rta_shift_q	 q[RTA_SHIFT_TOP];
+	struct rta_shift_cat	 cat[RTA_SHIFT_TOP];
+};
+
+/* The numeric scores of cur against base (both non-empty). */
+void	rta_shift_numeric(const struct rta_dds *base, const struct rta_dds *cur,
+	    struct rta_shift *out);
+
+/* The share of s's values at most x, to 1/4096. */
+double	rta_shift_cdf(const struct rta_dds *s, double x);
+
+/* The categorical scores of cur against base (both non-empty).  RTA_OK
+ * or RTA_ENOMEM. */
+int	rta_shift_categorical(const struct rta_topk *base,
+	    const struct rta_topk *cur, struct rta_shift *out,
+	    struct rta_error *err);
+
+#endif
