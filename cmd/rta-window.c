@@ -26,6 +26,7 @@
 #include "rta_deadletter.h"
 #include "rta_field.h"
 #include "rta_hash.h"
+#include "rta_shift.h"
 #include "rta_crc32c.h"
 #include "rta_frame.h"
 #include "rta_spill.h"
@@ -38,8 +39,9 @@
 static const char usage_line[] =
 "usage: rta-window [-hquV] [-o format] [--agg list] [--alerts file]\n"
 "                  [--allowed-lateness duration] [--at-cap action]\n"
-"                  [--by list] [--checkpoint-every interval]\n"
-"                  [--dead-letter file] [--detect method]\n"
+"                  [--baseline duration] [--by list]\n"
+"                  [--checkpoint-every interval] [--dead-letter file]\n"
+"                  [--detect method] [--drift field] [--drift-alert psi]\n"
 "                  [--emit-every duration] [--every duration]\n"
 "                  [--funnel steps] [--history n] [--idle duration]\n"
 "                  [--late file] [--max-delay duration] [--max-errors n]\n"
@@ -55,7 +57,8 @@ enum {
 	OPT_ALERTS, OPT_BY, OPT_CHECKPOINT, OPT_FORMAT, OPT_RESUME, OPT_STATE, OPT_DETECT, OPT_EMIT_EVERY, OPT_EVERY, OPT_FUNNEL,
 	OPT_HISTORY, OPT_IDLE, OPT_LATE, OPT_LATENESS, OPT_MAX_DELAY, OPT_MAX_FUTURE,
 	OPT_MAX_GROUPS, OPT_MIN_HISTORY, OPT_SESSION, OPT_SLIDING, OPT_TUMBLING,
-	OPT_USER, OPT_WITHIN, OPT_AT_CAP
+	OPT_USER, OPT_WITHIN, OPT_AT_CAP, OPT_DRIFT, OPT_BASELINE,
+	OPT_DRIFT_ALERT
 };
 
 static const struct option longopts[] = {
@@ -64,9 +67,12 @@ static const struct option longopts[] = {
 	{ "alerts", required_argument, NULL, OPT_ALERTS },
 	{ "allowed-lateness", required_argument, NULL, OPT_LATENESS },
 	{ "at-cap", required_argument, NULL, OPT_AT_CAP },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "checkpoint-every", required_argument, NULL, OPT_CHECKPOINT },
 	{ "detect", required_argument, NULL, OPT_DETECT },
+	{ "drift", required_argument, NULL, OPT_DRIFT },
+	{ "drift-alert", required_argument, NULL, OPT_DRIFT_ALERT },
 	{ "emit-every", required_argument, NULL, OPT_EMIT_EVERY },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -122,6 +128,11 @@ struct opts {
 	uint64_t	 history;
 	uint64_t	 min_history;
 	const char	*alerts;
+	/* --drift */
+	const char	*drift;		/* the field */
+	int		 drift_cat;	/* categorical */
+	int64_t		 baseline;
+	double		 drift_psi, drift_qdist;
 	/* --funnel */
 	const char	*funnel;
 	const char	*user;
@@ -286,6 +297,11 @@ struct wn {
 	uint64_t		 nalerts;
 	uint64_t		 unwatched;	/* windows --detect could not
 						 * follow (--max-groups) */
+	/* --drift */
+	struct rta_shift_watch	*watch;
+	size_t			 dspec;		/* the aggregate it reads */
+	uint64_t		 ndrift;	/* drift records */
+	uint64_t		 drift_unwatched;
 	/* --funnel */
 	char			**steps;
 	size_t			 nsteps;
@@ -455,6 +471,32 @@ main(int argc, char *argv[])
 		case OPT_DETECT:
 			detect_opt(&o, optarg);
 			break;
+		case OPT_DRIFT:
+			o.drift_cat = strncmp(optarg, "cat:", 4) == 0;
+			o.drift = strncmp(optarg, "cat:", 4) == 0 ||
+			    strncmp(optarg, "num:", 4) == 0 ? optarg + 4 :
+			    optarg;
+			if (*o.drift == '\0')
+				rta_usage_error(usage_line, "bad --drift '%s' "
+				    "(a field, num:FIELD or cat:FIELD)",
+				    optarg);
+			break;
+		case OPT_BASELINE:
+			duration_opt("baseline", optarg, &o.baseline, 1);
+			break;
+		case OPT_DRIFT_ALERT: {
+			char *e;
+
+			o.drift_psi = strtod(optarg, &e);
+			o.drift_qdist = *e == ',' ? strtod(e + 1, &e) :
+			    RTA_SHIFT_QDIST_DEFAULT;
+			if (*e != '\0' || !(o.drift_psi > 0) ||
+			    !(o.drift_psi <= 100) || !(o.drift_qdist > 0) ||
+			    !(o.drift_qdist <= 1000))
+				rta_usage_error(usage_line, "bad --drift-alert "
+				    "'%s' (PSI[,QDIST]: 0.25,1)", optarg);
+			break;
+		}
 		case OPT_HISTORY:
 		case OPT_MIN_HISTORY:
 			if (rta_parse_u64(optarg, 1, HISTORY_MAX, c ==
@@ -523,14 +565,46 @@ main(int argc, char *argv[])
 		return offsets_main(&o, argc - optind);
 	if (o.resume && o.state == NULL)
 		rta_usage_error(usage_line, "--resume needs --state DIR");
+	if (o.drift == NULL && (o.baseline != 0 || o.drift_psi != 0))
+		rta_usage_error(usage_line, "--baseline and --drift-alert go "
+		    "with --drift");
+	if (o.drift != NULL) {
+		/* --drift F --every 1h: hourly windows, each against the
+		 * baseline before it */
+		if (o.kind == 0 && every != 0) {
+			o.kind = W_TUMBLING;
+			o.size = every;
+			every = 0;
+		}
+		if (o.kind != W_TUMBLING || o.funnel != NULL)
+			rta_usage_error(usage_line, "--drift compares "
+			    "--tumbling windows (or --every DUR): not "
+			    "--sliding, --session or --funnel");
+		if (o.spill)
+			rta_usage_error(usage_line, "--at-cap spill writes no "
+			    "drift: no --drift with it");
+		if (o.baseline == 0)
+			o.baseline = 7 * 86400 * RTA_US_PER_SEC;
+		if (o.baseline < o.size)
+			rta_usage_error(usage_line, "--baseline is shorter "
+			    "than a window");
+		if (o.baseline / o.size > RTA_SHIFT_RING_MAX)
+			rta_usage_error(usage_line, "--baseline holds more "
+			    "than %d windows", RTA_SHIFT_RING_MAX);
+		if (o.drift_psi == 0) {
+			o.drift_psi = RTA_SHIFT_PSI_DEFAULT;
+			o.drift_qdist = RTA_SHIFT_QDIST_DEFAULT;
+		}
+	}
 	if (o.kind == 0)
 		rta_usage_error(usage_line, "a window is needed: --tumbling, "
 		    "--sliding or --session");
 	if (o.kind == W_SESSION && o.detect != D_NONE)
 		rta_usage_error(usage_line, "--detect goes with --tumbling or "
 		    "--sliding");
-	if (o.detect == D_NONE && o.alerts != NULL)
-		rta_usage_error(usage_line, "--alerts goes with --detect");
+	if (o.detect == D_NONE && o.drift == NULL && o.alerts != NULL)
+		rta_usage_error(usage_line, "--alerts goes with --detect or "
+		    "--drift");
 	if (o.funnel != NULL) {
 		if (o.kind != W_TUMBLING)
 			rta_usage_error(usage_line, "--funnel goes with "
@@ -554,7 +628,7 @@ main(int argc, char *argv[])
 	if (o.spill && (o.lateness > 0 || o.emit_every > 0))
 		rta_usage_error(usage_line, "--at-cap spill writes each window "
 		    "once: no --allowed-lateness or --emit-every with it");
-	if (o.min_history > o.history)
+	if (o.detect != D_NONE && o.min_history > o.history)
 		rta_usage_error(usage_line, "--min-history is more than "
 		    "--history");
 	if (o.kind == W_SLIDING) {
@@ -1322,6 +1396,160 @@ detect(struct wn *w, const struct win *x)
 	return 0;
 }
 
+/* Write a drift event (rta.drift) or its alert (rta.alert) to --alerts
+ * or stdout. */
+static int
+drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
+    const struct rta_shift_base *bs, uint64_t count, int is_alert)
+{
+	struct rta_buf *p = &w->payload;
+	struct rta_record rec;
+	char t1[RTA_TIME_LEN], t2[RTA_TIME_LEN], id[RTA_UUID_LEN];
+	unsigned char in[RTA_UUID_LEN + 6];
+	size_t off, arr, i;
+	uint32_t n = 0;
+	int rc, drifted = sc->psi >= w->o->drift_psi ||
+	    (!w->o->drift_cat && sc->qdist >= w->o->drift_qdist);
+
+	p->len = 0;
+	off = rta_venc_begin(p, RTA_V_OBJECT);
+	rta_time_format(t1, x->start);
+	rta_time_format(t2, x->end);
+#define KEY(k) rta_venc_key(p, k, sizeof(k) - 1)
+	rc = off == (size_t)-1 || KEY("window_start") ||
+	    rta_venc_string(p, t1, RTA_TIME_LEN) || KEY("window_end") ||
+	    rta_venc_string(p, t2, RTA_TIME_LEN) || KEY("group") ||
+	    rta_buf_add(p, x->group, x->glen) || KEY("field") ||
+	    rta_venc_string(p, w->o->drift, strlen(w->o->drift)) ||
+	    KEY("kind") || (w->o->drift_cat ?
+	    rta_venc_string(p, "categorical", 11) :
+	    rta_venc_string(p, "numeric", 7)) || KEY("psi") ||
+	    put_num(p, sc->psi);
+	n = 6;
+	if (!rc && is_alert) {
+		rc = KEY("method") || rta_venc_string(p, "drift", 5) ||
+		    KEY("score") || put_num(p, sc->psi) ||
+		    KEY("threshold") || put_num(p, w->o->drift_psi);
+		n += 3;
+	}
+	if (!rc && !w->o->drift_cat) {
+		rc = KEY("quantile_distance") || put_num(p, sc->qdist) ||
+		    KEY("quantile_threshold") || put_num(p, w->o->drift_qdist);
+		n += 2;
+	} else if (!rc) {
+		rc = KEY("new_share") || put_num(p, sc->new_share);
+		n++;
+	}
+	rc = rc || KEY("count") || rta_venc_int(p, (int64_t)count) ||
+	    KEY("baseline_count") || rta_venc_int(p, (int64_t)bs->count) ||
+	    KEY("baseline_windows") || rta_venc_int(p,
+	    (int64_t)bs->windows) || KEY("drifted") ||
+	    rta_venc_bool(p, drifted) || KEY("shifted");
+	n += 5;
+	if (!rc && (arr = rta_venc_begin(p, RTA_V_ARRAY)) != (size_t)-1) {
+		for (i = 0; i < sc->n && !rc; i++) {
+			size_t o2 = rta_venc_begin(p, RTA_V_OBJECT);
+
+			if (w->o->drift_cat)
+				rc = o2 == (size_t)-1 || KEY("category") ||
+				    (sc->cat[i].item == NULL ?
+				    rta_venc_null(p) : rta_venc_string(p,
+				    sc->cat[i].item, sc->cat[i].len)) ||
+				    KEY("baseline") ||
+				    put_num(p, sc->cat[i].base) ||
+				    KEY("current") ||
+				    put_num(p, sc->cat[i].cur);
+			else
+				rc = o2 == (size_t)-1 || KEY("quantile") ||
+				    put_num(p, sc->q[i].q) ||
+				    KEY("baseline") ||
+				    put_num(p, sc->q[i].base) ||
+				    KEY("current") || put_num(p, sc->q[i].cur);
+			if (!rc)
+				rta_venc_end(p, o2, 3);
+		}
+		if (!rc)
+			rta_venc_end(p, arr, (uint32_t)sc->n);
+	} else
+		rc = -1;
+#undef KEY
+	if (rc) {
+		rta_warnx("out of memory");
+		rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
+		return -1;
+	}
+	rta_venc_end(p, off, n);
+	memcpy(in, w->id, RTA_UUID_LEN);
+	memcpy(in + RTA_UUID_LEN, is_alert ? "/dalrt" : "/drift", 6);
+	rta_uuid_v8_hash(id, in, sizeof(in));
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_EVENT;
+	rec.ev.id = id;
+	rec.ev.id_len = RTA_UUID_LEN;
+	rec.ev.type = is_alert ? "rta.alert" : "rta.drift";
+	rec.ev.type_len = 9;
+	rec.ev.tenant = x->tenant;
+	rec.ev.tenant_len = x->tenant_len;
+	rec.ev.ts = x->start;
+	rec.ev.schema_version = 1;
+	rec.ev.payload = p->data;
+	rec.ev.payload_len = p->len;
+	if (is_alert)
+		w->nalerts++;
+	else
+		w->ndrift++;
+	if (w->alerts_fd < 0)
+		return rta_stage_emit_derived(w->st, &rec) == RTA_OK ? 0 : -1;
+	w->alert.len = 0;
+	if (rta_ndjson_put(&w->alert, &rec) != 0 ||
+	    write_all(w->alerts_fd, w->alert.data, w->alert.len) != 0) {
+		rta_warnx("%s: %s", w->o->alerts, strerror(errno));
+		rta_cli_status(&w->st->status, RTA_EXIT_IO);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A window of x's group has closed: score the distribution of --drift's
+ * field against the group's baseline, write the drift record (and an
+ * alert past --drift-alert), then keep the window for later baselines.
+ */
+static int
+drift(struct wn *w, const struct win *x)
+{
+	const struct rta_agg_acc *a = &x->acc[w->dspec];
+	struct rta_shift sc;
+	struct rta_shift_base bs;
+	struct rta_error err;
+	uint64_t count;
+	int rc, full;
+
+	count = w->o->drift_cat ? rta_topk_total(a->sketch) :
+	    rta_dds_count(a->sketch);
+	rc = rta_shift_watch_close(w->watch, x->key, x->klen, x->start,
+	    a->sketch, &sc, &bs, &full, &err);
+	if (rc < 0 || rc > 1) {
+		rta_warnx("%s", err.text);
+		rta_cli_status(&w->st->status, rc == RTA_ENOMEM ?
+		    RTA_EXIT_LIMIT : RTA_EXIT_DATA);
+		return -1;
+	}
+	if (full) {
+		w->drift_unwatched++;
+		return 0;
+	}
+	if (rc == 0)
+		return 0;
+	if (drift_put(w, x, &sc, &bs, count, 0) != 0)
+		return -1;
+	if ((sc.psi >= w->o->drift_psi || (!w->o->drift_cat &&
+	    sc.qdist >= w->o->drift_qdist)) &&
+	    drift_put(w, x, &sc, &bs, count, 1) != 0)
+		return -1;
+	return 0;
+}
+
 /* Windows due by the watermark: the open ones close (their final
  * record), the fired ones leave once past their lateness. */
 static int
@@ -1349,6 +1577,8 @@ fire(struct wn *w, int64_t upto, int all)
 			if (emit(w, x, 1, NULL) != 0)
 				return -1;
 			if (w->o->detect != D_NONE && detect(w, x) != 0)
+				return -1;
+			if (w->watch != NULL && drift(w, x) != 0)
 				return -1;
 			x->fired = 1;
 			any = 1;
@@ -2456,6 +2686,8 @@ ck_build(struct wn *w, struct rta_buf *b)
 		    rta_buf_add_u32(b, q->aux);
 	}
 	rta_free(tv2);
+	if (!rc && w->watch != NULL)
+		rc = rta_shift_watch_save(w->watch, b);
 	if (!rc && w->o->spill)
 		rc = rta_buf_add_u64(b, w->spill_seq) ||
 		    rta_buf_add_u64(b, w->spilled) ||
@@ -2886,6 +3118,19 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 			goto nomem;
 		tv[ti]->npending++;
 	}
+	if (w->watch != NULL) {
+		struct rta_error err;
+		size_t used;
+
+		if (r.bad || rta_shift_watch_load(w->watch, r.p,
+		    (size_t)(r.end - r.p), &used, &err) != RTA_OK) {
+			rta_free(tv);
+			if (!r.bad && err.code == RTA_ENOMEM)
+				return nomem(w);
+			goto bad;
+		}
+		r.p += used;
+	}
 	if (w->o->spill) {
 		struct rta_error err;
 
@@ -2976,6 +3221,18 @@ metrics_extra(void *arg, struct rta_buf *out)
 		    "# TYPE rta_window_detect_unwatched_total counter\n"
 		    "rta_window_detect_unwatched_total %llu\n",
 		    (unsigned long long)w->unwatched);
+	if (rc == 0 && w->watch != NULL)
+		rc = rta_buf_printf(out,
+		    "# HELP rta_window_drift_records_total Drift records "
+		    "written: windows scored against their baseline.\n"
+		    "# TYPE rta_window_drift_records_total counter\n"
+		    "rta_window_drift_records_total %llu\n"
+		    "# HELP rta_window_drift_unwatched_total Closed windows "
+		    "not scored: --max-groups baselines held.\n"
+		    "# TYPE rta_window_drift_unwatched_total counter\n"
+		    "rta_window_drift_unwatched_total %llu\n",
+		    (unsigned long long)w->ndrift,
+		    (unsigned long long)w->drift_unwatched);
 	if (rc == 0 && w->o->spill)
 		rc = rta_buf_printf(out,
 		    "# HELP rta_window_spilled_windows_total Windows written "
@@ -3039,6 +3296,7 @@ window_free(struct wn *w)
 			rta_free(e);
 		}
 	rta_free(w->htab);
+	rta_shift_watch_free(w->watch);
 	for (i = 0; w->ttab != NULL && i <= w->ttmask; i++)
 		while (w->ttab[i] != NULL) {
 			struct track *t = w->ttab[i];
@@ -3290,6 +3548,42 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 			rta_usage_error(usage_line, "--detect needs a number: "
 			    "'%s' is not one", w.specs[w.det].name);
 	}
+	if (o->drift != NULL) {
+		struct rta_agg_spec *own, *all;
+		size_t nown;
+		char name[RTA_AGG_NAME_MAX + 16];
+
+		/* an aggregate of the field that keeps its distribution, or
+		 * one of our own after --agg's */
+		for (w.dspec = 0; w.dspec < w.nspecs; w.dspec++)
+			if (w.specs[w.dspec].kind == (o->drift_cat ?
+			    RTA_AGG_TOPK : RTA_AGG_QUANTILE) &&
+			    strcmp(w.specs[w.dspec].field.text, o->drift) == 0)
+				break;
+		if (w.dspec == w.nspecs) {
+			snprintf(name, sizeof(name), "%s:%.*s", o->drift_cat ?
+			    "top10" : "p50", RTA_AGG_NAME_MAX, o->drift);
+			if (rta_agg_parse(name, &own, &nown, &err) != RTA_OK)
+				rta_usage_error(usage_line, "bad --drift: %s",
+				    err.text);
+			if ((all = rta_reallocarray(w.specs, w.nspecs + nown,
+			    sizeof(*all))) == NULL) {
+				rta_warnx("out of memory");
+				return rta_cli_finish(RTA_EXIT_LIMIT);
+			}
+			memcpy(all + w.nspecs, own, nown * sizeof(*own));
+			rta_free(own);
+			w.specs = all;
+			w.nspecs += nown;
+		}
+		if (rta_shift_watch_new(o->drift_cat, o->baseline, o->size,
+		    (unsigned)(o->min_history < (uint64_t)(o->baseline /
+		    o->size) ? o->min_history : (uint64_t)(o->baseline /
+		    o->size)), o->max_groups, &w.watch, &err) != RTA_OK) {
+			rta_warnx("out of memory");
+			return rta_cli_finish(RTA_EXIT_LIMIT);
+		}
+	}
 	/* what makes record ids: the window and the names of the output */
 	if (rta_buf_printf(&desc, "rta-window/1 %d %lld %lld by=%s agg=%s",
 	    o->kind, (long long)o->size, (long long)o->slide, o->by,
@@ -3306,6 +3600,10 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 	if (rta_buf_printf(&desc, " detect=%d:%.17g:%zu history=%llu",
 	    o->detect, o->threshold, w.det, (unsigned long long)o->history) !=
 	    0 || (o->spill && rta_buf_printf(&desc, " at-cap=spill") != 0) ||
+	    (o->drift != NULL && rta_buf_printf(&desc, " drift=%d:%s "
+	    "baseline=%lld min=%llu", o->drift_cat, o->drift,
+	    (long long)o->baseline, (unsigned long long)o->min_history) !=
+	    0) ||
 	    (w.desc = rta_memdup(desc.data, desc.len + 1)) == NULL) {
 		rta_warnx("out of memory");
 		return rta_cli_finish(RTA_EXIT_LIMIT);
@@ -3472,9 +3770,19 @@ help(void)
 "                          first aggregate) is T standard deviations or\n"
 "                          more from its group's history: M is zscore\n"
 "                          (mean of the last --history windows) or ewma\n"
-"      --history N         windows of history (default 60)\n"
+"      --history N         windows of history (default 60)\n", stdout);
+	fputs(
 "      --min-history N     windows needed before alerting (default 10)\n"
-"      --alerts FILE       append alerts to FILE instead of stdout\n"
+"      --drift F           score each closed window's distribution of F\n"
+"                          (num:F, the default, or cat:F for categories)\n"
+"                          against its group's --baseline before it, and\n"
+"                          write rta.drift events (--every DUR alone\n"
+"                          makes tumbling windows of DUR)\n"
+"      --baseline DUR      the windows compared with (default 7d)\n"
+"      --drift-alert P[,Q] alert at PSI P or more, or a quantile moved by\n"
+"                          Q interquartile ranges (default 0.25,1)\n"
+"      --alerts FILE       append alerts (and drift events) to FILE\n"
+"                          instead of stdout\n"
 "      --state DIR         keep open windows, sketches and how far each\n"
 "                          input was handled in DIR, to go on after a\n"
 "                          restart, even after kill -9\n"

@@ -77,4 +77,53 @@ int	rta_shift_categorical(const struct rta_topk *base,
 	    const struct rta_topk *cur, struct rta_shift *out,
 	    struct rta_error *err);
 
+/* ---- watching a stream of windows ------------------------------------- */
+
+/*
+ * A watch keeps, per group, the encoded sketches of its last windows (a
+ * ring of at most baseline / size, up to RTA_SHIFT_RING_MAX), and scores
+ * each window that closes against the merge of those that started in
+ * the baseline before it.  Memory: max_groups rings of encoded sketches
+ * (a window's DDSketch takes a few hundred bytes, a top-k state up to a
+ * few KiB).
+ */
+#define RTA_SHIFT_RING_MAX	10000
+
+struct rta_shift_watch;
+
+/* What a window was scored against. */
+struct rta_shift_base {
+	uint64_t	 windows;	/* baseline windows merged */
+	uint64_t	 count;		/* values in them */
+};
+
+/* A new watch: categorical (top-k states) or numeric (DDSketch), a
+ * baseline of baseline µs, windows of size µs, at least min_windows of
+ * them to score, at most max_groups groups.  RTA_OK or RTA_ENOMEM. */
+int	rta_shift_watch_new(int categorical, int64_t baseline, int64_t size,
+	    unsigned min_windows, uint64_t max_groups,
+	    struct rta_shift_watch **wp, struct rta_error *err);
+void	rta_shift_watch_free(struct rta_shift_watch *w);
+
+/*
+ * The window starting at start of the group key[0..klen) closed with
+ * sketch (a struct rta_dds or struct rta_topk, as the watch is): score
+ * it, then keep it.  1: scored, *out and *base filled (out's items are
+ * borrowed until the next call); 0: not scored (an empty window, too
+ * little baseline, or a new group past max_groups: *full set); or an
+ * error code (RTA_ENOMEM; RTA_EDATA for a damaged kept sketch).
+ */
+int	rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
+	    size_t klen, int64_t start, const void *sketch,
+	    struct rta_shift *out, struct rta_shift_base *base, int *full,
+	    struct rta_error *err);
+
+/* Append the watch's rings to b (for a checkpoint): 0 or -1 (ENOMEM). */
+int	rta_shift_watch_save(const struct rta_shift_watch *w,
+	    struct rta_buf *b);
+/* Load what save wrote from p[0..len) into an empty watch; *used is the
+ * bytes read.  RTA_OK, RTA_EDATA ("bad-state") or RTA_ENOMEM. */
+int	rta_shift_watch_load(struct rta_shift_watch *w, const unsigned char *p,
+	    size_t len, size_t *used, struct rta_error *err);
+
 #endif

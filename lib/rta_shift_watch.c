@@ -1,0 +1,347 @@
+/*
+ * rta_shift_watch.c: baselines of past windows, per group, for drift
+ * scores (rta_shift.h).
+ *
+ * A group's ring holds its windows' sketches encoded (a few hundred
+ * bytes each, where live sketches would take kilobytes), oldest first.
+ * A closing window's baseline is decoded and merged from those that
+ * started within the baseline before it, then the window is encoded
+ * into the ring, replacing the oldest when it is full.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rta_alloc.h"
+#include "rta_buf.h"
+#include "rta_hash.h"
+#include "rta_shift.h"
+
+struct slot {
+	int64_t			 start;
+	struct rta_buf		 enc;
+};
+
+struct ring {
+	struct ring		*next;
+	uint64_t		 h;
+	unsigned char		*key;
+	uint32_t		 klen;
+	size_t			 n, head;	/* head: the oldest */
+	struct slot		*v;		/* cap of them */
+};
+
+struct rta_shift_watch {
+	int			 cat;
+	int64_t			 baseline, size;
+	unsigned		 min_windows;
+	uint64_t		 max_groups;
+	size_t			 cap;		/* windows a ring keeps */
+	uint64_t		 seed;
+	struct ring		**tab;
+	size_t			 tmask;
+	uint64_t		 n;
+	struct rta_dds		 bd, tmp_d;	/* scratch: baseline, decoded */
+	struct rta_topk		 bt, tmp_t;
+};
+
+static int
+nomem(struct rta_error *err)
+{
+	return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+}
+
+int
+rta_shift_watch_new(int categorical, int64_t baseline, int64_t size,
+    unsigned min_windows, uint64_t max_groups, struct rta_shift_watch **wp,
+    struct rta_error *err)
+{
+	struct rta_shift_watch *w;
+	int64_t k;
+
+	*wp = NULL;
+	if ((w = rta_calloc(1, sizeof(*w))) == NULL)
+		return nomem(err);
+	w->cat = categorical;
+	w->baseline = baseline;
+	w->size = size;
+	w->min_windows = min_windows ? min_windows : 1;
+	w->max_groups = max_groups;
+	k = size > 0 ? (baseline + size - 1) / size : 1;
+	w->cap = k < 1 ? 1 : k > RTA_SHIFT_RING_MAX ? RTA_SHIFT_RING_MAX :
+	    (size_t)k;
+	w->seed = rta_hash_seed();
+	w->tmask = 1023;
+	if ((w->tab = rta_calloc(w->tmask + 1, sizeof(*w->tab))) == NULL) {
+		rta_free(w);
+		return nomem(err);
+	}
+	*wp = w;
+	return RTA_OK;
+}
+
+static void
+ring_free(struct ring *r, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < cap && r->v != NULL; i++)
+		rta_buf_release(&r->v[i].enc);
+	rta_free(r->v);
+	rta_free(r->key);
+	rta_free(r);
+}
+
+void
+rta_shift_watch_free(struct rta_shift_watch *w)
+{
+	struct ring *r, *nx;
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i <= w->tmask; i++)
+		for (r = w->tab[i]; r != NULL; r = nx) {
+			nx = r->next;
+			ring_free(r, w->cap);
+		}
+	rta_free(w->tab);
+	rta_dds_release(&w->bd);
+	rta_dds_release(&w->tmp_d);
+	rta_topk_release(&w->bt);
+	rta_topk_release(&w->tmp_t);
+	rta_free(w);
+}
+
+static int
+grow(struct rta_shift_watch *w)
+{
+	struct ring **t, *r, *nx;
+	size_t m = w->tmask * 2 + 1, i;
+
+	if ((t = rta_calloc(m + 1, sizeof(*t))) == NULL)
+		return -1;
+	for (i = 0; i <= w->tmask; i++)
+		for (r = w->tab[i]; r != NULL; r = nx) {
+			nx = r->next;
+			r->next = t[r->h & m];
+			t[r->h & m] = r;
+		}
+	rta_free(w->tab);
+	w->tab = t;
+	w->tmask = m;
+	return 0;
+}
+
+/* The group's ring, made if new: NULL with *full (past max_groups) or
+ * not (ENOMEM). */
+static struct ring *
+ring_get(struct rta_shift_watch *w, const void *key, size_t klen, int *full)
+{
+	uint64_t h = rta_hash64(key, klen, w->seed);
+	struct ring *r;
+
+	*full = 0;
+	for (r = w->tab[h & w->tmask]; r != NULL; r = r->next)
+		if (r->h == h && r->klen == klen && memcmp(r->key, key,
+		    klen) == 0)
+			return r;
+	if (w->max_groups > 0 && w->n >= w->max_groups) {
+		*full = 1;
+		return NULL;
+	}
+	if (w->n + 1 > (w->tmask + 1) * 2 && grow(w) != 0)
+		return NULL;
+	if ((r = rta_calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if ((r->key = rta_calloc(1, klen + 1)) == NULL ||
+	    (r->v = rta_calloc(w->cap, sizeof(*r->v))) == NULL) {
+		rta_free(r->key);
+		rta_free(r);
+		return NULL;
+	}
+	memcpy(r->key, key, klen);
+	r->h = h;
+	r->klen = (uint32_t)klen;
+	r->next = w->tab[h & w->tmask];
+	w->tab[h & w->tmask] = r;
+	w->n++;
+	return r;
+}
+
+static int
+empty_scratch(struct rta_shift_watch *w, struct rta_error *err)
+{
+	if (w->cat) {
+		rta_topk_release(&w->bt);
+		memset(&w->bt, 0, sizeof(w->bt));
+		return RTA_OK;
+	}
+	rta_dds_release(&w->bd);
+	memset(&w->bd, 0, sizeof(w->bd));
+	if (rta_dds_init(&w->bd, RTA_DDS_ALPHA_DEFAULT,
+	    RTA_DDS_BINS_DEFAULT) != 0)
+		return nomem(err);
+	return RTA_OK;
+}
+
+/* Merge the kept window s into the baseline. */
+static int
+merge_kept(struct rta_shift_watch *w, const struct slot *s, int first,
+    struct rta_error *err)
+{
+	int rc;
+
+	if (w->cat) {
+		rta_topk_release(&w->tmp_t);
+		memset(&w->tmp_t, 0, sizeof(w->tmp_t));
+		if ((rc = rta_topk_decode(&w->tmp_t, s->enc.data, s->enc.len,
+		    err)) != RTA_OK)
+			return rc;
+		if (first) {
+			rta_topk_release(&w->bt);
+			w->bt = w->tmp_t;
+			memset(&w->tmp_t, 0, sizeof(w->tmp_t));
+			return RTA_OK;
+		}
+		return rta_topk_merge(&w->bt, &w->tmp_t, err);
+	}
+	rta_dds_release(&w->tmp_d);
+	memset(&w->tmp_d, 0, sizeof(w->tmp_d));
+	if ((rc = rta_dds_decode(&w->tmp_d, s->enc.data, s->enc.len, err)) !=
+	    RTA_OK)
+		return rc;
+	return rta_dds_merge(&w->bd, &w->tmp_d, err);
+}
+
+int
+rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
+    size_t klen, int64_t start, const void *sketch, struct rta_shift *out,
+    struct rta_shift_base *base, int *full, struct rta_error *err)
+{
+	struct ring *r;
+	struct slot *s;
+	uint64_t cnt;
+	size_t i, k, nb = 0;
+	int rc, scored = 0;
+
+	memset(base, 0, sizeof(*base));
+	cnt = w->cat ? rta_topk_total(sketch) : rta_dds_count(sketch);
+	if ((r = ring_get(w, key, klen, full)) == NULL)
+		return *full ? 0 : nomem(err);
+	/* the baseline: kept windows that started in it */
+	if ((rc = empty_scratch(w, err)) != RTA_OK)
+		return rc;
+	for (i = 0; i < r->n; i++) {
+		s = &r->v[(r->head + i) % w->cap];
+		if (s->start >= start || s->start < start - w->baseline)
+			continue;
+		if ((rc = merge_kept(w, s, nb == 0, err)) != RTA_OK)
+			return rc == RTA_EDATA ? rta_error_set(err, RTA_EDATA,
+			    "bad-state", "a kept window's sketch: %s",
+			    err->text) : rc;
+		nb++;
+	}
+	base->windows = nb;
+	base->count = nb == 0 ? 0 : w->cat ? rta_topk_total(&w->bt) :
+	    rta_dds_count(&w->bd);
+	if (cnt > 0 && nb >= w->min_windows && base->count > 0) {
+		if (w->cat) {
+			if ((rc = rta_shift_categorical(&w->bt, sketch, out,
+			    err)) != RTA_OK)
+				return rc;
+		} else
+			rta_shift_numeric(&w->bd, sketch, out);
+		scored = 1;
+	}
+	/* keep this window, in start order (a late first firing is rare:
+	 * it goes where it belongs, the oldest dropping when full) */
+	if (cnt == 0)
+		return scored;
+	k = r->n < w->cap ? (r->head + r->n) % w->cap : r->head;
+	s = &r->v[k];
+	rta_buf_reset(&s->enc);
+	if ((w->cat ? rta_topk_encode(sketch, &s->enc) :
+	    rta_dds_encode(sketch, &s->enc)) != 0)
+		return nomem(err);
+	s->start = start;
+	if (r->n < w->cap)
+		r->n++;
+	else
+		r->head = (r->head + 1) % w->cap;
+	return scored;
+}
+
+int
+rta_shift_watch_save(const struct rta_shift_watch *w, struct rta_buf *b)
+{
+	const struct ring *r;
+	const struct slot *s;
+	size_t i, j;
+	int rc = rta_buf_add_u64(b, w->n);
+
+	for (i = 0; i <= w->tmask && rc == 0; i++)
+		for (r = w->tab[i]; r != NULL && rc == 0; r = r->next) {
+			rc = rta_buf_add_u32(b, r->klen) ||
+			    rta_buf_add(b, r->key, r->klen) ||
+			    rta_buf_add_u64(b, r->n);
+			for (j = 0; j < r->n && rc == 0; j++) {
+				s = &r->v[(r->head + j) % w->cap];
+				rc = rta_buf_add_u64(b, (uint64_t)s->start) ||
+				    rta_buf_add_u32(b, (uint32_t)s->enc.len) ||
+				    rta_buf_add(b, s->enc.data, s->enc.len);
+			}
+		}
+	return rc ? -1 : 0;
+}
+
+static int
+bad(struct rta_error *err)
+{
+	return rta_error_set(err, RTA_EDATA, "bad-state", "drift baselines: "
+	    "damaged or cut short");
+}
+
+int
+rta_shift_watch_load(struct rta_shift_watch *w, const unsigned char *p,
+    size_t len, size_t *used, struct rta_error *err)
+{
+	const unsigned char *q = p, *end = p + len;
+	uint64_t ng, n, g, j;
+	uint32_t kl, el;
+	struct ring *r;
+	struct slot *s;
+	int full;
+
+	*used = 0;
+	if (len < 8)
+		return bad(err);
+	ng = rta_get_u64(q);
+	q += 8;
+	for (g = 0; g < ng; g++) {
+		if ((size_t)(end - q) < 4 || (kl = rta_get_u32(q),
+		    (size_t)(end - q - 4) < (size_t)kl + 8))
+			return bad(err);
+		q += 4;
+		if ((r = ring_get(w, q, kl, &full)) == NULL)
+			return full ? bad(err) : nomem(err);
+		q += kl;
+		n = rta_get_u64(q);
+		q += 8;
+		if (r->n != 0 || n > w->cap)
+			return bad(err);
+		for (j = 0; j < n; j++) {
+			if ((size_t)(end - q) < 12 || (el = rta_get_u32(q + 8),
+			    (size_t)(end - q - 12) < el))
+				return bad(err);
+			s = &r->v[j];
+			s->start = (int64_t)rta_get_u64(q);
+			rta_buf_reset(&s->enc);
+			if (rta_buf_add(&s->enc, q + 12, el) != 0)
+				return nomem(err);
+			q += 12 + el;
+			r->n++;
+		}
+	}
+	*used = (size_t)(q - p);
+	return RTA_OK;
+}
