@@ -1408,7 +1408,8 @@ drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
 	unsigned char in[RTA_UUID_LEN + 6];
 	size_t off, arr, i;
 	uint32_t n = 0;
-	int rc, drifted = sc->psi >= w->o->drift_psi ||
+	int rc, drifted = (sc->psi >= w->o->drift_psi &&
+	    sc->psi >= sc->psi_critical) ||
 	    (!w->o->drift_cat && sc->qdist >= w->o->drift_qdist);
 
 	p->len = 0;
@@ -1424,8 +1425,9 @@ drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
 	    KEY("kind") || (w->o->drift_cat ?
 	    rta_venc_string(p, "categorical", 11) :
 	    rta_venc_string(p, "numeric", 7)) || KEY("psi") ||
-	    put_num(p, sc->psi);
-	n = 6;
+	    put_num(p, sc->psi) || KEY("psi_critical") ||
+	    put_num(p, sc->psi_critical);
+	n = 7;
 	if (!rc && is_alert) {
 		rc = KEY("method") || rta_venc_string(p, "drift", 5) ||
 		    KEY("score") || put_num(p, sc->psi) ||
@@ -1543,8 +1545,8 @@ drift(struct wn *w, const struct win *x)
 		return 0;
 	if (drift_put(w, x, &sc, &bs, count, 0) != 0)
 		return -1;
-	if ((sc.psi >= w->o->drift_psi || (!w->o->drift_cat &&
-	    sc.qdist >= w->o->drift_qdist)) &&
+	if (((sc.psi >= w->o->drift_psi && sc.psi >= sc.psi_critical) ||
+	    (!w->o->drift_cat && sc.qdist >= w->o->drift_qdist)) &&
 	    drift_put(w, x, &sc, &bs, count, 1) != 0)
 		return -1;
 	return 0;

@@ -34,9 +34,29 @@ rta_shift_cdf(const struct rta_dds *s, double x)
 	return lo;
 }
 
+/* The 99.9th percentile of PSI over k bins between samples of n and m
+ * values of one distribution: (1/n + 1/m) chi2(k - 1, 0.999). */
 static double
-term(double b, double c)
+critical(double k, double n, double m)
 {
+	double d = k - 1, h;
+
+	if (d < 1 || n <= 0 || m <= 0)
+		return 0;
+	h = 1 - 2 / (9 * d) + 3.090232 * sqrt(2 / (9 * d));
+	return (1 / n + 1 / m) * d * h * h * h;
+}
+
+/*
+ * One bin's term, its shares b of m values and c of n smoothed by half a
+ * value per bin (of k): an empty bin of a small sample is not taken as
+ * a share of nothing at all, which would weigh as much as a real shift.
+ */
+static double
+term(double b, double m, double c, double n, double k)
+{
+	b = (b * m + 0.5) / (m + 0.5 * k);
+	c = (c * n + 0.5) / (n + 0.5 * k);
 	if (b < RTA_SHIFT_FLOOR)
 		b = RTA_SHIFT_FLOOR;
 	if (c < RTA_SHIFT_FLOOR)
@@ -61,10 +81,13 @@ rta_shift_numeric(const struct rta_dds *base, const struct rta_dds *cur,
 			fc = rta_shift_cdf(cur, e);
 		} else
 			fb = fc = 1;
-		out->psi += term(fb - fb0, fc - fc0);
+		out->psi += term(fb - fb0, (double)rta_dds_count(base),
+		    fc - fc0, (double)rta_dds_count(cur), DECILES);
 		fb0 = fb;
 		fc0 = fc;
 	}
+	out->psi_critical = critical(DECILES, (double)rta_dds_count(cur),
+	    (double)rta_dds_count(base));
 	scale = rta_dds_quantile(base, 0.75) - rta_dds_quantile(base, 0.25);
 	if (!(scale > 0))
 		scale = fabs(rta_dds_quantile(base, 0.5));
@@ -146,7 +169,6 @@ rta_shift_categorical(const struct rta_topk *base, const struct rta_topk *cur,
 		    tc > 0 ? (double)e.count / tc : 0;
 		sb += v[n].b;
 		sc += v[n].c;
-		out->psi += term(v[n].b, v[n].c);
 		n++;
 	}
 	/* the window's categories the baseline has no counter for */
@@ -166,10 +188,14 @@ rta_shift_categorical(const struct rta_topk *base, const struct rta_topk *cur,
 	v[n].len = 0;
 	v[n].b = sb < 1 ? 1 - sb : 0;
 	v[n].c = sc < 1 ? 1 - sc : 0;
-	out->psi += term(v[n].b, v[n].c);
 	n++;
+	/* the baseline's categories and the rest */
+	for (i = 0; i < nb; i++)
+		out->psi += term(v[i].b, tb, v[i].c, tc, (double)nb + 1);
+	out->psi += term(v[n - 1].b, tb, v[n - 1].c, tc, (double)nb + 1);
 	if (out->new_share > 1)
 		out->new_share = 1;
+	out->psi_critical = critical((double)nb + 1, tc, tb);
 	qsort(v, n, sizeof(*v), cmp_cand);
 	for (i = 0; i < n && i < RTA_SHIFT_TOP; i++) {
 		out->cat[i].item = v[i].item;

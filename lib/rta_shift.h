@@ -13,7 +13,16 @@
  * with b and c the baseline's and the window's shares, each at least
  * RTA_SHIFT_FLOOR (an empty bin would make it infinite).  By custom,
  * below 0.1 is no shift, 0.1 to 0.25 a moderate one, above 0.25 a
- * significant one.  The quantile distance is the largest change of the
+ * significant one.  But samples of one distribution differ by chance,
+ * the more the smaller they are: PSI is then close to (1/n + 1/m) times
+ * a chi-squared variable of k - 1 degrees of freedom, for k bins and n
+ * and m values.  psi_critical is what it passes once in a thousand
+ * windows that did not shift (its 99.9th percentile, by Wilson and
+ * Hilferty's approximation): 0.51 for ten bins and a window of 60
+ * values against 600, 0.03 for 1,000 against 10,000.  A shift is
+ * significant when PSI passes both the threshold and psi_critical.  Each
+ * share is smoothed by half a value per bin, so that an empty bin of a
+ * small window does not count as a share of nothing.  The quantile distance is the largest change of the
  * 5th, 10th, 25th, 50th, 75th, 90th and 95th percentiles, each in units
  * of the baseline's interquartile range (its median's magnitude when
  * that range is 0, or 1 when both are): a scale-free shift of location
@@ -57,6 +66,8 @@ struct rta_shift_cat {
 
 struct rta_shift {
 	double			 psi;
+	double			 psi_critical;	/* reached by chance once in
+						 * 1,000 unshifted windows */
 	double			 qdist;		/* numeric */
 	double			 new_share;	/* categorical */
 	size_t			 n;		/* entries of top */

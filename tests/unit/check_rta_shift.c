@@ -3,8 +3,10 @@
  * shifts.
  *
  * A window drawn from its baseline's distribution scores below the
- * significant PSI (0.25) in at least 99% of 1,000 trials, numeric
- * (normal, and lognormal latencies) and categorical; a shift of the mean
+ * significant PSI (0.25, and PSI's critical value for the samples' sizes)
+ * in at least 99%
+ * of 1,000 trials, numeric (normal, and lognormal latencies; windows of
+ * 1,000 values and of 60) and categorical; a shift of the mean
  * by one standard deviation, a doubled spread, and reversed or new
  * categories score above it in at least 99%; the quantile distance and
  * the most shifted quantiles and categories say what moved; the
@@ -62,10 +64,10 @@ draw(enum dist d)
 	}
 }
 
-/* The share of trials whose window of d scores PSI >= 0.25 against a
- * baseline of b. */
+/* The share of trials whose window of nw values of d scores PSI less
+ * its noise >= 0.25 against a baseline of nb of b. */
 static double
-detected(enum dist b, enum dist d, double *qdist)
+detected_n(enum dist b, enum dist d, int nb, int nw, double *qdist)
 {
 	struct rta_dds base, cur;
 	struct rta_shift s;
@@ -77,19 +79,26 @@ detected(enum dist b, enum dist d, double *qdist)
 		    RTA_DDS_BINS_DEFAULT), 0);
 		ck_assert_int_eq(rta_dds_init(&cur, RTA_DDS_ALPHA_DEFAULT,
 		    RTA_DDS_BINS_DEFAULT), 0);
-		for (i = 0; i < NBASE; i++)
+		for (i = 0; i < nb; i++)
 			rta_dds_add(&base, draw(b));
-		for (i = 0; i < NWIN; i++)
+		for (i = 0; i < nw; i++)
 			rta_dds_add(&cur, draw(d));
 		rta_shift_numeric(&base, &cur, &s);
 		ck_assert(s.psi >= 0 && isfinite(s.psi));
-		hits += s.psi >= RTA_SHIFT_PSI_DEFAULT;
+		hits += s.psi >= RTA_SHIFT_PSI_DEFAULT &&
+		    s.psi >= s.psi_critical;
 		*qdist += s.qdist / TRIALS;
 		ck_assert_uint_eq(s.n, RTA_SHIFT_TOP);
 		rta_dds_release(&base);
 		rta_dds_release(&cur);
 	}
 	return (double)hits / TRIALS;
+}
+
+static double
+detected(enum dist b, enum dist d, double *qdist)
+{
+	return detected_n(b, d, NBASE, NWIN, qdist);
 }
 
 START_TEST(numeric)
@@ -104,6 +113,13 @@ START_TEST(numeric)
 	ck_assert(q > 0.6 && q < 0.9);
 	ck_assert(detected(NORMAL, WIDER, &q) >= 0.99);
 	ck_assert(detected(LOGNORMAL, LOG_SLOWER, &q) >= 0.99);
+	/* small windows (60 values, against 600): PSI alone passes 0.25
+	 * in about one trial in ten; past its critical value too, in at
+	 * most 1% */
+	ck_assert(detected_n(NORMAL, NORMAL, 600, 60, &q) <= 0.01);
+	/* and with so few values a shift of one sd is still caught in
+	 * at least 95% */
+	ck_assert(detected_n(NORMAL, SHIFTED, 600, 60, &q) >= 0.95);
 }
 END_TEST
 
@@ -176,7 +192,8 @@ cat_detected(const double *pb, const double *pw, double *new_share)
 		}
 		ck_assert_int_eq(rta_shift_categorical(&base, &cur, &s, &err),
 		    RTA_OK);
-		hits += s.psi >= RTA_SHIFT_PSI_DEFAULT;
+		hits += s.psi >= RTA_SHIFT_PSI_DEFAULT &&
+		    s.psi >= s.psi_critical;
 		*new_share += s.new_share / TRIALS;
 		rta_topk_release(&base);
 		rta_topk_release(&cur);
