@@ -1840,6 +1840,8 @@ cohort_def(const struct opts *o, struct rta_cohort_def *d)
 		snprintf(d->user, sizeof(d->user), "%s", o->user);
 	if (o->activity != NULL)
 		snprintf(d->activity, sizeof(d->activity), "%s", o->activity);
+	/* as definitions keep it (a bad list is cohort_check's to say) */
+	(void)rta_cohort_activity_order(d->activity);
 }
 
 static void
