@@ -14,7 +14,7 @@
 # Environment:
 #   RTA_BIN            directory holding the programs (default build/)
 #   BENCH_SECTIONS     which sections to run (default "cat validate dedup
-#                      enrich window store export query pipeline"); a
+#                      enrich window store export query rollup pipeline"); a
 #                      run of fewer writes work/RESULTS.md instead, so that
 #                      tests/bench/RESULTS.md always holds a whole run
 #   BENCH_SIZES        event counts to generate (default "1000000 10000000")
@@ -102,6 +102,12 @@
 # (answered from the connection's near-cache after the first) and, with
 # tests/bench/query_wrk.lua, another tenant and day on every request.
 #
+# The rollup section (tests/bench/rollup.sh, sourced) times a rollup
+# refresh of one hour of one-minute aggregates of 10,000 tenants, an
+# hourly dashboard query of 30 days answered from a rollup, and a weekly
+# cohort matrix answered from a cohort dataset, against DuckDB computing
+# it from the events' Parquet export (tests/bench/cohort_duckdb.mjs).
+#
 # The pipeline section runs tests/bench/pipeline_run.sh (rta-cat |
 # rta-validate | rta-dedup | rta-enrich | tee to the raw dataset |
 # rta-window --tumbling 1m | rta-store ingest: examples/pipeline.sh's
@@ -133,7 +139,8 @@ RTA_BIN=$(cd "${RTA_BIN:-$root/build}" && pwd)
 export LC_ALL=C TZ=UTC
 sizes=${BENCH_SIZES:-1000000 10000000}
 seed=${BENCH_SEED:-1}
-dsections="cat validate dedup enrich window store export query pipeline"
+dsections="cat validate dedup enrich window store export query rollup"
+dsections="$dsections pipeline"
 sections=${BENCH_SECTIONS:-$dsections}
 schemas=$here/data/validate
 work=$here/work
@@ -157,13 +164,15 @@ want() {
 
 for s in $sections; do
 	case $s in
-	cat|validate|dedup|enrich|window|store|export|query|pipeline) ;;
+	cat|validate|dedup|enrich|window|store|export|query|rollup|pipeline) ;;
 	*) die "unknown section '$s' in BENCH_SECTIONS (cat, validate," \
-	    "dedup, enrich, window, store, export, query, pipeline)" ;;
+	    "dedup, enrich, window, store, export, query, rollup," \
+	    "pipeline)" ;;
 	esac
 done
 want cat && want validate && want dedup && want enrich && want window &&
-    want store && want export && want query && want pipeline ||
+    want store && want export && want query && want rollup &&
+    want pipeline ||
     results=$work/RESULTS.md
 progs="rta-cat rta-gen"
 want validate && progs="$progs rta-validate"
@@ -178,6 +187,14 @@ want export && ! want store && progs="$progs rta-store"
 if want query; then
 	want store || want export || progs="$progs rta-store"
 	progs="$progs rta-query"
+fi
+if want rollup; then
+	for p in rta-store rta-query; do
+		case " $progs " in
+		*" $p "*) ;;
+		*) progs="$progs $p" ;;
+		esac
+	done
 fi
 if want pipeline; then
 	for p in rta-validate rta-dedup rta-enrich rta-window rta-store \
@@ -1586,6 +1603,12 @@ if want query && [ -f "$work/store.info" ]; then
 		trap - EXIT INT TERM
 	fi
 fi
+# ---- rollup ------------------------------------------------------------------
+
+if want rollup; then
+	echo "rollup: refresh, 30 days hourly, cohorts"
+	. "$here/rollup.sh"
+fi
 # ---- pipeline ----------------------------------------------------------------
 
 pschemas=$here/data/pipeline
@@ -2018,6 +2041,7 @@ awk -F '\t' \
     -f "$here/report.awk" -f "$work/validate.awk" -f "$here/pipeline.awk" \
     -f "$here/stages.awk" \
     "$tsv" >"$results.tmp"
+! want rollup || cat "$work/rollup.md" >>"$results.tmp"
 # what profiling found, kept by hand beside the script
 cat "$here/profile.md" >>"$results.tmp"
 mv "$results.tmp" "$results"
