@@ -765,7 +765,7 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	rc = RTA_OK;
 	if (q->c != NULL && o->cold == NULL && where == NULL) {
 		if ((rc = rta_cohort_choose(&s, o->dataset, q->cs->user->text,
-		    q->cs->width, q->activity, q->cs->from, q->cs->to, dsname,
+		    q->cs->width, q->activity, q->cs->to, dsname,
 		    o->explain ? &explain : NULL, &err)) == RTA_OK &&
 		    strcmp(dsname, o->dataset) != 0)
 			from = q->cs->from;
@@ -924,7 +924,6 @@ cplan_make(const struct opts *o, int64_t now, struct cplan *p, char *why,
 	struct rta_cohort_spec *cs = &p->cs;
 	struct rta_error err;
 	int64_t w = o->cohort_bucket;
-	char *q, *r;
 
 	memset(p, 0, sizeof(*p));
 	if (strncmp(o->cohort, "first:", 6) != 0) {
@@ -944,11 +943,8 @@ cplan_make(const struct opts *o, int64_t now, struct cplan *p, char *why,
 		    "commas, at most %d bytes)", RTA_COHORT_ACTIVITY_MAX);
 		goto fail;
 	}
-	for (q = p->act[0] != '\0' ? p->act : NULL; q != NULL; q = r) {
-		if ((r = strchr(q, ',')) != NULL)
-			*r++ = '\0';
-		p->types[cs->nactivity++] = q;
-	}
+	cs->nactivity = rta_cohort_split(p->act, p->types,
+	    sizeof(p->types) / sizeof(p->types[0]));
 	/* the list as definitions keep it (types point into act) */
 	snprintf(p->list, sizeof(p->list), "%s", o->activity != NULL ?
 	    o->activity : "");

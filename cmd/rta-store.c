@@ -1898,9 +1898,10 @@ cohort_one(struct rta_store *s, const struct rta_cohort_def *d, int all,
 	    rta_json_put_string(&b, d->activity[0] ? d->activity : "*",
 	    d->activity[0] ? strlen(d->activity) : 1) != 0 ||
 	    rta_buf_printf(&b, ",\"changed_buckets\":%llu,\"events_in\":%llu,"
-	    "\"states_in\":%llu,\"users\":%llu,\"moved\":%llu,"
-	    "\"records_out\":%llu,\"commit\":%llu}\n",
+	    "\"no_user\":%llu,\"states_in\":%llu,\"users\":%llu,"
+	    "\"moved\":%llu,\"records_out\":%llu,\"commit\":%llu}\n",
 	    (unsigned long long)r.changed, (unsigned long long)r.events_in,
+	    (unsigned long long)r.no_user,
 	    (unsigned long long)r.states_in, (unsigned long long)r.users,
 	    (unsigned long long)r.moved, (unsigned long long)r.records_out,
 	    (unsigned long long)r.commit) != 0) {

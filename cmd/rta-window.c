@@ -1396,6 +1396,19 @@ detect(struct wn *w, const struct win *x)
 	return 0;
 }
 
+/*
+ * Whether a scored window drifted: PSI past --drift-alert's and past
+ * what windows of its size reach by chance, or (numbers) a quantile
+ * moved past both --drift-alert's distance and the chance one.
+ */
+static int
+drifted(const struct wn *w, const struct rta_shift *sc)
+{
+	return (sc->psi >= w->o->drift_psi && sc->psi >= sc->psi_critical) ||
+	    (!w->o->drift_cat && sc->qdist >= w->o->drift_qdist &&
+	    sc->qdist >= sc->qdist_critical);
+}
+
 /* Write a drift event (rta.drift) or its alert (rta.alert) to --alerts
  * or stdout. */
 static int
@@ -1408,9 +1421,7 @@ drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
 	unsigned char in[RTA_UUID_LEN + 6];
 	size_t off, arr, i;
 	uint32_t n = 0;
-	int rc, drifted = (sc->psi >= w->o->drift_psi &&
-	    sc->psi >= sc->psi_critical) ||
-	    (!w->o->drift_cat && sc->qdist >= w->o->drift_qdist);
+	int rc;
 
 	p->len = 0;
 	off = rta_venc_begin(p, RTA_V_OBJECT);
@@ -1436,8 +1447,10 @@ drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
 	}
 	if (!rc && !w->o->drift_cat) {
 		rc = KEY("quantile_distance") || put_num(p, sc->qdist) ||
+		    KEY("quantile_critical") ||
+		    put_num(p, sc->qdist_critical) ||
 		    KEY("quantile_threshold") || put_num(p, w->o->drift_qdist);
-		n += 2;
+		n += 3;
 	} else if (!rc) {
 		rc = KEY("new_share") || put_num(p, sc->new_share);
 		n++;
@@ -1446,7 +1459,7 @@ drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
 	    KEY("baseline_count") || rta_venc_int(p, (int64_t)bs->count) ||
 	    KEY("baseline_windows") || rta_venc_int(p,
 	    (int64_t)bs->windows) || KEY("drifted") ||
-	    rta_venc_bool(p, drifted) || KEY("shifted");
+	    rta_venc_bool(p, drifted(w, sc)) || KEY("shifted");
 	n += 5;
 	if (!rc && (arr = rta_venc_begin(p, RTA_V_ARRAY)) != (size_t)-1) {
 		for (i = 0; i < sc->n && !rc; i++) {
@@ -1525,13 +1538,12 @@ drift(struct wn *w, const struct win *x)
 	struct rta_shift_base bs;
 	struct rta_error err;
 	uint64_t count;
-	int rc, full;
+	int rc, full, scored;
 
 	count = w->o->drift_cat ? rta_topk_total(a->sketch) :
 	    rta_dds_count(a->sketch);
-	rc = rta_shift_watch_close(w->watch, x->key, x->klen, x->start,
-	    a->sketch, &sc, &bs, &full, &err);
-	if (rc < 0 || rc > 1) {
+	if ((rc = rta_shift_watch_close(w->watch, x->key, x->klen, x->start,
+	    a->sketch, &sc, &bs, &scored, &full, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_cli_status(&w->st->status, rc == RTA_ENOMEM ?
 		    RTA_EXIT_LIMIT : RTA_EXIT_DATA);
@@ -1541,13 +1553,11 @@ drift(struct wn *w, const struct win *x)
 		w->drift_unwatched++;
 		return 0;
 	}
-	if (rc == 0)
+	if (!scored)
 		return 0;
 	if (drift_put(w, x, &sc, &bs, count, 0) != 0)
 		return -1;
-	if (((sc.psi >= w->o->drift_psi && sc.psi >= sc.psi_critical) ||
-	    (!w->o->drift_cat && sc.qdist >= w->o->drift_qdist)) &&
-	    drift_put(w, x, &sc, &bs, count, 1) != 0)
+	if (drifted(w, &sc) && drift_put(w, x, &sc, &bs, count, 1) != 0)
 		return -1;
 	return 0;
 }
@@ -3124,12 +3134,15 @@ ck_load(struct wn *w, const unsigned char *p, size_t len)
 		struct rta_error err;
 		size_t used;
 
-		if (r.bad || rta_shift_watch_load(w->watch, r.p,
-		    (size_t)(r.end - r.p), &used, &err) != RTA_OK) {
+		if (r.bad)
+			goto bad2;
+		if (rta_shift_watch_load(w->watch, r.p, (size_t)(r.end - r.p),
+		    &used, &err) != RTA_OK) {
 			rta_free(tv);
-			if (!r.bad && err.code == RTA_ENOMEM)
+			if (err.code == RTA_ENOMEM)
 				return nomem(w);
-			goto bad;
+			rta_warnx("%s/checkpoint: %s", w->o->state, err.text);
+			return -1;
 		}
 		r.p += used;
 	}

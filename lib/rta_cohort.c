@@ -76,6 +76,20 @@ origin_of(int64_t width)
 	return width % WEEK_US == 0 ? 4 * DAY_US : 0;	/* a Monday */
 }
 
+size_t
+rta_cohort_split(char *s, char **items, size_t max)
+{
+	char *p, *q;
+	size_t n = 0;
+
+	for (p = *s != '\0' ? s : NULL; p != NULL && n < max; p = q) {
+		if ((q = strchr(p, ',')) != NULL)
+			*q++ = '\0';
+		items[n++] = p;
+	}
+	return n;
+}
+
 int64_t
 rta_cohort_bucket(int64_t t, int64_t width)
 {

@@ -101,6 +101,10 @@ struct rta_cohort_user {
 
 struct rta_cohort;
 
+/* Cut the comma list s in place into its items, at most max: how many
+ * (0 for ""). */
+size_t	rta_cohort_split(char *s, char **items, size_t max);
+
 /* The start of the bucket of width holding t (weeks on Mondays). */
 int64_t	rta_cohort_bucket(int64_t t, int64_t width);
 

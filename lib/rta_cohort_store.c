@@ -185,6 +185,27 @@ def_line(struct rta_buf *b, const struct rta_cohort_def *d)
 	    d->activity : "*");
 }
 
+/* RTA_EINVAL if name is a rollup's target: one dataset holds one kind of
+ * records. */
+static int
+not_rollup(struct rta_store *s, const char *name, struct rta_error *err)
+{
+	struct rta_rollup_def *v;
+	size_t n, i;
+	int rc;
+
+	if ((rc = rta_rollup_defs_read(s, &v, &n, err)) != RTA_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].to, name) == 0)
+			break;
+	rc = i < n ? rta_error_set(err, RTA_EINVAL, "bad-cohort", "dataset "
+	    "'%s' is the rollup of '%s' (rollups.conf), not cohorts", name,
+	    v[i].from) : RTA_OK;
+	rta_free(v);
+	return rc;
+}
+
 int
 rta_cohort_define(struct rta_store *s, struct rta_cohort_def *d, int *added,
     struct rta_error *err)
@@ -196,6 +217,7 @@ rta_cohort_define(struct rta_store *s, struct rta_cohort_def *d, int *added,
 
 	*added = 0;
 	if ((rc = rta_cohort_def_check(d, err)) != RTA_OK ||
+	    (rc = not_rollup(s, d->to, err)) != RTA_OK ||
 	    (rc = rta_cohort_defs_read(s, &v, &n, err)) != RTA_OK)
 		return rc;
 	for (i = 0; i < n; i++)
@@ -250,15 +272,9 @@ struct refresh {
 static void
 split_types(struct refresh *f)
 {
-	char *p, *q;
-
 	snprintf(f->act, sizeof(f->act), "%s", f->d->activity);
-	f->spec.nactivity = 0;
-	for (p = f->act[0] != '\0' ? f->act : NULL; p != NULL; p = q) {
-		if ((q = strchr(p, ',')) != NULL)
-			*q++ = '\0';
-		f->types[f->spec.nactivity++] = p;
-	}
+	f->spec.nactivity = rta_cohort_split(f->act, f->types,
+	    sizeof(f->types) / sizeof(f->types[0]));
 	f->spec.activity = f->types;
 }
 
@@ -335,6 +351,36 @@ write_user(struct refresh *f, const struct rta_cohort_user *u, int moved,
 	return RTA_OK;
 }
 
+/*
+ * RTA_EINVAL if d's target is defined otherwise: its records hold the
+ * states of the definition's user field and activity, which a refresh
+ * of other ones would mix into them unseen.
+ */
+static int
+same_as_defined(struct rta_store *s, const struct rta_cohort_def *d,
+    struct rta_error *err)
+{
+	struct rta_cohort_def *v;
+	size_t n, i;
+	int rc;
+
+	if ((rc = rta_cohort_defs_read(s, &v, &n, err)) != RTA_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].to, d->to) == 0)
+			break;
+	rc = i == n || (strcmp(v[i].from, d->from) == 0 &&
+	    v[i].width == d->width && strcmp(v[i].user, d->user) == 0 &&
+	    strcmp(v[i].activity, d->activity) == 0) ? RTA_OK :
+	    rta_error_set(err, RTA_EINVAL, "bad-cohort", "dataset '%s' is "
+	    "defined as the cohorts of %s in '%s' by %llds, activity %s "
+	    "(cohorts.conf)", d->to, v[i].user, v[i].from,
+	    (long long)(v[i].width / SEC_US), v[i].activity[0] ?
+	    v[i].activity : "*");
+	rta_free(v);
+	return rc;
+}
+
 static int
 cmp_i64(const void *a, const void *b)
 {
@@ -360,7 +406,9 @@ rta_cohort_refresh(struct rta_store *s, const struct rta_cohort_def *d,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((rc = rta_cohort_def_check(&dc, err)) != RTA_OK)
+	if ((rc = rta_cohort_def_check(&dc, err)) != RTA_OK ||
+	    (rc = not_rollup(s, dc.to, err)) != RTA_OK ||
+	    (rc = same_as_defined(s, &dc, err)) != RTA_OK)
 		return rc;
 	memset(&f, 0, sizeof(f));
 	f.d = &dc;
@@ -469,7 +517,9 @@ rta_cohort_refresh(struct rta_store *s, const struct rta_cohort_def *d,
 	if ((rc = rta_rollup_prune(f.pos, drop, ndrop, err)) != RTA_OK)
 		goto out;
 	rta_writer_ending(f.w);
-	if ((rc = rta_writer_commit(f.w, &cm, err)) == RTA_OK)
+	/* with no user at all yet the target has no kind: nothing is
+	 * committed, and the next refresh reads the source again */
+	if ((rc = rta_writer_commit(f.w, &cm, err)) == RTA_OK && cm != NULL)
 		r->commit = cm->seq;
 out:
 	if (f.w != NULL)
@@ -489,10 +539,10 @@ out:
 /* ---- choosing a cohort dataset -------------------------------------------- */
 
 /* Whether d's target holds what a refresh now would: every source bucket
- * read as it is, none of its own buckets in [from, to) retired. */
+ * read as it is, none of its own buckets before to retired. */
 static int
-current(struct rta_store *s, const struct rta_cohort_def *d, int64_t from,
-    int64_t to, int *cur, struct rta_error *err)
+current(struct rta_store *s, const struct rta_cohort_def *d, int64_t to,
+    int *cur, struct rta_error *err)
 {
 	struct rta_rollup_def rd;
 	struct rta_dataset src, tds;
@@ -522,10 +572,11 @@ current(struct rta_store *s, const struct rta_cohort_def *d, int64_t from,
 		    1)
 			*cur = 0;
 	}
+	/* a retired bucket before the range held users whose cohorts the
+	 * dataset no longer knows: later activity would make them new */
 	for (i = 0; *cur && i < tds.man.n; i++)
 		if (tds.man.v[i].kind == RTA_MAN_RETIRED &&
-		    tds.man.v[i].bucket < to &&
-		    tds.man.v[i].bucket + tds.c.width > from)
+		    tds.man.v[i].bucket < to)
 			*cur = 0;
 	rta_dataset_close(&tds);
 	rta_dataset_close(&src);
@@ -534,7 +585,7 @@ current(struct rta_store *s, const struct rta_cohort_def *d, int64_t from,
 
 int
 rta_cohort_choose(struct rta_store *s, const char *name, const char *user,
-    int64_t width, const char *activity, int64_t from, int64_t to,
+    int64_t width, const char *activity, int64_t to,
     char *best, struct rta_buf *why, struct rta_error *err)
 {
 	struct rta_cohort_def *v;
@@ -550,15 +601,16 @@ rta_cohort_choose(struct rta_store *s, const char *name, const char *user,
 		fits = v[i].width == width && strcmp(v[i].user, user) == 0 &&
 		    strcmp(v[i].activity, activity) == 0;
 		cur = 0;
-		if (fits && (rc = current(s, &v[i], from, to, &cur, err)) !=
+		if (fits && (rc = current(s, &v[i], to, &cur, err)) !=
 		    RTA_OK)
 			break;
 		if (why != NULL && rta_buf_printf(why, "cohorts %s (%s by "
 		    "%llds, activity %s): %s\n", v[i].to, v[i].user,
 		    (long long)(v[i].width / SEC_US), v[i].activity[0] ?
 		    v[i].activity : "*", !fits ? "another user field, "
-		    "width or activity" : !cur ? "not refreshed since its "
-		    "source changed" : found ? "answers the query (another "
+		    "width or activity" : !cur ? "not current: refreshed "
+		    "before its source last changed, or some of its "
+		    "buckets retired" : found ? "answers the query (another "
 		    "was chosen)" : "answers the query") != 0) {
 			rc = nomem(err);
 			break;

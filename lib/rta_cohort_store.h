@@ -109,16 +109,17 @@ int	rta_cohort_refresh(struct rta_store *s, const struct rta_cohort_def *d,
 
 /*
  * The dataset to read for a cohort query of dataset name (user field,
- * width, activity list as rta_cohort_def_check orders it) over cohorts
- * in [from, to): a cohort dataset defined from name for the same user,
- * width and activity, refreshed since every source bucket last changed,
- * none of its buckets in the range retired.  Into best: name when none
+ * width, activity list as rta_cohort_def_check orders it) up to to: a
+ * cohort dataset defined from name for the same user, width and
+ * activity, refreshed since every source bucket last changed, none of
+ * its buckets before to retired (users of a retired bucket would be new
+ * again at their next activity).  Into best: name when none
  * serves.  With why, a line per definition considered.  RTA_OK or an
  * error reading the definitions or a dataset.
  */
 int	rta_cohort_choose(struct rta_store *s, const char *name,
 	    const char *user, int64_t width, const char *activity,
-	    int64_t from, int64_t to, char *best, struct rta_buf *why,
+	    int64_t to, char *best, struct rta_buf *why,
 	    struct rta_error *err);
 
 #endif

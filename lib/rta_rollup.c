@@ -665,7 +665,8 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((rc = rta_rollup_check(d, err)) != RTA_OK)
+	if ((rc = rta_rollup_check(d, err)) != RTA_OK ||
+	    (rc = rta_rollup_not_cohorts(s, d->to, err)) != RTA_OK)
 		return rc;
 	memset(&f, 0, sizeof(f));
 	f.d = d;
@@ -722,7 +723,7 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 	if (f.src.c.watermark != INT64_MIN)
 		rta_writer_watermark(f.w, f.src.c.watermark);
 	rta_writer_ending(f.w);
-	if ((rc = rta_writer_commit(f.w, &c, err)) == RTA_OK)
+	if ((rc = rta_writer_commit(f.w, &c, err)) == RTA_OK && c != NULL)
 		r->commit = c->seq;
 out:
 	if (f.w != NULL)

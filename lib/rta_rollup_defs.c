@@ -8,6 +8,7 @@
 
 #include "rta_alloc.h"
 #include "rta_buf.h"
+#include "rta_cohort_store.h"
 #include "rta_rollup.h"
 #include "rta_rollup_int.h"
 #include "rta_state.h"
@@ -129,6 +130,27 @@ maker(const struct rta_rollup_def *v, size_t n, const char *name)
 	return NULL;
 }
 
+/* (rta_rollup_int.h) */
+int
+rta_rollup_not_cohorts(struct rta_store *s, const char *name,
+    struct rta_error *err)
+{
+	struct rta_cohort_def *v;
+	size_t n, i;
+	int rc;
+
+	if ((rc = rta_cohort_defs_read(s, &v, &n, err)) != RTA_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].to, name) == 0)
+			break;
+	rc = i < n ? rta_error_set(err, RTA_EINVAL, "bad-rollup", "dataset "
+	    "'%s' holds the cohorts of '%s' (cohorts.conf), not a rollup",
+	    name, v[i].from) : RTA_OK;
+	rta_free(v);
+	return rc;
+}
+
 int
 rta_rollup_define(struct rta_store *s, const struct rta_rollup_def *d,
     int *added, struct rta_error *err)
@@ -142,6 +164,7 @@ rta_rollup_define(struct rta_store *s, const struct rta_rollup_def *d,
 
 	*added = 0;
 	if ((rc = rta_rollup_check(d, err)) != RTA_OK ||
+	    (rc = rta_rollup_not_cohorts(s, d->to, err)) != RTA_OK ||
 	    (rc = rta_rollup_defs_read(s, &v, &n, err)) != RTA_OK)
 		return rc;
 	if ((m = maker(v, n, d->to)) != NULL) {

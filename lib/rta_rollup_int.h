@@ -24,6 +24,10 @@ int	rta_rollup_changed(const struct rta_dataset *src,
 	    struct rta_sources *pos, const struct rta_rollup_def *d,
 	    int64_t b, size_t *ix, uint64_t *fp);
 
+/* RTA_EINVAL ("bad-rollup") if name is a cohort dataset's target. */
+int	rta_rollup_not_cohorts(struct rta_store *s, const char *name,
+	    struct rta_error *err);
+
 /*
  * The positions in pos of src's buckets retired since d last read them,
  * into a new array *drop of *ndrop indices (none: NULL): a retired

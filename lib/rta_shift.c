@@ -93,6 +93,8 @@ rta_shift_numeric(const struct rta_dds *base, const struct rta_dds *cur,
 		scale = fabs(rta_dds_quantile(base, 0.5));
 	if (!(scale > 0))
 		scale = 1;
+	out->qdist_critical = 5.16 * sqrt(1.0 / (double)rta_dds_count(cur) +
+	    1.0 / (double)rta_dds_count(base));
 	for (i = 0; i < nq; i++) {
 		d[i] = fabs(rta_dds_quantile(cur, qs[i]) -
 		    rta_dds_quantile(base, qs[i])) / scale;

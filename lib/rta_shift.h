@@ -27,8 +27,11 @@
  * of the baseline's interquartile range (its median's magnitude when
  * that range is 0, or 1 when both are): a scale-free shift of location
  * or spread, which also sees a tail that moves (10% of the values going
- * far past the top decile barely changes PSI).  The three quantiles that
- * moved most are reported.
+ * far past the top decile barely changes PSI).  It too varies by chance:
+ * qdist_critical, 5.16 sqrt(1/n + 1/m), is what the 5th or 95th
+ * percentile of normal data moves once in a thousand windows (in
+ * interquartile ranges; 5.2 for a window of one value, 0.70 for 60
+ * against 600).  The three quantiles that moved most are reported.
  *
  * Categorical fields (top-k states, rta_topk.h).  The categories are
  * the baseline's counted ones (up to the sketch's capacity), and all
@@ -69,6 +72,7 @@ struct rta_shift {
 	double			 psi_critical;	/* reached by chance once in
 						 * 1,000 unshifted windows */
 	double			 qdist;		/* numeric */
+	double			 qdist_critical;
 	double			 new_share;	/* categorical */
 	size_t			 n;		/* entries of top */
 	struct rta_shift_q	 q[RTA_SHIFT_TOP];
@@ -92,11 +96,12 @@ int	rta_shift_categorical(const struct rta_topk *base,
 
 /*
  * A watch keeps, per group, the encoded sketches of its last windows (a
- * ring of at most baseline / size, up to RTA_SHIFT_RING_MAX), and scores
- * each window that closes against the merge of those that started in
- * the baseline before it.  Memory: max_groups rings of encoded sketches
- * (a window's DDSketch takes a few hundred bytes, a top-k state up to a
- * few KiB).
+ * ring of at most baseline / size, up to RTA_SHIFT_RING_MAX, grown as
+ * windows come), and scores each window that closes against the merge
+ * of those that started in the baseline before it.  Memory: at most
+ * max_groups rings of encoded sketches (a window's DDSketch takes a few
+ * hundred bytes, a top-k state up to a few KiB); at the limit, the rings
+ * of groups without a window in the last baseline are forgotten.
  */
 #define RTA_SHIFT_RING_MAX	10000
 
@@ -119,21 +124,23 @@ void	rta_shift_watch_free(struct rta_shift_watch *w);
 /*
  * The window starting at start of the group key[0..klen) closed with
  * sketch (a struct rta_dds or struct rta_topk, as the watch is): score
- * it, then keep it.  1: scored, *out and *base filled (out's items are
- * borrowed until the next call); 0: not scored (an empty window, too
- * little baseline, or a new group past max_groups: *full set); or an
- * error code (RTA_ENOMEM; RTA_EDATA for a damaged kept sketch).
+ * it, then keep it.  *scored is 1 when *out and *base were filled (out's
+ * items are borrowed until the next call), 0 for an empty window, too
+ * little baseline, or a new group when max_groups baselines are held
+ * and none is older than the baseline (to be forgotten): *full then.
+ * RTA_OK, RTA_ENOMEM, or RTA_EDATA for a damaged kept sketch.
  */
 int	rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
 	    size_t klen, int64_t start, const void *sketch,
-	    struct rta_shift *out, struct rta_shift_base *base, int *full,
-	    struct rta_error *err);
+	    struct rta_shift *out, struct rta_shift_base *base, int *scored,
+	    int *full, struct rta_error *err);
 
 /* Append the watch's rings to b (for a checkpoint): 0 or -1 (ENOMEM). */
 int	rta_shift_watch_save(const struct rta_shift_watch *w,
 	    struct rta_buf *b);
-/* Load what save wrote from p[0..len) into an empty watch; *used is the
- * bytes read.  RTA_OK, RTA_EDATA ("bad-state") or RTA_ENOMEM. */
+/* Load what save wrote from p[0..len) into an empty watch (max_groups
+ * aside: a checkpoint of a run with a higher limit loads whole); *used
+ * is the bytes read.  RTA_OK, RTA_EDATA ("bad-state") or RTA_ENOMEM. */
 int	rta_shift_watch_load(struct rta_shift_watch *w, const unsigned char *p,
 	    size_t len, size_t *used, struct rta_error *err);
 

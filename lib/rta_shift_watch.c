@@ -3,10 +3,13 @@
  * scores (rta_shift.h).
  *
  * A group's ring holds its windows' sketches encoded (a few hundred
- * bytes each, where live sketches would take kilobytes), oldest first.
- * A closing window's baseline is decoded and merged from those that
- * started within the baseline before it, then the window is encoded
- * into the ring, replacing the oldest when it is full.
+ * bytes each, where live sketches would take kilobytes), in the order
+ * they closed, and grows as they come, up to the baseline's windows.  A
+ * closing window's baseline is decoded and merged from those that
+ * started within the baseline before it (whatever their place: a late
+ * first firing may come after a later window), then the window is
+ * encoded into the ring, replacing the one kept longest when it is
+ * full.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +29,10 @@ struct ring {
 	uint64_t		 h;
 	unsigned char		*key;
 	uint32_t		 klen;
-	size_t			 n, head;	/* head: the oldest */
-	struct slot		*v;		/* cap of them */
+	size_t			 n, head;	/* head: kept longest */
+	size_t			 vcap;		/* slots of v, up to cap */
+	int64_t			 last;		/* latest start kept */
+	struct slot		*v;
 };
 
 struct rta_shift_watch {
@@ -80,11 +85,11 @@ rta_shift_watch_new(int categorical, int64_t baseline, int64_t size,
 }
 
 static void
-ring_free(struct ring *r, size_t cap)
+ring_free(struct ring *r)
 {
 	size_t i;
 
-	for (i = 0; i < cap && r->v != NULL; i++)
+	for (i = 0; i < r->vcap && r->v != NULL; i++)
 		rta_buf_release(&r->v[i].enc);
 	rta_free(r->v);
 	rta_free(r->key);
@@ -102,7 +107,7 @@ rta_shift_watch_free(struct rta_shift_watch *w)
 	for (i = 0; i <= w->tmask; i++)
 		for (r = w->tab[i]; r != NULL; r = nx) {
 			nx = r->next;
-			ring_free(r, w->cap);
+			ring_free(r);
 		}
 	rta_free(w->tab);
 	rta_dds_release(&w->bd);
@@ -132,10 +137,31 @@ grow(struct rta_shift_watch *w)
 	return 0;
 }
 
-/* The group's ring, made if new: NULL with *full (past max_groups) or
- * not (ENOMEM). */
+/* Forget the rings of groups with no window since before. */
+static void
+sweep(struct rta_shift_watch *w, int64_t before)
+{
+	struct ring **pp, *r;
+	size_t i;
+
+	for (i = 0; i <= w->tmask; i++)
+		for (pp = &w->tab[i]; (r = *pp) != NULL;)
+			if (r->last < before) {
+				*pp = r->next;
+				ring_free(r);
+				w->n--;
+			} else
+				pp = &r->next;
+}
+
+/*
+ * The group's ring, made if new: NULL with *full (max_groups held, none
+ * idle for the baseline before start; limited: 0 lifts the limit, as
+ * for loading) or not (ENOMEM).
+ */
 static struct ring *
-ring_get(struct rta_shift_watch *w, const void *key, size_t klen, int *full)
+ring_get(struct rta_shift_watch *w, const void *key, size_t klen,
+    int64_t start, int limited, int *full)
 {
 	uint64_t h = rta_hash64(key, klen, w->seed);
 	struct ring *r;
@@ -145,21 +171,23 @@ ring_get(struct rta_shift_watch *w, const void *key, size_t klen, int *full)
 		if (r->h == h && r->klen == klen && memcmp(r->key, key,
 		    klen) == 0)
 			return r;
-	if (w->max_groups > 0 && w->n >= w->max_groups) {
-		*full = 1;
-		return NULL;
+	if (limited && w->max_groups > 0 && w->n >= w->max_groups) {
+		sweep(w, start - w->baseline);
+		if (w->n >= w->max_groups) {
+			*full = 1;
+			return NULL;
+		}
 	}
 	if (w->n + 1 > (w->tmask + 1) * 2 && grow(w) != 0)
 		return NULL;
 	if ((r = rta_calloc(1, sizeof(*r))) == NULL)
 		return NULL;
-	if ((r->key = rta_calloc(1, klen + 1)) == NULL ||
-	    (r->v = rta_calloc(w->cap, sizeof(*r->v))) == NULL) {
-		rta_free(r->key);
+	if ((r->key = rta_calloc(1, klen + 1)) == NULL) {
 		rta_free(r);
 		return NULL;
 	}
 	memcpy(r->key, key, klen);
+	r->last = INT64_MIN;
 	r->h = h;
 	r->klen = (uint32_t)klen;
 	r->next = w->tab[h & w->tmask];
@@ -213,26 +241,77 @@ merge_kept(struct rta_shift_watch *w, const struct slot *s, int first,
 	return rta_dds_merge(&w->bd, &w->tmp_d, err);
 }
 
+/* Room for one more window in r: 0, or -1 (ENOMEM).  A full ring has
+ * room already: its longest kept window goes. */
+static int
+ring_room(const struct rta_shift_watch *w, struct ring *r)
+{
+	struct slot *v;
+	size_t nc, i;
+
+	if (r->n < r->vcap || r->vcap == w->cap)
+		return 0;
+	nc = r->vcap ? r->vcap * 2 : 4;
+	if (nc > w->cap)
+		nc = w->cap;
+	if ((v = rta_calloc(nc, sizeof(*v))) == NULL)
+		return -1;
+	/* in order from the head: the ring is full, so all of them */
+	for (i = 0; i < r->n; i++)
+		v[i] = r->v[(r->head + i) % r->vcap];
+	rta_free(r->v);
+	r->v = v;
+	r->vcap = nc;
+	r->head = 0;
+	return 0;
+}
+
+/* Keep the encoding of a window starting at start in r. */
+static int
+ring_keep(const struct rta_shift_watch *w, struct ring *r, int64_t start,
+    const void *enc, size_t len)
+{
+	struct slot *s;
+
+	if (ring_room(w, r) != 0)
+		return -1;
+	s = &r->v[r->n < r->vcap ? (r->head + r->n) % r->vcap : r->head];
+	rta_buf_reset(&s->enc);
+	if (rta_buf_add(&s->enc, enc, len) != 0)
+		return -1;
+	s->start = start;
+	if (r->n < r->vcap)
+		r->n++;
+	else
+		r->head = (r->head + 1) % r->vcap;
+	if (start > r->last)
+		r->last = start;
+	return 0;
+}
+
 int
 rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
     size_t klen, int64_t start, const void *sketch, struct rta_shift *out,
-    struct rta_shift_base *base, int *full, struct rta_error *err)
+    struct rta_shift_base *base, int *scored, int *full,
+    struct rta_error *err)
 {
 	struct ring *r;
 	struct slot *s;
+	struct rta_buf enc;
 	uint64_t cnt;
-	size_t i, k, nb = 0;
-	int rc, scored = 0;
+	size_t i, nb = 0;
+	int rc;
 
 	memset(base, 0, sizeof(*base));
+	*scored = 0;
 	cnt = w->cat ? rta_topk_total(sketch) : rta_dds_count(sketch);
-	if ((r = ring_get(w, key, klen, full)) == NULL)
-		return *full ? 0 : nomem(err);
+	if ((r = ring_get(w, key, klen, start, 1, full)) == NULL)
+		return *full ? RTA_OK : nomem(err);
 	/* the baseline: kept windows that started in it */
 	if ((rc = empty_scratch(w, err)) != RTA_OK)
 		return rc;
 	for (i = 0; i < r->n; i++) {
-		s = &r->v[(r->head + i) % w->cap];
+		s = &r->v[(r->head + i) % r->vcap];
 		if (s->start >= start || s->start < start - w->baseline)
 			continue;
 		if ((rc = merge_kept(w, s, nb == 0, err)) != RTA_OK)
@@ -251,24 +330,16 @@ rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
 				return rc;
 		} else
 			rta_shift_numeric(&w->bd, sketch, out);
-		scored = 1;
+		*scored = 1;
 	}
-	/* keep this window, in start order (a late first firing is rare:
-	 * it goes where it belongs, the oldest dropping when full) */
 	if (cnt == 0)
-		return scored;
-	k = r->n < w->cap ? (r->head + r->n) % w->cap : r->head;
-	s = &r->v[k];
-	rta_buf_reset(&s->enc);
-	if ((w->cat ? rta_topk_encode(sketch, &s->enc) :
-	    rta_dds_encode(sketch, &s->enc)) != 0)
-		return nomem(err);
-	s->start = start;
-	if (r->n < w->cap)
-		r->n++;
-	else
-		r->head = (r->head + 1) % w->cap;
-	return scored;
+		return RTA_OK;
+	rta_buf_init(&enc);
+	rc = (w->cat ? rta_topk_encode(sketch, &enc) :
+	    rta_dds_encode(sketch, &enc)) != 0 ||
+	    ring_keep(w, r, start, enc.data, enc.len) != 0;
+	rta_buf_release(&enc);
+	return rc ? nomem(err) : RTA_OK;
 }
 
 int
@@ -285,7 +356,7 @@ rta_shift_watch_save(const struct rta_shift_watch *w, struct rta_buf *b)
 			    rta_buf_add(b, r->key, r->klen) ||
 			    rta_buf_add_u64(b, r->n);
 			for (j = 0; j < r->n && rc == 0; j++) {
-				s = &r->v[(r->head + j) % w->cap];
+				s = &r->v[(r->head + j) % r->vcap];
 				rc = rta_buf_add_u64(b, (uint64_t)s->start) ||
 				    rta_buf_add_u32(b, (uint32_t)s->enc.len) ||
 				    rta_buf_add(b, s->enc.data, s->enc.len);
@@ -309,7 +380,6 @@ rta_shift_watch_load(struct rta_shift_watch *w, const unsigned char *p,
 	uint64_t ng, n, g, j;
 	uint32_t kl, el;
 	struct ring *r;
-	struct slot *s;
 	int full;
 
 	*used = 0;
@@ -322,8 +392,8 @@ rta_shift_watch_load(struct rta_shift_watch *w, const unsigned char *p,
 		    (size_t)(end - q - 4) < (size_t)kl + 8))
 			return bad(err);
 		q += 4;
-		if ((r = ring_get(w, q, kl, &full)) == NULL)
-			return full ? bad(err) : nomem(err);
+		if ((r = ring_get(w, q, kl, 0, 0, &full)) == NULL)
+			return nomem(err);
 		q += kl;
 		n = rta_get_u64(q);
 		q += 8;
@@ -333,13 +403,10 @@ rta_shift_watch_load(struct rta_shift_watch *w, const unsigned char *p,
 			if ((size_t)(end - q) < 12 || (el = rta_get_u32(q + 8),
 			    (size_t)(end - q - 12) < el))
 				return bad(err);
-			s = &r->v[j];
-			s->start = (int64_t)rta_get_u64(q);
-			rta_buf_reset(&s->enc);
-			if (rta_buf_add(&s->enc, q + 12, el) != 0)
+			if (ring_keep(w, r, (int64_t)rta_get_u64(q), q + 12,
+			    el) != 0)
 				return nomem(err);
 			q += 12 + el;
-			r->n++;
 		}
 	}
 	*used = (size_t)(q - p);

@@ -1211,15 +1211,6 @@ scan_collect(void *arg, size_t off, size_t size,
 	return RTA_OK;
 }
 
-static int
-cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
-{
-	int c = memcmp(a, b, al < bl ? al : bl);
-
-	if (c != 0)
-		return c;
-	return al < bl ? -1 : al > bl;
-}
 
 
 static void
@@ -1587,10 +1578,10 @@ scan_bucket(struct rta_scan *sc, struct rta_error *err)
 				    sc->ent[j + 1].ts == sc->ent[j].ts &&
 				    sc->ent[j + 1].ikey == sc->ent[j].ikey &&
 				    sc->ent[j + 1].tkey == sc->ent[j].tkey &&
-				    cmp_bytes(sc->ent[j].tenant,
+				    rta_bytes_cmp(sc->ent[j].tenant,
 				    sc->ent[j].tlen, sc->ent[j + 1].tenant,
 				    sc->ent[j + 1].tlen) == 0 &&
-				    cmp_bytes(sc->ent[j].id, sc->ent[j].idlen,
+				    rta_bytes_cmp(sc->ent[j].id, sc->ent[j].idlen,
 				    sc->ent[j + 1].id,
 				    sc->ent[j + 1].idlen) == 0) {
 					sc->superseded++;

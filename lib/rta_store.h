@@ -382,8 +382,10 @@ uint64_t rta_writer_pending(const struct rta_writer *w);
 
 /*
  * Make everything added durable and commit it.  RTA_OK (c, if given,
- * is the new commit: valid until the next call) or RTA_EIO: then nothing
- * since the last commit is acknowledged and the writer must be closed.
+ * is the new commit: valid until the next call; NULL when the dataset
+ * has no record yet, so no kind, and nothing was committed) or RTA_EIO:
+ * then nothing since the last commit is acknowledged and the writer must
+ * be closed.
  */
 int	rta_writer_commit(struct rta_writer *w, const struct rta_commit **c,
 	    struct rta_error *err);

@@ -21,6 +21,9 @@ struct scan_ent {
 	uint8_t		 tlen, idlen;
 };
 
+/* a[0..al) against b[0..bl): by their bytes, a proper prefix first. */
+int	rta_bytes_cmp(const char *a, size_t al, const char *b, size_t bl);
+
 /* The first 8 bytes of s[0..len) as a big-endian integer, zero-padded. */
 uint64_t rta_scan_prefix_key(const char *s, size_t len);
 

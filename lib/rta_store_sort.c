@@ -33,8 +33,9 @@ rta_scan_prefix_key(const char *s, size_t len)
 	return k;
 }
 
-static int
-cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
+/* (rta_store_int.h) */
+int
+rta_bytes_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
 	int c = memcmp(a, b, al < bl ? al : bl);
 
@@ -46,8 +47,8 @@ cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 /*
  * Where two prefix keys differ, the first byte that differs is a byte of
  * both, or a byte of one (never 0 there: it differs from the padding)
- * against the other's end, which orders the shorter first, as cmp_bytes
- * does; equal keys fall back to cmp_bytes.
+ * against the other's end, which orders the shorter first, as
+ * rta_bytes_cmp does; equal keys fall back to it.
  */
 int
 rta_scan_ent_cmp(const void *pa, const void *pb)
@@ -58,14 +59,14 @@ rta_scan_ent_cmp(const void *pa, const void *pb)
 	if (a->tkey != b->tkey)
 		return a->tkey < b->tkey ? -1 : 1;
 	if ((a->tlen > 8 || b->tlen > 8 || a->tlen != b->tlen) &&
-	    (c = cmp_bytes(a->tenant, a->tlen, b->tenant, b->tlen)) != 0)
+	    (c = rta_bytes_cmp(a->tenant, a->tlen, b->tenant, b->tlen)) != 0)
 		return c;
 	if (a->ts != b->ts)
 		return a->ts < b->ts ? -1 : 1;
 	if (a->ikey != b->ikey)
 		return a->ikey < b->ikey ? -1 : 1;
 	if ((a->idlen > 8 || b->idlen > 8 || a->idlen != b->idlen) &&
-	    (c = cmp_bytes(a->id, a->idlen, b->id, b->idlen)) != 0)
+	    (c = rta_bytes_cmp(a->id, a->idlen, b->id, b->idlen)) != 0)
 		return c;
 	/* versions of one record: the one to keep last */
 	if (a->version != b->version)
@@ -96,7 +97,7 @@ cmp_first(const void *a, const void *b)
 	const struct scan_ent *x = &rank_v[*(const uint32_t *)a];
 	const struct scan_ent *y = &rank_v[*(const uint32_t *)b];
 
-	return cmp_bytes(x->tenant, x->tlen, y->tenant, y->tlen);
+	return rta_bytes_cmp(x->tenant, x->tlen, y->tenant, y->tlen);
 }
 
 /* rank[i]: the rank of entry i's tenant among the bucket's.  -1: ENOMEM. */
@@ -215,7 +216,8 @@ rta_scan_sort(struct scan_ent *v, size_t n, int64_t bucket, int64_t width,
 	size_t i, j, k;
 
 	*out = NULL;
-	if (n < SMALL || n > UINT32_MAX || width <= 0 ||
+	/* past 2^29 entries the tenant table would not fit its cap */
+	if (n < SMALL || n > ((size_t)1 << 29) || width <= 0 ||
 	    width > ((int64_t)1 << OFF_BITS)) {
 		qsort(v, n, sizeof(*v), rta_scan_ent_cmp);
 		return 0;
@@ -230,6 +232,12 @@ rta_scan_sort(struct scan_ent *v, size_t n, int64_t bucket, int64_t width,
 	if (ranks(v, n, rank, &bits) != 0) {
 		rta_free(rank);
 		return -1;
+	}
+	if (OFF_BITS + bits > 64) {
+		/* more tenants than the key's high bits can rank */
+		rta_free(rank);
+		qsort(v, n, sizeof(*v), rta_scan_ent_cmp);
+		return 0;
 	}
 	a = rta_reallocarray(NULL, n, sizeof(*a));
 	b = rta_reallocarray(NULL, n, sizeof(*b));

@@ -161,3 +161,21 @@ q --explain | grep '^reading'
 q | cmp -s - before && echo "the same matrix as before"
 q --where "tenant_id != ''" | cmp -s - before ||
     echo "raw events alone now tell another story"
+echo "-- a target refreshed as other than its definition, or as a rollup"
+rta-store cohort -s st --from-dataset events --to-dataset cohorts_any \
+    --bucket 1w --user payload.user_id --activity purchase 2>&1
+echo "exit $?"
+rta-store rollup -s st --define --from-dataset m1 --to-dataset cohorts_any \
+    --bucket 1h 2>&1
+echo "exit $?"
+rta-store rollup -s st --from-dataset m1 --to-dataset cohorts_any \
+    --bucket 1h 2>&1
+echo "exit $?"
+rta-store rollup -s st --define --from-dataset m1 --to-dataset r1 --bucket 1h
+rta-store cohort -s st --define --from-dataset events --to-dataset r1 \
+    --bucket 1w --user payload.user_id 2>&1
+echo "exit $?"
+echo "-- no user in any event: nothing to keep, no commit"
+rta-store cohort -s st --from-dataset events --to-dataset c6 --bucket 1w \
+    --user payload.nobody | jq -c '{events_in, no_user, users, commit}'
+echo "exit $?"
