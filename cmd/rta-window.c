@@ -1268,6 +1268,46 @@ write_all(int fd, const void *p, size_t len)
 	return 0;
 }
 
+/*
+ * Write an event of x's window made by the stage (type rta.alert or
+ * rta.drift, payload in w->payload), to --alerts or stdout; its id is
+ * the window's record id hashed with mark (6 bytes).
+ */
+static int
+put_event(struct wn *w, const struct win *x, const char *type,
+    const char *mark)
+{
+	struct rta_record rec;
+	unsigned char in[RTA_UUID_LEN + 6];
+	char id[RTA_UUID_LEN];
+
+	memcpy(in, w->id, RTA_UUID_LEN);
+	memcpy(in + RTA_UUID_LEN, mark, 6);
+	rta_uuid_v8_hash(id, in, sizeof(in));
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_EVENT;
+	rec.ev.id = id;
+	rec.ev.id_len = RTA_UUID_LEN;
+	rec.ev.type = type;
+	rec.ev.type_len = (uint8_t)strlen(type);
+	rec.ev.tenant = x->tenant;
+	rec.ev.tenant_len = x->tenant_len;
+	rec.ev.ts = x->start;
+	rec.ev.schema_version = 1;
+	rec.ev.payload = w->payload.data;
+	rec.ev.payload_len = w->payload.len;
+	if (w->alerts_fd < 0)
+		return rta_stage_emit_derived(w->st, &rec) == RTA_OK ? 0 : -1;
+	w->alert.len = 0;
+	if (rta_ndjson_put(&w->alert, &rec) != 0 ||
+	    write_all(w->alerts_fd, w->alert.data, w->alert.len) != 0) {
+		rta_warnx("%s: %s", w->o->alerts, strerror(errno));
+		rta_cli_status(&w->st->status, RTA_EXIT_IO);
+		return -1;
+	}
+	return 0;
+}
+
 /* Write an alert: an event of type rta.alert, to --alerts or stdout. */
 static int
 alert(struct wn *w, const struct win *x, double v, double mean, double sd,
@@ -1275,8 +1315,7 @@ alert(struct wn *w, const struct win *x, double v, double mean, double sd,
 {
 	const struct rta_agg_spec *sp = &w->specs[w->det];
 	struct rta_buf *p = &w->payload;
-	struct rta_record rec;
-	char t1[RTA_TIME_LEN], t2[RTA_TIME_LEN], id[RTA_UUID_LEN];
+	char t1[RTA_TIME_LEN], t2[RTA_TIME_LEN];
 	size_t off;
 	int rc;
 
@@ -1310,37 +1349,8 @@ alert(struct wn *w, const struct win *x, double v, double mean, double sd,
 		return -1;
 	}
 	rta_venc_end(p, off, 12);
-	/* the id: the window's record id, marked */
-	{
-		unsigned char in[RTA_UUID_LEN + 6];
-
-		memcpy(in, w->id, RTA_UUID_LEN);
-		memcpy(in + RTA_UUID_LEN, "/alert", 6);
-		rta_uuid_v8_hash(id, in, sizeof(in));
-	}
-	memset(&rec, 0, sizeof(rec));
-	rec.kind = RTA_REC_EVENT;
-	rec.ev.id = id;
-	rec.ev.id_len = RTA_UUID_LEN;
-	rec.ev.type = "rta.alert";
-	rec.ev.type_len = 9;
-	rec.ev.tenant = x->tenant;
-	rec.ev.tenant_len = x->tenant_len;
-	rec.ev.ts = x->start;
-	rec.ev.schema_version = 1;
-	rec.ev.payload = p->data;
-	rec.ev.payload_len = p->len;
 	w->nalerts++;
-	if (w->alerts_fd < 0)
-		return rta_stage_emit_derived(w->st, &rec) == RTA_OK ? 0 : -1;
-	w->alert.len = 0;
-	if (rta_ndjson_put(&w->alert, &rec) != 0 ||
-	    write_all(w->alerts_fd, w->alert.data, w->alert.len) != 0) {
-		rta_warnx("%s: %s", w->o->alerts, strerror(errno));
-		rta_cli_status(&w->st->status, RTA_EXIT_IO);
-		return -1;
-	}
-	return 0;
+	return put_event(w, x, "rta.alert", "/alert");
 }
 
 /*
@@ -1416,9 +1426,7 @@ drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
     const struct rta_shift_base *bs, uint64_t count, int is_alert)
 {
 	struct rta_buf *p = &w->payload;
-	struct rta_record rec;
-	char t1[RTA_TIME_LEN], t2[RTA_TIME_LEN], id[RTA_UUID_LEN];
-	unsigned char in[RTA_UUID_LEN + 6];
+	char t1[RTA_TIME_LEN], t2[RTA_TIME_LEN];
 	size_t off, arr, i;
 	uint32_t n = 0;
 	int rc;
@@ -1494,35 +1502,12 @@ drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
 		return -1;
 	}
 	rta_venc_end(p, off, n);
-	memcpy(in, w->id, RTA_UUID_LEN);
-	memcpy(in + RTA_UUID_LEN, is_alert ? "/dalrt" : "/drift", 6);
-	rta_uuid_v8_hash(id, in, sizeof(in));
-	memset(&rec, 0, sizeof(rec));
-	rec.kind = RTA_REC_EVENT;
-	rec.ev.id = id;
-	rec.ev.id_len = RTA_UUID_LEN;
-	rec.ev.type = is_alert ? "rta.alert" : "rta.drift";
-	rec.ev.type_len = 9;
-	rec.ev.tenant = x->tenant;
-	rec.ev.tenant_len = x->tenant_len;
-	rec.ev.ts = x->start;
-	rec.ev.schema_version = 1;
-	rec.ev.payload = p->data;
-	rec.ev.payload_len = p->len;
 	if (is_alert)
 		w->nalerts++;
 	else
 		w->ndrift++;
-	if (w->alerts_fd < 0)
-		return rta_stage_emit_derived(w->st, &rec) == RTA_OK ? 0 : -1;
-	w->alert.len = 0;
-	if (rta_ndjson_put(&w->alert, &rec) != 0 ||
-	    write_all(w->alerts_fd, w->alert.data, w->alert.len) != 0) {
-		rta_warnx("%s: %s", w->o->alerts, strerror(errno));
-		rta_cli_status(&w->st->status, RTA_EXIT_IO);
-		return -1;
-	}
-	return 0;
+	return put_event(w, x, is_alert ? "rta.alert" : "rta.drift",
+	    is_alert ? "/dalrt" : "/drift");
 }
 
 /*
