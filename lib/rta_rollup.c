@@ -689,6 +689,10 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 	}
 	rta_writer_opts_init(&o);
 	o.max_new_buckets = 0;
+	/* a bucket the source's watermark has passed is closed at once,
+	 * so that compaction can seal it: a dashboard's range then reads
+	 * segments, not the open log of every tenant */
+	o.close_after = 0;
 	if ((rc = rta_writer_open(s, d->to, &o, &f.w, &recov, err)) !=
 	    RTA_OK)
 		goto out;
