@@ -1475,6 +1475,17 @@ cache_key(struct rta_buf *key, const struct rta_buf *v, const int *has,
 	return rta_buf_add(key, num, sizeof(num));
 }
 
+/* The answer to a query the store could not answer (exit status). */
+static int
+http_read_fail(struct rta_http_conn *c, int status)
+{
+	return http_fail(c, status == RTA_EXIT_USAGE ? 404 :
+	    status == RTA_EXIT_IO ? 500 : 422, status == RTA_EXIT_USAGE ?
+	    "no such dataset" : status == RTA_EXIT_IO ? "the store cannot be "
+	    "read" : status == RTA_EXIT_DATA ? "the stored records cannot "
+	    "answer the query" : "the query is too large");
+}
+
 /*
  * GET /v1/query?dataset=…&from=…: the rows as {"rows":[…]}, from the
  * near-cache when the dataset has not committed since the same query.
@@ -1569,12 +1580,7 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 	    RTA_OK)
 		status = RTA_EXIT_LIMIT;
 	if (status != 0) {
-		rc = http_fail(c, status == RTA_EXIT_USAGE ? 404 :
-		    status == RTA_EXIT_IO ? 500 : 422, status ==
-		    RTA_EXIT_USAGE ? "no such dataset" : status ==
-		    RTA_EXIT_IO ? "the store cannot be read" : status ==
-		    RTA_EXIT_DATA ? "the stored records cannot answer the "
-		    "query" : "the query is too large");
+		rc = http_read_fail(c, status);
 		goto done;
 	}
 	nrows = rta_query_nrows(q);
@@ -1694,12 +1700,7 @@ http_cohort(struct rta_http_conn *c, const struct rta_http_request *req,
 	if (status == 0 && rta_cohort_rows(k.c, &err) != RTA_OK)
 		status = RTA_EXIT_LIMIT;
 	if (status != 0) {
-		rc = http_fail(c, status == RTA_EXIT_USAGE ? 404 :
-		    status == RTA_EXIT_IO ? 500 : 422, status ==
-		    RTA_EXIT_USAGE ? "no such dataset" : status ==
-		    RTA_EXIT_IO ? "the store cannot be read" : status ==
-		    RTA_EXIT_DATA ? "the stored records cannot answer the "
-		    "query" : "the query is too large");
+		rc = http_read_fail(c, status);
 		goto done;
 	}
 	if (rta_buf_add(&b, "{\"rows\":[", 9) != 0)

@@ -125,60 +125,49 @@ parse_line(const char *p, size_t len, struct rta_cohort_def *d)
 	return 0;
 }
 
+struct defs {
+	struct rta_cohort_def	*v;
+	size_t			 n;
+};
+
+static int
+def_line(void *arg, const char *p, size_t len)
+{
+	struct defs *d = arg;
+	struct rta_error e2;
+
+	if (d->n == RTA_COHORT_DEFS_MAX || parse_line(p, len, &d->v[d->n]) !=
+	    0 || rta_cohort_def_check(&d->v[d->n], &e2) != RTA_OK)
+		return -1;
+	d->n++;
+	return 0;
+}
+
 int
 rta_cohort_defs_read(struct rta_store *s, struct rta_cohort_def **vp,
     size_t *np, struct rta_error *err)
 {
-	struct rta_cohort_def *v = NULL;
-	struct rta_buf b;
-	struct rta_error e2;
-	const char *p, *end, *nl;
-	size_t n = 0, lineno = 0;
+	struct defs d;
 	int rc;
 
 	*vp = NULL;
 	*np = 0;
-	rta_buf_init(&b);
-	rc = rta_state_read(s->path, RTA_COHORT_FILE, DEFS_BYTES, &b, err);
-	if (rc != RTA_OK) {
-		rta_buf_release(&b);
-		return rc == RTA_EOF ? RTA_OK : rc;
-	}
-	if ((v = rta_calloc(RTA_COHORT_DEFS_MAX, sizeof(*v))) == NULL) {
-		rta_buf_release(&b);
+	if ((d.v = rta_calloc(RTA_COHORT_DEFS_MAX, sizeof(*d.v))) == NULL)
 		return nomem(err);
+	d.n = 0;
+	if ((rc = rta_state_lines(s->path, RTA_COHORT_FILE, DEFS_BYTES,
+	    def_line, &d, "bad-cohorts", "not a cohort definition", err)) !=
+	    RTA_OK || d.n == 0) {
+		rta_free(d.v);
+		return rc;
 	}
-	p = (const char *)b.data;
-	end = p + b.len;
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		lineno++;
-		if (nl == p || *p == '#')
-			continue;
-		if (n == RTA_COHORT_DEFS_MAX || parse_line(p, (size_t)(nl - p),
-		    &v[n]) != 0 || rta_cohort_def_check(&v[n], &e2) !=
-		    RTA_OK) {
-			rta_free(v);
-			rta_buf_release(&b);
-			return rta_error_set(err, RTA_EDATA, "bad-cohorts",
-			    "%s/%s:%zu: not a cohort definition", s->path,
-			    RTA_COHORT_FILE, lineno);
-		}
-		n++;
-	}
-	rta_buf_release(&b);
-	if (n == 0) {
-		rta_free(v);
-		v = NULL;
-	}
-	*vp = v;
-	*np = n;
+	*vp = d.v;
+	*np = d.n;
 	return RTA_OK;
 }
 
 static int
-def_line(struct rta_buf *b, const struct rta_cohort_def *d)
+put_def(struct rta_buf *b, const struct rta_cohort_def *d)
 {
 	return rta_buf_printf(b, "%s %s %lld %s %s\n", d->from, d->to,
 	    (long long)(d->width / SEC_US), d->user, d->activity[0] != '\0' ?
@@ -239,8 +228,8 @@ rta_cohort_define(struct rta_store *s, struct rta_cohort_def *d, int *added,
 	}
 	rta_buf_init(&b);
 	for (i = 0, rc = 0; i < n && rc == 0; i++)
-		rc = def_line(&b, &v[i]);
-	rc = rc || def_line(&b, d);
+		rc = put_def(&b, &v[i]);
+	rc = rc || put_def(&b, d);
 	rta_free(v);
 	rc = rc != 0 ? nomem(err) : rta_state_replace(s->path,
 	    RTA_COHORT_FILE, b.data, b.len, err);

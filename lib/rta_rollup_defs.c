@@ -63,58 +63,44 @@ parse_line(const char *p, size_t len, struct rta_rollup_def *d)
 	return 0;
 }
 
+struct defs {
+	struct rta_rollup_def	*v;
+	size_t			 n;
+};
+
+static int
+def_line(void *arg, const char *p, size_t len)
+{
+	struct defs *d = arg;
+	struct rta_error e2;
+
+	if (d->n == RTA_ROLLUP_DEFS_MAX || parse_line(p, len, &d->v[d->n]) !=
+	    0 || rta_rollup_check(&d->v[d->n], &e2) != RTA_OK)
+		return -1;
+	d->n++;
+	return 0;
+}
+
 int
 rta_rollup_defs_read(struct rta_store *s, struct rta_rollup_def **vp,
     size_t *np, struct rta_error *err)
 {
-	struct rta_rollup_def *v = NULL;
-	struct rta_buf b;
-	struct rta_error e2;
-	const char *p, *end, *nl;
-	size_t n = 0, lineno = 0;
+	struct defs d;
 	int rc;
 
 	*vp = NULL;
 	*np = 0;
-	rta_buf_init(&b);
-	rc = rta_state_read(s->path, RTA_ROLLUP_FILE, DEFS_BYTES, &b, err);
-	if (rc == RTA_EOF) {
-		rta_buf_release(&b);
-		return RTA_OK;
-	}
-	if (rc != RTA_OK) {
-		rta_buf_release(&b);
+	if ((d.v = rta_calloc(RTA_ROLLUP_DEFS_MAX, sizeof(*d.v))) == NULL)
+		return nomem(err);
+	d.n = 0;
+	if ((rc = rta_state_lines(s->path, RTA_ROLLUP_FILE, DEFS_BYTES,
+	    def_line, &d, "bad-rollups", "not a rollup definition", err)) !=
+	    RTA_OK || d.n == 0) {
+		free(d.v);
 		return rc;
 	}
-	if ((v = rta_calloc(RTA_ROLLUP_DEFS_MAX, sizeof(*v))) == NULL) {
-		rta_buf_release(&b);
-		return nomem(err);
-	}
-	p = (const char *)b.data;
-	end = p + b.len;
-	for (; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		lineno++;
-		if (nl == p || *p == '#')
-			continue;
-		if (n == RTA_ROLLUP_DEFS_MAX || parse_line(p, (size_t)(nl - p),
-		    &v[n]) != 0 || rta_rollup_check(&v[n], &e2) != RTA_OK) {
-			free(v);
-			rta_buf_release(&b);
-			return rta_error_set(err, RTA_EDATA, "bad-rollups",
-			    "%s/%s:%zu: not a rollup definition", s->path,
-			    RTA_ROLLUP_FILE, lineno);
-		}
-		n++;
-	}
-	rta_buf_release(&b);
-	if (n == 0) {
-		free(v);
-		v = NULL;
-	}
-	*vp = v;
-	*np = n;
+	*vp = d.v;
+	*np = d.n;
 	return RTA_OK;
 }
 

@@ -498,6 +498,35 @@ rta_state_replace(const char *dir, const char *name, const void *p,
 }
 
 int
+rta_state_lines(const char *dir, const char *name, size_t max,
+    int (*line)(void *, const char *, size_t), void *arg, const char *reason,
+    const char *what, struct rta_error *err)
+{
+	struct rta_buf b;
+	const char *p, *end, *nl;
+	size_t lineno = 0;
+	int rc;
+
+	rta_buf_init(&b);
+	if ((rc = rta_state_read(dir, name, max, &b, err)) != RTA_OK) {
+		rta_buf_release(&b);
+		return rc == RTA_EOF ? RTA_OK : rc;
+	}
+	p = (const char *)b.data;
+	end = p + b.len;
+	for (; p < end && rc == RTA_OK; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		lineno++;
+		if (nl != p && *p != '#' && line(arg, p, (size_t)(nl - p)) != 0)
+			rc = rta_error_set(err, RTA_EDATA, reason, "%s/%s:%zu: %s",
+			    dir, name, lineno, what);
+	}
+	rta_buf_release(&b);
+	return rc;
+}
+
+int
 rta_state_read(const char *dir, const char *name, size_t max,
     struct rta_buf *out, struct rta_error *err)
 {

@@ -173,4 +173,16 @@ int	rta_state_replace(const char *dir, const char *name, const void *p,
 int	rta_state_read(const char *dir, const char *name, size_t max,
 	    struct rta_buf *out, struct rta_error *err);
 
+/*
+ * Read dir/name (at most max bytes) as text lines and call line(arg,
+ * p, len) for each but empty ones and those starting with '#'.  A call
+ * that returns non-zero stops it: RTA_EDATA with err->reason as given
+ * ("bad-rollups") and the text "dir/name:N: what" (what: the text
+ * given).  RTA_OK also when there is no such file (no lines), or
+ * rta_state_read's errors.
+ */
+int	rta_state_lines(const char *dir, const char *name, size_t max,
+	    int (*line)(void *, const char *, size_t), void *arg,
+	    const char *reason, const char *what, struct rta_error *err);
+
 #endif

@@ -179,3 +179,12 @@ echo "-- no user in any event: nothing to keep, no commit"
 rta-store cohort -s st --from-dataset events --to-dataset c6 --bucket 1w \
     --user payload.nobody | jq -c '{events_in, no_user, users, commit}'
 echo "exit $?"
+echo "-- a definitions file with a bad line"
+rta-store init -s st2
+printf '# cohorts\n\nevents c 604800 payload.user_id *\nevents c2 0 x *\n' \
+    >st2/cohorts.conf
+rta-store cohort -s st2 --all 2>err
+echo "exit $?: $(sed 's/^.*st2/st2/' err)"
+printf 'm1 h1 3600\nm1 h1\n' >st2/rollups.conf
+rta-store rollup -s st2 --all 2>err
+echo "exit $?: $(sed 's/^.*st2/st2/' err)"
