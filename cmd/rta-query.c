@@ -1475,6 +1475,29 @@ cache_key(struct rta_buf *key, const struct rta_buf *v, const int *has,
 	return rta_buf_add(key, num, sizeof(num));
 }
 
+/*
+ * Whether a request names a dataset and a tenant its token may read: 1,
+ * or 0 with the 400 or 403 answered (*rc its result).  A token of some
+ * tenants reads one of them at a time.
+ */
+static int
+http_scoped(struct rta_http_conn *c, const struct opts *o,
+    const struct token *tok, int *rc)
+{
+	if (o->dataset == NULL || !rta_store_name_valid(o->dataset)) {
+		*rc = http_fail(c, 400, "dataset: a dataset name is needed");
+		return 0;
+	}
+	if (tok != NULL && !tok->all && (o->tenant == NULL ||
+	    !token_allows(tok, o->tenant))) {
+		*rc = http_fail(c, 403, o->tenant == NULL ? "tenant: name one "
+		    "of the tenants your token may read" : "tenant: not one "
+		    "your token may read");
+		return 0;
+	}
+	return 1;
+}
+
 /* The answer to a query the store could not answer (exit status). */
 static int
 http_read_fail(struct rta_http_conn *c, int status)
@@ -1526,18 +1549,8 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 	o.limit = 0;
 	o.max_groups = 0;
 #undef PARAM
-	if (o.dataset == NULL || !rta_store_name_valid(o.dataset)) {
-		rc = http_fail(c, 400, "dataset: a dataset name is needed");
+	if (!http_scoped(c, &o, tok, &rc))
 		goto out;
-	}
-	/* a token of some tenants reads one of them at a time */
-	if (tok != NULL && !tok->all && (o.tenant == NULL ||
-	    !token_allows(tok, o.tenant))) {
-		rc = http_fail(c, 403, o.tenant == NULL ? "tenant: name one "
-		    "of the tenants your token may read" : "tenant: not one "
-		    "your token may read");
-		goto out;
-	}
 	if (has[P_BUCKET] && (rta_duration_parse((const char *)
 	    v[P_BUCKET].data, &o.bucket, &err) != RTA_OK || o.bucket <= 0)) {
 		rc = http_fail(c, 400, "bucket: a duration (5m, 1h, 1d)");
@@ -1663,17 +1676,8 @@ http_cohort(struct rta_http_conn *c, const struct rta_http_request *req,
 	    "payload.user_id");
 	o.cohort = cohort;
 #undef PARAM
-	if (o.dataset == NULL || !rta_store_name_valid(o.dataset)) {
-		rc = http_fail(c, 400, "dataset: a dataset name is needed");
+	if (!http_scoped(c, &o, tok, &rc))
 		goto out;
-	}
-	if (tok != NULL && !tok->all && (o.tenant == NULL ||
-	    !token_allows(tok, o.tenant))) {
-		rc = http_fail(c, 403, o.tenant == NULL ? "tenant: name one "
-		    "of the tenants your token may read" : "tenant: not one "
-		    "your token may read");
-		goto out;
-	}
 	if ((has[6] && v[6].len > RTA_COHORT_FIELD_MAX) ||
 	    (has[7] && (rta_duration_parse((const char *)v[7].data,
 	    &o.cohort_bucket, &err) != RTA_OK || o.cohort_bucket < 1000000 ||
