@@ -26,6 +26,8 @@
 #include "rta_deadletter.h"
 #include "rta_field.h"
 #include "rta_hash.h"
+#include "rta_query.h"
+#include "rta_reader.h"
 #include "rta_shift.h"
 #include "rta_crc32c.h"
 #include "rta_frame.h"
@@ -39,7 +41,7 @@
 static const char usage_line[] =
 "usage: rta-window [-hquV] [-o format] [--agg list] [--alerts file]\n"
 "                  [--allowed-lateness duration] [--at-cap action]\n"
-"                  [--baseline duration] [--by list]\n"
+"                  [--baseline duration] [--baseline-from file] [--by list]\n"
 "                  [--checkpoint-every interval] [--dead-letter file]\n"
 "                  [--detect method] [--drift field] [--drift-alert psi]\n"
 "                  [--emit-every duration] [--every duration]\n"
@@ -58,7 +60,7 @@ enum {
 	OPT_HISTORY, OPT_IDLE, OPT_LATE, OPT_LATENESS, OPT_MAX_DELAY, OPT_MAX_FUTURE,
 	OPT_MAX_GROUPS, OPT_MIN_HISTORY, OPT_SESSION, OPT_SLIDING, OPT_TUMBLING,
 	OPT_USER, OPT_WITHIN, OPT_AT_CAP, OPT_DRIFT, OPT_BASELINE,
-	OPT_DRIFT_ALERT
+	OPT_DRIFT_ALERT, OPT_BASELINE_FROM
 };
 
 static const struct option longopts[] = {
@@ -68,6 +70,7 @@ static const struct option longopts[] = {
 	{ "allowed-lateness", required_argument, NULL, OPT_LATENESS },
 	{ "at-cap", required_argument, NULL, OPT_AT_CAP },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "baseline-from", required_argument, NULL, OPT_BASELINE_FROM },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "checkpoint-every", required_argument, NULL, OPT_CHECKPOINT },
 	{ "detect", required_argument, NULL, OPT_DETECT },
@@ -132,6 +135,7 @@ struct opts {
 	const char	*drift;		/* the field */
 	int		 drift_cat;	/* categorical */
 	int64_t		 baseline;
+	const char	*baseline_from;	/* a stored baseline's file */
 	double		 drift_psi, drift_qdist;
 	/* --funnel */
 	const char	*funnel;
@@ -302,6 +306,7 @@ struct wn {
 	size_t			 dspec;		/* the aggregate it reads */
 	uint64_t		 ndrift;	/* drift records */
 	uint64_t		 drift_unwatched;
+	struct rta_buf		 gkey;		/* group_key's */
 	/* --funnel */
 	char			**steps;
 	size_t			 nsteps;
@@ -484,6 +489,9 @@ main(int argc, char *argv[])
 		case OPT_BASELINE:
 			duration_opt("baseline", optarg, &o.baseline, 1);
 			break;
+		case OPT_BASELINE_FROM:
+			o.baseline_from = optarg;
+			break;
 		case OPT_DRIFT_ALERT: {
 			char *e;
 
@@ -565,9 +573,13 @@ main(int argc, char *argv[])
 		return offsets_main(&o, argc - optind);
 	if (o.resume && o.state == NULL)
 		rta_usage_error(usage_line, "--resume needs --state DIR");
-	if (o.drift == NULL && (o.baseline != 0 || o.drift_psi != 0))
-		rta_usage_error(usage_line, "--baseline and --drift-alert go "
-		    "with --drift");
+	if (o.drift == NULL && (o.baseline != 0 || o.drift_psi != 0 ||
+	    o.baseline_from != NULL))
+		rta_usage_error(usage_line, "--baseline, --baseline-from and "
+		    "--drift-alert go with --drift");
+	if (o.baseline != 0 && o.baseline_from != NULL)
+		rta_usage_error(usage_line, "--baseline or --baseline-from, "
+		    "not both");
 	if (o.drift != NULL) {
 		/* --drift F --every 1h: hourly windows, each against the
 		 * baseline before it */
@@ -583,9 +595,9 @@ main(int argc, char *argv[])
 		if (o.spill)
 			rta_usage_error(usage_line, "--at-cap spill writes no "
 			    "drift: no --drift with it");
-		if (o.baseline == 0)
+		if (o.baseline == 0 && o.baseline_from == NULL)
 			o.baseline = 7 * 86400 * RTA_US_PER_SEC;
-		if (o.baseline < o.size)
+		if (o.baseline_from == NULL && o.baseline < o.size)
 			rta_usage_error(usage_line, "--baseline is shorter "
 			    "than a window");
 		if (o.baseline / o.size > RTA_SHIFT_RING_MAX)
@@ -1511,6 +1523,112 @@ drift_put(struct wn *w, const struct win *x, const struct rta_shift *sc,
 }
 
 /*
+ * The key of a group object for a stored baseline: each --by field's
+ * member (null when missing) as rta_fval_key has it, so that a group
+ * read from a file and a window's agree whatever their values' encoding.
+ */
+static int
+group_key(const struct wn *w, const unsigned char *group, struct rta_buf *b)
+{
+	static const unsigned char vnull[1] = { RTA_V_NULL };
+	struct rta_fval v;
+	size_t i;
+
+	b->len = 0;
+	memset(&v, 0, sizeof(v));
+	v.kind = RTA_FV_VALUE;
+	for (i = 0; i < w->nby; i++) {
+		v.v = rta_value_member(group, w->by[i].text,
+		    strlen(w->by[i].text));
+		if (v.v == NULL)
+			v.v = vnull;
+		if (rta_fval_key(b, &v) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * --baseline-from: the file's records (aggregate records with a state
+ * that gives the drift aggregate, or raw events) merged per group, as
+ * rta-query --merge does, each group's sketch then its fixed baseline.
+ * 0, or an exit status (a bad record stops: a baseline is all or none).
+ */
+static int
+baseline_load(struct wn *w, const char *path)
+{
+	struct rta_query_spec qs;
+	struct rta_query *q = NULL;
+	struct rta_reader_opts ro;
+	struct rta_reader *r = NULL;
+	struct rta_record rec;
+	struct rta_query_row row;
+	const struct rta_where *wh;
+	struct rta_error err;
+	size_t i, n;
+	int rc, status = 0;
+
+	memset(&qs, 0, sizeof(qs));
+	qs.from = INT64_MIN;
+	qs.to = INT64_MAX;
+	qs.by = w->by;
+	qs.nby = w->nby;
+	qs.aggs = &w->specs[w->dspec];
+	qs.naggs = 1;
+	qs.max_groups = w->o->max_groups;
+	rta_reader_opts_init(&ro);
+	if (rta_query_new(&qs, &q, &err) != RTA_OK ||
+	    (r = rta_reader_new(&ro)) == NULL) {
+		rta_warnx("out of memory");
+		status = RTA_EXIT_LIMIT;
+		goto done;
+	}
+	if (rta_reader_open(r, path, &err) != RTA_OK) {
+		rta_warnx("%s", err.text);
+		status = RTA_EXIT_IO;
+		goto done;
+	}
+	while ((rc = rta_reader_next(r, &rec, &err)) != RTA_EOF) {
+		if (rc == RTA_OK && (rc = rta_query_add(q, &rec, &err)) ==
+		    RTA_OK)
+			continue;
+		wh = rta_reader_where(r);
+		if (wh->line > 0)
+			rta_warnx("%s:%llu: %s", wh->source,
+			    (unsigned long long)wh->line, err.text);
+		else
+			rta_warnx("%s: offset %llu: %s", wh->source,
+			    (unsigned long long)wh->offset, err.text);
+		status = rc == RTA_EDATA ? RTA_EXIT_DATA : rta_exit_code(rc);
+		goto done;
+	}
+	n = rta_query_nrows(q);
+	for (i = 0; i < n; i++) {
+		if (!rta_query_row(q, i, &row) ||
+		    group_key(w, row.group, &w->gkey) != 0) {
+			rta_warnx("out of memory");
+			status = RTA_EXIT_LIMIT;
+			goto done;
+		}
+		if ((rc = rta_shift_watch_fix(w->watch, w->gkey.data,
+		    w->gkey.len, row.acc[0].sketch, &err)) != RTA_OK) {
+			rta_warnx("%s: %s", path, err.text);
+			status = rta_exit_code(rc);
+			goto done;
+		}
+	}
+	if (n == 0) {
+		rta_warnx("%s: no baseline: no events or aggregate records "
+		    "with a state of %s", path, w->specs[w->dspec].name);
+		status = RTA_EXIT_DATA;
+	}
+done:
+	rta_reader_free(r);
+	rta_query_free(q);
+	return status;
+}
+
+/*
  * A window of x's group has closed: score the distribution of --drift's
  * field against the group's baseline, write the drift record (and an
  * alert past --drift-alert), then keep the window for later baselines.
@@ -1522,19 +1640,31 @@ drift(struct wn *w, const struct win *x)
 	struct rta_shift sc;
 	struct rta_shift_base bs;
 	struct rta_error err;
+	const void *key = x->key;
+	size_t klen = x->klen;
 	uint64_t count;
 	int rc, full, scored;
 
 	count = w->o->drift_cat ? rta_topk_total(a->sketch) :
 	    rta_dds_count(a->sketch);
-	if ((rc = rta_shift_watch_close(w->watch, x->key, x->klen, x->start,
+	if (w->o->baseline_from != NULL) {
+		if (group_key(w, x->group, &w->gkey) != 0) {
+			rta_warnx("out of memory");
+			rta_cli_status(&w->st->status, RTA_EXIT_LIMIT);
+			return -1;
+		}
+		key = w->gkey.data;
+		klen = w->gkey.len;
+	}
+	if ((rc = rta_shift_watch_close(w->watch, key, klen, x->start,
 	    a->sketch, &sc, &bs, &scored, &full, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		rta_cli_status(&w->st->status, rc == RTA_ENOMEM ?
 		    RTA_EXIT_LIMIT : RTA_EXIT_DATA);
 		return -1;
 	}
-	if (full) {
+	if (full || (w->o->baseline_from != NULL && count > 0 &&
+	    bs.windows == 0)) {
 		w->drift_unwatched++;
 		return 0;
 	}
@@ -3228,7 +3358,8 @@ metrics_extra(void *arg, struct rta_buf *out)
 		    "# TYPE rta_window_drift_records_total counter\n"
 		    "rta_window_drift_records_total %llu\n"
 		    "# HELP rta_window_drift_unwatched_total Closed windows "
-		    "not scored: --max-groups baselines held.\n"
+		    "not scored: --max-groups baselines held, or no stored "
+		    "baseline for their group.\n"
 		    "# TYPE rta_window_drift_unwatched_total counter\n"
 		    "rta_window_drift_unwatched_total %llu\n",
 		    (unsigned long long)w->ndrift,
@@ -3325,6 +3456,7 @@ window_free(struct wn *w)
 	rta_free(w->tab);
 	rta_free(w->heap);
 	rta_buf_release(&w->key);
+	rta_buf_release(&w->gkey);
 	rta_buf_release(&w->gbuf);
 	rta_buf_release(&w->idb);
 	rta_buf_release(&w->payload);
@@ -3579,10 +3711,14 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 		if (rta_shift_watch_new(o->drift_cat, o->baseline, o->size,
 		    (unsigned)(o->min_history < (uint64_t)(o->baseline /
 		    o->size) ? o->min_history : (uint64_t)(o->baseline /
-		    o->size)), o->max_groups, &w.watch, &err) != RTA_OK) {
+		    o->size)), o->baseline_from != NULL ? 0 : o->max_groups,
+		    &w.watch, &err) != RTA_OK) {
 			rta_warnx("out of memory");
 			return rta_cli_finish(RTA_EXIT_LIMIT);
 		}
+		if (o->baseline_from != NULL &&
+		    (status = baseline_load(&w, o->baseline_from)) != 0)
+			return rta_cli_finish(status);
 	}
 	/* what makes record ids: the window and the names of the output */
 	if (rta_buf_printf(&desc, "rta-window/1 %d %lld %lld by=%s agg=%s",
@@ -3702,6 +3838,11 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 		if (fire(&w, 0, 1) == 0 && last != INT64_MIN)
 			(void)emit_watermark(&w, last);
 	}
+	if (o->baseline_from != NULL && w.drift_unwatched > 0 && !st->quiet)
+		rta_warnx("%llu closed window%s not scored: %s has no baseline "
+		    "for %s group", (unsigned long long)w.drift_unwatched,
+		    w.drift_unwatched == 1 ? "" : "s", o->baseline_from,
+		    w.drift_unwatched == 1 ? "its" : "their");
 	/* the state as the run leaves it: windows closed at the end of the
 	 * input, or kept open when a signal stopped it */
 	if (o->state != NULL && !w.failed) {
@@ -3779,6 +3920,8 @@ help(void)
 "                          write rta.drift events (--every DUR alone\n"
 "                          makes tumbling windows of DUR)\n"
 "      --baseline DUR      the windows compared with (default 7d)\n"
+"      --baseline-from FILE  compare with a stored baseline instead: FILE's\n"
+"                          aggregate records (or events), merged per group\n"
 "      --drift-alert P[,Q] alert at PSI P or more, or a quantile moved by\n"
 "                          Q interquartile ranges (default 0.25,1)\n"
 "      --alerts FILE       append alerts (and drift events) to FILE\n"

@@ -59,6 +59,22 @@ jq -c 'select(.event_type == "rta.alert") | .payload |
     (.new_share * 100 | round / 100), top: .shifted[0].category}' \
     "$tmp/cat.ndjson" | head -n 1
 
+echo "# against a stored reference week that does not move"
+# the first week's hourly windows, as a store would keep them, merged
+# per shop into one baseline; every hour after it is scored against it
+"${bin}rta-window" --tumbling 1h --agg p50:payload.value -o rta \
+    "$tmp/ev.ndjson" >"$tmp/hours.rta"
+"${bin}rta-query" --merge --from 2026-09-14 --to 2026-09-21 \
+    --group-by tenant_id --agg p50:payload.value --partial -o rta \
+    "$tmp/hours.rta" >"$tmp/week.rta"
+jq -c 'select(.timestamp >= 1789948800)' "$tmp/ev.ndjson" |
+    "${bin}rta-window" --drift payload.value --every 1h \
+    --baseline-from "$tmp/week.rta" --alerts "$tmp/fixed.ndjson" \
+    -o ndjson >/dev/null
+jq -r 'select(.event_type == "rta.alert") | .tenant_id + " " +
+    .payload.window_start[0:10]' "$tmp/fixed.ndjson" | sort | uniq -c |
+    awk '{ printf "%s %s: %d alert(s)\n", $2, $3, $1 }'
+
 echo "# stored: the daily worst PSI per shop"
 s=$tmp/store
 "${bin}rta-store" init -s "$s"

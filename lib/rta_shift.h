@@ -120,6 +120,16 @@ int	rta_shift_watch_new(int categorical, int64_t baseline, int64_t size,
 	    unsigned min_windows, uint64_t max_groups,
 	    struct rta_shift_watch **wp, struct rta_error *err);
 void	rta_shift_watch_free(struct rta_shift_watch *w);
+/*
+ * A stored baseline.  A watch made with a baseline of 0 keeps no
+ * windows: it scores each window against the sketch its group was given
+ * here (the union, when given again), and leaves groups without one
+ * unscored; base->windows is then 1.  A sketch with no values sets
+ * nothing.  RTA_OK, RTA_ENOMEM, or RTA_EINVAL for sketches of other
+ * parameters.
+ */
+int	rta_shift_watch_fix(struct rta_shift_watch *w, const void *key,
+	    size_t klen, const void *sketch, struct rta_error *err);
 
 /*
  * The window starting at start of the group key[0..klen) closed with
@@ -135,7 +145,8 @@ int	rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
 	    struct rta_shift *out, struct rta_shift_base *base, int *scored,
 	    int *full, struct rta_error *err);
 
-/* Append the watch's rings to b (for a checkpoint): 0 or -1 (ENOMEM). */
+/* Append the watch's rings to b (for a checkpoint; none for a stored
+ * baseline, read again on restart): 0 or -1 (ENOMEM). */
 int	rta_shift_watch_save(const struct rta_shift_watch *w,
 	    struct rta_buf *b);
 /* Load what save wrote from p[0..len) into an empty watch (max_groups

@@ -160,6 +160,19 @@ sweep(struct rta_shift_watch *w, int64_t before)
  * for loading) or not (ENOMEM).
  */
 static struct ring *
+ring_find(const struct rta_shift_watch *w, const void *key, size_t klen,
+    uint64_t h)
+{
+	struct ring *r;
+
+	for (r = w->tab[h & w->tmask]; r != NULL; r = r->next)
+		if (r->h == h && r->klen == klen && memcmp(r->key, key,
+		    klen) == 0)
+			return r;
+	return NULL;
+}
+
+static struct ring *
 ring_get(struct rta_shift_watch *w, const void *key, size_t klen,
     int64_t start, int limited, int *full)
 {
@@ -167,10 +180,8 @@ ring_get(struct rta_shift_watch *w, const void *key, size_t klen,
 	struct ring *r;
 
 	*full = 0;
-	for (r = w->tab[h & w->tmask]; r != NULL; r = r->next)
-		if (r->h == h && r->klen == klen && memcmp(r->key, key,
-		    klen) == 0)
-			return r;
+	if ((r = ring_find(w, key, klen, h)) != NULL)
+		return r;
 	if (limited && w->max_groups > 0 && w->n >= w->max_groups) {
 		sweep(w, start - w->baseline);
 		if (w->n >= w->max_groups) {
@@ -289,6 +300,65 @@ ring_keep(const struct rta_shift_watch *w, struct ring *r, int64_t start,
 	return 0;
 }
 
+/* Score sketch (cnt values) against the baseline in the scratch
+ * sketch, when it has enough. */
+static int
+score(struct rta_shift_watch *w, const void *sketch, uint64_t cnt,
+    size_t nb, struct rta_shift *out, struct rta_shift_base *base,
+    int *scored, struct rta_error *err)
+{
+	int rc;
+
+	base->windows = nb;
+	base->count = nb == 0 ? 0 : w->cat ? rta_topk_total(&w->bt) :
+	    rta_dds_count(&w->bd);
+	if (cnt == 0 || nb < w->min_windows || base->count == 0)
+		return RTA_OK;
+	if (w->cat) {
+		if ((rc = rta_shift_categorical(&w->bt, sketch, out, err)) !=
+		    RTA_OK)
+			return rc;
+	} else
+		rta_shift_numeric(&w->bd, sketch, out);
+	*scored = 1;
+	return RTA_OK;
+}
+
+static int
+encode(const struct rta_shift_watch *w, const void *sketch, struct rta_buf *b)
+{
+	return w->cat ? rta_topk_encode(sketch, b) : rta_dds_encode(sketch, b);
+}
+
+int
+rta_shift_watch_fix(struct rta_shift_watch *w, const void *key, size_t klen,
+    const void *sketch, struct rta_error *err)
+{
+	struct ring *r;
+	struct rta_buf enc;
+	int rc, full;
+
+	if ((w->cat ? rta_topk_total(sketch) : rta_dds_count(sketch)) == 0)
+		return RTA_OK;
+	if ((r = ring_get(w, key, klen, 0, 0, &full)) == NULL)
+		return nomem(err);
+	rta_buf_init(&enc);
+	if (r->n > 0) {
+		/* set before: the union of both */
+		if ((rc = empty_scratch(w, err)) != RTA_OK ||
+		    (rc = merge_kept(w, &r->v[r->head], 1, err)) != RTA_OK ||
+		    (rc = w->cat ? rta_topk_merge(&w->bt, sketch, err) :
+		    rta_dds_merge(&w->bd, sketch, err)) != RTA_OK)
+			return rc;
+		sketch = w->cat ? (const void *)&w->bt : (const void *)&w->bd;
+		r->n = 0;
+	}
+	rc = encode(w, sketch, &enc) != 0 || ring_keep(w, r, 0, enc.data,
+	    enc.len) != 0;
+	rta_buf_release(&enc);
+	return rc ? nomem(err) : RTA_OK;
+}
+
 int
 rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
     size_t klen, int64_t start, const void *sketch, struct rta_shift *out,
@@ -304,7 +374,18 @@ rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
 
 	memset(base, 0, sizeof(*base));
 	*scored = 0;
+	*full = 0;
 	cnt = w->cat ? rta_topk_total(sketch) : rta_dds_count(sketch);
+	if (w->baseline == 0) {
+		/* a stored baseline, if the group has one */
+		r = ring_find(w, key, klen, rta_hash64(key, klen, w->seed));
+		if (r == NULL || cnt == 0)
+			return RTA_OK;
+		if ((rc = empty_scratch(w, err)) != RTA_OK ||
+		    (rc = merge_kept(w, &r->v[r->head], 1, err)) != RTA_OK)
+			return rc;
+		return score(w, sketch, cnt, 1, out, base, scored, err);
+	}
 	if ((r = ring_get(w, key, klen, start, 1, full)) == NULL)
 		return *full ? RTA_OK : nomem(err);
 	/* the baseline: kept windows that started in it */
@@ -320,23 +401,11 @@ rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
 			    err->text) : rc;
 		nb++;
 	}
-	base->windows = nb;
-	base->count = nb == 0 ? 0 : w->cat ? rta_topk_total(&w->bt) :
-	    rta_dds_count(&w->bd);
-	if (cnt > 0 && nb >= w->min_windows && base->count > 0) {
-		if (w->cat) {
-			if ((rc = rta_shift_categorical(&w->bt, sketch, out,
-			    err)) != RTA_OK)
-				return rc;
-		} else
-			rta_shift_numeric(&w->bd, sketch, out);
-		*scored = 1;
-	}
-	if (cnt == 0)
-		return RTA_OK;
+	if ((rc = score(w, sketch, cnt, nb, out, base, scored, err)) !=
+	    RTA_OK || cnt == 0)
+		return rc;
 	rta_buf_init(&enc);
-	rc = (w->cat ? rta_topk_encode(sketch, &enc) :
-	    rta_dds_encode(sketch, &enc)) != 0 ||
+	rc = encode(w, sketch, &enc) != 0 ||
 	    ring_keep(w, r, start, enc.data, enc.len) != 0;
 	rta_buf_release(&enc);
 	return rc ? nomem(err) : RTA_OK;
@@ -348,7 +417,12 @@ rta_shift_watch_save(const struct rta_shift_watch *w, struct rta_buf *b)
 	const struct ring *r;
 	const struct slot *s;
 	size_t i, j;
-	int rc = rta_buf_add_u64(b, w->n);
+	int rc;
+
+	/* a stored baseline is read again on restart */
+	if (w->baseline == 0)
+		return rta_buf_add_u64(b, 0) ? -1 : 0;
+	rc = rta_buf_add_u64(b, w->n);
 
 	for (i = 0; i <= w->tmask && rc == 0; i++)
 		for (r = w->tab[i]; r != NULL && rc == 0; r = r->next) {

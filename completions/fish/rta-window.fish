@@ -49,6 +49,7 @@ complete -c rta-window -l detect -x -a 'zscore:3 ewma:3' -d 'Alert on windows fa
 complete -c rta-window -l history -x -d 'Windows of history for --detect'
 complete -c rta-window -l drift -x -a 'payload.value num:payload.value cat:payload.country' -d 'Score each window\'s distribution of a field against a baseline'
 complete -c rta-window -l baseline -x -a '1d 7d 28d' -d 'The windows a drift baseline holds'
+complete -c rta-window -l baseline-from -r -F -d 'Compare with a stored baseline in FILE'
 complete -c rta-window -l drift-alert -x -a '0.25 0.25,1 0.1' -d 'Alert at this PSI, or quantile distance'
 complete -c rta-window -l min-history -x -d 'Windows needed before alerting'
 complete -c rta-window -l alerts -r -F -d 'Append alerts to FILE'

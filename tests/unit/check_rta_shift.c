@@ -11,6 +11,9 @@
  * categories score above it in at least 99%; the quantile distance and
  * the most shifted quantiles and categories say what moved; the
  * distribution function read from a sketch is within its resolution.
+ * A watch with a stored baseline scores every window against it, the
+ * union when a group's is given in parts, and leaves other groups
+ * unscored.
  */
 #include <check.h>
 #include <math.h>
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rta_buf.h"
 #include "rta_ddsketch.h"
 #include "rta_shift.h"
 #include "rta_topk.h"
@@ -244,6 +248,69 @@ START_TEST(categories_reported)
 }
 END_TEST
 
+START_TEST(stored_baseline)
+{
+	struct rta_shift_watch *w;
+	struct rta_dds part1, part2, whole, cur;
+	struct rta_shift s, ref;
+	struct rta_shift_base bs;
+	struct rta_error err;
+	struct rta_buf b;
+	int i, scored, full, hour;
+
+	ck_assert_int_eq(rta_dds_init(&part1, RTA_DDS_ALPHA_DEFAULT,
+	    RTA_DDS_BINS_DEFAULT), 0);
+	ck_assert_int_eq(rta_dds_init(&part2, RTA_DDS_ALPHA_DEFAULT,
+	    RTA_DDS_BINS_DEFAULT), 0);
+	ck_assert_int_eq(rta_dds_init(&whole, RTA_DDS_ALPHA_DEFAULT,
+	    RTA_DDS_BINS_DEFAULT), 0);
+	for (i = 0; i < NBASE; i++) {
+		double v = draw(NORMAL);
+
+		rta_dds_add(i % 2 ? &part1 : &part2, v);
+		rta_dds_add(&whole, v);
+	}
+	ck_assert_int_eq(rta_shift_watch_new(0, 0, 3600, 1, 0, &w, &err),
+	    RTA_OK);
+	ck_assert_int_eq(rta_shift_watch_fix(w, "g1", 2, &part1, &err),
+	    RTA_OK);
+	ck_assert_int_eq(rta_shift_watch_fix(w, "g1", 2, &part2, &err),
+	    RTA_OK);
+	/* a shifted hour, then many more: the baseline does not move */
+	for (hour = 0; hour < 30; hour++) {
+		ck_assert_int_eq(rta_dds_init(&cur, RTA_DDS_ALPHA_DEFAULT,
+		    RTA_DDS_BINS_DEFAULT), 0);
+		for (i = 0; i < NWIN; i++)
+			rta_dds_add(&cur, draw(SHIFTED));
+		ck_assert_int_eq(rta_shift_watch_close(w, "g1", 2,
+		    (int64_t)hour * 3600, &cur, &s, &bs, &scored, &full,
+		    &err), RTA_OK);
+		ck_assert(scored && !full);
+		ck_assert_uint_eq(bs.windows, 1);
+		ck_assert_uint_eq(bs.count, NBASE);
+		rta_shift_numeric(&whole, &cur, &ref);
+		ck_assert(fabs(s.psi - ref.psi) < 1e-12);
+		ck_assert(fabs(s.qdist - ref.qdist) < 1e-12);
+		ck_assert(s.psi >= RTA_SHIFT_PSI_DEFAULT);
+		/* a group without a baseline is not scored */
+		ck_assert_int_eq(rta_shift_watch_close(w, "g2", 2,
+		    (int64_t)hour * 3600, &cur, &s, &bs, &scored, &full,
+		    &err), RTA_OK);
+		ck_assert(!scored && !full && bs.windows == 0);
+		rta_dds_release(&cur);
+	}
+	/* a checkpoint holds none of it: the file is read again */
+	rta_buf_init(&b);
+	ck_assert_int_eq(rta_shift_watch_save(w, &b), 0);
+	ck_assert_uint_eq(b.len, 8);
+	rta_buf_release(&b);
+	rta_shift_watch_free(w);
+	rta_dds_release(&part1);
+	rta_dds_release(&part2);
+	rta_dds_release(&whole);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -257,6 +324,7 @@ main(void)
 	tcase_add_test(tc, what_moved);
 	tcase_add_test(tc, categorical);
 	tcase_add_test(tc, categories_reported);
+	tcase_add_test(tc, stored_baseline);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
