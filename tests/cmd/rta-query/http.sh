@@ -47,6 +47,13 @@ printf '# a tenant each, and one for all\n%s t0001\n%s canary\n%s *\n' \
       'Authorization: Bearer tok-a'
   req '/v1/query?dataset=ev&since=1d&tenant=t0001&agg=max:payload.value' \
       'Authorization: Bearer tok-a'
+  # cohorts are scoped as queries are
+  req '/v1/cohort?dataset=ev&since=1d&tenant=canary&user=payload.user_id&bucket=1d&periods=1' \
+      'Authorization: Bearer tok-a'
+  req '/v1/cohort?dataset=ev&since=1d&user=payload.user_id&bucket=1d&periods=1' \
+      'Authorization: Bearer tok-a'
+  req '/v1/cohort?dataset=ev&since=1d&tenant=t0001&user=payload.user_id&bucket=1d&periods=1' \
+      'Authorization: Bearer tok-a'
   # a parameter twice, in either order, so that no check reads one
   # value and the query another: refused
   req '/v1/query?dataset=ev&since=1d&tenant=t0001&tenant=canary&agg=count' \
