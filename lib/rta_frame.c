@@ -306,7 +306,8 @@ decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
 	} else if (rest != 0)
 		return frame_fail(err, "bad-frame",
 		    "bytes after the event payload");
-	rc = flags & RTA_DECODE_SUMMED ? rta_event_check_shape(ev, max_depth,
+	rc = flags & (RTA_DECODE_SUMMED | RTA_DECODE_STORED) ?
+	    rta_event_check_shape(ev, max_depth,
 	    max_members, err) : rta_event_check_values_padded(ev, max_depth,
 	    max_members, flags & RTA_DECODE_PADDED, err);
 	if (rc != RTA_OK)

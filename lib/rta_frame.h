@@ -94,10 +94,14 @@ int	rta_frame_decode(const unsigned char *p, size_t size,
  * and compacted): the frame's checksum is not checked again, and of its
  * values only their shape (rta_value_check_shape), which is what keeps
  * every later read inside them.  Every other check is made as by
- * rta_frame_decode.
+ * rta_frame_decode.  RTA_DECODE_STORED is for a frame of a store's log,
+ * written there only after it was checked whole: its checksum is
+ * checked (bytes that changed since are refused), and of its values only
+ * their shape.
  */
 #define RTA_DECODE_PADDED	1
 #define RTA_DECODE_SUMMED	2
+#define RTA_DECODE_STORED	4
 
 int	rta_frame_decode_padded(const unsigned char *p, size_t size,
 	    unsigned max_depth, size_t max_members, int flags,

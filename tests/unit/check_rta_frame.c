@@ -891,6 +891,56 @@ START_TEST(decode_event_values)
 }
 END_TEST
 
+/*
+ * RTA_DECODE_STORED, for a store's own frames: the checksum is checked
+ * (a changed byte is refused), the values' shape too (nothing read past
+ * them), their text and keys not (they were checked when stored).
+ */
+START_TEST(decode_stored)
+{
+	static const struct {
+		const char	*json;
+		int		 code;	/* stored; full: RTA_EDATA */
+		size_t		 at;
+		unsigned char	 to;
+	} c[] = {
+		{ "{\"s\":\"ab\"}", RTA_OK, 19, 0xff },
+		{ "{\"a\":1,\"b\":2}", RTA_OK, 27, 'a' },
+		{ "{\"a\":[null]}", RTA_EDATA, 23, 0x0a },
+		{ "{\"a\":[null]}", RTA_EDATA, 18, 0x7f },
+	};
+	struct rta_buf body = RTA_BUF_INIT, pl = RTA_BUF_INIT;
+	struct rta_buf b = RTA_BUF_INIT;
+	size_t k;
+
+	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		value_of(&pl, c[k].json, 64);
+		ck_assert_uint_lt(c[k].at, pl.len);
+		pl.data[c[k].at] = c[k].to;
+		event_body(&body, 0, 1, "e", 1, "t", 1, "a", 1, 0, pl.data,
+		    pl.len, (uint32_t)pl.len, NULL, 0);
+		rta_buf_reset(&b);
+		raw_frame(&b, 'E', body.data, body.len);
+		ck_assert_int_eq(rta_frame_decode(b.data, b.len,
+		    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS, &rec, &err),
+		    RTA_EDATA);
+		ck_assert_msg(rta_frame_decode_padded(b.data, b.len,
+		    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS,
+		    RTA_DECODE_STORED, &rec, &err) == c[k].code, "%s: %s",
+		    c[k].json, err.text);
+		/* and any byte changed since: the checksum */
+		b.data[b.len - 1] ^= 1;
+		expect(rta_frame_decode_padded(b.data, b.len,
+		    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS,
+		    RTA_DECODE_STORED, &rec, &err), RTA_EDATA, "bad-crc",
+		    c[k].json);
+	}
+	rta_buf_release(&b);
+	rta_buf_release(&body);
+	rta_buf_release(&pl);
+}
+END_TEST
+
 /* A JSON text of n containers, arrays inside an object when obj. */
 static void
 nest_text(struct rta_buf *t, unsigned n)
@@ -1854,6 +1904,7 @@ frame_suite(void)
 	tcase_add_test(tc, decode_event_fields);
 	tcase_add_test(tc, decode_ids_every_byte);
 	tcase_add_test(tc, decode_event_values);
+	tcase_add_test(tc, decode_stored);
 	tcase_add_test(tc, decode_limits);
 	tcase_add_test(tc, decode_control_bodies);
 	tcase_add_test(tc, decode_spec_musts);
