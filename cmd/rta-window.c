@@ -580,6 +580,15 @@ main(int argc, char *argv[])
 	if (o.baseline != 0 && o.baseline_from != NULL)
 		rta_usage_error(usage_line, "--baseline or --baseline-from, "
 		    "not both");
+	if (o.baseline_from != NULL && strcmp(o.baseline_from, "-") == 0) {
+		int k, in = optind == argc;
+
+		for (k = optind; k < argc; k++)
+			in |= strcmp(argv[k], "-") == 0;
+		if (in)
+			rta_usage_error(usage_line, "--baseline-from - and the "
+			    "input both read stdin");
+	}
 	if (o.drift != NULL) {
 		/* --drift F --every 1h: hourly windows, each against the
 		 * baseline before it */

@@ -108,3 +108,7 @@ done
 rta-window --drift payload.value --baseline-from week.rta --baseline 7d \
     --every 1h cur.ndjson 2>&1 | head -1
 rta-window --tumbling 1h --baseline-from week.rta cur.ndjson 2>&1 | head -1
+rta-window --drift payload.value --baseline-from - --every 1h <cur.ndjson \
+    2>&1 | head -1
+rta-window --drift payload.value --baseline-from - --every 1h cur.ndjson \
+    <week.rta | grep -c '"rta.drift"'
