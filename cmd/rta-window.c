@@ -1574,7 +1574,7 @@ baseline_load(struct wn *w, const char *path)
 	struct rta_query_row row;
 	const struct rta_where *wh;
 	struct rta_error err;
-	size_t i, n;
+	size_t i, n, nset = 0;
 	int rc, status = 0;
 
 	memset(&qs, 0, sizeof(qs));
@@ -1585,7 +1585,12 @@ baseline_load(struct wn *w, const char *path)
 	qs.aggs = &w->specs[w->dspec];
 	qs.naggs = 1;
 	qs.max_groups = w->o->max_groups;
-	rta_reader_opts_init(&ro);
+	/* the input's limits (--max-line), read here and now */
+	ro = w->st->ropts;
+	ro.follow = 0;
+	ro.ahead = 0;
+	ro.idle = NULL;
+	ro.idle_arg = NULL;
 	if (rta_query_new(&qs, &q, &err) != RTA_OK ||
 	    (r = rta_reader_new(&ro)) == NULL) {
 		rta_warnx("out of memory");
@@ -1625,10 +1630,12 @@ baseline_load(struct wn *w, const char *path)
 			status = rta_exit_code(rc);
 			goto done;
 		}
+		nset += (w->o->drift_cat ? rta_topk_total(row.acc[0].sketch) :
+		    rta_dds_count(row.acc[0].sketch)) > 0;
 	}
-	if (n == 0) {
-		rta_warnx("%s: no baseline: no events or aggregate records "
-		    "with a state of %s", path, w->specs[w->dspec].name);
+	if (nset == 0) {
+		rta_warnx("%s: no baseline: no values of %s in its events or "
+		    "aggregate records", path, w->o->drift);
 		status = RTA_EXIT_DATA;
 	}
 done:
@@ -3726,8 +3733,11 @@ window_main(const struct opts *o, struct rta_stage *st, int argc,
 			return rta_cli_finish(RTA_EXIT_LIMIT);
 		}
 		if (o->baseline_from != NULL &&
-		    (status = baseline_load(&w, o->baseline_from)) != 0)
+		    (status = baseline_load(&w, o->baseline_from)) != 0) {
+			w.lock_fd = -1;
+			window_free(&w);
 			return rta_cli_finish(status);
+		}
 	}
 	/* what makes record ids: the window and the names of the output */
 	if (rta_buf_printf(&desc, "rta-window/1 %d %lld %lld by=%s agg=%s",

@@ -1044,6 +1044,10 @@ load_sketch(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 		if (rc == RTA_OK && rta_topk_capacity(a->sketch) !=
 		    TOPK_CAP(sp->k))
 			rc = bad_state(err, sp, "top-k of another capacity");
+		/* its items become strings of results and records */
+		else if (rc == RTA_OK && !rta_topk_text(a->sketch))
+			rc = bad_state(err, sp, "a top-k item that is not "
+			    "UTF-8 text");
 	}
 	rta_buf_release(&raw);
 	if (rc != RTA_OK) {

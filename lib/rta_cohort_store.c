@@ -334,7 +334,7 @@ write_user(struct refresh *f, const struct rta_cohort_user *u, int moved,
 	rec.ev.schema_version = f->version;
 	rec.ev.payload = f->payload.data;
 	rec.ev.payload_len = f->payload.len;
-	if ((rc = rta_writer_add(f->w, &rec, err)) != RTA_OK)
+	if ((rc = rta_rollup_put(f->w, &rec, err)) != RTA_OK)
 		return rc;
 	f->r->records_out++;
 	return RTA_OK;

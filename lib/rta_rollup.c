@@ -22,6 +22,7 @@
 
 #include "rta_alloc.h"
 #include "rta_buf.h"
+#include "rta_event.h"
 #include "rta_query.h"
 #include "rta_rollup.h"
 #include "rta_rollup_int.h"
@@ -446,6 +447,20 @@ in_set(const int64_t *v, size_t n, int64_t t)
 	return 0;
 }
 
+int
+rta_rollup_put(struct rta_writer *w, const struct rta_record *rec,
+    struct rta_error *err)
+{
+	struct rta_error e2;
+
+	if (rta_event_check_values(&rec->ev, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, &e2) != RTA_OK)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s: %s", (int)rec->ev.id_len,
+		    rec->ev.id, e2.text);
+	return rta_writer_add(w, rec, err);
+}
+
 /* Write row i of sh as a target record. */
 static int
 emit(struct refresh *f, const struct shape *sh, size_t i,
@@ -527,7 +542,7 @@ emit(struct refresh *f, const struct shape *sh, size_t i,
 	rec.ev.schema_version = f->version;
 	rec.ev.payload = f->payload.data;
 	rec.ev.payload_len = f->payload.len;
-	if ((rc = rta_writer_add(f->w, &rec, err)) != RTA_OK)
+	if ((rc = rta_rollup_put(f->w, &rec, err)) != RTA_OK)
 		return rc;
 	f->r->records_out++;
 	return RTA_OK;

@@ -24,6 +24,16 @@ int	rta_rollup_changed(const struct rta_dataset *src,
 	    struct rta_sources *pos, const struct rta_rollup_def *d,
 	    int64_t b, size_t *ix, uint64_t *fp);
 
+/*
+ * Add a record the refresh built to the target, once its values are
+ * checked whole: a store's readers check only their shape (its logs'
+ * records were all checked when written), so nothing unchecked may go
+ * in, whatever the states it came from held.  As rta_writer_add, or
+ * RTA_EDATA ("bad-aggregate").
+ */
+int	rta_rollup_put(struct rta_writer *w, const struct rta_record *rec,
+	    struct rta_error *err);
+
 /* RTA_EINVAL ("bad-rollup") if name is a cohort dataset's target. */
 int	rta_rollup_not_cohorts(struct rta_store *s, const char *name,
 	    struct rta_error *err);

@@ -379,7 +379,7 @@ rta_shift_watch_close(struct rta_shift_watch *w, const void *key,
 	if (w->baseline == 0) {
 		/* a stored baseline, if the group has one */
 		r = ring_find(w, key, klen, rta_hash64(key, klen, w->seed));
-		if (r == NULL || cnt == 0)
+		if (r == NULL || r->n == 0 || cnt == 0)
 			return RTA_OK;
 		if ((rc = empty_scratch(w, err)) != RTA_OK ||
 		    (rc = merge_kept(w, &r->v[r->head], 1, err)) != RTA_OK)

@@ -29,6 +29,7 @@
 #include "rta_alloc.h"
 #include "rta_hash.h"
 #include "rta_topk.h"
+#include "rta_utf8.h"
 
 #define MIN_TAB		4U
 
@@ -387,6 +388,18 @@ size_t
 rta_topk_size(const struct rta_topk *t)
 {
 	return t->n;
+}
+
+int
+rta_topk_text(const struct rta_topk *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!rta_utf8_valid(t->slot[i].item, t->slot[i].len, NULL) ||
+		    memchr(t->slot[i].item, 0, t->slot[i].len) != NULL)
+			return 0;
+	return 1;
 }
 
 uint64_t

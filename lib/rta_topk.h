@@ -127,6 +127,8 @@ uint64_t rta_topk_total(const struct rta_topk *t);
 unsigned rta_topk_capacity(const struct rta_topk *t);
 /* Counters in use (at most the capacity). */
 size_t	rta_topk_size(const struct rta_topk *t);
+/* 1 if every item is UTF-8 text without U+0000, else 0. */
+int	rta_topk_text(const struct rta_topk *t);
 /* The bound m on the true count of an item without a counter: the
  * smallest count when the sketch is full, else 0. */
 uint64_t rta_topk_min(const struct rta_topk *t);

@@ -472,6 +472,47 @@ START_TEST(bad_states)
 }
 END_TEST
 
+/* A top-k state's items become strings: bytes that are not UTF-8 text
+ * are a bad state, however well the sketch itself decodes. */
+START_TEST(topk_items_text)
+{
+	static const struct {
+		const char	*sketch;	/* one item, count 1 */
+		int		 rc;
+	} c[] = {
+		{ "SwFAAQECb2sBAA==", RTA_OK },		/* "ok" */
+		{ "SwFAAQEC//4BAA==", RTA_EDATA },	/* ff fe */
+		{ "SwFAAQECbwABAA==", RTA_EDATA },	/* "o", U+0000 */
+	};
+	struct rta_agg_spec *sp;
+	struct rta_agg_acc acc[1];
+	struct rta_json j;
+	struct rta_buf v = RTA_BUF_INIT;
+	struct rta_error err;
+	char doc[200];
+	size_t n, i;
+
+	specs_of("top3:payload.c", &sp, &n);
+	rta_json_init(&j);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(doc, sizeof(doc), "{\"top3:payload.c\":{\"type\":"
+		    "\"topk\",\"count\":1,\"sketch\":\"%s\"}}", c[i].sketch);
+		rta_buf_reset(&v);
+		ck_assert_int_eq(rta_json_document(&j, doc, strlen(doc), &v,
+		    &err), RTA_OK);
+		ck_assert_int_eq(rta_agg_init(sp, n, acc, &err), RTA_OK);
+		ck_assert_msg(rta_agg_load(sp, n, acc, v.data, &err) ==
+		    c[i].rc, "%s: %s", c[i].sketch, err.text);
+		if (c[i].rc != RTA_OK)
+			ck_assert_str_eq(err.reason, "bad-state");
+		rta_agg_release(sp, n, acc);
+	}
+	rta_json_release(&j);
+	rta_buf_release(&v);
+	rta_agg_specs_free(sp, n);
+}
+END_TEST
+
 static Suite *
 agg_suite(void)
 {
@@ -483,6 +524,7 @@ agg_suite(void)
 	tcase_add_test(tc, sum_overflow);
 	tcase_add_loop_test(tc, merge_equals_whole, 0, 12);
 	tcase_add_test(tc, bad_states);
+	tcase_add_test(tc, topk_items_text);
 	tcase_add_loop_test(tc, reset_is_fresh, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;

@@ -99,7 +99,8 @@ echo "-- what cannot be a baseline"
 rta-window --tumbling 1h --agg count -o rta ref.ndjson >counts.rta
 printf '{"event_id":"x","timestamp":"2026-09-14T00:00:00Z"}\n' >bad.ndjson
 : >empty
-for f in counts.rta bad.ndjson empty nosuch; do
+jq -c 'del(.payload.value)' ref.ndjson >novalue.ndjson
+for f in counts.rta bad.ndjson empty novalue.ndjson nosuch; do
 	rta-window --drift payload.value --baseline-from $f --every 1h \
 	    cur.ndjson >o 2>err
 	echo "$f: exit $?, $(wc -l <o) lines out"
