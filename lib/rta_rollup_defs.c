@@ -63,45 +63,27 @@ parse_line(const char *p, size_t len, struct rta_rollup_def *d)
 	return 0;
 }
 
-struct defs {
-	struct rta_rollup_def	*v;
-	size_t			 n;
-};
-
 static int
-def_line(void *arg, const char *p, size_t len)
+def_line(const char *p, size_t len, void *elem)
 {
-	struct defs *d = arg;
 	struct rta_error e2;
 
-	if (d->n == RTA_ROLLUP_DEFS_MAX || parse_line(p, len, &d->v[d->n]) !=
-	    0 || rta_rollup_check(&d->v[d->n], &e2) != RTA_OK)
-		return -1;
-	d->n++;
-	return 0;
+	return parse_line(p, len, elem) != 0 ||
+	    rta_rollup_check(elem, &e2) != RTA_OK ? -1 : 0;
 }
 
 int
 rta_rollup_defs_read(struct rta_store *s, struct rta_rollup_def **vp,
     size_t *np, struct rta_error *err)
 {
-	struct defs d;
+	void *v;
 	int rc;
 
-	*vp = NULL;
-	*np = 0;
-	if ((d.v = rta_calloc(RTA_ROLLUP_DEFS_MAX, sizeof(*d.v))) == NULL)
-		return nomem(err);
-	d.n = 0;
-	if ((rc = rta_state_lines(s->path, RTA_ROLLUP_FILE, DEFS_BYTES,
-	    def_line, &d, "bad-rollups", "not a rollup definition", err)) !=
-	    RTA_OK || d.n == 0) {
-		free(d.v);
-		return rc;
-	}
-	*vp = d.v;
-	*np = d.n;
-	return RTA_OK;
+	rc = rta_state_defs(s->path, RTA_ROLLUP_FILE, DEFS_BYTES,
+	    RTA_ROLLUP_DEFS_MAX, sizeof(**vp), def_line, &v, np,
+	    "bad-rollups", "not a rollup definition", err);
+	*vp = v;
+	return rc;
 }
 
 /* The definition making dataset name, or NULL. */

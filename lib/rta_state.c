@@ -526,6 +526,49 @@ rta_state_lines(const char *dir, const char *name, size_t max,
 	return rc;
 }
 
+struct defs {
+	unsigned char	*v;
+	size_t		 n, maxn, size;
+	int		(*def)(const char *, size_t, void *);
+};
+
+static int
+defs_line(void *arg, const char *p, size_t len)
+{
+	struct defs *d = arg;
+
+	if (d->n == d->maxn || d->def(p, len, d->v + d->n * d->size) != 0)
+		return -1;
+	d->n++;
+	return 0;
+}
+
+int
+rta_state_defs(const char *dir, const char *name, size_t max, size_t maxn,
+    size_t size, int (*def)(const char *, size_t, void *), void **vp,
+    size_t *np, const char *reason, const char *what, struct rta_error *err)
+{
+	struct defs d;
+	int rc;
+
+	*vp = NULL;
+	*np = 0;
+	if ((d.v = rta_calloc(maxn, size)) == NULL)
+		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+	d.n = 0;
+	d.maxn = maxn;
+	d.size = size;
+	d.def = def;
+	if ((rc = rta_state_lines(dir, name, max, defs_line, &d, reason, what,
+	    err)) != RTA_OK || d.n == 0) {
+		rta_free(d.v);
+		return rc;
+	}
+	*vp = d.v;
+	*np = d.n;
+	return RTA_OK;
+}
+
 int
 rta_state_read(const char *dir, const char *name, size_t max,
     struct rta_buf *out, struct rta_error *err)

@@ -185,4 +185,17 @@ int	rta_state_lines(const char *dir, const char *name, size_t max,
 	    int (*line)(void *, const char *, size_t), void *arg,
 	    const char *reason, const char *what, struct rta_error *err);
 
+/*
+ * A definitions file (rollups.conf, cohorts.conf): its lines, read as
+ * rta_state_lines does, each set into the next of at most maxn elements
+ * of size bytes by def(p, len, elem) (0, or non-zero for a line that is
+ * not a definition), in a new zeroed array *vp of *np (NULL and 0 when
+ * there are none).  A line def refuses, or one past maxn, is RTA_EDATA
+ * as rta_state_lines says; RTA_ENOMEM.
+ */
+int	rta_state_defs(const char *dir, const char *name, size_t max,
+	    size_t maxn, size_t size, int (*def)(const char *, size_t, void *),
+	    void **vp, size_t *np, const char *reason, const char *what,
+	    struct rta_error *err);
+
 #endif
