@@ -41,6 +41,12 @@ struct rta_query {
 	size_t			 nslots;	/* a power of two */
 	struct rta_buf		 arena;
 	struct rta_buf		 key, group;	/* the record's, scratch */
+	struct rta_fval		*vals;		/* its group-by values */
+	size_t			*bylen;		/* strlen of each field */
+	/* the last window end read, and its text */
+	char			 end_text[RTA_TIME_LEN];
+	size_t			 end_len;
+	int64_t			 end;
 
 	/* aggregate records: the state each aggregate is read from */
 	struct rta_agg_spec	*load;
@@ -75,6 +81,7 @@ rta_query_new(const struct rta_query_spec *spec, struct rta_query **qp,
 	q->max_groups = spec->max_groups ? spec->max_groups :
 	    RTA_QUERY_GROUPS_DEFAULT;
 	q->seed = rta_hash_seed();
+	q->end_len = (size_t)-1;	/* no end read yet */
 	*qp = q;
 	return RTA_OK;
 }
@@ -102,6 +109,8 @@ rta_query_free(struct rta_query *q)
 	rta_buf_release(&q->arena);
 	rta_buf_release(&q->key);
 	rta_buf_release(&q->group);
+	rta_free(q->vals);
+	rta_free(q->bylen);
 	rta_free(q);
 }
 
@@ -132,14 +141,12 @@ bucket_end(const struct rta_query_spec *s, int64_t start)
 	return start > INT64_MAX - s->bucket ? INT64_MAX : start + s->bucket;
 }
 
-/* Append value v of a group-by field to the group object and the key. */
+/* Append value v of a group-by field to the group object. */
 static int
 put_value(struct rta_query *q, const struct rta_fval *v)
 {
 	char t[RTA_TIME_LEN];
 
-	if (rta_fval_key(&q->key, v) != 0)
-		return -1;
 	switch (v->kind) {
 	case RTA_FV_STRING:
 		return rta_venc_string(&q->group, v->s, v->len);
@@ -156,43 +163,65 @@ put_value(struct rta_query *q, const struct rta_fval *v)
 }
 
 /*
- * The record's key (bucket start, then its group-by values) and group
- * object into q->key and q->group.  agg: an aggregate record, whose
- * values come from its group object.
+ * The record's key (bucket start, then its group-by values) into q->key,
+ * and the values into q->vals for group_object.  agg: an aggregate
+ * record, whose values come from its group object.
  */
 static int
 make_key(struct rta_query *q, const struct rta_event *ev, int64_t start,
     const unsigned char *gobj)
 {
 	const struct rta_query_spec *s = q->spec;
-	struct rta_fval v;
-	size_t off, i;
+	struct rta_fval *v;
+	size_t i;
 	unsigned char b[8];
 	const unsigned char *m;
 
+	if (q->vals == NULL && s->nby > 0) {
+		if ((q->vals = rta_calloc(s->nby, sizeof(*q->vals))) == NULL ||
+		    (q->bylen = rta_calloc(s->nby, sizeof(*q->bylen))) ==
+		    NULL)
+			return -1;
+		for (i = 0; i < s->nby; i++)
+			q->bylen[i] = strlen(s->by[i].text);
+	}
 	rta_buf_reset(&q->key);
-	rta_buf_reset(&q->group);
 	rta_put_u64(b, (uint64_t)start);
 	if (rta_buf_add(&q->key, b, 8) != 0)
-		return -1;
-	if ((off = rta_venc_begin(&q->group, RTA_V_OBJECT)) == (size_t)-1)
 		return -1;
 	for (i = 0; i < s->nby; i++) {
 		const struct rta_field *f = &s->by[i];
 
-		if (rta_venc_key(&q->group, f->text, strlen(f->text)) != 0)
-			return -1;
+		v = &q->vals[i];
 		m = gobj != NULL ? rta_value_member(gobj, f->text,
-		    strlen(f->text)) : NULL;
-		memset(&v, 0, sizeof(v));
+		    q->bylen[i]) : NULL;
+		memset(v, 0, sizeof(*v));
 		if (m != NULL) {
-			v.kind = RTA_FV_VALUE;
-			v.v = m;
+			v->kind = RTA_FV_VALUE;
+			v->v = m;
 		} else if (gobj == NULL || f->root == RTA_F_TENANT_ID)
-			rta_field_get(f, ev, &v);
-		if (put_value(q, &v) != 0)
+			rta_field_get(f, ev, v);
+		if (rta_fval_key(&q->key, v) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* The group object of the values make_key kept, into q->group: made
+ * only for a new group. */
+static int
+group_object(struct rta_query *q)
+{
+	const struct rta_query_spec *s = q->spec;
+	size_t off, i;
+
+	rta_buf_reset(&q->group);
+	if ((off = rta_venc_begin(&q->group, RTA_V_OBJECT)) == (size_t)-1)
+		return -1;
+	for (i = 0; i < s->nby; i++)
+		if (rta_venc_key(&q->group, s->by[i].text, q->bylen[i]) != 0 ||
+		    put_value(q, &q->vals[i]) != 0)
+			return -1;
 	rta_venc_end(&q->group, off, (uint32_t)s->nby);
 	return 0;
 }
@@ -265,7 +294,8 @@ find_group(struct rta_query *q, int64_t start,
 	if (rta_buf_add(&q->arena, q->key.data, q->key.len) != 0)
 		goto nomem;
 	e->goff = q->arena.len;
-	if (rta_buf_add(&q->arena, q->group.data, q->group.len) != 0)
+	if (group_object(q) != 0 ||
+	    rta_buf_add(&q->arena, q->group.data, q->group.len) != 0)
 		goto nomem;
 	if (q->spec->naggs > 0 && (e->acc = rta_calloc(q->spec->naggs,
 	    sizeof(*e->acc))) == NULL)
@@ -408,6 +438,27 @@ payload_parts(const unsigned char *payload, const unsigned char **endv,
 	}
 }
 
+/* A window end's text parsed; the records of a bucket share few ends,
+ * so the last one's text and time are kept. */
+static int
+window_end(struct rta_query *q, const char *s, size_t len, int64_t *end)
+{
+	int rc;
+
+	if (len == q->end_len && memcmp(s, q->end_text, len) == 0) {
+		*end = q->end;
+		return RTA_OK;
+	}
+	if ((rc = rta_time_parse(s, len, end, NULL)) != RTA_OK)
+		return rc;
+	if (len <= sizeof(q->end_text)) {
+		memcpy(q->end_text, s, len);
+		q->end_len = len;
+		q->end = *end;
+	}
+	return RTA_OK;
+}
+
 static int
 add_aggregate(struct rta_query *q, const struct rta_event *ev,
     struct rta_error *err)
@@ -431,7 +482,7 @@ add_aggregate(struct rta_query *q, const struct rta_event *ev,
 		    (int)ev->type_len, ev->type);
 	payload_parts(ev->payload, &endv, &gobj, &states);
 	if (endv == NULL || !rta_value_str(endv, &es, &elen) ||
-	    rta_time_parse(es, elen, &end, NULL) != RTA_OK || end <= ev->ts ||
+	    window_end(q, es, elen, &end) != RTA_OK || end <= ev->ts ||
 	    gobj == NULL || rta_value_tag(gobj) != RTA_V_OBJECT ||
 	    states == NULL || rta_value_tag(states) != RTA_V_OBJECT)
 		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
