@@ -789,6 +789,18 @@ shape_value(const unsigned char *p, size_t avail, unsigned depth,
 				continue;
 			}
 		}
+		if (left >= 1 && (q[0] == RTA_V_NULL || q[0] == RTA_V_TRUE ||
+		    q[0] == RTA_V_FALSE)) {
+			q++;
+			continue;
+		}
+		if (left >= 9 && q[0] == RTA_V_DOUBLE) {
+			memcpy(&d, q + 1, 8);
+			if (isfinite(d)) {
+				q += 9;
+				continue;
+			}
+		}
 		if ((sz = shape_value(q, (size_t)(end - q), depth + 1,
 		    max_depth, max_members, base, err)) == (size_t)-1)
 			return sz;
