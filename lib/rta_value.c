@@ -1184,10 +1184,51 @@ rta_fmt_i64(char *out, int64_t v)
  * up keeps every integer part below 10^15 positional.  Subnormals
  * have fewer bits and are the exception.
  */
+/*
+ * Money and most measurements have at most two decimals, and their sums
+ * too while exact: v is one when v * 100 rounded, divided by 100, gives
+ * v back (a division rounds correctly, as strtod does).  With at most 15
+ * significant digits no other decimal of 15 or fewer reads back as v, so
+ * these are %.15g's digits, written without snprintf; 0 if v is not one.
+ */
+static size_t
+fmt_cents(char *out, double v)
+{
+	char d[24];
+	double r;
+	int64_t ip, cents;
+	size_t n = 0, k = 0;
+
+	if (!(fabs(v) >= 0.01 && fabs(v) < 1e13))
+		return 0;
+	r = nearbyint(v * 100);
+	if (r / 100 != v)
+		return 0;
+	ip = (int64_t)fabs(r) / 100;
+	cents = (int64_t)fabs(r) % 100;
+	if (v < 0)
+		out[n++] = '-';
+	do
+		d[k++] = (char)('0' + ip % 10);
+	while ((ip /= 10) > 0);
+	while (k > 0)
+		out[n++] = d[--k];
+	out[n++] = '.';
+	out[n++] = (char)('0' + cents / 10);
+	if (cents % 10 != 0)
+		out[n++] = (char)('0' + cents % 10);
+	out[n] = '\0';
+	return n;
+}
+
 size_t
 rta_fmt_double(char *out, double v)
 {
 	int p, n = 0;
+	size_t f;
+
+	if ((f = fmt_cents(out, v)) != 0)
+		return f;
 
 	/*
 	 * at most 17 digits, a sign, a point and an exponent: 24.  The

@@ -1277,6 +1277,40 @@ START_TEST(fmt_double_short_decimals)
 }
 END_TEST
 
+/* Two-decimal values (money, sums of them) take a path of their own:
+ * the same text as the general one, %.15g's digits. */
+START_TEST(fmt_double_cents)
+{
+	struct rng r = { 5 };
+	char text[40], out[40], want[40];
+	unsigned long n;
+	double v;
+	size_t len;
+
+	for (n = 0; n < 200000; n++) {
+		int64_t c = (int64_t)(rng_next(&r) >> (11 + rng_below(&r, 50)));
+
+		snprintf(text, sizeof(text), "%s%lld.%02lld", n % 3 ? "" : "-",
+		    (long long)(c / 100), (long long)(c % 100));
+		v = strtod(text, NULL);
+		if (n % 7 == 0)
+			v += v * 1e-16;		/* a neighbour: not a cent */
+		fmt_ok(v, 1);
+		len = rta_fmt_double(out, v);
+		out[len] = '\0';
+		snprintf(want, sizeof(want), "%.15g", v);
+		if (strtod(want, NULL) != v)
+			snprintf(want, sizeof(want), "%.16g", v);
+		if (strtod(want, NULL) != v)
+			snprintf(want, sizeof(want), "%.17g", v);
+		if (strpbrk(want, ".eE") == NULL)
+			strcat(want, ".0");
+		ck_assert_msg(strcmp(out, want) == 0, "%s: '%s', %%g gives "
+		    "'%s'", text, out, want);
+	}
+}
+END_TEST
+
 START_TEST(fmt_double_edges)
 {
 	static const struct {
@@ -1537,6 +1571,7 @@ value_suite(void)
 	tc = tcase_create("format");
 	tcase_add_test(tc, fmt_double_random);
 	tcase_add_test(tc, fmt_double_short_decimals);
+	tcase_add_test(tc, fmt_double_cents);
 	tcase_add_test(tc, fmt_double_edges);
 	tcase_add_test(tc, fmt_double_powers_of_two);
 	tcase_add_test(tc, fmt_double_subnormal_shortest);
