@@ -177,10 +177,11 @@ make_key(struct rta_query *q, const struct rta_event *ev, int64_t start,
 	unsigned char b[8];
 	const unsigned char *m;
 
-	if (q->vals == NULL && s->nby > 0) {
-		if ((q->vals = rta_calloc(s->nby, sizeof(*q->vals))) == NULL ||
-		    (q->bylen = rta_calloc(s->nby, sizeof(*q->bylen))) ==
-		    NULL)
+	if (q->bylen == NULL && s->nby > 0) {
+		if (q->vals == NULL && (q->vals = rta_calloc(s->nby,
+		    sizeof(*q->vals))) == NULL)
+			return -1;
+		if ((q->bylen = rta_calloc(s->nby, sizeof(*q->bylen))) == NULL)
 			return -1;
 		for (i = 0; i < s->nby; i++)
 			q->bylen[i] = strlen(s->by[i].text);
