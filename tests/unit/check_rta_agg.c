@@ -421,6 +421,29 @@ START_TEST(reset_is_fresh)
 END_TEST
 
 /* States that are not what the specs say are refused, whole. */
+/* rta_agg_load of the states object in JSON text into fresh
+ * accumulators (released after): its result. */
+static int
+load_text(const struct rta_agg_spec *sp, size_t n, const char *text,
+    struct rta_error *err)
+{
+	struct rta_agg_acc acc[8];
+	struct rta_json j;
+	struct rta_buf v = RTA_BUF_INIT;
+	int rc;
+
+	ck_assert_uint_le(n, 8);
+	rta_json_init(&j);
+	ck_assert_int_eq(rta_json_document(&j, text, strlen(text), &v, err),
+	    RTA_OK);
+	ck_assert_int_eq(rta_agg_init(sp, n, acc, err), RTA_OK);
+	rc = rta_agg_load(sp, n, acc, v.data, err);
+	rta_agg_release(sp, n, acc);
+	rta_json_release(&j);
+	rta_buf_release(&v);
+	return rc;
+}
+
 START_TEST(bad_states)
 {
 	static const char *const bad[] = {
@@ -448,26 +471,15 @@ START_TEST(bad_states)
 		    "\"count\":1,\"sketch\":\"AAA=\\n\"}}",
 	};
 	struct rta_agg_spec *sp;
-	struct rta_agg_acc acc[3];
-	struct rta_json j;
-	struct rta_buf v = RTA_BUF_INIT;
 	struct rta_error err;
 	size_t n, i;
 
 	specs_of("count,min:payload.x,p50:payload.x", &sp, &n);
-	rta_json_init(&j);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		rta_buf_reset(&v);
-		ck_assert_int_eq(rta_json_document(&j, bad[i], strlen(bad[i]),
-		    &v, &err), RTA_OK);
-		ck_assert_int_eq(rta_agg_init(sp, n, acc, &err), RTA_OK);
-		ck_assert_msg(rta_agg_load(sp, n, acc, v.data, &err) ==
-		    RTA_EDATA, "%s accepted", bad[i]);
+		ck_assert_msg(load_text(sp, n, bad[i], &err) == RTA_EDATA,
+		    "%s accepted", bad[i]);
 		ck_assert_str_eq(err.reason, "bad-state");
-		rta_agg_release(sp, n, acc);
 	}
-	rta_json_release(&j);
-	rta_buf_release(&v);
 	rta_agg_specs_free(sp, n);
 }
 END_TEST
@@ -485,30 +497,19 @@ START_TEST(topk_items_text)
 		{ "SwFAAQECbwABAA==", RTA_EDATA },	/* "o", U+0000 */
 	};
 	struct rta_agg_spec *sp;
-	struct rta_agg_acc acc[1];
-	struct rta_json j;
-	struct rta_buf v = RTA_BUF_INIT;
 	struct rta_error err;
 	char doc[200];
 	size_t n, i;
 
 	specs_of("top3:payload.c", &sp, &n);
-	rta_json_init(&j);
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		snprintf(doc, sizeof(doc), "{\"top3:payload.c\":{\"type\":"
 		    "\"topk\",\"count\":1,\"sketch\":\"%s\"}}", c[i].sketch);
-		rta_buf_reset(&v);
-		ck_assert_int_eq(rta_json_document(&j, doc, strlen(doc), &v,
-		    &err), RTA_OK);
-		ck_assert_int_eq(rta_agg_init(sp, n, acc, &err), RTA_OK);
-		ck_assert_msg(rta_agg_load(sp, n, acc, v.data, &err) ==
-		    c[i].rc, "%s: %s", c[i].sketch, err.text);
+		ck_assert_msg(load_text(sp, n, doc, &err) == c[i].rc,
+		    "%s: %s", c[i].sketch, err.text);
 		if (c[i].rc != RTA_OK)
 			ck_assert_str_eq(err.reason, "bad-state");
-		rta_agg_release(sp, n, acc);
 	}
-	rta_json_release(&j);
-	rta_buf_release(&v);
 	rta_agg_specs_free(sp, n);
 }
 END_TEST

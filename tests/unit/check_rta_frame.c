@@ -860,6 +860,21 @@ START_TEST(decode_ids_every_byte)
 END_TEST
 
 /* Values inside a frame get the whole checker: a few of its classes. */
+/* An event body whose payload is json with byte at set to to. */
+static void
+damaged_body(struct rta_buf *body, const char *json, size_t at,
+    unsigned char to)
+{
+	struct rta_buf pl = RTA_BUF_INIT;
+
+	value_of(&pl, json, 64);
+	ck_assert_uint_lt(at, pl.len);
+	pl.data[at] = to;
+	event_body(body, 0, 1, "e", 1, "t", 1, "a", 1, 0, pl.data, pl.len,
+	    (uint32_t)pl.len, NULL, 0);
+	rta_buf_release(&pl);
+}
+
 START_TEST(decode_event_values)
 {
 	static const struct {
@@ -875,19 +890,14 @@ START_TEST(decode_event_values)
 		{ "{\"a\":[null]}", RTA_EDATA, "bad-value", 23, 0x0a },
 		{ "{\"a\":1.5}", RTA_EDATA, "bad-value", 27, 'x' },
 	};
-	struct rta_buf body = RTA_BUF_INIT, pl = RTA_BUF_INIT;
+	struct rta_buf body = RTA_BUF_INIT;
 	size_t k;
 
 	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
-		value_of(&pl, c[k].json, 64);
-		ck_assert_uint_lt(c[k].at, pl.len);
-		pl.data[c[k].at] = c[k].to;
-		event_body(&body, 0, 1, "e", 1, "t", 1, "a", 1, 0, pl.data,
-		    pl.len, (uint32_t)pl.len, NULL, 0);
+		damaged_body(&body, c[k].json, c[k].at, c[k].to);
 		event_expect(&body, c[k].code, c[k].reason, c[k].json);
 	}
 	rta_buf_release(&body);
-	rta_buf_release(&pl);
 }
 END_TEST
 
@@ -909,16 +919,11 @@ START_TEST(decode_stored)
 		{ "{\"a\":[null]}", RTA_EDATA, 23, 0x0a },
 		{ "{\"a\":[null]}", RTA_EDATA, 18, 0x7f },
 	};
-	struct rta_buf body = RTA_BUF_INIT, pl = RTA_BUF_INIT;
-	struct rta_buf b = RTA_BUF_INIT;
+	struct rta_buf body = RTA_BUF_INIT, b = RTA_BUF_INIT;
 	size_t k;
 
 	for (k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
-		value_of(&pl, c[k].json, 64);
-		ck_assert_uint_lt(c[k].at, pl.len);
-		pl.data[c[k].at] = c[k].to;
-		event_body(&body, 0, 1, "e", 1, "t", 1, "a", 1, 0, pl.data,
-		    pl.len, (uint32_t)pl.len, NULL, 0);
+		damaged_body(&body, c[k].json, c[k].at, c[k].to);
 		rta_buf_reset(&b);
 		raw_frame(&b, 'E', body.data, body.len);
 		ck_assert_int_eq(rta_frame_decode(b.data, b.len,
@@ -937,7 +942,6 @@ START_TEST(decode_stored)
 	}
 	rta_buf_release(&b);
 	rta_buf_release(&body);
-	rta_buf_release(&pl);
 }
 END_TEST
 
