@@ -126,6 +126,32 @@ anon(size_t len)
 	return p;
 }
 
+/*
+ * Fault the pages of a table in writable now.  Left to fault on first
+ * use, a bucket's page is often read before it is written (a probe
+ * finds it empty): it maps the shared zero page, and the write that
+ * follows costs a copy-on-write fault and, while the reader thread runs
+ * on the other core, a TLB shootdown (an interrupt to that core).
+ */
+static void
+populate(void *p, size_t len)
+{
+#if defined(__linux__)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23		/* Linux 5.14 */
+#endif
+	/* the whole pages inside [p, p + len) */
+	uintptr_t a = ((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+	uintptr_t z = ((uintptr_t)p + len) & ~(uintptr_t)(PAGE - 1);
+
+	if (z > a)
+		(void)madvise((void *)a, z - a, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
 /* Room for slots entries and their control bytes, in memory. */
 static int
 table_alloc(struct rta_keyset_table *t, uint64_t slots,
@@ -591,6 +617,7 @@ part_grow(struct rta_keyset *ks, struct rta_keyset_part *p,
 	} else
 		/* what was touched before is cleared; the rest is new */
 		memset(b, 0, (size_t)((nb < was ? nb : was) * BUCKET));
+	populate(b, (size_t)((nb * BUCKET + PAGE - 1) / PAGE * PAGE));
 	ks->nused -= p->used;
 	p->nb = (uint32_t)nb;
 	p->used = (uint32_t)tab_fill(ks, b, nb, ks->scratch, onb);
@@ -726,6 +753,7 @@ slab_grow(struct rta_keyset *ks, struct rta_keyset_slab *s, uint64_t nb,
 	if ((b = rta_calloc((size_t)nb, BUCKET)) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
 		    "out of memory"), -1;
+	populate(b, (size_t)nb * BUCKET);
 	ks->nused -= s->used;
 	s->used = (uint32_t)tab_fill(ks, b, nb, s->b, s->nb);
 	ks->nused += s->used;
