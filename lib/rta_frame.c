@@ -97,6 +97,16 @@ unchanged(const struct rta_event *ev, int type)
 }
 
 int
+rta_frame_verbatim(const struct rta_record *rec)
+{
+	int type = rec->kind == RTA_REC_EVENT ? RTA_FRAME_EVENT :
+	    RTA_FRAME_AGGREGATE;
+
+	return (rec->kind == RTA_REC_EVENT || rec->kind == RTA_REC_AGGREGATE) &&
+	    rec->ev.frame != NULL && unchanged(&rec->ev, type);
+}
+
+int
 rta_frame_put(struct rta_buf *out, const struct rta_record *rec)
 {
 	const struct rta_event *ev = &rec->ev;
@@ -306,10 +316,13 @@ decode_event(const unsigned char *b, size_t blen, unsigned max_depth,
 	} else if (rest != 0)
 		return frame_fail(err, "bad-frame",
 		    "bytes after the event payload");
-	rc = flags & (RTA_DECODE_SUMMED | RTA_DECODE_STORED) ?
-	    rta_event_check_shape(ev, max_depth,
-	    max_members, err) : rta_event_check_values_padded(ev, max_depth,
-	    max_members, flags & RTA_DECODE_PADDED, err);
+	if (flags & RTA_DECODE_CHECKED)
+		rc = RTA_OK;
+	else if (flags & (RTA_DECODE_SUMMED | RTA_DECODE_STORED))
+		rc = rta_event_check_shape(ev, max_depth, max_members, err);
+	else
+		rc = rta_event_check_values_padded(ev, max_depth,
+		    max_members, flags & RTA_DECODE_PADDED, err);
 	if (rc != RTA_OK)
 		return rc;
 	rec->kind = RTA_REC_EVENT;
@@ -334,7 +347,7 @@ rta_frame_decode_padded(const unsigned char *p, size_t size,
 	int64_t v;
 	int rc;
 
-	if (!(flags & RTA_DECODE_SUMMED) &&
+	if (!(flags & (RTA_DECODE_SUMMED | RTA_DECODE_CHECKED)) &&
 	    rta_crc32c(0, b, blen) != rta_get_u32(p + 8))
 		return frame_fail(err, "bad-crc", "frame checksum mismatch");
 	switch (p[4]) {
@@ -352,7 +365,8 @@ rta_frame_decode_padded(const unsigned char *p, size_t size,
 		rec->ev.frame_len = size;
 		if ((rc = decode_event(b, blen, max_depth, max_members,
 		    flags, rec, err)) != RTA_OK ||
-		    (rc = rta_aggregate_check(&rec->ev, err)) != RTA_OK)
+		    (!(flags & RTA_DECODE_CHECKED) &&
+		    (rc = rta_aggregate_check(&rec->ev, err)) != RTA_OK))
 			return rc;
 		rec->kind = RTA_REC_AGGREGATE;
 		return RTA_OK;

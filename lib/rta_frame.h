@@ -58,6 +58,10 @@ int	rta_frame_put_header(struct rta_buf *out);
  */
 int	rta_frame_put(struct rta_buf *out, const struct rta_record *rec);
 
+/* 1 if rta_frame_put would write rec as the bytes of the frame it was
+ * decoded from (ev.frame), which are then its frame as they are. */
+int	rta_frame_verbatim(const struct rta_record *rec);
+
 /* 1 if the avail bytes at p start with the stream magic (or, when fewer
  * than 8 are given, with a prefix of it). */
 int	rta_frame_is_magic(const unsigned char *p, size_t avail);
@@ -97,11 +101,16 @@ int	rta_frame_decode(const unsigned char *p, size_t size,
  * rta_frame_decode.  RTA_DECODE_STORED is for a frame of a store's log,
  * written there only after it was checked whole: its checksum is
  * checked (bytes that changed since are refused), and of its values only
- * their shape.
+ * their shape.  RTA_DECODE_CHECKED is for a frame that this function
+ * has already decoded without error, with the same limits and
+ * RTA_DECODE_PADDED, in bytes that have not changed since (the reader's
+ * read-ahead thread checks frames before they are used): the record is
+ * filled in again and nothing is checked.
  */
 #define RTA_DECODE_PADDED	1
 #define RTA_DECODE_SUMMED	2
 #define RTA_DECODE_STORED	4
+#define RTA_DECODE_CHECKED	8
 
 int	rta_frame_decode_padded(const unsigned char *p, size_t size,
 	    unsigned max_depth, size_t max_members, int flags,

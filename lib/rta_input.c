@@ -439,7 +439,7 @@ ahead_main(void *arg)
 {
 	struct rta_input *in = arg;
 	ssize_t r;
-	int old;
+	int old, e;
 
 	/* cancellable only inside read(2), where no lock is held */
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
@@ -455,9 +455,12 @@ ahead_main(void *arg)
 			r = read(in->fd, in->req_buf, in->req_len);
 		while (r < 0 && errno == EINTR);
 		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+		e = r < 0 ? errno : 0;
+		if (r > 0 && in->then != NULL)
+			in->then(in->then_arg, (size_t)r);
 		pthread_mutex_lock(&in->mu);
 		in->res = r;
-		in->res_errno = r < 0 ? errno : 0;
+		in->res_errno = e;
 		in->req = 0;
 		in->done = 1;
 		pthread_cond_broadcast(&in->cv);
@@ -496,6 +499,13 @@ rta_input_ahead(struct rta_input *in)
 void
 rta_input_post(struct rta_input *in, void *buf, size_t n)
 {
+	rta_input_post_then(in, buf, n, NULL, NULL);
+}
+
+void
+rta_input_post_then(struct rta_input *in, void *buf, size_t n,
+    void (*then)(void *, size_t), void *arg)
+{
 	if (!in->ahead || in->peek_pos < in->peek_len) {
 		/* synchronous: remember the request, serve it on collect */
 		in->req_buf = buf;
@@ -506,6 +516,8 @@ rta_input_post(struct rta_input *in, void *buf, size_t n)
 	pthread_mutex_lock(&in->mu);
 	in->req_buf = buf;
 	in->req_len = n;
+	in->then = then;
+	in->then_arg = arg;
 	in->done = 0;
 	in->req = 1;
 	pthread_cond_broadcast(&in->cv);

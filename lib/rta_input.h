@@ -56,6 +56,8 @@ struct rta_input {
 	pthread_cond_t	 cv;
 	void		*req_buf;	/* a posted read ... */
 	size_t		 req_len;
+	void		(*then)(void *, size_t);	/* ... its follow-up */
+	void		*then_arg;
 	int		 sync_req;	/* ... served on collect, or */
 	int		 req;		/* ... given to the thread, not done */
 	int		 done;		/* its result is ready: */
@@ -98,6 +100,13 @@ int	rta_input_next_member(struct rta_input *in, struct rta_error *err);
  */
 int	rta_input_ahead(struct rta_input *in);
 void	rta_input_post(struct rta_input *in, void *buf, size_t n);
+/*
+ * The same, and when the thread has read n > 0 bytes it calls then(arg,
+ * n) before the read counts as done, so that work on the new bytes also
+ * runs on the second core.  A synchronous read (no thread) skips it.
+ */
+void	rta_input_post_then(struct rta_input *in, void *buf, size_t n,
+	    void (*then)(void *, size_t), void *arg);
 ssize_t	rta_input_collect(struct rta_input *in, struct rta_error *err);
 
 /* Name for positions: "<stdin>", "events.ndjson", "logs.tar(a.ndjson)". */

@@ -47,6 +47,21 @@ struct rta_reader {
 	unsigned char		*alt;		/* read-ahead target */
 	size_t			 altcap;
 	int			 pending;	/* a read-ahead is under way */
+	/*
+	 * Frames the read-ahead thread checked (check_ahead): what it was
+	 * given when the read was posted, what it found, and, once the
+	 * new bytes are taken, the checked frames in buf: vnext is the
+	 * next one's start, vend the end of the last.
+	 */
+	const unsigned char	*chk_from;	/* buf[lo..hi) when posted */
+	size_t			 chk_len;
+	unsigned char		*chk_dst;	/* alt */
+	int			 chk_ok;
+	size_t			 chk_tail;	/* bytes of the cut frame */
+	const unsigned char	*chk_end;
+	const unsigned char	*chk_cut;	/* where it starts, if known */
+	int			 chk_whole;	/* chk_end: an incomplete frame */
+	const unsigned char	*vnext, *vend;
 	uint64_t		 off;		/* member offset of buf[lo] */
 	uint64_t		 line;
 	enum rta_format		 mode;
@@ -172,6 +187,7 @@ static void
 member_reset(struct rta_reader *r)
 {
 	r->lo = r->hi = r->scan = 0;
+	r->vnext = r->vend = NULL;
 	r->off = 0;
 	r->line = 0;
 	r->member_done = 0;
@@ -301,6 +317,7 @@ make_room(struct rta_reader *r, size_t need, struct rta_error *err)
 	if (r->lo > 0 && (r->lo == r->hi || r->cap - r->lo < need ||
 	    r->cap - r->hi < READ_CHUNK)) {
 		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
+		r->vnext = r->vend = NULL;
 		r->hi -= r->lo;
 		r->scan -= r->lo;
 		r->lo = 0;
@@ -320,9 +337,81 @@ make_room(struct rta_reader *r, size_t need, struct rta_error *err)
 		}
 		r->buf = nb;
 		r->cap = ncap;
+		r->vnext = r->vend = NULL;
 		memset(r->buf + r->cap, 0, BUF_PAD);
 	}
 	return 0;
+}
+
+/*
+ * Run by the read-ahead thread when it has read n bytes of frames into
+ * alt + CARRY: check them there, so that the caller's core only fills
+ * records in (RTA_DECODE_CHECKED).  The frames it checks are the ones
+ * frame_next will meet: from the start of the frame the read cut,
+ * found by walking the headers of the unread bytes as they were when
+ * posted and copied before the new bytes as take_ahead will copy it, up
+ * to the first frame that is incomplete, fails, or ends the stream.
+ * These are the same calls frame_next makes, on the same bytes.  Only
+ * reads here: the caller reads the same old bytes meanwhile and touches
+ * nothing else until the read is collected.
+ */
+static void
+check_ahead(void *arg, size_t n)
+{
+	struct rta_reader *r = arg;
+	const unsigned char *p = r->chk_from, *end = p + r->chk_len;
+	unsigned char *q, *qend;
+	struct rta_record rec;
+	struct rta_error err;
+	size_t size, part;
+	int hdr;
+
+	if (r->chk_cut != NULL)
+		p = r->chk_cut;		/* the last check stopped there */
+	for (;;) {
+		if ((size_t)(end - p) < RTA_FRAME_HEADER_LEN)
+			break;
+		if (rta_frame_probe(p, (size_t)(end - p), r->o.max_frame,
+		    &hdr, &size, &err) != RTA_OK ||
+		    (!hdr && p[4] == RTA_FRAME_END))
+			return;		/* frame_next's way is not known */
+		if (size > (size_t)(end - p))
+			break;
+		p += size;
+	}
+	if ((part = (size_t)(end - p)) > CARRY)
+		return;
+	q = r->chk_dst + CARRY - part;
+	memcpy(q, p, part);
+	qend = r->chk_dst + CARRY + n;
+	r->chk_whole = 0;
+	for (;;) {
+		if ((size_t)(qend - q) < RTA_FRAME_HEADER_LEN) {
+			r->chk_whole = 1;
+			break;
+		}
+		if (rta_frame_probe(q, (size_t)(qend - q), r->o.max_frame,
+		    &hdr, &size, &err) != RTA_OK)
+			break;
+		if (size > (size_t)(qend - q)) {
+			r->chk_whole = 1;
+			break;
+		}
+		if (hdr) {
+			q += size;
+			continue;
+		}
+		/* alt has BUF_PAD bytes after its end too: padded */
+		if (rta_frame_decode_padded(q, size, r->o.max_depth,
+		    r->o.max_members, RTA_DECODE_PADDED, &rec, &err) != RTA_OK)
+			break;
+		q += size;
+		if (rec.kind == RTA_REC_END)
+			break;
+	}
+	r->chk_tail = part;
+	r->chk_end = q;
+	r->chk_ok = 1;
 }
 
 /* With a read-ahead thread: start reading into the other buffer. */
@@ -331,7 +420,18 @@ post_ahead(struct rta_reader *r)
 {
 	if (!r->in.ahead || r->alt == NULL || r->member_done)
 		return;
-	rta_input_post(&r->in, r->alt + CARRY, r->altcap - CARRY);
+	/* where the frame the read cuts starts, if the last check found it */
+	r->chk_cut = r->chk_ok && r->chk_whole && r->vend == r->chk_end &&
+	    r->vend != NULL && r->vend >= r->buf + r->lo ? r->vend : NULL;
+	r->chk_ok = 0;
+	if (r->mode == RTA_FMT_RTA && !r->abandon) {
+		r->chk_from = r->buf + r->lo;
+		r->chk_len = r->hi - r->lo;
+		r->chk_dst = r->alt;
+		rta_input_post_then(&r->in, r->alt + CARRY,
+		    r->altcap - CARRY, check_ahead, r);
+	} else
+		rta_input_post(&r->in, r->alt + CARRY, r->altcap - CARRY);
 	r->pending = 1;
 }
 
@@ -356,8 +456,17 @@ take_ahead(struct rta_reader *r, struct rta_error *err)
 		r->member_done = 1;
 		return 0;
 	}
+	r->vnext = r->vend = NULL;
 	if (part <= CARRY) {
-		memcpy(r->alt + CARRY - part, r->buf + r->lo, part);
+		/* the thread's checks hold if frame_next stopped where it
+		 * said the cut frame starts (it copied that frame too) */
+		if (r->chk_ok && r->chk_dst == r->alt &&
+		    r->buf + r->hi == r->chk_from + r->chk_len &&
+		    part == r->chk_tail) {
+			r->vnext = r->alt + CARRY - part;
+			r->vend = r->chk_end;
+		} else
+			memcpy(r->alt + CARRY - part, r->buf + r->lo, part);
 		t = r->buf;
 		r->buf = r->alt;
 		r->alt = t;
@@ -643,8 +752,9 @@ static int
 frame_next(struct rta_reader *r, struct rta_record *rec,
     struct rta_error *err)
 {
+	const unsigned char *p;
 	size_t avail, size;
-	int rc, is_hdr;
+	int rc, is_hdr, checked;
 
 	if (r->abandon)
 		return RTA_EOF;
@@ -692,6 +802,10 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 		}
 		if (rc != RTA_OK)
 			return resync(r, err);
+		p = r->buf + r->lo;
+		checked = p == r->vnext && size <= (size_t)(r->vend - p);
+		if (checked)
+			r->vnext = p + size;
 		if (is_hdr) {
 			advance(r, size);
 			r->in_stream = 1;
@@ -713,9 +827,9 @@ frame_next(struct rta_reader *r, struct rta_record *rec,
 		r->where.line = 0;
 		set_raw(r, r->buf + r->lo, size, size);
 		/* the buffer has BUF_PAD bytes after its end: padded */
-		rc = rta_frame_decode_padded(r->buf + r->lo, size,
-		    r->o.max_depth, r->o.max_members, RTA_DECODE_PADDED, rec,
-		    err);
+		rc = rta_frame_decode_padded(p, size, r->o.max_depth,
+		    r->o.max_members, RTA_DECODE_PADDED |
+		    (checked ? RTA_DECODE_CHECKED : 0), rec, err);
 		if (rc != RTA_OK && strcmp(err->reason, "bad-crc") == 0) {
 			/*
 			 * The length may be what is wrong (a torn write, two

@@ -1870,6 +1870,8 @@ END_TEST
  * rta frames (some larger than the carry room), a few MiB in all so that
  * many read-aheads and buffer swaps happen.
  */
+static uint64_t bad_seen;
+
 static uint64_t
 digest_stream(int ahead, int from_pipe, const char *name, uint64_t *count)
 {
@@ -1921,6 +1923,12 @@ digest_stream(int ahead, int from_pipe, const char *name, uint64_t *count)
 		h = rta_hash64(&w->offset, sizeof(w->offset), h);
 		if (rc == RTA_OK && rec.kind == RTA_REC_EVENT)
 			h = rta_hash64(rec.ev.id, rec.ev.id_len, h);
+		if (rc == RTA_OK && rec.kind == RTA_REC_EVENT)
+			h = rta_hash64(rec.ev.payload, rec.ev.payload_len, h);
+		if (rc != RTA_OK) {
+			h = rta_hash64(err.reason, strlen(err.reason), h);
+			bad_seen++;
+		}
 		(*count)++;
 		ck_assert(rc == RTA_OK || rc == RTA_EDATA || rc == RTA_ELIMIT);
 	}
@@ -2001,6 +2009,102 @@ START_TEST(ahead_changes_nothing)
 	ck_assert_uint_ge(nwant, 20001);
 	free(big);
 	rta_buf_release(&b);
+	rta_buf_release(&f);
+}
+END_TEST
+
+/* Event frame i of the stream below: its payload one string member,
+ * or what kind asks for instead. */
+static void
+put_checked_event(struct rta_buf *f, int i, int kind)
+{
+	struct rta_record rec;
+	struct rta_buf v = RTA_BUF_INIT;
+	size_t off;
+	char id[32], text[64];
+
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_EVENT;
+	snprintf(id, sizeof(id), "f%d", i);
+	rec.ev.id = id;
+	rec.ev.id_len = (uint8_t)strlen(id);
+	rec.ev.type = "t";
+	rec.ev.type_len = 1;
+	rec.ev.tenant = "a";
+	rec.ev.tenant_len = 1;
+	rec.ev.ts = 1000000 + i;
+	memset(text, 'z', sizeof(text));
+	off = rta_venc_begin(&v, RTA_V_OBJECT);
+	rta_venc_key(&v, "s", 1);
+	if (kind == 'u')		/* not UTF-8, under a good checksum */
+		memcpy(text + 3, "\xff\xfe", 2);
+	rta_venc_string(&v, text, (size_t)(i % 60) + 5);
+	if (kind == 'd') {		/* the same key twice */
+		rta_venc_key(&v, "s", 1);
+		rta_venc_int(&v, 1);
+	}
+	rta_venc_end(&v, off, kind == 'd' ? 2 : 1);
+	rec.ev.payload = v.data;
+	rec.ev.payload_len = v.len;
+	ck_assert_int_eq(rta_frame_put(f, &rec), 0);
+	if (kind == 'c')		/* a byte changed after the checksum */
+		f->data[f->len - 3] ^= 0x01;
+	rta_buf_release(&v);
+}
+
+/*
+ * Reading ahead checks frames on the second core, and the reader then
+ * trusts them: so damage anywhere in a long stream, and whatever
+ * changes how the stream is cut (a repeated stream header, an end frame
+ * followed by NDJSON and frames again), must give exactly the records
+ * and errors that reading without it gives, from a file and a pipe.
+ */
+START_TEST(ahead_checks_everything)
+{
+	struct rta_buf f = RTA_BUF_INIT;
+	struct rta_record rec;
+	uint64_t want, got, nwant, ngot, bwant;
+	int i, fp;
+
+	rta_frame_put_header(&f);
+	for (i = 0; i < 60000; i++) {
+		int kind = 0;
+
+		if (i == 5000 || i == 41000)
+			kind = 'u';
+		else if (i == 17000 || i == 52000)
+			kind = 'c';
+		else if (i == 33000)
+			kind = 'd';
+		if (i == 23000)
+			rta_frame_put_header(&f);	/* cat a.rta b.rta */
+		if (i == 26000) {
+			memset(&rec, 0, sizeof(rec));
+			rec.kind = RTA_REC_END;
+			rta_frame_put(&f, &rec);
+			rta_buf_adds(&f, "{\"event_id\":\"n1\",\"timestamp\":1,"
+			    "\"event_type\":\"t\",\"tenant_id\":\"a\"}\n{bad\n");
+			rta_frame_put_header(&f);
+		}
+		put_checked_event(&f, i, kind);
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_END;
+	rta_frame_put(&f, &rec);
+	ck_assert_uint_gt(f.len, 4u << 20);	/* several read-aheads */
+	unit_write("checked.rta", f.data, f.len);
+	for (fp = 0; fp < 2; fp++) {
+		bad_seen = 0;
+		want = digest_stream(0, fp, "checked.rta", &nwant);
+		bwant = bad_seen;
+		bad_seen = 0;
+		got = digest_stream(1, fp, "checked.rta", &ngot);
+		ck_assert_uint_eq(ngot, nwant);
+		ck_assert_uint_eq(bad_seen, bwant);
+		ck_assert_msg(got == want, "records differ (pipe %d)", fp);
+	}
+	/* two bad UTF-8, two bad checksums, a duplicate key, {bad */
+	ck_assert_uint_eq(bwant, 6);
 	rta_buf_release(&f);
 }
 END_TEST
@@ -2219,6 +2323,7 @@ reader_suite(void)
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, ahead_changes_nothing);
+	tcase_add_test(tc, ahead_checks_everything);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("look-ahead");
