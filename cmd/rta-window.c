@@ -1591,6 +1591,8 @@ baseline_load(struct wn *w, const char *path)
 	ro.ahead = 0;
 	ro.idle = NULL;
 	ro.idle_arg = NULL;
+	ro.moving = NULL;
+	ro.moving_arg = NULL;
 	if (rta_query_new(&qs, &q, &err) != RTA_OK ||
 	    (r = rta_reader_new(&ro)) == NULL) {
 		rta_warnx("out of memory");

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -55,12 +56,29 @@ rta_output_compress(struct rta_output *o, int level, struct rta_error *err)
 	return RTA_OK;
 }
 
+/*
+ * Write the buffer's n bytes at p, then the lent runs, in one writev
+ * when there are runs (a single write(2) otherwise).
+ */
 static int
-write_all(struct rta_output *o, const unsigned char *p, size_t n,
+write_out(struct rta_output *o, const unsigned char *p, size_t n,
     struct rta_error *err)
 {
-	while (n > 0) {
-		ssize_t w = write(o->fd, p, n);
+	struct iovec iov[RTA_OUTPUT_SPANS + 1], *v = iov;
+	size_t k = 0, i;
+
+	if (n > 0) {
+		iov[k].iov_base = (void *)(uintptr_t)p;
+		iov[k++].iov_len = n;
+	}
+	for (i = 0; i < o->nspan; i++) {
+		iov[k].iov_base = (void *)(uintptr_t)o->span[i].p;
+		iov[k++].iov_len = o->span[i].len;
+	}
+	while (k > 0) {
+		ssize_t w = k == 1 ? write(o->fd, v->iov_base, v->iov_len) :
+		    writev(o->fd, v, (int)k);
+		size_t left;
 
 		if (w < 0) {
 			if (errno == EINTR)
@@ -70,11 +88,23 @@ write_all(struct rta_output *o, const unsigned char *p, size_t n,
 			return rta_error_set(err, RTA_EIO, "io",
 			    "write error: %s", strerror(errno));
 		}
-		p += w;
-		n -= (size_t)w;
 		o->bytes += (uint64_t)w;
+		for (left = (size_t)w; k > 0 && left >= v->iov_len; v++, k--)
+			left -= v->iov_len;
+		if (k > 0) {
+			v->iov_base = (char *)v->iov_base + left;
+			v->iov_len -= left;
+		}
 	}
 	return RTA_OK;
+}
+
+/* (Compressed output, which holds no lent runs.) */
+static int
+write_all(struct rta_output *o, const unsigned char *p, size_t n,
+    struct rta_error *err)
+{
+	return write_out(o, p, n, err);
 }
 
 /* Push o->buf through zstd (mode: continue, flush or end) into fd. */
@@ -88,8 +118,10 @@ drain(struct rta_output *o, int mode, struct rta_error *err)
 		return rta_error_set(err, RTA_EIO, "io", "write error: %s",
 		    strerror(o->fail_errno));
 	if (o->zc == NULL) {
-		rc = write_all(o, o->buf.data, o->buf.len, err);
+		rc = write_out(o, o->buf.data, o->buf.len, err);
 		o->buf.len = 0;
+		o->nspan = 0;
+		o->span_bytes = 0;
 		if (rc == RTA_OK && o->written != NULL)
 			o->written(o->written_arg);
 		return rc;
@@ -123,6 +155,52 @@ drain(struct rta_output *o, int mode, struct rta_error *err)
 	return RTA_OK;
 }
 
+void
+rta_output_lender(struct rta_output *o,
+    int (*lends)(void *, const void *, size_t), void *arg)
+{
+	o->lends = lends;
+	o->lends_arg = arg;
+}
+
+int
+rta_output_settle(struct rta_output *o, struct rta_error *err)
+{
+	if (o->nspan == 0)
+		return RTA_OK;
+	return drain(o, ZSTD_e_continue, err);
+}
+
+/* Keep the unchanged frame of rec where it lies, if its bytes are lent:
+ * 1 if kept, 0 to copy it, -1 on a write error. */
+static int
+keep_frame(struct rta_output *o, const struct rta_record *rec,
+    struct rta_error *err)
+{
+	const unsigned char *f = rec->ev.frame;
+	size_t n = rec->ev.frame_len;
+
+	if (o->lends == NULL || o->zc != NULL || o->unbuffered ||
+	    (rec->kind != RTA_REC_EVENT && rec->kind != RTA_REC_AGGREGATE) ||
+	    f == NULL || !rta_frame_verbatim(rec) ||
+	    !o->lends(o->lends_arg, f, n))
+		return 0;
+	if (o->nspan > 0 && o->span[o->nspan - 1].p +
+	    o->span[o->nspan - 1].len == f)
+		o->span[o->nspan - 1].len += n;
+	else {
+		o->span[o->nspan].p = f;
+		o->span[o->nspan++].len = n;
+	}
+	o->span_bytes += n;
+	/* as a copied record would: written once there is enough */
+	if ((o->nspan == RTA_OUTPUT_SPANS ||
+	    o->buf.len + o->span_bytes >= o->flush_at) &&
+	    drain(o, ZSTD_e_continue, err) != RTA_OK)
+		return -1;
+	return 1;
+}
+
 int
 rta_output_bytes(struct rta_output *o, const void *p, size_t len,
     struct rta_error *err)
@@ -130,6 +208,9 @@ rta_output_bytes(struct rta_output *o, const void *p, size_t len,
 	if (o->failed)
 		return rta_error_set(err, RTA_EIO, "io", "write error: %s",
 		    strerror(o->fail_errno));
+	/* bytes go after the lent frames: write those first */
+	if (rta_output_settle(o, err) != RTA_OK)
+		return err->code;
 	if (rta_buf_add(&o->buf, p, len) != 0)
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
 		    "out of memory");
@@ -155,6 +236,14 @@ rta_output_record(struct rta_output *o, const struct rta_record *rec,
 				goto nomem;
 			o->header_done = 1;
 		}
+		if ((r = keep_frame(o, rec, err)) < 0)
+			return err->code;
+		if (r > 0) {
+			o->records++;
+			return RTA_OK;
+		}
+		if (rta_output_settle(o, err) != RTA_OK)
+			return err->code;
 		r = rta_frame_put(&o->buf, rec);
 	} else
 		r = rta_ndjson_put(&o->buf, rec);
@@ -187,7 +276,7 @@ nomem:
 int
 rta_output_flush(struct rta_output *o, struct rta_error *err)
 {
-	if (o->buf.len == 0 && o->zc == NULL)
+	if (o->buf.len == 0 && o->nspan == 0 && o->zc == NULL)
 		return o->failed ? rta_error_set(err, RTA_EIO, "io",
 		    "write error: %s", strerror(o->fail_errno)) : RTA_OK;
 	return drain(o, ZSTD_e_flush, err);
@@ -201,6 +290,10 @@ rta_output_close(struct rta_output *o, struct rta_error *err)
 
 	if (!o->failed && o->format == RTA_FMT_RTA) {
 		/* a binary stream always says it ended cleanly */
+		if (rta_output_settle(o, err) != RTA_OK) {
+			rta_output_release(o);
+			return err->code;
+		}
 		memset(&end, 0, sizeof(end));
 		end.kind = RTA_REC_END;
 		if ((!o->header_done && rta_frame_put_header(&o->buf) != 0) ||
@@ -221,6 +314,8 @@ rta_output_release(struct rta_output *o)
 	if (o->zc != NULL)
 		ZSTD_freeCCtx(o->zc);
 	o->zc = NULL;
+	o->nspan = 0;
+	o->span_bytes = 0;
 	rta_buf_release(&o->buf);
 	rta_buf_release(&o->zbuf);
 }

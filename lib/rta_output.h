@@ -18,6 +18,8 @@
 #include "rta_event.h"
 #include "rta_reader.h"
 
+#define RTA_OUTPUT_SPANS	255	/* runs of lent frames held at most */
+
 struct rta_output {
 	int		 fd;
 	const char	*name;		/* for messages: "<stdout>" */
@@ -37,6 +39,21 @@ struct rta_output {
 	 * rta_output_init) */
 	void		(*written)(void *arg);
 	void		*written_arg;
+	/*
+	 * Frames passed on unchanged are not copied when their bytes are
+	 * lent (rta_output_lender): the output keeps runs of them where
+	 * they lie, after the buffer, and writes them with it in one
+	 * writev.  lends says whether n bytes at p may be kept so; whoever
+	 * lends them calls rta_output_settle before they change.
+	 */
+	int		(*lends)(void *arg, const void *p, size_t n);
+	void		*lends_arg;
+	struct rta_span {
+		const unsigned char *p;
+		size_t		 len;
+	}		 span[RTA_OUTPUT_SPANS];	/* the runs of lent frames */
+	size_t		 nspan;
+	size_t		 span_bytes;
 };
 
 /* Start writing to fd in format (RTA_FMT_NDJSON or RTA_FMT_RTA). */
@@ -57,6 +74,17 @@ int	rta_output_record(struct rta_output *o, const struct rta_record *rec,
 /* Append bytes as they are (for formats the caller encodes itself). */
 int	rta_output_bytes(struct rta_output *o, const void *p, size_t len,
 	    struct rta_error *err);
+
+/*
+ * Frames that lends(arg, p, n) says may be kept where they are are not
+ * copied (rta frames, uncompressed, buffered output only).
+ */
+void	rta_output_lender(struct rta_output *o,
+	    int (*lends)(void *, const void *, size_t), void *arg);
+
+/* Write out the lent frames kept so far (and what is buffered before
+ * them), because their bytes are about to change. */
+int	rta_output_settle(struct rta_output *o, struct rta_error *err);
 
 /* Write out everything buffered (and a zstd flush, so a reader can
  * decode it all now). */

@@ -183,9 +183,27 @@ rta_reader_free(struct rta_reader *r)
 	rta_free(r);
 }
 
+/* The bytes of records already returned are about to change. */
+static void
+moving(struct rta_reader *r)
+{
+	if (r->o.moving != NULL)
+		r->o.moving(r->o.moving_arg);
+}
+
+int
+rta_reader_holds(const struct rta_reader *r, const void *p, size_t n)
+{
+	const unsigned char *q = p;
+
+	return r->buf != NULL && q >= r->buf && q <= r->buf + r->hi &&
+	    n <= (size_t)(r->buf + r->hi - q);
+}
+
 static void
 member_reset(struct rta_reader *r)
 {
+	moving(r);
 	r->lo = r->hi = r->scan = 0;
 	r->vnext = r->vend = NULL;
 	r->off = 0;
@@ -232,6 +250,7 @@ rta_reader_open(struct rta_reader *r, const char *operand,
 void
 rta_reader_close(struct rta_reader *r)
 {
+	moving(r);
 	if (r->open)
 		rta_input_close(&r->in);	/* stops a read-ahead too */
 	r->open = 0;
@@ -316,6 +335,7 @@ make_room(struct rta_reader *r, size_t need, struct rta_error *err)
 {
 	if (r->lo > 0 && (r->lo == r->hi || r->cap - r->lo < need ||
 	    r->cap - r->hi < READ_CHUNK)) {
+		moving(r);
 		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
 		r->vnext = r->vend = NULL;
 		r->hi -= r->lo;
@@ -330,6 +350,7 @@ make_room(struct rta_reader *r, size_t need, struct rta_error *err)
 
 		if (ncap < need)
 			ncap = need;
+		moving(r);
 		if ((nb = rta_realloc(r->buf, ncap + BUF_PAD)) == NULL) {
 			rta_error_set(err, RTA_ENOMEM, "no-memory",
 			    "out of memory");
@@ -420,6 +441,7 @@ post_ahead(struct rta_reader *r)
 {
 	if (!r->in.ahead || r->alt == NULL || r->member_done)
 		return;
+	moving(r);	/* alt may be the buffer records came from */
 	/* where the frame the read cuts starts, if the last check found it */
 	r->chk_cut = r->chk_ok && r->chk_whole && r->vend == r->chk_end &&
 	    r->vend != NULL && r->vend >= r->buf + r->lo ? r->vend : NULL;

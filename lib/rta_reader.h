@@ -51,6 +51,11 @@ struct rta_reader_opts {
 	struct rta_csv_opts	 csv;
 	void			(*idle)(void *);
 	void			*idle_arg;
+	/* called before bytes of records already returned change (a
+	 * buffer is reused), for a caller that keeps them meanwhile
+	 * (rta_output_lender) */
+	void			(*moving)(void *);
+	void			*moving_arg;
 };
 
 void	rta_reader_opts_init(struct rta_reader_opts *o);
@@ -119,6 +124,12 @@ enum rta_format rta_reader_encoding(const struct rta_reader *r);
 /* Progress of the open operand: bytes read and total (-1 if unknown). */
 void	rta_reader_progress(const struct rta_reader *r, off_t *done,
 	    off_t *total);
+
+/*
+ * 1 if the n bytes at p are inside the reader's buffer, where the bytes
+ * of returned records stay unchanged until o.moving is called.
+ */
+int	rta_reader_holds(const struct rta_reader *r, const void *p, size_t n);
 
 /* 1 while an operand is open. */
 int	rta_reader_is_open(const struct rta_reader *r);

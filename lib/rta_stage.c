@@ -118,6 +118,25 @@ rta_stage_idle(void *arg)
 	}
 }
 
+static int
+stage_lends(void *arg, const void *p, size_t n)
+{
+	struct rta_stage *st = arg;
+
+	return st->rd != NULL && rta_reader_holds(st->rd, p, n);
+}
+
+/* The reader is about to reuse bytes the output may still hold. */
+static void
+stage_moving(void *arg)
+{
+	struct rta_stage *st = arg;
+	struct rta_error err;
+
+	if (st->out_ready && !st->out.failed)
+		(void)rta_output_settle(&st->out, &err);	/* sticky */
+}
+
 int
 rta_stage_start(struct rta_stage *st, int argc, char **argv)
 {
@@ -132,6 +151,8 @@ rta_stage_start(struct rta_stage *st, int argc, char **argv)
 		st->ropts.idle_arg = st;
 	}
 	st->ropts.ahead = 1;	/* reads overlap the work on a second core */
+	st->ropts.moving = stage_moving;
+	st->ropts.moving_arg = st;
 	if ((st->rd = rta_reader_new(&st->ropts)) == NULL) {
 		notice(st, NULL, "no-memory", 0, "out of memory");
 		return RTA_EXIT_LIMIT;
@@ -501,6 +522,9 @@ rta_stage_set_output(struct rta_stage *st, enum rta_format f)
 		rta_cli_status(&st->status, RTA_EXIT_LIMIT);
 		st->stop = 1;
 	}
+	/* frames passed on as they came are written from the reader's
+	 * buffer, not copied */
+	rta_output_lender(&st->out, stage_lends, st);
 	st->out_ready = 1;
 }
 

@@ -21,6 +21,7 @@
 #include "rta_json.h"
 #include "rta_output.h"
 #include "rta_reader.h"
+#include "rta_value.h"
 #include "unit.h"
 
 static char file[UNIT_PATH_MAX];
@@ -462,6 +463,148 @@ START_TEST(unbuffered)
 }
 END_TEST
 
+/* ---- frames written where they lie -------------------------------------- */
+
+/*
+ * A lender's frames are written from its bytes, in order with records
+ * that are copied: the file is byte for byte what copying every record
+ * gives, whether the kept frames run on or are broken up (more runs
+ * than the output holds at once), and once settled the lent bytes may
+ * change.
+ */
+static const unsigned char *lent_lo, *lent_hi;
+static int lent_asked, written_calls;
+
+static int
+lend_range(void *arg, const void *p, size_t n)
+{
+	const unsigned char *q = p;
+
+	(void)arg;
+	lent_asked++;
+	return q >= lent_lo && q <= lent_hi && n <= (size_t)(lent_hi - q);
+}
+
+static void
+count_written(void *arg)
+{
+	struct rta_output *o = arg;
+	struct stat st;
+
+	/* called when everything appended so far has been written */
+	ck_assert_int_eq(fstat(o->fd, &st), 0);
+	ck_assert_int_eq(st.st_size, (off_t)o->bytes);
+	written_calls++;
+}
+
+START_TEST(lent_frames)
+{
+	struct rta_buf src = RTA_BUF_INIT, got = RTA_BUF_INIT;
+	struct rta_buf want = RTA_BUF_INIT;
+	struct rta_record rec, wm;
+	struct rta_output plain;
+	struct rta_error err;
+	size_t off, n;
+	char s[4096];
+	int i, fd2, kept = 0;
+
+	/* the source: 2,000 event frames, as a reader would hold them */
+	for (i = 0; i < 2000; i++) {
+		n = line_of(s, sizeof(s), i, i % 40);
+		record_of(&rec, s, n);
+		ck_assert_int_eq(rta_frame_put(&src, &rec), 0);
+	}
+	lent_lo = src.data;
+	lent_hi = src.data + src.len;
+	lent_asked = written_calls = 0;
+	fd2 = open(unit_path("copied"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd2, 0);
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
+	rta_output_lender(&fo, lend_range, NULL);
+	fo.written = count_written;
+	fo.written_arg = &fo;
+	fo.flush_at = 64 * 1024;
+	rta_output_init(&plain, fd2, "copied", RTA_FMT_RTA);
+	memset(&wm, 0, sizeof(wm));
+	wm.kind = RTA_REC_WATERMARK;
+	for (off = 0, i = 0; off < src.len; off += rec.ev.frame_len, i++) {
+		ck_assert_int_eq(rta_frame_decode(src.data + off,
+		    RTA_FRAME_HEADER_LEN + rta_get_u32(src.data + off),
+		    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS, &rec, &err),
+		    RTA_OK);
+		/* the first thousand run on but for one in seven; the rest
+		 * are every other one: more runs than fit at once */
+		if (i < 1000 ? i % 7 == 3 : i % 2 == 1)
+			continue;
+		ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_OK);
+		ck_assert_int_eq(rta_output_record(&plain, &rec, &err),
+		    RTA_OK);
+		kept++;
+		if (i % 97 == 5) {
+			/* a record of the output's own, between lent ones */
+			wm.watermark = 1000 + i;
+			ck_assert_int_eq(rta_output_record(&fo, &wm, &err),
+			    RTA_OK);
+			ck_assert_int_eq(rta_output_record(&plain, &wm, &err),
+			    RTA_OK);
+		}
+	}
+	ck_assert_int_eq(kept, 1000 - 143 + 500);
+	ck_assert_int_gt(lent_asked, 0);
+	/* settled, the lent bytes are the output's no longer */
+	ck_assert_int_eq(rta_output_settle(&fo, &err), RTA_OK);
+	ck_assert_int_eq(file_size(), (off_t)fo.bytes);
+	memset(src.data, 0xEE, src.len);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	ck_assert_int_eq(rta_output_close(&plain, &err), RTA_OK);
+	close(fd2);
+	ck_assert_int_gt(written_calls, 4);
+	unit_read(file, &got);
+	unit_read(unit_path("copied"), &want);
+	ck_assert_uint_eq(got.len, want.len);
+	ck_assert_int_eq(memcmp(got.data, want.data, got.len), 0);
+	rta_buf_release(&src);
+	rta_buf_release(&got);
+	rta_buf_release(&want);
+}
+END_TEST
+
+/* Compressed and unbuffered outputs copy: nothing is kept. */
+START_TEST(lent_frames_copied)
+{
+	struct rta_buf src = RTA_BUF_INIT;
+	struct rta_record rec;
+	struct rta_error err;
+	char s[4096];
+	size_t n;
+
+	n = line_of(s, sizeof(s), 1, 3);
+	record_of(&rec, s, n);
+	ck_assert_int_eq(rta_frame_put(&src, &rec), 0);
+	ck_assert_int_eq(rta_frame_decode(src.data, src.len,
+	    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS, &rec, &err), RTA_OK);
+	lent_lo = src.data;
+	lent_hi = src.data + src.len;
+	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
+	rta_output_lender(&fo, lend_range, NULL);
+	if (_i == 0)
+		ck_assert_int_eq(rta_output_compress(&fo, 3, &err), RTA_OK);
+	else
+		fo.unbuffered = 1;
+	ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_OK);
+	ck_assert_uint_eq(fo.nspan, 0);
+	memset(src.data, 0xEE, src.len);
+	ck_assert_int_eq(rta_output_close(&fo, &err), RTA_OK);
+	if (_i == 1) {
+		char sum[64];
+
+		read_back(file, sum, sizeof(sum));
+		ck_assert_str_eq(sum, "e1 end");
+	}
+	rta_buf_release(&src);
+}
+END_TEST
+
 /* ---- zstd -------------------------------------------------------------- */
 
 START_TEST(zstd_ndjson)
@@ -681,6 +824,13 @@ output_suite(void)
 	tcase_add_test(tc, flush_at_custom);
 	tcase_add_loop_test(tc, unbuffered, 0, 2);
 	tcase_add_test(tc, pipe_buffer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lent");
+	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, lent_frames);
+	tcase_add_loop_test(tc, lent_frames_copied, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("zstd");
