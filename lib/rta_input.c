@@ -535,6 +535,7 @@ rta_input_collect(struct rta_input *in, struct rta_error *err)
 		return rta_input_read(in, in->req_buf, in->req_len, err);
 	}
 	pthread_mutex_lock(&in->mu);
+	in->waited = !in->done;
 	while (!in->done) {
 		/* flush downstream before waiting, then every second */
 		pthread_mutex_unlock(&in->mu);
@@ -558,6 +559,12 @@ rta_input_collect(struct rta_input *in, struct rta_error *err)
 	}
 	in->pos += r;
 	return r;
+}
+
+int
+rta_input_waited(const struct rta_input *in)
+{
+	return in->waited;
 }
 
 static void

@@ -60,6 +60,7 @@ struct rta_input {
 	void		*then_arg;
 	int		 sync_req;	/* ... served on collect, or */
 	int		 req;		/* ... given to the thread, not done */
+	int		 waited;	/* collect found it not done yet */
 	int		 done;		/* its result is ready: */
 	ssize_t		 res;
 	int		 res_errno;
@@ -108,6 +109,8 @@ void	rta_input_post(struct rta_input *in, void *buf, size_t n);
 void	rta_input_post_then(struct rta_input *in, void *buf, size_t n,
 	    void (*then)(void *, size_t), void *arg);
 ssize_t	rta_input_collect(struct rta_input *in, struct rta_error *err);
+/* 1 if the last rta_input_collect had to wait for the thread. */
+int	rta_input_waited(const struct rta_input *in);
 
 /* Name for positions: "<stdin>", "events.ndjson", "logs.tar(a.ndjson)". */
 const char *rta_input_name(const struct rta_input *in);

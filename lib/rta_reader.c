@@ -30,6 +30,7 @@
 #define CARRY		(64U * 1024)	/* room for a unit's start before
 					 * read-ahead data */
 #define READ_CHUNK	(64U * 1024)
+#define CHECK_MIN	(16U * 1024)	/* least the read-ahead checks */
 #define GARBAGE_KEEP	4096
 #define LONG_LINE_KEEP	(64U * 1024)
 #define RTA_PARQUET_MAX	((size_t)4 << 30)	/* largest Parquet input */
@@ -60,7 +61,8 @@ struct rta_reader {
 	size_t			 chk_tail;	/* bytes of the cut frame */
 	const unsigned char	*chk_end;
 	const unsigned char	*chk_cut;	/* where it starts, if known */
-	int			 chk_whole;	/* chk_end: an incomplete frame */
+	const unsigned char	*chk_next;	/* the next cut, if found */
+	size_t			 chk_budget;	/* bytes it checks, at most */
 	const unsigned char	*vnext, *vend;
 	uint64_t		 off;		/* member offset of buf[lo] */
 	uint64_t		 line;
@@ -242,6 +244,8 @@ rta_reader_open(struct rta_reader *r, const char *operand,
 		r->altcap = BUF_INITIAL;
 		memset(r->alt + r->altcap, 0, BUF_PAD);
 	}
+	r->chk_ok = 0;
+	r->chk_budget = BUF_INITIAL;	/* all it reads, to begin with */
 	if (r->o.ahead && r->alt != NULL)
 		(void)rta_input_ahead(&r->in);	/* or synchronous reads */
 	return RTA_OK;
@@ -338,6 +342,7 @@ make_room(struct rta_reader *r, size_t need, struct rta_error *err)
 		moving(r);
 		memmove(r->buf, r->buf + r->lo, r->hi - r->lo);
 		r->vnext = r->vend = NULL;
+		r->chk_ok = 0;
 		r->hi -= r->lo;
 		r->scan -= r->lo;
 		r->lo = 0;
@@ -359,6 +364,7 @@ make_room(struct rta_reader *r, size_t need, struct rta_error *err)
 		r->buf = nb;
 		r->cap = ncap;
 		r->vnext = r->vend = NULL;
+		r->chk_ok = 0;
 		memset(r->buf + r->cap, 0, BUF_PAD);
 	}
 	return 0;
@@ -384,6 +390,7 @@ check_ahead(void *arg, size_t n)
 	unsigned char *q, *qend;
 	struct rta_record rec;
 	struct rta_error err;
+	const unsigned char *stop;
 	size_t size, part;
 	int hdr;
 
@@ -405,23 +412,22 @@ check_ahead(void *arg, size_t n)
 	q = r->chk_dst + CARRY - part;
 	memcpy(q, p, part);
 	qend = r->chk_dst + CARRY + n;
-	r->chk_whole = 0;
+	stop = (size_t)(qend - q) > r->chk_budget ? q + r->chk_budget : qend;
+	r->chk_next = NULL;
 	for (;;) {
-		if ((size_t)(qend - q) < RTA_FRAME_HEADER_LEN) {
-			r->chk_whole = 1;
+		if ((size_t)(qend - q) < RTA_FRAME_HEADER_LEN)
 			break;
-		}
 		if (rta_frame_probe(q, (size_t)(qend - q), r->o.max_frame,
 		    &hdr, &size, &err) != RTA_OK)
 			break;
-		if (size > (size_t)(qend - q)) {
-			r->chk_whole = 1;
+		if (size > (size_t)(qend - q))
 			break;
-		}
 		if (hdr) {
 			q += size;
 			continue;
 		}
+		if (q >= stop)
+			break;		/* the rest is the caller's share */
 		/* alt has BUF_PAD bytes after its end too: padded */
 		if (rta_frame_decode_padded(q, size, r->o.max_depth,
 		    r->o.max_members, RTA_DECODE_PADDED, &rec, &err) != RTA_OK)
@@ -430,8 +436,23 @@ check_ahead(void *arg, size_t n)
 		if (rec.kind == RTA_REC_END)
 			break;
 	}
-	r->chk_tail = part;
 	r->chk_end = q;
+	/* the cut the next read will make: where the frames stop fitting
+	 * (the caller will stop there too, unless damage moves it) */
+	for (;;) {
+		if ((size_t)(qend - q) < RTA_FRAME_HEADER_LEN)
+			break;
+		if (rta_frame_probe(q, (size_t)(qend - q), r->o.max_frame,
+		    &hdr, &size, &err) != RTA_OK ||
+		    (!hdr && q[4] == RTA_FRAME_END))
+			goto done;
+		if (size > (size_t)(qend - q))
+			break;
+		q += size;
+	}
+	r->chk_next = q;
+done:
+	r->chk_tail = part;
 	r->chk_ok = 1;
 }
 
@@ -443,8 +464,9 @@ post_ahead(struct rta_reader *r)
 		return;
 	moving(r);	/* alt may be the buffer records came from */
 	/* where the frame the read cuts starts, if the last check found it */
-	r->chk_cut = r->chk_ok && r->chk_whole && r->vend == r->chk_end &&
-	    r->vend != NULL && r->vend >= r->buf + r->lo ? r->vend : NULL;
+	r->chk_cut = r->chk_ok && r->chk_dst == r->buf &&
+	    r->chk_next != NULL && r->chk_next >= r->buf + r->lo &&
+	    r->chk_next <= r->buf + r->hi ? r->chk_next : NULL;
 	r->chk_ok = 0;
 	if (r->mode == RTA_FMT_RTA && !r->abandon) {
 		r->chk_from = r->buf + r->lo;
@@ -477,6 +499,21 @@ take_ahead(struct rta_reader *r, struct rta_error *err)
 	if (n == 0) {
 		r->member_done = 1;
 		return 0;
+	}
+	/*
+	 * Share the checks between the cores: when this thread had to wait
+	 * for the read-ahead, that one checks less next time; when the
+	 * bytes were ready, more.
+	 */
+	if (r->chk_ok) {
+		if (rta_input_waited(&r->in))
+			r->chk_budget -= r->chk_budget / 8;
+		else
+			r->chk_budget += r->chk_budget / 8;
+		if (r->chk_budget < CHECK_MIN)
+			r->chk_budget = CHECK_MIN;
+		if (r->chk_budget > r->altcap)
+			r->chk_budget = r->altcap;
 	}
 	r->vnext = r->vend = NULL;
 	if (part <= CARRY) {
