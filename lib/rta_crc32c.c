@@ -75,17 +75,24 @@ zeros_op(uint32_t *even, size_t len)
 	memcpy(even, odd, sizeof(odd));
 }
 
+/*
+ * zeros[k][n] is op times n << 8k.  The product is linear in n, so each
+ * entry is an earlier one (n without its lowest set bit) and the column
+ * of that bit: one XOR each, where a product would take a loop (every
+ * program builds these tables as it starts).
+ */
 static void
 zeros_table(uint32_t zeros[4][256], size_t len)
 {
 	uint32_t op[32], n;
+	int k;
 
 	zeros_op(op, len);
-	for (n = 0; n < 256; n++) {
-		zeros[0][n] = gf2_times(op, n);
-		zeros[1][n] = gf2_times(op, n << 8);
-		zeros[2][n] = gf2_times(op, n << 16);
-		zeros[3][n] = gf2_times(op, n << 24);
+	for (k = 0; k < 4; k++) {
+		zeros[k][0] = 0;
+		for (n = 1; n < 256; n++)
+			zeros[k][n] = zeros[k][n & (n - 1)] ^
+			    op[8 * k + __builtin_ctz(n)];
 	}
 }
 
