@@ -171,8 +171,33 @@ rta_output_settle(struct rta_output *o, struct rta_error *err)
 	return drain(o, ZSTD_e_continue, err);
 }
 
+/*
+ * Copy the kept runs into the buffer (their bytes are still lent), so
+ * that what the caller appends next goes after them without a write
+ * first: a write, and the written hook after it, must never come
+ * between a record the caller has handed over and its being in the
+ * output (rta-dedup journals a record's key from that hook).  0, or -1
+ * out of memory (the runs not copied are still kept).
+ */
+static int
+absorb(struct rta_output *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nspan; i++)
+		if (rta_buf_add(&o->buf, o->span[i].p, o->span[i].len) != 0) {
+			memmove(o->span, o->span + i,
+			    (o->nspan - i) * sizeof(o->span[0]));
+			o->nspan -= i;
+			return -1;
+		}
+	o->nspan = 0;
+	o->span_bytes = 0;
+	return 0;
+}
+
 /* Keep the unchanged frame of rec where it lies, if its bytes are lent:
- * 1 if kept, 0 to copy it, -1 on a write error. */
+ * 1 if kept (and counted), 0 to copy it, -1 on a write error. */
 static int
 keep_frame(struct rta_output *o, const struct rta_record *rec,
     struct rta_error *err)
@@ -193,6 +218,7 @@ keep_frame(struct rta_output *o, const struct rta_record *rec,
 		o->span[o->nspan++].len = n;
 	}
 	o->span_bytes += n;
+	o->records++;
 	/* as a copied record would: written once there is enough */
 	if ((o->nspan == RTA_OUTPUT_SPANS ||
 	    o->buf.len + o->span_bytes >= o->flush_at) &&
@@ -208,9 +234,10 @@ rta_output_bytes(struct rta_output *o, const void *p, size_t len,
 	if (o->failed)
 		return rta_error_set(err, RTA_EIO, "io", "write error: %s",
 		    strerror(o->fail_errno));
-	/* bytes go after the lent frames: write those first */
-	if (rta_output_settle(o, err) != RTA_OK)
-		return err->code;
+	/* bytes go after the lent frames */
+	if (absorb(o) != 0)
+		return rta_error_set(err, RTA_ENOMEM, "no-memory",
+		    "out of memory");
 	if (rta_buf_add(&o->buf, p, len) != 0)
 		return rta_error_set(err, RTA_ENOMEM, "no-memory",
 		    "out of memory");
@@ -238,12 +265,10 @@ rta_output_record(struct rta_output *o, const struct rta_record *rec,
 		}
 		if ((r = keep_frame(o, rec, err)) < 0)
 			return err->code;
-		if (r > 0) {
-			o->records++;
+		if (r > 0)
 			return RTA_OK;
-		}
-		if (rta_output_settle(o, err) != RTA_OK)
-			return err->code;
+		if (absorb(o) != 0)
+			goto nomem;
 		r = rta_frame_put(&o->buf, rec);
 	} else
 		r = rta_ndjson_put(&o->buf, rec);
@@ -290,9 +315,10 @@ rta_output_close(struct rta_output *o, struct rta_error *err)
 
 	if (!o->failed && o->format == RTA_FMT_RTA) {
 		/* a binary stream always says it ended cleanly */
-		if (rta_output_settle(o, err) != RTA_OK) {
+		if (absorb(o) != 0) {
 			rta_output_release(o);
-			return err->code;
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
 		}
 		memset(&end, 0, sizeof(end));
 		end.kind = RTA_REC_END;

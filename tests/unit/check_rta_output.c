@@ -474,6 +474,7 @@ END_TEST
  */
 static const unsigned char *lent_lo, *lent_hi;
 static int lent_asked, written_calls;
+static uint64_t handed;		/* records given to the output */
 
 static int
 lend_range(void *arg, const void *p, size_t n)
@@ -491,9 +492,13 @@ count_written(void *arg)
 	struct rta_output *o = arg;
 	struct stat st;
 
-	/* called when everything appended so far has been written */
+	/* called when everything handed over so far has been written,
+	 * the record being handed over included (rta-dedup journals its
+	 * key from here) */
 	ck_assert_int_eq(fstat(o->fd, &st), 0);
 	ck_assert_int_eq(st.st_size, (off_t)o->bytes);
+	ck_assert_uint_eq(o->records, handed);
+	ck_assert_uint_eq(o->buf.len, 0);
 	written_calls++;
 }
 
@@ -517,13 +522,14 @@ START_TEST(lent_frames)
 	lent_lo = src.data;
 	lent_hi = src.data + src.len;
 	lent_asked = written_calls = 0;
+	handed = 0;
 	fd2 = open(unit_path("copied"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	ck_assert_int_ge(fd2, 0);
 	rta_output_init(&fo, fo_fd, "out", RTA_FMT_RTA);
 	rta_output_lender(&fo, lend_range, NULL);
 	fo.written = count_written;
 	fo.written_arg = &fo;
-	fo.flush_at = 64 * 1024;
+	fo.flush_at = 16 * 1024;
 	rta_output_init(&plain, fd2, "copied", RTA_FMT_RTA);
 	memset(&wm, 0, sizeof(wm));
 	wm.kind = RTA_REC_WATERMARK;
@@ -536,6 +542,7 @@ START_TEST(lent_frames)
 		 * are every other one: more runs than fit at once */
 		if (i < 1000 ? i % 7 == 3 : i % 2 == 1)
 			continue;
+		handed++;
 		ck_assert_int_eq(rta_output_record(&fo, &rec, &err), RTA_OK);
 		ck_assert_int_eq(rta_output_record(&plain, &rec, &err),
 		    RTA_OK);
@@ -543,6 +550,7 @@ START_TEST(lent_frames)
 		if (i % 97 == 5) {
 			/* a record of the output's own, between lent ones */
 			wm.watermark = 1000 + i;
+			handed++;
 			ck_assert_int_eq(rta_output_record(&fo, &wm, &err),
 			    RTA_OK);
 			ck_assert_int_eq(rta_output_record(&plain, &wm, &err),
