@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -559,6 +560,18 @@ rta_input_collect(struct rta_input *in, struct rta_error *err)
 	}
 	in->pos += r;
 	return r;
+}
+
+int
+rta_input_cores(void)
+{
+#if defined(__linux__)
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		return CPU_COUNT(&set);
+#endif
+	return 2;	/* not known: assume the thread has a core */
 }
 
 int

@@ -112,6 +112,9 @@ ssize_t	rta_input_collect(struct rta_input *in, struct rta_error *err);
 /* 1 if the last rta_input_collect had to wait for the thread. */
 int	rta_input_waited(const struct rta_input *in);
 
+/* How many cores this process may run on (taskset -c 0 gives 1). */
+int	rta_input_cores(void);
+
 /* Name for positions: "<stdin>", "events.ndjson", "logs.tar(a.ndjson)". */
 const char *rta_input_name(const struct rta_input *in);
 

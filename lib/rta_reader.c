@@ -63,6 +63,7 @@ struct rta_reader {
 	const unsigned char	*chk_cut;	/* where it starts, if known */
 	const unsigned char	*chk_next;	/* the next cut, if found */
 	size_t			 chk_budget;	/* bytes it checks, at most */
+	int			 chk_on;	/* a second core to check on */
 	const unsigned char	*vnext, *vend;
 	uint64_t		 off;		/* member offset of buf[lo] */
 	uint64_t		 line;
@@ -246,6 +247,8 @@ rta_reader_open(struct rta_reader *r, const char *operand,
 	}
 	r->chk_ok = 0;
 	r->chk_budget = BUF_INITIAL;	/* all it reads, to begin with */
+	/* on one core, checks moved to the thread only cost more */
+	r->chk_on = rta_input_cores() > 1;
 	if (r->o.ahead && r->alt != NULL)
 		(void)rta_input_ahead(&r->in);	/* or synchronous reads */
 	return RTA_OK;
@@ -468,7 +471,7 @@ post_ahead(struct rta_reader *r)
 	    r->chk_next != NULL && r->chk_next >= r->buf + r->lo &&
 	    r->chk_next <= r->buf + r->hi ? r->chk_next : NULL;
 	r->chk_ok = 0;
-	if (r->mode == RTA_FMT_RTA && !r->abandon) {
+	if (r->mode == RTA_FMT_RTA && !r->abandon && r->chk_on) {
 		r->chk_from = r->buf + r->lo;
 		r->chk_len = r->hi - r->lo;
 		r->chk_dst = r->alt;
