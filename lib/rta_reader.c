@@ -385,6 +385,32 @@ make_room(struct rta_reader *r, size_t need, struct rta_error *err)
  * reads here: the caller reads the same old bytes meanwhile and touches
  * nothing else until the read is collected.
  */
+/*
+ * Where the frames from p stop fitting before end, walking their
+ * headers as frame_next does: the start of the frame cut there (or
+ * end).  NULL if frame_next's way cannot be known from here: a header
+ * it would not take, or an end frame, after which it reads anew.
+ */
+static const unsigned char *
+cut_of(const struct rta_reader *r, const unsigned char *p,
+    const unsigned char *end)
+{
+	struct rta_error err;
+	size_t size;
+	int hdr;
+
+	while ((size_t)(end - p) >= RTA_FRAME_HEADER_LEN) {
+		if (rta_frame_probe(p, (size_t)(end - p), r->o.max_frame,
+		    &hdr, &size, &err) != RTA_OK ||
+		    (!hdr && p[4] == RTA_FRAME_END))
+			return NULL;
+		if (size > (size_t)(end - p))
+			break;
+		p += size;
+	}
+	return p;
+}
+
 static void
 check_ahead(void *arg, size_t n)
 {
@@ -397,26 +423,14 @@ check_ahead(void *arg, size_t n)
 	size_t size, part;
 	int hdr;
 
-	if (r->chk_cut != NULL)
-		p = r->chk_cut;		/* the last check stopped there */
-	for (;;) {
-		if ((size_t)(end - p) < RTA_FRAME_HEADER_LEN)
-			break;
-		if (rta_frame_probe(p, (size_t)(end - p), r->o.max_frame,
-		    &hdr, &size, &err) != RTA_OK ||
-		    (!hdr && p[4] == RTA_FRAME_END))
-			return;		/* frame_next's way is not known */
-		if (size > (size_t)(end - p))
-			break;
-		p += size;
-	}
-	if ((part = (size_t)(end - p)) > CARRY)
+	/* from where the last check stopped, if it found that */
+	if ((p = cut_of(r, r->chk_cut != NULL ? r->chk_cut : p, end)) ==
+	    NULL || (part = (size_t)(end - p)) > CARRY)
 		return;
 	q = r->chk_dst + CARRY - part;
 	memcpy(q, p, part);
 	qend = r->chk_dst + CARRY + n;
 	stop = (size_t)(qend - q) > r->chk_budget ? q + r->chk_budget : qend;
-	r->chk_next = NULL;
 	for (;;) {
 		if ((size_t)(qend - q) < RTA_FRAME_HEADER_LEN)
 			break;
@@ -440,21 +454,9 @@ check_ahead(void *arg, size_t n)
 			break;
 	}
 	r->chk_end = q;
-	/* the cut the next read will make: where the frames stop fitting
-	 * (the caller will stop there too, unless damage moves it) */
-	for (;;) {
-		if ((size_t)(qend - q) < RTA_FRAME_HEADER_LEN)
-			break;
-		if (rta_frame_probe(q, (size_t)(qend - q), r->o.max_frame,
-		    &hdr, &size, &err) != RTA_OK ||
-		    (!hdr && q[4] == RTA_FRAME_END))
-			goto done;
-		if (size > (size_t)(qend - q))
-			break;
-		q += size;
-	}
-	r->chk_next = q;
-done:
+	/* the cut the next read will make (the caller will stop there
+	 * too, unless damage moves it) */
+	r->chk_next = cut_of(r, q, qend);
 	r->chk_tail = part;
 	r->chk_ok = 1;
 }

@@ -1863,6 +1863,46 @@ END_TEST
 /* ---- reading ahead -------------------------------------------------- */
 
 /*
+ * Event frame i: its payload one string member of the len bytes at
+ * text, or, as kind asks, the same key twice ('d'), or a byte changed
+ * after the checksum ('c').
+ */
+static void
+put_text_event(struct rta_buf *f, int i, const char *text, size_t len,
+    int kind)
+{
+	struct rta_record rec;
+	struct rta_buf v = RTA_BUF_INIT;
+	size_t off;
+	char id[32];
+
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = RTA_REC_EVENT;
+	snprintf(id, sizeof(id), "f%d", i);
+	rec.ev.id = id;
+	rec.ev.id_len = (uint8_t)strlen(id);
+	rec.ev.type = "t";
+	rec.ev.type_len = 1;
+	rec.ev.tenant = "a";
+	rec.ev.tenant_len = 1;
+	rec.ev.ts = 1000000 + i;
+	off = rta_venc_begin(&v, RTA_V_OBJECT);
+	rta_venc_key(&v, "s", 1);
+	rta_venc_string(&v, text, len);
+	if (kind == 'd') {
+		rta_venc_key(&v, "s", 1);
+		rta_venc_int(&v, 1);
+	}
+	rta_venc_end(&v, off, kind == 'd' ? 2 : 1);
+	rec.ev.payload = v.data;
+	rec.ev.payload_len = v.len;
+	ck_assert_int_eq(rta_frame_put(f, &rec), 0);
+	if (kind == 'c')
+		f->data[f->len - 3] ^= 0x01;
+	rta_buf_release(&v);
+}
+
+/*
  * Reading ahead in a thread must not change a single record: the same
  * input, read with and without it, from a file and from a pipe, gives the
  * same records, positions and original bytes.  The input mixes NDJSON
@@ -1965,32 +2005,10 @@ START_TEST(ahead_changes_nothing)
 	/* frames: the same events, and some with a 120 KB string */
 	rta_buf_reset(&f);
 	rta_frame_put_header(&f);
-	for (i = 0; i < 20000; i++) {
-		struct rta_buf v = RTA_BUF_INIT;
-		size_t off;
-		char id[32];
-
-		memset(&rec, 0, sizeof(rec));
-		rec.kind = RTA_REC_EVENT;
-		snprintf(id, sizeof(id), "f%d", i);
-		rec.ev.id = id;
-		rec.ev.id_len = (uint8_t)strlen(id);
-		rec.ev.type = "t";
-		rec.ev.type_len = 1;
-		rec.ev.tenant = "a";
-		rec.ev.tenant_len = 1;
-		rec.ev.ts = 1000000;
-		off = rta_venc_begin(&v, RTA_V_OBJECT);
-		rta_venc_key(&v, "s", 1);
-		memset(big, 'y', 120000);
-		rta_venc_string(&v, (const char *)big,
-		    i % 2500 == 3 ? 120000 : (size_t)(i % 50));
-		rta_venc_end(&v, off, 1);
-		rec.ev.payload = v.data;
-		rec.ev.payload_len = v.len;
-		ck_assert_int_eq(rta_frame_put(&f, &rec), 0);
-		rta_buf_release(&v);
-	}
+	memset(big, 'y', 120000);
+	for (i = 0; i < 20000; i++)
+		put_text_event(&f, i, (const char *)big,
+		    i % 2500 == 3 ? 120000 : (size_t)(i % 50), 0);
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = RTA_REC_END;
 	rta_frame_put(&f, &rec);
@@ -2013,45 +2031,6 @@ START_TEST(ahead_changes_nothing)
 }
 END_TEST
 
-/* Event frame i of the stream below: its payload one string member,
- * or what kind asks for instead. */
-static void
-put_checked_event(struct rta_buf *f, int i, int kind)
-{
-	struct rta_record rec;
-	struct rta_buf v = RTA_BUF_INIT;
-	size_t off;
-	char id[32], text[64];
-
-	memset(&rec, 0, sizeof(rec));
-	rec.kind = RTA_REC_EVENT;
-	snprintf(id, sizeof(id), "f%d", i);
-	rec.ev.id = id;
-	rec.ev.id_len = (uint8_t)strlen(id);
-	rec.ev.type = "t";
-	rec.ev.type_len = 1;
-	rec.ev.tenant = "a";
-	rec.ev.tenant_len = 1;
-	rec.ev.ts = 1000000 + i;
-	memset(text, 'z', sizeof(text));
-	off = rta_venc_begin(&v, RTA_V_OBJECT);
-	rta_venc_key(&v, "s", 1);
-	if (kind == 'u')		/* not UTF-8, under a good checksum */
-		memcpy(text + 3, "\xff\xfe", 2);
-	rta_venc_string(&v, text, (size_t)(i % 60) + 5);
-	if (kind == 'd') {		/* the same key twice */
-		rta_venc_key(&v, "s", 1);
-		rta_venc_int(&v, 1);
-	}
-	rta_venc_end(&v, off, kind == 'd' ? 2 : 1);
-	rec.ev.payload = v.data;
-	rec.ev.payload_len = v.len;
-	ck_assert_int_eq(rta_frame_put(f, &rec), 0);
-	if (kind == 'c')		/* a byte changed after the checksum */
-		f->data[f->len - 3] ^= 0x01;
-	rta_buf_release(&v);
-}
-
 /*
  * Reading ahead checks frames on the second core, and the reader then
  * trusts them: so damage anywhere in a long stream, and whatever
@@ -2064,8 +2043,10 @@ START_TEST(ahead_checks_everything)
 	struct rta_buf f = RTA_BUF_INIT;
 	struct rta_record rec;
 	uint64_t want, got, nwant, ngot, bwant;
+	char text[64];
 	int i, fp;
 
+	memset(text, 'z', sizeof(text));
 	rta_frame_put_header(&f);
 	for (i = 0; i < 60000; i++) {
 		int kind = 0;
@@ -2086,7 +2067,10 @@ START_TEST(ahead_checks_everything)
 			    "\"event_type\":\"t\",\"tenant_id\":\"a\"}\n{bad\n");
 			rta_frame_put_header(&f);
 		}
-		put_checked_event(&f, i, kind);
+		if (kind == 'u')	/* not UTF-8, under a good checksum */
+			memcpy(text + 3, "\xff\xfe", 2);
+		put_text_event(&f, i, text, (size_t)(i % 60) + 5, kind);
+		memset(text, 'z', sizeof(text));
 	}
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = RTA_REC_END;
