@@ -6,6 +6,12 @@
  * each explicit flush, and at close.  Writes loop over short writes and
  * EINTR; a failure is sticky, so a filter notices it at its next record
  * and stops instead of computing output that cannot be delivered.
+ *
+ * Lent frames are kept as runs (pointer and length) and count towards
+ * flush_at as if copied; a write sends the buffer and then the runs with
+ * one writev.  Whatever the output copies goes after the runs, so they
+ * are copied into the buffer first (absorb): a write never happens
+ * between a record's being handed over and its being in the output.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -5,7 +5,9 @@
  * frames, optionally zstd-compressed) that is written to the file
  * descriptor in large writes.  A filter calls rta_output_record per record
  * and rta_output_flush before it may block on input; -u makes every record
- * a flush.  Output to a pipe asks for a 1 MiB pipe buffer.
+ * a flush.  Output to a pipe asks for a 1 MiB pipe buffer.  Frames passed
+ * on unchanged from a lender's bytes (a stage's reader) are not copied
+ * but written from there, after the buffer (rta_output_lender).
  */
 #ifndef RTA_OUTPUT_H
 #define RTA_OUTPUT_H

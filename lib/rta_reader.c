@@ -15,6 +15,12 @@
  *
  * An end-of-stream frame ends a binary stream; what follows is detected
  * again, so concatenated files of either encoding read as one stream.
+ *
+ * With a read-ahead thread (rta_input_ahead) the thread also checks the
+ * frames of each read (check_ahead), as many as keep it from holding the
+ * reader up; the reader then only fills those records in.  A caller that
+ * keeps records' bytes past the next call (rta_output_lender) is told
+ * before they change (o.moving).
  */
 #include <string.h>
 
