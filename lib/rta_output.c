@@ -105,14 +105,6 @@ write_out(struct rta_output *o, const unsigned char *p, size_t n,
 	return RTA_OK;
 }
 
-/* (Compressed output, which holds no lent runs.) */
-static int
-write_all(struct rta_output *o, const unsigned char *p, size_t n,
-    struct rta_error *err)
-{
-	return write_out(o, p, n, err);
-}
-
 /* Push o->buf through zstd (mode: continue, flush or end) into fd. */
 static int
 drain(struct rta_output *o, int mode, struct rta_error *err)
@@ -150,7 +142,8 @@ drain(struct rta_output *o, int mode, struct rta_error *err)
 		if (ZSTD_isError(left))
 			return rta_error_set(err, RTA_EIO, "io", "zstd: %s",
 			    ZSTD_getErrorName(left));
-		if ((rc = write_all(o, out.dst, out.pos, err)) != RTA_OK)
+		/* (compressed output holds no lent runs) */
+		if ((rc = write_out(o, out.dst, out.pos, err)) != RTA_OK)
 			return rc;
 		if (mode == ZSTD_e_continue ? in.pos == in.size : left == 0)
 			break;
@@ -212,9 +205,7 @@ keep_frame(struct rta_output *o, const struct rta_record *rec,
 	size_t n = rec->ev.frame_len;
 
 	if (o->lends == NULL || o->zc != NULL || o->unbuffered ||
-	    (rec->kind != RTA_REC_EVENT && rec->kind != RTA_REC_AGGREGATE) ||
-	    f == NULL || !rta_frame_verbatim(rec) ||
-	    !o->lends(o->lends_arg, f, n))
+	    !rta_frame_verbatim(rec) || !o->lends(o->lends_arg, f, n))
 		return 0;
 	if (o->nspan > 0 && o->span[o->nspan - 1].p +
 	    o->span[o->nspan - 1].len == f)
