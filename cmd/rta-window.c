@@ -216,7 +216,7 @@ struct fmark {
 /* One window, or session, of one group. */
 struct win {
 	/* what finding it reads first, together */
-	struct win		*next;		/* hash chain; the pool */
+	struct win		*next;		/* the pool */
 	uint64_t		 h;
 	int64_t			 start;		/* a session's first event
 						 * time */
@@ -256,6 +256,18 @@ struct win {
  */
 #define POOL_MIN	1024
 
+/*
+ * The open windows, by win_hash: linear probing in slots that hold the
+ * hash beside the block, at most half full.  A lookup reads slots until
+ * one with its hash, and only then the block, whose lines (head,
+ * accumulators, key) it asks for together: one wait on memory rather
+ * than one per line, and none for the windows a chain would walk past.
+ */
+struct slot {
+	uint64_t		 h;
+	struct win		*x;		/* NULL: empty */
+};
+
 struct wn {
 	const struct opts	*o;
 	struct rta_stage	*st;
@@ -267,8 +279,9 @@ struct wn {
 	int			 tenant_by;	/* index of tenant_id in by, or -1 */
 	char			 spec_id[64];	/* hashed description */
 	/* windows */
-	struct win		**tab;
+	struct slot		*tab;		/* open addressing */
 	size_t			 tmask;
+	size_t			 keyat;		/* a block's key offset */
 	uint64_t		 nwin;
 	struct win		**heap;
 	size_t			 nheap, heapcap;
@@ -796,20 +809,28 @@ win_hash(const struct wn *w, int64_t start, const void *key, size_t klen)
 	    0x9e3779b97f4a7c15ULL);
 }
 
+static void
+tab_put(struct slot *t, size_t mask, uint64_t h, struct win *x)
+{
+	size_t i = h & mask;
+
+	while (t[i].x != NULL)
+		i = (i + 1) & mask;
+	t[i].h = h;
+	t[i].x = x;
+}
+
 static int
 tab_grow(struct wn *w)
 {
-	size_t n = w->tmask == 0 ? 1024 : (w->tmask + 1) * 2, i;
-	struct win **t = rta_calloc(n, sizeof(*t)), *x, *nx;
+	size_t n = w->tmask == 0 ? 2048 : (w->tmask + 1) * 2, i;
+	struct slot *t = rta_calloc(n, sizeof(*t));
 
 	if (t == NULL)
 		return -1;
 	for (i = 0; w->tab != NULL && i <= w->tmask; i++)
-		for (x = w->tab[i]; x != NULL; x = nx) {
-			nx = x->next;
-			x->next = t[x->h & (n - 1)];
-			t[x->h & (n - 1)] = x;
-		}
+		if (w->tab[i].x != NULL)
+			tab_put(t, n - 1, w->tab[i].h, w->tab[i].x);
 	rta_free(w->tab);
 	w->tab = t;
 	w->tmask = n - 1;
@@ -820,23 +841,47 @@ static struct win *
 win_find(const struct wn *w, uint64_t h, int64_t start, const void *key,
     size_t klen)
 {
+	const struct slot *s;
 	struct win *x;
+	size_t i, at;
 
-	for (x = w->tab[h & w->tmask]; x != NULL; x = x->next)
-		if (x->h == h && x->start == start && x->klen == klen &&
+	for (i = h & w->tmask; (s = &w->tab[i])->x != NULL;
+	    i = (i + 1) & w->tmask) {
+		if (s->h != h)
+			continue;
+		x = s->x;
+		for (at = 64; at < w->keyat + klen + 63; at += 64)
+			__builtin_prefetch((const char *)x + at);
+		if (x->start == start && x->klen == klen &&
 		    memcmp(x->key, key, klen) == 0)
 			return x;
+	}
 	return NULL;
 }
 
+/* Out of the table; the slots after it that may fill its place move up
+ * (no tombstones, so lookups stay short however many windows closed). */
 static void
 win_unlink(struct wn *w, struct win *x)
 {
-	struct win **pp = &w->tab[x->h & w->tmask];
+	struct slot *t = w->tab;
+	size_t mask = w->tmask, i = x->h & mask, j, k;
 
-	while (*pp != x)
-		pp = &(*pp)->next;
-	*pp = x->next;
+	while (t[i].x != x)
+		i = (i + 1) & mask;
+	for (j = i;;) {
+		j = (j + 1) & mask;
+		if (t[j].x == NULL)
+			break;
+		k = t[j].h & mask;
+		/* j's entry stays unless its home is outside (i, j] */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			t[i] = t[j];
+			i = j;
+		}
+	}
+	t[i].x = NULL;
+	t[i].h = 0;
 	w->nwin--;
 }
 
@@ -945,7 +990,7 @@ win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
 	struct win *x;
 	struct rta_error err;
 
-	if (w->nwin + 1 > (w->tmask + 1) && tab_grow(w) != 0)
+	if (w->nwin + 1 > (w->tmask + 1) / 2 && tab_grow(w) != 0)
 		return NULL;
 	if ((x = w->pool) != NULL) {
 		w->pool = x->next;
@@ -988,6 +1033,7 @@ win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
 	x->cap = need;
 	x->fc = (uint64_t *)(void *)((unsigned char *)x + head);
 	head += fsz;
+	w->keyat = head;
 	x->key = (unsigned char *)x + head;
 	memcpy(x->key, w->key.data, w->key.len);
 	x->group = x->key + w->key.len;
@@ -1004,8 +1050,7 @@ win_new(struct wn *w, const unsigned char *group, size_t glen, uint64_t h,
 		win_free(w, x);
 		return NULL;
 	}
-	x->next = w->tab[h & w->tmask];
-	w->tab[h & w->tmask] = x;
+	tab_put(w->tab, w->tmask, h, x);
 	if (++w->nwin > w->peak)
 		w->peak = w->nwin;
 	return x;
@@ -2307,9 +2352,13 @@ session_event(struct wn *w, const struct rta_record *rec)
 	struct rta_error err;
 	struct win *x, *a = NULL, *b = NULL;
 	uint64_t h = win_hash(w, 0, w->key.data, w->key.len);
+	size_t i;
 
-	for (x = w->tab[h & w->tmask]; x != NULL; x = x->next)
-		if (x->h == h && x->klen == w->key.len &&
+	for (i = h & w->tmask; w->tab[i].x != NULL; i = (i + 1) & w->tmask) {
+		if (w->tab[i].h != h)
+			continue;
+		x = w->tab[i].x;
+		if (x->klen == w->key.len &&
 		    memcmp(x->key, w->key.data, x->klen) == 0 &&
 		    ev->ts - x->end < o->size && x->start - ev->ts < o->size) {
 			if (a == NULL)
@@ -2317,6 +2366,7 @@ session_event(struct wn *w, const struct rta_record *rec)
 			else
 				b = x;
 		}
+	}
 	if (a == NULL) {
 		if (ev->ts > RTA_TIME_MAX - o->size) {
 			reject(w, rec, "bad-window", "a session of this event "
