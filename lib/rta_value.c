@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "rta_alloc.h"
+#include "rta_dtoa.h"
 #include "rta_hash.h"
 #include "rta_utf8.h"
 #include "rta_value.h"
@@ -1221,20 +1222,17 @@ fmt_cents(char *out, double v)
 	return n;
 }
 
-size_t
-rta_fmt_double(char *out, double v)
+/*
+ * v as %.*g writes it at precision p, plus ".0" when that has neither a
+ * point nor an exponent: the fewest digits that read back, from
+ * snprintf and strtod, tried from p up.
+ */
+static size_t
+fmt_tries(char *out, double v, int p)
 {
-	int p, n = 0;
-	size_t f;
+	int n = 0;
 
-	if ((f = fmt_cents(out, v)) != 0)
-		return f;
-
-	/*
-	 * at most 17 digits, a sign, a point and an exponent: 24.  The
-	 * subnormals, whose precision is less, go through every p.
-	 */
-	for (p = fpclassify(v) == FP_SUBNORMAL ? 1 : 15; p <= 17; p++) {
+	for (; p <= 17; p++) {
 		n = snprintf(out, 32, "%.*g", p, v);
 		if (p == 17 || strtod(out, NULL) == v)
 			break;
@@ -1244,6 +1242,78 @@ rta_fmt_double(char *out, double v)
 		n += 2;
 	}
 	return (size_t)n;
+}
+
+size_t
+rta_fmt_double(char *out, double v)
+{
+	char dig[20];
+	uint64_t d;
+	int e, x, nd, p, i;
+	size_t n = 0;
+
+	if ((n = fmt_cents(out, v)) != 0)
+		return n;
+	if (v == 0) {
+		strcpy(out, signbit(v) ? "-0.0" : "0.0");
+		return strlen(out);
+	}
+	/*
+	 * The shortest digits (rta_dtoa.c), written as %.*g writes them at
+	 * the precision the tries would stop at: 15, or more when needed;
+	 * a subnormal's own count.  Those digits are the ones %.*g rounds
+	 * to (the nearest that read back, and the only ones that do at 15
+	 * or fewer), so the text is the same.  At precision p, %g has an
+	 * exponent when the first digit's is below -4 or at least p.
+	 */
+	if (!rta_dtoa_shortest(fabs(v), &d, &e))
+		return fmt_tries(out, v, fpclassify(v) == FP_SUBNORMAL ? 1 :
+		    15);
+	nd = 0;
+	do
+		dig[nd++] = (char)('0' + d % 10);
+	while ((d /= 10) > 0);
+	x = e + nd - 1;
+	p = fpclassify(v) == FP_SUBNORMAL || nd > 15 ? nd : 15;
+	if (v < 0)
+		out[n++] = '-';
+	if (x < -4 || x >= p) {
+		out[n++] = dig[nd - 1];
+		if (nd > 1) {
+			out[n++] = '.';
+			for (i = nd - 2; i >= 0; i--)
+				out[n++] = dig[i];
+		}
+		out[n++] = 'e';
+		out[n++] = x < 0 ? '-' : '+';
+		if (x < 0)
+			x = -x;
+		if (x >= 100)
+			out[n++] = (char)('0' + x / 100);
+		out[n++] = (char)('0' + x / 10 % 10);
+		out[n++] = (char)('0' + x % 10);
+	} else if (x < 0) {
+		out[n++] = '0';
+		out[n++] = '.';
+		for (i = x + 1; i < 0; i++)
+			out[n++] = '0';
+		for (i = nd - 1; i >= 0; i--)
+			out[n++] = dig[i];
+	} else {
+		for (i = nd - 1; i >= 0; i--) {
+			out[n++] = dig[i];
+			if (i == nd - 1 - x && i > 0)
+				out[n++] = '.';
+		}
+		for (i = nd; i <= x; i++)
+			out[n++] = '0';
+		if (x >= nd - 1) {
+			out[n++] = '.';
+			out[n++] = '0';
+		}
+	}
+	out[n] = '\0';
+	return n;
 }
 
 #if !defined(__SSE2__)

@@ -1383,6 +1383,54 @@ START_TEST(fmt_double_subnormal_shortest)
 }
 END_TEST
 
+/*
+ * The text of the tries at precisions 15 to 17 (1 up for subnormals)
+ * that rta_fmt_double's digits must equal: printf and strtod round
+ * correctly, so these are the nearest digits that read back.
+ */
+static void
+tries_text(char *out, double v)
+{
+	int p = fpclassify(v) == FP_SUBNORMAL ? 1 : 15;
+
+	for (; p <= 17; p++) {
+		snprintf(out, 32, "%.*g", p, v);
+		if (p == 17 || strtod(out, NULL) == v)
+			break;
+	}
+	if (strpbrk(out, ".eE") == NULL)
+		strcat(out, ".0");
+}
+
+/*
+ * Every binary exponent, so every power of ten in rta_dtoa.c's table,
+ * with random significands and the extreme ones: the same text as the
+ * tries.
+ */
+START_TEST(fmt_double_every_exponent)
+{
+	struct rng r = { 11 };
+	char out[40], want[40];
+	uint64_t be, j, u;
+	double v;
+	size_t n;
+
+	for (be = 0; be < 2047; be++)
+		for (j = 0; j < 200; j++) {
+			u = j == 0 ? 0 : j == 1 ? 1 : j == 2 ?
+			    (1ULL << 52) - 1 : j == 3 ? 2 :
+			    rng_next(&r) >> (12 + j % 40);
+			u |= be << 52 | (j & 4 ? 1ULL << 63 : 0);
+			memcpy(&v, &u, sizeof(v));
+			n = rta_fmt_double(out, v);
+			ck_assert_uint_eq(n, strlen(out));
+			tries_text(want, v);
+			ck_assert_msg(strcmp(out, want) == 0, "%a: '%s', the "
+			    "tries give '%s'", v, out, want);
+		}
+}
+END_TEST
+
 START_TEST(fmt_i64)
 {
 	static const struct {
@@ -1574,6 +1622,7 @@ value_suite(void)
 	tcase_add_test(tc, fmt_double_cents);
 	tcase_add_test(tc, fmt_double_edges);
 	tcase_add_test(tc, fmt_double_powers_of_two);
+	tcase_add_test(tc, fmt_double_every_exponent);
 	tcase_add_test(tc, fmt_double_subnormal_shortest);
 	tcase_add_test(tc, fmt_i64);
 	tcase_set_timeout(tc, 120);
