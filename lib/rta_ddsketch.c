@@ -228,16 +228,37 @@ raw_index(const struct rta_dds *s, double a)
 	return (int64_t)ceil(dds_ln(a) * s->inv_lng);
 }
 
+/*
+ * The bins of the integers 1 to MEMO_N - 1 at the default accuracy, kept
+ * as they are met: latencies, sizes and counts are mostly small
+ * integers, and a load then stands for the logarithm.  An entry holds
+ * its bin plus one (0: not met yet), written and read whole, so that
+ * threads sharing the table see a bin or nothing.
+ */
+#define MEMO_N	4096
+static int32_t memo[MEMO_N];
+static const double memo_gamma = (1 + RTA_DDS_ALPHA_DEFAULT) /
+    (1 - RTA_DDS_ALPHA_DEFAULT);	/* gamma_of's, to the bit */
+
 static int32_t
 bin_of(const struct rta_dds *s, double a)
 {
-	int64_t t = raw_index(s, a);
+	int64_t t;
+	int32_t i = 0, m;
 
+	if (a < MEMO_N && s->gamma == memo_gamma && a == (double)(int32_t)a) {
+		i = (int32_t)a;		/* >= 1: a is at least DBL_MIN */
+		if ((m = __atomic_load_n(&memo[i], __ATOMIC_RELAXED)) != 0)
+			return m - 1;
+	}
+	t = raw_index(s, a);
 	/* the mapping is monotone only to the last place: stay in range */
 	if (t < s->imin)
-		return s->imin;
+		t = s->imin;
 	if (t > s->imax)
-		return s->imax;
+		t = s->imax;
+	if (i > 0)
+		__atomic_store_n(&memo[i], (int32_t)t + 1, __ATOMIC_RELAXED);
 	return (int32_t)t;
 }
 

@@ -464,6 +464,32 @@ START_TEST(quick_edges)
 END_TEST
 
 /*
+ * Small integers at the default alpha take their bins from a table
+ * filled as they are met: the first pass fills it, the second reads it,
+ * both against the reference; past the table, and at another alpha, the
+ * logarithm as before.
+ */
+START_TEST(small_integers)
+{
+	struct rta_dds s;
+	int pass, a;
+
+	ck_assert_int_eq(rta_dds_init(&s, RTA_DDS_ALPHA_DEFAULT, 65536),
+	    RTA_OK);
+	for (pass = 0; pass < 2; pass++)
+		for (a = 1; a <= 5000; a++) {
+			same_bin(&s, a);
+			same_bin(&s, a + 0.5);
+		}
+	rta_dds_release(&s);
+	ck_assert_int_eq(rta_dds_init(&s, 0.02, 65536), RTA_OK);
+	for (a = 1; a <= 5000; a++)
+		same_bin(&s, a);
+	rta_dds_release(&s);
+}
+END_TEST
+
+/*
  * The quick logarithm reads a table by the top 5 bits of the mantissa:
  * in every binade, each cell's first doubles and the last ones before
  * it, and the extremes of the range.
@@ -2151,6 +2177,7 @@ ddsketch_suite(void)
 	tc = tcase_create("mapping");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, quick_edges, 0, NQUICK);
+	tcase_add_test(tc, small_integers);
 	tcase_add_loop_test(tc, quick_cells, 0, 3);
 	tcase_add_loop_test(tc, quick_random, 0, NQUICK);
 	suite_add_tcase(s, tc);
