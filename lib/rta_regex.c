@@ -127,6 +127,8 @@ struct inst {
 #define T_MATCH		2U
 #define T_FIRST		3U
 #define T_NOROOM	UINT32_MAX	/* the cache cannot take a state */
+#define NO_LOOPS	UINT32_MAX	/* a row's loop column: no room */
+#define LOOP_BYTES	32
 
 struct dstate {
 	uint32_t	off;	/* first leaf in the pool */
@@ -158,8 +160,10 @@ struct rta_regex {
 	uint32_t	 byte_ec[256];
 	/*
 	 * A row of trans: the nec classes, the never-filled column nec,
-	 * and at nec + 1 whether the state matches at the end of the
-	 * subject (T_MATCH, T_DEAD, or T_UNKNOWN until asked).
+	 * at nec + 1 whether the state matches at the end of the subject
+	 * (T_MATCH, T_DEAD, or T_UNKNOWN until asked), and at nec + 2 its
+	 * state number plus one once loops holds the bytes that lead back
+	 * to it (0 until then, and again when a new one is found).
 	 */
 	uint32_t	 width;
 	int		 anchored;
@@ -183,6 +187,15 @@ struct rta_regex {
 	size_t		 pcap, plen;
 	uint32_t	*hash;		/* state + 1, or 0 for an empty slot */
 	size_t		 hcap;
+	/*
+	 * Per state, LOOP_BYTES: a bit for each byte whose transition is
+	 * known to lead back to the state.  A subject's runs of such bytes
+	 * (a path's characters under [A-Za-z0-9/._-]*) are then skipped by
+	 * testing bits, not by following the transitions one after the
+	 * other, each waiting on the load before it.
+	 */
+	uint8_t		*loops;
+	size_t		 lcap;
 };
 
 /* ------------------------------------------------------- sets */
@@ -1614,7 +1627,7 @@ build_classes(struct rta_regex *re, int words)
 		re->byte_ec[i] = re->ascii_ec[i] = class_of(re, i);
 	for (; i < 256; i++)
 		re->byte_ec[i] = re->nec;
-	re->width = re->nec + 2;
+	re->width = re->nec + 3;
 	rc = 0;
 out:
 	rta_free(used);
@@ -1811,7 +1824,8 @@ static size_t
 cache_bytes(const struct rta_regex *re)
 {
 	return re->tcap * sizeof(*re->trans) + re->scap * sizeof(*re->st) +
-	    re->pcap * sizeof(*re->pool) + re->hcap * sizeof(*re->hash);
+	    re->pcap * sizeof(*re->pool) + re->hcap * sizeof(*re->hash) +
+	    re->lcap * LOOP_BYTES;
 }
 
 static void
@@ -1996,9 +2010,37 @@ transition(struct rta_regex *re, uint32_t row, uint32_t ec)
 	re->nextflags = nf;
 	if ((nx = add_state(re, re->next, (uint32_t)n, nf)) != T_NOROOM) {
 		re->trans[row + ec] = nx;
+		if (nx == row)		/* one more byte leads back */
+			re->trans[row + re->nec + 2] = 0;
 		return nx;
 	}
 	return add_next(re, (uint32_t)n, nf);
+}
+
+/*
+ * The state at row (whose transition on some byte leads back to it):
+ * the bytes that do, as loops' bits, and its number plus one, which the
+ * row then holds; NO_LOOPS, held the same way, if the cache has no room
+ * for them (until a new byte leading back clears it).
+ */
+static uint32_t
+loop_bits(struct rta_regex *re, uint32_t row)
+{
+	size_t k = (row - T_FIRST) / re->width;
+	uint8_t *m;
+	void *p;
+	int b;
+
+	if ((p = cache_grow(re, re->loops, &re->lcap, k + 1, LOOP_BYTES)) ==
+	    NULL)
+		return re->trans[row + re->nec + 2] = NO_LOOPS;
+	re->loops = p;
+	m = re->loops + LOOP_BYTES * k;
+	memset(m, 0, LOOP_BYTES);
+	for (b = 0; b < 256; b++)
+		if (re->trans[row + re->byte_ec[b]] == row)
+			m[b >> 3] |= (uint8_t)(1U << (b & 7));
+	return re->trans[row + re->nec + 2] = (uint32_t)k + 1;
 }
 
 static int
@@ -2058,6 +2100,15 @@ simulate(struct rta_regex *re, uint32_t n, unsigned flags,
 	return close_full(re, re->cur, n, flags, 0, 1) < 0;
 }
 
+/* Past the bytes from p whose bits m holds. */
+static const unsigned char *
+skip_run(const uint8_t *m, const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (m[*p >> 3] >> (*p & 7) & 1))
+		p++;
+	return p;
+}
+
 int
 rta_regex_search(struct rta_regex *re, const char *s, size_t len)
 {
@@ -2078,10 +2129,19 @@ rta_regex_search(struct rta_regex *re, const char *s, size_t len)
 	for (;;) {
 		/* known transitions, four bytes a step */
 		while (end - p >= 4) {
-			uint32_t a, b, c;
+			uint32_t a, b, c, l;
 
 			if ((a = trans[st + bec[p[0]]]) < T_FIRST)
 				break;
+			if (a == st && ((l = trans[st + re->nec + 2]) != 0 ||
+			    (l = loop_bits(re, st)) != 0) && l != NO_LOOPS) {
+				/* a run of bytes that lead back: skip it */
+				const uint8_t *m = re->loops +
+				    LOOP_BYTES * (l - 1);
+
+				p = skip_run(m, p + 1, end);
+				continue;
+			}
 			if ((b = trans[a + bec[p[1]]]) < T_FIRST) {
 				st = a, p += 1;
 				break;
@@ -2133,6 +2193,9 @@ rta_regex_search(struct rta_regex *re, const char *s, size_t len)
 static void
 cache_free(struct rta_regex *re)
 {
+	rta_free(re->loops);
+	re->loops = NULL;
+	re->lcap = 0;
 	rta_free(re->trans);
 	rta_free(re->st);
 	rta_free(re->pool);

@@ -1018,6 +1018,58 @@ START_TEST(cache_every_size)
 END_TEST
 
 /*
+ * States that loop on many bytes skip their runs by a bitmap of those
+ * bytes, which grows as transitions become known and which a tiny cache
+ * may have no room for: long runs cut anywhere, against the search
+ * without a cache.
+ */
+static const char *const loop_pats[] = {
+	"^/[A-Za-z0-9/?=&._-]*$", "^(?:ab|a)*c", "[a-c]*d$", "^x*y*z*$",
+	"q[^q]*q", "\\d+-\\d+", "^(?:https?://[a-z0-9.-]+(?:/[a-z/]*)?)?$"
+};
+
+START_TEST(loop_runs)
+{
+	static const char *const units[] = { "/", "a", "b", "c", "d", "x",
+	    "y", "z", "q", "-", "1", "9", ".", "?", "&", "h", "t", "p", "s",
+	    ":", "\xc3\xa9", "\xff" };
+	const char *pat = loop_pats[_i];
+	uint64_t seed = 7 + (uint64_t)_i;
+	struct trio t;
+	char s[400];
+	size_t len, run, k, n, u;
+	int hits = 0;
+
+	ck_assert_int_eq(trio_compile(&t, pat, strlen(pat), NULL), RTA_OK);
+	for (k = 0; k < 3000; k++) {
+		/* a run of one or two units, broken by another at a random
+		 * place, or not at all */
+		len = 0;
+		if (k % 3 == 0 && _i == 0)
+			s[len++] = '/';
+		run = rng_next(&seed) % 300;
+		for (n = 0; n < run && len + 4 < sizeof(s); n++) {
+			const char *p = units[(k + (n % 2 ?
+			    rng_next(&seed) % 2 : 0)) % (sizeof(units) /
+			    sizeof(units[0]))];
+
+			if (rng_next(&seed) % 97 == 0)
+				p = units[rng_next(&seed) % (sizeof(units) /
+				    sizeof(units[0]))];
+			u = strlen(p);
+			memcpy(s + len, p, u);
+			len += u;
+		}
+		hits += trio_search(&t, s, len);
+	}
+	trio_free(&t);
+	/* both answers came up */
+	ck_assert_int_gt(hits, 0);
+	ck_assert_int_lt(hits, 3000);
+}
+END_TEST
+
+/*
  * Allocation failures (RTA_FAULT=alloc:N:persistent, in a child each):
  * compile fails with RTA_ENOMEM and leaves *re alone, or succeeds and
  * then every search still gives the right answer without its cache.
@@ -1320,6 +1372,8 @@ regex_suite(void)
 	tcase_add_loop_test(tc, cache_answers_and_memory, 0,
 	    NELEM(cache_pats));
 	tcase_add_test(tc, cache_every_size);
+	tcase_add_loop_test(tc, loop_runs, 0,
+	    sizeof(loop_pats) / sizeof(loop_pats[0]));
 	tcase_add_test(tc, cache_allocation_failures);
 	suite_add_tcase(s, tc);
 
