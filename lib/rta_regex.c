@@ -2133,14 +2133,15 @@ rta_regex_search(struct rta_regex *re, const char *s, size_t len)
 
 			if ((a = trans[st + bec[p[0]]]) < T_FIRST)
 				break;
-			if (a == st && ((l = trans[st + re->nec + 2]) != 0 ||
-			    (l = loop_bits(re, st)) != 0) && l != NO_LOOPS) {
+			if (a == st) {
 				/* a run of bytes that lead back: skip it */
-				const uint8_t *m = re->loops +
-				    LOOP_BYTES * (l - 1);
-
-				p = skip_run(m, p + 1, end);
-				continue;
+				if ((l = trans[st + re->nec + 2]) == 0)
+					l = loop_bits(re, st);
+				if (l != NO_LOOPS) {
+					p = skip_run(re->loops + LOOP_BYTES *
+					    (l - 1), p + 1, end);
+					continue;
+				}
 			}
 			if ((b = trans[a + bec[p[1]]]) < T_FIRST) {
 				st = a, p += 1;
