@@ -32,11 +32,10 @@ uint64_t rta_scan_prefix_key(const char *s, size_t len);
 int	rta_scan_ent_cmp(const void *a, const void *b);
 
 /*
- * Sort v[0..n), the entries of the bucket [bucket, bucket + width), as
- * rta_scan_ent_cmp orders them, into *out (a new array the caller frees;
- * NULL when v itself was sorted in place).  0, or -1 (ENOMEM).
+ * Sort v[0..n), the entries of a bucket, as rta_scan_ent_cmp orders them,
+ * into *out (a new array the caller frees; NULL when v itself was sorted
+ * in place).  0, or -1 (ENOMEM).
  */
-int	rta_scan_sort(struct scan_ent *v, size_t n, int64_t bucket,
-	    int64_t width, struct scan_ent **out);
+int	rta_scan_sort(struct scan_ent *v, size_t n, struct scan_ent **out);
 
 #endif

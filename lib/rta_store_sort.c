@@ -5,12 +5,16 @@
  * A log holds its bucket's records in the order they came; a scan
  * returns them by tenant, then time.  Comparison sorts of millions of
  * 64-byte entries spent most of a rollup's time comparing bytes and
- * moving entries.  Instead: the bucket's distinct tenants are ranked
- * (a hash table, then a sort of the few names), each entry gets one
- * 64-bit key, its tenant's rank above its time's offset in the bucket,
- * and an LSD radix sort orders the keys with their entries' indices;
- * entries with equal keys (a tenant's records of one instant) are then
- * put in order by the full comparison, and the entries moved once.
+ * moving entries, and a radix sort of (tenant rank, time) keys most of
+ * it in passes over keys larger than the cache.  Instead: the bucket's
+ * distinct tenants are ranked (a hash table that grows with the tenants
+ * found, not with the entries, so that it stays in the cache; then a
+ * sort of the few names), the entries are moved once into their
+ * tenant's run (a counting sort, which keeps the log's order inside a
+ * run), and each run, which a log holds nearly in time order already,
+ * is finished by insertion; a run that is far from ordered (more moves
+ * than MOVES an entry) is sorted by qsort instead, so that no input
+ * costs quadratic time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +23,8 @@
 #include "rta_hash.h"
 #include "rta_store_int.h"
 
-#define OFF_BITS	37	/* µs offsets in a bucket: up to 38 hours */
 #define SMALL		512	/* fewer entries: qsort */
+#define MOVES		8	/* insertion moves an entry, then qsort */
 
 uint64_t
 rta_scan_prefix_key(const char *s, size_t len)
@@ -76,197 +80,193 @@ rta_scan_ent_cmp(const void *pa, const void *pb)
 	return a->off < b->off ? -1 : a->off > b->off;
 }
 
-struct kv {
-	uint64_t	 k;
-	uint32_t	 i;
+/* A distinct tenant in the hash table. */
+struct tslot {
+	uint64_t	 tkey;		/* rta_scan_prefix_key of the name */
+	uint32_t	 d;		/* distinct index + 1; 0: empty */
+	uint8_t		 tlen;
 };
 
-/* The distinct tenants, for ranking. */
-struct tenants {
-	uint32_t	*slot;		/* first entry of the tenant + 1 */
-	size_t		 nslot;
-	uint32_t	*first;		/* distinct: an entry of each */
-	size_t		 n;
+struct tname {
+	const char	*s;
+	uint32_t	 d;
+	uint8_t		 len;
 };
-
-static const struct scan_ent *rank_v;
 
 static int
-cmp_first(const void *a, const void *b)
+cmp_name(const void *a, const void *b)
 {
-	const struct scan_ent *x = &rank_v[*(const uint32_t *)a];
-	const struct scan_ent *y = &rank_v[*(const uint32_t *)b];
+	const struct tname *x = a, *y = b;
 
-	return rta_bytes_cmp(x->tenant, x->tlen, y->tenant, y->tlen);
+	return rta_bytes_cmp(x->s, x->len, y->s, y->len);
 }
 
-/* rank[i]: the rank of entry i's tenant among the bucket's.  -1: ENOMEM. */
-static int
-ranks(const struct scan_ent *v, size_t n, uint32_t *rank, unsigned *bits)
+static uint64_t
+tenant_hash(const struct scan_ent *e, uint64_t seed)
 {
-	struct tenants t;
-	uint32_t *which, *r;
-	uint64_t h, seed = rta_hash_seed();
-	size_t i, j;
+	return rta_hash64(e->tenant, e->tlen, seed);
+}
 
-	t.nslot = 64;
-	while (t.nslot < n * 2 && t.nslot < ((size_t)1 << 30))
-		t.nslot *= 2;
-	t.n = 0;
-	t.slot = rta_calloc(t.nslot, sizeof(*t.slot));
-	t.first = rta_reallocarray(NULL, n, sizeof(*t.first));
-	which = rta_reallocarray(NULL, n, sizeof(*which));
-	if (t.slot == NULL || t.first == NULL || which == NULL) {
-		rta_free(t.slot);
-		rta_free(t.first);
-		rta_free(which);
+/*
+ * r[i]: the rank, by name, of entry i's tenant among the bucket's; *nt:
+ * how many there are.  -1: ENOMEM.
+ */
+static int
+ranks(const struct scan_ent *v, size_t n, uint32_t *r, size_t *nt)
+{
+	struct tslot *slot = NULL, *ns;
+	struct tname *names = NULL, *nn;
+	uint32_t *rank;
+	uint64_t seed = rta_hash_seed(), h;
+	size_t nslot = 1024, ndist = 0, namecap = 0, i, j, k;
+
+	if ((slot = rta_calloc(nslot, sizeof(*slot))) == NULL)
 		return -1;
-	}
 	for (i = 0; i < n; i++) {
-		h = rta_hash64(v[i].tenant, v[i].tlen, seed);
-		for (j = h & (t.nslot - 1); t.slot[j] != 0;
-		    j = (j + 1) & (t.nslot - 1)) {
-			const struct scan_ent *e = &v[t.first[t.slot[j] - 1]];
+		const struct scan_ent *e = &v[i];
 
-			if (e->tkey == v[i].tkey && e->tlen == v[i].tlen &&
-			    (e->tlen <= 8 || memcmp(e->tenant, v[i].tenant,
-			    e->tlen) == 0))
+		h = tenant_hash(e, seed);
+		for (j = h & (nslot - 1); slot[j].d != 0; j = (j + 1) &
+		    (nslot - 1)) {
+			const struct tname *t = &names[slot[j].d - 1];
+
+			if (slot[j].tkey == e->tkey && slot[j].tlen ==
+			    e->tlen && (e->tlen <= 8 || memcmp(t->s,
+			    e->tenant, e->tlen) == 0))
 				break;
 		}
-		if (t.slot[j] == 0) {
-			t.first[t.n] = (uint32_t)i;
-			t.slot[j] = (uint32_t)++t.n;
+		if (slot[j].d != 0) {
+			r[i] = slot[j].d - 1;
+			continue;
 		}
-		which[i] = t.slot[j] - 1;
-	}
-	rta_free(t.slot);
-	/* order the distinct tenants; r[d]: the rank of distinct d */
-	if ((r = rta_reallocarray(NULL, t.n, sizeof(*r))) == NULL) {
-		rta_free(t.first);
-		rta_free(which);
-		return -1;
-	}
-	{
-		uint32_t *ord;
-
-		if ((ord = rta_reallocarray(NULL, t.n, sizeof(*ord))) == NULL) {
-			rta_free(r);
-			rta_free(t.first);
-			rta_free(which);
-			return -1;
+		if (ndist == namecap) {
+			namecap = namecap ? namecap * 2 : 256;
+			if ((nn = rta_reallocarray(names, namecap,
+			    sizeof(*nn))) == NULL)
+				goto nomem;
+			names = nn;
 		}
-		for (i = 0; i < t.n; i++)
-			ord[i] = t.first[i];
-		/* qsort has no context argument in C11 */
-		rank_v = v;
-		qsort(ord, t.n, sizeof(*ord), cmp_first);
-		rank_v = NULL;
-		/* ord[k] is an entry; map its distinct index to k */
-		for (i = 0; i < t.n; i++)
-			r[which[ord[i]]] = (uint32_t)i;
-		rta_free(ord);
+		names[ndist].s = e->tenant;
+		names[ndist].len = e->tlen;
+		names[ndist].d = (uint32_t)ndist;
+		slot[j].tkey = e->tkey;
+		slot[j].tlen = e->tlen;
+		slot[j].d = (uint32_t)++ndist;
+		r[i] = (uint32_t)(ndist - 1);
+		if (ndist * 2 <= nslot)
+			continue;
+		/* half full: double it */
+		if ((ns = rta_calloc(nslot * 2, sizeof(*ns))) == NULL)
+			goto nomem;
+		for (k = 0; k < nslot; k++) {
+			if (slot[k].d == 0)
+				continue;
+			h = rta_hash64(names[slot[k].d - 1].s, slot[k].tlen,
+			    seed);
+			for (j = h & (nslot * 2 - 1); ns[j].d != 0;
+			    j = (j + 1) & (nslot * 2 - 1))
+				;
+			ns[j] = slot[k];
+		}
+		rta_free(slot);
+		slot = ns;
+		nslot *= 2;
 	}
+	rta_free(slot);
+	slot = NULL;
+	/* order the distinct names; rank[d]: the rank of distinct d */
+	if ((rank = rta_reallocarray(NULL, ndist, sizeof(*rank))) == NULL)
+		goto nomem;
+	qsort(names, ndist, sizeof(*names), cmp_name);
+	for (k = 0; k < ndist; k++)
+		rank[names[k].d] = (uint32_t)k;
 	for (i = 0; i < n; i++)
-		rank[i] = r[which[i]];
-	for (*bits = 0; ((uint64_t)1 << *bits) < t.n; (*bits)++)
-		;
-	rta_free(r);
-	rta_free(t.first);
-	rta_free(which);
+		r[i] = rank[r[i]];
+	rta_free(rank);
+	rta_free(names);
+	*nt = ndist;
 	return 0;
+nomem:
+	rta_free(slot);
+	rta_free(names);
+	return -1;
 }
 
-/* LSD radix sort of a[0..n) by the low bits of k, 8 at a time, with b
- * as scratch: the array that holds the result. */
-static struct kv *
-radix_sort(struct kv *a, struct kv *b, size_t n, unsigned bits)
+/* a against b, entries of one tenant */
+static inline int
+within_cmp(const struct scan_ent *a, const struct scan_ent *b)
 {
-	size_t count[256], i, sum, c;
-	unsigned shift;
-	struct kv *t;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	if (a->ikey != b->ikey)
+		return a->ikey < b->ikey ? -1 : 1;
+	return rta_scan_ent_cmp(a, b);
+}
 
-	for (shift = 0; shift < bits; shift += 8) {
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[a[i].k >> shift & 0xff]++;
-		if (count[a[0].k >> shift & 0xff] == n)
-			continue;	/* one digit: nothing moves */
-		for (i = 0, sum = 0; i < 256; i++) {
-			c = count[i];
-			count[i] = sum;
-			sum += c;
+/* Order one tenant's run o[0..n), which is usually nearly in order. */
+static void
+run_sort(struct scan_ent *o, size_t n)
+{
+	struct scan_ent t;
+	size_t i, j, moves = 0, budget = n * MOVES + 64;
+
+	for (i = 1; i < n; i++) {
+		if (within_cmp(&o[i - 1], &o[i]) < 0)
+			continue;
+		t = o[i];
+		for (j = i; j > 0 && within_cmp(&o[j - 1], &t) > 0; j--)
+			o[j] = o[j - 1];
+		o[j] = t;
+		if ((moves += i - j) > budget) {
+			qsort(o, n, sizeof(*o), rta_scan_ent_cmp);
+			return;
 		}
-		for (i = 0; i < n; i++)
-			b[count[a[i].k >> shift & 0xff]++] = a[i];
-		t = a;
-		a = b;
-		b = t;
 	}
-	return a;
 }
 
 int
-rta_scan_sort(struct scan_ent *v, size_t n, int64_t bucket, int64_t width,
-    struct scan_ent **out)
+rta_scan_sort(struct scan_ent *v, size_t n, struct scan_ent **out)
 {
-	struct kv *a, *b, *res;
 	struct scan_ent *o;
-	uint32_t *rank;
-	unsigned bits;
-	size_t i, j, k;
+	uint32_t *r;
+	size_t *pos, nt, i, s, c;
 
 	*out = NULL;
-	/* past 2^29 entries the tenant table would not fit its cap */
-	if (n < SMALL || n > ((size_t)1 << 29) || width <= 0 ||
-	    width > ((int64_t)1 << OFF_BITS)) {
+	if (n < SMALL || n > UINT32_MAX) {
 		qsort(v, n, sizeof(*v), rta_scan_ent_cmp);
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		if (v[i].ts < bucket || v[i].ts - bucket >= width) {
-			qsort(v, n, sizeof(*v), rta_scan_ent_cmp);
-			return 0;
-		}
-	if ((rank = rta_reallocarray(NULL, n, sizeof(*rank))) == NULL)
+	if ((r = rta_reallocarray(NULL, n, sizeof(*r))) == NULL)
 		return -1;
-	if (ranks(v, n, rank, &bits) != 0) {
-		rta_free(rank);
+	if (ranks(v, n, r, &nt) != 0) {
+		rta_free(r);
 		return -1;
 	}
-	if (OFF_BITS + bits > 64) {
-		/* more tenants than the key's high bits can rank */
-		rta_free(rank);
-		qsort(v, n, sizeof(*v), rta_scan_ent_cmp);
-		return 0;
-	}
-	a = rta_reallocarray(NULL, n, sizeof(*a));
-	b = rta_reallocarray(NULL, n, sizeof(*b));
+	pos = rta_calloc(nt, sizeof(*pos));
 	o = rta_reallocarray(NULL, n, sizeof(*o));
-	if (a == NULL || b == NULL || o == NULL) {
-		rta_free(rank);
-		rta_free(a);
-		rta_free(b);
+	if (pos == NULL || o == NULL) {
+		rta_free(r);
+		rta_free(pos);
 		rta_free(o);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		a[i].k = (uint64_t)rank[i] << OFF_BITS |
-		    (uint64_t)(v[i].ts - bucket);
-		a[i].i = (uint32_t)i;
+	/* pos[t]: tenant t's entries, then where its run starts */
+	for (i = 0; i < n; i++)
+		pos[r[i]]++;
+	for (i = 0, s = 0; i < nt; i++) {
+		c = pos[i];
+		pos[i] = s;
+		s += c;
 	}
-	rta_free(rank);
-	res = radix_sort(a, b, n, OFF_BITS + bits);
-	/* the entries in key order; equal keys by the full comparison */
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && res[j].k == res[i].k; j++)
-			;
-		for (k = i; k < j; k++)
-			o[k] = v[res[k].i];
-		if (j - i > 1)
-			qsort(o + i, j - i, sizeof(*o), rta_scan_ent_cmp);
+	/* move the entries; pos[t] ends as where tenant t's run ends */
+	for (i = 0; i < n; i++)
+		o[pos[r[i]]++] = v[i];
+	rta_free(r);
+	for (i = 0, s = 0; i < nt; i++) {
+		run_sort(o + s, pos[i] - s);
+		s = pos[i];
 	}
-	rta_free(a);
-	rta_free(b);
+	rta_free(pos);
 	*out = o;
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "rta_crc32c.h"
 #include "rta_io.h"
 #include "rta_store.h"
+#include "rta_store_int.h"
 #include "rta_value.h"
 #include "unit.h"
 
@@ -1365,6 +1366,93 @@ START_TEST(writer_io_faults)
 }
 END_TEST
 
+/* ---- the scan's sort ---------------------------------------------------- */
+
+static uint64_t
+sort_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * rta_scan_sort against qsort with rta_scan_ent_cmp, on entries whose
+ * tenants and ids share 8-byte prefixes and differ in length, several
+ * versions of one record, in four orders: random, a log's (time order
+ * with each instant's records shuffled), reversed (past the insertion
+ * budget) and one tenant only.
+ */
+START_TEST(scan_sort_orders)
+{
+	static const char *tenants[] = { "a", "ab", "abcdefgh",
+	    "abcdefghi", "abcdefghij", "abcdefgz", "b", "tenant-0001",
+	    "tenant-0002", "z" };
+	static const char *ids[] = { "1", "12", "12345678", "123456789",
+	    "12345679", "x", "xyzxyzxyzxyz" };
+	struct scan_ent *v, *w, *out;
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	size_t n = 6000, i, j;
+	int order;
+
+	v = malloc(n * sizeof(*v));
+	w = malloc(n * sizeof(*w));
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_nonnull(w);
+	for (order = 0; order < 4; order++) {
+		for (i = 0; i < n; i++) {
+			const char *t = order == 3 ? "one" :
+			    tenants[sort_rand(&x) % 10];
+			const char *id = ids[sort_rand(&x) % 7];
+
+			memset(&v[i], 0, sizeof(v[i]));
+			v[i].tenant = t;
+			v[i].tlen = (uint8_t)strlen(t);
+			v[i].id = id;
+			v[i].idlen = (uint8_t)strlen(id);
+			v[i].tkey = rta_scan_prefix_key(t, v[i].tlen);
+			v[i].ikey = rta_scan_prefix_key(id, v[i].idlen);
+			v[i].ts = order == 0 ? (int64_t)(sort_rand(&x) % 50) :
+			    order == 2 ? (int64_t)(n - i) : (int64_t)(i / 7);
+			v[i].version = (uint32_t)(sort_rand(&x) % 3);
+			v[i].map = (uint32_t)(sort_rand(&x) % 2);
+			v[i].off = i;
+			v[i].size = 100;
+		}
+		if (order == 1 || order == 3)
+			/* shuffle each instant's records */
+			for (i = 0; i + 7 <= n; i += 7)
+				for (j = 6; j > 0; j--) {
+					size_t k = sort_rand(&x) % (j + 1);
+					struct scan_ent t = v[i + j];
+
+					v[i + j] = v[i + k];
+					v[i + k] = t;
+				}
+		memcpy(w, v, n * sizeof(*v));
+		qsort(w, n, sizeof(*w), rta_scan_ent_cmp);
+		ck_assert_int_eq(rta_scan_sort(v, n, &out), 0);
+		ck_assert_ptr_nonnull(out);
+		for (i = 0; i < n; i++)
+			ck_assert_msg(out[i].off == w[i].off, "order %d: "
+			    "entry %zu: offset %llu, not %llu", order, i,
+			    (unsigned long long)out[i].off,
+			    (unsigned long long)w[i].off);
+		rta_free(out);
+	}
+	/* few entries: sorted in place */
+	memcpy(w, v, 100 * sizeof(*v));
+	qsort(w, 100, sizeof(*w), rta_scan_ent_cmp);
+	ck_assert_int_eq(rta_scan_sort(v, 100, &out), 0);
+	ck_assert_ptr_null(out);
+	for (i = 0; i < 100; i++)
+		ck_assert_uint_eq(v[i].off, w[i].off);
+	free(v);
+	free(w);
+}
+END_TEST
+
 /* ---- the suite ---------------------------------------------------------- */
 
 static Suite *
@@ -1382,6 +1470,9 @@ store_suite(void)
 	tcase_add_test(tc, commit_last_bad_fields);
 	tcase_add_test(tc, commit_too_large);
 	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sort");
+	tcase_add_test(tc, scan_sort_orders);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("names");
 	tcase_add_test(tc, log_names);
