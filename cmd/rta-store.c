@@ -61,8 +61,8 @@ static const char usage_line[] =
 "               --cold dir [--metrics file] [--remove]\n"
 "       rta-store restore [-hV] --cold dir [--metrics file] file\n"
 "       rta-store rollup [-hV] [--all | --define] [--bucket width]\n"
-"               [--from-dataset name] [--metrics file] [--to-dataset name]\n"
-"               -s dir\n"
+"               [--from-dataset name] [--metrics file] [--threads n]\n"
+"               [--to-dataset name] -s dir\n"
 "       rta-store cohort [-hV] [--all | --define] [--activity types]\n"
 "               [--bucket width] [--from-dataset name] [--max-users n]\n"
 "               [--metrics file] [--to-dataset name] [--user field] -s dir";
@@ -73,7 +73,7 @@ enum {
 	OPT_ROW_GROUP_ROWS, OPT_SCHEMA, OPT_DEDUP_HORIZON, OPT_BEYOND_HORIZON, OPT_LEVEL, OPT_FORMAT, OPT_FROM, OPT_MAX_FUTURE,
 	OPT_MAX_MEM, OPT_MAX_NEW_BUCKETS, OPT_REPAIR, OPT_SYNC_EVERY,
 	OPT_TENANT, OPT_TO, OPT_REMOVE, OPT_ALL, OPT_DEFINE, OPT_FROM_DATASET,
-	OPT_TO_DATASET, OPT_USER, OPT_ACTIVITY, OPT_MAX_USERS
+	OPT_TO_DATASET, OPT_USER, OPT_ACTIVITY, OPT_MAX_USERS, OPT_THREADS
 };
 
 enum sub {
@@ -118,6 +118,7 @@ static const struct option longopts[] = {
 	{ "strict", no_argument, NULL, RTA_OPT_STRICT },
 	{ "sync-every", required_argument, NULL, OPT_SYNC_EVERY },
 	{ "tenant", required_argument, NULL, OPT_TENANT },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "to-dataset", required_argument, NULL, OPT_TO_DATASET },
 	{ "user", required_argument, NULL, OPT_USER },
@@ -152,6 +153,7 @@ struct opts {
 	int			 remove;	/* archive */
 	struct rta_rollup_def	 rollup;	/* rollup, cohort */
 	int			 all, define;	/* rollup, cohort */
+	unsigned		 threads;	/* rollup */
 	const char		*user, *activity;	/* cohort */
 	uint64_t		 max_users;	/* cohort */
 };
@@ -438,6 +440,8 @@ allowed(enum sub sub, int c)
 	case OPT_ACTIVITY:
 	case OPT_MAX_USERS:
 		return sub == SUB_COHORT;
+	case OPT_THREADS:
+		return sub == SUB_ROLLUP;
 	case OPT_BUCKET:
 		return sub == SUB_INGEST || sub == SUB_ROLLUP ||
 		    sub == SUB_COHORT;
@@ -1745,17 +1749,20 @@ rollup_check(const struct opts *o)
 		rta_usage_error(usage_line, "%s", err.text);
 }
 
+/* --threads: at most */
+#define THREADS_MAX	64
+
 /* Refresh one rollup and say what it did: 0 or an exit status. */
 static int
 rollup_one(struct rta_store *s, const struct rta_rollup_def *d, int all,
-    uint64_t *out)
+    unsigned threads, uint64_t *out)
 {
 	struct rta_rollup_result r;
 	struct rta_error err;
 	int rc;
 
 	/* --all from cron: a source not made yet has nothing to roll up */
-	if ((rc = rta_rollup_refresh(s, d, &r, &err)) == RTA_EOF && all)
+	if ((rc = rta_rollup_refresh(s, d, threads, &r, &err)) == RTA_EOF && all)
 		memset(&r, 0, sizeof(r));
 	else if (rc != RTA_OK) {
 		rta_warnx("rollup %s: %s", d->to, err.text);
@@ -1782,8 +1789,16 @@ rollup_main(const struct opts *o)
 	struct rta_error err;
 	uint64_t out = 0;
 	size_t n, i;
+	unsigned threads = o->threads;
 	int rc, added, status;
+	long ncpu;
 
+	/* by default a thread a processor, as many as THREADS_MAX */
+	if (threads == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = ncpu < 1 ? 1 : ncpu > THREADS_MAX ? THREADS_MAX :
+		    (unsigned)ncpu;
+	}
 	if ((status = open_store(o, &s)) != 0)
 		return sub_finish(status, 0);
 	if (o->define) {
@@ -1793,7 +1808,7 @@ rollup_main(const struct opts *o)
 			status = store_exit(rc, &err);
 		}
 	} else if (!o->all)
-		status = rollup_one(&s, &o->rollup, 0, &out);
+		status = rollup_one(&s, &o->rollup, 0, threads, &out);
 	else if ((rc = rta_rollup_defs_read(&s, &v, &n, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		status = store_exit(rc, &err);
@@ -1812,7 +1827,7 @@ rollup_main(const struct opts *o)
 				v[i].width = 0;
 				continue;
 			}
-			if ((rc = rollup_one(&s, &v[i], 1, &out)) != 0) {
+			if ((rc = rollup_one(&s, &v[i], 1, threads, &out)) != 0) {
 				rta_cli_status(&status, rc);
 				v[i].width = 0;
 			}
@@ -2064,6 +2079,12 @@ main(int argc, char *argv[])
 			break;
 		case OPT_ALL:
 			o.all = 1;
+			break;
+		case OPT_THREADS:
+			if (rta_parse_u64(optarg, 1, THREADS_MAX, &n) != 0)
+				rta_usage_error(usage_line, "bad --threads '%s' "
+				    "(1 to %d)", optarg, THREADS_MAX);
+			o.threads = (unsigned)n;
 			break;
 		case OPT_DEFINE:
 			o.define = 1;
@@ -2362,6 +2383,8 @@ help(void)
 "      --bucket WIDTH      its buckets: 1s to 366d (1h, 1d)\n"
 "      --define            keep the rollup in the store, for --all\n"
 "      --all               refresh every rollup kept, sources first\n"
+"      --threads N         merge a bucket's tenants on N threads\n"
+"                          (default: a processor each, up to 64)\n"
 "\n"
 "cohort: keep each user's first bucket and the periods after it that it\n"
 "was active in, from a dataset of raw events, for rta-query --cohort;\n"

@@ -16,6 +16,8 @@
  * A chunk's records may come from rta-window runs of other --by or --agg
  * lists: each shape (group keys, state names) gets its own merge.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,8 @@
 #include "rta_alloc.h"
 #include "rta_buf.h"
 #include "rta_event.h"
+#include "rta_frame.h"
+#include "rta_hash.h"
 #include "rta_query.h"
 #include "rta_rollup.h"
 #include "rta_rollup_int.h"
@@ -81,7 +85,7 @@ struct refresh {
 						 * buckets */
 	size_t			 ndrop;
 	struct rta_rollup_result *r;
-	struct rta_buf		 sig, payload, idin, group;
+	unsigned		 threads;
 };
 
 static int
@@ -368,12 +372,71 @@ signature(struct rta_buf *b, const unsigned char *gobj,
 	return rc;
 }
 
-/* A new shape for a record of signature f->sig, merging over [from, to). */
+/*
+ * A part of a chunk's merge: the records of some of its tenants, merged
+ * and written by one thread (the whole chunk when it is not divided).
+ * Its rows go to the writer, or (out set) into out as frames, which the
+ * refresh writes when every part is done, in the parts' order.
+ */
+struct part {
+	struct refresh		*f;
+	struct shape		*sh;
+	size_t			 nsh;
+	char			 tenant[RTA_ID_MAX];
+	size_t			 tlen;
+	struct rta_buf		 sig, payload, idin, group;
+	struct rta_buf		*out;
+	uint64_t		 in, written;
+	/* a thread's: its records in the scan, and what became of them */
+	const struct rta_scan	*sc;
+	size_t			 lo, hi;
+	const int64_t		*tb;
+	size_t			 ntb;
+	int64_t			 from, to;
+	int			 bytenant;
+	int			 rc;
+	struct rta_error	 err;
+};
+
 static int
-shape_new(struct refresh *f, struct shape *sh, const unsigned char *gobj,
+part_init(struct part *p, struct refresh *f, struct rta_buf *out,
+    struct rta_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->f = f;
+	p->out = out;
+	rta_buf_init(&p->sig);
+	rta_buf_init(&p->payload);
+	rta_buf_init(&p->idin);
+	rta_buf_init(&p->group);
+	if ((p->sh = rta_calloc(SHAPES_MAX, sizeof(*p->sh))) == NULL)
+		return nomem(err);
+	return RTA_OK;
+}
+
+static void
+part_release(struct part *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsh; i++)
+		shape_free(&p->sh[i]);
+	free(p->sh);
+	p->sh = NULL;
+	p->nsh = 0;
+	rta_buf_release(&p->sig);
+	rta_buf_release(&p->payload);
+	rta_buf_release(&p->idin);
+	rta_buf_release(&p->group);
+}
+
+/* A new shape for a record of signature p->sig, merging over [from, to). */
+static int
+shape_new(struct part *p, struct shape *sh, const unsigned char *gobj,
     const unsigned char *states, int64_t from, int64_t to,
     struct rta_error *err)
 {
+	struct refresh *f = p->f;
 	struct rta_viter it;
 	const unsigned char *v;
 	const char *k;
@@ -383,7 +446,7 @@ shape_new(struct refresh *f, struct shape *sh, const unsigned char *gobj,
 
 	memset(sh, 0, sizeof(*sh));
 	rta_buf_init(&sh->sig);
-	if (rta_buf_add(&sh->sig, f->sig.data, f->sig.len) != 0 ||
+	if (rta_buf_add(&sh->sig, p->sig.data, p->sig.len) != 0 ||
 	    (sh->by = rta_calloc(rta_value_count(gobj) + 1,
 	    sizeof(*sh->by))) == NULL)
 		return nomem(err);
@@ -461,11 +524,31 @@ rta_rollup_put(struct rta_writer *w, const struct rta_record *rec,
 	return rta_writer_add(w, rec, err);
 }
 
-/* Write row i of sh as a target record. */
+/* rta_rollup_put's checks, and rec as a frame appended to out. */
 static int
-emit(struct refresh *f, const struct shape *sh, size_t i,
+put_frame(struct rta_buf *out, const struct rta_record *rec,
     struct rta_error *err)
 {
+	struct rta_error e2;
+
+	if (rta_event_check_values(&rec->ev, RTA_VALUE_MAX_DEPTH,
+	    RTA_VALUE_MAX_MEMBERS, &e2) != RTA_OK)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s: %s", (int)rec->ev.id_len,
+		    rec->ev.id, e2.text);
+	if (rta_frame_put(out, rec) != 0)
+		return errno == ENOMEM ? nomem(err) : rta_error_set(err,
+		    RTA_EDATA, "too-large", "aggregate record %.*s does not "
+		    "fit a frame", (int)rec->ev.id_len, rec->ev.id);
+	return RTA_OK;
+}
+
+/* Write row i of sh as a target record. */
+static int
+emit(struct part *p, const struct shape *sh, size_t i,
+    struct rta_error *err)
+{
+	struct refresh *f = p->f;
 	struct rta_query_row row;
 	struct rta_record rec;
 	struct rta_viter it;
@@ -483,52 +566,52 @@ emit(struct refresh *f, const struct shape *sh, size_t i,
 		return rta_error_set(err, RTA_EDATA, "bad-aggregate", "a "
 		    "group without a tenant_id string");
 	/* The group as the source wrote it. */
-	rta_buf_reset(&f->group);
-	if ((off = rta_venc_begin(&f->group, RTA_V_OBJECT)) == (size_t)-1)
+	rta_buf_reset(&p->group);
+	if ((off = rta_venc_begin(&p->group, RTA_V_OBJECT)) == (size_t)-1)
 		return nomem(err);
 	rta_viter_init(&it, row.group);
 	while (rc == 0 && rta_viter_member(&it, &k, &kl, &v)) {
 		if (sh->tenant_added && kl == 9 &&
 		    memcmp(k, "tenant_id", 9) == 0)
 			continue;
-		rc = rta_venc_key(&f->group, k, kl) ||
-		    rta_buf_add(&f->group, v, rta_value_size(v));
+		rc = rta_venc_key(&p->group, k, kl) ||
+		    rta_buf_add(&p->group, v, rta_value_size(v));
 		cnt++;
 	}
 	if (rc != 0)
 		return nomem(err);
-	rta_venc_end(&f->group, off, cnt);
+	rta_venc_end(&p->group, off, cnt);
 
-	rta_buf_reset(&f->payload);
-	off = rta_venc_begin(&f->payload, RTA_V_OBJECT);
+	rta_buf_reset(&p->payload);
+	off = rta_venc_begin(&p->payload, RTA_V_OBJECT);
 	rta_time_format(t, row.end);
-	rc = off == (size_t)-1 || rta_venc_key(&f->payload, "end", 3) ||
-	    rta_venc_string(&f->payload, t, RTA_TIME_LEN) ||
-	    rta_venc_key(&f->payload, "final", 5) ||
-	    rta_venc_bool(&f->payload, f->src.c.watermark != INT64_MIN &&
+	rc = off == (size_t)-1 || rta_venc_key(&p->payload, "end", 3) ||
+	    rta_venc_string(&p->payload, t, RTA_TIME_LEN) ||
+	    rta_venc_key(&p->payload, "final", 5) ||
+	    rta_venc_bool(&p->payload, f->src.c.watermark != INT64_MIN &&
 	    row.end <= f->src.c.watermark) ||
-	    rta_venc_key(&f->payload, "group", 5) ||
-	    rta_buf_add(&f->payload, f->group.data, f->group.len) ||
-	    rta_venc_key(&f->payload, "results", 7) ||
-	    rta_query_results(sh->q, i, &f->payload) ||
-	    rta_venc_key(&f->payload, "states", 6) ||
-	    rta_query_states(sh->q, i, &f->payload);
+	    rta_venc_key(&p->payload, "group", 5) ||
+	    rta_buf_add(&p->payload, p->group.data, p->group.len) ||
+	    rta_venc_key(&p->payload, "results", 7) ||
+	    rta_query_results(sh->q, i, &p->payload) ||
+	    rta_venc_key(&p->payload, "states", 6) ||
+	    rta_query_states(sh->q, i, &p->payload);
 	if (rc)
 		return nomem(err);
-	rta_venc_end(&f->payload, off, 5);
+	rta_venc_end(&p->payload, off, 5);
 
 	/* The id: target, width, tenant, group, bucket start. */
-	rta_buf_reset(&f->idin);
+	rta_buf_reset(&p->idin);
 	rta_put_u64(b8, (uint64_t)f->d->width);
-	rc = rta_buf_add(&f->idin, f->d->to, strlen(f->d->to) + 1) ||
-	    rta_buf_add(&f->idin, b8, 8) ||
-	    rta_buf_add(&f->idin, tenant, tlen) ||
-	    rta_buf_add(&f->idin, "", 1) ||
-	    rta_buf_add(&f->idin, f->group.data, f->group.len);
+	rc = rta_buf_add(&p->idin, f->d->to, strlen(f->d->to) + 1) ||
+	    rta_buf_add(&p->idin, b8, 8) ||
+	    rta_buf_add(&p->idin, tenant, tlen) ||
+	    rta_buf_add(&p->idin, "", 1) ||
+	    rta_buf_add(&p->idin, p->group.data, p->group.len);
 	rta_put_u64(b8, (uint64_t)row.start);
-	if (rc || rta_buf_add(&f->idin, b8, 8) != 0)
+	if (rc || rta_buf_add(&p->idin, b8, 8) != 0)
 		return nomem(err);
-	rta_uuid_v8_hash(id, f->idin.data, f->idin.len);
+	rta_uuid_v8_hash(id, p->idin.data, p->idin.len);
 
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = RTA_REC_AGGREGATE;
@@ -540,110 +623,274 @@ emit(struct refresh *f, const struct shape *sh, size_t i,
 	rec.ev.tenant_len = (uint8_t)tlen;
 	rec.ev.ts = row.start;
 	rec.ev.schema_version = f->version;
-	rec.ev.payload = f->payload.data;
-	rec.ev.payload_len = f->payload.len;
-	if ((rc = rta_rollup_put(f->w, &rec, err)) != RTA_OK)
+	rec.ev.payload = p->payload.data;
+	rec.ev.payload_len = p->payload.len;
+	if (p->out == NULL)
+		rc = rta_rollup_put(f->w, &rec, err);
+	else
+		rc = put_frame(p->out, &rec, err);
+	if (rc != RTA_OK)
 		return rc;
-	f->r->records_out++;
+	p->written++;
 	return RTA_OK;
 }
 
-/* Write the rows of the chunk's merges, and empty them. */
+/* Write the rows of the part's merges, and empty them. */
 static int
-flush(struct refresh *f, struct shape *sh, size_t *nsh,
-    struct rta_error *err)
+flush(struct part *p, struct rta_error *err)
 {
+	struct shape *sh = p->sh;
 	size_t i, j;
 	int rc = RTA_OK;
 
-	for (i = 0; i < *nsh && rc == RTA_OK; i++) {
+	for (i = 0; i < p->nsh && rc == RTA_OK; i++) {
 		if ((rc = rta_query_sort(sh[i].q, NULL, 0, err)) != RTA_OK)
 			break;
 		for (j = 0; j < rta_query_nrows(sh[i].q) && rc == RTA_OK; j++)
-			rc = emit(f, &sh[i], j, err);
+			rc = emit(p, &sh[i], j, err);
 	}
-	for (i = 0; i < *nsh; i++)
+	for (i = 0; i < p->nsh; i++)
 		shape_free(&sh[i]);
-	*nsh = 0;
+	p->nsh = 0;
+	return rc;
+}
+
+/*
+ * Merge one record of a chunk's target buckets tb[0..n) (sorted) over
+ * [from, to).  bytenant: the chunk lies in one source storage bucket,
+ * whose records a scan returns tenant by tenant, so each tenant's merges
+ * are written and freed when the next tenant's records begin (memory for
+ * one tenant's groups, not all of them).
+ */
+static int
+part_add(struct part *p, const struct rta_record *rec, const int64_t *tb,
+    size_t n, int64_t from, int64_t to, int bytenant,
+    struct rta_error *err)
+{
+	struct refresh *f = p->f;
+	struct shape *sh = p->sh;
+	const unsigned char *gobj, *states;
+	size_t i;
+	int rc;
+
+	if (!in_set(tb, n, floor_div(rec->ev.ts, f->d->width) * f->d->width))
+		return RTA_OK;
+	if (bytenant && (rec->ev.tenant_len != p->tlen ||
+	    memcmp(rec->ev.tenant, p->tenant, p->tlen) != 0)) {
+		if ((rc = flush(p, err)) != RTA_OK)
+			return rc;
+		p->tlen = rec->ev.tenant_len;
+		memcpy(p->tenant, rec->ev.tenant, p->tlen);
+	}
+	if (parts(&rec->ev, &gobj, &states) != 0)
+		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+		    "aggregate record %.*s: no group or states",
+		    (int)rec->ev.id_len, rec->ev.id);
+	if (signature(&p->sig, gobj, states) != 0)
+		return nomem(err);
+	for (i = 0; i < p->nsh; i++)
+		if (sh[i].sig.len == p->sig.len &&
+		    memcmp(sh[i].sig.data, p->sig.data, p->sig.len) == 0)
+			break;
+	if (i == p->nsh) {
+		if (p->nsh == SHAPES_MAX)
+			return rta_error_set(err, RTA_ELIMIT, "too-many-shapes",
+			    "more than %d kinds of group or aggregate list in "
+			    "one chunk", SHAPES_MAX);
+		rc = shape_new(p, &sh[p->nsh], gobj, states, from, to, err);
+		p->nsh++;
+		if (rc != RTA_OK)
+			return rc;
+	}
+	if ((rc = rta_query_add(sh[i].q, rec, err)) != RTA_OK)
+		return rc;
+	p->in++;
+	return RTA_OK;
+}
+
+/* A thread's part: records lo to hi of the loaded bucket. */
+static void *
+part_main(void *arg)
+{
+	struct part *p = arg;
+	struct rta_record rec;
+	size_t i;
+
+	p->rc = RTA_OK;
+	for (i = p->lo; i < p->hi && p->rc == RTA_OK; i++)
+		if ((p->rc = rta_scan_get(p->sc, i, &rec, &p->err)) ==
+		    RTA_OK)
+			p->rc = part_add(p, &rec, p->tb, p->ntb, p->from,
+			    p->to, p->bytenant, &p->err);
+	if (p->rc == RTA_OK)
+		p->rc = flush(p, &p->err);
+	return NULL;
+}
+
+/* Write the frames of out[0..len): rows a part made. */
+static int
+write_frames(struct refresh *f, const struct rta_buf *out,
+    struct rta_error *err)
+{
+	struct rta_record rec;
+	struct rta_error e2;
+	size_t off = 0, size;
+	int is_header;
+
+	while (off < out->len) {
+		if (rta_frame_probe(out->data + off, out->len - off,
+		    RTA_FRAME_MAX, &is_header, &size, &e2) != RTA_OK ||
+		    is_header || size > out->len - off ||
+		    rta_frame_decode_padded(out->data + off, size,
+		    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS,
+		    RTA_DECODE_SUMMED, &rec, &e2) != RTA_OK)
+			return rta_error_set(err, RTA_EDATA, "bad-aggregate",
+			    "a merged record does not read back: %s",
+			    e2.text);
+		rec.ev.frame = out->data + off;
+		rec.ev.frame_len = size;
+		if (rta_writer_add(f->w, &rec, err) != RTA_OK)
+			return err->code;
+		off += size;
+	}
+	return RTA_OK;
+}
+
+/* Fewer records than this a thread: not worth dividing. */
+#define PART_MIN	4096
+
+/*
+ * A chunk in one storage bucket, divided between f->threads threads by
+ * tenant (each a run of whole tenants, in the scan's order, so that the
+ * rows written are the same, in the same order, as one thread's).
+ * *done: 0 when the bucket could not be divided (the caller reads it).
+ */
+static int
+run_divided(struct refresh *f, struct rta_scan *sc, const int64_t *tb,
+    size_t n, int64_t from, int64_t to, int *done, struct rta_error *err)
+{
+	struct part *pv;
+	struct rta_buf *outs;
+	pthread_t *tid;
+	size_t nrec, np, i, lo;
+	int rc = RTA_OK, *started;
+
+	*done = 0;
+	if ((rc = rta_scan_load(sc, &nrec, err)) != RTA_OK)
+		return rc == RTA_EOF ? RTA_OK : rc;
+	if (nrec == 0)
+		return RTA_OK;	/* a segment: the caller reads it */
+	*done = 1;
+	np = f->threads;
+	if (np > nrec / PART_MIN)
+		np = nrec / PART_MIN > 0 ? nrec / PART_MIN : 1;
+	pv = rta_calloc(np, sizeof(*pv));
+	outs = rta_calloc(np, sizeof(*outs));
+	tid = rta_calloc(np, sizeof(*tid));
+	started = rta_calloc(np, sizeof(*started));
+	if (pv == NULL || outs == NULL || tid == NULL || started == NULL) {
+		rc = nomem(err);
+		goto out;
+	}
+	for (i = 0; i < np; i++)
+		rta_buf_init(&outs[i]);
+	(void)rta_hash_seed();		/* chosen once, before the threads */
+	for (i = 0, lo = 0; i < np && rc == RTA_OK; i++) {
+		struct part *p = &pv[i];
+
+		if ((rc = part_init(p, f, np > 1 ? &outs[i] : NULL, err)) !=
+		    RTA_OK)
+			break;
+		p->sc = sc;
+		p->lo = lo;
+		p->hi = i + 1 == np ? nrec : rta_scan_tenant_start(sc,
+		    nrec / np * (i + 1));
+		if (p->hi < lo)
+			p->hi = lo;
+		lo = p->hi;
+		p->tb = tb;
+		p->ntb = n;
+		p->from = from;
+		p->to = to;
+		p->bytenant = 1;
+	}
+	if (rc != RTA_OK)
+		goto out;
+	if (np == 1)
+		part_main(&pv[0]);
+	else
+		for (i = 0; i < np; i++) {
+			if (pthread_create(&tid[i], NULL, part_main,
+			    &pv[i]) != 0) {
+				part_main(&pv[i]);	/* no thread: here */
+				continue;
+			}
+			started[i] = 1;
+		}
+	for (i = 0; i < np; i++)
+		if (started[i])
+			(void)pthread_join(tid[i], NULL);
+	for (i = 0; i < np && rc == RTA_OK; i++) {
+		if (pv[i].rc != RTA_OK) {
+			*err = pv[i].err;
+			rc = pv[i].rc;
+			break;
+		}
+		f->r->records_in += pv[i].in;
+		f->r->records_out += pv[i].written;
+		if (np > 1)
+			rc = write_frames(f, &outs[i], err);
+	}
+out:
+	for (i = 0; pv != NULL && i < np; i++)
+		part_release(&pv[i]);
+	for (i = 0; outs != NULL && i < np; i++)
+		rta_buf_release(&outs[i]);
+	free(pv);
+	free(outs);
+	free(tid);
+	free(started);
 	return rc;
 }
 
 /*
  * Recompute target buckets tb[0..n) (sorted), which lie in one chunk.
- * bytenant: the chunk lies in one source storage bucket, whose records
- * a scan returns tenant by tenant, so each tenant's merges are written
- * and freed when the next tenant's records begin (memory for one
- * tenant's groups, not all of them).
+ * bytenant: the chunk lies in one source storage bucket (see part_add),
+ * which threads may divide.
  */
 static int
 run_chunk(struct refresh *f, const int64_t *tb, size_t n, int bytenant,
     struct rta_error *err)
 {
-	struct shape *sh = NULL;
 	struct rta_scan *sc = NULL;
 	struct rta_record rec;
-	const unsigned char *gobj, *states;
+	struct part p;
 	int64_t from = tb[0], to = tb[n - 1] + f->d->width;
-	char tenant[RTA_ID_MAX];
-	size_t nsh = 0, i, tlen = 0;
-	int rc;
+	int rc, done = 0;
 
-	if ((sh = rta_calloc(SHAPES_MAX, sizeof(*sh))) == NULL)
-		return nomem(err);
 	if ((rc = rta_scan_open(&f->src, NULL, 0, from, to, &sc, err)) !=
 	    RTA_OK)
-		goto out;
-	while ((rc = rta_scan_next(sc, &rec, err)) == RTA_OK) {
-		if (!in_set(tb, n, floor_div(rec.ev.ts, f->d->width) *
-		    f->d->width))
-			continue;
-		if (bytenant && (rec.ev.tenant_len != tlen ||
-		    memcmp(rec.ev.tenant, tenant, tlen) != 0)) {
-			if ((rc = flush(f, sh, &nsh, err)) != RTA_OK)
-				goto out;
-			tlen = rec.ev.tenant_len;
-			memcpy(tenant, rec.ev.tenant, tlen);
-		}
-		if (parts(&rec.ev, &gobj, &states) != 0) {
-			rc = rta_error_set(err, RTA_EDATA, "bad-aggregate",
-			    "aggregate record %.*s: no group or states",
-			    (int)rec.ev.id_len, rec.ev.id);
-			goto out;
-		}
-		if (signature(&f->sig, gobj, states) != 0) {
-			rc = nomem(err);
-			goto out;
-		}
-		for (i = 0; i < nsh; i++)
-			if (sh[i].sig.len == f->sig.len &&
-			    memcmp(sh[i].sig.data, f->sig.data,
-			    f->sig.len) == 0)
-				break;
-		if (i == nsh) {
-			if (nsh == SHAPES_MAX) {
-				rc = rta_error_set(err, RTA_ELIMIT,
-				    "too-many-shapes", "more than %d kinds "
-				    "of group or aggregate list in one chunk",
-				    SHAPES_MAX);
-				goto out;
-			}
-			rc = shape_new(f, &sh[nsh], gobj, states, from, to,
-			    err);
-			nsh++;
-			if (rc != RTA_OK)
-				goto out;
-		}
-		if ((rc = rta_query_add(sh[i].q, &rec, err)) != RTA_OK)
-			goto out;
-		f->r->records_in++;
+		return rc;
+	if (bytenant && f->threads > 1 && ((rc = run_divided(f, sc, tb, n,
+	    from, to, &done, err)) != RTA_OK || done)) {
+		rta_scan_close(sc);
+		return rc;
 	}
+	if ((rc = part_init(&p, f, NULL, err)) != RTA_OK) {
+		rta_scan_close(sc);
+		part_release(&p);
+		return rc;
+	}
+	while ((rc = rta_scan_next(sc, &rec, err)) == RTA_OK)
+		if ((rc = part_add(&p, &rec, tb, n, from, to, bytenant,
+		    err)) != RTA_OK)
+			break;
 	if (rc == RTA_EOF)
-		rc = flush(f, sh, &nsh, err);
-out:
+		rc = flush(&p, err);
+	f->r->records_in += p.in;
+	f->r->records_out += p.written;
 	rta_scan_close(sc);
-	for (i = 0; i < nsh; i++)
-		shape_free(&sh[i]);
-	free(sh);
+	part_release(&p);
 	return rc;
 }
 
@@ -669,7 +916,7 @@ target_version(struct rta_store *s, const char *name, uint32_t *version,
 
 int
 rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
-    struct rta_rollup_result *r, struct rta_error *err)
+    unsigned threads, struct rta_rollup_result *r, struct rta_error *err)
 {
 	struct rta_writer_opts o;
 	struct rta_recovery recov;
@@ -686,10 +933,7 @@ rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
 	memset(&f, 0, sizeof(f));
 	f.d = d;
 	f.r = r;
-	rta_buf_init(&f.sig);
-	rta_buf_init(&f.payload);
-	rta_buf_init(&f.idin);
-	rta_buf_init(&f.group);
+	f.threads = threads > 0 ? threads : 1;
 	if ((rc = rta_dataset_open(s, d->from, &f.src, err)) != RTA_OK) {
 		if (rc == RTA_EOF)
 			rta_error_set(err, RTA_EOF, "no-dataset", "%s: no "
@@ -752,9 +996,5 @@ out:
 	free(f.posix);
 	free(f.posv);
 	free(f.drop);
-	rta_buf_release(&f.sig);
-	rta_buf_release(&f.payload);
-	rta_buf_release(&f.idin);
-	rta_buf_release(&f.group);
 	return rc;
 }

@@ -102,15 +102,18 @@ int	rta_rollup_define(struct rta_store *s, const struct rta_rollup_def *d,
 void	rta_rollup_order(struct rta_rollup_def *v, size_t n);
 
 /*
- * Refresh d's target from its source, as above.  RTA_OK (r says what
- * was done); RTA_EOF (no source dataset); RTA_EINVAL ("bad-rollup": the
- * source or the target holds raw events); RTA_EDATA ("bad-aggregate" from
- * rta_query_add, "damaged" from a scan: nothing is committed); RTA_EIO
- * ("store-busy" when another process writes the target); RTA_ELIMIT;
- * RTA_ENOMEM.
+ * Refresh d's target from its source, as above.  Up to threads threads
+ * merge a storage bucket's records, each a run of whole tenants (the
+ * records written are the same, in the same order, for any number).
+ * RTA_OK (r says what was done); RTA_EOF (no source dataset); RTA_EINVAL
+ * ("bad-rollup": the source or the target holds raw events); RTA_EDATA
+ * ("bad-aggregate" from rta_query_add, "damaged" from a scan: nothing is
+ * committed); RTA_EIO ("store-busy" when another process writes the
+ * target); RTA_ELIMIT; RTA_ENOMEM.
  */
 int	rta_rollup_refresh(struct rta_store *s, const struct rta_rollup_def *d,
-	    struct rta_rollup_result *r, struct rta_error *err);
+	    unsigned threads, struct rta_rollup_result *r,
+	    struct rta_error *err);
 
 /*
  * The dataset to read for a query of dataset name over [from, to) in

@@ -1670,29 +1670,15 @@ fetch(const struct rta_scan *sc, const struct scan_ent *f)
 	__builtin_prefetch(q + lim - 1);
 }
 
-int
-rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
-    struct rta_error *err)
+/* Decode entry e of the loaded bucket into rec. */
+static int
+scan_decode(const struct rta_scan *sc, const struct scan_ent *e,
+    struct rta_record *rec, struct rta_error *err)
 {
-	const struct scan_ent *e;
-	const struct map *m;
+	const struct map *m = &sc->maps[e->map];
 	struct rta_error e2;
 	int rc;
 
-	for (;;) {
-		if (sc->stream) {
-			if ((rc = stream_next(sc, rec, err)) != RTA_EOF)
-				return rc;
-			sc->stream = 0;
-		} else if (sc->pos < sc->nent)
-			break;
-		if ((rc = scan_bucket(sc, err)) != RTA_OK)
-			return rc;
-	}
-	e = &sc->ent[sc->pos++];
-	m = &sc->maps[e->map];
-	if (sc->pos + FETCH_AHEAD < sc->nent)
-		fetch(sc, &sc->ent[sc->pos + FETCH_AHEAD]);
 	/* logs' and segments' records were checked whole when stored;
 	 * their checksums say they are still what was checked (a segment's
 	 * block's, or each log record's, checked here or as collected) */
@@ -1709,6 +1695,62 @@ rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
 		    (unsigned long long)e->off, rc != RTA_OK ? e2.text :
 		    "record does not match its header");
 	return RTA_OK;
+}
+
+int
+rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
+    struct rta_error *err)
+{
+	int rc;
+
+	for (;;) {
+		if (sc->stream) {
+			if ((rc = stream_next(sc, rec, err)) != RTA_EOF)
+				return rc;
+			sc->stream = 0;
+		} else if (sc->pos < sc->nent)
+			break;
+		if ((rc = scan_bucket(sc, err)) != RTA_OK)
+			return rc;
+	}
+	if (sc->pos + FETCH_AHEAD < sc->nent)
+		fetch(sc, &sc->ent[sc->pos + FETCH_AHEAD]);
+	return scan_decode(sc, &sc->ent[sc->pos++], rec, err);
+}
+
+int
+rta_scan_load(struct rta_scan *sc, size_t *n, struct rta_error *err)
+{
+	int rc;
+
+	*n = 0;
+	if ((rc = scan_bucket(sc, err)) != RTA_OK)
+		return rc;
+	if (sc->stream)
+		return RTA_OK;
+	*n = sc->nent;
+	sc->pos = sc->nent;
+	return RTA_OK;
+}
+
+int
+rta_scan_get(const struct rta_scan *sc, size_t i, struct rta_record *rec,
+    struct rta_error *err)
+{
+	if (i + FETCH_AHEAD < sc->nent)
+		fetch(sc, &sc->ent[i + FETCH_AHEAD]);
+	return scan_decode(sc, &sc->ent[i], rec, err);
+}
+
+size_t
+rta_scan_tenant_start(const struct rta_scan *sc, size_t i)
+{
+	for (; i > 0 && i < sc->nent; i++)
+		if (sc->ent[i].tlen != sc->ent[i - 1].tlen ||
+		    memcmp(sc->ent[i].tenant, sc->ent[i - 1].tenant,
+		    sc->ent[i].tlen) != 0)
+			break;
+	return i < sc->nent ? i : sc->nent;
 }
 
 uint64_t

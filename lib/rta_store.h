@@ -251,6 +251,23 @@ int	rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
 	    struct rta_error *err);
 /* Records the scan left out as older versions of an aggregate. */
 uint64_t rta_scan_superseded(const struct rta_scan *sc);
+
+/*
+ * For a reader that divides a bucket's records between threads, in place
+ * of rta_scan_next at a bucket's start: load the scan's next bucket and
+ * set *n to its records, which rta_scan_get then reads by their place
+ * in the scan's order (0 to *n - 1), from any thread at once, until the
+ * next call of rta_scan_load or rta_scan_next, which goes on after them.
+ * *n is 0 for a bucket that is only a segment, which the scan reads
+ * block by block: rta_scan_next reads it.  RTA_OK, RTA_EOF (no more
+ * buckets), or the errors of rta_scan_next.
+ */
+int	rta_scan_load(struct rta_scan *sc, size_t *n, struct rta_error *err);
+int	rta_scan_get(const struct rta_scan *sc, size_t i,
+	    struct rta_record *rec, struct rta_error *err);
+/* The first place at or after i (up to n) where a tenant's records
+ * begin. */
+size_t	rta_scan_tenant_start(const struct rta_scan *sc, size_t i);
 void	rta_scan_close(struct rta_scan *sc);
 
 /*

@@ -141,6 +141,7 @@ complete -c rta-store -n $rollup -l define -d 'Keep the rollup in the store'
 complete -c rta-store -n $rollup -l bucket -x -a '5m 15m 1h 1d 7d' -d 'The rollup\'s buckets'
 complete -c rta-store -n $rollup -l from-dataset -x -a '(__rta_store_datasets)' -d 'The source dataset'
 complete -c rta-store -n $rollup -l to-dataset -x -a '(__rta_store_datasets)' -d 'The rollup dataset'
+complete -c rta-store -n $rollup -l threads -x -d 'Merge a bucket\'s tenants on N threads'
 
 # cohort
 set -l cohort '__rta_store_is cohort'

@@ -7,9 +7,11 @@
 # types (tests/bench/store_fill.c's, hour buckets) holding hour 0, with
 # the rollup metrics_1h defined and refreshed; hour 1 (3,000,000
 # records) is ingested untimed, then `rta-store rollup --all` is timed:
-# one hour of new one-minute data into 50,000 hourly records.  Each run
-# starts from a copy of the stored hour 0 (work/rbase, kept while the
-# generator and rta-store are unchanged).
+# one hour of new one-minute data into 50,000 hourly records, on both
+# cores (--threads left to its default, a thread a processor) and, for
+# comparison, --threads 1 on one core.  Each run starts from a copy of
+# the stored hour 0 (work/rbase, kept while the generator and rta-store
+# are unchanged).
 #
 # Dashboard query.  30 days of one-minute aggregates of 100 tenants
 # (21,600,000 records) rolled up by the hour (work/r30, kept likewise);
@@ -79,36 +81,54 @@ if ! [ -f "$work/rbase.stamp" ] ||
 	    note "rollup: the base store could not be made"
 	rm -f "$work/rh.ndjson"
 fi
+# r_refresh VAR CPUVAR THREADS [PREFIX...]: one refresh of hour 1 from
+# a copy of the stored hour 0, with --threads THREADS (- for the
+# default), run under PREFIX; keeps the best wall time in VAR and its
+# CPU seconds in CPUVAR
+r_refresh() {
+	r_bv=$1
+	r_cv=$2
+	r_th=$3
+	shift 3
+	r_opt=
+	[ "$r_th" = - ] || r_opt="--threads $r_th"
+	rm -rf "$work/rstore"
+	cp -a "$work/rbase" "$work/rstore"
+	"$store" ingest -s "$work/rstore" -d m --max-future 0 \
+	    "$work/rh1.rta" >/dev/null 2>&1
+	sync
+	# shellcheck disable=SC2086
+	if ! r_time r_ms "$@" "$store" rollup -s "$work/rstore" --all \
+	    $r_opt; then
+		note "rollup refresh failed: $(head -c 300 "$work/rerr")"
+		return 1
+	fi
+	grep -q '"records_in":3000000,"records_out":50000' "$work/rout" ||
+	    note "rollup refresh: not 3,000,000 records in and 50,000" \
+	    "out: $(head -c 300 "$work/rout")"
+	if eval "[ -z \"\$$r_bv\" ] || [ $r_ms -lt \"\$$r_bv\" ]"; then
+		eval "$r_bv=$r_ms"
+		eval "$r_cv=$r_cpu"
+	fi
+}
 r_best=
 r_bcpu=
+r_one=
+r_ocpu=
 if [ -f "$work/rbase.stamp" ]; then
 	i=0
 	while [ $i -lt "$r_runs" ]; do
-		rm -rf "$work/rstore"
-		cp -a "$work/rbase" "$work/rstore"
-		"$store" ingest -s "$work/rstore" -d m --max-future 0 \
-		    "$work/rh1.rta" >/dev/null 2>&1
-		sync
-		if ! r_time r_ms $one "$store" rollup -s "$work/rstore" --all
-		then
-			note "rollup refresh failed: $(head -c 300 \
-			    "$work/rerr")"
-			break
-		fi
-		grep -q '"records_in":3000000,"records_out":50000' \
-		    "$work/rout" || note "rollup refresh: not 3,000,000" \
-		    "records in and 50,000 out: $(head -c 300 "$work/rout")"
-		if [ -z "$r_best" ] || [ "$r_ms" -lt "$r_best" ]; then
-			r_best=$r_ms
-			r_bcpu=$r_cpu
-		fi
+		r_refresh r_best r_bcpu - || break
+		# shellcheck disable=SC2086
+		r_refresh r_one r_ocpu 1 $one || break
 		i=$((i + 1))
 	done
 	rm -rf "$work/rstore"
-	[ -z "$r_best" ] || printf 'refresh\t%s\t%s\t%s\n' "$r_runs" \
-	    "$r_best" "$r_bcpu" >>"$rtsv"
+	[ -z "$r_best" ] || printf 'refresh\t%s\t%s\t%s\t%s\t%s\n' \
+	    "$r_runs" "$r_best" "$r_bcpu" "$r_one" "$r_ocpu" >>"$rtsv"
 	[ -z "$r_best" ] || echo "  rollup refresh of one hour, 10,000" \
-	    "tenants: $r_best ms (CPU $r_bcpu s)"
+	    "tenants: $r_best ms (CPU $r_bcpu s); one thread on one core" \
+	    "$r_one ms"
 fi
 
 # ---- 30 days, hourly --------------------------------------------------------
@@ -243,7 +263,7 @@ fi
 
 awk -F '\t' '
 function v(x) { return x == "" ? "-" : x }
-$1 == "refresh" { rn = $2; rms = $3; rcpu = $4 }
+$1 == "refresh" { rn = $2; rms = $3; rcpu = $4; r1 = $5; r1cpu = $6 }
 $1 == "hourly" { hn = $2; h50 = $3; h99 = $5 }
 $1 == "cohort" && $2 == "dataset" { cn = $3; c50 = $4; c99 = $6 }
 $1 == "cohort" && $2 == "raw" { wn = $3; w50 = $4; w99 = $6 }
@@ -257,9 +277,11 @@ END {
 	    "x 5 event types (tests/bench/store_fill.c, buckets of an hour) " \
 	    "holding hour 0, with the hourly rollup defined and refreshed; " \
 	    "hour 1, 3,000,000 records, is ingested untimed, then " \
-	    "`rta-store rollup --all` is timed on one core (best of " v(rn) \
-	    " runs, each from a copy of the stored hour 0): 50,000 hourly " \
-	    "records.  Dashboard query: 30 days of one-minute aggregates " \
+	    "`rta-store rollup --all` is timed on both cores (--threads " \
+	    "left to its default, a thread a processor) and with " \
+	    "`--threads 1` on one core (best of " v(rn) \
+	    " runs each, each from a copy of the stored hour 0): 50,000 " \
+	    "hourly records.  Dashboard query: 30 days of one-minute aggregates " \
 	    "of 100 tenants rolled up by the hour; `rta-query --tenant T " \
 	    "--from 2026-01-01 --to 2026-01-31 --bucket 1h --agg " \
 	    "count,sum:payload.value` (720 rows, read from the rollup, as " \
@@ -280,6 +302,9 @@ END {
 	if (rms != "")
 		printf "| refresh of one hour, 10,000 tenants x 5 types | %s " \
 		    "| %s ms (CPU %s s) | - |\n", rn, rms, rcpu
+	if (r1 != "")
+		printf "| the same, --threads 1 on one core | %s | %s ms " \
+		    "(CPU %s s) | - |\n", rn, r1, r1cpu
 	if (h50 != "")
 		printf "| 30 days hourly, from the rollup | %s | %s ms | " \
 		    "%s ms |\n", hn, h50, h99
