@@ -871,6 +871,7 @@ run_chunk(struct refresh *f, const int64_t *tb, size_t n, int bytenant,
 	if ((rc = rta_scan_open(&f->src, NULL, 0, from, to, &sc, err)) !=
 	    RTA_OK)
 		return rc;
+	rta_scan_threads(sc, f->threads);
 	if (bytenant && f->threads > 1 && ((rc = run_divided(f, sc, tb, n,
 	    from, to, &done, err)) != RTA_OK || done)) {
 		rta_scan_close(sc);

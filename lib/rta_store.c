@@ -1184,6 +1184,7 @@ struct rta_scan {
 	 * records are then decoded as RTA_DECODE_SUMMED */
 	int			 summed;
 	int			 crc_walk;	/* the walk is of a log */
+	unsigned		 threads;	/* rta_scan_threads */
 	struct rta_seg		 seg;
 	char			 segname[48];
 	uint32_t		 blk;		/* next block */
@@ -1208,7 +1209,8 @@ scan_collect(void *arg, size_t off, size_t size,
 	    memcmp(h->tenant, sc->tenant, sc->tlen) != 0))
 		return RTA_OK;
 	if (sc->crc_walk) {
-		const unsigned char *p = sc->maps[sc->cur_map].p + off;
+		const unsigned char *p = sc->maps[sc->cur_map].p +
+		    sc->cur_base + off;
 
 		if (rta_crc32c(0, p + RTA_FRAME_HEADER_LEN,
 		    size - RTA_FRAME_HEADER_LEN) != rta_get_u32(p + 8))
@@ -1394,6 +1396,115 @@ scan_segment(struct rta_scan *sc, const struct rta_man_entry *me,
 	return RTA_OK;
 }
 
+/*
+ * A long log is walked by two threads, when the scan may use them: the
+ * second from a frame found past the middle (a header whose check holds
+ * and whose body's checksum does), the first up to there, which proves
+ * that a frame starts there.  If it does not (the first walk fails), the
+ * log is walked again whole by one thread, which reports any damage.
+ */
+#define SPLIT_MIN	((size_t)32 << 20)
+#define SPLIT_SEEK	((size_t)1 << 20)	/* how far to look past it */
+
+struct half {
+	struct rta_scan		 sc;		/* a copy, with its own entries */
+	const struct map	*m;
+	size_t			 from, bad;
+	int			 rc;
+};
+
+static void *
+half_main(void *arg)
+{
+	struct half *h = arg;
+
+	h->rc = walk_frames(h->m->p + h->from, h->m->len - h->from, 0,
+	    scan_collect, &h->sc, &h->bad);
+	return NULL;
+}
+
+/* Where a frame seems to start at or after off: an offset, or 0. */
+static size_t
+split_point(const unsigned char *p, size_t len, size_t off)
+{
+	struct rta_frame_hint h;
+	struct rta_error e;
+	size_t end = len - off > SPLIT_SEEK ? off + SPLIT_SEEK : len, size;
+	int is_header;
+
+	for (off--; off + 1 < end; ) {
+		off += rta_frame_resync(p + off, end - off, RTA_FRAME_MAX);
+		if (off >= end || rta_frame_probe(p + off, len - off,
+		    RTA_FRAME_MAX, &is_header, &size, &e) != RTA_OK ||
+		    size > len - off)
+			continue;
+		if (is_header)
+			return off;
+		if (frame_ids(p + off, size, &h) == 0 && rta_crc32c(0,
+		    p + off + RTA_FRAME_HEADER_LEN, size -
+		    RTA_FRAME_HEADER_LEN) == rta_get_u32(p + off + 8))
+			return off;
+	}
+	return 0;
+}
+
+static int
+walk_log_split(struct rta_scan *sc, const struct map *m, struct rta_error *err)
+{
+	struct scan_ent *v;
+	struct half h;
+	pthread_t tid;
+	size_t split, nbefore = sc->nent, bad = 0;
+	int rc;
+
+	if (sc->threads < 2 || m->len < SPLIT_MIN ||
+	    !rta_frame_is_magic(m->p, 8) ||
+	    (split = split_point(m->p, m->len, m->len / 2)) == 0)
+		return walk_log(m, sc->dspath, 0, scan_collect, sc, err);
+	memcpy(&h.sc, sc, sizeof(h.sc));
+	h.sc.ent = NULL;
+	h.sc.nent = h.sc.entcap = 0;
+	h.sc.cur_base = split;
+	h.m = m;
+	h.from = split;
+	h.bad = 0;
+	if (pthread_create(&tid, NULL, half_main, &h) != 0)
+		return walk_log(m, sc->dspath, 0, scan_collect, sc, err);
+	rc = walk_frames(m->p, split, 0, scan_collect, sc, &bad);
+	(void)pthread_join(tid, NULL);
+	if (rc == RTA_OK && h.rc == RTA_OK) {
+		if (h.sc.nent > 0 && sc->nent + h.sc.nent > sc->entcap) {
+			if ((v = rta_reallocarray(sc->ent, sc->nent +
+			    h.sc.nent, sizeof(*v))) == NULL) {
+				rta_free(h.sc.ent);
+				return RTA_ENOMEM;
+			}
+			sc->ent = v;
+			sc->entcap = sc->nent + h.sc.nent;
+		}
+		if (h.sc.nent > 0)
+			memcpy(sc->ent + sc->nent, h.sc.ent,
+			    h.sc.nent * sizeof(*v));
+		sc->nent += h.sc.nent;
+		rta_free(h.sc.ent);
+		return RTA_OK;
+	}
+	rta_free(h.sc.ent);
+	if (rc == RTA_ENOMEM || h.rc == RTA_ENOMEM)
+		return RTA_ENOMEM;
+	if (rc == RTA_OK && h.rc == RTA_EDATA)
+		/* a frame starts at the split: the damage is past it */
+		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
+		    "offset %zu: damaged frame", sc->dspath, m->name,
+		    split + h.bad);
+	if (rc != RTA_OK && rc != RTA_EDATA)
+		return rc;
+	if (h.rc != RTA_OK && h.rc != RTA_EDATA)
+		return h.rc;
+	sc->nent = nbefore;
+	return walk_log(m, sc->dspath, 0, scan_collect, sc, err);
+}
+
 /* Collect bucket b: its segment, then its logs not covered. */
 static int
 scan_one(struct rta_scan *sc, int64_t b, struct rta_error *err)
@@ -1419,7 +1530,7 @@ scan_one(struct rta_scan *sc, int64_t b, struct rta_error *err)
 			return rc;
 		sc->cur_base = 0;
 		sc->crc_walk = sc->summed;
-		rc = walk_log(m, sc->dspath, 0, scan_collect, sc, err);
+		rc = walk_log_split(sc, m, err);
 		sc->crc_walk = 0;
 		if (rc == RTA_ENOMEM)
 			return rta_error_set(err, RTA_ENOMEM, "nomem",
@@ -1751,6 +1862,12 @@ rta_scan_tenant_start(const struct rta_scan *sc, size_t i)
 		    sc->ent[i].tlen) != 0)
 			break;
 	return i < sc->nent ? i : sc->nent;
+}
+
+void
+rta_scan_threads(struct rta_scan *sc, unsigned n)
+{
+	sc->threads = n;
 }
 
 uint64_t

@@ -252,6 +252,10 @@ int	rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
 /* Records the scan left out as older versions of an aggregate. */
 uint64_t rta_scan_superseded(const struct rta_scan *sc);
 
+/* Let the scan use up to n threads (default 1) to read a bucket: a long
+ * log is walked by two.  What it returns is the same. */
+void	rta_scan_threads(struct rta_scan *sc, unsigned n);
+
 /*
  * For a reader that divides a bucket's records between threads, in place
  * of rta_scan_next at a bucket's start: load the scan's next bucket and

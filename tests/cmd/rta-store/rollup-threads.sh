@@ -32,3 +32,28 @@ jq -r "$line" want | sort >b
 echo "$(wc -l <a) rolled up, $(wc -l <b) direct"
 cmp -s a b && echo "counts and maxima equal"
 rta-store rollup -s s1 --all --threads 0 2>&1 | head -1
+# A byte changed in the log's last quarter, then one in its first: the
+# log (36 MB) is walked in two halves, and either way the refresh fails
+# as one thread's does, naming the same frame.
+rta-store init -s sd >/dev/null
+rta-store ingest -s sd -d m w1m.rta
+rta-store ingest -s sd -d m w1m.rta
+log=$(ls sd/m/*.log)
+for q in 3 1; do
+	python3 -c 'import sys
+p, q = sys.argv[1], int(sys.argv[2])
+with open(p, "r+b") as f:
+    f.seek(0, 2)
+    at = f.tell() * q // 4
+    f.seek(at)
+    b = f.read(1)
+    f.seek(at)
+    f.write(bytes([b[0] ^ 0x20]))' "$log" $q
+	for t in 1 2; do
+		rta-store rollup -s sd --from-dataset m --to-dataset h \
+		    --bucket 1h --threads $t >/dev/null 2>err$t
+		echo "quarter $q, threads $t: exit $?"
+	done
+	cmp -s err1 err2 && echo "quarter $q: the same error"
+	sed 's/offset [0-9]*/offset N/' err2
+done
