@@ -1702,7 +1702,8 @@ scan_bucket(struct rta_scan *sc, struct rta_error *err)
 		sc->next = b + ds->c.width;
 		if (sc->nent == 0)
 			continue;
-		if (rta_scan_sort(sc->ent, sc->nent, &sorted) != 0)
+		if (rta_scan_sort(sc->ent, sc->nent, sc->threads,
+		    &sorted) != 0)
 			return rta_error_set(err, RTA_ENOMEM, "nomem",
 			    "out of memory");
 		if (sorted != NULL) {

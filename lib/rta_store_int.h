@@ -34,8 +34,9 @@ int	rta_scan_ent_cmp(const void *a, const void *b);
 /*
  * Sort v[0..n), the entries of a bucket, as rta_scan_ent_cmp orders them,
  * into *out (a new array the caller frees; NULL when v itself was sorted
- * in place).  0, or -1 (ENOMEM).
+ * in place), on up to threads threads (two at most).  0, or -1 (ENOMEM).
  */
-int	rta_scan_sort(struct scan_ent *v, size_t n, struct scan_ent **out);
+int	rta_scan_sort(struct scan_ent *v, size_t n, unsigned threads,
+	    struct scan_ent **out);
 
 #endif

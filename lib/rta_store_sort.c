@@ -15,7 +15,13 @@
  * is finished by insertion; a run that is far from ordered (more moves
  * than MOVES an entry) is sorted by qsort instead, so that no input
  * costs quadratic time.
+ *
+ * With two threads each pass is divided: each finds the tenants of half
+ * the entries, then counts and moves them (the first half's entries of
+ * a tenant before the second's, so that a run keeps the log's order),
+ * and finishes the runs of half the tenants.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,7 +86,7 @@ rta_scan_ent_cmp(const void *pa, const void *pb)
 	return a->off < b->off ? -1 : a->off > b->off;
 }
 
-/* A distinct tenant in the hash table. */
+/* A distinct tenant in a hash table. */
 struct tslot {
 	uint64_t	 tkey;		/* rta_scan_prefix_key of the name */
 	uint32_t	 d;		/* distinct index + 1; 0: empty */
@@ -93,6 +99,15 @@ struct tname {
 	uint8_t		 len;
 };
 
+/* The distinct tenants of some entries. */
+struct tenants {
+	struct tslot	*slot;
+	size_t		 nslot;
+	struct tname	*names;
+	size_t		 n, cap;
+	uint64_t	 seed;
+};
+
 static int
 cmp_name(const void *a, const void *b)
 {
@@ -101,95 +116,73 @@ cmp_name(const void *a, const void *b)
 	return rta_bytes_cmp(x->s, x->len, y->s, y->len);
 }
 
-static uint64_t
-tenant_hash(const struct scan_ent *e, uint64_t seed)
+static void
+tenants_release(struct tenants *t)
 {
-	return rta_hash64(e->tenant, e->tlen, seed);
+	rta_free(t->slot);
+	rta_free(t->names);
+	memset(t, 0, sizeof(*t));
 }
 
-/*
- * r[i]: the rank, by name, of entry i's tenant among the bucket's; *nt:
- * how many there are.  -1: ENOMEM.
- */
+/* The distinct index of tenant s[0..len) (prefix key tkey), added if
+ * new: 0 and *d, or -1 (ENOMEM). */
 static int
-ranks(const struct scan_ent *v, size_t n, uint32_t *r, size_t *nt)
+tenants_get(struct tenants *t, const char *s, uint8_t len, uint64_t tkey,
+    uint32_t *d)
 {
-	struct tslot *slot = NULL, *ns;
-	struct tname *names = NULL, *nn;
-	uint32_t *rank;
-	uint64_t seed = rta_hash_seed(), h;
-	size_t nslot = 1024, ndist = 0, namecap = 0, i, j, k;
+	struct tslot *ns;
+	struct tname *nn;
+	size_t j, k, mask;
+	uint64_t h;
 
-	if ((slot = rta_calloc(nslot, sizeof(*slot))) == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		const struct scan_ent *e = &v[i];
-
-		h = tenant_hash(e, seed);
-		for (j = h & (nslot - 1); slot[j].d != 0; j = (j + 1) &
-		    (nslot - 1)) {
-			const struct tname *t = &names[slot[j].d - 1];
-
-			if (slot[j].tkey == e->tkey && slot[j].tlen ==
-			    e->tlen && (e->tlen <= 8 || memcmp(t->s,
-			    e->tenant, e->tlen) == 0))
-				break;
-		}
-		if (slot[j].d != 0) {
-			r[i] = slot[j].d - 1;
-			continue;
-		}
-		if (ndist == namecap) {
-			namecap = namecap ? namecap * 2 : 256;
-			if ((nn = rta_reallocarray(names, namecap,
-			    sizeof(*nn))) == NULL)
-				goto nomem;
-			names = nn;
-		}
-		names[ndist].s = e->tenant;
-		names[ndist].len = e->tlen;
-		names[ndist].d = (uint32_t)ndist;
-		slot[j].tkey = e->tkey;
-		slot[j].tlen = e->tlen;
-		slot[j].d = (uint32_t)++ndist;
-		r[i] = (uint32_t)(ndist - 1);
-		if (ndist * 2 <= nslot)
-			continue;
-		/* half full: double it */
-		if ((ns = rta_calloc(nslot * 2, sizeof(*ns))) == NULL)
-			goto nomem;
-		for (k = 0; k < nslot; k++) {
-			if (slot[k].d == 0)
-				continue;
-			h = rta_hash64(names[slot[k].d - 1].s, slot[k].tlen,
-			    seed);
-			for (j = h & (nslot * 2 - 1); ns[j].d != 0;
-			    j = (j + 1) & (nslot * 2 - 1))
-				;
-			ns[j] = slot[k];
-		}
-		rta_free(slot);
-		slot = ns;
-		nslot *= 2;
+	if (t->slot == NULL) {
+		t->nslot = 1024;
+		if ((t->slot = rta_calloc(t->nslot, sizeof(*t->slot))) ==
+		    NULL)
+			return -1;
 	}
-	rta_free(slot);
-	slot = NULL;
-	/* order the distinct names; rank[d]: the rank of distinct d */
-	if ((rank = rta_reallocarray(NULL, ndist, sizeof(*rank))) == NULL)
-		goto nomem;
-	qsort(names, ndist, sizeof(*names), cmp_name);
-	for (k = 0; k < ndist; k++)
-		rank[names[k].d] = (uint32_t)k;
-	for (i = 0; i < n; i++)
-		r[i] = rank[r[i]];
-	rta_free(rank);
-	rta_free(names);
-	*nt = ndist;
+	mask = t->nslot - 1;
+	h = rta_hash64(s, len, t->seed);
+	for (j = h & mask; t->slot[j].d != 0; j = (j + 1) & mask)
+		if (t->slot[j].tkey == tkey && t->slot[j].tlen == len &&
+		    (len <= 8 || memcmp(t->names[t->slot[j].d - 1].s, s,
+		    len) == 0)) {
+			*d = t->slot[j].d - 1;
+			return 0;
+		}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		if ((nn = rta_reallocarray(t->names, t->cap, sizeof(*nn))) ==
+		    NULL)
+			return -1;
+		t->names = nn;
+	}
+	t->names[t->n].s = s;
+	t->names[t->n].len = len;
+	t->names[t->n].d = (uint32_t)t->n;
+	t->slot[j].tkey = tkey;
+	t->slot[j].tlen = len;
+	t->slot[j].d = (uint32_t)++t->n;
+	*d = (uint32_t)(t->n - 1);
+	if (t->n * 2 <= t->nslot)
+		return 0;
+	/* half full: double it */
+	if ((ns = rta_calloc(t->nslot * 2, sizeof(*ns))) == NULL)
+		return -1;
+	mask = t->nslot * 2 - 1;
+	for (k = 0; k < t->nslot; k++) {
+		if (t->slot[k].d == 0)
+			continue;
+		h = rta_hash64(t->names[t->slot[k].d - 1].s, t->slot[k].tlen,
+		    t->seed);
+		for (j = h & mask; ns[j].d != 0; j = (j + 1) & mask)
+			;
+		ns[j] = t->slot[k];
+	}
+	rta_free(t->slot);
+	t->slot = ns;
+	t->nslot *= 2;
 	return 0;
-nomem:
-	rta_free(slot);
-	rta_free(names);
-	return -1;
 }
 
 /* a against b, entries of one tenant */
@@ -224,49 +217,232 @@ run_sort(struct scan_ent *o, size_t n)
 	}
 }
 
-int
-rta_scan_sort(struct scan_ent *v, size_t n, struct scan_ent **out)
+#define PARTS_MAX	2
+
+/* One thread's share of the sort. */
+struct part {
+	const struct scan_ent	*v;
+	size_t			 lo, hi;	/* its entries */
+	uint32_t		*r;		/* shared: per entry, its
+						 * tenant (distinct, then
+						 * rank) */
+	struct tenants		 t;
+	uint32_t		*rank;		/* distinct index: rank */
+	size_t			*pos;		/* rank: count, then where
+						 * the next entry goes */
+	size_t			 nt;
+	struct scan_ent		*o;
+	const size_t		*end;		/* shared: rank: end of run */
+	size_t			 tlo, thi;	/* its runs */
+	int			 rc;
+};
+
+typedef void (*pass_fn)(struct part *);
+
+struct job {
+	pass_fn		 fn;
+	struct part	*p;
+};
+
+static void *
+pass_main(void *arg)
 {
-	struct scan_ent *o;
-	uint32_t *r;
-	size_t *pos, nt, i, s, c;
+	struct job *j = arg;
+
+	j->fn(j->p);
+	return NULL;
+}
+
+/* Run fn on each of the np parts, the first in this thread. */
+static void
+pass(pass_fn fn, struct part *pv, size_t np)
+{
+	pthread_t tid[PARTS_MAX];
+	struct job job[PARTS_MAX];
+	int started[PARTS_MAX] = { 0 };
+	size_t i;
+
+	for (i = 1; i < np; i++) {
+		job[i].fn = fn;
+		job[i].p = &pv[i];
+		started[i] = pthread_create(&tid[i], NULL, pass_main,
+		    &job[i]) == 0;
+		if (!started[i])
+			fn(&pv[i]);
+	}
+	fn(&pv[0]);
+	for (i = 1; i < np; i++)
+		if (started[i])
+			(void)pthread_join(tid[i], NULL);
+}
+
+static void
+pass_tenants(struct part *p)
+{
+	size_t i;
+
+	for (i = p->lo; i < p->hi; i++)
+		if (tenants_get(&p->t, p->v[i].tenant, p->v[i].tlen,
+		    p->v[i].tkey, &p->r[i]) != 0) {
+			p->rc = -1;
+			return;
+		}
+}
+
+static void
+pass_count(struct part *p)
+{
+	size_t i;
+
+	for (i = p->lo; i < p->hi; i++)
+		p->pos[p->r[i] = p->rank[p->r[i]]]++;
+}
+
+static void
+pass_move(struct part *p)
+{
+	size_t i;
+
+	for (i = p->lo; i < p->hi; i++)
+		p->o[p->pos[p->r[i]]++] = p->v[i];
+}
+
+static void
+pass_runs(struct part *p)
+{
+	size_t t, s = p->tlo > 0 ? p->end[p->tlo - 1] : 0;
+
+	for (t = p->tlo; t < p->thi; t++) {
+		run_sort(p->o + s, p->end[t] - s);
+		s = p->end[t];
+	}
+}
+
+/*
+ * The tenants of every part as one list, ranked by name: each part's
+ * rank[d] for its distinct tenant d.  *nt: how many.  -1: ENOMEM.
+ */
+static int
+rank_all(struct part *pv, size_t np, size_t *nt)
+{
+	struct tenants *all = &pv[0].t;
+	uint32_t *g[PARTS_MAX] = { NULL }, *rank = NULL;
+	size_t i, k, n;
+	int rc = -1;
+
+	/* g[i][d]: part i's distinct d in part 0's list, which takes in
+	 * the others' names */
+	for (i = 0; i < np; i++) {
+		n = pv[i].t.n;
+		if ((g[i] = rta_reallocarray(NULL, n ? n : 1,
+		    sizeof(*g[i]))) == NULL)
+			goto out;
+		for (k = 0; k < n; k++)
+			if (i == 0)
+				g[0][k] = (uint32_t)k;
+			else if (tenants_get(all, pv[i].t.names[k].s,
+			    pv[i].t.names[k].len, rta_scan_prefix_key(
+			    pv[i].t.names[k].s, pv[i].t.names[k].len),
+			    &g[i][k]) != 0)
+				goto out;
+	}
+	n = all->n;
+	if ((rank = rta_reallocarray(NULL, n ? n : 1, sizeof(*rank))) ==
+	    NULL)
+		goto out;
+	qsort(all->names, n, sizeof(*all->names), cmp_name);
+	for (k = 0; k < n; k++)
+		rank[all->names[k].d] = (uint32_t)k;
+	for (i = 0; i < np; i++) {
+		if ((pv[i].rank = rta_reallocarray(NULL, pv[i].t.n ?
+		    pv[i].t.n : 1, sizeof(*pv[i].rank))) == NULL)
+			goto out;
+		for (k = 0; k < pv[i].t.n; k++)
+			pv[i].rank[k] = rank[g[i][k]];
+	}
+	*nt = n;
+	rc = 0;
+out:
+	for (i = 0; i < np; i++)
+		rta_free(g[i]);
+	rta_free(rank);
+	return rc;
+}
+
+int
+rta_scan_sort(struct scan_ent *v, size_t n, unsigned threads,
+    struct scan_ent **out)
+{
+	struct part pv[PARTS_MAX];
+	struct scan_ent *o = NULL;
+	uint32_t *r = NULL;
+	size_t *end = NULL, np, nt = 0, i, t, s, c, half;
+	uint64_t seed = rta_hash_seed();
+	int rc = -1;
 
 	*out = NULL;
 	if (n < SMALL || n > UINT32_MAX) {
 		qsort(v, n, sizeof(*v), rta_scan_ent_cmp);
 		return 0;
 	}
+	np = threads >= 2 && n >= SMALL * 64 ? 2 : 1;
+	memset(pv, 0, sizeof(pv));
 	if ((r = rta_reallocarray(NULL, n, sizeof(*r))) == NULL)
 		return -1;
-	if (ranks(v, n, r, &nt) != 0) {
-		rta_free(r);
-		return -1;
+	for (i = 0; i < np; i++) {
+		pv[i].v = v;
+		pv[i].lo = n / np * i;
+		pv[i].hi = i + 1 == np ? n : n / np * (i + 1);
+		pv[i].r = r;
+		pv[i].t.seed = seed;
 	}
-	pos = rta_calloc(nt, sizeof(*pos));
-	o = rta_reallocarray(NULL, n, sizeof(*o));
-	if (pos == NULL || o == NULL) {
-		rta_free(r);
-		rta_free(pos);
-		rta_free(o);
-		return -1;
+	pass(pass_tenants, pv, np);
+	for (i = 0; i < np; i++)
+		if (pv[i].rc != 0)
+			goto out;
+	if (rank_all(pv, np, &nt) != 0)
+		goto out;
+	for (i = 0; i < np; i++)
+		if ((pv[i].pos = rta_calloc(nt ? nt : 1,
+		    sizeof(*pv[i].pos))) == NULL)
+			goto out;
+	if ((end = rta_reallocarray(NULL, nt ? nt : 1, sizeof(*end))) ==
+	    NULL || (o = rta_reallocarray(NULL, n, sizeof(*o))) == NULL)
+		goto out;
+	pass(pass_count, pv, np);
+	/* a tenant's run: the first part's entries, then the next's */
+	for (t = 0, s = 0; t < nt; t++) {
+		for (i = 0; i < np; i++) {
+			c = pv[i].pos[t];
+			pv[i].pos[t] = s;
+			s += c;
+		}
+		end[t] = s;
 	}
-	/* pos[t]: tenant t's entries, then where its run starts */
-	for (i = 0; i < n; i++)
-		pos[r[i]]++;
-	for (i = 0, s = 0; i < nt; i++) {
-		c = pos[i];
-		pos[i] = s;
-		s += c;
+	for (i = 0; i < np; i++)
+		pv[i].o = o;
+	pass(pass_move, pv, np);
+	/* the runs, divided where about half the entries lie before */
+	for (t = 0; np > 1 && t < nt && end[t] < n / 2; t++)
+		;
+	half = np > 1 ? t : nt;
+	for (i = 0; i < np; i++) {
+		pv[i].end = end;
+		pv[i].tlo = i == 0 ? 0 : half;
+		pv[i].thi = i == 0 ? half : nt;
 	}
-	/* move the entries; pos[t] ends as where tenant t's run ends */
-	for (i = 0; i < n; i++)
-		o[pos[r[i]]++] = v[i];
-	rta_free(r);
-	for (i = 0, s = 0; i < nt; i++) {
-		run_sort(o + s, pos[i] - s);
-		s = pos[i];
-	}
-	rta_free(pos);
+	pass(pass_runs, pv, np);
 	*out = o;
-	return 0;
+	o = NULL;
+	rc = 0;
+out:
+	for (i = 0; i < np; i++) {
+		tenants_release(&pv[i].t);
+		rta_free(pv[i].rank);
+		rta_free(pv[i].pos);
+	}
+	rta_free(r);
+	rta_free(end);
+	rta_free(o);
+	return rc;
 }

@@ -1453,7 +1453,7 @@ sort_rand(uint64_t *x)
  * tenants and ids share 8-byte prefixes and differ in length, several
  * versions of one record, in four orders: random, a log's (time order
  * with each instant's records shuffled), reversed (past the insertion
- * budget) and one tenant only.
+ * budget) and one tenant only; on one thread and on two.
  */
 START_TEST(scan_sort_orders)
 {
@@ -1464,16 +1464,18 @@ START_TEST(scan_sort_orders)
 	    "12345679", "x", "xyzxyzxyzxyz" };
 	struct scan_ent *v, *w, *out;
 	uint64_t x = 0x9E3779B97F4A7C15ULL;
-	size_t n = 6000, i, j;
+	size_t n = 40000, i, j;
+	unsigned threads;
 	int order;
 
 	v = malloc(n * sizeof(*v));
 	w = malloc(n * sizeof(*w));
 	ck_assert_ptr_nonnull(v);
 	ck_assert_ptr_nonnull(w);
-	for (order = 0; order < 4; order++) {
+	for (order = 0; order < 8; order++) {
+		threads = order < 4 ? 1 : 2;
 		for (i = 0; i < n; i++) {
-			const char *t = order == 3 ? "one" :
+			const char *t = order % 4 == 3 ? "one" :
 			    tenants[sort_rand(&x) % 10];
 			const char *id = ids[sort_rand(&x) % 7];
 
@@ -1484,14 +1486,15 @@ START_TEST(scan_sort_orders)
 			v[i].idlen = (uint8_t)strlen(id);
 			v[i].tkey = rta_scan_prefix_key(t, v[i].tlen);
 			v[i].ikey = rta_scan_prefix_key(id, v[i].idlen);
-			v[i].ts = order == 0 ? (int64_t)(sort_rand(&x) % 50) :
-			    order == 2 ? (int64_t)(n - i) : (int64_t)(i / 7);
+			v[i].ts = order % 4 == 0 ?
+			    (int64_t)(sort_rand(&x) % 50) : order % 4 == 2 ?
+			    (int64_t)(n - i) : (int64_t)(i / 7);
 			v[i].version = (uint32_t)(sort_rand(&x) % 3);
 			v[i].map = (uint32_t)(sort_rand(&x) % 2);
 			v[i].off = i;
 			v[i].size = 100;
 		}
-		if (order == 1 || order == 3)
+		if (order % 4 == 1 || order % 4 == 3)
 			/* shuffle each instant's records */
 			for (i = 0; i + 7 <= n; i += 7)
 				for (j = 6; j > 0; j--) {
@@ -1503,11 +1506,12 @@ START_TEST(scan_sort_orders)
 				}
 		memcpy(w, v, n * sizeof(*v));
 		qsort(w, n, sizeof(*w), rta_scan_ent_cmp);
-		ck_assert_int_eq(rta_scan_sort(v, n, &out), 0);
+		ck_assert_int_eq(rta_scan_sort(v, n, threads, &out), 0);
 		ck_assert_ptr_nonnull(out);
 		for (i = 0; i < n; i++)
-			ck_assert_msg(out[i].off == w[i].off, "order %d: "
-			    "entry %zu: offset %llu, not %llu", order, i,
+			ck_assert_msg(out[i].off == w[i].off, "order %d, %u "
+			    "threads: entry %zu: offset %llu, not %llu", order,
+			    threads, i,
 			    (unsigned long long)out[i].off,
 			    (unsigned long long)w[i].off);
 		rta_free(out);
@@ -1515,7 +1519,7 @@ START_TEST(scan_sort_orders)
 	/* few entries: sorted in place */
 	memcpy(w, v, 100 * sizeof(*v));
 	qsort(w, 100, sizeof(*w), rta_scan_ent_cmp);
-	ck_assert_int_eq(rta_scan_sort(v, 100, &out), 0);
+	ck_assert_int_eq(rta_scan_sort(v, 100, 2, &out), 0);
 	ck_assert_ptr_null(out);
 	for (i = 0; i < 100; i++)
 		ck_assert_uint_eq(v[i].off, w[i].off);
