@@ -1171,6 +1171,9 @@ struct rta_scan {
 	size_t			 nmaps, mapcap;
 	struct scan_ent		*ent;
 	size_t			 nent, entcap, pos;
+	struct scan_ent		*ent2;		/* second halves of divided
+						 * walks, till sorted in */
+	size_t			 nent2;
 	uint64_t		 superseded;
 	uint32_t		 cur_map;
 	size_t			 cur_base;	/* offset of the walked bytes in
@@ -1251,6 +1254,9 @@ scan_unmap(struct rta_scan *sc)
 		unmap_log(&sc->maps[i]);
 	sc->nmaps = 0;
 	sc->nent = 0;
+	rta_free(sc->ent2);
+	sc->ent2 = NULL;
+	sc->nent2 = 0;
 	sc->pos = 0;
 	sc->stream = 0;
 }
@@ -1473,19 +1479,24 @@ walk_log_split(struct rta_scan *sc, const struct map *m, struct rta_error *err)
 	rc = walk_frames(m->p, split, 0, scan_collect, sc, &bad);
 	(void)pthread_join(tid, NULL);
 	if (rc == RTA_OK && h.rc == RTA_OK) {
-		if (h.sc.nent > 0 && sc->nent + h.sc.nent > sc->entcap) {
-			if ((v = rta_reallocarray(sc->ent, sc->nent +
+		/* kept apart: the sort takes both */
+		if (sc->nent2 == 0) {
+			rta_free(sc->ent2);
+			sc->ent2 = h.sc.ent;
+			sc->nent2 = h.sc.nent;
+			return RTA_OK;
+		}
+		if (h.sc.nent > 0) {
+			if ((v = rta_reallocarray(sc->ent2, sc->nent2 +
 			    h.sc.nent, sizeof(*v))) == NULL) {
 				rta_free(h.sc.ent);
 				return RTA_ENOMEM;
 			}
-			sc->ent = v;
-			sc->entcap = sc->nent + h.sc.nent;
-		}
-		if (h.sc.nent > 0)
-			memcpy(sc->ent + sc->nent, h.sc.ent,
+			sc->ent2 = v;
+			memcpy(sc->ent2 + sc->nent2, h.sc.ent,
 			    h.sc.nent * sizeof(*v));
-		sc->nent += h.sc.nent;
+			sc->nent2 += h.sc.nent;
+		}
 		rta_free(h.sc.ent);
 		return RTA_OK;
 	}
@@ -1700,17 +1711,24 @@ scan_bucket(struct rta_scan *sc, struct rta_error *err)
 		if (rc != RTA_OK)
 			return rc;
 		sc->next = b + ds->c.width;
-		if (sc->nent == 0)
+		if (sc->nent + sc->nent2 == 0)
 			continue;
-		if (rta_scan_sort(sc->ent, sc->nent, sc->threads,
-		    &sorted) != 0)
+		rc = rta_scan_sort(sc->ent, sc->nent, sc->ent2, sc->nent2,
+		    sc->threads, &sorted);
+		rta_free(sc->ent2);
+		sc->ent2 = NULL;
+		if (rc != 0) {
+			sc->nent2 = 0;
 			return rta_error_set(err, RTA_ENOMEM, "nomem",
 			    "out of memory");
+		}
 		if (sorted != NULL) {
 			rta_free(sc->ent);
 			sc->ent = sorted;
+			sc->nent += sc->nent2;
 			sc->entcap = sc->nent;
 		}
+		sc->nent2 = 0;
 		if (ds->c.kind == RTA_DS_AGGREGATES) {
 			/* keep the last of each (tenant, id) */
 			for (j = 0, k = 0; j < sc->nent; j++) {
@@ -1727,7 +1745,9 @@ scan_bucket(struct rta_scan *sc, struct rta_error *err)
 					sc->superseded++;
 					continue;
 				}
-				sc->ent[k++] = sc->ent[j];
+				if (k != j)
+					sc->ent[k] = sc->ent[j];
+				k++;
 			}
 			sc->nent = k;
 		}

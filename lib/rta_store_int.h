@@ -32,11 +32,12 @@ uint64_t rta_scan_prefix_key(const char *s, size_t len);
 int	rta_scan_ent_cmp(const void *a, const void *b);
 
 /*
- * Sort v[0..n), the entries of a bucket, as rta_scan_ent_cmp orders them,
- * into *out (a new array the caller frees; NULL when v itself was sorted
- * in place), on up to threads threads (two at most).  0, or -1 (ENOMEM).
+ * Sort v[0..n) and v2[0..n2), the entries of a bucket, as
+ * rta_scan_ent_cmp orders them, into *out (a new array the caller frees;
+ * NULL when n2 is 0 and v itself was sorted in place), on up to threads
+ * threads (two at most).  0, or -1 (ENOMEM).
  */
-int	rta_scan_sort(struct scan_ent *v, size_t n, unsigned threads,
-	    struct scan_ent **out);
+int	rta_scan_sort(struct scan_ent *v, size_t n, struct scan_ent *v2,
+	    size_t n2, unsigned threads, struct scan_ent **out);
 
 #endif

@@ -223,9 +223,9 @@ run_sort(struct scan_ent *o, size_t n)
 struct part {
 	const struct scan_ent	*v;
 	size_t			 lo, hi;	/* its entries */
-	uint32_t		*r;		/* shared: per entry, its
-						 * tenant (distinct, then
-						 * rank) */
+	uint32_t		*r;		/* per entry (r[lo] to
+						 * r[hi - 1]), its tenant
+						 * (distinct, then rank) */
 	struct tenants		 t;
 	uint32_t		*rank;		/* distinct index: rank */
 	size_t			*pos;		/* rank: count, then where
@@ -253,9 +253,10 @@ pass_main(void *arg)
 	return NULL;
 }
 
-/* Run fn on each of the np parts, the first in this thread. */
+/* Run fn on each of the np parts, the first in this thread, the others
+ * on threads of their own when threads allows. */
 static void
-pass(pass_fn fn, struct part *pv, size_t np)
+pass(pass_fn fn, struct part *pv, size_t np, unsigned threads)
 {
 	pthread_t tid[PARTS_MAX];
 	struct job job[PARTS_MAX];
@@ -265,8 +266,8 @@ pass(pass_fn fn, struct part *pv, size_t np)
 	for (i = 1; i < np; i++) {
 		job[i].fn = fn;
 		job[i].p = &pv[i];
-		started[i] = pthread_create(&tid[i], NULL, pass_main,
-		    &job[i]) == 0;
+		started[i] = threads > 1 && pthread_create(&tid[i], NULL,
+		    pass_main, &job[i]) == 0;
 		if (!started[i])
 			fn(&pv[i]);
 	}
@@ -369,34 +370,66 @@ out:
 	return rc;
 }
 
+/* v[0..n) and v2[0..n2) in one new array, sorted by qsort. */
+static int
+sort_joined(const struct scan_ent *v, size_t n, const struct scan_ent *v2,
+    size_t n2, struct scan_ent **out)
+{
+	struct scan_ent *o;
+
+	if ((o = rta_reallocarray(NULL, n + n2, sizeof(*o))) == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(o, v, n * sizeof(*o));
+	if (n2 > 0)
+		memcpy(o + n, v2, n2 * sizeof(*o));
+	qsort(o, n + n2, sizeof(*o), rta_scan_ent_cmp);
+	*out = o;
+	return 0;
+}
+
 int
-rta_scan_sort(struct scan_ent *v, size_t n, unsigned threads,
-    struct scan_ent **out)
+rta_scan_sort(struct scan_ent *v, size_t n, struct scan_ent *v2, size_t n2,
+    unsigned threads, struct scan_ent **out)
 {
 	struct part pv[PARTS_MAX];
 	struct scan_ent *o = NULL;
 	uint32_t *r = NULL;
-	size_t *end = NULL, np, nt = 0, i, t, s, c, half;
+	size_t *end = NULL, np, nt = 0, i, t, s, c, half, all = n + n2;
 	uint64_t seed = rta_hash_seed();
 	int rc = -1;
 
 	*out = NULL;
-	if (n < SMALL || n > UINT32_MAX) {
+	if (all < SMALL || all > UINT32_MAX || n2 > SIZE_MAX - n) {
+		if (n2 > 0)
+			return sort_joined(v, n, v2, n2, out);
 		qsort(v, n, sizeof(*v), rta_scan_ent_cmp);
 		return 0;
 	}
-	np = threads >= 2 && n >= SMALL * 64 ? 2 : 1;
 	memset(pv, 0, sizeof(pv));
-	if ((r = rta_reallocarray(NULL, n, sizeof(*r))) == NULL)
+	if ((r = rta_reallocarray(NULL, all, sizeof(*r))) == NULL)
 		return -1;
-	for (i = 0; i < np; i++) {
-		pv[i].v = v;
-		pv[i].lo = n / np * i;
-		pv[i].hi = i + 1 == np ? n : n / np * (i + 1);
-		pv[i].r = r;
-		pv[i].t.seed = seed;
+	if (n2 > 0) {
+		/* the halves a divided walk collected */
+		np = 2;
+		pv[0].v = v;
+		pv[0].hi = n;
+		pv[0].r = r;
+		pv[1].v = v2;
+		pv[1].hi = n2;
+		pv[1].r = r + n;
+	} else {
+		np = threads >= 2 && n >= SMALL * 64 ? 2 : 1;
+		for (i = 0; i < np; i++) {
+			pv[i].v = v;
+			pv[i].lo = n / np * i;
+			pv[i].hi = i + 1 == np ? n : n / np * (i + 1);
+			pv[i].r = r;
+		}
 	}
-	pass(pass_tenants, pv, np);
+	for (i = 0; i < np; i++)
+		pv[i].t.seed = seed;
+	pass(pass_tenants, pv, np, threads);
 	for (i = 0; i < np; i++)
 		if (pv[i].rc != 0)
 			goto out;
@@ -407,9 +440,9 @@ rta_scan_sort(struct scan_ent *v, size_t n, unsigned threads,
 		    sizeof(*pv[i].pos))) == NULL)
 			goto out;
 	if ((end = rta_reallocarray(NULL, nt ? nt : 1, sizeof(*end))) ==
-	    NULL || (o = rta_reallocarray(NULL, n, sizeof(*o))) == NULL)
+	    NULL || (o = rta_reallocarray(NULL, all, sizeof(*o))) == NULL)
 		goto out;
-	pass(pass_count, pv, np);
+	pass(pass_count, pv, np, threads);
 	/* a tenant's run: the first part's entries, then the next's */
 	for (t = 0, s = 0; t < nt; t++) {
 		for (i = 0; i < np; i++) {
@@ -421,9 +454,9 @@ rta_scan_sort(struct scan_ent *v, size_t n, unsigned threads,
 	}
 	for (i = 0; i < np; i++)
 		pv[i].o = o;
-	pass(pass_move, pv, np);
+	pass(pass_move, pv, np, threads);
 	/* the runs, divided where about half the entries lie before */
-	for (t = 0; np > 1 && t < nt && end[t] < n / 2; t++)
+	for (t = 0; np > 1 && t < nt && end[t] < all / 2; t++)
 		;
 	half = np > 1 ? t : nt;
 	for (i = 0; i < np; i++) {
@@ -431,7 +464,7 @@ rta_scan_sort(struct scan_ent *v, size_t n, unsigned threads,
 		pv[i].tlo = i == 0 ? 0 : half;
 		pv[i].thi = i == 0 ? half : nt;
 	}
-	pass(pass_runs, pv, np);
+	pass(pass_runs, pv, np, threads);
 	*out = o;
 	o = NULL;
 	rc = 0;

@@ -1506,7 +1506,8 @@ START_TEST(scan_sort_orders)
 				}
 		memcpy(w, v, n * sizeof(*v));
 		qsort(w, n, sizeof(*w), rta_scan_ent_cmp);
-		ck_assert_int_eq(rta_scan_sort(v, n, threads, &out), 0);
+		ck_assert_int_eq(rta_scan_sort(v, n, NULL, 0, threads, &out),
+		    0);
 		ck_assert_ptr_nonnull(out);
 		for (i = 0; i < n; i++)
 			ck_assert_msg(out[i].off == w[i].off, "order %d, %u "
@@ -1515,14 +1516,31 @@ START_TEST(scan_sort_orders)
 			    (unsigned long long)out[i].off,
 			    (unsigned long long)w[i].off);
 		rta_free(out);
+		/* the same entries as the two halves of a divided walk */
+		ck_assert_int_eq(rta_scan_sort(v, n * 2 / 5, v + n * 2 / 5,
+		    n - n * 2 / 5, threads, &out), 0);
+		ck_assert_ptr_nonnull(out);
+		for (i = 0; i < n; i++)
+			ck_assert_msg(out[i].off == w[i].off, "order %d, %u "
+			    "threads, two arrays: entry %zu: offset %llu, not "
+			    "%llu", order, threads, i,
+			    (unsigned long long)out[i].off,
+			    (unsigned long long)w[i].off);
+		rta_free(out);
 	}
 	/* few entries: sorted in place */
 	memcpy(w, v, 100 * sizeof(*v));
 	qsort(w, 100, sizeof(*w), rta_scan_ent_cmp);
-	ck_assert_int_eq(rta_scan_sort(v, 100, 2, &out), 0);
+	ck_assert_int_eq(rta_scan_sort(v, 100, NULL, 0, 2, &out), 0);
 	ck_assert_ptr_null(out);
 	for (i = 0; i < 100; i++)
 		ck_assert_uint_eq(v[i].off, w[i].off);
+	/* few, in two arrays: joined */
+	ck_assert_int_eq(rta_scan_sort(v + 50, 50, v, 50, 2, &out), 0);
+	ck_assert_ptr_nonnull(out);
+	for (i = 0; i < 100; i++)
+		ck_assert_uint_eq(out[i].off, w[i].off);
+	rta_free(out);
 	free(v);
 	free(w);
 }
