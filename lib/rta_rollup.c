@@ -756,23 +756,51 @@ write_frames(struct refresh *f, const struct rta_buf *out,
 	return RTA_OK;
 }
 
-/* Fewer records than this a thread: not worth dividing. */
+/* Fewer records than this a part: not worth dividing. */
 #define PART_MIN	4096
+/* Parts a thread: threads that finish early take more, so that one slow
+ * part does not leave the others' threads waiting. */
+#define PARTS_EACH	8
+
+/* The parts of a divided chunk, each taken by the next thread free. */
+struct crew {
+	pthread_mutex_t	 mu;
+	struct part	*pv;
+	size_t		 np, next;
+};
+
+static void *
+crew_main(void *arg)
+{
+	struct crew *c = arg;
+	size_t i;
+
+	for (;;) {
+		(void)pthread_mutex_lock(&c->mu);
+		i = c->next < c->np ? c->next++ : c->np;
+		(void)pthread_mutex_unlock(&c->mu);
+		if (i == c->np)
+			return NULL;
+		part_main(&c->pv[i]);
+	}
+}
 
 /*
- * A chunk in one storage bucket, divided between f->threads threads by
- * tenant (each a run of whole tenants, in the scan's order, so that the
- * rows written are the same, in the same order, as one thread's).
- * *done: 0 when the bucket could not be divided (the caller reads it).
+ * A chunk in one storage bucket, divided by tenant into parts (each a
+ * run of whole tenants, in the scan's order) that f->threads threads
+ * merge; the parts' rows are written in the parts' order, so that they
+ * are the same, in the same order, as one thread's.  *done: 0 when the
+ * bucket could not be divided (the caller reads it).
  */
 static int
 run_divided(struct refresh *f, struct rta_scan *sc, const int64_t *tb,
     size_t n, int64_t from, int64_t to, int *done, struct rta_error *err)
 {
+	struct crew crew;
 	struct part *pv;
 	struct rta_buf *outs;
 	pthread_t *tid;
-	size_t nrec, np, i, lo;
+	size_t nrec, np, nt, i, lo;
 	int rc = RTA_OK, *started;
 
 	*done = 0;
@@ -781,13 +809,14 @@ run_divided(struct refresh *f, struct rta_scan *sc, const int64_t *tb,
 	if (nrec == 0)
 		return RTA_OK;	/* a segment: the caller reads it */
 	*done = 1;
-	np = f->threads;
+	np = (size_t)f->threads * PARTS_EACH;
 	if (np > nrec / PART_MIN)
 		np = nrec / PART_MIN > 0 ? nrec / PART_MIN : 1;
+	nt = f->threads < np ? f->threads : np;
 	pv = rta_calloc(np, sizeof(*pv));
 	outs = rta_calloc(np, sizeof(*outs));
-	tid = rta_calloc(np, sizeof(*tid));
-	started = rta_calloc(np, sizeof(*started));
+	tid = rta_calloc(nt, sizeof(*tid));
+	started = rta_calloc(nt, sizeof(*started));
 	if (pv == NULL || outs == NULL || tid == NULL || started == NULL) {
 		rc = nomem(err);
 		goto out;
@@ -816,20 +845,21 @@ run_divided(struct refresh *f, struct rta_scan *sc, const int64_t *tb,
 	}
 	if (rc != RTA_OK)
 		goto out;
-	if (np == 1)
-		part_main(&pv[0]);
-	else
-		for (i = 0; i < np; i++) {
-			if (pthread_create(&tid[i], NULL, part_main,
-			    &pv[i]) != 0) {
-				part_main(&pv[i]);	/* no thread: here */
-				continue;
-			}
-			started[i] = 1;
-		}
-	for (i = 0; i < np; i++)
+	crew.pv = pv;
+	crew.np = np;
+	crew.next = 0;
+	if (pthread_mutex_init(&crew.mu, NULL) != 0) {
+		rc = rta_error_set(err, RTA_ENOMEM, "nomem", "no mutex");
+		goto out;
+	}
+	for (i = 1; i < nt; i++)
+		started[i] = pthread_create(&tid[i], NULL, crew_main,
+		    &crew) == 0;
+	crew_main(&crew);
+	for (i = 1; i < nt; i++)
 		if (started[i])
 			(void)pthread_join(tid[i], NULL);
+	(void)pthread_mutex_destroy(&crew.mu);
 	for (i = 0; i < np && rc == RTA_OK; i++) {
 		if (pv[i].rc != RTA_OK) {
 			*err = pv[i].err;
