@@ -1230,13 +1230,12 @@ scan_collect(void *arg, size_t off, size_t size,
 	}
 	e = &sc->ent[sc->nent++];
 	e->ts = h->ts;
-	e->tenant = h->tenant;
 	e->tlen = h->tenant_len;
-	e->id = h->id;
 	e->idlen = h->id_len;
+	e->elen = h->etype_len;
 	e->tkey = rta_scan_prefix_key(h->tenant, h->tenant_len);
 	e->ikey = rta_scan_prefix_key(h->id, h->id_len);
-	e->off = sc->cur_base + off;
+	e->frame = sc->maps[sc->cur_map].p + sc->cur_base + off;
 	e->size = (uint32_t)size;
 	e->version = h->schema_version;
 	e->map = sc->cur_map;
@@ -1736,11 +1735,12 @@ scan_bucket(struct rta_scan *sc, struct rta_error *err)
 				    sc->ent[j + 1].ts == sc->ent[j].ts &&
 				    sc->ent[j + 1].ikey == sc->ent[j].ikey &&
 				    sc->ent[j + 1].tkey == sc->ent[j].tkey &&
-				    rta_bytes_cmp(sc->ent[j].tenant,
-				    sc->ent[j].tlen, sc->ent[j + 1].tenant,
+				    rta_bytes_cmp(scan_ent_tenant(&sc->ent[j]),
+				    sc->ent[j].tlen,
+				    scan_ent_tenant(&sc->ent[j + 1]),
 				    sc->ent[j + 1].tlen) == 0 &&
-				    rta_bytes_cmp(sc->ent[j].id, sc->ent[j].idlen,
-				    sc->ent[j + 1].id,
+				    rta_bytes_cmp(scan_ent_id(&sc->ent[j]),
+				    sc->ent[j].idlen, scan_ent_id(&sc->ent[j + 1]),
 				    sc->ent[j + 1].idlen) == 0) {
 					sc->superseded++;
 					continue;
@@ -1792,9 +1792,9 @@ rta_scan_open(struct rta_dataset *ds, const char *tenant, size_t tlen,
 #define FETCH_AHEAD	16
 
 static void
-fetch(const struct rta_scan *sc, const struct scan_ent *f)
+fetch(const struct scan_ent *f)
 {
-	const unsigned char *q = sc->maps[f->map].p + f->off;
+	const unsigned char *q = f->frame;
 	size_t k, lim = f->size < 1024 ? f->size : 1024;
 
 	for (k = 0; k < lim; k += 64)
@@ -1814,18 +1814,18 @@ scan_decode(const struct rta_scan *sc, const struct scan_ent *e,
 	/* logs' and segments' records were checked whole when stored;
 	 * their checksums say they are still what was checked (a segment's
 	 * block's, or each log record's, checked here or as collected) */
-	rc = rta_frame_decode_padded(m->p + e->off, e->size,
+	rc = rta_frame_decode_padded(e->frame, e->size,
 	    RTA_VALUE_MAX_DEPTH, RTA_VALUE_MAX_MEMBERS, sc->summed ?
 	    RTA_DECODE_SUMMED : RTA_DECODE_STORED, rec, &e2);
 	if (rc != RTA_OK || rec->ev.ts != e->ts ||
 	    rec->ev.tenant_len != e->tlen ||
-	    memcmp(rec->ev.tenant, e->tenant, e->tlen) != 0 ||
+	    memcmp(rec->ev.tenant, scan_ent_tenant(e), e->tlen) != 0 ||
 	    rec->kind != (sc->ds->c.kind == RTA_DS_EVENTS ? RTA_REC_EVENT :
 	    RTA_REC_AGGREGATE))
 		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
 		    "offset %llu: %s", sc->dspath, m->name,
-		    (unsigned long long)e->off, rc != RTA_OK ? e2.text :
-		    "record does not match its header");
+		    (unsigned long long)(e->frame - m->p), rc != RTA_OK ?
+		    e2.text : "record does not match its header");
 	return RTA_OK;
 }
 
@@ -1846,7 +1846,7 @@ rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
 			return rc;
 	}
 	if (sc->pos + FETCH_AHEAD < sc->nent)
-		fetch(sc, &sc->ent[sc->pos + FETCH_AHEAD]);
+		fetch(&sc->ent[sc->pos + FETCH_AHEAD]);
 	return scan_decode(sc, &sc->ent[sc->pos++], rec, err);
 }
 
@@ -1870,7 +1870,7 @@ rta_scan_get(const struct rta_scan *sc, size_t i, struct rta_record *rec,
     struct rta_error *err)
 {
 	if (i + FETCH_AHEAD < sc->nent)
-		fetch(sc, &sc->ent[i + FETCH_AHEAD]);
+		fetch(&sc->ent[i + FETCH_AHEAD]);
 	return scan_decode(sc, &sc->ent[i], rec, err);
 }
 
@@ -1879,8 +1879,8 @@ rta_scan_tenant_start(const struct rta_scan *sc, size_t i)
 {
 	for (; i > 0 && i < sc->nent; i++)
 		if (sc->ent[i].tlen != sc->ent[i - 1].tlen ||
-		    memcmp(sc->ent[i].tenant, sc->ent[i - 1].tenant,
-		    sc->ent[i].tlen) != 0)
+		    memcmp(scan_ent_tenant(&sc->ent[i]),
+		    scan_ent_tenant(&sc->ent[i - 1]), sc->ent[i].tlen) != 0)
 			break;
 	return i < sc->nent ? i : sc->nent;
 }

@@ -7,19 +7,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A record of a bucket being scanned, where it lies in which map. */
+#include "rta_frame.h"
+
+/*
+ * A record of a bucket being scanned: its frame, in which map.  48 bytes
+ * (a bucket of an hour can hold millions): the id and tenant are found
+ * from the frame (after its header and the event's fixed part: id, event
+ * type, tenant), not kept as pointers.
+ */
 struct scan_ent {
-	int64_t		 ts;
-	uint64_t	 tkey, ikey;	/* first 8 bytes of tenant and id,
-					 * big-endian, zero-padded */
-	const char	*tenant;
-	const char	*id;
-	uint64_t	 off;
-	uint32_t	 size;
-	uint32_t	 version;
-	uint32_t	 map;		/* index in the scan's maps */
-	uint8_t		 tlen, idlen;
+	int64_t			 ts;
+	uint64_t		 tkey, ikey;	/* first 8 bytes of tenant and
+						 * id, big-endian, zero-padded */
+	const unsigned char	*frame;
+	uint32_t		 size;
+	uint32_t		 version;
+	uint32_t		 map;		/* index in the scan's maps */
+	uint8_t			 tlen, idlen, elen;
 };
+
+static inline const char *
+scan_ent_id(const struct scan_ent *e)
+{
+	return (const char *)e->frame + RTA_FRAME_HEADER_LEN +
+	    RTA_EVENT_FIXED_LEN;
+}
+
+static inline const char *
+scan_ent_tenant(const struct scan_ent *e)
+{
+	return scan_ent_id(e) + e->idlen + e->elen;
+}
 
 /* a[0..al) against b[0..bl): by their bytes, a proper prefix first. */
 int	rta_bytes_cmp(const char *a, size_t al, const char *b, size_t bl);

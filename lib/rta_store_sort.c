@@ -69,21 +69,24 @@ rta_scan_ent_cmp(const void *pa, const void *pb)
 	if (a->tkey != b->tkey)
 		return a->tkey < b->tkey ? -1 : 1;
 	if ((a->tlen > 8 || b->tlen > 8 || a->tlen != b->tlen) &&
-	    (c = rta_bytes_cmp(a->tenant, a->tlen, b->tenant, b->tlen)) != 0)
+	    (c = rta_bytes_cmp(scan_ent_tenant(a), a->tlen,
+	    scan_ent_tenant(b), b->tlen)) != 0)
 		return c;
 	if (a->ts != b->ts)
 		return a->ts < b->ts ? -1 : 1;
 	if (a->ikey != b->ikey)
 		return a->ikey < b->ikey ? -1 : 1;
 	if ((a->idlen > 8 || b->idlen > 8 || a->idlen != b->idlen) &&
-	    (c = rta_bytes_cmp(a->id, a->idlen, b->id, b->idlen)) != 0)
+	    (c = rta_bytes_cmp(scan_ent_id(a), a->idlen, scan_ent_id(b),
+	    b->idlen)) != 0)
 		return c;
 	/* versions of one record: the one to keep last */
 	if (a->version != b->version)
 		return a->version < b->version ? -1 : 1;
 	if (a->map != b->map)
 		return a->map < b->map ? -1 : 1;
-	return a->off < b->off ? -1 : a->off > b->off;
+	/* frames of one map: by where they lie */
+	return a->frame < b->frame ? -1 : a->frame > b->frame;
 }
 
 /* A distinct tenant in a hash table. */
@@ -283,7 +286,7 @@ pass_tenants(struct part *p)
 	size_t i;
 
 	for (i = p->lo; i < p->hi; i++)
-		if (tenants_get(&p->t, p->v[i].tenant, p->v[i].tlen,
+		if (tenants_get(&p->t, scan_ent_tenant(&p->v[i]), p->v[i].tlen,
 		    p->v[i].tkey, &p->r[i]) != 0) {
 			p->rc = -1;
 			return;

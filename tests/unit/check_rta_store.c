@@ -1448,6 +1448,15 @@ sort_rand(uint64_t *x)
 	return *x;
 }
 
+#define SORT_SLOT	64
+
+/* Which entry's frame, of those made at fr. */
+static size_t
+sort_at(const struct scan_ent *e, const unsigned char *fr)
+{
+	return (size_t)(e->frame - fr) / SORT_SLOT;
+}
+
 /*
  * rta_scan_sort against qsort with rta_scan_ent_cmp, on entries whose
  * tenants and ids share 8-byte prefixes and differ in length, several
@@ -1465,13 +1474,16 @@ START_TEST(scan_sort_orders)
 	struct scan_ent *v, *w, *out;
 	uint64_t x = 0x9E3779B97F4A7C15ULL;
 	size_t n = 40000, i, j;
+	unsigned char *fr, *f;
 	unsigned threads;
 	int order;
 
 	v = malloc(n * sizeof(*v));
 	w = malloc(n * sizeof(*w));
+	fr = calloc(n, SORT_SLOT);	/* each entry's frame, of ids only */
 	ck_assert_ptr_nonnull(v);
 	ck_assert_ptr_nonnull(w);
+	ck_assert_ptr_nonnull(fr);
 	for (order = 0; order < 8; order++) {
 		threads = order < 4 ? 1 : 2;
 		for (i = 0; i < n; i++) {
@@ -1480,10 +1492,13 @@ START_TEST(scan_sort_orders)
 			const char *id = ids[sort_rand(&x) % 7];
 
 			memset(&v[i], 0, sizeof(v[i]));
-			v[i].tenant = t;
 			v[i].tlen = (uint8_t)strlen(t);
-			v[i].id = id;
 			v[i].idlen = (uint8_t)strlen(id);
+			v[i].frame = f = fr + i * SORT_SLOT;
+			memcpy(f + RTA_FRAME_HEADER_LEN + RTA_EVENT_FIXED_LEN, id,
+			    v[i].idlen);
+			memcpy(f + RTA_FRAME_HEADER_LEN + RTA_EVENT_FIXED_LEN +
+			    v[i].idlen, t, v[i].tlen);
 			v[i].tkey = rta_scan_prefix_key(t, v[i].tlen);
 			v[i].ikey = rta_scan_prefix_key(id, v[i].idlen);
 			v[i].ts = order % 4 == 0 ?
@@ -1491,7 +1506,6 @@ START_TEST(scan_sort_orders)
 			    (int64_t)(n - i) : (int64_t)(i / 7);
 			v[i].version = (uint32_t)(sort_rand(&x) % 3);
 			v[i].map = (uint32_t)(sort_rand(&x) % 2);
-			v[i].off = i;
 			v[i].size = 100;
 		}
 		if (order % 4 == 1 || order % 4 == 3)
@@ -1510,22 +1524,22 @@ START_TEST(scan_sort_orders)
 		    0);
 		ck_assert_ptr_nonnull(out);
 		for (i = 0; i < n; i++)
-			ck_assert_msg(out[i].off == w[i].off, "order %d, %u "
-			    "threads: entry %zu: offset %llu, not %llu", order,
+			ck_assert_msg(out[i].frame == w[i].frame, "order %d, %u "
+			    "threads: entry %zu: the frame of %llu, not %llu", order,
 			    threads, i,
-			    (unsigned long long)out[i].off,
-			    (unsigned long long)w[i].off);
+			    (unsigned long long)sort_at(&out[i], fr),
+			    (unsigned long long)sort_at(&w[i], fr));
 		rta_free(out);
 		/* the same entries as the two halves of a divided walk */
 		ck_assert_int_eq(rta_scan_sort(v, n * 2 / 5, v + n * 2 / 5,
 		    n - n * 2 / 5, threads, &out), 0);
 		ck_assert_ptr_nonnull(out);
 		for (i = 0; i < n; i++)
-			ck_assert_msg(out[i].off == w[i].off, "order %d, %u "
-			    "threads, two arrays: entry %zu: offset %llu, not "
+			ck_assert_msg(out[i].frame == w[i].frame, "order %d, %u "
+			    "threads, two arrays: entry %zu: the frame of %llu, not "
 			    "%llu", order, threads, i,
-			    (unsigned long long)out[i].off,
-			    (unsigned long long)w[i].off);
+			    (unsigned long long)sort_at(&out[i], fr),
+			    (unsigned long long)sort_at(&w[i], fr));
 		rta_free(out);
 	}
 	/* few entries: sorted in place */
@@ -1534,15 +1548,16 @@ START_TEST(scan_sort_orders)
 	ck_assert_int_eq(rta_scan_sort(v, 100, NULL, 0, 2, &out), 0);
 	ck_assert_ptr_null(out);
 	for (i = 0; i < 100; i++)
-		ck_assert_uint_eq(v[i].off, w[i].off);
+		ck_assert_ptr_eq(v[i].frame, w[i].frame);
 	/* few, in two arrays: joined */
 	ck_assert_int_eq(rta_scan_sort(v + 50, 50, v, 50, 2, &out), 0);
 	ck_assert_ptr_nonnull(out);
 	for (i = 0; i < 100; i++)
-		ck_assert_uint_eq(out[i].off, w[i].off);
+		ck_assert_ptr_eq(out[i].frame, w[i].frame);
 	rta_free(out);
 	free(v);
 	free(w);
+	free(fr);
 }
 END_TEST
 
