@@ -510,9 +510,10 @@ in_set(const int64_t *v, size_t n, int64_t t)
 	return 0;
 }
 
-int
-rta_rollup_put(struct rta_writer *w, const struct rta_record *rec,
-    struct rta_error *err)
+/* A record about to be written, checked whole, so that nothing
+ * unchecked enters a log. */
+static int
+check_out(const struct rta_record *rec, struct rta_error *err)
 {
 	struct rta_error e2;
 
@@ -521,6 +522,17 @@ rta_rollup_put(struct rta_writer *w, const struct rta_record *rec,
 		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
 		    "aggregate record %.*s: %s", (int)rec->ev.id_len,
 		    rec->ev.id, e2.text);
+	return RTA_OK;
+}
+
+int
+rta_rollup_put(struct rta_writer *w, const struct rta_record *rec,
+    struct rta_error *err)
+{
+	int rc;
+
+	if ((rc = check_out(rec, err)) != RTA_OK)
+		return rc;
 	return rta_writer_add(w, rec, err);
 }
 
@@ -529,13 +541,10 @@ static int
 put_frame(struct rta_buf *out, const struct rta_record *rec,
     struct rta_error *err)
 {
-	struct rta_error e2;
+	int rc;
 
-	if (rta_event_check_values(&rec->ev, RTA_VALUE_MAX_DEPTH,
-	    RTA_VALUE_MAX_MEMBERS, &e2) != RTA_OK)
-		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
-		    "aggregate record %.*s: %s", (int)rec->ev.id_len,
-		    rec->ev.id, e2.text);
+	if ((rc = check_out(rec, err)) != RTA_OK)
+		return rc;
 	if (rta_frame_put(out, rec) != 0)
 		return errno == ENOMEM ? nomem(err) : rta_error_set(err,
 		    RTA_EDATA, "too-large", "aggregate record %.*s does not "

@@ -1091,6 +1091,22 @@ START_TEST(writer_uncommitted)
 }
 END_TEST
 
+/* Write and commit events[] to dataset "ev" of s. */
+static void
+store_events(struct rta_store *s)
+{
+	struct rta_writer *w;
+	struct rta_error err;
+	size_t i;
+
+	w = writer(s, "ev", HOUR, NULL);
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		ck_assert_int_eq(add(w, RTA_REC_EVENT, &events[i], &err),
+		    RTA_OK);
+	commit(w);
+	rta_writer_close(w);
+}
+
 /* A crash's leftovers: bytes after the last commit record and after a
  * log's committed length, a log no commit names, a temporary commit
  * file.  Counted, cut, and the reads unchanged. */
@@ -1104,15 +1120,9 @@ START_TEST(writer_recovery)
 	struct rta_store s;
 	struct rta_error err;
 	off_t csize, lsize;
-	size_t i;
 
 	new_store(&s);
-	w = writer(&s, "ev", HOUR, NULL);
-	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
-		ck_assert_int_eq(add(w, RTA_REC_EVENT, &events[i], &err),
-		    RTA_OK);
-	commit(w);
-	rta_writer_close(w);
+	store_events(&s);
 	csize = size_of(unit_path("st/ev/commits"));
 	lsize = size_of(unit_path("st/ev/20260101T0100.1.log"));
 	scan(&s, "ev", NULL, INT64_MIN, INT64_MAX, &before);
@@ -1180,22 +1190,14 @@ scan_fails(struct rta_store *s, const char *name, const char *tenant,
  * reach it read on. */
 START_TEST(scan_damaged_body)
 {
-	struct rta_writer *w;
 	struct rta_store s;
-	struct rta_error err;
 	char text[512], path[64];
 	unsigned char c;
 	off_t lsize;
-	size_t i;
 	FILE *f;
 
 	new_store(&s);
-	w = writer(&s, "ev", HOUR, NULL);
-	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
-		ck_assert_int_eq(add(w, RTA_REC_EVENT, &events[i], &err),
-		    RTA_OK);
-	commit(w);
-	rta_writer_close(w);
+	store_events(&s);
 	/* the hour-1 log holds b e3, then a e5: change e5's last byte */
 	snprintf(path, sizeof(path), "%s", unit_path(
 	    "st/ev/20260101T0100.1.log"));
