@@ -253,7 +253,8 @@ int	rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
 uint64_t rta_scan_superseded(const struct rta_scan *sc);
 
 /* Let the scan use up to n threads (default 1) to read a bucket: a long
- * log is walked by two.  What it returns is the same. */
+ * log is walked, and a large bucket's entries sorted, by two.  What it
+ * returns is the same. */
 void	rta_scan_threads(struct rta_scan *sc, unsigned n);
 
 /*
