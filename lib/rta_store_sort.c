@@ -403,7 +403,7 @@ rta_scan_sort(struct scan_ent *v, size_t n, struct scan_ent *v2, size_t n2,
 	int rc = -1;
 
 	*out = NULL;
-	if (all < SMALL || all > UINT32_MAX || n2 > SIZE_MAX - n) {
+	if (all < SMALL || all > UINT32_MAX) {
 		if (n2 > 0)
 			return sort_joined(v, n, v2, n2, out);
 		qsort(v, n, sizeof(*v), rta_scan_ent_cmp);
