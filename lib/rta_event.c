@@ -280,30 +280,41 @@ get_timestamp(struct rta_ndjson_parser *np, int64_t *ts,
 int
 rta_aggregate_check(const struct rta_event *ev, struct rta_error *err)
 {
-	static const struct {
-		const char	*s;
-		size_t		 len;
-	} names[] = {
-		{ "$rta", 4 }, { "record_id", 9 }, { "window", 6 },
-		{ "start", 5 }, { "tenant_id", 9 }, { "version", 7 }
-	};
 	struct rta_viter it;
 	const unsigned char *m;
-	const char *k;
-	size_t kl, i;
+	const char *k, *name;
+	size_t kl;
 
 	if (ev->extra != NULL)
 		return rta_error_set(err, RTA_EDATA, "bad-frame",
 		    "aggregate record with extra fields");
 	rta_viter_init(&it, ev->payload);
-	while (rta_viter_member(&it, &k, &kl, &m))
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (names[i].len == kl &&
-			    memcmp(names[i].s, k, kl) == 0)
-				return rta_error_set(err, RTA_EDATA,
-				    "bad-field", "aggregate payload member "
-				    "\"%s\" is one of the record's own fields",
-				    names[i].s);
+	while (rta_viter_member(&it, &k, &kl, &m)) {
+		/* by length: every stored record's members pass here */
+		switch (kl) {
+		case 4:
+			name = "$rta";
+			break;
+		case 5:
+			name = "start";
+			break;
+		case 6:
+			name = "window";
+			break;
+		case 7:
+			name = "version";
+			break;
+		case 9:
+			name = k[0] == 'r' ? "record_id" : "tenant_id";
+			break;
+		default:
+			continue;
+		}
+		if (rta_key_eq((const unsigned char *)k, name, kl))
+			return rta_error_set(err, RTA_EDATA, "bad-field",
+			    "aggregate payload member \"%s\" is one of the "
+			    "record's own fields", name);
+	}
 	return RTA_OK;
 }
 

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "rta_buf.h"
 #include "rta_err.h"
@@ -170,6 +171,46 @@ rta_viter_member(struct rta_viter *it, const char **key, size_t *klen,
 	*val = it->p + 4 + kl;
 	it->p = *val + rta_value_size(*val);
 	it->left--;
+	return 1;
+}
+
+/*
+ * Whether the n bytes at a and bs are the same, for keys: they are short,
+ * and a call to memcmp for each was a tenth of a rollup's instructions.
+ */
+static inline int
+rta_key_eq(const unsigned char *a, const char *bs, size_t n)
+{
+	const unsigned char *b = (const unsigned char *)bs;
+	uint64_t x, y;
+	uint32_t u, w;
+	size_t i;
+
+	if (n > 32)
+		return memcmp(a, b, n) == 0;
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&w, b, 4);
+		if (u != w)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&w, b + n - 4, 4);
+		return u == w;
+	}
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
 	return 1;
 }
 

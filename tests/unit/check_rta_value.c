@@ -658,6 +658,31 @@ START_TEST(check_random_damage)
 }
 END_TEST
 
+/* rta_key_eq agrees with memcmp at every length it treats apart (bytes,
+ * words of 4, of 8, memcmp past 32), wherever the one differing byte is. */
+START_TEST(key_eq_agrees)
+{
+	unsigned char a[48], b[48];
+	size_t n, i;
+
+	for (i = 0; i < sizeof(a); i++)
+		a[i] = (unsigned char)('a' + i % 26);
+	for (n = 0; n <= 40; n++) {
+		memcpy(b, a, sizeof(b));
+		ck_assert_msg(rta_key_eq(a, (const char *)b, n), "n %zu", n);
+		for (i = 0; i < n; i++) {
+			b[i] ^= 0x20;
+			ck_assert_msg(!rta_key_eq(a, (const char *)b, n),
+			    "n %zu, byte %zu differs", n, i);
+			b[i] ^= 0x20;
+		}
+		/* bytes past n do not count */
+		b[n] ^= 0x20;
+		ck_assert_msg(rta_key_eq(a, (const char *)b, n), "n %zu", n);
+	}
+}
+END_TEST
+
 /*
  * rta_value_check_shape, on the same kind of damage: whatever passes the
  * whole check passes it; whatever passes it has its size and walks and
@@ -720,6 +745,28 @@ START_TEST(check_shape)
 	from_json(&b, "{\"a\":1,\"b\":2,\"c\":3}");
 	ck_assert_int_eq(rta_value_check_shape(b.data, b.len, 64, 2, &err),
 	    RTA_ELIMIT);
+	/* deeper than the walk's own stack: a limit above it still holds */
+	{
+		unsigned char deep[9 * 100 + 9];
+		size_t len = 9, d;
+
+		memset(deep, 0, sizeof(deep));
+		deep[sizeof(deep) - 9] = RTA_V_INT;	/* 0, innermost */
+		for (d = 0; d < 100; d++) {
+			unsigned char *p = deep + sizeof(deep) - len - 9;
+
+			p[0] = RTA_V_ARRAY;
+			rta_put_u32(p + 1, 1);
+			rta_put_u32(p + 5, (uint32_t)len);
+			len += 9;
+		}
+		ck_assert_int_eq(rta_value_check_shape(deep, len, 100, 1024,
+		    &err), RTA_OK);
+		ck_assert_int_eq(rta_value_check_shape(deep, len, 99, 1024,
+		    &err), RTA_ELIMIT);
+		ck_assert_str_eq(err.reason, "too-deep");
+		ck_assert_uint_eq(err.offset, 9 * 99);
+	}
 	rta_buf_release(&b);
 	rta_buf_release(&m);
 	rta_buf_release(&t);
@@ -1631,6 +1678,7 @@ value_suite(void)
 	tc = tcase_create("hints");
 	tcase_add_test(tc, hint_agrees_when_checked);
 	tcase_add_test(tc, hint_bounded);
+	tcase_add_test(tc, key_eq_agrees);
 	suite_add_tcase(s, tc);
 	return s;
 }
