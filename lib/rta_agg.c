@@ -951,15 +951,60 @@ bad_state(struct rta_error *err, const struct rta_agg_spec *sp,
 
 /* The non-negative integer member k of obj. */
 static int
-get_count(const unsigned char *obj, const char *k, uint64_t *n)
+count_of(const unsigned char *m, uint64_t *n)
 {
-	const unsigned char *m = rta_value_member(obj, k, strlen(k));
 	int64_t i;
 
 	if (m == NULL || !rta_value_i64(m, &i) || i < 0)
 		return -1;
 	*n = (uint64_t)i;
 	return 0;
+}
+
+/* The members of a state object that load_one reads (the first of each
+ * name), found in one walk of it. */
+struct state_members {
+	const unsigned char	*type, *count, *sum, *min, *max, *mean, *m2,
+				*ts, *value;
+};
+
+static void
+state_members(const unsigned char *st, struct state_members *sm)
+{
+	struct rta_viter it;
+	const unsigned char *v, **to;
+	const char *k;
+	size_t kl;
+
+	memset(sm, 0, sizeof(*sm));
+	rta_viter_init(&it, st);
+	while (rta_viter_member(&it, &k, &kl, &v)) {
+		to = NULL;
+		switch (kl) {
+		case 2:
+			to = k[0] == 't' && k[1] == 's' ? &sm->ts :
+			    k[0] == 'm' && k[1] == '2' ? &sm->m2 : NULL;
+			break;
+		case 3:
+			to = rta_key_eq((const unsigned char *)k, "sum", 3) ?
+			    &sm->sum : rta_key_eq((const unsigned char *)k,
+			    "min", 3) ? &sm->min : rta_key_eq((const unsigned
+			    char *)k, "max", 3) ? &sm->max : NULL;
+			break;
+		case 4:
+			to = rta_key_eq((const unsigned char *)k, "type", 4) ?
+			    &sm->type : rta_key_eq((const unsigned char *)k,
+			    "mean", 4) ? &sm->mean : NULL;
+			break;
+		case 5:
+			to = rta_key_eq((const unsigned char *)k, "count", 5) ?
+			    &sm->count : rta_key_eq((const unsigned char *)k,
+			    "value", 5) ? &sm->value : NULL;
+			break;
+		}
+		if (to != NULL && *to == NULL)
+			*to = v;
+	}
 }
 
 /* A double member of a state (m, or obj's member k); null stands for
@@ -975,12 +1020,6 @@ double_of(const unsigned char *m, double *d)
 	if (m == NULL || !rta_value_num(m, d) || !isfinite(*d))
 		return -1;
 	return 0;
-}
-
-static int
-get_double(const unsigned char *obj, const char *k, double *d)
-{
-	return double_of(rta_value_member(obj, k, strlen(k)), d);
 }
 
 /* Decode the base64 sketch of st into a's sketch. */
@@ -1079,6 +1118,7 @@ load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 		[RTA_AGG_DISTINCT] = "hll", [RTA_AGG_QUANTILE] = "ddsketch",
 		[RTA_AGG_TOPK] = "topk"
 	};
+	struct state_members sm;
 	const unsigned char *m;
 	const char *s;
 	size_t sl;
@@ -1086,19 +1126,20 @@ load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 
 	if (rta_value_tag(st) != RTA_V_OBJECT)
 		return bad_state(err, sp, "not an object");
-	m = rta_value_member(st, "type", 4);
+	state_members(st, &sm);
+	m = sm.type;
 	if (m == NULL || !rta_value_str(m, &s, &sl) ||
 	    sl != strlen(types[sp->kind]) || memcmp(s, types[sp->kind],
 	    sl) != 0)
 		return bad_state(err, sp, "missing or other type");
-	if (get_count(st, "count", &a->n) != 0)
+	if (count_of(sm.count, &a->n) != 0)
 		return bad_state(err, sp, "bad count");
 	switch (sp->kind) {
 	case RTA_AGG_COUNT:
 		return RTA_OK;
 	case RTA_AGG_SUM:
 	case RTA_AGG_AVG:
-		m = rta_value_member(st, "sum", 3);
+		m = sm.sum;
 		if (m != NULL && rta_value_tag(m) == RTA_V_INT &&
 		    rta_value_i64(m, &i)) {
 			a->is_int = 1;
@@ -1113,8 +1154,7 @@ load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 	case RTA_AGG_MAX:
 		if (a->n == 0)
 			return RTA_OK;
-		m = rta_value_member(st, sp->kind == RTA_AGG_MIN ? "min" :
-		    "max", 3);
+		m = sp->kind == RTA_AGG_MIN ? sm.min : sm.max;
 		if (m != NULL && rta_value_tag(m) == RTA_V_INT &&
 		    rta_value_i64(m, &a->isum)) {
 			a->is_int = 1;
@@ -1122,23 +1162,21 @@ load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 			return RTA_OK;
 		}
 		a->is_int = 0;
-		if (get_double(st, sp->kind == RTA_AGG_MIN ? "min" : "max",
-		    &a->sum) != 0)
+		if (double_of(m, &a->sum) != 0)
 			return bad_state(err, sp, "bad value");
 		return RTA_OK;
 	case RTA_AGG_STDDEV:
-		if (get_double(st, "mean", &a->mean) != 0 ||
-		    get_double(st, "m2", &a->m2) != 0 || a->m2 < 0)
+		if (double_of(sm.mean, &a->mean) != 0 ||
+		    double_of(sm.m2, &a->m2) != 0 || a->m2 < 0)
 			return bad_state(err, sp, "bad moments");
 		return RTA_OK;
 	case RTA_AGG_FIRST:
 	case RTA_AGG_LAST:
 		if (a->n == 0)
 			return RTA_OK;
-		if ((m = rta_value_member(st, "ts", 2)) == NULL ||
+		if ((m = sm.ts) == NULL ||
 		    !rta_value_i64(m, &a->ts) || a->ts < RTA_TIME_MIN ||
-		    a->ts > RTA_TIME_MAX ||
-		    (m = rta_value_member(st, "value", 5)) == NULL)
+		    a->ts > RTA_TIME_MAX || (m = sm.value) == NULL)
 			return bad_state(err, sp, "bad time or value");
 		if (keep_value(a, a->ts, m, rta_value_size(m)) != 0)
 			return rta_error_set(err, RTA_ENOMEM, "no-memory",
@@ -1168,6 +1206,24 @@ rta_agg_load(const struct rta_agg_spec *specs, size_t n,
 			return rta_error_set(err, RTA_EDATA, "bad-state",
 			    "no state for '%s'", specs[i].name);
 		if ((rc = load_one(&specs[i], &acc[i], st, err)) != RTA_OK)
+			return rc;
+	}
+	return RTA_OK;
+}
+
+int
+rta_agg_load_each(const struct rta_agg_spec *specs, size_t n,
+    struct rta_agg_acc *acc, const unsigned char *const *st,
+    struct rta_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (st[i] == NULL)
+			return rta_error_set(err, RTA_EDATA, "bad-state",
+			    "no state for '%s'", specs[i].name);
+		if ((rc = load_one(&specs[i], &acc[i], st[i], err)) != RTA_OK)
 			return rc;
 	}
 	return RTA_OK;

@@ -173,5 +173,10 @@ int	rta_agg_states(const struct rta_agg_spec *specs, size_t n,
 int	rta_agg_load(const struct rta_agg_spec *specs, size_t n,
 	    struct rta_agg_acc *acc, const unsigned char *states,
 	    struct rta_error *err);
+/* rta_agg_load of the states found already: st[i] is the member of the
+ * states object that specs[i] is read from (NULL: missing). */
+int	rta_agg_load_each(const struct rta_agg_spec *specs, size_t n,
+	    struct rta_agg_acc *acc, const unsigned char *const *st,
+	    struct rta_error *err);
 
 #endif
