@@ -52,6 +52,11 @@ struct rta_query {
 	struct rta_agg_spec	*load;
 	struct rta_agg_acc	*tmp;
 	int			 tmp_init;
+	/* records whose members come found (rta_agg_parts' gvals, svals):
+	 * the index of each group-by field's and each load's member, from
+	 * the first of them (SIZE_MAX: none), and the states found */
+	size_t			*gpos, *spos;
+	const unsigned char	**st;
 
 	size_t			*order;		/* rows, sorted */
 	int			 sorted;
@@ -111,6 +116,9 @@ rta_query_free(struct rta_query *q)
 	rta_buf_release(&q->group);
 	rta_free(q->vals);
 	rta_free(q->bylen);
+	rta_free(q->gpos);
+	rta_free(q->spos);
+	rta_free(q->st);
 	rta_free(q);
 }
 
@@ -169,7 +177,7 @@ put_value(struct rta_query *q, const struct rta_fval *v)
  */
 static int
 make_key(struct rta_query *q, const struct rta_event *ev, int64_t start,
-    const unsigned char *gobj)
+    const unsigned char *gobj, const struct rta_agg_parts *pp)
 {
 	const struct rta_query_spec *s = q->spec;
 	struct rta_fval *v;
@@ -194,8 +202,12 @@ make_key(struct rta_query *q, const struct rta_event *ev, int64_t start,
 		const struct rta_field *f = &s->by[i];
 
 		v = &q->vals[i];
-		m = gobj != NULL ? rta_value_member(gobj, f->text,
-		    q->bylen[i]) : NULL;
+		if (pp != NULL && pp->gvals != NULL)
+			m = q->gpos[i] < pp->ngvals ? pp->gvals[q->gpos[i]] :
+			    NULL;
+		else
+			m = gobj != NULL ? rta_value_member(gobj, f->text,
+			    q->bylen[i]) : NULL;
 		memset(v, 0, sizeof(*v));
 		if (m != NULL) {
 			v->kind = RTA_FV_VALUE;
@@ -414,28 +426,25 @@ fail:
 	return rc;
 }
 
-/* The end, group and states members of an aggregate record's payload
- * (NULL where missing; the first of each), in one walk of it. */
-static void
-payload_parts(const unsigned char *payload, const unsigned char **endv,
-    const unsigned char **gobj, const unsigned char **states)
+void
+rta_aggregate_parts(const unsigned char *payload, struct rta_agg_parts *pp)
 {
 	struct rta_viter it;
 	const unsigned char *v;
 	const char *k;
 	size_t kl;
 
-	*endv = *gobj = *states = NULL;
+	memset(pp, 0, sizeof(*pp));
 	rta_viter_init(&it, payload);
 	while (rta_viter_member(&it, &k, &kl, &v)) {
-		if (kl == 3 && *endv == NULL && memcmp(k, "end", 3) == 0)
-			*endv = v;
-		else if (kl == 5 && *gobj == NULL &&
+		if (kl == 3 && pp->end == NULL && memcmp(k, "end", 3) == 0)
+			pp->end = v;
+		else if (kl == 5 && pp->group == NULL &&
 		    memcmp(k, "group", 5) == 0)
-			*gobj = v;
-		else if (kl == 6 && *states == NULL &&
+			pp->group = v;
+		else if (kl == 6 && pp->states == NULL &&
 		    memcmp(k, "states", 6) == 0)
-			*states = v;
+			pp->states = v;
 	}
 }
 
@@ -460,12 +469,70 @@ window_end(struct rta_query *q, const char *s, size_t len, int64_t *end)
 	return RTA_OK;
 }
 
+/* The index of the member named key in obj, or SIZE_MAX. */
+static size_t
+member_index(const unsigned char *obj, const char *key, size_t klen)
+{
+	struct rta_viter it;
+	const unsigned char *v;
+	const char *k;
+	size_t kl, i;
+
+	rta_viter_init(&it, obj);
+	for (i = 0; rta_viter_member(&it, &k, &kl, &v); i++)
+		if (kl == klen && memcmp(k, key, kl) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/* The members' indexes for records that come with them found, from the
+ * first such record (gobj, states): -1 (ENOMEM) or 0. */
 static int
-add_aggregate(struct rta_query *q, const struct rta_event *ev,
-    struct rta_error *err)
+positions(struct rta_query *q, const unsigned char *gobj,
+    const unsigned char *states)
 {
 	const struct rta_query_spec *s = q->spec;
-	const unsigned char *endv, *gobj, *states;
+	size_t i;
+
+	if ((q->gpos = rta_calloc(s->nby ? s->nby : 1,
+	    sizeof(*q->gpos))) == NULL ||
+	    (q->spos = rta_calloc(s->naggs ? s->naggs : 1,
+	    sizeof(*q->spos))) == NULL ||
+	    (q->st = rta_calloc(s->naggs ? s->naggs : 1,
+	    sizeof(*q->st))) == NULL)
+		return -1;
+	for (i = 0; i < s->nby; i++)
+		q->gpos[i] = member_index(gobj, s->by[i].text,
+		    strlen(s->by[i].text));
+	for (i = 0; i < s->naggs; i++)
+		q->spos[i] = member_index(states, q->load[i].name,
+		    q->load[i].name_len);
+	return 0;
+}
+
+/* Read the record's states into acc: from the states found (pp), or by
+ * name. */
+static int
+load_states(struct rta_query *q, const struct rta_agg_parts *pp,
+    struct rta_agg_acc *acc, struct rta_error *err)
+{
+	size_t i, n = q->spec->naggs;
+
+	if (pp->svals == NULL)
+		return rta_agg_load(q->load, n, acc, pp->states, err);
+	for (i = 0; i < n; i++)
+		q->st[i] = q->spos[i] < pp->nsvals ? pp->svals[q->spos[i]] :
+		    NULL;
+	return rta_agg_load_each(q->load, n, acc, q->st, err);
+}
+
+static int
+add_aggregate(struct rta_query *q, const struct rta_event *ev,
+    const struct rta_agg_parts *pp, struct rta_error *err)
+{
+	const struct rta_query_spec *s = q->spec;
+	const unsigned char *endv = pp->end, *gobj = pp->group,
+	    *states = pp->states;
 	const char *es;
 	size_t elen;
 	int64_t end, start;
@@ -481,7 +548,6 @@ add_aggregate(struct rta_query *q, const struct rta_event *ev,
 		    "aggregate record %.*s: a %.*s window: only tumbling "
 		    "windows roll up", (int)ev->id_len, ev->id,
 		    (int)ev->type_len, ev->type);
-	payload_parts(ev->payload, &endv, &gobj, &states);
 	if (endv == NULL || !rta_value_str(endv, &es, &elen) ||
 	    window_end(q, es, elen, &end) != RTA_OK || end <= ev->ts ||
 	    gobj == NULL || rta_value_tag(gobj) != RTA_V_OBJECT ||
@@ -502,14 +568,16 @@ add_aggregate(struct rta_query *q, const struct rta_event *ev,
 	    ev->id_len, err)) != RTA_OK)
 		return rc;
 	q->mode = MODE_AGGREGATES;
-	if (make_key(q, ev, start, gobj) != 0)
+	if ((pp->gvals != NULL || pp->svals != NULL) && q->gpos == NULL &&
+	    positions(q, gobj, states) != 0)
+		return nomem(err);
+	if (make_key(q, ev, start, gobj, pp) != 0)
 		return nomem(err);
 	if ((e = find_group(q, start, q->load, &fresh, err)) == NULL)
 		return err->code;
 	e->end = bucket_end(s, start);
 	if (fresh) {
-		if ((rc = rta_agg_load(q->load, s->naggs, e->acc, states,
-		    err)) != RTA_OK)
+		if ((rc = load_states(q, pp, e->acc, err)) != RTA_OK)
 			goto bad;
 	} else {
 		if (!q->tmp_init) {
@@ -522,8 +590,7 @@ add_aggregate(struct rta_query *q, const struct rta_event *ev,
 			q->tmp_init = 0;
 			return rc;
 		}
-		if ((rc = rta_agg_load(q->load, s->naggs, q->tmp, states,
-		    err)) != RTA_OK)
+		if ((rc = load_states(q, pp, q->tmp, err)) != RTA_OK)
 			goto bad;
 		if ((rc = rta_agg_merge(q->load, s->naggs, e->acc, q->tmp,
 		    err)) != RTA_OK)
@@ -551,6 +618,7 @@ rta_query_add(struct rta_query *q, const struct rta_record *r,
 {
 	const struct rta_query_spec *s = q->spec;
 	const struct rta_event *ev = &r->ev;
+	struct rta_agg_parts pp;
 	struct entry *e;
 	int64_t start;
 	int fresh;
@@ -561,21 +629,38 @@ rta_query_add(struct rta_query *q, const struct rta_record *r,
 		q->counts.outside++;
 		return RTA_OK;
 	}
-	if (r->kind == RTA_REC_AGGREGATE)
-		return add_aggregate(q, ev, err);
+	if (r->kind == RTA_REC_AGGREGATE) {
+		rta_aggregate_parts(ev->payload, &pp);
+		return add_aggregate(q, ev, &pp, err);
+	}
 	if (q->mode == MODE_AGGREGATES)
 		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
 		    "raw event %.*s among aggregate records", (int)ev->id_len,
 		    ev->id);
 	q->mode = MODE_EVENTS;
 	start = bucket_of(s, ev->ts);
-	if (make_key(q, ev, start, NULL) != 0)
+	if (make_key(q, ev, start, NULL, NULL) != 0)
 		return nomem(err);
 	if ((e = find_group(q, start, s->aggs, &fresh, err)) == NULL)
 		return err->code;
 	e->end = bucket_end(s, start);
 	q->counts.events++;
 	return rta_agg_add(s->aggs, s->naggs, e->acc, ev, err);
+}
+
+int
+rta_query_add_parts(struct rta_query *q, const struct rta_record *r,
+    const struct rta_agg_parts *pp, struct rta_error *err)
+{
+	const struct rta_query_spec *s = q->spec;
+
+	if (r->kind != RTA_REC_AGGREGATE)
+		return rta_query_add(q, r, err);
+	if (r->ev.ts < s->from || r->ev.ts >= s->to) {
+		q->counts.outside++;
+		return RTA_OK;
+	}
+	return add_aggregate(q, &r->ev, pp, err);
 }
 
 /* ---- rows --------------------------------------------------------------- */

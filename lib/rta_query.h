@@ -95,6 +95,27 @@ void	rta_query_free(struct rta_query *q);
 int	rta_query_add(struct rta_query *q, const struct rta_record *r,
 	    struct rta_error *err);
 
+/*
+ * The end, group and states members of an aggregate record's payload
+ * (NULL where missing; the first of each), found in one walk.  A caller
+ * that gives a query records whose group objects all have the same keys
+ * in the same order, and whose states objects too, may also give the
+ * members' values in that order (gvals: ngvals of them, svals: nsvals),
+ * so that the query need not look each one up by name.
+ */
+struct rta_agg_parts {
+	const unsigned char	*end, *group, *states;
+	const unsigned char	**gvals, **svals;
+	size_t			  ngvals, nsvals;
+};
+/* Sets end, group and states; gvals and svals to none. */
+void	rta_aggregate_parts(const unsigned char *payload,
+	    struct rta_agg_parts *pp);
+/* rta_query_add of aggregate record r, whose parts pp the caller found
+ * (rta_aggregate_parts of its payload). */
+int	rta_query_add_parts(struct rta_query *q, const struct rta_record *r,
+	    const struct rta_agg_parts *pp, struct rta_error *err);
+
 const struct rta_query_counts *rta_query_counts(const struct rta_query *q);
 
 /*

@@ -337,39 +337,60 @@ shape_free(struct shape *sh)
 	rta_buf_release(&sh->sig);
 }
 
-/* The group and states objects of an aggregate record's payload. */
-static int
-parts(const struct rta_event *ev, const unsigned char **gobj,
-    const unsigned char **states)
-{
-	*gobj = rta_value_member(ev->payload, "group", 5);
-	*states = rta_value_member(ev->payload, "states", 6);
-	return *gobj != NULL && *states != NULL &&
-	    rta_value_tag(*gobj) == RTA_V_OBJECT &&
-	    rta_value_tag(*states) == RTA_V_OBJECT && rta_value_count(*states)
-	    > 0 ? 0 : -1;
-}
-
-/* The shape's signature into b: group keys, then state names. */
+/* A shape's signature into b: the group keys, then the state names,
+ * each list its count and then each name's length and bytes. */
 static int
 signature(struct rta_buf *b, const unsigned char *gobj,
     const unsigned char *states)
 {
+	const unsigned char *obj[2] = { gobj, states }, *v;
 	struct rta_viter it;
-	const unsigned char *v;
+	unsigned char b4[4];
 	const char *k;
-	size_t kl;
+	size_t kl, j;
 	int rc = 0;
 
 	rta_buf_reset(b);
-	rta_viter_init(&it, gobj);
-	while (rc == 0 && rta_viter_member(&it, &k, &kl, &v))
-		rc = rta_buf_add(b, k, kl) || rta_buf_add(b, "\0", 1);
-	rc = rc || rta_buf_add(b, "\1", 1);
-	rta_viter_init(&it, states);
-	while (rc == 0 && rta_viter_member(&it, &k, &kl, &v))
-		rc = rta_buf_add(b, k, kl) || rta_buf_add(b, "\0", 1);
+	for (j = 0; j < 2 && rc == 0; j++) {
+		rta_put_u32(b4, rta_value_count(obj[j]));
+		rc = rta_buf_add(b, b4, 4);
+		rta_viter_init(&it, obj[j]);
+		while (rc == 0 && rta_viter_member(&it, &k, &kl, &v)) {
+			rta_put_u32(b4, (uint32_t)kl);
+			rc = rta_buf_add(b, b4, 4) || rta_buf_add(b, k, kl);
+		}
+	}
 	return rc;
+}
+
+/* Whether the group keys and state names are those of signature sig
+ * (compared where they lie: every record of a chunk is looked up); if
+ * so, their values into vals (room for both objects' members). */
+static int
+signature_is(const struct rta_buf *sig, const unsigned char *gobj,
+    const unsigned char *states, const unsigned char **vals)
+{
+	const unsigned char *obj[2] = { gobj, states }, *v;
+	const unsigned char *q = sig->data, *end = sig->data + sig->len;
+	struct rta_viter it;
+	const char *k;
+	size_t kl, j, n = 0;
+
+	for (j = 0; j < 2; j++) {
+		if (end - q < 4 || rta_get_u32(q) != rta_value_count(obj[j]))
+			return 0;
+		q += 4;
+		rta_viter_init(&it, obj[j]);
+		while (rta_viter_member(&it, &k, &kl, &v)) {
+			if ((size_t)(end - q) < 4 + kl ||
+			    rta_get_u32(q) != kl ||
+			    !rta_key_eq(q + 4, k, kl))
+				return 0;
+			q += 4 + kl;
+			vals[n++] = v;
+		}
+	}
+	return q == end;
 }
 
 /*
@@ -381,10 +402,12 @@ signature(struct rta_buf *b, const unsigned char *gobj,
 struct part {
 	struct refresh		*f;
 	struct shape		*sh;
-	size_t			 nsh;
+	size_t			 nsh, last;	/* last: the shape found last */
+	const unsigned char	**vals;		/* a record's group and states */
+	size_t			 nvals;
 	char			 tenant[RTA_ID_MAX];
 	size_t			 tlen;
-	struct rta_buf		 sig, payload, idin, group;
+	struct rta_buf		 payload, idin, group;
 	struct rta_buf		*out;
 	uint64_t		 in, written;
 	/* a thread's: its records in the scan, and what became of them */
@@ -405,7 +428,6 @@ part_init(struct part *p, struct refresh *f, struct rta_buf *out,
 	memset(p, 0, sizeof(*p));
 	p->f = f;
 	p->out = out;
-	rta_buf_init(&p->sig);
 	rta_buf_init(&p->payload);
 	rta_buf_init(&p->idin);
 	rta_buf_init(&p->group);
@@ -423,14 +445,16 @@ part_release(struct part *p)
 		shape_free(&p->sh[i]);
 	free(p->sh);
 	p->sh = NULL;
+	rta_free(p->vals);
+	p->vals = NULL;
 	p->nsh = 0;
-	rta_buf_release(&p->sig);
 	rta_buf_release(&p->payload);
 	rta_buf_release(&p->idin);
 	rta_buf_release(&p->group);
 }
 
-/* A new shape for a record of signature p->sig, merging over [from, to). */
+/* A new shape for a record of group gobj and states, merging over
+ * [from, to). */
 static int
 shape_new(struct part *p, struct shape *sh, const unsigned char *gobj,
     const unsigned char *states, int64_t from, int64_t to,
@@ -446,7 +470,7 @@ shape_new(struct part *p, struct shape *sh, const unsigned char *gobj,
 
 	memset(sh, 0, sizeof(*sh));
 	rta_buf_init(&sh->sig);
-	if (rta_buf_add(&sh->sig, p->sig.data, p->sig.len) != 0 ||
+	if (signature(&sh->sig, gobj, states) != 0 ||
 	    (sh->by = rta_calloc(rta_value_count(gobj) + 1,
 	    sizeof(*sh->by))) == NULL)
 		return nomem(err);
@@ -678,8 +702,9 @@ part_add(struct part *p, const struct rta_record *rec, const int64_t *tb,
 {
 	struct refresh *f = p->f;
 	struct shape *sh = p->sh;
+	struct rta_agg_parts pp;
 	const unsigned char *gobj, *states;
-	size_t i;
+	size_t i, need;
 	int rc;
 
 	if (!in_set(tb, n, floor_div(rec->ev.ts, f->d->width) * f->d->width))
@@ -691,16 +716,33 @@ part_add(struct part *p, const struct rta_record *rec, const int64_t *tb,
 		p->tlen = rec->ev.tenant_len;
 		memcpy(p->tenant, rec->ev.tenant, p->tlen);
 	}
-	if (parts(&rec->ev, &gobj, &states) != 0)
+	rta_aggregate_parts(rec->ev.payload, &pp);
+	gobj = pp.group;
+	states = pp.states;
+	if (gobj == NULL || states == NULL ||
+	    rta_value_tag(gobj) != RTA_V_OBJECT ||
+	    rta_value_tag(states) != RTA_V_OBJECT ||
+	    rta_value_count(states) == 0)
 		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
 		    "aggregate record %.*s: no group or states",
 		    (int)rec->ev.id_len, rec->ev.id);
-	if (signature(&p->sig, gobj, states) != 0)
-		return nomem(err);
-	for (i = 0; i < p->nsh; i++)
-		if (sh[i].sig.len == p->sig.len &&
-		    memcmp(sh[i].sig.data, p->sig.data, p->sig.len) == 0)
-			break;
+	need = (size_t)rta_value_count(gobj) + rta_value_count(states);
+	if (need > p->nvals) {
+		const unsigned char **nv;
+
+		if ((nv = rta_reallocarray(p->vals, need, sizeof(*nv))) ==
+		    NULL)
+			return nomem(err);
+		p->vals = nv;
+		p->nvals = need;
+	}
+	if (p->last < p->nsh && signature_is(&sh[p->last].sig, gobj, states,
+	    p->vals))
+		i = p->last;
+	else
+		for (i = 0; i < p->nsh; i++)
+			if (signature_is(&sh[i].sig, gobj, states, p->vals))
+				break;
 	if (i == p->nsh) {
 		if (p->nsh == SHAPES_MAX)
 			return rta_error_set(err, RTA_ELIMIT, "too-many-shapes",
@@ -710,8 +752,16 @@ part_add(struct part *p, const struct rta_record *rec, const int64_t *tb,
 		p->nsh++;
 		if (rc != RTA_OK)
 			return rc;
+		/* made from this record, it matches: the values */
+		(void)signature_is(&sh[i].sig, gobj, states, p->vals);
 	}
-	if ((rc = rta_query_add(sh[i].q, rec, err)) != RTA_OK)
+	p->last = i;
+	/* each shape's records have the same keys in the same order */
+	pp.gvals = p->vals;
+	pp.ngvals = rta_value_count(gobj);
+	pp.svals = p->vals + pp.ngvals;
+	pp.nsvals = rta_value_count(states);
+	if ((rc = rta_query_add_parts(sh[i].q, rec, &pp, err)) != RTA_OK)
 		return rc;
 	p->in++;
 	return RTA_OK;
