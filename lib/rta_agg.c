@@ -1110,14 +1110,19 @@ static int
 load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
     const unsigned char *st, struct rta_error *err)
 {
-	static const char *const types[] = {
-		[RTA_AGG_COUNT] = "count", [RTA_AGG_SUM] = "sum",
-		[RTA_AGG_AVG] = "sum", [RTA_AGG_MIN] = "min",
-		[RTA_AGG_MAX] = "max", [RTA_AGG_STDDEV] = "moments",
-		[RTA_AGG_FIRST] = "first", [RTA_AGG_LAST] = "last",
-		[RTA_AGG_DISTINCT] = "hll", [RTA_AGG_QUANTILE] = "ddsketch",
-		[RTA_AGG_TOPK] = "topk"
+#define T(s)	{ s, sizeof(s) - 1 }
+	static const struct {
+		const char	*s;
+		size_t		 len;
+	} types[] = {
+		[RTA_AGG_COUNT] = T("count"), [RTA_AGG_SUM] = T("sum"),
+		[RTA_AGG_AVG] = T("sum"), [RTA_AGG_MIN] = T("min"),
+		[RTA_AGG_MAX] = T("max"), [RTA_AGG_STDDEV] = T("moments"),
+		[RTA_AGG_FIRST] = T("first"), [RTA_AGG_LAST] = T("last"),
+		[RTA_AGG_DISTINCT] = T("hll"),
+		[RTA_AGG_QUANTILE] = T("ddsketch"), [RTA_AGG_TOPK] = T("topk")
 	};
+#undef T
 	struct state_members sm;
 	const unsigned char *m;
 	const char *s;
@@ -1129,8 +1134,8 @@ load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 	state_members(st, &sm);
 	m = sm.type;
 	if (m == NULL || !rta_value_str(m, &s, &sl) ||
-	    sl != strlen(types[sp->kind]) || memcmp(s, types[sp->kind],
-	    sl) != 0)
+	    sl != types[sp->kind].len ||
+	    !rta_key_eq((const unsigned char *)s, types[sp->kind].s, sl))
 		return bad_state(err, sp, "missing or other type");
 	if (count_of(sm.count, &a->n) != 0)
 		return bad_state(err, sp, "bad count");

@@ -437,13 +437,14 @@ rta_aggregate_parts(const unsigned char *payload, struct rta_agg_parts *pp)
 	memset(pp, 0, sizeof(*pp));
 	rta_viter_init(&it, payload);
 	while (rta_viter_member(&it, &k, &kl, &v)) {
-		if (kl == 3 && pp->end == NULL && memcmp(k, "end", 3) == 0)
+		if (kl == 3 && pp->end == NULL &&
+		    rta_key_eq((const unsigned char *)k, "end", 3))
 			pp->end = v;
 		else if (kl == 5 && pp->group == NULL &&
-		    memcmp(k, "group", 5) == 0)
+		    rta_key_eq((const unsigned char *)k, "group", 5))
 			pp->group = v;
 		else if (kl == 6 && pp->states == NULL &&
-		    memcmp(k, "states", 6) == 0)
+		    rta_key_eq((const unsigned char *)k, "states", 6))
 			pp->states = v;
 	}
 }
