@@ -365,7 +365,8 @@ rta_frame_decode_padded(const unsigned char *p, size_t size,
 		rec->ev.frame_len = size;
 		if ((rc = decode_event(b, blen, max_depth, max_members,
 		    flags, rec, err)) != RTA_OK ||
-		    (!(flags & RTA_DECODE_CHECKED) &&
+		    (!(flags & (RTA_DECODE_CHECKED | RTA_DECODE_SUMMED |
+		    RTA_DECODE_STORED)) &&
 		    (rc = rta_aggregate_check(&rec->ev, err)) != RTA_OK))
 			return rc;
 		rec->kind = RTA_REC_AGGREGATE;

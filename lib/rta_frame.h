@@ -97,11 +97,13 @@ int	rta_frame_decode(const unsigned char *p, size_t size,
  * store segment's block, whose records were checked whole when ingested
  * and compacted): the frame's checksum is not checked again, and of its
  * values only their shape (rta_value_check_shape), which is what keeps
- * every later read inside them.  Every other check is made as by
- * rta_frame_decode.  RTA_DECODE_STORED is for a frame of a store's log,
- * written there only after it was checked whole: its checksum is
- * checked (bytes that changed since are refused), and of its values only
- * their shape.  RTA_DECODE_CHECKED is for a frame that this function
+ * every later read inside them; an aggregate payload's member names are
+ * not checked either (a record's meaning was checked when it was
+ * ingested; what a changed file can break is the reading).  Every other
+ * check is made as by rta_frame_decode.  RTA_DECODE_STORED is for a
+ * frame of a store's log, written there only after it was checked whole:
+ * its checksum is checked (bytes that changed since are refused), and of
+ * its values only their shape, as for RTA_DECODE_SUMMED.  RTA_DECODE_CHECKED is for a frame that this function
  * has already decoded without error, with the same limits and
  * RTA_DECODE_PADDED, in bytes that have not changed since (the reader's
  * read-ahead thread checks frames before they are used): the record is
