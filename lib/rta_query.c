@@ -279,8 +279,8 @@ find_group(struct rta_query *q, int64_t start,
 	while ((k = q->slots[h]) != 0) {
 		e = &q->e[k - 1];
 		if (e->hash == hv && e->klen == q->key.len &&
-		    memcmp(q->arena.data + e->koff, q->key.data,
-		    q->key.len) == 0)
+		    rta_key_eq(q->arena.data + e->koff,
+		    (const char *)q->key.data, q->key.len))
 			return e;
 		h = (h + 1) & (q->nslots - 1);
 	}
@@ -456,7 +456,8 @@ window_end(struct rta_query *q, const char *s, size_t len, int64_t *end)
 {
 	int rc;
 
-	if (len == q->end_len && memcmp(s, q->end_text, len) == 0) {
+	if (len == q->end_len && rta_key_eq((const unsigned char *)s,
+	    q->end_text, len)) {
 		*end = q->end;
 		return RTA_OK;
 	}
@@ -544,7 +545,8 @@ add_aggregate(struct rta_query *q, const struct rta_event *ev,
 		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
 		    "aggregate record %.*s among raw events", (int)ev->id_len,
 		    ev->id);
-	if (ev->type_len != 8 || memcmp(ev->type, "tumbling", 8) != 0)
+	if (ev->type_len != 8 ||
+	    !rta_key_eq((const unsigned char *)ev->type, "tumbling", 8))
 		return rta_error_set(err, RTA_EDATA, "bad-aggregate",
 		    "aggregate record %.*s: a %.*s window: only tumbling "
 		    "windows roll up", (int)ev->id_len, ev->id,

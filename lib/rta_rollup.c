@@ -710,7 +710,8 @@ part_add(struct part *p, const struct rta_record *rec, const int64_t *tb,
 	if (!in_set(tb, n, floor_div(rec->ev.ts, f->d->width) * f->d->width))
 		return RTA_OK;
 	if (bytenant && (rec->ev.tenant_len != p->tlen ||
-	    memcmp(rec->ev.tenant, p->tenant, p->tlen) != 0)) {
+	    !rta_key_eq((const unsigned char *)rec->ev.tenant, p->tenant,
+	    p->tlen))) {
 		if ((rc = flush(p, err)) != RTA_OK)
 			return rc;
 		p->tlen = rec->ev.tenant_len;

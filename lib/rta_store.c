@@ -1819,7 +1819,8 @@ scan_decode(const struct rta_scan *sc, const struct scan_ent *e,
 	    RTA_DECODE_SUMMED : RTA_DECODE_STORED, rec, &e2);
 	if (rc != RTA_OK || rec->ev.ts != e->ts ||
 	    rec->ev.tenant_len != e->tlen ||
-	    memcmp(rec->ev.tenant, scan_ent_tenant(e), e->tlen) != 0 ||
+	    !rta_key_eq((const unsigned char *)rec->ev.tenant,
+	    scan_ent_tenant(e), e->tlen) ||
 	    rec->kind != (sc->ds->c.kind == RTA_DS_EVENTS ? RTA_REC_EVENT :
 	    RTA_REC_AGGREGATE))
 		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: "
