@@ -1217,6 +1217,51 @@ rta_agg_load(const struct rta_agg_spec *specs, size_t n,
 }
 
 int
+rta_agg_simple(const struct rta_agg_spec *specs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		switch (specs[i].kind) {
+		case RTA_AGG_COUNT:
+		case RTA_AGG_SUM:
+		case RTA_AGG_AVG:
+		case RTA_AGG_MIN:
+		case RTA_AGG_MAX:
+		case RTA_AGG_STDDEV:
+			break;
+		default:
+			return 0;
+		}
+	return 1;
+}
+
+int
+rta_agg_merge_each(const struct rta_agg_spec *specs, size_t n,
+    struct rta_agg_acc *acc, const unsigned char *const *st,
+    struct rta_error *err)
+{
+	struct rta_agg_acc b;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (st[i] == NULL)
+			return rta_error_set(err, RTA_EDATA, "bad-state",
+			    "no state for '%s'", specs[i].name);
+		if (acc_init(&specs[i], &b) != RTA_OK)
+			return rta_error_set(err, RTA_ENOMEM, "no-memory",
+			    "out of memory");
+		if ((rc = load_one(&specs[i], &b, st[i], err)) == RTA_OK)
+			rc = acc_merge(&specs[i], &acc[i], &b, err);
+		acc_free(&specs[i], &b);
+		if (rc != RTA_OK)
+			return rc;
+	}
+	return RTA_OK;
+}
+
+int
 rta_agg_load_each(const struct rta_agg_spec *specs, size_t n,
     struct rta_agg_acc *acc, const unsigned char *const *st,
     struct rta_error *err)

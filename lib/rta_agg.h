@@ -178,5 +178,18 @@ int	rta_agg_load(const struct rta_agg_spec *specs, size_t n,
 int	rta_agg_load_each(const struct rta_agg_spec *specs, size_t n,
 	    struct rta_agg_acc *acc, const unsigned char *const *st,
 	    struct rta_error *err);
+/*
+ * Merge the states found, st[i] for specs[i], into acc, as loading them
+ * into fresh accumulators and rta_agg_merge would, with one accumulator
+ * on the stack between: for the kinds rta_agg_simple names it allocates
+ * nothing (for the others, rta_agg_reset of accumulators kept between
+ * records costs less).  Errors as rta_agg_load.
+ */
+int	rta_agg_merge_each(const struct rta_agg_spec *specs, size_t n,
+	    struct rta_agg_acc *acc, const unsigned char *const *st,
+	    struct rta_error *err);
+/* Whether every spec is of a kind that holds no sketch or value: count,
+ * sum, avg, min, max, stddev. */
+int	rta_agg_simple(const struct rta_agg_spec *specs, size_t n);
 
 #endif

@@ -57,6 +57,7 @@ struct rta_query {
 	 * the first of them (SIZE_MAX: none), and the states found */
 	size_t			*gpos, *spos;
 	const unsigned char	**st;
+	int			 simple;	/* rta_agg_simple(load) */
 
 	size_t			*order;		/* rows, sorted */
 	int			 sorted;
@@ -509,7 +510,19 @@ positions(struct rta_query *q, const unsigned char *gobj,
 	for (i = 0; i < s->naggs; i++)
 		q->spos[i] = member_index(states, q->load[i].name,
 		    q->load[i].name_len);
+	q->simple = rta_agg_simple(q->load, s->naggs);
 	return 0;
+}
+
+/* The states found (pp->svals) that the loads read, into q->st. */
+static void
+found_states(struct rta_query *q, const struct rta_agg_parts *pp)
+{
+	size_t i;
+
+	for (i = 0; i < q->spec->naggs; i++)
+		q->st[i] = q->spos[i] < pp->nsvals ? pp->svals[q->spos[i]] :
+		    NULL;
 }
 
 /* Read the record's states into acc: from the states found (pp), or by
@@ -518,14 +531,11 @@ static int
 load_states(struct rta_query *q, const struct rta_agg_parts *pp,
     struct rta_agg_acc *acc, struct rta_error *err)
 {
-	size_t i, n = q->spec->naggs;
-
 	if (pp->svals == NULL)
-		return rta_agg_load(q->load, n, acc, pp->states, err);
-	for (i = 0; i < n; i++)
-		q->st[i] = q->spos[i] < pp->nsvals ? pp->svals[q->spos[i]] :
-		    NULL;
-	return rta_agg_load_each(q->load, n, acc, q->st, err);
+		return rta_agg_load(q->load, q->spec->naggs, acc, pp->states,
+		    err);
+	found_states(q, pp);
+	return rta_agg_load_each(q->load, q->spec->naggs, acc, q->st, err);
 }
 
 static int
@@ -581,6 +591,11 @@ add_aggregate(struct rta_query *q, const struct rta_event *ev,
 	e->end = bucket_end(s, start);
 	if (fresh) {
 		if ((rc = load_states(q, pp, e->acc, err)) != RTA_OK)
+			goto bad;
+	} else if (pp->svals != NULL && q->simple) {
+		found_states(q, pp);
+		if ((rc = rta_agg_merge_each(q->load, s->naggs, e->acc, q->st,
+		    err)) != RTA_OK)
 			goto bad;
 	} else {
 		if (!q->tmp_init) {

@@ -38,9 +38,18 @@ rta_scan_prefix_key(const char *s, size_t len)
 	uint64_t k = 0;
 	size_t i;
 
-	for (i = 0; i < 8; i++)
-		k = k << 8 | (i < len ? (unsigned char)s[i] : 0);
-	return k;
+	if (len >= 8) {
+		memcpy(&k, s, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		k = __builtin_bswap64(k);
+#endif
+		return k;
+	}
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		k = k << 8 | (unsigned char)s[i];
+	return k << (8 * (8 - len));
 }
 
 /* (rta_store_int.h) */

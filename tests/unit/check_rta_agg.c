@@ -368,6 +368,70 @@ START_TEST(merge_equals_whole)
 }
 END_TEST
 
+/*
+ * rta_agg_merge_each gives what loading states into fresh accumulators
+ * and merging them gives, byte for byte, for every kind; a missing state
+ * is refused.  rta_agg_simple names the kinds that hold nothing.
+ */
+START_TEST(merge_each_equals_load_merge)
+{
+	struct rta_agg_spec *sp;
+	struct rta_agg_acc a[NAGG], b[NAGG], one[NAGG], two[NAGG], tmp[NAGG];
+	const unsigned char *st[NAGG];
+	struct rta_buf sb = RTA_BUF_INIT, s1 = RTA_BUF_INIT,
+	    s2 = RTA_BUF_INIT;
+	struct rta_error err;
+	struct rng r = { (uint64_t)_i * 104729 + 11 };
+	struct ev v;
+	size_t n, i;
+	char s[16];
+
+	specs_of(LIST, &sp, &n);
+	ck_assert(!rta_agg_simple(sp, n));
+	ck_assert_int_eq(rta_agg_init(sp, n, a, &err), RTA_OK);
+	ck_assert_int_eq(rta_agg_init(sp, n, b, &err), RTA_OK);
+	for (i = 0; i < 2000; i++) {
+		double x = rng_unit(&r) * 1000 - 100;
+
+		snprintf(s, sizeof(s), "u%u", (unsigned)(rng_next(&r) % 50));
+		ev_make(&v, (int64_t)(rng_next(&r) % 1000), _i == 0 ? 1 : 2,
+		    (int64_t)x, x, s);
+		ck_assert_int_eq(rta_agg_add(sp, n, i % 3 ? a : b, &v.e,
+		    &err), RTA_OK);
+		rta_buf_release(&v.p);
+	}
+	ck_assert_int_eq(rta_agg_states(sp, n, b, &sb), 0);
+	for (i = 0; i < n; i++)
+		st[i] = rta_value_member(sb.data, sp[i].name, sp[i].name_len);
+	through_states(sp, n, a, one);
+	through_states(sp, n, a, two);
+	ck_assert_int_eq(rta_agg_init(sp, n, tmp, &err), RTA_OK);
+	ck_assert_int_eq(rta_agg_load(sp, n, tmp, sb.data, &err), RTA_OK);
+	ck_assert_int_eq(rta_agg_merge(sp, n, one, tmp, &err), RTA_OK);
+	ck_assert_int_eq(rta_agg_merge_each(sp, n, two, st, &err), RTA_OK);
+	ck_assert_int_eq(rta_agg_states(sp, n, one, &s1), 0);
+	ck_assert_int_eq(rta_agg_states(sp, n, two, &s2), 0);
+	ck_assert_uint_eq(s1.len, s2.len);
+	ck_assert_mem_eq(s1.data, s2.data, s1.len);
+	st[3] = NULL;
+	ck_assert_int_eq(rta_agg_merge_each(sp, n, two, st, &err), RTA_EDATA);
+	ck_assert_str_eq(err.reason, "bad-state");
+	rta_agg_release(sp, n, a);
+	rta_agg_release(sp, n, b);
+	rta_agg_release(sp, n, one);
+	rta_agg_release(sp, n, two);
+	rta_agg_release(sp, n, tmp);
+	rta_agg_specs_free(sp, n);
+	specs_of("count,sum:payload.x,avg:payload.x,min:payload.x,"
+	    "max:payload.x,stddev:payload.x", &sp, &n);
+	ck_assert(rta_agg_simple(sp, n));
+	rta_agg_specs_free(sp, n);
+	rta_buf_release(&sb);
+	rta_buf_release(&s1);
+	rta_buf_release(&s2);
+}
+END_TEST
+
 /* Emptied for reuse, accumulators are as new: the same results and
  * the same states bytes after the same events. */
 START_TEST(reset_is_fresh)
@@ -527,6 +591,7 @@ agg_suite(void)
 	tcase_add_test(tc, bad_states);
 	tcase_add_test(tc, topk_items_text);
 	tcase_add_loop_test(tc, reset_is_fresh, 0, 4);
+	tcase_add_loop_test(tc, merge_each_equals_load_merge, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1466,6 +1466,24 @@ sort_at(const struct scan_ent *e, const unsigned char *fr)
  * with each instant's records shuffled), reversed (past the insertion
  * budget) and one tenant only; on one thread and on two.
  */
+/* The prefix key: the first 8 bytes, big-endian, zero-padded, at every
+ * length (its short and its word paths). */
+START_TEST(scan_prefix_key)
+{
+	const char *s = "\x01\x80tenant-with-a-long-name\xff";
+	size_t len, i;
+	uint64_t want;
+
+	for (len = 0; len <= strlen(s); len++) {
+		want = 0;
+		for (i = 0; i < 8; i++)
+			want = want << 8 | (i < len ? (unsigned char)s[i] : 0);
+		ck_assert_msg(rta_scan_prefix_key(s, len) == want,
+		    "length %zu", len);
+	}
+}
+END_TEST
+
 START_TEST(scan_sort_orders)
 {
 	static const char *tenants[] = { "a", "ab", "abcdefgh",
@@ -1602,6 +1620,7 @@ store_suite(void)
 	tcase_add_test(tc, writer_sources);
 	tcase_add_test(tc, writer_io_faults);
 	tcase_add_test(tc, commit_last_reader);
+	tcase_add_test(tc, scan_prefix_key);
 	tcase_set_timeout(tc, 120);	/* fsync on a loaded machine */
 	suite_add_tcase(s, tc);
 	return s;
