@@ -1192,6 +1192,13 @@ load_one(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 	}
 }
 
+static int
+no_state(const struct rta_agg_spec *sp, struct rta_error *err)
+{
+	return rta_error_set(err, RTA_EDATA, "bad-state", "no state for '%s'",
+	    sp->name);
+}
+
 int
 rta_agg_load(const struct rta_agg_spec *specs, size_t n,
     struct rta_agg_acc *acc, const unsigned char *states,
@@ -1208,8 +1215,7 @@ rta_agg_load(const struct rta_agg_spec *specs, size_t n,
 		st = rta_value_member(states, specs[i].name,
 		    specs[i].name_len);
 		if (st == NULL)
-			return rta_error_set(err, RTA_EDATA, "bad-state",
-			    "no state for '%s'", specs[i].name);
+			return no_state(&specs[i], err);
 		if ((rc = load_one(&specs[i], &acc[i], st, err)) != RTA_OK)
 			return rc;
 	}
@@ -1247,8 +1253,7 @@ rta_agg_merge_each(const struct rta_agg_spec *specs, size_t n,
 
 	for (i = 0; i < n; i++) {
 		if (st[i] == NULL)
-			return rta_error_set(err, RTA_EDATA, "bad-state",
-			    "no state for '%s'", specs[i].name);
+			return no_state(&specs[i], err);
 		if (acc_init(&specs[i], &b) != RTA_OK)
 			return rta_error_set(err, RTA_ENOMEM, "no-memory",
 			    "out of memory");
@@ -1269,12 +1274,9 @@ rta_agg_load_each(const struct rta_agg_spec *specs, size_t n,
 	size_t i;
 	int rc;
 
-	for (i = 0; i < n; i++) {
-		if (st[i] == NULL)
-			return rta_error_set(err, RTA_EDATA, "bad-state",
-			    "no state for '%s'", specs[i].name);
-		if ((rc = load_one(&specs[i], &acc[i], st[i], err)) != RTA_OK)
+	for (i = 0; i < n; i++)
+		if ((rc = st[i] == NULL ? no_state(&specs[i], err) :
+		    load_one(&specs[i], &acc[i], st[i], err)) != RTA_OK)
 			return rc;
-	}
 	return RTA_OK;
 }
