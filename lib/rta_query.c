@@ -497,13 +497,18 @@ positions(struct rta_query *q, const unsigned char *gobj,
 	const struct rta_query_spec *s = q->spec;
 	size_t i;
 
-	if ((q->gpos = rta_calloc(s->nby ? s->nby : 1,
-	    sizeof(*q->gpos))) == NULL ||
-	    (q->spos = rta_calloc(s->naggs ? s->naggs : 1,
-	    sizeof(*q->spos))) == NULL ||
-	    (q->st = rta_calloc(s->naggs ? s->naggs : 1,
-	    sizeof(*q->st))) == NULL)
+	q->gpos = rta_calloc(s->nby ? s->nby : 1, sizeof(*q->gpos));
+	q->spos = rta_calloc(s->naggs ? s->naggs : 1, sizeof(*q->spos));
+	q->st = rta_calloc(s->naggs ? s->naggs : 1, sizeof(*q->st));
+	if (q->gpos == NULL || q->spos == NULL || q->st == NULL) {
+		/* none or all: the next record tries again */
+		rta_free(q->gpos);
+		rta_free(q->spos);
+		rta_free(q->st);
+		q->gpos = q->spos = NULL;
+		q->st = NULL;
 		return -1;
+	}
 	for (i = 0; i < s->nby; i++)
 		q->gpos[i] = member_index(gobj, s->by[i].text,
 		    strlen(s->by[i].text));
