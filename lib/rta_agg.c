@@ -1222,6 +1222,89 @@ rta_agg_load(const struct rta_agg_spec *specs, size_t n,
 	return RTA_OK;
 }
 
+/* The type each kind's state has (load_one's table). */
+static const char *
+state_type(enum rta_agg_kind k)
+{
+	switch (k) {
+	case RTA_AGG_COUNT:
+		return "count";
+	case RTA_AGG_SUM:
+	case RTA_AGG_AVG:
+		return "sum";
+	case RTA_AGG_MIN:
+		return "min";
+	case RTA_AGG_MAX:
+		return "max";
+	case RTA_AGG_STDDEV:
+		return "moments";
+	default:
+		return NULL;
+	}
+}
+
+int
+rta_agg_state_kind(const unsigned char *st, enum rta_agg_kind *kind)
+{
+	static const enum rta_agg_kind simple[] = {
+		RTA_AGG_COUNT, RTA_AGG_SUM, RTA_AGG_MIN, RTA_AGG_MAX,
+		RTA_AGG_STDDEV
+	};
+	const unsigned char *m;
+	const char *s, *t;
+	size_t sl, i;
+
+	if (rta_value_tag(st) != RTA_V_OBJECT ||
+	    (m = rta_value_member(st, "type", 4)) == NULL ||
+	    !rta_value_str(m, &s, &sl))
+		return -1;
+	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+		t = state_type(simple[i]);
+		if (sl == strlen(t) && memcmp(s, t, sl) == 0) {
+			*kind = simple[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+rta_agg_num_read(enum rta_agg_kind kind, const unsigned char *st,
+    struct rta_agg_num *x)
+{
+	struct rta_agg_spec sp;
+	struct rta_agg_acc a;
+	struct rta_error err;
+
+	static char noname[] = "";
+
+	memset(&sp, 0, sizeof(sp));
+	sp.kind = kind;
+	sp.name = noname;
+	if (state_type(kind) == NULL || acc_init(&sp, &a) != RTA_OK)
+		return -1;
+	if (load_one(&sp, &a, st, &err) != RTA_OK) {
+		acc_free(&sp, &a);
+		return -1;
+	}
+	x->n = a.n;
+	x->isum = a.isum;
+	x->sum = a.sum;
+	x->mean = a.mean;
+	x->m2 = a.m2;
+	x->is_int = a.is_int;
+	acc_free(&sp, &a);
+	return 0;
+}
+
+int
+rta_agg_num_fits(const struct rta_agg_spec *sp, enum rta_agg_kind kind)
+{
+	const char *a = state_type(sp->kind), *b = state_type(kind);
+
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
 int
 rta_agg_simple(const struct rta_agg_spec *specs, size_t n)
 {

@@ -192,4 +192,29 @@ int	rta_agg_merge_each(const struct rta_agg_spec *specs, size_t n,
  * sum, avg, min, max, stddev. */
 int	rta_agg_simple(const struct rta_agg_spec *specs, size_t n);
 
+/*
+ * A simple state's numbers, as loading it into an empty accumulator sets
+ * them: for a store that keeps them apart from their records (a sealed
+ * segment's columns, rta_cols.h, which load them into accumulators as
+ * these do).  kind is the kind the state loads as: RTA_AGG_COUNT,
+ * RTA_AGG_SUM (for avg too), RTA_AGG_MIN, RTA_AGG_MAX or RTA_AGG_STDDEV.
+ */
+struct rta_agg_num {
+	uint64_t	 n;
+	int64_t		 isum;
+	double		 sum, mean, m2;
+	int		 is_int;
+};
+
+/* The kind the state object st loads as, from its "type": 0, or -1 when
+ * it is not one of the simple kinds' (or not an object). */
+int	rta_agg_state_kind(const unsigned char *st, enum rta_agg_kind *kind);
+/* Read st as loading it for kind would (the same checks): 0, or -1 where
+ * that load would fail. */
+int	rta_agg_num_read(enum rta_agg_kind kind, const unsigned char *st,
+	    struct rta_agg_num *x);
+/* Whether spec sp loads a state of the kind given (count from count, sum
+ * and avg from sum, and so on). */
+int	rta_agg_num_fits(const struct rta_agg_spec *sp, enum rta_agg_kind kind);
+
 #endif

@@ -7,6 +7,7 @@
 #include <zstd.h>
 
 #include "rta_alloc.h"
+#include "rta_cols.h"
 #include "rta_crc32c.h"
 #include "rta_event.h"
 #include "rta_io.h"
@@ -28,7 +29,12 @@ struct rta_segw {
 	size_t		 tlen;
 	struct rta_buf	 z;		/* compressed */
 	struct rta_buf	 index;
+	int		 columns;	/* rta_segw_columns */
+	struct rta_buf	 cols;		/* a block's column body */
 };
+
+/* A column region's head: u32 CRC-32C of the body that follows. */
+#define COLS_HEAD	4
 
 int
 rta_segw_new(int fd, int level, struct rta_segw **wp, struct rta_error *err)
@@ -52,12 +58,45 @@ rta_segw_new(int fd, int level, struct rta_segw **wp, struct rta_error *err)
 	return RTA_OK;
 }
 
+void
+rta_segw_columns(struct rta_segw *w)
+{
+	w->columns = 1;
+}
+
+/* Write the block's columns after it, if its records have them: the
+ * bytes written (0 for none), or (size_t)-1 with err set. */
+static size_t
+write_cols(struct rta_segw *w, struct rta_error *err)
+{
+	unsigned char h[COLS_HEAD];
+	int rc;
+
+	if (!w->columns)
+		return 0;
+	if ((rc = rta_cols_build(w->block.data, w->block.len, w->count,
+	    &w->cols)) < 0) {
+		rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
+		return (size_t)-1;
+	}
+	if (rc == 0 || w->cols.len > RTA_SEG_COLS_MAX - COLS_HEAD)
+		return 0;
+	rta_put_u32(h, rta_crc32c(0, w->cols.data, w->cols.len));
+	if (rta_io_write(w->fd, h, COLS_HEAD) != 0 ||
+	    rta_io_write(w->fd, w->cols.data, w->cols.len) != 0) {
+		rta_error_errno(err, "writing a segment");
+		return (size_t)-1;
+	}
+	return COLS_HEAD + w->cols.len;
+}
+
 /* Compress and write the block being filled, and index it. */
 static int
 flush_block(struct rta_segw *w, struct rta_error *err)
 {
 	unsigned char *e;
-	size_t bound, n;
+	size_t bound, n, cn;
+	uint32_t crc;
 
 	if (w->count == 0)
 		return RTA_OK;
@@ -73,20 +112,26 @@ flush_block(struct rta_segw *w, struct rta_error *err)
 		    ZSTD_getErrorName(n));
 	if (rta_io_write(w->fd, w->z.data, n) != 0)
 		return rta_error_errno(err, "writing a segment");
+	crc = rta_crc32c(0, w->z.data, n);
+	if ((cn = write_cols(w, err)) == (size_t)-1)
+		return err->code;
 	e = w->index.data + w->index.len;
 	memset(e, 0, RTA_SEG_ENTRY);
 	rta_put_u64(e, w->off);
 	rta_put_u32(e + 8, (uint32_t)n);
 	rta_put_u32(e + 12, (uint32_t)w->block.len);
 	rta_put_u32(e + 16, w->count);
-	rta_put_u32(e + 20, rta_crc32c(0, w->z.data, n));
+	rta_put_u32(e + 20, crc);
 	rta_put_u64(e + 24, (uint64_t)w->min_ts);
 	rta_put_u64(e + 32, (uint64_t)w->max_ts);
 	e[40] = (unsigned char)w->tlen;
 	memcpy(e + 41, w->tenant, w->tlen);
+	e[105] = (unsigned char)cn;
+	e[106] = (unsigned char)(cn >> 8);
+	e[107] = (unsigned char)(cn >> 16);
 	rta_put_u32(e + ENTRY_SUMMED, rta_crc32c(0, e, ENTRY_SUMMED));
 	w->index.len += RTA_SEG_ENTRY;
-	w->off += n;
+	w->off += n + cn;
 	w->raw += w->block.len;
 	w->block.len = 0;
 	w->count = 0;
@@ -159,6 +204,7 @@ rta_segw_free(struct rta_segw *w)
 	rta_buf_release(&w->block);
 	rta_buf_release(&w->z);
 	rta_buf_release(&w->index);
+	rta_buf_release(&w->cols);
 	rta_free(w);
 }
 
@@ -177,6 +223,8 @@ rta_seg_open(const unsigned char *p, size_t len, struct rta_seg *s,
 		return rta_error_set(err, RTA_EDATA, "damaged", "not a "
 		    "segment (bad magic)");
 	if (memcmp(p, RTA_SEG_MAGIC, RTA_SEG_HEADER) == 0)
+		s->version = 3;
+	else if (memcmp(p, RTA_SEG_MAGIC_V2, RTA_SEG_HEADER) == 0)
 		s->version = 2;
 	else if (memcmp(p, RTA_SEG_MAGIC_V1, RTA_SEG_HEADER) == 0)
 		s->version = 1;
@@ -230,8 +278,12 @@ rta_seg_entry(const struct rta_seg *s, uint32_t i, struct rta_seg_entry *e)
 	e->max_ts = (int64_t)rta_get_u64(q + 32);
 	e->tlen = q[40];
 	e->tenant = (const char *)q + 41;
+	if (s->version >= 3)
+		e->cols = (uint32_t)q[105] | (uint32_t)q[106] << 8 |
+		    (uint32_t)q[107] << 16;
 	if (e->off < RTA_SEG_HEADER || e->off > ioff ||
-	    e->clen > ioff - e->off || e->tlen == 0 ||
+	    e->clen > ioff - e->off || e->cols > ioff - e->off - e->clen ||
+	    (e->cols != 0 && e->cols <= COLS_HEAD) || e->tlen == 0 ||
 	    e->tlen > RTA_TENANT_MAX || e->ulen > RTA_SEG_BLOCK_MAX ||
 	    e->count == 0 || e->min_ts > e->max_ts)
 		return -1;
@@ -262,7 +314,7 @@ rta_seg_check(const struct rta_seg *s, struct rta_error *err)
 				    "damaged", "segment index entry %u out "
 				    "of order", i);
 		}
-		end = e.off + e.clen;
+		end = e.off + e.clen + e.cols;
 		records += e.count;
 		prev = e;
 	}
@@ -335,6 +387,29 @@ rta_seg_block(const struct rta_seg *s, uint32_t i, struct rta_buf *out,
 	/* readable, defined bytes after the records (RTA_DECODE_PADDED) */
 	memset(out->data + n, 0, 16);
 	out->len = n;
+	return RTA_OK;
+}
+
+int
+rta_seg_cols(const struct rta_seg *s, uint32_t i, const unsigned char **body,
+    size_t *len, struct rta_error *err)
+{
+	struct rta_seg_entry e;
+	const unsigned char *p;
+
+	if (rta_seg_entry(s, i, &e) != 0)
+		return rta_error_set(err, RTA_EDATA, "damaged", "block %u: "
+		    "index entry out of bounds", i);
+	if (e.cols == 0)
+		return RTA_EOF;
+	p = s->p + e.off + e.clen;
+	if (rta_crc32c(0, p + COLS_HEAD, e.cols - COLS_HEAD) !=
+	    rta_get_u32(p))
+		return rta_error_set(err, RTA_EDATA, "damaged", "offset %llu: "
+		    "columns checksum mismatch", (unsigned long long)(e.off +
+		    e.clen));
+	*body = p + COLS_HEAD;
+	*len = e.cols - COLS_HEAD;
 	return RTA_OK;
 }
 

@@ -5,16 +5,20 @@
  * segment: the bucket's records sorted by tenant, then event time, then
  * id, cut into blocks of one tenant's records each (about
  * RTA_SEG_BLOCK bytes before compression), each block a zstd frame of
- * rta frames, and an index of the blocks at the end:
+ * rta frames, maybe followed by its columns, and an index of the blocks
+ * at the end:
  *
- *	"RTASEG\0\2" (8 bytes)
- *	blocks
+ *	"RTASEG\0\3" (8 bytes)
+ *	blocks, each: the zstd frame of its records; then, if the entry
+ *	    says so, its columns (rta_cols.h): u32 CRC-32C of the column
+ *	    body, the body
  *	index: one RTA_SEG_ENTRY-byte entry per block, in block order (so
  *	    by tenant, then time): u64 offset, u32 compressed length,
  *	    u32 uncompressed length, u32 records, u32 CRC-32C of the
  *	    compressed bytes, i64 least and greatest event time, u8 tenant
- *	    length, the tenant id (64 bytes, zero-padded), 3 zero bytes,
- *	    u32 CRC-32C of the entry's first 108 bytes
+ *	    length, the tenant id (64 bytes, zero-padded), u24 length of
+ *	    the columns (0: none), u32 CRC-32C of the entry's first 108
+ *	    bytes
  *	footer (32 bytes): u64 index offset, u32 blocks, u32 CRC-32C of the
  *	    index, u64 records, "RTASEGIX"
  *
@@ -27,9 +31,10 @@
  * block's checksum before it is decompressed, into at most
  * RTA_SEG_BLOCK_MAX bytes.
  *
- * Version 1 ("RTASEG\0\1") had 7 zero bytes where the entry's checksum
- * is, so its readers check the whole index when they open it; they are
- * still read.
+ * Version 2 ("RTASEG\0\2") is version 3 without columns (its entries
+ * have zeros where the columns' length is); version 1 ("RTASEG\0\1")
+ * had 7 zero bytes where the entry's checksum is, so its readers check
+ * the whole index when they open it.  Both are still read.
  */
 #ifndef RTA_SEGMENT_H
 #define RTA_SEGMENT_H
@@ -40,7 +45,8 @@
 #include "rta_buf.h"
 #include "rta_err.h"
 
-#define RTA_SEG_MAGIC		"RTASEG\0\2"
+#define RTA_SEG_MAGIC		"RTASEG\0\3"
+#define RTA_SEG_MAGIC_V2	"RTASEG\0\2"
 #define RTA_SEG_MAGIC_V1	"RTASEG\0\1"
 #define RTA_SEG_FOOTER_MAGIC	"RTASEGIX"
 #define RTA_SEG_HEADER		8
@@ -49,10 +55,12 @@
 #define RTA_SEG_BLOCK		(64U << 10)	/* cut blocks past this */
 #define RTA_SEG_BLOCK_MAX	(32U << 20)	/* largest block (one frame
 						 * can be 16 MiB) */
+#define RTA_SEG_COLS_MAX	0xffffffU	/* largest stored columns */
 
 struct rta_seg_entry {
 	uint64_t	 off;
 	uint32_t	 clen, ulen, count, crc;
+	uint32_t	 cols;		/* bytes of columns after the block */
 	int64_t		 min_ts, max_ts;
 	uint8_t		 tlen;
 	const char	*tenant;	/* in the mapped index */
@@ -69,6 +77,9 @@ struct rta_segw;
  */
 int	rta_segw_new(int fd, int level, struct rta_segw **w,
 	    struct rta_error *err);
+/* Write each block's columns where its records have them (an aggregate
+ * dataset's segment). */
+void	rta_segw_columns(struct rta_segw *w);
 /*
  * Add one record: its tenant, event time and frame bytes.  Records must
  * come sorted by tenant (bytes), then time.  RTA_OK, RTA_EIO, RTA_ENOMEM.
@@ -92,7 +103,7 @@ struct rta_seg {
 	const unsigned char	*index;
 	uint32_t		 nblocks;
 	uint64_t		 records;
-	int			 version;	/* 1 or 2 */
+	int			 version;	/* 1, 2 or 3 */
 	void			*dctx;		/* a decompression context the
 						 * caller owns and sets after
 						 * opening (rta_seg_dctx_new),
@@ -140,5 +151,9 @@ int	rta_seg_find(const struct rta_seg *s, const char *tenant, size_t tlen,
  * RTA_ENOMEM. */
 int	rta_seg_block(const struct rta_seg *s, uint32_t i, struct rta_buf *out,
 	    struct rta_error *err);
+/* Check block i's columns and point *body (*len bytes) at their body,
+ * in the segment: RTA_OK, RTA_EOF (the block has none), RTA_EDATA. */
+int	rta_seg_cols(const struct rta_seg *s, uint32_t i,
+	    const unsigned char **body, size_t *len, struct rta_error *err);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "rta_alloc.h"
+#include "rta_cols.h"
 #include "rta_crc32c.h"
 #include "rta_frame.h"
 #include "rta_hash.h"
@@ -1192,6 +1193,8 @@ struct rta_scan {
 	char			 segname[48];
 	uint32_t		 blk;		/* next block */
 	struct rta_buf		 bbuf;		/* the current block */
+	uint32_t		 rows_blk;	/* rta_scan_reread's block, */
+	int			 rows_set;	/* if set */
 	size_t			 boff;
 	uint64_t		 bstart;	/* its offset in the segment */
 	const char		*btenant;
@@ -1587,6 +1590,7 @@ scan_stream(struct rta_scan *sc, int64_t b, struct rta_error *err)
 		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
 	sc->seg.dctx = sc->dctx;
 	sc->blk = 0;
+	sc->rows_set = 0;
 	if (!sc->all && rta_seg_find(&sc->seg, sc->tenant, sc->tlen,
 	    &sc->blk) != 0)
 		return rta_error_set(err, RTA_EDATA, "damaged",
@@ -1849,6 +1853,74 @@ rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
 	if (sc->pos + FETCH_AHEAD < sc->nent)
 		fetch(&sc->ent[sc->pos + FETCH_AHEAD]);
 	return scan_decode(sc, &sc->ent[sc->pos++], rec, err);
+}
+
+int
+rta_scan_cols(struct rta_scan *sc, struct rta_cols *c, int *got,
+    struct rta_error *err)
+{
+	struct rta_seg_entry e;
+	struct rta_error e2;
+	const unsigned char *body = NULL;
+	size_t blen = 0;
+	int rc;
+
+	*got = 0;
+	for (;;) {
+		if (sc->stream) {
+			if (sc->boff < sc->bbuf.len)
+				return RTA_OK;		/* amid a block's rows */
+			if (sc->blk >= sc->seg.nblocks)
+				goto ended;
+			if (rta_seg_entry(&sc->seg, sc->blk, &e) != 0)
+				return rta_error_set(err, RTA_EDATA, "damaged",
+				    "%s/%s: index entry %u out of bounds",
+				    sc->dspath, sc->segname, sc->blk);
+			if (!sc->all && (e.tlen != sc->tlen ||
+			    memcmp(e.tenant, sc->tenant, sc->tlen) != 0))
+				goto ended;
+			if (e.max_ts < sc->from || e.min_ts >= sc->to) {
+				sc->blk++;
+				continue;
+			}
+			if (e.cols == 0 || (sc->rows_set &&
+			    sc->rows_blk == sc->blk))
+				return RTA_OK;		/* rows */
+			if ((rc = rta_seg_cols(&sc->seg, sc->blk, &body,
+			    &blen, &e2)) == RTA_OK && (rc = rta_cols_parse(c,
+			    body, blen, &e2)) == RTA_OK && c->n != e.count)
+				rc = rta_error_set(&e2, RTA_EDATA, "damaged",
+				    "columns: record count differs from the "
+				    "index");
+			if (rc != RTA_OK)
+				return rta_error_set(err, rc, rc == RTA_ENOMEM ?
+				    "nomem" : "damaged", "%s/%s: block at "
+				    "offset %llu: %s", sc->dspath, sc->segname,
+				    (unsigned long long)e.off, e2.text);
+			c->tenant = e.tenant;
+			c->tlen = e.tlen;
+			sc->blk++;
+			*got = 1;
+			return RTA_OK;
+		} else if (sc->pos < sc->nent)
+			return RTA_OK;
+		if ((rc = scan_bucket(sc, err)) != RTA_OK)
+			return rc;
+		continue;
+ended:
+		sc->stream = 0;
+		if ((rc = scan_bucket(sc, err)) != RTA_OK)
+			return rc;
+	}
+}
+
+void
+rta_scan_reread(struct rta_scan *sc)
+{
+	if (sc->stream && sc->blk > 0 && sc->boff >= sc->bbuf.len) {
+		sc->rows_blk = --sc->blk;
+		sc->rows_set = 1;
+	}
 }
 
 int
@@ -3143,6 +3215,9 @@ fsck_segment(int dfd, const char *dspath, enum rta_ds_kind kind,
 	struct rta_error e2;
 	struct fsck_walk fw;
 	struct map m, blk;
+	struct rta_buf made = RTA_BUF_INIT;
+	const unsigned char *cbody = NULL;
+	size_t clen = 0;
 	char name[48];
 	uint32_t j;
 	int rc, bad = 0;
@@ -3191,10 +3266,41 @@ fsck_segment(int dfd, const char *dspath, enum rta_ds_kind kind,
 			break;
 		}
 		*records += fw.records;
+		/* the columns are the records' again, made as compaction
+		 * makes them */
+		if (e.cols == 0)
+			continue;
+		e2.text[0] = '\0';
+		rc = rta_seg_cols(&seg, j, &cbody, &clen, &e2);
+		if (rc == RTA_OK && (rc = rta_cols_build(blk.buf.data,
+		    blk.buf.len, e.count, &made)) < 0)
+			rc = RTA_ENOMEM;
+		else if (rc == 1)
+			rc = RTA_OK;
+		else if (rc == 0)
+			rc = RTA_EDATA;
+		if (rc == RTA_ENOMEM) {
+			unmap_log(&m);
+			rta_buf_release(&blk.buf);
+			rta_buf_release(&made);
+			rta_error_set(err, RTA_ENOMEM, "nomem",
+			    "out of memory");
+			return -1;
+		}
+		if (rc != RTA_OK || made.len != clen ||
+		    memcmp(made.data, cbody, clen) != 0) {
+			snprintf(what, wsize, "%s/%s: block at offset %llu: %s",
+			    dspath, name, (unsigned long long)e.off,
+			    rc != RTA_OK && e2.text[0] != '\0' ? e2.text :
+			    "columns differ from the records");
+			bad = 1;
+			break;
+		}
 	}
 	*bytes = m.len;
 	unmap_log(&m);
 	rta_buf_release(&blk.buf);
+	rta_buf_release(&made);
 	return bad;
 }
 
@@ -3915,6 +4021,8 @@ compact_bucket(struct rta_dataset *ds, const char *path, int64_t b,
 	}
 	if ((rc = rta_segw_new(fd, level, &sw, err)) != RTA_OK)
 		goto fail;
+	if (ds->c.kind == RTA_DS_AGGREGATES)
+		rta_segw_columns(sw);
 	if ((rc = rta_scan_open(ds, NULL, 0, b, b + ds->c.width, &sc,
 	    err)) != RTA_OK)
 		goto fail;

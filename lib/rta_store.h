@@ -241,6 +241,7 @@ uint64_t rta_bucket_print(const struct rta_dataset *ds, int64_t b);
  * ones) until the next call.
  */
 struct rta_scan;
+struct rta_cols;
 
 int	rta_scan_open(struct rta_dataset *ds, const char *tenant, size_t tlen,
 	    int64_t from, int64_t to, struct rta_scan **sc,
@@ -249,6 +250,20 @@ int	rta_scan_open(struct rta_dataset *ds, const char *tenant, size_t tlen,
  * err), RTA_EIO, RTA_ENOMEM. */
 int	rta_scan_next(struct rta_scan *sc, struct rta_record *rec,
 	    struct rta_error *err);
+/*
+ * The scan's next block as columns, where it has them (rta_cols.h): at
+ * the start of a block of a sealed segment's that carries columns, *got
+ * is 1 and c holds the block's records (all of them, of tenant c->tenant:
+ * the caller leaves out those outside [from, to)), till the next call;
+ * the scan goes on after them.  Anywhere else *got is 0, and the next
+ * record is rta_scan_next's to read (ask again after it).  RTA_OK,
+ * RTA_EOF (no more records), or the errors of rta_scan_next.
+ */
+int	rta_scan_cols(struct rta_scan *sc, struct rta_cols *c, int *got,
+	    struct rta_error *err);
+/* Right after rta_scan_cols gave a block: read that block again, as
+ * records, with rta_scan_next (rta_scan_cols does not offer it again). */
+void	rta_scan_reread(struct rta_scan *sc);
 /* Records the scan left out as older versions of an aggregate. */
 uint64_t rta_scan_superseded(const struct rta_scan *sc);
 

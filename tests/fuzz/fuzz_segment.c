@@ -12,7 +12,10 @@
  * whole holds what it says: blocks in order covering the bytes between
  * header and index, tenants sorted, its record count the sum of the
  * entries'; a tenant's first block is where rta_seg_find says.  Every
- * block that reads has the size its entry gives.  Input
+ * block that reads has the size its entry gives.  A block's columns
+ * (version 3) are read only under their checksum, and columns that
+ * rta_cols_parse accepts answer every accessor, for every record, from
+ * inside their bytes.  Input
  * starting "RTA-CANARY" is the planted heap over-read every target
  * carries.
  */
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "rta_buf.h"
+#include "rta_cols.h"
 #include "rta_err.h"
 #include "rta_segment.h"
 
@@ -28,11 +32,37 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Every accessor of every record of parsed columns. */
+static void
+read_cols(const struct rta_cols *c)
+{
+	struct rta_agg_acc a;
+	uint32_t i, j;
+	uint64_t sum = 0;
+
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i < c->n; i++) {
+		sum += (uint64_t)rta_cols_ts(c, i) + (uint64_t)rta_cols_end(c, i);
+		for (j = 0; j < c->ngroup; j++)
+			sum += rta_cols_gval(c, j, i)[0];
+		for (j = 0; j < c->nstates; j++) {
+			rta_cols_acc(c, j, i, &a);
+			sum += a.n;
+		}
+	}
+	/* keep the reads */
+	if (sum == 1)
+		a.n = 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rta_buf blk = RTA_BUF_INIT;
+	struct rta_cols cols;
 	struct rta_seg_entry e, prev;
+	const unsigned char *body;
+	size_t blen;
 	struct rta_error err;
 	struct rta_seg s;
 	unsigned char *copy;
@@ -46,6 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((copy = malloc(size ? size : 1)) == NULL)
 		return 0;
 	memcpy(copy, data, size);
+	rta_cols_init(&cols);
 	if (rta_seg_open(copy, size, &s, &err) != RTA_OK) {
 		free(copy);
 		return 0;
@@ -60,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			continue;
 		}
-		if (e.off < RTA_SEG_HEADER || e.off + e.clen > size ||
+		if (e.off < RTA_SEG_HEADER || e.off + e.clen + e.cols > size ||
 		    e.tlen == 0 || e.tlen > 64 || e.count == 0 ||
 		    e.min_ts > e.max_ts)
 			abort();
@@ -68,7 +99,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t a = prev.tlen, b = e.tlen;
 			int c = memcmp(prev.tenant, e.tenant, a < b ? a : b);
 
-			if (prev.off + prev.clen != e.off || c > 0 ||
+			if (prev.off + prev.clen + prev.cols != e.off ||
+			    c > 0 ||
 			    (c == 0 && a > b))
 				abort();
 		}
@@ -82,11 +114,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rta_seg_block(&s, i, &blk, &err) == RTA_OK &&
 		    blk.len != e.ulen)
 			abort();
+		if (rta_seg_cols(&s, i, &body, &blen, &err) == RTA_OK) {
+			if (body < copy || body + blen > copy + size ||
+			    e.cols == 0)
+				abort();
+			if (rta_cols_parse(&cols, body, blen, &err) == RTA_OK)
+				read_cols(&cols);
+		}
 		prev = e;
 	}
 	if (whole && records != s.records)
 		abort();
 	rta_buf_release(&blk);
+	rta_cols_release(&cols);
 	free(copy);
 	return 0;
 }
