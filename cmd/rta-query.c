@@ -27,6 +27,7 @@
 #include "rta_agg.h"
 #include "rta_alloc.h"
 #include "rta_cli.h"
+#include "rta_cols.h"
 #include "rta_cohort.h"
 #include "rta_cohort_store.h"
 #include "rta_cold.h"
@@ -572,6 +573,7 @@ done:
 struct span {
 	int64_t			 from, to;
 	uint64_t		 records;
+	uint64_t		 cols;		/* of them read as columns */
 	uint64_t		 files, skipped;	/* cold */
 };
 
@@ -599,7 +601,7 @@ span_add(struct spans *s, int64_t from, int64_t to)
 	}
 	s->v[s->n].from = from;
 	s->v[s->n].to = to;
-	s->v[s->n].records = 0;
+	s->v[s->n].records = s->v[s->n].cols = 0;
 	s->v[s->n].files = s->v[s->n].skipped = 0;
 	s->n++;
 	return 0;
@@ -729,6 +731,55 @@ read_cold(const struct opts *o, const struct rta_expr *where,
 	return status;
 }
 
+/* Count a record of time ts in its hot span, for --explain. */
+static void
+span_count(struct spans *hot, int64_t ts, int cols)
+{
+	size_t k;
+
+	for (k = 0; k < hot->n && ts >= hot->v[k].to; k++)
+		;
+	if (k < hot->n && ts >= hot->v[k].from) {
+		hot->v[k].records++;
+		hot->v[k].cols += cols;
+	}
+}
+
+/*
+ * The scan's next record for the caller to take; on the way, for a
+ * query with no --where (not a cohort), the blocks whose columns
+ * rta_query_add_cols adds as their records would be.  Counts what it
+ * read in hot's spans (--explain; NULL: no counting).  RTA_OK (rec
+ * set), RTA_EOF, or an error.
+ */
+static int
+next_record(struct rta_scan *sc, const struct rta_expr *where,
+    struct sink *k, struct rta_cols *cols, struct spans *hot,
+    struct rta_record *rec, struct rta_error *err)
+{
+	uint32_t i;
+	int got, took, rc;
+
+	while (where == NULL && k->c == NULL) {
+		if ((rc = rta_scan_cols(sc, cols, &got, err)) != RTA_OK)
+			return rc;
+		if (!got)
+			break;
+		if ((rc = rta_query_add_cols(k->q, cols, &took, err)) !=
+		    RTA_OK)
+			return rc;
+		if (!took) {
+			rta_scan_reread(sc);
+			break;
+		}
+		for (i = 0; hot != NULL && i < cols->n; i++)
+			span_count(hot, rta_cols_ts(cols, i), 1);
+	}
+	if ((rc = rta_scan_next(sc, rec, err)) == RTA_OK && hot != NULL)
+		span_count(hot, rec->ev.ts, 0);
+	return rc;
+}
+
 /*
  * Read the range: the hot store's buckets that hold data, and, with
  * --cold, the cold store for the rest of the range (the buckets retain
@@ -745,10 +796,11 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	struct rta_dataset ds;
 	struct rta_scan *sc = NULL;
 	struct rta_record rec;
+	struct rta_cols cols;
 	struct rta_error err;
 	int64_t t, b, w, lo, hi, from = spec->from;
 	struct rta_buf explain = RTA_BUF_INIT;
-	size_t i, k = 0;
+	size_t i;
 	int rc, status = 0, have = 0;
 	char t0[RTA_TIME_LEN + 1], t1[RTA_TIME_LEN + 1];
 	char dsname[RTA_STORE_NAME_MAX + 1];
@@ -828,17 +880,13 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	if (have && hot.n > 0) {
 		rc = rta_scan_open(&ds, o->tenant, o->tenant != NULL ?
 		    strlen(o->tenant) : 0, from, spec->to, &sc, &err);
-		while (rc == RTA_OK && (rc = rta_scan_next(sc, &rec, &err)) ==
-		    RTA_OK) {
-			/* the span of the record, for --explain */
-			for (k = 0; o->explain && k < hot.n &&
-			    rec.ev.ts >= hot.v[k].to; k++)
-				;
-			if (o->explain && k < hot.n)
-				hot.v[k].records++;
+		rta_cols_init(&cols);
+		while (rc == RTA_OK && (rc = next_record(sc, where, q, &cols,
+		    o->explain ? &hot : NULL, &rec, &err)) == RTA_OK) {
 			if ((rc = take(where, q, &rec, &err)) != RTA_OK)
 				break;
 		}
+		rta_cols_release(&cols);
 		if (rc != RTA_EOF) {
 			rta_warnx("%s", err.text);
 			status = read_status(rc, &err);
@@ -849,9 +897,12 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 		rta_time_format(t0, hot.v[i].from);
 		rta_time_format(t1, hot.v[i].to);
 		t0[RTA_TIME_LEN] = t1[RTA_TIME_LEN] = '\0';
-		printf("hot %s to %s: %llu records, from buckets of %llds\n",
-		    t0, t1, (unsigned long long)hot.v[i].records,
-		    (long long)(w / 1000000));
+		printf("hot %s to %s: %llu records", t0, t1,
+		    (unsigned long long)hot.v[i].records);
+		if (hot.v[i].cols > 0)
+			printf(" (%llu read as columns)",
+			    (unsigned long long)hot.v[i].cols);
+		printf(", from buckets of %llds\n", (long long)(w / 1000000));
 	}
 	if (cold_read != NULL)
 		*cold_read = cold.n > 0;

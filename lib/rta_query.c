@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "rta_alloc.h"
+#include "rta_cols.h"
 #include "rta_hash.h"
 #include "rta_query.h"
 #include "rta_time.h"
@@ -58,6 +59,10 @@ struct rta_query {
 	size_t			*gpos, *spos;
 	const unsigned char	**st;
 	int			 simple;	/* rta_agg_simple(load) */
+	/* rta_query_add_cols: each group-by field's and load's place in
+	 * the block's group and states, and a record's group-by values */
+	size_t			*cgpos, *cspos;
+	const unsigned char	**cbyv;
 
 	size_t			*order;		/* rows, sorted */
 	int			 sorted;
@@ -120,6 +125,9 @@ rta_query_free(struct rta_query *q)
 	rta_free(q->gpos);
 	rta_free(q->spos);
 	rta_free(q->st);
+	rta_free(q->cgpos);
+	rta_free(q->cspos);
+	rta_free(q->cbyv);
 	rta_free(q);
 }
 
@@ -178,7 +186,8 @@ put_value(struct rta_query *q, const struct rta_fval *v)
  */
 static int
 make_key(struct rta_query *q, const struct rta_event *ev, int64_t start,
-    const unsigned char *gobj, const struct rta_agg_parts *pp)
+    const unsigned char *gobj, const struct rta_agg_parts *pp,
+    const unsigned char *const *byv)
 {
 	const struct rta_query_spec *s = q->spec;
 	struct rta_fval *v;
@@ -203,7 +212,9 @@ make_key(struct rta_query *q, const struct rta_event *ev, int64_t start,
 		const struct rta_field *f = &s->by[i];
 
 		v = &q->vals[i];
-		if (pp != NULL && pp->gvals != NULL)
+		if (byv != NULL)
+			m = byv[i];
+		else if (pp != NULL && pp->gvals != NULL)
 			m = q->gpos[i] < pp->ngvals ? pp->gvals[q->gpos[i]] :
 			    NULL;
 		else
@@ -589,7 +600,7 @@ add_aggregate(struct rta_query *q, const struct rta_event *ev,
 	if ((pp->gvals != NULL || pp->svals != NULL) && q->gpos == NULL &&
 	    positions(q, gobj, states) != 0)
 		return nomem(err);
-	if (make_key(q, ev, start, gobj, pp) != 0)
+	if (make_key(q, ev, start, gobj, pp, NULL) != 0)
 		return nomem(err);
 	if ((e = find_group(q, start, q->load, &fresh, err)) == NULL)
 		return err->code;
@@ -662,7 +673,7 @@ rta_query_add(struct rta_query *q, const struct rta_record *r,
 		    ev->id);
 	q->mode = MODE_EVENTS;
 	start = bucket_of(s, ev->ts);
-	if (make_key(q, ev, start, NULL, NULL) != 0)
+	if (make_key(q, ev, start, NULL, NULL, NULL) != 0)
 		return nomem(err);
 	if ((e = find_group(q, start, s->aggs, &fresh, err)) == NULL)
 		return err->code;
@@ -684,6 +695,143 @@ rta_query_add_parts(struct rta_query *q, const struct rta_record *r,
 		return RTA_OK;
 	}
 	return add_aggregate(q, &r->ev, pp, err);
+}
+
+/*
+ * Whether the block c can be added from its columns exactly as its
+ * records would be added one by one: its window type, its states (each
+ * load's found by name, of a kind it reads) and every record in range
+ * (a window inside one bucket).  Sets q->cgpos, q->cspos.  1, 0, or -1
+ * (ENOMEM, err set).
+ */
+static int
+cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
+{
+	const struct rta_query_spec *s = q->spec;
+	size_t i, n;
+	uint32_t r;
+	int64_t ts, end, start, bend;
+	int rc;
+
+	if (q->mode == MODE_EVENTS || c->wtlen != 8 ||
+	    memcmp(c->wtype, "tumbling", 8) != 0)
+		return 0;
+	if (q->load == NULL) {
+		rc = choose_states(q, c->states, "", 0, err);
+		if (rc == RTA_ENOMEM)
+			return -1;
+		if (rc != RTA_OK)
+			return 0;	/* the records say why */
+	}
+	if (q->cspos == NULL) {
+		n = s->nby ? s->nby : 1;
+		if ((q->cgpos = rta_calloc(n, sizeof(*q->cgpos))) == NULL ||
+		    (q->cbyv = rta_calloc(n, sizeof(*q->cbyv))) == NULL ||
+		    (q->cspos = rta_calloc(s->naggs ? s->naggs : 1,
+		    sizeof(*q->cspos))) == NULL) {
+			rta_free(q->cgpos);
+			rta_free(q->cbyv);
+			q->cgpos = q->cspos = NULL;
+			q->cbyv = NULL;
+			nomem(err);
+			return -1;
+		}
+	}
+	for (i = 0; i < s->nby; i++)
+		q->cgpos[i] = member_index(c->group, s->by[i].text,
+		    strlen(s->by[i].text));
+	for (i = 0; i < s->naggs; i++) {
+		q->cspos[i] = member_index(c->states, q->load[i].name,
+		    q->load[i].name_len);
+		if (q->cspos[i] >= c->nstates ||
+		    !rta_agg_num_fits(&q->load[i], c->s[q->cspos[i]].kind))
+			return 0;
+	}
+	for (r = 0, start = 0, bend = 0; r < c->n; r++) {
+		ts = rta_cols_ts(c, r);
+		if (ts < s->from || ts >= s->to)
+			continue;
+		end = rta_cols_end(c, r);
+		if (r == 0 || ts < start || ts >= bend) {
+			start = bucket_of(s, ts);
+			bend = bucket_end(s, start);
+		}
+		/* the window ends after its start, in its bucket (for
+		 * buckets, bucket_of(end - 1) == start) */
+		if (end <= ts || (s->bucket != 0 && end - 1 >= bend) ||
+		    (s->bucket == 0 && end > s->to))
+			return 0;
+	}
+	return 1;
+}
+
+int
+rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
+    struct rta_error *err)
+{
+	const struct rta_query_spec *s = q->spec;
+	struct rta_event ev;
+	struct rta_agg_acc b;
+	struct entry *e = NULL;
+	int64_t ts, start = 0, last = 0, end = 0;
+	uint32_t r;
+	size_t i;
+	int fresh, fit, rc;
+
+	*took = 0;
+	if ((fit = cols_fit(q, c, err)) <= 0)
+		return fit < 0 ? err->code : RTA_OK;
+	*took = 1;
+	q->mode = MODE_AGGREGATES;
+	memset(&ev, 0, sizeof(ev));
+	ev.tenant = c->tenant;
+	ev.tenant_len = (uint8_t)c->tlen;
+	ev.type = c->wtype;
+	ev.type_len = (uint8_t)c->wtlen;
+	/* a merged state's accumulator: its numbers only (simple kinds) */
+	memset(&b, 0, sizeof(b));
+	rta_buf_init(&b.value);
+	for (r = 0; r < c->n; r++) {
+		ts = rta_cols_ts(c, r);
+		if (ts < s->from || ts >= s->to)
+			continue;
+		ev.ts = ts;
+		/* records come in time order: the last one's bucket
+		 * serves again, and so does its group when the key is the
+		 * same (no group-by: the same bucket) */
+		if (e == NULL || ts < start || ts >= end) {
+			start = bucket_of(s, ts);
+			end = bucket_end(s, start);
+		}
+		if (e == NULL || s->nby > 0 || start != last) {
+			for (i = 0; i < s->nby; i++)
+				q->cbyv[i] = q->cgpos[i] < c->ngroup ?
+				    rta_cols_gval(c, (uint32_t)q->cgpos[i], r) :
+				    NULL;
+			if (make_key(q, &ev, start, c->group, NULL,
+			    q->cbyv) != 0)
+				return nomem(err);
+			if ((e = find_group(q, start, q->load, &fresh,
+			    err)) == NULL)
+				return err->code;
+			e->end = end;
+			last = start;
+		} else
+			fresh = 0;
+		for (i = 0; i < s->naggs; i++) {
+			if (fresh) {
+				rta_cols_acc(c, (uint32_t)q->cspos[i], r,
+				    &e->acc[i]);
+				continue;
+			}
+			rta_cols_acc(c, (uint32_t)q->cspos[i], r, &b);
+			if ((rc = rta_agg_merge(&q->load[i], 1, &e->acc[i], &b,
+			    err)) != RTA_OK)
+				return rc;
+		}
+		q->counts.aggregates++;
+	}
+	return RTA_OK;
 }
 
 /* ---- rows --------------------------------------------------------------- */

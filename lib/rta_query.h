@@ -111,6 +111,17 @@ struct rta_agg_parts {
 /* Sets end, group and states; gvals and svals to none. */
 void	rta_aggregate_parts(const unsigned char *payload,
 	    struct rta_agg_parts *pp);
+/*
+ * Add the records of a sealed block's columns (rta_scan_cols) whose
+ * event time is in the spec's range, as rta_query_add of each would, to
+ * the same bytes: *took 1.  *took 0 (nothing added) where that cannot
+ * be promised (a window type, a state the columns do not hold, a record
+ * rta_query_add would refuse): the caller then adds the block's records
+ * (rta_scan_reread).  RTA_OK, RTA_ENOMEM, RTA_ELIMIT (too many groups).
+ */
+struct rta_cols;
+int	rta_query_add_cols(struct rta_query *q, const struct rta_cols *c,
+	    int *took, struct rta_error *err);
 /* rta_query_add of aggregate record r, whose parts pp the caller found
  * (rta_aggregate_parts of its payload). */
 int	rta_query_add_parts(struct rta_query *q, const struct rta_record *r,
