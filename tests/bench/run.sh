@@ -67,9 +67,9 @@
 # ingest, compacted two days at a time; kept in work/store/ and rebuilt
 # only when store_fill.c, rta-cat or rta-store change) with
 # tests/bench/store_read.c, linked with librta.a: one tenant's day at a
-# time, and whole days; and it sets the bytes of one day's segment
-# against the same records as NDJSON and as DuckDB's zstd Parquet
-# (tests/bench/store_parquet.mjs).
+# time, and whole days, as records and as columns; and it sets the bytes
+# of one day's segment against the same records as NDJSON and as
+# DuckDB's zstd Parquet (tests/bench/store_parquet.mjs).
 #
 # The export section puts the events of work/ev-N.rta in a store,
 # work/xst-N (`rta-store ingest --close-after 0`, then `rta-store
@@ -1049,11 +1049,17 @@ if want store && [ -f "$work/store.info" ]; then
 
 	# One tenant's day at 200 random (tenant, day) pairs, twice: the
 	# first pass reads what the page cache holds of the store, the
-	# second the same blocks again.  Each scan must return the
-	# tenant's whole day.
-	for pass in first again; do
+	# second the same blocks again; as records (rta_scan_next), then
+	# as columns (store_read -c: rta_scan_cols).  Each scan must return
+	# the tenant's whole day.
+	for pass in first again cfirst cagain; do
+		case $pass in
+		c*) cflag=-c ;;
+		*) cflag= ;;
+		esac
+		# shellcheck disable=SC2086
 		$one /usr/bin/time -f %M -o "$work/time.out" "$sread" \
-		    -s "$big" -d m -t "$stenants" -n 200 -r "$seed" \
+		    $cflag -s "$big" -d m -t "$stenants" -n 200 -r "$seed" \
 		    >"$work/store-read.txt" || die "store_read failed"
 		rss=$(tail -1 "$work/time.out")
 		awk -v want=$((1440 * 5)) '$3 != want { bad++ }
@@ -1073,18 +1079,27 @@ if want store && [ -f "$work/store.info" ]; then
 		    $2, $3, $4, $5 }'
 	done
 
-	# Whole days, all tenants: the first three.
-	$one /usr/bin/time -f %M -o "$work/time.out" "$sread" -a -s "$big" \
-	    -d m -n 3 >"$work/store-days.txt" || die "store_read -a failed"
-	printf 'dayrss\t%s\n' "$(tail -1 "$work/time.out")" >>"$stsv"
-	awk -v want="$sday" '$3 != want { bad++ } END { exit bad > 0 }' \
-	    "$work/store-days.txt" ||
-	    note "a whole day did not read as $sday records" \
-	    "(work/store-days.txt)"
-	awk '{ printf "day\t%s\t%s\t%s\n", $2, $3, $4 }' \
-	    "$work/store-days.txt" >>"$stsv"
-	awk '{ printf "  all tenants, %s: %d records in %.3f s\n", $2, $3,
-	    $4 }' "$work/store-days.txt"
+	# Whole days, all tenants: the first three, as records and as
+	# columns.
+	for how in records columns; do
+		cflag=
+		[ $how = records ] || cflag=-c
+		# shellcheck disable=SC2086
+		$one /usr/bin/time -f %M -o "$work/time.out" "$sread" -a \
+		    $cflag -s "$big" -d m -n 3 >"$work/store-days.txt" ||
+		    die "store_read -a failed"
+		printf 'dayrss\t%s\t%s\n' "$(tail -1 "$work/time.out")" \
+		    "$how" >>"$stsv"
+		awk -v want="$sday" '$3 != want { bad++ }
+		    END { exit bad > 0 }' "$work/store-days.txt" ||
+		    note "a whole day did not read as $sday records" \
+		    "(work/store-days.txt, $how)"
+		awk -v how=$how '{ printf "day\t%s\t%s\t%s\t%s\n", $2, $3,
+		    $4, how }' "$work/store-days.txt" >>"$stsv"
+		awk -v how=$how '{ printf "  all tenants, %s, %s: %d" \
+		    " records in %.3f s\n", $2, how, $3, $4 }' \
+		    "$work/store-days.txt"
+	done
 
 	# The first day's bytes: its segment, the same records as NDJSON
 	# (`rta-store cat`) and as DuckDB's zstd Parquet of that NDJSON.

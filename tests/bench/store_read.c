@@ -14,6 +14,9 @@
  *
  * scans the first DAYS whole days of the dataset, all tenants
  * (rta_scan_open(NULL, day, day + 24h)), and prints each one's time.
+ * With -c either scan reads the blocks that carry columns as columns
+ * (rta_scan_cols: each record's event time and its block's tenant) and
+ * the others as records.
  *
  * Output, one line a scan: "tenant|all DAY RECORDS SECONDS".  Every
  * record read is checked to be of the tenant asked for, inside the day,
@@ -26,9 +29,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rta_cols.h"
 #include "rta_store.h"
 
 #define DAY_US	(86400LL * 1000000)
+
+static int	use_cols;		/* -c */
 
 static double
 now(void)
@@ -48,6 +54,46 @@ next_rand(uint64_t *s)
 	return *s;
 }
 
+/* The records of a block's columns checked as scan() checks records
+ * (those outside the day left out, as the scan leaves them): 0 or -1. */
+static int
+cols_in_place(const struct rta_cols *cols, const char *tenant, int64_t from,
+    char *last, size_t *lastlen, int64_t *lastts, long *n)
+{
+	uint32_t i;
+	int64_t ts;
+	int c;
+
+	c = memcmp(cols->tenant, last, cols->tlen < *lastlen ? cols->tlen :
+	    *lastlen);
+	if (c == 0)
+		c = cols->tlen < *lastlen ? -1 : cols->tlen > *lastlen;
+	if (c < 0 || (tenant != NULL && (cols->tlen != strlen(tenant) ||
+	    memcmp(cols->tenant, tenant, cols->tlen) != 0))) {
+		fprintf(stderr, "store_read: block of record %ld of the scan "
+		    "is out of place\n", *n);
+		return -1;
+	}
+	if (c > 0) {
+		memcpy(last, cols->tenant, cols->tlen);
+		*lastlen = cols->tlen;
+		*lastts = INT64_MIN;
+	}
+	for (i = 0; i < cols->n; i++) {
+		ts = rta_cols_ts(cols, i);
+		if (ts < from || ts >= from + DAY_US)
+			continue;
+		if (ts < *lastts) {
+			fprintf(stderr, "store_read: record %ld of the scan "
+			    "is out of place\n", *n);
+			return -1;
+		}
+		*lastts = ts;
+		(*n)++;
+	}
+	return 0;
+}
+
 /* One scan, timed and checked: its records, or -1. */
 static long
 scan(struct rta_dataset *ds, const char *tenant, int64_t from,
@@ -56,12 +102,13 @@ scan(struct rta_dataset *ds, const char *tenant, int64_t from,
 	struct rta_error err;
 	struct rta_record rec;
 	struct rta_scan *sc;
+	struct rta_cols cols;
 	char last[RTA_ID_MAX + 1] = "";
 	size_t lastlen = 0;
 	int64_t lastts = INT64_MIN;
 	long n = 0;
 	double t0;
-	int rc, c;
+	int rc, c, got;
 
 	t0 = now();
 	if (rta_scan_open(ds, tenant, tenant ? strlen(tenant) : 0, from,
@@ -69,8 +116,26 @@ scan(struct rta_dataset *ds, const char *tenant, int64_t from,
 		fprintf(stderr, "store_read: %s\n", err.text);
 		return -1;
 	}
-	while ((rc = rta_scan_next(sc, &rec, &err)) == RTA_OK) {
+	rta_cols_init(&cols);
+	for (;;) {
 		const struct rta_event *ev = &rec.ev;
+
+		if (use_cols) {
+			if ((rc = rta_scan_cols(sc, &cols, &got, &err)) !=
+			    RTA_OK)
+				break;
+			if (got) {
+				if (cols_in_place(&cols, tenant, from, last,
+				    &lastlen, &lastts, &n) != 0) {
+					rta_cols_release(&cols);
+					rta_scan_close(sc);
+					return -1;
+				}
+				continue;
+			}
+		}
+		if ((rc = rta_scan_next(sc, &rec, &err)) != RTA_OK)
+			break;
 
 		c = memcmp(ev->tenant, last, ev->tenant_len < lastlen ?
 		    ev->tenant_len : lastlen);
@@ -94,6 +159,7 @@ scan(struct rta_dataset *ds, const char *tenant, int64_t from,
 		lastts = ev->ts;
 		n++;
 	}
+	rta_cols_release(&cols);
 	rta_scan_close(sc);
 	*sec = now() - t0;
 	if (rc != RTA_EOF) {
@@ -106,7 +172,7 @@ scan(struct rta_dataset *ds, const char *tenant, int64_t from,
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: store_read [-a] [-n count] [-r seed] "
+	fprintf(stderr, "usage: store_read [-ac] [-n count] [-r seed] "
 	    "[-t tenants] -d dataset -s dir\n");
 	exit(2);
 }
@@ -125,10 +191,13 @@ main(int argc, char **argv)
 	double sec;
 	int all = 0, c, status = 0;
 
-	while ((c = getopt(argc, argv, "ad:n:r:s:t:")) != -1) {
+	while ((c = getopt(argc, argv, "acd:n:r:s:t:")) != -1) {
 		switch (c) {
 		case 'a':
 			all = 1;
+			break;
+		case 'c':
+			use_cols = 1;
 			break;
 		case 'd':
 			name = optarg;
