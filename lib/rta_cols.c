@@ -316,7 +316,7 @@ rta_cols_build(const unsigned char *frames, size_t len, uint32_t count,
 	int is_header, rc = 0;
 
 	rta_buf_reset(out);
-	if (count == 0)
+	if (count == 0 || count > RTA_COLS_MAX_RECORDS)
 		return 0;
 	if ((r = rta_calloc(count, sizeof(*r))) == NULL ||
 	    (x = rta_calloc(count, sizeof(*x))) == NULL ||
@@ -474,7 +474,8 @@ rta_cols_parse(struct rta_cols *c, const unsigned char *p, size_t len,
 	uint32_t wl, tl, i, j, k, nd;
 	size_t ndict = 0;
 
-	if (take_u32(&d, &c->n) != 0 || c->n == 0 || take_u32(&d, &wl) != 0 ||
+	if (take_u32(&d, &c->n) != 0 || c->n == 0 ||
+	    c->n > RTA_COLS_MAX_RECORDS || take_u32(&d, &wl) != 0 ||
 	    (c->wtype = (const char *)take(&d, wl)) == NULL ||
 	    take_u32(&d, &tl) != 0 || (c->tmpl = take(&d, tl)) == NULL)
 		return bad(err, "truncated header");

@@ -49,6 +49,10 @@
 #include "rta_buf.h"
 #include "rta_err.h"
 
+/* Most records a column body may hold: a block's, of RTA_SEG_BLOCK_MAX
+ * bytes of the least frames (a header and an event's fixed fields). */
+#define RTA_COLS_MAX_RECORDS	((32U << 20) / 32)
+
 struct rta_cols_int {
 	const unsigned char	*p;
 	unsigned		 width;

@@ -701,8 +701,8 @@ rta_query_add_parts(struct rta_query *q, const struct rta_record *r,
  * Whether the block c can be added from its columns exactly as its
  * records would be added one by one: its window type, its states (each
  * load's found by name, of a kind it reads) and every record in range
- * (a window inside one bucket).  Sets q->cgpos, q->cspos.  1, 0, or -1
- * (ENOMEM, err set).
+ * (a window inside one bucket).  Sets q->cgpos, q->cspos.  1, 0, 2 (no
+ * record in range: nothing to add), or -1 (ENOMEM, err set).
  */
 static int
 cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
@@ -713,6 +713,16 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 	int64_t ts, end, start, bend;
 	int rc;
 
+	/* a block with no record in range adds nothing, and must not
+	 * choose the states the query reads (its first record in range
+	 * does that) */
+	for (r = 0; r < c->n; r++) {
+		ts = rta_cols_ts(c, r);
+		if (ts >= s->from && ts < s->to)
+			break;
+	}
+	if (r == c->n)
+		return 2;
 	if (q->mode == MODE_EVENTS || c->wtlen != 8 ||
 	    memcmp(c->wtype, "tumbling", 8) != 0)
 		return 0;
@@ -782,6 +792,8 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 	if ((fit = cols_fit(q, c, err)) <= 0)
 		return fit < 0 ? err->code : RTA_OK;
 	*took = 1;
+	if (fit == 2)
+		return RTA_OK;
 	q->mode = MODE_AGGREGATES;
 	memset(&ev, 0, sizeof(ev));
 	ev.tenant = c->tenant;
