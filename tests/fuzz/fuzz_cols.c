@@ -19,6 +19,7 @@
 #include "rta_err.h"
 
 #include "canary.h"
+#include "cols.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,9 +27,6 @@ static void
 parse_and_read(struct rta_cols *c, const unsigned char *p, size_t len)
 {
 	struct rta_error err;
-	struct rta_agg_acc a;
-	uint64_t sum = 0;
-	uint32_t i, j;
 	int rc;
 
 	rc = rta_cols_parse(c, p, len, &err);
@@ -39,18 +37,7 @@ parse_and_read(struct rta_cols *c, const unsigned char *p, size_t len)
 	}
 	if (c->n == 0 || c->group == NULL || c->states == NULL)
 		abort();
-	memset(&a, 0, sizeof(a));
-	for (i = 0; i < c->n; i++) {
-		sum += (uint64_t)rta_cols_ts(c, i) + (uint64_t)rta_cols_end(c, i);
-		for (j = 0; j < c->ngroup; j++)
-			sum += rta_cols_gval(c, j, i)[0];
-		for (j = 0; j < c->nstates; j++) {
-			rta_cols_acc(c, j, i, &a);
-			sum += a.n;
-		}
-	}
-	if (sum == 1)
-		a.n = 0;
+	read_cols(c);
 }
 
 int

@@ -29,31 +29,9 @@
 #include "rta_segment.h"
 
 #include "canary.h"
+#include "cols.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Every accessor of every record of parsed columns. */
-static void
-read_cols(const struct rta_cols *c)
-{
-	struct rta_agg_acc a;
-	uint32_t i, j;
-	uint64_t sum = 0;
-
-	memset(&a, 0, sizeof(a));
-	for (i = 0; i < c->n; i++) {
-		sum += (uint64_t)rta_cols_ts(c, i) + (uint64_t)rta_cols_end(c, i);
-		for (j = 0; j < c->ngroup; j++)
-			sum += rta_cols_gval(c, j, i)[0];
-		for (j = 0; j < c->nstates; j++) {
-			rta_cols_acc(c, j, i, &a);
-			sum += a.n;
-		}
-	}
-	/* keep the reads */
-	if (sum == 1)
-		a.n = 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
