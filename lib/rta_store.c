@@ -3271,14 +3271,17 @@ fsck_segment(int dfd, const char *dspath, enum rta_ds_kind kind,
 		if (e.cols == 0)
 			continue;
 		e2.text[0] = '\0';
-		rc = rta_seg_cols(&seg, j, &cbody, &clen, &e2);
-		if (rc == RTA_OK && (rc = rta_cols_build(blk.buf.data,
-		    blk.buf.len, e.count, &made)) < 0)
-			rc = RTA_ENOMEM;
-		else if (rc == 1)
-			rc = RTA_OK;
-		else if (rc == 0)
-			rc = RTA_EDATA;
+		if ((rc = rta_seg_cols(&seg, j, &cbody, &clen, &e2)) ==
+		    RTA_OK) {
+			int built = rta_cols_build(blk.buf.data, blk.buf.len,
+			    e.count, &made);
+
+			if (built < 0)
+				rc = RTA_ENOMEM;
+			else if (built == 0 || made.len != clen ||
+			    memcmp(made.data, cbody, clen) != 0)
+				rc = RTA_EDATA;	/* e2 says nothing: they differ */
+		}
 		if (rc == RTA_ENOMEM) {
 			unmap_log(&m);
 			rta_buf_release(&blk.buf);
@@ -3287,11 +3290,10 @@ fsck_segment(int dfd, const char *dspath, enum rta_ds_kind kind,
 			    "out of memory");
 			return -1;
 		}
-		if (rc != RTA_OK || made.len != clen ||
-		    memcmp(made.data, cbody, clen) != 0) {
+		if (rc != RTA_OK) {
 			snprintf(what, wsize, "%s/%s: block at offset %llu: %s",
 			    dspath, name, (unsigned long long)e.off,
-			    rc != RTA_OK && e2.text[0] != '\0' ? e2.text :
+			    e2.text[0] != '\0' ? e2.text :
 			    "columns differ from the records");
 			bad = 1;
 			break;
