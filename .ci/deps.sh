@@ -7,7 +7,7 @@
 # socat, curl and chromium are for the HTTP and dashboard tests, kcat and
 # librdkafka-dev (its mock cluster) for the Kafka tests, systemd (its
 # systemd-analyze) for the check of the example units.  Extra packages
-# may be named as arguments (.ci/run adds clang).
+# may be named as arguments (clang and libclang-rt-14-dev for `make fuzz`).
 set -eu
 
 pkgs="build-essential pkg-config libarchive-dev libjansson-dev libzstd-dev
