@@ -781,6 +781,125 @@ next_record(struct rta_scan *sc, const struct rta_expr *where,
 }
 
 /*
+ * rta-query --http answers query after query: the store and the datasets
+ * it has read stay open between them, each brought to its last commit
+ * before it is read again (rta_dataset_refresh: a stat of its two files
+ * when nothing changed), with the sealed segments it read kept mapped.
+ * The store is opened again if its directory is replaced.
+ */
+#define HELD_DATASETS	8	/* datasets kept open */
+#define HELD_SEGMENTS	64	/* segments kept mapped, a dataset */
+
+static struct {
+	int			 on;		/* serve_http sets it */
+	int			 open;
+	struct rta_store	 s;
+	dev_t			 dev;
+	ino_t			 ino;
+	struct {
+		struct rta_dataset	 ds;
+		int			 open;
+		uint64_t		 used;
+	} v[HELD_DATASETS];
+	uint64_t		 clock;
+} held;
+
+static void
+held_close(void)
+{
+	size_t i;
+
+	for (i = 0; i < HELD_DATASETS; i++)
+		if (held.v[i].open) {
+			rta_dataset_close(&held.v[i].ds);
+			held.v[i].open = 0;
+		}
+	if (held.open)
+		rta_store_close(&held.s);
+	held.open = 0;
+}
+
+/* Open the store at path into *s, or, serving HTTP, the one held open. */
+static int
+store_get(const char *path, struct rta_store *s, struct rta_store **sp,
+    struct rta_error *err)
+{
+	struct stat a, b;
+	int rc;
+
+	if (!held.on) {
+		*sp = s;
+		return rta_store_open(s, path, err);
+	}
+	if (held.open && (stat(path, &a) != 0 || fstat(held.s.fd, &b) != 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino))
+		held_close();
+	if (!held.open) {
+		if ((rc = rta_store_open(&held.s, path, err)) != RTA_OK)
+			return rc;
+		held.open = 1;
+	}
+	*sp = &held.s;
+	return RTA_OK;
+}
+
+static void
+store_put(struct rta_store *s)
+{
+	if (!held.on)
+		rta_store_close(s);
+}
+
+/* Open dataset name of store s into *ds, or, serving HTTP, find the one
+ * held open and bring it to its last commit: as rta_dataset_open. */
+static int
+dataset_get(struct rta_store *s, const char *name, struct rta_dataset *ds,
+    struct rta_dataset **dsp, struct rta_error *err)
+{
+	size_t i, slot = HELD_DATASETS;
+	int rc, changed;
+
+	if (!held.on) {
+		*dsp = ds;
+		return rta_dataset_open(s, name, ds, err);
+	}
+	for (i = 0; i < HELD_DATASETS; i++) {
+		if (held.v[i].open && strcmp(held.v[i].ds.name, name) == 0) {
+			rc = rta_dataset_refresh(&held.v[i].ds, &changed, err);
+			if (rc != RTA_OK) {
+				held.v[i].open = 0;	/* closed */
+				return rc;
+			}
+			held.v[i].used = ++held.clock;
+			*dsp = &held.v[i].ds;
+			return RTA_OK;
+		}
+		if (slot == HELD_DATASETS || !held.v[i].open ||
+		    (held.v[slot].open && held.v[i].used < held.v[slot].used))
+			slot = i;
+	}
+	if (held.v[slot].open) {
+		rta_dataset_close(&held.v[slot].ds);
+		held.v[slot].open = 0;
+	}
+	if ((rc = rta_dataset_open(s, name, &held.v[slot].ds, err)) != RTA_OK)
+		return rc;
+	/* without the segments kept, it is read as a command would */
+	(void)rta_dataset_keep(&held.v[slot].ds, HELD_SEGMENTS);
+	held.v[slot].open = 1;
+	held.v[slot].used = ++held.clock;
+	*dsp = &held.v[slot].ds;
+	return RTA_OK;
+}
+
+static void
+dataset_put(struct rta_dataset *ds)
+{
+	if (!held.on)
+		rta_dataset_close(ds);
+}
+
+/*
  * Read the range: the hot store's buckets that hold data, and, with
  * --cold, the cold store for the rest of the range (the buckets retain
  * dropped after export).  A time is read from exactly one of them: the
@@ -792,8 +911,8 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
     const struct rta_expr *where, struct sink *q, int *cold_read)
 {
 	struct spans hot = { NULL, 0, 0 }, cold = { NULL, 0, 0 };
-	struct rta_store s;
-	struct rta_dataset ds;
+	struct rta_store s_own, *s;
+	struct rta_dataset ds_own, *ds = NULL;
 	struct rta_scan *sc = NULL;
 	struct rta_record rec;
 	struct rta_cols cols;
@@ -806,7 +925,7 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	char dsname[RTA_STORE_NAME_MAX + 1];
 
 	snprintf(dsname, sizeof(dsname), "%s", o->dataset);
-	if ((rc = rta_store_open(&s, o->store, &err)) != RTA_OK) {
+	if ((rc = store_get(o->store, &s_own, &s, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
 		return rc == RTA_EDATA ? RTA_EXIT_IO : rc == RTA_EINVAL ?
 		    RTA_EXIT_USAGE : rta_exit_code(rc);
@@ -816,7 +935,7 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 	 * lie at their cohorts' starts: only the range's are read) */
 	rc = RTA_OK;
 	if (q->c != NULL && o->cold == NULL && where == NULL) {
-		if ((rc = rta_cohort_choose(&s, o->dataset, q->cs->user->text,
+		if ((rc = rta_cohort_choose(s, o->dataset, q->cs->user->text,
 		    q->cs->width, q->activity, q->cs->to, dsname,
 		    o->explain ? &explain : NULL, &err)) == RTA_OK &&
 		    strcmp(dsname, o->dataset) != 0)
@@ -827,15 +946,15 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 		rc = rta_error_set(&err, RTA_ENOMEM, "nomem", "out of memory");
 	if (q->c != NULL && rc != RTA_OK) {
 		rta_warnx("%s", err.text);
-		rta_store_close(&s);
+		store_put(s);
 		rta_buf_release(&explain);
 		return rc == RTA_ENOMEM ? RTA_EXIT_LIMIT : RTA_EXIT_IO;
 	}
-	if (q->c == NULL && o->cold == NULL && (rc = rta_rollup_choose(&s,
+	if (q->c == NULL && o->cold == NULL && (rc = rta_rollup_choose(s,
 	    o->dataset, spec->from, spec->to, spec->bucket, dsname,
 	    o->explain ? &explain : NULL, &err)) != RTA_OK) {
 		rta_warnx("%s", err.text);
-		rta_store_close(&s);
+		store_put(s);
 		rta_buf_release(&explain);
 		return rc == RTA_ENOMEM ? RTA_EXIT_LIMIT : RTA_EXIT_IO;
 	}
@@ -844,23 +963,23 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 		printf("reading %s\n", dsname);
 	}
 	rta_buf_reset(&explain);
-	rc = rta_dataset_open(&s, dsname, &ds, &err);
+	rc = dataset_get(s, dsname, &ds_own, &ds, &err);
 	if (rc == RTA_EOF && o->cold == NULL) {
 		rta_warnx("%s: no dataset '%s'", o->store, o->dataset);
-		rta_store_close(&s);
+		store_put(s);
 		return RTA_EXIT_USAGE;
 	}
 	if (rc != RTA_OK && rc != RTA_EOF) {
 		rta_warnx("%s", err.text);
-		rta_store_close(&s);
+		store_put(s);
 		return rc == RTA_EINVAL ? RTA_EXIT_USAGE : rc == RTA_EDATA ?
 		    RTA_EXIT_IO : rta_exit_code(rc);
 	}
 	have = rc == RTA_OK;
 	/* the hot store's buckets in the range that hold data */
-	w = have ? ds.c.width : 0;
+	w = have ? ds->c.width : 0;
 	for (t = from; have && w > 0 && t < spec->to; t = b + w) {
-		b = rta_dataset_next_bucket(&ds, t - (t % w + w) % w);
+		b = rta_dataset_next_bucket(ds, t - (t % w + w) % w);
 		if (b >= spec->to || b == INT64_MAX)
 			break;
 		lo = b > from ? b : from;
@@ -878,7 +997,7 @@ query_store(const struct opts *o, const struct rta_query_spec *spec,
 		t = hot.v[i++].to;
 	}
 	if (have && hot.n > 0) {
-		rc = rta_scan_open(&ds, o->tenant, o->tenant != NULL ?
+		rc = rta_scan_open(ds, o->tenant, o->tenant != NULL ?
 		    strlen(o->tenant) : 0, from, spec->to, &sc, &err);
 		rta_cols_init(&cols);
 		while (rc == RTA_OK && (rc = next_record(sc, where, q, &cols,
@@ -935,8 +1054,8 @@ out:
 	rta_free(cold.v);
 	rta_buf_release(&explain);
 	if (have)
-		rta_dataset_close(&ds);
-	rta_store_close(&s);
+		dataset_put(ds);
+	store_put(s);
 	return status;
 }
 
@@ -1986,6 +2105,7 @@ serve_http(const struct opts *o)
 		return RTA_EXIT_LIMIT;
 	}
 	rta_qcache_init(qc);
+	held.on = 1;
 	if (rta_http_conn_init(&c, STDIN_FILENO, STDOUT_FILENO, NULL,
 	    &err) != RTA_OK) {
 		rta_warnx("%s", err.text);
@@ -2036,6 +2156,7 @@ serve_http(const struct opts *o)
 	tokens_free(&toks);
 	rta_qcache_release(qc);
 	rta_free(qc);
+	held_close();
 	return RTA_EXIT_OK;
 }
 

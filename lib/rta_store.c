@@ -917,12 +917,33 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 /* (Re)read a dataset's state: its last commit, then its manifest (in
  * that order: a log the writer no longer names is covered by a manifest
  * at least as new as the one read after it). */
+/* What file name in dfd is now (inode, size, modification time), for
+ * rta_dataset_refresh to see whether it changed; zeros if it is not
+ * there. */
+static void
+file_stamp(int dfd, const char *name, uint64_t v[4])
+{
+	struct stat sb;
+
+	memset(v, 0, 4 * sizeof(v[0]));
+	if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		return;
+	v[0] = (uint64_t)sb.st_ino;
+	v[1] = (uint64_t)sb.st_size;
+	v[2] = (uint64_t)sb.st_mtim.tv_sec;
+	v[3] = (uint64_t)sb.st_mtim.tv_nsec;
+}
+
 static int
 dataset_load(struct rta_dataset *ds, const char *path, struct rta_error *err)
 {
 	uint64_t size;
 	int rc;
 
+	/* the files as they are before they are read: a change after
+	 * this is seen by the next rta_dataset_refresh */
+	file_stamp(ds->fd, "commits", ds->stamp);
+	file_stamp(ds->fd, "segments", ds->stamp + 4);
 	/* only the last commit: no account of damage (fsck's job) */
 	if ((rc = read_commits(ds->fd, path, &ds->c, NULL, &size, NULL,
 	    NULL, err)) != RTA_OK)
@@ -965,6 +986,56 @@ rta_dataset_open(struct rta_store *s, const char *name,
 	return RTA_OK;
 }
 
+static void kept_free(struct rta_kept *k);
+static void kept_prune(struct rta_dataset *ds, int all);
+
+int
+rta_dataset_refresh(struct rta_dataset *ds, int *changed,
+    struct rta_error *err)
+{
+	struct stat a, b;
+	uint64_t now[8];
+	char path[PATH_MAX];
+	int fd, rc, again = 0;
+
+	*changed = 0;
+	snprintf(path, sizeof(path), "%s/%s", ds->store->path, ds->name);
+	if (fstatat(ds->store->fd, ds->name, &a, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    fstat(ds->fd, &b) != 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino) {
+		/* removed, or replaced by another directory */
+		fd = openat(ds->store->fd, ds->name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			rc = errno == ENOENT ? RTA_EOF : errno == ELOOP ||
+			    errno == ENOTDIR ? rta_error_set(err, RTA_EINVAL,
+			    "unsafe-store", "%s: not a directory (a symlink?)",
+			    path) : rta_error_errno(err, path);
+			rta_dataset_close(ds);
+			return rc;
+		}
+		if ((rc = check_dir(fd, path, err)) != RTA_OK) {
+			close(fd);
+			rta_dataset_close(ds);
+			return rc;
+		}
+		close(ds->fd);
+		ds->fd = fd;
+		again = 1;
+	}
+	file_stamp(ds->fd, "commits", now);
+	file_stamp(ds->fd, "segments", now + 4);
+	if (!again && memcmp(now, ds->stamp, sizeof(now)) == 0)
+		return RTA_OK;
+	*changed = 1;
+	if ((rc = dataset_load(ds, path, err)) != RTA_OK) {
+		rta_dataset_close(ds);
+		return rc;
+	}
+	kept_prune(ds, again);
+	return RTA_OK;
+}
+
 void
 rta_dataset_close(struct rta_dataset *ds)
 {
@@ -973,7 +1044,28 @@ rta_dataset_close(struct rta_dataset *ds)
 	ds->fd = -1;
 	rta_commit_release(&ds->c);
 	manifest_release(&ds->man);
+	kept_free(ds->kept);
+	ds->kept = NULL;
 }
+
+/* A sealed segment kept mapped for the scans of a dataset after the one
+ * that mapped it (rta_dataset_keep). */
+struct kept_seg {
+	char			 name[48];
+	uint64_t		 dev, ino, size;	/* the file mapped */
+	const unsigned char	*p;		/* NULL: a free slot */
+	size_t			 len;
+	int64_t			 bucket;
+	struct rta_seg		 seg;		/* as rta_seg_open filled it */
+	unsigned		 refs;		/* scans reading it now */
+	uint64_t		 used;		/* when last taken */
+};
+
+struct rta_kept {
+	struct kept_seg		*v;
+	unsigned		 n;
+	uint64_t		 clock;
+};
 
 /* Bytes to read records from: a mapped log or segment, or a block of a
  * segment decompressed into buf. */
@@ -981,6 +1073,7 @@ struct map {
 	const unsigned char	*p;
 	size_t			 len;
 	int			 mapped;
+	struct kept_seg		*kept;		/* borrowed from it, if set */
 	struct rta_buf		 buf;
 	char			 name[48];
 };
@@ -1051,9 +1144,160 @@ unmap_log(struct map *m)
 {
 	if (m->mapped && m->p != NULL)
 		munmap((void *)(uintptr_t)m->p, m->len);
+	if (m->kept != NULL)
+		m->kept->refs--;
 	rta_buf_release(&m->buf);
 	m->p = NULL;
 	m->mapped = 0;
+	m->kept = NULL;
+}
+
+/* ---- segments kept mapped ------------------------------------------------ */
+
+static void
+kept_drop(struct kept_seg *e)
+{
+	if (e->p != NULL)
+		munmap((void *)(uintptr_t)e->p, e->len);
+	memset(e, 0, sizeof(*e));
+}
+
+static void
+kept_free(struct rta_kept *k)
+{
+	unsigned i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->n; i++)
+		kept_drop(&k->v[i]);
+	rta_free(k->v);
+	rta_free(k);
+}
+
+int
+rta_dataset_keep(struct rta_dataset *ds, unsigned n)
+{
+	struct rta_kept *k = NULL;
+
+	kept_free(ds->kept);
+	ds->kept = NULL;
+	if (n == 0)
+		return 0;
+	if ((k = rta_calloc(1, sizeof(*k))) == NULL ||
+	    (k->v = rta_calloc(n, sizeof(*k->v))) == NULL) {
+		rta_free(k);
+		return -1;
+	}
+	k->n = n;
+	ds->kept = k;
+	return 0;
+}
+
+/*
+ * Drop the kept segments no scan is reading that the manifest no longer
+ * names (compacted again, or retired), or all of them (the directory
+ * was replaced): their files are gone or going, and a mapping would
+ * hold their disk space.
+ */
+static void
+kept_prune(struct rta_dataset *ds, int all)
+{
+	const struct rta_man_entry *me;
+	struct kept_seg *e;
+	char name[48];
+	unsigned i;
+
+	for (i = 0; ds->kept != NULL && i < ds->kept->n; i++) {
+		e = &ds->kept->v[i];
+		if (e->p == NULL || e->refs > 0)
+			continue;
+		me = rta_manifest_find(&ds->man, e->bucket);
+		if (!all && me != NULL && me->kind == RTA_MAN_SEGMENT) {
+			rta_store_seg_name(name, sizeof(name), me->bucket,
+			    me->gen);
+			if (strcmp(name, e->name) == 0)
+				continue;
+		}
+		kept_drop(e);
+	}
+}
+
+/*
+ * Segment name of the dataset, for a scan, into m and seg: the kept
+ * mapping when it is of the file there now, else a new one, kept in a
+ * free slot or in place of the one least recently taken that no scan is
+ * reading (with none such, m is the scan's own mapping).  RTA_OK, or the
+ * errors of map_file, or RTA_EDATA for a segment that does not open.
+ */
+static int
+kept_map(const struct rta_dataset *ds, const char *dspath, const char *name,
+    int64_t bucket, struct map *m, struct rta_seg *seg,
+    struct rta_error *err)
+{
+	struct rta_kept *k = ds->kept;
+	struct kept_seg *e = NULL, *slot = NULL, *lru = NULL;
+	struct rta_error e2;
+	struct stat sb;
+	unsigned i;
+	int rc;
+
+	if (fstatat(ds->fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(sb.st_mode)) {
+		for (i = 0; i < k->n; i++) {
+			struct kept_seg *x = &k->v[i];
+
+			if (x->p != NULL && strcmp(x->name, name) == 0) {
+				if (x->dev == (uint64_t)sb.st_dev &&
+				    x->ino == (uint64_t)sb.st_ino &&
+				    x->size == (uint64_t)sb.st_size) {
+					e = x;
+					break;
+				}
+				if (x->refs == 0)
+					kept_drop(x);	/* another file now */
+			}
+			if (x->p == NULL) {
+				if (slot == NULL)
+					slot = x;
+			} else if (x->refs == 0 && (lru == NULL ||
+			    x->used < lru->used))
+				lru = x;
+		}
+		if (e == NULL && slot == NULL && lru != NULL) {
+			kept_drop(lru);
+			slot = lru;
+		}
+	}
+	if (e == NULL) {
+		if ((rc = map_file(ds->fd, dspath, name, 0, m, err)) != RTA_OK)
+			return rc;
+		if (rta_seg_open(m->p, m->len, seg, &e2) != RTA_OK)
+			return rta_error_set(err, RTA_EDATA, "damaged",
+			    "%s/%s: %s", dspath, name, e2.text);
+		if (slot == NULL || !m->mapped)
+			return RTA_OK;		/* the scan's own */
+		e = slot;
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		e->dev = (uint64_t)sb.st_dev;
+		e->ino = (uint64_t)sb.st_ino;
+		e->size = (uint64_t)sb.st_size;
+		e->p = m->p;
+		e->len = m->len;
+		e->seg = *seg;
+		e->seg.dctx = NULL;
+		e->bucket = bucket;
+		m->mapped = 0;
+	}
+	e->refs++;
+	e->used = ++k->clock;
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->p = e->p;
+	m->len = e->len;
+	m->kept = e;
+	*seg = e->seg;
+	return RTA_OK;
 }
 
 /*
@@ -1580,12 +1824,18 @@ scan_stream(struct rta_scan *sc, int64_t b, struct rta_error *err)
 	    me->gen);
 	if ((m = scan_new_map(sc)) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
-	if ((rc = map_file(ds->fd, sc->dspath, sc->segname, 0, m, err)) !=
-	    RTA_OK)
-		return rc;
-	if (rta_seg_open(m->p, m->len, &sc->seg, &e2) != RTA_OK)
-		return rta_error_set(err, RTA_EDATA, "damaged", "%s/%s: %s",
-		    sc->dspath, sc->segname, e2.text);
+	if (ds->kept != NULL) {
+		if ((rc = kept_map(ds, sc->dspath, sc->segname, b, m,
+		    &sc->seg, err)) != RTA_OK)
+			return rc;
+	} else {
+		if ((rc = map_file(ds->fd, sc->dspath, sc->segname, 0, m,
+		    err)) != RTA_OK)
+			return rc;
+		if (rta_seg_open(m->p, m->len, &sc->seg, &e2) != RTA_OK)
+			return rta_error_set(err, RTA_EDATA, "damaged",
+			    "%s/%s: %s", sc->dspath, sc->segname, e2.text);
+	}
 	if (sc->dctx == NULL && (sc->dctx = rta_seg_dctx_new()) == NULL)
 		return rta_error_set(err, RTA_ENOMEM, "nomem", "out of memory");
 	sc->seg.dctx = sc->dctx;

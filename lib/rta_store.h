@@ -207,12 +207,16 @@ const struct rta_man_entry *rta_manifest_find(const struct rta_manifest *m,
 
 /* ---- reading ------------------------------------------------------------ */
 
+struct rta_kept;
+
 struct rta_dataset {
 	struct rta_store	*store;
 	char			 name[RTA_STORE_NAME_MAX + 1];
 	int			 fd;		/* its directory */
 	struct rta_commit	 c;		/* the last commit */
 	struct rta_manifest	 man;		/* read after it */
+	uint64_t		 stamp[8];	/* what the two files were */
+	struct rta_kept		*kept;		/* rta_dataset_keep's */
 };
 
 /*
@@ -223,6 +227,25 @@ struct rta_dataset {
 int	rta_dataset_open(struct rta_store *s, const char *name,
 	    struct rta_dataset *ds, struct rta_error *err);
 void	rta_dataset_close(struct rta_dataset *ds);
+
+/*
+ * Bring an open dataset to its last commit, for a reader that answers
+ * query after query (rta-query --http): the commit and the manifest are
+ * read again only when their files have changed since they were read
+ * (*changed then 1), and the dataset's directory again if it was
+ * replaced.  RTA_OK, or the errors of rta_dataset_open (RTA_EOF: the
+ * dataset is gone; ds is then closed).
+ */
+int	rta_dataset_refresh(struct rta_dataset *ds, int *changed,
+	    struct rta_error *err);
+/*
+ * Let the scans of ds keep up to n sealed segments mapped after they are
+ * done with them, for the scans after (0, the default: each scan maps
+ * and unmaps its own).  A kept segment is used again only while its file
+ * is the same one (device, inode and size); rta_dataset_close unmaps
+ * them.  0, or -1 on ENOMEM (nothing is kept then).
+ */
+int	rta_dataset_keep(struct rta_dataset *ds, unsigned n);
 
 /* The first bucket at or after t that holds data, or INT64_MAX. */
 int64_t	rta_dataset_next_bucket(const struct rta_dataset *ds, int64_t t);

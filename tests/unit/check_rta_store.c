@@ -769,6 +769,32 @@ commit(struct rta_writer *w)
 	return c;
 }
 
+/* As scan below, of a dataset open already. */
+static void
+scan_ds(struct rta_dataset *ds, const char *tenant, int64_t from,
+    int64_t to, struct rta_buf *out)
+{
+	struct rta_record rec;
+	struct rta_scan *sc;
+	struct rta_error err;
+	int rc;
+
+	rta_buf_reset(out);
+	ck_assert_int_eq(rta_scan_open(ds, tenant, tenant != NULL ?
+	    strlen(tenant) : 0, from, to, &sc, &err), RTA_OK);
+	while ((rc = rta_scan_next(sc, &rec, &err)) == RTA_OK)
+		ck_assert_int_eq(rta_buf_printf(out, "%.*s %.*s %lld %u "
+		    "%lld\n", (int)rec.ev.tenant_len, rec.ev.tenant,
+		    (int)rec.ev.id_len, rec.ev.id,
+		    (long long)((rec.ev.ts - T0) / 1000000),
+		    (unsigned)rec.ev.schema_version,
+		    (long long)n_of(&rec)), 0);
+	ck_assert_msg(rc == RTA_EOF, "scan: %s", err.text);
+	rta_scan_close(sc);
+	ck_assert_int_eq(rta_buf_addc(out, '\0'), 0);
+	out->len--;
+}
+
 /*
  * Scan dataset name (tenant or all, [from, to)) into a line per record,
  * "tenant id ts version n", in the order the scan gives them.
@@ -1468,6 +1494,165 @@ sort_at(const struct scan_ent *e, const unsigned char *fr)
  */
 /* The prefix key: the first 8 bytes, big-endian, zero-padded, at every
  * length (its short and its word paths). */
+/* Compact dataset name of s, every bucket (no writer open). */
+static void
+compact_all(struct rta_store *s, const char *name)
+{
+	struct rta_maint m;
+	struct rta_error err;
+
+	memset(&m, 0, sizeof(m));
+	ck_assert_msg(rta_dataset_compact(s, name, 3, NULL, NULL, &m, &err) ==
+	    RTA_OK, "compact: %s", err.text);
+	ck_assert_uint_eq(m.open_skipped, 0);
+}
+
+/* Commit what w holds, closing its buckets for compaction. */
+static void
+commit_closed(struct rta_writer *w)
+{
+	rta_writer_watermark(w, T0 + 30 * DAY);
+	rta_writer_ending(w);
+	commit(w);
+	rta_writer_close(w);
+}
+
+/* Lines of /proc/self/maps naming a file of the store that is gone. */
+static int
+deleted_maps(void)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "/st/") != NULL &&
+		    strstr(line, "(deleted)") != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A reader that answers query after query: rta_dataset_refresh reads
+ * the dataset again only when it changed, and follows compaction, a new
+ * directory in its place and its removal; the segments kept mapped
+ * (fewer slots than buckets) give what a fresh open gives, and none is
+ * kept once its file is gone.
+ */
+START_TEST(dataset_refresh_keep)
+{
+	static const struct ev later = { "a", "e7", T0 + 2 * HOUR, 0, 7 };
+	struct rta_store s;
+	struct rta_dataset ds;
+	struct rta_writer *w;
+	struct rta_error err;
+	struct rta_buf got = RTA_BUF_INIT, want = RTA_BUF_INIT;
+	struct ev e;
+	size_t i;
+	int changed, round;
+
+	new_store(&s);
+	w = writer(&s, "ev", HOUR, NULL);
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		ck_assert_int_eq(add(w, RTA_REC_EVENT, &events[i], &err),
+		    RTA_OK);
+	ck_assert_int_eq(add(w, RTA_REC_EVENT, &later, &err), RTA_OK);
+	commit_closed(w);
+	compact_all(&s, "ev");
+	scan(&s, "ev", NULL, INT64_MIN, INT64_MAX, &want);
+	ck_assert_str_eq((const char *)want.data + strlen(all_events),
+	    "a e7 7200 1 7\n");
+
+	/* three buckets through two slots */
+	ck_assert_int_eq(rta_dataset_open(&s, "ev", &ds, &err), RTA_OK);
+	ck_assert_int_eq(rta_dataset_keep(&ds, 2), 0);
+	for (round = 0; round < 3; round++) {
+		scan_ds(&ds, NULL, INT64_MIN, INT64_MAX, &got);
+		ck_assert_str_eq((const char *)got.data,
+		    (const char *)want.data);
+		scan_ds(&ds, "b", T0 + HOUR, INT64_MAX, &got);
+		ck_assert_str_eq((const char *)got.data, "b e3 3605 1 3\n");
+		ck_assert_int_eq(rta_dataset_refresh(&ds, &changed, &err),
+		    RTA_OK);
+		ck_assert_int_eq(changed, 0);
+	}
+	/* kept now: the second and third buckets' segments */
+
+	/* a commit: read again, the log's record with the segment's */
+	w = writer(&s, "ev", HOUR, NULL);
+	e = events[2];
+	e.id = "e9";
+	e.n = 9;
+	ck_assert_int_eq(add(w, RTA_REC_EVENT, &e, &err), RTA_OK);
+	commit_closed(w);
+	ck_assert_int_eq(rta_dataset_refresh(&ds, &changed, &err), RTA_OK);
+	ck_assert_int_eq(changed, 1);
+	scan_ds(&ds, "b", T0 + HOUR, T0 + 2 * HOUR, &got);
+	ck_assert_str_eq((const char *)got.data,
+	    "b e3 3605 1 3\nb e9 3605 1 9\n");
+
+	/* compacted again: the second bucket's new segment; the old one's
+	 * file is removed, and its mapping is not kept */
+	compact_all(&s, "ev");
+	ck_assert_int_eq(deleted_maps(), 1);
+	ck_assert_int_eq(rta_dataset_refresh(&ds, &changed, &err), RTA_OK);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_int_eq(deleted_maps(), 0);
+	scan(&s, "ev", NULL, INT64_MIN, INT64_MAX, &want);
+	ck_assert_ptr_nonnull(strstr((const char *)want.data, "b e9 3605"));
+	scan_ds(&ds, NULL, INT64_MIN, INT64_MAX, &got);
+	ck_assert_str_eq((const char *)got.data, (const char *)want.data);
+	ck_assert_int_eq(rta_dataset_refresh(&ds, &changed, &err), RTA_OK);
+	ck_assert_int_eq(changed, 0);
+
+	/* another directory in its place, with other records under the
+	 * same file name as the first bucket's segment, kept here */
+	scan_ds(&ds, "b", T0, T0 + HOUR, &got);
+	ck_assert_str_eq((const char *)got.data,
+	    "b e0 10 1 6\nb e1 10 1 1\n");
+	ck_assert_int_eq(rename(unit_path("st/ev"), unit_path("st/old")), 0);
+	w = writer(&s, "ev", HOUR, NULL);
+	e = events[0];
+	e.n = 42;
+	ck_assert_int_eq(add(w, RTA_REC_EVENT, &e, &err), RTA_OK);
+	commit_closed(w);
+	compact_all(&s, "ev");
+	ck_assert_int_eq(rta_dataset_refresh(&ds, &changed, &err), RTA_OK);
+	ck_assert_int_eq(changed, 1);
+	/* nothing of the old directory is kept */
+	ck_assert_int_eq(unlink(unit_path("st/old/20260101T0000.1.seg")), 0);
+	ck_assert_int_eq(deleted_maps(), 0);
+	scan_ds(&ds, NULL, INT64_MIN, INT64_MAX, &got);
+	ck_assert_str_eq((const char *)got.data, "b e1 10 1 42\n");
+
+	/* the kept segment's file replaced under the same name, the
+	 * dataset's two files unchanged: the new file is read */
+	w = writer(&s, "ev2", HOUR, NULL);
+	ck_assert_int_eq(add(w, RTA_REC_EVENT, &events[3], &err), RTA_OK);
+	commit_closed(w);
+	compact_all(&s, "ev2");
+	ck_assert_int_eq(rename(unit_path("st/ev2/20260101T0000.1.seg"),
+	    unit_path("st/ev/20260101T0000.1.seg")), 0);
+	ck_assert_int_eq(rta_dataset_refresh(&ds, &changed, &err), RTA_OK);
+	ck_assert_int_eq(changed, 0);
+	scan_ds(&ds, NULL, INT64_MIN, INT64_MAX, &got);
+	ck_assert_str_eq((const char *)got.data, "a e4 5 1 4\n");
+	ck_assert_int_eq(deleted_maps(), 0);
+
+	/* removed: the dataset is gone, and ds closed */
+	ck_assert_int_eq(rename(unit_path("st/ev"), unit_path("st/gone")), 0);
+	ck_assert_int_eq(rta_dataset_refresh(&ds, &changed, &err), RTA_EOF);
+	ck_assert_int_eq(ds.fd, -1);
+	ck_assert_ptr_null(ds.kept);
+	ck_assert_int_eq(deleted_maps(), 0);
+	rta_buf_release(&got);
+	rta_buf_release(&want);
+	rta_store_close(&s);
+}
+END_TEST
+
 START_TEST(scan_prefix_key)
 {
 	const char *s = "\x01\x80tenant-with-a-long-name\xff";
@@ -1620,6 +1805,7 @@ store_suite(void)
 	tcase_add_test(tc, writer_sources);
 	tcase_add_test(tc, writer_io_faults);
 	tcase_add_test(tc, commit_last_reader);
+	tcase_add_test(tc, dataset_refresh_keep);
 	tcase_add_test(tc, scan_prefix_key);
 	tcase_set_timeout(tc, 120);	/* fsync on a loaded machine */
 	suite_add_tcase(s, tc);
