@@ -381,23 +381,6 @@ beats(int max, const struct rta_agg_acc *a, double d, int64_t i, int is_int)
 	return max ? c > 0 : c < 0;
 }
 
-/* Add i to the exact integer sum, or the sum becomes a double. */
-static void
-sum_add(struct rta_agg_acc *a, double d, int64_t i, int is_int)
-{
-	int64_t t;
-
-	if (a->is_int && is_int && !__builtin_add_overflow(a->isum, i, &t)) {
-		a->isum = t;
-		return;
-	}
-	if (a->is_int) {
-		a->sum = (double)a->isum;
-		a->is_int = 0;
-	}
-	a->sum += d;
-}
-
 static double
 sum_of(const struct rta_agg_acc *a)
 {
@@ -515,7 +498,7 @@ acc_add(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 	case RTA_AGG_AVG:
 		if (!fval_num(&v, &d, &i, &is_int))
 			return 0;
-		sum_add(a, d, i, is_int);
+		rta_agg_sum_add(a, d, i, is_int);
 		a->n++;
 		return 0;
 	case RTA_AGG_MIN:
@@ -608,9 +591,9 @@ acc_merge(const struct rta_agg_spec *sp, struct rta_agg_acc *a,
 	case RTA_AGG_SUM:
 	case RTA_AGG_AVG:
 		if (b->is_int)
-			sum_add(a, (double)b->isum, b->isum, 1);
+			rta_agg_sum_add(a, (double)b->isum, b->isum, 1);
 		else
-			sum_add(a, b->sum, 0, 0);
+			rta_agg_sum_add(a, b->sum, 0, 0);
 		a->n += b->n;
 		return RTA_OK;
 	case RTA_AGG_MIN:

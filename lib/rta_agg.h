@@ -114,6 +114,25 @@ struct rta_agg_acc {
 	void			*sketch;	/* rta_hll, rta_dds, rta_topk */
 };
 
+/* Add i (or d, not is_int) to a sum or avg accumulator as merging does:
+ * exactly while every part is an integer and the sum fits, else the sum
+ * becomes a double. */
+static inline void
+rta_agg_sum_add(struct rta_agg_acc *a, double d, int64_t i, int is_int)
+{
+	int64_t t;
+
+	if (a->is_int && is_int && !__builtin_add_overflow(a->isum, i, &t)) {
+		a->isum = t;
+		return;
+	}
+	if (a->is_int) {
+		a->sum = (double)a->isum;
+		a->is_int = 0;
+	}
+	a->sum += d;
+}
+
 /* Set up empty accumulators for specs[0..n): RTA_OK or RTA_ENOMEM (then
  * nothing is held). */
 int	rta_agg_init(const struct rta_agg_spec *specs, size_t n,

@@ -137,6 +137,42 @@ rta_cols_u64(const struct rta_cols_int *c, uint32_t i)
 	return c->base + d * c->step;
 }
 
+/* Integers [i, i + n) of column c into out, a width's loop each. */
+static inline void
+rta_cols_u64s(const struct rta_cols_int *c, uint32_t i, uint32_t n,
+    uint64_t *out)
+{
+	const unsigned char *p = c->p;
+	uint64_t base = c->base, step = c->step;
+	uint32_t k;
+
+	switch (c->width) {
+	case 0:
+		for (k = 0; k < n; k++)
+			out[k] = base;
+		break;
+	case 1:
+		for (k = 0; k < n; k++)
+			out[k] = base + p[i + k] * step;
+		break;
+	case 2:
+		for (k = 0; k < n; k++)
+			out[k] = base + rta_get_u16(p + ((size_t)i + k) * 2) *
+			    step;
+		break;
+	case 4:
+		for (k = 0; k < n; k++)
+			out[k] = base + rta_get_u32(p + ((size_t)i + k) * 4) *
+			    step;
+		break;
+	default:
+		for (k = 0; k < n; k++)
+			out[k] = base + rta_get_u64(p + ((size_t)i + k) * 8) *
+			    step;
+		break;
+	}
+}
+
 static inline int64_t
 rta_cols_ts(const struct rta_cols *c, uint32_t i)
 {

@@ -63,11 +63,16 @@ struct rta_query {
 	 * the block's group and states, and a record's group-by values */
 	size_t			*cgpos, *cspos;
 	const unsigned char	**cbyv;
+	uint64_t		*cnum;		/* COLS_CHUNK records' numbers,
+						 * three columns a load */
 
 	size_t			*order;		/* rows, sorted */
 	int			 sorted;
 	struct rta_query_counts	 counts;
 };
+
+/* Records of a block's columns decoded at a time (rta_query_add_cols). */
+#define COLS_CHUNK	256
 
 static int
 nomem(struct rta_error *err)
@@ -128,6 +133,7 @@ rta_query_free(struct rta_query *q)
 	rta_free(q->cgpos);
 	rta_free(q->cspos);
 	rta_free(q->cbyv);
+	rta_free(q->cnum);
 	rta_free(q);
 }
 
@@ -708,8 +714,9 @@ static int
 cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 {
 	const struct rta_query_spec *s = q->spec;
+	uint64_t tsv[COLS_CHUNK], endv[COLS_CHUNK];
 	size_t i, n;
-	uint32_t r;
+	uint32_t r, r0, k;
 	int64_t ts, end, start, bend;
 	int rc;
 
@@ -738,9 +745,12 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 		if ((q->cgpos = rta_calloc(n, sizeof(*q->cgpos))) == NULL ||
 		    (q->cbyv = rta_calloc(n, sizeof(*q->cbyv))) == NULL ||
 		    (q->cspos = rta_calloc(s->naggs ? s->naggs : 1,
-		    sizeof(*q->cspos))) == NULL) {
+		    sizeof(*q->cspos))) == NULL ||
+		    (q->cnum = rta_calloc((s->naggs ? s->naggs : 1) * 3,
+		    COLS_CHUNK * sizeof(*q->cnum))) == NULL) {
 			rta_free(q->cgpos);
 			rta_free(q->cbyv);
+			rta_free(q->cspos);
 			q->cgpos = q->cspos = NULL;
 			q->cbyv = NULL;
 			nomem(err);
@@ -757,22 +767,47 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 		    !rta_agg_num_fits(&q->load[i], c->s[q->cspos[i]].kind))
 			return 0;
 	}
-	for (r = 0, start = 0, bend = 0; r < c->n; r++) {
-		ts = rta_cols_ts(c, r);
-		if (ts < s->from || ts >= s->to)
-			continue;
-		end = rta_cols_end(c, r);
-		if (r == 0 || ts < start || ts >= bend) {
-			start = bucket_of(s, ts);
-			bend = bucket_end(s, start);
+	start = bend = 0;
+	for (r0 = 0; r0 < c->n; r0 += k) {
+		k = c->n - r0 < COLS_CHUNK ? c->n - r0 : COLS_CHUNK;
+		rta_cols_u64s(&c->ts, r0, k, tsv);
+		rta_cols_u64s(&c->end, r0, k, endv);
+		for (r = 0; r < k; r++) {
+			ts = (int64_t)tsv[r];
+			if (ts < s->from || ts >= s->to)
+				continue;
+			end = (int64_t)endv[r];
+			if (r0 + r == 0 || ts < start || ts >= bend) {
+				start = bucket_of(s, ts);
+				bend = bucket_end(s, start);
+			}
+			/* the window ends after its start, in its bucket
+			 * (for buckets, bucket_of(end - 1) == start) */
+			if (end <= ts || (s->bucket != 0 && end - 1 >= bend) ||
+			    (s->bucket == 0 && end > s->to))
+				return 0;
 		}
-		/* the window ends after its start, in its bucket (for
-		 * buckets, bucket_of(end - 1) == start) */
-		if (end <= ts || (s->bucket != 0 && end - 1 >= bend) ||
-		    (s->bucket == 0 && end > s->to))
-			return 0;
 	}
 	return 1;
+}
+
+/*
+ * How rta_query_add_cols adds load i's numbers from the columns of state
+ * j: CF_COUNT (its count), CF_SUM (a sum's count and number: the load a
+ * sum or an avg, the state a sum), or CF_ANY (loaded whole, then merged).
+ * Each does what loading the state and rta_agg_merge would.
+ */
+enum { CF_ANY, CF_COUNT, CF_SUM };
+
+static int
+cols_fast(const struct rta_agg_spec *load, const struct rta_cols_state *st)
+{
+	if (load->kind == RTA_AGG_COUNT)
+		return CF_COUNT;
+	if ((load->kind == RTA_AGG_SUM || load->kind == RTA_AGG_AVG) &&
+	    st->kind == RTA_AGG_SUM)
+		return CF_SUM;
+	return CF_ANY;
 }
 
 int
@@ -783,8 +818,9 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 	struct rta_event ev;
 	struct rta_agg_acc b;
 	struct entry *e = NULL;
+	uint64_t tsv[COLS_CHUNK];
 	int64_t ts, start = 0, last = 0, end = 0;
-	uint32_t r;
+	uint32_t r, r0, k, u;
 	size_t i;
 	int fresh, fit, rc;
 
@@ -803,45 +839,94 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 	/* a merged state's accumulator: its numbers only (simple kinds) */
 	memset(&b, 0, sizeof(b));
 	rta_buf_init(&b.value);
-	for (r = 0; r < c->n; r++) {
-		ts = rta_cols_ts(c, r);
-		if (ts < s->from || ts >= s->to)
-			continue;
-		ev.ts = ts;
-		/* records come in time order: the last one's bucket
-		 * serves again, and so does its group when the key is the
-		 * same (no group-by: the same bucket) */
-		if (e == NULL || ts < start || ts >= end) {
-			start = bucket_of(s, ts);
-			end = bucket_end(s, start);
-		}
-		if (e == NULL || s->nby > 0 || start != last) {
-			for (i = 0; i < s->nby; i++)
-				q->cbyv[i] = q->cgpos[i] < c->ngroup ?
-				    rta_cols_gval(c, (uint32_t)q->cgpos[i], r) :
-				    NULL;
-			if (make_key(q, &ev, start, c->group, NULL,
-			    q->cbyv) != 0)
-				return nomem(err);
-			if ((e = find_group(q, start, q->load, &fresh,
-			    err)) == NULL)
-				return err->code;
-			e->end = end;
-			last = start;
-		} else
-			fresh = 0;
+	/* a chunk of records at a time: its times, and the numbers of
+	 * the loads added without an accumulator, decoded column by column
+	 * (a width's loop each) */
+	for (r0 = 0; r0 < c->n; r0 += k) {
+		k = c->n - r0 < COLS_CHUNK ? c->n - r0 : COLS_CHUNK;
+		rta_cols_u64s(&c->ts, r0, k, tsv);
 		for (i = 0; i < s->naggs; i++) {
-			if (fresh) {
-				rta_cols_acc(c, (uint32_t)q->cspos[i], r,
-				    &e->acc[i]);
-				continue;
+			const struct rta_cols_state *st =
+			    &c->s[q->cspos[i]];
+			uint64_t *v = q->cnum + i * 3 * COLS_CHUNK;
+
+			switch (cols_fast(&q->load[i], st)) {
+			case CF_SUM:
+				rta_cols_u64s(&st->is_int, r0, k,
+				    v + COLS_CHUNK);
+				rta_cols_u64s(&st->x, r0, k,
+				    v + 2 * COLS_CHUNK);
+				/* FALLTHROUGH */
+			case CF_COUNT:
+				rta_cols_u64s(&st->n, r0, k, v);
+				break;
 			}
-			rta_cols_acc(c, (uint32_t)q->cspos[i], r, &b);
-			if ((rc = rta_agg_merge(&q->load[i], 1, &e->acc[i], &b,
-			    err)) != RTA_OK)
-				return rc;
 		}
-		q->counts.aggregates++;
+		for (u = 0; u < k; u++) {
+			ts = (int64_t)tsv[u];
+			if (ts < s->from || ts >= s->to)
+				continue;
+			r = r0 + u;
+			ev.ts = ts;
+			/* records come in time order: the last one's bucket
+			 * serves again, and so does its group when the key
+			 * is the same (no group-by: the same bucket) */
+			if (e == NULL || ts < start || ts >= end) {
+				start = bucket_of(s, ts);
+				end = bucket_end(s, start);
+			}
+			if (e == NULL || s->nby > 0 || start != last) {
+				for (i = 0; i < s->nby; i++)
+					q->cbyv[i] = q->cgpos[i] < c->ngroup ?
+					    rta_cols_gval(c,
+					    (uint32_t)q->cgpos[i], r) : NULL;
+				if (make_key(q, &ev, start, c->group, NULL,
+				    q->cbyv) != 0)
+					return nomem(err);
+				if ((e = find_group(q, start, q->load, &fresh,
+				    err)) == NULL)
+					return err->code;
+				e->end = end;
+				last = start;
+			} else
+				fresh = 0;
+			for (i = 0; i < s->naggs; i++) {
+				struct rta_agg_acc *a = &e->acc[i];
+				const uint64_t *v = q->cnum +
+				    i * 3 * COLS_CHUNK;
+				double d;
+
+				if (fresh) {
+					rta_cols_acc(c, (uint32_t)q->cspos[i],
+					    r, a);
+					continue;
+				}
+				switch (cols_fast(&q->load[i],
+				    &c->s[q->cspos[i]])) {
+				case CF_COUNT:
+					a->n += v[u];
+					continue;
+				case CF_SUM:
+					if (v[COLS_CHUNK + u] != 0)
+						rta_agg_sum_add(a, (double)
+						    (int64_t)v[2 * COLS_CHUNK +
+						    u], (int64_t)v[2 *
+						    COLS_CHUNK + u], 1);
+					else {
+						memcpy(&d, &v[2 * COLS_CHUNK +
+						    u], 8);
+						rta_agg_sum_add(a, d, 0, 0);
+					}
+					a->n += v[u];
+					continue;
+				}
+				rta_cols_acc(c, (uint32_t)q->cspos[i], r, &b);
+				if ((rc = rta_agg_merge(&q->load[i], 1, a, &b,
+				    err)) != RTA_OK)
+					return rc;
+			}
+			q->counts.aggregates++;
+		}
 	}
 	return RTA_OK;
 }
