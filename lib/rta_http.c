@@ -16,10 +16,16 @@
  *
  * Deadlines use the monotonic clock: idle_ms while waiting for the first
  * byte of a request, then request_ms from that byte to the last byte of
- * the body, and write_ms for a whole answer.  Writes go in pieces of at
- * most PIPE_BUF after poll(2) says there is room, which a pipe takes
- * without blocking, so a client that stops reading is cut off in time.
+ * the body, and write_ms for a whole answer.  Writes go after poll(2)
+ * says there is room, as much as a socket takes at once without waiting
+ * (MSG_DONTWAIT: the descriptor's own blocking mode is left as it is,
+ * for it is shared with whoever started us), or to any other descriptor
+ * in pieces of at most PIPE_BUF, which a pipe takes without blocking; so
+ * a client that stops reading is cut off in time.
  */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -82,6 +88,7 @@ rta_http_conn_init(struct rta_http_conn *c, int in, int out,
     const struct rta_http_limits *lim, struct rta_error *err)
 {
 	struct rta_http_limits l;
+	struct stat sb;
 	size_t cap;
 
 	memset(c, 0, sizeof(*c));
@@ -101,6 +108,8 @@ rta_http_conn_init(struct rta_http_conn *c, int in, int out,
 		return rta_error_set(err, RTA_EINVAL, "bad-limit",
 		    "http limits too large");
 	cap = l.line_max + 2 + l.header_max + 2 + l.body_max;
+	if (fstat(out, &sb) == 0 && S_ISSOCK(sb.st_mode))
+		c->sock = 1;
 	c->buf = rta_malloc(cap);
 	c->hdr = rta_reallocarray(NULL, l.headers_max, sizeof(*c->hdr));
 	c->path = rta_malloc(l.line_max + 1);
@@ -900,7 +909,12 @@ write_all(struct rta_http_conn *c, const void *p, size_t n, int64_t deadline,
 				return rta_error_errno(err, "write");
 			if (rc <= 0)
 				continue;
-			w = write(c->out, b, n < PIPE_BUF ? n : PIPE_BUF);
+			if (c->sock)
+				w = send(c->out, b, n, MSG_DONTWAIT |
+				    MSG_NOSIGNAL);
+			else
+				w = write(c->out, b, n < PIPE_BUF ? n :
+				    PIPE_BUF);
 		}
 		if (w < 0) {
 			if (errno == EINTR || errno == EAGAIN)

@@ -132,6 +132,7 @@ struct rta_http_conn {
 	int			 version;
 	int			 closing;	/* no more requests */
 	int			 eof;		/* the input has ended */
+	int			 sock;		/* out is a socket */
 };
 
 /* The defaults above. */

@@ -858,6 +858,7 @@ START_TEST(slow_reader)
 	rta_http_limits_init(&lim);
 	lim.write_ms = 200;
 	serve(&lim);
+	ck_assert_int_eq(c.sock, 1);
 	ck_assert_ptr_nonnull(body);
 	memset(body, 'z', big);
 	send_str("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\n"
@@ -871,6 +872,41 @@ START_TEST(slow_reader)
 	ck_assert_int_lt(dt, 4000);
 	/* the connection is over, pipelined request or not */
 	ck_assert_int_eq(read_req(), RTA_EOF);
+	free(body);
+}
+END_TEST
+
+/* The same through a pipe (written PIPE_BUF at a time, not sent). */
+START_TEST(slow_reader_pipe)
+{
+	struct rta_http_limits lim;
+	size_t big = 8 << 20;
+	char *body = malloc(big);
+	int64_t t0, dt;
+	int p[2];
+
+	teardown();
+	rta_http_limits_init(&lim);
+	lim.write_ms = 200;
+	serve(&lim);
+	rta_http_conn_release(&c);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(rta_http_conn_init(&c, srv, p[1], &lim, &err),
+	    RTA_OK);
+	ck_assert_int_eq(c.sock, 0);
+	c.date = 0;
+	ck_assert_ptr_nonnull(body);
+	memset(body, 'z', big);
+	send_str("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	ck_assert_int_eq(read_req(), RTA_OK);
+	t0 = now_ms();
+	ck_assert_int_eq(rta_http_respond(&c, 200, NULL, body, big, NULL, 0,
+	    &err), RTA_EIO);
+	dt = now_ms() - t0;
+	ck_assert_int_ge(dt, 150);
+	ck_assert_int_lt(dt, 4000);
+	close(p[0]);
+	close(p[1]);
 	free(body);
 }
 END_TEST
@@ -1189,6 +1225,7 @@ http_suite(int forking)
 	tcase_add_test(tc, idle_close);
 	tcase_add_test(tc, idle_after_request);
 	tcase_add_test(tc, slow_reader);
+	tcase_add_test(tc, slow_reader_pipe);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("answers");
