@@ -846,33 +846,42 @@ START_TEST(idle_after_request)
 }
 END_TEST
 
-/* A client that does not read is cut off at write_ms. */
-START_TEST(slow_reader)
+/* An 8 MiB answer to a client that does not read: cut off at write_ms
+ * (200 ms). */
+static void
+answer_cut_off(void)
 {
-	struct rta_http_limits lim;
 	size_t big = 8 << 20;
 	char *body = malloc(big);
 	int64_t t0, dt;
 
-	teardown();
-	rta_http_limits_init(&lim);
-	lim.write_ms = 200;
-	serve(&lim);
-	ck_assert_int_eq(c.sock, 1);
 	ck_assert_ptr_nonnull(body);
 	memset(body, 'z', big);
-	send_str("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\n"
-	    "Host: x\r\n\r\n");
-	ck_assert_int_eq(read_req(), RTA_OK);
 	t0 = now_ms();
 	ck_assert_int_eq(rta_http_respond(&c, 200, NULL, body, big, NULL, 0,
 	    &err), RTA_EIO);
 	dt = now_ms() - t0;
 	ck_assert_int_ge(dt, 150);
 	ck_assert_int_lt(dt, 4000);
+	free(body);
+}
+
+/* A client that does not read is cut off at write_ms. */
+START_TEST(slow_reader)
+{
+	struct rta_http_limits lim;
+
+	teardown();
+	rta_http_limits_init(&lim);
+	lim.write_ms = 200;
+	serve(&lim);
+	ck_assert_int_eq(c.sock, 1);
+	send_str("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\n"
+	    "Host: x\r\n\r\n");
+	ck_assert_int_eq(read_req(), RTA_OK);
+	answer_cut_off();
 	/* the connection is over, pipelined request or not */
 	ck_assert_int_eq(read_req(), RTA_EOF);
-	free(body);
 }
 END_TEST
 
@@ -880,9 +889,6 @@ END_TEST
 START_TEST(slow_reader_pipe)
 {
 	struct rta_http_limits lim;
-	size_t big = 8 << 20;
-	char *body = malloc(big);
-	int64_t t0, dt;
 	int p[2];
 
 	teardown();
@@ -895,19 +901,11 @@ START_TEST(slow_reader_pipe)
 	    RTA_OK);
 	ck_assert_int_eq(c.sock, 0);
 	c.date = 0;
-	ck_assert_ptr_nonnull(body);
-	memset(body, 'z', big);
 	send_str("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
 	ck_assert_int_eq(read_req(), RTA_OK);
-	t0 = now_ms();
-	ck_assert_int_eq(rta_http_respond(&c, 200, NULL, body, big, NULL, 0,
-	    &err), RTA_EIO);
-	dt = now_ms() - t0;
-	ck_assert_int_ge(dt, 150);
-	ck_assert_int_lt(dt, 4000);
+	answer_cut_off();
 	close(p[0]);
 	close(p[1]);
-	free(body);
 }
 END_TEST
 

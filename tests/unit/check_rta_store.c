@@ -804,27 +804,11 @@ scan(struct rta_store *s, const char *name, const char *tenant,
     int64_t from, int64_t to, struct rta_buf *out)
 {
 	struct rta_dataset ds;
-	struct rta_record rec;
-	struct rta_scan *sc;
 	struct rta_error err;
-	int rc;
 
-	rta_buf_reset(out);
 	ck_assert_int_eq(rta_dataset_open(s, name, &ds, &err), RTA_OK);
-	ck_assert_int_eq(rta_scan_open(&ds, tenant, tenant != NULL ?
-	    strlen(tenant) : 0, from, to, &sc, &err), RTA_OK);
-	while ((rc = rta_scan_next(sc, &rec, &err)) == RTA_OK)
-		ck_assert_int_eq(rta_buf_printf(out, "%.*s %.*s %lld %u "
-		    "%lld\n", (int)rec.ev.tenant_len, rec.ev.tenant,
-		    (int)rec.ev.id_len, rec.ev.id,
-		    (long long)((rec.ev.ts - T0) / 1000000),
-		    (unsigned)rec.ev.schema_version,
-		    (long long)n_of(&rec)), 0);
-	ck_assert_msg(rc == RTA_EOF, "scan: %s", err.text);
-	rta_scan_close(sc);
+	scan_ds(&ds, tenant, from, to, out);
 	rta_dataset_close(&ds);
-	ck_assert_int_eq(rta_buf_addc(out, '\0'), 0);
-	out->len--;
 }
 
 static void
