@@ -164,13 +164,22 @@ $(B)/tests/check_%: $(B)/tests/check_%.o $(UNIT_OBJ) $(B)/librta.a
 
 check: check-unit check-cmd check-fuzz check-examples check-meta
 
-# Every suite runs even when one fails; the target fails at the end.
+# Every suite runs even when one fails, as many at a time as there are
+# cores (JOBS), each suite's report printed whole, in order; the target
+# fails at the end.
+UNIT_OUT := $(B)/tests/results
 check-unit: $(UNITS)
-	@fail=; for t in $(UNITS); do \
+	@rm -rf $(UNIT_OUT) && mkdir -p $(UNIT_OUT) && \
+	printf '%s\n' $(UNITS) | xargs -P "$${JOBS:-$$(nproc)}" -n 1 sh -c \
+	    'o=$(UNIT_OUT)/$${1##*/}; \
 	    CK_VERBOSITY=$${CK_VERBOSITY:-minimal} \
 	    ASAN_OPTIONS=$${ASAN_OPTIONS:-exitcode=86} \
 	    UBSAN_OPTIONS=$${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1} \
-	    RTA_TEST_DATA=tests/unit/data $$t || fail="$$fail $${t##*/}"; \
+	    RTA_TEST_DATA=tests/unit/data "$$1" >"$$o" 2>&1; \
+	    echo $$? >"$$o.status"' sh; \
+	fail=; for t in $(UNITS); do o=$(UNIT_OUT)/$${t##*/}; cat "$$o"; \
+	    [ "$$(cat "$$o.status" 2>/dev/null)" = 0 ] || \
+	    fail="$$fail $${t##*/}"; \
 	done; if [ -n "$$fail" ]; then echo "failed:$$fail"; exit 1; fi
 
 # DuckDB and hyparquet, the independent Parquet readers the tests check
