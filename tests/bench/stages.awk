@@ -634,7 +634,10 @@ function query_section(    i, k, a, d, l) {
 	    "tests/bench/query_wrk.lua, request i asking query i with " \
 	    "limit=1000000+i, more than the 288 rows (the same answer) " \
 	    "but another cache key, so that no answer comes from the " \
-	    "cache.  Query 0's body against the CLI's rows: " \
+	    "cache: each is read from the store, which the process keeps " \
+	    "open between requests with the segments it has mapped " \
+	    "(it reads the dataset's last commit again only when its " \
+	    "files change).  Query 0's body against the CLI's rows: " \
 	    (q_hcheck == "same" ? "the same" : q_hcheck == "differ" ? \
 	    "**they differ**" : "not checked") "."
 	print ""
