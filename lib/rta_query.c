@@ -65,6 +65,7 @@ struct rta_query {
 	const unsigned char	**cbyv;
 	uint64_t		*cnum;		/* COLS_CHUNK records' numbers,
 						 * three columns a load */
+	unsigned char		*cfast;		/* cols_fast of each load */
 
 	size_t			*order;		/* rows, sorted */
 	int			 sorted;
@@ -134,6 +135,7 @@ rta_query_free(struct rta_query *q)
 	rta_free(q->cspos);
 	rta_free(q->cbyv);
 	rta_free(q->cnum);
+	rta_free(q->cfast);
 	rta_free(q);
 }
 
@@ -704,6 +706,25 @@ rta_query_add_parts(struct rta_query *q, const struct rta_record *r,
 }
 
 /*
+ * How rta_query_add_cols adds load i's numbers from the columns of state
+ * j: CF_COUNT (its count), CF_SUM (a sum's count and number: the load a
+ * sum or an avg, the state a sum), or CF_ANY (loaded whole, then merged).
+ * Each does what loading the state and rta_agg_merge would.
+ */
+enum { CF_ANY, CF_COUNT, CF_SUM };
+
+static int
+cols_fast(const struct rta_agg_spec *load, const struct rta_cols_state *st)
+{
+	if (load->kind == RTA_AGG_COUNT)
+		return CF_COUNT;
+	if ((load->kind == RTA_AGG_SUM || load->kind == RTA_AGG_AVG) &&
+	    st->kind == RTA_AGG_SUM)
+		return CF_SUM;
+	return CF_ANY;
+}
+
+/*
  * Whether the block c can be added from its columns exactly as its
  * records would be added one by one: its window type, its states (each
  * load's found by name, of a kind it reads) and every record in range
@@ -717,7 +738,7 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 	uint64_t tsv[COLS_CHUNK], endv[COLS_CHUNK];
 	size_t i, n;
 	uint32_t r, r0, k;
-	int64_t ts, end, start, bend;
+	int64_t ts, end, start, bend, from, to;
 	int rc;
 
 	/* a block with no record in range adds nothing, and must not
@@ -747,12 +768,16 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 		    (q->cspos = rta_calloc(s->naggs ? s->naggs : 1,
 		    sizeof(*q->cspos))) == NULL ||
 		    (q->cnum = rta_calloc((s->naggs ? s->naggs : 1) * 3,
-		    COLS_CHUNK * sizeof(*q->cnum))) == NULL) {
+		    COLS_CHUNK * sizeof(*q->cnum))) == NULL ||
+		    (q->cfast = rta_calloc(s->naggs ? s->naggs : 1,
+		    sizeof(*q->cfast))) == NULL) {
 			rta_free(q->cgpos);
 			rta_free(q->cbyv);
 			rta_free(q->cspos);
+			rta_free(q->cnum);
 			q->cgpos = q->cspos = NULL;
 			q->cbyv = NULL;
+			q->cnum = NULL;
 			nomem(err);
 			return -1;
 		}
@@ -768,13 +793,15 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 			return 0;
 	}
 	start = bend = 0;
+	from = s->from;
+	to = s->to;
 	for (r0 = 0; r0 < c->n; r0 += k) {
 		k = c->n - r0 < COLS_CHUNK ? c->n - r0 : COLS_CHUNK;
 		rta_cols_u64s(&c->ts, r0, k, tsv);
 		rta_cols_u64s(&c->end, r0, k, endv);
 		for (r = 0; r < k; r++) {
 			ts = (int64_t)tsv[r];
-			if (ts < s->from || ts >= s->to)
+			if (ts < from || ts >= to)
 				continue;
 			end = (int64_t)endv[r];
 			if (r0 + r == 0 || ts < start || ts >= bend) {
@@ -784,31 +811,16 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 			/* the window ends after its start, in its bucket
 			 * (for buckets, bucket_of(end - 1) == start) */
 			if (end <= ts || (s->bucket != 0 && end - 1 >= bend) ||
-			    (s->bucket == 0 && end > s->to))
+			    (s->bucket == 0 && end > to))
 				return 0;
 		}
 	}
+	for (i = 0; i < s->naggs; i++)
+		q->cfast[i] = (unsigned char)cols_fast(&q->load[i],
+		    &c->s[q->cspos[i]]);
 	return 1;
 }
 
-/*
- * How rta_query_add_cols adds load i's numbers from the columns of state
- * j: CF_COUNT (its count), CF_SUM (a sum's count and number: the load a
- * sum or an avg, the state a sum), or CF_ANY (loaded whole, then merged).
- * Each does what loading the state and rta_agg_merge would.
- */
-enum { CF_ANY, CF_COUNT, CF_SUM };
-
-static int
-cols_fast(const struct rta_agg_spec *load, const struct rta_cols_state *st)
-{
-	if (load->kind == RTA_AGG_COUNT)
-		return CF_COUNT;
-	if ((load->kind == RTA_AGG_SUM || load->kind == RTA_AGG_AVG) &&
-	    st->kind == RTA_AGG_SUM)
-		return CF_SUM;
-	return CF_ANY;
-}
 
 int
 rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
@@ -818,10 +830,11 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 	struct rta_event ev;
 	struct rta_agg_acc b;
 	struct entry *e = NULL;
-	uint64_t tsv[COLS_CHUNK];
-	int64_t ts, start = 0, last = 0, end = 0;
+	uint64_t tsv[COLS_CHUNK], *cnum;
+	const unsigned char *fast;
+	int64_t ts, start = 0, last = 0, end = 0, from, to;
 	uint32_t r, r0, k, u;
-	size_t i;
+	size_t i, naggs;
 	int fresh, fit, rc;
 
 	*took = 0;
@@ -839,18 +852,24 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 	/* a merged state's accumulator: its numbers only (simple kinds) */
 	memset(&b, 0, sizeof(b));
 	rta_buf_init(&b.value);
+	/* in locals: the accumulators' stores may alias the spec's */
+	from = s->from;
+	to = s->to;
+	naggs = s->naggs;
+	cnum = q->cnum;
+	fast = q->cfast;
 	/* a chunk of records at a time: its times, and the numbers of
 	 * the loads added without an accumulator, decoded column by column
 	 * (a width's loop each) */
 	for (r0 = 0; r0 < c->n; r0 += k) {
 		k = c->n - r0 < COLS_CHUNK ? c->n - r0 : COLS_CHUNK;
 		rta_cols_u64s(&c->ts, r0, k, tsv);
-		for (i = 0; i < s->naggs; i++) {
+		for (i = 0; i < naggs; i++) {
 			const struct rta_cols_state *st =
 			    &c->s[q->cspos[i]];
-			uint64_t *v = q->cnum + i * 3 * COLS_CHUNK;
+			uint64_t *v = cnum + i * 3 * COLS_CHUNK;
 
-			switch (cols_fast(&q->load[i], st)) {
+			switch (fast[i]) {
 			case CF_SUM:
 				rta_cols_u64s(&st->is_int, r0, k,
 				    v + COLS_CHUNK);
@@ -864,7 +883,7 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 		}
 		for (u = 0; u < k; u++) {
 			ts = (int64_t)tsv[u];
-			if (ts < s->from || ts >= s->to)
+			if (ts < from || ts >= to)
 				continue;
 			r = r0 + u;
 			ev.ts = ts;
@@ -890,10 +909,9 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 				last = start;
 			} else
 				fresh = 0;
-			for (i = 0; i < s->naggs; i++) {
+			for (i = 0; i < naggs; i++) {
 				struct rta_agg_acc *a = &e->acc[i];
-				const uint64_t *v = q->cnum +
-				    i * 3 * COLS_CHUNK;
+				const uint64_t *v = cnum + i * 3 * COLS_CHUNK;
 				double d;
 
 				if (fresh) {
@@ -901,8 +919,7 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 					    r, a);
 					continue;
 				}
-				switch (cols_fast(&q->load[i],
-				    &c->s[q->cspos[i]])) {
+				switch (fast[i]) {
 				case CF_COUNT:
 					a->n += v[u];
 					continue;
