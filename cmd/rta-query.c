@@ -794,8 +794,6 @@ static struct {
 	int			 on;		/* serve_http sets it */
 	int			 open;
 	struct rta_store	 s;
-	dev_t			 dev;
-	ino_t			 ino;
 	struct {
 		struct rta_dataset	 ds;
 		int			 open;

@@ -821,7 +821,6 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 	return 1;
 }
 
-
 int
 rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
     struct rta_error *err)

@@ -914,9 +914,6 @@ read_commits(int dfd, const char *path, struct rta_commit *c, int *fdp,
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* (Re)read a dataset's state: its last commit, then its manifest (in
- * that order: a log the writer no longer names is covered by a manifest
- * at least as new as the one read after it). */
 /* What file name in dfd is now (inode, size, modification time), for
  * rta_dataset_refresh to see whether it changed; zeros if it is not
  * there. */
@@ -934,6 +931,9 @@ file_stamp(int dfd, const char *name, uint64_t v[4])
 	v[3] = (uint64_t)sb.st_mtim.tv_nsec;
 }
 
+/* (Re)read a dataset's state: its last commit, then its manifest (in
+ * that order: a log the writer no longer names is covered by a manifest
+ * at least as new as the one read after it). */
 static int
 dataset_load(struct rta_dataset *ds, const char *path, struct rta_error *err)
 {
