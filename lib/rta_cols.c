@@ -463,6 +463,25 @@ bad(struct rta_error *err, const char *what)
 	return rta_error_set(err, RTA_EDATA, "damaged", "columns: %s", what);
 }
 
+/* Whether a code of column c (n records) is nd or more: a chunk of codes
+ * decoded at a time, a width's loop each. */
+static int
+codes_over(const struct rta_cols_int *c, uint32_t n, uint32_t nd)
+{
+	uint64_t v[256], over;
+	uint32_t i, k, j;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < 256 ? n - i : 256;
+		rta_cols_u64s(c, i, k, v);
+		for (over = 0, j = 0; j < k; j++)
+			over |= v[j] >= nd;
+		if (over)
+			return 1;
+	}
+	return 0;
+}
+
 int
 rta_cols_parse(struct rta_cols *c, const unsigned char *p, size_t len,
     struct rta_error *err)
@@ -471,7 +490,7 @@ rta_cols_parse(struct rta_cols *c, const unsigned char *p, size_t len,
 	struct rta_agg_parts pp;
 	struct rta_error e2;
 	const unsigned char *q;
-	uint32_t wl, tl, i, j, k, nd;
+	uint32_t wl, tl, j, k, nd;
 	size_t ndict = 0;
 
 	if (take_u32(&d, &c->n) != 0 || c->n == 0 ||
@@ -541,9 +560,8 @@ rta_cols_parse(struct rta_cols *c, const unsigned char *p, size_t len,
 		ndict += nd;
 		if (take_col(&d, c->n, &g->codes) != 0)
 			return bad(err, "bad codes");
-		for (i = 0; i < c->n; i++)
-			if (rta_cols_u64(&g->codes, i) >= nd)
-				return bad(err, "code out of range");
+		if (codes_over(&g->codes, c->n, nd))
+			return bad(err, "code out of range");
 	}
 	for (j = 0; j < c->ngroup; j++)
 		c->g[j].dict = c->dict + c->g[j].first;

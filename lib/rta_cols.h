@@ -152,8 +152,9 @@ rta_cols_u64s(const struct rta_cols_int *c, uint32_t i, uint32_t n,
 			out[k] = base;
 		break;
 	case 1:
+		p += i;
 		for (k = 0; k < n; k++)
-			out[k] = base + p[i + k] * step;
+			out[k] = base + p[k] * step;
 		break;
 	case 2:
 		for (k = 0; k < n; k++)
@@ -171,6 +172,42 @@ rta_cols_u64s(const struct rta_cols_int *c, uint32_t i, uint32_t n,
 			    step;
 		break;
 	}
+}
+
+/* The sum of integers [i, i + n) of column c in 64-bit two's complement,
+ * as adding them one by one gives: n x base + step x the numbers' sum. */
+static inline uint64_t
+rta_cols_sum(const struct rta_cols_int *c, uint32_t i, uint32_t n)
+{
+	const unsigned char *p = c->p;
+	uint64_t t = 0;
+	uint32_t k;
+
+	switch (c->width) {
+	case 0:
+		break;
+	case 1:
+		p += i;
+		for (k = 0; k < n; k++)
+			t += p[k];
+		break;
+	case 2:
+		p += (size_t)i * 2;
+		for (k = 0; k < n; k++)
+			t += rta_get_u16(p + (size_t)k * 2);
+		break;
+	case 4:
+		p += (size_t)i * 4;
+		for (k = 0; k < n; k++)
+			t += rta_get_u32(p + (size_t)k * 4);
+		break;
+	default:
+		p += (size_t)i * 8;
+		for (k = 0; k < n; k++)
+			t += rta_get_u64(p + (size_t)k * 8);
+		break;
+	}
+	return c->base * n + c->step * t;
 }
 
 static inline int64_t

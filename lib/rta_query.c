@@ -66,6 +66,8 @@ struct rta_query {
 	uint64_t		*cnum;		/* COLS_CHUNK records' numbers,
 						 * three columns a load */
 	unsigned char		*cfast;		/* cols_fast of each load */
+	uint64_t		*cts;		/* the block's times (cols_fit) */
+	size_t			 ctscap;
 
 	size_t			*order;		/* rows, sorted */
 	int			 sorted;
@@ -135,6 +137,7 @@ rta_query_free(struct rta_query *q)
 	rta_free(q->cspos);
 	rta_free(q->cbyv);
 	rta_free(q->cnum);
+	rta_free(q->cts);
 	rta_free(q->cfast);
 	rta_free(q);
 }
@@ -735,7 +738,7 @@ static int
 cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 {
 	const struct rta_query_spec *s = q->spec;
-	uint64_t tsv[COLS_CHUNK], endv[COLS_CHUNK];
+	uint64_t endv[COLS_CHUNK], *tsv;
 	size_t i, n;
 	uint32_t r, r0, k;
 	int64_t ts, end, start, bend, from, to;
@@ -792,11 +795,24 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 		    !rta_agg_num_fits(&q->load[i], c->s[q->cspos[i]].kind))
 			return 0;
 	}
+	/* the block's times, kept for rta_query_add_cols (c->n is at
+	 * most RTA_COLS_MAX_RECORDS) */
+	if (c->n > q->ctscap) {
+		n = c->n > 2 * q->ctscap ? c->n : 2 * q->ctscap;
+		if ((tsv = rta_reallocarray(q->cts, n, sizeof(*tsv))) ==
+		    NULL) {
+			nomem(err);
+			return -1;
+		}
+		q->cts = tsv;
+		q->ctscap = n;
+	}
 	start = bend = 0;
 	from = s->from;
 	to = s->to;
 	for (r0 = 0; r0 < c->n; r0 += k) {
 		k = c->n - r0 < COLS_CHUNK ? c->n - r0 : COLS_CHUNK;
+		tsv = q->cts + r0;
 		rta_cols_u64s(&c->ts, r0, k, tsv);
 		rta_cols_u64s(&c->end, r0, k, endv);
 		for (r = 0; r < k; r++) {
@@ -821,6 +837,35 @@ cols_fit(struct rta_query *q, const struct rta_cols *c, struct rta_error *err)
 	return 1;
 }
 
+/*
+ * Add the sums of records [w, u1) of a chunk to a, as rta_agg_sum_add
+ * one by one: is_int[w] and x[w] (an integer or a binary64's bits), or
+ * with is_int NULL, all_int for every record.  a's numbers are held in
+ * a local the while, which the columns cannot alias.
+ */
+static void
+sum_run(struct rta_agg_acc *a, const uint64_t *is_int, int all_int,
+    const uint64_t *x, uint32_t w, uint32_t u1)
+{
+	struct rta_agg_acc l;
+	double d;
+
+	l.is_int = a->is_int;
+	l.isum = a->isum;
+	l.sum = a->sum;
+	for (; w < u1; w++)
+		if (is_int != NULL ? is_int[w] != 0 : all_int)
+			rta_agg_sum_add(&l, (double)(int64_t)x[w],
+			    (int64_t)x[w], 1);
+		else {
+			memcpy(&d, &x[w], 8);
+			rta_agg_sum_add(&l, d, 0, 0);
+		}
+	a->is_int = l.is_int;
+	a->isum = l.isum;
+	a->sum = l.sum;
+}
+
 int
 rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
     struct rta_error *err)
@@ -829,10 +874,11 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 	struct rta_event ev;
 	struct rta_agg_acc b;
 	struct entry *e = NULL;
-	uint64_t tsv[COLS_CHUNK], *cnum;
+	const uint64_t *tsv;
+	uint64_t *cnum;
 	const unsigned char *fast;
 	int64_t ts, start = 0, last = 0, end = 0, from, to;
-	uint32_t r, r0, k, u;
+	uint32_t r, r0, k, u, u1;
 	size_t i, naggs;
 	int fresh, fit, rc;
 
@@ -862,25 +908,24 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 	 * (a width's loop each) */
 	for (r0 = 0; r0 < c->n; r0 += k) {
 		k = c->n - r0 < COLS_CHUNK ? c->n - r0 : COLS_CHUNK;
-		rta_cols_u64s(&c->ts, r0, k, tsv);
+		tsv = q->cts + r0;	/* decoded by cols_fit */
 		for (i = 0; i < naggs; i++) {
 			const struct rta_cols_state *st =
 			    &c->s[q->cspos[i]];
 			uint64_t *v = cnum + i * 3 * COLS_CHUNK;
 
-			switch (fast[i]) {
-			case CF_SUM:
-				rta_cols_u64s(&st->is_int, r0, k,
-				    v + COLS_CHUNK);
+			/* counts are summed straight from their column,
+			 * and a column of one is_int needs no decoding */
+			if (fast[i] == CF_SUM) {
+				if (st->is_int.width != 0)
+					rta_cols_u64s(&st->is_int, r0, k,
+					    v + COLS_CHUNK);
 				rta_cols_u64s(&st->x, r0, k,
 				    v + 2 * COLS_CHUNK);
-				/* FALLTHROUGH */
-			case CF_COUNT:
-				rta_cols_u64s(&st->n, r0, k, v);
-				break;
 			}
 		}
-		for (u = 0; u < k; u++) {
+		for (u = 0; u < k; u = u1) {
+			u1 = u + 1;
 			ts = (int64_t)tsv[u];
 			if (ts < from || ts >= to)
 				continue;
@@ -893,6 +938,15 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 				start = bucket_of(s, ts);
 				end = bucket_end(s, start);
 			}
+			/* with no group-by, the records after it in the
+			 * same bucket (and range) go to the same group: a
+			 * run [u, u1) added load by load */
+			if (s->nby == 0)
+				while (u1 < k && (int64_t)tsv[u1] >= start &&
+				    (int64_t)tsv[u1] < end &&
+				    (int64_t)tsv[u1] >= from &&
+				    (int64_t)tsv[u1] < to)
+					u1++;
 			if (e == NULL || s->nby > 0 || start != last) {
 				for (i = 0; i < s->nby; i++)
 					q->cbyv[i] = q->cgpos[i] < c->ngroup ?
@@ -909,39 +963,38 @@ rta_query_add_cols(struct rta_query *q, const struct rta_cols *c, int *took,
 			} else
 				fresh = 0;
 			for (i = 0; i < naggs; i++) {
+				const struct rta_cols_state *st =
+				    &c->s[q->cspos[i]];
 				struct rta_agg_acc *a = &e->acc[i];
 				const uint64_t *v = cnum + i * 3 * COLS_CHUNK;
-				double d;
+				uint32_t w = u;
 
-				if (fresh) {
+				if (fresh)
 					rta_cols_acc(c, (uint32_t)q->cspos[i],
-					    r, a);
-					continue;
-				}
+					    r0 + w++, a);
 				switch (fast[i]) {
 				case CF_COUNT:
-					a->n += v[u];
+					a->n += rta_cols_sum(&st->n, r0 + w,
+					    u1 - w);
 					continue;
 				case CF_SUM:
-					if (v[COLS_CHUNK + u] != 0)
-						rta_agg_sum_add(a, (double)
-						    (int64_t)v[2 * COLS_CHUNK +
-						    u], (int64_t)v[2 *
-						    COLS_CHUNK + u], 1);
-					else {
-						memcpy(&d, &v[2 * COLS_CHUNK +
-						    u], 8);
-						rta_agg_sum_add(a, d, 0, 0);
-					}
-					a->n += v[u];
+					a->n += rta_cols_sum(&st->n, r0 + w,
+					    u1 - w);
+					sum_run(a, st->is_int.width != 0 ?
+					    v + COLS_CHUNK : NULL,
+					    st->is_int.base != 0,
+					    v + 2 * COLS_CHUNK, w, u1);
 					continue;
 				}
-				rta_cols_acc(c, (uint32_t)q->cspos[i], r, &b);
-				if ((rc = rta_agg_merge(&q->load[i], 1, a, &b,
-				    err)) != RTA_OK)
-					return rc;
+				for (; w < u1; w++) {
+					rta_cols_acc(c, (uint32_t)q->cspos[i],
+					    r0 + w, &b);
+					if ((rc = rta_agg_merge(&q->load[i], 1,
+					    a, &b, err)) != RTA_OK)
+						return rc;
+				}
 			}
-			q->counts.aggregates++;
+			q->counts.aggregates += u1 - u;
 		}
 	}
 	return RTA_OK;
