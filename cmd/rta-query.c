@@ -140,6 +140,8 @@ static void	help(void);
 static int	serve_http(const struct opts *);
 static int	row_value(const struct rta_query *, size_t, struct rta_buf *,
 		    struct rta_buf *);
+static int	row_json(const struct rta_query *, size_t, struct rta_buf *,
+		    struct rta_buf *);
 static int	query_store(const struct opts *, const struct rta_query_spec *,
 		    const struct rta_expr *, struct sink *, int *);
 static int	cohort_main(const struct opts *);
@@ -1685,7 +1687,7 @@ static int
 http_query(struct rta_http_conn *c, const struct rta_http_request *req,
     const struct opts *base, const struct token *tok, struct rta_qcache *qc)
 {
-	struct rta_buf v[P_N], b = RTA_BUF_INIT, tmp = RTA_BUF_INIT;
+	struct rta_buf v[P_N], b = RTA_BUF_INIT;
 	struct rta_buf scratch = RTA_BUF_INIT, key = RTA_BUF_INIT;
 	struct rta_qcache_stamp stamp;
 	const struct rta_buf *hit;
@@ -1769,13 +1771,10 @@ http_query(struct rta_http_conn *c, const struct rta_http_request *req,
 		nrows = (size_t)o.limit;
 	if (rta_buf_add(&b, "{\"rows\":[", 9) != 0)
 		goto nomem_q;
-	for (i = 0; i < nrows; i++) {
-		rta_buf_reset(&tmp);
-		if ((i > 0 && rta_buf_add(&b, ",", 1) != 0) ||
-		    row_value(q, i, &tmp, &scratch) != 0 ||
-		    rta_value_to_json(&b, tmp.data) != 0)
+	for (i = 0; i < nrows; i++)
+		if ((i > 0 && rta_buf_addc(&b, ',') != 0) ||
+		    row_json(q, i, &b, &scratch) != 0)
 			goto nomem_q;
-	}
 	if (rta_buf_add(&b, "]}\n", 3) != 0)
 		goto nomem_q;
 	/* a failure to keep it costs only a later miss */
@@ -1796,7 +1795,6 @@ out:
 	for (i = 0; i < P_N; i++)
 		rta_buf_release(&v[i]);
 	rta_buf_release(&b);
-	rta_buf_release(&tmp);
 	rta_buf_release(&scratch);
 	rta_buf_release(&key);
 	return rc;
@@ -2211,6 +2209,54 @@ row_value(const struct rta_query *q, size_t i, struct rta_buf *b,
 		return -1;
 	rta_venc_end(b, off, n);
 	return 0;
+}
+
+/* Append the members of object value obj as JSON members, each after a
+ * comma (the object is open and has a member). */
+static int
+json_members(struct rta_buf *b, const unsigned char *obj)
+{
+	struct rta_viter it;
+	const unsigned char *v;
+	const char *k;
+	size_t klen;
+
+	rta_viter_init(&it, obj);
+	while (rta_viter_member(&it, &k, &klen, &v))
+		if (rta_buf_addc(b, ',') != 0 ||
+		    rta_json_put_string(b, k, klen) != 0 ||
+		    rta_buf_addc(b, ':') != 0 || rta_value_to_json(b, v) != 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Row i as JSON in b, the text of row_value's object (an answer over
+ * HTTP is written straight, without the value between).  A time is a
+ * string that needs no escapes.
+ */
+static int
+row_json(const struct rta_query *q, size_t i, struct rta_buf *b,
+    struct rta_buf *tmp)
+{
+	struct rta_query_row row;
+	char t[RTA_TIME_LEN];
+
+	rta_query_row(q, i, &row);
+	rta_buf_reset(tmp);
+	if (rta_query_results(q, i, tmp) != 0 ||
+	    rta_buf_add(b, "{\"start\":\"", 10) != 0)
+		return -1;
+	rta_time_format(t, row.start);
+	if (rta_buf_add(b, t, RTA_TIME_LEN) != 0 ||
+	    rta_buf_add(b, "\",\"end\":\"", 9) != 0)
+		return -1;
+	rta_time_format(t, row.end);
+	if (rta_buf_add(b, t, RTA_TIME_LEN) != 0 ||
+	    rta_buf_addc(b, '"') != 0 || json_members(b, row.group) != 0 ||
+	    json_members(b, tmp->data) != 0)
+		return -1;
+	return rta_buf_addc(b, '}');
 }
 
 /*
