@@ -149,7 +149,8 @@ rta_segw_add(struct rta_segw *w, const char *tenant, size_t tlen, int64_t ts,
 		    "of %zu bytes in a segment", tlen);
 	if (w->count > 0 && (tlen != w->tlen ||
 	    memcmp(tenant, w->tenant, tlen) != 0 ||
-	    w->block.len + len > RTA_SEG_BLOCK)) {
+	    w->block.len + len > (w->columns ? RTA_SEG_BLOCK_COLS :
+	    RTA_SEG_BLOCK))) {
 		if ((rc = flush_block(w, err)) != RTA_OK)
 			return rc;
 	}

@@ -4,7 +4,9 @@
  * `rta-store compact` turns a finished time bucket's logs into one
  * segment: the bucket's records sorted by tenant, then event time, then
  * id, cut into blocks of one tenant's records each (about
- * RTA_SEG_BLOCK bytes before compression), each block a zstd frame of
+ * RTA_SEG_BLOCK bytes before compression, RTA_SEG_BLOCK_COLS in a
+ * segment that carries columns: a query of columns then checks and
+ * parses a quarter as many blocks), each block a zstd frame of
  * rta frames, maybe followed by its columns, and an index of the blocks
  * at the end:
  *
@@ -53,6 +55,7 @@
 #define RTA_SEG_FOOTER		32
 #define RTA_SEG_ENTRY		112
 #define RTA_SEG_BLOCK		(64U << 10)	/* cut blocks past this */
+#define RTA_SEG_BLOCK_COLS	(256U << 10)	/* the same, with columns */
 #define RTA_SEG_BLOCK_MAX	(32U << 20)	/* largest block (one frame
 						 * can be 16 MiB) */
 #define RTA_SEG_COLS_MAX	0xffffffU	/* largest stored columns */

@@ -62,6 +62,9 @@ make_recs(size_t n, unsigned ntenants)
 	return v;
 }
 
+/* Whether write_seg asks for columns (rta_segw_columns). */
+static int seg_columns;
+
 /* Write recs into file name; return its bytes in *out. */
 static void
 write_seg(const char *name, const struct rec *v, size_t n,
@@ -76,6 +79,8 @@ write_seg(const char *name, const struct rec *v, size_t n,
 	fd = open(unit_path(name), O_RDWR | O_CREAT | O_TRUNC, 0600);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(rta_segw_new(fd, 3, &w, &err), RTA_OK);
+	if (seg_columns)
+		rta_segw_columns(w);
 	for (i = 0; i < n; i++) {
 		ck_assert_int_eq(rta_segw_add(w, v[i].tenant,
 		    strlen(v[i].tenant), v[i].ts, v[i].body, v[i].len, &err),
@@ -129,6 +134,53 @@ START_TEST(round_trip)
 		ck_assert_uint_eq(off, blk.len);
 	}
 	ck_assert_uint_eq(k, n);
+	free(v);
+	rta_buf_release(&b);
+	rta_buf_release(&blk);
+}
+END_TEST
+
+/*
+ * A segment that carries columns is cut into blocks of up to
+ * RTA_SEG_BLOCK_COLS (fewer blocks for a query of columns to check and
+ * parse), one tenant each; its records read back the same.  (These
+ * records are not aggregate records, so no block gets columns.)
+ */
+START_TEST(cut_columns)
+{
+	struct rta_buf b = RTA_BUF_INIT, blk = RTA_BUF_INIT;
+	struct rta_seg_entry e;
+	struct rta_error err;
+	struct rta_seg s;
+	struct rec *v;
+	uint64_t records;
+	size_t n = 6000, k = 0, off;
+	uint32_t i, big = 0;
+
+	v = make_recs(n, 2);
+	seg_columns = 1;
+	write_seg("c.seg", v, n, &b, &records);
+	seg_columns = 0;
+	ck_assert_int_eq(rta_seg_open(b.data, b.len, &s, &err), RTA_OK);
+	ck_assert_int_eq(rta_seg_check(&s, &err), RTA_OK);
+	for (i = 0; i < s.nblocks; i++) {
+		ck_assert_int_eq(rta_seg_entry(&s, i, &e), 0);
+		ck_assert_uint_eq(e.cols, 0);
+		ck_assert(e.ulen <= RTA_SEG_BLOCK_COLS || e.count == 1);
+		big += e.ulen > RTA_SEG_BLOCK;
+		ck_assert_int_eq(rta_seg_block(&s, i, &blk, &err), RTA_OK);
+		for (off = 0; off < blk.len; k++) {
+			ck_assert_uint_lt(k, n);
+			ck_assert_mem_eq(v[k].tenant, e.tenant, e.tlen);
+			ck_assert_mem_eq(blk.data + off, v[k].body, v[k].len);
+			off += v[k].len;
+		}
+	}
+	ck_assert_uint_eq(k, n);
+	/* 6000 records of some 160 bytes, two tenants: blocks past the
+	 * plain cut, and fewer of them */
+	ck_assert_uint_ge(big, 2);
+	ck_assert_uint_le(s.nblocks, 8);
 	free(v);
 	rta_buf_release(&b);
 	rta_buf_release(&blk);
@@ -361,6 +413,7 @@ segment_suite(void)
 	tcase_add_unchecked_fixture(tc, unit_base_setup, unit_base_teardown);
 	tcase_add_checked_fixture(tc, unit_tmp_setup, unit_tmp_teardown);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, cut_columns);
 	tcase_add_test(tc, find_tenant);
 	tcase_add_test(tc, empty);
 	tcase_add_test(tc, damage);

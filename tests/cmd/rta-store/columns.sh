@@ -74,7 +74,7 @@ printf 'X' | dd of="$seg" bs=1 seek=$(($1 + $2 / 2)) conv=notrunc 2>/dev/null
 rta-store fsck -s st -d m >out 2>&1
 echo "fsck: exit $?"
 sed 's/offset [0-9]*/offset N/g' out
-rta-query -s st -d m $R --agg count --tenant t0000 >/dev/null 2>err
+rta-query -s st -d m $R --agg count >/dev/null 2>err
 echo "query: exit $?, $(grep -c 'columns checksum mismatch' err) checksum error"
 rta-store cat -s st -d m -o ndjson >cat.damaged
 cmp cat.before cat.damaged && echo "cat: the records still read"
