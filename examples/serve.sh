@@ -34,5 +34,5 @@ echo "    http://127.0.0.1:$port/#dataset=metrics_1m&tenant=*&range=24h&bucket=5
 echo "  the API    curl 'http://127.0.0.1:$port/v1/query?dataset=events&since=48h&group_by=tenant_id&agg=count&order_by=count+desc&limit=5'"
 echo "  metrics    curl http://127.0.0.1:$port/metrics"
 echo "Ctrl-C stops it."
-exec socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork,nodelay \
+exec socat -b 65536 TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork,nodelay \
     EXEC:"$dir/rta-query-http"

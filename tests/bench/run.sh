@@ -1390,7 +1390,9 @@ qstop() {
 
 # qserve: `rta-query --http` on the store, behind socat (one process a
 # connection, with TCP_NODELAY so that a reply is not held back for the
-# client's delayed ACK) on a loopback port that is free: a socat that
+# client's delayed ACK, and -b 65536 so that a reply of tens of KB passes
+# in one read and write, not socat's 8 KiB pieces; as man/rta-query.1
+# recommends) on a loopback port that is free: a socat that
 # cannot listen exits, and the next port is tried.  Sets qport and qpid
 # (socat's pid, the leader of its own process group); returns 1 when no
 # port would do.
@@ -1399,7 +1401,7 @@ qserve() {
 	while [ $q_k -lt 20 ]; do
 		qport=$((20000 + ($$ * 7 + q_k * 101) % 12000))
 		q_k=$((q_k + 1))
-		setsid socat \
+		setsid socat -b 65536 \
 		    "TCP-LISTEN:$qport,bind=127.0.0.1,reuseaddr,fork,nodelay" \
 		    "EXEC:$query --http -s $big" 2>"$work/socat.log" &
 		qpid=$!
