@@ -768,6 +768,27 @@ check_cols(const struct rta_cols *c, const struct block *bk,
 		}
 		CHECK_EQ(j, c->nstates);
 	}
+	/* rta_cols_sum of a column's integers [lo, n): what adding them
+	 * one by one gives (64-bit, wrapping) */
+	for (j = 0; j <= c->nstates; j++) {
+		const struct rta_cols_int *col[4];
+		uint32_t lo = c->n / 3, m, ncol = 1;
+		uint64_t t;
+
+		if (j == c->nstates)
+			col[0] = &c->ts;
+		else {
+			col[0] = &c->s[j].n;
+			col[ncol++] = &c->s[j].x;
+			col[ncol++] = &c->s[j].mean;
+			col[ncol++] = &c->s[j].m2;
+		}
+		for (m = 0; m < ncol; m++) {
+			for (t = 0, i = lo; i < c->n; i++)
+				t += rta_cols_u64(col[m], i);
+			CHECK_EQ(rta_cols_sum(col[m], lo, c->n - lo), t);
+		}
+	}
 	free(r);
 }
 
