@@ -1548,6 +1548,24 @@ if want query && [ -f "$work/store.info" ]; then
 		echo "  rta-query, $n queries ($q_pn): p50 $p50 ms," \
 		    "p90 $p90 ms, p99 $p99 ms, max $max ms"
 	done
+	# The floor under any command's time: a process that does nothing
+	# (true), started and waited for the same way.
+	tru=
+	for d in /bin /usr/bin; do
+		[ -n "$tru" ] || ! [ -x "$d/true" ] || tru=$d/true
+	done
+	case $tru in
+	/*)
+		# shellcheck disable=SC2086
+		if $one "$qlat" -n "$qruns" -t "$stenants" -d "$qdays" \
+		    "$tru" >"$work/query-lat.txt" 2>"$work/stderr.out"; then
+			read -r n p50 p90 p99 max mean <"$work/query-lat.txt"
+			printf 'cli\ttrue\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+			    "$n" "$p50" "$p90" "$p99" "$max" "$mean" >>"$qtsv"
+			echo "  $tru, $n runs: p50 $p50 ms"
+		fi
+		;;
+	esac
 
 	# DuckDB on the Parquet, one thread on the same core: the tenant's
 	# folder named, then the glob of every file (which lists the whole
